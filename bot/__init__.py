@@ -1,0 +1,1 @@
+"""The application shell: CLI, configuration, composition root, service loops, views."""

@@ -1,0 +1,186 @@
+"""`puspaga`: the command line (contracts in DESIGN.md §8)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import signal
+import socket
+import sys
+import threading
+from pathlib import Path
+from typing import Annotated
+from urllib.parse import urlparse
+from zoneinfo import ZoneInfo
+
+import typer
+from rich.console import Console
+from sqlalchemy import text as sql
+
+from bot import service
+from bot.config import ConfigError, Settings, database_url, load
+from bot.demo import run_demo
+from bot.inbox_view import inbox_table
+from bot.wiring import build
+from storage.db import make_engine
+from storage.migrate import current_revision, head_revision, upgrade
+from triage import inbox
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Puspaga Inbox: unified inbox and triage for family-counseling centres.",
+)
+err = Console(stderr=True)
+
+ConfigOpt = Annotated[Path, typer.Option("--config", "-c", help="Path to config.toml.")]
+DEFAULT_CONFIG = Path("config.toml")
+
+
+def _settings(path: Path) -> Settings:
+    try:
+        return load(path)
+    except ConfigError as exc:
+        err.print(str(exc), markup=False, highlight=False)
+        raise typer.Exit(2) from None
+
+
+def _logging(settings: Settings) -> None:
+    logging.basicConfig(
+        level=settings.log_level,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+
+
+@app.command()
+def run(config: ConfigOpt = DEFAULT_CONFIG) -> None:
+    """The service: migrate the database, then poll channels and send the outbox until stopped."""
+    settings = _settings(config)
+    _logging(settings)
+    application = build(settings)
+    for channel, why in application.unavailable.items():
+        logging.getLogger("puspaga").warning("channel %s: %s", channel, why)
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    logging.getLogger("puspaga").info("running; stop with Ctrl+C or SIGTERM")
+    service.run_forever(application, stop)
+
+
+@app.command()
+def poll(
+    once: Annotated[bool, typer.Option("--once", help="One pass, then exit.")] = False,
+    config: ConfigOpt = DEFAULT_CONFIG,
+) -> None:
+    """Poll every configured channel into the inbox and send what is due."""
+    if not once:
+        err.print("Use `puspaga poll --once` for one pass, or `puspaga run` for the service.")
+        raise typer.Exit(2)
+    settings = _settings(config)
+    _logging(settings)
+    application = build(settings)
+    counts = service.poll_all(application)
+    report = service.dispatch(application)
+    for channel, why in application.unavailable.items():
+        err.print(f"{channel}: {why}", markup=False)
+    typer.echo(
+        json.dumps(
+            {
+                "polled": counts,
+                "sent": report.sent,
+                "retrying": report.retrying,
+                "failed": report.failed,
+            }
+        )
+    )
+
+
+@app.command("inbox")
+def inbox_cmd(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+    config: ConfigOpt = DEFAULT_CONFIG,
+) -> None:
+    """Conversations with their messages, timers and state."""
+    settings = _settings(config)
+    application = build(settings)
+    views = inbox.snapshot(application.uows)
+    if as_json:
+        json.dump([inbox.as_json(v) for v in views], sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return
+    Console().print(
+        inbox_table(views, zone=ZoneInfo(settings.office.timezone), lang=settings.language)
+    )
+
+
+@app.command()
+def migrate(config: ConfigOpt = DEFAULT_CONFIG) -> None:
+    """Bring the database schema up to date (also done by `run`)."""
+    settings = _settings(config)
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(database_url(settings))
+    upgrade(engine)
+    typer.echo(f"database at revision {current_revision(engine)}")
+
+
+def _reach(host: str, port: int) -> str | None:
+    try:
+        with socket.create_connection((host, port), timeout=5):
+            return None
+    except OSError as exc:
+        return f"cannot connect to {host}:{port} ({exc.strerror or exc})"
+
+
+@app.command()
+def check(config: ConfigOpt = DEFAULT_CONFIG) -> None:
+    """Validate the configuration and reach each configured service."""
+    settings = _settings(config)
+    problems = 0
+
+    def report(name: str, problem: str | None) -> None:
+        nonlocal problems
+        problems += problem is not None
+        typer.echo(
+            f"{'OK  ' if problem is None else 'FAIL'} {name}"
+            + ("" if problem is None else f": {problem}")
+        )
+
+    report("configuration", None)
+    try:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        engine = make_engine(database_url(settings))
+        with engine.connect() as conn:
+            conn.execute(sql("SELECT 1"))
+        current, head = current_revision(engine), head_revision()
+        report(
+            "database",
+            None
+            if current == head
+            else f"schema at {current or 'empty'}, code expects {head}; run `puspaga migrate`",
+        )
+    except Exception as exc:  # noqa: BLE001 - report any failure in plain words
+        report("database", f"{type(exc).__name__}: {str(exc).splitlines()[0]}")
+    if settings.email:
+        report("email IMAP", _reach(settings.email.imap_host, settings.email.imap_port))
+        report("email SMTP", _reach(settings.email.smtp_host, settings.email.smtp_port))
+    if settings.telegram:
+        url = urlparse(settings.telegram.base_url)
+        port = url.port or (443 if url.scheme == "https" else 80)
+        report("telegram", _reach(url.hostname or "", port))
+    if settings.instagram:
+        report("instagram", "the Instagram adapter is not available in this version yet")
+    raise typer.Exit(1 if problems else 0)
+
+
+@app.command()
+def demo(
+    data_dir: Annotated[Path, typer.Option(help="Where the demo's database goes.")] = Path(
+        "demo-data"
+    ),
+    lang: Annotated[str, typer.Option(help="id (Bahasa Indonesia) or en.")] = "id",
+) -> None:
+    """The whole pipeline end to end on this machine, with no accounts and no network."""
+    if lang not in ("id", "en"):
+        err.print("--lang must be id or en")
+        raise typer.Exit(2)
+    run_demo(data_dir.resolve(), lang=lang)  # type: ignore[arg-type]

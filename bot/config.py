@@ -1,0 +1,246 @@
+"""Configuration: read once from config.toml, validated, secrets optionally from the environment.
+
+A wrong config stops the start with every problem listed: which key, what is wrong, how to fix
+it (see `ConfigError`). config.example.toml documents every key.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+# Secrets that may come from the environment instead of the file: (section, key) -> variable.
+SECRET_ENV = {
+    ("database", "url"): "PUSPAGA_DATABASE_URL",
+    ("telegram", "token"): "PUSPAGA_TELEGRAM_TOKEN",
+    ("email", "password"): "PUSPAGA_EMAIL_PASSWORD",
+    ("instagram", "password"): "PUSPAGA_INSTAGRAM_PASSWORD",
+}
+
+PERIOD = re.compile(r"^([01]\d|2[0-3])[:.]([0-5]\d)-([01]\d|2[0-3]|24)[:.]([0-5]\d)$")
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+class Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class DatabaseConfig(Section):
+    url: str = ""  # empty: a SQLite file in data_dir
+    sqlite_synchronous: Literal["full", "normal"] = "full"
+
+
+class OfficeConfig(Section):
+    name: str
+    timezone: str = "Asia/Makassar"
+    phone: str = ""
+    hours: dict[str, list[str]] = Field(
+        default_factory=lambda: (
+            {d: ["08:00-16:00"] for d in WEEKDAYS[:4]} | {"fri": ["08:00-11:30"]}
+        )
+    )
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"unknown time zone {value!r}; use Asia/Jakarta (WIB), Asia/Makassar (WITA) "
+                "or Asia/Jayapura (WIT)"
+            ) from None
+        return value
+
+    @field_validator("hours")
+    @classmethod
+    def _periods(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        for day, periods in value.items():
+            if day not in WEEKDAYS:
+                raise ValueError(f"unknown day {day!r}; use {', '.join(WEEKDAYS)}")
+            for period in periods:
+                if not PERIOD.match(period):
+                    raise ValueError(f'{day}: {period!r} is not a period like "08:00-12:00"')
+        return value
+
+
+class SlaConfig(Section):
+    admin_response_minutes: Annotated[int, Field(gt=0)] = 5
+    hand_off_minutes: Annotated[int, Field(gt=0)] = 5
+    counselor_response_minutes: Annotated[int, Field(gt=0)] = 15
+    end_to_end_minutes: Annotated[int, Field(gt=0)] = 30
+    complaint_working_days: Annotated[int, Field(gt=0)] = 4
+
+
+class OutboxConfig(Section):
+    max_attempts: Annotated[int, Field(ge=1, le=100)] = 8
+    interval_seconds: Annotated[float, Field(gt=0)] = 2.0
+
+
+class ReopenConfig(Section):
+    window_days: Annotated[int, Field(ge=0)] = 7
+
+
+class TelegramConfig(Section):
+    token: str
+    base_url: str = "https://api.telegram.org/bot"
+    admin_chat_id: int
+    counselor_chat_id: int | None = None
+
+
+class EmailConfig(Section):
+    imap_host: str
+    imap_port: Annotated[int, Field(gt=0, lt=65536)] = 993
+    username: str
+    password: str
+    use_ssl: bool = True
+    folder: str = "INBOX"
+    poll_seconds: Annotated[float, Field(gt=0)] = 60
+    smtp_host: str
+    smtp_port: Annotated[int, Field(gt=0, lt=65536)] = 465
+    smtp_security: Literal["ssl", "starttls", "plain"] = "ssl"
+    from_address: str
+
+
+class InstagramConfig(Section):
+    username: str
+    password: str
+    poll_seconds: Annotated[float, Field(gt=0)] = 60
+
+
+class StaffConfig(Section):
+    telegram_id: int
+    name: str
+    role: Literal["admin", "konselor", "ketua"]
+
+
+class Settings(Section):
+    language: Literal["id", "en"] = "id"
+    data_dir: Path = Path("data")
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    database: DatabaseConfig = DatabaseConfig()
+    office: OfficeConfig
+    sla: SlaConfig = SlaConfig()
+    outbox: OutboxConfig = OutboxConfig()
+    reopen: ReopenConfig = ReopenConfig()
+    telegram: TelegramConfig | None = None
+    email: EmailConfig | None = None
+    instagram: InstagramConfig | None = None
+    staff: list[StaffConfig] = Field(default_factory=list)
+
+    @field_validator("staff")
+    @classmethod
+    def _unique_staff(cls, value: list[StaffConfig]) -> list[StaffConfig]:
+        seen: set[int] = set()
+        for member in value:
+            if member.telegram_id in seen:
+                raise ValueError(f"telegram_id {member.telegram_id} is listed twice")
+            seen.add(member.telegram_id)
+        return value
+
+
+SECTIONS = frozenset(
+    name
+    for name, field in Settings.model_fields.items()
+    if name not in ("language", "data_dir", "log_level")
+)
+
+
+class ConfigError(Exception):
+    """Every problem found, each naming the key, what is wrong and how to fix it."""
+
+    def __init__(self, source: str, problems: list[str]) -> None:
+        self.source = source
+        self.problems = problems
+        super().__init__("\n".join([f"{source}: the configuration has problems:", *problems]))
+
+
+def load(path: Path, environ: Mapping[str, str] | None = None) -> Settings:
+    environ = os.environ if environ is None else environ
+    if not path.exists():
+        raise ConfigError(
+            str(path),
+            [
+                f"- the file does not exist. Fix: copy config.example.toml to {path} and edit it, "
+                "or pass --config with the right path."
+            ],
+        )
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(
+            str(path),
+            [f"- not valid TOML: {exc}. Fix: check quotes, brackets and '=' on that line."],
+        ) from None
+    except UnicodeDecodeError:
+        raise ConfigError(str(path), ["- not UTF-8 text. Fix: save the file as UTF-8."]) from None
+    settings = from_mapping(raw, source=str(path), environ=environ)
+    if settings.data_dir.is_absolute():
+        return settings
+    # A relative data_dir is relative to the config file, not to wherever the command ran.
+    return settings.model_copy(update={"data_dir": (path.parent / settings.data_dir).resolve()})
+
+
+def from_mapping(
+    raw: dict[str, Any], *, source: str = "config", environ: Mapping[str, str] | None = None
+) -> Settings:
+    raw = _with_secrets(raw, os.environ if environ is None else environ)
+    try:
+        return Settings.model_validate(raw)
+    except ValidationError as exc:
+        raise ConfigError(source, [_explain(e) for e in exc.errors()]) from None
+
+
+def _with_secrets(raw: dict[str, Any], environ: Mapping[str, str]) -> dict[str, Any]:
+    merged = {k: (dict(v) if isinstance(v, dict) else v) for k, v in raw.items()}
+    for (section, key), variable in SECRET_ENV.items():
+        value = environ.get(variable)
+        if value and isinstance(merged.get(section), dict):
+            merged[section][key] = value
+        elif value and section == "database":
+            merged[section] = {key: value}
+    return merged
+
+
+def _key(loc: tuple[Any, ...]) -> str:
+    parts = [str(p) for p in loc]
+    if not parts:
+        return "(top level)"
+    if parts[0] == "staff" and len(parts) > 1:
+        head = f"[[staff]] #{int(parts[1]) + 1}"
+        return f"{head} {'.'.join(parts[2:])}".strip()
+    if len(parts) == 1:
+        return f"[{parts[0]}]" if parts[0] in SECTIONS else parts[0]
+    return f"[{parts[0]}] {'.'.join(parts[1:])}"
+
+
+def _explain(error: Any) -> str:
+    loc = tuple(error["loc"])
+    key = _key(loc)
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        return (
+            f"- {key}: unknown key. Fix: check its spelling against config.example.toml, "
+            "or remove it."
+        )
+    if kind == "missing":
+        env = SECRET_ENV.get(tuple(str(p) for p in loc[:2]))  # type: ignore[arg-type]
+        hint = f" (or set the environment variable {env})" if env else ""
+        return f"- {key}: required but missing. Fix: add it{hint}; see config.example.toml."
+    got = error.get("input")
+    shown = "" if isinstance(got, dict | list) else f" (got {got!r})"
+    message = str(error["msg"]).removeprefix("Value error, ")
+    return f"- {key}: {message}{shown}. Fix: correct the value; see config.example.toml."
+
+
+def database_url(settings: Settings) -> str:
+    if settings.database.url:
+        return settings.database.url
+    return f"sqlite:///{(settings.data_dir / 'puspaga.sqlite3').resolve()}"

@@ -1,0 +1,82 @@
+"""The service loops: poll every channel into the inbox, and drain the outbox."""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from bot.wiring import App
+from triage.dispatch import DispatchReport, dispatch_due
+from triage.ingest import Cursor, ingest
+from triage.model import InboundMessage
+from triage.ports import ChannelSource
+
+log = logging.getLogger(__name__)
+
+
+def poll_source(app: App, source: ChannelSource) -> int:
+    """One pass over one channel; each message is stored with its cursor in one commit."""
+    with app.uows() as uow:
+        cursor = uow.cursors.get(source.cursor_key)
+
+    def deliver(message: InboundMessage, new_cursor: str) -> None:
+        ingest(
+            message,
+            uow_factory=app.uows,
+            now=app.clock(),
+            cursor=Cursor(source.cursor_key, new_cursor),
+            reopen_window=app.reopen_window,
+        )
+
+    return source.poll_once(deliver, cursor)
+
+
+def poll_all(app: App) -> dict[str, int]:
+    """One pass over every configured channel; a failing channel does not stop the others."""
+    counts: dict[str, int] = {}
+    for source in app.sources:
+        try:
+            counts[source.cursor_key] = poll_source(app, source)
+        except Exception:  # noqa: BLE001 - one broken channel must not stop the rest
+            log.exception("polling %s failed; the other channels go on", source.cursor_key)
+            counts[source.cursor_key] = -1
+    return counts
+
+
+def dispatch(app: App, max_passes: int = 100) -> DispatchReport:
+    """Send everything due now. Each pass takes the oldest item per recipient (order per chat),
+    so passes repeat until one finds nothing left to do."""
+    sent = retrying = failed = 0
+    for _ in range(max_passes):
+        report = dispatch_due(
+            uow_factory=app.uows,
+            senders=app.senders,
+            clock=app.clock,
+            policy=app.retry_policy,
+            jitter=app.jitter,
+        )
+        sent, retrying, failed = (
+            sent + report.sent,
+            retrying + report.retrying,
+            failed + report.failed,
+        )
+        if report.handled == 0 or report.sent == 0:
+            break
+    return DispatchReport(sent, retrying, failed)
+
+
+def run_forever(app: App, stop: threading.Event, poll_every: float = 5.0) -> None:
+    """Poll and dispatch until `stop` is set. Telegram's loop joins here with its issue."""
+    interval = app.settings.outbox.interval_seconds
+    next_poll = 0.0
+    clock = 0.0
+    while not stop.is_set():
+        if clock >= next_poll:
+            poll_all(app)
+            next_poll = clock + poll_every
+        try:
+            dispatch(app)
+        except Exception:  # noqa: BLE001 - a database hiccup: log, wait, go on
+            log.exception("outbox dispatch failed; retrying")
+        stop.wait(interval)
+        clock += interval

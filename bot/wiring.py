@@ -1,0 +1,56 @@
+"""The composition root: the only place that builds engines, adapters and services from the
+settings and hands them to each other."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import Engine
+
+from bot.config import Settings, database_url
+from storage.db import make_engine
+from storage.migrate import upgrade
+from storage.unit_of_work import SqlUnitOfWorkFactory
+from triage.outbox import RetryPolicy, Target
+from triage.ports import ChannelSource, Sender
+
+
+@dataclass
+class App:
+    settings: Settings
+    engine: Engine
+    uows: SqlUnitOfWorkFactory
+    sources: list[ChannelSource] = field(default_factory=list)
+    senders: dict[Target, Sender] = field(default_factory=dict)
+    unavailable: dict[str, str] = field(default_factory=dict)  # channel -> why not running
+    clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+
+    @property
+    def retry_policy(self) -> RetryPolicy:
+        return RetryPolicy(max_attempts=self.settings.outbox.max_attempts)
+
+    @property
+    def reopen_window(self) -> timedelta:
+        return timedelta(days=self.settings.reopen.window_days)
+
+    @staticmethod
+    def jitter() -> float:
+        return random.random()
+
+
+def build(settings: Settings, *, migrate: bool = True) -> App:
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(
+        database_url(settings), sqlite_synchronous=settings.database.sqlite_synchronous
+    )
+    if migrate:
+        upgrade(engine)
+    app = App(settings=settings, engine=engine, uows=SqlUnitOfWorkFactory(engine))
+    for name in ("telegram", "email", "instagram"):
+        if getattr(settings, name) is not None:
+            # The adapters arrive with their own issues; until then say so plainly.
+            app.unavailable[name] = "not available in this version yet"
+    return app

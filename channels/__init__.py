@@ -1,0 +1,2 @@
+"""Channel adapters: each turns its native messages into `triage.model.InboundMessage` and sends
+outbox items back the way its channel expects. Parsing is pure and apart from transport."""

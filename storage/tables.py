@@ -1,0 +1,126 @@
+"""The tables. Every change here comes with an alembic revision in storage/migrations/versions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Column, Index, Integer, UniqueConstraint, text
+from sqlmodel import Field, SQLModel
+
+from storage.types import JsonText, UtcDateTime
+
+
+def _time(nullable: bool = True, index: bool = False) -> Column:
+    return Column(UtcDateTime(), nullable=nullable, index=index)
+
+
+class ClientRow(SQLModel, table=True):
+    __tablename__ = "client"
+    id: int | None = Field(default=None, primary_key=True)
+    display_name: str
+    created_at: datetime = Field(sa_column=_time(nullable=False))
+
+
+class ContactRow(SQLModel, table=True):
+    __tablename__ = "contact"
+    __table_args__ = (UniqueConstraint("channel", "external_id", name="uq_contact_channel_ext"),)
+    id: int | None = Field(default=None, primary_key=True)
+    client_id: int = Field(foreign_key="client.id", index=True)
+    channel: str = Field(max_length=20)
+    external_id: str = Field(max_length=320)
+    display_name: str
+
+
+class ConversationRow(SQLModel, table=True):
+    __tablename__ = "conversation"
+    __table_args__ = (
+        # At most one open conversation per client: two workers racing to open one collide here.
+        Index(
+            "uq_conversation_open_per_client",
+            "client_id",
+            unique=True,
+            sqlite_where=text("state != 'closed'"),
+            postgresql_where=text("state != 'closed'"),
+        ),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    client_id: int = Field(foreign_key="client.id", index=True)
+    state: str = Field(max_length=20, index=True)
+    outcome: str | None = Field(default=None, max_length=20)
+    opened_at: datetime = Field(sa_column=_time(nullable=False))
+    last_message_at: datetime = Field(sa_column=_time(nullable=False, index=True))
+    reply_contact_id: int = Field(foreign_key="contact.id")
+    counselor_id: int | None = Field(default=None, index=True)
+    round: int = 1
+    urgent: bool = False
+    category: str | None = Field(default=None, max_length=40)
+    received_at: datetime | None = Field(default=None, sa_column=_time())
+    first_admin_response_at: datetime | None = Field(default=None, sa_column=_time())
+    form_completed_at: datetime | None = Field(default=None, sa_column=_time())
+    handed_off_at: datetime | None = Field(default=None, sa_column=_time())
+    claimed_at: datetime | None = Field(default=None, sa_column=_time())
+    first_counselor_response_at: datetime | None = Field(default=None, sa_column=_time())
+    closed_at: datetime | None = Field(default=None, sa_column=_time())
+
+
+class MessageRow(SQLModel, table=True):
+    __tablename__ = "message"
+    __table_args__ = (UniqueConstraint("channel", "external_id", name="uq_message_channel_ext"),)
+    id: int | None = Field(default=None, primary_key=True)
+    conversation_id: int = Field(foreign_key="conversation.id", index=True)
+    direction: str = Field(max_length=3)
+    channel: str = Field(max_length=20)
+    external_id: str = Field(max_length=500)
+    text: str
+    created_at: datetime = Field(sa_column=_time(nullable=False))
+    contact_id: int | None = Field(default=None, foreign_key="contact.id")
+    staff_id: int | None = None
+    subject: str | None = None
+    attachments: list | None = Field(default=None, sa_column=Column(JsonText()))
+    auto_generated: bool = False
+    outbox_id: int | None = Field(default=None, foreign_key="outbox.id")
+
+
+class StepLogRow(SQLModel, table=True):
+    __tablename__ = "step_log"
+    id: int | None = Field(default=None, primary_key=True)
+    conversation_id: int = Field(foreign_key="conversation.id", index=True)
+    step: str = Field(max_length=40)
+    at: datetime = Field(sa_column=_time(nullable=False))
+    round: int = 1
+    staff_id: int | None = None
+    detail: str | None = None
+
+
+class OutboxRow(SQLModel, table=True):
+    __tablename__ = "outbox"
+    __table_args__ = (
+        Index("ix_outbox_due", "status", "next_attempt_at"),
+        Index("ix_outbox_recipient", "target", "recipient", "id"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    idempotency_key: str = Field(max_length=200, unique=True)
+    target: str = Field(max_length=20)
+    recipient: str = Field(max_length=320)
+    text: str
+    conversation_id: int | None = Field(default=None, foreign_key="conversation.id", index=True)
+    priority: int = 0
+    options: dict | None = Field(default=None, sa_column=Column(JsonText()))
+    status: str = Field(max_length=10)
+    attempts: int = 0
+    claims: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
+    created_at: datetime = Field(sa_column=_time(nullable=False))
+    next_attempt_at: datetime = Field(sa_column=_time(nullable=False))
+    lease_until: datetime | None = Field(default=None, sa_column=_time())
+    remote_id: str | None = None
+    last_error: str | None = None
+    sent_at: datetime | None = Field(default=None, sa_column=_time())
+
+
+class CursorRow(SQLModel, table=True):
+    __tablename__ = "channel_cursor"
+    key: str = Field(primary_key=True, max_length=300)
+    value: str
+
+
+ALL_TABLES = [ClientRow, ContactRow, ConversationRow, MessageRow, StepLogRow, OutboxRow, CursorRow]

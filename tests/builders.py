@@ -1,0 +1,35 @@
+"""Small builders shared by tests: messages and staff actors with readable defaults."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from triage.model import Actor, Channel, InboundMessage, Role
+
+T0 = datetime(2026, 11, 24, 1, 0, tzinfo=UTC)  # 09.00 WITA on a Tuesday
+
+ADMIN = Actor(staff_id=1001, role=Role.ADMIN, name="Wayan")
+COUNSELOR = Actor(staff_id=2001, role=Role.COUNSELOR, name="Made")
+COUNSELOR_2 = Actor(staff_id=2002, role=Role.COUNSELOR, name="Nyoman")
+HEAD = Actor(staff_id=3001, role=Role.HEAD, name="Ketut")
+
+
+def inbound(
+    n: int = 1,
+    *,
+    channel: Channel = Channel.HOTLINE,
+    sender: str = "client-1",
+    name: str = "Ibu Sari",
+    text: str = "Selamat pagi, saya ingin konsultasi.",
+    at: datetime | None = None,
+    **extra: object,
+) -> InboundMessage:
+    return InboundMessage(
+        channel=channel,
+        external_id=f"{channel.value}-{sender}-{n}",
+        sender_id=sender,
+        sender_name=name,
+        text=text,
+        received_at=at or T0 + timedelta(seconds=n),
+        **extra,  # type: ignore[arg-type]
+    )

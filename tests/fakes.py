@@ -1,0 +1,319 @@
+"""One in-memory fake per port of the core (triage.ports), in one place.
+
+`FakeDatabase` holds committed state; a `FakeUnitOfWork` works on a copy and writes it back on
+commit, so a use case that fails half-way leaves nothing behind, as with the real database.
+"""
+
+from __future__ import annotations
+
+import copy
+import itertools
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Self
+
+from triage.errors import Conflict
+from triage.model import (
+    Channel,
+    Client,
+    Contact,
+    Conversation,
+    Direction,
+    StepRecord,
+    StoredMessage,
+)
+from triage.outbox import OutboxItem, OutboxStatus, Target
+from triage.ports import SendError, SendResult
+
+
+@dataclass
+class FakeDatabase:
+    clients: dict[int, Client] = field(default_factory=dict)
+    contacts: dict[int, Contact] = field(default_factory=dict)
+    conversations: dict[int, Conversation] = field(default_factory=dict)
+    messages: dict[int, StoredMessage] = field(default_factory=dict)
+    steps: list[StepRecord] = field(default_factory=list)
+    outbox: dict[int, OutboxItem] = field(default_factory=dict)
+    cursors: dict[str, str] = field(default_factory=dict)
+    ids: itertools.count = field(default_factory=lambda: itertools.count(1))
+
+
+class _Repo:
+    def __init__(self, db: FakeDatabase) -> None:
+        self.db = db
+
+    def _id(self) -> int:
+        return next(self.db.ids)
+
+
+class FakeClients(_Repo):
+    def add(self, client: Client) -> Client:
+        client = replace(client, id=self._id())
+        self.db.clients[client.id] = client  # type: ignore[index]
+        return client
+
+    def get(self, client_id: int) -> Client | None:
+        return self.db.clients.get(client_id)
+
+    def lock(self, client_id: int) -> None:
+        pass
+
+    def delete(self, client_id: int) -> None:
+        del self.db.clients[client_id]
+
+
+class FakeContacts(_Repo):
+    def find(self, channel: Channel, external_id: str) -> Contact | None:
+        return next(
+            (
+                c
+                for c in self.db.contacts.values()
+                if c.channel == channel and c.external_id == external_id
+            ),
+            None,
+        )
+
+    def get(self, contact_id: int) -> Contact | None:
+        return self.db.contacts.get(contact_id)
+
+    def add(self, contact: Contact) -> Contact:
+        if self.find(contact.channel, contact.external_id):
+            raise Conflict("contact exists")
+        contact = replace(contact, id=self._id())
+        self.db.contacts[contact.id] = contact  # type: ignore[index]
+        return contact
+
+    def for_client(self, client_id: int) -> list[Contact]:
+        return [c for c in self.db.contacts.values() if c.client_id == client_id]
+
+    def move_to_client(self, contact_id: int, client_id: int) -> None:
+        self.db.contacts[contact_id] = replace(self.db.contacts[contact_id], client_id=client_id)
+
+
+class FakeConversations(_Repo):
+    def add(self, conv: Conversation) -> Conversation:
+        if conv.is_open and self.open_for_client(conv.client_id):
+            raise Conflict("open conversation exists")
+        conv = replace(conv, id=self._id())
+        self.db.conversations[conv.id] = conv  # type: ignore[index]
+        return conv
+
+    def get(self, conv_id: int, *, lock: bool = False) -> Conversation | None:
+        return self.db.conversations.get(conv_id)
+
+    def save(self, conv: Conversation) -> None:
+        assert conv.id in self.db.conversations
+        self.db.conversations[conv.id] = conv
+
+    def open_for_client(self, client_id: int) -> Conversation | None:
+        return next((c for c in self.all_for_client(client_id) if c.is_open), None)
+
+    def latest_for_client(self, client_id: int) -> Conversation | None:
+        mine = self.all_for_client(client_id)
+        return max(mine, key=lambda c: (c.last_message_at, c.id or 0)) if mine else None
+
+    def all(self) -> list[Conversation]:
+        return list(self.db.conversations.values())
+
+    def all_for_client(self, client_id: int) -> list[Conversation]:
+        return [c for c in self.db.conversations.values() if c.client_id == client_id]
+
+    def delete(self, conv_id: int) -> None:
+        del self.db.conversations[conv_id]
+
+
+class FakeMessages(_Repo):
+    def find(self, channel: Channel, external_id: str) -> StoredMessage | None:
+        return next(
+            (
+                m
+                for m in self.db.messages.values()
+                if m.channel == channel and m.external_id == external_id
+            ),
+            None,
+        )
+
+    def add(self, message: StoredMessage) -> StoredMessage:
+        if self.find(message.channel, message.external_id):
+            raise Conflict("message exists")
+        message = replace(message, id=self._id())
+        self.db.messages[message.id] = message  # type: ignore[index]
+        return message
+
+    def for_conversation(self, conv_id: int) -> list[StoredMessage]:
+        mine = [m for m in self.db.messages.values() if m.conversation_id == conv_id]
+        return sorted(mine, key=lambda m: (m.created_at, m.id or 0))
+
+    def latest_inbound(self, conv_id: int) -> StoredMessage | None:
+        inbound = [m for m in self.for_conversation(conv_id) if m.direction is Direction.IN]
+        return inbound[-1] if inbound else None
+
+    def move(self, from_conv: int, to_conv: int) -> None:
+        for mid, m in list(self.db.messages.items()):
+            if m.conversation_id == from_conv:
+                self.db.messages[mid] = replace(m, conversation_id=to_conv)
+
+
+class FakeStepLog(_Repo):
+    def append(self, record: StepRecord) -> None:
+        self.db.steps.append(record)
+
+    def for_conversation(self, conv_id: int) -> list[StepRecord]:
+        return [s for s in self.db.steps if s.conversation_id == conv_id]
+
+    def move(self, from_conv: int, to_conv: int) -> None:
+        self.db.steps[:] = [
+            replace(s, conversation_id=to_conv) if s.conversation_id == from_conv else s
+            for s in self.db.steps
+        ]
+
+
+ACTIVE = (OutboxStatus.PENDING, OutboxStatus.SENDING)
+
+
+class FakeOutbox(_Repo):
+    def add(self, item: OutboxItem) -> OutboxItem:
+        existing = self.find_key(item.idempotency_key)
+        if existing:
+            return existing
+        item = replace(item, id=self._id())
+        self.db.outbox[item.id] = item  # type: ignore[index]
+        return item
+
+    def get(self, item_id: int) -> OutboxItem | None:
+        return self.db.outbox.get(item_id)
+
+    def find_key(self, key: str) -> OutboxItem | None:
+        return next((o for o in self.db.outbox.values() if o.idempotency_key == key), None)
+
+    def claim_due(self, now: datetime, limit: int, lease_until: datetime) -> list[OutboxItem]:
+        def due(o: OutboxItem) -> bool:
+            if o.status is OutboxStatus.PENDING:
+                return o.next_attempt_at <= now
+            return (
+                o.status is OutboxStatus.SENDING
+                and o.lease_until is not None
+                and (o.lease_until <= now)
+            )
+
+        def blocked(o: OutboxItem) -> bool:
+            return any(
+                e.target == o.target
+                and e.recipient == o.recipient
+                and (e.id or 0) < (o.id or 0)
+                and e.status in ACTIVE
+                for e in self.db.outbox.values()
+            )
+
+        picked = sorted(
+            (o for o in self.db.outbox.values() if due(o) and not blocked(o)),
+            key=lambda o: (-o.priority, o.id or 0),
+        )[:limit]
+        claimed = []
+        for o in picked:
+            o = replace(
+                o, status=OutboxStatus.SENDING, lease_until=lease_until, claims=o.claims + 1
+            )
+            self.db.outbox[o.id] = o  # type: ignore[index]
+            claimed.append(o)
+        return claimed
+
+    def save(self, item: OutboxItem) -> None:
+        self.db.outbox[item.id] = item  # type: ignore[index]
+
+    def failed(self) -> list[OutboxItem]:
+        return [o for o in self.db.outbox.values() if o.status is OutboxStatus.FAILED]
+
+    def for_conversation(self, conv_id: int) -> list[OutboxItem]:
+        return [o for o in self.db.outbox.values() if o.conversation_id == conv_id]
+
+    def move(self, from_conv: int, to_conv: int) -> None:
+        for oid, o in list(self.db.outbox.items()):
+            if o.conversation_id == from_conv:
+                self.db.outbox[oid] = replace(o, conversation_id=to_conv)
+
+
+class FakeCursors(_Repo):
+    def get(self, key: str) -> str | None:
+        return self.db.cursors.get(key)
+
+    def set(self, key: str, value: str) -> None:
+        self.db.cursors[key] = value
+
+
+class FakeUnitOfWork:
+    def __init__(self, db: FakeDatabase) -> None:
+        self.committed_db = db
+        self.commits = 0
+
+    def __enter__(self) -> Self:
+        self.work = copy.copy(self.committed_db)
+        for name in ("clients", "contacts", "conversations", "messages", "outbox", "cursors"):
+            setattr(self.work, name, dict(getattr(self.committed_db, name)))
+        self.work.steps = list(self.committed_db.steps)
+        self.clients = FakeClients(self.work)
+        self.contacts = FakeContacts(self.work)
+        self.conversations = FakeConversations(self.work)
+        self.messages = FakeMessages(self.work)
+        self.steps = FakeStepLog(self.work)
+        self.outbox = FakeOutbox(self.work)
+        self.cursors = FakeCursors(self.work)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        pass
+
+    def commit(self) -> None:
+        for name in (
+            "clients",
+            "contacts",
+            "conversations",
+            "messages",
+            "outbox",
+            "cursors",
+            "steps",
+        ):
+            setattr(self.committed_db, name, getattr(self.work, name))
+        self.__enter__()  # keep working on a fresh copy, like a new transaction
+        self.commits += 1
+
+    def rollback(self) -> None:
+        self.__enter__()
+
+
+class FakeUnitOfWorkFactory:
+    def __init__(self, db: FakeDatabase | None = None) -> None:
+        self.db = db or FakeDatabase()
+
+    def __call__(self) -> FakeUnitOfWork:
+        return FakeUnitOfWork(self.db)
+
+
+@dataclass
+class FakeSender:
+    """Records every send, like Rasa's CollectingOutputChannel; can be told to fail."""
+
+    target: Target = Target.HOTLINE
+    sent: list[OutboxItem] = field(default_factory=list)
+    failures: list[SendError] = field(default_factory=list)  # raised first, one per send
+    remote: dict[str, str] = field(default_factory=dict)  # idempotency key -> remote id
+
+    def send(self, item: OutboxItem) -> SendResult:
+        if self.failures:
+            raise self.failures.pop(0)
+        self.sent.append(item)
+        remote_id = f"{self.target.value}-{len(self.sent)}"
+        self.remote[item.idempotency_key] = remote_id
+        return SendResult(remote_id)
+
+    def already_sent(self, item: OutboxItem) -> SendResult | None:
+        remote_id = self.remote.get(item.idempotency_key)
+        return SendResult(remote_id) if remote_id else None
+
+
+@dataclass
+class FakeClock:
+    now: datetime
+
+    def __call__(self) -> datetime:
+        return self.now

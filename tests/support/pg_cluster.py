@@ -1,0 +1,104 @@
+"""A throwaway PostgreSQL cluster from the installed server binaries, for tests and benchmarks.
+
+initdb refuses to run as root, so as root the server runs as the `postgres` user (runuser).
+`fsync=False` is for tests; the benchmarks keep PostgreSQL's durable defaults.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+
+def find_bindir() -> Path | None:
+    for candidate in sorted(glob.glob("/usr/lib/postgresql/*/bin"), reverse=True):
+        if Path(candidate, "pg_ctl").exists():
+            return Path(candidate)
+    found = shutil.which("pg_ctl")
+    return Path(found).resolve().parent if found else None
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class PgCluster:
+    bindir: Path
+    root: Path
+    port: int
+    fsync: bool
+
+    @property
+    def url(self) -> str:
+        return f"postgresql+psycopg://app@127.0.0.1:{self.port}/postgres"
+
+    def _run(self, *args: str) -> None:
+        cmd = list(args)
+        if os.geteuid() == 0:
+            cmd = ["runuser", "-u", "postgres", "--", *cmd]
+        subprocess.run(cmd, check=True, capture_output=True, timeout=120)
+
+    def start(self) -> PgCluster:
+        if os.geteuid() == 0:
+            shutil.chown(self.root, "postgres", "postgres")
+        data = self.root / "data"
+        self._run(
+            str(self.bindir / "initdb"),
+            "-D",
+            str(data),
+            "-U",
+            "app",
+            "--auth=trust",
+            "-E",
+            "UTF8",
+            "--no-locale",
+        )
+        opts = f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.root} -c max_connections=200"
+        if not self.fsync:
+            opts += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+        self._run(
+            str(self.bindir / "pg_ctl"),
+            "-D",
+            str(data),
+            "-l",
+            str(self.root / "pg.log"),
+            "-w",
+            "-t",
+            "60",
+            "start",
+            "-o",
+            opts,
+        )
+        return self
+
+    def stop(self) -> None:
+        pidfile = self.root / "data" / "postmaster.pid"
+        if pidfile.exists():
+            pid = int(pidfile.read_text().splitlines()[0])
+            try:
+                os.kill(pid, 2)  # SIGINT: fast shutdown
+            except ProcessLookupError:
+                pass
+            deadline = time.monotonic() + 30
+            while pidfile.exists() and time.monotonic() < deadline:
+                time.sleep(0.05)
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+def start_cluster(*, fsync: bool = False) -> PgCluster:
+    bindir = find_bindir()
+    if bindir is None:
+        raise FileNotFoundError("PostgreSQL server binaries (pg_ctl) are not installed")
+    root = Path(tempfile.mkdtemp(prefix="puspaga-pg-"))
+    os.chmod(root, 0o755)  # noqa: S103 - the postgres user must reach its data directory
+    return PgCluster(bindir, root, _free_port(), fsync).start()

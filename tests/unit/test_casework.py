@@ -1,0 +1,128 @@
+import pytest
+
+from tests.builders import ADMIN, COUNSELOR, COUNSELOR_2, HEAD, T0, inbound
+from tests.fakes import FakeUnitOfWorkFactory
+from triage import casework
+from triage.errors import AccessDenied, TransitionNotAllowed
+from triage.ingest import ingest
+from triage.model import Actor, Direction, Outcome, Role, State
+from triage.outbox import Target
+from triage.replies import reply_to_client
+
+
+@pytest.fixture
+def case():
+    uows = FakeUnitOfWorkFactory()
+    conv_id = ingest(inbound(1), uow_factory=uows, now=T0).conversation_id
+    return uows, conv_id
+
+
+def test_an_admin_reply_is_queued_in_the_outbox_and_the_transcript(case):
+    uows, conv_id = case
+    result = reply_to_client(
+        conv_id,
+        "Terima kasih, Ibu.",
+        actor=ADMIN,
+        idempotency_key="tg:1",
+        uow_factory=uows,
+        now=T0,
+    )
+    item = uows.db.outbox[result.outbox_id]
+    assert (item.target, item.recipient, item.text) == (
+        Target.HOTLINE,
+        "client-1",
+        "Terima kasih, Ibu.",
+    )
+    assert item.options == {"in_reply_to": inbound(1).external_id}
+    msg = uows.db.messages[result.message_id]
+    assert msg.direction is Direction.OUT and msg.outbox_id == item.id
+    conv = uows.db.conversations[conv_id]
+    assert conv.state is State.WITH_ADMIN and conv.steps.first_admin_response == T0
+
+
+def test_a_redelivered_reply_queues_nothing_twice(case):
+    uows, conv_id = case
+    kwargs = dict(actor=ADMIN, idempotency_key="tg:9", uow_factory=uows, now=T0)
+    first = reply_to_client(conv_id, "Halo", **kwargs)
+    again = reply_to_client(conv_id, "Halo", **kwargs)
+    assert again.duplicate and again.outbox_id == first.outbox_id
+    assert again.message_id == first.message_id
+    assert len(uows.db.outbox) == 1
+
+
+def test_two_counselors_tap_claim_and_the_first_wins(case):
+    uows, conv_id = case
+    casework.hand_off(conv_id, actor=ADMIN, uow_factory=uows, now=T0)
+    won = casework.claim(conv_id, actor=COUNSELOR, uow_factory=uows, now=T0)
+    assert won.counselor_id == COUNSELOR.staff_id
+    with pytest.raises(TransitionNotAllowed):
+        casework.claim(conv_id, actor=COUNSELOR_2, uow_factory=uows, now=T0)
+    assert uows.db.conversations[conv_id].counselor_id == COUNSELOR.staff_id
+
+
+def test_after_the_claim_only_the_assigned_counselor_and_the_head_may_reply(case):
+    uows, conv_id = case
+    casework.hand_off(conv_id, actor=ADMIN, uow_factory=uows, now=T0)
+    casework.claim(conv_id, actor=COUNSELOR, uow_factory=uows, now=T0)
+    for outsider in (ADMIN, COUNSELOR_2):
+        with pytest.raises(AccessDenied):
+            reply_to_client(
+                conv_id,
+                "x",
+                actor=outsider,
+                idempotency_key=f"k{outsider.staff_id}",
+                uow_factory=uows,
+                now=T0,
+            )
+    reply_to_client(
+        conv_id,
+        "Saya Made, psikolog.",
+        actor=COUNSELOR,
+        idempotency_key="c1",
+        uow_factory=uows,
+        now=T0,
+    )
+    reply_to_client(
+        conv_id, "Ketua di sini.", actor=HEAD, idempotency_key="h1", uow_factory=uows, now=T0
+    )
+    assert uows.db.conversations[conv_id].steps.first_counselor_response == T0
+    assert len(uows.db.outbox) == 2
+
+
+def test_roles_are_checked_in_the_core(case):
+    uows, conv_id = case
+    with pytest.raises(AccessDenied):
+        casework.claim(conv_id, actor=ADMIN, uow_factory=uows, now=T0)
+    with pytest.raises(AccessDenied):
+        casework.hand_off(conv_id, actor=COUNSELOR, uow_factory=uows, now=T0)
+    casework.hand_off(conv_id, actor=ADMIN, uow_factory=uows, now=T0)
+    casework.claim(conv_id, actor=COUNSELOR, uow_factory=uows, now=T0)
+    with pytest.raises(AccessDenied):
+        casework.close(conv_id, Outcome.TUNTAS, actor=COUNSELOR_2, uow_factory=uows, now=T0)
+    with pytest.raises(AccessDenied):
+        casework.release(conv_id, actor=ADMIN, uow_factory=uows, now=T0)
+    closed = casework.close(conv_id, Outcome.TUNTAS, actor=COUNSELOR, uow_factory=uows, now=T0)
+    assert closed.state is State.CLOSED
+
+
+def test_a_refused_action_changes_nothing(case):
+    uows, conv_id = case
+    before = dict(uows.db.conversations), list(uows.db.steps)
+    stranger = Actor(staff_id=9, role=Role.COUNSELOR)
+    with pytest.raises(AccessDenied):
+        casework.hand_off(conv_id, actor=stranger, uow_factory=uows, now=T0)
+    assert (dict(uows.db.conversations), list(uows.db.steps)) == before
+
+
+def test_every_step_is_logged_with_who_did_it(case):
+    uows, conv_id = case
+    casework.hand_off(conv_id, actor=ADMIN, uow_factory=uows, now=T0)
+    casework.claim(conv_id, actor=COUNSELOR, uow_factory=uows, now=T0)
+    casework.close(conv_id, Outcome.RUJUKAN, actor=COUNSELOR, uow_factory=uows, now=T0)
+    log = [(s.step, s.staff_id, s.detail) for s in uows.db.steps]
+    assert log == [
+        ("received", None, None),
+        ("handed_off", ADMIN.staff_id, None),
+        ("claimed", COUNSELOR.staff_id, None),
+        ("closed", COUNSELOR.staff_id, "rujukan"),
+    ]

@@ -1,0 +1,127 @@
+from datetime import timedelta
+
+import pytest
+
+from tests.builders import T0
+from tests.fakes import FakeClock, FakeSender, FakeUnitOfWorkFactory
+from triage.dispatch import dispatch_due
+from triage.outbox import OutboxItem, OutboxStatus, RetryPolicy, Target
+from triage.ports import SendError
+
+POLICY = RetryPolicy(max_attempts=3, base=timedelta(seconds=5), lease=timedelta(minutes=2))
+
+
+def queue(uows, *texts, recipient="c1", priority=0, target=Target.HOTLINE):
+    with uows() as uow:
+        ids = [
+            uow.outbox.add(
+                OutboxItem(
+                    id=None,
+                    idempotency_key=f"{recipient}:{t}",
+                    target=target,
+                    recipient=recipient,
+                    text=t,
+                    created_at=T0,
+                    next_attempt_at=T0,
+                    priority=priority,
+                )
+            ).id
+            for t in texts
+        ]
+        uow.commit()
+    return ids
+
+
+def run(uows, sender, clock, **kw):
+    return dispatch_due(
+        uow_factory=uows,
+        senders={Target.HOTLINE: sender},
+        clock=clock,
+        policy=POLICY,
+        jitter=lambda: 0.5,
+        **kw,
+    )
+
+
+def test_items_are_sent_in_order_per_recipient_and_the_remote_id_recorded():
+    uows, sender, clock = FakeUnitOfWorkFactory(), FakeSender(), FakeClock(T0)
+    ids = queue(uows, "satu", "dua", "tiga")
+    for _ in range(3):
+        run(uows, sender, clock)
+    assert [i.text for i in sender.sent] == ["satu", "dua", "tiga"]
+    assert [uows.db.outbox[i].remote_id for i in ids] == ["hotline-1", "hotline-2", "hotline-3"]
+    assert all(uows.db.outbox[i].status is OutboxStatus.SENT for i in ids)
+
+
+def test_a_transient_failure_is_retried_after_backoff_and_holds_later_items_back():
+    uows, clock = FakeUnitOfWorkFactory(), FakeClock(T0)
+    sender = FakeSender(failures=[SendError("timeout", transient=True)])
+    first, second = queue(uows, "satu", "dua")
+    report = run(uows, sender, clock)
+    assert report.retrying == 1 and sender.sent == []
+    assert run(uows, sender, clock).handled == 0  # "dua" waits behind "satu"
+    clock.now = T0 + timedelta(seconds=5)
+    run(uows, sender, clock)
+    run(uows, sender, clock)
+    assert [i.text for i in sender.sent] == ["satu", "dua"]
+    assert uows.db.outbox[first].attempts == 1
+
+
+def test_retry_after_from_the_remote_side_is_respected():
+    uows, clock = FakeUnitOfWorkFactory(), FakeClock(T0)
+    sender = FakeSender(failures=[SendError("429", transient=True, retry_after=40)])
+    (item,) = queue(uows, "satu")
+    run(uows, sender, clock)
+    assert uows.db.outbox[item].next_attempt_at == T0 + timedelta(seconds=40)
+
+
+@pytest.mark.parametrize("transient", [True, False])
+def test_after_max_attempts_or_a_permanent_error_the_item_fails_visibly(transient):
+    uows, clock = FakeUnitOfWorkFactory(), FakeClock(T0)
+    sender = FakeSender(failures=[SendError("bad", transient=transient)] * 5)
+    (item,) = queue(uows, "satu")
+    for minute in range(10):
+        clock.now = T0 + timedelta(minutes=minute)
+        run(uows, sender, clock)
+    stored = uows.db.outbox[item]
+    assert stored.status is OutboxStatus.FAILED
+    assert stored.attempts == (POLICY.max_attempts if transient else 1)
+    with uows() as uow:
+        assert [i.id for i in uow.outbox.failed()] == [item]
+
+
+def test_urgent_items_go_first():
+    uows, sender, clock = FakeUnitOfWorkFactory(), FakeSender(), FakeClock(T0)
+    queue(uows, "biasa", recipient="a")
+    queue(uows, "darurat", recipient="b", priority=10)
+    run(uows, sender, clock, batch=1)
+    assert [i.text for i in sender.sent] == ["darurat"]
+
+
+def test_a_dispatcher_that_died_after_sending_does_not_cause_a_double():
+    uows, sender, clock = FakeUnitOfWorkFactory(), FakeSender(), FakeClock(T0)
+    (item,) = queue(uows, "satu")
+    with uows() as uow:  # a dispatcher claims, sends, and dies before recording
+        (claimed,) = uow.outbox.claim_due(T0, 10, T0 + POLICY.lease)
+        uow.commit()
+    sender.send(claimed)
+    assert run(uows, sender, clock).handled == 0  # the lease still holds
+    clock.now = T0 + POLICY.lease
+    run(uows, sender, clock)
+    assert len(sender.sent) == 1
+    stored = uows.db.outbox[item]
+    assert stored.status is OutboxStatus.SENT and stored.remote_id == "hotline-1"
+
+
+def test_a_target_without_a_sender_waits_and_says_why():
+    uows, clock = FakeUnitOfWorkFactory(), FakeClock(T0)
+    (item,) = queue(uows, "halo", target=Target.EMAIL)
+    run(uows, FakeSender(), clock)
+    stored = uows.db.outbox[item]
+    assert stored.status is OutboxStatus.PENDING and "no sender" in (stored.last_error or "")
+
+
+def test_backoff_grows_and_is_capped():
+    policy = RetryPolicy(base=timedelta(seconds=5), cap=timedelta(minutes=1))
+    assert policy.delay(1, 0.999) < policy.delay(3, 0.999) <= timedelta(minutes=1)
+    assert policy.delay(10, 0.0) == timedelta(seconds=5)

@@ -1,0 +1,61 @@
+"""Who may do what to a conversation. Checked in the core so every shell obeys the same rules.
+
+After hand-off the counseling belongs to the assigned counselor (and the head, who alone may
+open a case to others, seed 003); admins see status, not content.
+"""
+
+from __future__ import annotations
+
+from triage.errors import AccessDenied
+from triage.model import Actor, Conversation, Role, State
+
+ADMIN_STATES = frozenset({State.NEW, State.WITH_ADMIN, State.HANDED_OFF})
+
+
+def _assigned(actor: Actor, conv: Conversation) -> bool:
+    return conv.state is State.WITH_COUNSELOR and conv.counselor_id == actor.staff_id
+
+
+def may_reply(actor: Actor, conv: Conversation) -> bool:
+    if actor.role is Role.HEAD:
+        return conv.is_open
+    if actor.role is Role.ADMIN:
+        return conv.state in ADMIN_STATES
+    return _assigned(actor, conv)
+
+
+def may_read_content(actor: Actor, conv: Conversation) -> bool:
+    if actor.role is Role.HEAD:
+        return True
+    if conv.counselor_id is not None:
+        return conv.counselor_id == actor.staff_id
+    return actor.role is Role.ADMIN
+
+
+def may_hand_off(actor: Actor, conv: Conversation) -> bool:
+    return actor.role in (Role.ADMIN, Role.HEAD)
+
+
+def may_claim(actor: Actor, conv: Conversation) -> bool:
+    return actor.role in (Role.COUNSELOR, Role.HEAD)
+
+
+def may_release(actor: Actor, conv: Conversation) -> bool:
+    return actor.role is Role.HEAD or _assigned(actor, conv)
+
+
+def may_close(actor: Actor, conv: Conversation) -> bool:
+    if actor.role is Role.HEAD:
+        return True
+    if conv.state is State.WITH_COUNSELOR:
+        return _assigned(actor, conv)
+    return actor.role is Role.ADMIN
+
+
+def may_link_contacts(actor: Actor) -> bool:
+    return actor.role in (Role.ADMIN, Role.HEAD)
+
+
+def require(allowed: bool, actor: Actor, action: str) -> None:
+    if not allowed:
+        raise AccessDenied(actor.staff_id, action)

@@ -1,0 +1,108 @@
+"""Use case: send what is due in the outbox, record the outcome, retry or give up.
+
+Claim and record are separate commits around the send, so a crash between them leaves the item
+SENDING with a lease; when the lease ends another pass takes it again as `interrupted` and asks
+the sender whether the first try got through (see docs/OUTBOX.md for each channel).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+
+from triage.outbox import OutboxItem, OutboxStatus, RetryPolicy, Target, after_failure
+from triage.ports import Clock, Sender, SendError, SendResult, UnitOfWorkFactory
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class DispatchReport:
+    sent: int = 0
+    retrying: int = 0
+    failed: int = 0
+
+    @property
+    def handled(self) -> int:
+        return self.sent + self.retrying + self.failed
+
+
+def dispatch_due(
+    *,
+    uow_factory: UnitOfWorkFactory,
+    senders: Mapping[Target, Sender],
+    clock: Clock,
+    policy: RetryPolicy,
+    jitter: Callable[[], float],
+    batch: int = 20,
+) -> DispatchReport:
+    """One pass: claim up to `batch` due items (the oldest per recipient, urgent first)."""
+    now = clock()
+    with uow_factory() as uow:
+        items = uow.outbox.claim_due(now, batch, now + policy.lease)
+        uow.commit()
+    sent = retrying = failed = 0
+    for item in items:
+        outcome = _deliver(item, senders.get(item.target), clock, policy, jitter)
+        with uow_factory() as uow:
+            uow.outbox.save(outcome)
+            uow.commit()
+        if outcome.status is OutboxStatus.SENT:
+            sent += 1
+        elif outcome.status is OutboxStatus.FAILED:
+            failed += 1
+            log.warning("outbox item %s failed for good: %s", outcome.id, outcome.last_error)
+        else:
+            retrying += 1
+    return DispatchReport(sent, retrying, failed)
+
+
+def _deliver(
+    item: OutboxItem,
+    sender: Sender | None,
+    clock: Clock,
+    policy: RetryPolicy,
+    jitter: Callable[[], float],
+) -> OutboxItem:
+    if sender is None:
+        error = f"no sender configured for {item.target.value}"
+        return after_failure(
+            item, error, transient=True, now=clock(), policy=policy, jitter=jitter()
+        )
+    try:
+        result = sender.already_sent(item) if item.interrupted else None
+        if result is None:
+            result = sender.send(item)
+    except SendError as exc:
+        return after_failure(
+            item,
+            str(exc),
+            transient=exc.transient,
+            now=clock(),
+            policy=policy,
+            jitter=jitter(),
+            retry_after=exc.retry_after,
+        )
+    except Exception as exc:  # noqa: BLE001 - an adapter bug must not stop the other items
+        log.exception("sender for %s raised on outbox item %s", item.target.value, item.id)
+        return after_failure(
+            item,
+            f"{type(exc).__name__}: {exc}",
+            transient=True,
+            now=clock(),
+            policy=policy,
+            jitter=jitter(),
+        )
+    return _sent(item, result, clock)
+
+
+def _sent(item: OutboxItem, result: SendResult, clock: Clock) -> OutboxItem:
+    return replace(
+        item,
+        status=OutboxStatus.SENT,
+        remote_id=result.remote_id,
+        sent_at=clock(),
+        lease_until=None,
+        last_error=None,
+    )

@@ -1,0 +1,152 @@
+"""The ports the core talks through. `storage/` and `channels/` implement them; tests/fakes.py
+holds one in-memory fake of each."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol, Self
+
+from triage.model import (
+    Channel,
+    Client,
+    Contact,
+    Conversation,
+    InboundMessage,
+    StepRecord,
+    StoredMessage,
+)
+from triage.outbox import OutboxItem
+
+
+class ClientRepository(Protocol):
+    def add(self, client: Client) -> Client: ...
+    def get(self, client_id: int) -> Client | None: ...
+    def lock(self, client_id: int) -> None:
+        """Serialise writers of this client's conversations until the unit of work ends."""
+
+    def delete(self, client_id: int) -> None: ...
+
+
+class ContactRepository(Protocol):
+    def find(self, channel: Channel, external_id: str) -> Contact | None: ...
+    def get(self, contact_id: int) -> Contact | None: ...
+    def add(self, contact: Contact) -> Contact: ...
+    def for_client(self, client_id: int) -> list[Contact]: ...
+    def move_to_client(self, contact_id: int, client_id: int) -> None: ...
+
+
+class ConversationRepository(Protocol):
+    def add(self, conv: Conversation) -> Conversation: ...
+    def get(self, conv_id: int, *, lock: bool = False) -> Conversation | None: ...
+    def save(self, conv: Conversation) -> None: ...
+    def open_for_client(self, client_id: int) -> Conversation | None: ...
+    def latest_for_client(self, client_id: int) -> Conversation | None: ...
+    def all(self) -> list[Conversation]: ...
+    def all_for_client(self, client_id: int) -> list[Conversation]: ...
+    def delete(self, conv_id: int) -> None: ...
+
+
+class MessageRepository(Protocol):
+    def find(self, channel: Channel, external_id: str) -> StoredMessage | None: ...
+    def add(self, message: StoredMessage) -> StoredMessage: ...
+    def for_conversation(self, conv_id: int) -> list[StoredMessage]: ...
+    def latest_inbound(self, conv_id: int) -> StoredMessage | None: ...
+    def move(self, from_conv: int, to_conv: int) -> None: ...
+
+
+class StepLog(Protocol):
+    def append(self, record: StepRecord) -> None: ...
+    def for_conversation(self, conv_id: int) -> list[StepRecord]: ...
+    def move(self, from_conv: int, to_conv: int) -> None: ...
+
+
+class OutboxRepository(Protocol):
+    def add(self, item: OutboxItem) -> OutboxItem:
+        """Insert, or return the existing item with the same idempotency key."""
+
+    def get(self, item_id: int) -> OutboxItem | None: ...
+    def find_key(self, key: str) -> OutboxItem | None: ...
+    def claim_due(self, now: datetime, limit: int, lease_until: datetime) -> list[OutboxItem]:
+        """Mark up to `limit` due items SENDING until `lease_until` and return them; items whose
+        lease expired (a dispatcher died) are due again. Safe with several workers."""
+
+    def save(self, item: OutboxItem) -> None: ...
+    def failed(self) -> list[OutboxItem]: ...
+    def for_conversation(self, conv_id: int) -> list[OutboxItem]: ...
+    def move(self, from_conv: int, to_conv: int) -> None: ...
+
+
+class CursorStore(Protocol):
+    """A channel's durable position (IMAP UID, Instagram item id, Telegram update offset)."""
+
+    def get(self, key: str) -> str | None: ...
+    def set(self, key: str, value: str) -> None: ...
+
+
+class UnitOfWork(Protocol):
+    """One transaction over every repository. Leaving the block without commit rolls back.
+    A unique-key or lock conflict surfaces as `triage.errors.Conflict`."""
+
+    clients: ClientRepository
+    contacts: ContactRepository
+    conversations: ConversationRepository
+    messages: MessageRepository
+    steps: StepLog
+    outbox: OutboxRepository
+    cursors: CursorStore
+
+    def __enter__(self) -> Self: ...
+    def __exit__(self, *exc: object) -> None: ...
+    def commit(self) -> None: ...
+    def rollback(self) -> None: ...
+
+
+class UnitOfWorkFactory(Protocol):
+    def __call__(self) -> UnitOfWork: ...
+
+
+@dataclass(frozen=True)
+class SendResult:
+    remote_id: str
+
+
+class SendError(Exception):
+    """A sender could not deliver. `transient` errors are retried with backoff."""
+
+    def __init__(self, message: str, *, transient: bool, retry_after: float | None = None):
+        super().__init__(message)
+        self.transient = transient
+        self.retry_after = retry_after
+
+
+class Sender(Protocol):
+    """Delivers outbox items of one target (a channel adapter or the Telegram client)."""
+
+    def send(self, item: OutboxItem) -> SendResult: ...
+
+    def already_sent(self, item: OutboxItem) -> SendResult | None:
+        """After a crash between send and record: look the item up on the remote side, if the
+        channel allows it (email: Message-ID in the Sent folder). None means 'not found or
+        cannot tell'."""
+
+
+class Clock(Protocol):
+    def __call__(self) -> datetime: ...
+
+
+class Deliver(Protocol):
+    """What a channel calls for each new message, with the cursor value that follows it; the
+    message and the cursor are committed together."""
+
+    def __call__(self, message: InboundMessage, cursor: str) -> None: ...
+
+
+class ChannelSource(Protocol):
+    """A channel adapter's receiving side (Rasa style: one callback, no knowledge of the core's
+    storage). `cursor_key` names its durable position, e.g. "email:office@x:INBOX"."""
+
+    cursor_key: str
+
+    def poll_once(self, deliver: Deliver, cursor: str | None) -> int:
+        """Deliver every message after `cursor`, oldest first; return how many."""
