@@ -20,10 +20,16 @@ def make_engine(url: str, *, sqlite_synchronous: SqliteSync = "full") -> Engine:
     BEGIN IMMEDIATE so writers queue up instead of failing on a lock upgrade."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+        # No pre-ping: it costs a round trip per unit of work; stale connections are recycled
+        # instead, and a dropped one fails the unit of work, which its caller retries.
+        return create_engine(url, pool_recycle=1800, pool_size=10, max_overflow=10)
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+    engine = create_engine(
+        url,
+        connect_args={"timeout": 30, "check_same_thread": False},
+        pool_reset_on_return=None,  # the unit of work always ends with commit or rollback
+    )
     sync = sqlite_synchronous.upper()
 
     @event.listens_for(engine, "connect")
@@ -38,7 +44,7 @@ def make_engine(url: str, *, sqlite_synchronous: SqliteSync = "full") -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):  # type: ignore[no-untyped-def]
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        conn.connection.driver_connection.execute("BEGIN IMMEDIATE")
 
     return engine
 

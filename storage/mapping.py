@@ -115,6 +115,17 @@ def step(r: Any) -> StepRecord:
     )
 
 
+def step_values(s: StepRecord) -> dict[str, Any]:
+    return {
+        "conversation_id": s.conversation_id,
+        "step": s.step,
+        "at": s.at,
+        "round": s.round,
+        "staff_id": s.staff_id,
+        "detail": s.detail,
+    }
+
+
 def outbox(r: Any) -> OutboxItem:
     return OutboxItem(
         id=r.id,
@@ -156,3 +167,13 @@ def outbox_values(o: OutboxItem) -> dict[str, Any]:
         "last_error": o.last_error,
         "sent_at": o.sent_at,
     }
+
+
+def contact_from(values: dict[str, Any]) -> Contact:
+    return Contact(
+        id=values["id"],
+        client_id=values["client_id"],
+        channel=Channel(values["channel"]),
+        external_id=values["external_id"],
+        display_name=values["display_name"],
+    )

@@ -45,12 +45,14 @@ class ConversationRow(SQLModel, table=True):
     )
     id: int | None = Field(default=None, primary_key=True)
     client_id: int = Field(foreign_key="client.id", index=True)
-    state: str = Field(max_length=20, index=True)
+    state: str = Field(max_length=20)
     outcome: str | None = Field(default=None, max_length=20)
     opened_at: datetime = Field(sa_column=_time(nullable=False))
-    last_message_at: datetime = Field(sa_column=_time(nullable=False, index=True))
+    # Not indexed: the ingest path updates it for every message, and an unindexed column lets
+    # PostgreSQL update the row in place (HOT). Lists sort a few thousand rows in memory.
+    last_message_at: datetime = Field(sa_column=_time(nullable=False))
     reply_contact_id: int = Field(foreign_key="contact.id")
-    counselor_id: int | None = Field(default=None, index=True)
+    counselor_id: int | None = None
     round: int = 1
     urgent: bool = False
     category: str | None = Field(default=None, max_length=40)

@@ -48,7 +48,7 @@ class SqlUnitOfWork:
             conn.rollback()  # no-op after commit
         finally:
             conn.close()
-        if isinstance(exc, IntegrityError) or _retryable(exc):
+        if _conflict(exc, self.engine):
             # The driver's text may quote the clashing values (personal data): keep only the kind.
             raise Conflict(type(exc).__name__) from exc
 
@@ -61,10 +61,17 @@ class SqlUnitOfWork:
         self._conn.rollback()
 
 
-def _retryable(exc: BaseException | None) -> bool:
-    if not isinstance(exc, DBAPIError):
+def _conflict(exc: BaseException | None, engine: Engine) -> bool:
+    """A unique-key clash or a PostgreSQL serialization failure or deadlock, raised through
+    SQLAlchemy or straight from the driver (storage.fast)."""
+    if exc is None:
         return False
-    return getattr(exc.orig, "sqlstate", None) in RETRYABLE_SQLSTATES
+    driver_error = exc.orig if isinstance(exc, DBAPIError) else exc
+    if isinstance(exc, IntegrityError) or isinstance(
+        driver_error, engine.dialect.dbapi.IntegrityError
+    ):
+        return True
+    return getattr(driver_error, "sqlstate", None) in RETRYABLE_SQLSTATES
 
 
 class SqlUnitOfWorkFactory:

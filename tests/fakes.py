@@ -19,6 +19,7 @@ from triage.model import (
     Contact,
     Conversation,
     Direction,
+    State,
     StepRecord,
     StoredMessage,
 )
@@ -89,6 +90,19 @@ class FakeContacts(_Repo):
     def move_to_client(self, contact_id: int, client_id: int) -> None:
         self.db.contacts[contact_id] = replace(self.db.contacts[contact_id], client_id=client_id)
 
+    def find_for_ingest(
+        self, channel: Channel, external_id: str
+    ) -> tuple[Contact, int | None] | None:
+        contact = self.find(channel, external_id)
+        if contact is None:
+            return None
+        open_ids = [
+            c.id
+            for c in self.db.conversations.values()
+            if c.client_id == contact.client_id and c.is_open
+        ]
+        return contact, (open_ids[0] if open_ids else None)
+
 
 class FakeConversations(_Repo):
     def add(self, conv: Conversation) -> Conversation:
@@ -101,9 +115,19 @@ class FakeConversations(_Repo):
     def get(self, conv_id: int, *, lock: bool = False) -> Conversation | None:
         return self.db.conversations.get(conv_id)
 
-    def save(self, conv: Conversation) -> None:
+    def save(self, conv: Conversation, *, expect: State | None = None) -> None:
         assert conv.id in self.db.conversations
+        if expect is not None and self.db.conversations[conv.id].state is not expect:
+            raise Conflict(f"conversation {conv.id} is no longer {expect.value}")
         self.db.conversations[conv.id] = conv
+
+    def touch(self, conv_id: int, contact_id: int, at: datetime) -> None:
+        conv = self.db.conversations[conv_id]
+        if not conv.is_open:
+            raise Conflict(f"conversation {conv_id} closed meanwhile")
+        self.db.conversations[conv_id] = replace(
+            conv, reply_contact_id=contact_id, last_message_at=max(conv.last_message_at, at)
+        )
 
     def open_for_client(self, client_id: int) -> Conversation | None:
         return next((c for c in self.all_for_client(client_id) if c.is_open), None)
@@ -139,6 +163,11 @@ class FakeMessages(_Repo):
         message = replace(message, id=self._id())
         self.db.messages[message.id] = message  # type: ignore[index]
         return message
+
+    def add_new(self, message: StoredMessage) -> StoredMessage | None:
+        if self.find(message.channel, message.external_id):
+            return None
+        return self.add(message)
 
     def for_conversation(self, conv_id: int) -> list[StoredMessage]:
         mine = [m for m in self.db.messages.values() if m.conversation_id == conv_id]

@@ -56,6 +56,11 @@ def ingest(
     def work() -> IngestResult:
         with uow_factory() as uow:
             result = _ingest(uow, msg, now, reopen_window)
+            if result is None:  # stored before: undo this attempt, keep only the cursor
+                uow.rollback()
+                known = uow.messages.find(msg.channel, msg.external_id)
+                assert known is not None and known.id is not None
+                result = IngestResult(False, known.conversation_id, known.id)
             if cursor is not None:
                 uow.cursors.set(cursor.key, cursor.value)
             uow.commit()
@@ -66,19 +71,25 @@ def ingest(
 
 def _ingest(
     uow: UnitOfWork, msg: InboundMessage, now: datetime, reopen_window: timedelta
-) -> IngestResult:
-    known = uow.messages.find(msg.channel, msg.external_id)
-    if known is not None:
-        assert known.id is not None
-        return IngestResult(False, known.conversation_id, known.id)
-    contact = _contact_for(uow, msg, now)
-    uow.clients.lock(contact.client_id)
-    conv, new, reopened = _conversation_for(uow, contact, msg, now, reopen_window)
-    assert conv.id is not None
-    stored = uow.messages.add(
+) -> IngestResult | None:
+    """Store the message, or return None if it was stored before (the caller rolls back).
+    The duplicate check is the insert itself: no extra round trip on the common path."""
+    found = uow.contacts.find_for_ingest(msg.channel, msg.sender_id)
+    if found is None:  # a new client: nothing to reopen
+        contact = _new_contact(uow, msg, now)
+        conv_id, new, reopened = _start_conversation(uow, contact, msg), True, False
+    else:
+        contact, open_id = found
+        assert contact.id is not None
+        if open_id is not None:
+            uow.conversations.touch(open_id, contact.id, msg.received_at)
+            conv_id, new, reopened = open_id, False, False
+        else:
+            conv_id, new, reopened = _reopen_or_start(uow, contact, msg, reopen_window)
+    stored = uow.messages.add_new(
         StoredMessage(
             id=None,
-            conversation_id=conv.id,
+            conversation_id=conv_id,
             direction=Direction.IN,
             channel=msg.channel,
             external_id=msg.external_id,
@@ -90,14 +101,13 @@ def _ingest(
             auto_generated=msg.auto_generated,
         )
     )
+    if stored is None:
+        return None
     assert stored.id is not None
-    return IngestResult(True, conv.id, stored.id, new, reopened)
+    return IngestResult(True, conv_id, stored.id, new, reopened)
 
 
-def _contact_for(uow: UnitOfWork, msg: InboundMessage, now: datetime) -> Contact:
-    contact = uow.contacts.find(msg.channel, msg.sender_id)
-    if contact is not None:
-        return contact
+def _new_contact(uow: UnitOfWork, msg: InboundMessage, now: datetime) -> Contact:
     name = msg.sender_name.strip() or msg.sender_id
     client = uow.clients.add(Client(id=None, display_name=name, created_at=now))
     assert client.id is not None
@@ -112,30 +122,33 @@ def _contact_for(uow: UnitOfWork, msg: InboundMessage, now: datetime) -> Contact
     )
 
 
-def _conversation_for(
-    uow: UnitOfWork,
-    contact: Contact,
-    msg: InboundMessage,
-    now: datetime,
-    reopen_window: timedelta,
-) -> tuple[Conversation, bool, bool]:
+def _reopen_or_start(
+    uow: UnitOfWork, contact: Contact, msg: InboundMessage, reopen_window: timedelta
+) -> tuple[int, bool, bool]:
+    """No open conversation: reopen the last one if it closed recently, else start one.
+    Returns (conversation id, new, reopened)."""
     assert contact.id is not None
-    conv = uow.conversations.open_for_client(contact.client_id)
-    if conv is not None:
-        conv = _touch(conv, contact.id, msg)
-        uow.conversations.save(conv)
-        return conv, False, False
     last = uow.conversations.latest_for_client(contact.client_id)
     if (
         last is not None
         and last.steps.closed is not None
-        and now - last.steps.closed <= reopen_window
+        and msg.received_at - last.steps.closed <= reopen_window
     ):
         reopened, logged = lifecycle.apply(last, lifecycle.Reopened(), msg.received_at)
-        reopened = _touch(reopened, contact.id, msg)
-        uow.conversations.save(reopened)
+        reopened = replace(
+            reopened,
+            reply_contact_id=contact.id,
+            last_message_at=max(last.last_message_at, msg.received_at),
+        )
+        uow.conversations.save(reopened, expect=State.CLOSED)  # two reopeners: one wins
         log_steps(uow, reopened, logged, msg.received_at)
-        return reopened, False, True
+        assert reopened.id is not None
+        return reopened.id, False, True
+    return _start_conversation(uow, contact, msg), True, False
+
+
+def _start_conversation(uow: UnitOfWork, contact: Contact, msg: InboundMessage) -> int:
+    assert contact.id is not None
     created = uow.conversations.add(
         Conversation(
             id=None,
@@ -148,13 +161,5 @@ def _conversation_for(
         )
     )
     log_steps(uow, created, ["received"], msg.received_at)
-    return created, True, False
-
-
-def _touch(conv: Conversation, contact_id: int, msg: InboundMessage) -> Conversation:
-    """Replies go back on the channel the client wrote from last."""
-    return replace(
-        conv,
-        reply_contact_id=contact_id,
-        last_message_at=max(conv.last_message_at, msg.received_at),
-    )
+    assert created.id is not None
+    return created.id

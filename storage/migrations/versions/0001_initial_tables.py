@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-24 12:35:55.535096
+Create Date: 2026-11-24 12:47:22.171602
 """
 from collections.abc import Sequence
 
@@ -70,9 +70,6 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('conversation', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_conversation_client_id'), ['client_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_conversation_counselor_id'), ['counselor_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_conversation_last_message_at'), ['last_message_at'], unique=False)
-        batch_op.create_index(batch_op.f('ix_conversation_state'), ['state'], unique=False)
         batch_op.create_index('uq_conversation_open_per_client', ['client_id'], unique=True, sqlite_where=sa.text("state != 'closed'"), postgresql_where=sa.text("state != 'closed'"))
 
     op.create_table('outbox',
@@ -160,9 +157,6 @@ def downgrade() -> None:
     op.drop_table('outbox')
     with op.batch_alter_table('conversation', schema=None) as batch_op:
         batch_op.drop_index('uq_conversation_open_per_client', sqlite_where=sa.text("state != 'closed'"), postgresql_where=sa.text("state != 'closed'"))
-        batch_op.drop_index(batch_op.f('ix_conversation_state'))
-        batch_op.drop_index(batch_op.f('ix_conversation_last_message_at'))
-        batch_op.drop_index(batch_op.f('ix_conversation_counselor_id'))
         batch_op.drop_index(batch_op.f('ix_conversation_client_id'))
 
     op.drop_table('conversation')

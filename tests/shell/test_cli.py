@@ -1,0 +1,93 @@
+"""The command-line contracts (DESIGN.md §8), run in-process and once as the installed script."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from bot.cli import app
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def config(tmp_path):
+    path = tmp_path / "config.toml"
+    path.write_text(
+        'data_dir = "data"\n[office]\nname = "PUSPAGA Uji"\n'
+        '[[staff]]\ntelegram_id = 1\nname = "A"\nrole = "admin"\n'
+    )
+    return path
+
+
+def invoke(*args):
+    result = runner.invoke(app, [str(a) for a in args])
+    return result.exit_code, result.output
+
+
+def test_demo_then_inbox_json_shows_every_conversation_with_state_and_steps(tmp_path, config):
+    code, out = invoke("demo", "--data-dir", tmp_path / "data")
+    assert code == 0, out
+    assert "8 pesan baru tersimpan" in out and "0 pesan baru (tidak ada duplikat)" in out
+    assert "8 dikenali sebagai duplikat" in out and "5 pesan terkirim" in out
+    code, out = invoke("inbox", "--json", "--config", config)
+    assert code == 0, out
+    conversations = json.loads(out)
+    assert len(conversations) == 5
+    by_name = {c["client"]["name"]: c for c in conversations}
+    rina = by_name["Rina"]
+    assert rina["state"] == "closed" and rina["outcome"] == "rujukan"
+    assert rina["steps"]["claimed"] is not None and rina["counselor_id"] == 2001
+    assert {m["delivery"] for m in rina["messages"] if m["direction"] == "out"} == {"sent"}
+    sari = by_name["Sari Dewi"]
+    assert sorted(c["channel"] for c in sari["contacts"]) == ["email", "instagram"]
+    assert len(sari["messages"]) == 4
+
+
+def test_demo_in_english(tmp_path):
+    code, out = invoke("demo", "--data-dir", tmp_path / "data", "--lang", "en")
+    assert code == 0 and "8 new messages stored" in out and "Unified inbox" in out
+
+
+def test_migrate_check_and_poll_once_on_a_fresh_install(config):
+    code, out = invoke("migrate", "--config", config)
+    assert code == 0 and "database at revision 0001" in out
+    code, out = invoke("check", "--config", config)
+    assert code == 0 and "OK   database" in out
+    code, out = invoke("poll", "--once", "--config", config)
+    assert code == 0 and json.loads(out.splitlines()[-1])["sent"] == 0
+
+
+def test_check_reports_an_unreachable_service_in_plain_words(config):
+    config.write_text(
+        config.read_text().replace(
+            "[[staff]]",
+            '[email]\nimap_host = "127.0.0.1"\nimap_port = 1\nusername = "u"\npassword = "p"\n'
+            'smtp_host = "127.0.0.1"\nsmtp_port = 1\nfrom_address = "a@b.c"\n\n[[staff]]',
+            1,
+        )
+    )
+    code, out = invoke("check", "--config", config)
+    assert code == 1 and "FAIL email IMAP: cannot connect to 127.0.0.1:1" in out
+
+
+def test_a_wrong_config_stops_the_start_naming_the_key(config):
+    config.write_text(config.read_text() + "\n[outbox]\nmax_attempts = 'lots'\n")
+    code, out = invoke("run", "--config", config)
+    assert code == 2 and "[outbox] max_attempts" in out and "Fix:" in out
+
+
+def test_the_installed_console_script_runs_the_demo(tmp_path):
+    script = Path(sys.executable).parent / "puspaga"
+    assert script.exists(), "make test installs the package with its console script"
+    done = subprocess.run(
+        [str(script), "demo", "--data-dir", str(tmp_path / "d")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Kotak masuk terpadu" in done.stdout

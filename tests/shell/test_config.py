@@ -1,0 +1,104 @@
+import re
+from pathlib import Path
+
+import pytest
+
+from bot.config import SECRET_ENV, ConfigError, Section, Settings, from_mapping, load
+
+EXAMPLE = Path(__file__).parents[2] / "config.example.toml"
+MINIMAL = {"office": {"name": "PUSPAGA Contoh"}}
+
+
+def problems(raw, environ=None):
+    with pytest.raises(ConfigError) as caught:
+        from_mapping(raw, environ=environ or {})
+    return caught.value.problems
+
+
+def _keys(model) -> set[str]:
+    """Every key of a settings model, sub-sections included."""
+    keys = set()
+    for name, field in model.model_fields.items():
+        keys.add(name)
+        for arg in (*getattr(field.annotation, "__args__", ()), field.annotation):
+            if isinstance(arg, type) and issubclass(arg, Section):
+                keys |= _keys(arg)
+            for inner in getattr(arg, "__args__", ()):
+                if isinstance(inner, type) and issubclass(inner, Section):
+                    keys |= _keys(inner)
+    return keys
+
+
+def test_the_example_config_is_valid_and_documents_every_key():
+    settings = load(EXAMPLE, environ={})
+    assert settings.office.timezone == "Asia/Makassar" and len(settings.staff) == 3
+    source = EXAMPLE.read_text()
+    documented = set(re.findall(r"^#?\s*([a-z_]+)\s*=", source, re.M))
+    documented |= set(re.findall(r"^#?\s*\[\[?(?:[a-z_]+\.)?([a-z_]+)\]", source, re.M))
+    assert _keys(Settings) - documented == set()
+
+
+def test_an_unknown_key_is_named_with_its_section():
+    (problem,) = problems({**MINIMAL, "email_": 1})
+    assert "email_: unknown key" in problem
+    (problem,) = problems({"office": {"name": "x", "timzone": "Asia/Jakarta"}})
+    assert "[office] timzone: unknown key" in problem and "Fix:" in problem
+
+
+def test_a_missing_required_key_says_how_to_provide_it():
+    found = problems({**MINIMAL, "telegram": {"admin_chat_id": -100}})
+    assert any(
+        "[telegram] token: required but missing" in p and "PUSPAGA_TELEGRAM_TOKEN" in p
+        for p in found
+    )
+
+
+def test_a_wrong_type_names_the_key_and_the_value():
+    found = problems({**MINIMAL, "outbox": {"max_attempts": "banyak"}})
+    assert any("[outbox] max_attempts" in p and "'banyak'" in p for p in found)
+    found = problems({**MINIMAL, "staff": [{"telegram_id": 1, "name": "A", "role": "boss"}]})
+    assert any(p.startswith("- [[staff]] #1 role") for p in found)
+
+
+def test_bad_time_zone_hours_and_duplicate_staff_are_explained():
+    found = problems(
+        {
+            "office": {"name": "x", "timezone": "WITA", "hours": {"senin": ["8-12"]}},
+            "staff": [
+                {"telegram_id": 1, "name": "A", "role": "admin"},
+                {"telegram_id": 1, "name": "B", "role": "ketua"},
+            ],
+        }
+    )
+    text = "\n".join(found)
+    assert "Asia/Makassar (WITA)" in text and "unknown day 'senin'" in text
+    assert "telegram_id 1 is listed twice" in text
+
+
+def test_secrets_come_from_the_environment_when_set():
+    raw = {**MINIMAL, "telegram": {"admin_chat_id": -100}}
+    settings = from_mapping(
+        raw,
+        environ={
+            SECRET_ENV[("telegram", "token")]: "123:abc",
+            "PUSPAGA_DATABASE_URL": "postgresql+psycopg://x/y",
+        },
+    )
+    assert settings.telegram.token == "123:abc"
+    assert settings.database.url == "postgresql+psycopg://x/y"
+
+
+def test_file_problems_are_plain(tmp_path):
+    with pytest.raises(ConfigError, match="does not exist. Fix: copy config.example.toml"):
+        load(tmp_path / "config.toml", environ={})
+    broken = tmp_path / "broken.toml"
+    broken.write_text('[office]\nname = "x\n')
+    with pytest.raises(ConfigError, match="not valid TOML"):
+        load(broken, environ={})
+
+
+def test_a_relative_data_dir_is_relative_to_the_config_file(tmp_path):
+    path = tmp_path / "etc" / "config.toml"
+    path.parent.mkdir()
+    path.write_text('data_dir = "data"\n[office]\nname = "x"\n')
+    assert load(path, environ={}).data_dir == tmp_path / "etc" / "data"
