@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import statistics
 import sys
@@ -104,6 +105,16 @@ def measure(name: str, url: str, count: int, rounds: int) -> dict[str, object]:
     }
 
 
+def _cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown CPU"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--count", type=int, default=1000, help="messages per round")
@@ -125,7 +136,7 @@ def main() -> None:
         finally:
             if cluster:
                 cluster.stop()
-    machine = f"{platform.node()} {platform.machine()} {platform.processor() or ''}".strip()
+    machine = f"{platform.machine()}, {os.cpu_count()} cores, {_cpu_model()}"
     print(
         json.dumps(
             {

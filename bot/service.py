@@ -37,8 +37,13 @@ def poll_all(app: App) -> dict[str, int]:
     for source in app.sources:
         try:
             counts[source.cursor_key] = poll_source(app, source)
-        except Exception:  # noqa: BLE001 - one broken channel must not stop the rest
-            log.exception("polling %s failed; the other channels go on", source.cursor_key)
+        except Exception as exc:  # noqa: BLE001 - one broken channel must not stop the rest
+            log.error(
+                "polling %s failed (%s); the other channels go on",
+                source.cursor_key,
+                type(exc).__name__,
+            )
+            log.debug("traceback (may contain personal data; DEBUG only)", exc_info=True)
             counts[source.cursor_key] = -1
     return counts
 
@@ -76,7 +81,8 @@ def run_forever(app: App, stop: threading.Event, poll_every: float = 5.0) -> Non
             next_poll = clock + poll_every
         try:
             dispatch(app)
-        except Exception:  # noqa: BLE001 - a database hiccup: log, wait, go on
-            log.exception("outbox dispatch failed; retrying")
+        except Exception as exc:  # noqa: BLE001 - a database hiccup: log, wait, go on
+            log.error("outbox dispatch failed (%s); retrying", type(exc).__name__)
+            log.debug("traceback", exc_info=True)
         stop.wait(interval)
         clock += interval

@@ -6,16 +6,15 @@ With CI=true the PostgreSQL tests must run: a missing server is an error, not a 
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Engine
 
 from storage.db import make_engine
 from storage.migrate import upgrade
 from storage.unit_of_work import SqlUnitOfWorkFactory
-from tests.support.pg_cluster import start_cluster
+from tests.support.pg_cluster import fresh_pg_database, start_cluster
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
@@ -36,15 +35,6 @@ def pg_server_url() -> Iterator[str]:
         yield cluster.url
     finally:
         cluster.stop()
-
-
-def fresh_pg_database(server_url: str) -> str:
-    name = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return server_url.rsplit("/", 1)[0] + f"/{name}"
 
 
 @pytest.fixture

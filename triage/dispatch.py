@@ -52,7 +52,8 @@ def dispatch_due(
             sent += 1
         elif outcome.status is OutboxStatus.FAILED:
             failed += 1
-            log.warning("outbox item %s failed for good: %s", outcome.id, outcome.last_error)
+            # The error text may quote an address: it stays in the row (staff see it), not the log.
+            log.warning("outbox item %s to %s failed for good", outcome.id, outcome.target.value)
         else:
             retrying += 1
     return DispatchReport(sent, retrying, failed)
@@ -85,7 +86,13 @@ def _deliver(
             retry_after=exc.retry_after,
         )
     except Exception as exc:  # noqa: BLE001 - an adapter bug must not stop the other items
-        log.exception("sender for %s raised on outbox item %s", item.target.value, item.id)
+        log.error(
+            "sender for %s raised %s on outbox item %s",
+            item.target.value,
+            type(exc).__name__,
+            item.id,
+        )
+        log.debug("traceback (may contain personal data; DEBUG only)", exc_info=True)
         return after_failure(
             item,
             f"{type(exc).__name__}: {exc}",

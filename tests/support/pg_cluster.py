@@ -13,6 +13,7 @@ import socket
 import subprocess
 import tempfile
 import time
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -102,3 +103,15 @@ def start_cluster(*, fsync: bool = False) -> PgCluster:
     root = Path(tempfile.mkdtemp(prefix="puspaga-pg-"))
     os.chmod(root, 0o755)  # noqa: S103 - the postgres user must reach its data directory
     return PgCluster(bindir, root, _free_port(), fsync).start()
+
+
+def fresh_pg_database(server_url: str) -> str:
+    """A new, empty database on the server; returns its URL."""
+    from sqlalchemy import create_engine, text
+
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return server_url.rsplit("/", 1)[0] + f"/{name}"
