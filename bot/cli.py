@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from sqlalchemy import text as sql
 
 from bot import service
@@ -25,6 +26,7 @@ from bot.wiring import build
 from storage.db import make_engine
 from storage.migrate import current_revision, head_revision, upgrade
 from triage import inbox
+from triage.catalog import text
 
 app = typer.Typer(
     add_completion=False,
@@ -108,9 +110,17 @@ def inbox_cmd(
         json.dump([inbox.as_json(v) for v in views], sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
         return
-    Console().print(
+    console = Console()
+    console.print(
         inbox_table(views, zone=ZoneInfo(settings.office.timezone), lang=settings.language)
     )
+    with application.uows() as uow:
+        failed = uow.outbox.failed()
+    if failed:  # never silently: staff see what did not reach a client
+        console.print(f"[bold red]{escape(text('outbox.failed_title', settings.language))}[/]")
+        for item in failed:
+            line = f"  #{item.id} → {item.target.value} ({item.attempts}×): {item.last_error or ''}"
+            console.print(line, markup=False)
 
 
 @app.command()

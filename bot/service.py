@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 
 from bot.wiring import App
 from triage.dispatch import DispatchReport, dispatch_due
@@ -72,17 +73,14 @@ def dispatch(app: App, max_passes: int = 100) -> DispatchReport:
 
 def run_forever(app: App, stop: threading.Event, poll_every: float = 5.0) -> None:
     """Poll and dispatch until `stop` is set. Telegram's loop joins here with its issue."""
-    interval = app.settings.outbox.interval_seconds
-    next_poll = 0.0
-    clock = 0.0
+    next_poll = time.monotonic()
     while not stop.is_set():
-        if clock >= next_poll:
+        if time.monotonic() >= next_poll:
             poll_all(app)
-            next_poll = clock + poll_every
+            next_poll = time.monotonic() + poll_every
         try:
             dispatch(app)
         except Exception as exc:  # noqa: BLE001 - a database hiccup: log, wait, go on
             log.error("outbox dispatch failed (%s); retrying", type(exc).__name__)
             log.debug("traceback", exc_info=True)
-        stop.wait(interval)
-        clock += interval
+        stop.wait(app.settings.outbox.interval_seconds)

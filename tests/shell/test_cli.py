@@ -91,3 +91,33 @@ def test_the_installed_console_script_runs_the_demo(tmp_path):
     )
     assert done.returncode == 0, done.stderr
     assert "Kotak masuk terpadu" in done.stdout
+
+
+def test_the_inbox_table_lists_messages_that_failed_to_send(config):
+    from datetime import UTC, datetime
+
+    from bot.config import load
+    from bot.wiring import build
+    from triage.outbox import OutboxItem, OutboxStatus, Target
+
+    application = build(load(config, environ={}))
+    now = datetime(2026, 11, 24, 1, tzinfo=UTC)
+    with application.uows() as uow:
+        uow.outbox.add(
+            OutboxItem(
+                id=None,
+                idempotency_key="k",
+                target=Target.EMAIL,
+                recipient="x@example.org",
+                text="Halo",
+                created_at=now,
+                next_attempt_at=now,
+                status=OutboxStatus.FAILED,
+                attempts=8,
+                last_error="550 mailbox [unavailable]",
+            )
+        )
+        uow.commit()
+    code, out = invoke("inbox", "--config", config)
+    assert code == 0 and "Pesan keluar yang gagal dikirim" in out
+    assert "#1 → email (8×): 550 mailbox [unavailable]" in out

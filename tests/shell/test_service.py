@@ -1,0 +1,74 @@
+"""The service loop: channels polled into the inbox, the outbox drained, a stop honoured."""
+
+import threading
+import time
+from datetime import UTC, datetime
+
+from bot import service
+from bot.config import from_mapping
+from bot.wiring import build
+from channels.simulated import RecordingSender, ScriptedSource
+from tests.builders import ADMIN, inbound
+from triage import inbox
+from triage.outbox import Target
+from triage.replies import reply_to_client
+
+
+def wait_for(condition, timeout=10.0):
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "condition not met in time"
+        time.sleep(0.02)
+
+
+def test_run_forever_ingests_sends_and_stops(tmp_path):
+    settings = from_mapping(
+        {
+            "data_dir": str(tmp_path),
+            "office": {"name": "Uji"},
+            "outbox": {"interval_seconds": 0.05},
+        },
+        environ={},
+    )
+    app = build(settings)
+    sender = RecordingSender(Target.HOTLINE)
+    app.sources = [ScriptedSource("sim:hotline", [inbound(1), inbound(2)])]
+    app.senders = {Target.HOTLINE: sender}
+    stop = threading.Event()
+    loop = threading.Thread(
+        target=service.run_forever, args=(app, stop), kwargs={"poll_every": 0.05}
+    )
+    loop.start()
+    try:
+        wait_for(lambda: len(inbox.snapshot(app.uows)) == 1)
+        (view,) = inbox.snapshot(app.uows)
+        assert len(view.messages) == 2
+        reply_to_client(
+            view.conversation.id,
+            "Halo",
+            actor=ADMIN,
+            idempotency_key="r1",
+            uow_factory=app.uows,
+            now=datetime.now(UTC),
+        )
+        wait_for(lambda: len(sender.delivered) == 1)
+    finally:
+        stop.set()
+        loop.join(timeout=5)
+    assert not loop.is_alive()
+    assert sender.delivered[0].text == "Halo" and sender.delivered[0].recipient == "client-1"
+    with app.uows() as uow:
+        assert uow.cursors.get("sim:hotline") == "2"
+
+
+def test_a_failing_channel_does_not_stop_the_others(tmp_path):
+    class Broken:
+        cursor_key = "broken"
+
+        def poll_once(self, deliver, cursor):
+            raise ConnectionError("server said no")
+
+    settings = from_mapping({"data_dir": str(tmp_path), "office": {"name": "Uji"}}, environ={})
+    app = build(settings)
+    app.sources = [Broken(), ScriptedSource("sim:hotline", [inbound(1)])]
+    assert service.poll_all(app) == {"broken": -1, "sim:hotline": 1}
