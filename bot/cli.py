@@ -169,7 +169,8 @@ def check(config: ConfigOpt = DEFAULT_CONFIG) -> None:
             else f"schema at {current or 'empty'}, code expects {head}; run `puspaga migrate`",
         )
     except Exception as exc:  # noqa: BLE001 - report any failure in plain words
-        report("database", f"{type(exc).__name__}: {str(exc).splitlines()[0]}")
+        first_line = next(iter(str(exc).splitlines()), "")
+        report("database", f"{type(exc).__name__}: {first_line}")
     if settings.email:
         report("email IMAP", _reach(settings.email.imap_host, settings.email.imap_port))
         report("email SMTP", _reach(settings.email.smtp_host, settings.email.smtp_port))

@@ -12,6 +12,7 @@ import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
+from urllib.parse import urlparse
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -93,6 +94,18 @@ class TelegramConfig(Section):
     base_url: str = "https://api.telegram.org/bot"
     admin_chat_id: int
     counselor_chat_id: int | None = None
+
+    @field_validator("base_url")
+    @classmethod
+    def _url(cls, value: str) -> str:
+        try:
+            parsed = urlparse(value)
+            parsed.port  # noqa: B018 - raises on a port that is not a number
+        except ValueError:
+            raise ValueError("not a valid URL") from None
+        if parsed.scheme not in ("http", "https") or not parsed.hostname:
+            raise ValueError('must be an http(s) URL such as "https://api.telegram.org/bot"')
+        return value
 
 
 class EmailConfig(Section):
@@ -235,7 +248,8 @@ def _explain(error: Any) -> str:
         hint = f" (or set the environment variable {env})" if env else ""
         return f"- {key}: required but missing. Fix: add it{hint}; see config.example.toml."
     got = error.get("input")
-    shown = "" if isinstance(got, dict | list) else f" (got {got!r})"
+    secret = tuple(str(p) for p in loc[:2]) in SECRET_ENV
+    shown = "" if secret or isinstance(got, dict | list) else f" (got {got!r})"
     message = str(error["msg"]).removeprefix("Value error, ")
     return f"- {key}: {message}{shown}. Fix: correct the value; see config.example.toml."
 

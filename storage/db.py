@@ -22,13 +22,16 @@ def make_engine(url: str, *, sqlite_synchronous: SqliteSync = "full") -> Engine:
     if parsed.get_backend_name() != "sqlite":
         # No pre-ping: it costs a round trip per unit of work; stale connections are recycled
         # instead, and a dropped one fails the unit of work, which its caller retries.
-        return create_engine(url, pool_recycle=1800, pool_size=10, max_overflow=10)
+        return create_engine(
+            url, pool_recycle=1800, pool_size=10, max_overflow=10, hide_parameters=True
+        )
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(
         url,
         connect_args={"timeout": 30, "check_same_thread": False},
         pool_reset_on_return=None,  # the unit of work always ends with commit or rollback
+        hide_parameters=True,  # statement parameters are message texts: never in errors or logs
     )
     sync = sqlite_synchronous.upper()
 

@@ -84,6 +84,7 @@ def message(r: Any) -> StoredMessage:
         attachments=tuple(Attachment(**a) for a in (r.attachments or [])),
         auto_generated=r.auto_generated,
         outbox_id=r.outbox_id,
+        confidential=r.confidential,
     )
 
 
@@ -101,6 +102,7 @@ def message_values(m: StoredMessage) -> dict[str, Any]:
         "attachments": [a.__dict__ for a in m.attachments] or None,
         "auto_generated": m.auto_generated,
         "outbox_id": m.outbox_id,
+        "confidential": m.confidential,
     }
 
 
@@ -141,6 +143,7 @@ def outbox(r: Any) -> OutboxItem:
         status=OutboxStatus(r.status),
         attempts=r.attempts,
         claims=r.claims,
+        interrupted=r.interrupted,
         lease_until=r.lease_until,
         remote_id=r.remote_id,
         last_error=r.last_error,
@@ -160,6 +163,7 @@ def outbox_values(o: OutboxItem) -> dict[str, Any]:
         "status": o.status.value,
         "attempts": o.attempts,
         "claims": o.claims,
+        "interrupted": o.interrupted,
         "created_at": o.created_at,
         "next_attempt_at": o.next_attempt_at,
         "lease_until": o.lease_until,

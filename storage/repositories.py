@@ -39,7 +39,16 @@ from storage.tables import (
 )
 from storage.types import UtcDateTime
 from triage.errors import Conflict
-from triage.model import Channel, Client, Contact, Conversation, State, StepRecord, StoredMessage
+from triage.model import (
+    Channel,
+    Client,
+    Contact,
+    Conversation,
+    OpenConversation,
+    State,
+    StepRecord,
+    StoredMessage,
+)
 from triage.outbox import OutboxItem
 
 client_t = ClientRow.__table__
@@ -111,10 +120,14 @@ CONTACT_INSERT = FastStatement(
 CONTACT_FOR_CLIENT = (
     select(contact_t).where(contact_t.c.client_id == bindparam("_client")).order_by(contact_t.c.id)
 )
-CONTACT_MOVE = update(contact_t).where(_by_id(contact_t)).values(client_id=bindparam("_client"))
+CONTACT_MOVE_CLIENT = (
+    update(contact_t)
+    .where(contact_t.c.client_id == bindparam("_from"))
+    .values(client_id=bindparam("_to"))
+)
 _open_conv = conv_t.alias("open_conv")
 CONTACT_FOR_INGEST = (
-    select(contact_t, _open_conv.c.id)
+    select(contact_t, _open_conv.c.id, _open_conv.c.state, _open_conv.c.counselor_id)
     .outerjoin(
         _open_conv,
         and_(_open_conv.c.client_id == contact_t.c.client_id, _open_conv.c.state != "closed"),
@@ -150,17 +163,20 @@ class SqlContacts(_Repo):
         rows = self.conn.execute(CONTACT_FOR_CLIENT, {"_client": client_id})
         return [mapping.contact(r) for r in rows]
 
-    def move_to_client(self, contact_id: int, client_id: int) -> None:
-        self.conn.execute(CONTACT_MOVE, {"_id": contact_id, "_client": client_id})
+    def move_client(self, from_client: int, to_client: int) -> None:
+        self.conn.execute(CONTACT_MOVE_CLIENT, {"_from": from_client, "_to": to_client})
 
     def find_for_ingest(
         self, channel: Channel, external_id: str
-    ) -> tuple[Contact, int | None] | None:
+    ) -> tuple[Contact, OpenConversation | None] | None:
         row = CONTACT_FOR_INGEST.first(self.conn, {"_channel": channel.value, "_ext": external_id})
         if row is None:
             return None
-        contact = dict(zip(_CONTACT_COLUMNS, row, strict=False))
-        return mapping.contact_from(contact), row[-1]
+        contact = mapping.contact_from(dict(zip(_CONTACT_COLUMNS, row, strict=False)))
+        conv_id, state, counselor_id = row[-3:]
+        if conv_id is None:
+            return contact, None
+        return contact, OpenConversation(conv_id, State(state), counselor_id)
 
 
 CONV_INSERT = FastStatement(
@@ -185,6 +201,12 @@ CONV_OF_CLIENT = select(conv_t).where(conv_t.c.client_id == bindparam("_client")
 CONV_OPEN = CONV_OF_CLIENT.where(conv_t.c.state != "closed")
 CONV_LATEST = CONV_OF_CLIENT.order_by(conv_t.c.last_message_at.desc(), conv_t.c.id.desc()).limit(1)
 CONV_ALL = select(conv_t)
+CONV_LOCK_CLIENT = CONV_OF_CLIENT.order_by(conv_t.c.id).with_for_update()
+CONV_MOVE_CLIENT = (
+    update(conv_t)
+    .where(conv_t.c.client_id == bindparam("_from"))
+    .values(client_id=bindparam("_to"))
+)
 CONV_DELETE = delete(conv_t).where(_by_id(conv_t))
 
 
@@ -225,6 +247,13 @@ class SqlConversations(_Repo):
 
     def all(self) -> list[Conversation]:
         return [mapping.conversation(r) for r in self.conn.execute(CONV_ALL)]
+
+    def lock_for_client(self, client_id: int) -> list[Conversation]:
+        stmt = CONV_LOCK_CLIENT if self.locks else CONV_OF_CLIENT.order_by(conv_t.c.id)
+        return [mapping.conversation(r) for r in self.conn.execute(stmt, {"_client": client_id})]
+
+    def move_client(self, from_client: int, to_client: int) -> None:
+        self.conn.execute(CONV_MOVE_CLIENT, {"_from": from_client, "_to": to_client})
 
     def all_for_client(self, client_id: int) -> list[Conversation]:
         rows = self.conn.execute(CONV_OF_CLIENT, {"_client": client_id})
@@ -325,13 +354,20 @@ OUTBOX_PICK_LOCKED = OUTBOX_PICK.with_for_update(skip_locked=True, of=outbox_t)
 OUTBOX_CLAIM = (
     update(outbox_t)
     .where(outbox_t.c.id.in_(bindparam("_ids", expanding=True)))
-    .values(status="sending", lease_until=bindparam("_lease"), claims=outbox_t.c.claims + 1)
+    .values(
+        status="sending",
+        lease_until=bindparam("_lease"),
+        claims=outbox_t.c.claims + 1,
+        # a lease that ran out is an attempt that failed (counted, so crash loops end)
+        interrupted=outbox_t.c.status == "sending",
+        attempts=outbox_t.c.attempts + case((outbox_t.c.status == "sending", 1), else_=0),
+    )
     .returning(*outbox_t.c)
 )
 OUTBOX_INSERT = insert(outbox_t).returning(outbox_t.c.id)
 OUTBOX_GET = select(outbox_t).where(_by_id(outbox_t))
 OUTBOX_KEY = select(outbox_t).where(outbox_t.c.idempotency_key == bindparam("_key"))
-OUTBOX_SAVE = update(outbox_t).where(_by_id(outbox_t))
+OUTBOX_RECORD = update(outbox_t).where(_by_id(outbox_t), outbox_t.c.claims == bindparam("_claims"))
 OUTBOX_FAILED = select(outbox_t).where(outbox_t.c.status == "failed").order_by(outbox_t.c.id)
 OUTBOX_FOR_CONV = (
     select(outbox_t).where(outbox_t.c.conversation_id == bindparam("_conv")).order_by(outbox_t.c.id)
@@ -365,8 +401,9 @@ class SqlOutbox(_Repo):
         items = [mapping.outbox(r) for r in rows]
         return sorted(items, key=lambda i: (-i.priority, i.id or 0))
 
-    def save(self, item: OutboxItem) -> None:
-        self.conn.execute(OUTBOX_SAVE, {"_id": item.id, **mapping.outbox_values(item)})
+    def record(self, item: OutboxItem) -> bool:
+        params = {"_id": item.id, "_claims": item.claims, **mapping.outbox_values(item)}
+        return self.conn.execute(OUTBOX_RECORD, params).rowcount == 1
 
     def failed(self) -> list[OutboxItem]:
         return [mapping.outbox(r) for r in self.conn.execute(OUTBOX_FAILED)]

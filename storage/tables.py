@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Column, Index, Integer, UniqueConstraint, text
+from sqlalchemy import Boolean, Column, Index, Integer, UniqueConstraint, false, text
 from sqlmodel import Field, SQLModel
 
 from storage.types import JsonText, UtcDateTime
@@ -81,6 +81,11 @@ class MessageRow(SQLModel, table=True):
     attachments: list | None = Field(default=None, sa_column=Column(JsonText()))
     auto_generated: bool = False
     outbox_id: int | None = Field(default=None, foreign_key="outbox.id")
+    # Counseling content (exchanged after hand-off): never shown to admins, even after a
+    # release or a reopen (triage/access.py).
+    confidential: bool = Field(
+        default=False, sa_column=Column(Boolean, nullable=False, server_default=false())
+    )
 
 
 class StepLogRow(SQLModel, table=True):
@@ -111,6 +116,9 @@ class OutboxRow(SQLModel, table=True):
     status: str = Field(max_length=10)
     attempts: int = 0
     claims: int = Field(default=0, sa_column=Column(Integer, nullable=False, server_default="0"))
+    interrupted: bool = Field(
+        default=False, sa_column=Column(Boolean, nullable=False, server_default=false())
+    )
     created_at: datetime = Field(sa_column=_time(nullable=False))
     next_attempt_at: datetime = Field(sa_column=_time(nullable=False))
     lease_until: datetime | None = Field(default=None, sa_column=_time())

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import random
+import time
 from typing import Self
 
 from sqlalchemy import Connection, Engine
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import DBAPIError
 
 from storage.repositories import (
     SqlClients,
@@ -18,8 +20,14 @@ from storage.repositories import (
 )
 from triage.errors import Conflict
 
-# PostgreSQL SQLSTATEs a retry resolves: serialization failure, deadlock.
-RETRYABLE_SQLSTATES = {"40001", "40P01"}
+# What a retry resolves: a unique key another writer took first, a row it deleted (foreign key),
+# a serialization failure or a deadlock. Other integrity errors are bugs and surface as they are.
+RETRYABLE_SQLSTATES = {"23505", "23503", "40001", "40P01"}
+RETRYABLE_SQLITE = {
+    "SQLITE_CONSTRAINT_UNIQUE",
+    "SQLITE_CONSTRAINT_PRIMARYKEY",
+    "SQLITE_CONSTRAINT_FOREIGNKEY",
+}
 
 
 class SqlUnitOfWork:
@@ -67,11 +75,10 @@ def _conflict(exc: BaseException | None, engine: Engine) -> bool:
     if exc is None:
         return False
     driver_error = exc.orig if isinstance(exc, DBAPIError) else exc
-    if isinstance(exc, IntegrityError) or isinstance(
-        driver_error, engine.dialect.dbapi.IntegrityError
-    ):
+    if getattr(driver_error, "sqlite_errorname", None) in RETRYABLE_SQLITE:
         return True
-    return getattr(driver_error, "sqlstate", None) in RETRYABLE_SQLSTATES
+    code = getattr(driver_error, "sqlstate", None) or getattr(driver_error, "pgcode", None)
+    return code in RETRYABLE_SQLSTATES
 
 
 class SqlUnitOfWorkFactory:
@@ -82,3 +89,7 @@ class SqlUnitOfWorkFactory:
 
     def __call__(self) -> SqlUnitOfWork:
         return SqlUnitOfWork(self.engine)
+
+    def pause(self, attempt: int) -> None:
+        """Jittered, growing wait before a retry, so a long transaction can finish first."""
+        time.sleep(random.uniform(0, min(0.2, 0.005 * 2**attempt)))

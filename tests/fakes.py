@@ -19,6 +19,7 @@ from triage.model import (
     Contact,
     Conversation,
     Direction,
+    OpenConversation,
     State,
     StepRecord,
     StoredMessage,
@@ -87,21 +88,23 @@ class FakeContacts(_Repo):
     def for_client(self, client_id: int) -> list[Contact]:
         return [c for c in self.db.contacts.values() if c.client_id == client_id]
 
-    def move_to_client(self, contact_id: int, client_id: int) -> None:
-        self.db.contacts[contact_id] = replace(self.db.contacts[contact_id], client_id=client_id)
+    def move_client(self, from_client: int, to_client: int) -> None:
+        for cid, contact in list(self.db.contacts.items()):
+            if contact.client_id == from_client:
+                self.db.contacts[cid] = replace(contact, client_id=to_client)
 
     def find_for_ingest(
         self, channel: Channel, external_id: str
-    ) -> tuple[Contact, int | None] | None:
+    ) -> tuple[Contact, OpenConversation | None] | None:
         contact = self.find(channel, external_id)
         if contact is None:
             return None
-        open_ids = [
-            c.id
+        open_convs = [
+            OpenConversation(c.id, c.state, c.counselor_id)  # type: ignore[arg-type]
             for c in self.db.conversations.values()
             if c.client_id == contact.client_id and c.is_open
         ]
-        return contact, (open_ids[0] if open_ids else None)
+        return contact, (open_convs[0] if open_convs else None)
 
 
 class FakeConversations(_Repo):
@@ -138,6 +141,13 @@ class FakeConversations(_Repo):
 
     def all(self) -> list[Conversation]:
         return list(self.db.conversations.values())
+
+    def lock_for_client(self, client_id: int) -> list[Conversation]:
+        return sorted(self.all_for_client(client_id), key=lambda c: c.id or 0)
+
+    def move_client(self, from_client: int, to_client: int) -> None:
+        for conv in self.all_for_client(from_client):
+            self.db.conversations[conv.id] = replace(conv, client_id=to_client)  # type: ignore[index]
 
     def all_for_client(self, client_id: int) -> list[Conversation]:
         return [c for c in self.db.conversations.values() if c.client_id == client_id]
@@ -240,15 +250,24 @@ class FakeOutbox(_Repo):
         )[:limit]
         claimed = []
         for o in picked:
+            expired = o.status is OutboxStatus.SENDING  # its lease ran out: a failed attempt
             o = replace(
-                o, status=OutboxStatus.SENDING, lease_until=lease_until, claims=o.claims + 1
+                o,
+                status=OutboxStatus.SENDING,
+                lease_until=lease_until,
+                claims=o.claims + 1,
+                interrupted=expired,
+                attempts=o.attempts + (1 if expired else 0),
             )
             self.db.outbox[o.id] = o  # type: ignore[index]
             claimed.append(o)
         return claimed
 
-    def save(self, item: OutboxItem) -> None:
+    def record(self, item: OutboxItem) -> bool:
+        if self.db.outbox[item.id].claims != item.claims:  # type: ignore[index]
+            return False
         self.db.outbox[item.id] = item  # type: ignore[index]
+        return True
 
     def failed(self) -> list[OutboxItem]:
         return [o for o in self.db.outbox.values() if o.status is OutboxStatus.FAILED]
@@ -316,6 +335,9 @@ class FakeUnitOfWorkFactory:
 
     def __call__(self) -> FakeUnitOfWork:
         return FakeUnitOfWork(self.db)
+
+    def pause(self, attempt: int) -> None:
+        pass
 
 
 @dataclass

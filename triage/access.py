@@ -7,7 +7,7 @@ open a case to others, seed 003); admins see status, not content.
 from __future__ import annotations
 
 from triage.errors import AccessDenied
-from triage.model import Actor, Conversation, Role, State
+from triage.model import Actor, Conversation, Role, State, StoredMessage
 
 ADMIN_STATES = frozenset({State.NEW, State.WITH_ADMIN, State.HANDED_OFF})
 
@@ -24,12 +24,18 @@ def may_reply(actor: Actor, conv: Conversation) -> bool:
     return _assigned(actor, conv)
 
 
-def may_read_content(actor: Actor, conv: Conversation) -> bool:
+def may_read_message(actor: Actor, conv: Conversation, message: StoredMessage) -> bool:
+    """Counseling content (messages marked confidential when exchanged after hand-off) stays
+    with the assigned counselor and the head, also after a release or a reopen."""
     if actor.role is Role.HEAD:
         return True
-    if conv.counselor_id is not None:
+    if message.confidential:
         return conv.counselor_id == actor.staff_id
-    return actor.role is Role.ADMIN
+    return actor.role is Role.ADMIN or conv.counselor_id == actor.staff_id
+
+
+def may_edit_form(actor: Actor, conv: Conversation) -> bool:
+    return actor.role in (Role.ADMIN, Role.HEAD) or _assigned(actor, conv)
 
 
 def may_hand_off(actor: Actor, conv: Conversation) -> bool:

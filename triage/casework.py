@@ -65,7 +65,7 @@ def _transition(
             uow.commit()
             return changed
 
-    return on_conflict(work)
+    return on_conflict(work, uow_factory.pause)
 
 
 def hand_off(
@@ -134,7 +134,7 @@ def form_completed(
         conv_id,
         lifecycle.FormCompleted(),
         actor=actor,
-        permission=access.may_read_content,
+        permission=access.may_edit_form,
         uow_factory=uow_factory,
         now=now,
     )

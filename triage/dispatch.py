@@ -2,7 +2,9 @@
 
 Claim and record are separate commits around the send, so a crash between them leaves the item
 SENDING with a lease; when the lease ends another pass takes it again as `interrupted` and asks
-the sender whether the first try got through (see docs/OUTBOX.md for each channel).
+the sender whether the first try got through (see docs/OUTBOX.md for each channel). The claim
+number fences the record: a dispatcher that stalled past its lease cannot overwrite the outcome
+of the one that took over, and never starts a send after its lease.
 """
 
 from __future__ import annotations
@@ -44,10 +46,23 @@ def dispatch_due(
         uow.commit()
     sent = retrying = failed = 0
     for item in items:
-        outcome = _deliver(item, senders.get(item.target), clock, policy, jitter)
+        if item.lease_until is not None and clock() >= item.lease_until:
+            continue  # too slow: another dispatcher may hold it now; never send past the lease
+        if item.attempts >= policy.max_attempts:  # interrupted again and again: a crash loop
+            outcome = replace(
+                item,
+                status=OutboxStatus.FAILED,
+                lease_until=None,
+                last_error=f"interrupted {item.attempts} times",
+            )
+        else:
+            outcome = _deliver(item, senders.get(item.target), clock, policy, jitter)
         with uow_factory() as uow:
-            uow.outbox.save(outcome)
+            recorded = uow.outbox.record(outcome)
             uow.commit()
+        if not recorded:
+            log.warning("outbox item %s was claimed again meanwhile; outcome dropped", item.id)
+            continue
         if outcome.status is OutboxStatus.SENT:
             sent += 1
         elif outcome.status is OutboxStatus.FAILED:

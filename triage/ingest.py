@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from triage import lifecycle
 from triage.casework import log_steps
 from triage.model import (
+    COUNSELING_STATES,
     Client,
     Contact,
     Conversation,
@@ -66,7 +67,7 @@ def ingest(
             uow.commit()
             return result
 
-    return on_conflict(work)
+    return on_conflict(work, uow_factory.pause)
 
 
 def _ingest(
@@ -75,15 +76,17 @@ def _ingest(
     """Store the message, or return None if it was stored before (the caller rolls back).
     The duplicate check is the insert itself: no extra round trip on the common path."""
     found = uow.contacts.find_for_ingest(msg.channel, msg.sender_id)
+    confidential = False
     if found is None:  # a new client: nothing to reopen
         contact = _new_contact(uow, msg, now)
         conv_id, new, reopened = _start_conversation(uow, contact, msg), True, False
     else:
-        contact, open_id = found
+        contact, open_conv = found
         assert contact.id is not None
-        if open_id is not None:
-            uow.conversations.touch(open_id, contact.id, msg.received_at)
-            conv_id, new, reopened = open_id, False, False
+        if open_conv is not None:
+            uow.conversations.touch(open_conv.id, contact.id, msg.received_at)
+            conv_id, new, reopened = open_conv.id, False, False
+            confidential = open_conv.state in COUNSELING_STATES  # for the counselor only
         else:
             conv_id, new, reopened = _reopen_or_start(uow, contact, msg, reopen_window)
     stored = uow.messages.add_new(
@@ -99,6 +102,7 @@ def _ingest(
             subject=msg.subject,
             attachments=msg.attachments,
             auto_generated=msg.auto_generated,
+            confidential=confidential,
         )
     )
     if stored is None:

@@ -9,7 +9,7 @@ from datetime import datetime
 from triage import access
 from triage.casework import log_steps
 from triage.errors import NotFound
-from triage.model import Actor, Steps
+from triage.model import Actor, Conversation, State, Steps
 from triage.ports import UnitOfWork, UnitOfWorkFactory
 from triage.retrying import on_conflict
 
@@ -34,47 +34,57 @@ def link_contacts(
                 raise NotFound("contact")
             if keep.client_id == merge.client_id:
                 return keep.client_id
-            for client_id in sorted((keep.client_id, merge.client_id)):
-                uow.clients.lock(client_id)  # always in id order: no deadlock between links
-            _merge_open_conversations(uow, keep.client_id, merge.client_id, actor, now)
-            for contact in uow.contacts.for_client(merge.client_id):
-                assert contact.id is not None
-                uow.contacts.move_to_client(contact.id, keep.client_id)
-            for conv in uow.conversations.all_for_client(merge.client_id):
-                uow.conversations.save(replace(conv, client_id=keep.client_id))
+            # Lock both clients' conversations, always in client id order (no deadlock between
+            # two links); every write below is a targeted move or a locked row.
+            locked = {
+                client_id: uow.conversations.lock_for_client(client_id)
+                for client_id in sorted((keep.client_id, merge.client_id))
+            }
+            _merge_open(uow, locked[keep.client_id], locked[merge.client_id], actor, now)
+            uow.contacts.move_client(merge.client_id, keep.client_id)
+            uow.conversations.move_client(merge.client_id, keep.client_id)
             uow.clients.delete(merge.client_id)
             uow.commit()
             return keep.client_id
 
-    return on_conflict(work)
+    return on_conflict(work, uow_factory.pause)
 
 
-def _merge_open_conversations(
-    uow: UnitOfWork, keep_client: int, merge_client: int, actor: Actor, now: datetime
+PROGRESS = {State.NEW: 0, State.WITH_ADMIN: 1, State.HANDED_OFF: 2, State.WITH_COUNSELOR: 3}
+
+
+def _merge_open(
+    uow: UnitOfWork,
+    keep_convs: list[Conversation],
+    merge_convs: list[Conversation],
+    actor: Actor,
+    now: datetime,
 ) -> None:
-    kept = uow.conversations.open_for_client(keep_client)
-    merged = uow.conversations.open_for_client(merge_client)
-    if kept is None or merged is None:
+    """Two open conversations become one: the one further along (a counselor's case survives
+    as it is), else the older; the other's messages, steps and outbox move into it."""
+    opened = [c for c in (*keep_convs, *merge_convs) if c.is_open]
+    if len(opened) < 2:
         return
-    assert kept.id is not None and merged.id is not None
-    uow.messages.move(merged.id, kept.id)
-    uow.steps.move(merged.id, kept.id)
-    uow.outbox.move(merged.id, kept.id)
+    survivor, gone = sorted(opened, key=lambda c: (-PROGRESS[c.state], c.id or 0))[:2]
+    assert survivor.id is not None and gone.id is not None
+    uow.messages.move(gone.id, survivor.id)
+    uow.steps.move(gone.id, survivor.id)
+    uow.outbox.move(gone.id, survivor.id)
     combined = replace(
-        kept,
-        opened_at=min(kept.opened_at, merged.opened_at),
-        last_message_at=max(kept.last_message_at, merged.last_message_at),
+        survivor,
+        opened_at=min(survivor.opened_at, gone.opened_at),
+        last_message_at=max(survivor.last_message_at, gone.last_message_at),
         reply_contact_id=(
-            kept.reply_contact_id
-            if kept.last_message_at >= merged.last_message_at
-            else merged.reply_contact_id
+            survivor.reply_contact_id
+            if survivor.last_message_at >= gone.last_message_at
+            else gone.reply_contact_id
         ),
-        steps=_earliest(kept.steps, merged.steps),
-        urgent=kept.urgent or merged.urgent,
+        steps=_earliest(survivor.steps, gone.steps),
+        urgent=survivor.urgent or gone.urgent,
     )
-    uow.conversations.delete(merged.id)
-    uow.conversations.save(combined)
-    log_steps(uow, combined, ["merged"], now, actor.staff_id, f"from conversation {merged.id}")
+    uow.conversations.delete(gone.id)
+    uow.conversations.save(combined, expect=survivor.state)
+    log_steps(uow, combined, ["merged"], now, actor.staff_id, f"from conversation {gone.id}")
 
 
 def _earliest(a: Steps, b: Steps) -> Steps:

@@ -150,6 +150,18 @@ class Conversation:
 
 
 @dataclass(frozen=True)
+class OpenConversation:
+    """What the ingest path needs to know of a client's open conversation."""
+
+    id: int
+    state: State
+    counselor_id: int | None
+
+
+COUNSELING_STATES = frozenset({State.HANDED_OFF, State.WITH_COUNSELOR})
+
+
+@dataclass(frozen=True)
 class StoredMessage:
     """A message in a conversation's transcript, in either direction."""
 
@@ -166,6 +178,7 @@ class StoredMessage:
     attachments: tuple[Attachment, ...] = ()
     auto_generated: bool = False
     outbox_id: int | None = None
+    confidential: bool = False  # counseling content: the counselor's and the head's only
 
 
 @dataclass(frozen=True)

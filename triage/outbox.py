@@ -40,17 +40,13 @@ class OutboxItem:
     priority: int = 0  # higher first: urgent cases jump the queue
     options: dict[str, str] = field(default_factory=dict)  # per target: subject, thread id …
     status: OutboxStatus = OutboxStatus.PENDING
-    attempts: int = 0  # finished attempts (failed ones; a success ends the item)
-    claims: int = 0  # times a dispatcher took the item; more than attempts + 1: one died mid-way
+    attempts: int = 0  # failed attempts, an interrupted one (lease ran out) included
+    claims: int = 0  # times a dispatcher took the item: the fencing token of the current claim
+    interrupted: bool = False  # the previous claim's lease ran out before it recorded anything
     lease_until: datetime | None = None
     remote_id: str | None = None
     last_error: str | None = None
     sent_at: datetime | None = None
-
-    @property
-    def interrupted(self) -> bool:
-        """A previous dispatcher claimed this item and died before recording the outcome."""
-        return self.claims > self.attempts + 1
 
 
 @dataclass(frozen=True)
@@ -95,5 +91,6 @@ def after_failure(
         status=OutboxStatus.PENDING,
         last_error=error,
         lease_until=None,
+        interrupted=False,
         next_attempt_at=now + delay,
     )

@@ -53,7 +53,7 @@ def reply_to_client(
             uow.commit()
             return result
 
-    return on_conflict(work)
+    return on_conflict(work, uow_factory.pause)
 
 
 def _reply(
@@ -105,6 +105,7 @@ def _reply(
             created_at=now,
             staff_id=actor.staff_id,
             outbox_id=item.id,
+            confidential=isinstance(event, lifecycle.CounselorReplied),
         )
     )
     assert message.id is not None

@@ -102,3 +102,19 @@ def test_a_relative_data_dir_is_relative_to_the_config_file(tmp_path):
     path.parent.mkdir()
     path.write_text('data_dir = "data"\n[office]\nname = "x"\n')
     assert load(path, environ={}).data_dir == tmp_path / "etc" / "data"
+
+
+def test_a_secret_is_never_echoed_and_a_bad_url_is_explained():
+    found = problems(
+        {
+            **MINIMAL,
+            "telegram": {
+                "token": 123456,
+                "admin_chat_id": -1,
+                "base_url": "https://api.telegram.org:bad/bot",
+            },
+        }
+    )
+    text = "\n".join(found)
+    assert "[telegram] token" in text and "123456" not in text
+    assert "[telegram] base_url: not a valid URL" in text

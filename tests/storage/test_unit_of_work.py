@@ -14,7 +14,7 @@ from triage.errors import Conflict
 from triage.inbox import as_json, snapshot
 from triage.ingest import Cursor, ingest
 from triage.linking import link_contacts
-from triage.model import Attachment, Channel, Outcome, State
+from triage.model import Attachment, Channel, Client, Outcome, State
 from triage.outbox import OutboxItem, OutboxStatus, RetryPolicy, Target
 from triage.replies import reply_to_client
 
@@ -135,3 +135,14 @@ def test_linking_contacts_merges_their_conversations(uows):
     (view,) = snapshot(uows)
     assert len(view.messages) == 2 and len(view.contacts) == 2
     assert view.conversation.state is State.NEW
+
+
+def test_only_races_are_retried_a_plain_integrity_bug_surfaces(uows, engine):
+    from sqlalchemy.exc import IntegrityError
+
+    integrity_errors = (IntegrityError, engine.dialect.dbapi.IntegrityError)
+    with pytest.raises(integrity_errors) as caught:  # NOT NULL: a bug, not a race
+        with uows() as uow:
+            uow.clients.add(Client(id=None, display_name=None, created_at=T0))  # type: ignore[arg-type]
+            uow.commit()
+    assert not isinstance(caught.value, Conflict)

@@ -126,3 +126,28 @@ def test_every_step_is_logged_with_who_did_it(case):
         ("claimed", COUNSELOR.staff_id, None),
         ("closed", COUNSELOR.staff_id, "rujukan"),
     ]
+
+
+def test_counseling_content_stays_hidden_from_admins_after_release_and_reopen(case):
+    from triage.access import may_read_message
+    from triage.casework import release
+
+    uows, conv_id = case
+    casework.hand_off(conv_id, actor=ADMIN, uow_factory=uows, now=T0)
+    ingest(inbound(2, text="isi konseling yang rahasia"), uow_factory=uows, now=T0)
+    casework.claim(conv_id, actor=COUNSELOR, uow_factory=uows, now=T0)
+    reply_to_client(
+        conv_id, "Saya Made.", actor=COUNSELOR, idempotency_key="c1", uow_factory=uows, now=T0
+    )
+    release(conv_id, actor=COUNSELOR, uow_factory=uows, now=T0)
+    conv = uows.db.conversations[conv_id]
+    messages = sorted(uows.db.messages.values(), key=lambda m: m.id)
+    assert [m.confidential for m in messages] == [False, True, True]
+    assert [may_read_message(ADMIN, conv, m) for m in messages] == [True, False, False]
+    assert all(may_read_message(HEAD, conv, m) for m in messages)
+    casework.close(conv_id, Outcome.ULANG, actor=HEAD, uow_factory=uows, now=T0)
+    ingest(inbound(3), uow_factory=uows, now=T0)  # reopens: a new round for the admins
+    conv = uows.db.conversations[conv_id]
+    messages = sorted(uows.db.messages.values(), key=lambda m: m.id)
+    assert conv.state is State.NEW
+    assert [may_read_message(ADMIN, conv, m) for m in messages] == [True, False, False, True]

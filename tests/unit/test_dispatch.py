@@ -1,3 +1,4 @@
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -125,3 +126,50 @@ def test_backoff_grows_and_is_capped():
     policy = RetryPolicy(base=timedelta(seconds=5), cap=timedelta(minutes=1))
     assert policy.delay(1, 0.999) < policy.delay(3, 0.999) <= timedelta(minutes=1)
     assert policy.delay(10, 0.0) == timedelta(seconds=5)
+
+
+def test_a_stalled_dispatcher_neither_sends_past_its_lease_nor_overwrites_the_outcome():
+    uows, sender, clock = FakeUnitOfWorkFactory(), FakeSender(), FakeClock(T0)
+    (item,) = queue(uows, "satu")
+    with uows() as uow:  # dispatcher A claims and stalls
+        (stale,) = uow.outbox.claim_due(T0, 10, T0 + POLICY.lease)
+        uow.commit()
+    clock.now = T0 + POLICY.lease  # A's lease ran out: B takes over and sends
+    assert run(uows, sender, clock).sent == 1
+    with uows() as uow:  # A wakes up and tries to record a failure
+        assert uow.outbox.record(replace(stale, status=OutboxStatus.PENDING)) is False
+        uow.commit()
+    stored = uows.db.outbox[item]
+    assert stored.status is OutboxStatus.SENT and len(sender.sent) == 1
+    assert stored.attempts == 1  # the lost lease counted as an attempt
+
+
+def test_items_whose_lease_passes_during_a_slow_batch_are_left_for_the_next_claim():
+    uows, clock = FakeUnitOfWorkFactory(), FakeClock(T0)
+    queue(uows, "satu", recipient="a")
+    queue(uows, "dua", recipient="b")
+
+    class Slow(FakeSender):
+        def send(self, item):
+            clock.now += POLICY.lease  # the first send takes the whole lease
+            return super().send(item)
+
+    sender = Slow()
+    run(uows, sender, clock)
+    assert [i.text for i in sender.sent] == ["satu"]  # "dua" was not started late
+
+
+def test_an_item_that_crashes_every_dispatcher_fails_after_max_attempts():
+    uows, clock = FakeUnitOfWorkFactory(), FakeClock(T0)
+    (item,) = queue(uows, "satu")
+    for n in range(POLICY.max_attempts):  # each claim dies before recording
+        clock.now = T0 + POLICY.lease * (n + 1) + timedelta(seconds=1)
+        with uows() as uow:
+            uow.outbox.claim_due(clock.now, 10, clock.now + POLICY.lease)
+            uow.commit()
+    clock.now += POLICY.lease
+    sender = FakeSender()
+    run(uows, sender, clock)
+    stored = uows.db.outbox[item]
+    assert stored.status is OutboxStatus.FAILED and sender.sent == []
+    assert "interrupted" in (stored.last_error or "")

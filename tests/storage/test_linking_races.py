@@ -1,0 +1,128 @@
+"""Linking two clients while other staff and channels act on them (PostgreSQL, real locks).
+
+The linker is held after taking its locks; the other action must wait for it and then act on
+what the link left, never have its work overwritten by the link's stale reads."""
+
+import threading
+import time
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import text
+
+from storage import repositories
+from storage.unit_of_work import SqlUnitOfWorkFactory
+from tests.builders import ADMIN, COUNSELOR, T0, inbound
+from triage import casework
+from triage.ingest import ingest
+from triage.linking import link_contacts
+from triage.model import Channel, Outcome, State
+
+pytestmark = pytest.mark.pg
+
+
+class HeldLink:
+    """Runs link_contacts in a thread and holds it once it has locked both clients."""
+
+    def __init__(self, monkeypatch, uows, keep, merge):
+        self.locked, self.release = threading.Event(), threading.Event()
+        original = repositories.SqlConversations.lock_for_client
+        calls = []
+
+        def lock_then_hold(repo, client_id):
+            result = original(repo, client_id)
+            calls.append(client_id)
+            if len(calls) == 2:
+                self.locked.set()
+                assert self.release.wait(30)
+            return result
+
+        monkeypatch.setattr(repositories.SqlConversations, "lock_for_client", lock_then_hold)
+        self.thread = threading.Thread(
+            target=link_contacts,
+            args=(keep, merge),
+            kwargs={"actor": ADMIN, "uow_factory": uows, "now": T0 + timedelta(minutes=2)},
+        )
+
+    def __enter__(self):
+        self.thread.start()
+        assert self.locked.wait(30)
+        return self
+
+    def __exit__(self, *exc):
+        self.release.set()
+        self.thread.join(30)
+
+
+def wait_for_a_lock_wait(engine, timeout=20.0):
+    deadline = time.monotonic() + timeout
+    with engine.connect() as conn:
+        while conn.execute(text("SELECT count(*) FROM pg_locks WHERE NOT granted")).scalar() == 0:
+            assert time.monotonic() < deadline, "the other action never waited for the link"
+            time.sleep(0.02)
+
+
+def contact_ids(uows):
+    with uows() as uow:
+        return (
+            uow.contacts.find(Channel.HOTLINE, "keep").id,
+            uow.contacts.find(Channel.EMAIL, "merge@example.org").id,
+        )
+
+
+def run_in_thread(fn):
+    box = {}
+    thread = threading.Thread(target=lambda: box.setdefault("result", fn()))
+    thread.start()
+    return thread, box
+
+
+def test_a_reopen_during_a_link_is_not_undone(pg_engine, monkeypatch):
+    uows = SqlUnitOfWorkFactory(pg_engine)
+    ingest(inbound(1, sender="keep"), uow_factory=uows, now=T0)
+    merged = ingest(
+        inbound(1, channel=Channel.EMAIL, sender="merge@example.org"), uow_factory=uows, now=T0
+    )
+    casework.close(
+        merged.conversation_id,
+        Outcome.ULANG,
+        actor=ADMIN,
+        uow_factory=uows,
+        now=T0 + timedelta(minutes=1),
+    )
+    keep, merge = contact_ids(uows)
+    with HeldLink(monkeypatch, uows, keep, merge):
+        later = inbound(
+            2, channel=Channel.EMAIL, sender="merge@example.org", at=T0 + timedelta(minutes=3)
+        )
+        thread, box = run_in_thread(
+            lambda: ingest(later, uow_factory=uows, now=T0 + timedelta(minutes=3))
+        )
+        wait_for_a_lock_wait(pg_engine)
+    thread.join(30)
+    result = box["result"]
+    with uows() as uow:
+        conv = uow.conversations.get(result.conversation_id)
+        assert conv.state is not State.CLOSED  # the new message sits in an open conversation
+        assert [c.client_id for c in uow.conversations.all()].count(conv.client_id) == 2
+        assert len(uow.contacts.for_client(conv.client_id)) == 2
+
+
+def test_a_claim_during_a_link_is_not_undone(pg_engine, monkeypatch):
+    uows = SqlUnitOfWorkFactory(pg_engine)
+    kept = ingest(inbound(1, sender="keep"), uow_factory=uows, now=T0)
+    ingest(inbound(1, channel=Channel.EMAIL, sender="merge@example.org"), uow_factory=uows, now=T0)
+    casework.hand_off(kept.conversation_id, actor=ADMIN, uow_factory=uows, now=T0)
+    keep, merge = contact_ids(uows)
+    with HeldLink(monkeypatch, uows, keep, merge):
+        thread, box = run_in_thread(
+            lambda: casework.claim(kept.conversation_id, actor=COUNSELOR, uow_factory=uows, now=T0)
+        )
+        wait_for_a_lock_wait(pg_engine)
+    thread.join(30)
+    assert box["result"].counselor_id == COUNSELOR.staff_id
+    with uows() as uow:
+        (conv,) = [c for c in uow.conversations.all() if c.is_open]
+        assert conv.id == kept.conversation_id  # the counselor's case survives the merge
+        assert (conv.state, conv.counselor_id) == (State.WITH_COUNSELOR, COUNSELOR.staff_id)
+        assert len(uow.messages.for_conversation(conv.id)) == 2
