@@ -85,6 +85,8 @@ def message(r: Any) -> StoredMessage:
         auto_generated=r.auto_generated,
         outbox_id=r.outbox_id,
         confidential=r.confidential,
+        internal=r.internal,
+        relayed=r.relayed,
     )
 
 
@@ -103,6 +105,8 @@ def message_values(m: StoredMessage) -> dict[str, Any]:
         "auto_generated": m.auto_generated,
         "outbox_id": m.outbox_id,
         "confidential": m.confidential,
+        "internal": m.internal,
+        "relayed": m.relayed,
     }
 
 

@@ -49,7 +49,7 @@ from triage.model import (
     StepRecord,
     StoredMessage,
 )
-from triage.outbox import OutboxItem
+from triage.outbox import OutboxItem, Target
 
 client_t = ClientRow.__table__
 contact_t = ContactRow.__table__
@@ -285,6 +285,18 @@ MESSAGE_LATEST_IN = (
     .limit(1)
 )
 MESSAGE_MOVE = _moving(message_t)
+MESSAGE_UNRELAYED = (
+    select(message_t)
+    .where(~message_t.c.relayed, message_t.c.direction == "in")
+    .order_by(message_t.c.id)
+    .limit(bindparam("_limit"))
+)
+MESSAGE_UNRELAYED_LOCKED = MESSAGE_UNRELAYED.with_for_update(skip_locked=True)
+MESSAGE_MARK_RELAYED = (
+    update(message_t)
+    .where(message_t.c.id.in_(bindparam("_ids", expanding=True)))
+    .values(relayed=True)
+)
 
 
 class SqlMessages(_Repo):
@@ -311,6 +323,15 @@ class SqlMessages(_Repo):
 
     def move(self, from_conv: int, to_conv: int) -> None:
         self.conn.execute(MESSAGE_MOVE, {"_from": from_conv, "_to": to_conv})
+
+    def unrelayed(self, limit: int) -> list[StoredMessage]:
+        """On PostgreSQL `SKIP LOCKED` lets several relays share the work."""
+        query = MESSAGE_UNRELAYED_LOCKED if self.locks else MESSAGE_UNRELAYED
+        return [mapping.message(r) for r in self.conn.execute(query, {"_limit": limit})]
+
+    def mark_relayed(self, ids: list[int]) -> None:
+        if ids:
+            self.conn.execute(MESSAGE_MARK_RELAYED, {"_ids": ids})
 
 
 STEP_INSERT = FastStatement(insert(step_t), keys=[c.name for c in step_t.c if c.name != "id"])
@@ -373,6 +394,26 @@ OUTBOX_FOR_CONV = (
     select(outbox_t).where(outbox_t.c.conversation_id == bindparam("_conv")).order_by(outbox_t.c.id)
 )
 OUTBOX_MOVE = _moving(outbox_t)
+OUTBOX_LAST_ACTIVE = (
+    select(outbox_t)
+    .where(
+        outbox_t.c.target == bindparam("_target"),
+        outbox_t.c.recipient == bindparam("_recipient"),
+        outbox_t.c.status.in_(("pending", "sending")),
+    )
+    .order_by(outbox_t.c.id.desc())
+    .limit(1)
+)
+OUTBOX_EXTEND = (
+    update(outbox_t)
+    .where(
+        _by_id(outbox_t),
+        outbox_t.c.status == "pending",
+        outbox_t.c.claims == bindparam("_claims"),
+        ~outbox_t.c.interrupted,
+    )
+    .values(text=bindparam("_text"))
+)
 
 
 class SqlOutbox(_Repo):
@@ -413,6 +454,15 @@ class SqlOutbox(_Repo):
 
     def move(self, from_conv: int, to_conv: int) -> None:
         self.conn.execute(OUTBOX_MOVE, {"_from": from_conv, "_to": to_conv})
+
+    def last_active(self, target: Target, recipient: str) -> OutboxItem | None:
+        params = {"_target": target.value, "_recipient": recipient}
+        row = self.conn.execute(OUTBOX_LAST_ACTIVE, params).first()
+        return mapping.outbox(row) if row else None
+
+    def extend_pending(self, item: OutboxItem, text: str) -> bool:
+        params = {"_id": item.id, "_claims": item.claims, "_text": text}
+        return self.conn.execute(OUTBOX_EXTEND, params).rowcount == 1
 
 
 CURSOR_GET = select(cursor_t.c.value).where(cursor_t.c.key == bindparam("_key"))

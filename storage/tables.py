@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, Column, Index, Integer, UniqueConstraint, false, text
+from sqlalchemy import BigInteger, Boolean, Column, Index, Integer, UniqueConstraint, false, text
 from sqlmodel import Field, SQLModel
 
 from storage.types import JsonText, UtcDateTime
@@ -67,9 +67,17 @@ class ConversationRow(SQLModel, table=True):
 
 class MessageRow(SQLModel, table=True):
     __tablename__ = "message"
-    __table_args__ = (UniqueConstraint("channel", "external_id", name="uq_message_channel_ext"),)
+    __table_args__ = (
+        UniqueConstraint("channel", "external_id", name="uq_message_channel_ext"),
+        Index(
+            "ix_message_unrelayed",
+            "id",
+            sqlite_where=text("relayed = 0 AND direction = 'in'"),
+            postgresql_where=text("NOT relayed AND direction = 'in'"),
+        ),
+    )
     id: int | None = Field(default=None, primary_key=True)
-    conversation_id: int = Field(foreign_key="conversation.id", index=True)
+    conversation_id: int = Field(index=True)
     direction: str = Field(max_length=3)
     channel: str = Field(max_length=20)
     external_id: str = Field(max_length=500)
@@ -86,12 +94,20 @@ class MessageRow(SQLModel, table=True):
     confidential: bool = Field(
         default=False, sa_column=Column(Boolean, nullable=False, server_default=false())
     )
+    internal: bool = Field(
+        default=False, sa_column=Column(Boolean, nullable=False, server_default=false())
+    )
+    # False until triage.relay has passed the inbound message on to staff (same commit as the
+    # staff notices): the relay's durable cursor, safe with out-of-order commits on PostgreSQL.
+    relayed: bool = Field(
+        default=False, sa_column=Column(Boolean, nullable=False, server_default=false())
+    )
 
 
 class StepLogRow(SQLModel, table=True):
     __tablename__ = "step_log"
     id: int | None = Field(default=None, primary_key=True)
-    conversation_id: int = Field(foreign_key="conversation.id", index=True)
+    conversation_id: int = Field(index=True)
     step: str = Field(max_length=40)
     at: datetime = Field(sa_column=_time(nullable=False))
     round: int = 1
@@ -133,4 +149,46 @@ class CursorRow(SQLModel, table=True):
     value: str
 
 
-ALL_TABLES = [ClientRow, ContactRow, ConversationRow, MessageRow, StepLogRow, OutboxRow, CursorRow]
+class TelegramTopicRow(SQLModel, table=True):
+    """Where a conversation lives in the admin group: a forum topic, or (plain group) the
+    header post that staff reply to."""
+
+    __tablename__ = "telegram_topic"
+    conversation_id: int = Field(primary_key=True)  # no FK: a merged-away case keeps its topic
+    chat_id: int = Field(sa_column=Column(BigInteger, nullable=False))
+    thread_id: int | None = Field(default=None, sa_column=Column(BigInteger))
+    header_message_id: int | None = Field(default=None, sa_column=Column(BigInteger))
+    closed: bool = Field(
+        default=False, sa_column=Column(Boolean, nullable=False, server_default=false())
+    )
+
+
+class TelegramPostRow(SQLModel, table=True):
+    """A message the bot posted for a conversation: a staff reply to it reaches that client."""
+
+    __tablename__ = "telegram_post"
+    chat_id: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    message_id: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    conversation_id: int = Field(index=True)
+
+
+class StaffFocusRow(SQLModel, table=True):
+    """The case a counselor selected with /kasus N: their plain messages go to that client."""
+
+    __tablename__ = "staff_focus"
+    staff_id: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    conversation_id: int
+
+
+ALL_TABLES = [
+    ClientRow,
+    ContactRow,
+    ConversationRow,
+    MessageRow,
+    StepLogRow,
+    OutboxRow,
+    CursorRow,
+    TelegramTopicRow,
+    TelegramPostRow,
+    StaffFocusRow,
+]

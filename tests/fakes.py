@@ -25,7 +25,7 @@ from triage.model import (
     StoredMessage,
 )
 from triage.outbox import OutboxItem, OutboxStatus, Target
-from triage.ports import SendError, SendResult
+from triage.ports import SendResult
 
 
 @dataclass
@@ -192,6 +192,16 @@ class FakeMessages(_Repo):
             if m.conversation_id == from_conv:
                 self.db.messages[mid] = replace(m, conversation_id=to_conv)
 
+    def unrelayed(self, limit: int) -> list[StoredMessage]:
+        waiting = [
+            m for m in self.db.messages.values() if not m.relayed and m.direction is Direction.IN
+        ]
+        return sorted(waiting, key=lambda m: m.id or 0)[:limit]
+
+    def mark_relayed(self, ids: list[int]) -> None:
+        for mid in ids:
+            self.db.messages[mid] = replace(self.db.messages[mid], relayed=True)
+
 
 class FakeStepLog(_Repo):
     def append(self, record: StepRecord) -> None:
@@ -280,6 +290,26 @@ class FakeOutbox(_Repo):
             if o.conversation_id == from_conv:
                 self.db.outbox[oid] = replace(o, conversation_id=to_conv)
 
+    def last_active(self, target: Target, recipient: str) -> OutboxItem | None:
+        mine = [
+            o
+            for o in self.db.outbox.values()
+            if o.target == target and o.recipient == recipient and o.status in ACTIVE
+        ]
+        return max(mine, key=lambda o: o.id or 0) if mine else None
+
+    def extend_pending(self, item: OutboxItem, text: str) -> bool:
+        now = self.db.outbox.get(item.id)  # type: ignore[arg-type]
+        if (
+            now is None
+            or now.status is not OutboxStatus.PENDING
+            or now.claims != item.claims
+            or now.interrupted
+        ):
+            return False
+        self.db.outbox[item.id] = replace(now, text=text)  # type: ignore[index]
+        return True
+
 
 class FakeCursors(_Repo):
     def get(self, key: str) -> str | None:
@@ -346,7 +376,7 @@ class FakeSender:
 
     target: Target = Target.HOTLINE
     sent: list[OutboxItem] = field(default_factory=list)
-    failures: list[SendError] = field(default_factory=list)  # raised first, one per send
+    failures: list[Exception] = field(default_factory=list)  # raised first, one per send
     remote: dict[str, str] = field(default_factory=dict)  # idempotency key -> remote id
 
     def send(self, item: OutboxItem) -> SendResult:

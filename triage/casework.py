@@ -6,14 +6,19 @@ counselors tapping "Ambil kasus" at once yield one winner) and logs the complete
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import datetime
 
-from triage import access, lifecycle
+from triage import access, lifecycle, notices
 from triage.errors import NotFound
-from triage.model import Actor, Conversation, Outcome, StepRecord
+from triage.model import Actor, Conversation, Direction, Outcome, StepRecord, StoredMessage
+from triage.notices import Kind
 from triage.ports import UnitOfWork, UnitOfWorkFactory
 from triage.retrying import on_conflict
+
+# Told to the staff side inside the transition's transaction: (uow, before, after, actor, now).
+Notify = Callable[[UnitOfWork, Conversation, Conversation, Actor, datetime], None]
 
 
 def log_steps(
@@ -54,6 +59,7 @@ def _transition(
     uow_factory: UnitOfWorkFactory,
     now: datetime,
     detail: str | None = None,
+    notify: Notify | None = None,
 ) -> Conversation:
     def work() -> Conversation:
         with uow_factory() as uow:
@@ -62,15 +68,64 @@ def _transition(
             changed, logged = lifecycle.apply(conv, event, now)
             uow.conversations.save(changed)
             log_steps(uow, changed, logged, now, actor.staff_id, detail)
+            if notify is not None:
+                notify(uow, conv, changed, actor, now)
             uow.commit()
             return changed
 
     return on_conflict(work, uow_factory.pause)
 
 
+def _status(event: str, **fields: str) -> Notify:
+    """The admin topic is told of the change (status only, never counseling content)."""
+
+    def notify(uow: UnitOfWork, before: Conversation, after: Conversation, actor: Actor, now):  # noqa: ANN001
+        assert after.id is not None
+        notices.queue(
+            uow,
+            key=f"status:{after.id}:{event}:{now.isoformat()}",
+            recipient=notices.group(after.id),
+            kind=Kind.STATUS,
+            now=now,
+            conv=after,
+            event=event,
+            by=actor.name,
+            **fields,
+        )
+
+    return notify
+
+
+def _offer(uow: UnitOfWork, conv: Conversation, counselors: Sequence[int], now: datetime) -> None:
+    assert conv.id is not None
+    fields = notices.client_fields(uow, conv)
+    for staff_id in counselors:
+        notices.queue(
+            uow,
+            key=f"offer:{conv.id}:{now.isoformat()}:{staff_id}",
+            recipient=notices.staff(staff_id),
+            kind=Kind.OFFER,
+            now=now,
+            conv=conv,
+            **fields,
+        )
+
+
 def hand_off(
-    conv_id: int, *, actor: Actor, uow_factory: UnitOfWorkFactory, now: datetime
+    conv_id: int,
+    *,
+    actor: Actor,
+    counselors: Sequence[int] = (),
+    uow_factory: UnitOfWorkFactory,
+    now: datetime,
 ) -> Conversation:
+    """Offer the case to `counselors` (for now every configured counselor; the duty roster
+    narrows it later), each with an "Ambil kasus" button."""
+
+    def notify(uow: UnitOfWork, before: Conversation, after: Conversation, actor: Actor, now):  # noqa: ANN001
+        _status("handed_off")(uow, before, after, actor, now)
+        _offer(uow, after, counselors, now)
+
     return _transition(
         conv_id,
         lifecycle.HandedOff(),
@@ -78,13 +133,52 @@ def hand_off(
         permission=access.may_hand_off,
         uow_factory=uow_factory,
         now=now,
+        notify=notify,
     )
 
 
 def claim(
-    conv_id: int, *, actor: Actor, uow_factory: UnitOfWorkFactory, now: datetime
+    conv_id: int,
+    *,
+    actor: Actor,
+    counselors: Sequence[int] = (),
+    uow_factory: UnitOfWorkFactory,
+    now: datetime,
 ) -> Conversation:
-    """The first counselor wins; a later tap raises TransitionNotAllowed (state moved on)."""
+    """The first counselor wins; a later tap raises TransitionNotAllowed (state moved on).
+    The winner receives the case so far; the other `counselors` learn who took it."""
+
+    def notify(uow: UnitOfWork, before: Conversation, after: Conversation, actor: Actor, now):  # noqa: ANN001
+        assert after.id is not None
+        _status("claimed")(uow, before, after, actor, now)
+        fields = notices.client_fields(uow, after)
+        history = [
+            m
+            for m in uow.messages.for_conversation(after.id)
+            if access.may_read_message(actor, after, m)
+        ]
+        notices.queue_content(
+            uow,
+            key=f"case:{after.id}:{now.isoformat()}",
+            recipient=notices.staff(actor.staff_id),
+            kind=Kind.CASE,
+            entries=notices.entries_of(history, author_of=_author),
+            now=now,
+            conv=after,
+            **fields,
+        )
+        for staff_id in counselors:
+            if staff_id != actor.staff_id:
+                notices.queue(
+                    uow,
+                    key=f"taken:{after.id}:{now.isoformat()}:{staff_id}",
+                    recipient=notices.staff(staff_id),
+                    kind=Kind.TAKEN,
+                    now=now,
+                    conv=after,
+                    by=actor.name,
+                )
+
     return _transition(
         conv_id,
         lifecycle.Claimed(actor.staff_id),
@@ -92,12 +186,30 @@ def claim(
         permission=access.may_claim,
         uow_factory=uow_factory,
         now=now,
+        notify=notify,
     )
 
 
+def _author(m: StoredMessage) -> str:
+    if m.internal:
+        return "note"
+    return "client" if m.direction is Direction.IN else "staff"
+
+
 def release(
-    conv_id: int, *, actor: Actor, uow_factory: UnitOfWorkFactory, now: datetime
+    conv_id: int,
+    *,
+    actor: Actor,
+    counselors: Sequence[int] = (),
+    uow_factory: UnitOfWorkFactory,
+    now: datetime,
 ) -> Conversation:
+    """Back to the queue: offered again to the other counselors."""
+
+    def notify(uow: UnitOfWork, before: Conversation, after: Conversation, actor: Actor, now):  # noqa: ANN001
+        _status("released")(uow, before, after, actor, now)
+        _offer(uow, after, [c for c in counselors if c != actor.staff_id], now)
+
     return _transition(
         conv_id,
         lifecycle.Released(),
@@ -105,6 +217,7 @@ def release(
         permission=access.may_release,
         uow_factory=uow_factory,
         now=now,
+        notify=notify,
     )
 
 
@@ -124,7 +237,46 @@ def close(
         uow_factory=uow_factory,
         now=now,
         detail=outcome.value,
+        notify=_closed(outcome),
     )
+
+
+def _closed(outcome: Outcome) -> Notify:
+    def notify(uow: UnitOfWork, before: Conversation, after: Conversation, actor: Actor, now):  # noqa: ANN001
+        assert after.id is not None
+        _status("closed", outcome=outcome.value)(uow, before, after, actor, now)
+        notices.queue(
+            uow,
+            key=f"topic:{after.id}:close:{now.isoformat()}",
+            recipient=notices.group(after.id),
+            kind=Kind.TOPIC,
+            now=now,
+            conv=after,
+            action="close",
+        )
+
+    return notify
+
+
+def mark_urgent(
+    conv_id: int, *, actor: Actor, uow_factory: UnitOfWorkFactory, now: datetime
+) -> Conversation:
+    """Staff mark a case urgent: it goes first in every queue from now on."""
+
+    def work() -> Conversation:
+        with uow_factory() as uow:
+            conv = load_locked(uow, conv_id)
+            access.require(access.may_edit_form(actor, conv), actor, "mark_urgent")
+            if conv.urgent:
+                return conv
+            changed = replace(conv, urgent=True)
+            uow.conversations.save(changed)
+            log_steps(uow, changed, ["marked_urgent"], now, actor.staff_id)
+            _status("urgent")(uow, conv, changed, actor, now)
+            uow.commit()
+            return changed
+
+    return on_conflict(work, uow_factory.pause)
 
 
 def form_completed(

@@ -12,9 +12,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
+from datetime import timedelta
 
 from triage.outbox import OutboxItem, OutboxStatus, RetryPolicy, Target, after_failure
-from triage.ports import Clock, Sender, SendError, SendResult, UnitOfWorkFactory
+from triage.ports import Clock, NotYet, Sender, SendError, SendResult, UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
 
@@ -24,6 +25,7 @@ class DispatchReport:
     sent: int = 0
     retrying: int = 0
     failed: int = 0
+    deferred: int = 0  # held back by a send budget: not attempts
 
     @property
     def handled(self) -> int:
@@ -44,7 +46,7 @@ def dispatch_due(
     with uow_factory() as uow:
         items = uow.outbox.claim_due(now, batch, now + policy.lease)
         uow.commit()
-    sent = retrying = failed = 0
+    sent = retrying = failed = deferred = 0
     for item in items:
         if item.lease_until is not None and clock() >= item.lease_until:
             continue  # too slow: another dispatcher may hold it now; never send past the lease
@@ -63,7 +65,9 @@ def dispatch_due(
         if not recorded:
             log.warning("outbox item %s was claimed again meanwhile; outcome dropped", item.id)
             continue
-        if outcome.status is OutboxStatus.SENT:
+        if outcome.status is OutboxStatus.PENDING and outcome.attempts == item.attempts:
+            deferred += 1
+        elif outcome.status is OutboxStatus.SENT:
             sent += 1
         elif outcome.status is OutboxStatus.FAILED:
             failed += 1
@@ -71,7 +75,7 @@ def dispatch_due(
             log.warning("outbox item %s to %s failed for good", outcome.id, outcome.target.value)
         else:
             retrying += 1
-    return DispatchReport(sent, retrying, failed)
+    return DispatchReport(sent, retrying, failed, deferred)
 
 
 def _deliver(
@@ -90,6 +94,13 @@ def _deliver(
         result = sender.already_sent(item) if item.interrupted else None
         if result is None:
             result = sender.send(item)
+    except NotYet as exc:
+        return replace(
+            item,
+            status=OutboxStatus.PENDING,
+            lease_until=None,
+            next_attempt_at=clock() + timedelta(seconds=max(0.0, exc.seconds)),
+        )
     except SendError as exc:
         return after_failure(
             item,

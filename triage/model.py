@@ -179,6 +179,8 @@ class StoredMessage:
     auto_generated: bool = False
     outbox_id: int | None = None
     confidential: bool = False  # counseling content: the counselor's and the head's only
+    internal: bool = False  # a staff note (// line, /catatan): never sent to the client
+    relayed: bool = False  # an inbound message already passed on to staff (triage.relay)
 
 
 @dataclass(frozen=True)

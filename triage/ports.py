@@ -17,7 +17,7 @@ from triage.model import (
     StepRecord,
     StoredMessage,
 )
-from triage.outbox import OutboxItem
+from triage.outbox import OutboxItem, Target
 
 
 class ClientRepository(Protocol):
@@ -75,6 +75,11 @@ class MessageRepository(Protocol):
     def for_conversation(self, conv_id: int) -> list[StoredMessage]: ...
     def latest_inbound(self, conv_id: int) -> StoredMessage | None: ...
     def move(self, from_conv: int, to_conv: int) -> None: ...
+    def unrelayed(self, limit: int) -> list[StoredMessage]:
+        """Inbound messages not yet passed on to staff, oldest first; several relays may run
+        (each sees rows the others have not locked)."""
+
+    def mark_relayed(self, ids: list[int]) -> None: ...
 
 
 class StepLog(Protocol):
@@ -97,6 +102,12 @@ class OutboxRepository(Protocol):
     def failed(self) -> list[OutboxItem]: ...
     def for_conversation(self, conv_id: int) -> list[OutboxItem]: ...
     def move(self, from_conv: int, to_conv: int) -> None: ...
+    def last_active(self, target: Target, recipient: str) -> OutboxItem | None:
+        """The newest pending or sending item for one recipient."""
+
+    def extend_pending(self, item: OutboxItem, text: str) -> bool:
+        """Replace the text of `item` if no dispatcher has touched it since it was read (still
+        pending, same claim count, not interrupted): coalescing. False when it was."""
 
 
 class CursorStore(Protocol):
@@ -143,6 +154,15 @@ class SendError(Exception):
         super().__init__(message)
         self.transient = transient
         self.retry_after = retry_after
+
+
+class NotYet(Exception):
+    """The sender's budget (Telegram's flood limits) says wait `seconds` before this item.
+    Nothing was sent; the item keeps its place and this does not count as an attempt."""
+
+    def __init__(self, seconds: float):
+        super().__init__(f"not before {seconds:.1f}s")
+        self.seconds = seconds
 
 
 class Sender(Protocol):

@@ -121,3 +121,46 @@ def _thread_options(uow: UnitOfWork, conv_id: int) -> dict[str, str]:
     if last.subject:
         options["subject"] = last.subject
     return options
+
+
+def add_note(
+    conv_id: int,
+    text: str,
+    *,
+    actor: Actor,
+    idempotency_key: str,
+    uow_factory: UnitOfWorkFactory,
+    now: datetime,
+) -> int:
+    """An internal note (a `//` line, /catatan): kept in the transcript, never sent to the
+    client. Written during counseling it is the counselor's, like the rest of the case."""
+
+    def work() -> int:
+        with uow_factory() as uow:
+            conv = load_locked(uow, conv_id)
+            access.require(access.may_reply(actor, conv), actor, "note")
+            contact = uow.contacts.get(conv.reply_contact_id)
+            if contact is None:
+                raise NotFound(f"contact {conv.reply_contact_id}")
+            known = uow.messages.find(contact.channel, idempotency_key)
+            if known is not None and known.id is not None:
+                return known.id
+            note = uow.messages.add(
+                StoredMessage(
+                    id=None,
+                    conversation_id=conv_id,
+                    direction=Direction.OUT,
+                    channel=contact.channel,
+                    external_id=idempotency_key,
+                    text=text,
+                    created_at=now,
+                    staff_id=actor.staff_id,
+                    internal=True,
+                    confidential=conv.state is State.WITH_COUNSELOR,
+                )
+            )
+            uow.commit()
+            assert note.id is not None
+            return note.id
+
+    return on_conflict(work, uow_factory.pause)

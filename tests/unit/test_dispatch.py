@@ -7,7 +7,7 @@ from tests.builders import T0
 from tests.fakes import FakeClock, FakeSender, FakeUnitOfWorkFactory
 from triage.dispatch import dispatch_due
 from triage.outbox import OutboxItem, OutboxStatus, RetryPolicy, Target
-from triage.ports import SendError
+from triage.ports import NotYet, SendError
 
 POLICY = RetryPolicy(max_attempts=3, base=timedelta(seconds=5), lease=timedelta(minutes=2))
 
@@ -173,3 +173,19 @@ def test_an_item_that_crashes_every_dispatcher_fails_after_max_attempts():
     stored = uows.db.outbox[item]
     assert stored.status is OutboxStatus.FAILED and sender.sent == []
     assert "interrupted" in (stored.last_error or "")
+
+
+def test_a_budget_deferral_keeps_the_place_and_is_not_an_attempt():
+    uows, clock = FakeUnitOfWorkFactory(), FakeClock(T0)
+    sender = FakeSender(failures=[NotYet(3.0)] * 20)
+    first, second = queue(uows, "satu", "dua")
+    for _ in range(20):  # far more deferrals than max_attempts
+        report = run(uows, sender, clock)
+        assert report.deferred == 1 and report.handled == 0
+        assert uows.db.outbox[first].next_attempt_at == clock() + timedelta(seconds=3)
+        clock.now += timedelta(seconds=3)
+    assert uows.db.outbox[first].attempts == 0
+    assert uows.db.outbox[second].status is OutboxStatus.PENDING  # still behind the first
+    run(uows, sender, clock)
+    run(uows, sender, clock)
+    assert [i.text for i in sender.sent] == ["satu", "dua"]

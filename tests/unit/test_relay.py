@@ -1,0 +1,127 @@
+"""Relaying client messages to staff: who sees what, coalescing, exactly once."""
+
+from dataclasses import replace
+
+from tests.builders import ADMIN, COUNSELOR, COUNSELOR_2, T0, inbound
+from tests.fakes import FakeUnitOfWorkFactory
+from triage import casework, notices
+from triage.ingest import ingest
+from triage.model import Outcome
+from triage.notices import MAX_CONTENT, Kind
+from triage.outbox import OutboxStatus, Target
+from triage.relay import relay_new_messages
+
+COUNSELORS = (COUNSELOR.staff_id, COUNSELOR_2.staff_id)
+
+
+def staff_items(uows, recipient=None, kind=None):
+    return [
+        o
+        for o in sorted(uows.db.outbox.values(), key=lambda o: o.id)
+        if o.target is Target.TELEGRAM
+        and (recipient is None or o.recipient == recipient)
+        and (kind is None or o.options["kind"] == kind)
+    ]
+
+
+def texts(item):
+    return [e.text for e in notices.load(item.text)]
+
+
+def topic_texts(uows, conv):
+    posts = staff_items(uows, notices.group(conv))
+    return [t for o in posts if o.options["kind"] in (Kind.CARD, Kind.CLIENT) for t in texts(o)]
+
+
+def relay(uows):
+    return relay_new_messages(uow_factory=uows, now=T0)
+
+
+def test_a_new_conversation_becomes_one_card_in_its_topic_with_every_message():
+    uows = FakeUnitOfWorkFactory()
+    conv = ingest(inbound(1, text="Halo"), uow_factory=uows, now=T0).conversation_id
+    ingest(inbound(2, text="Saya butuh bantuan"), uow_factory=uows, now=T0)
+    assert relay(uows) == 2
+    [card] = staff_items(uows)
+    assert card.recipient == notices.group(conv) and card.options["kind"] == Kind.CARD
+    assert card.options["name"] == "Ibu Sari" and card.options["channel"] == "hotline"
+    assert texts(card) == ["Halo", "Saya butuh bantuan"]
+    assert relay(uows) == 0  # exactly once
+    assert len(staff_items(uows)) == 1
+
+
+def test_messages_join_a_post_still_waiting_and_start_a_new_one_once_it_is_taken():
+    uows = FakeUnitOfWorkFactory()
+    ingest(inbound(1, text="satu"), uow_factory=uows, now=T0)
+    relay(uows)
+    ingest(inbound(2, text="dua"), uow_factory=uows, now=T0)
+    relay(uows)
+    [card] = staff_items(uows)
+    assert texts(card) == ["satu", "dua"]  # coalesced: the card was still pending
+    uows.db.outbox[card.id] = replace(card, status=OutboxStatus.SENDING, claims=1)
+    ingest(inbound(3, text="tiga"), uow_factory=uows, now=T0)
+    relay(uows)
+    card, later = staff_items(uows)
+    assert texts(card) == ["satu", "dua"] and texts(later) == ["tiga"]
+    assert later.options["kind"] == Kind.CLIENT
+
+
+def test_a_long_message_is_split_into_posts_and_nothing_is_cut():
+    uows = FakeUnitOfWorkFactory()
+    long_text = "x" * (MAX_CONTENT * 2 + 10)
+    ingest(inbound(1, text=long_text), uow_factory=uows, now=T0)
+    relay(uows)
+    posts = staff_items(uows)
+    assert len(posts) == 3
+    assert "".join(t for p in posts for t in texts(p)) == long_text
+    assert [e.part for p in posts for e in notices.load(p.text)] == ["1/3", "2/3", "3/3"]
+
+
+def test_after_hand_off_the_client_reaches_only_the_counselor_who_claimed():
+    uows = FakeUnitOfWorkFactory()
+    conv = ingest(inbound(1, text="awal"), uow_factory=uows, now=T0).conversation_id
+    relay(uows)
+    casework.hand_off(conv, actor=ADMIN, counselors=COUNSELORS, uow_factory=uows, now=T0)
+    offers = staff_items(uows, kind=Kind.OFFER)
+    assert {o.recipient for o in offers} == {notices.staff(c) for c in COUNSELORS}
+    ingest(inbound(2, text="rahasia sebelum diambil"), uow_factory=uows, now=T0)
+    relay(uows)
+    assert topic_texts(uows, conv) == ["awal"]  # held, not in the admin topic
+
+    casework.claim(conv, actor=COUNSELOR, counselors=COUNSELORS, uow_factory=uows, now=T0)
+    [case] = staff_items(uows, notices.staff(COUNSELOR.staff_id), Kind.CASE)
+    assert texts(case) == ["awal", "rahasia sebelum diambil"]
+    [taken] = staff_items(uows, notices.staff(COUNSELOR_2.staff_id), Kind.TAKEN)
+    assert taken.options["by"] == "Made"
+
+    ingest(inbound(3, text="rahasia sesudah"), uow_factory=uows, now=T0)
+    relay(uows)
+    [direct] = staff_items(uows, notices.staff(COUNSELOR.staff_id), Kind.CLIENT)
+    assert texts(direct) == ["rahasia sesudah"]
+    assert topic_texts(uows, conv) == ["awal"]  # the topic only ever saw the intake
+    statuses = [o.options["event"] for o in staff_items(uows, notices.group(conv), Kind.STATUS)]
+    assert statuses == ["handed_off", "claimed"]
+
+
+def test_closing_tells_the_topic_and_closes_it_and_a_reopen_gets_a_new_card():
+    uows = FakeUnitOfWorkFactory()
+    conv = ingest(inbound(1), uow_factory=uows, now=T0).conversation_id
+    relay(uows)
+    casework.close(conv, Outcome.TUNTAS, actor=ADMIN, uow_factory=uows, now=T0)
+    [topic] = staff_items(uows, kind=Kind.TOPIC)
+    assert topic.options["action"] == "close"
+    ingest(inbound(2, text="saya kembali"), uow_factory=uows, now=T0)
+    relay(uows)
+    cards = staff_items(uows, notices.group(conv), Kind.CARD)
+    assert [c.options["round"] for c in cards] == ["1", "2"]
+
+
+def test_an_urgent_case_goes_first():
+    uows = FakeUnitOfWorkFactory()
+    calm = ingest(inbound(1, sender="a"), uow_factory=uows, now=T0).conversation_id
+    urgent = ingest(inbound(1, sender="b"), uow_factory=uows, now=T0).conversation_id
+    casework.mark_urgent(urgent, actor=ADMIN, uow_factory=uows, now=T0)
+    relay(uows)
+    by_conv = {o.conversation_id: o for o in staff_items(uows, kind=Kind.CARD)}
+    assert by_conv[urgent].priority > by_conv[calm].priority
+    assert by_conv[urgent].options["urgent"] == "1"

@@ -1,0 +1,208 @@
+"""Staff notices: what the staff side of Telegram is told, as outbox items.
+
+Notices are queued in the same transaction as the change they report (exactly once, in order
+per chat). They carry facts, not wording: `options["kind"]` and structured fields; the shell
+renders them in the office's language and escapes them for the parse mode it uses. Client
+content travels in `text` as a JSON list of entries (`Entry`), so several messages can be
+coalesced into one post while the budget of the admin group holds them back.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from triage.model import Client, Conversation, StoredMessage
+from triage.outbox import OutboxItem, Target
+from triage.ports import UnitOfWork
+
+URGENT_PRIORITY = 10
+# Room left for the header and markup of a post under Telegram's 4,096 characters.
+MAX_CONTENT = 3000
+
+
+class Kind(StrEnum):
+    CARD = "card"  # the first post of a conversation's round in its admin topic, with buttons
+    CLIENT = "client"  # client message(s): to the admin topic, or to the assigned counselor
+    STATUS = "status"  # a state change, for the admin topic (never counseling content)
+    OFFER = "offer"  # a case offered to a counselor, with "Ambil kasus"
+    TAKEN = "taken"  # an offer someone else has taken
+    CASE = "case"  # the case as the claiming counselor receives it: the story so far
+    TOPIC = "topic"  # close or reopen the conversation's topic (options["action"])
+    INFO = "info"  # an answer to one staff member: help, a refusal, a list
+
+
+def group(conv_id: int) -> str:
+    """The recipient naming a conversation's place in the admin group (its topic)."""
+    return f"group:{conv_id}"
+
+
+GENERAL = "group:general"  # the admin group outside any topic
+
+
+def staff(staff_id: int) -> str:
+    """The recipient naming a staff member's private chat with the bot."""
+    return f"staff:{staff_id}"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One message inside a notice: when, what, which files, and who wrote it."""
+
+    at: str  # ISO 8601, UTC
+    text: str
+    files: tuple[str, ...] = ()
+    auto: bool = False  # an auto-reply or bounce: shown, never answered
+    author: str = "client"  # client, staff, note
+    part: str = ""  # "2/3" when a long message was split
+
+
+def entries_of(messages: Iterable[StoredMessage], *, author_of=None) -> list[Entry]:  # noqa: ANN001
+    out: list[Entry] = []
+    for m in messages:
+        author = author_of(m) if author_of else "client"
+        files = tuple(f"{a.filename} ({a.size} B)" for a in m.attachments)
+        out.extend(_split(m.created_at, m.text, files, m.auto_generated, author))
+    return out
+
+
+def _split(at: datetime, text: str, files: tuple[str, ...], auto: bool, author: str) -> list[Entry]:
+    """A message longer than one post becomes parts, so nothing is cut off."""
+    chunks = [text[i : i + MAX_CONTENT] for i in range(0, len(text), MAX_CONTENT)] or [""]
+    stamp = at.isoformat()
+    if len(chunks) == 1:
+        return [Entry(stamp, text, files, auto, author)]
+    last = len(chunks)
+    return [
+        Entry(stamp, chunk, files if n == last else (), auto, author, f"{n}/{last}")
+        for n, chunk in enumerate(chunks, start=1)
+    ]
+
+
+def dump(entries: Sequence[Entry]) -> str:
+    return json.dumps([asdict(e) for e in entries], ensure_ascii=False)
+
+
+def load(text: str) -> list[Entry]:
+    try:
+        raw = json.loads(text)
+    except ValueError:
+        return [Entry(at="", text=text)]
+    if not isinstance(raw, list):
+        return [Entry(at="", text=text)]
+    out = []
+    for e in raw:
+        if isinstance(e, dict):
+            e = {**e, "files": tuple(e.get("files") or ())}
+            out.append(Entry(**e))
+    return out
+
+
+def size(entries: Sequence[Entry]) -> int:
+    return sum(len(e.text) + 40 * (1 + len(e.files)) for e in entries)
+
+
+def batches(entries: Sequence[Entry]) -> list[list[Entry]]:
+    """Entries packed into posts that each fit."""
+    out: list[list[Entry]] = [[]]
+    for entry in entries:
+        if out[-1] and size(out[-1]) + size([entry]) > MAX_CONTENT:
+            out.append([])
+        out[-1].append(entry)
+    return [b for b in out if b]
+
+
+def priority(conv: Conversation) -> int:
+    return URGENT_PRIORITY if conv.urgent else 0
+
+
+def queue(
+    uow: UnitOfWork,
+    *,
+    key: str,
+    recipient: str,
+    kind: Kind,
+    now: datetime,
+    conv: Conversation | None = None,
+    text: str = "",
+    **fields: str,
+) -> OutboxItem:
+    """Queue one notice (the idempotency key makes a repeated action queue nothing twice)."""
+    options = {"kind": kind.value, **fields}
+    if conv is not None:
+        assert conv.id is not None
+        options.setdefault("conv", str(conv.id))
+        if conv.urgent:
+            options.setdefault("urgent", "1")
+    return uow.outbox.add(
+        OutboxItem(
+            id=None,
+            idempotency_key=key,
+            target=Target.TELEGRAM,
+            recipient=recipient,
+            text=text,
+            created_at=now,
+            next_attempt_at=now,
+            conversation_id=conv.id if conv else None,
+            priority=priority(conv) if conv else 0,
+            options=options,
+        )
+    )
+
+
+def queue_content(
+    uow: UnitOfWork,
+    *,
+    key: str,
+    recipient: str,
+    kind: Kind,
+    entries: Sequence[Entry],
+    now: datetime,
+    conv: Conversation,
+    **fields: str,
+) -> int:
+    """Queue client content, coalescing with the recipient's newest post if it is still waiting
+    to be sent and has room; a long story becomes several posts. Returns posts queued."""
+    pending = list(entries)
+    last = uow.outbox.last_active(Target.TELEGRAM, recipient)
+    if (
+        last is not None
+        and last.options.get("kind") in (Kind.CARD, Kind.CLIENT)
+        and last.options.get("conv") == str(conv.id)
+    ):
+        merged = load(last.text)
+        total, take = size(merged), 0
+        for entry in pending:  # only a prefix joins, so the order of messages is kept
+            if total + size([entry]) > MAX_CONTENT:
+                break
+            total, take = total + size([entry]), take + 1
+        if take and uow.outbox.extend_pending(last, dump(merged + pending[:take])):
+            pending = pending[take:]
+    queued = 0
+    for n, batch in enumerate(batches(pending)):
+        queue(
+            uow,
+            key=f"{key}:{n}",
+            recipient=recipient,
+            kind=kind if n == 0 else Kind.CLIENT,
+            now=now,
+            conv=conv,
+            text=dump(batch),
+            **fields,
+        )
+        queued += 1
+    return queued
+
+
+def client_fields(uow: UnitOfWork, conv: Conversation) -> dict[str, str]:
+    """What staff see of who wrote: the client's name, channel and the conversation number."""
+    client: Client | None = uow.clients.get(conv.client_id)
+    contact = uow.contacts.get(conv.reply_contact_id)
+    return {
+        "name": client.display_name if client else "?",
+        "channel": contact.channel.value if contact else "",
+        "round": str(conv.round),
+    }
