@@ -64,7 +64,7 @@ def run(config: ConfigOpt = DEFAULT_CONFIG) -> None:
         logging.getLogger("puspaga").warning("channel %s: %s", channel, why)
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, lambda *_: stop.set())
+        signal.signal(sig, lambda *_: (stop.set(), application.wake.set()))
     logging.getLogger("puspaga").info("running; stop with Ctrl+C or SIGTERM")
     service.run_forever(application, stop)
 
@@ -82,6 +82,7 @@ def poll(
     _logging(settings)
     application = build(settings)
     counts = service.poll_all(application)
+    service.relay(application)
     report = service.dispatch(application)
     for channel, why in application.unavailable.items():
         err.print(f"{channel}: {why}", markup=False)

@@ -83,6 +83,7 @@ class SlaConfig(Section):
 class OutboxConfig(Section):
     max_attempts: Annotated[int, Field(ge=1, le=100)] = 8
     interval_seconds: Annotated[float, Field(gt=0)] = 2.0
+    retry_base_seconds: Annotated[float, Field(gt=0, le=3600)] = 5.0
 
 
 class ReopenConfig(Section):
@@ -94,6 +95,7 @@ class TelegramConfig(Section):
     base_url: str = "https://api.telegram.org/bot"
     admin_chat_id: int
     counselor_chat_id: int | None = None
+    max_media_mb: Annotated[float, Field(gt=0, le=2000)] = 20
 
     @field_validator("base_url")
     @classmethod

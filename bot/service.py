@@ -11,6 +11,7 @@ from triage.dispatch import DispatchReport, dispatch_due
 from triage.ingest import Cursor, ingest
 from triage.model import InboundMessage
 from triage.ports import ChannelSource
+from triage.relay import relay_new_messages
 
 log = logging.getLogger(__name__)
 
@@ -71,16 +72,37 @@ def dispatch(app: App, max_passes: int = 100) -> DispatchReport:
     return DispatchReport(sent, retrying, failed)
 
 
+def relay(app: App) -> int:
+    """Pass new client messages on to staff (only when a staff side is configured)."""
+    if app.telegram is None:
+        return 0
+    total = 0
+    while True:
+        passed = relay_new_messages(uow_factory=app.uows, now=app.clock())
+        total += passed
+        if passed == 0:
+            return total
+
+
 def run_forever(app: App, stop: threading.Event, poll_every: float = 5.0) -> None:
-    """Poll and dispatch until `stop` is set. Telegram's loop joins here with its issue."""
+    """Poll, relay and dispatch until `stop` is set; Telegram's updates arrive on their own
+    thread and wake this loop (`app.wake`) when there is something to pass on or send."""
+    if app.telegram is not None:
+        app.telegram.start()
     next_poll = time.monotonic()
-    while not stop.is_set():
-        if time.monotonic() >= next_poll:
-            poll_all(app)
-            next_poll = time.monotonic() + poll_every
-        try:
-            dispatch(app)
-        except Exception as exc:  # noqa: BLE001 - a database hiccup: log, wait, go on
-            log.error("outbox dispatch failed (%s); retrying", type(exc).__name__)
-            log.debug("traceback", exc_info=True)
-        stop.wait(app.settings.outbox.interval_seconds)
+    try:
+        while not stop.is_set():
+            if time.monotonic() >= next_poll:
+                poll_all(app)
+                next_poll = time.monotonic() + poll_every
+            try:
+                relay(app)
+                dispatch(app)
+            except Exception as exc:  # noqa: BLE001 - a database hiccup: log, wait, go on
+                log.error("relay or dispatch failed (%s); retrying", type(exc).__name__)
+                log.debug("traceback", exc_info=True)
+            app.wake.wait(app.settings.outbox.interval_seconds)
+            app.wake.clear()
+    finally:
+        if app.telegram is not None:
+            app.telegram.stop()

@@ -4,9 +4,11 @@ settings and hands them to each other."""
 from __future__ import annotations
 
 import random
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 
@@ -16,6 +18,9 @@ from storage.migrate import upgrade
 from storage.unit_of_work import SqlUnitOfWorkFactory
 from triage.outbox import RetryPolicy, Target
 from triage.ports import ChannelSource, Sender
+
+if TYPE_CHECKING:
+    from bot.telegram.runtime import TelegramRuntime
 
 
 @dataclass
@@ -27,10 +32,15 @@ class App:
     senders: dict[Target, Sender] = field(default_factory=dict)
     unavailable: dict[str, str] = field(default_factory=dict)  # channel -> why not running
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+    telegram: TelegramRuntime | None = None
+    wake: threading.Event = field(default_factory=threading.Event)  # something to relay or send
 
     @property
     def retry_policy(self) -> RetryPolicy:
-        return RetryPolicy(max_attempts=self.settings.outbox.max_attempts)
+        outbox = self.settings.outbox
+        return RetryPolicy(
+            max_attempts=outbox.max_attempts, base=timedelta(seconds=outbox.retry_base_seconds)
+        )
 
     @property
     def reopen_window(self) -> timedelta:
@@ -49,7 +59,11 @@ def build(settings: Settings, *, migrate: bool = True) -> App:
     if migrate:
         upgrade(engine)
     app = App(settings=settings, engine=engine, uows=SqlUnitOfWorkFactory(engine))
-    for name in ("telegram", "email", "instagram"):
+    if settings.telegram is not None:
+        from bot.telegram.runtime import TelegramRuntime  # imports App: built after it
+
+        app.telegram = TelegramRuntime(app)
+    for name in ("email", "instagram"):
         if getattr(settings, name) is not None:
             # The adapters arrive with their own issues; until then say so plainly.
             app.unavailable[name] = "not available in this version yet"

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Literal
 
+from triage.catalog_telegram import TELEGRAM_TEXTS
+
 Lang = Literal["id", "en"]
 DEFAULT_LANG: Lang = "id"
 
@@ -108,6 +110,9 @@ TEXTS: dict[str, dict[Lang, str]] = {
     # the office's signature under replies to clients
     "reply.signature": {"id": "— {office}", "en": "— {office}"},
 }
+
+
+TEXTS.update(TELEGRAM_TEXTS)  # type: ignore[arg-type]
 
 
 def text(key: str, lang: Lang = DEFAULT_LANG, /, **values: object) -> str:

@@ -5,7 +5,9 @@ Only what the product uses; any other method answers 404 like Telegram does for 
 
 from __future__ import annotations
 
+import html
 import itertools
+import json
 import re
 from collections.abc import Callable
 from typing import Any
@@ -81,6 +83,14 @@ def _entities_ok(text: str, parse_mode: str | None) -> None:
         raise ApiError(400, "Bad Request: can't parse entities: unescaped character or open tag")
 
 
+def _plain(text: str, parse_mode: str | None) -> str:
+    """What Telegram stores and shows: the text with the markup applied (tags gone, entities
+    decoded). Formatting entities are not reported; nothing we test reads them."""
+    if parse_mode != "HTML":
+        return text
+    return html.unescape(TAG.sub("", text))
+
+
 def get_me(state: ApiState, params: JSON, files: Files) -> JSON:
     return state.bot_user
 
@@ -104,7 +114,7 @@ def send_message(state: ApiState, params: JSON, files: Files) -> JSON:
             params["chat_id"],
             thread_id=_thread(params),
             reply_to=_reply_to(params),
-            text=text,
+            text=_plain(text, params.get("parse_mode")),
             reply_markup=params.get("reply_markup"),
         )
 
@@ -146,13 +156,14 @@ def _send_file(kind: str) -> Method:
 def edit_message_text(state: ApiState, params: JSON, files: Files) -> JSON:
     _required(params, "chat_id", "message_id", "text")
     _entities_ok(str(params["text"]), params.get("parse_mode"))
+    shown = _plain(str(params["text"]), params.get("parse_mode"))
     with state.lock:
         message = state.message(params["chat_id"], params["message_id"])
-        if message.get("text") == params["text"] and message.get("reply_markup") == params.get(
+        if message.get("text") == shown and message.get("reply_markup") == params.get(
             "reply_markup"
         ):
             raise ApiError(400, "Bad Request: message is not modified")
-        message["text"] = str(params["text"])
+        message["text"] = shown
         message["edit_date"] = int(state.clock())
         if "reply_markup" in params:
             message["reply_markup"] = params["reply_markup"]
@@ -261,8 +272,10 @@ def set_my_commands(state: ApiState, params: JSON, files: Files) -> bool:
     commands = params.get("commands")
     if not isinstance(commands, list):
         raise ApiError(400, "Bad Request: commands must be a list")
+    scope = params.get("scope") or {"type": "default"}
     with state.lock:
         state.commands = commands
+        state.command_scopes[json.dumps(scope, sort_keys=True)] = commands
     return True
 
 

@@ -57,7 +57,8 @@ class ApiState:
     messages: dict[tuple[int, int], JSON] = field(default_factory=dict)
     topics: dict[tuple[int, int], JSON] = field(default_factory=dict)
     pinned: dict[int, int] = field(default_factory=dict)
-    commands: list[JSON] = field(default_factory=list)
+    commands: list[JSON] = field(default_factory=list)  # the last set, any scope
+    command_scopes: dict[str, list[JSON]] = field(default_factory=dict)  # scope JSON -> commands
     files: dict[str, StoredFile] = field(default_factory=dict)
     updates: list[JSON] = field(default_factory=list)
     calls: list[Call] = field(default_factory=list)

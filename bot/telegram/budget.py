@@ -1,0 +1,48 @@
+"""Our own pacing under Telegram's flood limits, so the outbox waits instead of earning 429s.
+
+Sliding windows like Telegram's (about 1 message a second per chat, 20 a minute per group,
+30 a second overall), each a little stricter than the documented figure so that clock skew
+between us and the server never tips a send over the limit.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import defaultdict, deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+
+@dataclass
+class SendBudget:
+    per_chat: tuple[int, float] = (1, 1.2)  # (messages, seconds)
+    per_group: tuple[int, float] = (19, 62.0)
+    overall: tuple[int, float] = (25, 1.0)
+    clock: Callable[[], float] = time.monotonic
+    _chat: dict[int, deque[float]] = field(default_factory=lambda: defaultdict(deque))
+    _group: dict[int, deque[float]] = field(default_factory=lambda: defaultdict(deque))
+    _all: deque[float] = field(default_factory=deque)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def take(self, chat_id: int | None, *, group: bool) -> float:
+        """Reserve one send now and return 0, or return the seconds to wait (nothing taken).
+        `chat_id` None: a call that counts only toward the overall limit."""
+        now = self.clock()
+        windows = [(self._all, *self.overall)]
+        if chat_id is not None:
+            windows.append((self._chat[chat_id], *self.per_chat))
+            if group:
+                windows.append((self._group[chat_id], *self.per_group))
+        with self._lock:
+            wait = 0.0
+            for times, limit, span in windows:
+                while times and times[0] <= now - span:
+                    times.popleft()
+                if len(times) >= limit:
+                    wait = max(wait, times[0] + span - now)
+            if wait > 0:
+                return wait
+            for times, _, _ in windows:
+                times.append(now)
+            return 0.0

@@ -1,0 +1,97 @@
+"""A python-telegram-bot `Bot` for synchronous callers (the outbox dispatcher thread).
+
+The bot lives in its own event loop on its own thread; calls are submitted to it and waited
+for. Telegram's errors become the core's `SendError` (transient or not, with retry_after).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+from collections.abc import Coroutine
+from datetime import timedelta
+from typing import Any, TypeVar
+
+from telegram import Bot
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    InvalidToken,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+)
+from telegram.request import HTTPXRequest
+
+from triage.ports import SendError
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+def _seconds(value: float | timedelta) -> float:
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
+class Gateway:
+    def __init__(self, token: str, base_url: str, base_file_url: str, timeout: float = 15.0):
+        self.timeout = timeout
+        self.bot = Bot(
+            token,
+            base_url=base_url,
+            base_file_url=base_file_url,
+            request=HTTPXRequest(connect_timeout=5.0, read_timeout=timeout, write_timeout=timeout),
+        )
+        self.loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(
+            target=self.loop.run_forever, daemon=True, name="telegram-gateway"
+        )
+        self._thread.start()
+        self._forum: dict[int, bool] = {}
+
+    def call(self, coro: Coroutine[Any, Any, T]) -> T:
+        """Run one Bot API call; Telegram's errors surface as `SendError`."""
+        future = asyncio.run_coroutine_threadsafe(coro, self.loop)
+        try:
+            return future.result(self.timeout + 10)
+        except RetryAfter as exc:
+            wait = _seconds(exc.retry_after)
+            raise SendError(
+                f"Telegram flood limit: retry after {wait:g}s", transient=True, retry_after=wait
+            ) from None
+        except (Forbidden, InvalidToken) as exc:
+            raise SendError(f"Telegram refused: {exc.message}", transient=False) from None
+        except ChatMigrated as exc:
+            raise SendError(
+                f"chat moved to {exc.new_chat_id}: update the config", transient=False
+            ) from None
+        except BadRequest as exc:
+            raise SendError(
+                f"Telegram rejected the request: {exc.message}", transient=False
+            ) from None
+        except (NetworkError, TimeoutError) as exc:
+            raise SendError(f"Telegram unreachable: {type(exc).__name__}", transient=True) from None
+        except TelegramError as exc:
+            raise SendError(f"Telegram error: {exc.message}", transient=True) from None
+
+    def is_forum(self, chat_id: int) -> bool:
+        if chat_id not in self._forum:
+            chat = self.call(self.bot.get_chat(chat_id))
+            self._forum[chat_id] = bool(chat.is_forum)
+        return self._forum[chat_id]
+
+    def close(self) -> None:
+        async def shutdown() -> None:
+            try:
+                await self.bot.shutdown()
+            except Exception:  # noqa: BLE001 - closing anyway
+                log.debug("bot shutdown", exc_info=True)
+
+        try:
+            asyncio.run_coroutine_threadsafe(shutdown(), self.loop).result(5)
+        except Exception:  # noqa: BLE001
+            log.debug("bot shutdown timed out", exc_info=True)
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self._thread.join(timeout=5)

@@ -1,0 +1,125 @@
+"""Staff notices (triage.notices) as Telegram posts: HTML text and inline buttons.
+
+Everything that came from a user (names, message texts, file names) is escaped here, once, for
+the HTML parse mode; the catalogue's own markup (<b>, <i>) is ours.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+
+from triage import notices
+from triage.catalog import Lang, text
+from triage.notices import Kind
+from triage.outbox import OutboxItem
+
+CHANNEL_ICONS = {"email": "📧", "instagram": "📸", "hotline": "📞"}
+MAX_TOPIC_NAME = 128
+Keyboard = list[list[tuple[str, str]]]  # rows of (label, callback data)
+
+
+@dataclass(frozen=True)
+class Post:
+    text: str  # HTML
+    keyboard: Keyboard | None = None
+
+
+def esc(value: object) -> str:
+    return html.escape(str(value), quote=False)
+
+
+def _who(item: OutboxItem, lang: Lang) -> dict[str, str]:
+    o = item.options
+    channel = o.get("channel", "")
+    return {
+        "conv": esc(o.get("conv", "?")),
+        "name": esc(o.get("name", "?")),
+        "icon": CHANNEL_ICONS.get(channel, "💬"),
+        "channel": esc(text(f"channel.{channel}", lang)) if channel in CHANNEL_ICONS else "",
+        "round": esc(o.get("round", "1")),
+    }
+
+
+def topic_title(item: OutboxItem, lang: Lang) -> str:
+    """Icon of the channel, the client's name and the conversation number (not escaped:
+    topic names are plain text)."""
+    o = item.options
+    title = text(
+        "tg.topic_title",
+        lang,
+        icon=CHANNEL_ICONS.get(o.get("channel", ""), "💬"),
+        name=" ".join(o.get("name", "?").split())[:80] or "?",
+        conv=o.get("conv", "?"),
+    )
+    return title[:MAX_TOPIC_NAME]
+
+
+def card_keyboard(conv: str, lang: Lang) -> Keyboard:
+    return [
+        [(text("btn.form", lang), f"form:{conv}"), (text("btn.urgent", lang), f"urgent:{conv}")],
+        [(text("btn.hand_off", lang), f"handoff:{conv}")],
+        [
+            (text(f"btn.close.{outcome}", lang), f"close:{conv}:{outcome}")
+            for outcome in ("tuntas", "ulang", "rujukan")
+        ],
+    ]
+
+
+def entries_html(raw: str, lang: Lang, tz: tzinfo) -> str:
+    lines = []
+    for entry in notices.load(raw):
+        stamp = ""
+        if entry.at:
+            try:
+                stamp = datetime.fromisoformat(entry.at).astimezone(tz).strftime("%H:%M")
+            except ValueError:
+                stamp = ""
+        head = f"<b>{esc(text(f'tg.author.{entry.author}', lang))}</b>"
+        if stamp:
+            head += f" <i>{stamp}</i>"
+        if entry.part:
+            head += " " + esc(text("tg.part", lang, part=entry.part))
+        if entry.auto:
+            head += " " + esc(text("tg.auto", lang))
+        body = esc(entry.text)
+        if entry.files:
+            files = text("tg.files", lang, files=", ".join(entry.files))
+            body = f"{body}\n{esc(files)}" if body else esc(files)
+        lines.append(f"{head}\n{body}")
+    return "\n\n".join(lines)
+
+
+def render(item: OutboxItem, lang: Lang, tz: tzinfo) -> Post:
+    kind = item.options.get("kind")
+    who = _who(item, lang)
+    urgent = text("tg.urgent", lang) + "\n" if item.options.get("urgent") else ""
+    if kind == Kind.CARD:
+        key = "tg.card" if who["round"] == "1" else "tg.card_round"
+        head = urgent + text(key, lang, **who) + "\n" + text("tg.card_hint", lang)
+        body = entries_html(item.text, lang, tz)
+        return Post(f"{head}\n\n{body}", card_keyboard(who["conv"], lang))
+    if kind == Kind.CLIENT:
+        head = urgent + text("tg.client_header", lang, **who)
+        return Post(f"{head}\n{entries_html(item.text, lang, tz)}")
+    if kind == Kind.CASE:
+        head = urgent + text("tg.case", lang, **who)
+        return Post(f"{head}\n\n{entries_html(item.text, lang, tz)}")
+    if kind == Kind.OFFER:
+        return Post(
+            urgent + text("tg.offer", lang, **who),
+            [[(text("btn.claim", lang), f"claim:{who['conv']}")]],
+        )
+    if kind == Kind.TAKEN:
+        return Post(text("tg.taken", lang, conv=who["conv"], by=esc(item.options.get("by", ""))))
+    if kind == Kind.STATUS:
+        event = item.options.get("event", "")
+        outcome = item.options.get("outcome")
+        values = {
+            "by": esc(item.options.get("by", "")),
+            "outcome": esc(text(f"outcome.{outcome}", lang)) if outcome else "",
+        }
+        return Post(text(f"tg.status.{event}", lang, **values))
+    # INFO: already HTML made by the shell from the catalogue, user values escaped there
+    return Post(item.text)

@@ -1,0 +1,199 @@
+"""Outbox senders for Telegram: staff notices (Target.TELEGRAM) and hotline replies
+(Target.HOTLINE). Both pace themselves with `SendBudget` and defer (`NotYet`) rather than
+provoke a 429; a 429 that still comes is retried after its retry_after.
+
+A conversation's place in the admin group is made on its first post: a forum topic named with
+the channel's icon, the client's name and the number (created before the budget check, so a
+burst of new conversations is visible in the topic list at once), or in a plain group the first
+post itself, which later posts reply to.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import tzinfo
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, ReplyParameters
+from telegram.constants import ParseMode
+
+from bot.telegram.budget import SendBudget
+from bot.telegram.gateway import Gateway
+from bot.telegram.render import Keyboard, Post, render, topic_title
+from storage.telegram_maps import TelegramMaps, Topic
+from triage.catalog import Lang, text
+from triage.notices import GENERAL, Kind
+from triage.outbox import OutboxItem
+from triage.ports import NotYet, SendError, SendResult
+
+
+def markup(keyboard: Keyboard | None) -> InlineKeyboardMarkup | None:
+    if not keyboard:
+        return None
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(label, callback_data=data) for label, data in row]
+            for row in keyboard
+        ]
+    )
+
+
+def _remote(message: Message) -> SendResult:
+    return SendResult(f"{message.chat_id}:{message.message_id}")
+
+
+class StaffSender:
+    """Target.TELEGRAM: recipients "group:<conv>", "group:general" and "staff:<telegram id>"."""
+
+    def __init__(
+        self,
+        gateway: Gateway,
+        maps: TelegramMaps,
+        budget: SendBudget,
+        *,
+        admin_chat_id: int,
+        lang: Lang,
+        tz: tzinfo,
+    ) -> None:
+        self.gateway = gateway
+        self.maps = maps
+        self.budget = budget
+        self.admin_chat_id = admin_chat_id
+        self.lang = lang
+        self.tz = tz
+
+    def already_sent(self, item: OutboxItem) -> SendResult | None:
+        return None  # the Bot API cannot look a message up: see docs/OUTBOX.md
+
+    def send(self, item: OutboxItem) -> SendResult:
+        recipient = item.recipient
+        if recipient.startswith("staff:"):
+            chat_id = int(recipient.removeprefix("staff:"))
+            return self._post(item, chat_id, None, None, group=False)
+        if recipient == GENERAL:
+            return self._post(item, self.admin_chat_id, None, None, group=True)
+        if not recipient.startswith("group:"):
+            raise SendError(f"unknown Telegram recipient {recipient!r}", transient=False)
+        conv_id = int(recipient.removeprefix("group:"))
+        topic = self._place(item, conv_id)
+        if item.options.get("kind") == Kind.TOPIC:
+            return self._topic_action(item, topic)
+        return self._post(
+            item, topic.chat_id, topic.thread_id, topic.header_message_id, group=True, topic=topic
+        )
+
+    # --- the conversation's place in the admin group -----------------------------------------
+
+    def _place(self, item: OutboxItem, conv_id: int) -> Topic:
+        topic = self.maps.topic(conv_id)
+        forum = self.gateway.is_forum(self.admin_chat_id)
+        if topic is None:
+            if not forum:
+                return Topic(conv_id, self.admin_chat_id, None, None, False)
+            self._wait(None, group=False)
+            created = self.gateway.call(
+                self.gateway.bot.create_forum_topic(
+                    self.admin_chat_id, topic_title(item, self.lang)
+                )
+            )
+            topic = Topic(conv_id, self.admin_chat_id, created.message_thread_id, None, False)
+            self.maps.save_topic(topic)
+        elif topic.closed and item.options.get("kind") == Kind.CARD and topic.thread_id:
+            self._wait(None, group=False)
+            self._reopen(topic)
+            topic = replace(topic, closed=False)
+            self.maps.save_topic(topic)
+        return topic
+
+    def _reopen(self, topic: Topic) -> None:
+        try:
+            self.gateway.call(
+                self.gateway.bot.reopen_forum_topic(topic.chat_id, topic.thread_id)  # type: ignore[arg-type]
+            )
+        except SendError as exc:
+            if "TOPIC_NOT_MODIFIED" not in str(exc):
+                raise
+
+    def _topic_action(self, item: OutboxItem, topic: Topic) -> SendResult:
+        closing = item.options.get("action") == "close"
+        if topic.thread_id is not None and topic.closed != closing:
+            self._wait(None, group=False)
+            bot = self.gateway.bot
+            call = bot.close_forum_topic if closing else bot.reopen_forum_topic
+            try:
+                self.gateway.call(call(topic.chat_id, topic.thread_id))
+            except SendError as exc:
+                if "TOPIC_NOT_MODIFIED" not in str(exc):
+                    raise
+        self.maps.save_topic(replace(topic, closed=closing))
+        return SendResult(f"{topic.chat_id}:topic:{topic.thread_id}")
+
+    # --- posts ------------------------------------------------------------------------------
+
+    def _wait(self, chat_id: int | None, *, group: bool) -> None:
+        wait = self.budget.take(chat_id, group=group)
+        if wait > 0:
+            raise NotYet(wait)
+
+    def _post(
+        self,
+        item: OutboxItem,
+        chat_id: int,
+        thread_id: int | None,
+        reply_to: int | None,
+        *,
+        group: bool,
+        topic: Topic | None = None,
+    ) -> SendResult:
+        post: Post = render(item, self.lang, self.tz)
+        self._wait(chat_id, group=group)
+        message = self.gateway.call(
+            self.gateway.bot.send_message(
+                chat_id,
+                post.text,
+                parse_mode=ParseMode.HTML,
+                message_thread_id=thread_id,
+                reply_parameters=(
+                    ReplyParameters(reply_to, allow_sending_without_reply=True)
+                    if reply_to
+                    else None
+                ),
+                reply_markup=markup(post.keyboard),
+            )
+        )
+        if item.conversation_id is not None:
+            self.maps.remember_post(message.chat_id, message.message_id, item.conversation_id)
+        if topic is not None and topic.thread_id is None and topic.header_message_id is None:
+            # a plain group: the first post is the conversation's header
+            self.maps.save_topic(replace(topic, header_message_id=message.message_id))
+        return _remote(message)
+
+
+class HotlineSender:
+    """Target.HOTLINE: a reply to a client in their private chat with the bot (plain text, no
+    parse mode, so nothing a client or an admin typed can be taken as markup)."""
+
+    def __init__(self, gateway: Gateway, budget: SendBudget, lang: Lang) -> None:
+        self.gateway = gateway
+        self.budget = budget
+        self.lang = lang
+
+    def already_sent(self, item: OutboxItem) -> SendResult | None:
+        return None
+
+    def send(self, item: OutboxItem) -> SendResult:
+        chat_id = int(item.recipient)
+        wait = self.budget.take(chat_id, group=False)
+        if wait > 0:
+            raise NotYet(wait)
+        keyboard: Keyboard | None = None
+        if item.options.get("buttons") == "consent":
+            keyboard = [
+                [
+                    (text("hotline.consent_yes", self.lang), "consent:yes"),
+                    (text("hotline.consent_no", self.lang), "consent:no"),
+                ]
+            ]
+        message = self.gateway.call(
+            self.gateway.bot.send_message(chat_id, item.text, reply_markup=markup(keyboard))
+        )
+        return _remote(message)

@@ -1,0 +1,128 @@
+"""A whole office on the local Bot API server: the service running for real (python-telegram-bot
+unchanged, the outbox, SQLite), and people who write, tap and read in Telegram."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bot import service
+from bot.config import from_mapping
+from bot.local_api import ApiState, LocalBotApi
+from bot.wiring import App, build
+
+GROUP = -1001234567890
+CLIENT = 4242
+ADMIN = 1001
+MADE = 2001
+NYOMAN = 2002
+HEAD = 3001
+STRANGER = 5555
+
+
+def office_state() -> ApiState:
+    state = ApiState()
+    state.add_user(CLIENT, "Sari", last_name="<b>Dewi</b>")
+    state.add_user(STRANGER, "Orang", last_name="Lain")
+    for user_id, name in ((ADMIN, "Wayan"), (MADE, "Made"), (NYOMAN, "Nyoman"), (HEAD, "Ketut")):
+        state.add_user(user_id, name)
+    state.add_group(
+        GROUP,
+        "Admin PUSPAGA",
+        members={ADMIN: "member", HEAD: "member", STRANGER: "member"},
+    )
+    return state
+
+
+def office_settings(api: LocalBotApi, data_dir: Path, **outbox: Any):
+    return from_mapping(
+        {
+            "data_dir": str(data_dir),
+            "office": {"name": "PUSPAGA Kabupaten Contoh", "phone": "+62 361 000000"},
+            "outbox": {"interval_seconds": 0.1, "retry_base_seconds": 0.3, **outbox},
+            "telegram": {
+                "token": api.state.token,
+                "base_url": api.base_url,
+                "admin_chat_id": GROUP,
+            },
+            "staff": [
+                {"telegram_id": ADMIN, "name": "Wayan", "role": "admin"},
+                {"telegram_id": MADE, "name": "Made", "role": "konselor"},
+                {"telegram_id": NYOMAN, "name": "Nyoman", "role": "konselor"},
+                {"telegram_id": HEAD, "name": "Ketut", "role": "ketua"},
+            ],
+        },
+        environ={},
+    )
+
+
+@dataclass
+class Office:
+    api: LocalBotApi
+    app: App
+
+    @property
+    def state(self) -> ApiState:
+        return self.api.state
+
+    def wait(self, condition: Callable[[], Any], what: str, timeout: float = 15.0) -> None:
+        if not self.state.wait_until(lambda: bool(condition()), timeout):
+            raise AssertionError(f"timed out waiting for: {what}")
+
+    def texts(self, chat_id: int, thread_id: int | None = None) -> list[str]:
+        return [m.get("text", "") for m in self.state.sent(chat_id, thread_id=thread_id)]
+
+    def last_from_bot(self, chat_id: int, containing: str, thread_id: int | None = None):
+        found = [
+            m
+            for m in self.state.sent(chat_id, thread_id=thread_id)
+            if containing in m.get("text", "")
+        ]
+        return found[-1] if found else None
+
+    def wait_for_post(self, chat_id: int, containing: str, thread_id: int | None = None):
+        self.wait(
+            lambda: self.last_from_bot(chat_id, containing, thread_id),
+            f"a bot message containing {containing!r} in chat {chat_id}",
+        )
+        return self.last_from_bot(chat_id, containing, thread_id)
+
+    def topic_of(self, conv: int) -> int:
+        self.wait(lambda: self.app.telegram.maps.topic(conv), f"a topic for #{conv}")
+        topic = self.app.telegram.maps.topic(conv)
+        assert topic is not None and topic.thread_id is not None
+        return topic.thread_id
+
+    def tap(self, user_id: int, message: dict, data: str) -> None:
+        self.state.user_presses(user_id, message, data)
+
+    def answers(self) -> list[str]:
+        return [
+            str(c.params.get("text", ""))
+            for c in list(self.state.calls)
+            if c.method == "answerCallbackQuery"
+        ]
+
+
+@contextmanager
+def running_office(
+    tmp_path: Path, state: ApiState | None = None, **outbox: Any
+) -> Iterator[Office]:
+    with LocalBotApi(state or office_state()) as api:
+        app = build(office_settings(api, tmp_path / "data", **outbox))
+        stop = threading.Event()
+        loop = threading.Thread(target=service.run_forever, args=(app, stop), daemon=True)
+        loop.start()
+        try:
+            assert app.telegram is not None
+            assert app.telegram.ready.wait(15), "the bot did not start polling"
+            yield Office(api, app)
+        finally:
+            stop.set()
+            app.wake.set()
+            loop.join(timeout=20)
+            app.engine.dispose()

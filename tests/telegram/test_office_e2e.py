@@ -1,0 +1,135 @@
+"""End to end on the local Bot API server: python-telegram-bot unchanged, the real service loop,
+the outbox, SQLite. A client on the hotline, an admin in the forum group, two counselors."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.support.telegram_office import (
+    ADMIN,
+    CLIENT,
+    GROUP,
+    MADE,
+    NYOMAN,
+    STRANGER,
+    running_office,
+)
+from triage.model import State
+
+
+@pytest.fixture
+def office(tmp_path):
+    with running_office(tmp_path) as running:
+        yield running
+
+
+def conversation(office, conv_id):
+    with office.app.uows() as uow:
+        return uow.conversations.get(conv_id)
+
+
+def messages(office, conv_id):
+    with office.app.uows() as uow:
+        return uow.messages.for_conversation(conv_id)
+
+
+def test_a_whole_case_from_the_hotline_to_closing(office):
+    state = office.state
+    # /start: the greeting, free and confidential, hours, and consent before personal details
+    state.user_writes(CLIENT, text="/start")
+    greeting = office.wait_for_post(CLIENT, "GRATIS dan RAHASIA")
+    assert "Senin–Kamis 08.00–16.00" in greeting["text"] and "WITA" in greeting["text"]
+    office.tap(CLIENT, greeting, "consent:yes")
+    office.wait_for_post(CLIENT, "Terima kasih")
+
+    # the client writes: a topic opens in the admin group with the card and the message
+    state.user_writes(CLIENT, text="Halo, saya butuh bantuan <tolong>")
+    thread = office.topic_of(1)
+    topic = state.topics[(GROUP, thread)]
+    assert topic["name"] == "📞 Sari <b>Dewi</b> · #1"  # plain text: nothing to escape
+    card = office.wait_for_post(GROUP, "Percakapan #1", thread)
+    assert "Persetujuan data pribadi: SETUJU" in card["text"]  # consent is on record
+    posted = office.wait_for_post(GROUP, "saya butuh bantuan", thread)
+    assert "<tolong>" in posted["text"]  # shown as the client wrote it, not taken as markup
+    assert "Sari <b>Dewi</b>" in posted["text"]
+    buttons = [b["callback_data"] for row in card["reply_markup"]["inline_keyboard"] for b in row]
+    assert {"handoff:1", "urgent:1", "close:1:tuntas"} <= set(buttons)
+
+    # the admin answers in the topic; the // line stays internal
+    state.user_writes(ADMIN, GROUP, "Baik Ibu, kami bantu.\n// cek riwayat dulu", thread_id=thread)
+    office.wait_for_post(CLIENT, "Baik Ibu, kami bantu.")
+    assert not any("cek riwayat" in t for t in office.texts(CLIENT))
+    office.wait(
+        lambda: any(m.internal and m.text == "cek riwayat dulu" for m in messages(office, 1)),
+        "the internal note stored",
+    )
+
+    # hand-off: the topic says so, each counselor gets an offer with "Ambil kasus"
+    office.tap(ADMIN, card, "handoff:1")
+    office.wait_for_post(GROUP, "Diserahkan ke konselor oleh Wayan", thread)
+    offer_made = office.wait_for_post(MADE, "Kasus #1")
+    offer_nyoman = office.wait_for_post(NYOMAN, "Kasus #1")
+    assert offer_made["reply_markup"]["inline_keyboard"][0][0]["callback_data"] == "claim:1"
+
+    # a message after hand-off is held: never in the admin group
+    state.user_writes(CLIENT, text="rahasia keluarga saya")
+    office.wait(lambda: len(messages(office, 1)) >= 5, "the held message stored")
+
+    # two taps: the first wins, the other sees who took it
+    office.tap(MADE, offer_made, "claim:1")
+    office.wait(lambda: conversation(office, 1).state is State.WITH_COUNSELOR, "the claim")
+    office.tap(NYOMAN, offer_nyoman, "claim:1")
+    office.wait(lambda: any("diambil oleh Made" in a for a in office.answers()), "refusal")
+    assert conversation(office, 1).counselor_id == MADE
+    office.wait_for_post(GROUP, "diambil oleh konselor Made", thread)
+    case = office.wait_for_post(MADE, "rahasia keluarga saya")
+    assert "Kasus #1" in case["text"]
+
+    # from now on the client's messages go to Made only
+    state.user_writes(CLIENT, text="rahasia kedua")
+    relayed = office.wait_for_post(MADE, "rahasia kedua")
+    # Made answers by replying to the case message
+    state.user_writes(
+        MADE, text="Saya Made, psikolog. Ceritakan pelan-pelan.", reply_to=relayed["message_id"]
+    )
+    office.wait_for_post(CLIENT, "Saya Made, psikolog.")
+
+    # Made closes; the topic is told and closed
+    state.user_writes(MADE, text="/tutup tuntas")
+    office.wait_for_post(GROUP, "Ditutup oleh Made: Tuntas", thread)
+    office.wait(lambda: state.topics[(GROUP, thread)]["closed"], "the topic closed")
+    closed = conversation(office, 1)
+    assert closed.state is State.CLOSED
+    assert all(
+        getattr(closed.steps, s)
+        for s in (
+            "received",
+            "first_admin_response",
+            "handed_off",
+            "claimed",
+            "first_counselor_response",
+            "closed",
+        )
+    )
+
+    # counseling content never reached the admin group
+    group_texts = " ".join(office.texts(GROUP))
+    assert "rahasia" not in group_texts and "Saya Made, psikolog" not in group_texts
+    # and the client got every reply exactly once
+    client_texts = office.texts(CLIENT)
+    assert client_texts.count("Baik Ibu, kami bantu.") == 1
+
+
+def test_staff_commands_are_refused_to_clients_and_strangers(office):
+    state = office.state
+    state.user_writes(CLIENT, text="Halo")
+    thread = office.topic_of(1)
+    state.user_writes(STRANGER, GROUP, "/serahkan", thread_id=thread)
+    office.wait_for_post(GROUP, "hanya untuk petugas", thread)
+    state.user_writes(CLIENT, text="/serahkan")
+    office.wait_for_post(CLIENT, "hanya untuk petugas")
+    assert conversation(office, 1).state is State.NEW
+    card = office.wait_for_post(GROUP, "Percakapan #1", thread)
+    office.tap(STRANGER, card, "handoff:1")
+    office.wait(lambda: any("hanya untuk petugas" in a for a in office.answers()), "refusal")
+    assert conversation(office, 1).state is State.NEW

@@ -1,0 +1,229 @@
+"""Texts of the Telegram side: the hotline's greeting, the admin group, the counselors' chats.
+
+Merged into `triage.catalog.TEXTS`. Placeholders are filled with values the shell has already
+escaped for the parse mode it uses (HTML).
+"""
+
+from __future__ import annotations
+
+TELEGRAM_TEXTS: dict[str, dict[str, str]] = {
+    # --- hotline (clients) ---
+    "hotline.greeting": {
+        "id": (
+            "Halo, selamat datang di layanan konseling {office}.\n\n"
+            "Di sini Anda dapat bercerita dan berkonsultasi tentang keluarga, pengasuhan anak, "
+            "pernikahan, atau masalah lain bersama petugas dan psikolog kami. Layanan ini "
+            "GRATIS dan RAHASIA.\n\n"
+            "Jam layanan: {hours} ({zone}). Di luar jam itu pesan Anda tetap kami terima dan "
+            "dijawab pada jam layanan berikutnya.\n"
+            "Dalam keadaan darurat hubungi SAPA 129 (WhatsApp 08111-129-129) atau 112.\n\n"
+            "Sebelum Anda menceritakan data pribadi (nama, alamat, nomor HP, NIK), mohon "
+            "persetujuan Anda: data Anda hanya dipakai untuk layanan ini, disimpan dengan aman, "
+            "dan tidak dibagikan tanpa izin Anda, kecuali untuk melindungi keselamatan jiwa "
+            "(UU 27/2022 tentang Pelindungan Data Pribadi). Apakah Anda setuju?"
+        ),
+        "en": (
+            "Hello, welcome to the counseling service of {office}.\n\n"
+            "Here you can talk about family, parenting, marriage or other worries with our "
+            "staff and psychologists. The service is FREE and CONFIDENTIAL.\n\n"
+            "Service hours: {hours} ({zone}). Outside those hours your message is still "
+            "received and answered in the next service hours.\n"
+            "In an emergency call SAPA 129 (WhatsApp 08111-129-129) or 112.\n\n"
+            "Before you share personal details (name, address, phone, NIK), we ask for your "
+            "consent: your data is used only for this service, stored safely and not shared "
+            "without your permission, except to protect someone's life (Indonesian Personal "
+            "Data Protection Law 27/2022). Do you agree?"
+        ),
+    },
+    "hotline.consent_yes": {"id": "✅ Setuju", "en": "✅ I agree"},
+    "hotline.consent_no": {"id": "Tidak setuju", "en": "I do not agree"},
+    "hotline.consent_given": {
+        "id": "[Persetujuan data pribadi: SETUJU]",
+        "en": "[Consent to personal data: AGREED]",
+    },
+    "hotline.consent_refused": {
+        "id": "[Persetujuan data pribadi: TIDAK SETUJU]",
+        "en": "[Consent to personal data: REFUSED]",
+    },
+    "hotline.thanks_yes": {
+        "id": "Terima kasih. Silakan ceritakan apa yang bisa kami bantu; petugas kami akan "
+        "segera menjawab.",
+        "en": "Thank you. Please tell us how we can help; our staff will answer soon.",
+    },
+    "hotline.thanks_no": {
+        "id": "Baik, tidak apa-apa. Anda tetap boleh bercerita tanpa menyebutkan data pribadi; "
+        "petugas kami akan menjawab.",
+        "en": "That is fine. You may still talk to us without giving personal details; our "
+        "staff will answer.",
+    },
+    "hotline.file_too_big": {
+        "id": "[berkas {name} tidak diunduh: {size} melebihi batas {limit}]",
+        "en": "[file {name} not downloaded: {size} is over the limit of {limit}]",
+    },
+    "hotline.media": {"id": "[{kind}]", "en": "[{kind}]"},
+    "media.photo": {"id": "foto", "en": "photo"},
+    "media.document": {"id": "dokumen", "en": "document"},
+    "media.voice": {"id": "pesan suara", "en": "voice note"},
+    # --- posts in the admin group and the counselors' chats ---
+    "tg.card": {
+        "id": "🆕 <b>Percakapan #{conv}</b> · {icon} {channel} · {name}",
+        "en": "🆕 <b>Conversation #{conv}</b> · {icon} {channel} · {name}",
+    },
+    "tg.card_round": {
+        "id": "🔄 <b>Percakapan #{conv} dibuka lagi</b> (putaran {round}) · "
+        "{icon} {channel} · {name}",
+        "en": "🔄 <b>Conversation #{conv} reopened</b> (round {round}) · {icon} {channel} · {name}",
+    },
+    "tg.card_hint": {
+        "id": "<i>Balas di topik ini untuk menjawab klien. "
+        "Baris yang diawali // tetap internal.</i>",
+        "en": "<i>Write in this topic to answer the client. "
+        "Lines starting with // stay internal.</i>",
+    },
+    "tg.urgent": {"id": "🚨 <b>MENDESAK</b>", "en": "🚨 <b>URGENT</b>"},
+    "tg.client_header": {
+        "id": "💬 <b>#{conv}</b> · {name}",
+        "en": "💬 <b>#{conv}</b> · {name}",
+    },
+    "tg.case": {
+        "id": "📂 <b>Kasus #{conv}</b> · {icon} {channel} · {name}\n"
+        "Kasus ini sekarang Anda tangani. Untuk menjawab klien: balas (reply) pesan kasus ini, "
+        "atau ketik /kasus {conv} lalu tulis pesan. /lepas mengembalikan kasus ke antrean, "
+        "/tutup tuntas|ulang|rujukan menutupnya.\n\n<b>Riwayat:</b>",
+        "en": "📂 <b>Case #{conv}</b> · {icon} {channel} · {name}\n"
+        "This case is now yours. To answer the client: reply to a message of this case, or "
+        "type /kasus {conv} and then your message. /lepas puts the case back in the queue, "
+        "/tutup tuntas|ulang|rujukan closes it.\n\n<b>History:</b>",
+    },
+    "tg.offer": {
+        "id": "📥 <b>Kasus #{conv}</b> menunggu konselor · {icon} {channel} · {name}",
+        "en": "📥 <b>Case #{conv}</b> is waiting for a counselor · {icon} {channel} · {name}",
+    },
+    "tg.taken": {
+        "id": "Kasus #{conv} sudah diambil oleh {by}.",
+        "en": "Case #{conv} was taken by {by}.",
+    },
+    "tg.author.client": {"id": "Klien", "en": "Client"},
+    "tg.author.staff": {"id": "Petugas", "en": "Staff"},
+    "tg.author.note": {"id": "📝 Catatan internal", "en": "📝 Internal note"},
+    "tg.auto": {
+        "id": "[pesan otomatis, tidak perlu dijawab]",
+        "en": "[automatic message, no answer needed]",
+    },
+    "tg.part": {"id": "(bagian {part})", "en": "(part {part})"},
+    "tg.files": {"id": "📎 {files}", "en": "📎 {files}"},
+    "tg.status.handed_off": {
+        "id": "📤 Diserahkan ke konselor oleh {by}. Menunggu konselor mengambil kasus. "
+        "Sejak sekarang isi konseling tidak tampil di sini.",
+        "en": "📤 Handed off to the counselors by {by}. Waiting for a counselor to claim it. "
+        "From now on counseling content is not shown here.",
+    },
+    "tg.status.claimed": {
+        "id": "🤝 Kasus diambil oleh konselor {by}.",
+        "en": "🤝 Claimed by counselor {by}.",
+    },
+    "tg.status.released": {
+        "id": "↩️ {by} melepas kasus; kembali ke antrean konselor.",
+        "en": "↩️ {by} released the case; back in the counselors' queue.",
+    },
+    "tg.status.closed": {
+        "id": "✅ Ditutup oleh {by}: {outcome}.",
+        "en": "✅ Closed by {by}: {outcome}.",
+    },
+    "tg.status.urgent": {
+        "id": "🚨 Ditandai MENDESAK oleh {by}.",
+        "en": "🚨 Marked URGENT by {by}.",
+    },
+    "tg.topic_title": {"id": "{icon} {name} · #{conv}", "en": "{icon} {name} · #{conv}"},
+    # --- buttons ---
+    "btn.form": {"id": "📝 Identitas", "en": "📝 Identity"},
+    "btn.urgent": {"id": "🚨 Mendesak", "en": "🚨 Urgent"},
+    "btn.hand_off": {"id": "🤝 Serahkan ke konselor", "en": "🤝 Hand off to a counselor"},
+    "btn.close.tuntas": {"id": "✅ Tuntas", "en": "✅ Done"},
+    "btn.close.ulang": {"id": "🔁 Ulang", "en": "🔁 Repeat"},
+    "btn.close.rujukan": {"id": "↗️ Rujukan", "en": "↗️ Referred"},
+    "btn.claim": {"id": "🙋 Ambil kasus", "en": "🙋 Take the case"},
+    # --- answers to staff ---
+    "staff.help_admin": {
+        "id": "<b>Bantuan admin</b>\n"
+        "• Tulis di topik percakapan (atau balas pesan bot) untuk menjawab klien; jawaban "
+        "dikirim atas nama kantor.\n"
+        "• Baris yang diawali // adalah catatan internal, tidak dikirim.\n"
+        "• /serahkan — serahkan ke konselor\n"
+        "• /tutup tuntas|ulang|rujukan — tutup percakapan\n"
+        "• /identitas — data klien yang tercatat\n"
+        "• /catatan teks — catatan internal\n"
+        "• /bantuan — pesan ini",
+        "en": "<b>Admin help</b>\n"
+        "• Write in a conversation's topic (or reply to the bot's post) to answer the client; "
+        "the answer is sent in the office's name.\n"
+        "• Lines starting with // are internal notes and are not sent.\n"
+        "• /serahkan — hand off to a counselor\n"
+        "• /tutup tuntas|ulang|rujukan — close the conversation\n"
+        "• /identitas — what we know of the client\n"
+        "• /catatan text — internal note\n"
+        "• /bantuan — this message",
+    },
+    "staff.help_counselor": {
+        "id": "<b>Bantuan konselor</b>\n"
+        "• Kasus yang ditawarkan datang ke sini dengan tombol «Ambil kasus».\n"
+        "• Balas (reply) pesan kasus untuk menjawab klien, atau pilih kasus dengan /kasus N "
+        "lalu tulis pesan.\n"
+        "• /kasus — daftar kasus Anda\n"
+        "• /lepas — kembalikan kasus ke antrean\n"
+        "• /tutup tuntas|ulang|rujukan — tutup kasus\n"
+        "• /catatan teks — catatan internal",
+        "en": "<b>Counselor help</b>\n"
+        "• Offered cases arrive here with a «Take the case» button.\n"
+        "• Reply to a case message to answer the client, or select a case with /kasus N and "
+        "then write.\n"
+        "• /kasus — your cases\n"
+        "• /lepas — put the case back in the queue\n"
+        "• /tutup tuntas|ulang|rujukan — close the case\n"
+        "• /catatan text — internal note",
+    },
+    "staff.not_staff": {
+        "id": "Perintah ini hanya untuk petugas.",
+        "en": "This command is for staff only.",
+    },
+    "staff.denied": {
+        "id": "Anda tidak berwenang untuk tindakan ini pada kasus #{conv}.",
+        "en": "You may not do this on case #{conv}.",
+    },
+    "staff.not_now": {
+        "id": "Tidak bisa sekarang: kasus #{conv} berstatus «{state}».",
+        "en": "Not possible now: case #{conv} is «{state}».",
+    },
+    "staff.taken_by": {
+        "id": "Kasus #{conv} sudah diambil oleh {by}.",
+        "en": "Case #{conv} was already taken by {by}.",
+    },
+    "staff.claimed": {"id": "Kasus #{conv} sekarang milik Anda.", "en": "Case #{conv} is yours."},
+    "staff.no_case": {
+        "id": "Kasus tidak ditemukan. Tulis di topik percakapan, balas pesan kasus, atau pilih "
+        "dengan /kasus N.",
+        "en": "No case found. Write in the conversation's topic, reply to a case message, or "
+        "select one with /kasus N.",
+    },
+    "staff.focus": {
+        "id": "Kasus #{conv} dipilih: pesan Anda berikutnya dikirim ke klien {name}.",
+        "en": "Case #{conv} selected: your next messages go to client {name}.",
+    },
+    "staff.my_cases": {"id": "Kasus Anda: {cases}", "en": "Your cases: {cases}"},
+    "staff.no_cases": {"id": "Anda tidak sedang menangani kasus.", "en": "You have no cases."},
+    "staff.note_saved": {
+        "id": "📝 Catatan internal disimpan (tidak dikirim ke klien).",
+        "en": "📝 Internal note saved (not sent to the client).",
+    },
+    "staff.close_usage": {
+        "id": "Tulis hasilnya: /tutup tuntas, /tutup ulang atau /tutup rujukan.",
+        "en": "Give the outcome: /tutup tuntas, /tutup ulang or /tutup rujukan.",
+    },
+    "staff.identity": {
+        "id": "<b>Identitas klien #{conv}</b>\nNama: {name}\nKontak: {contacts}\nStatus: {state}\n"
+        "<i>Formulir identitas lengkap belum tersedia di versi ini.</i>",
+        "en": "<b>Client of #{conv}</b>\nName: {name}\nContacts: {contacts}\nState: {state}\n"
+        "<i>The full identity form is not available in this version yet.</i>",
+    },
+    "staff.done": {"id": "Beres.", "en": "Done."},
+}
