@@ -47,11 +47,18 @@ def _settings(path: Path) -> Settings:
         raise typer.Exit(2) from None
 
 
+# Libraries whose INFO lines carry secrets or personal data: httpx logs every request URL
+# (the bot token is part of it), python-telegram-bot logs update contents at DEBUG.
+QUIET_LOGGERS = ("httpx", "httpcore", "telegram", "apscheduler")
+
+
 def _logging(settings: Settings) -> None:
     logging.basicConfig(
         level=settings.log_level,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    for name in QUIET_LOGGERS:
+        logging.getLogger(name).setLevel(max(logging.WARNING, logging.getLogger().level))
 
 
 @app.command()

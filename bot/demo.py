@@ -20,6 +20,7 @@ from rich.markup import escape
 from bot import service
 from bot.config import Settings, from_mapping
 from bot.demo_script import script
+from bot.demo_telegram import run_telegram_act
 from bot.inbox_view import inbox_table
 from bot.wiring import App, build
 from channels.simulated import RecordingSender, ScriptedSource
@@ -69,7 +70,9 @@ def demo_settings(data_dir: Path, lang: Lang) -> Settings:
     )
 
 
-def run_demo(data_dir: Path, *, lang: Lang = "id", console: Console | None = None) -> App:
+def run_demo(
+    data_dir: Path, *, lang: Lang = "id", console: Console | None = None, telegram: bool = True
+) -> App:
     console = console or Console(width=None if sys.stdout.isatty() else 160)
     if data_dir.exists():
         shutil.rmtree(data_dir)
@@ -118,6 +121,8 @@ def run_demo(data_dir: Path, *, lang: Lang = "id", console: Console | None = Non
             )
 
     console.print(inbox_table(inbox.snapshot(app.uows), zone=zone, lang=lang))
+    if telegram:
+        run_telegram_act(data_dir / "telegram", lang, console)
     return app
 
 

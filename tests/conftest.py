@@ -17,6 +17,8 @@ from storage.unit_of_work import SqlUnitOfWorkFactory
 from tests.support.pg_cluster import fresh_pg_database, start_cluster
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+# python-telegram-bot's future behaviour (retry_after as a timedelta); our code takes both.
+os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 
 @pytest.fixture(scope="session")

@@ -107,6 +107,67 @@ TEXTS: dict[str, dict[Lang, str]] = {
         "id": "Selesai. Lihat juga: puspaga inbox --json --config {config}",
         "en": "Done. See also: puspaga inbox --json --config {config}",
     },
+    # demo, second act: the real bot against the local Bot API server
+    "demo.tg.title": {
+        "id": "Babak 2: bot Telegram sungguhan melawan server Bot API lokal",
+        "en": "Act 2: the real Telegram bot against the local Bot API server",
+    },
+    "demo.tg.server": {
+        "id": "Server Bot API lokal: {url} (tanpa internet)",
+        "en": "Local Bot API server: {url} (no internet)",
+    },
+    "demo.tg.start": {
+        "id": "Klien Rina membuka hotline (/start): salam, jam layanan, permintaan persetujuan.",
+        "en": "Client Rina opens the hotline (/start): greeting, hours, consent request.",
+    },
+    "demo.tg.topic": {
+        "id": "Topik baru di grup admin: «{name}», dengan kartu kendali.",
+        "en": "New topic in the admin group: «{name}», with the control card.",
+    },
+    "demo.tg.admin_reply": {
+        "id": "Admin Wayan menjawab di topik; baris // tetap catatan internal.",
+        "en": "Admin Wayan answers in the topic; the // line stays an internal note.",
+    },
+    "demo.tg.handoff": {
+        "id": "Admin menekan «Serahkan ke konselor»: Made dan Nyoman menerima tawaran.",
+        "en": "The admin taps «Hand off»: Made and Nyoman receive the offer.",
+    },
+    "demo.tg.held": {
+        "id": "Klien menulis lagi: pesan ditahan, tidak tampil di grup admin.",
+        "en": "The client writes again: held, not shown in the admin group.",
+    },
+    "demo.tg.claim": {
+        "id": "Made menekan «Ambil kasus» lebih dulu dan menerima riwayat kasus.",
+        "en": "Made taps «Take the case» first and receives the case so far.",
+    },
+    "demo.tg.claim_lost": {
+        "id": "Nyoman menekan sesudahnya: «sudah diambil oleh Made».",
+        "en": "Nyoman taps after: «already taken by Made».",
+    },
+    "demo.tg.counseling": {
+        "id": "Konseling berjalan di chat pribadi Made dengan bot; klien menerima jawaban atas "
+        "nama kantor.",
+        "en": "Counseling goes on in Made's private chat with the bot; the client gets the "
+        "answers in the office's name.",
+    },
+    "demo.tg.closed": {
+        "id": "Made menutup kasus (/tutup rujukan); topik di grup admin ditutup.",
+        "en": "Made closes the case (/tutup rujukan); the admin topic is closed.",
+    },
+    "demo.tg.confidential": {
+        "id": "Diperiksa: {posts} pesan di grup admin, tidak satu pun berisi isi konseling.",
+        "en": "Checked: {posts} posts in the admin group, none with counseling content.",
+    },
+    "demo.tg.timeline": {"id": "Linimasa kasus #1", "en": "Timeline of case #1"},
+    "demo.tg.col.step": {"id": "Langkah", "en": "Step"},
+    "demo.tg.col.time": {"id": "Waktu", "en": "Time"},
+    "demo.tg.col.took": {"id": "Durasi", "en": "Took"},
+    "demo.tg.col.target": {"id": "Target", "en": "Target"},
+    "demo.tg.minutes": {"id": "{n} menit", "en": "{n} min"},
+    "demo.tg.end_to_end": {
+        "id": "Ujung ke ujung (diterima → tanggapan konselor)",
+        "en": "End to end (received → counselor response)",
+    },
     # the office's signature under replies to clients
     "reply.signature": {"id": "— {office}", "en": "— {office}"},
 }

@@ -34,6 +34,9 @@ def test_demo_then_inbox_json_shows_every_conversation_with_state_and_steps(tmp_
     assert code == 0, out
     assert "8 pesan baru tersimpan" in out and "0 pesan baru (tidak ada duplikat)" in out
     assert "8 dikenali sebagai duplikat" in out and "5 pesan terkirim" in out
+    # act 2: the real bot against the local Bot API server, the case walked through Telegram
+    assert "Babak 2" in out and "«📞 Rina Wulandari · #1»" in out
+    assert "tidak satu pun berisi isi konseling" in out and "Linimasa kasus #1" in out
     code, out = invoke("inbox", "--json", "--config", config)
     assert code == 0, out
     conversations = json.loads(out)
@@ -51,6 +54,7 @@ def test_demo_then_inbox_json_shows_every_conversation_with_state_and_steps(tmp_
 def test_demo_in_english(tmp_path):
     code, out = invoke("demo", "--data-dir", tmp_path / "data", "--lang", "en")
     assert code == 0 and "8 new messages stored" in out and "Unified inbox" in out
+    assert "Timeline of case #1" in out
 
 
 def test_migrate_check_and_poll_once_on_a_fresh_install(config):

@@ -11,53 +11,25 @@ from pathlib import Path
 from typing import Any
 
 from bot import service
-from bot.config import from_mapping
+from bot.demo_telegram import ADMIN, CLIENT, GROUP, HEAD, STAFF, training_settings
 from bot.local_api import ApiState, LocalBotApi
 from bot.wiring import App, build
 
-GROUP = -1001234567890
-CLIENT = 4242
-ADMIN = 1001
-MADE = 2001
-NYOMAN = 2002
-HEAD = 3001
 STRANGER = 5555
 
 
 def office_state() -> ApiState:
+    """The training office, with a client whose name carries markup and a non-staff member in
+    the admin group."""
     state = ApiState()
     state.add_user(CLIENT, "Sari", last_name="<b>Dewi</b>")
     state.add_user(STRANGER, "Orang", last_name="Lain")
-    for user_id, name in ((ADMIN, "Wayan"), (MADE, "Made"), (NYOMAN, "Nyoman"), (HEAD, "Ketut")):
+    for user_id, name, _ in STAFF:
         state.add_user(user_id, name)
     state.add_group(
-        GROUP,
-        "Admin PUSPAGA",
-        members={ADMIN: "member", HEAD: "member", STRANGER: "member"},
+        GROUP, "Admin PUSPAGA", members={ADMIN: "member", HEAD: "member", STRANGER: "member"}
     )
     return state
-
-
-def office_settings(api: LocalBotApi, data_dir: Path, **outbox: Any):
-    return from_mapping(
-        {
-            "data_dir": str(data_dir),
-            "office": {"name": "PUSPAGA Kabupaten Contoh", "phone": "+62 361 000000"},
-            "outbox": {"interval_seconds": 0.1, "retry_base_seconds": 0.3, **outbox},
-            "telegram": {
-                "token": api.state.token,
-                "base_url": api.base_url,
-                "admin_chat_id": GROUP,
-            },
-            "staff": [
-                {"telegram_id": ADMIN, "name": "Wayan", "role": "admin"},
-                {"telegram_id": MADE, "name": "Made", "role": "konselor"},
-                {"telegram_id": NYOMAN, "name": "Nyoman", "role": "konselor"},
-                {"telegram_id": HEAD, "name": "Ketut", "role": "ketua"},
-            ],
-        },
-        environ={},
-    )
 
 
 @dataclass
@@ -113,7 +85,10 @@ def running_office(
     tmp_path: Path, state: ApiState | None = None, **outbox: Any
 ) -> Iterator[Office]:
     with LocalBotApi(state or office_state()) as api:
-        app = build(office_settings(api, tmp_path / "data", **outbox))
+        settings = training_settings(
+            api, tmp_path / "data", **{"interval_seconds": 0.1, "retry_base_seconds": 0.3, **outbox}
+        )
+        app = build(settings)
         stop = threading.Event()
         loop = threading.Thread(target=service.run_forever, args=(app, stop), daemon=True)
         loop.start()

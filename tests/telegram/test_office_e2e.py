@@ -5,16 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.telegram_office import (
-    ADMIN,
-    CLIENT,
-    GROUP,
-    MADE,
-    NYOMAN,
-    STRANGER,
-    running_office,
-)
-from triage.model import State
+from bot.demo_telegram import ADMIN, CLIENT, GROUP, MADE, NYOMAN
+from tests.support.telegram_office import STRANGER, running_office
+from triage import casework
+from triage.model import Actor, Role, State
+from triage.replies import reply_to_client
 
 
 @pytest.fixture
@@ -133,3 +128,79 @@ def test_staff_commands_are_refused_to_clients_and_strangers(office):
     office.tap(STRANGER, card, "handoff:1")
     office.wait(lambda: any("hanya untuk petugas" in a for a in office.answers()), "refusal")
     assert conversation(office, 1).state is State.NEW
+
+
+def reply_as_admin(office, conv_id, body, key):
+    reply_to_client(
+        conv_id,
+        body,
+        actor=Actor(ADMIN, Role.ADMIN, "Wayan"),
+        idempotency_key=key,
+        uow_factory=office.app.uows,
+        now=office.app.clock(),
+    )
+    office.app.wake.set()
+
+
+def outbox_items(office, conv_id):
+    with office.app.uows() as uow:
+        return uow.outbox.for_conversation(conv_id)
+
+
+def test_a_429_is_waited_out_and_retried(office):
+    state = office.state
+    state.user_writes(CLIENT, text="Halo")
+    office.topic_of(1)
+    # someone else used the client's chat a moment ago: Telegram answers our send with 429
+    with state.lock:
+        assert state.flood.check(CLIENT, False, state.clock()) is None
+    reply_as_admin(office, 1, "Selamat siang, Ibu.", "k-429")
+    office.wait_for_post(CLIENT, "Selamat siang, Ibu.")
+    assert state.flood.refused >= 1
+
+    def recorded():
+        return [o for o in outbox_items(office, 1) if o.idempotency_key == "k-429"][0]
+
+    office.wait(lambda: recorded().status.value == "sent", "the send recorded")
+    assert recorded().attempts == 1  # the 429 was one attempt, the retry got through
+    assert office.texts(CLIENT).count("Selamat siang, Ibu.") == 1
+
+
+def test_telegram_unreachable_for_a_while_then_everything_arrives_once_in_order(office):
+    state = office.state
+    state.user_writes(CLIENT, text="Halo")
+    office.topic_of(1)
+    office.wait_for_post(GROUP, "Percakapan #1")
+    office.api.pause()  # connections refused from now on
+    try:
+        for n in range(1, 6):
+            reply_as_admin(office, 1, f"balasan {n}", f"outage-{n}")
+        casework.hand_off(
+            1,
+            actor=Actor(ADMIN, Role.ADMIN, "Wayan"),
+            counselors=[MADE, NYOMAN],
+            uow_factory=office.app.uows,
+            now=office.app.clock(),
+        )
+        office.app.wake.set()
+        office.wait(
+            lambda: any(
+                o.idempotency_key == "outage-1" and o.attempts >= 2 for o in outbox_items(office, 1)
+            ),
+            "failed attempts during the outage",
+        )
+        assert not any(t.startswith("balasan") for t in office.texts(CLIENT))
+    finally:
+        office.api.resume()
+    office.wait(
+        lambda: sum(t.startswith("balasan") for t in office.texts(CLIENT)) == 5,
+        "every reply delivered after the outage",
+        timeout=40,
+    )
+    replies = [t for t in office.texts(CLIENT) if t.startswith("balasan")]
+    assert replies == [f"balasan {n}" for n in range(1, 6)]  # once each, in order
+    # the staff side catches up too: the status in the topic, an offer to each counselor
+    office.wait_for_post(GROUP, "Diserahkan ke konselor", office.topic_of(1))
+    for counselor in (MADE, NYOMAN):
+        office.wait_for_post(counselor, "Kasus #1")
+        assert len(office.texts(counselor)) == 1

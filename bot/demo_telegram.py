@@ -1,0 +1,253 @@
+"""The demo's second act: the real bot (python-telegram-bot, unchanged) against the local Bot API
+server, with the real service loop and outbox. A client writes on the hotline, the admin answers
+in the conversation's topic and hands off, a counselor claims, talks and closes; then the
+timeline of the SOP steps prints with each step's time against its target.
+
+Also the fixture of staff training: `training_state()` is an office with made-up people.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from bot import service
+from bot.config import Settings, from_mapping
+from bot.local_api import ApiState, LocalBotApi
+from bot.wiring import App, build
+from triage.catalog import Lang, text
+from triage.model import STEP_NAMES
+
+GROUP = -1001234567890
+CLIENT = 4242
+ADMIN = 1001
+MADE = 2001
+NYOMAN = 2002
+HEAD = 3001
+
+STAFF = (
+    (ADMIN, "Wayan", "admin"),
+    (MADE, "Made", "konselor"),
+    (NYOMAN, "Nyoman", "konselor"),
+    (HEAD, "Ketut", "ketua"),
+)
+
+
+def training_state() -> ApiState:
+    """An office on the local server: one client, the staff, the admins' forum group."""
+    state = ApiState()
+    state.add_user(CLIENT, "Rina", last_name="Wulandari")
+    for user_id, name, _ in STAFF:
+        state.add_user(user_id, name)
+    state.add_group(GROUP, "Admin PUSPAGA", members={ADMIN: "member", HEAD: "member"})
+    return state
+
+
+def training_settings(api: LocalBotApi, data_dir: Path, lang: Lang = "id", **outbox: Any):
+    return from_mapping(
+        {
+            "language": lang,
+            "data_dir": str(data_dir),
+            "office": {"name": "PUSPAGA Kabupaten Contoh", "phone": "+62 361 000000"},
+            "outbox": {"interval_seconds": 0.1, "retry_base_seconds": 0.5, **outbox},
+            "telegram": {
+                "token": api.state.token,
+                "base_url": api.base_url,
+                "admin_chat_id": GROUP,
+            },
+            "staff": [
+                {"telegram_id": tid, "name": name, "role": role} for tid, name, role in STAFF
+            ],
+        },
+        environ={},
+    )
+
+
+class DemoFailed(Exception):
+    pass
+
+
+@dataclass
+class Stage:
+    api: LocalBotApi
+    app: App
+
+    @property
+    def state(self) -> ApiState:
+        return self.api.state
+
+    def wait(self, condition: Callable[[], Any], what: str, timeout: float = 20.0) -> None:
+        if not self.state.wait_until(lambda: bool(condition()), timeout):
+            raise DemoFailed(f"timed out waiting for: {what}")
+
+    def post(self, chat_id: int, containing: str, thread_id: int | None = None) -> dict:
+        def found() -> dict | None:
+            for message in reversed(self.state.sent(chat_id, thread_id=thread_id)):
+                if containing in message.get("text", ""):
+                    return message
+            return None
+
+        self.wait(found, f"a message with {containing!r}")
+        result = found()
+        assert result is not None
+        return result
+
+
+def run_telegram_act(data_dir: Path, lang: Lang, console: Console) -> None:
+    say = console.print
+    with LocalBotApi(training_state()) as api:
+        settings = training_settings(api, data_dir, lang)
+        app = build(settings)
+        stop = threading.Event()
+        loop = threading.Thread(target=service.run_forever, args=(app, stop), daemon=True)
+        loop.start()
+        try:
+            assert app.telegram is not None
+            if not app.telegram.ready.wait(20):
+                raise DemoFailed("the bot did not start polling")
+            _play(Stage(api, app), settings, lang, say)
+            _timeline(app, settings, lang, console)
+        finally:
+            stop.set()
+            app.wake.set()
+            loop.join(timeout=20)
+            app.engine.dispose()
+
+
+def _play(stage: Stage, settings: Settings, lang: Lang, say: Callable[..., None]) -> None:
+    state = stage.state
+
+    def line(key: str, **values: object) -> None:
+        say(escape(text(key, lang, **values)))
+
+    def shown(who: str, message: dict) -> None:
+        first = message.get("text", "").strip().splitlines()
+        say(f"    [dim]{escape(who)}[/dim] {escape(first[0] if first else '')}")
+
+    line("demo.tg.title")
+    line("demo.tg.server", url=stage.api.base_url.removesuffix("/bot"))
+    state.user_writes(CLIENT, text="/start")
+    greeting = stage.post(CLIENT, "")
+    line("demo.tg.start")
+    shown("Bot →", greeting)
+    state.user_presses(CLIENT, greeting, "consent:yes")
+    shown("Bot →", stage.post(CLIENT, text("hotline.thanks_yes", lang)[:20]))
+
+    state.user_writes(
+        CLIENT, text="Selamat siang. Saya bingung, anak saya 9 tahun sering dipukul ayahnya."
+    )
+    stage.wait(lambda: stage.app.telegram.maps.topic(1), "a topic for conversation #1")
+    topic = stage.app.telegram.maps.topic(1)
+    thread = topic.thread_id
+    line("demo.tg.topic", name=state.topics[(GROUP, thread)]["name"])
+    card = stage.post(GROUP, "#1", thread)
+    shown("Bot → grup admin:", card)
+
+    state.user_writes(
+        ADMIN,
+        GROUP,
+        "Selamat siang Ibu Rina, terima kasih sudah bercerita. Kami akan menghubungkan Ibu "
+        "dengan psikolog kami.\n// kemungkinan KDRT, prioritaskan",
+        thread_id=thread,
+    )
+    line("demo.tg.admin_reply")
+    shown("Bot → klien:", stage.post(CLIENT, "Selamat siang Ibu Rina"))
+
+    state.user_presses(ADMIN, card, "handoff:1")
+    line("demo.tg.handoff")
+    offer_made = stage.post(MADE, "#1")
+    offer_nyoman = stage.post(NYOMAN, "#1")
+    shown("Bot → Made:", offer_made)
+
+    state.user_writes(CLIENT, text="Suami saya juga sering marah kepada saya.")
+    line("demo.tg.held")
+
+    state.user_presses(MADE, offer_made, "claim:1")
+    case = stage.post(MADE, "Suami saya")
+    line("demo.tg.claim")
+    shown("Bot → Made:", case)
+    state.user_presses(NYOMAN, offer_nyoman, "claim:1")
+    stage.wait(
+        lambda: any(
+            "Made" in str(c.params.get("text", ""))
+            for c in list(state.calls)
+            if c.method == "answerCallbackQuery"
+        ),
+        "the second tap refused",
+    )
+    line("demo.tg.claim_lost")
+
+    state.user_writes(
+        MADE,
+        text="Ibu Rina, saya Made, psikolog PUSPAGA. Apakah Ibu dan anak sekarang aman?",
+        reply_to=case["message_id"],
+    )
+    shown("Bot → klien:", stage.post(CLIENT, "saya Made"))
+    state.user_writes(CLIENT, text="Iya, kami di rumah ibu saya sekarang.")
+    shown("Bot → Made:", stage.post(MADE, "rumah ibu saya"))
+    line("demo.tg.counseling")
+    state.user_writes(MADE, text="/tutup rujukan")
+    stage.post(GROUP, text("outcome.rujukan", lang), thread)
+    stage.wait(lambda: state.topics[(GROUP, thread)]["closed"], "the topic closed")
+    line("demo.tg.closed")
+
+    group_text = " ".join(m.get("text", "") for m in state.sent(GROUP))
+    private = ("Suami saya", "rumah ibu saya", "Apakah Ibu dan anak sekarang aman")
+    if any(p in group_text for p in private):
+        raise DemoFailed("counseling content reached the admin group")
+    line("demo.tg.confidential", posts=len(state.sent(GROUP)))
+
+
+def _timeline(app: App, settings: Settings, lang: Lang, console: Console) -> None:
+    zone = ZoneInfo(settings.office.timezone)
+    with app.uows() as uow:
+        conv = uow.conversations.get(1)
+    assert conv is not None
+    sla = settings.sla
+    targets = {
+        "first_admin_response": ("received", sla.admin_response_minutes),
+        "handed_off": ("first_admin_response", sla.hand_off_minutes),
+        "first_counselor_response": ("claimed", sla.counselor_response_minutes),
+    }
+    table = Table(title=text("demo.tg.timeline", lang))
+    table.add_column(text("demo.tg.col.step", lang))
+    table.add_column(text("demo.tg.col.time", lang))
+    table.add_column(text("demo.tg.col.took", lang))
+    table.add_column(text("demo.tg.col.target", lang))
+    stamps: dict[str, datetime | None] = conv.steps.as_dict()
+    for name in STEP_NAMES:
+        at = stamps.get(name)
+        if at is None:
+            continue
+        took, target = "", ""
+        if name in targets:
+            since, minutes = targets[name]
+            start = stamps.get(since)
+            if start is not None:
+                took = f"{(at - start).total_seconds():.1f} s"
+            if minutes is not None:
+                target = text("demo.tg.minutes", lang, n=minutes)
+        table.add_row(
+            text(f"step.{name}", lang),
+            at.astimezone(zone).strftime("%H.%M.%S"),
+            took,
+            target,
+        )
+    received, answered = stamps.get("received"), stamps.get("first_counselor_response")
+    if received is not None and answered is not None:
+        table.add_row(
+            text("demo.tg.end_to_end", lang),
+            "",
+            f"{(answered - received).total_seconds():.1f} s",
+            text("demo.tg.minutes", lang, n=sla.end_to_end_minutes),
+        )
+    console.print(table)
