@@ -96,6 +96,7 @@ class TelegramConfig(Section):
     admin_chat_id: int
     counselor_chat_id: int | None = None
     max_media_mb: Annotated[float, Field(gt=0, le=2000)] = 20
+    sign_with_staff_name: bool = False
 
     @field_validator("base_url")
     @classmethod

@@ -52,17 +52,27 @@ def training_state() -> ApiState:
     return state
 
 
-def training_settings(api: LocalBotApi, data_dir: Path, lang: Lang = "id", **outbox: Any):
+def training_settings(
+    api: LocalBotApi,
+    data_dir: Path,
+    lang: Lang = "id",
+    *,
+    telegram: dict[str, Any] | None = None,
+    database_url: str = "",
+    **outbox: Any,
+):
     return from_mapping(
         {
             "language": lang,
             "data_dir": str(data_dir),
+            "database": {"url": database_url},
             "office": {"name": "PUSPAGA Kabupaten Contoh", "phone": "+62 361 000000"},
             "outbox": {"interval_seconds": 0.1, "retry_base_seconds": 0.5, **outbox},
             "telegram": {
                 "token": api.state.token,
                 "base_url": api.base_url,
                 "admin_chat_id": GROUP,
+                **(telegram or {}),
             },
             "staff": [
                 {"telegram_id": tid, "name": name, "role": role} for tid, name, role in STAFF

@@ -62,6 +62,10 @@ class TelegramMaps:
                     insert(topic_t).values(conversation_id=topic.conversation_id, **values)
                 )
 
+    def forget_topic(self, conv_id: int) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(delete(topic_t).where(topic_t.c.conversation_id == conv_id))
+
     # --- posts ------------------------------------------------------------------------------
 
     def remember_post(self, chat_id: int, message_id: int, conv_id: int) -> None:

@@ -61,6 +61,7 @@ TELEGRAM_TEXTS: dict[str, dict[str, str]] = {
         "en": "[file {name} not downloaded: {size} is over the limit of {limit}]",
     },
     "hotline.media": {"id": "[{kind}]", "en": "[{kind}]"},
+    "hotline.edited": {"id": "[pesan diubah]", "en": "[message edited]"},
     "media.photo": {"id": "foto", "en": "photo"},
     "media.document": {"id": "dokumen", "en": "document"},
     "media.voice": {"id": "pesan suara", "en": "voice note"},

@@ -12,6 +12,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from bot.local_api.limits import FloodControl
@@ -188,7 +189,9 @@ class ApiState:
 
     def store_file(self, content: bytes, filename: str) -> StoredFile:
         file_id = "F" + secrets.token_hex(12)
-        stored = StoredFile(file_id, "U" + file_id[1:9], content, f"files/{file_id}/{filename}")
+        # like Telegram's "documents/file_12.pdf": the sender's file name is not in the path
+        suffix = "".join(ch for ch in Path(filename).suffix if ch.isalnum() or ch == ".")[:10]
+        stored = StoredFile(file_id, "U" + file_id[1:9], content, f"files/{file_id}{suffix}")
         self.files[file_id] = stored
         return stored
 
@@ -235,6 +238,21 @@ class ApiState:
             )
         self.push_update(message=message)
         return message
+
+    def user_edits(self, message: JSON, new_text: str) -> JSON:
+        """The author changes a message they sent: an `edited_message` update."""
+        with self.lock:
+            stored = self.messages[(message["chat"]["id"], message["message_id"])]
+            stored["text"] = new_text
+            stored["edit_date"] = int(self.clock())
+            edited = dict(stored)
+        self.push_update(edited_message=edited)
+        return edited
+
+    def delete_topic(self, chat_id: int, thread_id: int) -> None:
+        """An admin deletes a forum topic: later sends to it fail as on Telegram."""
+        with self.lock:
+            self.topics.pop((chat_id, thread_id), None)
 
     def user_sends_file(
         self,

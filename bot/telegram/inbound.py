@@ -72,6 +72,7 @@ class TelegramInbound:
         media_dir: Path,
         max_media_bytes: int,
         greeting: Callable[[], str],
+        sign_with_name: bool = False,
     ) -> None:
         self.app = app
         self.maps = maps
@@ -82,6 +83,7 @@ class TelegramInbound:
         self.media_dir = media_dir
         self.max_media_bytes = max_media_bytes
         self.greeting = greeting
+        self.sign_with_name = sign_with_name  # replies go out as the office unless configured
 
     def install(self, application: Application) -> None:
         application.add_handler(CallbackQueryHandler(self.on_button))
@@ -159,7 +161,7 @@ class TelegramInbound:
                 Target.HOTLINE,
             )
             return
-        inbound = await self._inbound(message, user)
+        inbound = await self._inbound(message, user, edited=update.edited_message is not None)
         await self._run(self._ingest, inbound)
         self.wake()
 
@@ -171,17 +173,22 @@ class TelegramInbound:
             reopen_window=self.app.reopen_window,
         )
 
-    async def _inbound(self, message: Message, user: User) -> InboundMessage:
+    async def _inbound(self, message: Message, user: User, *, edited: bool) -> InboundMessage:
         attachments, notes = await self._media(message)
         body = message.text or message.caption or ""
+        external_id = f"{message.chat_id}:{message.message_id}"
+        if edited:  # a changed message is news for staff: stored as its own message
+            stamp = int(message.edit_date.timestamp()) if message.edit_date else 0
+            external_id = f"{external_id}:edit:{stamp}"
+            body = text("hotline.edited", self.lang) + " " + body
         body = "\n".join(part for part in (body, *notes) if part)
         return InboundMessage(
             channel=Channel.HOTLINE,
-            external_id=f"{message.chat_id}:{message.message_id}",
+            external_id=external_id,
             sender_id=str(user.id),
             sender_name=user.full_name or str(user.id),
             text=body,
-            received_at=message.date if message.date else self.app.clock(),
+            received_at=(message.edit_date if edited else message.date) or self.app.clock(),
             attachments=tuple(attachments),
         )
 
@@ -251,8 +258,7 @@ class TelegramInbound:
             await self._staff_command(actor, command, conv, where, key)  # type: ignore[arg-type]
             return
         if conv is None:
-            await self._tell(f"{key}:where", where, text("staff.no_case", self.lang))
-            return
+            return  # staff talking among themselves outside any conversation: not for us
         await self._staff_text(actor, conv, message, where, key)  # type: ignore[arg-type]
 
     def _conversation_in_group(self, message: Message) -> int | None:

@@ -94,6 +94,7 @@ class TelegramRuntime:
             media_dir=app.settings.data_dir / "attachments" / "hotline",
             max_media_bytes=int(config.max_media_mb * 1024 * 1024),
             greeting=lambda: greeting(app.settings),
+            sign_with_name=config.sign_with_staff_name,
         )
         self._stop = threading.Event()
         self.ready = threading.Event()

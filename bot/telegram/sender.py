@@ -146,7 +146,25 @@ class StaffSender:
     ) -> SendResult:
         post: Post = render(item, self.lang, self.tz)
         self._wait(chat_id, group=group)
-        message = self.gateway.call(
+        try:
+            message = self._send(post, chat_id, thread_id, reply_to)
+        except SendError as exc:
+            if topic is not None and "thread not found" in str(exc).lower():
+                # someone deleted the topic: the next attempt opens a new one
+                self.maps.forget_topic(topic.conversation_id)
+                raise SendError(str(exc), transient=True) from None
+            raise
+        if item.conversation_id is not None:
+            self.maps.remember_post(message.chat_id, message.message_id, item.conversation_id)
+        if topic is not None and topic.thread_id is None and topic.header_message_id is None:
+            # a plain group: the first post is the conversation's header
+            self.maps.save_topic(replace(topic, header_message_id=message.message_id))
+        return _remote(message)
+
+    def _send(
+        self, post: Post, chat_id: int, thread_id: int | None, reply_to: int | None
+    ) -> Message:
+        return self.gateway.call(
             self.gateway.bot.send_message(
                 chat_id,
                 post.text,
@@ -160,12 +178,6 @@ class StaffSender:
                 reply_markup=markup(post.keyboard),
             )
         )
-        if item.conversation_id is not None:
-            self.maps.remember_post(message.chat_id, message.message_id, item.conversation_id)
-        if topic is not None and topic.thread_id is None and topic.header_message_id is None:
-            # a plain group: the first post is the conversation's header
-            self.maps.save_topic(replace(topic, header_message_id=message.message_id))
-        return _remote(message)
 
 
 class HotlineSender:

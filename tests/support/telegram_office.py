@@ -82,11 +82,20 @@ class Office:
 
 @contextmanager
 def running_office(
-    tmp_path: Path, state: ApiState | None = None, **outbox: Any
+    tmp_path: Path,
+    state: ApiState | None = None,
+    *,
+    telegram: dict[str, Any] | None = None,
+    database_url: str = "",
+    **outbox: Any,
 ) -> Iterator[Office]:
     with LocalBotApi(state or office_state()) as api:
         settings = training_settings(
-            api, tmp_path / "data", **{"interval_seconds": 0.1, "retry_base_seconds": 0.3, **outbox}
+            api,
+            tmp_path / "data",
+            telegram=telegram,
+            database_url=database_url,
+            **{"interval_seconds": 0.1, "retry_base_seconds": 0.3, **outbox},
         )
         app = build(settings)
         stop = threading.Event()

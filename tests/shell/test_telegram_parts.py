@@ -1,0 +1,100 @@
+"""The Telegram shell's pure parts: rendering and escaping, // lines, hours, the send budget."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.local_api.methods import _entities_ok
+from bot.telegram.budget import SendBudget
+from bot.telegram.greeting import hours_phrase
+from bot.telegram.inbound import split_internal
+from bot.telegram.render import render, topic_title
+from triage import notices
+from triage.notices import Entry, Kind
+from triage.outbox import OutboxItem, Target
+
+WITA = ZoneInfo("Asia/Makassar")
+T = datetime(2026, 11, 24, 1, 5, tzinfo=UTC)
+
+
+def item(kind: Kind, text: str = "", **options: str) -> OutboxItem:
+    return OutboxItem(
+        id=1,
+        idempotency_key="k",
+        target=Target.TELEGRAM,
+        recipient="group:1",
+        text=text,
+        created_at=T,
+        next_attempt_at=T,
+        conversation_id=1,
+        options={"kind": kind.value, "conv": "1", "channel": "email", **options},
+    )
+
+
+def test_a_card_escapes_everything_the_client_wrote_and_carries_the_buttons():
+    body = notices.dump([Entry(T.isoformat(), "<script>alert(1)</script> & <b>", ("a<b>.pdf",))])
+    post = render(item(Kind.CARD, body, name="<i>Budi</i> & co", urgent="1"), "id", WITA)
+    assert "&lt;script&gt;" in post.text and "<script>" not in post.text
+    assert "&lt;i&gt;Budi&lt;/i&gt; &amp; co" in post.text and "a&lt;b&gt;.pdf" in post.text
+    assert "MENDESAK" in post.text and "09:05" in post.text  # office time, WITA
+    _entities_ok(post.text, "HTML")  # Telegram would accept it
+    assert post.keyboard is not None
+    data = [d for row in post.keyboard for _, d in row]
+    assert data == [
+        "form:1",
+        "urgent:1",
+        "handoff:1",
+        "close:1:tuntas",
+        "close:1:ulang",
+        "close:1:rujukan",
+    ]
+
+
+@given(st.text(), st.text())
+def test_any_name_and_text_render_to_html_telegram_accepts(name, body):
+    for kind in (Kind.CARD, Kind.CLIENT, Kind.CASE, Kind.OFFER, Kind.TAKEN):
+        raw = notices.dump([Entry(T.isoformat(), body)])
+        post = render(item(kind, raw, name=name, by=name), "en", WITA)
+        _entities_ok(post.text, "HTML")
+
+
+def test_the_topic_title_is_plain_short_and_names_channel_client_and_number():
+    title = topic_title(item(Kind.CARD, name="  Ibu\nSari " + "x" * 300), "id")
+    assert title == "📧 " + ("Ibu Sari " + "x" * 300)[:80] + " · #1"
+
+
+def test_lines_starting_with_two_slashes_stay_internal():
+    assert split_internal("Halo Ibu\n// cek NIK\nSampai jumpa\n  //lagi") == (
+        "Halo Ibu\nSampai jumpa",
+        "cek NIK\nlagi",
+    )
+    assert split_internal("// hanya catatan") == ("", "hanya catatan")
+    assert split_internal("http://contoh.id") == ("http://contoh.id", "")
+
+
+def test_hours_are_written_as_people_say_them():
+    hours = {d: ["08:00-16:00"] for d in ("mon", "tue", "wed", "thu")} | {"fri": ["08:00-11:30"]}
+    assert hours_phrase(hours, "id") == "Senin–Kamis 08.00–16.00; Jumat 08.00–11.30"
+    split = {"mon": ["08:00-12:00", "13:00-16:00"], "wed": ["08:00-12:00"]}
+    assert hours_phrase(split, "en") == "Monday 08.00–12.00, 13.00–16.00; Wednesday 08.00–12.00"
+
+
+def test_the_budget_keeps_under_telegrams_limits():
+    now = [0.0]
+    budget = SendBudget(clock=lambda: now[0])
+    assert budget.take(7, group=False) == 0
+    assert 0 < budget.take(7, group=False) <= 1.2  # one a second per chat (with margin)
+    assert budget.take(8, group=False) == 0  # another chat is free
+    times: list[float] = []
+    now[0] = 1000.0
+    budget = SendBudget(clock=lambda: now[0])
+    for _ in range(2000):
+        now[0] += 0.05
+        if budget.take(-100, group=True) == 0:
+            times.append(now[0])
+    for i in range(len(times) - 19):
+        assert times[i + 19] - times[i] >= 60.0  # never 20 within a minute

@@ -1,0 +1,133 @@
+"""The Telegram side at its edges: media and the size cap, edits, a plain group, a deleted
+topic, two counselors tapping at once on PostgreSQL."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from bot.demo_telegram import ADMIN, CLIENT, GROUP, HEAD, MADE, NYOMAN
+from tests.support.telegram_office import STRANGER, running_office
+from triage.model import State
+
+
+def messages(office, conv_id=1):
+    with office.app.uows() as uow:
+        return uow.messages.for_conversation(conv_id)
+
+
+def conversation(office, conv_id=1):
+    with office.app.uows() as uow:
+        return uow.conversations.get(conv_id)
+
+
+def test_photos_documents_and_voice_are_kept_and_big_files_only_noted(tmp_path):
+    with running_office(tmp_path, telegram={"max_media_mb": 0.01}) as office:  # ~10 KB cap
+        state = office.state
+        state.user_sends_file(
+            CLIENT, "photo", b"\xff\xd8" + b"p" * 500, "x.jpg", "image/jpeg", caption="foto memar"
+        )
+        state.user_sends_file(
+            CLIENT, "document", b"%PDF" + b"d" * 300, "../../surat <dokter>.pdf", "application/pdf"
+        )
+        state.user_sends_file(CLIENT, "voice", b"OggS" + b"v" * 200, "v.ogg", "audio/ogg")
+        state.user_sends_file(CLIENT, "document", b"b" * 20_000, "besar.zip", "application/zip")
+        office.wait(lambda: len(messages(office)) == 4, "four messages stored")
+        photo, document, voice, big = messages(office)
+        assert photo.text == "foto memar" and photo.attachments[0].size == 502
+        saved = photo.attachments[0].stored_path
+        assert saved and open(saved, "rb").read() == b"\xff\xd8" + b"p" * 500
+        name = document.attachments[0].filename
+        assert "/" not in name and ".." not in name.strip(".") and "<" not in name
+        assert "[dokumen]" in document.text and "[pesan suara]" in voice.text
+        assert big.attachments[0].stored_path is None and "tidak diunduh" in big.text
+        thread = office.topic_of(1)
+        office.wait_for_post(GROUP, "tidak diunduh", thread)  # staff see the file was not kept
+
+
+def test_an_edited_message_reaches_staff_as_a_new_message(tmp_path):
+    with running_office(tmp_path) as office:
+        sent = office.state.user_writes(CLIENT, text="nomor saya 0812")
+        office.wait(lambda: len(messages(office)) == 1, "the message stored")
+        office.state.user_edits(sent, "nomor saya 0813")
+        office.wait(lambda: len(messages(office)) == 2, "the edit stored")
+        assert messages(office)[1].text == "[pesan diubah] nomor saya 0813"
+        office.wait_for_post(GROUP, "nomor saya 0813", office.topic_of(1))
+
+
+def test_a_plain_group_works_by_replying_to_the_bots_posts(tmp_path):
+    from tests.support.telegram_office import office_state
+
+    state = office_state()
+    state.add_group(
+        GROUP,
+        "Admin PUSPAGA",
+        forum=False,
+        members={ADMIN: "member", HEAD: "member", STRANGER: "member"},
+    )
+    with running_office(tmp_path, state) as office:
+        state.user_writes(CLIENT, text="Halo dari grup biasa")
+        card = office.wait_for_post(GROUP, "Percakapan #1")
+        assert "message_thread_id" not in card
+        state.user_writes(CLIENT, text="pesan kedua")
+        second = office.wait_for_post(GROUP, "pesan kedua")
+        assert second["reply_to_message"]["message_id"] == card["message_id"]  # threaded
+        state.user_writes(ADMIN, GROUP, "Halo, kami bantu.", reply_to=second["message_id"])
+        office.wait_for_post(CLIENT, "Halo, kami bantu.")
+        state.user_writes(ADMIN, GROUP, "ngobrol antar admin tanpa balas")  # not for a client
+        office.wait(lambda: conversation(office).state is State.WITH_ADMIN, "the admin reply")
+        assert office.texts(CLIENT) == ["Halo, kami bantu."]
+
+
+def test_a_deleted_topic_is_opened_again(tmp_path):
+    with running_office(tmp_path) as office:
+        office.state.user_writes(CLIENT, text="satu")
+        first = office.topic_of(1)
+        office.wait_for_post(GROUP, "satu", first)
+        office.state.delete_topic(GROUP, first)
+        office.state.user_writes(CLIENT, text="dua")
+        office.wait(
+            lambda: (t := office.app.telegram.maps.topic(1)) and t.thread_id != first,
+            "a new topic",
+        )
+        office.wait_for_post(GROUP, "dua", office.app.telegram.maps.topic(1).thread_id)
+
+
+@pytest.mark.pg
+def test_two_counselors_tapping_at_once_on_postgresql_one_wins(tmp_path, pg_server_url):
+    from tests.support.pg_cluster import fresh_pg_database
+
+    with running_office(tmp_path, database_url=fresh_pg_database(pg_server_url)) as office:
+        state = office.state
+        state.user_writes(CLIENT, text="Halo")
+        card = office.wait_for_post(GROUP, "Percakapan #1", office.topic_of(1))
+        state.user_presses(ADMIN, card, "handoff:1")
+        offers = {c: office.wait_for_post(c, "Kasus #1") for c in (MADE, NYOMAN)}
+        # the two taps go through the core at the same moment, each in its own worker
+        barrier = threading.Barrier(2)
+        inbound = office.app.telegram.inbound
+        outcomes = {}
+
+        def tap(counselor):
+            actor = inbound.staff.get(counselor)
+            barrier.wait()
+            try:
+                inbound._transition("claim", actor, 1)
+                outcomes[counselor] = "won"
+            except Exception as exc:  # noqa: BLE001
+                outcomes[counselor] = type(exc).__name__
+
+        threads = [threading.Thread(target=tap, args=(c,)) for c in offers]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(10)
+        assert sorted(outcomes.values()) == ["TransitionNotAllowed", "won"]
+        winner = next(c for c, o in outcomes.items() if o == "won")
+        assert conversation(office).counselor_id == winner
+        loser = NYOMAN if winner == MADE else MADE
+        office.wait_for_post(loser, "sudah diambil oleh")  # the other sees who took it
+        # and a late tap in Telegram is answered with who took it
+        state.user_presses(loser, offers[loser], "claim:1")
+        office.wait(lambda: any("sudah diambil" in a for a in office.answers()), "the answer")
