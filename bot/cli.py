@@ -10,7 +10,6 @@ import sys
 import threading
 from pathlib import Path
 from typing import Annotated
-from urllib.parse import urlparse
 from zoneinfo import ZoneInfo
 
 import typer
@@ -183,9 +182,9 @@ def check(config: ConfigOpt = DEFAULT_CONFIG) -> None:
         report("email IMAP", _reach(settings.email.imap_host, settings.email.imap_port))
         report("email SMTP", _reach(settings.email.smtp_host, settings.email.smtp_port))
     if settings.telegram:
-        url = urlparse(settings.telegram.base_url)
-        port = url.port or (443 if url.scheme == "https" else 80)
-        report("telegram", _reach(url.hostname or "", port))
+        from bot.telegram.probe import telegram_problem  # python-telegram-bot only when used
+
+        report("telegram", telegram_problem(settings.telegram))
     if settings.instagram:
         report("instagram", "the Instagram adapter is not available in this version yet")
     raise typer.Exit(1 if problems else 0)

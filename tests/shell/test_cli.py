@@ -126,3 +126,34 @@ def test_the_inbox_table_lists_messages_that_failed_to_send(config):
     code, out = invoke("inbox", "--config", config)
     assert code == 0 and "Pesan keluar yang gagal dikirim" in out
     assert "#1 → email (8×): 550 mailbox [unavailable]" in out
+
+
+def test_check_reaches_the_bot_api_and_says_what_to_fix(tmp_path):
+    from bot.demo_telegram import GROUP, training_state
+    from bot.local_api import LocalBotApi
+
+    state = training_state()
+    state.add_group(-1009, "Grup tanpa bot admin")
+    state.members.pop((-1009, state.bot_id))
+    with LocalBotApi(state) as api:
+
+        def config_with(token: str, chat: int) -> Path:
+            path = tmp_path / f"c{chat}{len(token)}.toml"
+            path.write_text(
+                'data_dir = "data"\n[office]\nname = "PUSPAGA Uji"\n'
+                f'[telegram]\ntoken = "{token}"\nbase_url = "{api.base_url}"\n'
+                f"admin_chat_id = {chat}\n"
+            )
+            return path
+
+        good = config_with(state.token, GROUP)
+        assert invoke("migrate", "--config", good)[0] == 0
+        code, out = invoke("check", "--config", good)
+        assert code == 0 and "OK   telegram" in out, out
+        code, out = invoke("check", "--config", config_with("1:wrong", GROUP))
+        assert code == 1 and "token was refused" in out and "[telegram] token" in out
+        assert "1:wrong" not in out  # a secret is never echoed
+        code, out = invoke("check", "--config", config_with(state.token, -4242))
+        assert code == 1 and "admin_chat_id" in out
+        code, out = invoke("check", "--config", config_with(state.token, -1009))
+        assert code == 1 and "not an administrator" in out

@@ -1,0 +1,45 @@
+"""`puspaga check` for Telegram: the token works, the admin group exists, the bot may post and
+manage topics there. Answers in plain words with the key to fix."""
+
+from __future__ import annotations
+
+import asyncio
+
+from telegram import Bot
+from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, TelegramError
+
+from bot.config import TelegramConfig
+from bot.telegram.runtime import file_url
+
+
+async def _probe(config: TelegramConfig) -> str | None:
+    bot = Bot(config.token, base_url=config.base_url, base_file_url=file_url(config.base_url))
+    try:
+        async with bot:
+            chat = await bot.get_chat(config.admin_chat_id)
+            member = await bot.get_chat_member(config.admin_chat_id, bot.id)
+    except InvalidToken:
+        return "the bot token was refused. Fix: [telegram] token (from @BotFather)"
+    except (BadRequest, Forbidden):
+        return (
+            f"the admin group {config.admin_chat_id} cannot be reached by the bot. Fix: add the "
+            "bot to the group and set [telegram] admin_chat_id to the group's id"
+        )
+    except NetworkError as exc:
+        return f"cannot reach {config.base_url} ({type(exc).__name__})"
+    except TelegramError as exc:
+        return f"Telegram answered: {exc.message}"
+    if member.status != "administrator":
+        return (
+            "the bot is not an administrator of the admin group. Fix: make it one, with the "
+            "right to manage topics"
+        )
+    if not chat.is_forum:
+        return None  # works: conversations are threaded by replies (see the operator guide)
+    if not getattr(member, "can_manage_topics", False):
+        return "the bot may not manage topics. Fix: give it 'Manage topics' in the group"
+    return None
+
+
+def telegram_problem(config: TelegramConfig) -> str | None:
+    return asyncio.run(_probe(config))
