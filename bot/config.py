@@ -84,6 +84,7 @@ class OutboxConfig(Section):
     max_attempts: Annotated[int, Field(ge=1, le=100)] = 8
     interval_seconds: Annotated[float, Field(gt=0)] = 2.0
     retry_base_seconds: Annotated[float, Field(gt=0, le=3600)] = 5.0
+    lease_seconds: Annotated[float, Field(gt=0, le=3600)] = 60.0
 
 
 class ReopenConfig(Section):

@@ -39,7 +39,9 @@ class App:
     def retry_policy(self) -> RetryPolicy:
         outbox = self.settings.outbox
         return RetryPolicy(
-            max_attempts=outbox.max_attempts, base=timedelta(seconds=outbox.retry_base_seconds)
+            max_attempts=outbox.max_attempts,
+            base=timedelta(seconds=outbox.retry_base_seconds),
+            lease=timedelta(seconds=outbox.lease_seconds),
         )
 
     @property

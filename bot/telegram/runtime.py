@@ -1,6 +1,12 @@
-"""The Telegram side of `puspaga run`: one python-telegram-bot Application polls the bot's
+"""The Telegram side of `puspaga run`: one python-telegram-bot Application handles the bot's
 updates (the hotline and the staff share it, DESIGN.md §3) in its own thread and event loop;
 the outbox senders talk to the Bot API through their own `Gateway`.
+
+Updates are fetched by our own loop, not PTB's Updater: the Updater confirms an update to
+Telegram (the next getUpdates offset) as soon as it has queued it, so a kill -9 loses whatever
+was queued but not yet handled. Here the offset is a durable cursor in the database, advanced
+only after an update was handled; every handler is idempotent (message ids, idempotency keys),
+so an update handled again after a crash changes nothing.
 """
 
 from __future__ import annotations
@@ -8,11 +14,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from telegram import BotCommand, BotCommandScopeChat, BotCommandScopeDefault
-from telegram.error import NetworkError, TelegramError
-from telegram.ext import Application, ApplicationBuilder
+from telegram.error import NetworkError, RetryAfter, TelegramError
+from telegram.ext import Application, ApplicationBuilder, ContextTypes
 
 from bot.config import TelegramConfig
 from bot.telegram.budget import SendBudget
@@ -61,6 +68,11 @@ COUNSELOR_COMMANDS = {
     ],
 }
 CLIENT_COMMANDS = {"id": [("start", "Mulai")], "en": [("start", "Start")]}
+POLL_SECONDS = 10  # long polling: Telegram answers at once when an update arrives
+
+
+def _seconds(value: float | timedelta) -> float:
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
 
 def file_url(base_url: str) -> str:
@@ -98,6 +110,8 @@ class TelegramRuntime:
         )
         self._stop = threading.Event()
         self.ready = threading.Event()
+        self._failed: object | None = None
+        self._cursor_key = "telegram:updates"
         self._thread: threading.Thread | None = None
 
     def start(self) -> TelegramRuntime:
@@ -120,13 +134,14 @@ class TelegramRuntime:
             .token(self.config.token)
             .base_url(self.config.base_url)
             .base_file_url(file_url(self.config.base_url))
-            .get_updates_read_timeout(20)
+            .updater(None)  # our own polling loop: see the module docstring
             .build()
         )
 
     async def _main(self) -> None:
         application = self._application()
         self.inbound.install(application)
+        application.add_error_handler(self._on_error)
         delay = 1.0
         while not self._stop.is_set():  # Telegram unreachable at start: keep trying
             try:
@@ -139,17 +154,61 @@ class TelegramRuntime:
         if self._stop.is_set():
             return
         await self._register_commands(application)
-        await application.start()
-        assert application.updater is not None
-        await application.updater.start_polling(
-            poll_interval=0.0, timeout=10, bootstrap_retries=-1, drop_pending_updates=False
-        )
+        self._cursor_key = f"telegram:{application.bot.id}:updates"
+        polling = asyncio.create_task(self._poll(application))
         self.ready.set()
-        while not self._stop.is_set():
+        while not self._stop.is_set() and not polling.done():
             await asyncio.sleep(0.1)
-        await application.updater.stop()
-        await application.stop()
+        polling.cancel()
+        try:
+            await polling
+        except asyncio.CancelledError:
+            pass
         await application.shutdown()
+
+    async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A handler failed (say, the database is away): the update is not done, the loop
+        tries it again. Logged by type only: the error text may quote a message."""
+        self._failed = context.error
+        log.error("handling a Telegram update failed (%s)", type(context.error).__name__)
+        log.debug("traceback (may contain personal data; DEBUG only)", exc_info=context.error)
+
+    async def _poll(self, application: Application) -> None:
+        offset = await asyncio.to_thread(self._load_offset)
+        delay = 1.0
+        while True:
+            try:
+                updates = await application.bot.get_updates(
+                    offset=offset, timeout=POLL_SECONDS, read_timeout=POLL_SECONDS + 10
+                )
+            except RetryAfter as exc:
+                await asyncio.sleep(_seconds(exc.retry_after))
+                continue
+            except (NetworkError, TelegramError) as exc:
+                log.warning("fetching Telegram updates failed (%s); retrying", type(exc).__name__)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 30.0)
+                continue
+            delay = 1.0
+            for update in updates:
+                self._failed = None
+                await application.process_update(update)
+                if self._failed is not None:
+                    await asyncio.sleep(delay)  # not done: fetched again from `offset`
+                    delay = min(delay * 2, 30.0)
+                    break
+                offset = update.update_id + 1
+                await asyncio.to_thread(self._save_offset, offset)
+
+    def _load_offset(self) -> int | None:
+        with self.app.uows() as uow:
+            value = uow.cursors.get(self._cursor_key)
+        return int(value) if value else None
+
+    def _save_offset(self, offset: int) -> None:
+        with self.app.uows() as uow:
+            uow.cursors.set(self._cursor_key, str(offset))
+            uow.commit()
 
     async def _register_commands(self, application: Application) -> None:
         lang = self.app.settings.language

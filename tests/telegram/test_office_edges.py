@@ -131,3 +131,21 @@ def test_two_counselors_tapping_at_once_on_postgresql_one_wins(tmp_path, pg_serv
         # and a late tap in Telegram is answered with who took it
         state.user_presses(loser, offers[loser], "claim:1")
         office.wait(lambda: any("sudah diambil" in a for a in office.answers()), "the answer")
+
+
+def test_an_update_whose_handling_failed_is_handled_again_not_lost(tmp_path, caplog):
+    with running_office(tmp_path) as office:
+        inbound = office.app.telegram.inbound
+        real, failures = inbound._ingest, []
+
+        def flaky(message):
+            if not failures:
+                failures.append(message.external_id)
+                raise OSError("database unreachable")
+            real(message)
+
+        inbound._ingest = flaky
+        office.state.user_writes(CLIENT, text="jangan sampai hilang")
+        office.wait(lambda: len(messages(office)) == 1, "the message stored on the retry")
+        assert failures and messages(office)[0].text == "jangan sampai hilang"
+        assert "jangan sampai hilang" not in caplog.text  # the failure is logged without it
