@@ -96,6 +96,7 @@ class Stage:
         return self.api.state
 
     def wait(self, condition: Callable[[], Any], what: str, timeout: float = 20.0) -> None:
+        """Wait on the server's state (no sleeps): condition true, or DemoFailed."""
         if not self.state.wait_until(lambda: bool(condition()), timeout):
             raise DemoFailed(f"timed out waiting for: {what}")
 

@@ -313,24 +313,18 @@ class TelegramInbound:
         self.wake()
 
     def _reply(self, actor: Actor, conv: int, body: str, key: str) -> None:
-        reply_to_client(
-            conv,
-            body,
-            actor=actor,
-            idempotency_key=key,
-            uow_factory=self.app.uows,
-            now=self.app.clock(),
-        )
+        if self.sign_with_name and actor.name:
+            body = f"{body}\n\n— {actor.name}"
+        self._write(reply_to_client, actor, conv, body, key)
 
     def _note(self, actor: Actor, conv: int, body: str, key: str) -> None:
-        add_note(
-            conv,
-            body,
-            actor=actor,
-            idempotency_key=key,
-            uow_factory=self.app.uows,
-            now=self.app.clock(),
-        )
+        self._write(add_note, actor, conv, body, key)
+
+    def _write(
+        self, use_case: Callable[..., object], actor: Actor, conv: int, body: str, key: str
+    ) -> None:
+        now = self.app.clock()
+        use_case(conv, body, actor=actor, idempotency_key=key, uow_factory=self.app.uows, now=now)
 
     async def _staff_command(
         self, actor: Actor, command: tuple[str, str], conv: int | None, where: str, key: str

@@ -5,13 +5,13 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
 
 from tests.support.pg_cluster import fresh_pg_database
+from tests.support.waiting import wait_for
 
 FEEDER = Path(__file__).parents[2] / "bench" / "feed_ingest.py"
 COUNT, CLIENTS = 10_000, 500
@@ -44,14 +44,6 @@ def feed(url: str) -> subprocess.Popen:
         stderr=subprocess.PIPE,
         text=True,
     )
-
-
-def wait_for(condition, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.05)
 
 
 def kill_and_restart(url: str) -> None:

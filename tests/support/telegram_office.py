@@ -6,14 +6,22 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from bot import service
-from bot.demo_telegram import ADMIN, CLIENT, GROUP, HEAD, STAFF, training_settings
+from bot.demo_telegram import (
+    ADMIN,
+    CLIENT,
+    GROUP,
+    HEAD,
+    STAFF,
+    DemoFailed,
+    Stage,
+    training_settings,
+)
 from bot.local_api import ApiState, LocalBotApi
-from bot.wiring import App, build
+from bot.wiring import build
 
 STRANGER = 5555
 
@@ -32,36 +40,20 @@ def office_state() -> ApiState:
     return state
 
 
-@dataclass
-class Office:
-    api: LocalBotApi
-    app: App
-
-    @property
-    def state(self) -> ApiState:
-        return self.api.state
+class Office(Stage):
+    """The demo's stage, with what tests ask of it too. A timeout fails the test."""
 
     def wait(self, condition: Callable[[], Any], what: str, timeout: float = 15.0) -> None:
-        if not self.state.wait_until(lambda: bool(condition()), timeout):
-            raise AssertionError(f"timed out waiting for: {what}")
+        try:
+            super().wait(condition, what, timeout)
+        except DemoFailed as exc:
+            raise AssertionError(str(exc)) from None
+
+    def wait_for_post(self, chat_id: int, containing: str, thread_id: int | None = None):
+        return self.post(chat_id, containing, thread_id)
 
     def texts(self, chat_id: int, thread_id: int | None = None) -> list[str]:
         return [m.get("text", "") for m in self.state.sent(chat_id, thread_id=thread_id)]
-
-    def last_from_bot(self, chat_id: int, containing: str, thread_id: int | None = None):
-        found = [
-            m
-            for m in self.state.sent(chat_id, thread_id=thread_id)
-            if containing in m.get("text", "")
-        ]
-        return found[-1] if found else None
-
-    def wait_for_post(self, chat_id: int, containing: str, thread_id: int | None = None):
-        self.wait(
-            lambda: self.last_from_bot(chat_id, containing, thread_id),
-            f"a bot message containing {containing!r} in chat {chat_id}",
-        )
-        return self.last_from_bot(chat_id, containing, thread_id)
 
     def topic_of(self, conv: int) -> int:
         self.wait(lambda: self.app.telegram.maps.topic(conv), f"a topic for #{conv}")

@@ -8,7 +8,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -17,6 +16,7 @@ from sqlalchemy import create_engine, text
 from bot.demo_telegram import GROUP, STAFF
 from bot.local_api import LocalBotApi
 from tests.support.telegram_office import office_state
+from tests.support.waiting import wait_for
 from triage import notices
 
 CLIENTS, EACH = 3, 20
@@ -57,14 +57,6 @@ def query(url: str, sql: str) -> list:
         return []
     finally:
         engine.dispose()
-
-
-def wait_for(condition, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.05)
 
 
 @pytest.mark.slow

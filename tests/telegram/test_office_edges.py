@@ -149,3 +149,11 @@ def test_an_update_whose_handling_failed_is_handled_again_not_lost(tmp_path, cap
         office.wait(lambda: len(messages(office)) == 1, "the message stored on the retry")
         assert failures and messages(office)[0].text == "jangan sampai hilang"
         assert "jangan sampai hilang" not in caplog.text  # the failure is logged without it
+
+
+def test_replies_carry_the_staff_name_only_when_configured(tmp_path):
+    with running_office(tmp_path, telegram={"sign_with_staff_name": True}) as office:
+        office.state.user_writes(CLIENT, text="Halo")
+        thread = office.topic_of(1)
+        office.state.user_writes(ADMIN, GROUP, "Selamat pagi.", thread_id=thread)
+        assert office.wait_for_post(CLIENT, "Selamat pagi.")["text"] == "Selamat pagi.\n\n— Wayan"
