@@ -171,6 +171,7 @@ TELEGRAM_TEXTS: dict[str, dict[str, str]] = {
         "• Balas (reply) pesan kasus untuk menjawab klien, atau pilih kasus dengan /kasus N "
         "lalu tulis pesan.\n"
         "• /kasus — daftar kasus Anda\n"
+        "• /ambil N — ambil kasus #N (juga untuk ketua)\n"
         "• /lepas — kembalikan kasus ke antrean\n"
         "• /tutup tuntas|ulang|rujukan — tutup kasus\n"
         "• /catatan teks — catatan internal",
@@ -179,6 +180,7 @@ TELEGRAM_TEXTS: dict[str, dict[str, str]] = {
         "• Reply to a case message to answer the client, or select a case with /kasus N and "
         "then write.\n"
         "• /kasus — your cases\n"
+        "• /ambil N — take case #N (the head too)\n"
         "• /lepas — put the case back in the queue\n"
         "• /tutup tuntas|ulang|rujukan — close the case\n"
         "• /catatan text — internal note",
@@ -227,4 +229,10 @@ TELEGRAM_TEXTS: dict[str, dict[str, str]] = {
         "<i>The full identity form is not available in this version yet.</i>",
     },
     "staff.done": {"id": "Beres.", "en": "Done."},
+    "staff.no_counselors": {
+        "id": "⚠️ Belum ada konselor terdaftar (peran konselor di [[staff]]), jadi tidak ada yang "
+        "menerima tawaran kasus. Ketua dapat mengambilnya dengan /ambil {conv}.",
+        "en": "⚠️ No counselor is configured (role konselor in [[staff]]), so nobody received the "
+        "offer. The head can take it with /ambil {conv}.",
+    },
 }

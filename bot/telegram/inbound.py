@@ -34,7 +34,7 @@ from triage.replies import add_note, reply_to_client
 log = logging.getLogger(__name__)
 
 STAFF_COMMANDS = frozenset(
-    {"serahkan", "tutup", "identitas", "catatan", "bantuan", "kasus", "lepas"}
+    {"serahkan", "tutup", "identitas", "catatan", "bantuan", "kasus", "lepas", "ambil"}
 )
 SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -340,14 +340,24 @@ class TelegramInbound:
             if name == "kasus":
                 await self._select(actor, arg, where, key)
                 return
-            if name in ("lepas", "tutup") and arg.split()[-1:] and arg.split()[-1].isdigit():
-                conv = int(arg.split()[-1])
+            if (
+                name in ("lepas", "tutup", "ambil")
+                and arg.split()[-1:]
+                and arg.split()[-1].lstrip("#").isdigit()
+            ):
+                conv = int(arg.split()[-1].lstrip("#"))
                 arg = " ".join(arg.split()[:-1])
             if conv is None:
                 await self._tell(f"{key}:where", where, text("staff.no_case", self.lang))
                 return
             if name == "serahkan":
                 await self._run(self._transition, "hand_off", actor, conv)
+                await self._warn_if_nobody(where, key, conv)
+            elif name == "ambil":
+                await self._run(self._transition, "claim", actor, conv)
+                await self._tell(
+                    f"{key}:claimed", where, text("staff.claimed", self.lang, conv=conv)
+                )
             elif name == "lepas":
                 await self._run(self._transition, "release", actor, conv)
             elif name == "tutup":
@@ -372,6 +382,12 @@ class TelegramInbound:
         if name in ("serahkan", "lepas", "tutup") and where.startswith("staff:"):
             await self._tell(f"{key}:done", where, text("staff.done", self.lang))
         self.wake()
+
+    async def _warn_if_nobody(self, where: str, key: str, conv: int) -> None:
+        if not self.staff.counselors:
+            await self._tell(
+                f"{key}:nobody", where, text("staff.no_counselors", self.lang, conv=conv)
+            )
 
     def _transition(self, what: str, actor: Actor, conv: int, outcome: Outcome | None = None):
         common = {"actor": actor, "uow_factory": self.app.uows, "now": self.app.clock()}
@@ -509,6 +525,7 @@ class TelegramInbound:
         try:
             if action == "handoff":
                 await self._run(self._transition, "hand_off", actor, conv)
+                await self._warn_if_nobody(where, key, conv)
             elif action == "claim":
                 await self._run(self._transition, "claim", actor, conv)
                 answer = text("staff.claimed", self.lang, conv=conv)

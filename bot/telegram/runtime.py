@@ -54,6 +54,7 @@ ADMIN_COMMANDS = {
 COUNSELOR_COMMANDS = {
     "id": [
         ("kasus", "Kasus saya / pilih kasus N"),
+        ("ambil", "Ambil kasus N"),
         ("lepas", "Kembalikan kasus ke antrean"),
         ("tutup", "Tutup: tuntas, ulang atau rujukan"),
         ("catatan", "Catatan internal"),
@@ -61,6 +62,7 @@ COUNSELOR_COMMANDS = {
     ],
     "en": [
         ("kasus", "My cases / select case N"),
+        ("ambil", "Take case N"),
         ("lepas", "Put the case back in the queue"),
         ("tutup", "Close: tuntas, ulang or rujukan"),
         ("catatan", "Internal note"),

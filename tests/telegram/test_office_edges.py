@@ -157,3 +157,20 @@ def test_replies_carry_the_staff_name_only_when_configured(tmp_path):
         thread = office.topic_of(1)
         office.state.user_writes(ADMIN, GROUP, "Selamat pagi.", thread_id=thread)
         assert office.wait_for_post(CLIENT, "Selamat pagi.")["text"] == "Selamat pagi.\n\n— Wayan"
+
+
+def test_the_head_takes_a_case_by_command_and_answers_from_the_private_chat(tmp_path):
+    with running_office(tmp_path) as office:
+        state = office.state
+        state.user_writes(CLIENT, text="Halo")
+        thread = office.topic_of(1)
+        state.user_writes(ADMIN, GROUP, "/serahkan", thread_id=thread)
+        office.wait_for_post(GROUP, "Diserahkan ke konselor", thread)
+        state.user_writes(STRANGER, text="/ambil 1")  # a client: refused, nothing happens
+        office.wait_for_post(STRANGER, "hanya untuk petugas")
+        state.user_writes(HEAD, text="/ambil 1")
+        office.wait_for_post(HEAD, "Kasus #1 sekarang milik Anda")
+        assert conversation(office).counselor_id == HEAD
+        state.user_writes(HEAD, text="Ibu, saya ketua PUSPAGA.")  # the taken case is selected
+        office.wait_for_post(CLIENT, "Ibu, saya ketua PUSPAGA.")
+        office.wait_for_post(MADE, "sudah diambil oleh Ketut")
