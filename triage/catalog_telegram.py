@@ -65,6 +65,17 @@ TELEGRAM_TEXTS: dict[str, dict[str, str]] = {
     "media.photo": {"id": "foto", "en": "photo"},
     "media.document": {"id": "dokumen", "en": "document"},
     "media.voice": {"id": "pesan suara", "en": "voice note"},
+    "media.video": {"id": "video", "en": "video"},
+    "media.video_note": {"id": "pesan video", "en": "video message"},
+    "media.audio": {"id": "audio", "en": "audio"},
+    "media.animation": {"id": "animasi", "en": "animation"},
+    "hotline.sticker": {"id": "[stiker {emoji}]", "en": "[sticker {emoji}]"},
+    "hotline.location": {"id": "[lokasi: {lat}, {lon}]", "en": "[location: {lat}, {lon}]"},
+    "hotline.contact": {"id": "[kontak: {name} {phone}]", "en": "[contact: {name} {phone}]"},
+    "staff.text_only": {
+        "id": "Lampiran dari petugas belum dapat diteruskan ke klien. Kirim sebagai teks.",
+        "en": "Attachments from staff cannot be passed on to clients yet. Send text.",
+    },
     # --- posts in the admin group and the counselors' chats ---
     "tg.card": {
         "id": "🆕 <b>Percakapan #{conv}</b> · {icon} {channel} · {name}",

@@ -192,6 +192,26 @@ class TelegramInbound:
             attachments=tuple(attachments),
         )
 
+    def _other_content(self, message: Message) -> list[str]:
+        """What cannot be stored as a file still shows up for staff, described."""
+        notes = []
+        if message.sticker:
+            notes.append(text("hotline.sticker", self.lang, emoji=message.sticker.emoji or ""))
+        if message.location:
+            loc = message.location
+            notes.append(text("hotline.location", self.lang, lat=loc.latitude, lon=loc.longitude))
+        if message.contact:
+            c = message.contact
+            notes.append(
+                text(
+                    "hotline.contact",
+                    self.lang,
+                    name=" ".join(p for p in (c.first_name, c.last_name) if p),
+                    phone=c.phone_number,
+                )
+            )
+        return notes
+
     async def _media(self, message: Message) -> tuple[list[Attachment], list[str]]:
         """Photos, documents and voice notes, downloaded up to the size cap."""
         found: list[tuple[str, object, str, str]] = []
@@ -211,8 +231,18 @@ class TelegramInbound:
             found.append(
                 ("voice", message.voice, message.voice.mime_type or "audio/ogg", "pesan-suara.ogg")
             )
+        for kind, default_name in (
+            ("video", "video.mp4"),
+            ("video_note", "video.mp4"),
+            ("audio", "audio.mp3"),
+            ("animation", "animasi.mp4"),
+        ):
+            media = getattr(message, kind)
+            if media is not None:
+                name = getattr(media, "file_name", None) or default_name
+                found.append((kind, media, getattr(media, "mime_type", None) or "", name))
         attachments: list[Attachment] = []
-        notes: list[str] = []
+        notes: list[str] = self._other_content(message)
         for kind, media, mime, name in found:
             safe = SAFE_NAME.sub("_", name).strip("._")[:80] or kind
             size = int(getattr(media, "file_size", 0) or 0)
@@ -232,7 +262,21 @@ class TelegramInbound:
             target.parent.mkdir(parents=True, exist_ok=True)
             telegram_file = await media.get_file()  # type: ignore[attr-defined]
             await telegram_file.download_to_drive(target)
-            attachments.append(Attachment(safe, mime, target.stat().st_size, str(target)))
+            size = target.stat().st_size
+            if size > self.max_media_bytes:  # the announced size was missing or wrong
+                target.unlink()
+                notes.append(
+                    text(
+                        "hotline.file_too_big",
+                        self.lang,
+                        name=safe,
+                        size=f"{size // 1024} KB",
+                        limit=f"{self.max_media_bytes // 1024} KB",
+                    )
+                )
+                attachments.append(Attachment(safe, mime, size, None))
+                continue
+            attachments.append(Attachment(safe, mime, size, str(target)))
             if not (message.text or message.caption):
                 notes.append(
                     text("hotline.media", self.lang, kind=text(f"media.{kind}", self.lang))
@@ -301,6 +345,10 @@ class TelegramInbound:
         self, actor: Actor, conv: int, message: Message, where: str, key: str
     ) -> None:
         body = message.text or message.caption or ""
+        if message.effective_attachment is not None:
+            await self._tell(f"{key}:text-only", where, text("staff.text_only", self.lang))
+            if not body:
+                return
         public, internal = split_internal(body)
         try:
             if internal:

@@ -174,3 +174,35 @@ def test_the_head_takes_a_case_by_command_and_answers_from_the_private_chat(tmp_
         state.user_writes(HEAD, text="Ibu, saya ketua PUSPAGA.")  # the taken case is selected
         office.wait_for_post(CLIENT, "Ibu, saya ketua PUSPAGA.")
         office.wait_for_post(MADE, "sudah diambil oleh Ketut")
+
+
+def test_stickers_and_locations_are_described_and_staff_files_are_not_passed_on(tmp_path):
+    with running_office(tmp_path) as office:
+        state = office.state
+        sticker = {
+            "file_id": "S1",
+            "file_unique_id": "s1",
+            "type": "regular",
+            "width": 512,
+            "height": 512,
+            "is_animated": False,
+            "is_video": False,
+            "emoji": "😢",
+        }
+        state.user_writes(CLIENT, sticker=sticker)
+        state.user_writes(CLIENT, location={"latitude": -8.65, "longitude": 115.21})
+        office.wait(lambda: len(messages(office)) == 2, "both stored")
+        assert [m.text for m in messages(office)] == ["[stiker 😢]", "[lokasi: -8.65, 115.21]"]
+        thread = office.topic_of(1)
+        state.user_sends_file(ADMIN, "photo", b"img", "a.jpg", "image/jpeg", chat_id=GROUP)
+        # (in General: ignored) and in the topic: the admin is told only text is passed on
+        with state.lock:
+            stored = state.store_file(b"img", "a.jpg")
+        state.user_writes(
+            ADMIN,
+            GROUP,
+            thread_id=thread,
+            photo=[{"file_id": stored.file_id, "file_unique_id": "u", "width": 1, "height": 1}],
+        )
+        office.wait_for_post(GROUP, "belum dapat diteruskan", thread)
+        assert office.texts(CLIENT) == []
