@@ -87,6 +87,7 @@ def message(r: Any) -> StoredMessage:
         confidential=r.confidential,
         internal=r.internal,
         relayed=r.relayed,
+        counselor_id=r.counselor_id,
     )
 
 
@@ -107,6 +108,7 @@ def message_values(m: StoredMessage) -> dict[str, Any]:
         "confidential": m.confidential,
         "internal": m.internal,
         "relayed": m.relayed,
+        "counselor_id": m.counselor_id,
     }
 
 

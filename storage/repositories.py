@@ -184,6 +184,7 @@ CONV_INSERT = FastStatement(
 )
 CONV_GET = select(conv_t).where(_by_id(conv_t))
 CONV_GET_LOCKED = CONV_GET.with_for_update()
+CONV_TRY_LOCK = CONV_GET.with_for_update(skip_locked=True)
 CONV_SAVE = update(conv_t).where(_by_id(conv_t))
 CONV_SAVE_EXPECTING = CONV_SAVE.where(conv_t.c.state == bindparam("_expect"))
 CONV_TOUCH = FastStatement(
@@ -195,7 +196,8 @@ CONV_TOUCH = FastStatement(
             (conv_t.c.last_message_at < bindparam("_at", type_=UtcDateTime()), bindparam("_at")),
             else_=conv_t.c.last_message_at,
         ),
-    ),
+    )
+    .returning(conv_t.c.state, conv_t.c.counselor_id),  # as of the row lock this update took
 )
 CONV_OF_CLIENT = select(conv_t).where(conv_t.c.client_id == bindparam("_client"))
 CONV_OPEN = CONV_OF_CLIENT.where(conv_t.c.state != "closed")
@@ -230,12 +232,16 @@ class SqlConversations(_Repo):
         ):
             raise Conflict(f"conversation {conv.id} is no longer {expect.value}")
 
-    def touch(self, conv_id: int, contact_id: int, at: datetime) -> None:
-        cursor = CONV_TOUCH.execute(self.conn, {"_id": conv_id, "_contact": contact_id, "_at": at})
-        changed = cursor.rowcount
-        cursor.close()
-        if changed != 1:
+    def try_lock(self, conv_id: int) -> Conversation | None:
+        stmt = CONV_TRY_LOCK if self.locks else CONV_GET
+        row = self.conn.execute(stmt, {"_id": conv_id}).first()
+        return mapping.conversation(row) if row else None
+
+    def touch(self, conv_id: int, contact_id: int, at: datetime) -> OpenConversation:
+        row = CONV_TOUCH.first(self.conn, {"_id": conv_id, "_contact": contact_id, "_at": at})
+        if row is None:
             raise Conflict(f"conversation {conv_id} closed meanwhile")
+        return OpenConversation(conv_id, State(row[0]), row[1])
 
     def open_for_client(self, client_id: int) -> Conversation | None:
         row = self.conn.execute(CONV_OPEN, {"_client": client_id}).first()
@@ -291,7 +297,15 @@ MESSAGE_UNRELAYED = (
     .order_by(message_t.c.id)
     .limit(bindparam("_limit"))
 )
-MESSAGE_UNRELAYED_LOCKED = MESSAGE_UNRELAYED.with_for_update(skip_locked=True)
+MESSAGE_UNRELAYED_IN = (
+    select(message_t)
+    .where(
+        ~message_t.c.relayed,
+        message_t.c.direction == "in",
+        message_t.c.conversation_id == bindparam("_conv"),
+    )
+    .order_by(message_t.c.id)
+)
 MESSAGE_MARK_RELAYED = (
     update(message_t)
     .where(message_t.c.id.in_(bindparam("_ids", expanding=True)))
@@ -325,9 +339,12 @@ class SqlMessages(_Repo):
         self.conn.execute(MESSAGE_MOVE, {"_from": from_conv, "_to": to_conv})
 
     def unrelayed(self, limit: int) -> list[StoredMessage]:
-        """On PostgreSQL `SKIP LOCKED` lets several relays share the work."""
-        query = MESSAGE_UNRELAYED_LOCKED if self.locks else MESSAGE_UNRELAYED
-        return [mapping.message(r) for r in self.conn.execute(query, {"_limit": limit})]
+        rows = self.conn.execute(MESSAGE_UNRELAYED, {"_limit": limit})
+        return [mapping.message(r) for r in rows]
+
+    def unrelayed_in(self, conv_id: int) -> list[StoredMessage]:
+        rows = self.conn.execute(MESSAGE_UNRELAYED_IN, {"_conv": conv_id})
+        return [mapping.message(r) for r in rows]
 
     def mark_relayed(self, ids: list[int]) -> None:
         if ids:
@@ -456,8 +473,11 @@ class SqlOutbox(_Repo):
         self.conn.execute(OUTBOX_MOVE, {"_from": from_conv, "_to": to_conv})
 
     def last_active(self, target: Target, recipient: str) -> OutboxItem | None:
+        """Locked on PostgreSQL, so two coalescing writers take turns and a dispatcher's claim
+        (SKIP LOCKED) passes it by until the extension is committed."""
         params = {"_target": target.value, "_recipient": recipient}
-        row = self.conn.execute(OUTBOX_LAST_ACTIVE, params).first()
+        query = OUTBOX_LAST_ACTIVE.with_for_update() if self.locks else OUTBOX_LAST_ACTIVE
+        row = self.conn.execute(query, params).first()
         return mapping.outbox(row) if row else None
 
     def extend_pending(self, item: OutboxItem, text: str) -> bool:

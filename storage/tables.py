@@ -77,7 +77,7 @@ class MessageRow(SQLModel, table=True):
         ),
     )
     id: int | None = Field(default=None, primary_key=True)
-    conversation_id: int = Field(index=True)
+    conversation_id: int = Field(foreign_key="conversation.id", index=True)
     direction: str = Field(max_length=3)
     channel: str = Field(max_length=20)
     external_id: str = Field(max_length=500)
@@ -102,12 +102,14 @@ class MessageRow(SQLModel, table=True):
     relayed: bool = Field(
         default=False, sa_column=Column(Boolean, nullable=False, server_default=false())
     )
+    # Confidential inbound content belongs to the counselor it was written to (triage/access.py)
+    counselor_id: int | None = Field(default=None, sa_column=Column(BigInteger))
 
 
 class StepLogRow(SQLModel, table=True):
     __tablename__ = "step_log"
     id: int | None = Field(default=None, primary_key=True)
-    conversation_id: int = Field(index=True)
+    conversation_id: int = Field(foreign_key="conversation.id", index=True)
     step: str = Field(max_length=40)
     at: datetime = Field(sa_column=_time(nullable=False))
     round: int = 1

@@ -124,13 +124,17 @@ class FakeConversations(_Repo):
             raise Conflict(f"conversation {conv.id} is no longer {expect.value}")
         self.db.conversations[conv.id] = conv
 
-    def touch(self, conv_id: int, contact_id: int, at: datetime) -> None:
+    def touch(self, conv_id: int, contact_id: int, at: datetime) -> OpenConversation:
         conv = self.db.conversations[conv_id]
         if not conv.is_open:
             raise Conflict(f"conversation {conv_id} closed meanwhile")
         self.db.conversations[conv_id] = replace(
             conv, reply_contact_id=contact_id, last_message_at=max(conv.last_message_at, at)
         )
+        return OpenConversation(conv_id, conv.state, conv.counselor_id)
+
+    def try_lock(self, conv_id: int) -> Conversation | None:
+        return self.db.conversations.get(conv_id)
 
     def open_for_client(self, client_id: int) -> Conversation | None:
         return next((c for c in self.all_for_client(client_id) if c.is_open), None)
@@ -197,6 +201,9 @@ class FakeMessages(_Repo):
             m for m in self.db.messages.values() if not m.relayed and m.direction is Direction.IN
         ]
         return sorted(waiting, key=lambda m: m.id or 0)[:limit]
+
+    def unrelayed_in(self, conv_id: int) -> list[StoredMessage]:
+        return [m for m in self.unrelayed(10**9) if m.conversation_id == conv_id]
 
     def mark_relayed(self, ids: list[int]) -> None:
         for mid in ids:

@@ -7,7 +7,7 @@ open a case to others, seed 003); admins see status, not content.
 from __future__ import annotations
 
 from triage.errors import AccessDenied
-from triage.model import Actor, Conversation, Role, State, StoredMessage
+from triage.model import Actor, Conversation, Role, State, StoredMessage, owner_of
 
 ADMIN_STATES = frozenset({State.NEW, State.WITH_ADMIN, State.HANDED_OFF})
 
@@ -26,12 +26,22 @@ def may_reply(actor: Actor, conv: Conversation) -> bool:
 
 def may_read_message(actor: Actor, conv: Conversation, message: StoredMessage) -> bool:
     """Counseling content (messages marked confidential when exchanged after hand-off) stays
-    with the assigned counselor and the head, also after a release or a reopen."""
+    with the counselor it was exchanged with and the head, also after a release, a reopen or a
+    link; only the head opens it to others (seed 003). Content that came while the case waited
+    to be claimed belongs to whoever holds the case."""
     if actor.role is Role.HEAD:
         return True
     if message.confidential:
-        return conv.counselor_id == actor.staff_id
+        owner = owner_of(message)
+        if owner is None:
+            return conv.counselor_id == actor.staff_id
+        return owner == actor.staff_id
     return actor.role is Role.ADMIN or conv.counselor_id == actor.staff_id
+
+
+def may_view_identity(actor: Actor, conv: Conversation) -> bool:
+    """The client's name and contacts: the admins (intake), the head, the assigned counselor."""
+    return actor.role in (Role.ADMIN, Role.HEAD) or _assigned(actor, conv)
 
 
 def may_edit_form(actor: Actor, conv: Conversation) -> bool:

@@ -157,6 +157,10 @@ def claim(
             for m in uow.messages.for_conversation(after.id)
             if access.may_read_message(actor, after, m)
         ]
+        # what waited for a counselor is delivered now, with the case: not again by the relay
+        uow.messages.mark_relayed(
+            [m.id for m in history if m.confidential and not m.relayed and m.id is not None]
+        )
         notices.queue_content(
             uow,
             key=f"case:{after.id}:{now.isoformat()}",

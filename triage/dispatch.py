@@ -66,7 +66,7 @@ def dispatch_due(
             log.warning("outbox item %s was claimed again meanwhile; outcome dropped", item.id)
             continue
         if outcome.status is OutboxStatus.PENDING and outcome.attempts == item.attempts:
-            deferred += 1
+            deferred += 1  # a budget wait or an unreachable remote: not an attempt
         elif outcome.status is OutboxStatus.SENT:
             sent += 1
         elif outcome.status is OutboxStatus.FAILED:
@@ -110,6 +110,7 @@ def _deliver(
             policy=policy,
             jitter=jitter(),
             retry_after=exc.retry_after,
+            counts=exc.counts,
         )
     except Exception as exc:  # noqa: BLE001 - an adapter bug must not stop the other items
         log.error(

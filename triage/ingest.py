@@ -75,8 +75,12 @@ def _ingest(
 ) -> IngestResult | None:
     """Store the message, or return None if it was stored before (the caller rolls back).
     The duplicate check is the insert itself: no extra round trip on the common path."""
+    if msg.edit_of is not None:
+        original = uow.messages.find(msg.channel, msg.edit_of)
+        if original is not None:
+            return _store_edit(uow, msg, original)
     found = uow.contacts.find_for_ingest(msg.channel, msg.sender_id)
-    confidential = False
+    confidential, owner = False, None
     if found is None:  # a new client: nothing to reopen
         contact = _new_contact(uow, msg, now)
         conv_id, new, reopened = _start_conversation(uow, contact, msg), True, False
@@ -84,9 +88,11 @@ def _ingest(
         contact, open_conv = found
         assert contact.id is not None
         if open_conv is not None:
-            uow.conversations.touch(open_conv.id, contact.id, msg.received_at)
+            current = uow.conversations.touch(open_conv.id, contact.id, msg.received_at)
             conv_id, new, reopened = open_conv.id, False, False
-            confidential = open_conv.state in COUNSELING_STATES  # for the counselor only
+            confidential = current.state in COUNSELING_STATES  # for the counselor only
+            if current.state is State.WITH_COUNSELOR:
+                owner = current.counselor_id
         else:
             conv_id, new, reopened = _reopen_or_start(uow, contact, msg, reopen_window)
     stored = uow.messages.add_new(
@@ -103,12 +109,36 @@ def _ingest(
             attachments=msg.attachments,
             auto_generated=msg.auto_generated,
             confidential=confidential,
+            counselor_id=owner,
         )
     )
     if stored is None:
         return None
     assert stored.id is not None
     return IngestResult(True, conv_id, stored.id, new, reopened)
+
+
+def _store_edit(
+    uow: UnitOfWork, msg: InboundMessage, original: StoredMessage
+) -> IngestResult | None:
+    """A client changed a message: the new text joins the original's conversation with the
+    original's confidentiality and owner (an edit of counseling content stays counseling
+    content), without reopening anything."""
+    stored = uow.messages.add_new(
+        replace(
+            original,
+            id=None,
+            external_id=msg.external_id,
+            text=msg.text,
+            created_at=msg.received_at,
+            attachments=msg.attachments,
+            relayed=False,
+        )
+    )
+    if stored is None:
+        return None
+    assert stored.id is not None
+    return IngestResult(True, original.conversation_id, stored.id)
 
 
 def _new_contact(uow: UnitOfWork, msg: InboundMessage, now: datetime) -> Contact:

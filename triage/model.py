@@ -73,6 +73,7 @@ class InboundMessage:
     in_reply_to: str | None = None
     references: tuple[str, ...] = ()
     auto_generated: bool = False
+    edit_of: str | None = None  # the external id of the message this one changes
 
 
 @dataclass(frozen=True)
@@ -181,6 +182,13 @@ class StoredMessage:
     confidential: bool = False  # counseling content: the counselor's and the head's only
     internal: bool = False  # a staff note (// line, /catatan): never sent to the client
     relayed: bool = False  # an inbound message already passed on to staff (triage.relay)
+    counselor_id: int | None = None  # whose counseling an inbound confidential message is
+
+
+def owner_of(message: StoredMessage) -> int | None:
+    """Whose counseling a confidential message belongs to: the counselor it was written to, or
+    the staff member who wrote it. None: it came while the case waited to be claimed."""
+    return message.counselor_id if message.direction is Direction.IN else message.staff_id
 
 
 @dataclass(frozen=True)

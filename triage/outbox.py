@@ -71,8 +71,19 @@ def after_failure(
     policy: RetryPolicy,
     jitter: float,
     retry_after: float | None = None,
+    counts: bool = True,
 ) -> OutboxItem:
-    """The item after a failed attempt: back to pending later, or failed for good."""
+    """The item after a failed attempt: back to pending later, or failed for good. A try that
+    does not count (the remote unreachable) waits one base delay and keeps the item's place."""
+    if transient and not counts:
+        delay = max(policy.base, timedelta(seconds=retry_after or 0))
+        return replace(
+            item,
+            status=OutboxStatus.PENDING,
+            last_error=error,
+            lease_until=None,
+            next_attempt_at=now + delay,
+        )
     attempts = item.attempts + 1
     if not transient or attempts >= policy.max_attempts:
         return replace(

@@ -13,6 +13,7 @@ from triage.model import (
     Contact,
     Conversation,
     InboundMessage,
+    OpenConversation,
     State,
     StepRecord,
     StoredMessage,
@@ -51,9 +52,14 @@ class ConversationRepository(Protocol):
         """Write the conversation; with `expect`, only if its stored state is still that one,
         else raise `Conflict` (someone changed it since it was read)."""
 
-    def touch(self, conv_id: int, contact_id: int, at: datetime) -> None:
+    def touch(self, conv_id: int, contact_id: int, at: datetime) -> OpenConversation:
         """The client wrote at `at` from `contact_id`: replies go back there; the last-message
-        time only moves forward. Raises `Conflict` if the conversation is no longer open."""
+        time only moves forward. Returns the state as of the row lock this takes (a hand-off or
+        claim cannot slip in between); raises `Conflict` if the conversation is no longer open."""
+
+    def try_lock(self, conv_id: int) -> Conversation | None:
+        """The conversation, locked until the unit of work ends; None if another transaction
+        holds it (on PostgreSQL `SKIP LOCKED`: the relay comes back to it on its next pass)."""
 
     def open_for_client(self, client_id: int) -> Conversation | None: ...
     def latest_for_client(self, client_id: int) -> Conversation | None: ...
@@ -76,8 +82,10 @@ class MessageRepository(Protocol):
     def latest_inbound(self, conv_id: int) -> StoredMessage | None: ...
     def move(self, from_conv: int, to_conv: int) -> None: ...
     def unrelayed(self, limit: int) -> list[StoredMessage]:
-        """Inbound messages not yet passed on to staff, oldest first; several relays may run
-        (each sees rows the others have not locked)."""
+        """Inbound messages not yet passed on to staff, oldest first (no lock: the relay takes
+        each conversation's lock, then reads that conversation's again)."""
+
+    def unrelayed_in(self, conv_id: int) -> list[StoredMessage]: ...
 
     def mark_relayed(self, ids: list[int]) -> None: ...
 
@@ -148,12 +156,23 @@ class SendResult:
 
 
 class SendError(Exception):
-    """A sender could not deliver. `transient` errors are retried with backoff."""
+    """A sender could not deliver. `transient` errors are retried with backoff; those that do
+    not `count` are retried without limit."""
 
-    def __init__(self, message: str, *, transient: bool, retry_after: float | None = None):
+    def __init__(
+        self,
+        message: str,
+        *,
+        transient: bool,
+        retry_after: float | None = None,
+        counts: bool = True,
+    ):
         super().__init__(message)
         self.transient = transient
         self.retry_after = retry_after
+        # False: the remote could not be reached or asked us to slow down; nothing was refused,
+        # so the try is not held against the item (an outage never makes a message fail).
+        self.counts = counts
 
 
 class NotYet(Exception):

@@ -6,15 +6,16 @@ A message is marked relayed in the same commit as its notices (exactly once, als
 workers: each takes rows the others have not locked).
 
 Routing (DESIGN.md §3, issue 3): before hand-off the admin topic sees the client's messages.
-Counseling content (messages marked confidential at ingest) goes to the assigned counselor only;
-while a case waits to be claimed it is held, and the counselor who claims receives it then.
+Counseling content (marked confidential at ingest, with the counselor it was written to) goes
+to that counselor only; while a case waits to be claimed it is held, and the counselor who
+claims receives it then.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from triage.model import Conversation, State, StoredMessage
+from triage.model import Conversation, StoredMessage
 from triage.notices import (
     GENERAL,
     Kind,
@@ -33,19 +34,21 @@ def relay_new_messages(*, uow_factory: UnitOfWorkFactory, now: datetime, limit: 
 
     def work() -> int:
         with uow_factory() as uow:
-            messages = uow.messages.unrelayed(limit)
-            if not messages:
-                return 0
-            by_conv: dict[int, list[StoredMessage]] = {}
-            for m in messages:
-                by_conv.setdefault(m.conversation_id, []).append(m)
-            for conv_id, mine in by_conv.items():
-                conv = uow.conversations.get(conv_id)
-                if conv is not None:
+            waiting = uow.messages.unrelayed(limit)
+            done: list[int] = []
+            for conv_id in dict.fromkeys(m.conversation_id for m in waiting):
+                # The conversation's lock orders this pass with ingest, claims and other
+                # relays; one that is busy now is left for the next pass.
+                conv = uow.conversations.try_lock(conv_id)
+                if conv is None:
+                    continue
+                mine = uow.messages.unrelayed_in(conv_id)
+                if mine:
                     _route(uow, conv, mine, now)
-            uow.messages.mark_relayed([m.id for m in messages if m.id is not None])
+                    done.extend(m.id for m in mine if m.id is not None)
+            uow.messages.mark_relayed(done)
             uow.commit()
-            return len(messages)
+            return len(done)
 
     return on_conflict(work, uow_factory.pause)
 
@@ -57,7 +60,6 @@ def card_key(conv: Conversation) -> str:
 def _route(uow: UnitOfWork, conv: Conversation, messages: list[StoredMessage], now: datetime):
     first = messages[0].id
     visible = [m for m in messages if not m.confidential]
-    counseling = [m for m in messages if m.confidential]
     fields = client_fields(uow, conv)
     if visible:
         has_card = uow.outbox.find_key(card_key(conv) + ":0") is not None
@@ -71,15 +73,20 @@ def _route(uow: UnitOfWork, conv: Conversation, messages: list[StoredMessage], n
             conv=conv,
             **fields,
         )
-    if counseling and conv.state is State.WITH_COUNSELOR and conv.counselor_id is not None:
+    by_owner: dict[int, list[StoredMessage]] = {}
+    for m in messages:
+        if m.confidential and m.counselor_id is not None:
+            by_owner.setdefault(m.counselor_id, []).append(m)
+    for counselor_id, theirs in by_owner.items():
         queue_content(
             uow,
-            key=f"relay:{first}:c",
-            recipient=staff(conv.counselor_id),
+            key=f"relay:{first}:c{counselor_id}",
+            recipient=staff(counselor_id),
             kind=Kind.CLIENT,
-            entries=entries_of(counseling),
+            entries=entries_of(theirs),
             now=now,
             conv=conv,
             **fields,
         )
-    # else: held. A case waiting to be claimed goes to the claimer whole (casework.claim).
+    # Confidential messages without an owner came while the case waited to be claimed: they
+    # are held, and the counselor who claims receives them with the case (casework.claim).

@@ -59,7 +59,10 @@ class Gateway:
         except RetryAfter as exc:
             wait = _seconds(exc.retry_after)
             raise SendError(
-                f"Telegram flood limit: retry after {wait:g}s", transient=True, retry_after=wait
+                f"Telegram flood limit: retry after {wait:g}s",
+                transient=True,
+                retry_after=wait,
+                counts=False,
             ) from None
         except (Forbidden, InvalidToken) as exc:
             raise SendError(f"Telegram refused: {exc.message}", transient=False) from None
@@ -72,7 +75,9 @@ class Gateway:
                 f"Telegram rejected the request: {exc.message}", transient=False
             ) from None
         except (NetworkError, TimeoutError) as exc:
-            raise SendError(f"Telegram unreachable: {type(exc).__name__}", transient=True) from None
+            raise SendError(
+                f"Telegram unreachable: {type(exc).__name__}", transient=True, counts=False
+            ) from None
         except TelegramError as exc:
             raise SendError(f"Telegram error: {exc.message}", transient=True) from None
 

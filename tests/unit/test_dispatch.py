@@ -189,3 +189,19 @@ def test_a_budget_deferral_keeps_the_place_and_is_not_an_attempt():
     run(uows, sender, clock)
     run(uows, sender, clock)
     assert [i.text for i in sender.sent] == ["satu", "dua"]
+
+
+def test_an_unreachable_remote_is_waited_out_without_limit_and_keeps_the_order():
+    uows, clock = FakeUnitOfWorkFactory(), FakeClock(T0)
+    down = SendError("unreachable", transient=True, counts=False)
+    sender = FakeSender(failures=[down] * 10)  # far more than max_attempts (3)
+    first, second = queue(uows, "satu", "dua")
+    for _ in range(10):
+        run(uows, sender, clock)
+        item = uows.db.outbox[first]
+        assert item.status is OutboxStatus.PENDING and item.attempts == 0
+        assert item.last_error == "unreachable"
+        clock.now = item.next_attempt_at
+    run(uows, sender, clock)
+    run(uows, sender, clock)
+    assert [i.text for i in sender.sent] == ["satu", "dua"]

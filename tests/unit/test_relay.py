@@ -1,6 +1,7 @@
 """Relaying client messages to staff: who sees what, coalescing, exactly once."""
 
 from dataclasses import replace
+from datetime import timedelta
 
 from tests.builders import ADMIN, COUNSELOR, COUNSELOR_2, T0, inbound
 from tests.fakes import FakeUnitOfWorkFactory
@@ -12,6 +13,7 @@ from triage.outbox import OutboxStatus, Target
 from triage.relay import relay_new_messages
 
 COUNSELORS = (COUNSELOR.staff_id, COUNSELOR_2.staff_id)
+T1, T2 = T0 + timedelta(minutes=10), T0 + timedelta(minutes=20)
 
 
 def staff_items(uows, recipient=None, kind=None):
@@ -125,3 +127,48 @@ def test_an_urgent_case_goes_first():
     by_conv = {o.conversation_id: o for o in staff_items(uows, kind=Kind.CARD)}
     assert by_conv[urgent].priority > by_conv[calm].priority
     assert by_conv[urgent].options["urgent"] == "1"
+
+
+def test_a_counselor_who_takes_over_does_not_receive_the_previous_counselors_content():
+    uows = FakeUnitOfWorkFactory()
+    conv = ingest(inbound(1, text="awal"), uow_factory=uows, now=T0).conversation_id
+    casework.hand_off(conv, actor=ADMIN, counselors=COUNSELORS, uow_factory=uows, now=T0)
+    casework.claim(conv, actor=COUNSELOR, counselors=COUNSELORS, uow_factory=uows, now=T0)
+    ingest(inbound(2, text="rahasia untuk Made"), uow_factory=uows, now=T0)
+    relay(uows)
+    casework.release(conv, actor=COUNSELOR, counselors=COUNSELORS, uow_factory=uows, now=T1)
+    ingest(inbound(3, text="menunggu konselor baru"), uow_factory=uows, now=T1)
+    casework.claim(conv, actor=COUNSELOR_2, counselors=COUNSELORS, uow_factory=uows, now=T2)
+    [case] = staff_items(uows, notices.staff(COUNSELOR_2.staff_id), Kind.CASE)
+    assert texts(case) == ["awal", "menunggu konselor baru"]  # not Made's session
+
+
+def test_a_message_waiting_at_the_claim_comes_with_the_case_and_not_again():
+    uows = FakeUnitOfWorkFactory()
+    conv = ingest(inbound(1, text="awal"), uow_factory=uows, now=T0).conversation_id
+    casework.hand_off(conv, actor=ADMIN, counselors=COUNSELORS, uow_factory=uows, now=T0)
+    ingest(inbound(2, text="DITAHAN"), uow_factory=uows, now=T0)  # not yet relayed
+    casework.claim(conv, actor=COUNSELOR, counselors=COUNSELORS, uow_factory=uows, now=T0)
+    relay(uows)
+    mine = staff_items(uows, notices.staff(COUNSELOR.staff_id))
+    assert [o.options["kind"] for o in mine] == [Kind.OFFER, Kind.CASE]  # no CLIENT after
+    assert texts(mine[1]) == ["awal", "DITAHAN"]
+
+
+def test_an_edit_of_counseling_content_goes_to_its_counselor_even_after_closing():
+    uows = FakeUnitOfWorkFactory()
+    conv = ingest(inbound(1, text="awal"), uow_factory=uows, now=T0).conversation_id
+    relay(uows)
+    casework.hand_off(conv, actor=ADMIN, counselors=COUNSELORS, uow_factory=uows, now=T0)
+    casework.claim(conv, actor=COUNSELOR, counselors=COUNSELORS, uow_factory=uows, now=T0)
+    ingest(inbound(2, text="RAHASIA"), uow_factory=uows, now=T0)
+    relay(uows)
+    casework.close(conv, Outcome.TUNTAS, actor=COUNSELOR, uow_factory=uows, now=T1)
+    edit = inbound(3, text="[pesan diubah] RAHASIA juga", edit_of=inbound(2).external_id)
+    result = ingest(edit, uow_factory=uows, now=T2)
+    assert result.conversation_id == conv and not result.reopened
+    relay(uows)
+    assert uows.db.conversations[conv].state.value == "closed"  # nothing reopened
+    assert topic_texts(uows, conv) == ["awal"]
+    direct = staff_items(uows, notices.staff(COUNSELOR.staff_id), Kind.CLIENT)
+    assert [t for o in direct for t in texts(o)] == ["RAHASIA", "[pesan diubah] RAHASIA juga"]
