@@ -173,7 +173,7 @@ def _play(stage: Stage, settings: Settings, lang: Lang, say: Callable[..., None]
     line("demo.tg.admin_reply")
     shown("Bot → klien:", stage.post(CLIENT, "Selamat siang Ibu Rina"))
 
-    state.user_presses(ADMIN, card, "handoff:1")
+    state.user_presses(ADMIN, card, "handoff:1:1")
     line("demo.tg.handoff")
     offer_made = stage.post(MADE, "#1")
     offer_nyoman = stage.post(NYOMAN, "#1")
@@ -182,11 +182,11 @@ def _play(stage: Stage, settings: Settings, lang: Lang, say: Callable[..., None]
     state.user_writes(CLIENT, text="Suami saya juga sering marah kepada saya.")
     line("demo.tg.held")
 
-    state.user_presses(MADE, offer_made, "claim:1")
+    state.user_presses(MADE, offer_made, "claim:1:1")
     case = stage.post(MADE, "Suami saya")
     line("demo.tg.claim")
     shown("Bot → Made:", case)
-    state.user_presses(NYOMAN, offer_nyoman, "claim:1")
+    state.user_presses(NYOMAN, offer_nyoman, "claim:1:1")
     stage.wait(
         lambda: any(
             "Made" in str(c.params.get("text", ""))

@@ -95,12 +95,12 @@ def run_forever(app: App, stop: threading.Event, poll_every: float = 5.0) -> Non
             if time.monotonic() >= next_poll:
                 poll_all(app)
                 next_poll = time.monotonic() + poll_every
-            try:
-                relay(app)
-                dispatch(app)
-            except Exception as exc:  # noqa: BLE001 - a database hiccup: log, wait, go on
-                log.error("relay or dispatch failed (%s); retrying", type(exc).__name__)
-                log.debug("traceback", exc_info=True)
+            for step in (relay, dispatch):  # one failing never stops the other
+                try:
+                    step(app)
+                except Exception as exc:  # noqa: BLE001 - a database hiccup: log, wait, go on
+                    log.error("%s failed (%s); retrying", step.__name__, type(exc).__name__)
+                    log.debug("traceback", exc_info=True)
             app.wake.wait(app.settings.outbox.interval_seconds)
             app.wake.clear()
     finally:

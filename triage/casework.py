@@ -17,8 +17,9 @@ from triage.notices import Kind
 from triage.ports import UnitOfWork, UnitOfWorkFactory
 from triage.retrying import on_conflict
 
-# Told to the staff side inside the transition's transaction: (uow, before, after, actor, now).
-Notify = Callable[[UnitOfWork, Conversation, Conversation, Actor, datetime], None]
+# Told to the staff side inside the transition's transaction: (uow, before, after, actor, now,
+# tag). The tag names the action in the notices' keys: the shell's request key, or the time.
+Notify = Callable[[UnitOfWork, Conversation, Conversation, Actor, datetime, str], None]
 
 
 def log_steps(
@@ -60,30 +61,42 @@ def _transition(
     now: datetime,
     detail: str | None = None,
     notify: Notify | None = None,
+    status: str | None = None,
+    key: str | None = None,
 ) -> Conversation:
+    """`key` names the request (e.g. the Telegram update): the same request again, after a
+    restart, changes nothing, instead of acting on whatever the conversation has become."""
+    tag = key or now.isoformat()
+
     def work() -> Conversation:
         with uow_factory() as uow:
             conv = load_locked(uow, conv_id)
+            if key is not None and status and uow.outbox.find_key(status_key(conv_id, status, key)):
+                return conv  # done before
             access.require(permission(actor, conv), actor, event.name)
             changed, logged = lifecycle.apply(conv, event, now)
             uow.conversations.save(changed)
             log_steps(uow, changed, logged, now, actor.staff_id, detail)
             if notify is not None:
-                notify(uow, conv, changed, actor, now)
+                notify(uow, conv, changed, actor, now, tag)
             uow.commit()
             return changed
 
     return on_conflict(work, uow_factory.pause)
 
 
+def status_key(conv_id: int, event: str, tag: str) -> str:
+    return f"status:{conv_id}:{event}:{tag}"
+
+
 def _status(event: str, **fields: str) -> Notify:
     """The admin topic is told of the change (status only, never counseling content)."""
 
-    def notify(uow: UnitOfWork, before: Conversation, after: Conversation, actor: Actor, now):  # noqa: ANN001
+    def notify(uow: UnitOfWork, before: Conversation, after: Conversation, actor: Actor, now, tag):  # noqa: ANN001
         assert after.id is not None
         notices.queue(
             uow,
-            key=f"status:{after.id}:{event}:{now.isoformat()}",
+            key=status_key(after.id, event, tag),
             recipient=notices.group(after.id),
             kind=Kind.STATUS,
             now=now,
@@ -96,13 +109,15 @@ def _status(event: str, **fields: str) -> Notify:
     return notify
 
 
-def _offer(uow: UnitOfWork, conv: Conversation, counselors: Sequence[int], now: datetime) -> None:
+def _offer(
+    uow: UnitOfWork, conv: Conversation, counselors: Sequence[int], now: datetime, tag: str
+) -> None:
     assert conv.id is not None
     fields = notices.client_fields(uow, conv)
     for staff_id in counselors:
         notices.queue(
             uow,
-            key=f"offer:{conv.id}:{now.isoformat()}:{staff_id}",
+            key=f"offer:{conv.id}:{tag}:{staff_id}",
             recipient=notices.staff(staff_id),
             kind=Kind.OFFER,
             now=now,
@@ -118,13 +133,14 @@ def hand_off(
     counselors: Sequence[int] = (),
     uow_factory: UnitOfWorkFactory,
     now: datetime,
+    key: str | None = None,
 ) -> Conversation:
     """Offer the case to `counselors` (for now every configured counselor; the duty roster
     narrows it later), each with an "Ambil kasus" button."""
 
-    def notify(uow: UnitOfWork, before: Conversation, after: Conversation, actor: Actor, now):  # noqa: ANN001
-        _status("handed_off")(uow, before, after, actor, now)
-        _offer(uow, after, counselors, now)
+    def notify(uow: UnitOfWork, before: Conversation, after: Conversation, actor: Actor, now, tag):  # noqa: ANN001
+        _status("handed_off")(uow, before, after, actor, now, tag)
+        _offer(uow, after, counselors, now, tag)
 
     return _transition(
         conv_id,
@@ -134,6 +150,8 @@ def hand_off(
         uow_factory=uow_factory,
         now=now,
         notify=notify,
+        status="handed_off",
+        key=key,
     )
 
 
@@ -144,13 +162,14 @@ def claim(
     counselors: Sequence[int] = (),
     uow_factory: UnitOfWorkFactory,
     now: datetime,
+    key: str | None = None,
 ) -> Conversation:
     """The first counselor wins; a later tap raises TransitionNotAllowed (state moved on).
     The winner receives the case so far; the other `counselors` learn who took it."""
 
-    def notify(uow: UnitOfWork, before: Conversation, after: Conversation, actor: Actor, now):  # noqa: ANN001
+    def notify(uow: UnitOfWork, before: Conversation, after: Conversation, actor: Actor, now, tag):  # noqa: ANN001
         assert after.id is not None
-        _status("claimed")(uow, before, after, actor, now)
+        _status("claimed")(uow, before, after, actor, now, tag)
         fields = notices.client_fields(uow, after)
         history = [
             m
@@ -163,7 +182,7 @@ def claim(
         )
         notices.queue_content(
             uow,
-            key=f"case:{after.id}:{now.isoformat()}",
+            key=f"case:{after.id}:{tag}",
             recipient=notices.staff(actor.staff_id),
             kind=Kind.CASE,
             entries=notices.entries_of(history, author_of=_author),
@@ -175,7 +194,7 @@ def claim(
             if staff_id != actor.staff_id:
                 notices.queue(
                     uow,
-                    key=f"taken:{after.id}:{now.isoformat()}:{staff_id}",
+                    key=f"taken:{after.id}:{tag}:{staff_id}",
                     recipient=notices.staff(staff_id),
                     kind=Kind.TAKEN,
                     now=now,
@@ -191,6 +210,8 @@ def claim(
         uow_factory=uow_factory,
         now=now,
         notify=notify,
+        status="claimed",
+        key=key,
     )
 
 
@@ -207,12 +228,13 @@ def release(
     counselors: Sequence[int] = (),
     uow_factory: UnitOfWorkFactory,
     now: datetime,
+    key: str | None = None,
 ) -> Conversation:
     """Back to the queue: offered again to the other counselors."""
 
-    def notify(uow: UnitOfWork, before: Conversation, after: Conversation, actor: Actor, now):  # noqa: ANN001
-        _status("released")(uow, before, after, actor, now)
-        _offer(uow, after, [c for c in counselors if c != actor.staff_id], now)
+    def notify(uow: UnitOfWork, before: Conversation, after: Conversation, actor: Actor, now, tag):  # noqa: ANN001
+        _status("released")(uow, before, after, actor, now, tag)
+        _offer(uow, after, [c for c in counselors if c != actor.staff_id], now, tag)
 
     return _transition(
         conv_id,
@@ -222,6 +244,8 @@ def release(
         uow_factory=uow_factory,
         now=now,
         notify=notify,
+        status="released",
+        key=key,
     )
 
 
@@ -232,6 +256,7 @@ def close(
     actor: Actor,
     uow_factory: UnitOfWorkFactory,
     now: datetime,
+    key: str | None = None,
 ) -> Conversation:
     return _transition(
         conv_id,
@@ -242,16 +267,18 @@ def close(
         now=now,
         detail=outcome.value,
         notify=_closed(outcome),
+        status="closed",
+        key=key,
     )
 
 
 def _closed(outcome: Outcome) -> Notify:
-    def notify(uow: UnitOfWork, before: Conversation, after: Conversation, actor: Actor, now):  # noqa: ANN001
+    def notify(uow: UnitOfWork, before: Conversation, after: Conversation, actor: Actor, now, tag):  # noqa: ANN001
         assert after.id is not None
-        _status("closed", outcome=outcome.value)(uow, before, after, actor, now)
+        _status("closed", outcome=outcome.value)(uow, before, after, actor, now, tag)
         notices.queue(
             uow,
-            key=f"topic:{after.id}:close:{now.isoformat()}",
+            key=f"topic:{after.id}:close:{tag}",
             recipient=notices.group(after.id),
             kind=Kind.TOPIC,
             now=now,
@@ -263,9 +290,15 @@ def _closed(outcome: Outcome) -> Notify:
 
 
 def mark_urgent(
-    conv_id: int, *, actor: Actor, uow_factory: UnitOfWorkFactory, now: datetime
+    conv_id: int,
+    *,
+    actor: Actor,
+    uow_factory: UnitOfWorkFactory,
+    now: datetime,
+    key: str | None = None,
 ) -> Conversation:
     """Staff mark a case urgent: it goes first in every queue from now on."""
+    tag = key or now.isoformat()
 
     def work() -> Conversation:
         with uow_factory() as uow:
@@ -276,7 +309,7 @@ def mark_urgent(
             changed = replace(conv, urgent=True)
             uow.conversations.save(changed)
             log_steps(uow, changed, ["marked_urgent"], now, actor.staff_id)
-            _status("urgent")(uow, conv, changed, actor, now)
+            _status("urgent")(uow, conv, changed, actor, now, tag)
             uow.commit()
             return changed
 

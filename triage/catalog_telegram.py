@@ -62,6 +62,10 @@ TELEGRAM_TEXTS: dict[str, dict[str, str]] = {
     },
     "hotline.media": {"id": "[{kind}]", "en": "[{kind}]"},
     "hotline.edited": {"id": "[pesan diubah]", "en": "[message edited]"},
+    "hotline.file_failed": {
+        "id": "[berkas {name} tidak dapat diunduh dari Telegram]",
+        "en": "[file {name} could not be fetched from Telegram]",
+    },
     "media.photo": {"id": "foto", "en": "photo"},
     "media.document": {"id": "dokumen", "en": "document"},
     "media.voice": {"id": "pesan suara", "en": "voice note"},
@@ -240,6 +244,22 @@ TELEGRAM_TEXTS: dict[str, dict[str, str]] = {
         "<i>The full identity form is not available in this version yet.</i>",
     },
     "staff.done": {"id": "Beres.", "en": "Done."},
+    "staff.error": {
+        "id": "Maaf, permintaan ini tidak dapat diproses. Periksa perintahnya (/bantuan).",
+        "en": "Sorry, this request could not be handled. Check the command (/bantuan).",
+    },
+    "staff.old_button": {
+        "id": "Tombol ini dari putaran sebelumnya kasus #{conv}; pakai pesan yang terbaru.",
+        "en": "This button is from an earlier round of case #{conv}; use the newest message.",
+    },
+    "staff.anonymous": {
+        "id": "Pesan admin anonim tidak dapat diproses: matikan «Tetap anonim» di hak admin Anda.",
+        "en": "Anonymous admin messages cannot be handled: turn off «Remain anonymous».",
+    },
+    "staff.edit_not_sent": {
+        "id": "Perubahan pesan tidak dikirim ke klien. Kirim pesan baru bila perlu.",
+        "en": "Edits are not sent to the client. Send a new message if needed.",
+    },
     "staff.no_counselors": {
         "id": "⚠️ Belum ada konselor terdaftar (peran konselor di [[staff]]), jadi tidak ada yang "
         "menerima tawaran kasus. Ketua dapat mengambilnya dengan /ambil {conv}.",

@@ -22,6 +22,9 @@ from triage.ports import UnitOfWork
 URGENT_PRIORITY = 10
 # Room left for the header and markup of a post under Telegram's 4,096 characters.
 MAX_CONTENT = 3000
+ENTRY_HEADER = 80  # "Klien 09:05 (bagian 2/3) [pesan otomatis, tidak perlu dijawab]"
+MAX_FILE_NAME = 100
+MAX_FILES = 10
 
 
 class Kind(StrEnum):
@@ -64,22 +67,28 @@ def entries_of(messages: Iterable[StoredMessage], *, author_of=None) -> list[Ent
     out: list[Entry] = []
     for m in messages:
         author = author_of(m) if author_of else "client"
-        files = tuple(f"{a.filename} ({a.size} B)" for a in m.attachments)
+        files = tuple(f"{a.filename[:MAX_FILE_NAME]} ({a.size} B)" for a in m.attachments)
+        if len(files) > MAX_FILES:  # the rest are in the inbox; the post must stay short
+            files = (*files[:MAX_FILES], f"+{len(files) - MAX_FILES}")
         out.extend(_split(m.created_at, m.text, files, m.auto_generated, author))
     return out
 
 
 def _split(at: datetime, text: str, files: tuple[str, ...], auto: bool, author: str) -> list[Entry]:
-    """A message longer than one post becomes parts, so nothing is cut off."""
-    chunks = [text[i : i + MAX_CONTENT] for i in range(0, len(text), MAX_CONTENT)] or [""]
-    stamp = at.isoformat()
-    if len(chunks) == 1:
+    """A message longer than one post becomes numbered parts (its file list the last one), so
+    nothing is cut off and every part fits a post on its own."""
+    stamp, room = at.isoformat(), MAX_CONTENT - ENTRY_HEADER
+    if len(text) + sum(len(f) + 4 for f in files) <= room:
         return [Entry(stamp, text, files, auto, author)]
-    last = len(chunks)
-    return [
-        Entry(stamp, chunk, files if n == last else (), auto, author, f"{n}/{last}")
+    chunks = [text[i : i + room] for i in range(0, len(text), room)] or [""]
+    total = len(chunks) + (1 if files else 0)
+    parts = [
+        Entry(stamp, chunk, (), auto, author, f"{n}/{total}")
         for n, chunk in enumerate(chunks, start=1)
     ]
+    if files:
+        parts.append(Entry(stamp, "", files, auto, author, f"{total}/{total}"))
+    return parts
 
 
 def dump(entries: Sequence[Entry]) -> str:
@@ -102,7 +111,9 @@ def load(text: str) -> list[Entry]:
 
 
 def size(entries: Sequence[Entry]) -> int:
-    return sum(len(e.text) + 40 * (1 + len(e.files)) for e in entries)
+    """An upper bound of the entries' share of a post: text, file lines and each entry's
+    header (author, time, part, the automatic-message note)."""
+    return sum(len(e.text) + sum(len(f) + 4 for f in e.files) + ENTRY_HEADER for e in entries)
 
 
 def batches(entries: Sequence[Entry]) -> list[list[Entry]]:

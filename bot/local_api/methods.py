@@ -106,9 +106,9 @@ def get_updates(state: ApiState, params: JSON, files: Files) -> list[JSON]:
 def send_message(state: ApiState, params: JSON, files: Files) -> JSON:
     _required(params, "chat_id", "text")
     text = str(params["text"])
-    if len(text) > MAX_TEXT:
-        raise ApiError(400, "Bad Request: message is too long")
     _entities_ok(text, params.get("parse_mode"))
+    if len(_plain(text, params.get("parse_mode"))) > MAX_TEXT:  # counted after parsing
+        raise ApiError(400, "Bad Request: message is too long")
     with state.lock:
         return state.bot_sends(
             params["chat_id"],

@@ -17,6 +17,7 @@ from triage.outbox import OutboxItem
 
 CHANNEL_ICONS = {"email": "📧", "instagram": "📸", "hotline": "📞"}
 MAX_TOPIC_NAME = 128
+MAX_NAME = 100  # a client's name as shown in a post (the inbox keeps it whole)
 Keyboard = list[list[tuple[str, str]]]  # rows of (label, callback data)
 
 
@@ -35,7 +36,7 @@ def _who(item: OutboxItem, lang: Lang) -> dict[str, str]:
     channel = o.get("channel", "")
     return {
         "conv": esc(o.get("conv", "?")),
-        "name": esc(o.get("name", "?")),
+        "name": esc(" ".join(o.get("name", "?").split())[:MAX_NAME] or "?"),
         "icon": CHANNEL_ICONS.get(channel, "💬"),
         "channel": esc(text(f"channel.{channel}", lang)) if channel in CHANNEL_ICONS else "",
         "round": esc(o.get("round", "1")),
@@ -56,12 +57,15 @@ def topic_title(item: OutboxItem, lang: Lang) -> str:
     return title[:MAX_TOPIC_NAME]
 
 
-def card_keyboard(conv: str, lang: Lang) -> Keyboard:
+def card_keyboard(conv: str, round_: str, lang: Lang) -> Keyboard:
+    """Buttons name the conversation and its round: a card from an earlier round cannot act
+    on a reopened case."""
+    at = f"{conv}:{round_}"
     return [
-        [(text("btn.form", lang), f"form:{conv}"), (text("btn.urgent", lang), f"urgent:{conv}")],
-        [(text("btn.hand_off", lang), f"handoff:{conv}")],
+        [(text("btn.form", lang), f"form:{at}"), (text("btn.urgent", lang), f"urgent:{at}")],
+        [(text("btn.hand_off", lang), f"handoff:{at}")],
         [
-            (text(f"btn.close.{outcome}", lang), f"close:{conv}:{outcome}")
+            (text(f"btn.close.{outcome}", lang), f"close:{at}:{outcome}")
             for outcome in ("tuntas", "ulang", "rujukan")
         ],
     ]
@@ -99,7 +103,7 @@ def render(item: OutboxItem, lang: Lang, tz: tzinfo) -> Post:
         key = "tg.card" if who["round"] == "1" else "tg.card_round"
         head = urgent + text(key, lang, **who) + "\n" + text("tg.card_hint", lang)
         body = entries_html(item.text, lang, tz)
-        return Post(f"{head}\n\n{body}", card_keyboard(who["conv"], lang))
+        return Post(f"{head}\n\n{body}", card_keyboard(who["conv"], who["round"], lang))
     if kind == Kind.CLIENT:
         head = urgent + text("tg.client_header", lang, **who)
         return Post(f"{head}\n{entries_html(item.text, lang, tz)}")
@@ -109,7 +113,7 @@ def render(item: OutboxItem, lang: Lang, tz: tzinfo) -> Post:
     if kind == Kind.OFFER:
         return Post(
             urgent + text("tg.offer", lang, **who),
-            [[(text("btn.claim", lang), f"claim:{who['conv']}")]],
+            [[(text("btn.claim", lang), f"claim:{who['conv']}:{who['round']}")]],
         )
     if kind == Kind.TAKEN:
         return Post(text("tg.taken", lang, conv=who["conv"], by=esc(item.options.get("by", ""))))
@@ -121,5 +125,6 @@ def render(item: OutboxItem, lang: Lang, tz: tzinfo) -> Post:
             "outcome": esc(text(f"outcome.{outcome}", lang)) if outcome else "",
         }
         return Post(text(f"tg.status.{event}", lang, **values))
-    # INFO: already HTML made by the shell from the catalogue, user values escaped there
-    return Post(item.text)
+    if kind == Kind.INFO:  # HTML the shell made from the catalogue, user values escaped there
+        return Post(item.text)
+    return Post(esc(item.text))  # unknown: shown as text, never taken as markup

@@ -25,7 +25,7 @@ from bot.config import TelegramConfig
 from bot.telegram.budget import SendBudget
 from bot.telegram.gateway import Gateway
 from bot.telegram.greeting import greeting
-from bot.telegram.inbound import TelegramInbound
+from bot.telegram.inbound import TelegramInbound, is_outage
 from bot.telegram.sender import HotlineSender, StaffSender
 from bot.telegram.staff_directory import StaffDirectory
 from bot.wiring import App
@@ -71,6 +71,7 @@ COUNSELOR_COMMANDS = {
 }
 CLIENT_COMMANDS = {"id": [("start", "Mulai")], "en": [("start", "Start")]}
 POLL_SECONDS = 10  # long polling: Telegram answers at once when an update arrives
+MAX_TRIES = 3  # for an update that fails for another reason than an outage
 
 
 def _seconds(value: float | timedelta) -> float:
@@ -113,6 +114,7 @@ class TelegramRuntime:
         self._stop = threading.Event()
         self.ready = threading.Event()
         self._failed: object | None = None
+        self._tries: dict[int, int] = {}
         self._cursor_key = "telegram:updates"
         self._thread: threading.Thread | None = None
 
@@ -195,12 +197,29 @@ class TelegramRuntime:
             for update in updates:
                 self._failed = None
                 await application.process_update(update)
-                if self._failed is not None:
+                if self._failed is not None and self._retry(update.update_id, self._failed):
                     await asyncio.sleep(delay)  # not done: fetched again from `offset`
                     delay = min(delay * 2, 30.0)
                     break
                 offset = update.update_id + 1
                 await asyncio.to_thread(self._save_offset, offset)
+
+    def _retry(self, update_id: int, error: object) -> bool:
+        """An outage (database, network) is waited out however long it lasts; any other error
+        is a bug or an input we cannot handle: tried MAX_TRIES times, then skipped, logged."""
+        if isinstance(error, BaseException) and is_outage(error):
+            return True
+        tries = self._tries.get(update_id, 0) + 1
+        self._tries = {update_id: tries}  # only the update at the head of the line matters
+        if tries < MAX_TRIES:
+            return True
+        log.error(
+            "Telegram update %s skipped after %s failures (%s)",
+            update_id,
+            tries,
+            type(error).__name__,
+        )
+        return False
 
     def _load_offset(self) -> int | None:
         with self.app.uows() as uow:
@@ -213,21 +232,21 @@ class TelegramRuntime:
             uow.commit()
 
     async def _register_commands(self, application: Application) -> None:
+        """Each scope on its own: a staff member who never opened the bot's chat must not keep
+        the others from getting their commands. Commands are a convenience: never fatal."""
         lang = self.app.settings.language
-        bot = application.bot
-        try:
-            await bot.set_my_commands(
-                [BotCommand(*c) for c in CLIENT_COMMANDS[lang]], scope=BotCommandScopeDefault()
-            )
-            await bot.set_my_commands(
-                [BotCommand(*c) for c in ADMIN_COMMANDS[lang]],
-                scope=BotCommandScopeChat(self.config.admin_chat_id),
-            )
-            for actor in self.staff.members.values():
-                commands = ADMIN_COMMANDS if actor.role is Role.ADMIN else COUNSELOR_COMMANDS
-                await bot.set_my_commands(
-                    [BotCommand(*c) for c in commands[lang]],
-                    scope=BotCommandScopeChat(actor.staff_id),
+        scopes: list[tuple[object, list[tuple[str, str]]]] = [
+            (BotCommandScopeDefault(), CLIENT_COMMANDS[lang]),
+            (BotCommandScopeChat(self.config.admin_chat_id), ADMIN_COMMANDS[lang]),
+        ]
+        for actor in self.staff.members.values():
+            commands = ADMIN_COMMANDS if actor.role is Role.ADMIN else COUNSELOR_COMMANDS
+            scopes.append((BotCommandScopeChat(actor.staff_id), commands[lang]))
+        for scope, commands in scopes:
+            try:
+                await application.bot.set_my_commands(
+                    [BotCommand(*c) for c in commands],
+                    scope=scope,  # type: ignore[arg-type]
                 )
-        except TelegramError as exc:  # commands are a convenience: never stop the service
-            log.warning("could not register the bot's commands (%s)", type(exc).__name__)
+            except TelegramError as exc:
+                log.warning("could not register the bot's commands (%s)", type(exc).__name__)

@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from bot.local_api.methods import _entities_ok
 from bot.telegram.budget import SendBudget
 from bot.telegram.greeting import hours_phrase
-from bot.telegram.inbound import split_internal
+from bot.telegram.parsing import button_of, case_number, split_internal
 from bot.telegram.render import render, topic_title
 from triage import notices
 from triage.notices import Entry, Kind
@@ -45,12 +45,12 @@ def test_a_card_escapes_everything_the_client_wrote_and_carries_the_buttons():
     assert post.keyboard is not None
     data = [d for row in post.keyboard for _, d in row]
     assert data == [
-        "form:1",
-        "urgent:1",
-        "handoff:1",
-        "close:1:tuntas",
-        "close:1:ulang",
-        "close:1:rujukan",
+        "form:1:1",
+        "urgent:1:1",
+        "handoff:1:1",
+        "close:1:1:tuntas",
+        "close:1:1:ulang",
+        "close:1:1:rujukan",
     ]
 
 
@@ -98,3 +98,49 @@ def test_the_budget_keeps_under_telegrams_limits():
             times.append(now[0])
     for i in range(len(times) - 19):
         assert times[i + 19] - times[i] >= 60.0  # never 20 within a minute
+
+
+def test_case_numbers_and_buttons_are_read_strictly():
+    assert case_number("12") == 12 and case_number("#12") == 12
+    for junk in ("²", "1e3", "99999999999999999999", "-1", "", "12a"):
+        assert case_number(junk) is None
+    close = button_of("close:3:2:rujukan")
+    assert (close.action, close.conv, close.round, close.outcome.value) == (
+        "close",
+        3,
+        2,
+        "rujukan",
+    )
+    assert button_of("claim:3") is not None and button_of("claim:3").round is None
+    for junk in ("close:3:2", "claim:3:2:tuntas", "claim:99999999999", "drop:1", "claim:²", ""):
+        assert button_of(junk) is None
+
+
+@example(["<&>" * 2000, "x" * 5000, "y"], ["n" * 400] * 30, "<b>" * 200)
+@given(
+    st.lists(st.text(min_size=0, max_size=5000), min_size=1, max_size=6),
+    st.lists(st.text(min_size=1, max_size=400), max_size=30),
+    st.text(max_size=500),
+)
+def test_every_post_fits_telegrams_limit_after_escaping(bodies, file_names, name):
+    from bot.local_api.methods import MAX_TEXT, _plain
+    from triage.model import Attachment, Channel, Direction, StoredMessage
+
+    messages = [
+        StoredMessage(
+            id=n,
+            conversation_id=1,
+            direction=Direction.IN,
+            channel=Channel.EMAIL,
+            external_id=str(n),
+            text=body,
+            created_at=T,
+            auto_generated=True,
+            attachments=tuple(Attachment(f, "x", 10**9) for f in file_names),
+        )
+        for n, body in enumerate(bodies)
+    ]
+    for batch in notices.batches(notices.entries_of(messages)):
+        for kind in (Kind.CARD, Kind.CLIENT, Kind.CASE):
+            post = render(item(kind, notices.dump(batch), name=name, urgent="1"), "id", WITA)
+            assert len(_plain(post.text, "HTML")) <= MAX_TEXT

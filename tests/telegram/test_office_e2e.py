@@ -50,7 +50,7 @@ def test_a_whole_case_from_the_hotline_to_closing(office):
     assert "<tolong>" in posted["text"]  # shown as the client wrote it, not taken as markup
     assert "Sari <b>Dewi</b>" in posted["text"]
     buttons = [b["callback_data"] for row in card["reply_markup"]["inline_keyboard"] for b in row]
-    assert {"handoff:1", "urgent:1", "close:1:tuntas"} <= set(buttons)
+    assert {"handoff:1:1", "urgent:1:1", "close:1:1:tuntas"} <= set(buttons)
 
     # the admin answers in the topic; the // line stays internal
     state.user_writes(ADMIN, GROUP, "Baik Ibu, kami bantu.\n// cek riwayat dulu", thread_id=thread)
@@ -62,20 +62,20 @@ def test_a_whole_case_from_the_hotline_to_closing(office):
     )
 
     # hand-off: the topic says so, each counselor gets an offer with "Ambil kasus"
-    office.tap(ADMIN, card, "handoff:1")
+    office.tap(ADMIN, card, "handoff:1:1")
     office.wait_for_post(GROUP, "Diserahkan ke konselor oleh Wayan", thread)
     offer_made = office.wait_for_post(MADE, "Kasus #1")
     offer_nyoman = office.wait_for_post(NYOMAN, "Kasus #1")
-    assert offer_made["reply_markup"]["inline_keyboard"][0][0]["callback_data"] == "claim:1"
+    assert offer_made["reply_markup"]["inline_keyboard"][0][0]["callback_data"] == "claim:1:1"
 
     # a message after hand-off is held: never in the admin group
     state.user_writes(CLIENT, text="rahasia keluarga saya")
     office.wait(lambda: len(messages(office, 1)) >= 5, "the held message stored")
 
     # two taps: the first wins, the other sees who took it
-    office.tap(MADE, offer_made, "claim:1")
+    office.tap(MADE, offer_made, "claim:1:1")
     office.wait(lambda: conversation(office, 1).state is State.WITH_COUNSELOR, "the claim")
-    office.tap(NYOMAN, offer_nyoman, "claim:1")
+    office.tap(NYOMAN, offer_nyoman, "claim:1:1")
     office.wait(lambda: any("diambil oleh Made" in a for a in office.answers()), "refusal")
     assert conversation(office, 1).counselor_id == MADE
     office.wait_for_post(GROUP, "diambil oleh konselor Made", thread)
@@ -127,7 +127,7 @@ def test_staff_commands_are_refused_to_clients_and_strangers(office):
     office.wait_for_post(CLIENT, "hanya untuk petugas")
     assert conversation(office, 1).state is State.NEW
     card = office.wait_for_post(GROUP, "Percakapan #1", thread)
-    office.tap(STRANGER, card, "handoff:1")
+    office.tap(STRANGER, card, "handoff:1:1")
     office.wait(lambda: any("hanya untuk petugas" in a for a in office.answers()), "refusal")
     assert conversation(office, 1).state is State.NEW
 

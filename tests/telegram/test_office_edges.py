@@ -102,7 +102,7 @@ def test_two_counselors_tapping_at_once_on_postgresql_one_wins(tmp_path, pg_serv
         state = office.state
         state.user_writes(CLIENT, text="Halo")
         card = office.wait_for_post(GROUP, "Percakapan #1", office.topic_of(1))
-        state.user_presses(ADMIN, card, "handoff:1")
+        state.user_presses(ADMIN, card, "handoff:1:1")
         offers = {c: office.wait_for_post(c, "Kasus #1") for c in (MADE, NYOMAN)}
         # the two taps go through the core at the same moment, each in its own worker
         barrier = threading.Barrier(2)
@@ -113,7 +113,7 @@ def test_two_counselors_tapping_at_once_on_postgresql_one_wins(tmp_path, pg_serv
             actor = inbound.staff.get(counselor)
             barrier.wait()
             try:
-                inbound._transition("claim", actor, 1)
+                inbound.staff_side.transition("claim", actor, 1, f"tap:{counselor}")
                 outcomes[counselor] = "won"
             except Exception as exc:  # noqa: BLE001
                 outcomes[counselor] = type(exc).__name__
@@ -129,22 +129,22 @@ def test_two_counselors_tapping_at_once_on_postgresql_one_wins(tmp_path, pg_serv
         loser = NYOMAN if winner == MADE else MADE
         office.wait_for_post(loser, "sudah diambil oleh")  # the other sees who took it
         # and a late tap in Telegram is answered with who took it
-        state.user_presses(loser, offers[loser], "claim:1")
+        state.user_presses(loser, offers[loser], "claim:1:1")
         office.wait(lambda: any("sudah diambil" in a for a in office.answers()), "the answer")
 
 
 def test_an_update_whose_handling_failed_is_handled_again_not_lost(tmp_path, caplog):
     with running_office(tmp_path) as office:
-        inbound = office.app.telegram.inbound
-        real, failures = inbound._ingest, []
+        hotline = office.app.telegram.inbound.hotline
+        real, failures = hotline._ingest, []
 
         def flaky(message):
             if not failures:
                 failures.append(message.external_id)
-                raise OSError("database unreachable")
+                raise OSError("database unreachable")  # an outage: handled again later
             real(message)
 
-        inbound._ingest = flaky
+        hotline._ingest = flaky
         office.state.user_writes(CLIENT, text="jangan sampai hilang")
         office.wait(lambda: len(messages(office)) == 1, "the message stored on the retry")
         assert failures and messages(office)[0].text == "jangan sampai hilang"
@@ -206,3 +206,49 @@ def test_stickers_and_locations_are_described_and_staff_files_are_not_passed_on(
         )
         office.wait_for_post(GROUP, "belum dapat diteruskan", thread)
         assert office.texts(CLIENT) == []
+
+
+def test_a_second_claim_keeps_the_selected_case_and_strangers_to_a_case_see_nothing(tmp_path):
+    state = office_state_with_second_client()
+    with running_office(tmp_path, state) as office:
+        for client, body in ((CLIENT, "Halo dari Sari"), (SECOND, "Halo dari Budi")):
+            state.user_writes(client, text=body)
+            office.wait(lambda: len(office.state.topics) >= 1, "a topic")
+        office.wait(lambda: conversation(office, 2) is not None, "two conversations")
+        for conv in (1, 2):
+            card = office.wait_for_post(GROUP, f"Percakapan #{conv}", office.topic_of(conv))
+            state.user_presses(ADMIN, card, f"handoff:{conv}:1")
+            office.wait(
+                lambda c=conv: conversation(office, c).state is State.HANDED_OFF, "hand-off"
+            )
+        offer_1 = office.wait_for_post(MADE, "Kasus #1")
+        offer_2 = office.wait_for_post(MADE, "Kasus #2")
+        state.user_presses(MADE, offer_1, "claim:1:1")
+        office.wait(lambda: conversation(office, 1).counselor_id == MADE, "claim of #1")
+        state.user_presses(MADE, offer_2, "claim:2:1")
+        office.wait(lambda: conversation(office, 2).counselor_id == MADE, "claim of #2")
+        state.user_writes(MADE, text="Untuk Ibu Sari")  # still case #1, selected first
+        office.wait_for_post(CLIENT, "Untuk Ibu Sari")
+        assert "Untuk Ibu Sari" not in office.texts(SECOND)
+        # Nyoman, not assigned, asks for the identity through his old offer: refused
+        old_offer = office.wait_for_post(NYOMAN, "Kasus #1")
+        state.user_writes(NYOMAN, text="/identitas", reply_to=old_offer["message_id"])
+        refusal = office.wait_for_post(NYOMAN, "tidak berwenang")
+        assert "Sari" not in refusal["text"]
+        # garbage case numbers are answered, and the next request is still handled
+        state.user_writes(MADE, text="/kasus ²")
+        office.wait_for_post(MADE, "tidak berwenang")
+        state.user_writes(MADE, text="/kasus 99999999999999999999")
+        state.user_writes(MADE, text="/kasus")
+        office.wait_for_post(MADE, "Kasus Anda: #1, #2")
+
+
+SECOND = 4343
+
+
+def office_state_with_second_client():
+    from tests.support.telegram_office import office_state
+
+    state = office_state()
+    state.add_user(SECOND, "Budi")
+    return state

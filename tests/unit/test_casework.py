@@ -152,3 +152,35 @@ def test_counseling_content_stays_hidden_from_admins_after_release_and_reopen(ca
     messages = sorted(uows.db.messages.values(), key=lambda m: m.id)
     assert conv.state is State.NEW
     assert [may_read_message(ADMIN, conv, m) for m in messages] == [True, False, False, True]
+
+
+def test_the_same_request_again_changes_nothing_even_after_the_case_moved_on(case):
+    uows, conv_id = case
+    casework.close(conv_id, Outcome.TUNTAS, actor=ADMIN, uow_factory=uows, now=T0, key="tg:7")
+    ingest(inbound(2, text="saya kembali"), uow_factory=uows, now=T0)  # reopens the case
+    assert uows.db.conversations[conv_id].state is State.NEW
+    # the close request delivered again (a restart replays it): the new round stays open
+    casework.close(conv_id, Outcome.TUNTAS, actor=ADMIN, uow_factory=uows, now=T0, key="tg:7")
+    assert uows.db.conversations[conv_id].state is State.NEW
+    # a frozen clock no longer merges two different requests' notices
+    both = [COUNSELOR.staff_id, COUNSELOR_2.staff_id]
+    casework.hand_off(conv_id, actor=ADMIN, counselors=both, uow_factory=uows, now=T0, key="a")
+    casework.claim(conv_id, actor=COUNSELOR, counselors=both, uow_factory=uows, now=T0, key="b")
+    casework.release(conv_id, actor=COUNSELOR, counselors=both, uow_factory=uows, now=T0, key="c")
+    offers = [o for o in uows.db.outbox.values() if o.options.get("kind") == "offer"]
+    assert len(offers) == 3  # two at the hand-off, one again to the other counselor
+
+
+def test_only_admins_the_head_and_the_assigned_counselor_see_who_the_client_is(case):
+    from triage.identity import identity
+
+    uows, conv_id = case
+    assert identity(conv_id, actor=ADMIN, uow_factory=uows).name == "Ibu Sari"
+    with pytest.raises(AccessDenied):
+        identity(conv_id, actor=COUNSELOR_2, uow_factory=uows)
+    casework.hand_off(conv_id, actor=ADMIN, uow_factory=uows, now=T0)
+    casework.claim(conv_id, actor=COUNSELOR, uow_factory=uows, now=T0)
+    assert identity(conv_id, actor=COUNSELOR, uow_factory=uows).contacts
+    assert identity(conv_id, actor=HEAD, uow_factory=uows).state is State.WITH_COUNSELOR
+    with pytest.raises(AccessDenied):
+        identity(conv_id, actor=COUNSELOR_2, uow_factory=uows)

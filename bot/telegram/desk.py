@@ -1,0 +1,56 @@
+"""What the shell's Telegram handlers share: the app, the maps, who is staff, and two moves:
+run the (synchronous) core off the event loop, and queue an answer in the outbox."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from bot.telegram.staff_directory import StaffDirectory
+from bot.wiring import App
+from storage.telegram_maps import TelegramMaps
+from triage.catalog import Lang
+from triage.notices import Kind
+from triage.outbox import OutboxItem, Target
+
+
+@dataclass
+class Desk:
+    app: App
+    maps: TelegramMaps
+    staff: StaffDirectory
+    admin_chat_id: int
+    lang: Lang
+    wake: Callable[[], None]
+
+    async def run(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        return await asyncio.to_thread(fn, *args, **kwargs)
+
+    def _queue(self, key: str, recipient: str, body: str, target: Target, options: dict) -> None:
+        now = self.app.clock()
+        if target is Target.TELEGRAM:
+            options = {"kind": Kind.INFO.value, **options}
+        with self.app.uows() as uow:
+            uow.outbox.add(
+                OutboxItem(
+                    id=None,
+                    idempotency_key=key,
+                    target=target,
+                    recipient=recipient,
+                    text=body,
+                    created_at=now,
+                    next_attempt_at=now,
+                    options=options,
+                )
+            )
+            uow.commit()
+
+    async def tell(
+        self, key: str, recipient: str, body: str, target: Target = Target.TELEGRAM, **options: str
+    ) -> None:
+        """Queue an answer (HTML for staff chats, plain text on the hotline); the key makes a
+        redelivered update answer once."""
+        await self.run(self._queue, key, recipient, body, target, options)
+        self.wake()

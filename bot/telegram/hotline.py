@@ -1,0 +1,170 @@
+"""The chat hotline: a client's private chat with the bot. /start greets and asks consent; every
+message (text, photos, documents, voice, video, stickers, locations, edits) becomes an inbound
+message of the unified inbox, stored once whatever Telegram redelivers."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from telegram import Message, User
+from telegram.error import BadRequest, Forbidden
+
+from bot.telegram.desk import Desk
+from bot.telegram.parsing import command_of
+from triage.catalog import text
+from triage.ingest import ingest
+from triage.model import Attachment, Channel, InboundMessage
+from triage.outbox import Target
+
+log = logging.getLogger(__name__)
+
+STAFF_COMMANDS = frozenset(
+    {"serahkan", "tutup", "identitas", "catatan", "bantuan", "kasus", "lepas", "ambil"}
+)
+SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+FILE_KINDS = (  # (attribute, default file name)
+    ("document", "dokumen"),
+    ("voice", "pesan-suara.ogg"),
+    ("video", "video.mp4"),
+    ("video_note", "video.mp4"),
+    ("audio", "audio.mp3"),
+    ("animation", "animasi.mp4"),
+)
+
+
+class Hotline:
+    def __init__(
+        self, desk: Desk, *, media_dir: Path, max_media_bytes: int, greeting: Callable[[], str]
+    ) -> None:
+        self.desk = desk
+        self.media_dir = media_dir
+        self.max_media_bytes = max_media_bytes
+        self.greeting = greeting
+
+    async def on_message(self, message: Message, user: User, *, edited: bool) -> None:
+        desk = self.desk
+        key = f"{message.chat_id}:{message.message_id}"
+        command = command_of(message)
+        if command is not None and command[0] == "start":
+            await desk.tell(
+                f"start:{key}", str(user.id), self.greeting(), Target.HOTLINE, buttons="consent"
+            )
+            return
+        if command is not None and command[0] in STAFF_COMMANDS:
+            text_ = text("staff.not_staff", desk.lang)
+            await desk.tell(f"refuse:{key}", str(user.id), text_, Target.HOTLINE)
+            return
+        inbound = await self._inbound(message, user, edited=edited)
+        await desk.run(self._ingest, inbound)
+        desk.wake()
+
+    async def on_consent(self, query_id: str, user: User, agreed: bool) -> None:
+        """The answer to the greeting's question, kept in the conversation as the client's own
+        message (who agreed, when), then thanked."""
+        desk = self.desk
+        inbound = InboundMessage(
+            channel=Channel.HOTLINE,
+            external_id=f"consent:{user.id}:{query_id}",
+            sender_id=str(user.id),
+            sender_name=user.full_name or str(user.id),
+            text=text("hotline.consent_given" if agreed else "hotline.consent_refused", desk.lang),
+            received_at=desk.app.clock(),
+        )
+        await desk.run(self._ingest, inbound)
+        thanks = text("hotline.thanks_yes" if agreed else "hotline.thanks_no", desk.lang)
+        await desk.tell(f"consent-reply:{user.id}:{query_id}", str(user.id), thanks, Target.HOTLINE)
+
+    def _ingest(self, inbound: InboundMessage) -> None:
+        app = self.desk.app
+        ingest(inbound, uow_factory=app.uows, now=app.clock(), reopen_window=app.reopen_window)
+
+    async def _inbound(self, message: Message, user: User, *, edited: bool) -> InboundMessage:
+        lang = self.desk.lang
+        attachments, notes = await self._files(message)
+        notes = self._described(message) + notes
+        body = message.text or message.caption or ""
+        external_id = original = f"{message.chat_id}:{message.message_id}"
+        if edited:  # a changed message is news for staff: stored as its own message
+            stamp = int(message.edit_date.timestamp()) if message.edit_date else 0
+            external_id = f"{original}:edit:{stamp}"
+            body = text("hotline.edited", lang) + " " + body
+        return InboundMessage(
+            channel=Channel.HOTLINE,
+            external_id=external_id,
+            sender_id=str(user.id),
+            sender_name=user.full_name or str(user.id),
+            text="\n".join(part for part in (body, *notes) if part),
+            received_at=(message.edit_date if edited else message.date) or self.desk.app.clock(),
+            attachments=tuple(attachments),
+            edit_of=original if edited else None,
+        )
+
+    def _described(self, message: Message) -> list[str]:
+        """What is not a file still shows up for staff, described."""
+        lang, notes = self.desk.lang, []
+        if message.sticker:
+            notes.append(text("hotline.sticker", lang, emoji=message.sticker.emoji or ""))
+        if message.location:
+            loc = message.location
+            notes.append(text("hotline.location", lang, lat=loc.latitude, lon=loc.longitude))
+        if message.contact:
+            c = message.contact
+            name = " ".join(p for p in (c.first_name, c.last_name) if p)
+            notes.append(text("hotline.contact", lang, name=name, phone=c.phone_number))
+        return notes
+
+    async def _files(self, message: Message) -> tuple[list[Attachment], list[str]]:
+        found: list[tuple[str, Any, str]] = []
+        if message.photo:
+            found.append(("photo", message.photo[-1], "foto.jpg"))
+        for kind, default_name in FILE_KINDS:
+            media = getattr(message, kind)
+            if media is not None:
+                found.append((kind, media, getattr(media, "file_name", None) or default_name))
+        attachments, notes = [], []
+        for kind, media, name in found:
+            attachment, note = await self._download(message, kind, media, name)
+            attachments.append(attachment)
+            if note:
+                notes.append(note)
+            elif not (message.text or message.caption):
+                kind_name = text(f"media.{kind}", self.desk.lang)
+                notes.append(text("hotline.media", self.desk.lang, kind=kind_name))
+        return attachments, notes
+
+    async def _download(
+        self, message: Message, kind: str, media: Any, name: str
+    ) -> tuple[Attachment, str | None]:
+        """The file saved under the data directory, or a note why not (too big, or Telegram
+        would not hand it over): the message itself is never lost over its file."""
+        lang = self.desk.lang
+        safe = SAFE_NAME.sub("_", name).strip("._")[:80] or kind
+        mime = getattr(media, "mime_type", None) or ("image/jpeg" if kind == "photo" else "")
+        size = int(getattr(media, "file_size", 0) or 0)
+        limit = f"{self.max_media_bytes // 1024} KB"
+        if size > self.max_media_bytes:
+            note = text(
+                "hotline.file_too_big", lang, name=safe, size=f"{size // 1024} KB", limit=limit
+            )
+            return Attachment(safe, mime, size, None), note
+        target = self.media_dir / f"{message.chat_id}-{message.message_id}-{safe}"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            telegram_file = await media.get_file()
+            await telegram_file.download_to_drive(target)
+        except (BadRequest, Forbidden) as exc:  # e.g. over getFile's 20 MB; network errors retry
+            log.warning("a client's file could not be fetched (%s)", type(exc).__name__)
+            target.unlink(missing_ok=True)
+            return Attachment(safe, mime, size, None), text("hotline.file_failed", lang, name=safe)
+        size = target.stat().st_size
+        if size > self.max_media_bytes:  # the announced size was missing or wrong
+            target.unlink()
+            note = text(
+                "hotline.file_too_big", lang, name=safe, size=f"{size // 1024} KB", limit=limit
+            )
+            return Attachment(safe, mime, size, None), note
+        return Attachment(safe, mime, size, str(target)), None

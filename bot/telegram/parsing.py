@@ -1,0 +1,82 @@
+"""Reading what people type and tap: commands, `//` lines, case numbers, button data.
+Strict on purpose: anything else is not a command, not a number, not a button of ours."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from telegram import Message
+
+from triage.model import Outcome
+
+CASE_NUMBER = re.compile(r"#?([0-9]{1,9})")
+BUTTON = re.compile(
+    r"(?P<action>handoff|urgent|form|claim|close):(?P<conv>[0-9]{1,9})"
+    r"(?::(?P<round>[0-9]{1,6}))?(?::(?P<outcome>tuntas|ulang|rujukan))?"
+)
+
+
+def split_internal(body: str) -> tuple[str, str]:
+    """(what goes to the client, the internal note): lines starting with // stay internal."""
+    public, internal = [], []
+    for line in body.splitlines():
+        if line.lstrip().startswith("//"):
+            internal.append(line.lstrip()[2:].strip())
+        else:
+            public.append(line)
+    return "\n".join(public).strip(), "\n".join(internal).strip()
+
+
+def command_of(message: Message) -> tuple[str, str] | None:
+    """("tutup", "tuntas") for "/tutup@bot tuntas"; None when not a command."""
+    body = message.text or ""
+    if not body.startswith("/"):
+        return None
+    head, _, rest = body[1:].partition(" ")
+    return head.split("@", 1)[0].lower(), rest.strip()
+
+
+def case_number(word: str) -> int | None:
+    """12 for "12" or "#12"; None for anything else (also "²" or a 30-digit number)."""
+    found = CASE_NUMBER.fullmatch(word.strip())
+    return int(found.group(1)) if found else None
+
+
+def trailing_case(arg: str) -> tuple[str, int | None]:
+    """("tuntas", 12) for "tuntas 12"; the number is optional."""
+    words = arg.split()
+    if words and (number := case_number(words[-1])) is not None:
+        return " ".join(words[:-1]), number
+    return arg.strip(), None
+
+
+def outcome_of(word: str) -> Outcome | None:
+    try:
+        return Outcome(word.strip().lower())
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True)
+class Button:
+    action: str
+    conv: int
+    round: int | None
+    outcome: Outcome | None
+
+
+def button_of(data: str) -> Button | None:
+    found = BUTTON.fullmatch(data or "")
+    if found is None:
+        return None
+    outcome = found.group("outcome")
+    if (found.group("action") == "close") != (outcome is not None):
+        return None
+    round_ = found.group("round")
+    return Button(
+        found.group("action"),
+        int(found.group("conv")),
+        int(round_) if round_ else None,
+        Outcome(outcome) if outcome else None,
+    )

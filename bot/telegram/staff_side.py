@@ -1,0 +1,292 @@
+"""The staff side: admins in the forum group (topics, replies, commands, the card's buttons) and
+counselors (and the head) in their private chat with the bot (offers, the selected case).
+
+Which conversation a staff message is about comes from its topic, the bot post it replies to,
+or the case the counselor selected; the core checks every permission again. Each request
+carries its Telegram key, so an update handled twice (after a crash) acts once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from telegram import CallbackQuery, Message
+
+from bot.telegram.desk import Desk
+from bot.telegram.parsing import (
+    Button,
+    button_of,
+    case_number,
+    command_of,
+    outcome_of,
+    split_internal,
+    trailing_case,
+)
+from bot.telegram.render import esc
+from triage import access, casework, notices
+from triage.catalog import text
+from triage.errors import AccessDenied, NotFound, TransitionNotAllowed
+from triage.identity import identity
+from triage.model import Actor, Conversation, Outcome, Role, State
+from triage.replies import add_note, reply_to_client
+
+REFUSALS = (AccessDenied, TransitionNotAllowed, NotFound)
+
+
+class StaffSide:
+    def __init__(self, desk: Desk, *, sign_with_name: bool = False) -> None:
+        self.desk = desk
+        self.sign_with_name = sign_with_name  # replies go out as the office unless configured
+
+    # --- where a message belongs ----------------------------------------------------------
+
+    def conversation_in_group(self, message: Message) -> int | None:
+        maps = self.desk.maps
+        if message.is_topic_message and message.message_thread_id:
+            conv = maps.conversation_of_thread(message.chat_id, message.message_thread_id)
+            if conv is not None:
+                return conv
+        reply = message.reply_to_message
+        if reply is not None:
+            return maps.conversation_of_post(message.chat_id, reply.message_id)
+        return None
+
+    def conversation_in_private(self, actor: Actor, message: Message) -> int | None:
+        """The case a reply answers (and selected from now on, if it is the actor's), else the
+        case the actor selected."""
+        maps = self.desk.maps
+        reply = message.reply_to_message
+        if reply is not None:
+            conv = maps.conversation_of_post(message.chat_id, reply.message_id)
+            if conv is not None:
+                found = self._load(conv)
+                if found is not None and access.may_reply(actor, found):
+                    maps.set_focus(actor.staff_id, conv)
+                return conv
+        return maps.focus(actor.staff_id)
+
+    # --- messages ---------------------------------------------------------------------------
+
+    async def on_message(
+        self, actor: Actor, message: Message, conv: int | None, where: str, key: str
+    ) -> None:
+        command = command_of(message)
+        if command is not None:
+            await self.command(actor, command, conv, where, key)
+        elif conv is None:
+            if where.startswith("staff:"):  # in the group: staff talking among themselves
+                await self.desk.tell(f"{key}:where", where, text("staff.no_case", self.desk.lang))
+        else:
+            await self.write(actor, conv, message, where, key)
+
+    async def write(self, actor: Actor, conv: int, message: Message, where: str, key: str):
+        desk = self.desk
+        body = message.text or message.caption or ""
+        if message.effective_attachment is not None:
+            await desk.tell(f"{key}:text-only", where, text("staff.text_only", desk.lang))
+            if not body:
+                return
+        public, internal = split_internal(body)
+        try:
+            if internal:
+                await desk.run(self._write, add_note, actor, conv, internal, f"note:{key}")
+            if public:
+                if self.sign_with_name and actor.name:
+                    public = f"{public}\n\n— {actor.name}"
+                await desk.run(self._write, reply_to_client, actor, conv, public, key)
+        except REFUSALS as exc:
+            await self.refuse(exc, conv, where, key)
+            return
+        desk.wake()
+
+    def _write(self, use_case: Callable[..., Any], actor: Actor, conv: int, body: str, key: str):
+        app = self.desk.app
+        use_case(
+            conv, body, actor=actor, idempotency_key=key, uow_factory=app.uows, now=app.clock()
+        )
+
+    async def command(
+        self, actor: Actor, command: tuple[str, str], conv: int | None, where: str, key: str
+    ) -> None:
+        desk, (name, arg) = self.desk, command
+        lang = desk.lang
+        if name in ("bantuan", "start", "help"):
+            help_key = "staff.help_admin" if actor.role is Role.ADMIN else "staff.help_counselor"
+            await desk.tell(f"{key}:help", where, text(help_key, lang))
+            return
+        if name == "kasus":
+            await self.select(actor, arg, where, key)
+            return
+        if name in ("lepas", "tutup", "ambil"):
+            arg, named = trailing_case(arg)
+            conv = named if named is not None else conv
+        if conv is None:
+            await desk.tell(f"{key}:where", where, text("staff.no_case", lang))
+            return
+        try:
+            if name == "serahkan":
+                await desk.run(self.transition, "hand_off", actor, conv, key)
+                await self._warn_if_nobody(where, key, conv)
+            elif name == "ambil":
+                await desk.run(self.transition, "claim", actor, conv, key)
+                await desk.tell(f"{key}:claimed", where, text("staff.claimed", lang, conv=conv))
+            elif name == "lepas":
+                await desk.run(self.transition, "release", actor, conv, key)
+            elif name == "tutup":
+                outcome = outcome_of(arg)
+                if outcome is None:
+                    await desk.tell(f"{key}:usage", where, text("staff.close_usage", lang))
+                    return
+                await desk.run(self.transition, "close", actor, conv, key, outcome)
+            elif name == "catatan":
+                if arg:
+                    await desk.run(self._write, add_note, actor, conv, arg, f"note:{key}")
+                    await desk.tell(f"{key}:noted", where, text("staff.note_saved", lang))
+            elif name == "identitas":
+                await desk.tell(f"{key}:id", where, await desk.run(self.identity_card, actor, conv))
+            else:
+                await desk.tell(f"{key}:help", where, text("staff.help_admin", lang))
+                return
+        except REFUSALS as exc:
+            await self.refuse(exc, conv, where, key)
+            return
+        if name in ("serahkan", "lepas", "tutup") and where.startswith("staff:"):
+            await desk.tell(f"{key}:done", where, text("staff.done", lang))
+        desk.wake()
+
+    async def _warn_if_nobody(self, where: str, key: str, conv: int) -> None:
+        if not self.desk.staff.counselors:
+            warning = text("staff.no_counselors", self.desk.lang, conv=conv)
+            await self.desk.tell(f"{key}:nobody", where, warning)
+
+    def transition(
+        self, what: str, actor: Actor, conv: int, key: str, outcome: Outcome | None = None
+    ) -> Conversation:
+        app, counselors = self.desk.app, self.desk.staff.counselors
+        common: dict[str, Any] = {
+            "actor": actor,
+            "uow_factory": app.uows,
+            "now": app.clock(),
+            "key": key,
+        }
+        if what == "hand_off":
+            return casework.hand_off(conv, counselors=counselors, **common)
+        if what == "release":
+            return casework.release(conv, counselors=counselors, **common)
+        if what == "claim":
+            result = casework.claim(conv, counselors=counselors, **common)
+            self._focus_if_free(actor, conv)
+            return result
+        if what == "urgent":
+            return casework.mark_urgent(conv, **common)
+        assert outcome is not None
+        return casework.close(conv, outcome, **common)
+
+    def _focus_if_free(self, actor: Actor, conv: int) -> None:
+        """A new case becomes the selected one only if the counselor is not in another case:
+        a claim must never redirect what they are typing to someone else."""
+        current = self.desk.maps.focus(actor.staff_id)
+        held = self._load(current) if current is not None else None
+        if held is None or not access.may_reply(actor, held):
+            self.desk.maps.set_focus(actor.staff_id, conv)
+
+    async def select(self, actor: Actor, arg: str, where: str, key: str) -> None:
+        desk, lang = self.desk, self.desk.lang
+        if arg.strip():
+            conv_id = case_number(arg)
+            conv = await desk.run(self._load, conv_id) if conv_id is not None else None
+            if conv is None or not access.may_reply(actor, conv):
+                shown = esc(arg.strip()[:20])
+                await desk.tell(f"{key}:denied", where, text("staff.denied", lang, conv=shown))
+                return
+            await desk.run(desk.maps.set_focus, actor.staff_id, conv_id)
+            name = (await desk.run(identity, conv_id, actor=actor, uow_factory=desk.app.uows)).name
+            focus = text("staff.focus", lang, conv=conv_id, name=esc(name))
+            await desk.tell(f"{key}:focus", where, focus)
+            return
+        mine = await desk.run(self._cases_of, actor)
+        body = (
+            text("staff.my_cases", lang, cases=", ".join(f"#{c}" for c in mine))
+            if mine
+            else text("staff.no_cases", lang)
+        )
+        await desk.tell(f"{key}:cases", where, body)
+
+    def _load(self, conv_id: int) -> Conversation | None:
+        with self.desk.app.uows() as uow:
+            return uow.conversations.get(conv_id)
+
+    def _cases_of(self, actor: Actor) -> list[int]:
+        with self.desk.app.uows() as uow:
+            return [
+                c.id
+                for c in uow.conversations.all()
+                if c.id is not None
+                and c.state is State.WITH_COUNSELOR
+                and c.counselor_id == actor.staff_id
+            ]
+
+    def identity_card(self, actor: Actor, conv_id: int) -> str:
+        lang = self.desk.lang
+        found = identity(conv_id, actor=actor, uow_factory=self.desk.app.uows)
+        listed = ", ".join(
+            f"{text(f'channel.{channel.value}', lang)} {external}"
+            for channel, external in found.contacts
+        )
+        return text(
+            "staff.identity",
+            lang,
+            conv=conv_id,
+            name=esc(found.name),
+            contacts=esc(listed),
+            state=esc(text(f"state.{found.state.value}", lang)),
+        )
+
+    async def refuse(self, exc: Exception, conv: int | None, where: str, key: str) -> None:
+        await self.desk.tell(f"{key}:refused", where, await self.desk.run(self.why, exc, conv))
+
+    def why(self, exc: Exception, conv: int | None) -> str:
+        lang = self.desk.lang
+        current = self._load(conv) if conv is not None else None
+        if isinstance(exc, NotFound) or current is None:
+            return text("staff.no_case", lang)
+        if isinstance(exc, AccessDenied):
+            return text("staff.denied", lang, conv=conv)
+        if current.state is State.WITH_COUNSELOR and current.counselor_id is not None:
+            by = esc(self.desk.staff.name(current.counselor_id))
+            return text("staff.taken_by", lang, conv=conv, by=by)
+        state = text(f"state.{current.state.value}", lang)
+        return text("staff.not_now", lang, conv=conv, state=esc(state))
+
+    # --- buttons ------------------------------------------------------------------------------
+
+    async def on_button(self, actor: Actor, query: CallbackQuery) -> str:
+        """Act on a tapped button; returns the short answer shown to the staff member."""
+        desk, lang = self.desk, self.desk.lang
+        button: Button | None = button_of(query.data or "")
+        if button is None:
+            return ""
+        conv = button.conv
+        current = await desk.run(self._load, conv)
+        if current is None:
+            return text("staff.no_case", lang)
+        if button.round is not None and button.round != current.round:
+            return text("staff.old_button", lang, conv=conv)
+        private = query.message is not None and query.message.chat.type == "private"
+        where = notices.staff(actor.staff_id) if private else notices.group(conv)
+        key = f"cb:{query.id}"
+        try:
+            if button.action == "form":
+                await desk.tell(f"{key}:id", where, await desk.run(self.identity_card, actor, conv))
+                return text("staff.done", lang)
+            what = {"handoff": "hand_off", "claim": "claim", "urgent": "urgent", "close": "close"}
+            await desk.run(self.transition, what[button.action], actor, conv, key, button.outcome)
+        except REFUSALS as exc:
+            return await desk.run(self.why, exc, conv)
+        if button.action == "handoff":
+            await self._warn_if_nobody(where, key, conv)
+        desk.wake()
+        if button.action == "claim":
+            return text("staff.claimed", lang, conv=conv)
+        return text("staff.done", lang)
