@@ -3,6 +3,7 @@ the outbox, SQLite. A client on the hotline, an admin in the forum group, two co
 
 from __future__ import annotations
 
+import json
 import time
 
 import pytest
@@ -32,6 +33,14 @@ def messages(office, conv_id):
 
 def test_a_whole_case_from_the_hotline_to_closing(office):
     state = office.state
+    # the commands are registered: admin commands in the admin group, none for clients
+    scopes = {
+        json.loads(k)["type"] + str(json.loads(k).get("chat_id", "")): v
+        for k, v in state.command_scopes.items()
+    }
+    names = {scope: {c["command"] for c in cmds} for scope, cmds in scopes.items()}
+    assert {"serahkan", "tutup", "identitas", "catatan", "bantuan"} <= names[f"chat{GROUP}"]
+    assert names["default"] == {"start"} and {"kasus", "lepas"} <= names[f"chat{MADE}"]
     # /start: the greeting, free and confidential, hours, and consent before personal details
     state.user_writes(CLIENT, text="/start")
     greeting = office.wait_for_post(CLIENT, "GRATIS dan RAHASIA")
