@@ -306,6 +306,11 @@ MESSAGE_UNRELAYED_IN = (
     )
     .order_by(message_t.c.id)
 )
+MESSAGE_DELIVER_HELD = (
+    update(message_t)
+    .where(message_t.c.id.in_(bindparam("_ids", expanding=True)))
+    .values(relayed=True, counselor_id=bindparam("_owner"))
+)
 MESSAGE_MARK_RELAYED = (
     update(message_t)
     .where(message_t.c.id.in_(bindparam("_ids", expanding=True)))
@@ -349,6 +354,10 @@ class SqlMessages(_Repo):
     def mark_relayed(self, ids: list[int]) -> None:
         if ids:
             self.conn.execute(MESSAGE_MARK_RELAYED, {"_ids": ids})
+
+    def deliver_held(self, ids: list[int], counselor_id: int) -> None:
+        if ids:
+            self.conn.execute(MESSAGE_DELIVER_HELD, {"_ids": ids, "_owner": counselor_id})
 
 
 STEP_INSERT = FastStatement(insert(step_t), keys=[c.name for c in step_t.c if c.name != "id"])
@@ -473,11 +482,10 @@ class SqlOutbox(_Repo):
         self.conn.execute(OUTBOX_MOVE, {"_from": from_conv, "_to": to_conv})
 
     def last_active(self, target: Target, recipient: str) -> OutboxItem | None:
-        """Locked on PostgreSQL, so two coalescing writers take turns and a dispatcher's claim
-        (SKIP LOCKED) passes it by until the extension is committed."""
+        """Not locked: the relay holds the conversation's lock, and `extend_pending` is
+        conditional on the claim count, so a dispatcher that took the post meanwhile wins."""
         params = {"_target": target.value, "_recipient": recipient}
-        query = OUTBOX_LAST_ACTIVE.with_for_update() if self.locks else OUTBOX_LAST_ACTIVE
-        row = self.conn.execute(query, params).first()
+        row = self.conn.execute(OUTBOX_LAST_ACTIVE, params).first()
         return mapping.outbox(row) if row else None
 
     def extend_pending(self, item: OutboxItem, text: str) -> bool:

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Boolean, Column, Index, Integer, UniqueConstraint, false, text
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Index,
+    Integer,
+    Text,
+    UniqueConstraint,
+    false,
+    text,
+)
 from sqlmodel import Field, SQLModel
 
 from storage.types import JsonText, UtcDateTime
@@ -182,6 +192,19 @@ class StaffFocusRow(SQLModel, table=True):
     conversation_id: int
 
 
+class DeadLetterRow(SQLModel, table=True):
+    """Something received that could not be handled after several tries: kept whole (it may
+    hold personal data; the same protection as the rest of the database), and staff are told."""
+
+    __tablename__ = "dead_letter"
+    id: int | None = Field(default=None, primary_key=True)
+    source: str = Field(max_length=40)
+    external_id: str = Field(max_length=100)
+    payload: str = Field(sa_column=Column(Text, nullable=False))
+    error: str = Field(max_length=200)
+    created_at: datetime = Field(sa_column=_time(nullable=False))
+
+
 ALL_TABLES = [
     ClientRow,
     ContactRow,
@@ -193,4 +216,5 @@ ALL_TABLES = [
     TelegramTopicRow,
     TelegramPostRow,
     StaffFocusRow,
+    DeadLetterRow,
 ]

@@ -209,6 +209,12 @@ class FakeMessages(_Repo):
         for mid in ids:
             self.db.messages[mid] = replace(self.db.messages[mid], relayed=True)
 
+    def deliver_held(self, ids: list[int], counselor_id: int) -> None:
+        for mid in ids:
+            self.db.messages[mid] = replace(
+                self.db.messages[mid], relayed=True, counselor_id=counselor_id
+            )
+
 
 class FakeStepLog(_Repo):
     def append(self, record: StepRecord) -> None:

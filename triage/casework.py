@@ -176,10 +176,10 @@ def claim(
             for m in uow.messages.for_conversation(after.id)
             if access.may_read_message(actor, after, m)
         ]
-        # what waited for a counselor is delivered now, with the case: not again by the relay
-        uow.messages.mark_relayed(
-            [m.id for m in history if m.confidential and not m.relayed and m.id is not None]
-        )
+        # what waited for a counselor is theirs now, delivered with the case (not again by the
+        # relay, and not to whoever takes the case after them)
+        held = [m.id for m in history if _held(m) and m.id is not None]
+        uow.messages.deliver_held(held, actor.staff_id)
         notices.queue_content(
             uow,
             key=f"case:{after.id}:{tag}",
@@ -213,6 +213,10 @@ def claim(
         status="claimed",
         key=key,
     )
+
+
+def _held(m: StoredMessage) -> bool:
+    return m.confidential and m.direction is Direction.IN and m.counselor_id is None
 
 
 def _author(m: StoredMessage) -> str:
@@ -257,7 +261,10 @@ def close(
     uow_factory: UnitOfWorkFactory,
     now: datetime,
     key: str | None = None,
+    heads: Sequence[int] = (),
 ) -> Conversation:
+    """Counseling content that came while the case waited and no counselor ever took goes to
+    the `heads`, who alone may open it to others (seed 003): closing never buries it."""
     return _transition(
         conv_id,
         lifecycle.Closed(outcome),
@@ -266,16 +273,32 @@ def close(
         uow_factory=uow_factory,
         now=now,
         detail=outcome.value,
-        notify=_closed(outcome),
+        notify=_closed(outcome, heads),
         status="closed",
         key=key,
     )
 
 
-def _closed(outcome: Outcome) -> Notify:
+def _closed(outcome: Outcome, heads: Sequence[int]) -> Notify:
     def notify(uow: UnitOfWork, before: Conversation, after: Conversation, actor: Actor, now, tag):  # noqa: ANN001
         assert after.id is not None
-        _status("closed", outcome=outcome.value)(uow, before, after, actor, now, tag)
+        held = [m for m in uow.messages.for_conversation(after.id) if _held(m)]
+        if held and heads:
+            fields = notices.client_fields(uow, after)
+            for head in heads:
+                notices.queue_content(
+                    uow,
+                    key=f"held:{after.id}:{tag}:{head}",
+                    recipient=notices.staff(head),
+                    kind=Kind.CLIENT,
+                    entries=notices.entries_of(held),
+                    now=now,
+                    conv=after,
+                    **fields,
+                )
+            uow.messages.deliver_held([m.id for m in held if m.id is not None], heads[0])
+        unread = {"held": str(len(held))} if held else {}
+        _status("closed", outcome=outcome.value, **unread)(uow, before, after, actor, now, tag)
         notices.queue(
             uow,
             key=f"topic:{after.id}:close:{tag}",

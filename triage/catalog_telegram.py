@@ -146,6 +146,12 @@ TELEGRAM_TEXTS: dict[str, dict[str, str]] = {
         "id": "✅ Ditutup oleh {by}: {outcome}.",
         "en": "✅ Closed by {by}: {outcome}.",
     },
+    "tg.status.held": {
+        "id": "{n} pesan klien yang masuk sesudah penyerahan belum dibaca konselor; "
+        "diteruskan ke ketua.",
+        "en": "{n} client messages that came after the hand-off were not read by a counselor; "
+        "passed on to the head.",
+    },
     "tg.status.urgent": {
         "id": "🚨 Ditandai MENDESAK oleh {by}.",
         "en": "🚨 Marked URGENT by {by}.",
@@ -244,6 +250,13 @@ TELEGRAM_TEXTS: dict[str, dict[str, str]] = {
         "<i>The full identity form is not available in this version yet.</i>",
     },
     "staff.done": {"id": "Beres.", "en": "Done."},
+    "staff.dead_letter": {
+        "id": "⚠️ Satu pesan Telegram (update {id}) tidak dapat diproses setelah beberapa kali "
+        "dicoba. Isinya disimpan utuh di basis data (tabel dead_letter); mohon beri tahu "
+        "pengelola sistem.",
+        "en": "⚠️ One Telegram message (update {id}) could not be handled after several tries. "
+        "It is kept whole in the database (table dead_letter); please tell the system admin.",
+    },
     "staff.error": {
         "id": "Maaf, permintaan ini tidak dapat diproses. Periksa perintahnya (/bantuan).",
         "en": "Sorry, this request could not be handled. Check the command (/bantuan).",

@@ -121,9 +121,15 @@ def _ingest(
 def _store_edit(
     uow: UnitOfWork, msg: InboundMessage, original: StoredMessage
 ) -> IngestResult | None:
-    """A client changed a message: the new text joins the original's conversation with the
-    original's confidentiality and owner (an edit of counseling content stays counseling
-    content), without reopening anything."""
+    """A client changed a message: the new text joins the original's conversation without
+    reopening anything. It is counseling content if the original was, or if the case is in
+    counseling now (read under the conversation's lock); then it belongs to the original's
+    counselor, or to the one holding the case now."""
+    conv = uow.conversations.get(original.conversation_id, lock=True)
+    counseling_now = conv is not None and conv.state in COUNSELING_STATES
+    owner = original.counselor_id
+    if owner is None and conv is not None and conv.state is State.WITH_COUNSELOR:
+        owner = conv.counselor_id
     stored = uow.messages.add_new(
         replace(
             original,
@@ -133,6 +139,8 @@ def _store_edit(
             created_at=msg.received_at,
             attachments=msg.attachments,
             relayed=False,
+            confidential=original.confidential or counseling_now,
+            counselor_id=owner if (original.confidential or counseling_now) else None,
         )
     )
     if stored is None:

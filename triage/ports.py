@@ -88,6 +88,9 @@ class MessageRepository(Protocol):
     def unrelayed_in(self, conv_id: int) -> list[StoredMessage]: ...
 
     def mark_relayed(self, ids: list[int]) -> None: ...
+    def deliver_held(self, ids: list[int], counselor_id: int) -> None:
+        """Held counseling content has now been given to `counselor_id`: it is theirs, and
+        passed on."""
 
 
 class StepLog(Protocol):

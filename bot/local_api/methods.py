@@ -181,6 +181,8 @@ def edit_message_reply_markup(state: ApiState, params: JSON, files: Files) -> JS
 
 def answer_callback_query(state: ApiState, params: JSON, files: Files) -> bool:
     _required(params, "callback_query_id")
+    if state.stale_callbacks:  # as after a long restart: Telegram forgets queries quickly
+        raise ApiError(400, "Bad Request: query is too old and response timeout expired")
     return True
 
 

@@ -64,6 +64,7 @@ class ApiState:
     updates: list[JSON] = field(default_factory=list)
     calls: list[Call] = field(default_factory=list)
     blocked: set[int] = field(default_factory=set)  # users who blocked or never started the bot
+    stale_callbacks: bool = False  # answerCallbackQuery fails as for a query too old
     lock: threading.Condition = field(default_factory=threading.Condition)
     _message_ids: dict[int, itertools.count] = field(default_factory=dict)
     _thread_ids: dict[int, itertools.count] = field(default_factory=dict)

@@ -22,6 +22,7 @@ from telegram.error import (
     NetworkError,
     RetryAfter,
     TelegramError,
+    TimedOut,
 )
 from telegram.request import HTTPXRequest
 
@@ -74,9 +75,18 @@ class Gateway:
             raise SendError(
                 f"Telegram rejected the request: {exc.message}", transient=False
             ) from None
-        except (NetworkError, TimeoutError) as exc:
+        except (TimedOut, TimeoutError) as exc:
             raise SendError(
                 f"Telegram unreachable: {type(exc).__name__}", transient=True, counts=False
+            ) from None
+        except NetworkError as exc:
+            # python-telegram-bot wraps failures to connect as "httpx.<Error>": an outage, waited
+            # out; other network errors (a 5xx answer …) are attempts, so they end in `failed`
+            unreachable = exc.message.startswith("httpx.")
+            raise SendError(
+                f"Telegram {'unreachable' if unreachable else 'error'}: {exc.message[:80]}",
+                transient=True,
+                counts=not unreachable,
             ) from None
         except TelegramError as exc:
             raise SendError(f"Telegram error: {exc.message}", transient=True) from None

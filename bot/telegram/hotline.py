@@ -151,7 +151,8 @@ class Hotline:
                 "hotline.file_too_big", lang, name=safe, size=f"{size // 1024} KB", limit=limit
             )
             return Attachment(safe, mime, size, None), note
-        target = self.media_dir / f"{message.chat_id}-{message.message_id}-{safe}"
+        edit = f"-e{int(message.edit_date.timestamp())}" if message.edit_date else ""
+        target = self.media_dir / f"{message.chat_id}-{message.message_id}{edit}-{safe}"
         target.parent.mkdir(parents=True, exist_ok=True)
         try:
             telegram_file = await media.get_file()

@@ -13,7 +13,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-from telegram import Update
+from telegram import CallbackQuery, Update
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
 from bot.telegram.desk import Desk
@@ -30,13 +30,20 @@ log = logging.getLogger(__name__)
 
 
 def is_outage(exc: BaseException) -> bool:
-    """The database or Telegram is away: worth handling the same update again later."""
-    from sqlalchemy.exc import DBAPIError, OperationalError
-    from telegram.error import NetworkError
+    """The database or Telegram is away (worth handling the same update again later, however
+    long it takes), as opposed to a request Telegram refused or a bug."""
+    import errno
 
-    return isinstance(exc, OperationalError | NetworkError | OSError) or (
-        isinstance(exc, DBAPIError) and exc.connection_invalidated
-    )
+    from sqlalchemy.exc import DBAPIError, OperationalError
+    from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError
+
+    if isinstance(exc, BadRequest | Forbidden | InvalidToken):  # NetworkError's subclasses
+        return False
+    if isinstance(exc, OperationalError | NetworkError | ConnectionError | TimeoutError):
+        return True
+    if isinstance(exc, DBAPIError):
+        return bool(exc.connection_invalidated)
+    return isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EIO, errno.EDQUOT)
 
 
 class TelegramInbound:
@@ -144,9 +151,9 @@ class TelegramInbound:
         if actor is None:
             if data in ("consent:yes", "consent:no"):
                 await self.hotline.on_consent(query.id, user, data == "consent:yes")
-                await query.answer()
+                await _answer(query)
             else:
-                await query.answer(text("staff.not_staff", self.desk.lang), show_alert=True)
+                await _answer(query, text("staff.not_staff", self.desk.lang), alert=True)
             return
         try:
             answer = await self.staff_side.on_button(actor, query)
@@ -155,9 +162,19 @@ class TelegramInbound:
                 raise
             log.error("a button failed (%s); answered with an error", type(exc).__name__)
             answer = text("staff.error", self.desk.lang)
-        await query.answer(
-            _plain(answer), show_alert=bool(answer) and answer != text("staff.done", self.desk.lang)
-        )
+        alert = bool(answer) and answer != text("staff.done", self.desk.lang)
+        await _answer(query, answer, alert=alert)
+
+
+async def _answer(query: CallbackQuery, html: str = "", *, alert: bool = False) -> None:
+    """The small notice under a button. Best effort: a late answer (the query is too old
+    after a restart) must not keep the update from being finished."""
+    from telegram.error import BadRequest
+
+    try:
+        await query.answer(_plain(html) or None, show_alert=alert)
+    except BadRequest:
+        log.info("a button's answer came too late for Telegram")
 
 
 def _plain(html: str) -> str:

@@ -124,7 +124,10 @@ def render(item: OutboxItem, lang: Lang, tz: tzinfo) -> Post:
             "by": esc(item.options.get("by", "")),
             "outcome": esc(text(f"outcome.{outcome}", lang)) if outcome else "",
         }
-        return Post(text(f"tg.status.{event}", lang, **values))
+        body = text(f"tg.status.{event}", lang, **values)
+        if item.options.get("held"):
+            body += "\n" + text("tg.status.held", lang, n=esc(item.options["held"]))
+        return Post(body)
     if kind == Kind.INFO:  # HTML the shell made from the catalogue, user values escaped there
         return Post(item.text)
     return Post(esc(item.text))  # unknown: shown as text, never taken as markup

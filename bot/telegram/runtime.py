@@ -12,12 +12,14 @@ so an update handled again after a crash changes nothing.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import threading
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-from telegram import BotCommand, BotCommandScopeChat, BotCommandScopeDefault
+from sqlalchemy import insert
+from telegram import BotCommand, BotCommandScopeChat, BotCommandScopeDefault, Update
 from telegram.error import NetworkError, RetryAfter, TelegramError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes
 
@@ -29,9 +31,12 @@ from bot.telegram.inbound import TelegramInbound, is_outage
 from bot.telegram.sender import HotlineSender, StaffSender
 from bot.telegram.staff_directory import StaffDirectory
 from bot.wiring import App
+from storage.tables import DeadLetterRow
 from storage.telegram_maps import TelegramMaps
+from triage import notices
+from triage.catalog import text
 from triage.model import Role
-from triage.outbox import Target
+from triage.outbox import OutboxItem, Target
 
 log = logging.getLogger(__name__)
 
@@ -115,6 +120,7 @@ class TelegramRuntime:
         self.ready = threading.Event()
         self._failed: object | None = None
         self._tries: dict[int, int] = {}
+        self._set_aside = False
         self._cursor_key = "telegram:updates"
         self._thread: threading.Thread | None = None
 
@@ -161,13 +167,18 @@ class TelegramRuntime:
         self._cursor_key = f"telegram:{application.bot.id}:updates"
         polling = asyncio.create_task(self._poll(application))
         self.ready.set()
-        while not self._stop.is_set() and not polling.done():
+        while not self._stop.is_set():
+            if polling.done():  # a bug or an unforeseen error: never stay deaf, start again
+                error = polling.exception() if not polling.cancelled() else None
+                log.error("Telegram polling stopped (%s); restarting", type(error).__name__)
+                await asyncio.sleep(1.0)
+                polling = asyncio.create_task(self._poll(application))
             await asyncio.sleep(0.1)
         polling.cancel()
         try:
             await polling
-        except asyncio.CancelledError:
-            pass
+        except (asyncio.CancelledError, Exception):  # noqa: BLE001 - shutting down anyway
+            log.debug("polling ended", exc_info=True)
         await application.shutdown()
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -177,8 +188,21 @@ class TelegramRuntime:
         log.error("handling a Telegram update failed (%s)", type(context.error).__name__)
         log.debug("traceback (may contain personal data; DEBUG only)", exc_info=context.error)
 
+    async def _steady(self, fn, *args):  # noqa: ANN001, ANN202
+        """Run a database step of the loop, waiting out an outage (it may last minutes)."""
+        delay = 1.0
+        while True:
+            try:
+                return await asyncio.to_thread(fn, *args)
+            except Exception as exc:
+                if not is_outage(exc):
+                    raise
+                log.warning("database unavailable for the update offset (%s)", type(exc).__name__)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 30.0)
+
     async def _poll(self, application: Application) -> None:
-        offset = await asyncio.to_thread(self._load_offset)
+        offset = await self._steady(self._load_offset)
         delay = 1.0
         while True:
             try:
@@ -196,13 +220,16 @@ class TelegramRuntime:
             delay = 1.0
             for update in updates:
                 self._failed = None
+                self._set_aside = False
                 await application.process_update(update)
                 if self._failed is not None and self._retry(update.update_id, self._failed):
                     await asyncio.sleep(delay)  # not done: fetched again from `offset`
                     delay = min(delay * 2, 30.0)
                     break
+                if self._set_aside:  # kept whole, and the admins are told, before moving on
+                    await self._steady(self._dead_letter, update, self._failed)
                 offset = update.update_id + 1
-                await asyncio.to_thread(self._save_offset, offset)
+                await self._steady(self._save_offset, offset)
 
     def _retry(self, update_id: int, error: object) -> bool:
         """An outage (database, network) is waited out however long it lasts; any other error
@@ -214,12 +241,41 @@ class TelegramRuntime:
         if tries < MAX_TRIES:
             return True
         log.error(
-            "Telegram update %s skipped after %s failures (%s)",
+            "Telegram update %s set aside after %s failures (%s); kept as a dead letter",
             update_id,
             tries,
             type(error).__name__,
         )
+        self._set_aside = True
         return False
+
+    def _dead_letter(self, update: Update, error: object) -> None:
+        now = self.app.clock()
+        with self.app.engine.begin() as conn:
+            conn.execute(
+                insert(DeadLetterRow.__table__).values(
+                    source="telegram",
+                    external_id=str(update.update_id),
+                    payload=json.dumps(update.to_dict(), ensure_ascii=False),
+                    error=type(error).__name__[:200],
+                    created_at=now,
+                )
+            )
+        with self.app.uows() as uow:
+            uow.outbox.add(
+                OutboxItem(
+                    id=None,
+                    idempotency_key=f"dead-letter:telegram:{update.update_id}",
+                    target=Target.TELEGRAM,
+                    recipient=notices.GENERAL,
+                    text=text("staff.dead_letter", self.app.settings.language, id=update.update_id),
+                    created_at=now,
+                    next_attempt_at=now,
+                    options={"kind": "info"},
+                )
+            )
+            uow.commit()
+        self.app.wake.set()
 
     def _load_offset(self) -> int | None:
         with self.app.uows() as uow:

@@ -29,6 +29,10 @@ class StaffDirectory:
         """Offered every hand-off (the duty roster narrows this with the calendar issue)."""
         return [a.staff_id for a in self.members.values() if a.role is Role.COUNSELOR]
 
+    @property
+    def heads(self) -> list[int]:
+        return [a.staff_id for a in self.members.values() if a.role is Role.HEAD]
+
     def name(self, staff_id: int | None) -> str:
         actor = self.get(staff_id)
         return actor.name if actor else "?"

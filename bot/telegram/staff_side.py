@@ -181,7 +181,7 @@ class StaffSide:
         if what == "urgent":
             return casework.mark_urgent(conv, **common)
         assert outcome is not None
-        return casework.close(conv, outcome, **common)
+        return casework.close(conv, outcome, heads=self.desk.staff.heads, **common)
 
     def _focus_if_free(self, actor: Actor, conv: int) -> None:
         """A new case becomes the selected one only if the counselor is not in another case:

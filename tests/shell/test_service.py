@@ -40,9 +40,9 @@ def test_run_forever_ingests_sends_and_stops(tmp_path):
     )
     loop.start()
     try:
-        wait_for(lambda: len(inbox.snapshot(app.uows)) == 1)
+        # each message is its own commit: wait for both, not just the conversation
+        wait_for(lambda: [len(v.messages) for v in inbox.snapshot(app.uows)] == [2])
         (view,) = inbox.snapshot(app.uows)
-        assert len(view.messages) == 2
         reply_to_client(
             view.conversation.id,
             "Halo",

@@ -252,3 +252,57 @@ def office_state_with_second_client():
     state = office_state()
     state.add_user(SECOND, "Budi")
     return state
+
+
+def test_a_button_answered_too_late_still_acts_and_does_not_stop_the_bot(tmp_path):
+    with running_office(tmp_path) as office:
+        state = office.state
+        state.user_writes(CLIENT, text="Halo")
+        card = office.wait_for_post(GROUP, "Percakapan #1", office.topic_of(1))
+        state.stale_callbacks = True
+        state.user_presses(ADMIN, card, "urgent:1:1")
+        office.wait(lambda: conversation(office).urgent, "the case marked urgent")
+        state.user_writes(CLIENT, text="masih di sini")  # the next update is handled
+        office.wait(lambda: len(messages(office)) == 2, "the next message")
+
+
+def test_an_update_that_keeps_failing_is_kept_as_a_dead_letter_and_the_admins_told(tmp_path):
+    from sqlalchemy import text as sql
+
+    with running_office(tmp_path) as office:
+        hotline = office.app.telegram.inbound.hotline
+        real = hotline._ingest
+
+        def broken(message):
+            if "rusak" in message.text:
+                raise ValueError("a bug")
+            real(message)
+
+        hotline._ingest = broken
+        office.state.user_writes(CLIENT, text="pesan rusak")
+        office.state.user_writes(CLIENT, text="pesan berikutnya")
+        office.wait(lambda: len(messages(office)) == 1, "the next message handled", timeout=30)
+        office.wait_for_post(GROUP, "tidak dapat diproses")
+        with office.app.engine.connect() as conn:
+            payload = conn.execute(sql("SELECT payload FROM dead_letter")).scalar_one()
+        assert "pesan rusak" in payload
+
+
+def test_a_database_outage_while_saving_the_offset_does_not_stop_the_bot(tmp_path):
+    from sqlalchemy.exc import OperationalError
+
+    with running_office(tmp_path) as office:
+        runtime = office.app.telegram
+        real, failed = runtime._save_offset, []
+
+        def flaky(offset):
+            if not failed:
+                failed.append(offset)
+                raise OperationalError("UPDATE channel_cursor", {}, Exception("database locked"))
+            real(offset)
+
+        runtime._save_offset = flaky
+        office.state.user_writes(CLIENT, text="satu")
+        office.state.user_writes(CLIENT, text="dua")
+        office.wait(lambda: len(messages(office)) == 2, "both messages", timeout=20)
+        assert failed and [m.text for m in messages(office)] == ["satu", "dua"]

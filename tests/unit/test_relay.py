@@ -172,3 +172,49 @@ def test_an_edit_of_counseling_content_goes_to_its_counselor_even_after_closing(
     assert topic_texts(uows, conv) == ["awal"]
     direct = staff_items(uows, notices.staff(COUNSELOR.staff_id), Kind.CLIENT)
     assert [t for o in direct for t in texts(o)] == ["RAHASIA", "[pesan diubah] RAHASIA juga"]
+
+
+def test_edits_made_during_counseling_reach_the_counselor_only():
+    uows = FakeUnitOfWorkFactory()
+    conv = ingest(inbound(1, text="awal"), uow_factory=uows, now=T0).conversation_id
+    relay(uows)
+    casework.hand_off(conv, actor=ADMIN, counselors=COUNSELORS, uow_factory=uows, now=T0)
+    ingest(inbound(2, text="DITAHAN"), uow_factory=uows, now=T0)
+    casework.claim(conv, actor=COUNSELOR, counselors=COUNSELORS, uow_factory=uows, now=T0)
+    # the intake message edited after the claim, and the held one edited after the claim
+    ingest(
+        inbound(3, text="awal, suami saya memukul", edit_of=inbound(1).external_id),
+        uow_factory=uows,
+        now=T1,
+    )
+    ingest(
+        inbound(4, text="DITAHAN diubah", edit_of=inbound(2).external_id), uow_factory=uows, now=T1
+    )
+    relay(uows)
+    assert topic_texts(uows, conv) == ["awal"]
+    direct = staff_items(uows, notices.staff(COUNSELOR.staff_id), Kind.CLIENT)
+    assert [t for o in direct for t in texts(o)] == ["awal, suami saya memukul", "DITAHAN diubah"]
+    # and a counselor who takes over later sees none of Made's
+    casework.release(conv, actor=COUNSELOR, counselors=COUNSELORS, uow_factory=uows, now=T1)
+    casework.claim(conv, actor=COUNSELOR_2, counselors=COUNSELORS, uow_factory=uows, now=T2)
+    [case] = staff_items(uows, notices.staff(COUNSELOR_2.staff_id), Kind.CASE)
+    assert texts(case) == ["awal"]
+
+
+def test_held_messages_of_a_case_closed_unclaimed_go_to_the_head():
+    uows = FakeUnitOfWorkFactory()
+    conv = ingest(inbound(1, text="awal"), uow_factory=uows, now=T0).conversation_id
+    relay(uows)
+    casework.hand_off(conv, actor=ADMIN, counselors=COUNSELORS, uow_factory=uows, now=T0)
+    ingest(inbound(2, text="SAYA TAKUT"), uow_factory=uows, now=T0)
+    relay(uows)
+    casework.close(conv, Outcome.RUJUKAN, actor=ADMIN, uow_factory=uows, now=T1, heads=[3001])
+    [to_head] = staff_items(uows, notices.staff(3001), Kind.CLIENT)
+    assert texts(to_head) == ["SAYA TAKUT"]
+    [closed] = [
+        o
+        for o in staff_items(uows, notices.group(conv), Kind.STATUS)
+        if o.options["event"] == "closed"
+    ]
+    assert closed.options["held"] == "1"
+    assert topic_texts(uows, conv) == ["awal"]  # the topic learns how many, not what

@@ -1,4 +1,4 @@
-"""relay flag, staff notes and the owner of counseling content on messages; Telegram topic, post and focus maps
+"""relay flag and staff notes on messages; Telegram topic, post and focus maps
 
 Revision ID: 0003
 Revises: 0002
@@ -24,7 +24,6 @@ def upgrade() -> None:
         batch.add_column(
             sa.Column("relayed", sa.Boolean(), nullable=False, server_default=sa.false())
         )
-        batch.add_column(sa.Column("counselor_id", sa.BigInteger(), nullable=True))
     # Messages stored before this version were shown by `puspaga inbox`: nothing to relay.
     op.execute("UPDATE message SET relayed = true")
     op.create_index(
@@ -68,6 +67,5 @@ def downgrade() -> None:
     op.drop_table("telegram_topic")
     op.drop_index("ix_message_unrelayed", table_name="message")
     with op.batch_alter_table("message") as batch:
-        batch.drop_column("counselor_id")
         batch.drop_column("relayed")
         batch.drop_column("internal")
