@@ -104,6 +104,29 @@ def poll(
     )
 
 
+@app.command("triage")
+def triage_cmd(
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Read one message from stdin, print one answer.")
+    ] = False,
+    as_jsonl: Annotated[
+        bool, typer.Option("--jsonl", help='Read one {"text": ...} a line, answer a line each.')
+    ] = False,
+) -> None:
+    """Urgency and category of messages, with the rules that decided (DESIGN.md §5)."""
+    from bot.triage_cli import decide, jsonl, stemmer
+
+    if as_json == as_jsonl:
+        err.print("Use exactly one of --json (one message) or --jsonl (one object a line).")
+        raise typer.Exit(2)
+    stem = stemmer()
+    if as_json:
+        typer.echo(json.dumps(decide(sys.stdin.read(), stem).as_json(), ensure_ascii=False))
+        return
+    for line in jsonl(sys.stdin, stem):
+        typer.echo(line)
+
+
 @app.command("inbox")
 def inbox_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,

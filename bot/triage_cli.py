@@ -1,0 +1,41 @@
+"""`puspaga triage --json | --jsonl` (DESIGN.md §8): the triage rules on text from stdin.
+
+The stemmer (Sastrawi, which reads its dictionary when created) is built here, in the shell,
+and handed to the pure core with a cache: clients repeat their words, so most stems are hits.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Iterator
+from functools import lru_cache
+
+from triage.classify import Decision, classify
+from triage.default_rules import DEFAULT_RULES
+
+
+def stemmer() -> Callable[[str], str]:
+    from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
+
+    return lru_cache(maxsize=200_000)(StemmerFactory().create_stemmer().stem)
+
+
+def decide(text: str, stem: Callable[[str], str]) -> Decision:
+    return classify(text, DEFAULT_RULES, stem)
+
+
+def jsonl(lines: Iterable[str], stem: Callable[[str], str]) -> Iterator[str]:
+    """One answer per input line, in order; a line that is not a {"text": …} object gets an
+    error object in its place, so the output still lines up with the input."""
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+            text = item["text"] if isinstance(item, dict) else None
+            if not isinstance(text, str):
+                raise ValueError
+        except (ValueError, KeyError):
+            yield json.dumps({"error": f'line {number}: expected {{"text": "..."}}'})
+            continue
+        yield json.dumps(decide(text, stem).as_json(), ensure_ascii=False)

@@ -1,0 +1,79 @@
+"""Triage rules on the labelled corpus (issue 5 acceptance), never raising, and the CLI."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from bot.cli import app
+from bot.triage_cli import decide, stemmer
+from triage.classify import CATEGORIES, classify
+from triage.default_rules import DEFAULT_RULES
+from triage.textnorm import normalize
+
+CORPUS = Path(__file__).parents[1] / "data" / "triage_corpus.jsonl"
+
+
+@pytest.fixture(scope="module")
+def stem():
+    return stemmer()
+
+
+def test_the_labelled_corpus_urgent_recall_precision_and_category_accuracy(stem):
+    rows = [json.loads(line) for line in CORPUS.read_text(encoding="utf-8").splitlines()]
+    assert len(rows) >= 150
+    assert any("trap" in r["note"] for r in rows) and any(r["urgent"] for r in rows)
+    decisions = [decide(r["text"], stem) for r in rows]
+    hits = sum(d.urgent and r["urgent"] for d, r in zip(decisions, rows, strict=True))
+    flagged = sum(d.urgent for d in decisions)
+    urgent = sum(r["urgent"] for r in rows)
+    missed = [
+        r["text"] for d, r in zip(decisions, rows, strict=True) if r["urgent"] and not d.urgent
+    ]
+    assert missed == []  # recall 1.00: an urgent message is never missed
+    assert hits / flagged >= 0.9, f"precision {hits / flagged:.3f}"
+    right = sum(d.category == r["category"] for d, r in zip(decisions, rows, strict=True))
+    assert right / len(rows) >= 0.85, f"category accuracy {right / len(rows):.3f}"
+    assert urgent == hits
+    assert all(d.category in CATEGORIES for d in decisions)
+
+
+def test_every_decision_says_which_rule_matched(stem):
+    decision = decide("tolong suami saya lagi mukulin saya", stem)
+    assert decision.urgent and decision.category == "kekerasan"
+    assert decision.rules == ("urgent.violence: memukul",)
+    calm = decide("cara mencegah kekerasan pada anak", stem)
+    assert not calm.urgent  # a question about prevention is not a report of violence
+
+
+@settings(max_examples=300)
+@given(st.text())
+def test_the_rules_never_raise_on_any_text(text):
+    decision = classify(text, DEFAULT_RULES)
+    assert decision.category in CATEGORIES and isinstance(normalize(text), str)
+
+
+def test_the_cli_answers_one_message_or_one_a_line():
+    runner = CliRunner()
+    one = runner.invoke(app, ["triage", "--json"], input="pengen bundir aja rasanya\n")
+    assert one.exit_code == 0, one.output
+    assert json.loads(one.output) | {"rules": [], "scores": {}} == {
+        "urgent": True,
+        "category": "lainnya",
+        "rules": [],
+        "scores": {},
+    }
+    lines = runner.invoke(
+        app,
+        ["triage", "--jsonl"],
+        input='{"text": "jam buka kantor hari sabtu?"}\nnot json\n{"text": "mati lampu"}\n',
+    )
+    answers = [json.loads(line) for line in lines.output.splitlines()]
+    assert answers[0]["category"] == "informasi" and not answers[0]["urgent"]
+    assert "error" in answers[1] and answers[2]["urgent"] is False
+    assert runner.invoke(app, ["triage"]).exit_code == 2
