@@ -141,9 +141,13 @@ def _play(stage: Stage, settings: Settings, lang: Lang, say: Callable[..., None]
         say(escape(text(key, lang, **values)))
 
     def shown(who: str, message: dict) -> None:
-        first = message.get("text", "").strip().splitlines()
-        say(f"    [dim]{escape(who)}[/dim] {escape(first[0] if first else '')}")
+        lines = [ln for ln in message.get("text", "").strip().splitlines() if ln.strip()]
+        if len(lines) > 1 and lines[0].startswith("🚨") and len(lines[0]) < 20:
+            lines = [f"🚨 {lines[1]}"]  # the urgent banner and the heading on one line
+        say(f"    [dim]{escape(who)}[/dim] {escape(lines[0] if lines else '')}")
 
+    to_client = "Bot → klien:" if lang == "id" else "Bot → client:"
+    to_group = "Bot → grup admin:" if lang == "id" else "Bot → admin group:"
     line("demo.tg.title")
     line("demo.tg.server", url=stage.api.base_url.removesuffix("/bot"))
     state.user_writes(CLIENT, text="/start")
@@ -159,9 +163,12 @@ def _play(stage: Stage, settings: Settings, lang: Lang, say: Callable[..., None]
     stage.wait(lambda: stage.app.telegram.maps.topic(1), "a topic for conversation #1")
     topic = stage.app.telegram.maps.topic(1)
     thread = topic.thread_id
+    shown(to_client, stage.post(CLIENT, text("crisis.reply", lang).split(".")[1].strip()))
+    line("demo.tg.crisis")
+    shown("Bot → Made:", stage.post(MADE, "🚨"))
     line("demo.tg.topic", name=state.topics[(GROUP, thread)]["name"])
-    card = stage.post(GROUP, "#1", thread)
-    shown("Bot → grup admin:", card)
+    card = stage.post(GROUP, "🆕", thread)  # the card opens the topic
+    shown(to_group, card)
 
     state.user_writes(
         ADMIN,
@@ -171,12 +178,14 @@ def _play(stage: Stage, settings: Settings, lang: Lang, say: Callable[..., None]
         thread_id=thread,
     )
     line("demo.tg.admin_reply")
-    shown("Bot → klien:", stage.post(CLIENT, "Selamat siang Ibu Rina"))
+    shown(to_client, stage.post(CLIENT, "Selamat siang Ibu Rina"))
 
     state.user_presses(ADMIN, card, "handoff:1:1")
     line("demo.tg.handoff")
-    offer_made = stage.post(MADE, "#1")
-    offer_nyoman = stage.post(NYOMAN, "#1")
+    waiting = text("tg.offer", lang, conv=1, icon="", channel="", name="").split("·")[0]
+    waiting = waiting.replace("<b>", "").replace("</b>", "").strip().split("#1")[-1].strip()
+    offer_made = stage.post(MADE, waiting)
+    offer_nyoman = stage.post(NYOMAN, waiting)
     shown("Bot → Made:", offer_made)
 
     state.user_writes(CLIENT, text="Suami saya juga sering marah kepada saya.")
@@ -202,7 +211,7 @@ def _play(stage: Stage, settings: Settings, lang: Lang, say: Callable[..., None]
         text="Ibu Rina, saya Made, psikolog PUSPAGA. Apakah Ibu dan anak sekarang aman?",
         reply_to=case["message_id"],
     )
-    shown("Bot → klien:", stage.post(CLIENT, "saya Made"))
+    shown(to_client, stage.post(CLIENT, "saya Made"))
     state.user_writes(CLIENT, text="Iya, kami di rumah ibu saya sekarang.")
     shown("Bot → Made:", stage.post(MADE, "rumah ibu saya"))
     line("demo.tg.counseling")

@@ -78,7 +78,7 @@ def relay(app: App) -> int:
         return 0
     total = 0
     while True:
-        passed = relay_new_messages(uow_factory=app.uows, now=app.clock())
+        passed = relay_new_messages(uow_factory=app.uows, now=app.clock(), triage=app.triage)
         total += passed
         if passed == 0:
             return total

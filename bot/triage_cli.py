@@ -7,10 +7,13 @@ and handed to the pure core with a cache: clients repeat their words, so most st
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import lru_cache
 
+from bot.config import Settings
+from triage.catalog import text
 from triage.classify import Decision, classify
+from triage.crisis import Triage
 from triage.default_rules import DEFAULT_RULES
 
 
@@ -18,6 +21,15 @@ def stemmer() -> Callable[[str], str]:
     from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
 
     return lru_cache(maxsize=200_000)(StemmerFactory().create_stemmer().stem)
+
+
+def office_triage(settings: Settings, alert_to: Sequence[int]) -> Triage:
+    """The triage the service runs in its relay: the default rules, the cached stemmer, the
+    office's crisis reply (its own phone number with the national help numbers)."""
+    stem = stemmer()
+    office = settings.office
+    reply = text("crisis.reply", settings.language, office=office.name, phone=office.phone or "-")
+    return Triage(lambda t: classify(t, DEFAULT_RULES, stem), reply, tuple(alert_to))
 
 
 def decide(text: str, stem: Callable[[str], str]) -> Decision:

@@ -16,6 +16,7 @@ from bot.config import Settings, database_url
 from storage.db import make_engine
 from storage.migrate import upgrade
 from storage.unit_of_work import SqlUnitOfWorkFactory
+from triage.crisis import Triage
 from triage.outbox import RetryPolicy, Target
 from triage.ports import ChannelSource, Sender
 
@@ -33,6 +34,7 @@ class App:
     unavailable: dict[str, str] = field(default_factory=dict)  # channel -> why not running
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
     telegram: TelegramRuntime | None = None
+    triage: Triage | None = None  # classifies client messages in the relay (urgent, category)
     wake: threading.Event = field(default_factory=threading.Event)  # something to relay or send
 
     @property
@@ -65,6 +67,10 @@ def build(settings: Settings, *, migrate: bool = True) -> App:
         from bot.telegram.runtime import TelegramRuntime  # imports App: built after it
 
         app.telegram = TelegramRuntime(app)
+        from bot.triage_cli import office_triage  # loads the stemmer's dictionary: only here
+
+        staff = app.telegram.staff
+        app.triage = office_triage(settings, [*staff.counselors, *staff.heads])
     for name in ("email", "instagram"):
         if getattr(settings, name) is not None:
             # The adapters arrive with their own issues; until then say so plainly.

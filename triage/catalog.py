@@ -120,6 +120,12 @@ TEXTS: dict[str, dict[Lang, str]] = {
         "id": "Klien Rina membuka hotline (/start): salam, jam layanan, permintaan persetujuan.",
         "en": "Client Rina opens the hotline (/start): greeting, hours, consent request.",
     },
+    "demo.tg.crisis": {
+        "id": "Pesan itu mendesak (kekerasan pada anak): balasan pertama yang aman langsung "
+        "terkirim, kasus ditandai MENDESAK, konselor dan ketua diberi tahu.",
+        "en": "That message is urgent (violence against a child): the safe first reply went out "
+        "at once, the case is marked URGENT, the counselors and the head are alerted.",
+    },
     "demo.tg.topic": {
         "id": "Topik baru di grup admin: «{name}», dengan kartu kendali.",
         "en": "New topic in the admin group: «{name}», with the control card.",

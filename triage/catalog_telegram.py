@@ -96,6 +96,29 @@ TELEGRAM_TEXTS: dict[str, dict[str, str]] = {
         "en": "<i>Write in this topic to answer the client. "
         "Lines starting with // stay internal.</i>",
     },
+    "tg.triage": {"id": "🔎 <i>{rules}</i>", "en": "🔎 <i>{rules}</i>"},
+    "tg.alert": {
+        "id": "🚨 <b>Pesan MENDESAK</b> di percakapan #{conv} · {icon} {channel} · {name}\n"
+        "🔎 <i>{rules}</i>\nBalasan pertama yang aman sudah dikirim ke klien. Lihat topiknya di "
+        "grup admin, atau ambil kasusnya bila diserahkan.",
+        "en": "🚨 <b>URGENT message</b> in conversation #{conv} · {icon} {channel} · {name}\n"
+        "🔎 <i>{rules}</i>\nThe safe first reply has been sent to the client. See its topic in "
+        "the admin group, or take the case when it is handed off.",
+    },
+    "crisis.reply": {
+        "id": "Terima kasih sudah menghubungi kami. Kami mendengar Anda, dan Anda tidak sendiri. "
+        "Seorang petugas kami akan segera membalas pesan Anda di sini.\n\n"
+        "Jika Anda atau orang lain dalam bahaya sekarang, hubungi:\n"
+        "• SAPA 129 (telepon 129, WhatsApp 08111-129-129)\n"
+        "• Darurat: 112\n"
+        "• {office}: {phone}",
+        "en": "Thank you for reaching out to us. We hear you, and you are not alone. One of our "
+        "staff will answer you here very soon.\n\n"
+        "If you or someone else is in danger now, call:\n"
+        "• SAPA 129 (phone 129, WhatsApp 08111-129-129)\n"
+        "• Emergency: 112\n"
+        "• {office}: {phone}",
+    },
     "tg.urgent": {"id": "🚨 <b>MENDESAK</b>", "en": "🚨 <b>URGENT</b>"},
     "tg.client_header": {
         "id": "💬 <b>#{conv}</b> · {name}",

@@ -36,6 +36,7 @@ class Kind(StrEnum):
     CASE = "case"  # the case as the claiming counselor receives it: the story so far
     TOPIC = "topic"  # close or reopen the conversation's topic (options["action"])
     INFO = "info"  # an answer to one staff member: help, a refusal, a list
+    ALERT = "alert"  # an urgent message arrived in a case (no content: where to look)
 
 
 def group(conv_id: int) -> str:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from triage.crisis import Triage, assess
 from triage.model import Conversation, StoredMessage
 from triage.notices import (
     GENERAL,
@@ -29,8 +30,15 @@ from triage.ports import UnitOfWork, UnitOfWorkFactory
 from triage.retrying import on_conflict
 
 
-def relay_new_messages(*, uow_factory: UnitOfWorkFactory, now: datetime, limit: int = 500) -> int:
-    """One pass; returns how many messages it passed on (0: nothing new)."""
+def relay_new_messages(
+    *,
+    uow_factory: UnitOfWorkFactory,
+    now: datetime,
+    limit: int = 500,
+    triage: Triage | None = None,
+) -> int:
+    """One pass; returns how many messages it passed on (0: nothing new). With `triage`, each
+    message is also classified on its way (triage.crisis)."""
 
     def work() -> int:
         with uow_factory() as uow:
@@ -44,7 +52,11 @@ def relay_new_messages(*, uow_factory: UnitOfWorkFactory, now: datetime, limit: 
                     continue
                 mine = uow.messages.unrelayed_in(conv_id)
                 if mine:
-                    _route(uow, conv, mine, now)
+                    reasons = ""
+                    if triage is not None:
+                        found = assess(uow, conv, mine, triage, now)
+                        conv, reasons = found.conv, found.reasons
+                    _route(uow, conv, mine, now, reasons)
                     done.extend(m.id for m in mine if m.id is not None)
             uow.messages.mark_relayed(done)
             uow.commit()
@@ -57,10 +69,18 @@ def card_key(conv: Conversation) -> str:
     return f"card:{conv.id}:{conv.round}"
 
 
-def _route(uow: UnitOfWork, conv: Conversation, messages: list[StoredMessage], now: datetime):
+def _route(
+    uow: UnitOfWork,
+    conv: Conversation,
+    messages: list[StoredMessage],
+    now: datetime,
+    reasons: str = "",
+):
     first = messages[0].id
     visible = [m for m in messages if not m.confidential]
     fields = client_fields(uow, conv)
+    if reasons:
+        fields["triage"] = reasons[:300]
     if visible:
         has_card = uow.outbox.find_key(card_key(conv) + ":0") is not None
         queue_content(

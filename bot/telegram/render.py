@@ -99,13 +99,18 @@ def render(item: OutboxItem, lang: Lang, tz: tzinfo) -> Post:
     kind = item.options.get("kind")
     who = _who(item, lang)
     urgent = text("tg.urgent", lang) + "\n" if item.options.get("urgent") else ""
+    found = item.options.get("triage")
+    triage_line = "\n" + text("tg.triage", lang, rules=esc(found)) if found else ""
+    if kind == Kind.ALERT:
+        rules = esc(item.options.get("rules", ""))
+        return Post(text("tg.alert", lang, rules=rules, **who))
     if kind == Kind.CARD:
         key = "tg.card" if who["round"] == "1" else "tg.card_round"
-        head = urgent + text(key, lang, **who) + "\n" + text("tg.card_hint", lang)
+        head = urgent + text(key, lang, **who) + triage_line + "\n" + text("tg.card_hint", lang)
         body = entries_html(item.text, lang, tz)
         return Post(f"{head}\n\n{body}", card_keyboard(who["conv"], who["round"], lang))
     if kind == Kind.CLIENT:
-        head = urgent + text("tg.client_header", lang, **who)
+        head = urgent + text("tg.client_header", lang, **who) + triage_line
         return Post(f"{head}\n{entries_html(item.text, lang, tz)}")
     if kind == Kind.CASE:
         head = urgent + text("tg.case", lang, **who)

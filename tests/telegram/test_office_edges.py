@@ -306,3 +306,17 @@ def test_a_database_outage_while_saving_the_offset_does_not_stop_the_bot(tmp_pat
         office.state.user_writes(CLIENT, text="dua")
         office.wait(lambda: len(messages(office)) == 2, "both messages", timeout=20)
         assert failed and [m.text for m in messages(office)] == ["satu", "dua"]
+
+
+def test_an_urgent_message_on_the_hotline_gets_the_safe_reply_and_alerts_at_once(tmp_path):
+    with running_office(tmp_path) as office:
+        office.state.user_writes(CLIENT, text="tolonggg suami sy lg ngamuk mukulin sy")
+        reply = office.wait_for_post(CLIENT, "SAPA 129")
+        assert "112" in reply["text"] and "+62 361 000000" in reply["text"]
+        assert "?" not in reply["text"]  # no questions, least of all about method
+        for person in (MADE, NYOMAN, HEAD):
+            office.wait_for_post(person, "MENDESAK")
+        card = office.wait_for_post(GROUP, "Percakapan #1", office.topic_of(1))
+        assert "MENDESAK" in card["text"] and "urgent.violence" in card["text"]
+        assert conversation(office).urgent and conversation(office).category == "kekerasan"
+        assert office.texts(ADMIN) == []  # admins see it in the topic, first in line

@@ -218,3 +218,37 @@ def test_held_messages_of_a_case_closed_unclaimed_go_to_the_head():
     ]
     assert closed.options["held"] == "1"
     assert topic_texts(uows, conv) == ["awal"]  # the topic learns how many, not what
+
+
+def test_an_urgent_message_gets_the_safe_reply_at_once_is_marked_and_alerts_staff():
+    from triage.classify import Decision
+    from triage.crisis import Triage
+
+    def decide(text):
+        danger = "mukul" in text
+        rules = ("urgent.violence: memukul",) if danger else ("category.informasi: 2",)
+        return Decision(danger, "kekerasan" if danger else "informasi", rules, {})
+
+    triage = Triage(decide, "Kami mendengar Anda. SAPA 129, 112.", alert_to=(2001, 3001))
+    uows = FakeUnitOfWorkFactory()
+    calm = ingest(inbound(1, sender="a", text="jam buka?"), uow_factory=uows, now=T0)
+    relay_new_messages(uow_factory=uows, now=T0, triage=triage)
+    conv = ingest(inbound(1, sender="b", text="suami mukul saya"), uow_factory=uows, now=T0)
+    ingest(inbound(2, sender="b", text="suami mukul lagi"), uow_factory=uows, now=T0)
+    relay_new_messages(uow_factory=uows, now=T0, triage=triage)
+    relay_new_messages(uow_factory=uows, now=T0, triage=triage)
+    urgent = uows.db.conversations[conv.conversation_id]
+    assert urgent.urgent and urgent.category == "kekerasan"
+    assert uows.db.conversations[calm.conversation_id].category == "informasi"
+    replies = [o for o in uows.db.outbox.values() if o.target is Target.HOTLINE]
+    assert [(o.recipient, o.text, o.priority) for o in replies] == [
+        ("b", "Kami mendengar Anda. SAPA 129, 112.", notices.URGENT_PRIORITY)
+    ]  # once, however many urgent messages
+    alerts = staff_items(uows, kind=Kind.ALERT)
+    assert {o.recipient for o in alerts} == {"staff:2001", "staff:3001"}
+    assert all("mukul" not in o.text for o in alerts)  # where to look, not what was said
+    [card] = staff_items(uows, notices.group(urgent.id), Kind.CARD)
+    assert card.priority == notices.URGENT_PRIORITY
+    assert card.options["triage"] == "urgent.violence: memukul"
+    transcript = [m for m in uows.db.messages.values() if m.conversation_id == urgent.id]
+    assert any(m.auto_generated and m.direction.value == "out" for m in transcript)
