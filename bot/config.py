@@ -42,6 +42,7 @@ class OfficeConfig(Section):
     name: str
     timezone: str = "Asia/Makassar"
     phone: str = ""
+    address: str = ""
     hours: dict[str, list[str]] = Field(
         default_factory=lambda: (
             {d: ["08:00-16:00"] for d in WEEKDAYS[:4]} | {"fri": ["08:00-11:30"]}

@@ -15,6 +15,7 @@ from triage.catalog import text
 from triage.classify import Decision, classify
 from triage.crisis import Triage
 from triage.default_rules import DEFAULT_RULES
+from triage.faq import OfficeFacts
 
 
 def stemmer() -> Callable[[str], str]:
@@ -28,8 +29,31 @@ def office_triage(settings: Settings, alert_to: Sequence[int]) -> Triage:
     office's crisis reply (its own phone number with the national help numbers)."""
     stem = stemmer()
     office = settings.office
-    reply = text("crisis.reply", settings.language, office=office.name, phone=office.phone or "-")
-    return Triage(lambda t: classify(t, DEFAULT_RULES, stem), reply, tuple(alert_to))
+    lang = settings.language
+    reply = text("crisis.reply", lang, office=office.name, phone=office.phone or "-")
+    return Triage(
+        lambda t: classify(t, DEFAULT_RULES, stem), reply, tuple(alert_to), office_facts(settings)
+    )
+
+
+def office_facts(settings: Settings) -> OfficeFacts:
+    """The answers to information questions, from the office's configuration."""
+    from bot.telegram.greeting import ZONES, hours_phrase
+
+    lang, office = settings.language, settings.office
+    answers = {
+        "hours": text(
+            "faq.hours",
+            lang,
+            hours=hours_phrase(office.hours, lang),
+            zone=ZONES.get(office.timezone, office.timezone),
+        ),
+        "address": text("faq.address", lang, address=office.address) if office.address else "",
+        "cost": text("faq.cost", lang, office=office.name),
+        "requirements": text("faq.requirements", lang),
+        "services": text("faq.services", lang),
+    }
+    return OfficeFacts(answers, text("faq.closing", lang))
 
 
 def decide(text: str, stem: Callable[[str], str]) -> Decision:

@@ -169,6 +169,37 @@ TELEGRAM_TEXTS: dict[str, dict[str, str]] = {
         "id": "✅ Ditutup oleh {by}: {outcome}.",
         "en": "✅ Closed by {by}: {outcome}.",
     },
+    "tg.status.auto_answer": {
+        "id": "🤖 Jawaban otomatis terkirim ke klien{by}:",
+        "en": "🤖 Automatic answer sent to the client{by}:",
+    },
+    "faq.hours": {
+        "id": "Jam layanan kami: {hours} ({zone}).",
+        "en": "Our hours: {hours} ({zone}).",
+    },
+    "faq.address": {"id": "Alamat kantor kami: {address}.", "en": "Our office: {address}."},
+    "faq.cost": {
+        "id": "Semua layanan konseling {office} GRATIS, tanpa biaya apa pun.",
+        "en": "All counseling at {office} is FREE of charge.",
+    },
+    "faq.requirements": {
+        "id": "Tidak ada syarat khusus: cukup hubungi kami. Untuk pencatatan kami akan menanyakan "
+        "identitas singkat (nama, usia, domisili, nomor HP) setelah Anda setuju.",
+        "en": "There are no special requirements: just contact us. For our records we ask a "
+        "short identity form (name, age, place, phone) once you agree.",
+    },
+    "faq.services": {
+        "id": "Kami melayani konseling keluarga: pengasuhan balita dan remaja, pranikah, "
+        "KB dan kesehatan reproduksi, lansia, keharmonisan keluarga, ekonomi keluarga, "
+        "pendampingan korban kekerasan, dan permintaan psikoedukasi.",
+        "en": "We offer family counseling: parenting of toddlers and teenagers, pre-marital, "
+        "family planning and reproductive health, the elderly, family relationships, family "
+        "economy, support for victims of violence, and psychoeducation requests.",
+    },
+    "faq.closing": {
+        "id": "Ini jawaban otomatis. Petugas kami juga akan membalas Anda di sini.",
+        "en": "This is an automatic answer. Our staff will also reply to you here.",
+    },
     "tg.status.held": {
         "id": "{n} pesan klien yang masuk sesudah penyerahan belum dibaca konselor; "
         "diteruskan ke ketua.",

@@ -15,8 +15,9 @@ from datetime import datetime
 
 from triage.casework import log_steps
 from triage.classify import Decision
-from triage.model import Conversation, Direction, StoredMessage
-from triage.notices import URGENT_PRIORITY, Kind, client_fields, queue, staff
+from triage.faq import OfficeFacts, topics_asked
+from triage.model import Channel, Conversation, Direction, StoredMessage
+from triage.notices import URGENT_PRIORITY, Kind, client_fields, group, queue, staff
 from triage.outbox import OutboxItem
 from triage.ports import UnitOfWork
 
@@ -26,6 +27,7 @@ class Triage:
     decide: Callable[[str], Decision]
     crisis_reply: str  # in the office's language, with the help numbers and the office's own
     alert_to: Sequence[int] = ()  # the counselors and the head (the duty roster narrows it)
+    facts: OfficeFacts | None = None  # answers to information questions (triage.faq)
 
 
 @dataclass(frozen=True)
@@ -56,45 +58,114 @@ def assess(
     reasons = " · ".join(dict.fromkeys(r for d in (urgent or decisions[:1]) for r in d.rules))
     if urgent and not conv.urgent:
         _crisis(uow, changed, urgent[0], triage, now)
+    elif not urgent and triage.facts is not None:
+        asked = [m for m in messages if not m.auto_generated and not m.confidential and m.text]
+        _answer_questions(uow, changed, asked, triage.facts, now)
     return Findings(changed, reasons)
+
+
+def _answer_questions(
+    uow: UnitOfWork,
+    conv: Conversation,
+    messages: Sequence[StoredMessage],
+    facts: OfficeFacts,
+    now: datetime,
+) -> None:
+    """Each topic once per round (the step log remembers); the admin topic shows what was
+    sent."""
+    assert conv.id is not None
+    answered = {
+        s.detail
+        for s in uow.steps.for_conversation(conv.id)
+        if s.step == "auto_answer" and s.round == conv.round
+    }
+    topics = [
+        t
+        for t in dict.fromkeys(t for m in messages for t in topics_asked(m.text))
+        if t not in answered
+    ]
+    body = facts.reply(topics)
+    contact = uow.contacts.get(conv.reply_contact_id)
+    if body is None or contact is None:
+        return
+    key = f"faq:{conv.id}:{conv.round}:{'+'.join(topics)}"
+    _send_auto(uow, conv, contact.channel, contact.external_id, key, body, now, priority=0)
+    for topic in topics:
+        log_steps(uow, conv, ["auto_answer"], now, detail=topic)
+    queue(
+        uow,
+        key=f"faq-shown:{key}",
+        recipient=group(conv.id),
+        kind=Kind.STATUS,
+        now=now,
+        conv=conv,
+        text=body,
+        event="auto_answer",
+    )
+
+
+def _send_auto(
+    uow: UnitOfWork,
+    conv: Conversation,
+    channel: Channel,
+    recipient: str,
+    key: str,
+    body: str,
+    now: datetime,
+    *,
+    priority: int,
+) -> None:
+    """One of our automatic replies: queued, and in the transcript marked automatic (so the
+    email channel sends it with Auto-Submitted: auto-replied)."""
+    from triage.replies import CHANNEL_TARGET  # replies builds on casework too
+
+    assert conv.id is not None
+    item = uow.outbox.add(
+        OutboxItem(
+            id=None,
+            idempotency_key=key,
+            target=CHANNEL_TARGET[channel],
+            recipient=recipient,
+            text=body,
+            created_at=now,
+            next_attempt_at=now,
+            conversation_id=conv.id,
+            priority=priority,
+            options={"auto_reply": "1"},
+        )
+    )
+    uow.messages.add(
+        StoredMessage(
+            id=None,
+            conversation_id=conv.id,
+            direction=Direction.OUT,
+            channel=channel,
+            external_id=key,
+            text=body,
+            created_at=now,
+            auto_generated=True,
+            outbox_id=item.id,
+        )
+    )
 
 
 def _crisis(
     uow: UnitOfWork, conv: Conversation, decision: Decision, triage: Triage, now: datetime
 ) -> None:
-    from triage.replies import CHANNEL_TARGET  # replies builds on casework too
-
     assert conv.id is not None
     log_steps(uow, conv, ["marked_urgent"], now, detail="; ".join(decision.rules)[:200])
     contact = uow.contacts.get(conv.reply_contact_id)
     key = f"crisis:{conv.id}:{conv.round}"
     if contact is not None and uow.outbox.find_key(key) is None:
-        item = uow.outbox.add(
-            OutboxItem(
-                id=None,
-                idempotency_key=key,
-                target=CHANNEL_TARGET[contact.channel],
-                recipient=contact.external_id,
-                text=triage.crisis_reply,
-                created_at=now,
-                next_attempt_at=now,
-                conversation_id=conv.id,
-                priority=URGENT_PRIORITY,
-                options={"auto_reply": "1"},
-            )
-        )
-        uow.messages.add(
-            StoredMessage(
-                id=None,
-                conversation_id=conv.id,
-                direction=Direction.OUT,
-                channel=contact.channel,
-                external_id=key,
-                text=triage.crisis_reply,
-                created_at=now,
-                auto_generated=True,
-                outbox_id=item.id,
-            )
+        _send_auto(
+            uow,
+            conv,
+            contact.channel,
+            contact.external_id,
+            key,
+            triage.crisis_reply,
+            now,
+            priority=URGENT_PRIORITY,
         )
     reasons = "; ".join(decision.rules)
     fields = client_fields(uow, conv)

@@ -130,6 +130,8 @@ def render(item: OutboxItem, lang: Lang, tz: tzinfo) -> Post:
             "outcome": esc(text(f"outcome.{outcome}", lang)) if outcome else "",
         }
         body = text(f"tg.status.{event}", lang, **values)
+        if event == "auto_answer":
+            body += "\n" + esc(item.text)
         if item.options.get("held"):
             body += "\n" + text("tg.status.held", lang, n=esc(item.options["held"]))
         return Post(body)

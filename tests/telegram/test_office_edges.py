@@ -320,3 +320,17 @@ def test_an_urgent_message_on_the_hotline_gets_the_safe_reply_and_alerts_at_once
         assert "MENDESAK" in card["text"] and "urgent.violence" in card["text"]
         assert conversation(office).urgent and conversation(office).category == "kekerasan"
         assert office.texts(ADMIN) == []  # admins see it in the topic, first in line
+
+
+def test_an_information_question_is_answered_at_once_and_the_admin_sees_it(tmp_path):
+    with running_office(tmp_path) as office:
+        office.state.user_writes(CLIENT, text="Permisi kak, jam buka kantornya? Ada biayanya?")
+        answer = office.wait_for_post(CLIENT, "jawaban otomatis")
+        assert "Senin–Kamis 08.00–16.00" in answer["text"] and "GRATIS" in answer["text"]
+        thread = office.topic_of(1)
+        shown = office.wait_for_post(GROUP, "Jawaban otomatis terkirim", thread)
+        assert "GRATIS" in shown["text"]
+        office.state.user_writes(CLIENT, text="jam buka hari sabtu?")  # asked again: not twice
+        office.wait(lambda: len(messages(office)) == 3, "the second question stored")
+        office.wait_for_post(GROUP, "hari sabtu", thread)
+        assert sum("jawaban otomatis" in t for t in office.texts(CLIENT)) == 1

@@ -252,3 +252,12 @@ def test_an_urgent_message_gets_the_safe_reply_at_once_is_marked_and_alerts_staf
     assert card.options["triage"] == "urgent.violence: memukul"
     transcript = [m for m in uows.db.messages.values() if m.conversation_id == urgent.id]
     assert any(m.auto_generated and m.direction.value == "out" for m in transcript)
+
+
+def test_information_topics_are_recognised_in_everyday_words():
+    from triage.faq import topics_asked
+
+    assert topics_asked("kak jam bukanya kapan? ada biayanya gk?") == ["hours", "cost"]
+    assert topics_asked("alamat kantornya di mana ya") == ["address"]
+    assert topics_asked("Is it free? What are your opening hours?") == ["hours", "cost"]
+    assert topics_asked("suami saya selingkuh") == []
