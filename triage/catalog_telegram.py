@@ -173,6 +173,40 @@ TELEGRAM_TEXTS: dict[str, dict[str, str]] = {
         "id": "🤖 Jawaban otomatis terkirim ke klien{by}:",
         "en": "🤖 Automatic answer sent to the client{by}:",
     },
+    "form.required": {
+        "id": "Bagian ini perlu diisi (atau tulis «lewati» bila memang tidak ingin).",
+        "en": "This one is needed (or write «skip» if you prefer not to).",
+    },
+    "form.yes_no": {"id": "Mohon jawab «ya» atau «tidak».", "en": "Please answer «yes» or «no»."},
+    "form.gender": {
+        "id": "Mohon jawab «perempuan» atau «laki-laki».",
+        "en": "Please answer «female» or «male».",
+    },
+    "form.choice": {
+        "id": "Mohon pilih salah satu yang disebutkan.",
+        "en": "Please choose one of the options given.",
+    },
+    "form.phone": {
+        "id": "Nomor HP belum dikenali; contoh: 0812-3456-7890.",
+        "en": "That phone number was not recognised; for example 0812-3456-7890.",
+    },
+    "form.age": {
+        "id": "Mohon tulis usia (misalnya 34) atau tanggal lahir (misalnya 17-08-1990).",
+        "en": "Please give an age (e.g. 34) or a date of birth (e.g. 17-08-1990).",
+    },
+    "form.nik_digits": {"id": "NIK terdiri dari 16 angka.", "en": "A NIK has 16 digits."},
+    "form.nik_province": {
+        "id": "Dua angka pertama NIK bukan kode provinsi.",
+        "en": "The first two digits of the NIK are not a province code.",
+    },
+    "form.nik_date": {
+        "id": "Tanggal lahir di dalam NIK tidak sah.",
+        "en": "The birth date inside the NIK is not valid.",
+    },
+    "form.nik_serial": {
+        "id": "Empat angka terakhir NIK tidak boleh 0000.",
+        "en": "The last four digits of a NIK cannot be 0000.",
+    },
     "faq.hours": {
         "id": "Jam layanan kami: {hours} ({zone}).",
         "en": "Our hours: {hours} ({zone}).",
