@@ -43,6 +43,7 @@ class OfficeConfig(Section):
     timezone: str = "Asia/Makassar"
     phone: str = ""
     address: str = ""
+    register_format: str = "PUSPAGA/{year}/{month:02d}/{number:04d}"
     hours: dict[str, list[str]] = Field(
         default_factory=lambda: (
             {d: ["08:00-16:00"] for d in WEEKDAYS[:4]} | {"fri": ["08:00-11:30"]}
@@ -59,6 +60,19 @@ class OfficeConfig(Section):
                 f"unknown time zone {value!r}; use Asia/Jakarta (WIB), Asia/Makassar (WITA) "
                 "or Asia/Jayapura (WIT)"
             ) from None
+        return value
+
+    @field_validator("register_format")
+    @classmethod
+    def _register(cls, value: str) -> str:
+        try:
+            value.format(year=2026, month=11, number=42)
+        except (KeyError, ValueError, IndexError):
+            raise ValueError(
+                'use {year}, {month} and {number}, e.g. "PUSPAGA/{year}/{month:02d}/{number:04d}"'
+            ) from None
+        if "{number" not in value:
+            raise ValueError("must contain {number}, or register numbers would repeat")
         return value
 
     @field_validator("hours")

@@ -25,6 +25,7 @@ from bot.config import Settings, from_mapping
 from bot.local_api import ApiState, LocalBotApi
 from bot.wiring import App, build
 from triage.catalog import Lang, text
+from triage.identity_form import DEFAULT_FORM
 from triage.model import STEP_NAMES
 
 GROUP = -1001234567890
@@ -155,7 +156,11 @@ def _play(stage: Stage, settings: Settings, lang: Lang, say: Callable[..., None]
     line("demo.tg.start")
     shown("Bot →", greeting)
     state.user_presses(CLIENT, greeting, "consent:yes")
-    shown("Bot →", stage.post(CLIENT, text("hotline.thanks_yes", lang)[:20]))
+    shown("Bot →", stage.post(CLIENT, text("form.intro", lang)[:30]))
+    shown("Bot →", stage.post(CLIENT, DEFAULT_FORM.field("nama").prompt[lang]))  # type: ignore[union-attr]
+    state.user_writes(CLIENT, text="Rina")
+    line("demo.tg.form")
+    shown("Bot →", stage.post(CLIENT, DEFAULT_FORM.field("usia").prompt[lang]))  # type: ignore[union-attr]
 
     state.user_writes(
         CLIENT, text="Selamat siang. Saya bingung, anak saya 9 tahun sering dipukul ayahnya."

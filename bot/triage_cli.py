@@ -16,6 +16,8 @@ from triage.classify import Decision, classify
 from triage.crisis import Triage
 from triage.default_rules import DEFAULT_RULES
 from triage.faq import OfficeFacts
+from triage.form_flow import FormSetup
+from triage.identity_form import DEFAULT_FORM
 
 
 def stemmer() -> Callable[[str], str]:
@@ -32,7 +34,40 @@ def office_triage(settings: Settings, alert_to: Sequence[int]) -> Triage:
     lang = settings.language
     reply = text("crisis.reply", lang, office=office.name, phone=office.phone or "-")
     return Triage(
-        lambda t: classify(t, DEFAULT_RULES, stem), reply, tuple(alert_to), office_facts(settings)
+        lambda t: classify(t, DEFAULT_RULES, stem),
+        reply,
+        tuple(alert_to),
+        office_facts(settings),
+        form_setup(settings),
+    )
+
+
+FORM_TEXTS = (
+    "form.intro",
+    "form.done",
+    "form.incomplete",
+    "form.stopped",
+    "form.required",
+    "form.yes_no",
+    "form.gender",
+    "form.choice",
+    "form.phone",
+    "form.age",
+    "form.nik_digits",
+    "form.nik_province",
+    "form.nik_date",
+    "form.nik_serial",
+)
+
+
+def form_setup(settings: Settings) -> FormSetup:
+    lang = settings.language
+    return FormSetup(
+        form=DEFAULT_FORM,
+        lang=lang,
+        consent_text=text("hotline.consent_given", lang),
+        texts={key: text(key, lang) for key in FORM_TEXTS},
+        register_template=settings.office.register_format,
     )
 
 

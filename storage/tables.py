@@ -192,6 +192,23 @@ class StaffFocusRow(SQLModel, table=True):
     conversation_id: int
 
 
+class FormStateRow(SQLModel, table=True):
+    """The identity-form dialogue of a conversation (triage/form_dialogue.py)."""
+
+    __tablename__ = "form_state"
+    conversation_id: int = Field(primary_key=True, foreign_key="conversation.id")
+    asking: str | None = Field(default=None, max_length=40)
+    answers: dict | None = Field(default=None, sa_column=Column(JsonText()))
+    status: str = Field(max_length=20)
+    register_no: str | None = Field(default=None, max_length=80, unique=True)
+
+
+class RegisterCounterRow(SQLModel, table=True):
+    __tablename__ = "register_counter"
+    period: str = Field(primary_key=True, max_length=20)
+    last: int
+
+
 class DeadLetterRow(SQLModel, table=True):
     """Something received that could not be handled after several tries: kept whole (it may
     hold personal data; the same protection as the rest of the database), and staff are told."""
@@ -217,4 +234,6 @@ ALL_TABLES = [
     TelegramPostRow,
     StaffFocusRow,
     DeadLetterRow,
+    FormStateRow,
+    RegisterCounterRow,
 ]

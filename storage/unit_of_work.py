@@ -14,6 +14,7 @@ from storage.repositories import (
     SqlContacts,
     SqlConversations,
     SqlCursors,
+    SqlForms,
     SqlMessages,
     SqlOutbox,
     SqlStepLog,
@@ -46,6 +47,7 @@ class SqlUnitOfWork:
         self.steps = SqlStepLog(conn)
         self.outbox = SqlOutbox(conn)
         self.cursors = SqlCursors(conn)
+        self.forms = SqlForms(conn)
         return self
 
     def __exit__(self, exc_type: object, exc: BaseException | None, tb: object) -> None:

@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Self
 
 from triage.errors import Conflict
+from triage.form_dialogue import FormState
 from triage.model import (
     Channel,
     Client,
@@ -37,6 +38,8 @@ class FakeDatabase:
     steps: list[StepRecord] = field(default_factory=list)
     outbox: dict[int, OutboxItem] = field(default_factory=dict)
     cursors: dict[str, str] = field(default_factory=dict)
+    forms: dict[int, FormState] = field(default_factory=dict)
+    counters: dict[str, int] = field(default_factory=dict)
     ids: itertools.count = field(default_factory=lambda: itertools.count(1))
 
 
@@ -332,6 +335,18 @@ class FakeCursors(_Repo):
         self.db.cursors[key] = value
 
 
+class FakeForms(_Repo):
+    def get(self, conv_id: int) -> FormState | None:
+        return self.db.forms.get(conv_id)
+
+    def save(self, state: FormState) -> None:
+        self.db.forms[state.conversation_id] = state
+
+    def next_number(self, period: str) -> int:
+        self.db.counters[period] = self.db.counters.get(period, 0) + 1
+        return self.db.counters[period]
+
+
 class FakeUnitOfWork:
     def __init__(self, db: FakeDatabase) -> None:
         self.committed_db = db
@@ -339,7 +354,16 @@ class FakeUnitOfWork:
 
     def __enter__(self) -> Self:
         self.work = copy.copy(self.committed_db)
-        for name in ("clients", "contacts", "conversations", "messages", "outbox", "cursors"):
+        for name in (
+            "clients",
+            "contacts",
+            "conversations",
+            "messages",
+            "outbox",
+            "cursors",
+            "forms",
+            "counters",
+        ):
             setattr(self.work, name, dict(getattr(self.committed_db, name)))
         self.work.steps = list(self.committed_db.steps)
         self.clients = FakeClients(self.work)
@@ -349,6 +373,7 @@ class FakeUnitOfWork:
         self.steps = FakeStepLog(self.work)
         self.outbox = FakeOutbox(self.work)
         self.cursors = FakeCursors(self.work)
+        self.forms = FakeForms(self.work)
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -362,6 +387,8 @@ class FakeUnitOfWork:
             "messages",
             "outbox",
             "cursors",
+            "forms",
+            "counters",
             "steps",
         ):
             setattr(self.committed_db, name, getattr(self.work, name))

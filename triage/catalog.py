@@ -120,6 +120,12 @@ TEXTS: dict[str, dict[Lang, str]] = {
         "id": "Klien Rina membuka hotline (/start): salam, jam layanan, permintaan persetujuan.",
         "en": "Client Rina opens the hotline (/start): greeting, hours, consent request.",
     },
+    "demo.tg.form": {
+        "id": "Formulir identitas ditanyakan satu per satu (lewati / ubah / batal); Rina "
+        "menjawab namanya, lalu menceritakan masalahnya.",
+        "en": "The identity form is asked one question at a time (skip / back / stop); Rina "
+        "gives her name, then tells her story.",
+    },
     "demo.tg.crisis": {
         "id": "Pesan itu mendesak (kekerasan pada anak): balasan pertama yang aman langsung "
         "terkirim, kasus ditandai MENDESAK, konselor dan ketua diberi tahu.",

@@ -173,6 +173,33 @@ TELEGRAM_TEXTS: dict[str, dict[str, str]] = {
         "id": "🤖 Jawaban otomatis terkirim ke klien{by}:",
         "en": "🤖 Automatic answer sent to the client{by}:",
     },
+    "form.intro": {
+        "id": "Terima kasih. Kami akan menanyakan beberapa data singkat, satu per satu. Ketik "
+        "«lewati» untuk melewati pertanyaan, «ubah» untuk kembali ke pertanyaan sebelumnya, "
+        "atau «batal» untuk berhenti. Anda juga boleh langsung bercerita kapan saja.",
+        "en": "Thank you. We will ask a few short questions, one at a time. Type «skip» to skip "
+        "one, «back» to go back, or «stop» to stop. You may also tell your story at any time.",
+    },
+    "form.done": {
+        "id": "Terima kasih, data Anda sudah tercatat dengan nomor registrasi {register}. "
+        "Petugas kami akan melanjutkan percakapan ini.",
+        "en": "Thank you, your details are recorded under register number {register}. Our staff "
+        "will continue this conversation.",
+    },
+    "form.incomplete": {
+        "id": "Terima kasih. Beberapa data dilewati; tidak apa-apa, petugas kami akan "
+        "melanjutkan percakapan ini.",
+        "en": "Thank you. Some questions were skipped; that is fine, our staff will continue "
+        "this conversation.",
+    },
+    "form.stopped": {
+        "id": "Baik, pertanyaan data kami hentikan. Silakan bercerita; petugas kami akan menjawab.",
+        "en": "All right, no more questions. Please tell us your story; our staff will answer.",
+    },
+    "tg.status.form_complete": {
+        "id": "📝 Formulir identitas lengkap{by}: nomor registrasi {register}.",
+        "en": "📝 Identity form complete{by}: register number {register}.",
+    },
     "form.required": {
         "id": "Bagian ini perlu diisi (atau tulis «lewati» bila memang tidak ingin).",
         "en": "This one is needed (or write «skip» if you prefer not to).",

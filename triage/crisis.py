@@ -13,12 +13,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from triage.auto_reply import send_auto
 from triage.casework import log_steps
 from triage.classify import Decision
 from triage.faq import OfficeFacts, topics_asked
-from triage.model import Channel, Conversation, Direction, StoredMessage
+from triage.form_flow import FormSetup, advance
+from triage.model import Conversation, StoredMessage
 from triage.notices import URGENT_PRIORITY, Kind, client_fields, group, queue, staff
-from triage.outbox import OutboxItem
 from triage.ports import UnitOfWork
 
 
@@ -28,6 +29,7 @@ class Triage:
     crisis_reply: str  # in the office's language, with the help numbers and the office's own
     alert_to: Sequence[int] = ()  # the counselors and the head (the duty roster narrows it)
     facts: OfficeFacts | None = None  # answers to information questions (triage.faq)
+    form: FormSetup | None = None  # the identity form asked on chat channels
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,9 @@ def assess(
     elif not urgent and triage.facts is not None:
         asked = [m for m in messages if not m.auto_generated and not m.confidential and m.text]
         _answer_questions(uow, changed, asked, triage.facts, now)
+    if triage.form is not None:
+        chat = [m for m in messages if not m.auto_generated and not m.confidential]
+        changed = advance(uow, changed, chat, triage.form, now, urgent=bool(urgent))
     return Findings(changed, reasons)
 
 
@@ -89,7 +94,7 @@ def _answer_questions(
     if body is None or contact is None:
         return
     key = f"faq:{conv.id}:{conv.round}:{'+'.join(topics)}"
-    _send_auto(uow, conv, contact.channel, contact.external_id, key, body, now, priority=0)
+    send_auto(uow, conv, contact.channel, contact.external_id, key, body, now, priority=0)
     for topic in topics:
         log_steps(uow, conv, ["auto_answer"], now, detail=topic)
     queue(
@@ -104,51 +109,6 @@ def _answer_questions(
     )
 
 
-def _send_auto(
-    uow: UnitOfWork,
-    conv: Conversation,
-    channel: Channel,
-    recipient: str,
-    key: str,
-    body: str,
-    now: datetime,
-    *,
-    priority: int,
-) -> None:
-    """One of our automatic replies: queued, and in the transcript marked automatic (so the
-    email channel sends it with Auto-Submitted: auto-replied)."""
-    from triage.replies import CHANNEL_TARGET  # replies builds on casework too
-
-    assert conv.id is not None
-    item = uow.outbox.add(
-        OutboxItem(
-            id=None,
-            idempotency_key=key,
-            target=CHANNEL_TARGET[channel],
-            recipient=recipient,
-            text=body,
-            created_at=now,
-            next_attempt_at=now,
-            conversation_id=conv.id,
-            priority=priority,
-            options={"auto_reply": "1"},
-        )
-    )
-    uow.messages.add(
-        StoredMessage(
-            id=None,
-            conversation_id=conv.id,
-            direction=Direction.OUT,
-            channel=channel,
-            external_id=key,
-            text=body,
-            created_at=now,
-            auto_generated=True,
-            outbox_id=item.id,
-        )
-    )
-
-
 def _crisis(
     uow: UnitOfWork, conv: Conversation, decision: Decision, triage: Triage, now: datetime
 ) -> None:
@@ -157,7 +117,7 @@ def _crisis(
     contact = uow.contacts.get(conv.reply_contact_id)
     key = f"crisis:{conv.id}:{conv.round}"
     if contact is not None and uow.outbox.find_key(key) is None:
-        _send_auto(
+        send_auto(
             uow,
             conv,
             contact.channel,

@@ -32,6 +32,7 @@ class FieldSpec:
     choices: tuple[str, ...] = ()
     aliases: tuple[str, ...] = ()  # other labels a client may write before ":"
     first_message: bool = True  # False: never asked in the first message (NIK)
+    max_len: int = 120  # longer is not an answer but the client telling their story
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,7 @@ DEFAULT_FORM = FormSpec(
             True,
             {"id": "Nama (boleh nama panggilan):", "en": "Name (a nickname is fine):"},
             aliases=("nama lengkap", "name"),
+            max_len=60,
         ),
         FieldSpec(
             "usia",
@@ -123,6 +125,7 @@ DEFAULT_FORM = FormSpec(
                 "en": "What would you like to talk about?",
             },
             aliases=("masalah", "keperluan", "topic"),
+            max_len=1000,
         ),
         FieldSpec(
             "nik",

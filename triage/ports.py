@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol, Self
 
+from triage.form_dialogue import FormState
 from triage.model import (
     Channel,
     Client,
@@ -121,6 +122,16 @@ class OutboxRepository(Protocol):
         pending, same claim count, not interrupted): coalescing. False when it was."""
 
 
+class FormStore(Protocol):
+    """Where each conversation's identity-form dialogue stands, and the register's counter."""
+
+    def get(self, conv_id: int) -> FormState | None: ...
+    def save(self, state: FormState) -> None: ...
+    def next_number(self, period: str) -> int:
+        """The next register number of `period` (e.g. "2026-11"), 1 first; safe with
+        several workers (a lost race surfaces as Conflict and is retried)."""
+
+
 class CursorStore(Protocol):
     """A channel's durable position (IMAP UID, Instagram item id, Telegram update offset)."""
 
@@ -139,6 +150,7 @@ class UnitOfWork(Protocol):
     steps: StepLog
     outbox: OutboxRepository
     cursors: CursorStore
+    forms: FormStore
 
     def __enter__(self) -> Self: ...
     def __exit__(self, *exc: object) -> None: ...

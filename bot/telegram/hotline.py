@@ -75,7 +75,10 @@ class Hotline:
             received_at=desk.app.clock(),
         )
         await desk.run(self._ingest, inbound)
-        thanks = text("hotline.thanks_yes" if agreed else "hotline.thanks_no", desk.lang)
+        if agreed:  # the identity form's first question follows from the relay (form_flow)
+            desk.wake()
+            return
+        thanks = text("hotline.thanks_no", desk.lang)
         await desk.tell(f"consent-reply:{user.id}:{query_id}", str(user.id), thanks, Target.HOTLINE)
 
     def _ingest(self, inbound: InboundMessage) -> None:

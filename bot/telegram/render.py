@@ -126,6 +126,7 @@ def render(item: OutboxItem, lang: Lang, tz: tzinfo) -> Post:
         event = item.options.get("event", "")
         outcome = item.options.get("outcome")
         values = {
+            "register": esc(item.options.get("register", "")),
             "by": esc(item.options.get("by", "")),
             "outcome": esc(text(f"outcome.{outcome}", lang)) if outcome else "",
         }

@@ -46,7 +46,7 @@ def test_a_whole_case_from_the_hotline_to_closing(office):
     greeting = office.wait_for_post(CLIENT, "GRATIS dan RAHASIA")
     assert "Senin–Kamis 08.00–16.00" in greeting["text"] and "WITA" in greeting["text"]
     office.tap(CLIENT, greeting, "consent:yes")
-    office.wait_for_post(CLIENT, "Terima kasih")
+    office.wait_for_post(CLIENT, "Nama (boleh nama panggilan)")  # the form begins
 
     # the client writes: a topic opens in the admin group with the card and the message
     state.user_writes(CLIENT, text="Halo, saya butuh bantuan <tolong>")

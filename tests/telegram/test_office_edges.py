@@ -334,3 +334,57 @@ def test_an_information_question_is_answered_at_once_and_the_admin_sees_it(tmp_p
         office.wait(lambda: len(messages(office)) == 3, "the second question stored")
         office.wait_for_post(GROUP, "hari sabtu", thread)
         assert sum("jawaban otomatis" in t for t in office.texts(CLIENT)) == 1
+
+
+def test_the_identity_form_on_the_hotline_survives_a_restart_in_the_middle(tmp_path):
+    import threading
+
+    from bot import service
+    from bot.demo_telegram import training_settings
+    from bot.local_api import LocalBotApi
+    from bot.wiring import build
+    from tests.support.telegram_office import Office, office_state
+
+    def start(api):
+        app = build(training_settings(api, tmp_path / "data", interval_seconds=0.1))
+        stop = threading.Event()
+        loop = threading.Thread(target=service.run_forever, args=(app, stop), daemon=True)
+        loop.start()
+        assert app.telegram.ready.wait(15)
+        return Office(api, app), stop, loop
+
+    def halt(office, stop, loop):
+        stop.set()
+        office.app.wake.set()
+        loop.join(timeout=20)
+        office.app.engine.dispose()
+
+    with LocalBotApi(office_state()) as api:
+        office, stop, loop = start(api)
+        state = api.state
+        state.user_writes(CLIENT, text="/start")
+        greeting = office.wait_for_post(CLIENT, "GRATIS")
+        state.user_presses(CLIENT, greeting, "consent:yes")
+        office.wait_for_post(CLIENT, "Nama (boleh nama panggilan)")
+        state.user_writes(CLIENT, text="Sari")
+        office.wait_for_post(CLIENT, "Usia atau tanggal lahir")
+        halt(office, stop, loop)  # the service stops in the middle of the form
+
+        office, stop, loop = start(api)
+        try:
+            for answer, next_question in (
+                ("34", "Jenis kelamin"),
+                ("perempuan", "Domisili"),
+                ("Denpasar Barat", "Nomor HP"),
+                ("lewati", "Anda menghubungi sebagai"),
+                ("ibu", "Apa yang ingin Anda konsultasikan"),
+            ):
+                state.user_writes(CLIENT, text=answer)
+                office.wait_for_post(CLIENT, next_question)
+            state.user_writes(CLIENT, text="anak saya susah makan")
+            done = office.wait_for_post(CLIENT, "nomor registrasi")
+            assert "PUSPAGA/" in done["text"] and "/0001" in done["text"]
+            office.wait_for_post(GROUP, "Formulir identitas lengkap", office.topic_of(1))
+            assert conversation(office).steps.form_completed is not None
+        finally:
+            halt(office, stop, loop)

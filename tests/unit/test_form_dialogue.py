@@ -1,0 +1,138 @@
+"""The identity form on a chat channel, as a dialogue table: what the client writes, what the
+service answers, where the form stands (restarts included: the state is in the database)."""
+
+from datetime import timedelta
+
+from tests.builders import T0, inbound
+from tests.fakes import FakeUnitOfWorkFactory
+from triage.catalog import text
+from triage.classify import Decision
+from triage.crisis import Triage
+from triage.form_flow import FormSetup
+from triage.identity_form import DEFAULT_FORM
+from triage.ingest import ingest
+from triage.outbox import Target
+from triage.relay import relay_new_messages
+
+KEYS = (
+    "form.intro",
+    "form.done",
+    "form.incomplete",
+    "form.stopped",
+    "form.required",
+    "form.yes_no",
+    "form.gender",
+    "form.choice",
+    "form.phone",
+    "form.age",
+    "form.nik_digits",
+    "form.nik_province",
+    "form.nik_date",
+    "form.nik_serial",
+)
+CONSENT = text("hotline.consent_given", "id")
+SETUP = FormSetup(
+    DEFAULT_FORM,
+    "id",
+    CONSENT,
+    {k: text(k, "id") for k in KEYS},
+    "PUSPAGA/{year}/{month:02d}/{number:04d}",
+)
+
+
+def calm(body):
+    danger = "tolong suami memukul" in body
+    return Decision(danger, "lainnya", ("urgent.violence: memukul",) if danger else (), {})
+
+
+TRIAGE = Triage(calm, "Kami mendengar Anda. SAPA 129.", (), None, SETUP)
+
+
+def prompt(name):
+    return DEFAULT_FORM.field(name).prompt["id"]
+
+
+def talk(uows, lines):
+    """Each client line through ingest and the relay; returns what the client was sent."""
+    said = []
+    for n, line in enumerate(lines, start=1):
+        before = {o.id for o in uows.db.outbox.values()}
+        at = T0 + timedelta(seconds=n)
+        ingest(inbound(n, text=line, at=at), uow_factory=uows, now=at)
+        relay_new_messages(uow_factory=uows, now=at, triage=TRIAGE)
+        new = sorted((o for o in uows.db.outbox.values() if o.id not in before), key=lambda o: o.id)
+        said.append([o.text for o in new if o.target is Target.HOTLINE])
+    return said
+
+
+def test_the_form_one_question_at_a_time_with_skip_back_and_a_register_number():
+    uows = FakeUnitOfWorkFactory()
+    said = talk(
+        uows,
+        [
+            CONSENT,
+            "Sari",
+            "tua sekali",
+            "34",
+            "ubah",
+            "35",
+            "P",
+            "Denpasar",
+            "lewati",
+            "ibu",
+            "anak susah makan",
+        ],
+    )
+    assert said == [
+        [text("form.intro", "id"), prompt("nama")],
+        [prompt("usia")],
+        [text("form.age", "id"), prompt("usia")],
+        [prompt("jenis_kelamin")],
+        [prompt("usia")],  # "ubah": back one question
+        [prompt("jenis_kelamin")],
+        [prompt("domisili")],
+        [prompt("nomor_hp")],
+        [prompt("hubungan")],  # the phone was skipped: it is optional
+        [prompt("topik")],
+        [text("form.done", "id").format(register="PUSPAGA/2026/11/0001")],
+    ]
+    [state] = uows.db.forms.values()
+    assert state.status == "complete" and state.answers["usia"] == "35"
+    assert state.answers["nomor_hp"] is None and state.register_no == "PUSPAGA/2026/11/0001"
+    conv = next(iter(uows.db.conversations.values()))
+    assert conv.steps.form_completed is not None  # the SOP step is stamped
+
+
+def test_stopping_the_form_and_an_urgent_message_end_the_questions():
+    uows = FakeUnitOfWorkFactory()
+    said = talk(uows, [CONSENT, "batal", "saya mau cerita"])
+    assert said[1] == [text("form.stopped", "id")] and said[2] == []
+    other = FakeUnitOfWorkFactory()
+    said = talk(other, [CONSENT, "tolong suami memukul saya"])
+    assert said[1] == ["Kami mendengar Anda. SAPA 129."]  # the crisis reply, no question
+    [state] = other.db.forms.values()
+    assert state.status == "paused" and state.asking is None
+
+
+def test_the_next_form_of_the_month_gets_the_next_number():
+    uows = FakeUnitOfWorkFactory()
+    uows.db.counters["2026-11"] = 41
+    said = talk(uows, [CONSENT, "Budi", "40", "L", "Badung", "0812 3456 7890", "ayah", "kerja"])
+    assert said[-1] == [text("form.done", "id").format(register="PUSPAGA/2026/11/0042")]
+    assert next(iter(uows.db.forms.values())).answers["nomor_hp"] == "+6281234567890"
+
+
+def test_a_story_told_in_the_middle_is_not_taken_for_an_answer():
+    uows = FakeUnitOfWorkFactory()
+    story = (
+        "Selamat siang kak, saya bingung sekali karena anak saya tidak mau sekolah sejak sebulan"
+    )
+    said = talk(uows, [CONSENT, story, "Sari"])
+    assert said[1] == [] and said[2] == [prompt("usia")]
+    assert next(iter(uows.db.forms.values())).answers["nama"] == "Sari"
+
+
+def test_a_story_is_not_read_as_an_age():
+    uows = FakeUnitOfWorkFactory()
+    said = talk(uows, [CONSENT, "Sari", "anak saya 9 tahun tidak mau sekolah sejak bulan lalu kak"])
+    assert said[2] == [] and "usia" not in next(iter(uows.db.forms.values())).answers

@@ -1,0 +1,105 @@
+"""The identity-form dialogue inside the relay: the client's consent starts it, each following
+message on a chat channel answers the open question, and the register number is given when the
+form is complete (triage/form_dialogue.py holds the rules of the dialogue itself)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from triage import lifecycle
+from triage.auto_reply import send_auto
+from triage.casework import log_steps
+from triage.errors import TransitionNotAllowed
+from triage.form_dialogue import FormState, answer, begin, period_of, register_number
+from triage.identity_form import FormSpec
+from triage.model import Channel, Conversation, StoredMessage
+from triage.notices import Kind, group, queue
+from triage.ports import UnitOfWork
+
+CHAT_CHANNELS = frozenset({Channel.HOTLINE, Channel.INSTAGRAM})
+
+
+@dataclass(frozen=True)
+class FormSetup:
+    form: FormSpec
+    lang: str
+    consent_text: str  # the client's consent as the hotline stores it: the form starts there
+    texts: Mapping[str, str]  # form.intro, form.done, form.stopped, form.incomplete, problems
+    register_template: str  # e.g. "PUSPAGA/{year}/{month:02d}/{number:04d}"
+
+
+def advance(
+    uow: UnitOfWork,
+    conv: Conversation,
+    messages: Sequence[StoredMessage],
+    setup: FormSetup,
+    now: datetime,
+    *,
+    urgent: bool,
+) -> Conversation:
+    assert conv.id is not None
+    contact = uow.contacts.get(conv.reply_contact_id)
+    if contact is None or contact.channel not in CHAT_CHANNELS:
+        return conv
+    state = uow.forms.get(conv.id)
+    for m in messages:
+        if urgent:  # nobody in danger is asked for their district: staff take over
+            if state is not None and state.asking is not None:
+                state = replace(state, asking=None, status="paused")
+                uow.forms.save(state)
+            return conv
+        if state is None or state.status in ("stopped",):
+            if m.text.strip() == setup.consent_text:
+                turn = begin(setup.form, conv.id, setup.lang, setup.texts["form.intro"])
+                state = turn.state
+                uow.forms.save(state)
+                _say(uow, conv, contact.channel, contact.external_id, m, turn.say, now)
+            continue
+        if state.asking is None:
+            continue
+        turn = answer(setup.form, state, m.text, setup.lang, now.date(), setup.texts)
+        state = turn.state
+        say = list(turn.say)
+        if turn.completed:
+            number = uow.forms.next_number(period_of(now))
+            state = replace(
+                state, register_no=register_number(setup.register_template, now, number)
+            )
+            conv = _form_complete(uow, conv, state, now)
+            say.append(setup.texts["form.done"].format(register=state.register_no))
+        elif state.status == "incomplete":
+            say.append(setup.texts["form.incomplete"])
+        uow.forms.save(state)
+        _say(uow, conv, contact.channel, contact.external_id, m, say, now)
+    return conv
+
+
+def _say(uow, conv, channel, recipient, m, texts, now) -> None:  # noqa: ANN001
+    for n, body in enumerate(texts):
+        send_auto(uow, conv, channel, recipient, f"form:{m.id}:{n}", body, now, priority=0)
+
+
+def _form_complete(
+    uow: UnitOfWork, conv: Conversation, state: FormState, now: datetime
+) -> Conversation:
+    try:
+        changed, logged = lifecycle.apply(conv, lifecycle.FormCompleted(), now)
+    except TransitionNotAllowed:
+        changed, logged = conv, []
+    if logged:
+        uow.conversations.save(changed)
+        log_steps(uow, changed, logged, now, detail=state.register_no)
+    assert conv.id is not None
+    queue(
+        uow,
+        key=f"status:{conv.id}:form_complete:{state.register_no}",
+        recipient=group(conv.id),
+        kind=Kind.STATUS,
+        now=now,
+        conv=changed,
+        event="form_complete",
+        register=state.register_no or "",
+    )
+    return changed
