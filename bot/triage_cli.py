@@ -16,7 +16,7 @@ from triage.classify import Decision, classify
 from triage.crisis import Triage
 from triage.default_rules import DEFAULT_RULES
 from triage.faq import OfficeFacts
-from triage.form_flow import FormSetup
+from triage.form_flow import TEXT_KEYS, FormSetup
 from triage.identity_form import DEFAULT_FORM
 
 
@@ -42,31 +42,13 @@ def office_triage(settings: Settings, alert_to: Sequence[int]) -> Triage:
     )
 
 
-FORM_TEXTS = (
-    "form.intro",
-    "form.done",
-    "form.incomplete",
-    "form.stopped",
-    "form.required",
-    "form.yes_no",
-    "form.gender",
-    "form.choice",
-    "form.phone",
-    "form.age",
-    "form.nik_digits",
-    "form.nik_province",
-    "form.nik_date",
-    "form.nik_serial",
-)
-
-
 def form_setup(settings: Settings) -> FormSetup:
     lang = settings.language
     return FormSetup(
         form=DEFAULT_FORM,
         lang=lang,
         consent_text=text("hotline.consent_given", lang),
-        texts={key: text(key, lang) for key in FORM_TEXTS},
+        texts={key: text(key, lang) for key in TEXT_KEYS},
         register_template=settings.office.register_format,
     )
 

@@ -347,6 +347,19 @@ class FakeForms(_Repo):
         return self.db.counters[period]
 
 
+# the tables a unit of work copies on entry and writes back on commit (steps: a list)
+COPIED = (
+    "clients",
+    "contacts",
+    "conversations",
+    "messages",
+    "outbox",
+    "cursors",
+    "forms",
+    "counters",
+)
+
+
 class FakeUnitOfWork:
     def __init__(self, db: FakeDatabase) -> None:
         self.committed_db = db
@@ -354,16 +367,7 @@ class FakeUnitOfWork:
 
     def __enter__(self) -> Self:
         self.work = copy.copy(self.committed_db)
-        for name in (
-            "clients",
-            "contacts",
-            "conversations",
-            "messages",
-            "outbox",
-            "cursors",
-            "forms",
-            "counters",
-        ):
+        for name in COPIED:
             setattr(self.work, name, dict(getattr(self.committed_db, name)))
         self.work.steps = list(self.committed_db.steps)
         self.clients = FakeClients(self.work)
@@ -380,17 +384,7 @@ class FakeUnitOfWork:
         pass
 
     def commit(self) -> None:
-        for name in (
-            "clients",
-            "contacts",
-            "conversations",
-            "messages",
-            "outbox",
-            "cursors",
-            "forms",
-            "counters",
-            "steps",
-        ):
+        for name in (*COPIED, "steps"):
             setattr(self.committed_db, name, getattr(self.work, name))
         self.__enter__()  # keep working on a fresh copy, like a new transaction
         self.commits += 1

@@ -19,6 +19,23 @@ from triage.notices import Kind, group, queue
 from triage.ports import UnitOfWork
 
 CHAT_CHANNELS = frozenset({Channel.HOTLINE, Channel.INSTAGRAM})
+# the catalogue texts the dialogue needs (FormSetup.texts): its own, and one per problem
+TEXT_KEYS = (
+    "form.intro",
+    "form.done",
+    "form.incomplete",
+    "form.stopped",
+    "form.required",
+    "form.yes_no",
+    "form.gender",
+    "form.choice",
+    "form.phone",
+    "form.age",
+    "form.nik_digits",
+    "form.nik_province",
+    "form.nik_date",
+    "form.nik_serial",
+)
 
 
 @dataclass(frozen=True)

@@ -8,34 +8,18 @@ from tests.fakes import FakeUnitOfWorkFactory
 from triage.catalog import text
 from triage.classify import Decision
 from triage.crisis import Triage
-from triage.form_flow import FormSetup
+from triage.form_flow import TEXT_KEYS, FormSetup
 from triage.identity_form import DEFAULT_FORM
 from triage.ingest import ingest
 from triage.outbox import Target
 from triage.relay import relay_new_messages
 
-KEYS = (
-    "form.intro",
-    "form.done",
-    "form.incomplete",
-    "form.stopped",
-    "form.required",
-    "form.yes_no",
-    "form.gender",
-    "form.choice",
-    "form.phone",
-    "form.age",
-    "form.nik_digits",
-    "form.nik_province",
-    "form.nik_date",
-    "form.nik_serial",
-)
 CONSENT = text("hotline.consent_given", "id")
 SETUP = FormSetup(
     DEFAULT_FORM,
     "id",
     CONSENT,
-    {k: text(k, "id") for k in KEYS},
+    {k: text(k, "id") for k in TEXT_KEYS},
     "PUSPAGA/{year}/{month:02d}/{number:04d}",
 )
 

@@ -72,18 +72,8 @@ def test_the_form_reader_never_raises_on_any_text(text):
 
 def test_every_problem_has_a_text_in_both_languages():
     from triage.catalog import TEXTS
+    from triage.form_flow import TEXT_KEYS
 
-    problems = {
-        "form.required",
-        "form.yes_no",
-        "form.gender",
-        "form.choice",
-        "form.phone",
-        "form.age",
-        "form.nik_digits",
-        "form.nik_province",
-        "form.nik_date",
-        "form.nik_serial",
-    }
+    problems = TEXT_KEYS
     for key in problems:
         assert TEXTS[key]["id"] and TEXTS[key]["en"]
