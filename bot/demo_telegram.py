@@ -101,6 +101,21 @@ class Stage:
         if not self.state.wait_until(lambda: bool(condition()), timeout):
             raise DemoFailed(f"timed out waiting for: {what}")
 
+    def button(self, chat_id: int, data: str) -> dict:
+        """The bot's latest message in a chat that carries a button with this data."""
+
+        def found() -> dict | None:
+            for message in reversed(self.state.sent(chat_id)):
+                rows = (message.get("reply_markup") or {}).get("inline_keyboard", [])
+                if any(b.get("callback_data") == data for row in rows for b in row):
+                    return message
+            return None
+
+        self.wait(found, f"a button {data!r}")
+        result = found()
+        assert result is not None
+        return result
+
     def post(self, chat_id: int, containing: str, thread_id: int | None = None) -> dict:
         def found() -> dict | None:
             for message in reversed(self.state.sent(chat_id, thread_id=thread_id)):
@@ -187,10 +202,8 @@ def _play(stage: Stage, settings: Settings, lang: Lang, say: Callable[..., None]
 
     state.user_presses(ADMIN, card, "handoff:1:1")
     line("demo.tg.handoff")
-    waiting = text("tg.offer", lang, conv=1, icon="", channel="", name="").split("·")[0]
-    waiting = waiting.replace("<b>", "").replace("</b>", "").strip().split("#1")[-1].strip()
-    offer_made = stage.post(MADE, waiting)
-    offer_nyoman = stage.post(NYOMAN, waiting)
+    offer_made = stage.button(MADE, "claim:1:1")
+    offer_nyoman = stage.button(NYOMAN, "claim:1:1")
     shown("Bot → Made:", offer_made)
 
     state.user_writes(CLIENT, text="Suami saya juga sering marah kepada saya.")

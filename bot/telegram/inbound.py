@@ -9,11 +9,16 @@ update over again later (runtime.py).
 
 from __future__ import annotations
 
+import errno
+import html
 import logging
+import re
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
+from sqlalchemy.exc import DBAPIError, OperationalError
 from telegram import CallbackQuery, Update
+from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
 from bot.telegram.desk import Desk
@@ -32,11 +37,6 @@ log = logging.getLogger(__name__)
 def is_outage(exc: BaseException) -> bool:
     """The database or Telegram is away (worth handling the same update again later, however
     long it takes), as opposed to a request Telegram refused or a bug."""
-    import errno
-
-    from sqlalchemy.exc import DBAPIError, OperationalError
-    from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError
-
     if isinstance(exc, BadRequest | Forbidden | InvalidToken):  # NetworkError's subclasses
         return False
     if isinstance(exc, OperationalError | NetworkError | ConnectionError | TimeoutError):
@@ -166,20 +166,15 @@ class TelegramInbound:
         await _answer(query, answer, alert=alert)
 
 
-async def _answer(query: CallbackQuery, html: str = "", *, alert: bool = False) -> None:
+async def _answer(query: CallbackQuery, markup: str = "", *, alert: bool = False) -> None:
     """The small notice under a button. Best effort: a late answer (the query is too old
     after a restart) must not keep the update from being finished."""
-    from telegram.error import BadRequest
-
     try:
-        await query.answer(_plain(html) or None, show_alert=alert)
+        await query.answer(_plain(markup) or None, show_alert=alert)
     except BadRequest:
         log.info("a button's answer came too late for Telegram")
 
 
-def _plain(html: str) -> str:
+def _plain(markup: str) -> str:
     """Callback answers are plain text (no parse mode), at most 200 characters."""
-    import html as html_module
-    import re
-
-    return html_module.unescape(re.sub(r"<[^>]+>", "", html))[:200]
+    return html.unescape(re.sub(r"<[^>]+>", "", markup))[:200]
