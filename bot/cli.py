@@ -39,11 +39,15 @@ DEFAULT_CONFIG = Path("config.toml")
 
 
 def _settings(path: Path) -> Settings:
+    from bot.triage_cli import office_rules
+
     try:
-        return load(path)
+        settings = load(path)
+        office_rules(settings)  # a broken rules file stops the start here, with its fix
     except ConfigError as exc:
         err.print(str(exc), markup=False, highlight=False)
         raise typer.Exit(2) from None
+    return settings
 
 
 # Libraries whose INFO lines carry secrets or personal data: httpx logs every request URL
@@ -112,18 +116,29 @@ def triage_cmd(
     as_jsonl: Annotated[
         bool, typer.Option("--jsonl", help='Read one {"text": ...} a line, answer a line each.')
     ] = False,
+    rules: Annotated[
+        Path | None, typer.Option(help="An office's rules file, added to the product's rules.")
+    ] = None,
 ) -> None:
     """Urgency and category of messages, with the rules that decided (DESIGN.md §5)."""
+    from bot.rules_file import load_rules
     from bot.triage_cli import decide, jsonl, stemmer
+    from triage.default_rules import DEFAULT_RULES
 
     if as_json == as_jsonl:
         err.print("Use exactly one of --json (one message) or --jsonl (one object a line).")
         raise typer.Exit(2)
+    try:
+        ruleset = load_rules(rules, DEFAULT_RULES) if rules else DEFAULT_RULES
+    except ConfigError as exc:
+        err.print(str(exc), markup=False)
+        raise typer.Exit(2) from None
     stem = stemmer()
     if as_json:
-        typer.echo(json.dumps(decide(sys.stdin.read(), stem).as_json(), ensure_ascii=False))
+        answer = decide(sys.stdin.read(), stem, ruleset).as_json()
+        typer.echo(json.dumps(answer, ensure_ascii=False))
         return
-    for line in jsonl(sys.stdin, stem):
+    for line in jsonl(sys.stdin, stem, ruleset):
         typer.echo(line)
 
 
@@ -210,6 +225,8 @@ def check(config: ConfigOpt = DEFAULT_CONFIG) -> None:
         report("telegram", telegram_problem(settings.telegram))
     if settings.instagram:
         report("instagram", "the Instagram adapter is not available in this version yet")
+    if settings.triage.rules_file:
+        report("triage rules", None)  # a broken file already stopped _settings, with its fix
     raise typer.Exit(1 if problems else 0)
 
 

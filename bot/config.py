@@ -147,6 +147,10 @@ class InstagramConfig(Section):
     poll_seconds: Annotated[float, Field(gt=0)] = 60
 
 
+class TriageConfig(Section):
+    rules_file: str = ""  # the office's additions to the triage rules (TOML); "" for none
+
+
 class StaffConfig(Section):
     telegram_id: int
     name: str
@@ -165,6 +169,7 @@ class Settings(Section):
     telegram: TelegramConfig | None = None
     email: EmailConfig | None = None
     instagram: InstagramConfig | None = None
+    triage: TriageConfig = TriageConfig()
     staff: list[StaffConfig] = Field(default_factory=list)
 
     @field_validator("staff")
@@ -214,10 +219,15 @@ def load(path: Path, environ: Mapping[str, str] | None = None) -> Settings:
     except UnicodeDecodeError:
         raise ConfigError(str(path), ["- not UTF-8 text. Fix: save the file as UTF-8."]) from None
     settings = from_mapping(raw, source=str(path), environ=environ)
-    if settings.data_dir.is_absolute():
-        return settings
-    # A relative data_dir is relative to the config file, not to wherever the command ran.
-    return settings.model_copy(update={"data_dir": (path.parent / settings.data_dir).resolve()})
+    # Relative paths are relative to the config file, not to wherever the command ran.
+    update: dict[str, Any] = {}
+    if not settings.data_dir.is_absolute():
+        update["data_dir"] = (path.parent / settings.data_dir).resolve()
+    rules = settings.triage.rules_file
+    if rules and not Path(rules).is_absolute():
+        resolved = str((path.parent / rules).resolve())
+        update["triage"] = settings.triage.model_copy(update={"rules_file": resolved})
+    return settings.model_copy(update=update)
 
 
 def from_mapping(

@@ -9,10 +9,11 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import lru_cache
+from pathlib import Path
 
 from bot.config import Settings
 from triage.catalog import text
-from triage.classify import Decision, classify
+from triage.classify import Decision, RuleSet, classify
 from triage.crisis import Triage
 from triage.default_rules import DEFAULT_RULES
 from triage.faq import OfficeFacts
@@ -33,8 +34,9 @@ def office_triage(settings: Settings, alert_to: Sequence[int]) -> Triage:
     office = settings.office
     lang = settings.language
     reply = text("crisis.reply", lang, office=office.name, phone=office.phone or "-")
+    rules = office_rules(settings)
     return Triage(
-        lambda t: classify(t, DEFAULT_RULES, stem),
+        lambda t: classify(t, rules, stem),
         reply,
         tuple(alert_to),
         office_facts(settings),
@@ -51,6 +53,15 @@ def form_setup(settings: Settings) -> FormSetup:
         texts={key: text(key, lang) for key in TEXT_KEYS},
         register_template=settings.office.register_format,
     )
+
+
+def office_rules(settings: Settings) -> RuleSet:
+    """The product's rules with the office's additions, if it has a rules file."""
+    if not settings.triage.rules_file:
+        return DEFAULT_RULES
+    from bot.rules_file import load_rules
+
+    return load_rules(Path(settings.triage.rules_file), DEFAULT_RULES)
 
 
 def office_facts(settings: Settings) -> OfficeFacts:
@@ -73,11 +84,13 @@ def office_facts(settings: Settings) -> OfficeFacts:
     return OfficeFacts(answers, text("faq.closing", lang))
 
 
-def decide(text: str, stem: Callable[[str], str]) -> Decision:
-    return classify(text, DEFAULT_RULES, stem)
+def decide(text: str, stem: Callable[[str], str], rules: RuleSet = DEFAULT_RULES) -> Decision:
+    return classify(text, rules, stem)
 
 
-def jsonl(lines: Iterable[str], stem: Callable[[str], str]) -> Iterator[str]:
+def jsonl(
+    lines: Iterable[str], stem: Callable[[str], str], rules: RuleSet = DEFAULT_RULES
+) -> Iterator[str]:
     """One answer per input line, in order; a line that is not a {"text": …} object gets an
     error object in its place, so the output still lines up with the input."""
     for number, line in enumerate(lines, start=1):
@@ -91,4 +104,4 @@ def jsonl(lines: Iterable[str], stem: Callable[[str], str]) -> Iterator[str]:
         except (ValueError, KeyError):
             yield json.dumps({"error": f'line {number}: expected {{"text": "..."}}'})
             continue
-        yield json.dumps(decide(text, stem).as_json(), ensure_ascii=False)
+        yield json.dumps(decide(text, stem, rules).as_json(), ensure_ascii=False)

@@ -77,3 +77,55 @@ def test_the_cli_answers_one_message_or_one_a_line():
     assert answers[0]["category"] == "informasi" and not answers[0]["urgent"]
     assert "error" in answers[1] and answers[2]["urgent"] is False
     assert runner.invoke(app, ["triage"]).exit_code == 2
+
+
+def test_an_office_adds_its_own_rules_and_a_mistake_names_the_fix(tmp_path):
+    from bot.config import ConfigError
+    from bot.rules_file import load_rules
+
+    rules_file = tmp_path / "rules.toml"
+    rules_file.write_text(
+        '[urgent]\nsuicide = ["ingin menghilang selamanya"]\nbahaya = ["dikejar preman"]\n'
+        '[traps]\nphrases = ["lomba bunuh diri"]\n'
+        "[categories.lansia]\nposbindu = 3\n",
+        encoding="utf-8",
+    )
+    rules = load_rules(rules_file, DEFAULT_RULES)
+    stem = stemmer()
+    assert classify("aku ingin menghilang selamanya", rules, stem).urgent
+    assert classify("tolong saya dikejar preman", rules, stem).rules[0].startswith("urgent.bahaya")
+    assert classify("jadwal posbindu ibu saya", rules, stem).category == "lansia"
+    default = classify("tolong saya dikejar preman", DEFAULT_RULES, stem)
+    assert not any(r.startswith("urgent.bahaya") for r in default.rules)  # the office's own
+    rules_file.write_text('[urgent]\nsuicide = ["(unclosed"]\n[colours]\nx = 1\n')
+    try:
+        load_rules(rules_file, DEFAULT_RULES)
+    except ConfigError as exc:
+        text = str(exc)
+        assert "[colours]: unknown section" in text
+    else:
+        raise AssertionError("a wrong rules file must stop the start")
+    rules_file.write_text('[urgent]\nsuicide = ["(unclosed"]\n')
+    try:
+        load_rules(rules_file, DEFAULT_RULES)
+    except ConfigError as exc:
+        assert "'(unclosed' is not a valid pattern" in str(exc) and "Fix:" in str(exc)
+    else:
+        raise AssertionError("a bad pattern must be named")
+    runner = CliRunner()
+    good = tmp_path / "good.toml"
+    good.write_text('[urgent]\nbahaya = ["dikejar preman"]\n')
+    out = runner.invoke(app, ["triage", "--json", "--rules", str(good)], input="dikejar preman")
+    assert json.loads(out.output)["urgent"] is True
+
+
+def test_a_broken_rules_file_stops_the_start_naming_the_file(tmp_path):
+    (tmp_path / "rules.toml").write_text('[urgent]\nsuicide = "not a list"\n')
+    config = tmp_path / "config.toml"
+    config.write_text('[office]\nname = "PUSPAGA Uji"\n[triage]\nrules_file = "rules.toml"\n')
+    out = CliRunner().invoke(app, ["check", "--config", str(config)])
+    assert out.exit_code == 2
+    assert "rules.toml" in out.output and "[urgent]" in out.output
+    (tmp_path / "rules.toml").write_text('[urgent]\nsuicide = ["ngilang selamanya"]\n')
+    out = CliRunner().invoke(app, ["check", "--config", str(config)])
+    assert "OK   triage rules" in out.output
