@@ -22,7 +22,12 @@ lint: $(STAMP)
 test: lint
 	$(BIN)/python -m pytest
 
+# The demo's email act needs Dovecot: installed here when we may (root with apt-get).
 demo: $(STAMP)
+	@command -v dovecot >/dev/null 2>&1 || [ -x /usr/sbin/dovecot ] || \
+	  { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dovecot-imapd >/dev/null; } || \
+	  echo "(Dovecot is not installed; the demo's email act will say how to add it)"
 	$(BIN)/puspaga demo
 
 bench: $(STAMP)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import logging
 import signal
-import socket
 import sys
 import threading
 from pathlib import Path
@@ -178,14 +177,6 @@ def migrate(config: ConfigOpt = DEFAULT_CONFIG) -> None:
     typer.echo(f"database at revision {current_revision(engine)}")
 
 
-def _reach(host: str, port: int) -> str | None:
-    try:
-        with socket.create_connection((host, port), timeout=5):
-            return None
-    except OSError as exc:
-        return f"cannot connect to {host}:{port} ({exc.strerror or exc})"
-
-
 @app.command()
 def check(config: ConfigOpt = DEFAULT_CONFIG) -> None:
     """Validate the configuration and reach each configured service."""
@@ -217,8 +208,11 @@ def check(config: ConfigOpt = DEFAULT_CONFIG) -> None:
         first_line = next(iter(str(exc).splitlines()), "")
         report("database", f"{type(exc).__name__}: {first_line}")
     if settings.email:
-        report("email IMAP", _reach(settings.email.imap_host, settings.email.imap_port))
-        report("email SMTP", _reach(settings.email.smtp_host, settings.email.smtp_port))
+        from bot.wiring import mail_account
+        from channels.email.probe import imap_problem, smtp_problem
+
+        report("email IMAP", imap_problem(mail_account(settings)))
+        report("email SMTP", smtp_problem(mail_account(settings)))
     if settings.telegram:
         from bot.telegram.probe import telegram_problem  # python-telegram-bot only when used
 

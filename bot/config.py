@@ -139,6 +139,13 @@ class EmailConfig(Section):
     smtp_port: Annotated[int, Field(gt=0, lt=65536)] = 465
     smtp_security: Literal["ssl", "starttls", "plain"] = "ssl"
     from_address: str
+    sent_folder: str = "Sent"  # a copy of every reply; "" for none (Gmail files its own)
+    mark_seen: bool = False  # mark fetched mail as read in the mailbox
+    idle: bool = True  # wait for new mail with IMAP IDLE when the server offers it
+    idle_renew_seconds: Annotated[float, Field(ge=5, le=1500)] = 300
+    backfill_days: Annotated[int, Field(ge=0, le=365)] = 7
+    max_attachment_mb: Annotated[float, Field(gt=0)] = 10
+    timeout_seconds: Annotated[float, Field(gt=0)] = 30
 
 
 class InstagramConfig(Section):

@@ -19,6 +19,7 @@ from rich.markup import escape
 
 from bot import service
 from bot.config import Settings, from_mapping
+from bot.demo_email import run_email_act
 from bot.demo_script import script
 from bot.demo_telegram import run_telegram_act
 from bot.inbox_view import inbox_table
@@ -71,7 +72,12 @@ def demo_settings(data_dir: Path, lang: Lang) -> Settings:
 
 
 def run_demo(
-    data_dir: Path, *, lang: Lang = "id", console: Console | None = None, telegram: bool = True
+    data_dir: Path,
+    *,
+    lang: Lang = "id",
+    console: Console | None = None,
+    telegram: bool = True,
+    email: bool = True,
 ) -> App:
     console = console or Console(width=None if sys.stdout.isatty() else 160)
     if data_dir.exists():
@@ -121,6 +127,8 @@ def run_demo(
             )
 
     console.print(inbox_table(inbox.snapshot(app.uows), zone=zone, lang=lang))
+    if email:
+        run_email_act(data_dir / "email", lang, console, clock())
     if telegram:
         run_telegram_act(data_dir / "telegram", lang, console)
     return app

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 
 from bot.wiring import App
 from triage.dispatch import DispatchReport, dispatch_due
@@ -17,7 +18,14 @@ log = logging.getLogger(__name__)
 
 
 def poll_source(app: App, source: ChannelSource) -> int:
-    """One pass over one channel; each message is stored with its cursor in one commit."""
+    """One pass over one channel; each message is stored with its cursor in one commit. One
+    pass at a time per channel (an IDLE push and the timer may meet)."""
+    lock = app.poll_locks.setdefault(source.cursor_key, threading.Lock())
+    with lock:
+        return _poll_source(app, source)
+
+
+def _poll_source(app: App, source: ChannelSource) -> int:
     with app.uows() as uow:
         cursor = uow.cursors.get(source.cursor_key)
 
@@ -33,10 +41,13 @@ def poll_source(app: App, source: ChannelSource) -> int:
     return source.poll_once(deliver, cursor)
 
 
-def poll_all(app: App) -> dict[str, int]:
-    """One pass over every configured channel; a failing channel does not stop the others."""
+def poll_all(app: App, due: Callable[[ChannelSource], bool] = lambda s: True) -> dict[str, int]:
+    """One pass over every configured channel (that is `due`); a failing channel does not stop
+    the others."""
     counts: dict[str, int] = {}
     for source in app.sources:
+        if not due(source):
+            continue
         try:
             counts[source.cursor_key] = poll_source(app, source)
         except Exception as exc:  # noqa: BLE001 - one broken channel must not stop the rest
@@ -89,12 +100,19 @@ def run_forever(app: App, stop: threading.Event, poll_every: float = 5.0) -> Non
     thread and wake this loop (`app.wake`) when there is something to pass on or send."""
     if app.telegram is not None:
         app.telegram.start()
-    next_poll = time.monotonic()
+    watching = _start_watchers(app)
+    next_poll: dict[str, float] = {}
+
+    def due(source: ChannelSource) -> bool:
+        now = time.monotonic()
+        if now < next_poll.get(source.cursor_key, 0.0):
+            return False
+        next_poll[source.cursor_key] = now + app.poll_seconds.get(source.cursor_key, poll_every)
+        return True
+
     try:
         while not stop.is_set():
-            if time.monotonic() >= next_poll:
-                poll_all(app)
-                next_poll = time.monotonic() + poll_every
+            poll_all(app, due)
             for step in (relay, dispatch):  # one failing never stops the other
                 try:
                     step(app)
@@ -104,5 +122,20 @@ def run_forever(app: App, stop: threading.Event, poll_every: float = 5.0) -> Non
             app.wake.wait(app.settings.outbox.interval_seconds)
             app.wake.clear()
     finally:
+        for watcher in app.watchers:
+            watcher.stop.set()
+        for thread in watching:
+            thread.join(timeout=5)
         if app.telegram is not None:
             app.telegram.stop()
+
+
+def _start_watchers(app: App) -> list[threading.Thread]:
+    """The IMAP IDLE watchers, each on its own thread (imapclient blocks)."""
+    threads = []
+    for watcher in app.watchers:
+        thread = threading.Thread(target=watcher.run, name=f"idle {watcher.account.key}")
+        thread.daemon = True
+        thread.start()
+        threads.append(thread)
+    return threads

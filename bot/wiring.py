@@ -22,6 +22,8 @@ from triage.ports import ChannelSource, Sender
 
 if TYPE_CHECKING:
     from bot.telegram.runtime import TelegramRuntime
+    from channels.email.account import MailAccount
+    from channels.email.idle import IdleWatcher
 
 
 @dataclass
@@ -36,6 +38,9 @@ class App:
     telegram: TelegramRuntime | None = None
     triage: Triage | None = None  # classifies client messages in the relay (urgent, category)
     wake: threading.Event = field(default_factory=threading.Event)  # something to relay or send
+    poll_seconds: dict[str, float] = field(default_factory=dict)  # cursor key -> interval
+    poll_locks: dict[str, threading.Lock] = field(default_factory=dict)  # one poll at a time
+    watchers: list[IdleWatcher] = field(default_factory=list)  # IMAP IDLE, one per mailbox
 
     @property
     def retry_policy(self) -> RetryPolicy:
@@ -49,6 +54,15 @@ class App:
     @property
     def reopen_window(self) -> timedelta:
         return timedelta(days=self.settings.reopen.window_days)
+
+    def poll_now(self, source: ChannelSource) -> int:
+        """One pass over `source` now (an IDLE push), then wake the relay and the outbox."""
+        from bot.service import poll_source
+
+        count = poll_source(self, source)
+        if count:
+            self.wake.set()
+        return count
 
     @staticmethod
     def jitter() -> float:
@@ -71,8 +85,58 @@ def build(settings: Settings, *, migrate: bool = True) -> App:
 
         staff = app.telegram.staff
         app.triage = office_triage(settings, [*staff.counselors, *staff.heads])
-    for name in ("email", "instagram"):
-        if getattr(settings, name) is not None:
-            # The adapters arrive with their own issues; until then say so plainly.
-            app.unavailable[name] = "not available in this version yet"
+    if settings.email is not None:
+        _add_email(app, settings)
+    if settings.instagram is not None:
+        # The adapter arrives with its own issue; until then say so plainly.
+        app.unavailable["instagram"] = "not available in this version yet"
     return app
+
+
+def mail_account(settings: Settings) -> MailAccount:
+    from channels.email.account import MailAccount
+
+    mail = settings.email
+    assert mail is not None
+    return MailAccount(
+        imap_host=mail.imap_host,
+        imap_port=mail.imap_port,
+        username=mail.username,
+        password=mail.password,
+        use_ssl=mail.use_ssl,
+        folder=mail.folder,
+        smtp_host=mail.smtp_host,
+        smtp_port=mail.smtp_port,
+        smtp_security=mail.smtp_security,
+        from_address=mail.from_address,
+        from_name=settings.office.name,
+        files_dir=settings.data_dir / "attachments" / "email",
+        sent_folder=mail.sent_folder,
+        mark_seen=mail.mark_seen,
+        backfill_days=mail.backfill_days,
+        max_file_bytes=int(mail.max_attachment_mb * 1024 * 1024),
+        timeout_seconds=mail.timeout_seconds,
+        language=settings.language,
+    )
+
+
+def _add_email(app: App, settings: Settings) -> None:
+    from channels.email.idle import IdleWatcher
+    from channels.email.imap_source import ImapSource
+    from channels.email.smtp_sender import SmtpSender
+
+    mail = settings.email
+    assert mail is not None
+    account = mail_account(settings)
+    source = ImapSource(account, clock=app.clock)
+    app.sources.append(source)
+    app.poll_seconds[source.cursor_key] = mail.poll_seconds
+    app.senders[Target.EMAIL] = SmtpSender(account, settings.office.name, clock=app.clock)
+    if mail.idle:
+        app.watchers.append(
+            IdleWatcher(
+                account,
+                look_now=lambda: app.poll_now(source),
+                renew_seconds=mail.idle_renew_seconds,
+            )
+        )

@@ -294,6 +294,14 @@ MESSAGE_LATEST_IN = (
     .limit(1)
 )
 MESSAGE_MOVE = _moving(message_t)
+THREAD_BY_MESSAGE = select(message_t.c.conversation_id).where(
+    message_t.c.channel == bindparam("_channel"),
+    message_t.c.external_id.in_(bindparam("_ids", expanding=True)),
+)
+THREAD_BY_OUTBOX = select(outbox_t.c.conversation_id).where(
+    outbox_t.c.remote_id.in_(bindparam("_ids", expanding=True)),
+    outbox_t.c.conversation_id.is_not(None),
+)
 MESSAGE_UNRELAYED = (
     select(message_t)
     .where(~message_t.c.relayed, message_t.c.direction == "in")
@@ -338,6 +346,17 @@ class SqlMessages(_Repo):
 
     def for_conversation(self, conv_id: int) -> list[StoredMessage]:
         return [mapping.message(r) for r in self.conn.execute(MESSAGE_FOR_CONV, {"_conv": conv_id})]
+
+    def thread_conversation(self, channel: Channel, ids: list[str]) -> int | None:
+        ids = [i for i in ids if i][:50]
+        if not ids:
+            return None
+        params = {"_channel": channel.value, "_ids": ids}
+        for stmt in (THREAD_BY_MESSAGE, THREAD_BY_OUTBOX):
+            found = self.conn.execute(stmt.limit(1), params).scalar()
+            if found is not None:
+                return int(found)
+        return None
 
     def latest_inbound(self, conv_id: int) -> StoredMessage | None:
         row = self.conn.execute(MESSAGE_LATEST_IN, {"_conv": conv_id}).first()

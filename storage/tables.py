@@ -132,6 +132,7 @@ class OutboxRow(SQLModel, table=True):
     __table_args__ = (
         Index("ix_outbox_due", "status", "next_attempt_at"),
         Index("ix_outbox_recipient", "target", "recipient", "id"),
+        Index("ix_outbox_remote_id", "remote_id"),  # a client's reply names ours (threading)
     )
     id: int | None = Field(default=None, primary_key=True)
     idempotency_key: str = Field(max_length=200, unique=True)

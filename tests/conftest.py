@@ -1,6 +1,7 @@
-"""Shared fixtures: a database engine on SQLite and on PostgreSQL (real server, no mock).
+"""Shared fixtures: a database engine on SQLite and on PostgreSQL, a Dovecot IMAP server and an
+SMTP sink (real servers, no mock).
 
-With CI=true the PostgreSQL tests must run: a missing server is an error, not a skip.
+With CI=true the PostgreSQL and Dovecot tests must run: a missing server is an error, not a skip.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import Engine
 
+from bot.local_mail.dovecot import Dovecot, start_dovecot
+from bot.local_mail.smtp_sink import SmtpSink
 from storage.db import make_engine
 from storage.migrate import upgrade
 from storage.unit_of_work import SqlUnitOfWorkFactory
@@ -63,3 +66,41 @@ def engine(request) -> Engine:
 @pytest.fixture
 def uows(engine: Engine) -> SqlUnitOfWorkFactory:
     return SqlUnitOfWorkFactory(engine)
+
+
+def _dovecot() -> Dovecot:
+    try:
+        return start_dovecot()
+    except Exception as exc:  # noqa: BLE001
+        if IN_CI:
+            pytest.fail(f"Dovecot is required in CI and could not start: {exc}")
+        pytest.skip(f"no Dovecot available: {exc}")
+
+
+@pytest.fixture(scope="session")
+def dovecot() -> Iterator[Dovecot]:
+    """One IMAP server for the session; each test uses its own user name (its own mailbox)."""
+    server = _dovecot()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def own_dovecot() -> Iterator[Dovecot]:
+    """A server of the test's own, for tests that kill and restart it."""
+    server = _dovecot()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def smtp_sink() -> Iterator[SmtpSink]:
+    sink = SmtpSink().start()
+    try:
+        yield sink
+    finally:
+        sink.stop()

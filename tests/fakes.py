@@ -186,6 +186,15 @@ class FakeMessages(_Repo):
             return None
         return self.add(message)
 
+    def thread_conversation(self, channel: Channel, ids: list[str]) -> int | None:
+        for m in self.db.messages.values():
+            if m.channel == channel and m.external_id in ids:
+                return m.conversation_id
+        for item in self.db.outbox.values():
+            if item.remote_id and item.remote_id in ids and item.conversation_id is not None:
+                return item.conversation_id
+        return None
+
     def for_conversation(self, conv_id: int) -> list[StoredMessage]:
         mine = [m for m in self.db.messages.values() if m.conversation_id == conv_id]
         return sorted(mine, key=lambda m: (m.created_at, m.id or 0))

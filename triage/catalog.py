@@ -108,6 +108,43 @@ TEXTS: dict[str, dict[Lang, str]] = {
         "en": "Done. See also: puspaga inbox --json --config {config}",
     },
     # demo, second act: the real bot against the local Bot API server
+    "demo.mail.title": {
+        "id": "Babak email: adaptor email sungguhan dengan server surat di komputer ini",
+        "en": "Email act: the real email adapter with a mail server on this machine",
+    },
+    "demo.mail.missing": {
+        "id": "Dovecot belum terpasang, babak email dilewati. Pasang: "
+        "sudo apt-get install dovecot-imapd, lalu jalankan make demo lagi.",
+        "en": "Dovecot is not installed, so the email act is skipped. Install it: "
+        "sudo apt-get install dovecot-imapd, then run make demo again.",
+    },
+    "demo.mail.servers": {
+        "id": "Server IMAP (Dovecot) di 127.0.0.1:{imap}, SMTP di 127.0.0.1:{smtp}",
+        "en": "IMAP server (Dovecot) on 127.0.0.1:{imap}, SMTP on 127.0.0.1:{smtp}",
+    },
+    "demo.mail.taken": {
+        "id": "Email diambil dari kotak surat: {count}; diambil lagi: {again} "
+        "(tidak ada yang dobel)",
+        "en": "Mails taken from the mailbox: {count}; taken again: {again} (nothing doubled)",
+    },
+    "demo.mail.robot": {
+        "id": "  ← email otomatis, tidak dibalas",
+        "en": "  ← automatic mail, not answered",
+    },
+    "demo.mail.sent": {
+        "id": "Balasan admin terkirim lewat SMTP ke {to}, subjek «{subject}», "
+        "In-Reply-To {in_reply_to}",
+        "en": "The admin's reply went out over SMTP to {to}, subject «{subject}», "
+        "In-Reply-To {in_reply_to}",
+    },
+    "demo.mail.joined": {
+        "id": "Jawaban klien dari alamat lain masuk ke percakapannya sendiri ({count} pesan)",
+        "en": "The client's answer from another address joined her conversation ({count} messages)",
+    },
+    "demo.mail.robot_unanswered": {
+        "id": "Email yang terkirim: {sent} (email otomatis tidak pernah dibalas otomatis)",
+        "en": "Mails sent: {sent} (automatic mail is never answered automatically)",
+    },
     "demo.tg.title": {
         "id": "Babak 2: bot Telegram sungguhan melawan server Bot API lokal",
         "en": "Act 2: the real Telegram bot against the local Bot API server",
@@ -180,6 +217,17 @@ TEXTS: dict[str, dict[Lang, str]] = {
         "id": "Ujung ke ujung (diterima → tanggapan konselor)",
         "en": "End to end (received → counselor response)",
     },
+    # email
+    "email.automatic": {
+        "id": "[email otomatis ({why}): disimpan, tidak dibalas otomatis]",
+        "en": "[automatic mail ({why}): kept, never answered automatically]",
+    },
+    "email.file_too_big": {
+        "id": "[lampiran {name} tidak disimpan: {size} melebihi batas {limit}]",
+        "en": "[attachment {name} not kept: {size} is over the limit of {limit}]",
+    },
+    "email.no_subject": {"id": "Pesan dari {office}", "en": "Message from {office}"},
+    "email.empty": {"id": "[email tanpa isi teks]", "en": "[mail without text]"},
     # the office's signature under replies to clients
     "reply.signature": {"id": "— {office}", "en": "— {office}"},
 }

@@ -18,6 +18,7 @@ from triage.model import (
     Conversation,
     Direction,
     InboundMessage,
+    OpenConversation,
     State,
     Steps,
     StoredMessage,
@@ -80,6 +81,8 @@ def _ingest(
         if original is not None:
             return _store_edit(uow, msg, original)
     found = uow.contacts.find_for_ingest(msg.channel, msg.sender_id)
+    if found is None:
+        found = _joined_by_thread(uow, msg, now)
     confidential, owner = False, None
     if found is None:  # a new client: nothing to reopen
         contact = _new_contact(uow, msg, now)
@@ -149,14 +152,35 @@ def _store_edit(
     return IngestResult(True, original.conversation_id, stored.id)
 
 
-def _new_contact(uow: UnitOfWork, msg: InboundMessage, now: datetime) -> Contact:
+def _joined_by_thread(
+    uow: UnitOfWork, msg: InboundMessage, now: datetime
+) -> tuple[Contact, OpenConversation | None] | None:
+    """A new address answering in one of our threads (the client writing from another mailbox)
+    joins that conversation's client, instead of opening a stranger's case."""
+    refs = [r for r in (msg.in_reply_to, *reversed(msg.references)) if r]
+    conv_id = uow.messages.thread_conversation(msg.channel, refs) if refs else None
+    conv = uow.conversations.get(conv_id) if conv_id is not None else None
+    if conv is None:
+        return None
+    contact = _new_contact(uow, msg, now, client_id=conv.client_id)
+    open_conv = uow.conversations.open_for_client(conv.client_id)
+    if open_conv is None or open_conv.id is None:
+        return contact, None
+    return contact, OpenConversation(open_conv.id, open_conv.state, open_conv.counselor_id)
+
+
+def _new_contact(
+    uow: UnitOfWork, msg: InboundMessage, now: datetime, client_id: int | None = None
+) -> Contact:
     name = msg.sender_name.strip() or msg.sender_id
-    client = uow.clients.add(Client(id=None, display_name=name, created_at=now))
-    assert client.id is not None
+    if client_id is None:
+        client = uow.clients.add(Client(id=None, display_name=name, created_at=now))
+        assert client.id is not None
+        client_id = client.id
     return uow.contacts.add(
         Contact(
             id=None,
-            client_id=client.id,
+            client_id=client_id,
             channel=msg.channel,
             external_id=msg.sender_id,
             display_name=name,

@@ -81,6 +81,10 @@ class MessageRepository(Protocol):
 
     def for_conversation(self, conv_id: int) -> list[StoredMessage]: ...
     def latest_inbound(self, conv_id: int) -> StoredMessage | None: ...
+    def thread_conversation(self, channel: Channel, ids: list[str]) -> int | None:
+        """The conversation of the first message (a client's, or ours by its remote id) that
+        `ids` name: an email's In-Reply-To and References."""
+
     def move(self, from_conv: int, to_conv: int) -> None: ...
     def unrelayed(self, limit: int) -> list[StoredMessage]:
         """Inbound messages not yet passed on to staff, oldest first (no lock: the relay takes

@@ -9,6 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from bot.cli import app
+from bot.local_mail.dovecot import find_dovecot
 from storage.migrate import head_revision
 
 runner = CliRunner()
@@ -37,6 +38,12 @@ def test_demo_then_inbox_json_shows_every_conversation_with_state_and_steps(tmp_
     # act 2: the real bot against the local Bot API server, the case walked through Telegram
     assert "Babak 2" in out and "«📞 Rina Wulandari · #1»" in out
     assert "tidak satu pun berisi isi konseling" in out and "Linimasa kasus #1" in out
+    # the email act: the real adapter against Dovecot (installed by make demo / .ci/run)
+    if find_dovecot() is not None:
+        assert "Email diambil dari kotak surat: 3; diambil lagi: 0" in out
+        assert "In-Reply-To <l1@mail.example>" in out and "(3 pesan)" in out
+    else:
+        assert "Dovecot belum terpasang" in out
     code, out = invoke("inbox", "--json", "--config", config)
     assert code == 0, out
     conversations = json.loads(out)
@@ -76,7 +83,8 @@ def test_check_reports_an_unreachable_service_in_plain_words(config):
         )
     )
     code, out = invoke("check", "--config", config)
-    assert code == 1 and "FAIL email IMAP: cannot connect to 127.0.0.1:1" in out
+    assert code == 1 and "FAIL email IMAP: cannot reach 127.0.0.1:1" in out
+    assert "Fix: [email] imap_host" in out and "FAIL email SMTP: cannot use 127.0.0.1:1" in out
 
 
 def test_a_wrong_config_stops_the_start_naming_the_key(config):

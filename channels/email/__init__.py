@@ -1,0 +1,1 @@
+"""The email channel: IMAP in (IDLE or polling, a durable cursor per folder), SMTP out."""

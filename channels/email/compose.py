@@ -1,0 +1,51 @@
+"""An outgoing reply as a MIME message: threaded (In-Reply-To, References, "Re:" subject), our
+automatic replies marked `Auto-Submitted: auto-replied` (RFC 3834), and a Message-ID derived from
+the outbox key, so a resend after a crash carries the same id (docs/OUTBOX.md)."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+from email.message import EmailMessage
+from email.utils import format_datetime, formataddr
+
+from channels.email.parse import MSGID
+
+
+def message_id_for(key: str, from_address: str) -> str:
+    domain = from_address.rsplit("@", 1)[-1] or "localhost"
+    return f"<puspaga.{hashlib.sha256(key.encode()).hexdigest()[:32]}@{domain}>"
+
+
+def reply_subject(subject: str | None, default: str) -> str:
+    subject = " ".join((subject or "").split())
+    if not subject:
+        return default
+    return subject if subject[:3].lower() == "re:" else f"Re: {subject}"
+
+
+def compose(
+    *,
+    key: str,
+    to: str,
+    body: str,
+    from_address: str,
+    from_name: str,
+    options: dict[str, str],
+    default_subject: str,
+    now: datetime,
+) -> EmailMessage:
+    msg = EmailMessage()
+    msg["From"] = formataddr((from_name, from_address))
+    msg["To"] = to
+    msg["Subject"] = reply_subject(options.get("subject"), default_subject)
+    msg["Message-ID"] = message_id_for(key, from_address)
+    msg["Date"] = format_datetime(now)
+    parent = options.get("in_reply_to", "")
+    if MSGID.fullmatch(parent):  # not a digest id ("sha256:…") of a mail that had none
+        msg["In-Reply-To"] = parent
+        msg["References"] = " ".join([*options.get("references", "").split(), parent])
+    if options.get("auto_reply"):
+        msg["Auto-Submitted"] = "auto-replied"
+    msg.set_content(body)
+    return msg

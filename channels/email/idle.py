@@ -1,0 +1,106 @@
+"""Waiting for new mail with IMAP IDLE (RFC 2177), so a client's mail is in the inbox within
+seconds, not at the next poll. The watcher only says "look now": the catch-up poll from the
+durable cursor is what gives exactly-once, so a lost IDLE connection can lose nothing.
+
+IDLE is left and re-issued every `renew_seconds` (well under the 29 minutes servers allow) with a
+NOOP in between, which also proves the connection alive; a dead socket (idle_check answers
+nothing, at once, again and again) or any error drops the connection and reconnects after an
+exponential backoff with jitter."""
+
+from __future__ import annotations
+
+import logging
+import random
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from channels.email.account import MailAccount
+from channels.email.imap import connect
+
+log = logging.getLogger(__name__)
+NEWS = {b"EXISTS", b"RECENT"}
+
+
+class ConnectionLost(Exception):
+    pass
+
+
+@dataclass
+class IdleWatcher:
+    account: MailAccount
+    look_now: Callable[[], None]  # polls the folder from its cursor (and ingests)
+    renew_seconds: float = 300.0
+    max_backoff: float = 300.0
+    stop: threading.Event = field(default_factory=threading.Event)
+    supported: bool | None = None  # None until known; False: the server has no IDLE
+    connected: threading.Event = field(default_factory=threading.Event)
+
+    def run(self) -> None:
+        backoff = 1.0
+        while not self.stop.is_set():
+            try:
+                self._session()
+                backoff = 1.0
+                if self.supported is False:
+                    return  # the service's regular polling is all there is
+            except Exception as exc:  # noqa: BLE001 - every failure means: reconnect later
+                self.connected.clear()
+                log.warning(
+                    "%s: IDLE connection lost (%s); reconnecting in %.0f s",
+                    self.account.key,
+                    type(exc).__name__,
+                    backoff,
+                )
+                self.stop.wait(backoff * (0.5 + random.random()))
+                backoff = min(backoff * 2, self.max_backoff)
+
+    def _session(self) -> None:
+        client = connect(self.account)
+        try:
+            if b"IDLE" not in client.capabilities():
+                self.supported = False
+                log.info("%s: the server has no IDLE; polling only", self.account.key)
+                return
+            self.supported = True
+            client.select_folder(self.account.folder, readonly=True)
+            self.connected.set()
+            self._safe_look()  # catch up on what arrived while we were away
+            while not self.stop.is_set():
+                news = self._idle_once(client)
+                client.noop()
+                if news:
+                    self._safe_look()
+        finally:
+            self.connected.clear()
+            try:
+                client.logout()
+            except Exception:  # noqa: BLE001
+                client.shutdown()
+
+    def _idle_once(self, client) -> bool:  # noqa: ANN001 - imapclient has no stubs
+        client.idle()
+        deadline = time.monotonic() + self.renew_seconds
+        news, empty_at_once = False, 0
+        while not self.stop.is_set() and time.monotonic() < deadline and not news:
+            started = time.monotonic()
+            responses = client.idle_check(timeout=1)
+            for response in responses:
+                if len(response) > 1 and response[1] in NEWS:
+                    news = True
+                if response and response[0] == b"BYE":
+                    raise ConnectionLost("server said BYE")
+            # At end of file the socket is always readable and yields nothing.
+            quick_and_empty = not responses and time.monotonic() - started < 0.5
+            empty_at_once = empty_at_once + 1 if quick_and_empty else 0
+            if empty_at_once >= 3:
+                raise ConnectionLost("end of file")
+        client.idle_done()  # only on a live connection: on a dead one it can hang
+        return news
+
+    def _safe_look(self) -> None:
+        try:
+            self.look_now()
+        except Exception as exc:  # noqa: BLE001 - a failing poll is logged; IDLE goes on
+            log.error("%s: polling after IDLE failed (%s)", self.account.key, type(exc).__name__)

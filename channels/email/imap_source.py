@@ -1,0 +1,167 @@
+"""Receiving mail: every message after the durable cursor (UIDVALIDITY and last UID of one
+folder), fetched with BODY.PEEK[] so nothing is marked read unless configured.
+
+Exactly once: the cursor moves in the same commit as the message (the `deliver` contract), and
+a message's inbox id is its Message-ID, so a resync after a UIDVALIDITY change (the server
+renumbered the folder) stores nothing twice."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+from imapclient import IMAPClient
+
+from channels.email.account import MailAccount
+from channels.email.imap import connect
+from channels.email.parse import ParsedMail, parse_mail
+from triage.catalog import text as catalog_text
+from triage.model import Attachment, Channel, InboundMessage
+from triage.ports import Deliver
+
+log = logging.getLogger(__name__)
+BATCH = 25
+SEEN = b"\\Seen"
+
+
+@dataclass(frozen=True)
+class FolderCursor:
+    """Where we are in one folder: `validity:last_uid:YYYY-MM-DD` (the day of the last mail,
+    so a renumbered folder is searched again from shortly before it)."""
+
+    validity: int
+    last_uid: int
+    day: date
+
+    def __str__(self) -> str:
+        return f"{self.validity}:{self.last_uid}:{self.day.isoformat()}"
+
+    @classmethod
+    def parse(cls, value: str | None) -> FolderCursor | None:
+        try:
+            validity, uid, day = (value or "").split(":")
+            return cls(int(validity), int(uid), date.fromisoformat(day))
+        except ValueError:
+            return None
+
+
+@dataclass
+class ImapSource:
+    """The email channel's receiving side (a `ChannelSource`)."""
+
+    account: MailAccount
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC)
+
+    @property
+    def cursor_key(self) -> str:
+        return self.account.key
+
+    def poll_once(self, deliver: Deliver, cursor: str | None) -> int:
+        client = connect(self.account)
+        try:
+            return self._poll(client, deliver, FolderCursor.parse(cursor))
+        finally:
+            try:
+                client.logout()
+            except Exception:  # noqa: BLE001 - the connection may already be gone
+                client.shutdown()
+
+    def _poll(self, client: IMAPClient, deliver: Deliver, cursor: FolderCursor | None) -> int:
+        info = client.select_folder(self.account.folder, readonly=not self.account.mark_seen)
+        validity = int(info[b"UIDVALIDITY"])
+        if cursor is not None and cursor.validity == validity:
+            # `n:*` always includes the highest UID, even below n (RFC 3501): filter here.
+            uids = client.search(["UID", f"{cursor.last_uid + 1}:*"])
+            uids = [u for u in uids if u > cursor.last_uid]
+        else:
+            if cursor is not None:
+                log.warning("%s was renumbered (UIDVALIDITY changed): resyncing", self.cursor_key)
+                since = cursor.day - timedelta(days=1)
+            else:
+                since = self.clock().date() - timedelta(days=self.account.backfill_days)
+            uids = client.search(["SINCE", since])
+        delivered = 0
+        day = cursor.day if cursor is not None else self.clock().date()
+        for start in range(0, len(uids), BATCH):
+            batch = sorted(uids)[start : start + BATCH]
+            fetched = client.fetch(batch, ["BODY.PEEK[]", "INTERNALDATE"])
+            for uid in batch:
+                data = fetched.get(uid)
+                if data is None or b"BODY[]" not in data:
+                    continue  # expunged between search and fetch
+                arrived = _utc(data.get(b"INTERNALDATE")) or self.clock()
+                day = max(day, arrived.date())
+                deliver(
+                    self.inbound(bytes(data[b"BODY[]"]), arrived),
+                    str(FolderCursor(validity, uid, day)),
+                )
+                delivered += 1
+            if self.account.mark_seen:
+                client.add_flags(batch, [SEEN], silent=True)
+        return delivered
+
+    def inbound(self, raw: bytes, arrived: datetime) -> InboundMessage:
+        """One raw mail as an inbox message; its files and the raw mail kept on disk."""
+        mail = parse_mail(raw, max_file_bytes=self.account.max_file_bytes)
+        if mail.problems:
+            log.info("a mail had problems: %s", ", ".join(mail.problems))
+        identity = mail.identity(raw)
+        folder = self.account.files_dir / hashlib.sha256(identity.encode()).hexdigest()[:32]
+        attachments, notes = self._keep_files(mail, raw, folder)
+        lang = self.account.language
+        body = mail.text or catalog_text("email.empty", lang)  # type: ignore[arg-type]
+        if mail.automatic:
+            notes.insert(0, catalog_text("email.automatic", lang, why=mail.automatic))  # type: ignore[arg-type]
+        return InboundMessage(
+            channel=Channel.EMAIL,
+            external_id=identity,
+            sender_id=mail.from_address or "(tanpa alamat)",
+            sender_name=mail.from_name or mail.from_address,
+            text="\n".join([*notes, body]) if notes else body,
+            received_at=arrived,
+            attachments=tuple(attachments),
+            subject=mail.subject,
+            in_reply_to=mail.in_reply_to,
+            references=mail.references,
+            auto_generated=mail.automatic is not None,
+        )
+
+    def _keep_files(
+        self, mail: ParsedMail, raw: bytes, folder: Path
+    ) -> tuple[list[Attachment], list[str]]:
+        folder.mkdir(parents=True, exist_ok=True)
+        original = folder / "pesan-asli.eml"
+        original.write_bytes(raw)  # the same path on a retry: rewriting it is harmless
+        kept = [Attachment("pesan-asli.eml", "message/rfc822", len(raw), str(original))]
+        notes: list[str] = []
+        used: set[str] = {"pesan-asli.eml"}
+        for n, file in enumerate(mail.files, start=1):
+            name = file.filename if file.filename not in used else f"{n}-{file.filename}"
+            used.add(name)
+            if file.data is None:
+                limit = f"{self.account.max_file_bytes // 1024} KB"
+                notes.append(
+                    catalog_text(
+                        "email.file_too_big",
+                        self.account.language,  # type: ignore[arg-type]
+                        name=name,
+                        size=f"{file.size // 1024} KB",
+                        limit=limit,
+                    )
+                )
+                kept.append(Attachment(name, file.content_type, file.size, None))
+                continue
+            path = folder / name
+            path.write_bytes(file.data)
+            kept.append(Attachment(name, file.content_type, file.size, str(path)))
+        return kept, notes
+
+
+def _utc(value: object) -> datetime | None:
+    if not isinstance(value, datetime):
+        return None
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)

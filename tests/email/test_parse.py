@@ -1,0 +1,102 @@
+"""Parsing mail as pure functions, on .eml fixtures (tests/data/email, cases.json says what
+each must give) and on anything at all (hypothesis: it never raises)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from channels.email.html_text import html_to_text
+from channels.email.parse import parse_mail, safe_filename
+from channels.email.quotes import latest_reply
+
+DATA = Path(__file__).parent.parent / "data" / "email"
+CASES = json.loads((DATA / "cases.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_each_fixture_parses_as_expected(name):
+    want = CASES[name]
+    mail = parse_mail((DATA / name).read_bytes())
+    assert mail.from_address == want["from_address"]
+    assert mail.from_name == want["from_name"]
+    assert mail.subject == want["subject"]
+    assert mail.message_id == want["message_id"]
+    assert mail.in_reply_to == want["in_reply_to"]
+    assert list(mail.references) == want["references"]
+    assert (mail.automatic is not None) == want["auto"], mail.automatic
+    for part in want["text_contains"]:
+        assert part in mail.text, (part, mail.text[:500])
+    for part in want["text_excludes"]:
+        assert part not in mail.text, part
+    assert [f.original_name for f in mail.files] == want["attachments"]
+    for file in mail.files:
+        assert "/" not in file.filename and "\\" not in file.filename
+        assert not file.filename.startswith(".")
+
+
+def test_huge_mail_is_cut_for_display_but_readable():
+    mail = parse_mail((DATA / "huge_body.eml").read_bytes())
+    assert len(mail.text) <= 60_000 and "text cut" in mail.problems
+
+
+def test_html_keeps_paragraphs_and_drops_scripts():
+    html = (
+        "<style>p{color:red}</style><p>Satu &amp; dua</p><script>alert(1)</script><p>Tiga<br>Empat"
+    )
+    assert html_to_text(html) == "Satu & dua\n\nTiga\nEmpat"
+
+
+@pytest.mark.parametrize(
+    "quoted",
+    [
+        "Pada Sen, 23 Nov 2026 pukul 10.15 PUSPAGA <p@example.org> menulis:\n> Jam berapa?",
+        "On Mon, Nov 23, 2026 at 10:15 AM PUSPAGA <p@example.org> wrote:\n> When?",
+        "________________________________\nDari: PUSPAGA <p@example.org>\n"
+        "Dikirim: Senin, 23 November 2026 10.15\nKepada: Siti\nSubjek: Re: Tanya\n\nJam berapa?",
+        "-----Original Message-----\nFrom: PUSPAGA\nSent: Monday\nTo: Siti\n\nWhen?",
+    ],
+)
+def test_quoted_history_is_hidden_in_indonesian_and_english_forms(quoted):
+    assert latest_reply(f"Baik, saya datang besok.\n\n{quoted}") == "Baik, saya datang besok."
+
+
+def test_a_message_that_is_all_quote_is_not_reduced_to_nothing():
+    assert latest_reply("> hanya kutipan") == "> hanya kutipan"
+    assert (
+        latest_reply("- anak saya 15 tahun\n- sering bolos")
+        == "- anak saya 15 tahun\n- sering bolos"
+    )
+
+
+def test_file_names_are_made_safe():
+    assert safe_filename("../../etc/passwd") == "passwd"
+    assert safe_filename("..\\..\\surat rujukan é.pdf") == "surat rujukan é.pdf"
+    assert safe_filename("", "image/jpeg") == "lampiran.jpg"
+    assert safe_filename("a\x00b<script>.txt") == "a_b_script_.txt"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=3000))
+def test_any_bytes_parse_without_raising(raw):
+    mail = parse_mail(raw)
+    assert isinstance(mail.text, str) and isinstance(mail.files, tuple)
+
+
+HEADERS = st.sampled_from(
+    [
+        b"From: ", b"Subject: =?", b"Content-Type: multipart/mixed; boundary=", b"--",
+        b"Content-Transfer-Encoding: base64\r\n", b"charset=", b"\r\n\r\n", b"=?utf-8?b?",
+        b"Content-Disposition: attachment; filename*=", b"<", b">", b"\xff\xfe", b"=\r\n",
+    ]
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(HEADERS, st.binary(max_size=40)), max_size=40))
+def test_mail_like_garbage_parses_without_raising(chunks):
+    parse_mail(b"".join(chunks))
