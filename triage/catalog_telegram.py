@@ -180,6 +180,24 @@ TELEGRAM_TEXTS: dict[str, dict[str, str]] = {
         "en": "Thank you. We will ask a few short questions, one at a time. Type «skip» to skip "
         "one, «back» to go back, or «stop» to stop. You may also tell your story at any time.",
     },
+    "form.mail.intro": {
+        "id": "Terima kasih telah menghubungi kami; petugas kami akan membalas email Anda. "
+        "Layanan ini gratis dan rahasia. Agar kami dapat mencatat layanan Anda, mohon balas "
+        "email ini dengan mengisi baris di bawah (boleh dalam urutan apa pun; yang tidak ingin "
+        "Anda isi boleh dikosongkan). Dengan mengisi «Persetujuan: ya» Anda setuju data ini "
+        "dicatat untuk layanan (UU 27/2022). Anda juga boleh langsung menceritakan keperluan Anda.",
+        "en": "Thank you for writing to us; our staff will answer your email. This service is "
+        "free and confidential. So that we can record your case, please reply with the lines "
+        "below filled in (any order; leave out what you prefer not to give). Writing "
+        "«Persetujuan: ya» means you agree to these details being recorded for this service. "
+        "You may also simply tell us what you need.",
+    },
+    "form.mail.again": {
+        "id": "Terima kasih, jawaban Anda sudah kami catat. Masih ada yang belum lengkap atau "
+        "belum dapat kami baca; mohon isi baris berikut:",
+        "en": "Thank you, we have recorded your answers. Some are still missing or could not be "
+        "read; please fill in these lines:",
+    },
     "form.done": {
         "id": "Terima kasih, data Anda sudah tercatat dengan nomor registrasi {register}. "
         "Petugas kami akan melanjutkan percakapan ini.",

@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from triage import form_by_mail as by_mail
 from triage import lifecycle
 from triage.auto_reply import send_auto
 from triage.casework import log_steps
@@ -22,6 +23,8 @@ CHAT_CHANNELS = frozenset({Channel.HOTLINE, Channel.INSTAGRAM})
 # the catalogue texts the dialogue needs (FormSetup.texts): its own, and one per problem
 TEXT_KEYS = (
     "form.intro",
+    "form.mail.intro",
+    "form.mail.again",
     "form.done",
     "form.incomplete",
     "form.stopped",
@@ -58,6 +61,8 @@ def advance(
 ) -> Conversation:
     assert conv.id is not None
     contact = uow.contacts.get(conv.reply_contact_id)
+    if contact is not None and contact.channel is Channel.EMAIL:
+        return _by_mail(uow, conv, contact.external_id, messages, setup, now, urgent=urgent)
     if contact is None or contact.channel not in CHAT_CHANNELS:
         return conv
     state = uow.forms.get(conv.id)
@@ -90,6 +95,46 @@ def advance(
             say.append(setup.texts["form.incomplete"])
         uow.forms.save(state)
         _say(uow, conv, contact.channel, contact.external_id, m, say, now)
+    return conv
+
+
+def _by_mail(
+    uow: UnitOfWork,
+    conv: Conversation,
+    address: str,
+    messages: Sequence[StoredMessage],
+    setup: FormSetup,
+    now: datetime,
+    *,
+    urgent: bool,
+) -> Conversation:
+    """Email: the questions in one reply to the first mail, then each answer read leniently."""
+    assert conv.id is not None
+    state = uow.forms.get(conv.id)
+    for m in messages:
+        if m.auto_generated or urgent or conv.urgent:
+            continue  # robots are never answered; nobody in danger is sent a form
+        if state is None:
+            state, letter = by_mail.first_letter(
+                setup.form, conv.id, setup.lang, setup.texts["form.mail.intro"]
+            )
+            uow.forms.save(state)
+            _say(uow, conv, Channel.EMAIL, address, m, [letter], now)
+            continue
+        if state.status != by_mail.MAILED:
+            continue
+        state, say, complete = by_mail.read_answer(
+            setup.form, state, m.text, setup.lang, now.date(), setup.texts
+        )
+        if complete:
+            number = uow.forms.next_number(period_of(now))
+            state = replace(
+                state, register_no=register_number(setup.register_template, now, number)
+            )
+            conv = _form_complete(uow, conv, state, now)
+            say = [setup.texts["form.done"].format(register=state.register_no)]
+        uow.forms.save(state)
+        _say(uow, conv, Channel.EMAIL, address, m, say, now)
     return conv
 
 

@@ -1,0 +1,104 @@
+"""The identity form by email, as a dialogue table: the first mail gets the list of questions,
+answers are read leniently, only what is missing or wrong is asked again, and the state
+survives a restart (on the real database)."""
+
+from datetime import timedelta
+
+from sqlalchemy import Engine
+
+from storage.db import make_engine
+from storage.unit_of_work import SqlUnitOfWorkFactory
+from tests.builders import T0, inbound
+from tests.fakes import FakeUnitOfWorkFactory
+from tests.unit.test_form_dialogue import TRIAGE
+from triage.catalog import text
+from triage.form_by_mail import questions
+from triage.identity_form import DEFAULT_FORM
+from triage.ingest import ingest
+from triage.model import Channel
+from triage.outbox import Target
+from triage.relay import relay_new_messages
+
+MAIL = {"channel": Channel.EMAIL, "sender": "siti@example.com"}
+
+
+def write(uows, lines, start=1, **extra):
+    """Each mail through ingest and the relay; returns what the client was sent by email."""
+    said = []
+    for n, body in enumerate(lines, start=start):
+        before = {o.idempotency_key for o in _outbox(uows)}
+        at = T0 + timedelta(minutes=n)
+        ingest(inbound(n, text=body, at=at, **MAIL, **extra), uow_factory=uows, now=at)
+        relay_new_messages(uow_factory=uows, now=at, triage=TRIAGE)
+        new = [o for o in _outbox(uows) if o.idempotency_key not in before]
+        said.append([o.text for o in new if o.target is Target.EMAIL])
+    return said
+
+
+def _outbox(uows):
+    if isinstance(uows, FakeUnitOfWorkFactory):
+        return list(uows.db.outbox.values())
+    with uows() as uow:
+        return [o for c in uow.conversations.all() for o in uow.outbox.for_conversation(c.id)]
+
+
+def _form(uows):
+    with uows() as uow:
+        (conv,) = uow.conversations.all()
+        return uow.forms.get(conv.id)
+
+
+FIRST = "Selamat pagi, anak saya susah makan. Bisa konsultasi?"
+PARTIAL = (
+    "Persetujuan: ya\nNama: Siti Contoh\nUsia: 34\nJenis kelamin: perempuan\nHP: 0812 3456 7890"
+)
+REST = "> Nama:\nDomisili: Kec. Denpasar Barat\nhubungan = ibu\nTopik: anak susah makan"
+
+
+def test_the_questions_go_once_and_only_what_is_missing_is_asked_again():
+    uows = FakeUnitOfWorkFactory()
+    said = write(uows, [FIRST, "Terima kasih, saya tunggu.", PARTIAL, REST])
+    (letter,) = said[0]
+    assert letter.startswith(text("form.mail.intro", "id")[:40]) and "\nNama: \n" in letter
+    assert "NIK" not in letter and "Nik:" not in letter  # never asked in the first message
+    assert said[1] == []  # no "Label:" line: the client's story, nobody is nagged
+    (again,) = said[2]
+    assert again.startswith(text("form.mail.again", "id"))
+    assert again.split("\n\n")[1] == "Domisili: \nHubungan: \nTopik: "  # only those
+    assert said[3] == [text("form.done", "id").format(register="PUSPAGA/2026/11/0001")]
+    state = _form(uows)
+    assert state.status == "complete" and state.answers["nomor_hp"] == "+6281234567890"
+    assert state.answers["domisili"] == "Kec. Denpasar Barat" and state.answers["hubungan"] == "ibu"
+
+
+def test_a_wrong_answer_is_named_and_asked_again_and_no_consent_stops_the_form():
+    uows = FakeUnitOfWorkFactory()
+    said = write(uows, [FIRST, "Nama: Siti\nUsia: tua sekali\nJenis kelamin: P"])
+    (again,) = said[1]
+    assert f"- Usia: {text('form.age', 'id')}" in again and "Usia: \n" in again
+    other = FakeUnitOfWorkFactory()
+    said = write(other, [FIRST, "Persetujuan: tidak\nNama: Siti", "Nama: Siti"])
+    assert said[1] == [text("form.stopped", "id")] and said[2] == []
+    assert _form(other).status == "stopped"
+
+
+def test_automatic_mail_and_an_urgent_mail_get_no_form():
+    uows = FakeUnitOfWorkFactory()
+    assert write(uows, ["Saya sedang cuti."], auto_generated=True) == [[]]
+    other = FakeUnitOfWorkFactory()
+    (said,) = write(other, ["tolong suami memukul saya"])
+    assert said == ["Kami mendengar Anda. SAPA 129."]  # the crisis reply only
+    assert _form(other) is None
+
+
+def test_the_form_by_mail_survives_a_restart(sqlite_engine: Engine):
+    uows = SqlUnitOfWorkFactory(sqlite_engine)
+    write(uows, [FIRST, PARTIAL])
+    sqlite_engine.dispose()
+    restarted = SqlUnitOfWorkFactory(make_engine(str(sqlite_engine.url)))  # a new process
+    said = write(restarted, [REST], start=3)
+    assert said == [[text("form.done", "id").format(register="PUSPAGA/2026/11/0001")]]
+
+
+def test_the_list_can_be_narrowed_to_some_fields():
+    assert questions(DEFAULT_FORM, "en", ["nama"]).startswith("Nama: \n\n- Nama: ")
