@@ -306,7 +306,8 @@ TELEGRAM_TEXTS: dict[str, dict[str, str]] = {
         "• Baris yang diawali // adalah catatan internal, tidak dikirim.\n"
         "• /serahkan — serahkan ke konselor\n"
         "• /tutup tuntas|ulang|rujukan — tutup percakapan\n"
-        "• /identitas — data klien yang tercatat\n"
+        "• /identitas — data klien yang tercatat; /identitas lalu baris «Nama: …» untuk "
+        "mengisi atau mengubahnya\n"
         "• /catatan teks — catatan internal\n"
         "• /bantuan — pesan ini",
         "en": "<b>Admin help</b>\n"
@@ -315,7 +316,8 @@ TELEGRAM_TEXTS: dict[str, dict[str, str]] = {
         "• Lines starting with // are internal notes and are not sent.\n"
         "• /serahkan — hand off to a counselor\n"
         "• /tutup tuntas|ulang|rujukan — close the conversation\n"
-        "• /identitas — what we know of the client\n"
+        "• /identitas — what we know of the client; /identitas then «Nama: …» lines to fill "
+        "it in or correct it\n"
         "• /catatan text — internal note\n"
         "• /bantuan — this message",
     },
@@ -378,9 +380,24 @@ TELEGRAM_TEXTS: dict[str, dict[str, str]] = {
     },
     "staff.identity": {
         "id": "<b>Identitas klien #{conv}</b>\nNama: {name}\nKontak: {contacts}\nStatus: {state}\n"
-        "<i>Formulir identitas lengkap belum tersedia di versi ini.</i>",
+        "Nomor registrasi: {register}\n{fields}\n"
+        "<i>Isi atau ubah: /identitas lalu baris «Nama: …», «Usia: …» (satu per baris).</i>",
         "en": "<b>Client of #{conv}</b>\nName: {name}\nContacts: {contacts}\nState: {state}\n"
-        "<i>The full identity form is not available in this version yet.</i>",
+        "Register number: {register}\n{fields}\n"
+        "<i>Fill in or correct: /identitas then lines «Nama: …», «Usia: …» (one a line).</i>",
+    },
+    "staff.identity_saved": {
+        "id": "Tersimpan: {fields}.",
+        "en": "Saved: {fields}.",
+    },
+    "staff.identity_nothing": {
+        "id": "Tidak ada baris «Label: isi» yang dikenali. "
+        "Contoh: /identitas\nNama: Siti\nUsia: 34",
+        "en": "No «Label: value» line recognised. Example: /identitas\nNama: Siti\nUsia: 34",
+    },
+    "staff.identity_wrong": {
+        "id": "Belum tersimpan — {field}: {problem}",
+        "en": "Not saved — {field}: {problem}",
     },
     "staff.done": {"id": "Beres.", "en": "Done."},
     "staff.dead_letter": {

@@ -89,7 +89,7 @@ def advance(
             state = replace(
                 state, register_no=register_number(setup.register_template, now, number)
             )
-            conv = _form_complete(uow, conv, state, now)
+            conv = complete_form(uow, conv, state, now)
             say.append(setup.texts["form.done"].format(register=state.register_no))
         elif state.status == "incomplete":
             say.append(setup.texts["form.incomplete"])
@@ -131,7 +131,7 @@ def _by_mail(
             state = replace(
                 state, register_no=register_number(setup.register_template, now, number)
             )
-            conv = _form_complete(uow, conv, state, now)
+            conv = complete_form(uow, conv, state, now)
             say = [setup.texts["form.done"].format(register=state.register_no)]
         uow.forms.save(state)
         _say(uow, conv, Channel.EMAIL, address, m, say, now)
@@ -143,7 +143,7 @@ def _say(uow, conv, channel, recipient, m, texts, now) -> None:  # noqa: ANN001
         send_auto(uow, conv, channel, recipient, f"form:{m.id}:{n}", body, now, priority=0)
 
 
-def _form_complete(
+def complete_form(
     uow: UnitOfWork, conv: Conversation, state: FormState, now: datetime
 ) -> Conversation:
     try:

@@ -264,3 +264,12 @@ def read_lines(form: FormSpec, message: str, today: date) -> Reading:
         if spec is not None and spec.name not in answers:
             answers[spec.name] = read(spec, match.group(2), today)
     return Reading(answers)
+
+
+def shown(kind: str, value: str | None) -> str:
+    """A form answer as staff see it in Telegram: the NIK masked but for its last 4 digits."""
+    if value is None:
+        return "—"
+    if kind == "nik":
+        return "•" * max(0, len(value) - 4) + value[-4:]
+    return value

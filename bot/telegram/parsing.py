@@ -33,7 +33,8 @@ def command_of(message: Message) -> tuple[str, str] | None:
     body = message.text or ""
     if not body.startswith("/"):
         return None
-    head, _, rest = body[1:].partition(" ")
+    parts = body[1:].split(None, 1)  # "/identitas\nNama: …" too: any whitespace ends the name
+    head, rest = (parts[0], parts[1]) if len(parts) == 2 else (parts[0] if parts else "", "")
     return head.split("@", 1)[0].lower(), rest.strip()
 
 

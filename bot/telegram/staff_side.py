@@ -27,7 +27,10 @@ from bot.telegram.render import esc
 from triage import access, casework, notices
 from triage.catalog import text
 from triage.errors import AccessDenied, NotFound, TransitionNotAllowed
-from triage.identity import identity
+from triage.form_by_mail import label
+from triage.form_flow import FormSetup
+from triage.identity import correct_fields, identity
+from triage.identity_form import shown
 from triage.model import Actor, Conversation, Outcome, Role, State
 from triage.replies import add_note, reply_to_client
 
@@ -144,6 +147,9 @@ class StaffSide:
                     await desk.run(self._write, add_note, actor, conv, arg, f"note:{key}")
                     await desk.tell(f"{key}:noted", where, text("staff.note_saved", lang))
             elif name == "identitas":
+                if arg:
+                    said = await desk.run(self.correct, actor, conv, arg)
+                    await desk.tell(f"{key}:fix", where, said)
                 await desk.tell(f"{key}:id", where, await desk.run(self.identity_card, actor, conv))
             else:
                 await desk.tell(f"{key}:help", where, text("staff.help_admin", lang))
@@ -234,6 +240,11 @@ class StaffSide:
             f"{text(f'channel.{channel.value}', lang)} {external}"
             for channel, external in found.contacts
         )
+        form = self._form_setup().form
+        fields = "\n".join(
+            f"{esc(label(f.name))}: {esc(shown(f.kind, found.answers.get(f.name)))}"
+            for f in form.fields
+        )
         return text(
             "staff.identity",
             lang,
@@ -241,7 +252,39 @@ class StaffSide:
             name=esc(found.name),
             contacts=esc(listed),
             state=esc(text(f"state.{found.state.value}", lang)),
+            register=esc(found.register_no or "—"),
+            fields=fields,
         )
+
+    def correct(self, actor: Actor, conv_id: int, lines: str) -> str:
+        """/identitas with "Label: value" lines: the fields filled or corrected."""
+        lang, setup = self.desk.lang, self._form_setup()
+        done = correct_fields(
+            conv_id,
+            lines,
+            form=setup.form,
+            register_template=setup.register_template,
+            actor=actor,
+            uow_factory=self.desk.app.uows,
+            now=self.desk.app.clock(),
+        )
+        said = [
+            text("staff.identity_wrong", lang, field=esc(label(n)), problem=esc(setup.texts[p]))
+            for n, p in done.problems
+            if p in setup.texts
+        ]
+        if done.changed:
+            names = ", ".join(esc(label(n)) for n in done.changed)
+            said.insert(0, text("staff.identity_saved", lang, fields=names))
+        return "\n".join(said) or text("staff.identity_nothing", lang)
+
+    def _form_setup(self) -> FormSetup:
+        triage = self.desk.app.triage
+        if triage is not None and triage.form is not None:
+            return triage.form
+        from bot.triage_cli import form_setup
+
+        return form_setup(self.desk.app.settings)
 
     async def refuse(self, exc: Exception, conv: int | None, where: str, key: str) -> None:
         await self.desk.tell(f"{key}:refused", where, await self.desk.run(self.why, exc, conv))

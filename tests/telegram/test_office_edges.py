@@ -3,6 +3,7 @@ topic, two counselors tapping at once on PostgreSQL."""
 
 from __future__ import annotations
 
+import re
 import threading
 
 import pytest
@@ -388,3 +389,42 @@ def test_the_identity_form_on_the_hotline_survives_a_restart_in_the_middle(tmp_p
             assert conversation(office).steps.form_completed is not None
         finally:
             halt(office, stop, loop)
+
+
+def test_an_admin_fills_and_corrects_the_identity_form_with_identitas(tmp_path):
+    with running_office(tmp_path) as office:
+        state = office.state
+        state.user_writes(CLIENT, text="Halo, saya mau konsultasi soal anak")
+        office.wait_for_post(GROUP, "Percakapan #1")
+        topic = office.topic_of(1)
+        state.user_writes(
+            ADMIN,
+            GROUP,
+            "/identitas\nNama: Rina Wulandari\nUsia: tua sekali\nNIK: 5171014107900001",
+            thread_id=topic,
+        )
+        saved = office.wait_for_post(GROUP, "Tersimpan: Nama, Nik", topic)
+        assert "Belum tersimpan — Usia" in saved["text"]  # named, not stored
+        card = office.wait_for_post(GROUP, "Identitas klien #1", topic)
+        assert "Nama: Rina Wulandari" in card["text"] and "Nomor registrasi: —" in card["text"]
+        assert "5171014107900001" not in card["text"] and "0001" in card["text"]  # NIK masked
+        state.user_writes(
+            ADMIN,
+            GROUP,
+            "/identitas\npersetujuan: ya\nusia: 34\njk: P\nalamat: Denpasar Barat\n"
+            "hubungan: ibu\ntopik: anak susah makan",
+            thread_id=topic,
+        )
+        office.wait_for_post(GROUP, "Formulir identitas lengkap", topic)
+        card = office.wait_for_post(GROUP, "Usia: 34", topic)
+        assert re.search(r"Nomor registrasi: PUSPAGA/\d{4}/\d{2}/0001", card["text"])
+        assert conversation(office).steps.form_completed is not None
+        state.user_writes(STRANGER, GROUP, "/identitas\nNama: Penyusup", thread_id=topic)
+        state.user_writes(ADMIN, GROUP, "/identitas", thread_id=topic)
+
+        def cards():
+            return [t for t in office.texts(GROUP, topic) if "Identitas klien #1" in t]
+
+        office.wait(lambda: len(cards()) == 3, "the third card")
+        assert "Nama: Rina Wulandari" in cards()[-1]  # a non-staff member changed nothing
+        assert not any("Penyusup" in t for t in office.texts(GROUP, topic))

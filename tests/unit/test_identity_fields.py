@@ -1,0 +1,47 @@
+"""Staff fill or correct the identity form ("Label: value" lines): by role, in the core."""
+
+import pytest
+
+from tests.builders import ADMIN, COUNSELOR, T0, inbound
+from tests.fakes import FakeUnitOfWorkFactory
+from triage.errors import AccessDenied
+from triage.identity import correct_fields, identity
+from triage.identity_form import DEFAULT_FORM, shown
+from triage.ingest import ingest
+
+TEMPLATE = "PUSPAGA/{year}/{month:02d}/{number:04d}"
+
+
+def fill(uows, lines, actor=ADMIN):
+    (conv_id,) = uows.db.conversations
+    return correct_fields(
+        conv_id, lines, form=DEFAULT_FORM, register_template=TEMPLATE, actor=actor,
+        uow_factory=uows, now=T0,
+    )  # fmt: skip
+
+
+def test_staff_corrections_are_kept_named_and_complete_the_form():
+    uows = FakeUnitOfWorkFactory()
+    ingest(inbound(1), uow_factory=uows, now=T0)
+    done = fill(uows, "Nama: Sari\nUsia: tua\nHP: 0812-3456-7890\nbukan label")
+    assert done.changed == ("nama", "nomor_hp") and done.problems == (("usia", "form.age"),)
+    assert done.register_no is None
+    done = fill(uows, "Persetujuan: ya\nUsia: 35\nJK: P\nDomisili: Badung\nHubungan: ibu\nTopik: x")
+    assert done.register_no == "PUSPAGA/2026/11/0001"
+    (conv,) = uows.db.conversations.values()
+    assert identity(conv.id, actor=ADMIN, uow_factory=uows).answers["nomor_hp"] == "+6281234567890"
+    assert conv.steps.form_completed == T0
+    assert fill(uows, "Nama: Sari Dewi").register_no == "PUSPAGA/2026/11/0001"  # kept
+
+
+def test_a_counselor_who_does_not_hold_the_case_cannot_write_it():
+    uows = FakeUnitOfWorkFactory()
+    ingest(inbound(1), uow_factory=uows, now=T0)
+    with pytest.raises(AccessDenied):
+        fill(uows, "Nama: X", actor=COUNSELOR)
+    assert uows.db.forms == {}
+
+
+def test_the_nik_is_masked_for_display():
+    assert shown("nik", "5171014107900001") == "••••••••••••0001"
+    assert shown("text", None) == "—" and shown("text", "Sari") == "Sari"
