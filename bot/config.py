@@ -49,6 +49,17 @@ class OfficeConfig(Section):
             {d: ["08:00-16:00"] for d in WEEKDAYS[:4]} | {"fri": ["08:00-11:30"]}
         )
     )
+    # What each weekday is for, e.g. {mon = "Informasi kependudukan dan KB", …} (seed 002);
+    # answered when a client asks which day serves what. Empty: every day serves everything.
+    weekday_themes: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("weekday_themes")
+    @classmethod
+    def _known_days(cls, value: dict[str, str]) -> dict[str, str]:
+        wrong = sorted(set(value) - set(WEEKDAYS))
+        if wrong:
+            raise ValueError(f"unknown day {wrong[0]!r}; use {', '.join(WEEKDAYS)}")
+        return value
 
     @field_validator("timezone")
     @classmethod

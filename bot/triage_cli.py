@@ -12,7 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from bot.config import Settings
-from triage.catalog import text
+from triage.catalog import Lang, text
 from triage.classify import Decision, RuleSet, classify
 from triage.crisis import Triage
 from triage.default_rules import DEFAULT_RULES
@@ -80,8 +80,18 @@ def office_facts(settings: Settings) -> OfficeFacts:
         "cost": text("faq.cost", lang, office=office.name),
         "requirements": text("faq.requirements", lang),
         "services": text("faq.services", lang),
+        "themes": themes_phrase(office.weekday_themes, lang),
     }
     return OfficeFacts(answers, text("faq.closing", lang))
+
+
+def themes_phrase(themes: dict[str, str], lang: Lang) -> str:
+    """The weekday themes as one answer ("" when the office has none: not answered)."""
+    from bot.config import WEEKDAYS
+    from bot.telegram.greeting import DAY_NAMES
+
+    days = [f"{DAY_NAMES[lang][i]}: {themes[d]}" for i, d in enumerate(WEEKDAYS) if d in themes]
+    return text("faq.themes", lang, days="; ".join(days)) if days else ""
 
 
 def decide(text: str, stem: Callable[[str], str], rules: RuleSet = DEFAULT_RULES) -> Decision:

@@ -275,6 +275,10 @@ TELEGRAM_TEXTS: dict[str, dict[str, str]] = {
         "family planning and reproductive health, the elderly, family relationships, family "
         "economy, support for victims of violence, and psychoeducation requests.",
     },
+    "faq.themes": {
+        "id": "Jadwal layanan per hari: {days}.",
+        "en": "What each day is for: {days}.",
+    },
     "faq.closing": {
         "id": "Ini jawaban otomatis. Petugas kami juga akan membalas Anda di sini.",
         "en": "This is an automatic answer. Our staff will also reply to you here.",

@@ -51,6 +51,12 @@ TOPICS: Mapping[str, tuple[str, ...]] = {
         r"requirements?",
         r"what (?:do i|should i) (?:need|bring)",
     ),
+    "themes": (
+        r"jadwal (?:\w+ ){0,2}(?:layanan|konseling|konsultasi|per hari|harian)",
+        r"hari apa (?:\w+ ){0,3}(?:layanan|konseling|konsultasi|untuk)",
+        r"(?:layanan|konseling|konsultasi) (?:\w+ ){0,3}hari apa",
+        r"which day",
+    ),
     "services": (
         r"layanan apa saja",
         r"melayani apa",

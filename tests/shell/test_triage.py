@@ -129,3 +129,22 @@ def test_a_broken_rules_file_stops_the_start_naming_the_file(tmp_path):
     (tmp_path / "rules.toml").write_text('[urgent]\nsuicide = ["ngilang selamanya"]\n')
     out = CliRunner().invoke(app, ["check", "--config", str(config)])
     assert "OK   triage rules" in out.output
+
+
+def test_the_weekday_themes_answer_which_day_serves_what():
+    from bot.config import from_mapping
+    from bot.triage_cli import office_facts
+
+    themes = {"mon": "Informasi KB", "tue": "Konseling remaja dan pranikah"}
+    settings = from_mapping({"office": {"name": "Uji", "weekday_themes": themes}}, environ={})
+    answer = office_facts(settings).reply(["themes"])
+    assert answer is not None
+    assert "Senin: Informasi KB; Selasa: Konseling remaja dan pranikah" in answer
+    plain = from_mapping({"office": {"name": "Uji"}}, environ={})
+    assert office_facts(plain).reply(["themes"]) is None  # no themes: not answered
+    try:
+        from_mapping({"office": {"name": "Uji", "weekday_themes": {"senin": "x"}}}, environ={})
+    except Exception as exc:  # noqa: BLE001 - the ConfigError names the key
+        assert "weekday_themes" in str(exc) and "'senin'" in str(exc)
+    else:
+        raise AssertionError("an unknown day must stop the start")

@@ -261,3 +261,5 @@ def test_information_topics_are_recognised_in_everyday_words():
     assert topics_asked("alamat kantornya di mana ya") == ["address"]
     assert topics_asked("Is it free? What are your opening hours?") == ["hours", "cost"]
     assert topics_asked("suami saya selingkuh") == []
+    assert topics_asked("hari apa layanan konseling remaja?") == ["themes"]
+    assert topics_asked("jadwal konseling pranikah kapan ya") == ["themes"]
