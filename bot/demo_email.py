@@ -1,7 +1,7 @@
 """The demo's email act: the real email adapter against a mail server on this machine (Dovecot
 for IMAP, an SMTP sink). Two clients write (one in HTML only, quoting an older mail), an
 out-of-office robot writes too; everything is taken in once, the admin's reply goes out threaded,
-and the client's answer from another address joins her conversation. The robot gets no answer.
+and the client's answer joins her conversation. The robot gets no answer.
 
 Needs the `dovecot` binary (Debian: dovecot-imapd); without it the act says how to get it."""
 
@@ -141,7 +141,7 @@ def run_email_act(data_dir: Path, lang: Lang, console: Console, now: datetime) -
             dovecot,
             [
                 _mail(
-                    "lestari.kantor@mail.example",
+                    "lestari@mail.example",
                     "Lestari",
                     "Re: Anak sulit diatur",
                     "<l2@mail.example>",

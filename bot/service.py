@@ -17,19 +17,30 @@ from triage.relay import relay_new_messages
 log = logging.getLogger(__name__)
 
 
-def poll_source(app: App, source: ChannelSource) -> int:
+def poll_source(app: App, source: ChannelSource, *, wait: bool = True) -> int:
     """One pass over one channel; each message is stored with its cursor in one commit. One
-    pass at a time per channel (an IDLE push and the timer may meet)."""
+    pass at a time per channel (an IDLE push and the timer may meet); without `wait`, a
+    channel already being polled is skipped (the main loop must not stall behind a long
+    catch-up: urgent notices go out meanwhile)."""
     lock = app.poll_locks.setdefault(source.cursor_key, threading.Lock())
-    with lock:
+    if not lock.acquire(blocking=wait):
+        return 0
+    try:
         return _poll_source(app, source)
+    finally:
+        lock.release()
 
 
 def _poll_source(app: App, source: ChannelSource) -> int:
     with app.uows() as uow:
         cursor = uow.cursors.get(source.cursor_key)
 
-    def deliver(message: InboundMessage, new_cursor: str) -> None:
+    def deliver(message: InboundMessage | None, new_cursor: str) -> None:
+        if message is None:
+            with app.uows() as uow:
+                uow.cursors.set(source.cursor_key, new_cursor)
+                uow.commit()
+            return
         ingest(
             message,
             uow_factory=app.uows,
@@ -41,7 +52,9 @@ def _poll_source(app: App, source: ChannelSource) -> int:
     return source.poll_once(deliver, cursor)
 
 
-def poll_all(app: App, due: Callable[[ChannelSource], bool] = lambda s: True) -> dict[str, int]:
+def poll_all(
+    app: App, due: Callable[[ChannelSource], bool] = lambda s: True, *, wait: bool = True
+) -> dict[str, int]:
     """One pass over every configured channel (that is `due`); a failing channel does not stop
     the others."""
     counts: dict[str, int] = {}
@@ -49,7 +62,7 @@ def poll_all(app: App, due: Callable[[ChannelSource], bool] = lambda s: True) ->
         if not due(source):
             continue
         try:
-            counts[source.cursor_key] = poll_source(app, source)
+            counts[source.cursor_key] = poll_source(app, source, wait=wait)
         except Exception as exc:  # noqa: BLE001 - one broken channel must not stop the rest
             log.error(
                 "polling %s failed (%s); the other channels go on",
@@ -112,7 +125,7 @@ def run_forever(app: App, stop: threading.Event, poll_every: float = 5.0) -> Non
 
     try:
         while not stop.is_set():
-            poll_all(app, due)
+            poll_all(app, due, wait=False)
             for step in (relay, dispatch):  # one failing never stops the other
                 try:
                     step(app)

@@ -138,8 +138,10 @@ TEXTS: dict[str, dict[Lang, str]] = {
         "In-Reply-To {in_reply_to}",
     },
     "demo.mail.joined": {
-        "id": "Jawaban klien dari alamat lain masuk ke percakapannya sendiri ({count} pesan)",
-        "en": "The client's answer from another address joined her conversation ({count} messages)",
+        "id": "Jawaban klien masuk ke percakapannya sendiri, dengan kutipan email lama "
+        "disembunyikan ({count} pesan)",
+        "en": "The client's answer joined her conversation, its quoted history hidden "
+        "({count} messages)",
     },
     "demo.mail.robot_unanswered": {
         "id": "Email yang terkirim: {sent} (email otomatis tidak pernah dibalas otomatis)",

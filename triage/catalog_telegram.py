@@ -198,6 +198,14 @@ TELEGRAM_TEXTS: dict[str, dict[str, str]] = {
         "en": "Thank you, we have recorded your answers. Some are still missing or could not be "
         "read; please fill in these lines:",
     },
+    "form.mail.consent": {
+        "id": "Terima kasih. Sebelum kami mencatat data Anda, kami memerlukan persetujuan Anda: "
+        "mohon tulis «Persetujuan: ya» bersama data di bawah ini (atau «Persetujuan: tidak» bila "
+        "Anda tidak ingin data dicatat; layanan tetap kami berikan).",
+        "en": "Thank you. Before we record your details we need your consent: please write "
+        "«Persetujuan: ya» together with the lines below (or «Persetujuan: tidak» if you prefer "
+        "not to be recorded; you will be served all the same).",
+    },
     "form.done": {
         "id": "Terima kasih, data Anda sudah tercatat dengan nomor registrasi {register}. "
         "Petugas kami akan melanjutkan percakapan ini.",
@@ -313,6 +321,7 @@ TELEGRAM_TEXTS: dict[str, dict[str, str]] = {
         "• /identitas — data klien yang tercatat; /identitas lalu baris «Nama: …» untuk "
         "mengisi atau mengubahnya\n"
         "• /catatan teks — catatan internal\n"
+        "• /gabung N — klien percakapan N adalah orang yang sama dengan klien di sini\n"
         "• /bantuan — pesan ini",
         "en": "<b>Admin help</b>\n"
         "• Write in a conversation's topic (or reply to the bot's post) to answer the client; "
@@ -323,6 +332,7 @@ TELEGRAM_TEXTS: dict[str, dict[str, str]] = {
         "• /identitas — what we know of the client; /identitas then «Nama: …» lines to fill "
         "it in or correct it\n"
         "• /catatan text — internal note\n"
+        "• /gabung N — the client of conversation N is the same person as this one\n"
         "• /bantuan — this message",
     },
     "staff.help_counselor": {
@@ -374,6 +384,18 @@ TELEGRAM_TEXTS: dict[str, dict[str, str]] = {
     },
     "staff.my_cases": {"id": "Kasus Anda: {cases}", "en": "Your cases: {cases}"},
     "staff.no_cases": {"id": "Anda tidak sedang menangani kasus.", "en": "You have no cases."},
+    "staff.link_usage": {
+        "id": "Tulis /gabung diikuti nomor percakapan lain milik orang yang sama, "
+        "misalnya /gabung 12.",
+        "en": "Write /gabung and the number of the other conversation of the same person, "
+        "e.g. /gabung 12.",
+    },
+    "staff.linked": {
+        "id": "🔗 Klien percakapan #{other} dan #{conv} adalah orang yang sama: kontaknya "
+        "digabung; percakapan yang masih terbuka disatukan.",
+        "en": "🔗 The clients of #{other} and #{conv} are the same person: their contacts are "
+        "joined; open conversations are merged.",
+    },
     "staff.note_saved": {
         "id": "📝 Catatan internal disimpan (tidak dikirim ke klien).",
         "en": "📝 Internal note saved (not sent to the client).",

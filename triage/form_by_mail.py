@@ -15,7 +15,7 @@ from triage.form_dialogue import FormState
 from triage.identity_form import FormSpec, read_lines
 
 MAILED = "mailed"  # the list went out; answers are awaited
-QUOTE_MARK = re.compile(r"^\s*(?:>\s*)+", re.MULTILINE)
+QUOTED_LINE = re.compile(r"^\s*>.*$", re.MULTILINE)
 
 
 def label(name: str) -> str:
@@ -43,13 +43,20 @@ def read_answer(
     texts: Mapping[str, str],
 ) -> tuple[FormState, list[str], bool]:
     """(new state, what to write back, whether the form is now complete)."""
-    reading = read_lines(form, QUOTE_MARK.sub("", text), today)
-    given = {n: a for n, a in reading.answers.items() if a.value is not None}
+    # Our own list comes back quoted ("> Nama: "): only what the client wrote counts.
+    reading = read_lines(form, QUOTED_LINE.sub("", text), today)
+    given = {n: a.value for n, a in reading.answers.items() if a.value is not None}
     if not given and not any(a.problem for a in reading.answers.values()):
         return state, [], False  # a story, not an answer
-    answers = {**state.answers, **{n: a.value for n, a in given.items()}}
-    if answers.get("persetujuan") == "tidak":
-        return replace(state, answers=answers, status="stopped"), [texts["form.stopped"]], False
+    consent = given.get("persetujuan") or state.answers.get("persetujuan")
+    if consent == "tidak":  # refused: nothing of theirs is kept
+        stopped = replace(state, answers={"persetujuan": "tidak"}, status="stopped")
+        return stopped, [texts["form.stopped"]], False
+    if consent != "ya":  # nothing is recorded before the client agrees (UU 27/2022)
+        asked = ["persetujuan", *(n for n in given if n != "persetujuan")]
+        body = f"{texts['form.mail.consent']}\n\n{questions(form, lang, asked)}"
+        return state, [body], False
+    answers = {**state.answers, **given}
     wrong = [
         (n, a.problem)
         for n, a in reading.answers.items()

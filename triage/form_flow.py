@@ -25,6 +25,7 @@ TEXT_KEYS = (
     "form.intro",
     "form.mail.intro",
     "form.mail.again",
+    "form.mail.consent",
     "form.done",
     "form.incomplete",
     "form.stopped",

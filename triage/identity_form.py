@@ -195,14 +195,14 @@ def read(spec: FieldSpec, raw: str, today: date) -> Answer:
     """One answer to one field: normalised, skipped, or refused with the reason."""
     text = " ".join(raw.split())[:500]
     lowered = text.casefold()
-    if not text or lowered in SKIP_WORDS:
-        return Answer(None, None if not spec.required else "form.required")
-    if spec.kind == "consent":
+    if spec.kind == "consent" and text:  # "tidak mau" refuses here; it does not skip
         if lowered in YES:
             return Answer("ya")
-        if lowered in NO:
+        if lowered in NO or lowered.split()[0] in NO:
             return Answer("tidak")
         return Answer(None, "form.yes_no")
+    if not text or lowered in SKIP_WORDS:
+        return Answer(None, None if not spec.required else "form.required")
     if spec.kind == "gender":
         found = GENDER.get(lowered)
         return Answer(found) if found else Answer(None, "form.gender")
@@ -261,8 +261,12 @@ def read_lines(form: FormSpec, message: str, today: date) -> Reading:
         if not match:
             continue
         spec = labels.get(" ".join(match.group(1).casefold().split()))
-        if spec is not None and spec.name not in answers:
-            answers[spec.name] = read(spec, match.group(2), today)
+        if spec is None:
+            continue
+        got = read(spec, match.group(2), today)
+        earlier = answers.get(spec.name)
+        if earlier is None or (earlier.value is None and got.value is not None):
+            answers[spec.name] = got  # the first real answer wins over blanks and repeats
     return Reading(answers)
 
 

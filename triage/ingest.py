@@ -18,7 +18,6 @@ from triage.model import (
     Conversation,
     Direction,
     InboundMessage,
-    OpenConversation,
     State,
     Steps,
     StoredMessage,
@@ -81,8 +80,6 @@ def _ingest(
         if original is not None:
             return _store_edit(uow, msg, original)
     found = uow.contacts.find_for_ingest(msg.channel, msg.sender_id)
-    if found is None:
-        found = _joined_by_thread(uow, msg, now)
     confidential, owner = False, None
     if found is None:  # a new client: nothing to reopen
         contact = _new_contact(uow, msg, now)
@@ -152,23 +149,6 @@ def _store_edit(
     return IngestResult(True, original.conversation_id, stored.id)
 
 
-def _joined_by_thread(
-    uow: UnitOfWork, msg: InboundMessage, now: datetime
-) -> tuple[Contact, OpenConversation | None] | None:
-    """A new address answering in one of our threads (the client writing from another mailbox)
-    joins that conversation's client, instead of opening a stranger's case."""
-    refs = [r for r in (msg.in_reply_to, *reversed(msg.references)) if r]
-    conv_id = uow.messages.thread_conversation(msg.channel, refs) if refs else None
-    conv = uow.conversations.get(conv_id) if conv_id is not None else None
-    if conv is None:
-        return None
-    contact = _new_contact(uow, msg, now, client_id=conv.client_id)
-    open_conv = uow.conversations.open_for_client(conv.client_id)
-    if open_conv is None or open_conv.id is None:
-        return contact, None
-    return contact, OpenConversation(open_conv.id, open_conv.state, open_conv.counselor_id)
-
-
 def _new_contact(
     uow: UnitOfWork, msg: InboundMessage, now: datetime, client_id: int | None = None
 ) -> Contact:
@@ -191,14 +171,22 @@ def _new_contact(
 def _reopen_or_start(
     uow: UnitOfWork, contact: Contact, msg: InboundMessage, reopen_window: timedelta
 ) -> tuple[int, bool, bool]:
-    """No open conversation: reopen the last one if it closed recently, else start one.
-    Returns (conversation id, new, reopened)."""
+    """No open conversation: reopen the one the message answers (an email naming one of this
+    client's conversations in In-Reply-To/References, however old), or the last one if it
+    closed recently; else start one. Returns (conversation id, new, reopened).
+
+    Threading never crosses clients: a stranger naming a conversation's Message-ID (someone
+    the client copied in, or a guess) starts their own conversation; an admin links the two
+    if they are the same person."""
     assert contact.id is not None
     last = uow.conversations.latest_for_client(contact.client_id)
+    answered = _answered_conversation(uow, msg, contact.client_id)
+    if answered is not None:
+        last = answered
     if (
         last is not None
         and last.steps.closed is not None
-        and msg.received_at - last.steps.closed <= reopen_window
+        and (answered is not None or msg.received_at - last.steps.closed <= reopen_window)
     ):
         reopened, logged = lifecycle.apply(last, lifecycle.Reopened(), msg.received_at)
         reopened = replace(
@@ -211,6 +199,17 @@ def _reopen_or_start(
         assert reopened.id is not None
         return reopened.id, False, True
     return _start_conversation(uow, contact, msg), True, False
+
+
+def _answered_conversation(
+    uow: UnitOfWork, msg: InboundMessage, client_id: int
+) -> Conversation | None:
+    refs = [r for r in (msg.in_reply_to, *reversed(msg.references)) if r]
+    if not refs or msg.auto_generated:
+        return None
+    conv_id = uow.messages.thread_conversation(msg.channel, refs)
+    conv = uow.conversations.get(conv_id) if conv_id is not None else None
+    return conv if conv is not None and conv.client_id == client_id else None
 
 
 def _start_conversation(uow: UnitOfWork, contact: Contact, msg: InboundMessage) -> int:

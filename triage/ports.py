@@ -220,9 +220,10 @@ class Clock(Protocol):
 
 class Deliver(Protocol):
     """What a channel calls for each new message, with the cursor value that follows it; the
-    message and the cursor are committed together."""
+    message and the cursor are committed together. With `message` None only the cursor moves
+    (a channel skipping what it has already seen, e.g. after resyncing a renumbered folder)."""
 
-    def __call__(self, message: InboundMessage, cursor: str) -> None: ...
+    def __call__(self, message: InboundMessage | None, cursor: str) -> None: ...
 
 
 class ChannelSource(Protocol):

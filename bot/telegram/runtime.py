@@ -46,6 +46,7 @@ ADMIN_COMMANDS = {
         ("tutup", "Tutup: tuntas, ulang atau rujukan"),
         ("identitas", "Data klien"),
         ("catatan", "Catatan internal"),
+        ("gabung", "Gabungkan klien yang sama: /gabung N"),
         ("bantuan", "Bantuan"),
     ],
     "en": [
@@ -53,6 +54,7 @@ ADMIN_COMMANDS = {
         ("tutup", "Close: tuntas, ulang or rujukan"),
         ("identitas", "Client details"),
         ("catatan", "Internal note"),
+        ("gabung", "Join the same client: /gabung N"),
         ("bantuan", "Help"),
     ],
 }

@@ -31,6 +31,7 @@ from triage.form_by_mail import label
 from triage.form_flow import FormSetup
 from triage.identity import correct_fields, identity
 from triage.identity_form import shown
+from triage.linking import link_contacts
 from triage.model import Actor, Conversation, Outcome, Role, State
 from triage.replies import add_note, reply_to_client
 
@@ -146,6 +147,13 @@ class StaffSide:
                 if arg:
                     await desk.run(self._write, add_note, actor, conv, arg, f"note:{key}")
                     await desk.tell(f"{key}:noted", where, text("staff.note_saved", lang))
+            elif name == "gabung":
+                other = case_number(arg) if arg else None
+                if other is None or other == conv:
+                    await desk.tell(f"{key}:usage", where, text("staff.link_usage", lang))
+                    return
+                said = await desk.run(self.link, actor, conv, other)
+                await desk.tell(f"{key}:linked", where, said)
             elif name == "identitas":
                 if arg:
                     said = await desk.run(self.correct, actor, conv, arg)
@@ -255,6 +263,23 @@ class StaffSide:
             register=esc(found.register_no or "—"),
             fields=fields,
         )
+
+    def link(self, actor: Actor, conv_id: int, other_id: int) -> str:
+        """/gabung N: the client of case N is the same person as this one's (e.g. a second
+        email address): one client with all the contacts; open conversations merge."""
+        app = self.desk.app
+        with app.uows() as uow:
+            keep, merge = uow.conversations.get(conv_id), uow.conversations.get(other_id)
+        if keep is None or merge is None:
+            raise NotFound("conversation")
+        link_contacts(
+            keep.reply_contact_id,
+            merge.reply_contact_id,
+            actor=actor,
+            uow_factory=app.uows,
+            now=app.clock(),
+        )
+        return text("staff.linked", self.desk.lang, conv=conv_id, other=other_id)
 
     def correct(self, actor: Actor, conv_id: int, lines: str) -> str:
         """/identitas with "Label: value" lines: the fields filled or corrected."""

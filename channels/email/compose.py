@@ -41,8 +41,9 @@ def compose(
     msg["Subject"] = reply_subject(options.get("subject"), default_subject)
     msg["Message-ID"] = message_id_for(key, from_address)
     msg["Date"] = format_datetime(now)
-    parent = options.get("in_reply_to", "")
-    if MSGID.fullmatch(parent):  # not a digest id ("sha256:…") of a mail that had none
+    found = MSGID.match(options.get("in_reply_to", ""))  # "<id>#sender" in the inbox
+    if found:  # not a digest id ("sha256:…") of a mail that had no Message-ID
+        parent = found.group(0)
         msg["In-Reply-To"] = parent
         msg["References"] = " ".join([*options.get("references", "").split(), parent])
     if options.get("auto_reply"):

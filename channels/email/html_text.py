@@ -20,7 +20,9 @@ class _Text(HTMLParser):
         self.hidden = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in HIDDEN:
+        if tag == "body":
+            self.hidden = 0  # an unclosed <head> must not hide the whole mail
+        elif tag in HIDDEN:
             self.hidden += 1
         elif tag in BLOCK:
             self.out.append("\n")

@@ -36,16 +36,20 @@ class IdleWatcher:
     stop: threading.Event = field(default_factory=threading.Event)
     supported: bool | None = None  # None until known; False: the server has no IDLE
     connected: threading.Event = field(default_factory=threading.Event)
+    was_connected: bool = False  # this session got as far as IDLE
 
     def run(self) -> None:
         backoff = 1.0
         while not self.stop.is_set():
+            self.was_connected = False
             try:
                 self._session()
                 backoff = 1.0
                 if self.supported is False:
                     return  # the service's regular polling is all there is
             except Exception as exc:  # noqa: BLE001 - every failure means: reconnect later
+                if self.was_connected:  # it had worked: a fresh drop starts the backoff over
+                    backoff = 1.0
                 self.connected.clear()
                 log.warning(
                     "%s: IDLE connection lost (%s); reconnecting in %.0f s",
@@ -66,6 +70,7 @@ class IdleWatcher:
             self.supported = True
             client.select_folder(self.account.folder, readonly=True)
             self.connected.set()
+            self.was_connected = True
             self._safe_look()  # catch up on what arrived while we were away
             while not self.stop.is_set():
                 news = self._idle_once(client)

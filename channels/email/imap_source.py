@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -55,6 +55,7 @@ class ImapSource:
 
     account: MailAccount
     clock: Callable[[], datetime] = lambda: datetime.now(UTC)
+    _warned: set[int] = field(default_factory=set)  # renumberings already logged
 
     @property
     def cursor_key(self) -> str:
@@ -73,19 +74,25 @@ class ImapSource:
     def _poll(self, client: IMAPClient, deliver: Deliver, cursor: FolderCursor | None) -> int:
         info = client.select_folder(self.account.folder, readonly=not self.account.mark_seen)
         validity = int(info[b"UIDVALIDITY"])
-        if cursor is not None and cursor.validity == validity:
+        # Mail arriving after this SELECT gets a UID >= UIDNEXT: safe to skip to UIDNEXT - 1.
+        uid_next = int(info.get(b"UIDNEXT") or 0)
+        resync = cursor is None or cursor.validity != validity
+        if not resync:
+            assert cursor is not None
             # `n:*` always includes the highest UID, even below n (RFC 3501): filter here.
             uids = client.search(["UID", f"{cursor.last_uid + 1}:*"])
             uids = [u for u in uids if u > cursor.last_uid]
-        else:
-            if cursor is not None:
+        elif cursor is not None:
+            if cursor.validity not in self._warned:
+                self._warned.add(cursor.validity)
                 log.warning("%s was renumbered (UIDVALIDITY changed): resyncing", self.cursor_key)
-                since = cursor.day - timedelta(days=1)
-            else:
-                since = self.clock().date() - timedelta(days=self.account.backfill_days)
+            uids = client.search(["SINCE", cursor.day - timedelta(days=1)])
+        else:  # the very first start: recent mail only, not years of the office's history
+            since = self.clock().date() - timedelta(days=self.account.backfill_days)
             uids = client.search(["SINCE", since])
         delivered = 0
         day = cursor.day if cursor is not None else self.clock().date()
+        last = cursor.last_uid if not resync and cursor is not None else 0
         for start in range(0, len(uids), BATCH):
             batch = sorted(uids)[start : start + BATCH]
             fetched = client.fetch(batch, ["BODY.PEEK[]", "INTERNALDATE"])
@@ -95,13 +102,15 @@ class ImapSource:
                     continue  # expunged between search and fetch
                 arrived = _utc(data.get(b"INTERNALDATE")) or self.clock()
                 day = max(day, arrived.date())
-                deliver(
-                    self.inbound(bytes(data[b"BODY[]"]), arrived),
-                    str(FolderCursor(validity, uid, day)),
-                )
+                last = max(last, uid)
+                message = self.inbound(bytes(data[b"BODY[]"]), arrived)
+                deliver(message, str(FolderCursor(validity, uid, day)))
                 delivered += 1
             if self.account.mark_seen:
                 client.add_flags(batch, [SEEN], silent=True)
+        if resync and uid_next - 1 > last:
+            # Older mail the server renumbered above what we took must not come in as new.
+            deliver(None, str(FolderCursor(validity, uid_next - 1, day)))
         return delivered
 
     def inbound(self, raw: bytes, arrived: datetime) -> InboundMessage:
@@ -110,7 +119,8 @@ class ImapSource:
         if mail.problems:
             log.info("a mail had problems: %s", ", ".join(mail.problems))
         identity = mail.identity(raw)
-        folder = self.account.files_dir / hashlib.sha256(identity.encode()).hexdigest()[:32]
+        # Named by the bytes: another mail can never overwrite this one's files.
+        folder = self.account.files_dir / hashlib.sha256(raw).hexdigest()[:32]
         attachments, notes = self._keep_files(mail, raw, folder)
         lang = self.account.language
         body = mail.text or catalog_text("email.empty", lang)  # type: ignore[arg-type]
@@ -119,14 +129,19 @@ class ImapSource:
         return InboundMessage(
             channel=Channel.EMAIL,
             external_id=identity,
-            sender_id=mail.from_address or "(tanpa alamat)",
+            # No sender address: a client of its own, never merged with other such mail.
+            sender_id=mail.from_address or f"unknown:{identity[-16:]}",
             sender_name=mail.from_name or mail.from_address,
             text="\n".join([*notes, body]) if notes else body,
             received_at=arrived,
             attachments=tuple(attachments),
             subject=mail.subject,
             in_reply_to=mail.in_reply_to,
-            references=mail.references,
+            # Also as this sender's own inbox ids, so a follow-up to one's own mail threads.
+            references=(
+                *mail.references,
+                *(mail.sender_key(r) for r in (*mail.references, mail.in_reply_to) if r),
+            ),
             auto_generated=mail.automatic is not None,
         )
 

@@ -51,11 +51,46 @@ class ParsedMail:
     problems: tuple[str, ...]
 
     def identity(self, raw: bytes) -> str:
-        """The mail's unique id for the inbox: its Message-ID, or a digest of its bytes."""
-        return self.message_id or "sha256:" + hashlib.sha256(raw).hexdigest()
+        """The mail's unique id in the inbox: its Message-ID with a digest of its sender (two
+        senders' mails that share a Message-ID are both kept; the same mail read again after
+        a folder was renumbered is still one), or a digest of its bytes when it has none."""
+        if self.message_id is None:
+            return "sha256:" + hashlib.sha256(raw).hexdigest()
+        return self.sender_key(self.message_id)
+
+    def sender_key(self, message_id: str) -> str:
+        return f"{message_id}#{hashlib.sha256(self.from_address.encode()).hexdigest()[:10]}"
 
 
 def parse_mail(raw: bytes, *, max_file_bytes: int = 10 * 1024 * 1024) -> ParsedMail:
+    try:
+        return _parse(raw, max_file_bytes)
+    except Exception as exc:  # noqa: BLE001 - one unreadable mail must never block the mailbox
+        return _unreadable(raw, type(exc).__name__)
+
+
+def _unreadable(raw: bytes, why: str) -> ParsedMail:
+    """The last resort: the bytes as text, the sender if a From line can be seen; the
+    original is kept whole by the adapter, so staff can still open it."""
+    text = raw[:MAX_TEXT_CHARS].decode("utf-8", errors="replace")
+    found = re.search(r"^From:.*?([\w.+-]+@[\w-]+(?:\.[\w-]+)+)", text, re.M | re.I)
+    return ParsedMail(
+        message_id=None,
+        from_address=found.group(1).lower() if found else "",
+        from_name="",
+        subject=None,
+        date=None,
+        in_reply_to=None,
+        references=(),
+        automatic=None,
+        text=text,
+        full_text=text,
+        files=(),
+        problems=("unreadable: " + why,),
+    )
+
+
+def _parse(raw: bytes, max_file_bytes: int) -> ParsedMail:
     problems: list[str] = []
     msg = email.message_from_bytes(raw, policy=compat32)
     problems += [type(d).__name__ for d in msg.defects]
@@ -99,13 +134,16 @@ def _header(value: object) -> str:
     raw = str(value)
     try:
         text = str(make_header(decode_header(raw)))
-    except (LookupError, UnicodeError, ValueError, email.errors.HeaderParseError):
-        parts = []
-        for chunk, charset in decode_header(raw):
-            if isinstance(chunk, bytes):
-                chunk = _decode(chunk, charset or "utf-8", [])
-            parts.append(chunk)
-        text = "".join(parts)
+    except Exception:  # noqa: BLE001 - bad charsets, broken encoded words: decode what we can
+        try:
+            parts = []
+            for chunk, charset in decode_header(raw):
+                if isinstance(chunk, bytes):
+                    chunk = _decode(chunk, charset or "utf-8", [])
+                parts.append(chunk)
+            text = "".join(parts)
+        except Exception:  # noqa: BLE001 - not even that: the header as it stands
+            text = raw
     return " ".join(text.split())
 
 
@@ -138,7 +176,7 @@ def _decode(data: bytes, charset: str, problems: list[str]) -> str:
     label = (charset or "utf-8").strip().strip('"').lower()
     try:
         codecs.lookup(label)
-    except LookupError:
+    except (LookupError, ValueError, TypeError):
         problems.append("unknown charset")
         label = "utf-8"
     if label in LATIN_LABELS and not data.isascii():
@@ -149,7 +187,7 @@ def _decode(data: bytes, charset: str, problems: list[str]) -> str:
     for candidate in (label, "utf-8"):
         try:
             return data.decode(candidate)
-        except (UnicodeDecodeError, LookupError):
+        except (UnicodeError, LookupError, ValueError):
             continue
     problems.append("charset mismatch")
     return data.decode("cp1252", errors="replace")

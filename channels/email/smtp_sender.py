@@ -43,17 +43,31 @@ class SmtpSender:
         )
 
     def send(self, item: OutboxItem) -> SendResult:
-        msg = self.message(item)
+        try:
+            msg = self.message(item)
+        except ValueError as exc:  # e.g. a line break in the address: never sendable
+            raise SendError(f"not a valid mail ({type(exc).__name__})", transient=False) from None
         try:
             with self._smtp() as smtp:
                 if self.account.username:
                     _login(smtp, self.account)
                 smtp.send_message(msg)
+        except smtplib.SMTPAuthenticationError:
+            # Our credentials, not this reply: it waits (uncounted) until the office fixes them.
+            log.error("SMTP refused the login: fix [email] username and password (app password)")
+            raise SendError("SMTP login refused", transient=True, counts=False) from None
         except smtplib.SMTPRecipientsRefused as exc:
             raise SendError("recipient refused", transient=_temporary(exc)) from None
+        except smtplib.SMTPConnectError as exc:  # refused at the greeting: the server's state
+            raise SendError(f"SMTP {exc.smtp_code} at connect", transient=True) from None
         except smtplib.SMTPResponseException as exc:
             raise SendError(f"SMTP {exc.smtp_code}", transient=exc.smtp_code < 500) from None
-        except (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError, OSError) as exc:
+        except ssl.SSLError as exc:
+            # A certificate or TLS mismatch is configuration: counted, so it ends as failed
+            # and staff see it, instead of waiting for ever.
+            log.error("TLS with the SMTP server failed: check [email] smtp_security and smtp_port")
+            raise SendError(type(exc).__name__, transient=True) from None
+        except (smtplib.SMTPServerDisconnected, OSError) as exc:
             # The server could not be reached: nothing was refused, the item waits its turn.
             raise SendError(type(exc).__name__, transient=True, counts=False) from None
         except smtplib.SMTPException as exc:

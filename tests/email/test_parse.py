@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from channels.email.html_text import html_to_text
-from channels.email.parse import parse_mail, safe_filename
+from channels.email.parse import _parse, parse_mail, safe_filename
 from channels.email.quotes import latest_reply
 
 DATA = Path(__file__).parent.parent / "data" / "email"
@@ -40,8 +40,24 @@ def test_each_fixture_parses_as_expected(name):
 
 
 def test_huge_mail_is_cut_for_display_but_readable():
-    mail = parse_mail((DATA / "huge_body.eml").read_bytes())
-    assert len(mail.text) <= 60_000 and "text cut" in mail.problems
+    raw = (DATA / "huge_body.eml").read_bytes()
+    mail = parse_mail(raw)
+    assert len(raw) > 3_000_000 and "text cut" in mail.problems
+    assert mail.text.endswith("[…]") and len(mail.text) < len(raw) // 50
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        b"Subject: =?iso-8859-1\xff?q?x?=",
+        b"From: =?utf-8?b?YWJjZ?= <a@example.com>",
+        b'Content-Type: text/plain; charset="a\x00b"',
+        b"Subject: =?idna?q?x?=",
+    ],
+)
+def test_headers_that_break_the_standard_library_still_give_a_mail(header):
+    mail = parse_mail(header + b"\r\nFrom: Siti <siti@example.com>\r\n\r\nTolong saya")
+    assert "Tolong saya" in mail.text
 
 
 def test_html_keeps_paragraphs_and_drops_scripts():
@@ -49,6 +65,8 @@ def test_html_keeps_paragraphs_and_drops_scripts():
         "<style>p{color:red}</style><p>Satu &amp; dua</p><script>alert(1)</script><p>Tiga<br>Empat"
     )
     assert html_to_text(html) == "Satu & dua\n\nTiga\nEmpat"
+    unclosed_head = "<html><head><title>t</title><body><p>Tolong saya</p>"
+    assert html_to_text(unclosed_head) == "Tolong saya"
 
 
 @pytest.mark.parametrize(
@@ -83,7 +101,7 @@ def test_file_names_are_made_safe():
 @settings(max_examples=300, deadline=None)
 @given(st.binary(max_size=3000))
 def test_any_bytes_parse_without_raising(raw):
-    mail = parse_mail(raw)
+    mail = _parse(raw, 10**7)  # the parser itself, not the last-resort fallback around it
     assert isinstance(mail.text, str) and isinstance(mail.files, tuple)
 
 
@@ -92,6 +110,8 @@ HEADERS = st.sampled_from(
         b"From: ", b"Subject: =?", b"Content-Type: multipart/mixed; boundary=", b"--",
         b"Content-Transfer-Encoding: base64\r\n", b"charset=", b"\r\n\r\n", b"=?utf-8?b?",
         b"Content-Disposition: attachment; filename*=", b"<", b">", b"\xff\xfe", b"=\r\n",
+        b"=?iso-8859-1\xff?q?x?=", b"=?utf-8?b?YWJjZ?=", b"charset=\"a\x00b\"", b"=?idna?q?x?=",
+        b"=?base64?q?x?=", b"Content-Type: text/plain; charset=", b"From: =?",
     ]
 )  # fmt: skip
 
@@ -99,4 +119,16 @@ HEADERS = st.sampled_from(
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.one_of(HEADERS, st.binary(max_size=40)), max_size=40))
 def test_mail_like_garbage_parses_without_raising(chunks):
-    parse_mail(b"".join(chunks))
+    _parse(b"".join(chunks), 10**7)
+
+
+def test_a_mail_that_cannot_be_parsed_at_all_is_still_kept_readable(monkeypatch):
+    import channels.email.parse as parse
+
+    def broken(raw, cap):
+        raise RecursionError("deep MIME")
+
+    monkeypatch.setattr(parse, "_parse", broken)
+    mail = parse.parse_mail(b"From: Siti <siti@example.com>\r\n\r\nTolong saya")
+    assert mail.from_address == "siti@example.com" and "Tolong saya" in mail.text
+    assert mail.problems == ("unreadable: RecursionError",)

@@ -3,13 +3,14 @@ once, the admin's reply goes out threaded, the client's answer joins the convers
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import email
+from datetime import UTC, datetime, timedelta
 
 from bot import service
 from tests.builders import ADMIN
 from tests.email.mailbox import append, build_app, client_mail, imap
-from triage import inbox
-from triage.model import Channel
+from triage import casework, inbox
+from triage.model import Channel, Outcome, State
 from triage.replies import reply_to_client
 
 
@@ -42,7 +43,8 @@ def test_client_mail_reply_and_answer_make_one_threaded_conversation(tmp_path, d
     )
     assert service.dispatch(app).sent == 1
     (sent,) = smtp_sink.received
-    original_id = message.external_id
+    original_id = email.message_from_bytes(first)["Message-ID"]
+    assert message.external_id.startswith(original_id + "#")  # with a digest of the sender
     assert sent["To"] == "siti@example.com" and sent["Subject"] == "Re: Konsultasi anak"
     assert sent["In-Reply-To"] == original_id and original_id in sent["References"]
     assert sent["Auto-Submitted"] is None  # a person's reply
@@ -54,21 +56,45 @@ def test_client_mail_reply_and_answer_make_one_threaded_conversation(tmp_path, d
     assert len(client.search(["HEADER", "Message-ID", sent["Message-ID"]])) == 1  # a copy kept
     client.logout()
 
-    # The client answers from her other address, quoting our reply: the same conversation.
+    # Closed long ago (beyond the reopen window), she answers our mail: that conversation
+    # reopens, with the quoted history hidden.
+    conv_id = view.conversation.id
+    casework.close(
+        conv_id,
+        Outcome.TUNTAS,
+        actor=ADMIN,
+        uow_factory=app.uows,
+        now=datetime.now(UTC) - timedelta(days=30),
+    )
     answer = client_mail(
         "Baik, terima kasih. Kapan saya bisa datang?\n\n"
         "Pada Sen, 23 Nov 2026 pukul 10.15 PUSPAGA <puspaga@kota.example> menulis:\n"
         "> Terima kasih, Ibu. Konselor kami siap membantu.\n",
-        sender="siti.kantor@example.org",
+        subject="Re: Konsultasi anak",
+        in_reply_to=sent["Message-ID"],
+    )
+    # Someone she copied in answers too, naming our Message-ID: never joined to her case.
+    stranger = client_mail(
+        "Saya suaminya. Jangan ikut campur.",
+        sender="orang.lain@example.net",
+        name="Orang Lain",
         subject="Re: Konsultasi anak",
         in_reply_to=sent["Message-ID"],
     )
     append(app, answer)
+    append(app, stranger)
     service.poll_all(app)
-    (view,) = inbox.snapshot(app.uows)
-    texts = [m.text for m in view.messages]  # one conversation: the answer joined it
-    assert len(texts) == 3
-    assert "Baik, terima kasih. Kapan saya bisa datang?" in texts  # quoted history hidden
+    views = {v.client_name: v for v in inbox.snapshot(app.uows)}
+    siti = views["Siti Contoh"]
+    assert siti.conversation.id == conv_id and siti.conversation.state is not State.CLOSED
+    texts = [m.text for m in siti.messages]
+    assert len(texts) == 3 and "Baik, terima kasih. Kapan saya bisa datang?" in texts
+    assert not any("Jangan ikut campur" in t for t in texts)
+    other = views["Orang Lain"]
+    assert other.conversation.id != conv_id and len(other.messages) == 1
+    with app.uows() as uow:  # replies to Siti still go to Siti
+        contact = uow.contacts.get(uow.conversations.get(conv_id).reply_contact_id)
+        assert contact.external_id == "siti@example.com"
 
 
 def test_automatic_mail_is_kept_marked_and_never_answered_automatically(
@@ -104,11 +130,17 @@ def test_a_renumbered_folder_is_read_again_without_doubles(tmp_path, dovecot, sm
     client.create_folder("Klien")
     for raw in mails:
         client.append("Klien", raw)
+    # a months-old mail the server renumbered above the others: history, not new mail
+    old = client_mail("Pesan lama sekali", sender="lama@example.com")
+    client.append("Klien", old, msg_time=datetime.now(UTC) - timedelta(days=90))
     assert client.select_folder("Klien")[b"UIDVALIDITY"] != before
     client.logout()
     assert service.poll_all(app) == {app.sources[0].cursor_key: 3}  # read again …
     texts = sorted(m.text for v in inbox.snapshot(app.uows) for m in v.messages)
     assert texts == ["Pesan nomor 0", "Pesan nomor 1", "Pesan nomor 2"]  # … stored once
+    assert service.poll_all(app) == {app.sources[0].cursor_key: 0}  # the old one stays out
+    append(app, client_mail("Pesan baru", sender="baru@example.com"), "Klien")
+    assert service.poll_all(app) == {app.sources[0].cursor_key: 1}
 
 
 def test_a_crash_after_sending_finds_the_reply_in_sent_and_does_not_send_again(
@@ -133,4 +165,12 @@ def test_a_crash_after_sending_finds_the_reply_in_sent_and_does_not_send_again(
     first = sender.send(item)  # sent, then "the process died" before recording it
     found = sender.already_sent(item)
     assert found is not None and found.remote_id == first.remote_id
-    assert len(smtp_sink.received) == 1
+    with app.uows() as uow:  # the dead dispatcher's claim, its lease already run out
+        now = datetime.now(UTC)
+        (claimed,) = uow.outbox.claim_due(now, 1, lease_until=now)
+        uow.commit()
+    assert claimed.id == item.id
+    assert service.dispatch(app).sent == 1  # recorded as sent …
+    assert len(smtp_sink.received) == 1  # … without sending it again
+    with app.uows() as uow:
+        assert uow.outbox.get(item.id).remote_id == first.remote_id

@@ -58,3 +58,12 @@ def test_the_same_item_always_gets_the_same_message_id(tmp_path, dovecot, smtp_s
     later = type(later)(**{**later.__dict__, "created_at": later.created_at + timedelta(hours=1)})
     assert sender.message(item())["Message-ID"] == sender.message(later)["Message-ID"]
     assert sender.message(item())["Message-ID"] != sender.message(item("k2"))["Message-ID"]
+
+
+def test_an_address_with_a_line_break_is_refused_not_sent(tmp_path, dovecot, smtp_sink):
+    sender = build_app(tmp_path, dovecot, smtp_sink, sent_folder="").senders[Target.EMAIL]
+    bad = item()
+    bad = type(bad)(**{**bad.__dict__, "recipient": "siti@example.com\r\nBcc: all@example.com"})
+    with pytest.raises(SendError) as refused:
+        sender.send(bad)
+    assert not refused.value.transient and smtp_sink.received == []

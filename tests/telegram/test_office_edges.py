@@ -428,3 +428,20 @@ def test_an_admin_fills_and_corrects_the_identity_form_with_identitas(tmp_path):
         office.wait(lambda: len(cards()) == 3, "the third card")
         assert "Nama: Rina Wulandari" in cards()[-1]  # a non-staff member changed nothing
         assert not any("Penyusup" in t for t in office.texts(GROUP, topic))
+
+
+def test_an_admin_joins_two_conversations_of_the_same_person_with_gabung(tmp_path):
+    with running_office(tmp_path) as office:
+        state = office.state
+        state.user_writes(CLIENT, text="Halo, saya Rina")
+        office.wait_for_post(GROUP, "Percakapan #1")
+        state.user_writes(STRANGER, text="Halo, ini Rina dari nomor lain")
+        office.wait_for_post(GROUP, "Percakapan #2")
+        state.user_writes(ADMIN, GROUP, "/gabung", thread_id=office.topic_of(1))
+        office.wait_for_post(GROUP, "Tulis /gabung", office.topic_of(1))
+        state.user_writes(ADMIN, GROUP, "/gabung 2", thread_id=office.topic_of(1))
+        office.wait_for_post(GROUP, "🔗 Klien percakapan #2 dan #1", office.topic_of(1))
+        with office.app.uows() as uow:
+            clients = {c.client_id for c in uow.conversations.all()}
+            contacts = uow.contacts.for_client(next(iter(clients)))
+        assert len(clients) == 1 and len(contacts) == 2  # one person, both chats

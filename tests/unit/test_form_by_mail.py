@@ -71,15 +71,29 @@ def test_the_questions_go_once_and_only_what_is_missing_is_asked_again():
     assert state.answers["domisili"] == "Kec. Denpasar Barat" and state.answers["hubungan"] == "ibu"
 
 
-def test_a_wrong_answer_is_named_and_asked_again_and_no_consent_stops_the_form():
+def test_a_wrong_answer_is_named_and_asked_again():
     uows = FakeUnitOfWorkFactory()
-    said = write(uows, [FIRST, "Nama: Siti\nUsia: tua sekali\nJenis kelamin: P"])
+    said = write(uows, [FIRST, "Persetujuan: ya\nNama: Siti\nUsia: tua sekali\nJenis kelamin: P"])
     (again,) = said[1]
     assert f"- Usia: {text('form.age', 'id')}" in again and "Usia: \n" in again
-    other = FakeUnitOfWorkFactory()
-    said = write(other, [FIRST, "Persetujuan: tidak\nNama: Siti", "Nama: Siti"])
-    assert said[1] == [text("form.stopped", "id")] and said[2] == []
-    assert _form(other).status == "stopped"
+
+
+def test_nothing_is_recorded_before_consent_and_a_refusal_clears_it():
+    uows = FakeUnitOfWorkFactory()
+    said = write(uows, [FIRST, "Nama: Siti\nUsia: 34", "Persetujuan: tidak mau\nNama: Siti"])
+    (ask,) = said[1]
+    assert ask.startswith(text("form.mail.consent", "id"))
+    assert ask.split("\n\n")[1] == "Persetujuan: \nNama: \nUsia: "
+    assert said[2] == [text("form.stopped", "id")]
+    assert _form(uows).status == "stopped" and _form(uows).answers == {"persetujuan": "tidak"}
+
+
+def test_a_reply_below_our_quoted_list_is_read():
+    uows = FakeUnitOfWorkFactory()
+    quoted = "> Persetujuan: \n> Nama: \n> Usia: \n"
+    said = write(uows, [FIRST, f"{quoted}\nPersetujuan: ya\nNama: Siti\nUsia: 34"])
+    assert _form(uows).answers["nama"] == "Siti" and _form(uows).answers["usia"] == "34"
+    assert "Nama: \n" not in said[1][0].split("\n\n")[1]  # not asked again
 
 
 def test_automatic_mail_and_an_urgent_mail_get_no_form():
