@@ -10,6 +10,7 @@ import os
 import re
 import tomllib
 from collections.abc import Mapping
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import urlparse
@@ -49,6 +50,10 @@ class OfficeConfig(Section):
             {d: ["08:00-16:00"] for d in WEEKDAYS[:4]} | {"fri": ["08:00-11:30"]}
         )
     )
+    # Outside service hours a client's message gets a reply saying when a person will answer.
+    after_hours_reply: bool = True
+    # Days the office is closed besides Indonesia's public holidays and cuti bersama.
+    closed_days: list[date] = Field(default_factory=list)
     # What each weekday is for, e.g. {mon = "Informasi kependudukan dan KB", …} (seed 002);
     # answered when a client asks which day serves what. Empty: every day serves everything.
     weekday_themes: dict[str, str] = Field(default_factory=dict)
@@ -93,8 +98,12 @@ class OfficeConfig(Section):
             if day not in WEEKDAYS:
                 raise ValueError(f"unknown day {day!r}; use {', '.join(WEEKDAYS)}")
             for period in periods:
-                if not PERIOD.match(period):
+                found = PERIOD.match(period)
+                if not found:
                     raise ValueError(f'{day}: {period!r} is not a period like "08:00-12:00"')
+                h1, m1, h2, m2 = (int(g) for g in found.groups())
+                if (h2, m2) <= (h1, m1):
+                    raise ValueError(f"{day}: {period!r} ends before it starts")
         return value
 
 

@@ -60,14 +60,17 @@ def training_settings(
     *,
     telegram: dict[str, Any] | None = None,
     database_url: str = "",
+    office: dict[str, Any] | None = None,
     **outbox: Any,
 ):
+    # The training office answers the same at any hour (no out-of-hours reply) unless told.
+    office = {"after_hours_reply": False, **(office or {})}
     return from_mapping(
         {
             "language": lang,
             "data_dir": str(data_dir),
             "database": {"url": database_url},
-            "office": {"name": "PUSPAGA Kabupaten Contoh", "phone": "+62 361 000000"},
+            "office": {"name": "PUSPAGA Kabupaten Contoh", "phone": "+62 361 000000", **office},
             "outbox": {"interval_seconds": 0.1, "retry_base_seconds": 0.5, **outbox},
             "telegram": {
                 "token": api.state.token,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
@@ -35,12 +36,15 @@ def office_triage(settings: Settings, alert_to: Sequence[int]) -> Triage:
     lang = settings.language
     reply = text("crisis.reply", lang, office=office.name, phone=office.phone or "-")
     rules = office_rules(settings)
+    from bot.calendar_setup import after_hours
+
     return Triage(
         lambda t: classify(t, rules, stem),
         reply,
         tuple(alert_to),
         office_facts(settings),
         form_setup(settings),
+        after_hours(settings, date.today()) if office.after_hours_reply else None,
     )
 
 

@@ -105,6 +105,16 @@ TELEGRAM_TEXTS: dict[str, dict[str, str]] = {
         "🔎 <i>{rules}</i>\nThe safe first reply has been sent to the client. See its topic in "
         "the admin group, or take the case when it is handed off.",
     },
+    "after_hours.reply": {
+        "id": "Terima kasih, pesan Anda sudah kami terima. Saat ini di luar jam layanan kami "
+        "({hours} {zone}). Petugas kami akan membalas mulai {resumes}.\n\n"
+        "Jika Anda atau orang lain dalam bahaya sekarang, hubungi SAPA 129 (telepon 129, "
+        "WhatsApp 08111-129-129) atau darurat 112. {office}: {phone}",
+        "en": "Thank you, we have received your message. We are outside our service hours "
+        "now ({hours} {zone}). Our staff will answer from {resumes}.\n\n"
+        "If you or someone else is in danger now, call SAPA 129 (phone 129, WhatsApp "
+        "08111-129-129) or emergency 112. {office}: {phone}",
+    },
     "crisis.reply": {
         "id": "Terima kasih sudah menghubungi kami. Kami mendengar Anda, dan Anda tidak sendiri. "
         "Seorang petugas kami akan segera membalas pesan Anda di sini.\n\n"

@@ -21,6 +21,15 @@ from triage.form_flow import FormSetup, advance
 from triage.model import Conversation, StoredMessage
 from triage.notices import URGENT_PRIORITY, Kind, client_fields, group, queue, staff
 from triage.ports import UnitOfWork
+from triage.service_calendar import ServiceCalendar
+
+
+@dataclass(frozen=True)
+class AfterHours:
+    """Outside service hours the client hears when a person will answer (issue 6, item 2)."""
+
+    calendar: ServiceCalendar
+    reply: Callable[[datetime], str]  # the text naming when service resumes (office language)
 
 
 @dataclass(frozen=True)
@@ -30,6 +39,7 @@ class Triage:
     alert_to: Sequence[int] = ()  # the counselors and the head (the duty roster narrows it)
     facts: OfficeFacts | None = None  # answers to information questions (triage.faq)
     form: FormSetup | None = None  # the identity form asked on chat channels
+    after_hours: AfterHours | None = None
 
 
 @dataclass(frozen=True)
@@ -63,6 +73,8 @@ def assess(
     elif not urgent and triage.facts is not None:
         asked = [m for m in messages if not m.auto_generated and not m.confidential and m.text]
         _answer_questions(uow, changed, asked, triage.facts, now)
+    if not urgent and triage.after_hours is not None:
+        _after_hours(uow, changed, messages, triage.after_hours, now)
     if triage.form is not None:
         chat = [m for m in messages if not m.auto_generated and not m.confidential]
         changed = advance(uow, changed, chat, triage.form, now, urgent=bool(urgent))
@@ -100,6 +112,40 @@ def _answer_questions(
     queue(
         uow,
         key=f"faq-shown:{key}",
+        recipient=group(conv.id),
+        kind=Kind.STATUS,
+        now=now,
+        conv=conv,
+        text=body,
+        event="auto_answer",
+    )
+
+
+def _after_hours(
+    uow: UnitOfWork,
+    conv: Conversation,
+    messages: Sequence[StoredMessage],
+    after: AfterHours,
+    now: datetime,
+) -> None:
+    """Once per closed spell (until service resumes) and round: the hours, the help numbers,
+    and when a person will answer. Urgent messages get the crisis reply instead."""
+    assert conv.id is not None
+    closed = [
+        m for m in messages if not m.auto_generated and not after.calendar.is_open(m.created_at)
+    ]
+    if not closed:
+        return
+    resumes = after.calendar.next_open(closed[-1].created_at)
+    key = f"after-hours:{conv.id}:{conv.round}:{resumes.isoformat()}"
+    contact = uow.contacts.get(conv.reply_contact_id)
+    if contact is None or uow.outbox.find_key(key) is not None:
+        return
+    body = after.reply(resumes)
+    send_auto(uow, conv, contact.channel, contact.external_id, key, body, now, priority=0)
+    queue(
+        uow,
+        key=f"shown:{key}",
         recipient=group(conv.id),
         kind=Kind.STATUS,
         now=now,

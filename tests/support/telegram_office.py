@@ -79,6 +79,7 @@ def running_office(
     *,
     telegram: dict[str, Any] | None = None,
     database_url: str = "",
+    office: dict[str, Any] | None = None,
     **outbox: Any,
 ) -> Iterator[Office]:
     with LocalBotApi(state or office_state()) as api:
@@ -87,6 +88,7 @@ def running_office(
             tmp_path / "data",
             telegram=telegram,
             database_url=database_url,
+            office=office,
             **{"interval_seconds": 0.1, "retry_base_seconds": 0.3, **outbox},
         )
         app = build(settings)

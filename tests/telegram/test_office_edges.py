@@ -445,3 +445,20 @@ def test_an_admin_joins_two_conversations_of_the_same_person_with_gabung(tmp_pat
             clients = {c.client_id for c in uow.conversations.all()}
             contacts = uow.contacts.for_client(next(iter(clients)))
         assert len(clients) == 1 and len(contacts) == 2  # one person, both chats
+
+
+def test_outside_service_hours_the_client_hears_when_a_person_will_answer(tmp_path):
+    from datetime import UTC, datetime, timedelta
+
+    today = datetime.now(UTC).date()
+    closed = [str(today + timedelta(days=d)) for d in (-1, 0, 1)]  # closed whatever the hour
+    office_config = {"after_hours_reply": True, "closed_days": closed}
+    with running_office(tmp_path, office=office_config) as office:
+        office.state.user_writes(CLIENT, text="Halo kak, saya mau cerita")
+        reply = office.wait_for_post(CLIENT, "di luar jam layanan")
+        assert "SAPA 129" in reply["text"] and "Petugas kami akan membalas mulai" in reply["text"]
+        office.wait_for_post(GROUP, "di luar jam layanan", office.topic_of(1))  # admin sees it
+        office.state.user_writes(CLIENT, text="kak?")
+        office.wait(lambda: len(messages(office)) == 2, "the second message stored")
+        office.wait_for_post(GROUP, "kak?", office.topic_of(1))
+        assert len([t for t in office.texts(CLIENT) if "di luar jam layanan" in t]) == 1

@@ -1,0 +1,51 @@
+"""Outside service hours (issue 6, item 2): the client hears the hours, the help numbers and
+when a person will answer, once per closed spell; urgent messages get the crisis reply."""
+
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from tests.builders import inbound
+from tests.fakes import FakeUnitOfWorkFactory
+from tests.unit.test_form_dialogue import calm
+from triage.crisis import AfterHours, Triage
+from triage.ingest import ingest
+from triage.outbox import Target
+from triage.relay import relay_new_messages
+from triage.service_calendar import ServiceCalendar
+
+WITA = ZoneInfo("Asia/Makassar")
+CAL = ServiceCalendar(WITA, {d: ((time(8), time(16)),) for d in range(5)}, frozenset())
+TRIAGE = Triage(
+    calm,
+    "Kami mendengar Anda. SAPA 129.",
+    after_hours=AfterHours(CAL, lambda at: f"Di luar jam layanan; kami membalas {at:%A %H.%M}."),
+)
+
+
+def say(uows, n, body, at):
+    before = set(uows.db.outbox)
+    ingest(inbound(n, text=body, at=at), uow_factory=uows, now=at)
+    relay_new_messages(uow_factory=uows, now=at, triage=TRIAGE)
+    return [
+        o.text for k, o in uows.db.outbox.items() if k not in before and o.target is Target.HOTLINE
+    ]
+
+
+def test_one_reply_per_closed_spell_naming_when_service_resumes():
+    uows = FakeUnitOfWorkFactory()
+    friday_night = datetime(2026, 11, 27, 20, 0, tzinfo=WITA)
+    assert say(uows, 1, "halo kak", friday_night) == [
+        "Di luar jam layanan; kami membalas Monday 08.00."
+    ]
+    assert say(uows, 2, "kak?", friday_night + timedelta(hours=14)) == []  # same spell
+    monday = datetime(2026, 11, 30, 9, 0, tzinfo=WITA)
+    assert say(uows, 3, "pagi kak", monday) == []  # open: a person answers
+    assert say(uows, 4, "kak lagi?", monday + timedelta(hours=10)) == [
+        "Di luar jam layanan; kami membalas Tuesday 08.00."
+    ]
+
+
+def test_an_urgent_message_at_night_gets_the_crisis_reply_only():
+    uows = FakeUnitOfWorkFactory()
+    night = datetime(2026, 11, 27, 23, 0, tzinfo=WITA)
+    assert say(uows, 1, "tolong suami memukul saya", night) == ["Kami mendengar Anda. SAPA 129."]
