@@ -30,7 +30,8 @@ def config(tmp_path: Path, api: LocalBotApi) -> Path:
     )
     path = tmp_path / "config.toml"
     path.write_text(
-        'data_dir = "data"\nlog_level = "WARNING"\n[office]\nname = "PUSPAGA Uji"\nafter_hours_reply = false\n'
+        'data_dir = "data"\nlog_level = "WARNING"\n[office]\nname = "PUSPAGA Uji"\n'
+        "after_hours_reply = false\n"
         "[outbox]\ninterval_seconds = 0.1\nretry_base_seconds = 0.3\nlease_seconds = 2\n"
         f'[telegram]\ntoken = "{api.state.token}"\nbase_url = "{api.base_url}"\n'
         f"admin_chat_id = {GROUP}\n" + staff
