@@ -82,6 +82,8 @@ class _CategoryIndex:
 
     def lookup(self, word: str, stem: Callable[[str], str]) -> tuple[tuple[str, float], ...] | None:
         """The categories a word counts for, remembered (words repeat across messages)."""
+        if word.isdigit():  # numbers are kept for the urgent phrases, never stemmed
+            return self.single.get(word)
         memo = self.memos.setdefault(stem, {})
         if word in memo:
             return memo[word]
@@ -141,10 +143,7 @@ def urgency(text: str, rules: RuleSet) -> list[str]:
         return []
     hits = [rule for rule in rules.urgent if rule.pattern.search(text)]
     trapped = [span for trap in rules.traps for span in _spans(trap, text)]
-    calm = any(rule.pattern.search(text) for rule in rules.calm_context)
-    explained = bool(rules.safe_now.pattern.search(text)) or (
-        calm and not rules.danger_now.pattern.search(text)
-    )
+    explained: bool | None = None  # asked only when a topical rule holds (it costs searches)
     found = []
     for rule in hits:
         for start, end, words in _spans(rule, text):
@@ -152,11 +151,21 @@ def urgency(text: str, rules: RuleSet) -> list[str]:
                 continue
             if rule.negatable and _negated(text, start, rules.negations):
                 continue
+            if rule.topical and explained is None:
+                explained = _explained(text, rules)
             if rule.topical and explained:
                 continue
             found.append(f"urgent.{rule.name}: {words}")
             break
     return found
+
+
+def _explained(text: str, rules: RuleSet) -> bool:
+    """Safe now, or a calm context (prevention, research, the past) with no sign of now."""
+    if rules.safe_now.pattern.search(text):
+        return True
+    calm = any(rule.pattern.search(text) for rule in rules.calm_context)
+    return calm and not rules.danger_now.pattern.search(text)
 
 
 def category_scores(text: str, rules: RuleSet, stem: Callable[[str], str]) -> dict[str, float]:

@@ -52,6 +52,26 @@ URGENT = (
             r"better off dead",
             r"goodbye everyone",
             r"(?:menyilet|silet|sayat|menyayat|iris|mengiris) \w*",
+            rf"caranya? {W}{{0,2}}(?:biar|agar|supaya|untuk|bisa) {W}{{0,1}}mati",
+            rf"(?:cara|caranya) (?:bunuh diri|mati) {W}{{0,1}}(?:tanpa|yang|paling)",
+            rf"(?:satu satunya|cuma|hanya) {W}{{0,2}}(?:jalan|cara|pilihan) {W}{{0,3}}mati",
+            rf"(?:jalan|cara) (?:keluar )?satu satunya {W}{{0,2}}mati",
+            rf"(?:minum|menelan|telan|minum semua) (?:obat|pil)\w* {W}{{0,2}}"
+            r"(?:sebotol|sekaligus|semuanya|banyak|segenggam|satu strip|sestrip)",
+            rf"(?:obat|pil) (?:tidur|penenang)\w* {W}{{0,3}}(?:dikumpulkan|dikumpulin|"
+            r"sebotol|banyak|sekaligus)",
+            r"(?:membeli|beli|punya|menyimpan|siapkan) (?:racun|obat nyamuk|baygon)",
+            r"racun tikus",
+            rf"tidak (?:usah )?bangun {W}{{0,1}}lagi",
+            r"(?:tidur|tidur terus) (?:dan )?(?:tidak|gak|enggak) bangun",
+            rf"(?:mau|ingin|rasanya|bilang mau|pengen) {W}{{0,1}}(?:nyusul|menyusul)\b",
+            r"(?:tidak|tak|sudah tidak|udah tidak) (?:ingin|mau|kepingin) hidup",
+            rf"sampaikan (?:maaf|salam) {W}{{0,2}}(?:ke|kepada|untuk|buat) "
+            r"(?:mama|mamaku|ibu|ibuku|papa|ayah|bapak|anak|keluarga)\w*",
+            rf"kalau {W}{{0,1}}(?:aku|saya) (?:sudah )?tidak (?:balas|bales|ada) lagi",
+            r"(?:see|see no|no) (?:the )?point (?:of|in) (?:living|life|going on)",
+            r"end(?:ing)? it (?:tonight|today|now|all|soon)",
+            r"(?:overdose|took (?:all|too many) (?:my |the )?pills)",
         ),
     ),
     Rule(
@@ -73,14 +93,22 @@ URGENT = (
     Rule(
         "violence",
         (
-            rf"(?:di|me|ber|ter)?{HARM}\w*",
+            rf"(?:di|me|men|mem|meng|ber|ter)?{HARM}\w*",
+            r"mencekik\w*",
+            r"(?:hampir|sampai) pingsan",
             r"kekerasan dalam rumah tangga",
             r"(?:kena|jadi korban|alami|mengalami) kekerasan",
             r"babak belur",
             r"lebam\w*",
             r"berdarah",
             rf"(?:(?:suami|istri|ayah|bapak|pacar)\w*|dia|mereka) {W}{{0,2}}mengamuk",
-            r"(?:banting|membanting|bantingin)\w* (?:barang|pintu|piring)",
+            r"(?:banting|membanting|bantingin)\w* (?:barang|piring|gelas|hp|kursi)",
+            rf"(?:siram|menyiram|siramkan|sirem)\w* {W}{{0,2}}air keras",
+            r"air keras",
+            rf"(?:mengikuti|ngikutin|ngikutin|membuntuti|menguntit|buntuti)\w* {W}{{0,2}}"
+            r"(?:terus|setiap|tiap|sampai|ke)",
+            r"(?:following|stalking|stalks|follows) (?:me|my|her|him)\w*",
+            r"(?:tried|tries|trying|try) to (?:pull|grab|drag|take|force) (?:her|him|me|my)\w*",
             rf"(?:ngumpet|sembunyi|bersembunyi)\w* {W}{{0,1}}di",
             r"(?:dikunci|dikurung|disekap)\w*",
             r"tidak boleh keluar",
@@ -114,6 +142,10 @@ URGENT = (
             r"molest\w*",
             r"sexual (?:messages|photos|pictures|abuse|assault)\w*",
             r"sexually",
+            rf"pelaku\w* {W}{{0,2}}(?:ayah|bapak|paman|om|kakek|kakak|guru|tetangga|"
+            r"ayah tiri|bapak tiri|kerabat|saudara)",
+            rf"(?:anak|adik|putri|keponakan|ponakan|siswi|murid|cucu)\w* {W}{{0,3}}"
+            r"(?:1[0-7]|[1-9]) (?:tahun|th|thn) {W}{{0,1}}hamil",
         ),
         negatable=True,
         topical=True,
@@ -125,6 +157,7 @@ URGENT = (
             r"sebar|menyebarkan|bakar)\w*",
             rf"(?:mau|akan|bakal|ingin) {W}{{0,1}}(?:membunuh|bunuh|menghabisi|habisi)\b(?! diri)",
             r"bawa (?:pisau|parang|golok|celurit)",
+            r"(?:tidak akan|tak akan|gak bakal|tidak bakal) selamat",
             r"threaten\w*",
             r"(?:kill|hurt) (?:me|us|my|the)",
         ),
@@ -132,7 +165,11 @@ URGENT = (
     Rule(
         "missing_child",
         (
-            rf"anak\w* {W}{{0,5}}(?:hilang|belum pulang|tidak pulang|kabur|diculik)",
+            rf"(?:anak|adik|putri|putra|keponakan|ponakan|cucu)\w* {W}{{0,5}}"
+            r"(?:hilang|belum pulang|tidak pulang|kabur|diculik)",
+            rf"(?:janjian|janji|mengajak|ajak) {W}{{0,1}}(?:ketemu|bertemu|ketemuan|kopdar)",
+            rf"(?:orang|om|om om|pria|laki laki) {W}{{0,3}}(?:fb|facebook|ig|instagram|game|"
+            r"tiktok|online|medsos)",
             rf"(?:hilang|diculik|dibawa kabur|dibawa pergi)\w* {W}{{0,2}}anak\w*",
             r"dibawa kabur",
             r"diculik",
@@ -160,6 +197,8 @@ URGENT = (
             r"traffick\w*",
             r"(?:tidak|belum) (?:boleh|bisa|diizinkan) pulang",
             r"(?:melayani|layani) tamu",
+            rf"(?:janji|janjikan|menjanjikan|dijanjikan|janjiin|iming iming)\w* {W}{{0,2}}"
+            r"(?:kerja|pekerjaan|gaji|kerjaan)",
             rf"dipaksa {W}{{0,2}}(?:mengemis|bekerja|kerja|melayani|menjual)",
             r"(?:mengemis|ngemis) (?:\w+ ){0,6}(?:dipukul|dimarahi)",
             r"took my passport",
@@ -178,6 +217,8 @@ URGENT = (
             rf"(?:anak|putri|adik|keponakan|ponakan)\w* {W}{{0,4}}(?:1[0-7]|sepuluh|sebelas|"
             r"dua belas|tiga belas|empat belas|lima belas|enam belas) ?(?:tahun|th|thn)? "
             rf"{W}{{0,5}}(?:dinikahkan|dikawinkan|dijodohkan|menikah|nikah|kawin)",
+            rf"(?:dinikahkan|dikawinkan|dijodohkan) {W}{{0,4}}(?:karena|bayar|untuk) "
+            r"(?:utang|hutang|lunas)",
         ),
         topical=True,
     ),
@@ -205,8 +246,9 @@ TRAPS = (
             r"pukul \d+",
             r"pukul (?:satu|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh|sebelas|"
             r"dua belas)",
-            rf"(?:berita|tv|televisi|film|sinetron|drama|novel|viral|medsos|koran)\w* "
-            rf"{W}{{0,6}}(?:hilang|diculik|dibunuh|dipukul|bunuh diri|perkosa\w*|cabul\w*)",
+            rf"(?:berita|tv|televisi|film|sinetron|drama|novel|viral|medsos|koran|lagu|judul)\w* "
+            rf"{W}{{0,6}}(?:hilang|diculik|dibunuh|dipukul|bunuh diri|perkosa\w*|cabul\w*|"
+            r"kekerasan\w*)",
             r"anak (?:\w+ ){0,3}kecanduan",
         ),
     ),
@@ -242,6 +284,10 @@ CALM = (
             r"(?:dulu|dahulu|waktu kecil|semasa kecil|tahun lalu|bertahun tahun)",
             r"pernah",
             r"tindak lanjut",
+            r"sudah (?:dilaporkan|lapor|melapor|ditahan|dipenjara|divonis|cerai|bercerai)",
+            r"(?:bulan|minggu) lalu",
+            r"trauma",
+            r"mimpi buruk",
             r"pendampingan hukum",
             r"video tentang",
             r"nonton",
@@ -256,7 +302,8 @@ CALM = (
 DANGER_NOW = Rule(
     "danger_now",
     (
-        r"sekarang",
+        # "sekarang saya sudah menikah / trauma": the present of a past harm, not danger now
+        r"sekarang(?! (?:\w+ )?(?:sudah|trauma|merasa|masih sering|sering))",
         r"barusan",
         r"baru saja",
         r"tadi",
@@ -304,6 +351,10 @@ CATEGORY_WORDS: dict[str, dict[str, float]] = {
         "bayar": 1.5,
         "gratis": 1.5,
         "syarat": 2,
+        "ktp": 2,
+        "zoom": 2.5,
+        "online": 1.5,
+        "langsung": 1,
         "layan": 0.5,
         "kantor": 1,
         "sabtu": 1,
@@ -547,6 +598,10 @@ CATEGORY_WORDS: dict[str, dict[str, float]] = {
         "admin": 1.5,
         "buruk": 2.5,
         "komplain": 3,
+        "sepihak": 3,
+        "batal": 1.5,
+        "read": 1.5,
+        "cuek": 2,
         "sikap": 1.5,
         "ramah": 2,
         "hakim": 2.5,
@@ -569,6 +624,10 @@ CATEGORY_WORDS: dict[str, dict[str, float]] = {
     },
     "psikoedukasi": {
         "psikoedukasi": 3,
+        "posyandu": 2,
+        "karang": 1.5,
+        "taruna": 1.5,
+        "pkk": 2.5,
         "narasumber": 3,
         "pemateri": 3,
         "pembicara": 3,

@@ -192,7 +192,8 @@ SLANG: Mapping[str, str] = dict(line.split(" ", 1) for line in _SLANG_LINES.stri
 LEET = str.maketrans({"4": "a", "3": "e", "1": "i", "0": "o", "5": "s", "7": "t", "@": "a"})
 URL = re.compile(r"https?://\S+|www\.\S+")
 STRETCH = re.compile(r"([a-z])\1{2,}")  # three or more of a letter: "tolonggg" → "tolong"
-TOKEN = re.compile(r"[a-z]+")
+TOKEN = re.compile(r"[a-z]+|[0-9]+")  # numbers are kept: "anak 14 tahun" matters
+REDUPLICATION = re.compile(r"\b([a-z]{2,})2(?=nya\b|\b)")  # "anak2" → "anak anak"
 MIXED = re.compile(r"(?=[a-z0-9@]*[a-z])(?=[a-z0-9@]*[0-9@])[a-z0-9@]+")  # "m4ti", not "2026"
 
 
@@ -204,6 +205,7 @@ def normalize(text: str, slang: Mapping[str, str] = SLANG) -> str:
     """Lower-case words separated by single spaces; see the module docstring."""
     folded = unicodedata.normalize("NFKC", text).casefold()
     folded = URL.sub(" ", folded)
+    folded = REDUPLICATION.sub(r"\1 \1", folded)
     folded = MIXED.sub(_unleet, folded)
     folded = STRETCH.sub(r"\1", folded)
     words = []

@@ -16,7 +16,10 @@ from triage.classify import CATEGORIES, classify
 from triage.default_rules import DEFAULT_RULES
 from triage.textnorm import normalize
 
-CORPUS = Path(__file__).parents[1] / "data" / "triage_corpus.jsonl"
+DATA = Path(__file__).parents[1] / "data"
+# The first corpus, and a second one written later without looking at the rules (its first
+# figures, before the rules learnt from it, are in docs/BENCHMARKS.md).
+CORPORA = ["triage_corpus.jsonl", "triage_heldout.jsonl"]
 
 
 @pytest.fixture(scope="module")
@@ -24,10 +27,11 @@ def stem():
     return stemmer()
 
 
-def test_the_labelled_corpus_urgent_recall_precision_and_category_accuracy(stem):
-    rows = [json.loads(line) for line in CORPUS.read_text(encoding="utf-8").splitlines()]
+@pytest.mark.parametrize("corpus", CORPORA)
+def test_the_labelled_corpus_urgent_recall_precision_and_category_accuracy(stem, corpus):
+    rows = [json.loads(line) for line in (DATA / corpus).read_text(encoding="utf-8").splitlines()]
     assert len(rows) >= 150
-    assert any("trap" in r["note"] for r in rows) and any(r["urgent"] for r in rows)
+    assert any(not r["urgent"] for r in rows) and any(r["urgent"] for r in rows)
     decisions = [decide(r["text"], stem) for r in rows]
     hits = sum(d.urgent and r["urgent"] for d, r in zip(decisions, rows, strict=True))
     flagged = sum(d.urgent for d in decisions)
