@@ -218,7 +218,9 @@ def check(config: ConfigOpt = DEFAULT_CONFIG) -> None:
 
         report("telegram", telegram_problem(settings.telegram))
     if settings.instagram:
-        report("instagram", "the Instagram adapter is not available in this version yet")
+        from bot.instagram_setup import instagram_problem
+
+        report("instagram", instagram_problem(settings))
     if settings.triage.rules_file:
         report("triage rules", None)  # a broken file already stopped _settings, with its fix
     raise typer.Exit(1 if problems else 0)

@@ -171,7 +171,11 @@ class EmailConfig(Section):
 class InstagramConfig(Section):
     username: str
     password: str
-    poll_seconds: Annotated[float, Field(gt=0)] = 60
+    poll_seconds: Annotated[float, Field(ge=20)] = 60  # with jitter; Instagram dislikes haste
+    approve_requests: bool = True  # accept message requests (first contacts) automatically
+    mark_seen: bool = False  # mark the client's messages as seen when taken in
+    backfill_days: Annotated[int, Field(ge=0, le=60)] = 7
+    max_attachment_mb: Annotated[float, Field(gt=0)] = 10
 
 
 class TriageConfig(Section):

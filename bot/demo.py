@@ -20,6 +20,7 @@ from rich.markup import escape
 from bot import service
 from bot.config import Settings, from_mapping
 from bot.demo_email import run_email_act
+from bot.demo_instagram import run_instagram_act
 from bot.demo_script import script
 from bot.demo_telegram import run_telegram_act
 from bot.inbox_view import inbox_table
@@ -129,6 +130,7 @@ def run_demo(
     console.print(inbox_table(inbox.snapshot(app.uows), zone=zone, lang=lang))
     if email:
         run_email_act(data_dir / "email", lang, console, clock())
+        run_instagram_act(data_dir / "instagram", lang, console, clock())
     if telegram:
         run_telegram_act(data_dir / "telegram", lang, console)
     return app

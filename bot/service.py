@@ -117,6 +117,8 @@ def run_forever(app: App, stop: threading.Event, poll_every: float = 5.0) -> Non
     next_poll: dict[str, float] = {}
 
     def due(source: ChannelSource) -> bool:
+        if source.cursor_key in app.threaded:
+            return False  # polled on its own thread
         now = time.monotonic()
         if now < next_poll.get(source.cursor_key, 0.0):
             return False
@@ -147,7 +149,7 @@ def _start_watchers(app: App) -> list[threading.Thread]:
     """The IMAP IDLE watchers, each on its own thread (imapclient blocks)."""
     threads = []
     for watcher in app.watchers:
-        thread = threading.Thread(target=watcher.run, name=f"idle {watcher.account.key}")
+        thread = threading.Thread(target=watcher.run, name=f"watch {watcher.name}")
         thread.daemon = True
         thread.start()
         threads.append(thread)

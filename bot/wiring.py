@@ -8,7 +8,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine
 
@@ -23,7 +23,6 @@ from triage.ports import ChannelSource, Sender
 if TYPE_CHECKING:
     from bot.telegram.runtime import TelegramRuntime
     from channels.email.account import MailAccount
-    from channels.email.idle import IdleWatcher
 
 
 @dataclass
@@ -40,7 +39,9 @@ class App:
     wake: threading.Event = field(default_factory=threading.Event)  # something to relay or send
     poll_seconds: dict[str, float] = field(default_factory=dict)  # cursor key -> interval
     poll_locks: dict[str, threading.Lock] = field(default_factory=dict)  # one poll at a time
-    watchers: list[IdleWatcher] = field(default_factory=list)  # IMAP IDLE, one per mailbox
+    watchers: list[Any] = field(default_factory=list)  # threads: IMAP IDLE, Instagram polling
+    threaded: set[str] = field(default_factory=set)  # sources polled by their own thread
+    instagram_codes: Any = None  # (vault, source, poller) for an admin's /kode
 
     @property
     def retry_policy(self) -> RetryPolicy:
@@ -88,8 +89,9 @@ def build(settings: Settings, *, migrate: bool = True) -> App:
     if settings.email is not None:
         _add_email(app, settings)
     if settings.instagram is not None:
-        # The adapter arrives with its own issue; until then say so plainly.
-        app.unavailable["instagram"] = "not available in this version yet"
+        from bot.instagram_setup import add_instagram
+
+        add_instagram(app)
     return app
 
 

@@ -441,3 +441,22 @@ class FakeClock:
 
     def __call__(self) -> datetime:
         return self.now
+
+
+class FakeVault:
+    """The Instagram adapter's vault (channels.instagram.session.Vault): session and codes."""
+
+    def __init__(self, session: str | None = None, codes: list[str] | None = None):
+        self.session = session
+        self.codes = list(codes or [])
+        self.saved: list[str] = []
+
+    def load_session(self) -> str | None:
+        return self.session
+
+    def save_session(self, sealed: str) -> None:
+        self.session = sealed
+        self.saved.append(sealed)
+
+    def take_code(self) -> str | None:
+        return self.codes.pop(0) if self.codes else None

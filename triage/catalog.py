@@ -147,6 +147,24 @@ TEXTS: dict[str, dict[Lang, str]] = {
         "id": "Email yang terkirim: {sent} (email otomatis tidak pernah dibalas otomatis)",
         "en": "Mails sent: {sent} (automatic mail is never answered automatically)",
     },
+    "demo.ig.title": {
+        "id": "Babak Instagram: adaptor Instagram sungguhan (instagrapi) dengan pengganti "
+        "Instagram di komputer ini",
+        "en": "Instagram act: the real Instagram adapter (instagrapi) with a stand-in for "
+        "Instagram on this machine",
+    },
+    "demo.ig.taken": {
+        "id": "Pesan Instagram diambil: {count} (pesan kami sendiri dikenali dan dilewati); "
+        "diambil lagi: {again}",
+        "en": "Instagram messages taken: {count} (our own message recognised and skipped); "
+        "taken again: {again}",
+    },
+    "demo.ig.sent": {
+        "id": "Balasan admin terkirim lewat direct_send: {sent} (panggilan: {calls}); "
+        "permintaan pesan dari orang baru diterima: {approved}",
+        "en": "The admin's reply went out with direct_send: {sent} (calls: {calls}); the "
+        "stranger's message request was accepted: {approved}",
+    },
     "demo.tg.title": {
         "id": "Babak 2: bot Telegram sungguhan melawan server Bot API lokal",
         "en": "Act 2: the real Telegram bot against the local Bot API server",

@@ -67,6 +67,53 @@ TELEGRAM_TEXTS: dict[str, dict[str, str]] = {
         "en": "[file {name} could not be fetched from Telegram]",
     },
     "media.photo": {"id": "foto", "en": "photo"},
+    "ig.shared_post": {"id": "kiriman yang dibagikan", "en": "shared post"},
+    "ig.story_reply": {"id": "balasan untuk story", "en": "reply to a story"},
+    "ig.unsupported": {"id": "jenis pesan Instagram", "en": "Instagram message type"},
+    "ig.trouble.rate": {
+        "id": "⚠️ Instagram meminta kami memperlambat. Kanal Instagram berhenti sebentar lalu "
+        "mencoba lagi sendiri; kanal lain tetap berjalan.",
+        "en": "⚠️ Instagram asks us to slow down. The Instagram channel pauses and retries by "
+        "itself; the other channels go on.",
+    },
+    "ig.trouble.login": {
+        "id": "⚠️ Instagram menolak sesi login. Layanan akan login ulang sendiri; bila terus "
+        "gagal, periksa [instagram] username dan kata sandi.",
+        "en": "⚠️ Instagram refused the session. The service logs in again by itself; if it "
+        "keeps failing, check [instagram] username and password.",
+    },
+    "ig.trouble.two_factor": {
+        "id": "🔐 Instagram meminta kode verifikasi dua langkah. Ketik /kode diikuti kode dari "
+        "aplikasi atau SMS, misalnya /kode 123456.",
+        "en": "🔐 Instagram asks for the two-factor code. Type /kode and the code from the app "
+        "or SMS, e.g. /kode 123456.",
+    },
+    "ig.trouble.challenge": {
+        "id": "🔐 Instagram meminta kode keamanan (dikirim lewat email atau SMS ke pemilik akun). "
+        "Ketik /kode diikuti kodenya, misalnya /kode 123456.",
+        "en": "🔐 Instagram asks for a security code (sent by email or SMS to the account owner). "
+        "Type /kode and the code, e.g. /kode 123456.",
+    },
+    "ig.trouble.network": {
+        "id": "⚠️ Instagram tidak dapat dihubungi. Kanal Instagram mencoba lagi sendiri; kanal "
+        "lain tetap berjalan.",
+        "en": "⚠️ Instagram cannot be reached. The Instagram channel retries by itself; the other "
+        "channels go on.",
+    },
+    "ig.back": {
+        "id": "✅ Kanal Instagram berjalan lagi.",
+        "en": "✅ The Instagram channel is running again.",
+    },
+    "staff.code_usage": {
+        "id": "Tulis /kode diikuti angka kode dari Instagram, misalnya /kode 123456 "
+        "(hanya bila kanal Instagram meminta kode).",
+        "en": "Write /kode and the digits Instagram sent, e.g. /kode 123456 (only when the "
+        "Instagram channel asks for a code).",
+    },
+    "ig.code_saved": {
+        "id": "Kode disimpan; kanal Instagram mencoba login dengan kode itu.",
+        "en": "Code saved; the Instagram channel tries to log in with it.",
+    },
     "media.document": {"id": "dokumen", "en": "document"},
     "media.voice": {"id": "pesan suara", "en": "voice note"},
     "media.video": {"id": "video", "en": "video"},

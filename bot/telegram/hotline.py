@@ -23,7 +23,18 @@ from triage.outbox import Target
 log = logging.getLogger(__name__)
 
 STAFF_COMMANDS = frozenset(
-    {"serahkan", "tutup", "identitas", "catatan", "bantuan", "kasus", "lepas", "ambil", "gabung"}
+    {
+        "serahkan",
+        "tutup",
+        "identitas",
+        "catatan",
+        "bantuan",
+        "kasus",
+        "lepas",
+        "ambil",
+        "gabung",
+        "kode",
+    }
 )
 SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 FILE_KINDS = (  # (attribute, default file name)

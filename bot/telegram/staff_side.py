@@ -13,6 +13,7 @@ from typing import Any
 
 from telegram import CallbackQuery, Message
 
+from bot.instagram_setup import give_code
 from bot.telegram.desk import Desk
 from bot.telegram.parsing import (
     Button,
@@ -118,6 +119,13 @@ class StaffSide:
         if name in ("bantuan", "start", "help"):
             help_key = "staff.help_admin" if actor.role is Role.ADMIN else "staff.help_counselor"
             await desk.tell(f"{key}:help", where, text(help_key, lang))
+            return
+        if name == "kode" and actor.role in (Role.ADMIN, Role.HEAD):
+            code = "".join(arg.split())
+            if code.isdigit() and give_code(desk.app, code, desk.app.clock()):
+                await desk.tell(f"{key}:code", where, text("ig.code_saved", lang))
+            else:
+                await desk.tell(f"{key}:code", where, text("staff.code_usage", lang))
             return
         if name == "kasus":
             await self.select(actor, arg, where, key)

@@ -38,6 +38,10 @@ class IdleWatcher:
     connected: threading.Event = field(default_factory=threading.Event)
     was_connected: bool = False  # this session got as far as IDLE
 
+    @property
+    def name(self) -> str:
+        return self.account.key
+
     def run(self) -> None:
         backoff = 1.0
         while not self.stop.is_set():

@@ -44,6 +44,8 @@ def test_demo_then_inbox_json_shows_every_conversation_with_state_and_steps(tmp_
         assert "In-Reply-To <l1@mail.example>" in out and "(3 pesan)" in out
     else:
         assert "Dovecot belum terpasang" in out
+    # the Instagram act: instagrapi against the local stand-in
+    assert "Pesan Instagram diambil: 3" in out and "diterima: ya" in out
     code, out = invoke("inbox", "--json", "--config", config)
     assert code == 0, out
     conversations = json.loads(out)

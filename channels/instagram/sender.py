@@ -1,0 +1,66 @@
+"""Replies with direct_send to the client's Instagram user id; after a crash, the thread's
+latest items tell whether our reply went out (docs/OUTBOX.md)."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import UTC, timedelta
+
+from instagrapi.exceptions import (
+    ClientConnectionError,
+    ClientError,
+    ClientThrottledError,
+    DirectThreadNotFound,
+    FeedbackRequired,
+    LoginRequired,
+    PleaseWaitFewMinutes,
+    RateLimitError,
+    UserNotFound,
+)
+
+from channels.instagram.session import InstagramSession, NeedsCode
+from triage.outbox import OutboxItem
+from triage.ports import SendError, SendResult
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class InstagramSender:
+    session: InstagramSession
+
+    def send(self, item: OutboxItem) -> SendResult:
+        try:
+            with self.session.client() as client:
+                sent = client.direct_send(item.text, user_ids=[int(item.recipient)])
+        except (DirectThreadNotFound, UserNotFound, ValueError) as exc:
+            raise SendError(type(exc).__name__, transient=False) from None
+        except (RateLimitError, PleaseWaitFewMinutes, ClientThrottledError, FeedbackRequired):
+            raise SendError("Instagram asks to slow down", transient=True, retry_after=600,
+                            counts=False) from None  # fmt: skip
+        except (LoginRequired, NeedsCode) as exc:
+            self.session.forget()
+            raise SendError(type(exc).__name__, transient=True, counts=False) from None
+        except (ClientConnectionError, OSError) as exc:
+            raise SendError(type(exc).__name__, transient=True, counts=False) from None
+        except ClientError as exc:
+            raise SendError(type(exc).__name__, transient=True) from None
+        return SendResult(f"ig:{sent.id}")
+
+    def already_sent(self, item: OutboxItem) -> SendResult | None:
+        """Our item with this text in the client's thread, sent since the first try."""
+        try:
+            with self.session.client() as client:
+                me = str(client.user_id)
+                for thread in client.direct_threads(amount=20):
+                    if not any(str(u.pk) == item.recipient for u in thread.users):
+                        continue
+                    after = item.created_at - timedelta(minutes=1)
+                    for m in thread.messages:
+                        when = m.timestamp.astimezone(UTC)
+                        if str(m.user_id) == me and m.text == item.text and when >= after:
+                            return SendResult(f"ig:{m.id}")
+        except Exception as exc:  # noqa: BLE001 - cannot tell: the dispatcher sends again
+            log.warning("could not read the Instagram thread (%s)", type(exc).__name__)
+        return None

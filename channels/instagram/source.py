@@ -1,0 +1,186 @@
+"""Receiving Instagram DMs: the inbox threads and the message requests (first contacts from
+people the account does not follow land there; they are approved), each thread read from its
+own cursor (the id of the last item taken). Our own items never come back as a client's.
+
+Politeness: the shell polls at an interval with jitter; rate limits, a refused session or a
+challenge open a circuit breaker (backing off, up to an hour) and the admin group is told, while
+the other channels go on."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from instagrapi import Client
+from instagrapi.exceptions import (
+    ClientConnectionError,
+    ClientError,
+    ClientThrottledError,
+    FeedbackRequired,
+    LoginRequired,
+    PleaseWaitFewMinutes,
+    RateLimitError,
+)
+from instagrapi.types import DirectMessage, DirectThread
+
+from channels.instagram.normalise import describe
+from channels.instagram.session import InstagramSession, NeedsCode
+from triage.model import Attachment, Channel, InboundMessage
+from triage.ports import Deliver
+
+log = logging.getLogger(__name__)
+SLOW_DOWN = (RateLimitError, PleaseWaitFewMinutes, ClientThrottledError, FeedbackRequired)
+
+
+@dataclass
+class Breaker:
+    """Open after trouble: no calls until `until`; each trip waits twice as long (max 1 h)."""
+
+    until: datetime | None = None
+    wait: timedelta = timedelta(minutes=2)
+    reason: str | None = None
+
+    def open(self, now: datetime) -> bool:
+        return self.until is not None and now < self.until
+
+    def trip(self, now: datetime, reason: str) -> bool:
+        """True when this is news (the admins are told once per spell, not each try)."""
+        news = self.reason != reason
+        self.until, self.reason = now + self.wait, reason
+        self.wait = min(self.wait * 2, timedelta(hours=1))
+        return news
+
+    def close(self) -> bool:
+        was_open = self.reason is not None
+        self.until, self.reason, self.wait = None, None, timedelta(minutes=2)
+        return was_open
+
+
+@dataclass
+class InstagramSource:
+    session: InstagramSession
+    files_dir: Path
+    tell_admins: Callable[[str], None]  # a catalogue key: ig.trouble.* / ig.back
+    language: str = "id"
+    backfill_days: int = 7
+    approve_requests: bool = True
+    mark_seen: bool = False
+    max_file_bytes: int = 10 * 1024 * 1024
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC)
+    breaker: Breaker = field(default_factory=Breaker)
+
+    @property
+    def cursor_key(self) -> str:
+        return f"instagram:{self.session.username}:threads"
+
+    def poll_once(self, deliver: Deliver, cursor: str | None) -> int:
+        now = self.clock()
+        if self.breaker.open(now):
+            return 0
+        try:
+            with self.session.client() as client:
+                count = self._poll(client, deliver, cursor)
+        except SLOW_DOWN as exc:
+            self._trouble(now, "ig.trouble.rate", exc)
+            return 0
+        except LoginRequired as exc:
+            self.session.forget()
+            self._trouble(now, "ig.trouble.login", exc)
+            return 0
+        except NeedsCode as exc:
+            self.session.forget()
+            self._trouble(now, f"ig.trouble.{exc.kind}", exc)
+            return 0
+        except (ClientConnectionError, ClientError, OSError) as exc:
+            self._trouble(now, "ig.trouble.network", exc)
+            return 0
+        if self.breaker.close():
+            self.tell_admins("ig.back")
+        return count
+
+    def _trouble(self, now: datetime, key: str, exc: Exception) -> None:
+        log.warning("Instagram: %s (%s); pausing", key, type(exc).__name__)
+        if self.breaker.trip(now, key):
+            self.tell_admins(key)
+
+    def _poll(self, client: Client, deliver: Deliver, cursor: str | None) -> int:
+        state = json.loads(cursor) if cursor else {}
+        if "since" not in state:  # the very first start: recent items only
+            since = self.clock() - timedelta(days=self.backfill_days)
+            state = {"since": since.timestamp(), "threads": {}}
+        threads: dict[str, DirectThread] = {}
+        if self.approve_requests:
+            for thread in client.direct_pending_inbox(20):
+                client.direct_pending_approve(int(thread.id))
+                threads[str(thread.id)] = thread
+        for thread in client.direct_threads(amount=20):
+            threads.setdefault(str(thread.id), thread)
+        me = str(client.user_id)
+        delivered = 0
+        for thread_id, thread in threads.items():
+            last = int(state["threads"].get(thread_id, 0))
+            items = [m for m in thread.messages if int(m.id) > last]
+            if items and len(items) == len(thread.messages):  # more may lie beyond the page
+                items = [m for m in client.direct_messages(int(thread_id), 50) if int(m.id) > last]
+            for item in sorted(items, key=lambda m: int(m.id)):
+                state["threads"][thread_id] = item.id
+                moved = json.dumps(state, sort_keys=True)
+                sent_at = _utc(item.timestamp)
+                if str(item.user_id) == me or sent_at.timestamp() < state["since"]:
+                    deliver(None, moved)  # ours, or history from before the first start
+                    continue
+                deliver(self._inbound(client, thread, item, sent_at), moved)
+                delivered += 1
+            if items and self.mark_seen:
+                client.direct_message_seen(int(thread_id), int(items[-1].id))
+        return delivered
+
+    def _inbound(
+        self, client: Client, thread: DirectThread, item: DirectMessage, sent_at: datetime
+    ) -> InboundMessage:
+        body, url, kind = describe(item, self.language)
+        sender = next((u for u in thread.users if str(u.pk) == str(item.user_id)), None)
+        name = (sender.full_name or sender.username) if sender else str(item.user_id)
+        attachments = ()
+        if url:
+            attachments = (self._fetch(client, url, kind, item.id),)
+        return InboundMessage(
+            channel=Channel.INSTAGRAM,
+            external_id=f"ig:{item.id}",
+            sender_id=str(item.user_id),
+            sender_name=name,
+            text=body,
+            received_at=sent_at,
+            attachments=attachments,
+        )
+
+    def _fetch(self, client: Client, url: str, kind: str, item_id: str) -> Attachment:
+        """The file, with a size cap; a failure is noted on the attachment, never fatal."""
+        name = {"photo": "foto.jpg", "video": "video.mp4", "audio": "suara.m4a"}.get(kind, "berkas")
+        content_type = {"photo": "image/jpeg", "video": "video/mp4", "audio": "audio/mp4"}.get(
+            kind, "application/octet-stream"
+        )
+        target = self.files_dir / f"{item_id}-{name}"
+        try:
+            response = client.private.get(url, stream=True, timeout=30)
+            response.raise_for_status()
+            data = b""
+            for chunk in response.iter_content(64 * 1024):
+                data += chunk
+                if len(data) > self.max_file_bytes:
+                    return Attachment(name, content_type, len(data), None)
+        except Exception as exc:  # noqa: BLE001 - the message matters more than its file
+            log.warning("an Instagram file could not be fetched (%s)", type(exc).__name__)
+            return Attachment(name, content_type, 0, None)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        return Attachment(name, content_type, len(data), str(target))
+
+
+def _utc(value: datetime) -> datetime:
+    """instagrapi gives naive local times (datetime.fromtimestamp): make them aware."""
+    return value.astimezone(UTC) if value.tzinfo is None else value.astimezone(UTC)
