@@ -18,7 +18,7 @@ from triage.casework import log_steps
 from triage.classify import Decision
 from triage.faq import OfficeFacts, topics_asked
 from triage.form_flow import FormSetup, advance
-from triage.model import Conversation, StoredMessage
+from triage.model import Contact, Conversation, StoredMessage
 from triage.notices import URGENT_PRIORITY, Kind, client_fields, group, queue, staff
 from triage.ports import UnitOfWork
 from triage.service_calendar import ServiceCalendar
@@ -106,12 +106,20 @@ def _answer_questions(
     if body is None or contact is None:
         return
     key = f"faq:{conv.id}:{conv.round}:{'+'.join(topics)}"
-    send_auto(uow, conv, contact.channel, contact.external_id, key, body, now, priority=0)
     for topic in topics:
         log_steps(uow, conv, ["auto_answer"], now, detail=topic)
+    _answer_and_show(uow, conv, contact, key, body, now)
+
+
+def _answer_and_show(
+    uow: UnitOfWork, conv: Conversation, contact: Contact, key: str, body: str, now: datetime
+) -> None:
+    """One of our automatic answers to the client, and the same text shown to the admins."""
+    assert conv.id is not None
+    send_auto(uow, conv, contact.channel, contact.external_id, key, body, now, priority=0)
     queue(
         uow,
-        key=f"faq-shown:{key}",
+        key=f"shown:{key}",
         recipient=group(conv.id),
         kind=Kind.STATUS,
         now=now,
@@ -141,18 +149,7 @@ def _after_hours(
     contact = uow.contacts.get(conv.reply_contact_id)
     if contact is None or uow.outbox.find_key(key) is not None:
         return
-    body = after.reply(resumes)
-    send_auto(uow, conv, contact.channel, contact.external_id, key, body, now, priority=0)
-    queue(
-        uow,
-        key=f"shown:{key}",
-        recipient=group(conv.id),
-        kind=Kind.STATUS,
-        now=now,
-        conv=conv,
-        text=body,
-        event="auto_answer",
-    )
+    _answer_and_show(uow, conv, contact, key, after.reply(resumes), now)
 
 
 def _crisis(

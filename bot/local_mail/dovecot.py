@@ -19,6 +19,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot.local_mail import free_port
+
 PASSWORD = "secret"  # noqa: S105 - a throwaway local server for tests and the demo
 
 CONFIG = """\
@@ -77,17 +79,11 @@ def find_dovecot() -> str | None:
     )
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @dataclass
 class Dovecot:
     binary: str
     root: Path
-    port: int = field(default_factory=_free_port)
+    port: int = field(default_factory=free_port)
     process: subprocess.Popen | None = None
 
     host = "127.0.0.1"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import email
-import socket
 import threading
 from dataclasses import dataclass, field
 from email.message import Message
@@ -11,16 +10,12 @@ from email.policy import default
 
 from aiosmtpd.controller import Controller
 
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from bot.local_mail import free_port
 
 
 @dataclass
 class SmtpSink:
-    port: int = field(default_factory=_free_port)
+    port: int = field(default_factory=free_port)
     received: list[Message] = field(default_factory=list)
     refuse_with: str | None = None  # e.g. "550 no such user": the next mails are refused
     lock: threading.Lock = field(default_factory=threading.Lock)

@@ -9,13 +9,14 @@ from __future__ import annotations
 import glob
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
+
+from bot.local_mail import free_port
 
 
 def find_bindir() -> Path | None:
@@ -24,12 +25,6 @@ def find_bindir() -> Path | None:
             return Path(candidate)
     found = shutil.which("pg_ctl")
     return Path(found).resolve().parent if found else None
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @dataclass
@@ -102,7 +97,7 @@ def start_cluster(*, fsync: bool = False) -> PgCluster:
         raise FileNotFoundError("PostgreSQL server binaries (pg_ctl) are not installed")
     root = Path(tempfile.mkdtemp(prefix="puspaga-pg-"))
     os.chmod(root, 0o755)  # noqa: S103 - the postgres user must reach its data directory
-    return PgCluster(bindir, root, _free_port(), fsync).start()
+    return PgCluster(bindir, root, free_port(), fsync).start()
 
 
 def fresh_pg_database(server_url: str) -> str:
