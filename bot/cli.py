@@ -51,7 +51,10 @@ def _settings(path: Path) -> Settings:
 
 # Libraries whose INFO lines carry secrets or personal data: httpx logs every request URL
 # (the bot token is part of it), python-telegram-bot logs update contents at DEBUG.
-QUIET_LOGGERS = ("httpx", "httpcore", "telegram", "apscheduler")
+QUIET_LOGGERS = (
+    "httpx", "httpcore", "telegram", "apscheduler",
+    "instagrapi", "private_request", "public_request",  # request URLs carry user and thread ids
+)  # fmt: skip
 
 
 def _logging(settings: Settings) -> None:

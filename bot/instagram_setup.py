@@ -8,7 +8,7 @@ import logging
 import random
 import threading
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from bot.secret_box import SecretBox
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from bot.wiring import App
 
 log = logging.getLogger(__name__)
+CODE_LIFETIME = timedelta(minutes=15)
 
 
 @dataclass
@@ -45,17 +46,26 @@ class DatabaseVault:
             uow.commit()
 
     def give_code(self, code: str) -> None:
+        stamped = f"{code}|{self.app.clock().isoformat()}"
         with self.app.uows() as uow:
-            uow.cursors.set(self._key("code"), code)
+            uow.cursors.set(self._key("code"), stamped)
             uow.commit()
 
     def take_code(self) -> str | None:
+        """The admin's code, once, if it is fresh: Instagram's codes expire within minutes,
+        and a stale one would only throw the stored session away."""
         with self.app.uows() as uow:
-            code = uow.cursors.get(self._key("code"))
-            if code:
-                uow.cursors.set(self._key("code"), "")
-                uow.commit()
-        return code or None
+            stamped = uow.cursors.get(self._key("code"))
+            if not stamped:
+                return None
+            uow.cursors.set(self._key("code"), "")
+            uow.commit()
+        code, _, at = stamped.partition("|")
+        try:
+            fresh = self.app.clock() - datetime.fromisoformat(at) < CODE_LIFETIME
+        except ValueError:
+            fresh = False
+        return code if fresh else None
 
 
 @dataclass

@@ -23,10 +23,21 @@ class SecretBox:
             return cls(env[ENV].encode())
         path = data_dir / "secret.key"
         if not path.exists():
+            # Written whole to a temporary file, then linked into place: a crash never leaves
+            # an empty key, and two processes starting at once end with the same key.
             path.parent.mkdir(parents=True, exist_ok=True)
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            draft = path.with_name(f".secret.key.{os.getpid()}")
+            fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
             with os.fdopen(fd, "wb") as out:
                 out.write(Fernet.generate_key())
+                out.flush()
+                os.fsync(out.fileno())
+            try:
+                os.link(draft, path)
+            except FileExistsError:
+                pass  # another process was first: its key it is
+            finally:
+                draft.unlink()
         return cls(path.read_bytes().strip())
 
     @staticmethod

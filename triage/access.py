@@ -7,7 +7,15 @@ open a case to others, seed 003); admins see status, not content.
 from __future__ import annotations
 
 from triage.errors import AccessDenied
-from triage.model import Actor, Conversation, Role, State, StoredMessage, owner_of
+from triage.model import (
+    COUNSELING_STATES,
+    Actor,
+    Conversation,
+    Role,
+    State,
+    StoredMessage,
+    owner_of,
+)
 
 ADMIN_STATES = frozenset({State.NEW, State.WITH_ADMIN, State.HANDED_OFF})
 
@@ -69,6 +77,19 @@ def may_close(actor: Actor, conv: Conversation) -> bool:
 
 
 def may_link_contacts(actor: Actor) -> bool:
+    return actor.role in (Role.ADMIN, Role.HEAD)
+
+
+def may_join_cases(actor: Actor, *convs: Conversation) -> bool:
+    """Joining two cases as one person: the admins, but a case in counseling only the head
+    (its replies would start going to whichever contact wrote last)."""
+    if any(c.state in COUNSELING_STATES for c in convs):
+        return actor.role is Role.HEAD
+    return may_link_contacts(actor)
+
+
+def may_give_code(actor: Actor) -> bool:
+    """A login code for the office's Instagram account."""
     return actor.role in (Role.ADMIN, Role.HEAD)
 
 

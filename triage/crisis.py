@@ -139,12 +139,13 @@ def _after_hours(
     """Once per closed spell (until service resumes) and round: the hours, the help numbers,
     and when a person will answer. Urgent messages get the crisis reply instead."""
     assert conv.id is not None
-    closed = [
-        m for m in messages if not m.auto_generated and not after.calendar.is_open(m.created_at)
-    ]
-    if not closed:
+    # Judged now, not when the message was written: mail caught up after the weekend, or an
+    # Instagram pause, must not be told "we answer at <a time already past>".
+    if conv.urgent or after.calendar.is_open(now):
         return
-    resumes = after.calendar.next_open(closed[-1].created_at)
+    if not any(not m.auto_generated for m in messages):
+        return
+    resumes = after.calendar.next_open(now)
     key = f"after-hours:{conv.id}:{conv.round}:{resumes.isoformat()}"
     contact = uow.contacts.get(conv.reply_contact_id)
     if contact is None or uow.outbox.find_key(key) is not None:

@@ -120,9 +120,10 @@ class StaffSide:
             help_key = "staff.help_admin" if actor.role is Role.ADMIN else "staff.help_counselor"
             await desk.tell(f"{key}:help", where, text(help_key, lang))
             return
-        if name == "kode" and actor.role in (Role.ADMIN, Role.HEAD):
+        if name == "kode" and access.may_give_code(actor):
             code = "".join(arg.split())
-            if code.isdigit() and give_code(desk.app, code, desk.app.clock()):
+            in_group = not where.startswith("staff:")  # the admin group, not a private chat
+            if in_group and code.isdigit() and give_code(desk.app, code, desk.app.clock()):
                 await desk.tell(f"{key}:code", where, text("ig.code_saved", lang))
             else:
                 await desk.tell(f"{key}:code", where, text("staff.code_usage", lang))
@@ -280,6 +281,7 @@ class StaffSide:
             keep, merge = uow.conversations.get(conv_id), uow.conversations.get(other_id)
         if keep is None or merge is None:
             raise NotFound("conversation")
+        access.require(access.may_join_cases(actor, keep, merge), actor, "join cases")
         link_contacts(
             keep.reply_contact_id,
             merge.reply_contact_id,

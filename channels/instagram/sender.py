@@ -19,9 +19,9 @@ from instagrapi.exceptions import (
     UserNotFound,
 )
 
-from channels.instagram.session import InstagramSession, NeedsCode
+from channels.instagram.session import Busy, InstagramSession, NeedsCode
 from triage.outbox import OutboxItem
-from triage.ports import SendError, SendResult
+from triage.ports import NotYet, SendError, SendResult
 
 log = logging.getLogger(__name__)
 
@@ -32,8 +32,10 @@ class InstagramSender:
 
     def send(self, item: OutboxItem) -> SendResult:
         try:
-            with self.session.client() as client:
+            with self.session.ready_client() as client:
                 sent = client.direct_send(item.text, user_ids=[int(item.recipient)])
+        except Busy:
+            raise NotYet(30) from None  # the poller logs in (or waits for a code) first
         except (DirectThreadNotFound, UserNotFound, ValueError) as exc:
             raise SendError(type(exc).__name__, transient=False) from None
         except (RateLimitError, PleaseWaitFewMinutes, ClientThrottledError, FeedbackRequired):
@@ -51,13 +53,13 @@ class InstagramSender:
     def already_sent(self, item: OutboxItem) -> SendResult | None:
         """Our item with this text in the client's thread, sent since the first try."""
         try:
-            with self.session.client() as client:
+            with self.session.ready_client(wait=10) as client:
                 me = str(client.user_id)
                 for thread in client.direct_threads(amount=20):
                     if not any(str(u.pk) == item.recipient for u in thread.users):
                         continue
                     after = item.created_at - timedelta(minutes=1)
-                    for m in thread.messages:
+                    for m in client.direct_messages(int(thread.id), 40):
                         when = m.timestamp.astimezone(UTC)
                         if str(m.user_id) == me and m.text == item.text and when >= after:
                             return SendResult(f"ig:{m.id}")

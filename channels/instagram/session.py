@@ -35,6 +35,11 @@ class Sealer(Protocol):
     def open(self, sealed: str) -> bytes: ...
 
 
+class Busy(Exception):
+    """The client is in use or not logged in: a send waits; it never logs in itself (only the
+    polling thread does, so a challenge's wait never holds up the outbox)."""
+
+
 class NeedsCode(Exception):
     """Instagram asks for a code (two-factor or a challenge): an admin must give it."""
 
@@ -55,12 +60,28 @@ class InstagramSession:
     _client: Client | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
+    asked_code: bool = False  # the admins were asked during this login
+
     @contextmanager
     def client(self) -> Iterator[Client]:
+        """The logged-in client, logging in if needed (the polling thread)."""
         with self._lock:
             if self._client is None:
+                self.asked_code = False
                 self._client = self._login()
             yield self._client
+
+    @contextmanager
+    def ready_client(self, wait: float = 1.0) -> Iterator[Client]:
+        """The client if it is logged in and free within `wait` seconds, else Busy."""
+        if not self._lock.acquire(timeout=wait):
+            raise Busy("in use")
+        try:
+            if self._client is None:
+                raise Busy("not logged in")
+            yield self._client
+        finally:
+            self._lock.release()
 
     def forget(self) -> None:
         """The session was refused: log in again next time (the stored one is kept until a new
@@ -71,6 +92,7 @@ class InstagramSession:
     def _login(self) -> Client:
         client = self.new_client()
         client.challenge_code_handler = self._challenge_code
+        client.change_password_handler = self._no_password_change  # never input() on stdin
         code = self.vault.take_code()
         sealed = None if code else self.vault.load_session()  # a code means: log in afresh
         if sealed:
@@ -95,7 +117,9 @@ class InstagramSession:
     def _challenge_code(self, username: str, choice: object) -> str:
         """instagrapi's challenge flow asks for the code Instagram just sent (SMS or email):
         the admins are told and their `/kode` is awaited here, on the polling thread."""
-        self.on_code_needed("ig.trouble.challenge")
+        if not self.asked_code:
+            self.asked_code = True
+            self.on_code_needed("ig.trouble.challenge")
         deadline = time.monotonic() + self.code_wait_seconds
         while True:
             code = self.vault.take_code()
@@ -104,3 +128,6 @@ class InstagramSession:
             if time.monotonic() >= deadline:
                 raise NeedsCode("challenge")
             time.sleep(2)
+
+    def _no_password_change(self, username: str) -> str:
+        raise NeedsCode("password")

@@ -34,6 +34,8 @@ from triage.ports import Deliver
 
 log = logging.getLogger(__name__)
 SLOW_DOWN = (RateLimitError, PleaseWaitFewMinutes, ClientThrottledError, FeedbackRequired)
+THREADS = 50  # threads read per pass (the most recently active first)
+DEPTH = 200  # new items read back in one thread per pass
 
 
 @dataclass
@@ -104,7 +106,8 @@ class InstagramSource:
 
     def _trouble(self, now: datetime, key: str, exc: Exception) -> None:
         log.warning("Instagram: %s (%s); pausing", key, type(exc).__name__)
-        if self.breaker.trip(now, key):
+        news = self.breaker.trip(self.clock(), key)  # now: a login may have waited for a code
+        if news and not (key == "ig.trouble.challenge" and self.session.asked_code):
             self.tell_admins(key)
 
     def _poll(self, client: Client, deliver: Deliver, cursor: str | None) -> int:
@@ -114,29 +117,54 @@ class InstagramSource:
             state = {"since": since.timestamp(), "threads": {}}
         threads: dict[str, DirectThread] = {}
         if self.approve_requests:
-            for thread in client.direct_pending_inbox(20):
-                client.direct_pending_approve(int(thread.id))
+            for thread in client.direct_pending_inbox(THREADS):
+                try:
+                    client.direct_pending_approve(int(thread.id))
+                except ClientError as exc:  # e.g. the request was withdrawn: the rest go on
+                    log.warning("a message request could not be accepted (%s)", type(exc).__name__)
+                    continue
                 threads[str(thread.id)] = thread
-        for thread in client.direct_threads(amount=20):
+        for thread in client.direct_threads(amount=THREADS):
             threads.setdefault(str(thread.id), thread)
         me = str(client.user_id)
         delivered = 0
         for thread_id, thread in threads.items():
-            last = int(state["threads"].get(thread_id, 0))
-            items = [m for m in thread.messages if int(m.id) > last]
-            if items and len(items) == len(thread.messages):  # more may lie beyond the page
-                items = [m for m in client.direct_messages(int(thread_id), 50) if int(m.id) > last]
-            for item in sorted(items, key=lambda m: int(m.id)):
-                state["threads"][thread_id] = item.id
-                moved = json.dumps(state, sort_keys=True)
-                sent_at = _utc(item.timestamp)
-                if str(item.user_id) == me or sent_at.timestamp() < state["since"]:
-                    deliver(None, moved)  # ours, or history from before the first start
-                    continue
-                deliver(self._inbound(client, thread, item, sent_at), moved)
-                delivered += 1
-            if items and self.mark_seen:
-                client.direct_message_seen(int(thread_id), int(items[-1].id))
+            try:
+                delivered += self._thread(client, deliver, state, me, thread_id, thread)
+            except (ClientConnectionError, *SLOW_DOWN, LoginRequired, NeedsCode):
+                raise  # the account's trouble: the breaker
+            except ClientError as exc:  # this thread's trouble: the others go on
+                log.warning("an Instagram thread could not be read (%s)", type(exc).__name__)
+        return delivered
+
+    def _thread(
+        self,
+        client: Client,
+        deliver: Deliver,
+        state: dict,
+        me: str,
+        thread_id: str,
+        thread: DirectThread,
+    ) -> int:
+        last = int(state["threads"].get(thread_id, 0))
+        items = [m for m in thread.messages if int(m.id) > last]
+        if items and len(items) == len(thread.messages):  # more may lie beyond the page
+            items = [m for m in client.direct_messages(int(thread_id), DEPTH) if int(m.id) > last]
+            if len(items) == DEPTH:
+                log.warning("a thread had %d or more new items; older ones are not read", DEPTH)
+        delivered = 0
+        for item in sorted(items, key=lambda m: int(m.id)):
+            state["threads"][thread_id] = item.id
+            moved = json.dumps(state, sort_keys=True)
+            sent_at = _utc(item.timestamp)
+            if str(item.user_id) == me or sent_at.timestamp() < state["since"]:
+                deliver(None, moved)  # ours, or history from before the first start
+                continue
+            deliver(self._inbound(client, thread, item, sent_at), moved)
+            delivered += 1
+        if items and self.mark_seen:
+            newest = max(items, key=lambda m: int(m.id))
+            client.direct_message_seen(int(thread_id), int(newest.id))
         return delivered
 
     def _inbound(

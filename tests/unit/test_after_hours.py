@@ -22,10 +22,10 @@ TRIAGE = Triage(
 )
 
 
-def say(uows, n, body, at):
+def say(uows, n, body, at, relayed_at=None):
     before = set(uows.db.outbox)
     ingest(inbound(n, text=body, at=at), uow_factory=uows, now=at)
-    relay_new_messages(uow_factory=uows, now=at, triage=TRIAGE)
+    relay_new_messages(uow_factory=uows, now=relayed_at or at, triage=TRIAGE)
     return [
         o.text for k, o in uows.db.outbox.items() if k not in before and o.target is Target.HOTLINE
     ]
@@ -49,3 +49,10 @@ def test_an_urgent_message_at_night_gets_the_crisis_reply_only():
     uows = FakeUnitOfWorkFactory()
     night = datetime(2026, 11, 27, 23, 0, tzinfo=WITA)
     assert say(uows, 1, "tolong suami memukul saya", night) == ["Kami mendengar Anda. SAPA 129."]
+
+
+def test_a_message_written_at_night_but_passed_on_in_service_hours_gets_no_such_reply():
+    uows = FakeUnitOfWorkFactory()
+    night = datetime(2026, 11, 27, 20, 0, tzinfo=WITA)
+    monday = datetime(2026, 11, 30, 10, 0, tzinfo=WITA)  # e.g. mail caught up after a pause
+    assert say(uows, 1, "halo kak", night, relayed_at=monday) == []

@@ -45,3 +45,20 @@ def test_a_counselor_who_does_not_hold_the_case_cannot_write_it():
 def test_the_nik_is_masked_for_display():
     assert shown("nik", "5171014107900001") == "••••••••••••0001"
     assert shown("text", None) == "—" and shown("text", "Sari") == "Sari"
+
+
+def test_joining_cases_and_giving_a_login_code_are_checked_by_role():
+    from dataclasses import replace
+
+    from tests.builders import HEAD
+    from triage import access
+    from triage.model import State
+
+    uows = FakeUnitOfWorkFactory()
+    ingest(inbound(1), uow_factory=uows, now=T0)
+    (conv,) = uows.db.conversations.values()
+    counseling = replace(conv, state=State.WITH_COUNSELOR, counselor_id=COUNSELOR.staff_id)
+    assert access.may_join_cases(ADMIN, conv, conv)
+    assert not access.may_join_cases(ADMIN, conv, counseling)  # only the head may
+    assert access.may_join_cases(HEAD, conv, counseling)
+    assert access.may_give_code(ADMIN) and not access.may_give_code(COUNSELOR)
