@@ -17,7 +17,7 @@ from channels.instagram.session import InstagramSession
 from channels.instagram.source import InstagramSource
 from triage import notices
 from triage.catalog import text
-from triage.outbox import OutboxItem, Target
+from triage.outbox import Target
 
 if TYPE_CHECKING:
     from bot.wiring import App
@@ -105,17 +105,13 @@ def add_instagram(app: App) -> None:
     def tell_admins(key: str) -> None:
         now = app.clock()
         with app.uows() as uow:
-            uow.outbox.add(
-                OutboxItem(
-                    id=None,
-                    idempotency_key=f"instagram:{key}:{now.isoformat()}",
-                    target=Target.TELEGRAM,
-                    recipient=notices.GENERAL,
-                    text=text(key, lang),
-                    created_at=now,
-                    next_attempt_at=now,
-                    options={"kind": "info"},
-                )
+            notices.queue(
+                uow,
+                key=f"instagram:{key}:{now.isoformat()}",
+                recipient=notices.GENERAL,
+                kind=notices.Kind.INFO,
+                now=now,
+                text=text(key, lang),
             )
             uow.commit()
         app.wake.set()

@@ -68,33 +68,29 @@ def uows(engine: Engine) -> SqlUnitOfWorkFactory:
     return SqlUnitOfWorkFactory(engine)
 
 
-def _dovecot() -> Dovecot:
+def _dovecot() -> Iterator[Dovecot]:
     try:
-        return start_dovecot()
+        server = start_dovecot()
     except Exception as exc:  # noqa: BLE001
         if IN_CI:
             pytest.fail(f"Dovecot is required in CI and could not start: {exc}")
         pytest.skip(f"no Dovecot available: {exc}")
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 @pytest.fixture(scope="session")
 def dovecot() -> Iterator[Dovecot]:
     """One IMAP server for the session; each test uses its own user name (its own mailbox)."""
-    server = _dovecot()
-    try:
-        yield server
-    finally:
-        server.stop()
+    yield from _dovecot()
 
 
 @pytest.fixture
 def own_dovecot() -> Iterator[Dovecot]:
     """A server of the test's own, for tests that kill and restart it."""
-    server = _dovecot()
-    try:
-        yield server
-    finally:
-        server.stop()
+    yield from _dovecot()
 
 
 @pytest.fixture

@@ -86,11 +86,7 @@ def advance(
         state = turn.state
         say = list(turn.say)
         if turn.completed:
-            number = uow.forms.next_number(period_of(now))
-            state = replace(
-                state, register_no=register_number(setup.register_template, now, number)
-            )
-            conv = complete_form(uow, conv, state, now)
+            conv, state = complete_form(uow, conv, state, setup.register_template, now)
             say.append(setup.texts["form.done"].format(register=state.register_no))
         elif state.status == "incomplete":
             say.append(setup.texts["form.incomplete"])
@@ -128,11 +124,7 @@ def _by_mail(
             setup.form, state, m.text, setup.lang, now.date(), setup.texts
         )
         if complete:
-            number = uow.forms.next_number(period_of(now))
-            state = replace(
-                state, register_no=register_number(setup.register_template, now, number)
-            )
-            conv = complete_form(uow, conv, state, now)
+            conv, state = complete_form(uow, conv, state, setup.register_template, now)
             say = [setup.texts["form.done"].format(register=state.register_no)]
         uow.forms.save(state)
         _say(uow, conv, Channel.EMAIL, address, m, say, now)
@@ -145,8 +137,12 @@ def _say(uow, conv, channel, recipient, m, texts, now) -> None:  # noqa: ANN001
 
 
 def complete_form(
-    uow: UnitOfWork, conv: Conversation, state: FormState, now: datetime
-) -> Conversation:
+    uow: UnitOfWork, conv: Conversation, state: FormState, template: str, now: datetime
+) -> tuple[Conversation, FormState]:
+    """Every required answer is in: the register number of this month, the SOP step stamped,
+    the admins told. Whoever completed it (the client on any channel, or staff)."""
+    number = uow.forms.next_number(period_of(now))
+    state = replace(state, register_no=register_number(template, now, number))
     try:
         changed, logged = lifecycle.apply(conv, lifecycle.FormCompleted(), now)
     except TransitionNotAllowed:
@@ -165,4 +161,4 @@ def complete_form(
         event="form_complete",
         register=state.register_no or "",
     )
-    return changed
+    return changed, state

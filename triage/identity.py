@@ -9,7 +9,7 @@ from datetime import datetime
 
 from triage import access
 from triage.errors import NotFound
-from triage.form_dialogue import FormState, period_of, register_number
+from triage.form_dialogue import FormState
 from triage.form_flow import complete_form
 from triage.identity_form import FormSpec, read_lines
 from triage.model import Actor, Channel, State
@@ -84,14 +84,8 @@ def correct_fields(
             state = replace(state, answers={**state.answers, **given})
             missing = [f for f in form.fields if f.required and state.answers.get(f.name) is None]
             if not missing and state.register_no is None:
-                number = uow.forms.next_number(period_of(now))
-                state = replace(
-                    state,
-                    asking=None,
-                    status="complete",
-                    register_no=register_number(register_template, now, number),
-                )
-                complete_form(uow, conv, state, now)
+                done = replace(state, asking=None, status="complete")
+                _, state = complete_form(uow, conv, done, register_template, now)
             uow.forms.save(state)
             uow.commit()
             return Correction(tuple(given), wrong, state.register_no)

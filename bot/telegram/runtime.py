@@ -36,7 +36,7 @@ from storage.telegram_maps import TelegramMaps
 from triage import notices
 from triage.catalog import text
 from triage.model import Role
-from triage.outbox import OutboxItem, Target
+from triage.outbox import Target
 
 log = logging.getLogger(__name__)
 
@@ -264,17 +264,13 @@ class TelegramRuntime:
                 )
             )
         with self.app.uows() as uow:
-            uow.outbox.add(
-                OutboxItem(
-                    id=None,
-                    idempotency_key=f"dead-letter:telegram:{update.update_id}",
-                    target=Target.TELEGRAM,
-                    recipient=notices.GENERAL,
-                    text=text("staff.dead_letter", self.app.settings.language, id=update.update_id),
-                    created_at=now,
-                    next_attempt_at=now,
-                    options={"kind": "info"},
-                )
+            notices.queue(
+                uow,
+                key=f"dead-letter:telegram:{update.update_id}",
+                recipient=notices.GENERAL,
+                kind=notices.Kind.INFO,
+                now=now,
+                text=text("staff.dead_letter", self.app.settings.language, id=update.update_id),
             )
             uow.commit()
         self.app.wake.set()
