@@ -31,7 +31,7 @@ def _clock(hour: str, minute: str) -> time:
     return time.max if hour == "24" else time(int(hour), int(minute))
 
 
-def _period(text_: str) -> tuple[time, time]:
+def period_of(text_: str) -> tuple[time, time]:
     found = PERIOD.match(text_)
     assert found is not None  # the configuration was validated
     h1, m1, h2, m2 = found.groups()
@@ -42,7 +42,7 @@ def office_calendar(settings: Settings, around: date) -> ServiceCalendar:
     """Holidays of the years around `around` (a running service rebuilds it each year)."""
     office = settings.office
     hours = {
-        index: tuple(_period(p) for p in office.hours.get(day, []))
+        index: tuple(period_of(p) for p in office.hours.get(day, []))
         for index, day in enumerate(WEEKDAYS)
     }
     years = range(around.year - 1, around.year + 3)

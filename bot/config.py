@@ -16,7 +16,14 @@ from typing import Annotated, Any, Literal
 from urllib.parse import urlparse
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 # Secrets that may come from the environment instead of the file: (section, key) -> variable.
 SECRET_ENV = {
@@ -110,9 +117,13 @@ class OfficeConfig(Section):
 class SlaConfig(Section):
     admin_response_minutes: Annotated[int, Field(gt=0)] = 5
     hand_off_minutes: Annotated[int, Field(gt=0)] = 5
+    claim_minutes: Annotated[int, Field(gt=0)] = 5
     counselor_response_minutes: Annotated[int, Field(gt=0)] = 15
     end_to_end_minutes: Annotated[int, Field(gt=0)] = 30
+    escalate_after_minutes: Annotated[int, Field(gt=0)] = 10
     complaint_working_days: Annotated[int, Field(gt=0)] = 4
+    sweep_seconds: Annotated[float, Field(ge=1, le=30)] = 15
+    board_seconds: Annotated[float, Field(ge=0)] = 60  # the queue board's refresh; 0: none
 
 
 class OutboxConfig(Section):
@@ -182,10 +193,56 @@ class TriageConfig(Section):
     rules_file: str = ""  # the office's additions to the triage rules (TOML); "" for none
 
 
+def _categories(value: list[str]) -> list[str]:
+    from triage.classify import CATEGORIES
+
+    wrong = [c for c in value if c not in CATEGORIES]
+    if wrong:
+        raise ValueError(f"unknown category {wrong[0]!r}; use {', '.join(CATEGORIES)}")
+    return value
+
+
+def _days(value: list[str]) -> list[str]:
+    wrong = [d for d in value if d not in WEEKDAYS]
+    if wrong:
+        raise ValueError(f"unknown day {wrong[0]!r}; use {', '.join(WEEKDAYS)}")
+    if not value:
+        raise ValueError("name at least one day")
+    return value
+
+
+def _hours(value: list[str]) -> list[str]:
+    for period in value:
+        found = PERIOD.match(period)
+        if not found:
+            raise ValueError(f'{period!r} is not a period like "08:00-12:00"')
+        h1, m1, h2, m2 = (int(g) for g in found.groups())
+        if (h2, m2) <= (h1, m1):
+            raise ValueError(f"{period!r} ends before it starts")
+    return value
+
+
 class StaffConfig(Section):
     telegram_id: int
     name: str
     role: Literal["admin", "konselor", "ketua"]
+    # Category codes (DESIGN.md §5) this counselor is offered first, e.g. ["kekerasan"].
+    specialties: list[str] = Field(default_factory=list)
+
+    _check_specialties = field_validator("specialties")(_categories)
+
+
+class ShiftConfig(Section):
+    """A counselor's regular duty (jadwal piket)."""
+
+    staff: int  # the counselor's telegram_id
+    days: list[str]
+    hours: list[str] = Field(default_factory=list)  # empty: the office's hours
+    categories: list[str] = Field(default_factory=list)  # a weekday theme: what it serves
+
+    _check_days = field_validator("days")(_days)
+    _check_hours = field_validator("hours")(_hours)
+    _check_categories = field_validator("categories")(_categories)
 
 
 class Settings(Section):
@@ -202,6 +259,18 @@ class Settings(Section):
     instagram: InstagramConfig | None = None
     triage: TriageConfig = TriageConfig()
     staff: list[StaffConfig] = Field(default_factory=list)
+    roster: list[ShiftConfig] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _roster_names_counselors(self) -> Settings:
+        counselors = {s.telegram_id for s in self.staff if s.role == "konselor"}
+        for n, shift in enumerate(self.roster, start=1):
+            if shift.staff not in counselors:
+                raise ValueError(
+                    f"[[roster]] #{n} staff: {shift.staff} is not the telegram_id of a "
+                    "[[staff]] with role konselor"
+                )
+        return self
 
     @field_validator("staff")
     @classmethod
@@ -286,8 +355,8 @@ def _key(loc: tuple[Any, ...]) -> str:
     parts = [str(p) for p in loc]
     if not parts:
         return "(top level)"
-    if parts[0] == "staff" and len(parts) > 1:
-        head = f"[[staff]] #{int(parts[1]) + 1}"
+    if parts[0] in ("staff", "roster") and len(parts) > 1:
+        head = f"[[{parts[0]}]] #{int(parts[1]) + 1}"
         return f"{head} {'.'.join(parts[2:])}".strip()
     if len(parts) == 1:
         return f"[{parts[0]}]" if parts[0] in SECTIONS else parts[0]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -30,6 +30,7 @@ from triage.model import STEP_NAMES
 
 GROUP = -1001234567890
 CLIENT = 4242
+CLIENT_2 = 4343  # writes and is left waiting: the SLA reminder and escalation
 ADMIN = 1001
 MADE = 2001
 NYOMAN = 2002
@@ -47,6 +48,7 @@ def training_state() -> ApiState:
     """An office on the local server: one client, the staff, the admins' forum group."""
     state = ApiState()
     state.add_user(CLIENT, "Rina", last_name="Wulandari")
+    state.add_user(CLIENT_2, "Budi", last_name="Santoso")
     for user_id, name, _ in STAFF:
         state.add_user(user_id, name)
     state.add_group(GROUP, "Admin PUSPAGA", members={ADMIN: "member", HEAD: "member"})
@@ -146,6 +148,7 @@ def run_telegram_act(data_dir: Path, lang: Lang, console: Console) -> None:
                 raise DemoFailed("the bot did not start polling")
             _play(Stage(api, app), settings, lang, say)
             _timeline(app, settings, lang, console)
+            _roster_and_timers(Stage(api, app), settings, lang, say)
         finally:
             stop.set()
             app.wake.set()
@@ -246,6 +249,56 @@ def _play(stage: Stage, settings: Settings, lang: Lang, say: Callable[..., None]
     if any(p in group_text for p in private):
         raise DemoFailed("counseling content reached the admin group")
     line("demo.tg.confidential", posts=len(state.sent(GROUP)))
+
+
+def _roster_and_timers(
+    stage: Stage, settings: Settings, lang: Lang, say: Callable[..., None]
+) -> None:
+    """/jadwal, then a client left waiting: the reminder in the topic at the target and the
+    escalation to the head after it, fired by the same sweep the scheduler runs."""
+    state, app = stage.state, stage.app
+
+    def line(key: str, **values: object) -> None:
+        say(escape(text(key, lang, **values)))
+
+    def shown(who: str, message: dict, lines: int = 1) -> None:
+        for row in [r for r in message.get("text", "").splitlines() if r.strip()][:lines]:
+            say(f"    [dim]{escape(who)}[/dim] {escape(row)}")
+
+    line("demo.tg.roster")
+    state.user_writes(ADMIN, GROUP, "/jadwal besok -Nyoman")
+    shown(
+        "Bot → grup admin:" if lang == "id" else "Bot → admin group:",
+        stage.post(GROUP, "−Nyoman"),
+        4,
+    )
+
+    state.user_writes(CLIENT_2, text="Selamat pagi, saya mau tanya soal anak remaja saya.")
+    stage.wait(lambda: app.telegram.maps.topic(2), "a topic for conversation #2")
+    thread = app.telegram.maps.topic(2).thread_id
+    with app.uows() as uow:
+        received = uow.conversations.get(2).steps.received
+    assert app.timers is not None and received is not None
+    calendar, targets = app.timers.calendar, app.timers.targets
+    remind = calendar.add_minutes(received, targets.admin_response)
+    line("demo.tg.waiting", minutes=targets.admin_response)
+    move_clock(app, remind)
+    service.sweep_timers(app)
+    shown(
+        "Bot → grup admin:" if lang == "id" else "Bot → admin group:",
+        stage.post(GROUP, "⏰", thread),
+    )
+    move_clock(app, calendar.add_minutes(remind, targets.escalate_after))
+    service.sweep_timers(app)
+    line("demo.tg.escalation", minutes=targets.escalate_after)
+    shown("Bot → Ketut:", stage.post(HEAD, "⚠️"))
+
+
+def move_clock(app: App, at: datetime) -> None:
+    """The service's clock jumps to `at` and runs on from there (the outbox and the Telegram
+    budget measure their waits as time passes)."""
+    offset = at - datetime.now(UTC)
+    app.clock = lambda: datetime.now(UTC) + offset
 
 
 def _timeline(app: App, settings: Settings, lang: Lang, console: Console) -> None:

@@ -6,13 +6,18 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime
+
+from apscheduler.schedulers.background import BackgroundScheduler
 
 from bot.wiring import App
+from triage.board import refresh as refresh_board
 from triage.dispatch import DispatchReport, dispatch_due
 from triage.ingest import Cursor, ingest
 from triage.model import InboundMessage
 from triage.ports import ChannelSource
 from triage.relay import relay_new_messages
+from triage.timers import SweepReport, sweep
 
 log = logging.getLogger(__name__)
 
@@ -108,12 +113,61 @@ def relay(app: App) -> int:
             return total
 
 
+def sweep_timers(app: App) -> SweepReport | None:
+    """The SLA sweeper's pass (triage.timers): store the deadlines the open conversations need
+    and fire those due. Any number of workers may run it at once."""
+    if app.timers is None:
+        return None
+    now = app.clock()
+    report = sweep(uow_factory=app.uows, now=now, setup=app.timers)
+    sla = app.settings.sla
+    board_changed = sla.board_seconds > 0 and refresh_board(
+        uow_factory=app.uows,
+        now=now,
+        targets=app.timers.targets,
+        calendar=app.timers.calendar,
+        every=sla.board_seconds,
+    )
+    if report.fired or board_changed:
+        app.wake.set()
+    return report
+
+
+def _sweep_safely(app: App) -> None:
+    try:
+        sweep_timers(app)
+    except Exception as exc:  # noqa: BLE001 - a database hiccup: the next pass tries again
+        log.error("the SLA sweep failed (%s); retrying next pass", type(exc).__name__)
+        log.debug("traceback", exc_info=True)
+
+
+def start_scheduler(app: App) -> BackgroundScheduler | None:
+    """APScheduler runs the sweep every `[sla] sweep_seconds` (at most 30 s, so a reminder is at
+    most that late). The deadlines themselves are rows: a restart loses none."""
+    if app.timers is None:
+        return None
+    scheduler = BackgroundScheduler(timezone=UTC)
+    scheduler.add_job(
+        _sweep_safely,
+        "interval",
+        seconds=app.settings.sla.sweep_seconds,
+        args=[app],
+        id="sla-sweep",
+        max_instances=1,
+        coalesce=True,
+        next_run_time=datetime.now(UTC),
+    )
+    scheduler.start()
+    return scheduler
+
+
 def run_forever(app: App, stop: threading.Event, poll_every: float = 5.0) -> None:
     """Poll, relay and dispatch until `stop` is set; Telegram's updates arrive on their own
     thread and wake this loop (`app.wake`) when there is something to pass on or send."""
     if app.telegram is not None:
         app.telegram.start()
     watching = _start_watchers(app)
+    scheduler = start_scheduler(app)
     next_poll: dict[str, float] = {}
 
     def due(source: ChannelSource) -> bool:
@@ -137,6 +191,8 @@ def run_forever(app: App, stop: threading.Event, poll_every: float = 5.0) -> Non
             app.wake.wait(app.settings.outbox.interval_seconds)
             app.wake.clear()
     finally:
+        if scheduler is not None:
+            scheduler.shutdown(wait=False)
         for watcher in app.watchers:
             watcher.stop.set()
         for thread in watching:

@@ -20,6 +20,7 @@ from triage.default_rules import DEFAULT_RULES
 from triage.faq import OfficeFacts
 from triage.form_flow import TEXT_KEYS, FormSetup
 from triage.identity_form import DEFAULT_FORM
+from triage.roster import Roster
 
 
 def stemmer() -> Callable[[str], str]:
@@ -28,7 +29,13 @@ def stemmer() -> Callable[[str], str]:
     return lru_cache(maxsize=200_000)(StemmerFactory().create_stemmer().stem)
 
 
-def office_triage(settings: Settings, alert_to: Sequence[int]) -> Triage:
+def office_triage(
+    settings: Settings,
+    alert_to: Sequence[int],
+    *,
+    roster: Roster | None = None,
+    heads: Sequence[int] = (),
+) -> Triage:
     """The triage the service runs in its relay: the default rules, the cached stemmer, the
     office's crisis reply (its own phone number with the national help numbers)."""
     stem = stemmer()
@@ -45,6 +52,8 @@ def office_triage(settings: Settings, alert_to: Sequence[int]) -> Triage:
         office_facts(settings),
         form_setup(settings),
         after_hours(settings, date.today()) if office.after_hours_reply else None,
+        roster=roster,
+        heads=tuple(heads),
     )
 
 

@@ -19,6 +19,8 @@ from storage.unit_of_work import SqlUnitOfWorkFactory
 from triage.crisis import Triage
 from triage.outbox import RetryPolicy, Target
 from triage.ports import ChannelSource, Sender
+from triage.roster import Roster
+from triage.timers import TimerSetup
 
 if TYPE_CHECKING:
     from bot.telegram.runtime import TelegramRuntime
@@ -42,6 +44,8 @@ class App:
     watchers: list[Any] = field(default_factory=list)  # threads: IMAP IDLE, Instagram polling
     threaded: set[str] = field(default_factory=set)  # sources polled by their own thread
     instagram_codes: Any = None  # (vault, source, poller) for an admin's /kode
+    roster: Roster | None = None  # the duty roster: hand-offs and alerts (staff side only)
+    timers: TimerSetup | None = None  # the SLA sweeper's setup (staff side only)
 
     @property
     def retry_policy(self) -> RetryPolicy:
@@ -82,10 +86,15 @@ def build(settings: Settings, *, migrate: bool = True) -> App:
         from bot.telegram.runtime import TelegramRuntime  # imports App: built after it
 
         app.telegram = TelegramRuntime(app)
+        from bot.roster_setup import office_roster, timer_setup
         from bot.triage_cli import office_triage  # loads the stemmer's dictionary: only here
 
+        app.timers = timer_setup(settings, datetime.now(UTC).date())
+        app.roster = office_roster(settings, app.timers.calendar)
         staff = app.telegram.staff
-        app.triage = office_triage(settings, [*staff.counselors, *staff.heads])
+        app.triage = office_triage(
+            settings, [*staff.counselors, *staff.heads], roster=app.roster, heads=staff.heads
+        )
     if settings.email is not None:
         _add_email(app, settings)
     if settings.instagram is not None:

@@ -8,7 +8,7 @@ to half the raw single-row commit rate).
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import (
     Connection,
@@ -17,6 +17,7 @@ from sqlalchemy import (
     case,
     delete,
     exists,
+    func,
     insert,
     or_,
     select,
@@ -33,6 +34,8 @@ from storage.tables import (
     ContactRow,
     ConversationRow,
     CursorRow,
+    DeadlineRow,
+    DutyChangeRow,
     FormStateRow,
     MessageRow,
     OutboxRow,
@@ -53,6 +56,8 @@ from triage.model import (
     StoredMessage,
 )
 from triage.outbox import OutboxItem, Target
+from triage.roster import DutyChange
+from triage.sla import Deadline
 
 client_t = ClientRow.__table__
 contact_t = ContactRow.__table__
@@ -269,7 +274,12 @@ class SqlConversations(_Repo):
         return [mapping.conversation(r) for r in rows]
 
     def delete(self, conv_id: int) -> None:
+        # its deadlines are derived data: the survivor of a merge gets its own
+        self.conn.execute(delete(deadline_t).where(deadline_t.c.conversation_id == conv_id))
         self.conn.execute(CONV_DELETE, {"_id": conv_id})
+
+    def counselor_loads(self) -> dict[int, int]:
+        return {staff: n for staff, n in self.conn.execute(LOADS)}
 
 
 MESSAGE_FIND = select(message_t).where(
@@ -561,9 +571,145 @@ class SqlForms(_Repo):
             return
         self.conn.execute(insert(form_t).values(conversation_id=state.conversation_id, **values))
 
+    def delete(self, conv_id: int) -> None:
+        self.conn.execute(delete(form_t).where(form_t.c.conversation_id == conv_id))
+
     def next_number(self, period: str) -> int:
         row = self.conn.execute(COUNTER_NEXT, {"_period": period}).first()
         if row is not None:
             return int(row[0])
         self.conn.execute(insert(counter_t).values(period=period, last=1))  # a race: Conflict
         return 1
+
+
+deadline_t = DeadlineRow.__table__
+duty_t = DutyChangeRow.__table__
+_latest_release = (
+    select(func.max(step_t.c.at))
+    .where(
+        step_t.c.conversation_id == conv_t.c.id,
+        step_t.c.round == conv_t.c.round,
+        step_t.c.step == "released",
+    )
+    .scalar_subquery()
+)
+# a person wrote: conversations with only automatic mail (RFC 3834) start no timer
+_human_wrote = exists().where(
+    message_t.c.conversation_id == conv_t.c.id,
+    message_t.c.direction == "in",
+    ~message_t.c.auto_generated,
+)
+DEADLINE_WAITING = select(conv_t, _latest_release.label("released_at")).where(
+    conv_t.c.state != "closed", _human_wrote
+)
+DEADLINE_KEYS_OPEN = (
+    select(deadline_t.c.key)
+    .join(conv_t, conv_t.c.id == deadline_t.c.conversation_id)
+    .where(conv_t.c.state != "closed")
+)
+DEADLINE_INSERT = insert(deadline_t)
+DEADLINE_PICK = (
+    select(deadline_t)
+    .where(deadline_t.c.status == "pending", deadline_t.c.due_at <= bindparam("_now"))
+    .order_by(deadline_t.c.due_at, deadline_t.c.id)
+    .limit(bindparam("_limit"))
+)
+DEADLINE_PICK_LOCKED = DEADLINE_PICK.with_for_update(skip_locked=True)
+DEADLINE_FINISH = (
+    update(deadline_t)
+    .where(_by_id(deadline_t))
+    .values(status=bindparam("_status"), done_at=bindparam("_at"))
+)
+DEADLINE_OF_CONV = (
+    select(deadline_t)
+    .where(deadline_t.c.conversation_id == bindparam("_conv"))
+    .order_by(deadline_t.c.due_at, deadline_t.c.id)
+)
+DEADLINE_MOVE = _moving(deadline_t)
+RELEASED_AT = select(func.max(step_t.c.at)).where(
+    step_t.c.conversation_id == bindparam("_conv"),
+    step_t.c.round == bindparam("_round"),
+    step_t.c.step == "released",
+)
+LOADS = (
+    select(conv_t.c.counselor_id, func.count())
+    .where(conv_t.c.state == "with_counselor", conv_t.c.counselor_id.is_not(None))
+    .group_by(conv_t.c.counselor_id)
+)
+
+
+def _deadline(r) -> Deadline:  # type: ignore[no-untyped-def]
+    return Deadline(r.conversation_id, r.round, r.step, r.level, r.since, r.due_at)
+
+
+class SqlDeadlines(_Repo):
+    def waiting_conversations(self) -> list[tuple[Conversation, datetime | None]]:
+        rows = self.conn.execute(DEADLINE_WAITING)
+        return [(mapping.conversation(r), r.released_at) for r in rows]
+
+    def keys_for_open(self) -> set[str]:
+        return set(self.conn.execute(DEADLINE_KEYS_OPEN).scalars())
+
+    def add(self, deadlines: list[Deadline]) -> None:
+        if deadlines:
+            self.conn.execute(
+                DEADLINE_INSERT,
+                [
+                    {
+                        "key": d.key,
+                        "conversation_id": d.conversation_id,
+                        "round": d.round,
+                        "step": d.step,
+                        "level": d.level,
+                        "since": d.since,
+                        "due_at": d.due_at,
+                        "status": "pending",
+                    }
+                    for d in deadlines
+                ],
+            )
+
+    def claim_due(self, now: datetime, limit: int) -> list[tuple[int, Deadline]]:
+        pick = DEADLINE_PICK_LOCKED if self.locks else DEADLINE_PICK
+        rows = self.conn.execute(pick, {"_now": now, "_limit": limit})
+        return [(r.id, _deadline(r)) for r in rows]
+
+    def released_at(self, conv_id: int, round_: int) -> datetime | None:
+        return self.conn.execute(RELEASED_AT, {"_conv": conv_id, "_round": round_}).scalar()
+
+    def finish(self, deadline_id: int, status: str, at: datetime) -> None:
+        self.conn.execute(DEADLINE_FINISH, {"_id": deadline_id, "_status": status, "_at": at})
+
+    def for_conversation(self, conv_id: int) -> list[tuple[str, Deadline]]:
+        rows = self.conn.execute(DEADLINE_OF_CONV, {"_conv": conv_id})
+        return [(r.status, _deadline(r)) for r in rows]
+
+
+DUTY_BETWEEN = (
+    select(duty_t)
+    .where(duty_t.c.day >= bindparam("_first"), duty_t.c.day <= bindparam("_last"))
+    .order_by(duty_t.c.day, duty_t.c.changed_at)
+)
+DUTY_DELETE = delete(duty_t).where(
+    duty_t.c.day == bindparam("_day"), duty_t.c.staff_id == bindparam("_staff")
+)
+DUTY_INSERT = insert(duty_t)
+
+
+class SqlRosterChanges(_Repo):
+    def between(self, first: date, last: date) -> list[DutyChange]:
+        rows = self.conn.execute(DUTY_BETWEEN, {"_first": first, "_last": last})
+        return [DutyChange(r.day, r.staff_id, r.on_duty) for r in rows]
+
+    def set(self, change: DutyChange, by: int, at: datetime) -> None:
+        self.conn.execute(DUTY_DELETE, {"_day": change.day, "_staff": change.staff_id})
+        self.conn.execute(
+            DUTY_INSERT,
+            {
+                "day": change.day,
+                "staff_id": change.staff_id,
+                "on_duty": change.on_duty,
+                "changed_by": by,
+                "changed_at": at,
+            },
+        )

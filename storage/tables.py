@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import (
     BigInteger,
@@ -223,6 +223,35 @@ class DeadLetterRow(SQLModel, table=True):
     created_at: datetime = Field(sa_column=_time(nullable=False))
 
 
+class DeadlineRow(SQLModel, table=True):
+    """An SLA reminder or escalation (triage.sla): pending until a sweeper fires it or finds it
+    moot (the step was done meanwhile)."""
+
+    __tablename__ = "deadline"
+    __table_args__ = (Index("ix_deadline_due", "status", "due_at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=200, unique=True)
+    conversation_id: int = Field(foreign_key="conversation.id", index=True)
+    round: int
+    step: str = Field(max_length=40)
+    level: int
+    since: datetime = Field(sa_column=_time(nullable=False))
+    due_at: datetime = Field(sa_column=_time(nullable=False))
+    status: str = Field(max_length=10)  # pending | fired | moot
+    done_at: datetime | None = Field(default=None, sa_column=_time())
+
+
+class DutyChangeRow(SQLModel, table=True):
+    """A day's change of the duty roster made with /jadwal (who, that day, on or off duty)."""
+
+    __tablename__ = "duty_change"
+    day: date = Field(primary_key=True)
+    staff_id: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    on_duty: bool
+    changed_by: int = Field(sa_column=Column(BigInteger, nullable=False))
+    changed_at: datetime = Field(sa_column=_time(nullable=False))
+
+
 ALL_TABLES = [
     ClientRow,
     ContactRow,
@@ -237,4 +266,6 @@ ALL_TABLES = [
     DeadLetterRow,
     FormStateRow,
     RegisterCounterRow,
+    DeadlineRow,
+    DutyChangeRow,
 ]

@@ -10,11 +10,12 @@ from dataclasses import dataclass
 from sqlalchemy import Engine, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from storage.tables import StaffFocusRow, TelegramPostRow, TelegramTopicRow
+from storage.tables import CursorRow, StaffFocusRow, TelegramPostRow, TelegramTopicRow
 
 topic_t = TelegramTopicRow.__table__
 post_t = TelegramPostRow.__table__
 focus_t = StaffFocusRow.__table__
+cursor_t = CursorRow.__table__
 
 
 @dataclass(frozen=True)
@@ -97,3 +98,17 @@ class TelegramMaps:
         with self.engine.begin() as conn:
             conn.execute(delete(focus_t).where(focus_t.c.staff_id == staff_id))
             conn.execute(insert(focus_t).values(staff_id=staff_id, conversation_id=conv_id))
+
+    # --- the queue board's pinned post ---------------------------------------------------------
+
+    def board(self, chat_id: int) -> int | None:
+        query = select(cursor_t.c.value).where(cursor_t.c.key == f"telegram:board:{chat_id}")
+        with self.engine.connect() as conn:
+            value = conn.execute(query).scalar_one_or_none()
+        return int(value) if value else None
+
+    def save_board(self, chat_id: int, message_id: int) -> None:
+        key = f"telegram:board:{chat_id}"
+        with self.engine.begin() as conn:
+            conn.execute(delete(cursor_t).where(cursor_t.c.key == key))
+            conn.execute(insert(cursor_t).values(key=key, value=str(message_id)))

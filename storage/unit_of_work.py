@@ -14,9 +14,11 @@ from storage.repositories import (
     SqlContacts,
     SqlConversations,
     SqlCursors,
+    SqlDeadlines,
     SqlForms,
     SqlMessages,
     SqlOutbox,
+    SqlRosterChanges,
     SqlStepLog,
 )
 from triage.errors import Conflict
@@ -48,6 +50,8 @@ class SqlUnitOfWork:
         self.outbox = SqlOutbox(conn)
         self.cursors = SqlCursors(conn)
         self.forms = SqlForms(conn)
+        self.deadlines = SqlDeadlines(conn)
+        self.roster = SqlRosterChanges(conn)
         return self
 
     def __exit__(self, exc_type: object, exc: BaseException | None, tb: object) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import copy
 import itertools
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import date, datetime
 from typing import Self
 
 from triage.errors import Conflict
@@ -27,6 +27,8 @@ from triage.model import (
 )
 from triage.outbox import OutboxItem, OutboxStatus, Target
 from triage.ports import SendResult
+from triage.roster import DutyChange
+from triage.sla import Deadline
 
 
 @dataclass
@@ -40,6 +42,8 @@ class FakeDatabase:
     cursors: dict[str, str] = field(default_factory=dict)
     forms: dict[int, FormState] = field(default_factory=dict)
     counters: dict[str, int] = field(default_factory=dict)
+    deadlines: dict[int, tuple[str, Deadline]] = field(default_factory=dict)
+    duty: dict[tuple[date, int], DutyChange] = field(default_factory=dict)
     ids: itertools.count = field(default_factory=lambda: itertools.count(1))
 
 
@@ -161,6 +165,16 @@ class FakeConversations(_Repo):
 
     def delete(self, conv_id: int) -> None:
         del self.db.conversations[conv_id]
+        self.db.deadlines = {
+            k: v for k, v in self.db.deadlines.items() if v[1].conversation_id != conv_id
+        }
+
+    def counselor_loads(self) -> dict[int, int]:
+        loads: dict[int, int] = {}
+        for c in self.db.conversations.values():
+            if c.state is State.WITH_COUNSELOR and c.counselor_id is not None:
+                loads[c.counselor_id] = loads.get(c.counselor_id, 0) + 1
+        return loads
 
 
 class FakeMessages(_Repo):
@@ -351,9 +365,80 @@ class FakeForms(_Repo):
     def save(self, state: FormState) -> None:
         self.db.forms[state.conversation_id] = state
 
+    def delete(self, conv_id: int) -> None:
+        self.db.forms.pop(conv_id, None)
+
     def next_number(self, period: str) -> int:
         self.db.counters[period] = self.db.counters.get(period, 0) + 1
         return self.db.counters[period]
+
+
+class FakeDeadlines(_Repo):
+    """deadlines: id -> (status, Deadline)"""
+
+    def _released(self, conv: Conversation) -> datetime | None:
+        times = [
+            s.at
+            for s in self.db.steps
+            if s.conversation_id == conv.id and s.round == conv.round and s.step == "released"
+        ]
+        return max(times) if times else None
+
+    def waiting_conversations(self) -> list[tuple[Conversation, datetime | None]]:
+        wrote = {
+            m.conversation_id
+            for m in self.db.messages.values()
+            if m.direction is Direction.IN and not m.auto_generated
+        }
+        return [
+            (c, self._released(c))
+            for c in self.db.conversations.values()
+            if c.is_open and c.id in wrote
+        ]
+
+    def keys_for_open(self) -> set[str]:
+        return {
+            d.key
+            for _, d in self.db.deadlines.values()
+            if (c := self.db.conversations.get(d.conversation_id)) is not None and c.is_open
+        }
+
+    def add(self, deadlines: list[Deadline]) -> None:
+        taken = {d.key for _, d in self.db.deadlines.values()}
+        for d in deadlines:
+            if d.key in taken:
+                raise Conflict("deadline key exists")
+            self.db.deadlines[self._id()] = ("pending", d)
+
+    def claim_due(self, now: datetime, limit: int) -> list[tuple[int, Deadline]]:
+        due = sorted(
+            (
+                (i, d)
+                for i, (status, d) in self.db.deadlines.items()
+                if status == "pending" and d.due_at <= now
+            ),
+            key=lambda pair: (pair[1].due_at, pair[0]),
+        )
+        return due[:limit]
+
+    def released_at(self, conv_id: int, round_: int) -> datetime | None:
+        conv = self.db.conversations.get(conv_id)
+        return self._released(conv) if conv is not None and conv.round == round_ else None
+
+    def finish(self, deadline_id: int, status: str, at: datetime) -> None:
+        self.db.deadlines[deadline_id] = (status, self.db.deadlines[deadline_id][1])
+
+    def for_conversation(self, conv_id: int) -> list[tuple[str, Deadline]]:
+        mine = [(s, d) for s, d in self.db.deadlines.values() if d.conversation_id == conv_id]
+        return sorted(mine, key=lambda pair: pair[1].due_at)
+
+
+class FakeRosterChanges(_Repo):
+    def between(self, first: date, last: date) -> list[DutyChange]:
+        return [c for (day, _), c in sorted(self.db.duty.items()) if first <= day <= last]
+
+    def set(self, change: DutyChange, by: int, at: datetime) -> None:
+        self.db.duty[(change.day, change.staff_id)] = change
 
 
 # the tables a unit of work copies on entry and writes back on commit (steps: a list)
@@ -366,6 +451,8 @@ COPIED = (
     "cursors",
     "forms",
     "counters",
+    "deadlines",
+    "duty",
 )
 
 
@@ -387,6 +474,8 @@ class FakeUnitOfWork:
         self.outbox = FakeOutbox(self.work)
         self.cursors = FakeCursors(self.work)
         self.forms = FakeForms(self.work)
+        self.deadlines = FakeDeadlines(self.work)
+        self.roster = FakeRosterChanges(self.work)
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -88,6 +88,16 @@ def may_join_cases(actor: Actor, *convs: Conversation) -> bool:
     return may_link_contacts(actor)
 
 
+def may_dispose(actor: Actor) -> bool:
+    """The disposition of a complaint is the head's (seed 004)."""
+    return actor.role is Role.HEAD
+
+
+def may_change_roster(actor: Actor) -> bool:
+    """The duty roster is changed by the head and the admins (issue 6)."""
+    return actor.role in (Role.ADMIN, Role.HEAD)
+
+
 def may_give_code(actor: Actor) -> bool:
     """A login code for the office's Instagram account."""
     return actor.role in (Role.ADMIN, Role.HEAD)

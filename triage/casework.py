@@ -16,6 +16,8 @@ from triage.model import Actor, Conversation, Direction, Outcome, StepRecord, St
 from triage.notices import Kind
 from triage.ports import UnitOfWork, UnitOfWorkFactory
 from triage.retrying import on_conflict
+from triage.roster import Roster
+from triage.routing import offer_for
 
 # Told to the staff side inside the transition's transaction: (uow, before, after, actor, now,
 # tag). The tag names the action in the notices' keys: the shell's request key, or the time.
@@ -131,16 +133,23 @@ def hand_off(
     *,
     actor: Actor,
     counselors: Sequence[int] = (),
+    roster: Roster | None = None,
     uow_factory: UnitOfWorkFactory,
     now: datetime,
     key: str | None = None,
 ) -> Conversation:
-    """Offer the case to `counselors` (for now every configured counselor; the duty roster
-    narrows it later), each with an "Ambil kasus" button."""
+    """Offer the case, each with an "Ambil kasus" button: through the duty `roster` when the
+    office has one (triage.routing), else to every one of `counselors`. The admin topic hears
+    whom it was offered to and why."""
 
     def notify(uow: UnitOfWork, before: Conversation, after: Conversation, actor: Actor, now, tag):  # noqa: ANN001
-        _status("handed_off")(uow, before, after, actor, now, tag)
-        _offer(uow, after, counselors, now, tag)
+        to, said = tuple(counselors), {}
+        if roster is not None:
+            offer = offer_for(uow, after, roster, now)
+            names = ", ".join(roster.names.get(c, str(c)) for c in offer.to)
+            to, said = offer.to, {"offered": names, "reason": offer.reason}
+        _status("handed_off", **said)(uow, before, after, actor, now, tag)
+        _offer(uow, after, to, now, tag)
 
     return _transition(
         conv_id,

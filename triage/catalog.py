@@ -227,6 +227,20 @@ TEXTS: dict[str, dict[Lang, str]] = {
         "id": "Diperiksa: {posts} pesan di grup admin, tidak satu pun berisi isi konseling.",
         "en": "Checked: {posts} posts in the admin group, none with counseling content.",
     },
+    "demo.tg.roster": {
+        "id": "Admin melihat dan mengubah jadwal piket besok (/jadwal besok -Nyoman):",
+        "en": "The admin sees and changes tomorrow's duty roster (/jadwal besok -Nyoman):",
+    },
+    "demo.tg.waiting": {
+        "id": "Klien kedua menulis, dan tidak ada yang menjawab. Jam layanan dimajukan ke "
+        "target {minutes} menit layanan sesudah pesannya (jam berhenti di luar jam layanan):",
+        "en": "A second client writes and nobody answers. The clock is moved to {minutes} service "
+        "minutes after the message (the clock stops outside service hours):",
+    },
+    "demo.tg.escalation": {
+        "id": "Masih belum dijawab {minutes} menit layanan sesudah target: ketua diberi tahu.",
+        "en": "Still unanswered {minutes} service minutes after the target: the head is told.",
+    },
     "demo.tg.timeline": {"id": "Linimasa kasus #1", "en": "Timeline of case #1"},
     "demo.tg.col.step": {"id": "Langkah", "en": "Step"},
     "demo.tg.col.time": {"id": "Waktu", "en": "Time"},

@@ -214,6 +214,83 @@ TELEGRAM_TEXTS: dict[str, dict[str, str]] = {
         "en": "📤 Handed off to the counselors by {by}. Waiting for a counselor to claim it. "
         "From now on counseling content is not shown here.",
     },
+    "tg.status.offered": {
+        "id": "Ditawarkan ke: {offered} ({reason}).",
+        "en": "Offered to: {offered} ({reason}).",
+    },
+    "offer_reason.returning": {
+        "id": "konselor terakhir klien ini",
+        "en": "this client's last counselor",
+    },
+    "offer_reason.specialty": {
+        "id": "piket, sesuai keahlian, beban paling ringan",
+        "en": "on duty, matching specialty, lightest load",
+    },
+    "offer_reason.on_duty": {"id": "piket, beban paling ringan", "en": "on duty, lightest load"},
+    "offer_reason.everyone": {
+        "id": "tidak ada yang piket sekarang: semua konselor",
+        "en": "nobody on duty now: every counselor",
+    },
+    # --- SLA reminders (triage.timers) ---
+    "tg.remind.first_admin_response": {
+        "id": "⏰ <b>#{conv}</b> · {name}: klien menunggu jawaban pertama sudah {minutes} menit "
+        "layanan (target {target} menit). Mohon segera dibalas.",
+        "en": "⏰ <b>#{conv}</b> · {name}: the client has waited {minutes} service minutes for a "
+        "first answer (target {target} minutes). Please answer now.",
+    },
+    "tg.remind.handed_off": {
+        "id": "⏰ <b>#{conv}</b> · {name}: {minutes} menit layanan sejak jawaban pertama (target "
+        "{target} menit). Lengkapi formulir lalu serahkan ke konselor, atau tutup percakapan.",
+        "en": "⏰ <b>#{conv}</b> · {name}: {minutes} service minutes since the first answer "
+        "(target {target} minutes). Complete the form and hand off, or close the conversation.",
+    },
+    "tg.remind.claimed": {
+        "id": "⏰ <b>#{conv}</b> · {name}: belum diambil konselor sesudah {minutes} menit layanan "
+        "(target {target} menit). Kini ditawarkan ke semua konselor.",
+        "en": "⏰ <b>#{conv}</b> · {name}: not claimed after {minutes} service minutes (target "
+        "{target} minutes). Now offered to every counselor.",
+    },
+    "tg.remind.first_counselor_response": {
+        "id": "⏰ <b>Kasus #{conv}</b> · {name}: klien menunggu balasan Anda sudah {minutes} menit "
+        "layanan (target {target} menit).",
+        "en": "⏰ <b>Case #{conv}</b> · {name}: the client has waited {minutes} service minutes "
+        "for your answer (target {target} minutes).",
+    },
+    "tg.escalate": {
+        "id": '⚠️ <b>Eskalasi #{conv}</b> · {name}: target "{step}" ({target} menit) terlewat; '
+        "sudah {minutes} menit layanan.",
+        "en": '⚠️ <b>Escalation #{conv}</b> · {name}: the target for "{step}" ({target} minutes) '
+        "was missed; {minutes} service minutes so far.",
+    },
+    "tg.escalated_group": {
+        "id": '⚠️ #{conv}: target "{step}" terlewat ({minutes} menit layanan); ketua sudah '
+        "diberi tahu.",
+        "en": '⚠️ #{conv}: the target for "{step}" was missed ({minutes} service minutes); the '
+        "head has been told.",
+    },
+    "tg.escalated_nobody": {
+        "id": '⚠️ #{conv}: target "{step}" terlewat ({minutes} menit layanan). Belum ada ketua '
+        "di konfigurasi yang dapat diberi tahu.",
+        "en": '⚠️ #{conv}: the target for "{step}" was missed ({minutes} service minutes). No '
+        "head is configured to be told.",
+    },
+    "tg.board": {
+        "id": "📋 <b>Antrean</b> (menit layanan menunggu; ⚠️ lewat target)\n{lines}",
+        "en": "📋 <b>Queue</b> (service minutes waiting; ⚠️ past the target)\n{lines}",
+    },
+    "tg.board.line": {
+        "id": "{urgent}#{conv} · {step} · {minutes} mnt{late}",
+        "en": "{urgent}#{conv} · {step} · {minutes} min{late}",
+    },
+    "tg.board.more": {"id": "… dan {n} lagi", "en": "… and {n} more"},
+    "tg.board.empty": {"id": "Tidak ada yang menunggu. 👍", "en": "Nobody is waiting. 👍"},
+    "board.step.first_admin_response": {"id": "menunggu admin", "en": "waiting for an admin"},
+    "board.step.handed_off": {"id": "menunggu diserahkan", "en": "waiting for hand-off"},
+    "board.step.claimed": {"id": "menunggu konselor", "en": "waiting for a counselor"},
+    "board.step.first_counselor_response": {
+        "id": "menunggu balasan konselor",
+        "en": "waiting for the counselor's answer",
+    },
     "tg.status.claimed": {
         "id": "🤝 Kasus diambil oleh konselor {by}.",
         "en": "🤝 Claimed by counselor {by}.",
@@ -379,6 +456,7 @@ TELEGRAM_TEXTS: dict[str, dict[str, str]] = {
         "mengisi atau mengubahnya\n"
         "• /catatan teks — catatan internal\n"
         "• /gabung N — klien percakapan N adalah orang yang sama dengan klien di sini\n"
+        "• /jadwal — jadwal piket konselor; /jadwal besok +Nama atau -Nama untuk mengubah\n"
         "• /bantuan — pesan ini",
         "en": "<b>Admin help</b>\n"
         "• Write in a conversation's topic (or reply to the bot's post) to answer the client; "
@@ -390,6 +468,7 @@ TELEGRAM_TEXTS: dict[str, dict[str, str]] = {
         "it in or correct it\n"
         "• /catatan text — internal note\n"
         "• /gabung N — the client of conversation N is the same person as this one\n"
+        "• /jadwal — the counselors' duty roster; /jadwal besok +Name or -Name to change it\n"
         "• /bantuan — this message",
     },
     "staff.help_counselor": {
@@ -401,7 +480,8 @@ TELEGRAM_TEXTS: dict[str, dict[str, str]] = {
         "• /ambil N — ambil kasus #N (juga untuk ketua)\n"
         "• /lepas — kembalikan kasus ke antrean\n"
         "• /tutup tuntas|ulang|rujukan — tutup kasus\n"
-        "• /catatan teks — catatan internal",
+        "• /catatan teks — catatan internal\n"
+        "• /jadwal — jadwal piket",
         "en": "<b>Counselor help</b>\n"
         "• Offered cases arrive here with a «Take the case» button.\n"
         "• Reply to a case message to answer the client, or select a case with /kasus N and "
@@ -410,11 +490,46 @@ TELEGRAM_TEXTS: dict[str, dict[str, str]] = {
         "• /ambil N — take case #N (the head too)\n"
         "• /lepas — put the case back in the queue\n"
         "• /tutup tuntas|ulang|rujukan — close the case\n"
-        "• /catatan text — internal note",
+        "• /catatan text — internal note\n"
+        "• /jadwal — the duty roster",
     },
     "staff.not_staff": {
         "id": "Perintah ini hanya untuk petugas.",
         "en": "This command is for staff only.",
+    },
+    "staff.roster_week": {
+        "id": "📅 <b>Jadwal piket konselor</b>\n{days}\n\n<i>Ubah satu hari: /jadwal besok +Nama, "
+        "/jadwal senin -Nama, /jadwal 30/11 +Nama</i>",
+        "en": "📅 <b>Counselors' duty roster</b>\n{days}\n\n<i>Change a day: /jadwal besok +Name, "
+        "/jadwal monday -Name, /jadwal 30/11 +Name</i>",
+    },
+    "staff.roster_nobody": {"id": "— tidak ada —", "en": "— nobody —"},
+    "staff.roster_closed": {"id": "(libur)", "en": "(closed)"},
+    "staff.roster_changed": {
+        "id": "✅ Jadwal {day} diubah: {changes}.",
+        "en": "✅ Roster of {day} changed: {changes}.",
+    },
+    "staff.roster_usage": {
+        "id": "Tulis /jadwal untuk melihat jadwal, atau /jadwal HARI +Nama / -Nama untuk "
+        "mengubah satu hari. HARI: hari ini, besok, senin … minggu, atau tanggal 30/11.",
+        "en": "Write /jadwal to see the roster, or /jadwal DAY +Name / -Name to change one day. "
+        "DAY: today, tomorrow, monday … sunday, or a date such as 30/11.",
+    },
+    "staff.roster_past": {
+        "id": "Hari yang sudah lewat tidak dapat diubah.",
+        "en": "A day already past cannot be changed.",
+    },
+    "staff.roster_unknown": {
+        "id": 'Konselor "{name}" tidak dikenal. Konselor: {names}.',
+        "en": 'No counselor called "{name}". Counselors: {names}.',
+    },
+    "staff.roster_denied": {
+        "id": "Hanya ketua dan admin yang dapat mengubah jadwal piket.",
+        "en": "Only the head and the admins may change the duty roster.",
+    },
+    "staff.roster_none": {
+        "id": "Belum ada konselor di konfigurasi ([[staff]] dengan role konselor).",
+        "en": "No counselors are configured yet ([[staff]] with role konselor).",
     },
     "staff.denied": {
         "id": "Anda tidak berwenang untuk tindakan ini pada kasus #{conv}.",

@@ -21,6 +21,8 @@ from triage.form_flow import FormSetup, advance
 from triage.model import Contact, Conversation, StoredMessage
 from triage.notices import URGENT_PRIORITY, Kind, client_fields, group, queue, staff
 from triage.ports import UnitOfWork
+from triage.roster import Roster
+from triage.routing import alerted
 from triage.service_calendar import ServiceCalendar
 
 
@@ -36,10 +38,12 @@ class AfterHours:
 class Triage:
     decide: Callable[[str], Decision]
     crisis_reply: str  # in the office's language, with the help numbers and the office's own
-    alert_to: Sequence[int] = ()  # the counselors and the head (the duty roster narrows it)
+    alert_to: Sequence[int] = ()  # without a roster: every counselor and the head
     facts: OfficeFacts | None = None  # answers to information questions (triage.faq)
     form: FormSetup | None = None  # the identity form asked on chat channels
     after_hours: AfterHours | None = None
+    roster: Roster | None = None  # with it, alerts go to the counselors on duty and the heads
+    heads: Sequence[int] = ()
 
 
 @dataclass(frozen=True)
@@ -173,7 +177,10 @@ def _crisis(
         )
     reasons = "; ".join(decision.rules)
     fields = client_fields(uow, conv)
-    for staff_id in triage.alert_to:
+    to = triage.alert_to
+    if triage.roster is not None:
+        to = alerted(uow, triage.roster, triage.heads, now)
+    for staff_id in to:
         queue(
             uow,
             key=f"alert:{conv.id}:{conv.round}:{staff_id}",

@@ -1,14 +1,15 @@
-"""Read model of the unified inbox: each conversation with its client, channel, messages and
-step times, ready for `puspaga inbox --json` and the demo's table."""
+"""Read model of the unified inbox: each conversation with its client, channel, messages, step
+times and SLA deadlines, ready for `puspaga inbox --json` and the demo's table."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from triage.model import Contact, Conversation, StepRecord, StoredMessage
 from triage.outbox import OutboxItem
 from triage.ports import UnitOfWorkFactory
+from triage.sla import Deadline
 
 
 @dataclass(frozen=True)
@@ -19,6 +20,7 @@ class ConversationView:
     messages: list[StoredMessage]
     steps: list[StepRecord]
     outbox: list[OutboxItem]
+    deadlines: list[tuple[str, Deadline]] = field(default_factory=list)
 
 
 def snapshot(uow_factory: UnitOfWorkFactory) -> list[ConversationView]:
@@ -36,6 +38,7 @@ def snapshot(uow_factory: UnitOfWorkFactory) -> list[ConversationView]:
                     messages=uow.messages.for_conversation(conv.id),
                     steps=uow.steps.for_conversation(conv.id),
                     outbox=uow.outbox.for_conversation(conv.id),
+                    deadlines=uow.deadlines.for_conversation(conv.id),
                 )
             )
     views.sort(key=lambda v: v.conversation.last_message_at, reverse=True)
@@ -65,6 +68,17 @@ def as_json(view: ConversationView) -> dict[str, object]:
         "opened_at": _iso(conv.opened_at),
         "last_message_at": _iso(conv.last_message_at),
         "steps": {name: _iso(at) for name, at in conv.steps.as_dict().items()},
+        "deadlines": [
+            {
+                "step": d.step,
+                "level": "reminder" if d.level == 0 else "escalation",
+                "round": d.round,
+                "since": _iso(d.since),
+                "due_at": _iso(d.due_at),
+                "status": status,
+            }
+            for status, d in view.deadlines
+        ],
         "step_log": [
             {
                 "step": s.step,

@@ -82,9 +82,27 @@ def _merge_open(
         steps=_earliest(survivor.steps, gone.steps),
         urgent=survivor.urgent or gone.urgent,
     )
+    _join_forms(uow, gone.id, survivor.id)
     uow.conversations.delete(gone.id)
     uow.conversations.save(combined, expect=survivor.state)
     log_steps(uow, combined, ["merged"], now, actor.staff_id, f"from conversation {gone.id}")
+
+
+def _join_forms(uow: UnitOfWork, gone_id: int, survivor_id: int) -> None:
+    """The identity form survives the merge: answers the survivor lacks come from the other
+    form (a register number too, when the survivor has none)."""
+    gone = uow.forms.get(gone_id)
+    if gone is None:
+        return
+    uow.forms.delete(gone_id)  # first: its register number is unique
+    kept = uow.forms.get(survivor_id)
+    if kept is None:
+        uow.forms.save(replace(gone, conversation_id=survivor_id))
+    else:
+        answers = {k: v for k, v in gone.answers.items() if v}
+        answers.update({k: v for k, v in kept.answers.items() if v})
+        register = kept.register_no or gone.register_no
+        uow.forms.save(replace(kept, answers=answers, register_no=register))
 
 
 def _earliest(a: Steps, b: Steps) -> Steps:

@@ -4,7 +4,7 @@ holds one in-memory fake of each."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Protocol, Self
 
 from triage.form_dialogue import FormState
@@ -20,6 +20,8 @@ from triage.model import (
     StoredMessage,
 )
 from triage.outbox import OutboxItem, Target
+from triage.roster import DutyChange
+from triage.sla import Deadline
 
 
 class ClientRepository(Protocol):
@@ -71,6 +73,8 @@ class ConversationRepository(Protocol):
 
     def move_client(self, from_client: int, to_client: int) -> None: ...
     def delete(self, conv_id: int) -> None: ...
+    def counselor_loads(self) -> dict[int, int]:
+        """Open cases per counselor (state with counselor)."""
 
 
 class MessageRepository(Protocol):
@@ -131,9 +135,42 @@ class FormStore(Protocol):
 
     def get(self, conv_id: int) -> FormState | None: ...
     def save(self, state: FormState) -> None: ...
+    def delete(self, conv_id: int) -> None: ...
     def next_number(self, period: str) -> int:
         """The next register number of `period` (e.g. "2026-11"), 1 first; safe with
         several workers (a lost race surfaces as Conflict and is retried)."""
+
+
+class DeadlineRepository(Protocol):
+    """The SLA deadlines (triage.sla): rows, so they survive restarts and several workers share
+    them."""
+
+    def waiting_conversations(self) -> list[tuple[Conversation, datetime | None]]:
+        """Open conversations in which a person wrote (not only automatic mail), each with
+        when it was last released in its current round (None: never)."""
+
+    def keys_for_open(self) -> set[str]:
+        """The keys of every deadline stored for an open conversation (any status)."""
+
+    def add(self, deadlines: list[Deadline]) -> None: ...
+    def claim_due(self, now: datetime, limit: int) -> list[tuple[int, Deadline]]:
+        """Pending deadlines due by `now`, earliest first, locked until the unit of work ends;
+        rows another sweeper holds are skipped (PostgreSQL `SKIP LOCKED`)."""
+
+    def released_at(self, conv_id: int, round_: int) -> datetime | None: ...
+    def finish(self, deadline_id: int, status: str, at: datetime) -> None:
+        """Mark a deadline "fired" or "moot"."""
+
+    def for_conversation(self, conv_id: int) -> list[tuple[str, Deadline]]:
+        """(status, deadline) of one conversation, for reports and tests."""
+
+
+class RosterChanges(Protocol):
+    """Day-by-day changes of the duty roster made with /jadwal."""
+
+    def between(self, first: date, last: date) -> list[DutyChange]: ...
+    def set(self, change: DutyChange, by: int, at: datetime) -> None:
+        """Store the change (a later change of the same day and person replaces it)."""
 
 
 class CursorStore(Protocol):
@@ -155,6 +192,8 @@ class UnitOfWork(Protocol):
     outbox: OutboxRepository
     cursors: CursorStore
     forms: FormStore
+    deadlines: DeadlineRepository
+    roster: RosterChanges
 
     def __enter__(self) -> Self: ...
     def __exit__(self, *exc: object) -> None: ...

@@ -10,7 +10,7 @@ import html
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
-from triage import notices
+from triage import board, notices
 from triage.catalog import Lang, text
 from triage.notices import Kind
 from triage.outbox import OutboxItem
@@ -133,9 +133,54 @@ def render(item: OutboxItem, lang: Lang, tz: tzinfo) -> Post:
         body = text(f"tg.status.{event}", lang, **values)
         if event == "auto_answer":
             body += "\n" + esc(item.text)
+        if item.options.get("offered"):
+            reason = text(f"offer_reason.{item.options.get('reason', 'everyone')}", lang)
+            offered = esc(item.options["offered"])
+            body += "\n" + text("tg.status.offered", lang, offered=offered, reason=esc(reason))
         if item.options.get("held"):
             body += "\n" + text("tg.status.held", lang, n=esc(item.options["held"]))
         return Post(body)
+    if kind == Kind.REMINDER:
+        return Post(reminder(item, who, lang))
+    if kind == Kind.BOARD:
+        return Post(board_text(item.text, lang))
     if kind == Kind.INFO:  # HTML the shell made from the catalogue, user values escaped there
         return Post(item.text)
     return Post(esc(item.text))  # unknown: shown as text, never taken as markup
+
+
+def reminder(item: OutboxItem, who: dict[str, str], lang: Lang) -> str:
+    o = item.options
+    step = o.get("step", "")
+    values = {
+        **who,
+        "minutes": esc(o.get("minutes", "?")),
+        "target": esc(o.get("target", "?")),
+        "step": esc(text(f"step.{step}", lang)),
+    }
+    if o.get("level") == "0":
+        return text(f"tg.remind.{step}", lang, **values)
+    if item.recipient.startswith("group:"):
+        key = "tg.escalated_group" if o.get("told") else "tg.escalated_nobody"
+        return text(key, lang, **values)
+    return text("tg.escalate", lang, **values)
+
+
+def board_text(raw: str, lang: Lang) -> str:
+    waiting, more = board.load(raw)
+    rows = [
+        text(
+            "tg.board.line",
+            lang,
+            conv=line.conv,
+            urgent="🚨 " if line.urgent else "",
+            step=esc(text(f"board.step.{line.step}", lang)),
+            minutes=line.minutes,
+            late=" ⚠️" if line.late else "",
+        )
+        for line in waiting
+    ]
+    if more:
+        rows.append(text("tg.board.more", lang, n=more))
+    body = "\n".join(rows) if rows else text("tg.board.empty", lang)
+    return text("tg.board", lang, lines=body)

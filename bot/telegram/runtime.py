@@ -47,6 +47,7 @@ ADMIN_COMMANDS = {
         ("identitas", "Data klien"),
         ("catatan", "Catatan internal"),
         ("gabung", "Gabungkan klien yang sama: /gabung N"),
+        ("jadwal", "Jadwal piket konselor"),
         ("bantuan", "Bantuan"),
     ],
     "en": [
@@ -55,6 +56,7 @@ ADMIN_COMMANDS = {
         ("identitas", "Client details"),
         ("catatan", "Internal note"),
         ("gabung", "Join the same client: /gabung N"),
+        ("jadwal", "Counselors' duty roster"),
         ("bantuan", "Help"),
     ],
 }
@@ -65,6 +67,7 @@ COUNSELOR_COMMANDS = {
         ("lepas", "Kembalikan kasus ke antrean"),
         ("tutup", "Tutup: tuntas, ulang atau rujukan"),
         ("catatan", "Catatan internal"),
+        ("jadwal", "Jadwal piket"),
         ("bantuan", "Bantuan"),
     ],
     "en": [
@@ -73,6 +76,7 @@ COUNSELOR_COMMANDS = {
         ("lepas", "Put the case back in the queue"),
         ("tutup", "Close: tuntas, ulang or rujukan"),
         ("catatan", "Internal note"),
+        ("jadwal", "Duty roster"),
         ("bantuan", "Help"),
     ],
 }

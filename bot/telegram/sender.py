@@ -10,6 +10,7 @@ post itself, which later posts reply to.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import replace
 from datetime import tzinfo
 
@@ -20,10 +21,13 @@ from bot.telegram.budget import SendBudget
 from bot.telegram.gateway import Gateway
 from bot.telegram.render import Keyboard, Post, render, topic_title
 from storage.telegram_maps import TelegramMaps, Topic
+from triage.board import BOARD
 from triage.catalog import Lang, text
 from triage.notices import GENERAL, Kind
 from triage.outbox import OutboxItem
 from triage.ports import NotYet, SendError, SendResult
+
+log = logging.getLogger(__name__)
 
 
 def markup(keyboard: Keyboard | None) -> InlineKeyboardMarkup | None:
@@ -71,6 +75,8 @@ class StaffSender:
             return self._post(item, chat_id, None, None, group=False)
         if recipient == GENERAL:
             return self._post(item, self.admin_chat_id, None, None, group=True)
+        if recipient == BOARD:
+            return self._board(item)
         if not recipient.startswith("group:"):
             raise SendError(f"unknown Telegram recipient {recipient!r}", transient=False)
         conv_id = int(recipient.removeprefix("group:"))
@@ -80,6 +86,40 @@ class StaffSender:
         return self._post(
             item, topic.chat_id, topic.thread_id, topic.header_message_id, group=True, topic=topic
         )
+
+    def _board(self, item: OutboxItem) -> SendResult:
+        """The queue board: one post in the admin group, edited in place and pinned. If the
+        process dies between sending a new board and remembering it, the next refresh posts
+        another one (the old one stays, unedited): the only double this allows."""
+        chat = self.admin_chat_id
+        post = render(item, self.lang, self.tz)
+        self._wait(chat, group=True)
+        known = self.maps.board(chat)
+        if known is not None:
+            try:
+                self.gateway.call(
+                    self.gateway.bot.edit_message_text(
+                        post.text, chat_id=chat, message_id=known, parse_mode=ParseMode.HTML
+                    )
+                )
+                return SendResult(f"{chat}:{known}")
+            except SendError as exc:
+                said = str(exc).lower()
+                if "not modified" in said:
+                    return SendResult(f"{chat}:{known}")
+                if "not found" not in said and "can't be edited" not in said:
+                    raise
+        message = self._send(post, chat, None, None)
+        self.maps.save_board(chat, message.message_id)
+        try:
+            self.gateway.call(
+                self.gateway.bot.pin_chat_message(
+                    chat, message.message_id, disable_notification=True
+                )
+            )
+        except SendError as exc:  # the bot may lack the right to pin: the board still works
+            log.warning("could not pin the queue board (%s)", str(exc)[:100])
+        return _remote(message)
 
     # --- the conversation's place in the admin group -----------------------------------------
 

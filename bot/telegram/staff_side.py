@@ -14,6 +14,7 @@ from typing import Any
 from telegram import CallbackQuery, Message
 
 from bot.instagram_setup import give_code
+from bot.telegram import duty
 from bot.telegram.desk import Desk
 from bot.telegram.parsing import (
     Button,
@@ -35,6 +36,8 @@ from triage.identity_form import shown
 from triage.linking import link_contacts
 from triage.model import Actor, Conversation, Outcome, Role, State
 from triage.replies import add_note, reply_to_client
+from triage.roster import DutyChange
+from triage.routing import change_duty, week
 
 REFUSALS = (AccessDenied, TransitionNotAllowed, NotFound)
 
@@ -131,6 +134,9 @@ class StaffSide:
         if name == "kasus":
             await self.select(actor, arg, where, key)
             return
+        if name == "jadwal":
+            await desk.tell(f"{key}:roster", where, await desk.run(self.roster, actor, arg))
+            return
         if name in ("lepas", "tutup", "ambil"):
             arg, named = trailing_case(arg)
             conv = named if named is not None else conv
@@ -194,7 +200,7 @@ class StaffSide:
             "key": key,
         }
         if what == "hand_off":
-            return casework.hand_off(conv, counselors=counselors, **common)
+            return casework.hand_off(conv, counselors=counselors, roster=app.roster, **common)
         if what == "release":
             return casework.release(conv, counselors=counselors, **common)
         if what == "claim":
@@ -235,6 +241,33 @@ class StaffSide:
             else text("staff.no_cases", lang)
         )
         await desk.tell(f"{key}:cases", where, body)
+
+    def roster(self, actor: Actor, arg: str) -> str:
+        """/jadwal: the week ahead, after the day's change if one was asked."""
+        app, lang = self.desk.app, self.desk.lang
+        roster = app.roster
+        if roster is None or not roster.counselors:
+            return text("staff.roster_none", lang)
+        today = app.clock().astimezone(roster.calendar.zone).date()
+        names = {c: roster.names.get(c, str(c)) for c in roster.counselors}
+        said = []
+        try:
+            request = duty.parse(arg, today, names)
+        except duty.DutyInputError as exc:
+            values = {k: esc(v) for k, v in exc.values.items()}
+            return text(exc.key, lang, **values)
+        if request is not None:
+            try:
+                for staff_id, on in request.changes:
+                    change = DutyChange(request.day, staff_id, on)
+                    change_duty(change, actor=actor, uow_factory=app.uows, now=app.clock())
+            except AccessDenied:
+                return text("staff.roster_denied", lang)
+            said.append(duty.changed_text(request, names, lang))
+        days = week(app.uows, roster, today)
+        closed = {d for d, _ in days if not roster.calendar.is_working_day(d)}
+        said.append(duty.week_text(days, names, closed, lang))
+        return "\n\n".join(said)
 
     def _load(self, conv_id: int) -> Conversation | None:
         with self.desk.app.uows() as uow:

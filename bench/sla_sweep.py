@@ -1,0 +1,162 @@
+"""SLA sweep: 10,000 open conversations with their deadlines; how late reminders fire after
+their deadline (target <= 30 s) and what a sweep pass costs.
+
+    .venv/bin/python bench/sla_sweep.py [--open 10000] [--window 90] [--every 15]
+                                        [--db sqlite postgresql] [--pg-url URL]
+
+Each client wrote so that its reminder falls due at a random moment of the next `--window`
+seconds (the office open all day, so service time is wall time); the escalations stay open.
+The product's scheduler job (bot.service.start_scheduler: APScheduler, every `--every`
+seconds) runs on the real clock; lateness = when the row was fired - when it was due.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import statistics
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from datetime import time as clock_time  # noqa: E402
+
+from apscheduler.schedulers.background import BackgroundScheduler  # noqa: E402
+from sqlalchemy import select  # noqa: E402
+
+from bench.ingest import _cpu_model  # noqa: E402
+from storage.db import make_engine  # noqa: E402
+from storage.migrate import upgrade  # noqa: E402
+from storage.tables import DeadlineRow  # noqa: E402
+from storage.unit_of_work import SqlUnitOfWorkFactory  # noqa: E402
+from tests.support.pg_cluster import start_cluster  # noqa: E402
+from triage.ingest import ingest  # noqa: E402
+from triage.model import Channel, InboundMessage  # noqa: E402
+from triage.service_calendar import ServiceCalendar  # noqa: E402
+from triage.sla import Targets  # noqa: E402
+from triage.timers import TimerSetup, sweep  # noqa: E402
+
+ALWAYS = ServiceCalendar(
+    ZoneInfo("Asia/Makassar"), {d: ((clock_time(0), clock_time.max),) for d in range(7)}
+)
+SETUP = TimerSetup(Targets(), ALWAYS, counselors=(2001, 2002), heads=(3001,))
+
+
+def fill(uows: SqlUnitOfWorkFactory, count: int, window: float, start: datetime) -> None:
+    rng = random.Random(7)
+    target = timedelta(minutes=SETUP.targets.admin_response)
+    for n in range(count):
+        due = start + timedelta(seconds=rng.uniform(0, window))
+        at = due - target
+        message = InboundMessage(
+            channel=Channel.HOTLINE,
+            external_id=f"sla-{n}",
+            sender_id=f"c{n}",
+            sender_name=f"Klien {n}",
+            text="Selamat pagi, saya ingin konsultasi.",
+            received_at=at,
+        )
+        ingest(message, uow_factory=uows, now=at)
+
+
+def measure(name: str, url: str, count: int, window: float, every: float) -> dict[str, object]:
+    engine = make_engine(url)
+    upgrade(engine)
+    uows = SqlUnitOfWorkFactory(engine)
+    start = datetime.now(UTC) + timedelta(seconds=30 + count / 500)  # after the filling
+    fill(uows, count, window, start)
+    t = time.perf_counter()
+    first = sweep(uow_factory=uows, now=datetime.now(UTC), setup=SETUP)
+    plan_seconds = time.perf_counter() - t
+    passes: list[float] = []
+
+    def job() -> None:
+        began = time.perf_counter()
+        sweep(uow_factory=uows, now=datetime.now(UTC), setup=SETUP)
+        passes.append(time.perf_counter() - began)
+
+    wait = (start - datetime.now(UTC)).total_seconds()
+    if wait > 0:
+        time.sleep(wait)
+    scheduler = BackgroundScheduler(timezone=UTC)
+    scheduler.add_job(
+        job,
+        "interval",
+        seconds=every,
+        max_instances=1,
+        coalesce=True,
+        next_run_time=datetime.now(UTC),
+    )
+    scheduler.start()
+    time.sleep(window + every + 5)
+    scheduler.shutdown(wait=True)
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(DeadlineRow.due_at, DeadlineRow.done_at, DeadlineRow.status, DeadlineRow.level)
+        ).all()
+    engine.dispose()
+    late = sorted((r.done_at - r.due_at).total_seconds() for r in rows if r.status == "fired")
+    pending = sum(1 for r in rows if r.status == "pending")
+    quantile = statistics.quantiles(late, n=100) if len(late) > 1 else late * 99
+    return {
+        "database": name,
+        "open_conversations": count,
+        "deadline_rows": len(rows),
+        "fired": len(late),
+        "still_pending": pending,
+        "sweep_every_s": every,
+        "first_pass_planning_s": round(plan_seconds, 2),
+        "first_pass_planned": first.planned,
+        "pass_median_s": round(statistics.median(passes), 3) if passes else None,
+        "pass_max_s": round(max(passes), 3) if passes else None,
+        "lateness_p50_s": round(statistics.median(late), 2) if late else None,
+        "lateness_p95_s": round(quantile[94], 2) if late else None,
+        "lateness_max_s": round(max(late), 2) if late else None,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--open", type=int, default=10_000, help="open conversations")
+    parser.add_argument("--window", type=float, default=90, help="seconds the reminders span")
+    parser.add_argument("--every", type=float, default=15, help="sweep interval (seconds)")
+    parser.add_argument("--db", nargs="+", default=["sqlite", "postgresql"])
+    parser.add_argument("--pg-url", default=None)
+    args = parser.parse_args()
+    results = []
+    if "sqlite" in args.db:
+        with tempfile.TemporaryDirectory() as tmp:
+            url = f"sqlite:///{tmp}/bench.sqlite3"
+            results.append(measure("sqlite", url, args.open, args.window, args.every))
+    if "postgresql" in args.db:
+        cluster = None if args.pg_url else start_cluster(fsync=True)
+        try:
+            url = args.pg_url or (cluster.url if cluster else "")
+            results.append(measure("postgresql", url, args.open, args.window, args.every))
+        finally:
+            if cluster:
+                cluster.stop()
+    machine = f"{platform.machine()}, {os.cpu_count()} cores, {_cpu_model()}"
+    print(
+        json.dumps(
+            {
+                "date": datetime.now(UTC).isoformat(timespec="seconds"),
+                "machine": machine,
+                "python": platform.python_version(),
+                "results": results,
+            },
+            indent=2,
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,77 @@
+"""The duty roster and the SLA timers on the local Bot API server: /jadwal seen and changed by
+an admin, refused to a counselor; the hand-off says whom it was offered to; a client left
+waiting brings a reminder to the topic at the target and an escalation to the head after, and
+shows on the queue board pinned in the group."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from bot import service
+from bot.demo_telegram import ADMIN, CLIENT, GROUP, HEAD, MADE, NYOMAN, move_clock
+from tests.support.telegram_office import running_office
+
+
+@pytest.fixture
+def office(tmp_path):
+    with running_office(tmp_path) as running:
+        yield running
+
+
+def test_jadwal_is_shown_and_changed_by_an_admin_and_refused_to_a_counselor(office):
+    state = office.state
+    state.user_writes(ADMIN, GROUP, "/jadwal besok -Made")
+    post = office.wait_for_post(GROUP, "Jadwal piket konselor")
+    assert "diubah: −Made" in post["text"]
+    tomorrow = office.app.clock().astimezone(office.app.roster.calendar.zone).date() + timedelta(1)
+    with office.app.uows() as uow:
+        (change,) = uow.roster.between(tomorrow, tomorrow)
+    assert (change.staff_id, change.on_duty) == (MADE, False)
+
+    state.user_writes(MADE, text="/jadwal besok +Made")
+    office.wait_for_post(MADE, "Hanya ketua dan admin")
+    state.user_writes(ADMIN, GROUP, "/jadwal besok +Siapa")
+    office.wait_for_post(GROUP, 'Konselor "Siapa" tidak dikenal')
+    state.user_writes(NYOMAN, text="/jadwal")
+    office.wait_for_post(NYOMAN, "Jadwal piket konselor")
+
+
+def test_a_waiting_client_brings_a_reminder_then_an_escalation_to_the_head(office):
+    app, state = office.app, office.state
+    state.user_writes(CLIENT, text="Halo, saya perlu bicara dengan psikolog.")
+    thread = office.topic_of(1)
+    with app.uows() as uow:
+        received = uow.conversations.get(1).steps.received
+    calendar, targets = app.timers.calendar, app.timers.targets
+    remind = calendar.add_minutes(received, targets.admin_response)
+    escalate = calendar.add_minutes(remind, targets.escalate_after)
+
+    move_clock(app, remind - timedelta(seconds=2))
+    assert service.sweep_timers(app).fired == 0
+    move_clock(app, remind)
+    assert service.sweep_timers(app).fired == 1
+    office.wait_for_post(GROUP, "klien menunggu jawaban pertama", thread)
+    move_clock(app, escalate)
+    service.sweep_timers(app)
+    office.wait_for_post(HEAD, "Eskalasi #1")
+    office.wait_for_post(GROUP, "ketua sudah diberi tahu", thread)
+    assert service.sweep_timers(app).fired == 0  # once each
+
+    # the queue board: pinned in the group, edited in place as the wait grows
+    office.wait(lambda: state.pinned.get(GROUP), "the queue board pinned")
+    pinned = state.pinned[GROUP]
+    board = state.message(GROUP, pinned)
+    assert "Antrean" in board["text"] and "#1 · menunggu admin" in board["text"]
+    first_text = board["text"]
+    move_clock(app, escalate + timedelta(minutes=2))
+    service.sweep_timers(app)
+    office.wait(lambda: state.message(GROUP, pinned)["text"] != first_text, "the board edited")
+    assert state.pinned[GROUP] == pinned and "⚠️" in state.message(GROUP, pinned)["text"]
+
+    # the hand-off names whom it was offered to, and why
+    card = office.wait_for_post(GROUP, "Percakapan #1", thread)
+    office.tap(ADMIN, card, "handoff:1:1")
+    status = office.wait_for_post(GROUP, "Ditawarkan ke:", thread)
+    assert "Made" in status["text"] and "Nyoman" in status["text"]
