@@ -19,8 +19,10 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 
+# Three workers: most tests wait on servers (Telegram's budget, IMAP, PostgreSQL), not the CPU.
+# A file's tests stay on one worker (they share its module fixtures).
 test: lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 3 --dist loadfile
 
 # The demo's email act needs Dovecot: installed here when we may (root with apt-get).
 demo: $(STAMP)

@@ -7,7 +7,9 @@ their deadline (target <= 30 s) and what a sweep pass costs.
 Each client wrote so that its reminder falls due at a random moment of the next `--window`
 seconds (the office open all day, so service time is wall time); the escalations stay open.
 The product's scheduler job (bot.service.start_scheduler: APScheduler, every `--every`
-seconds) runs on the real clock; lateness = when the row was fired - when it was due.
+seconds) runs on the real clock; lateness = the pass's clock reading when it fired the row -
+when the row was due (the notice is committed within that pass: add pass_max_s for the worst
+case). idle_pass_s: a pass with nothing new and nothing due, the cost paid every interval.
 """
 
 from __future__ import annotations
@@ -98,6 +100,9 @@ def measure(name: str, url: str, count: int, window: float, every: float) -> dic
     scheduler.start()
     time.sleep(window + every + 5)
     scheduler.shutdown(wait=True)
+    began = time.perf_counter()
+    idle = sweep(uow_factory=uows, now=datetime.now(UTC), setup=SETUP)  # nothing new, none due
+    idle_seconds = time.perf_counter() - began
     with engine.connect() as conn:
         rows = conn.execute(
             select(DeadlineRow.due_at, DeadlineRow.done_at, DeadlineRow.status, DeadlineRow.level)
@@ -115,6 +120,8 @@ def measure(name: str, url: str, count: int, window: float, every: float) -> dic
         "sweep_every_s": every,
         "first_pass_planning_s": round(plan_seconds, 2),
         "first_pass_planned": first.planned,
+        "idle_pass_s": round(idle_seconds, 3),
+        "idle_pass_fired": idle.fired,
         "pass_median_s": round(statistics.median(passes), 3) if passes else None,
         "pass_max_s": round(max(passes), 3) if passes else None,
         "lateness_p50_s": round(statistics.median(late), 2) if late else None,

@@ -81,3 +81,9 @@ def after_hours(settings: Settings, around: date) -> AfterHours:
         )
 
     return AfterHours(office_calendar(settings, around), reply)
+
+
+def when_day(day: date, settings: Settings) -> str:
+    """ "Senin, 7 Desember 2026" in the office's language."""
+    lang: Lang = settings.language  # type: ignore[assignment]
+    return f"{DAY_NAMES[lang][day.weekday()]}, {day.day} {MONTHS[lang][day.month - 1]} {day.year}"

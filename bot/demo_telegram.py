@@ -31,6 +31,8 @@ from triage.model import STEP_NAMES
 GROUP = -1001234567890
 CLIENT = 4242
 CLIENT_2 = 4343  # writes and is left waiting: the SLA reminder and escalation
+COMPLAINANT = 4444  # a complaint (seed 004)
+SCHOOL = 4545  # a request for psychoeducation (seed 001)
 ADMIN = 1001
 MADE = 2001
 NYOMAN = 2002
@@ -49,6 +51,8 @@ def training_state() -> ApiState:
     state = ApiState()
     state.add_user(CLIENT, "Rina", last_name="Wulandari")
     state.add_user(CLIENT_2, "Budi", last_name="Santoso")
+    state.add_user(COMPLAINANT, "Ani", last_name="Lestari")
+    state.add_user(SCHOOL, "Guru BK", last_name="SMP 3")
     for user_id, name, _ in STAFF:
         state.add_user(user_id, name)
     state.add_group(GROUP, "Admin PUSPAGA", members={ADMIN: "member", HEAD: "member"})
@@ -101,8 +105,9 @@ class Stage:
     def state(self) -> ApiState:
         return self.api.state
 
-    def wait(self, condition: Callable[[], Any], what: str, timeout: float = 20.0) -> None:
-        """Wait on the server's state (no sleeps): condition true, or DemoFailed."""
+    def wait(self, condition: Callable[[], Any], what: str, timeout: float = 45.0) -> None:
+        """Wait on the server's state (no sleeps): condition true, or DemoFailed. Posts to the
+        admin group wait their turn in its budget (20 a minute): a burst takes a while."""
         if not self.state.wait_until(lambda: bool(condition()), timeout):
             raise DemoFailed(f"timed out waiting for: {what}")
 
@@ -148,7 +153,8 @@ def run_telegram_act(data_dir: Path, lang: Lang, console: Console) -> None:
                 raise DemoFailed("the bot did not start polling")
             _play(Stage(api, app), settings, lang, say)
             _timeline(app, settings, lang, console)
-            _roster_and_timers(Stage(api, app), settings, lang, say)
+            _complaint_and_psychoeducation(Stage(api, app), lang, say)  # conversations #2, #3
+            _roster_and_timers(Stage(api, app), settings, lang, say)  # #4; moves the clock
         finally:
             stop.set()
             app.wake.set()
@@ -274,10 +280,10 @@ def _roster_and_timers(
     )
 
     state.user_writes(CLIENT_2, text="Selamat pagi, saya mau tanya soal anak remaja saya.")
-    stage.wait(lambda: app.telegram.maps.topic(2), "a topic for conversation #2")
-    thread = app.telegram.maps.topic(2).thread_id
+    stage.wait(lambda: app.telegram.maps.topic(4), "a topic for conversation #4")
+    thread = app.telegram.maps.topic(4).thread_id
     with app.uows() as uow:
-        received = uow.conversations.get(2).steps.received
+        received = uow.conversations.get(4).steps.received
     assert app.timers is not None and received is not None
     calendar, targets = app.timers.calendar, app.timers.targets
     remind = calendar.add_minutes(received, targets.admin_response)
@@ -291,7 +297,66 @@ def _roster_and_timers(
     move_clock(app, calendar.add_minutes(remind, targets.escalate_after))
     service.sweep_timers(app)
     line("demo.tg.escalation", minutes=targets.escalate_after)
-    shown("Bot → Ketut:", stage.post(HEAD, "⚠️"))
+    shown("Bot → Ketut:", stage.post(HEAD, "#4 · "))
+
+
+def _complaint_and_psychoeducation(stage: Stage, lang: Lang, say: Callable[..., None]) -> None:
+    """Seed 004 from the complaint to its closing report, and seed 001's request answered."""
+    state, app = stage.state, stage.app
+    to_group = "Bot → grup admin:" if lang == "id" else "Bot → admin group:"
+
+    def line(key: str, **values: object) -> None:
+        say(escape(text(key, lang, **values)))
+
+    def shown(who: str, message: dict) -> None:
+        first = next((r for r in message.get("text", "").splitlines() if r.strip()), "")
+        say(f"    [dim]{escape(who)}[/dim] {escape(first)}")
+
+    line("demo.wf.complaint")
+    state.user_writes(COMPLAINANT, text="Saya mau mengadukan petugas loket yang membentak saya.")
+    shown("Bot → Ani:", stage.post(COMPLAINANT, text("complaint.received", lang)[:20]))
+    stage.wait(lambda: app.telegram.maps.topic(2), "a topic for conversation #2")
+    thread = app.telegram.maps.topic(2).thread_id
+    state.user_writes(
+        ADMIN,
+        GROUP,
+        "/pengaduan\nNama: Ani Lestari\nAlamat: Jl. Contoh 1\nTerlapor: petugas loket\n"
+        "Objek: layanan loket\nWaktu: Senin pagi\nTempat: kantor\nKronologi: saya bertanya "
+        "jadwal, petugas membentak.",
+        thread_id=thread,
+    )
+    line("demo.wf.facts")
+    for_head = stage.post(HEAD, "📣")
+    shown("Bot → Ketut:", for_head)
+    state.user_writes(
+        HEAD, text="/disposisi Bidang PPA mohon klarifikasi", reply_to=for_head["message_id"]
+    )
+    shown(to_group, stage.post(GROUP, "📌", thread))
+    state.user_writes(
+        ADMIN, GROUP, "/tanggapan Petugas sudah ditegur dan meminta maaf.", thread_id=thread
+    )
+    shown("Bot → Ani:", stage.post(COMPLAINANT, "Petugas sudah ditegur"))
+    state.user_writes(COMPLAINANT, text="Terima kasih, sudah cukup.")
+    shown(to_group, stage.post(GROUP, "💬", thread))
+    state.user_writes(ADMIN, GROUP, "/selesai Petugas ditegur; pengadu puas.", thread_id=thread)
+    shown(to_group, stage.post(GROUP, "✅", thread))
+
+    line("demo.wf.psychoed")
+    state.user_writes(
+        SCHOOL, text="Kami dari SMP 3 ingin mengundang narasumber penyuluhan parenting."
+    )
+    shown("Bot → SMP 3:", stage.post(SCHOOL, text("psychoed.received", lang)[:20]))
+    state.user_writes(
+        SCHOOL,
+        text="Institusi: SMP 3 Contoh\nNarahubung: Bu Rina\nTopik: parenting remaja\n"
+        "Peserta: 40 orang tua\nTanggal: besok",
+    )
+    stage.wait(lambda: app.telegram.maps.topic(3), "a topic for conversation #3")
+    school_thread = app.telegram.maps.topic(3).thread_id
+    shown(to_group, stage.post(GROUP, "🎓", school_thread))
+    stage.post(GROUP, text("tg.status.psychoed_complete", lang)[:12], school_thread)
+    state.user_writes(ADMIN, GROUP, "/terima", thread_id=school_thread)
+    shown("Bot → SMP 3:", stage.post(SCHOOL, text("psychoed.accepted", lang)[:20]))
 
 
 def move_clock(app: App, at: datetime) -> None:

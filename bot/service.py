@@ -143,7 +143,8 @@ def _sweep_safely(app: App) -> None:
 
 def start_scheduler(app: App) -> BackgroundScheduler | None:
     """APScheduler runs the sweep every `[sla] sweep_seconds` (at most 30 s, so a reminder is at
-    most that late). The deadlines themselves are rows: a restart loses none."""
+    most that late; the deadlines themselves are rows: a restart loses none) and the calendar
+    jobs, kept in the database (bot.jobs)."""
     if app.timers is None:
         return None
     scheduler = BackgroundScheduler(timezone=UTC)
@@ -157,6 +158,9 @@ def start_scheduler(app: App) -> BackgroundScheduler | None:
         coalesce=True,
         next_run_time=datetime.now(UTC),
     )
+    from bot import jobs
+
+    jobs.install(scheduler, app)
     scheduler.start()
     return scheduler
 

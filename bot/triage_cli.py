@@ -13,6 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from bot.config import Settings
+from triage.casefile import WorkflowSetup
 from triage.catalog import Lang, text
 from triage.classify import Decision, RuleSet, classify
 from triage.crisis import Triage
@@ -35,6 +36,7 @@ def office_triage(
     *,
     roster: Roster | None = None,
     heads: Sequence[int] = (),
+    workflows: WorkflowSetup | None = None,
 ) -> Triage:
     """The triage the service runs in its relay: the default rules, the cached stemmer, the
     office's crisis reply (its own phone number with the national help numbers)."""
@@ -54,6 +56,7 @@ def office_triage(
         after_hours(settings, date.today()) if office.after_hours_reply else None,
         roster=roster,
         heads=tuple(heads),
+        workflows=workflows,
     )
 
 

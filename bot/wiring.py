@@ -16,6 +16,7 @@ from bot.config import Settings, database_url
 from storage.db import make_engine
 from storage.migrate import upgrade
 from storage.unit_of_work import SqlUnitOfWorkFactory
+from triage.casefile import WorkflowSetup
 from triage.crisis import Triage
 from triage.outbox import RetryPolicy, Target
 from triage.ports import ChannelSource, Sender
@@ -46,6 +47,7 @@ class App:
     instagram_codes: Any = None  # (vault, source, poller) for an admin's /kode
     roster: Roster | None = None  # the duty roster: hand-offs and alerts (staff side only)
     timers: TimerSetup | None = None  # the SLA sweeper's setup (staff side only)
+    workflows: WorkflowSetup | None = None  # complaints and psychoeducation (staff side only)
 
     @property
     def retry_policy(self) -> RetryPolicy:
@@ -88,12 +90,18 @@ def build(settings: Settings, *, migrate: bool = True) -> App:
         app.telegram = TelegramRuntime(app)
         from bot.roster_setup import office_roster, timer_setup
         from bot.triage_cli import office_triage  # loads the stemmer's dictionary: only here
+        from bot.workflow_setup import workflow_setup
 
         app.timers = timer_setup(settings, datetime.now(UTC).date())
         app.roster = office_roster(settings, app.timers.calendar)
+        app.workflows = workflow_setup(settings, app.timers.calendar)
         staff = app.telegram.staff
         app.triage = office_triage(
-            settings, [*staff.counselors, *staff.heads], roster=app.roster, heads=staff.heads
+            settings,
+            [*staff.counselors, *staff.heads],
+            roster=app.roster,
+            heads=staff.heads,
+            workflows=app.workflows,
         )
     if settings.email is not None:
         _add_email(app, settings)

@@ -252,6 +252,21 @@ class DutyChangeRow(SQLModel, table=True):
     changed_at: datetime = Field(sa_column=_time(nullable=False))
 
 
+class CaseFileRow(SQLModel, table=True):
+    """A complaint or a psychoeducation request kept next to its conversation (triage.casefile).
+    Its facts may hold personal data: the same protection as the rest of the database."""
+
+    __tablename__ = "case_file"
+    conversation_id: int = Field(primary_key=True, foreign_key="conversation.id")
+    kind: str = Field(max_length=20, index=True)
+    status: str = Field(max_length=30)
+    facts: dict | None = Field(default=None, sa_column=Column(JsonText()))
+    data: dict | None = Field(default=None, sa_column=Column(JsonText()))
+    opened_at: datetime = Field(sa_column=_time(nullable=False))
+    due_at: datetime = Field(sa_column=_time(nullable=False))
+    closed_at: datetime | None = Field(default=None, sa_column=_time())
+
+
 ALL_TABLES = [
     ClientRow,
     ContactRow,
@@ -268,4 +283,5 @@ ALL_TABLES = [
     RegisterCounterRow,
     DeadlineRow,
     DutyChangeRow,
+    CaseFileRow,
 ]

@@ -10,6 +10,7 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 
 from storage.repositories import (
+    SqlCaseFiles,
     SqlClients,
     SqlContacts,
     SqlConversations,
@@ -52,6 +53,7 @@ class SqlUnitOfWork:
         self.forms = SqlForms(conn)
         self.deadlines = SqlDeadlines(conn)
         self.roster = SqlRosterChanges(conn)
+        self.casefiles = SqlCaseFiles(conn)
         return self
 
     def __exit__(self, exc_type: object, exc: BaseException | None, tb: object) -> None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Self
 
+from triage.casefile import CaseFile
 from triage.errors import Conflict
 from triage.form_dialogue import FormState
 from triage.model import (
@@ -44,6 +45,7 @@ class FakeDatabase:
     counters: dict[str, int] = field(default_factory=dict)
     deadlines: dict[int, tuple[str, Deadline]] = field(default_factory=dict)
     duty: dict[tuple[date, int], DutyChange] = field(default_factory=dict)
+    casefiles: dict[int, CaseFile] = field(default_factory=dict)
     ids: itertools.count = field(default_factory=lambda: itertools.count(1))
 
 
@@ -165,6 +167,7 @@ class FakeConversations(_Repo):
 
     def delete(self, conv_id: int) -> None:
         del self.db.conversations[conv_id]
+        self.db.casefiles.pop(conv_id, None)
         self.db.deadlines = {
             k: v for k, v in self.db.deadlines.items() if v[1].conversation_id != conv_id
         }
@@ -441,6 +444,18 @@ class FakeRosterChanges(_Repo):
         self.db.duty[(change.day, change.staff_id)] = change
 
 
+class FakeCaseFiles(_Repo):
+    def get(self, conv_id: int) -> CaseFile | None:
+        return self.db.casefiles.get(conv_id)
+
+    def save(self, cf: CaseFile) -> None:
+        self.db.casefiles[cf.conversation_id] = cf
+
+    def of_kind(self, kind: str) -> list[CaseFile]:
+        mine = [c for c in self.db.casefiles.values() if c.kind == kind]
+        return sorted(mine, key=lambda c: c.due_at)
+
+
 # the tables a unit of work copies on entry and writes back on commit (steps: a list)
 COPIED = (
     "clients",
@@ -453,6 +468,7 @@ COPIED = (
     "counters",
     "deadlines",
     "duty",
+    "casefiles",
 )
 
 
@@ -476,6 +492,7 @@ class FakeUnitOfWork:
         self.forms = FakeForms(self.work)
         self.deadlines = FakeDeadlines(self.work)
         self.roster = FakeRosterChanges(self.work)
+        self.casefiles = FakeCaseFiles(self.work)
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -241,6 +241,22 @@ TEXTS: dict[str, dict[Lang, str]] = {
         "id": "Masih belum dijawab {minutes} menit layanan sesudah target: ketua diberi tahu.",
         "en": "Still unanswered {minutes} service minutes after the target: the head is told.",
     },
+    "demo.wf.complaint": {
+        "id": "Pengaduan (SOP 4 hari kerja): klien mengadu lewat hotline.",
+        "en": "A complaint (4 working days): a client complains on the hotline.",
+    },
+    "demo.wf.facts": {
+        "id": "Admin melengkapi data pengaduan (/pengaduan); ketua menerima untuk disposisi, "
+        "lalu tanggapan, umpan balik, dan laporan penutup:",
+        "en": "The admin completes the complaint (/pengaduan); the head receives it for "
+        "disposition, then the response, the feedback and the closing report:",
+    },
+    "demo.wf.psychoed": {
+        "id": "Permohonan psikoedukasi dari sekolah (dijawab dalam 3×24 jam, paling cepat "
+        "seminggu lagi):",
+        "en": "A school asks for psychoeducation (answered within 3×24 hours, a week ahead "
+        "at the earliest):",
+    },
     "demo.tg.timeline": {"id": "Linimasa kasus #1", "en": "Timeline of case #1"},
     "demo.tg.col.step": {"id": "Langkah", "en": "Step"},
     "demo.tg.col.time": {"id": "Waktu", "en": "Time"},

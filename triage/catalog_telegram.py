@@ -291,6 +291,172 @@ TELEGRAM_TEXTS: dict[str, dict[str, str]] = {
         "id": "menunggu balasan konselor",
         "en": "waiting for the counselor's answer",
     },
+    # --- complaints (seed 004) and psychoeducation requests (seed 001) ---
+    "complaint.received": {
+        "id": "Terima kasih, pengaduan Anda sudah kami terima dan dicatat. Pengaduan akan kami "
+        "tindak lanjuti dan selesaikan paling lambat {due} (4 hari kerja), tanpa biaya.",
+        "en": "Thank you, your complaint has been received and recorded. We will follow it up "
+        "and settle it by {due} (4 working days), free of charge.",
+    },
+    "complaint.ask": {
+        "id": "Agar pengaduan dapat ditindaklanjuti, mohon lengkapi data berikut: balas pesan "
+        "ini, salin baris-barisnya dan isi sesudah tanda titik dua.",
+        "en": "So that we can follow it up, please complete the following: reply to this "
+        "message, copy the lines and fill them in after the colon.",
+    },
+    "complaint.feedback": {
+        "id": "Mohon sampaikan umpan balik Anda: apakah tanggapan ini sudah menjawab pengaduan "
+        "Anda? Balas pesan ini dengan pendapat Anda.",
+        "en": "Please tell us: does this response answer your complaint? Reply to this message "
+        "with your view.",
+    },
+    "psychoed.received": {
+        "id": "Terima kasih atas permohonan psikoedukasi/penyuluhan Anda. Permohonan akan kami "
+        "jawab dalam 3×24 jam. Kegiatan dijadwalkan paling cepat satu minggu sesudah "
+        "permohonan: paling cepat {earliest}.",
+        "en": "Thank you for your request for a psychoeducation session. We answer within 3×24 "
+        "hours. Sessions are booked at least one week ahead: {earliest} at the earliest.",
+    },
+    "psychoed.ask": {
+        "id": "Mohon lengkapi data berikut: balas pesan ini, salin baris-barisnya dan isi "
+        "sesudah tanda titik dua.",
+        "en": "Please complete the following: reply to this message, copy the lines and fill "
+        "them in after the colon.",
+    },
+    "psychoed.accepted": {
+        "id": "Permohonan psikoedukasi Anda kami terima. Jadwal: {date}. Petugas kami akan "
+        "menghubungi narahubung untuk persiapan.",
+        "en": "Your psychoeducation request is accepted. Date: {date}. Our staff will contact "
+        "the contact person to prepare.",
+    },
+    "psychoed.declined": {
+        "id": "Mohon maaf, permohonan psikoedukasi Anda belum dapat kami penuhi.",
+        "en": "We are sorry, we cannot take on your psychoeducation request.",
+    },
+    "tg.status.complaint_opened": {
+        "id": "📣 <b>Pengaduan</b> dicatat; batas penyelesaian {due} (4 hari kerja). "
+        "Belum lengkap: {missing}. Isi dengan /pengaduan lalu baris «Label: isi».",
+        "en": "📣 <b>Complaint</b> recorded; to be settled by {due} (4 working days). "
+        "Missing: {missing}. Fill in with /pengaduan and «Label: value» lines.",
+    },
+    "tg.status.complaint_complete": {
+        "id": "📣 Data pengaduan lengkap; diteruskan ke ketua untuk disposisi.",
+        "en": "📣 The complaint is complete; forwarded to the head for disposition.",
+    },
+    "tg.status.complaint_for_disposition": {
+        "id": "📣 <b>Pengaduan #{conv}</b> menunggu disposisi Anda (batas {due}). Balas (reply) "
+        "pesan ini dengan /disposisi BIDANG catatan.",
+        "en": "📣 <b>Complaint #{conv}</b> awaits your disposition (due {due}). Reply to this "
+        "message with /disposisi DIVISION note.",
+    },
+    "tg.status.complaint_disposed": {
+        "id": "📌 Disposisi ketua: ditangani {division}. Catat temuan dengan /klarifikasi, "
+        "kirim tanggapan dengan /tanggapan.",
+        "en": "📌 The head's disposition: handled by {division}. Record findings with "
+        "/klarifikasi, send the response with /tanggapan.",
+    },
+    "tg.status.complaint_responded": {
+        "id": "✉️ Tanggapan terkirim ke pengadu; menunggu umpan balik.",
+        "en": "✉️ Response sent to the complainant; feedback awaited.",
+    },
+    "tg.status.complaint_feedback": {
+        "id": "💬 Umpan balik pengadu tercatat. Tutup dengan /selesai laporan penanganan.",
+        "en": "💬 The complainant's feedback is recorded. Close with /selesai and the report.",
+    },
+    "tg.status.complaint_closed": {
+        "id": "✅ Pengaduan selesai; laporan penanganan tersimpan.",
+        "en": "✅ Complaint settled; the report is kept.",
+    },
+    "tg.status.psychoed_opened": {
+        "id": "🎓 <b>Permohonan psikoedukasi</b> dicatat; dijawab paling lambat 3×24 jam. Belum "
+        "lengkap: {missing}. Isi dengan /psikoedukasi lalu baris «Label: isi».",
+        "en": "🎓 <b>Psychoeducation request</b> recorded; to be answered within 3×24 hours. "
+        "Missing: {missing}. Fill in with /psikoedukasi and «Label: value» lines.",
+    },
+    "tg.status.psychoed_complete": {
+        "id": "🎓 Permohonan lengkap. Tanggal yang diminta: {date}; diusulkan (bila terlalu "
+        "dekat): {proposed}. Jawab dengan /terima [tanggal] atau /tolak alasan.",
+        "en": "🎓 The request is complete. Date asked: {date}; proposed (if too soon): "
+        "{proposed}. Answer with /terima [date] or /tolak reason.",
+    },
+    "tg.status.psychoed_accepted": {
+        "id": "✅ Psikoedukasi diterima untuk {session}; pemohon sudah diberi tahu.",
+        "en": "✅ Psychoeducation accepted for {session}; the requester has been told.",
+    },
+    "tg.status.psychoed_declined": {
+        "id": "Permohonan psikoedukasi ditolak; pemohon sudah diberi tahu.",
+        "en": "The psychoeducation request was declined; the requester has been told.",
+    },
+    "tg.casefile_due.pengaduan.0": {
+        "id": "⏰ <b>Pengaduan #{conv}</b> · {name}: batas penyelesaian {due}, tinggal satu "
+        "hari kerja.",
+        "en": "⏰ <b>Complaint #{conv}</b> · {name}: due {due}, one working day left.",
+    },
+    "tg.casefile_due.pengaduan.1": {
+        "id": "⚠️ <b>Pengaduan #{conv}</b> · {name}: batas penyelesaian {due} terlewat.",
+        "en": "⚠️ <b>Complaint #{conv}</b> · {name}: the deadline {due} has passed.",
+    },
+    "tg.casefile_due.psikoedukasi.0": {
+        "id": "⏰ <b>Permohonan psikoedukasi #{conv}</b> · {name}: belum dijawab; batas 3×24 "
+        "jam pada {due}.",
+        "en": "⏰ <b>Psychoeducation request #{conv}</b> · {name}: not answered yet; due {due}.",
+    },
+    "tg.casefile_due.psikoedukasi.1": {
+        "id": "⚠️ <b>Permohonan psikoedukasi #{conv}</b> · {name}: batas jawaban {due} terlewat.",
+        "en": "⚠️ <b>Psychoeducation request #{conv}</b> · {name}: the answer was due {due}.",
+    },
+    "staff.casefile": {
+        "id": "{title} <b>#{conv}</b> · {status} · batas {due}\n{facts}",
+        "en": "{title} <b>#{conv}</b> · {status} · due {due}\n{facts}",
+    },
+    "casefile.title.pengaduan": {"id": "📣 Pengaduan", "en": "📣 Complaint"},
+    "casefile.title.psikoedukasi": {"id": "🎓 Psikoedukasi", "en": "🎓 Psychoeducation"},
+    "casefile.status.recording": {"id": "data belum lengkap", "en": "facts missing"},
+    "casefile.status.waiting_disposition": {
+        "id": "menunggu disposisi ketua",
+        "en": "awaiting the head's disposition",
+    },
+    "casefile.status.disposed": {"id": "ditangani bidang", "en": "with a division"},
+    "casefile.status.responded": {"id": "menunggu umpan balik", "en": "feedback awaited"},
+    "casefile.status.feedback": {"id": "umpan balik tercatat", "en": "feedback recorded"},
+    "casefile.status.closed": {"id": "selesai", "en": "settled"},
+    "casefile.status.waiting_answer": {"id": "menunggu jawaban", "en": "awaiting an answer"},
+    "casefile.status.accepted": {"id": "diterima", "en": "accepted"},
+    "casefile.status.declined": {"id": "ditolak", "en": "declined"},
+    "staff.casefile_saved": {"id": "Tersimpan: {fields}.", "en": "Saved: {fields}."},
+    "staff.casefile_other": {
+        "id": "Percakapan #{conv} sudah tercatat sebagai {title}.",
+        "en": "Conversation #{conv} is already recorded as {title}.",
+    },
+    "staff.casefile_none": {
+        "id": "Percakapan ini bukan pengaduan atau permohonan psikoedukasi. Tulis /pengaduan "
+        "atau /psikoedukasi di topiknya untuk mencatatnya.",
+        "en": "This conversation is not a complaint or a psychoeducation request. Write "
+        "/pengaduan or /psikoedukasi in its topic to record it.",
+    },
+    "staff.dispose_usage": {
+        "id": "Tulis /disposisi BIDANG catatan, misalnya /disposisi Bidang PPA mohon "
+        "klarifikasi ke sekolah. Disposisi hanya oleh ketua.",
+        "en": "Write /disposisi DIVISION note, e.g. /disposisi Bidang PPA please clarify with "
+        "the school. Only the head gives a disposition.",
+    },
+    "staff.text_usage": {
+        "id": "Tulis /{command} lalu teksnya.",
+        "en": "Write /{command} and then the text.",
+    },
+    "staff.clarified": {"id": "Hasil klarifikasi tersimpan.", "en": "Clarification saved."},
+    "staff.accept_usage": {
+        "id": "Tulis /terima atau /terima TANGGAL (hari kerja, paling cepat {earliest}).",
+        "en": "Write /terima or /terima DATE (a working day, {earliest} at the earliest).",
+    },
+    "staff.sessions": {
+        "id": "🎓 <b>Jadwal psikoedukasi</b>\n{lines}",
+        "en": "🎓 <b>Psychoeducation sessions</b>\n{lines}",
+    },
+    "staff.sessions_none": {
+        "id": "Belum ada psikoedukasi yang dijadwalkan.",
+        "en": "No psychoeducation session is scheduled.",
+    },
     "tg.status.claimed": {
         "id": "🤝 Kasus diambil oleh konselor {by}.",
         "en": "🤝 Claimed by counselor {by}.",
@@ -457,6 +623,10 @@ TELEGRAM_TEXTS: dict[str, dict[str, str]] = {
         "• /catatan teks — catatan internal\n"
         "• /gabung N — klien percakapan N adalah orang yang sama dengan klien di sini\n"
         "• /jadwal — jadwal piket konselor; /jadwal besok +Nama atau -Nama untuk mengubah\n"
+        "• Pengaduan: /pengaduan (lalu baris «Label: isi»), /klarifikasi teks, /tanggapan teks "
+        "(terkirim ke pengadu dengan permintaan umpan balik), /selesai laporan\n"
+        "• Psikoedukasi: /psikoedukasi (lalu baris «Label: isi»), /terima [tanggal], "
+        "/tolak alasan\n"
         "• /bantuan — pesan ini",
         "en": "<b>Admin help</b>\n"
         "• Write in a conversation's topic (or reply to the bot's post) to answer the client; "
@@ -469,6 +639,10 @@ TELEGRAM_TEXTS: dict[str, dict[str, str]] = {
         "• /catatan text — internal note\n"
         "• /gabung N — the client of conversation N is the same person as this one\n"
         "• /jadwal — the counselors' duty roster; /jadwal besok +Name or -Name to change it\n"
+        "• Complaints: /pengaduan (then «Label: value» lines), /klarifikasi text, /tanggapan "
+        "text (sent to the complainant with a request for feedback), /selesai report\n"
+        "• Psychoeducation: /psikoedukasi (then «Label: value» lines), /terima [date], "
+        "/tolak reason\n"
         "• /bantuan — this message",
     },
     "staff.help_counselor": {
@@ -481,7 +655,9 @@ TELEGRAM_TEXTS: dict[str, dict[str, str]] = {
         "• /lepas — kembalikan kasus ke antrean\n"
         "• /tutup tuntas|ulang|rujukan — tutup kasus\n"
         "• /catatan teks — catatan internal\n"
-        "• /jadwal — jadwal piket",
+        "• /jadwal — jadwal piket\n"
+        "• Ketua: /disposisi BIDANG catatan (balas pesan pengaduan); /psikoedukasi — jadwal "
+        "psikoedukasi",
         "en": "<b>Counselor help</b>\n"
         "• Offered cases arrive here with a «Take the case» button.\n"
         "• Reply to a case message to answer the client, or select a case with /kasus N and "
@@ -491,7 +667,9 @@ TELEGRAM_TEXTS: dict[str, dict[str, str]] = {
         "• /lepas — put the case back in the queue\n"
         "• /tutup tuntas|ulang|rujukan — close the case\n"
         "• /catatan text — internal note\n"
-        "• /jadwal — the duty roster",
+        "• /jadwal — the duty roster\n"
+        "• Head: /disposisi DIVISION note (reply to the complaint's message); /psikoedukasi — "
+        "the psychoeducation sessions",
     },
     "staff.not_staff": {
         "id": "Perintah ini hanya untuk petugas.",

@@ -13,7 +13,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from triage import complaint, psychoeducation
 from triage.auto_reply import send_auto
+from triage.casefile import COMPLAINT, PSYCHOEDUCATION, WorkflowSetup
 from triage.casework import log_steps
 from triage.classify import Decision
 from triage.faq import OfficeFacts, topics_asked
@@ -43,6 +45,7 @@ class Triage:
     form: FormSetup | None = None  # the identity form asked on chat channels
     after_hours: AfterHours | None = None
     roster: Roster | None = None  # with it, alerts go to the counselors on duty and the heads
+    workflows: WorkflowSetup | None = None  # complaints and psychoeducation requests
     heads: Sequence[int] = ()
 
 
@@ -79,10 +82,38 @@ def assess(
         _answer_questions(uow, changed, asked, triage.facts, now)
     if not urgent and triage.after_hours is not None:
         _after_hours(uow, changed, messages, triage.after_hours, now)
-    if triage.form is not None:
+    on_file = False
+    if triage.workflows is not None and not changed.urgent:
+        on_file = _case_file(uow, changed, messages, triage.workflows, now)
+    if triage.form is not None and not on_file:
         chat = [m for m in messages if not m.auto_generated and not m.confidential]
         changed = advance(uow, changed, chat, triage.form, now, urgent=bool(urgent))
     return Findings(changed, reasons)
+
+
+def _case_file(
+    uow: UnitOfWork,
+    conv: Conversation,
+    messages: Sequence[StoredMessage],
+    setup: WorkflowSetup,
+    now: datetime,
+) -> bool:
+    """A complaint or a psychoeducation request opens its case file (seeds 004 and 001), and
+    what the client sends later is read into it. True when the conversation has one (the
+    identity form is then not asked: the file asks what it needs)."""
+    assert conv.id is not None
+    human = [m for m in messages if not m.auto_generated and not m.confidential and m.text]
+    cf = uow.casefiles.get(conv.id)
+    flow = {COMPLAINT: complaint, PSYCHOEDUCATION: psychoeducation}
+    if cf is None:
+        if conv.category not in flow or not human:
+            return False
+        story = "\n".join(m.text for m in human)
+        flow[conv.category].open_file(uow, conv, story, setup, now)
+        return True
+    if cf.is_open:
+        flow[cf.kind].on_client_messages(uow, conv, cf, human, setup, now)
+    return True
 
 
 def _answer_questions(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Protocol, Self
+from typing import TYPE_CHECKING, Protocol, Self
 
 from triage.form_dialogue import FormState
 from triage.model import (
@@ -22,6 +22,9 @@ from triage.model import (
 from triage.outbox import OutboxItem, Target
 from triage.roster import DutyChange
 from triage.sla import Deadline
+
+if TYPE_CHECKING:  # triage.casefile builds on these ports
+    from triage.casefile import CaseFile
 
 
 class ClientRepository(Protocol):
@@ -173,6 +176,14 @@ class RosterChanges(Protocol):
         """Store the change (a later change of the same day and person replaces it)."""
 
 
+class CaseFileRepository(Protocol):
+    """Complaints and psychoeducation requests (triage.casefile), one per conversation."""
+
+    def get(self, conv_id: int) -> CaseFile | None: ...
+    def save(self, cf: CaseFile) -> None: ...
+    def of_kind(self, kind: str) -> list[CaseFile]: ...
+
+
 class CursorStore(Protocol):
     """A channel's durable position (IMAP UID, Instagram item id, Telegram update offset)."""
 
@@ -194,6 +205,7 @@ class UnitOfWork(Protocol):
     forms: FormStore
     deadlines: DeadlineRepository
     roster: RosterChanges
+    casefiles: CaseFileRepository
 
     def __enter__(self) -> Self: ...
     def __exit__(self, *exc: object) -> None: ...

@@ -13,6 +13,8 @@ from triage.model import Conversation, State
 from triage.service_calendar import ServiceCalendar
 
 REMINDER, ESCALATION = 0, 1
+# Not handed to a counselor: their own deadline runs instead (triage.casefile).
+OWN_WORKFLOW = frozenset({"pengaduan", "psikoedukasi"})
 
 
 @dataclass(frozen=True)
@@ -65,14 +67,17 @@ def key_of(conv_id: int, round_: int, step: str, level: int, since: datetime) ->
 
 
 def waiting_for(conv: Conversation, released_at: datetime | None = None) -> Waiting | None:
-    """None when no SOP timer runs: closed, or counseling under way (the first counselor
-    response given). `released_at`: when a claimed case was put back in the queue."""
+    """None when no SOP timer runs: closed, counseling under way (the first counselor response
+    given), or a complaint or psychoeducation request answered by the admin (no hand-off:
+    its own deadline runs). `released_at`: when a claimed case was put back in the queue."""
     s = conv.steps
     if conv.state is State.CLOSED or s.received is None:
         return None
     if conv.state is State.NEW and s.first_admin_response is None:
         return Waiting("first_admin_response", s.received)
     if conv.state in (State.NEW, State.WITH_ADMIN):
+        if conv.category in OWN_WORKFLOW:
+            return None
         return Waiting("handed_off", s.first_admin_response or s.received)
     if conv.state is State.HANDED_OFF:
         since = released_at if s.claimed is not None and released_at else s.handed_off

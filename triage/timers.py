@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from triage import notices
+from triage.casefile import KINDS
 from triage.casework import log_steps
 from triage.model import Conversation
 from triage.notices import Kind
@@ -71,8 +72,13 @@ def fire_due(
                 conv = uow.conversations.try_lock(deadline.conversation_id)
                 if conv is None and uow.conversations.get(deadline.conversation_id) is not None:
                     continue
-                released = uow.deadlines.released_at(deadline.conversation_id, deadline.round)
-                if still_due(conv, deadline, released):
+                if deadline.step in KINDS:
+                    cf = uow.casefiles.get(deadline.conversation_id)
+                    due = cf is not None and cf.is_open and cf.opened_at == deadline.since
+                else:
+                    released = uow.deadlines.released_at(deadline.conversation_id, deadline.round)
+                    due = still_due(conv, deadline, released)
+                if due:
                     assert conv is not None
                     _notify(uow, conv, deadline, deadline_id, setup, now)
                     uow.deadlines.finish(deadline_id, "fired", now)
@@ -106,6 +112,9 @@ def _notify(
     now: datetime,
 ) -> None:
     assert conv.id is not None
+    if deadline.step in KINDS:
+        _casefile_due(uow, conv, deadline, deadline_id, setup, now)
+        return
     waited = setup.calendar.minutes_between(deadline.since, now)
     fields = {
         **notices.client_fields(uow, conv),
@@ -153,6 +162,37 @@ def _notify(
         told="head" if setup.heads else "",
         **fields,
     )
+
+
+def _casefile_due(
+    uow: UnitOfWork,
+    conv: Conversation,
+    deadline: Deadline,
+    deadline_id: int,
+    setup: TimerSetup,
+    now: datetime,
+) -> None:
+    """A complaint a working day before its deadline, or a psychoeducation request not yet
+    answered after 48 h: the topic and the heads; at the deadline, the heads again."""
+    assert conv.id is not None
+    step = "reminded" if deadline.level == REMINDER else "escalated"
+    log_steps(uow, conv, [step], now, detail=deadline.step)
+    cf = uow.casefiles.get(conv.id)
+    fields = {
+        **notices.client_fields(uow, conv),
+        "step": deadline.step,
+        "level": str(deadline.level),
+        "due": cf.due_at.isoformat() if cf else "",
+    }
+    key = f"timer:{deadline_id}"
+    to = [notices.staff(h) for h in setup.heads]
+    if deadline.level == REMINDER:
+        to.insert(0, notices.group(conv.id))
+    for where in to or [notices.group(conv.id)]:
+        notices.queue(
+            uow, key=f"{key}:{where}", recipient=where, kind=Kind.REMINDER, now=now, conv=conv,
+            **fields,
+        )  # fmt: skip
 
 
 def _offer(uow: UnitOfWork, conv: Conversation, to: Sequence[int], key: str, now: datetime) -> None:

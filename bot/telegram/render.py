@@ -19,6 +19,8 @@ CHANNEL_ICONS = {"email": "📧", "instagram": "📸", "hotline": "📞"}
 MAX_TOPIC_NAME = 128
 MAX_NAME = 100  # a client's name as shown in a post (the inbox keeps it whole)
 Keyboard = list[list[tuple[str, str]]]  # rows of (label, callback data)
+STATUS_DEFAULTS = {"missing": "—", "due": "", "division": "", "session": "", "date": "—",
+                   "proposed": "—"}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -126,12 +128,15 @@ def render(item: OutboxItem, lang: Lang, tz: tzinfo) -> Post:
         event = item.options.get("event", "")
         outcome = item.options.get("outcome")
         values = {
+            **STATUS_DEFAULTS,
+            **{k: esc(v) for k, v in item.options.items() if isinstance(v, str)},
+            **who,
             "register": esc(item.options.get("register", "")),
             "by": esc(item.options.get("by", "")),
             "outcome": esc(text(f"outcome.{outcome}", lang)) if outcome else "",
         }
         body = text(f"tg.status.{event}", lang, **values)
-        if event == "auto_answer":
+        if item.text:  # what was sent (an automatic answer) or a case file's facts
             body += "\n" + esc(item.text)
         if item.options.get("offered"):
             reason = text(f"offer_reason.{item.options.get('reason', 'everyone')}", lang)
@@ -141,7 +146,7 @@ def render(item: OutboxItem, lang: Lang, tz: tzinfo) -> Post:
             body += "\n" + text("tg.status.held", lang, n=esc(item.options["held"]))
         return Post(body)
     if kind == Kind.REMINDER:
-        return Post(reminder(item, who, lang))
+        return Post(reminder(item, who, lang, tz))
     if kind == Kind.BOARD:
         return Post(board_text(item.text, lang))
     if kind == Kind.INFO:  # HTML the shell made from the catalogue, user values escaped there
@@ -149,9 +154,13 @@ def render(item: OutboxItem, lang: Lang, tz: tzinfo) -> Post:
     return Post(esc(item.text))  # unknown: shown as text, never taken as markup
 
 
-def reminder(item: OutboxItem, who: dict[str, str], lang: Lang) -> str:
+def reminder(item: OutboxItem, who: dict[str, str], lang: Lang, tz: tzinfo) -> str:
     o = item.options
     step = o.get("step", "")
+    if step in ("pengaduan", "psikoedukasi"):
+        due = _local(o.get("due", ""), tz)
+        key = f"tg.casefile_due.{step}.{o.get('level', '0')}"
+        return text(key, lang, due=esc(due), **who)
     values = {
         **who,
         "minutes": esc(o.get("minutes", "?")),
@@ -184,3 +193,10 @@ def board_text(raw: str, lang: Lang) -> str:
         rows.append(text("tg.board.more", lang, n=more))
     body = "\n".join(rows) if rows else text("tg.board.empty", lang)
     return text("tg.board", lang, lines=body)
+
+
+def _local(iso: str, tz: tzinfo) -> str:
+    try:
+        return datetime.fromisoformat(iso).astimezone(tz).strftime("%d-%m-%Y %H.%M")
+    except ValueError:
+        return iso

@@ -48,6 +48,10 @@ ADMIN_COMMANDS = {
         ("catatan", "Catatan internal"),
         ("gabung", "Gabungkan klien yang sama: /gabung N"),
         ("jadwal", "Jadwal piket konselor"),
+        ("pengaduan", "Catat / lihat pengaduan"),
+        ("tanggapan", "Kirim tanggapan pengaduan"),
+        ("psikoedukasi", "Permohonan psikoedukasi"),
+        ("terima", "Terima permohonan psikoedukasi"),
         ("bantuan", "Bantuan"),
     ],
     "en": [
@@ -57,6 +61,10 @@ ADMIN_COMMANDS = {
         ("catatan", "Internal note"),
         ("gabung", "Join the same client: /gabung N"),
         ("jadwal", "Counselors' duty roster"),
+        ("pengaduan", "Record / see a complaint"),
+        ("tanggapan", "Send the complaint's response"),
+        ("psikoedukasi", "Psychoeducation request"),
+        ("terima", "Accept a psychoeducation request"),
         ("bantuan", "Help"),
     ],
 }
@@ -68,6 +76,8 @@ COUNSELOR_COMMANDS = {
         ("tutup", "Tutup: tuntas, ulang atau rujukan"),
         ("catatan", "Catatan internal"),
         ("jadwal", "Jadwal piket"),
+        ("disposisi", "Disposisi pengaduan (ketua)"),
+        ("psikoedukasi", "Jadwal psikoedukasi"),
         ("bantuan", "Bantuan"),
     ],
     "en": [
@@ -77,6 +87,8 @@ COUNSELOR_COMMANDS = {
         ("tutup", "Close: tuntas, ulang or rujukan"),
         ("catatan", "Internal note"),
         ("jadwal", "Duty roster"),
+        ("disposisi", "Complaint disposition (head)"),
+        ("psikoedukasi", "Psychoeducation sessions"),
         ("bantuan", "Help"),
     ],
 }

@@ -14,7 +14,7 @@ from typing import Any
 from telegram import CallbackQuery, Message
 
 from bot.instagram_setup import give_code
-from bot.telegram import duty
+from bot.telegram import casefiles, duty
 from bot.telegram.desk import Desk
 from bot.telegram.parsing import (
     Button,
@@ -45,6 +45,7 @@ REFUSALS = (AccessDenied, TransitionNotAllowed, NotFound)
 class StaffSide:
     def __init__(self, desk: Desk, *, sign_with_name: bool = False) -> None:
         self.desk = desk
+        self.casefiles = casefiles.CaseFiles(desk)
         self.sign_with_name = sign_with_name  # replies go out as the office unless configured
 
     # --- where a message belongs ----------------------------------------------------------
@@ -136,6 +137,16 @@ class StaffSide:
             return
         if name == "jadwal":
             await desk.tell(f"{key}:roster", where, await desk.run(self.roster, actor, arg))
+            return
+        if name in casefiles.COMMANDS:
+            try:
+                said = await desk.run(self.casefiles.run, actor, name, arg, conv, key)
+            except REFUSALS as exc:
+                await self.refuse(exc, conv, where, key)
+                return
+            if said:
+                await desk.tell(f"{key}:casefile", where, said)
+            desk.wake()
             return
         if name in ("lepas", "tutup", "ambil"):
             arg, named = trailing_case(arg)

@@ -129,7 +129,8 @@ def test_a_broken_rules_file_stops_the_start_naming_the_file(tmp_path):
     config.write_text('[office]\nname = "PUSPAGA Uji"\n[triage]\nrules_file = "rules.toml"\n')
     out = CliRunner().invoke(app, ["check", "--config", str(config)])
     assert out.exit_code == 2
-    assert "rules.toml" in out.output and "[urgent]" in out.output
+    flat = out.output.replace("\n", "")  # a long temporary path wraps at the console's width
+    assert "rules.toml" in flat and "[urgent]" in flat
     (tmp_path / "rules.toml").write_text('[urgent]\nsuicide = ["ngilang selamanya"]\n')
     out = CliRunner().invoke(app, ["check", "--config", str(config)])
     assert "OK   triage rules" in out.output

@@ -13,6 +13,7 @@ from bot import service
 from bot.demo_telegram import (
     ADMIN,
     CLIENT,
+    CLIENT_2,
     GROUP,
     HEAD,
     STAFF,
@@ -32,6 +33,7 @@ def office_state() -> ApiState:
     state = ApiState()
     state.add_user(CLIENT, "Sari", last_name="<b>Dewi</b>")
     state.add_user(STRANGER, "Orang", last_name="Lain")
+    state.add_user(CLIENT_2, "Budi", last_name="Santoso")
     for user_id, name, _ in STAFF:
         state.add_user(user_id, name)
     state.add_group(

@@ -149,3 +149,22 @@ def test_each_deadline_fires_once_however_often_the_sweep_runs(count):
     fired = sum(run(uows, wita(1, 9, 5)).fired for _ in range(3))
     assert fired == count
     assert len(reminders(uows)) == count
+
+
+def test_a_complaint_answered_by_the_admin_waits_for_no_hand_off():
+    from dataclasses import replace
+
+    uows = FakeUnitOfWorkFactory()
+    conv_id = ingest(
+        inbound(1, at=wita(1, 9, 0)), uow_factory=uows, now=wita(1, 9, 0)
+    ).conversation_id
+    uows.db.conversations[conv_id] = replace(uows.db.conversations[conv_id], category="pengaduan")
+    reply_to_client(
+        conv_id,
+        "Pengaduan dicatat",
+        actor=ADMIN,
+        idempotency_key="r",
+        uow_factory=uows,
+        now=wita(1, 9, 1),
+    )
+    assert run(uows, wita(1, 12, 0)).fired == 0

@@ -1,0 +1,70 @@
+"""Calendar jobs (issue 6): APScheduler jobs kept in the office's own database (APScheduler's
+SQLAlchemy job store), so a restart keeps them, and a run missed while the service was down
+happens once when it is back (within the grace time). Each run queues its post with an
+idempotency key of the day, so several workers sharing the store post it once.
+
+Today: the morning duty roster for the admin group. The monthly report joins here (issue 7).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+from apscheduler.schedulers.base import BaseScheduler
+
+from bot.telegram.duty import week_text
+from bot.wiring import App
+from triage import notices
+from triage.routing import week
+
+log = logging.getLogger(__name__)
+STORE = "calendar"
+GRACE_SECONDS = 3 * 3600
+_running: App | None = None  # jobs come back from the store by name: they find the app here
+
+
+def install(scheduler: BaseScheduler, app: App) -> None:
+    """The job store in the database, and the calendar jobs in it (replaced on each start,
+    so a changed configuration takes effect)."""
+    global _running
+    _running = app
+    scheduler.add_jobstore(SQLAlchemyJobStore(engine=app.engine), alias=STORE)
+    if app.roster is not None:
+        scheduler.add_job(
+            "bot.jobs:morning_roster",
+            "cron",
+            hour=7,
+            minute=30,
+            timezone=app.roster.calendar.zone,
+            id="morning-roster",
+            jobstore=STORE,
+            replace_existing=True,
+            coalesce=True,
+            misfire_grace_time=GRACE_SECONDS,
+        )
+
+
+def morning_roster() -> bool:
+    """On a working day, who is on duty today, posted to the admin group once. True if it
+    queued the post."""
+    app = _running
+    if app is None or app.roster is None or not app.roster.counselors:
+        return False
+    roster = app.roster
+    now = app.clock()
+    today = now.astimezone(roster.calendar.zone).date()
+    if not roster.calendar.is_working_day(today):
+        return False
+    days = week(app.uows, roster, today, days=1)
+    names = {c: roster.names.get(c, str(c)) for c in roster.counselors}
+    body = week_text(days, names, set(), app.settings.language)  # type: ignore[arg-type]
+    with app.uows() as uow:
+        key = f"morning-roster:{today.isoformat()}"
+        if uow.outbox.find_key(key) is not None:
+            return False
+        notices.queue(uow, key=key, recipient=notices.GENERAL, kind=notices.Kind.INFO, now=now,
+                      text=body)  # fmt: skip
+        uow.commit()
+    app.wake.set()
+    return True

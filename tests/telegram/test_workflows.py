@@ -1,0 +1,81 @@
+"""The complaint (seed 004) and psychoeducation (seed 001) workflows end to end on the local Bot
+API server: the client on the hotline, the admin in the topic, the head in the private chat."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.demo_telegram import ADMIN, CLIENT, CLIENT_2, GROUP, HEAD
+from tests.support.telegram_office import running_office
+from triage.model import State
+
+
+@pytest.fixture
+def office(tmp_path):
+    with running_office(tmp_path) as running:
+        yield running
+
+
+def test_a_complaint_from_the_hotline_to_its_closing_report(office):
+    state, app = office.state, office.app
+    state.user_writes(CLIENT, text="Saya mau mengadukan petugas loket yang membentak saya kemarin.")
+    told = office.wait_for_post(CLIENT, "pengaduan Anda sudah kami terima")
+    assert "Nama: " in told["text"] and "Kronologi: " in told["text"]
+    thread = office.topic_of(1)
+    office.wait_for_post(GROUP, "Pengaduan", thread)
+
+    state.user_writes(
+        ADMIN,
+        GROUP,
+        "/pengaduan\nNama: Sari Dewi\nAlamat: Jl. Mawar 3\nTerlapor: petugas loket\n"
+        "Objek: layanan loket\nWaktu: Senin pagi\nTempat: kantor\n"
+        "Kronologi: saya bertanya, petugas membentak <keras>",
+        thread_id=thread,
+    )
+    office.wait_for_post(GROUP, "Tersimpan: Nama", thread)
+    for_head = office.wait_for_post(HEAD, "menunggu disposisi Anda")
+    assert "petugas membentak <keras>" in for_head["text"]  # escaped, shown as written
+
+    state.user_writes(ADMIN, GROUP, "/disposisi Bidang PPA cek", thread_id=thread)
+    office.wait_for_post(GROUP, "tidak berwenang", thread)  # only the head disposes
+    state.user_writes(
+        HEAD, text="/disposisi Bidang PPA mohon klarifikasi", reply_to=for_head["message_id"]
+    )
+    office.wait_for_post(GROUP, "ditangani Bidang PPA", thread)
+
+    state.user_writes(ADMIN, GROUP, "/klarifikasi petugas mengakui", thread_id=thread)
+    office.wait_for_post(GROUP, "klarifikasi tersimpan", thread)
+    state.user_writes(ADMIN, GROUP, "/tanggapan Petugas sudah ditegur.", thread_id=thread)
+    office.wait_for_post(CLIENT, "Petugas sudah ditegur.")
+    office.wait_for_post(GROUP, "menunggu umpan balik", thread)
+    state.user_writes(CLIENT, text="Terima kasih, sudah cukup.")
+    office.wait_for_post(GROUP, "Umpan balik pengadu tercatat", thread)
+    state.user_writes(ADMIN, GROUP, "/selesai Petugas ditegur, pengadu puas.", thread_id=thread)
+    office.wait_for_post(GROUP, "Pengaduan selesai", thread)
+    office.wait(lambda: state.topics[(GROUP, thread)]["closed"], "the topic closed")
+    with app.uows() as uow:
+        cf = uow.casefiles.get(1)
+        assert uow.conversations.get(1).state is State.CLOSED
+    assert cf.status == "closed" and cf.data["feedback"] == "Terima kasih, sudah cukup."
+    assert cf.data["division"] == "Bidang PPA" and cf.data["report"].startswith("Petugas")
+
+
+def test_a_psychoeducation_request_is_answered_and_listed_for_the_head(office):
+    state = office.state
+    state.user_writes(
+        CLIENT_2, text="Kami dari SMP 3 ingin mengundang narasumber penyuluhan parenting."
+    )
+    office.wait_for_post(CLIENT_2, "permohonan psikoedukasi")
+    thread = office.topic_of(1)
+    state.user_writes(
+        CLIENT_2,
+        text="Institusi: SMP 3 Contoh\nNarahubung: Bu Rina 0812\nTopik: parenting remaja\n"
+        "Peserta: 40 orang tua\nTanggal: besok",
+    )
+    complete = office.wait_for_post(GROUP, "Permohonan lengkap", thread)
+    assert "diusulkan" in complete["text"]
+    state.user_writes(ADMIN, GROUP, "/terima", thread_id=thread)
+    office.wait_for_post(CLIENT_2, "kami terima. Jadwal:")
+    state.user_writes(HEAD, text="/psikoedukasi")
+    listed = office.wait_for_post(HEAD, "Jadwal psikoedukasi")
+    assert "SMP 3 Contoh" in listed["text"]

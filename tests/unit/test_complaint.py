@@ -1,0 +1,139 @@
+"""The complaint workflow (seed 004) with a frozen clock: opened when triage says `pengaduan`,
+the complainant told the deadline (4 working days) and the facts still needed, facts from the
+complainant and from staff, the head's disposition (only the head), clarification, the response
+with a request for feedback, the feedback recorded, the closing report; reminders before the
+deadline and at it."""
+
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from tests.builders import ADMIN, HEAD, inbound
+from tests.fakes import FakeUnitOfWorkFactory
+from triage import complaint
+from triage.casefile import WorkflowSetup
+from triage.classify import Decision
+from triage.crisis import Triage
+from triage.errors import AccessDenied
+from triage.ingest import ingest
+from triage.model import Direction, State
+from triage.notices import Kind
+from triage.relay import relay_new_messages
+from triage.service_calendar import ServiceCalendar
+from triage.sla import Targets
+from triage.timers import TimerSetup, sweep
+
+WITA = ZoneInfo("Asia/Makassar")
+HOURS = {d: ((time(8), time(16)),) for d in range(4)} | {4: ((time(8), time(11, 30)),)}
+CAL = ServiceCalendar(WITA, HOURS, frozenset({date(2026, 12, 25)}))
+TEXTS = {
+    "complaint.received": "Diterima; selesai paling lambat {due}.",
+    "complaint.ask": "Mohon lengkapi:",
+    "complaint.feedback": "Mohon umpan balik Anda.",
+}
+SETUP = WorkflowSetup(CAL, "id", TEXTS, when=lambda at: at.isoformat(), when_day=str,
+                      heads=(HEAD.staff_id,))  # fmt: skip
+TRIAGE = Triage(lambda t: Decision(False, "pengaduan", ("category.pengaduan: 6",), {}), "krisis",
+                workflows=SETUP)  # fmt: skip
+MONDAY_9 = datetime(2026, 11, 23, 9, 0, tzinfo=WITA)
+
+
+def client_says(uows, n: int, body: str, at: datetime = MONDAY_9) -> int:
+    conv = ingest(inbound(n, text=body, at=at), uow_factory=uows, now=at).conversation_id
+    relay_new_messages(uow_factory=uows, now=at, triage=TRIAGE)
+    return conv
+
+
+def to_client(uows) -> list[str]:
+    return [m.text for m in uows.db.messages.values() if m.direction is Direction.OUT]
+
+
+def events(uows) -> list[str]:
+    return [
+        i.options["event"]
+        for i in sorted(uows.db.outbox.values(), key=lambda i: i.id or 0)
+        if i.options.get("event", "").startswith("complaint")
+    ]
+
+
+def test_a_complaint_from_its_first_message_to_the_closing_report():
+    uows = FakeUnitOfWorkFactory()
+    conv = client_says(uows, 1, "Saya mau mengadukan petugas yang membentak saya.")
+    cf = uows.db.casefiles[conv]
+    # Monday + 4 working days: Friday's close
+    assert cf.status == complaint.RECORDING
+    assert cf.due_at == datetime(2026, 11, 27, 11, 30, tzinfo=WITA)
+    assert cf.facts["pengaduan"].startswith("Saya mau mengadukan")
+    (told,) = to_client(uows)
+    assert "2026-11-27T11:30:00+08:00" in told and "Nama: " in told and "Kronologi: " in told
+    assert "Pengaduan: " not in told  # already known
+
+    # the complainant answers some facts; staff add the rest heard by phone
+    client_says(uows, 2, "Nama: Bu Ani\nAlamat: Jl. Mawar 3\nTerlapor: petugas loket\nlalala")
+    assert uows.db.casefiles[conv].facts["alamat"] == "Jl. Mawar 3"
+    cf, names = complaint.record(
+        conv, "Objek: layanan konseling\nWaktu: Jumat lalu\nTempat: kantor\n"
+        "Kronologi: saya datang, petugas membentak.", actor=ADMIN, setup=SETUP,
+        uow_factory=uows, now=MONDAY_9,
+    )  # fmt: skip
+    assert cf.status == complaint.WAITING and "kronologi" in names
+    heads = [i for i in uows.db.outbox.values() if i.recipient == f"staff:{HEAD.staff_id}"]
+    assert [i.options["event"] for i in heads] == ["complaint_for_disposition"]
+    assert "Nama: Bu Ani" in heads[0].text  # the head reads the facts
+
+    with pytest.raises(AccessDenied):
+        complaint.dispose(conv, "Bidang PPA", "", actor=ADMIN, uow_factory=uows, now=MONDAY_9)
+    complaint.dispose(conv, "Bidang PPA", "klarifikasi", actor=HEAD, uow_factory=uows,
+                      now=MONDAY_9)  # fmt: skip
+    complaint.clarify(conv, "petugas mengakui", actor=ADMIN, uow_factory=uows, now=MONDAY_9)
+    complaint.respond(conv, "Petugas sudah ditegur.", actor=ADMIN, setup=SETUP,
+                      uow_factory=uows, now=MONDAY_9, key="r1")  # fmt: skip
+    assert to_client(uows)[-1] == "Petugas sudah ditegur.\n\nMohon umpan balik Anda."
+    client_says(uows, 3, "Terima kasih, sudah cukup.")
+    cf = uows.db.casefiles[conv]
+    assert cf.status == complaint.FEEDBACK and cf.data["feedback"] == "Terima kasih, sudah cukup."
+    complaint.finish(conv, "Selesai dengan teguran.", actor=ADMIN, uow_factory=uows,
+                     now=MONDAY_9)  # fmt: skip
+    cf = uows.db.casefiles[conv]
+    assert cf.status == complaint.CLOSED and cf.data["clarifications"][0]["text"]
+    assert uows.db.conversations[conv].state is State.CLOSED
+    assert events(uows) == [
+        "complaint_opened",
+        "complaint_complete",
+        "complaint_for_disposition",
+        "complaint_disposed",
+        "complaint_responded",
+        "complaint_feedback",
+        "complaint_closed",
+    ]
+
+
+def test_the_deadline_reminds_a_working_day_before_and_tells_the_head_at_it():
+    uows = FakeUnitOfWorkFactory()
+    conv = client_says(uows, 1, "Saya mengadukan layanan yang lambat.")
+    setup = TimerSetup(Targets(), CAL, counselors=(2001,), heads=(HEAD.staff_id,))
+
+    def due_notices():
+        return [
+            (i.recipient, i.options["level"])
+            for i in uows.db.outbox.values()
+            if i.options.get("kind") == Kind.REMINDER and i.options.get("step") == "pengaduan"
+        ]
+
+    sweep(uow_factory=uows, now=datetime(2026, 11, 26, 15, 59, tzinfo=WITA), setup=setup)
+    assert due_notices() == []
+    sweep(uow_factory=uows, now=datetime(2026, 11, 26, 16, 0, tzinfo=WITA), setup=setup)
+    assert due_notices() == [(f"group:{conv}", "0"), ("staff:3001", "0")]
+    sweep(uow_factory=uows, now=datetime(2026, 11, 27, 11, 30, tzinfo=WITA), setup=setup)
+    assert due_notices()[2:] == [("staff:3001", "1")]
+
+
+def test_a_closed_complaint_reminds_nobody():
+    uows = FakeUnitOfWorkFactory()
+    conv = client_says(uows, 1, "Saya mengadukan layanan yang lambat.")
+    complaint.finish(conv, "ditangani", actor=HEAD, uow_factory=uows, now=MONDAY_9)
+    setup = TimerSetup(Targets(), CAL, heads=(HEAD.staff_id,))
+    report = sweep(uow_factory=uows, now=datetime(2026, 12, 1, 9, 0, tzinfo=WITA), setup=setup)
+    reminders = [i for i in uows.db.outbox.values() if i.options.get("step") == "pengaduan"]
+    assert reminders == [] and report.moot >= 2
