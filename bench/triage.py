@@ -1,5 +1,6 @@
 """Triage throughput: messages per second through the rules (normalising, urgency, category
-with the cached Sastrawi stemmer), in one batch, as `puspaga triage --jsonl` runs them.
+with the cached Sastrawi stemmer), in one batch, as `puspaga triage --jsonl` runs them (one
+worker process per core), and in one process for comparison.
 
     .venv/bin/python bench/triage.py [--count 100000]
 
@@ -22,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.triage_cli import jsonl, stemmer  # noqa: E402
+from bot.triage_cli import batch_jsonl, jsonl, stemmer  # noqa: E402
 
 WORDS = ("kak", "tolong", "ya", "bu", "pak", "min", "please", "hehe", "sekarang", "besok")
 
@@ -41,8 +42,12 @@ def main() -> None:
     stem = stemmer()
     warm = list(jsonl(lines[:1000], stem))  # the stemmer's cache fills as it would in service
     start = time.perf_counter()
-    answers = list(jsonl(lines, stem))
+    answers = list(batch_jsonl(lines, stem))  # as `puspaga triage --jsonl` runs a batch
     elapsed = time.perf_counter() - start
+    start = time.perf_counter()
+    one = list(jsonl(lines, stem))
+    one_core = time.perf_counter() - start
+    assert one == answers  # the same answers, in the same order
     assert len(answers) == len(lines) and len(warm) == 1000
     print(
         json.dumps(
@@ -50,6 +55,8 @@ def main() -> None:
                 "messages": args.count,
                 "seconds": round(elapsed, 2),
                 "messages_per_s": round(args.count / elapsed),
+                "one_process_messages_per_s": round(args.count / one_core),
+                "processes": os.cpu_count(),
                 "machine": f"{platform.machine()}, {os.cpu_count()} cores, "
                 f"Python {platform.python_version()}",
                 "date": datetime.now(UTC).isoformat(timespec="seconds"),

@@ -124,7 +124,7 @@ def triage_cmd(
 ) -> None:
     """Urgency and category of messages, with the rules that decided (DESIGN.md §5)."""
     from bot.rules_file import load_rules
-    from bot.triage_cli import decide, jsonl, stemmer
+    from bot.triage_cli import batch_jsonl, decide, stemmer
     from triage.default_rules import DEFAULT_RULES
 
     if as_json == as_jsonl:
@@ -140,7 +140,7 @@ def triage_cmd(
         answer = decide(sys.stdin.read(), stem, ruleset).as_json()
         typer.echo(json.dumps(answer, ensure_ascii=False))
         return
-    for line in jsonl(sys.stdin, stem, ruleset):
+    for line in batch_jsonl(sys.stdin, stem, ruleset):
         typer.echo(line)
 
 

@@ -115,11 +115,14 @@ def decide(text: str, stem: Callable[[str], str], rules: RuleSet = DEFAULT_RULES
 
 
 def jsonl(
-    lines: Iterable[str], stem: Callable[[str], str], rules: RuleSet = DEFAULT_RULES
+    lines: Iterable[str],
+    stem: Callable[[str], str],
+    rules: RuleSet = DEFAULT_RULES,
+    first: int = 1,
 ) -> Iterator[str]:
     """One answer per input line, in order; a line that is not a {"text": …} object gets an
     error object in its place, so the output still lines up with the input."""
-    for number, line in enumerate(lines, start=1):
+    for number, line in enumerate(lines, start=first):
         if not line.strip():
             continue
         try:
@@ -131,3 +134,47 @@ def jsonl(
             yield json.dumps({"error": f'line {number}: expected {{"text": "..."}}'})
             continue
         yield json.dumps(decide(text, stem, rules).as_json(), ensure_ascii=False)
+
+
+CHUNK = 2000  # lines a worker takes at a time
+_shared: tuple[Callable[[str], str], RuleSet] | None = None  # inherited by forked workers
+
+
+def _answer_chunk(job: tuple[int, list[str]]) -> list[str]:
+    assert _shared is not None
+    first, lines = job
+    return list(jsonl(lines, _shared[0], _shared[1], first=first))
+
+
+def batch_jsonl(
+    lines: Iterable[str],
+    stem: Callable[[str], str],
+    rules: RuleSet = DEFAULT_RULES,
+    workers: int | None = None,
+) -> Iterator[str]:
+    """`jsonl` over every core for a large batch (the rules are pure: each worker answers its
+    chunks, the answers come back in input order). A batch of one chunk stays in this process;
+    where processes cannot fork, everything does."""
+    global _shared
+    import multiprocessing
+    import os
+    from itertools import islice
+
+    source = iter(lines)
+    head = list(islice(source, CHUNK))
+    workers = workers or os.cpu_count() or 1
+    if len(head) < CHUNK or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        yield from jsonl([*head, *source], stem, rules)
+        return
+
+    def jobs() -> Iterator[tuple[int, list[str]]]:
+        chunk, first = head, 1
+        while chunk:
+            yield first, chunk
+            first += len(chunk)
+            chunk = list(islice(source, CHUNK))
+
+    _shared = (stem, rules)
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        for answers in pool.imap(_answer_chunk, jobs()):
+            yield from answers

@@ -141,12 +141,16 @@ def urgency(text: str, rules: RuleSet) -> list[str]:
     """The urgent rules that hold for normalised `text` (empty: not urgent)."""
     if not rules.any_urgent.search(text):  # most messages: one search and done
         return []
-    hits = [rule for rule in rules.urgent if rule.pattern.search(text)]
-    trapped = [span for trap in rules.traps for span in _spans(trap, text)]
+    trapped: list[tuple[int, int, str]] | None = None  # searched once, when a rule holds
     explained: bool | None = None  # asked only when a topical rule holds (it costs searches)
     found = []
-    for rule in hits:
-        for start, end, words in _spans(rule, text):
+    for rule in rules.urgent:
+        spans = _spans(rule, text)
+        if not spans:
+            continue
+        if trapped is None:
+            trapped = [span for trap in rules.traps for span in _spans(trap, text)]
+        for start, end, words in spans:
             if any(t0 < end and start < t1 for t0, t1, _ in trapped):  # overlaps a trap
                 continue
             if rule.negatable and _negated(text, start, rules.negations):

@@ -10,7 +10,7 @@ from triage.classify import Rule, RuleSet
 W = r"(?:\w+ )"  # one word and its space, for "up to n words between": W{0,3}
 HARM = (
     r"(?:pukul|mukul|tampar|nampar|tendang|nendang|hajar|aniaya|siksa|nyiksa|cekik|nyekik|"
-    r"jambak|injak|keroyok|ngeroyok|gebuk|setrika|sundut|bacok|tusuk)"
+    r"jambak|injak|keroyok|ngeroyok|gebuk|setrika|sundut|bacok|tusuk|nusuk|tikam|nikam)"
 )
 
 URGENT = (
@@ -72,6 +72,21 @@ URGENT = (
             r"(?:see|see no|no) (?:the )?point (?:of|in) (?:living|life|going on)",
             r"end(?:ing)? it (?:tonight|today|now|all|soon)",
             r"(?:overdose|took (?:all|too many) (?:my |the )?pills)",
+            # learnt from the third corpus (written without seeing these rules)
+            r"(?:want to|wanna|gonna|going to|will|to) kms\b",  # not KMS, the growth chart
+            r"(?:lebih baik|mending|lebih bahagia|lebih bebas) tanpa (?:aku|saya|gue|ibunya|ibu)",
+            r"(?:mending|lebih baik|biar) (?:aku|saya|gue) (?:tidak ada|hilang|pergi|mati)\b",
+            r"(?:menulis|nulis|tulis|bikin|membuat)\w* surat (?:wasiat|perpisahan|terakhir|"
+            r"untuk|buat)",
+            r"surat wasiat",
+            r"wrote (?:letters|a letter|goodbye|my goodbye)",
+            rf"(?:berdiri|duduk|naik|nongkrong)\w* {W}{{0,2}}(?:di |ke )?(?:pinggir|tepi|atas|"
+            r"ujung|pagar)? ?(?:jembatan|atap|balkon|gedung|tebing|rel)",
+            r"di (?:atas )?(?:atap|balkon|rel kereta|pinggir jembatan|tepi jembatan)",
+            r"(?:tidak ada|tiada) alasan (?:untuk )?hidup",
+            r"(?:thinking about|think about|thought about) (?:ending it|ending my life|"
+            r"killing myself|dying)",
+            r"i have (?:the |some )?pills",
         ),
     ),
     Rule(
@@ -110,7 +125,10 @@ URGENT = (
             r"(?:following|stalking|stalks|follows) (?:me|my|her|him)\w*",
             r"(?:tried|tries|trying|try) to (?:pull|grab|drag|take|force) (?:her|him|me|my)\w*",
             rf"(?:ngumpet|sembunyi|bersembunyi)\w* {W}{{0,1}}di",
-            r"(?:dikunci|dikurung|disekap)\w*",
+            r"(?:dikunci|dikurung|disekap|digembok)\w*",
+            r"(?:ngunci|mengunci|ngurung|mengurung|kurung)\w* (?:aku|saya|gue|dia|anak\w*|"
+            r"adik\w*|kami)",
+            r"dibanting\w*",
             r"tidak boleh keluar",
             r"(?:mau|ingin|akan) kabur (?:dari|sama|dengan|bersama)",
             rf"(?:bakar|membakar) {W}{{0,1}}rumah",
@@ -125,7 +143,15 @@ URGENT = (
     Rule(
         "sexual_abuse",
         (
-            r"(?:di|me)?perkosa\w*",
+            r"(?:di|me|mem)?perkosa\w*",
+            r"(?:di)?sodomi\w*",
+            r"(?:memegang|megang|meraba|grepe)\w* (?:memegang |megang )?(?:saya|aku|gue|tubuh|"
+            r"badan|dada|paha|pantat)\w*",
+            r"(?:coming|comes|came|sneaks?) into my (?:room|bed)",
+            rf"(?:maksa|memaksa|dipaksa)\w* {W}{{0,2}}(?:ngelakuin|melakukan|begituan|hal hal)",
+            r"(?:ngasih|kasih|memberi|diberi|dikasih) uang (?:supaya|biar|agar) (?:diam|diem|"
+            r"tidak bilang|tidak cerita|rahasia)",
+            rf"(?:mengajak|ajak|diajak)\w* {W}{{0,2}}ke kamar\w*",
             r"pemerkosa\w*",
             r"(?:di|men|ter)?cabul\w*",
             r"pelecehan seksual",
@@ -145,7 +171,7 @@ URGENT = (
             rf"pelaku\w* {W}{{0,2}}(?:ayah|bapak|paman|om|kakek|kakak|guru|tetangga|"
             r"ayah tiri|bapak tiri|kerabat|saudara)",
             rf"(?:anak|adik|putri|keponakan|ponakan|siswi|murid|cucu)\w* {W}{{0,3}}"
-            r"(?:1[0-7]|[1-9]) (?:tahun|th|thn) {W}{{0,1}}hamil",
+            rf"(?:1[0-7]|[1-9]) (?:tahun|th|thn) {W}{{0,1}}hamil",
         ),
         negatable=True,
         topical=True,
@@ -157,6 +183,8 @@ URGENT = (
             r"sebar|menyebarkan|bakar)\w*",
             rf"(?:mau|akan|bakal|ingin) {W}{{0,1}}(?:membunuh|bunuh|menghabisi|habisi)\b(?! diri)",
             r"bawa (?:pisau|parang|golok|celurit)",
+            r"(?:pakai|pake|dengan|membawa|acung\w*) (?:pisau|parang|golok|celurit|clurit|"
+            r"senjata tajam|sajam|pistol|obeng)",
             r"(?:tidak akan|tak akan|gak bakal|tidak bakal) selamat",
             r"threaten\w*",
             r"(?:kill|hurt) (?:me|us|my|the)",
@@ -176,9 +204,14 @@ URGENT = (
             r"penculik\w*",
             r"(?:son|daughter|child|kid)\w* (?:is |has |was )?(?:missing|gone|kidnapped)",
             r"(?:not|isn t|isnt) answering",
-            rf"bayi\w* {W}{{0,3}}(?:dibuang|ditelantarkan|ditinggal)",
+            rf"bayi\w* {W}{{0,3}}(?:dibuang|ditelantarkan|ditinggal|ditaruh|diletakkan|"
+            r"ditemukan|tergeletak)",
+            rf"dibawa {W}{{0,3}}(?:pria|laki laki|om|orang|cowok|kenalan)",
+            r"dibawa paksa",
+            rf"sendirian {W}{{0,1}}(?:dari|sejak|sudah) (?:kemarin|tadi|semalam|\d+ hari)",
+            rf"(?:anak|bayi|balita|keponakan|adik|cucu)\w* {W}{{0,8}}kelaparan",
             r"(?:dibuang|ditelantarkan|menelantarkan|telantar)\w*",
-            rf"ditinggal {W}{{0,1}}sendiri\w*",
+            rf"ditinggal {W}{{0,4}}sendiri\w*",
             r"left alone",
             rf"sendirian {W}{{0,2}}(?:di terminal|di jalan|di pasar|di stasiun|menangis)",
             rf"(?:tidak|belum) tahu {W}{{0,1}}rumah\w*",
@@ -197,6 +230,9 @@ URGENT = (
             r"traffick\w*",
             r"(?:tidak|belum) (?:boleh|bisa|diizinkan) pulang",
             r"(?:melayani|layani) tamu",
+            r"(?:menemani|nemenin|temani|temenin) (?:tamu|om)\w*",
+            r"dijual (?:\w+ ){0,3}(?:ke|kepada) (?:om|pria|laki|orang|tamu)\w*",
+            r"(?:aku|saya|gue) dijual",
             rf"(?:janji|janjikan|menjanjikan|dijanjikan|janjiin|iming iming)\w* {W}{{0,2}}"
             r"(?:kerja|pekerjaan|gaji|kerjaan)",
             rf"dipaksa {W}{{0,2}}(?:mengemis|bekerja|kerja|melayani|menjual)",
@@ -214,11 +250,18 @@ URGENT = (
             r"(?:nikah|kawin) paksa",
             r"dipaksa (?:menikah|nikah|kawin)",
             r"forced (?:to )?marr\w*",
-            rf"(?:anak|putri|adik|keponakan|ponakan)\w* {W}{{0,4}}(?:1[0-7]|sepuluh|sebelas|"
+            rf"(?:anak|putri|adik|keponakan|ponakan|dek|adek)\w* {W}{{0,4}}"
+            r"(?:1[0-7]|sepuluh|sebelas|"
             r"dua belas|tiga belas|empat belas|lima belas|enam belas) ?(?:tahun|th|thn)? "
             rf"{W}{{0,5}}(?:dinikahkan|dikawinkan|dijodohkan|menikah|nikah|kawin)",
             rf"(?:dinikahkan|dikawinkan|dijodohkan) {W}{{0,4}}(?:karena|bayar|untuk) "
             r"(?:utang|hutang|lunas)",
+            rf"(?:menikahkan|nikahkan|mengawinkan|menjodohkan|dinikahkan|dijodohkan)\w* "
+            rf"{W}{{0,6}}(?:bayar|lunas\w*) (?:utang|hutang)",
+            rf"(?:masih|baru lulus|lulus) (?:sd|smp)\w* {W}{{0,8}}(?:nikah|menikah|dinikahkan|"
+            r"dijodohkan|lamaran\w*|kawin)",
+            rf"(?:dinikahkan|menikahkan|dijodohkan|lamaran|nikah)\w* {W}{{0,8}}(?:masih|baru "
+            r"lulus) (?:sd|smp)",
         ),
         topical=True,
     ),
@@ -234,7 +277,7 @@ TRAPS = (
             rf"(?:game|main|mabar|level|ml|ff|pubg|polisi|perang)\w* {W}{{0,6}}mati",
             rf"mati {W}{{0,4}}(?:game|main|level|kalah|musuh|ml|ff|pubg|mabar)\w*",
             r"pura (?:pura )?mati",
-            rf"(?:ketawa|ngakak|tertawa|lucu|lapar|kepanasan|kedinginan|bosan|malu|pegal|pegel)"
+            rf"(?:ketawa|ngakak|tertawa|lucu|lapar|laper|kepanasan|kedinginan|bosan|malu|pegal|pegel)"
             rf"\w* {W}{{0,4}}(?:mau |ingin |rasanya |sampai )?mati(?: rasanya)?",
             rf"mati rasanya {W}{{0,3}}(?:kaki|badan|pegal|pegel|capek)",
             r"mati (?:di|dalam) (?:rumah|kampung|tempat)",
@@ -250,6 +293,18 @@ TRAPS = (
             rf"{W}{{0,6}}(?:hilang|diculik|dibunuh|dipukul|bunuh diri|perkosa\w*|cabul\w*|"
             r"kekerasan\w*)",
             r"anak (?:\w+ ){0,3}kecanduan",
+            # learnt from the third corpus
+            rf"(?:nonton|menonton|film|drakor|drama|sinetron|berita)\w* {W}{{0,2}}(?:tentang|"
+            r"soal) (?:kekerasan dalam rumah tangga|penculikan|bunuh diri|pelecehan)",
+            rf"(?:hp|handphone|ponsel)\w* {W}{{0,2}}disita {W}{{0,3}}(?:gara gara|karena|nilai|"
+            r"seminggu|sehari|sebulan)",
+            rf"(?:di|me|men|mem|meng)?{HARM}\w* (?:meja|pintu|tembok|dinding|bantal|kasur|"
+            r"lantai)",
+            rf"(?:suka|sering|kadang) (?:di|me|men|mem|meng)?{HARM}\w* (?:teman|temen)\w*",
+            rf"(?:dulu|waktu (?:smp|sma|sd|kecil|kuliah)) {W}{{0,4}}(?:sempat|pernah) "
+            rf"{W}{{0,1}}(?:kepikiran|ingin|mau) bunuh diri",
+            rf"(?:hp|handphone|ponsel|pintu kamar\w*|laptop|lemari)\w* {W}{{0,1}}dikunci",
+            rf"(?:nanganin|menangani|tangani|penanganan|kasus|lembaga)\w* {W}{{0,2}}anak hilang",
         ),
     ),
 )
@@ -319,6 +374,8 @@ DANGER_NOW = Rule(
         r"minggu ini",
         r"hari ini",
         r"kemarin",
+        r"sejak \d+ hari",
+        r"(?:tidak|belum) ada kabar",
     ),
 )
 
@@ -412,6 +469,8 @@ CATEGORY_WORDS: dict[str, dict[str, float]] = {
         "anak": 0.3,
     },
     "remaja": {
+        # learnt from the third corpus
+        "rapor": 2.5,
         "remaja": 3,
         "smp": 2.5,
         "sma": 2.5,
@@ -465,6 +524,11 @@ CATEGORY_WORDS: dict[str, dict[str, float]] = {
         "catin": 3,
     },
     "kb_kespro": {
+        # learnt from the third corpus
+        "vasectomy": 4,
+        "jarak ideal": 4,
+        "mens": 3,
+        "endometriosis": 4,
         "kb": 3,
         "kontrasepsi": 3,
         "spiral": 3,
@@ -491,6 +555,8 @@ CATEGORY_WORDS: dict[str, dict[str, float]] = {
         "kespro": 3,
     },
     "lansia": {
+        # learnt from the third corpus
+        "stroke": 3,
         "lansia": 3,
         "lanjut usia": 3,
         "nenek": 2,
@@ -542,6 +608,9 @@ CATEGORY_WORDS: dict[str, dict[str, float]] = {
         "saudara saudara": 1,
     },
     "ekonomi": {
+        # learnt from the third corpus
+        "jualan online": 3,
+        "kerja dari rumah": 2,
         "uppka": 3,
         "uep": 3,
         "usaha": 2.5,
@@ -589,6 +658,16 @@ CATEGORY_WORDS: dict[str, dict[str, float]] = {
         "pendampingan hukum": 2,
     },
     "pengaduan": {
+        # learnt from the third corpus
+        "telat": 1.5,
+        "minta maaf": 2,
+        "tidak diangkat": 3,
+        "disuruh bayar": 3,
+        "kantornya tutup": 3,
+        "kalian salah": 3,
+        "kalian": 1,
+        "tulisannya": 1.5,
+        "brosur": 1,
         "adu": 2.5,
         "keluh": 2.5,
         "kecewa": 3,
@@ -623,6 +702,16 @@ CATEGORY_WORDS: dict[str, dict[str, float]] = {
         "padahal": 1,
     },
     "psikoedukasi": {
+        # learnt from the third corpus
+        "kelas parenting": 4,
+        "poster": 2.5,
+        "leaflet": 2.5,
+        "mading": 2.5,
+        "modul": 3,
+        "ngisi": 1.5,
+        "permohonan": 2,
+        "guru bk": 2,
+        "penyuluhan": 3,
         "psikoedukasi": 3,
         "posyandu": 2,
         "karang": 1.5,

@@ -182,6 +182,8 @@ tp tapi
 tpi tapi
 trs terus
 trus terus
+taun tahun
+thn tahun
 udah sudah
 udh sudah
 utk untuk
@@ -190,10 +192,13 @@ yg yang
 """
 SLANG: Mapping[str, str] = dict(line.split(" ", 1) for line in _SLANG_LINES.strip().splitlines())
 LEET = str.maketrans({"4": "a", "3": "e", "1": "i", "0": "o", "5": "s", "7": "t", "@": "a"})
+DIGIT = re.compile(r"[0-9]")
 URL = re.compile(r"https?://\S+|www\.\S+")
 STRETCH = re.compile(r"([a-z])\1{2,}")  # three or more of a letter: "tolonggg" → "tolong"
 TOKEN = re.compile(r"[a-z]+|[0-9]+")  # numbers are kept: "anak 14 tahun" matters
 REDUPLICATION = re.compile(r"\b([a-z]{2,})2(?=nya\b|\b)")  # "anak2" → "anak anak"
+# "17th", "13thn", "40an", "3x": a number glued to its unit is a number, not leetspeak
+UNIT = re.compile(r"\b([0-9]+)(th|thn|tahun|taun|an|bln|bulan|hr|hari|x|jt|rb|k)\b")
 MIXED = re.compile(r"(?=[a-z0-9@]*[a-z])(?=[a-z0-9@]*[0-9@])[a-z0-9@]+")  # "m4ti", not "2026"
 
 
@@ -204,9 +209,12 @@ def _unleet(match: re.Match[str]) -> str:
 def normalize(text: str, slang: Mapping[str, str] = SLANG) -> str:
     """Lower-case words separated by single spaces; see the module docstring."""
     folded = unicodedata.normalize("NFKC", text).casefold()
-    folded = URL.sub(" ", folded)
-    folded = REDUPLICATION.sub(r"\1 \1", folded)
-    folded = MIXED.sub(_unleet, folded)
+    if "http" in folded or "www." in folded:
+        folded = URL.sub(" ", folded)
+    if DIGIT.search(folded) or "@" in folded:  # most messages have neither: skip three passes
+        folded = REDUPLICATION.sub(r"\1 \1", folded)
+        folded = UNIT.sub(r"\1 \2", folded)
+        folded = MIXED.sub(_unleet, folded)
     folded = STRETCH.sub(r"\1", folded)
     words = []
     for token in TOKEN.findall(folded):

@@ -17,9 +17,9 @@ from triage.default_rules import DEFAULT_RULES
 from triage.textnorm import normalize
 
 DATA = Path(__file__).parents[1] / "data"
-# The first corpus, and a second one written later without looking at the rules (its first
-# figures, before the rules learnt from it, are in docs/BENCHMARKS.md).
-CORPORA = ["triage_corpus.jsonl", "triage_heldout.jsonl"]
+# The first corpus, then two written later without looking at the rules (their first figures,
+# before the rules learnt from them, are in docs/BENCHMARKS.md).
+CORPORA = ["triage_corpus.jsonl", "triage_heldout.jsonl", "triage_third.jsonl"]
 
 
 @pytest.fixture(scope="module")
@@ -153,3 +153,18 @@ def test_the_weekday_themes_answer_which_day_serves_what():
         assert "weekday_themes" in str(exc) and "'senin'" in str(exc)
     else:
         raise AssertionError("an unknown day must stop the start")
+
+
+def test_a_large_batch_is_answered_on_every_core_in_input_order(stem):
+    from bot.triage_cli import CHUNK, batch_jsonl, jsonl
+
+    texts = ["suami saya mukulin saya", "jam buka?", "not json", "pengen bundir"]
+    lines = [
+        t if t == "not json" else json.dumps({"text": f"{t} {n}"})
+        for n, t in enumerate(texts * (CHUNK // 2))
+    ]
+    answers = list(batch_jsonl(lines, stem, workers=2))
+    assert answers == list(jsonl(lines, stem))  # the same, in order, error line numbers too
+    assert json.loads(answers[-2]) == {
+        "error": f'line {len(lines) - 1}: expected {{"text": "..."}}'
+    }
