@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import signal
 import sys
 import threading
@@ -178,6 +179,32 @@ def migrate(config: ConfigOpt = DEFAULT_CONFIG) -> None:
     engine = make_engine(database_url(settings))
     upgrade(engine)
     typer.echo(f"database at revision {current_revision(engine)}")
+
+
+@app.command("rotate-key")
+def rotate_key(
+    config: ConfigOpt = DEFAULT_CONFIG,
+    new_key: Annotated[
+        bool, typer.Option("--new-key", help="Only print a fresh key (for PUSPAGA_SECRET_KEY).")
+    ] = False,
+) -> None:
+    """Seal the psychological records and the Instagram session with a new key; the old key
+    stops working. Stop the service first (one process at a time changes the key file)."""
+    from bot.key_rotation import rotate
+    from bot.secret_box import SecretBox
+
+    if new_key:
+        typer.echo(SecretBox.new_key())
+        return
+    from bot.secret_box import ENV
+
+    settings = _settings(config)
+    count = rotate(build(settings))
+    typer.echo(f"{count} sealed values sealed again with the first key.")
+    if os.environ.get(ENV):
+        typer.echo(f"Now keep only the first key in {ENV}: the old one is no longer needed.")
+    else:
+        typer.echo("The key file holds only the new key: the old key opens nothing now.")
 
 
 @app.command()

@@ -245,6 +245,13 @@ def _play(stage: Stage, settings: Settings, lang: Lang, say: Callable[..., None]
     state.user_writes(CLIENT, text="Iya, kami di rumah ibu saya sekarang.")
     shown("Bot → Made:", stage.post(MADE, "rumah ibu saya"))
     line("demo.tg.counseling")
+    state.user_writes(
+        MADE,
+        text="/rekam\nKeluhan: anak dipukul ayah, ibu takut\nAsesmen: risiko KDRT, anak cemas\n"
+        "Intervensi: rencana keselamatan\nRencana: rujuk ke UPTD PPA",
+    )
+    line("demo.tg.record")
+    shown("Bot → Made:", stage.post(MADE, "🔒"))
     state.user_writes(MADE, text="/tutup rujukan")
     stage.post(GROUP, text("outcome.rujukan", lang), thread)
     stage.wait(lambda: state.topics[(GROUP, thread)]["closed"], "the topic closed")

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Engine
 
 from bot.config import Settings, database_url
+from bot.secret_box import SecretBox
 from storage.db import make_engine
 from storage.migrate import upgrade
 from storage.unit_of_work import SqlUnitOfWorkFactory
@@ -48,6 +49,14 @@ class App:
     roster: Roster | None = None  # the duty roster: hand-offs and alerts (staff side only)
     timers: TimerSetup | None = None  # the SLA sweeper's setup (staff side only)
     workflows: WorkflowSetup | None = None  # complaints and psychoeducation (staff side only)
+    _sealer: SecretBox | None = None
+
+    @property
+    def sealer(self) -> SecretBox:
+        """What seals the psychological records (the key file or PUSPAGA_SECRET_KEY)."""
+        if self._sealer is None:
+            self._sealer = SecretBox.for_data_dir(self.settings.data_dir)
+        return self._sealer
 
     @property
     def retry_policy(self) -> RetryPolicy:

@@ -30,6 +30,7 @@ from sqlalchemy.orm import aliased
 from storage import mapping
 from storage.fast import FastStatement
 from storage.tables import (
+    AuditRow,
     CaseFileRow,
     ClientRow,
     ContactRow,
@@ -40,6 +41,7 @@ from storage.tables import (
     FormStateRow,
     MessageRow,
     OutboxRow,
+    PsychRecordRow,
     RegisterCounterRow,
     StepLogRow,
 )
@@ -58,6 +60,7 @@ from triage.model import (
     StoredMessage,
 )
 from triage.outbox import OutboxItem, Target
+from triage.records import AuditEntry, SealedRecord
 from triage.roster import DutyChange
 from triage.sla import Deadline
 
@@ -760,3 +763,75 @@ class SqlCaseFiles(_Repo):
 
     def of_kind(self, kind: str) -> list[CaseFile]:
         return [_casefile(r) for r in self.conn.execute(CASEFILE_OF_KIND, {"_kind": kind})]
+
+
+record_t = PsychRecordRow.__table__
+audit_t = AuditRow.__table__
+RECORD_VERSIONS = (
+    select(record_t)
+    .where(record_t.c.conversation_id == bindparam("_conv"))
+    .order_by(record_t.c.version)
+)
+RECORD_ALL = select(record_t).order_by(record_t.c.id)
+RECORD_RESEAL = (
+    update(record_t)
+    .where(
+        record_t.c.conversation_id == bindparam("_conv"),
+        record_t.c.version == bindparam("_version"),
+    )
+    .values(sealed=bindparam("_sealed"))
+)
+
+
+def _sealed(r) -> SealedRecord:  # type: ignore[no-untyped-def]
+    return SealedRecord(r.conversation_id, r.version, r.sealed, r.author_id, r.written_at)
+
+
+class SqlRecords(_Repo):
+    def add(self, record: SealedRecord) -> None:
+        self.conn.execute(
+            insert(record_t).values(
+                conversation_id=record.conversation_id,
+                version=record.version,
+                sealed=record.sealed,
+                author_id=record.author_id,
+                written_at=record.written_at,
+            )
+        )
+
+    def versions(self, conv_id: int) -> list[SealedRecord]:
+        return [_sealed(r) for r in self.conn.execute(RECORD_VERSIONS, {"_conv": conv_id})]
+
+    def all_sealed(self) -> list[SealedRecord]:
+        return [_sealed(r) for r in self.conn.execute(RECORD_ALL)]
+
+    def reseal(self, record: SealedRecord) -> None:
+        params = {
+            "_conv": record.conversation_id,
+            "_version": record.version,
+            "_sealed": record.sealed,
+        }
+        self.conn.execute(RECORD_RESEAL, params)
+
+
+class SqlAudit(_Repo):
+    def append(self, entry: AuditEntry) -> None:
+        self.conn.execute(
+            insert(audit_t).values(
+                at=entry.at,
+                staff_id=entry.staff_id,
+                role=entry.role,
+                action=entry.action,
+                conversation_id=entry.conversation_id,
+                detail=entry.detail,
+            )
+        )
+
+    def entries(self, conv_id: int | None = None) -> list[AuditEntry]:
+        query = select(audit_t).order_by(audit_t.c.id)
+        if conv_id is not None:
+            query = query.where(audit_t.c.conversation_id == conv_id)
+        return [
+            AuditEntry(r.at, r.staff_id, r.role, r.action, r.conversation_id, r.detail)
+            for r in self.conn.execute(query)
+        ]

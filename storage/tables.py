@@ -267,6 +267,33 @@ class CaseFileRow(SQLModel, table=True):
     closed_at: datetime | None = Field(default=None, sa_column=_time())
 
 
+class PsychRecordRow(SQLModel, table=True):
+    """A version of a psychological record, sealed (triage.records): the plaintext never
+    reaches the database."""
+
+    __tablename__ = "psych_record"
+    __table_args__ = (UniqueConstraint("conversation_id", "version", name="uq_record_version"),)
+    id: int | None = Field(default=None, primary_key=True)
+    conversation_id: int = Field(foreign_key="conversation.id", index=True)
+    version: int
+    sealed: str = Field(sa_column=Column(Text, nullable=False))
+    author_id: int = Field(sa_column=Column(BigInteger, nullable=False))
+    written_at: datetime = Field(sa_column=_time(nullable=False))
+
+
+class AuditRow(SQLModel, table=True):
+    """Append-only: triggers in the migration refuse UPDATE and DELETE."""
+
+    __tablename__ = "audit_log"
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(sa_column=_time(nullable=False))
+    staff_id: int = Field(sa_column=Column(BigInteger, nullable=False))
+    role: str = Field(max_length=20)
+    action: str = Field(max_length=40)
+    conversation_id: int | None = Field(default=None, index=True)
+    detail: str | None = Field(default=None, max_length=200)
+
+
 ALL_TABLES = [
     ClientRow,
     ContactRow,
@@ -284,4 +311,6 @@ ALL_TABLES = [
     DeadlineRow,
     DutyChangeRow,
     CaseFileRow,
+    PsychRecordRow,
+    AuditRow,
 ]

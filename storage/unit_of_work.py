@@ -10,6 +10,7 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 
 from storage.repositories import (
+    SqlAudit,
     SqlCaseFiles,
     SqlClients,
     SqlContacts,
@@ -19,6 +20,7 @@ from storage.repositories import (
     SqlForms,
     SqlMessages,
     SqlOutbox,
+    SqlRecords,
     SqlRosterChanges,
     SqlStepLog,
 )
@@ -54,6 +56,8 @@ class SqlUnitOfWork:
         self.deadlines = SqlDeadlines(conn)
         self.roster = SqlRosterChanges(conn)
         self.casefiles = SqlCaseFiles(conn)
+        self.records = SqlRecords(conn)
+        self.audit = SqlAudit(conn)
         return self
 
     def __exit__(self, exc_type: object, exc: BaseException | None, tb: object) -> None:

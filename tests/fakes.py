@@ -28,6 +28,7 @@ from triage.model import (
 )
 from triage.outbox import OutboxItem, OutboxStatus, Target
 from triage.ports import SendResult
+from triage.records import AuditEntry, SealedRecord
 from triage.roster import DutyChange
 from triage.sla import Deadline
 
@@ -46,6 +47,8 @@ class FakeDatabase:
     deadlines: dict[int, tuple[str, Deadline]] = field(default_factory=dict)
     duty: dict[tuple[date, int], DutyChange] = field(default_factory=dict)
     casefiles: dict[int, CaseFile] = field(default_factory=dict)
+    records: dict[tuple[int, int], SealedRecord] = field(default_factory=dict)
+    audit: list[AuditEntry] = field(default_factory=list)
     ids: itertools.count = field(default_factory=lambda: itertools.count(1))
 
 
@@ -456,6 +459,31 @@ class FakeCaseFiles(_Repo):
         return sorted(mine, key=lambda c: c.due_at)
 
 
+class FakeRecords(_Repo):
+    def add(self, record: SealedRecord) -> None:
+        key = (record.conversation_id, record.version)
+        if key in self.db.records:
+            raise Conflict("version exists")
+        self.db.records[key] = record
+
+    def versions(self, conv_id: int) -> list[SealedRecord]:
+        return [r for (c, _), r in sorted(self.db.records.items()) if c == conv_id]
+
+    def all_sealed(self) -> list[SealedRecord]:
+        return [r for _, r in sorted(self.db.records.items())]
+
+    def reseal(self, record: SealedRecord) -> None:
+        self.db.records[(record.conversation_id, record.version)] = record
+
+
+class FakeAudit(_Repo):
+    def append(self, entry: AuditEntry) -> None:
+        self.db.audit.append(entry)
+
+    def entries(self, conv_id: int | None = None) -> list[AuditEntry]:
+        return [e for e in self.db.audit if conv_id is None or e.conversation_id == conv_id]
+
+
 # the tables a unit of work copies on entry and writes back on commit (steps: a list)
 COPIED = (
     "clients",
@@ -469,6 +497,7 @@ COPIED = (
     "deadlines",
     "duty",
     "casefiles",
+    "records",
 )
 
 
@@ -482,6 +511,7 @@ class FakeUnitOfWork:
         for name in COPIED:
             setattr(self.work, name, dict(getattr(self.committed_db, name)))
         self.work.steps = list(self.committed_db.steps)
+        self.work.audit = list(self.committed_db.audit)
         self.clients = FakeClients(self.work)
         self.contacts = FakeContacts(self.work)
         self.conversations = FakeConversations(self.work)
@@ -493,13 +523,15 @@ class FakeUnitOfWork:
         self.deadlines = FakeDeadlines(self.work)
         self.roster = FakeRosterChanges(self.work)
         self.casefiles = FakeCaseFiles(self.work)
+        self.records = FakeRecords(self.work)
+        self.audit = FakeAudit(self.work)
         return self
 
     def __exit__(self, *exc: object) -> None:
         pass
 
     def commit(self) -> None:
-        for name in (*COPIED, "steps"):
+        for name in (*COPIED, "steps", "audit"):
             setattr(self.committed_db, name, getattr(self.work, name))
         self.__enter__()  # keep working on a fresh copy, like a new transaction
         self.commits += 1

@@ -219,6 +219,12 @@ TEXTS: dict[str, dict[Lang, str]] = {
         "en": "Counseling goes on in Made's private chat with the bot; the client gets the "
         "answers in the office's name.",
     },
+    "demo.tg.record": {
+        "id": "Made menulis rekam psikologis (/rekam): disimpan terenkripsi, dapat dibaca hanya "
+        "oleh Made dan ketua, setiap akses tercatat.",
+        "en": "Made writes the psychological record (/rekam): stored encrypted, readable only by "
+        "Made and the head, every access logged.",
+    },
     "demo.tg.closed": {
         "id": "Made menutup kasus (/tutup rujukan); topik di grup admin ditutup.",
         "en": "Made closes the case (/tutup rujukan); the admin topic is closed.",

@@ -473,6 +473,24 @@ TELEGRAM_TEXTS: dict[str, dict[str, str]] = {
         "id": "🤖 Jawaban otomatis terkirim ke klien{by}:",
         "en": "🤖 Automatic answer sent to the client{by}:",
     },
+    "form.chat.consent": {
+        "id": "Halo, terima kasih sudah menghubungi layanan konseling kami. Layanan ini GRATIS "
+        "dan RAHASIA; petugas kami akan membalas pesan Anda.\n\nAgar dapat kami catat, kami "
+        "akan menanyakan beberapa data singkat (nama, usia, domisili). Data Anda hanya dipakai "
+        "untuk layanan ini dan disimpan dengan aman (UU 27/2022 tentang Pelindungan Data "
+        "Pribadi). Apakah Anda setuju? Balas YA atau TIDAK.",
+        "en": "Hello, thank you for contacting our counseling service. It is FREE and "
+        "CONFIDENTIAL; our staff will answer you.\n\nSo that we can record your case we will "
+        "ask a few short questions (name, age, where you live). Your data is used only for this "
+        "service and kept safe (Indonesian Personal Data Protection Law 27/2022). Do you "
+        "agree? Reply YES or NO.",
+    },
+    "form.chat.declined": {
+        "id": "Baik, tidak apa-apa. Anda tetap boleh bercerita tanpa menyebutkan data pribadi; "
+        "petugas kami akan membalas.",
+        "en": "That is fine. You may still talk to us without giving personal details; our "
+        "staff will answer.",
+    },
     "form.intro": {
         "id": "Terima kasih. Kami akan menanyakan beberapa data singkat, satu per satu. Ketik "
         "«lewati» untuk melewati pertanyaan, «ubah» untuk kembali ke pertanyaan sebelumnya, "
@@ -656,6 +674,8 @@ TELEGRAM_TEXTS: dict[str, dict[str, str]] = {
         "• /tutup tuntas|ulang|rujukan — tutup kasus\n"
         "• /catatan teks — catatan internal\n"
         "• /jadwal — jadwal piket\n"
+        "• /rekam — rekam psikologis kasus terpilih (terenkripsi); /rekam lalu baris "
+        "«Keluhan: …», «Asesmen: …», «Intervensi: …», «Rencana: …», «Hasil: …»\n"
         "• Ketua: /disposisi BIDANG catatan (balas pesan pengaduan); /psikoedukasi — jadwal "
         "psikoedukasi",
         "en": "<b>Counselor help</b>\n"
@@ -668,6 +688,8 @@ TELEGRAM_TEXTS: dict[str, dict[str, str]] = {
         "• /tutup tuntas|ulang|rujukan — close the case\n"
         "• /catatan text — internal note\n"
         "• /jadwal — the duty roster\n"
+        "• /rekam — the selected case's psychological record (encrypted); /rekam and then "
+        "«Keluhan: …», «Asesmen: …», «Intervensi: …», «Rencana: …», «Hasil: …» lines\n"
         "• Head: /disposisi DIVISION note (reply to the complaint's message); /psikoedukasi — "
         "the psychoeducation sessions",
     },
@@ -708,6 +730,39 @@ TELEGRAM_TEXTS: dict[str, dict[str, str]] = {
     "staff.roster_none": {
         "id": "Belum ada konselor di konfigurasi ([[staff]] dengan role konselor).",
         "en": "No counselors are configured yet ([[staff]] with role konselor).",
+    },
+    "staff.record_private": {
+        "id": "Rekam psikologis hanya ditulis dan dibaca di chat pribadi dengan bot, tidak di "
+        "grup.",
+        "en": "Psychological records are written and read only in the private chat with the "
+        "bot, never in a group.",
+    },
+    "staff.record_saved": {
+        "id": "🔒 Rekam psikologis kasus #{conv} versi {version} tersimpan (terenkripsi): {parts}.",
+        "en": "🔒 Psychological record of case #{conv} version {version} saved (encrypted): "
+        "{parts}.",
+    },
+    "staff.record_usage": {
+        "id": "Tulis /rekam lalu baris-baris «Keluhan: …», «Asesmen: …», «Intervensi: …», "
+        "«Rencana: …», «Hasil: …» (boleh sebagian; bagian lain tetap dari versi sebelumnya).",
+        "en": "Write /rekam and then «Keluhan: …», «Asesmen: …», «Intervensi: …», «Rencana: …», "
+        "«Hasil: …» lines (some are enough; the others stay as in the last version).",
+    },
+    "staff.record_denied": {
+        "id": "Rekam psikologis kasus #{conv} hanya untuk konselor kasus itu dan ketua. "
+        "Percobaan ini tercatat.",
+        "en": "The psychological record of case #{conv} is for its counselor and the head only. "
+        "This attempt is logged.",
+    },
+    "staff.record_none": {
+        "id": "Belum ada rekam psikologis untuk kasus #{conv}. Tulis /rekam lalu baris "
+        "«Keluhan: …», «Asesmen: …», «Intervensi: …», «Rencana: …», «Hasil: …».",
+        "en": "No psychological record for case #{conv} yet. Write /rekam and then «Keluhan: …», "
+        "«Asesmen: …», «Intervensi: …», «Rencana: …», «Hasil: …» lines.",
+    },
+    "staff.record": {
+        "id": "🔒 <b>Rekam psikologis kasus #{conv}</b> (versi {version})\n{parts}",
+        "en": "🔒 <b>Psychological record of case #{conv}</b> (version {version})\n{parts}",
     },
     "staff.denied": {
         "id": "Anda tidak berwenang untuk tindakan ini pada kasus #{conv}.",

@@ -14,14 +14,19 @@ from triage.auto_reply import send_auto
 from triage.casework import log_steps
 from triage.errors import TransitionNotAllowed
 from triage.form_dialogue import FormState, answer, begin, period_of, register_number
-from triage.identity_form import FormSpec
-from triage.model import Channel, Conversation, StoredMessage
+from triage.identity_form import FormSpec, read
+from triage.model import Channel, Contact, Conversation, StoredMessage
 from triage.notices import Kind, group, queue
 from triage.ports import UnitOfWork
 
 CHAT_CHANNELS = frozenset({Channel.HOTLINE, Channel.INSTAGRAM})
+# Asked for consent by a message (the hotline asks with the /start greeting's buttons).
+CONSENT_BY_TEXT = frozenset({Channel.INSTAGRAM})
+CONSENT_ASKED = "consent"  # the form's status while the client's yes or no is awaited
 # the catalogue texts the dialogue needs (FormSetup.texts): its own, and one per problem
 TEXT_KEYS = (
+    "form.chat.consent",
+    "form.chat.declined",
     "form.intro",
     "form.mail.intro",
     "form.mail.again",
@@ -73,6 +78,15 @@ def advance(
                 state = replace(state, asking=None, status="paused")
                 uow.forms.save(state)
             return conv
+        if state is None and contact.channel in CONSENT_BY_TEXT:
+            state = FormState(conv.id, "persetujuan", {}, CONSENT_ASKED)
+            uow.forms.save(state)
+            _say(uow, conv, contact.channel, contact.external_id, m,
+                 [setup.texts["form.chat.consent"]], now)  # fmt: skip
+            continue
+        if state is not None and state.status == CONSENT_ASKED:
+            state = _consent_by_text(uow, conv, contact, state, m, setup, now)
+            continue
         if state is None or state.status in ("stopped",):
             if m.text.strip() == setup.consent_text:
                 turn = begin(setup.form, conv.id, setup.lang, setup.texts["form.intro"])
@@ -93,6 +107,34 @@ def advance(
         uow.forms.save(state)
         _say(uow, conv, contact.channel, contact.external_id, m, say, now)
     return conv
+
+
+def _consent_by_text(
+    uow: UnitOfWork,
+    conv: Conversation,
+    contact: Contact,
+    state: FormState,
+    m: StoredMessage,
+    setup: FormSetup,
+    now: datetime,
+) -> FormState:
+    """Yes starts the questions, no is respected; anything else (their story) waits."""
+    assert conv.id is not None
+    spec = setup.form.field("persetujuan")
+    assert spec is not None
+    given = read(spec, m.text, now.date()).value if len(m.text) <= 40 else None
+    if given == "ya":
+        turn = begin(setup.form, conv.id, setup.lang, setup.texts["form.intro"])
+        uow.forms.save(turn.state)
+        _say(uow, conv, contact.channel, contact.external_id, m, turn.say, now)
+        return turn.state
+    if given == "tidak":
+        stopped = replace(state, asking=None, answers={"persetujuan": "tidak"}, status="stopped")
+        uow.forms.save(stopped)
+        say = [setup.texts["form.chat.declined"]]
+        _say(uow, conv, contact.channel, contact.external_id, m, say, now)
+        return stopped
+    return state
 
 
 def _by_mail(

@@ -23,8 +23,9 @@ from triage.outbox import OutboxItem, Target
 from triage.roster import DutyChange
 from triage.sla import Deadline
 
-if TYPE_CHECKING:  # triage.casefile builds on these ports
+if TYPE_CHECKING:  # triage.casefile and triage.records build on these ports
     from triage.casefile import CaseFile
+    from triage.records import AuditEntry, SealedRecord
 
 
 class ClientRepository(Protocol):
@@ -184,6 +185,25 @@ class CaseFileRepository(Protocol):
     def of_kind(self, kind: str) -> list[CaseFile]: ...
 
 
+class RecordStore(Protocol):
+    """Sealed psychological records (triage.records): versions are only ever added."""
+
+    def add(self, record: SealedRecord) -> None: ...
+    def versions(self, conv_id: int) -> list[SealedRecord]:
+        """Oldest first."""
+
+    def all_sealed(self) -> list[SealedRecord]: ...
+    def reseal(self, record: SealedRecord) -> None:
+        """Replace a version's ciphertext (key rotation: the same content, a new key)."""
+
+
+class AuditLog(Protocol):
+    """Who read or wrote what, when: append-only (the database refuses changes)."""
+
+    def append(self, entry: AuditEntry) -> None: ...
+    def entries(self, conv_id: int | None = None) -> list[AuditEntry]: ...
+
+
 class CursorStore(Protocol):
     """A channel's durable position (IMAP UID, Instagram item id, Telegram update offset)."""
 
@@ -206,6 +226,8 @@ class UnitOfWork(Protocol):
     deadlines: DeadlineRepository
     roster: RosterChanges
     casefiles: CaseFileRepository
+    records: RecordStore
+    audit: AuditLog
 
     def __enter__(self) -> Self: ...
     def __exit__(self, *exc: object) -> None: ...

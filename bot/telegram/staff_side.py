@@ -26,7 +26,7 @@ from bot.telegram.parsing import (
     trailing_case,
 )
 from bot.telegram.render import esc
-from triage import access, casework, notices
+from triage import access, casework, notices, records
 from triage.catalog import text
 from triage.errors import AccessDenied, NotFound, TransitionNotAllowed
 from triage.form_by_mail import label
@@ -137,6 +137,10 @@ class StaffSide:
             return
         if name == "jadwal":
             await desk.tell(f"{key}:roster", where, await desk.run(self.roster, actor, arg))
+            return
+        if name == "rekam":
+            await desk.tell(f"{key}:record", where, await desk.run(self.record, actor, arg, conv,
+                                                                    where))  # fmt: skip
             return
         if name in casefiles.COMMANDS:
             try:
@@ -279,6 +283,34 @@ class StaffSide:
         closed = {d for d, _ in days if not roster.calendar.is_working_day(d)}
         said.append(duty.week_text(days, names, closed, lang))
         return "\n\n".join(said)
+
+    def record(self, actor: Actor, arg: str, conv: int | None, where: str) -> str:
+        """/rekam: the psychological record, only in the private chat with the bot: with
+        "Keluhan: …" lines a new version, without them the latest (both audited)."""
+        app, lang = self.desk.app, self.desk.lang
+        if not where.startswith("staff:"):
+            return text("staff.record_private", lang)
+        if conv is None:
+            return text("staff.no_case", lang)
+        common = {"actor": actor, "sealer": app.sealer, "uow_factory": app.uows}
+        try:
+            if arg:
+                version, parts = records.write(conv, arg, now=app.clock(), **common)
+                if not parts:
+                    return text("staff.record_usage", lang)
+                names = ", ".join(esc(label(p)) for p in parts)
+                return text("staff.record_saved", lang, conv=conv, version=version, parts=names)
+            found = records.read(conv, now=app.clock(), **common)
+        except AccessDenied:
+            return text("staff.record_denied", lang, conv=conv)
+        if found is None:
+            return text("staff.record_none", lang, conv=conv)
+        lines = "\n".join(
+            f"<b>{esc(label(name))}:</b> {esc(found.parts[name])}"
+            for name in records.PARTS
+            if found.parts.get(name)
+        )
+        return text("staff.record", lang, conv=conv, version=found.version, parts=lines)
 
     def _load(self, conv_id: int) -> Conversation | None:
         with self.desk.app.uows() as uow:

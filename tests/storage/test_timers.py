@@ -112,3 +112,20 @@ def test_inbox_json_shows_each_conversations_deadlines(uows):
         ("first_admin_response", "escalation", "pending"),
     ]
     assert deadlines[0]["due_at"] == (inbound(1).received_at + timedelta(minutes=5)).isoformat()
+
+
+def test_the_audit_log_refuses_changes(uows, engine):
+    import pytest
+    from sqlalchemy import text as sql
+    from sqlalchemy.exc import DBAPIError
+
+    from triage.records import AuditEntry
+
+    with uows() as uow:
+        uow.audit.append(AuditEntry(T0, 2001, "konselor", "record.read", None, "version 1"))
+        uow.commit()
+    for statement in ("UPDATE audit_log SET action = 'x'", "DELETE FROM audit_log"):
+        with pytest.raises(DBAPIError), engine.begin() as conn:
+            conn.execute(sql(statement))
+    with uows() as uow:
+        assert [e.action for e in uow.audit.entries()] == ["record.read"]

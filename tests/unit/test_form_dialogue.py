@@ -120,3 +120,49 @@ def test_a_story_is_not_read_as_an_age():
     uows = FakeUnitOfWorkFactory()
     said = talk(uows, [CONSENT, "Sari", "anak saya 9 tahun tidak mau sekolah sejak bulan lalu kak"])
     assert said[2] == [] and "usia" not in next(iter(uows.db.forms.values())).answers
+
+
+def talk_on_instagram(uows, lines, start=1):
+    """As `talk`, for an Instagram client: what they were sent, line by line."""
+    from triage.model import Channel
+
+    said = []
+    for n, line in enumerate(lines, start=start):
+        before = {o.id for o in uows.db.outbox.values()}
+        at = T0 + timedelta(seconds=n)
+        message = inbound(n, channel=Channel.INSTAGRAM, sender="ig-77", text=line, at=at)
+        ingest(message, uow_factory=uows, now=at)
+        relay_new_messages(uow_factory=uows, now=at, triage=TRIAGE)
+        new = sorted((o for o in uows.db.outbox.values() if o.id not in before), key=lambda o: o.id)
+        said.append([o.text for o in new if o.target is Target.INSTAGRAM])
+    return said
+
+
+def test_on_instagram_consent_is_asked_by_message_and_the_form_survives_a_restart():
+    uows = FakeUnitOfWorkFactory()
+    said = talk_on_instagram(
+        uows, ["Kak, anak saya 3 tahun susah makan", "gimana ya kak", "ya", "Wulan", "29"]
+    )
+    assert said == [
+        [text("form.chat.consent", "id")],
+        [],  # more of the story: not an answer, nobody nags
+        [text("form.intro", "id"), prompt("nama")],
+        [prompt("usia")],
+        [prompt("jenis_kelamin")],
+    ]
+    # the service restarts: a new process reads the same database and goes on
+    restarted = FakeUnitOfWorkFactory(uows.db)
+    said = talk_on_instagram(
+        restarted, ["P", "Gianyar", "lewati", "ibu", "anak susah makan"], start=6
+    )
+    assert said[-1] == [text("form.done", "id").format(register="PUSPAGA/2026/11/0001")]
+    [state] = restarted.db.forms.values()
+    assert state.answers["nama"] == "Wulan" and state.answers["persetujuan"] == "ya"
+
+
+def test_on_instagram_no_is_respected_and_nothing_is_asked_again():
+    uows = FakeUnitOfWorkFactory()
+    said = talk_on_instagram(uows, ["halo kak mau cerita", "tidak", "jadi begini kak"])
+    assert said == [[text("form.chat.consent", "id")], [text("form.chat.declined", "id")], []]
+    [state] = uows.db.forms.values()
+    assert state.status == "stopped" and dict(state.answers) == {"persetujuan": "tidak"}

@@ -1,0 +1,55 @@
+"""Records sealed at rest with a key outside the database; `puspaga rotate-key` seals them
+again with a new key and the old key stops opening them."""
+
+import pytest
+from cryptography.fernet import Fernet, InvalidToken
+from sqlalchemy import text
+from typer.testing import CliRunner
+
+from bot.cli import app as cli
+from bot.secret_box import SecretBox
+from tests.builders import ADMIN, COUNSELOR, T0, inbound
+from tests.shell.test_jobs import office
+from triage import casework, records
+from triage.ingest import ingest
+
+
+def test_rotation_reseals_every_record_and_the_old_key_stops_working(tmp_path, monkeypatch):
+    monkeypatch.delenv("PUSPAGA_SECRET_KEY", raising=False)
+    app = office(tmp_path)
+    box = SecretBox.for_data_dir(tmp_path)
+    old_key = (tmp_path / "secret.key").read_bytes().strip()
+    conv = ingest(inbound(1), uow_factory=app.uows, now=T0).conversation_id
+    casework.hand_off(conv, actor=ADMIN, uow_factory=app.uows, now=T0)
+    casework.claim(conv, actor=COUNSELOR, uow_factory=app.uows, now=T0)
+    common = {"sealer": box, "uow_factory": app.uows, "now": T0}
+    records.write(conv, "Keluhan: cemas berat\nAsesmen: gangguan tidur", actor=COUNSELOR, **common)
+    records.write(conv, "Hasil: membaik", actor=COUNSELOR, **common)
+    with app.engine.connect() as conn:
+        before = conn.execute(text("SELECT sealed FROM psych_record ORDER BY id")).scalars().all()
+    assert all("cemas" not in s for s in before)  # the ciphertext does not carry the plaintext
+
+    from bot.key_rotation import rotate
+
+    assert rotate(app) == 2
+    new_key = (tmp_path / "secret.key").read_bytes().strip()
+    assert new_key != old_key and (tmp_path / "secret.key").read_bytes().count(b"\n") == 1
+    with app.engine.connect() as conn:
+        after = conn.execute(text("SELECT sealed FROM psych_record ORDER BY id")).scalars().all()
+    assert after != before
+    for sealed in after:
+        with pytest.raises(InvalidToken):
+            Fernet(old_key).decrypt(sealed.encode())  # the old key opens nothing now
+    fresh = SecretBox.for_data_dir(tmp_path)
+    record = records.read(conv, actor=COUNSELOR, sealer=fresh, uow_factory=app.uows, now=T0)
+    assert record.parts == {
+        "keluhan": "cemas berat",
+        "asesmen": "gangguan tidur",
+        "hasil": "membaik",
+    }
+    app.engine.dispose()
+
+
+def test_the_cli_prints_a_fresh_key_for_the_environment():
+    out = CliRunner().invoke(cli, ["rotate-key", "--new-key"])
+    assert out.exit_code == 0 and Fernet(out.output.strip().encode())  # a valid Fernet key

@@ -1,0 +1,65 @@
+"""/rekam on the local Bot API server: the counselor writes and reads the case's record in the
+private chat; the head reads it; an admin in the group and another counselor are refused; every
+access is in the audit log; the database holds ciphertext only."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import text
+
+from bot.demo_telegram import ADMIN, CLIENT, GROUP, HEAD, MADE, NYOMAN
+from tests.support.telegram_office import running_office
+from triage.model import State
+
+
+@pytest.fixture
+def office(tmp_path):
+    with running_office(tmp_path) as running:
+        yield running
+
+
+def test_the_record_is_written_and_read_in_private_and_refused_elsewhere(office):
+    state, app = office.state, office.app
+    state.user_writes(CLIENT, text="Saya cemas terus soal anak saya.")
+    thread = office.topic_of(1)
+    card = office.wait_for_post(GROUP, "Percakapan #1", thread)
+    office.tap(ADMIN, card, "handoff:1:1")
+    offer = office.wait_for_post(MADE, "Kasus #1")
+    office.tap(MADE, offer, "claim:1:1")
+    office.wait(lambda: conversation_state(office) is State.WITH_COUNSELOR, "the claim")
+
+    state.user_writes(MADE, text="/rekam\nKeluhan: cemas <berat>\nAsesmen: stres pengasuhan")
+    office.wait_for_post(MADE, "versi 1 tersimpan")
+    state.user_writes(MADE, text="/rekam")
+    shown = office.wait_for_post(MADE, "Keluhan: cemas")
+    assert "cemas <berat>" in shown["text"]  # escaped on the way, shown as written
+
+    state.user_writes(ADMIN, GROUP, "/rekam", thread_id=thread)
+    office.wait_for_post(GROUP, "hanya ditulis dan dibaca di chat pribadi", thread)
+    state.user_writes(NYOMAN, text="/rekam", reply_to=offer_of(office, NYOMAN)["message_id"])
+    office.wait_for_post(NYOMAN, "hanya untuk konselor kasus itu dan ketua")
+    state.user_writes(HEAD, text="/kasus 1")
+    office.wait_for_post(HEAD, "#1")
+    state.user_writes(HEAD, text="/rekam")
+    office.wait_for_post(HEAD, "stres pengasuhan")
+
+    with app.uows() as uow:
+        actions = [(e.staff_id, e.action) for e in uow.audit.entries(1)]
+    assert actions == [
+        (MADE, "record.write"),
+        (MADE, "record.read"),
+        (NYOMAN, "record.read.denied"),
+        (HEAD, "record.read"),
+    ]
+    with app.engine.connect() as conn:
+        sealed = conn.execute(text("SELECT sealed FROM psych_record")).scalar_one()
+    assert "cemas" not in sealed and "stres" not in sealed
+
+
+def conversation_state(office):
+    with office.app.uows() as uow:
+        return uow.conversations.get(1).state
+
+
+def offer_of(office, staff_id):
+    return office.wait_for_post(staff_id, "Kasus #1")

@@ -1,0 +1,86 @@
+"""The psychological record: written in parts by the case's counselor, versioned, sealed before
+storage; read only by that counselor and the head; every read, write and refusal audited."""
+
+import pytest
+from cryptography.fernet import Fernet
+
+from tests.builders import ADMIN, COUNSELOR, COUNSELOR_2, HEAD, T0, inbound
+from tests.fakes import FakeUnitOfWorkFactory
+from triage import casework, records
+from triage.errors import AccessDenied
+from triage.ingest import ingest
+
+
+class Box:
+    def __init__(self) -> None:
+        self.fernet = Fernet(Fernet.generate_key())
+
+    def seal(self, data: bytes) -> str:
+        return self.fernet.encrypt(data).decode()
+
+    def open(self, sealed: str) -> bytes:
+        return self.fernet.decrypt(sealed.encode())
+
+
+@pytest.fixture
+def case():
+    uows = FakeUnitOfWorkFactory()
+    conv = ingest(inbound(1), uow_factory=uows, now=T0).conversation_id
+    casework.hand_off(conv, actor=ADMIN, counselors=[COUNSELOR.staff_id], uow_factory=uows, now=T0)
+    casework.claim(conv, actor=COUNSELOR, uow_factory=uows, now=T0)
+    return uows, conv
+
+
+def test_the_counselor_writes_versions_and_the_plaintext_never_reaches_storage(case):
+    uows, conv = case
+    box = Box()
+    common = {"sealer": box, "uow_factory": uows, "now": T0}
+    version, parts = records.write(
+        conv, "Keluhan: anak tantrum parah\nAsesmen: stres pengasuhan", actor=COUNSELOR, **common
+    )
+    assert (version, parts) == (1, ["keluhan", "asesmen"])
+    version, _ = records.write(conv, "Rencana: sesi kedua minggu depan", actor=COUNSELOR, **common)
+    assert version == 2
+    stored = list(uows.db.records.values())
+    assert len(stored) == 2 and all("tantrum" not in r.sealed for r in stored)
+    record = records.read(conv, actor=COUNSELOR, **common)
+    assert record.version == 2 and record.parts == {
+        "keluhan": "anak tantrum parah",
+        "asesmen": "stres pengasuhan",
+        "rencana": "sesi kedua minggu depan",
+    }
+    assert records.read(conv, actor=HEAD, **common).parts["rencana"].startswith("sesi")
+
+
+def test_an_admin_and_another_counselor_can_neither_read_nor_write_and_it_is_audited(case):
+    uows, conv = case
+    box = Box()
+    common = {"sealer": box, "uow_factory": uows, "now": T0}
+    records.write(conv, "Keluhan: cemas berat", actor=COUNSELOR, **common)
+    for outsider in (ADMIN, COUNSELOR_2):
+        with pytest.raises(AccessDenied):
+            records.read(conv, actor=outsider, **common)
+        with pytest.raises(AccessDenied):
+            records.write(conv, "Hasil: x", actor=outsider, **common)
+    records.read(conv, actor=HEAD, **common)
+    log = [(e.staff_id, e.action) for e in uows.db.audit]
+    assert log == [
+        (COUNSELOR.staff_id, "record.write"),
+        (ADMIN.staff_id, "record.read.denied"),
+        (ADMIN.staff_id, "record.write.denied"),
+        (COUNSELOR_2.staff_id, "record.read.denied"),
+        (COUNSELOR_2.staff_id, "record.write.denied"),
+        (HEAD.staff_id, "record.read"),
+    ]
+    assert all("cemas" not in (e.detail or "") for e in uows.db.audit)
+
+
+def test_the_counselor_who_wrote_still_reads_after_the_case_is_released(case):
+    uows, conv = case
+    box = Box()
+    common = {"sealer": box, "uow_factory": uows, "now": T0}
+    records.write(conv, "Keluhan: x", actor=COUNSELOR, **common)
+    casework.release(conv, actor=COUNSELOR, uow_factory=uows, now=T0)
+    assert records.read(conv, actor=COUNSELOR, **common).parts == {"keluhan": "x"}
+    with pytest.raises(AccessDenied):  # but no longer writes: the case is not theirs
+        records.write(conv, "Hasil: y", actor=COUNSELOR, **common)
