@@ -11,10 +11,11 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any, TypeVar
 
-from triage import notices
+from triage import access, notices
+from triage.errors import NotFound
 from triage.form_by_mail import label
 from triage.identity_form import FieldSpec, FormSpec, read_lines
-from triage.model import Conversation
+from triage.model import Actor, Conversation
 from triage.notices import Kind
 from triage.ports import UnitOfWork, UnitOfWorkFactory
 from triage.retrying import on_conflict
@@ -158,3 +159,38 @@ def tell_topic(
         missing=", ".join(label(n) for n in missing(spec, cf.facts)) or "—",
         **fields,
     )
+
+
+Opener = Callable[[UnitOfWork, Conversation, str, WorkflowSetup, datetime], "CaseFile | None"]
+
+
+def file_of(uow: UnitOfWork, conv_id: int, kind: str) -> CaseFile:
+    cf = uow.casefiles.get(conv_id)
+    if cf is None or cf.kind != kind:
+        raise NotFound(f"{kind} of conversation {conv_id}")
+    return cf
+
+
+def start(
+    conv_id: int,
+    open_file: Opener,
+    *,
+    actor: Actor,
+    setup: WorkflowSetup,
+    uow_factory: UnitOfWorkFactory,
+    now: datetime,
+) -> CaseFile:
+    """/pengaduan or /psikoedukasi on a conversation triage sorted otherwise: staff open the
+    file, from the conversation's first message (an open file is returned as it is)."""
+
+    def step(uow: UnitOfWork, conv: Conversation) -> CaseFile:
+        access.require(access.may_edit_form(actor, conv), actor, "open_case_file")
+        existing = uow.casefiles.get(conv_id)
+        if existing is not None:
+            return existing
+        first = next((m.text for m in uow.messages.for_conversation(conv_id) if m.text), "")
+        opened = open_file(uow, conv, first, setup, now)
+        assert opened is not None
+        return opened
+
+    return in_transaction(conv_id, uow_factory, step)

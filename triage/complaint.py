@@ -12,8 +12,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime
+from typing import Any
 
-from triage import access, casework, notices
+from triage import access, casefile, casework, notices
 from triage.casefile import (
     COMPLAINT,
     CaseFile,
@@ -29,7 +30,6 @@ from triage.casefile import (
     tell_topic,
     text_field,
 )
-from triage.errors import NotFound
 from triage.identity_form import FormSpec
 from triage.model import Actor, Conversation, Outcome, StoredMessage
 from triage.notices import Kind
@@ -177,30 +177,9 @@ def _settle(cf: CaseFile) -> CaseFile:
 # --- staff steps, each its own transaction ---------------------------------------------------
 
 
-def _file(uow: UnitOfWork, conv_id: int) -> CaseFile:
-    cf = uow.casefiles.get(conv_id)
-    if cf is None or cf.kind != COMPLAINT:
-        raise NotFound(f"complaint of conversation {conv_id}")
-    return cf
-
-
-def start(
-    conv_id: int, *, actor: Actor, setup: WorkflowSetup, uow_factory: UnitOfWorkFactory,
-    now: datetime,
-) -> CaseFile:  # fmt: skip
-    """/pengaduan on a conversation triage did not sort as a complaint: staff open it."""
-
-    def step(uow: UnitOfWork, conv: Conversation) -> CaseFile:
-        access.require(access.may_edit_form(actor, conv), actor, "open_complaint")
-        existing = uow.casefiles.get(conv_id)
-        if existing is not None:
-            return existing
-        first = next((m.text for m in uow.messages.for_conversation(conv_id) if m.text), "")
-        opened = open_file(uow, conv, first, setup, now)
-        assert opened is not None
-        return opened
-
-    return in_transaction(conv_id, uow_factory, step)
+def start(conv_id: int, **kwargs: Any) -> CaseFile:
+    """Staff open the file by hand (triage.casefile.start)."""
+    return casefile.start(conv_id, open_file, **kwargs)
 
 
 def record(
@@ -212,7 +191,7 @@ def record(
 
     def step(uow: UnitOfWork, conv: Conversation) -> tuple[CaseFile, list[str]]:
         access.require(access.may_edit_form(actor, conv), actor, "record_complaint")
-        cf = _file(uow, conv_id)
+        cf = casefile.file_of(uow, conv_id, COMPLAINT)
         given = read_facts(COMPLAINT_FORM, lines, now.date())
         changed = _settle(merged(cf, given))
         uow.casefiles.save(changed)
@@ -231,7 +210,7 @@ def dispose(
 
     def step(uow: UnitOfWork, conv: Conversation) -> CaseFile:
         access.require(access.may_dispose(actor), actor, "dispose_complaint")
-        cf = _file(uow, conv_id)
+        cf = casefile.file_of(uow, conv_id, COMPLAINT)
         data = {**cf.data, "division": division[:100], "disposition": note[:1000],
                 "disposed_at": now.isoformat()}  # fmt: skip
         status = cf.status if cf.status in (RESPONDED, FEEDBACK, CLOSED) else DISPOSED
@@ -252,7 +231,7 @@ def clarify(
 
     def step(uow: UnitOfWork, conv: Conversation) -> CaseFile:
         access.require(access.may_edit_form(actor, conv), actor, "clarify_complaint")
-        cf = _file(uow, conv_id)
+        cf = casefile.file_of(uow, conv_id, COMPLAINT)
         notes = [*cf.data.get("clarifications", []), {"at": now.isoformat(), "text": note[:2000]}]
         changed = replace(cf, data={**cf.data, "clarifications": notes})
         uow.casefiles.save(changed)
@@ -271,7 +250,7 @@ def respond(
                     now=now)  # fmt: skip
 
     def step(uow: UnitOfWork, conv: Conversation) -> CaseFile:
-        cf = _file(uow, conv_id)
+        cf = casefile.file_of(uow, conv_id, COMPLAINT)
         data = {**cf.data, "response": answer[:3000], "responded_at": now.isoformat()}
         changed = replace(cf, status=RESPONDED, data=data)
         uow.casefiles.save(changed)
@@ -289,7 +268,7 @@ def finish(
 
     def step(uow: UnitOfWork, conv: Conversation) -> CaseFile:
         access.require(access.may_edit_form(actor, conv), actor, "finish_complaint")
-        cf = _file(uow, conv_id)
+        cf = casefile.file_of(uow, conv_id, COMPLAINT)
         data = {**cf.data, "report": report[:3000]}
         changed = replace(cf, status=CLOSED, data=data, closed_at=now)
         uow.casefiles.save(changed)

@@ -12,8 +12,9 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from datetime import date, datetime, timedelta
+from typing import Any
 
-from triage import access, casework
+from triage import access, casefile, casework
 from triage.casefile import (
     PSYCHOEDUCATION,
     CaseFile,
@@ -28,7 +29,6 @@ from triage.casefile import (
     tell_topic,
     text_field,
 )
-from triage.errors import NotFound
 from triage.identity_form import FormSpec
 from triage.model import Actor, Conversation, StoredMessage
 from triage.ports import UnitOfWork, UnitOfWorkFactory
@@ -194,28 +194,9 @@ def _dates(cf: CaseFile) -> dict[str, str]:
     return {k: str(cf.data[k]) for k in ("date", "proposed") if k in cf.data}
 
 
-def _file(uow: UnitOfWork, conv_id: int) -> CaseFile:
-    cf = uow.casefiles.get(conv_id)
-    if cf is None or cf.kind != PSYCHOEDUCATION:
-        raise NotFound(f"psychoeducation request of conversation {conv_id}")
-    return cf
-
-
-def start(
-    conv_id: int, *, actor: Actor, setup: WorkflowSetup, uow_factory: UnitOfWorkFactory,
-    now: datetime,
-) -> CaseFile:  # fmt: skip
-    def step(uow: UnitOfWork, conv: Conversation) -> CaseFile:
-        access.require(access.may_edit_form(actor, conv), actor, "open_psychoeducation")
-        existing = uow.casefiles.get(conv_id)
-        if existing is not None:
-            return existing
-        first = next((m.text for m in uow.messages.for_conversation(conv_id) if m.text), "")
-        opened = open_file(uow, conv, first, setup, now)
-        assert opened is not None
-        return opened
-
-    return in_transaction(conv_id, uow_factory, step)
+def start(conv_id: int, **kwargs: Any) -> CaseFile:
+    """Staff open the file by hand (triage.casefile.start)."""
+    return casefile.start(conv_id, open_file, **kwargs)
 
 
 def record(
@@ -224,7 +205,7 @@ def record(
 ) -> tuple[CaseFile, list[str]]:  # fmt: skip
     def step(uow: UnitOfWork, conv: Conversation) -> tuple[CaseFile, list[str]]:
         access.require(access.may_edit_form(actor, conv), actor, "record_psychoeducation")
-        cf = _file(uow, conv_id)
+        cf = casefile.file_of(uow, conv_id, PSYCHOEDUCATION)
         given = read_facts(REQUEST_FORM, lines, now.date())
         changed = merged(cf, given)
         if "tanggal" in given and changed.status == WAITING:
@@ -247,7 +228,7 @@ def accept(
     """/terima [date]: the session is agreed (the date given, else the one asked or proposed)
     and the requester told."""
     with uow_factory() as uow:
-        cf = _file(uow, conv_id)
+        cf = casefile.file_of(uow, conv_id, PSYCHOEDUCATION)
     chosen = when or _date(cf.data.get("date") or cf.data.get("proposed"))
     if chosen is None or not allowed(setup, cf.opened_at, chosen):
         raise ValueError("date")
@@ -256,7 +237,7 @@ def accept(
                     now=now)  # fmt: skip
 
     def step(uow: UnitOfWork, conv: Conversation) -> CaseFile:
-        found = _file(uow, conv_id)
+        found = casefile.file_of(uow, conv_id, PSYCHOEDUCATION)
         data = {**found.data, "session": chosen.isoformat(), "answered_by": actor.staff_id}
         changed = replace(found, status=ACCEPTED, data=data, closed_at=now)
         uow.casefiles.save(changed)
@@ -279,7 +260,7 @@ def decline(
                     now=now)  # fmt: skip
 
     def step(uow: UnitOfWork, conv: Conversation) -> CaseFile:
-        found = _file(uow, conv_id)
+        found = casefile.file_of(uow, conv_id, PSYCHOEDUCATION)
         data = {**found.data, "reason": reason[:1000], "answered_by": actor.staff_id}
         changed = replace(found, status=DECLINED, data=data, closed_at=now)
         uow.casefiles.save(changed)
