@@ -181,6 +181,28 @@ def migrate(config: ConfigOpt = DEFAULT_CONFIG) -> None:
     typer.echo(f"database at revision {current_revision(engine)}")
 
 
+@app.command()
+def report(
+    month: Annotated[str, typer.Option(help="The month, YYYY-MM (e.g. 2026-11).")],
+    out: Annotated[Path, typer.Option(help="Where the files go.")] = Path("laporan"),
+    config: ConfigOpt = DEFAULT_CONFIG,
+) -> None:
+    """The monthly report: client report, register book, SLA compliance (XLSX, CSV, PNG)."""
+    import re
+
+    from bot import report_files
+
+    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month):
+        err.print("--month must be YYYY-MM, e.g. 2026-11")
+        raise typer.Exit(2)
+    settings = _settings(config)
+    application = build(settings)
+    staff = {s.telegram_id: s.name for s in settings.staff}
+    made = report_files.write(report_files.build(application, month), out, settings, staff)
+    for path in made:
+        typer.echo(str(path))
+
+
 @app.command("rotate-key")
 def rotate_key(
     config: ConfigOpt = DEFAULT_CONFIG,

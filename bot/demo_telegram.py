@@ -306,6 +306,14 @@ def _roster_and_timers(
     line("demo.tg.escalation", minutes=targets.escalate_after)
     shown("Bot → Ketut:", stage.post(HEAD, "#4 · "))
 
+    month = app.clock().strftime("%Y-%m")
+    state.user_writes(HEAD, text=f"/laporan {month}")
+    line("demo.tg.report")
+    stage.wait(lambda: sum("document" in m for m in state.sent(HEAD)) >= 4, "the report's files")
+    for message in state.sent(HEAD):
+        if "document" in message:
+            say(f"    [dim]Bot → Ketut:[/dim] 📎 {escape(message['document']['file_name'])}")
+
 
 def _complaint_and_psychoeducation(stage: Stage, lang: Lang, say: Callable[..., None]) -> None:
     """Seed 004 from the complaint to its closing report, and seed 001's request answered."""

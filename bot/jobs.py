@@ -3,12 +3,14 @@ SQLAlchemy job store), so a restart keeps them, and a run missed while the servi
 happens once when it is back (within the grace time). Each run queues its post with an
 idempotency key of the day, so several workers sharing the store post it once.
 
-Today: the morning duty roster for the admin group. The monthly report joins here (issue 7).
+The monthly report to the heads on the 1st (issue 7), and the morning duty roster for the admin
+group.
 """
 
 from __future__ import annotations
 
 import logging
+from zoneinfo import ZoneInfo
 
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.base import BaseScheduler
@@ -30,6 +32,18 @@ def install(scheduler: BaseScheduler, app: App) -> None:
     global _running
     _running = app
     scheduler.add_jobstore(SQLAlchemyJobStore(engine=app.engine), alias=STORE)
+    scheduler.add_job(
+        "bot.jobs:monthly_report",
+        "cron",
+        day=1,
+        hour=8,
+        timezone=ZoneInfo(app.settings.office.timezone),
+        id="monthly-report",
+        jobstore=STORE,
+        replace_existing=True,
+        coalesce=True,
+        misfire_grace_time=GRACE_SECONDS,
+    )
     if app.roster is not None:
         scheduler.add_job(
             "bot.jobs:morning_roster",
@@ -43,6 +57,21 @@ def install(scheduler: BaseScheduler, app: App) -> None:
             coalesce=True,
             misfire_grace_time=GRACE_SECONDS,
         )
+
+
+def monthly_report() -> int:
+    """On the 1st: last month's report files to every head (once: the key names the month)."""
+    from bot import report_files
+
+    app = _running
+    if app is None:
+        return 0
+    heads = [s.telegram_id for s in app.settings.staff if s.role == "ketua"]
+    if not heads:
+        return 0
+    zone = ZoneInfo(app.settings.office.timezone)
+    month = report_files.last_month(app.clock().astimezone(zone).date())
+    return report_files.send_to_heads(app, month, f"monthly-report:{month}", heads)
 
 
 def morning_roster() -> bool:

@@ -61,6 +61,7 @@ from triage.model import (
 )
 from triage.outbox import OutboxItem, Target
 from triage.records import AuditEntry, SealedRecord
+from triage.reports import CaseRow
 from triage.roster import DutyChange
 from triage.sla import Deadline
 
@@ -835,3 +836,45 @@ class SqlAudit(_Repo):
             AuditEntry(r.at, r.staff_id, r.role, r.action, r.conversation_id, r.detail)
             for r in self.conn.execute(query)
         ]
+
+
+REPORT_CASES = (
+    select(
+        conv_t,
+        contact_t.c.channel,
+        client_t.c.display_name,
+        form_t.c.answers,
+        form_t.c.register_no,
+    )
+    .join(contact_t, contact_t.c.id == conv_t.c.reply_contact_id)
+    .join(client_t, client_t.c.id == conv_t.c.client_id)
+    .outerjoin(form_t, form_t.c.conversation_id == conv_t.c.id)
+    .where(conv_t.c.received_at >= bindparam("_start"), conv_t.c.received_at < bindparam("_end"))
+    .order_by(conv_t.c.received_at, conv_t.c.id)
+)
+
+
+class SqlReports(_Repo):
+    def cases_received(self, start: datetime, end: datetime) -> list[CaseRow]:
+        out = []
+        for r in self.conn.execute(REPORT_CASES, {"_start": start, "_end": end}):
+            conv = mapping.conversation(r)
+            assert conv.id is not None
+            out.append(
+                CaseRow(
+                    conversation_id=conv.id,
+                    round=conv.round,
+                    opened_at=conv.steps.received or conv.opened_at,
+                    channel=r.channel,
+                    category=conv.category,
+                    urgent=conv.urgent,
+                    state=conv.state.value,
+                    outcome=conv.outcome.value if conv.outcome else None,
+                    counselor_id=conv.counselor_id,
+                    steps=conv.steps,
+                    answers=dict(r.answers or {}),
+                    register_no=r.register_no,
+                    client_name=r.display_name,
+                )
+            )
+        return out

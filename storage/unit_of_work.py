@@ -21,6 +21,7 @@ from storage.repositories import (
     SqlMessages,
     SqlOutbox,
     SqlRecords,
+    SqlReports,
     SqlRosterChanges,
     SqlStepLog,
 )
@@ -58,6 +59,7 @@ class SqlUnitOfWork:
         self.casefiles = SqlCaseFiles(conn)
         self.records = SqlRecords(conn)
         self.audit = SqlAudit(conn)
+        self.reports = SqlReports(conn)
         return self
 
     def __exit__(self, exc_type: object, exc: BaseException | None, tb: object) -> None:

@@ -29,6 +29,7 @@ from triage.model import (
 from triage.outbox import OutboxItem, OutboxStatus, Target
 from triage.ports import SendResult
 from triage.records import AuditEntry, SealedRecord
+from triage.reports import CaseRow
 from triage.roster import DutyChange
 from triage.sla import Deadline
 
@@ -484,6 +485,35 @@ class FakeAudit(_Repo):
         return [e for e in self.db.audit if conv_id is None or e.conversation_id == conv_id]
 
 
+class FakeReports(_Repo):
+    def cases_received(self, start: datetime, end: datetime) -> list[CaseRow]:
+        out = []
+        for c in self.db.conversations.values():
+            received = c.steps.received
+            if received is None or not start <= received < end:
+                continue
+            contact = self.db.contacts[c.reply_contact_id]
+            form = self.db.forms.get(c.id)  # type: ignore[arg-type]
+            out.append(
+                CaseRow(
+                    c.id,  # type: ignore[arg-type]
+                    c.round,
+                    received,
+                    contact.channel.value,
+                    c.category,
+                    c.urgent,
+                    c.state.value,
+                    c.outcome.value if c.outcome else None,
+                    c.counselor_id,
+                    c.steps,
+                    dict(form.answers) if form else {},
+                    form.register_no if form else None,
+                    self.db.clients[c.client_id].display_name,
+                )
+            )
+        return out
+
+
 # the tables a unit of work copies on entry and writes back on commit (steps: a list)
 COPIED = (
     "clients",
@@ -525,6 +555,7 @@ class FakeUnitOfWork:
         self.casefiles = FakeCaseFiles(self.work)
         self.records = FakeRecords(self.work)
         self.audit = FakeAudit(self.work)
+        self.reports = FakeReports(self.work)
         return self
 
     def __exit__(self, *exc: object) -> None:

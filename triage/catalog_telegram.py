@@ -677,7 +677,7 @@ TELEGRAM_TEXTS: dict[str, dict[str, str]] = {
         "• /rekam — rekam psikologis kasus terpilih (terenkripsi); /rekam lalu baris "
         "«Keluhan: …», «Asesmen: …», «Intervensi: …», «Rencana: …», «Hasil: …»\n"
         "• Ketua: /disposisi BIDANG catatan (balas pesan pengaduan); /psikoedukasi — jadwal "
-        "psikoedukasi",
+        "psikoedukasi; /laporan [2026-11] — laporan bulanan (XLSX dan grafik)",
         "en": "<b>Counselor help</b>\n"
         "• Offered cases arrive here with a «Take the case» button.\n"
         "• Reply to a case message to answer the client, or select a case with /kasus N and "
@@ -691,7 +691,7 @@ TELEGRAM_TEXTS: dict[str, dict[str, str]] = {
         "• /rekam — the selected case's psychological record (encrypted); /rekam and then "
         "«Keluhan: …», «Asesmen: …», «Intervensi: …», «Rencana: …», «Hasil: …» lines\n"
         "• Head: /disposisi DIVISION note (reply to the complaint's message); /psikoedukasi — "
-        "the psychoeducation sessions",
+        "the psychoeducation sessions; /laporan [2026-11] — the monthly report (XLSX, charts)",
     },
     "staff.not_staff": {
         "id": "Perintah ini hanya untuk petugas.",
@@ -763,6 +763,20 @@ TELEGRAM_TEXTS: dict[str, dict[str, str]] = {
     "staff.record": {
         "id": "🔒 <b>Rekam psikologis kasus #{conv}</b> (versi {version})\n{parts}",
         "en": "🔒 <b>Psychological record of case #{conv}</b> (version {version})\n{parts}",
+    },
+    "staff.report_head_only": {
+        "id": "Laporan bulanan hanya dikirim kepada ketua (berisi data pribadi klien).",
+        "en": "The monthly report goes to the head only (it holds clients' personal data).",
+    },
+    "staff.report_usage": {
+        "id": "Tulis /laporan untuk bulan lalu, atau /laporan 2026-11 untuk bulan tertentu.",
+        "en": "Write /laporan for last month, or /laporan 2026-11 for a given month.",
+    },
+    "staff.report_sent": {
+        "id": "📊 Laporan {month} disiapkan: {files} berkas (XLSX dan grafik) menyusul di chat "
+        "ini.",
+        "en": "📊 The report for {month} is ready: {files} files (XLSX and charts) follow in "
+        "this chat.",
     },
     "staff.denied": {
         "id": "Anda tidak berwenang untuk tindakan ini pada kasus #{conv}.",

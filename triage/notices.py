@@ -37,6 +37,7 @@ class Kind(StrEnum):
     TOPIC = "topic"  # close or reopen the conversation's topic (options["action"])
     INFO = "info"  # an answer to one staff member: help, a refusal, a list
     ALERT = "alert"  # an urgent message arrived in a case (no content: where to look)
+    DOCUMENT = "document"  # a file for one staff member (options["path"]; text: its caption)
     BOARD = "board"  # the queue board pinned in the admin group (triage.board)
     REMINDER = "reminder"  # an SLA target reached (level 0) or missed, told to the head (1)
 

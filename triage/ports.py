@@ -26,6 +26,7 @@ from triage.sla import Deadline
 if TYPE_CHECKING:  # triage.casefile and triage.records build on these ports
     from triage.casefile import CaseFile
     from triage.records import AuditEntry, SealedRecord
+    from triage.reports import CaseRow
 
 
 class ClientRepository(Protocol):
@@ -204,6 +205,13 @@ class AuditLog(Protocol):
     def entries(self, conv_id: int | None = None) -> list[AuditEntry]: ...
 
 
+class ReportSource(Protocol):
+    """What the monthly report reads (triage.reports), in one query however many cases."""
+
+    def cases_received(self, start: datetime, end: datetime) -> list[CaseRow]:
+        """Conversations whose current round was received in [start, end)."""
+
+
 class CursorStore(Protocol):
     """A channel's durable position (IMAP UID, Instagram item id, Telegram update offset)."""
 
@@ -228,6 +236,7 @@ class UnitOfWork(Protocol):
     casefiles: CaseFileRepository
     records: RecordStore
     audit: AuditLog
+    reports: ReportSource
 
     def __enter__(self) -> Self: ...
     def __exit__(self, *exc: object) -> None: ...

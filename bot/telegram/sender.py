@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 from datetime import tzinfo
+from pathlib import Path
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, ReplyParameters
 from telegram.constants import ParseMode
@@ -72,6 +73,8 @@ class StaffSender:
         recipient = item.recipient
         if recipient.startswith("staff:"):
             chat_id = int(recipient.removeprefix("staff:"))
+            if item.options.get("kind") == Kind.DOCUMENT:
+                return self._document(item, chat_id)
             return self._post(item, chat_id, None, None, group=False)
         if recipient == GENERAL:
             return self._post(item, self.admin_chat_id, None, None, group=True)
@@ -86,6 +89,21 @@ class StaffSender:
         return self._post(
             item, topic.chat_id, topic.thread_id, topic.header_message_id, group=True, topic=topic
         )
+
+    def _document(self, item: OutboxItem, chat_id: int) -> SendResult:
+        """A file for one staff member (the monthly report). A file gone from disk is a
+        permanent failure, shown to staff like any other."""
+        path = Path(item.options.get("path", ""))
+        if not path.is_file():
+            raise SendError(f"file {path.name} is no longer there", transient=False)
+        self._wait(chat_id, group=False)
+        with path.open("rb") as handle:
+            message = self.gateway.call(
+                self.gateway.bot.send_document(
+                    chat_id, document=handle, filename=path.name, caption=item.text[:1000] or None
+                )
+            )
+        return _remote(message)
 
     def _board(self, item: OutboxItem) -> SendResult:
         """The queue board: one post in the admin group, edited in place and pinned. If the

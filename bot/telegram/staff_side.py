@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from telegram import CallbackQuery, Message
 
@@ -137,6 +138,9 @@ class StaffSide:
             return
         if name == "jadwal":
             await desk.tell(f"{key}:roster", where, await desk.run(self.roster, actor, arg))
+            return
+        if name == "laporan":
+            await desk.tell(f"{key}:report", where, await desk.run(self.report, actor, arg, key))
             return
         if name == "rekam":
             await desk.tell(f"{key}:record", where, await desk.run(self.record, actor, arg, conv,
@@ -283,6 +287,22 @@ class StaffSide:
         closed = {d for d, _ in days if not roster.calendar.is_working_day(d)}
         said.append(duty.week_text(days, names, closed, lang))
         return "\n\n".join(said)
+
+    def report(self, actor: Actor, arg: str, key: str) -> str:
+        """/laporan [YYYY-MM]: the month's report files to the head (last month by default)."""
+        import re
+
+        from bot import report_files
+
+        app, lang = self.desk.app, self.desk.lang
+        if actor.role is not Role.HEAD:
+            return text("staff.report_head_only", lang)
+        today = app.clock().astimezone(ZoneInfo(app.settings.office.timezone)).date()
+        month = arg.strip() or report_files.last_month(today)
+        if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month):
+            return text("staff.report_usage", lang)
+        files = report_files.send_to_heads(app, month, f"report:{key}", [actor.staff_id])
+        return text("staff.report_sent", lang, month=esc(month), files=files)
 
     def record(self, actor: Actor, arg: str, conv: int | None, where: str) -> str:
         """/rekam: the psychological record, only in the private chat with the bot: with

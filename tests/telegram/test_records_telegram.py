@@ -63,3 +63,23 @@ def conversation_state(office):
 
 def offer_of(office, staff_id):
     return office.wait_for_post(staff_id, "Kasus #1")
+
+
+def test_the_head_gets_the_monthly_report_files_and_an_admin_does_not(office):
+    state, app = office.state, office.app
+    state.user_writes(CLIENT, text="Halo, saya mau konsultasi.")
+    office.topic_of(1)
+    month = app.clock().strftime("%Y-%m")
+    state.user_writes(ADMIN, GROUP, f"/laporan {month}")
+    office.wait_for_post(GROUP, "hanya dikirim kepada ketua")
+    state.user_writes(HEAD, text=f"/laporan {month}")
+    office.wait_for_post(HEAD, f"Laporan {month} disiapkan: 4 berkas")
+
+    def documents() -> list[str]:
+        return [m["document"]["file_name"] for m in state.sent(HEAD) if "document" in m]
+
+    office.wait(lambda: len(documents()) == 4, "the report's files in the head's chat")
+    assert sorted(documents()) == sorted(
+        f"laporan-{month}{suffix}"
+        for suffix in (".xlsx", "-kategori.png", "-kanal.png", "-sla.png")
+    )

@@ -1,0 +1,85 @@
+"""`puspaga report --month`: the client report, the register book and SLA compliance as XLSX
+(read back with openpyxl), CSV and PNG charts, from a month of cases walked through the SOP."""
+
+import csv
+from datetime import UTC, datetime, timedelta
+
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+from bot.cli import app as cli
+from tests.builders import ADMIN, COUNSELOR
+from tests.shell.test_jobs import office
+from triage import casework
+from triage.form_dialogue import FormState
+from triage.ingest import ingest
+from triage.model import Channel, InboundMessage, Outcome
+from triage.replies import reply_to_client
+
+TUESDAY_9_WITA = datetime(2026, 11, 24, 1, 0, tzinfo=UTC)
+
+
+def a_month(app) -> None:
+    """Six cases in November (one of them at 23.30 WITA on the 30th, UTC still the 30th) and
+    one on 1 December 00.30 WITA (30 November in UTC: the office's zone decides)."""
+    channels = [Channel.HOTLINE, Channel.EMAIL, Channel.INSTAGRAM, Channel.HOTLINE, Channel.EMAIL]
+    for n, channel in enumerate(channels):
+        at = TUESDAY_9_WITA + timedelta(minutes=n)
+        msg = InboundMessage(channel, f"m{n}", f"c{n}", f"Klien {n}", "halo", at)
+        conv = ingest(msg, uow_factory=app.uows, now=at).conversation_id
+        with app.uows() as uow:
+            answers = {
+                "usia": str(10 + 15 * n),
+                "jenis_kelamin": "perempuan" if n % 2 else "laki-laki",
+            }
+            uow.forms.save(FormState(conv, None, answers, "complete", f"PUSPAGA/2026/11/000{n}"))
+            uow.commit()
+        if n < 3:  # answered in 2 minutes, handed off, claimed, answered by the counselor
+            common = {"uow_factory": app.uows}
+            reply_to_client(conv, "Halo", actor=ADMIN, idempotency_key=f"a{n}",
+                            now=at + timedelta(minutes=2), **common)  # fmt: skip
+            casework.hand_off(conv, actor=ADMIN, now=at + timedelta(minutes=3), **common)
+            casework.claim(conv, actor=COUNSELOR, now=at + timedelta(minutes=4), **common)
+            reply_to_client(conv, "Saya Made", actor=COUNSELOR, idempotency_key=f"c{n}",
+                            now=at + timedelta(minutes=30 * n + 5), **common)  # fmt: skip
+            casework.close(conv, Outcome.RUJUKAN if n == 0 else Outcome.TUNTAS, actor=COUNSELOR,
+                           now=at + timedelta(hours=1), **common)  # fmt: skip
+    late = datetime(2026, 11, 30, 15, 30, tzinfo=UTC)  # 23.30 WITA: still November
+    ingest(InboundMessage(Channel.HOTLINE, "late", "c9", "Klien 9", "halo", late),
+           uow_factory=app.uows, now=late)  # fmt: skip
+    december = datetime(2026, 11, 30, 16, 30, tzinfo=UTC)  # 00.30 WITA on 1 December
+    ingest(InboundMessage(Channel.HOTLINE, "dec", "c8", "Klien 8", "halo", december),
+           uow_factory=app.uows, now=december)  # fmt: skip
+
+
+def test_the_monthly_report_files_open_in_a_spreadsheet_and_add_up(tmp_path):
+    app = office(tmp_path / "office")
+    a_month(app)
+    config = tmp_path / "office" / "config.toml"
+    config.write_text(
+        f'data_dir = "{tmp_path / "office"}"\n[office]\nname = "PUSPAGA Uji"\n'
+        '[[staff]]\ntelegram_id = 2001\nname = "Made"\nrole = "konselor"\n'
+    )
+    out = tmp_path / "laporan"
+    result = CliRunner().invoke(cli, ["report", "--month", "2026-11", "--out", str(out),
+                                      "--config", str(config)])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    book = load_workbook(out / "laporan-2026-11.xlsx")
+    assert book.sheetnames == ["Ringkasan", "Buku register", "Ketepatan waktu"]
+    summary = {row[0]: row[1] for row in book["Ringkasan"].iter_rows(values_only=True) if row[0]}
+    assert summary["Jumlah klien (kasus)"] == 6  # the case of 1 December WITA is not in it
+    assert summary["hotline"] == 3 and summary["email"] == 2 and summary["instagram"] == 1
+    assert summary["Rujukan"] == 1 and summary["13–17"] == 0 and summary["25–44"] == 2
+    register = list(book["Buku register"].iter_rows(values_only=True))
+    assert register[2][:3] == ("No", "Nomor register", "Tanggal") and len(register) == 3 + 6
+    assert register[3][1] == "PUSPAGA/2026/11/0000" and register[3][12] == "Made"
+    sla = {row[0]: row for row in book["Ketepatan waktu"].iter_rows(values_only=True) if row[0]}
+    # three answered in 2 service minutes (target 5): all within; counselors at 1, 31, 61 min
+    assert sla["Jawaban pertama admin"][2:5] == (3, 3, 100)
+    assert sla["Balasan pertama konselor"][2:4] == (3, 1)
+    with (out / "laporan-2026-11-sla.csv").open(encoding="utf-8-sig") as handle:
+        rows = list(csv.reader(handle))
+    assert rows[0][0] == "Langkah" and len(rows) == 6
+    for chart in ("kategori", "kanal", "sla"):
+        assert (out / f"laporan-2026-11-{chart}.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    app.engine.dispose()
