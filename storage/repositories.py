@@ -32,6 +32,7 @@ from storage.fast import FastStatement
 from storage.tables import (
     AuditRow,
     CaseFileRow,
+    CaseGrantRow,
     ClientRow,
     ContactRow,
     ConversationRow,
@@ -878,3 +879,19 @@ class SqlReports(_Repo):
                 )
             )
         return out
+
+
+grant_t = CaseGrantRow.__table__
+GRANTS_OF = select(grant_t.c.staff_id).where(grant_t.c.conversation_id == bindparam("_conv"))
+
+
+class SqlGrants(_Repo):
+    def add(self, conv_id: int, staff_id: int, by: int, at: datetime) -> None:
+        self.conn.execute(
+            insert(grant_t).values(
+                conversation_id=conv_id, staff_id=staff_id, granted_by=by, granted_at=at
+            )
+        )
+
+    def for_conversation(self, conv_id: int) -> list[int]:
+        return list(self.conn.execute(GRANTS_OF, {"_conv": conv_id}).scalars())

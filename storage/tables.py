@@ -281,6 +281,16 @@ class PsychRecordRow(SQLModel, table=True):
     written_at: datetime = Field(sa_column=_time(nullable=False))
 
 
+class CaseGrantRow(SQLModel, table=True):
+    """A case the head opened to another staff member (seed 003)."""
+
+    __tablename__ = "case_grant"
+    conversation_id: int = Field(primary_key=True, foreign_key="conversation.id")
+    staff_id: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    granted_by: int = Field(sa_column=Column(BigInteger, nullable=False))
+    granted_at: datetime = Field(sa_column=_time(nullable=False))
+
+
 class AuditRow(SQLModel, table=True):
     """Append-only: triggers in the migration refuse UPDATE and DELETE."""
 
@@ -312,5 +322,6 @@ ALL_TABLES = [
     DutyChangeRow,
     CaseFileRow,
     PsychRecordRow,
+    CaseGrantRow,
     AuditRow,
 ]

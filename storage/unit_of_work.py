@@ -18,6 +18,7 @@ from storage.repositories import (
     SqlCursors,
     SqlDeadlines,
     SqlForms,
+    SqlGrants,
     SqlMessages,
     SqlOutbox,
     SqlRecords,
@@ -60,6 +61,7 @@ class SqlUnitOfWork:
         self.records = SqlRecords(conn)
         self.audit = SqlAudit(conn)
         self.reports = SqlReports(conn)
+        self.grants = SqlGrants(conn)
         return self
 
     def __exit__(self, exc_type: object, exc: BaseException | None, tb: object) -> None:

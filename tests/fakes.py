@@ -50,6 +50,7 @@ class FakeDatabase:
     casefiles: dict[int, CaseFile] = field(default_factory=dict)
     records: dict[tuple[int, int], SealedRecord] = field(default_factory=dict)
     audit: list[AuditEntry] = field(default_factory=list)
+    grants: dict[tuple[int, int], int] = field(default_factory=dict)
     ids: itertools.count = field(default_factory=lambda: itertools.count(1))
 
 
@@ -485,6 +486,16 @@ class FakeAudit(_Repo):
         return [e for e in self.db.audit if conv_id is None or e.conversation_id == conv_id]
 
 
+class FakeGrants(_Repo):
+    def add(self, conv_id: int, staff_id: int, by: int, at: datetime) -> None:
+        if (conv_id, staff_id) in self.db.grants:
+            raise Conflict("granted already")
+        self.db.grants[(conv_id, staff_id)] = by
+
+    def for_conversation(self, conv_id: int) -> list[int]:
+        return [s for (c, s) in self.db.grants if c == conv_id]
+
+
 class FakeReports(_Repo):
     def cases_received(self, start: datetime, end: datetime) -> list[CaseRow]:
         out = []
@@ -528,6 +539,7 @@ COPIED = (
     "duty",
     "casefiles",
     "records",
+    "grants",
 )
 
 
@@ -556,6 +568,7 @@ class FakeUnitOfWork:
         self.records = FakeRecords(self.work)
         self.audit = FakeAudit(self.work)
         self.reports = FakeReports(self.work)
+        self.grants = FakeGrants(self.work)
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 from triage import access, notices
 from triage.errors import NotFound
 from triage.form_by_mail import label
-from triage.identity_form import FieldSpec, FormSpec, read_lines
+from triage.identity_form import FieldSpec, FormSpec, read_lines, shown
 from triage.model import Actor, Conversation
 from triage.notices import Kind
 from triage.ports import UnitOfWork, UnitOfWorkFactory
@@ -59,10 +59,11 @@ class CaseFile:
 
 
 def text_field(name: str, prompt_id: str, prompt_en: str, *aliases: str, max_len: int = 300,
-               personal: bool = False, required: bool = True) -> FieldSpec:  # fmt: skip
+               personal: bool = False, required: bool = True, kind: str = "text",
+               ) -> FieldSpec:  # fmt: skip
     return FieldSpec(
         name,
-        "text",
+        kind,
         required,
         personal,
         {"id": prompt_id, "en": prompt_en},
@@ -81,9 +82,14 @@ def read_facts(spec: FormSpec, lines: str, today: date) -> dict[str, str]:
     return {n: a.value for n, a in reading.answers.items() if a.value is not None}
 
 
-def facts_text(spec: FormSpec, facts: Mapping[str, str]) -> str:
-    """The facts as "Label: value" lines, the missing ones blank (to fill in)."""
-    return "\n".join(f"{label(f.name)}: {facts.get(f.name, '')}" for f in spec.fields)
+def facts_text(spec: FormSpec, facts: Mapping[str, str], *, masked: bool = True) -> str:
+    """The facts as "Label: value" lines, the missing ones blank; as staff see them in
+    Telegram, an address masked (identity_form.shown)."""
+    return "\n".join(
+        f"{label(f.name)}: {shown(f.kind, v) if masked and v else (v or '')}"
+        for f in spec.fields
+        for v in [facts.get(f.name)]
+    )
 
 
 def questions(spec: FormSpec, lang: str, names: list[str]) -> str:

@@ -194,7 +194,7 @@ def claim(
             key=f"case:{after.id}:{tag}",
             recipient=notices.staff(actor.staff_id),
             kind=Kind.CASE,
-            entries=notices.entries_of(history, author_of=_author),
+            entries=notices.entries_of(history, author_of=author_of),
             now=now,
             conv=after,
             **fields,
@@ -228,7 +228,8 @@ def _held(m: StoredMessage) -> bool:
     return m.confidential and m.direction is Direction.IN and m.counselor_id is None
 
 
-def _author(m: StoredMessage) -> str:
+def author_of(m: StoredMessage) -> str:
+    """Who wrote a message, as the notices label it."""
     if m.internal:
         return "note"
     return "client" if m.direction is Direction.IN else "staff"

@@ -677,7 +677,8 @@ TELEGRAM_TEXTS: dict[str, dict[str, str]] = {
         "• /rekam — rekam psikologis kasus terpilih (terenkripsi); /rekam lalu baris "
         "«Keluhan: …», «Asesmen: …», «Intervensi: …», «Rencana: …», «Hasil: …»\n"
         "• Ketua: /disposisi BIDANG catatan (balas pesan pengaduan); /psikoedukasi — jadwal "
-        "psikoedukasi; /laporan [2026-11] — laporan bulanan (XLSX dan grafik)",
+        "psikoedukasi; /laporan [2026-11] — laporan bulanan (XLSX dan grafik); /buka N Nama — "
+        "membuka kasus N kepada petugas lain",
         "en": "<b>Counselor help</b>\n"
         "• Offered cases arrive here with a «Take the case» button.\n"
         "• Reply to a case message to answer the client, or select a case with /kasus N and "
@@ -691,7 +692,8 @@ TELEGRAM_TEXTS: dict[str, dict[str, str]] = {
         "• /rekam — the selected case's psychological record (encrypted); /rekam and then "
         "«Keluhan: …», «Asesmen: …», «Intervensi: …», «Rencana: …», «Hasil: …» lines\n"
         "• Head: /disposisi DIVISION note (reply to the complaint's message); /psikoedukasi — "
-        "the psychoeducation sessions; /laporan [2026-11] — the monthly report (XLSX, charts)",
+        "the psychoeducation sessions; /laporan [2026-11] — the monthly report (XLSX, charts); "
+        "/buka N Name — open case N to another staff member",
     },
     "staff.not_staff": {
         "id": "Perintah ini hanya untuk petugas.",
@@ -777,6 +779,20 @@ TELEGRAM_TEXTS: dict[str, dict[str, str]] = {
         "ini.",
         "en": "📊 The report for {month} is ready: {files} files (XLSX and charts) follow in "
         "this chat.",
+    },
+    "staff.open_usage": {
+        "id": "Tulis /buka NOMOR-KASUS NAMA, misalnya /buka 12 Nyoman (hanya ketua).",
+        "en": "Write /buka CASE-NUMBER NAME, e.g. /buka 12 Nyoman (the head only).",
+    },
+    "staff.open_head_only": {
+        "id": "Hanya ketua yang dapat membuka kasus kepada petugas lain. Percobaan ini tercatat.",
+        "en": "Only the head may open a case to another staff member. This attempt is logged.",
+    },
+    "staff.opened": {
+        "id": "Kasus #{conv} dibuka untuk {name}: riwayatnya terkirim kepadanya dan rekam "
+        "psikologisnya dapat ia baca. Tercatat di log audit.",
+        "en": "Case #{conv} is open to {name}: the history was sent to them and they may read "
+        "its psychological record. Logged in the audit log.",
     },
     "staff.denied": {
         "id": "Anda tidak berwenang untuk tindakan ini pada kasus #{conv}.",

@@ -62,7 +62,14 @@ COMPLAINT_FORM = FormSpec(
             max_len=80,
             personal=True,
         ),  # fmt: skip
-        text_field("alamat", "Alamat jelas pengadu:", "Your address:", "address", personal=True),
+        text_field(
+            "alamat",
+            "Alamat jelas pengadu:",
+            "Your address:",
+            "address",
+            personal=True,
+            kind="address",
+        ),
         text_field(
             "terlapor",
             "Siapa yang diadukan (nama, jabatan atau unit)?",

@@ -271,9 +271,16 @@ def read_lines(form: FormSpec, message: str, today: date) -> Reading:
 
 
 def shown(kind: str, value: str | None) -> str:
-    """A form answer as staff see it in Telegram: the NIK masked but for its last 4 digits."""
+    """A form answer as staff see it in Telegram (issue 7): the NIK masked but for its last 4
+    digits; a street address masked but for its last part (the village or district), which is
+    what staff need to route a case."""
     if value is None:
         return "—"
     if kind == "nik":
         return "•" * max(0, len(value) - 4) + value[-4:]
+    if kind == "address":
+        parts = [p.strip() for p in value.split(",") if p.strip()]
+        if len(parts) > 1:
+            return "•••, " + parts[-1]
+        return value[:3] + "•••" if len(value) > 3 else "•••"
     return value

@@ -198,6 +198,13 @@ class RecordStore(Protocol):
         """Replace a version's ciphertext (key rotation: the same content, a new key)."""
 
 
+class CaseGrants(Protocol):
+    """Staff the head opened a case to (triage.records.open_case)."""
+
+    def add(self, conv_id: int, staff_id: int, by: int, at: datetime) -> None: ...
+    def for_conversation(self, conv_id: int) -> list[int]: ...
+
+
 class AuditLog(Protocol):
     """Who read or wrote what, when: append-only (the database refuses changes)."""
 
@@ -236,6 +243,7 @@ class UnitOfWork(Protocol):
     casefiles: CaseFileRepository
     records: RecordStore
     audit: AuditLog
+    grants: CaseGrants
     reports: ReportSource
 
     def __enter__(self) -> Self: ...

@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from triage import notices
 from triage.casefile import text_field
+from triage.casework import author_of
 from triage.errors import AccessDenied, NotFound
 from triage.identity_form import FormSpec, read_lines
 from triage.model import Actor, Conversation, Role
@@ -76,9 +78,12 @@ class AuditEntry:
     detail: str | None = None  # never the record's content
 
 
-def may_read(actor: Actor, conv: Conversation, authors: set[int]) -> bool:
-    """The head, the case's counselor, or a counselor who wrote a version of it."""
-    if actor.role is Role.HEAD:
+def may_read(
+    actor: Actor, conv: Conversation, authors: set[int], granted: frozenset[int] = frozenset()
+) -> bool:
+    """The head, the case's counselor, a counselor who wrote a version of it, or a staff
+    member the head opened the case to (seed 003: only the head exposes a case)."""
+    if actor.role is Role.HEAD or actor.staff_id in granted:
         return True
     if actor.role is not Role.COUNSELOR:
         return False
@@ -148,7 +153,8 @@ def read(
         if conv is None:
             raise NotFound(f"conversation {conv_id}")
         versions = uow.records.versions(conv_id)
-        if not may_read(actor, conv, {v.author_id for v in versions}):
+        granted = frozenset(uow.grants.for_conversation(conv_id))
+        if not may_read(actor, conv, {v.author_id for v in versions}, granted):
             _audit(uow, actor, "record.read.denied", conv_id, now)
             uow.commit()
             raise AccessDenied(actor.staff_id, "read_record")
@@ -160,3 +166,48 @@ def read(
     last = versions[-1]
     parts = json.loads(sealer.open(last.sealed))
     return Record(conv_id, last.version, parts, last.author_id, last.written_at)
+
+
+def open_case(
+    conv_id: int,
+    to_staff: int,
+    *,
+    actor: Actor,
+    uow_factory: UnitOfWorkFactory,
+    now: datetime,
+) -> None:
+    """The head opens a case to another staff member: they may read its record from now on,
+    and they receive the conversation so far in their private chat. Audited; only the head
+    may (seed 003)."""
+
+    def work() -> None:
+        with uow_factory() as uow:
+            conv = uow.conversations.get(conv_id, lock=True)
+            if conv is None:
+                raise NotFound(f"conversation {conv_id}")
+            if actor.role is not Role.HEAD:
+                _audit(uow, actor, "case.open.denied", conv_id, now, f"to {to_staff}")
+                uow.commit()
+                raise AccessDenied(actor.staff_id, "open_case")
+            if to_staff not in uow.grants.for_conversation(conv_id):
+                uow.grants.add(conv_id, to_staff, actor.staff_id, now)
+                _audit(uow, actor, "case.opened", conv_id, now, f"to {to_staff}")
+                _send_history(uow, conv, to_staff, now)
+            uow.commit()
+
+    on_conflict(work, uow_factory.pause)
+
+
+def _send_history(uow: UnitOfWork, conv: Conversation, to_staff: int, now: datetime) -> None:
+    assert conv.id is not None
+    messages = uow.messages.for_conversation(conv.id)
+    notices.queue_content(
+        uow,
+        key=f"opened:{conv.id}:{to_staff}",
+        recipient=notices.staff(to_staff),
+        kind=notices.Kind.CLIENT,
+        entries=notices.entries_of(messages, author_of=author_of),
+        now=now,
+        conv=conv,
+        **notices.client_fields(uow, conv),
+    )

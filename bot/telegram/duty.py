@@ -87,6 +87,11 @@ def parse(arg: str, today: date, counselors: dict[int, str]) -> DutyRequest | No
     return DutyRequest(day, tuple(changes))
 
 
+def staff_named(name: str, staff: dict[int, str]) -> int | None:
+    """The one staff member `name` names (exactly, or by a unique beginning, or by id)."""
+    return _who(name, staff)
+
+
 def _who(name: str, counselors: dict[int, str]) -> int | None:
     if name.isdigit() and int(name) in counselors:
         return int(name)

@@ -142,6 +142,10 @@ class StaffSide:
         if name == "laporan":
             await desk.tell(f"{key}:report", where, await desk.run(self.report, actor, arg, key))
             return
+        if name == "buka":
+            await desk.tell(f"{key}:open", where, await desk.run(self.open_case, actor, arg))
+            desk.wake()
+            return
         if name == "rekam":
             await desk.tell(f"{key}:record", where, await desk.run(self.record, actor, arg, conv,
                                                                     where))  # fmt: skip
@@ -287,6 +291,23 @@ class StaffSide:
         closed = {d for d, _ in days if not roster.calendar.is_working_day(d)}
         said.append(duty.week_text(days, names, closed, lang))
         return "\n\n".join(said)
+
+    def open_case(self, actor: Actor, arg: str) -> str:
+        """/buka N Nama: the head opens case N to another staff member (seed 003)."""
+        app, lang = self.desk.app, self.desk.lang
+        number, _, who = arg.strip().partition(" ")
+        conv = case_number(number) if number else None
+        names = {a.staff_id: a.name for a in self.desk.staff.members.values()}
+        staff_id = duty.staff_named(who.strip(), names) if who.strip() else None
+        if conv is None or staff_id is None:
+            return text("staff.open_usage", lang)
+        try:
+            records.open_case(conv, staff_id, actor=actor, uow_factory=app.uows, now=app.clock())
+        except AccessDenied:
+            return text("staff.open_head_only", lang)
+        except NotFound:
+            return text("staff.no_case", lang)
+        return text("staff.opened", lang, conv=conv, name=esc(names[staff_id]))
 
     def report(self, actor: Actor, arg: str, key: str) -> str:
         """/laporan [YYYY-MM]: the month's report files to the head (last month by default)."""

@@ -83,3 +83,24 @@ def test_the_head_gets_the_monthly_report_files_and_an_admin_does_not(office):
         f"laporan-{month}{suffix}"
         for suffix in (".xlsx", "-kategori.png", "-kanal.png", "-sla.png")
     )
+
+
+def test_the_head_opens_a_case_to_another_counselor_and_an_admin_cannot(office):
+    state, app = office.state, office.app
+    state.user_writes(CLIENT, text="Saya cemas terus soal anak saya.")
+    thread = office.topic_of(1)
+    office.tap(ADMIN, office.wait_for_post(GROUP, "Percakapan #1", thread), "handoff:1:1")
+    office.tap(MADE, office.wait_for_post(MADE, "Kasus #1"), "claim:1:1")
+    office.wait(lambda: conversation_state(office) is State.WITH_COUNSELOR, "the claim")
+    state.user_writes(MADE, text="/rekam\nKeluhan: cemas berat")
+    office.wait_for_post(MADE, "versi 1 tersimpan")
+    state.user_writes(ADMIN, GROUP, "/buka 1 Nyoman", thread_id=thread)
+    office.wait_for_post(GROUP, "Hanya ketua yang dapat membuka kasus", thread)
+    state.user_writes(HEAD, text="/buka 1 Nyoman")
+    office.wait_for_post(HEAD, "Kasus #1 dibuka untuk Nyoman")
+    history = office.wait_for_post(NYOMAN, "Saya cemas terus")
+    state.user_writes(NYOMAN, text="/rekam", reply_to=history["message_id"])
+    office.wait_for_post(NYOMAN, "Keluhan: cemas berat")
+    with app.uows() as uow:
+        actions = [e.action for e in uow.audit.entries(1)]
+    assert actions[-3:] == ["case.open.denied", "case.opened", "record.read"]

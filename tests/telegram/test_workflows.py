@@ -35,6 +35,7 @@ def test_a_complaint_from_the_hotline_to_its_closing_report(office):
     office.wait_for_post(GROUP, "Tersimpan: Nama", thread)
     for_head = office.wait_for_post(HEAD, "menunggu disposisi Anda")
     assert "petugas membentak <keras>" in for_head["text"]  # escaped, shown as written
+    assert "Jl. Mawar 3" not in for_head["text"] and "Alamat: Jl.•••" in for_head["text"]
 
     state.user_writes(ADMIN, GROUP, "/disposisi Bidang PPA cek", thread_id=thread)
     office.wait_for_post(GROUP, "tidak berwenang", thread)  # only the head disposes

@@ -84,3 +84,20 @@ def test_the_counselor_who_wrote_still_reads_after_the_case_is_released(case):
     assert records.read(conv, actor=COUNSELOR, **common).parts == {"keluhan": "x"}
     with pytest.raises(AccessDenied):  # but no longer writes: the case is not theirs
         records.write(conv, "Hasil: y", actor=COUNSELOR, **common)
+
+
+def test_only_the_head_opens_a_case_to_another_staff_member_who_then_reads_it(case):
+    uows, conv = case
+    box = Box()
+    common = {"sealer": box, "uow_factory": uows, "now": T0}
+    records.write(conv, "Keluhan: cemas berat", actor=COUNSELOR, **common)
+    with pytest.raises(AccessDenied):
+        records.open_case(conv, COUNSELOR_2.staff_id, actor=ADMIN, uow_factory=uows, now=T0)
+    with pytest.raises(AccessDenied):
+        records.read(conv, actor=COUNSELOR_2, **common)
+    records.open_case(conv, COUNSELOR_2.staff_id, actor=HEAD, uow_factory=uows, now=T0)
+    assert records.read(conv, actor=COUNSELOR_2, **common).parts == {"keluhan": "cemas berat"}
+    sent = [o for o in uows.db.outbox.values() if o.recipient == f"staff:{COUNSELOR_2.staff_id}"]
+    assert any("Selamat pagi" in o.text for o in sent)  # the conversation so far
+    actions = [e.action for e in uows.db.audit]
+    assert actions[-4:] == ["case.open.denied", "record.read.denied", "case.opened", "record.read"]
