@@ -39,11 +39,12 @@ DEFAULT_CONFIG = Path("config.toml")
 
 
 def _settings(path: Path) -> Settings:
-    from bot.triage_cli import office_rules
+    from bot.triage_cli import form_setup, office_rules
 
     try:
         settings = load(path)
         office_rules(settings)  # a broken rules file stops the start here, with its fix
+        form_setup(settings)  # and so does a broken form file
     except ConfigError as exc:
         err.print(str(exc), markup=False, highlight=False)
         raise typer.Exit(2) from None
@@ -275,6 +276,8 @@ def check(config: ConfigOpt = DEFAULT_CONFIG) -> None:
         report("instagram", instagram_problem(settings))
     if settings.triage.rules_file:
         report("triage rules", None)  # a broken file already stopped _settings, with its fix
+    if settings.triage.form_file:
+        report("identity form", None)
     raise typer.Exit(1 if problems else 0)
 
 

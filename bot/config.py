@@ -191,6 +191,7 @@ class InstagramConfig(Section):
 
 class TriageConfig(Section):
     rules_file: str = ""  # the office's additions to the triage rules (TOML); "" for none
+    form_file: str = ""  # the office's own identity form (TOML, bot/form_file.py); "" for ours
 
 
 def _categories(value: list[str]) -> list[str]:
@@ -323,10 +324,13 @@ def load(path: Path, environ: Mapping[str, str] | None = None) -> Settings:
     update: dict[str, Any] = {}
     if not settings.data_dir.is_absolute():
         update["data_dir"] = (path.parent / settings.data_dir).resolve()
-    rules = settings.triage.rules_file
-    if rules and not Path(rules).is_absolute():
-        resolved = str((path.parent / rules).resolve())
-        update["triage"] = settings.triage.model_copy(update={"rules_file": resolved})
+    files = {}
+    for key in ("rules_file", "form_file"):
+        named = getattr(settings.triage, key)
+        if named and not Path(named).is_absolute():
+            files[key] = str((path.parent / named).resolve())
+    if files:
+        update["triage"] = settings.triage.model_copy(update=files)
     return settings.model_copy(update=update)
 
 

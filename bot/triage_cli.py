@@ -61,9 +61,15 @@ def office_triage(
 
 
 def form_setup(settings: Settings) -> FormSetup:
+    """The office's identity form (`[triage] form_file`), else the product's."""
     lang = settings.language
+    form = DEFAULT_FORM
+    if settings.triage.form_file:
+        from bot.form_file import load_form
+
+        form = load_form(Path(settings.triage.form_file))
     return FormSetup(
-        form=DEFAULT_FORM,
+        form=form,
         lang=lang,
         consent_text=text("hotline.consent_given", lang),
         texts={key: text(key, lang) for key in TEXT_KEYS},
