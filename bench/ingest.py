@@ -11,12 +11,8 @@ cluster with its durable defaults (fsync on), unless --pg-url names one. Target:
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import platform
 import statistics
 import sys
-import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -25,10 +21,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import text  # noqa: E402
 
+from bench.common import on_databases, report  # noqa: E402
 from storage.db import make_engine  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
 from storage.unit_of_work import SqlUnitOfWorkFactory  # noqa: E402
-from tests.support.pg_cluster import start_cluster  # noqa: E402
 from triage.ingest import ingest  # noqa: E402
 from triage.model import Channel, InboundMessage  # noqa: E402
 
@@ -105,16 +101,6 @@ def measure(name: str, url: str, count: int, rounds: int) -> dict[str, object]:
     }
 
 
-def _cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown CPU"
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--count", type=int, default=1000, help="messages per round")
@@ -122,32 +108,10 @@ def main() -> None:
     parser.add_argument("--db", nargs="+", default=["sqlite", "postgresql"])
     parser.add_argument("--pg-url", default=None)
     args = parser.parse_args()
-    results = []
-    if "sqlite" in args.db:
-        with tempfile.TemporaryDirectory() as tmp:
-            results.append(
-                measure("sqlite", f"sqlite:///{tmp}/bench.sqlite3", args.count, args.rounds)
-            )
-    if "postgresql" in args.db:
-        cluster = None if args.pg_url else start_cluster(fsync=True)
-        try:
-            url = args.pg_url or (cluster.url if cluster else "")
-            results.append(measure("postgresql", url, args.count, args.rounds))
-        finally:
-            if cluster:
-                cluster.stop()
-    machine = f"{platform.machine()}, {os.cpu_count()} cores, {_cpu_model()}"
-    print(
-        json.dumps(
-            {
-                "date": datetime.now(UTC).isoformat(timespec="seconds"),
-                "machine": machine,
-                "python": platform.python_version(),
-                "results": results,
-            },
-            indent=2,
-        )
+    results = on_databases(
+        lambda name, url: measure(name, url, args.count, args.rounds), args.db, args.pg_url
     )
+    report(results)
 
 
 if __name__ == "__main__":

@@ -8,9 +8,6 @@ aggregates in service time, and writing XLSX, CSV and PNG. Target: under 10 s.
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import platform
 import random
 import sys
 import tempfile
@@ -20,11 +17,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.ingest import _cpu_model  # noqa: E402
+from bench.common import on_databases, report  # noqa: E402
 from bot import report_files  # noqa: E402
 from bot.config import from_mapping  # noqa: E402
 from bot.wiring import build  # noqa: E402
-from tests.support.pg_cluster import start_cluster  # noqa: E402
 from triage import casework  # noqa: E402
 from triage.form_dialogue import FormState  # noqa: E402
 from triage.ingest import ingest  # noqa: E402
@@ -104,20 +100,9 @@ def main() -> None:
     parser.add_argument("--db", nargs="+", default=["sqlite", "postgresql"])
     parser.add_argument("--pg-url", default=None)
     args = parser.parse_args()
-    results = []
-    if "sqlite" in args.db:
-        results.append(measure("sqlite", "", args.cases))
-    if "postgresql" in args.db:
-        cluster = None if args.pg_url else start_cluster(fsync=False)
-        try:
-            url = args.pg_url or (cluster.url if cluster else "")
-            results.append(measure("postgresql", url, args.cases))
-        finally:
-            if cluster:
-                cluster.stop()
-    machine = f"{platform.machine()}, {os.cpu_count()} cores, {_cpu_model()}"
-    print(json.dumps({"date": datetime.now(UTC).isoformat(timespec="seconds"),
-                      "machine": machine, "results": results}, indent=2))  # fmt: skip
+    results = on_databases(lambda name, url: measure(name, url, args.cases), args.db,
+                           args.pg_url, fsync=False)  # fmt: skip
+    report(results)
 
 
 if __name__ == "__main__":

@@ -15,13 +15,9 @@ case). idle_pass_s: a pass with nothing new and nothing due, the cost paid every
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import platform
 import random
 import statistics
 import sys
-import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -34,12 +30,11 @@ from datetime import time as clock_time  # noqa: E402
 from apscheduler.schedulers.background import BackgroundScheduler  # noqa: E402
 from sqlalchemy import select  # noqa: E402
 
-from bench.ingest import _cpu_model  # noqa: E402
+from bench.common import on_databases, report  # noqa: E402
 from storage.db import make_engine  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
 from storage.tables import DeadlineRow  # noqa: E402
 from storage.unit_of_work import SqlUnitOfWorkFactory  # noqa: E402
-from tests.support.pg_cluster import start_cluster  # noqa: E402
 from triage.ingest import ingest  # noqa: E402
 from triage.model import Channel, InboundMessage  # noqa: E402
 from triage.service_calendar import ServiceCalendar  # noqa: E402
@@ -138,31 +133,12 @@ def main() -> None:
     parser.add_argument("--db", nargs="+", default=["sqlite", "postgresql"])
     parser.add_argument("--pg-url", default=None)
     args = parser.parse_args()
-    results = []
-    if "sqlite" in args.db:
-        with tempfile.TemporaryDirectory() as tmp:
-            url = f"sqlite:///{tmp}/bench.sqlite3"
-            results.append(measure("sqlite", url, args.open, args.window, args.every))
-    if "postgresql" in args.db:
-        cluster = None if args.pg_url else start_cluster(fsync=True)
-        try:
-            url = args.pg_url or (cluster.url if cluster else "")
-            results.append(measure("postgresql", url, args.open, args.window, args.every))
-        finally:
-            if cluster:
-                cluster.stop()
-    machine = f"{platform.machine()}, {os.cpu_count()} cores, {_cpu_model()}"
-    print(
-        json.dumps(
-            {
-                "date": datetime.now(UTC).isoformat(timespec="seconds"),
-                "machine": machine,
-                "python": platform.python_version(),
-                "results": results,
-            },
-            indent=2,
-        )
+    results = on_databases(
+        lambda name, url: measure(name, url, args.open, args.window, args.every),
+        args.db,
+        args.pg_url,
     )
+    report(results)
 
 
 if __name__ == "__main__":
