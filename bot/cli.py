@@ -204,6 +204,40 @@ def report(
         typer.echo(str(path))
 
 
+@app.command()
+def export(
+    client: Annotated[int, typer.Option(help="The client's number (see `puspaga inbox --json`).")],
+    by: Annotated[int, typer.Option(help="The telegram_id of the head (ketua) asking.")],
+    out: Annotated[Path, typer.Option(help="Where the files go.")] = Path("ekspor"),
+    config: ConfigOpt = DEFAULT_CONFIG,
+) -> None:
+    """Everything held about one client, as JSON and a readable file (a data subject's request;
+    answer within 3x24 hours). Only a head may; the export is in the audit log."""
+    from bot import export_files
+    from triage.errors import AccessDenied, NotFound
+    from triage.model import Actor, Role
+    from triage.subject_access import export_client
+
+    settings = _settings(config)
+    staff = {s.telegram_id: s for s in settings.staff}
+    if by not in staff:
+        err.print(f"--by {by}: not a [[staff]] telegram_id in the configuration.")
+        raise typer.Exit(2)
+    application = build(settings)
+    actor = Actor(by, Role(staff[by].role), staff[by].name)
+    try:
+        data = export_client(client, actor=actor, sealer=application.sealer,
+                             uow_factory=application.uows, now=application.clock())  # fmt: skip
+    except AccessDenied:
+        err.print("Only a head (role ketua) may export a client's data.")
+        raise typer.Exit(2) from None
+    except NotFound:
+        err.print(f"No client #{client}.")
+        raise typer.Exit(2) from None
+    for path in export_files.write(data, out):
+        typer.echo(str(path))
+
+
 @app.command("rotate-key")
 def rotate_key(
     config: ConfigOpt = DEFAULT_CONFIG,
