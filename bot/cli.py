@@ -189,11 +189,9 @@ def report(
     config: ConfigOpt = DEFAULT_CONFIG,
 ) -> None:
     """The monthly report: client report, register book, SLA compliance (XLSX, CSV, PNG)."""
-    import re
-
     from bot import report_files
 
-    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month):
+    if not report_files.MONTH.fullmatch(month):
         err.print("--month must be YYYY-MM, e.g. 2026-11")
         raise typer.Exit(2)
     settings = _settings(config)

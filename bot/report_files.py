@@ -5,6 +5,7 @@ programs read it right); PNG charts (matplotlib). In the office's language."""
 from __future__ import annotations
 
 import csv
+import re
 from datetime import UTC, date, datetime, tzinfo
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -22,6 +23,8 @@ from bot.roster_setup import timer_setup  # noqa: E402
 from bot.wiring import App  # noqa: E402
 from triage.catalog import Lang, text  # noqa: E402
 from triage.reports import MonthReport, age_labels, month_report  # noqa: E402
+
+MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")  # "2026-11": what --month and /laporan take
 
 
 def month_bounds(month: str, zone: tzinfo) -> tuple[datetime, datetime]:

@@ -111,15 +111,17 @@ def _status(event: str, **fields: str) -> Notify:
     return notify
 
 
-def _offer(
-    uow: UnitOfWork, conv: Conversation, counselors: Sequence[int], now: datetime, tag: str
+def offer(
+    uow: UnitOfWork, conv: Conversation, counselors: Sequence[int], now: datetime, key: str
 ) -> None:
+    """The case offered to each of `counselors` with an "Ambil kasus" button; `key` names the
+    action (one offer per staff member and action, however often it is repeated)."""
     assert conv.id is not None
     fields = notices.client_fields(uow, conv)
     for staff_id in counselors:
         notices.queue(
             uow,
-            key=f"offer:{conv.id}:{tag}:{staff_id}",
+            key=f"{key}:{staff_id}",
             recipient=notices.staff(staff_id),
             kind=Kind.OFFER,
             now=now,
@@ -145,11 +147,11 @@ def hand_off(
     def notify(uow: UnitOfWork, before: Conversation, after: Conversation, actor: Actor, now, tag):  # noqa: ANN001
         to, said = tuple(counselors), {}
         if roster is not None:
-            offer = offer_for(uow, after, roster, now)
-            names = ", ".join(roster.names.get(c, str(c)) for c in offer.to)
-            to, said = offer.to, {"offered": names, "reason": offer.reason}
+            routed = offer_for(uow, after, roster, now)
+            names = ", ".join(roster.names.get(c, str(c)) for c in routed.to)
+            to, said = routed.to, {"offered": names, "reason": routed.reason}
         _status("handed_off", **said)(uow, before, after, actor, now, tag)
-        _offer(uow, after, to, now, tag)
+        offer(uow, after, to, now, f"offer:{after.id}:{tag}")
 
     return _transition(
         conv_id,
@@ -248,7 +250,8 @@ def release(
 
     def notify(uow: UnitOfWork, before: Conversation, after: Conversation, actor: Actor, now, tag):  # noqa: ANN001
         _status("released")(uow, before, after, actor, now, tag)
-        _offer(uow, after, [c for c in counselors if c != actor.staff_id], now, tag)
+        others = [c for c in counselors if c != actor.staff_id]
+        offer(uow, after, others, now, f"offer:{after.id}:{tag}")
 
     return _transition(
         conv_id,

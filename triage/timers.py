@@ -15,7 +15,7 @@ from datetime import datetime
 
 from triage import notices
 from triage.casefile import KINDS
-from triage.casework import log_steps
+from triage.casework import log_steps, offer
 from triage.model import Conversation
 from triage.notices import Kind
 from triage.ports import UnitOfWork, UnitOfWorkFactory
@@ -135,7 +135,7 @@ def _notify(
             uow, key=key, recipient=where, kind=Kind.REMINDER, now=now, conv=conv, **fields
         )
         if step == "claimed":
-            _offer(uow, conv, setup.counselors, key, now)
+            offer(uow, conv, setup.counselors, now, f"{key}:offer")
         return
     assert deadline.level == ESCALATION
     log_steps(uow, conv, ["escalated"], now, detail=step)
@@ -150,7 +150,7 @@ def _notify(
             **fields,
         )
     if step == "claimed":
-        _offer(uow, conv, setup.heads, key, now)
+        offer(uow, conv, setup.heads, now, f"{key}:offer")
     # the admin topic sees that the head was told (status only, never counseling content)
     notices.queue(
         uow,
@@ -193,18 +193,3 @@ def _casefile_due(
             uow, key=f"{key}:{where}", recipient=where, kind=Kind.REMINDER, now=now, conv=conv,
             **fields,
         )  # fmt: skip
-
-
-def _offer(uow: UnitOfWork, conv: Conversation, to: Sequence[int], key: str, now: datetime) -> None:
-    assert conv.id is not None
-    fields = notices.client_fields(uow, conv)
-    for staff_id in to:
-        notices.queue(
-            uow,
-            key=f"{key}:offer:{staff_id}",
-            recipient=notices.staff(staff_id),
-            kind=Kind.OFFER,
-            now=now,
-            conv=conv,
-            **fields,
-        )

@@ -79,7 +79,7 @@ def parse(arg: str, today: date, counselors: dict[int, str]) -> DutyRequest | No
         raise DutyInputError("staff.roster_usage")
     changes = []
     for sign, name in targets:
-        staff_id = _who(name.strip(), counselors)
+        staff_id = staff_named(name.strip(), counselors)
         if staff_id is None:
             known = ", ".join(sorted(counselors.values()))
             raise DutyInputError("staff.roster_unknown", name=name.strip()[:40], names=known)
@@ -87,12 +87,8 @@ def parse(arg: str, today: date, counselors: dict[int, str]) -> DutyRequest | No
     return DutyRequest(day, tuple(changes))
 
 
-def staff_named(name: str, staff: dict[int, str]) -> int | None:
+def staff_named(name: str, counselors: dict[int, str]) -> int | None:
     """The one staff member `name` names (exactly, or by a unique beginning, or by id)."""
-    return _who(name, staff)
-
-
-def _who(name: str, counselors: dict[int, str]) -> int | None:
     if name.isdigit() and int(name) in counselors:
         return int(name)
     wanted = name.casefold()

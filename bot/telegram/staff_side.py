@@ -311,8 +311,6 @@ class StaffSide:
 
     def report(self, actor: Actor, arg: str, key: str) -> str:
         """/laporan [YYYY-MM]: the month's report files to the head (last month by default)."""
-        import re
-
         from bot import report_files
 
         app, lang = self.desk.app, self.desk.lang
@@ -320,7 +318,7 @@ class StaffSide:
             return text("staff.report_head_only", lang)
         today = app.clock().astimezone(ZoneInfo(app.settings.office.timezone)).date()
         month = arg.strip() or report_files.last_month(today)
-        if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month):
+        if not report_files.MONTH.fullmatch(month):
             return text("staff.report_usage", lang)
         files = report_files.send_to_heads(app, month, f"report:{key}", [actor.staff_id])
         return text("staff.report_sent", lang, month=esc(month), files=files)
