@@ -3,7 +3,8 @@ seconds, not at the next poll. The watcher only says "look now": the catch-up po
 durable cursor is what gives exactly-once, so a lost IDLE connection can lose nothing.
 
 IDLE is left and re-issued every `renew_seconds` (well under the 29 minutes servers allow) with a
-NOOP in between, which also proves the connection alive; a dead socket (idle_check answers
+NOOP in between, which also proves the connection alive; each IDLE begins with a look, so no
+mail falls between two IDLEs; a dead socket (idle_check answers
 nothing, at once, again and again) or any error drops the connection and reconnects after an
 exponential backoff with jitter."""
 
@@ -75,12 +76,9 @@ class IdleWatcher:
             client.select_folder(self.account.folder, readonly=True)
             self.connected.set()
             self.was_connected = True
-            self._safe_look()  # catch up on what arrived while we were away
             while not self.stop.is_set():
-                news = self._idle_once(client)
+                self._idle_once(client)  # returns on news or at the renewal: the next IDLE looks
                 client.noop()
-                if news:
-                    self._safe_look()
         finally:
             self.connected.clear()
             try:
@@ -90,6 +88,10 @@ class IdleWatcher:
 
     def _idle_once(self, client) -> bool:  # noqa: ANN001 - imapclient has no stubs
         client.idle()
+        # Look once IDLE is on: what arrived before (while away, or between a renewal's NOOP
+        # and this IDLE, whose EXISTS the server may send before IDLE's "+" where nobody reads
+        # it) is found by the look; what arrives from now on is announced to idle_check.
+        self._safe_look()
         deadline = time.monotonic() + self.renew_seconds
         news, empty_at_once = False, 0
         while not self.stop.is_set() and time.monotonic() < deadline and not news:
