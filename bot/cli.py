@@ -213,16 +213,11 @@ def export(
     answer within 3x24 hours). Only a head may; the export is in the audit log."""
     from bot import export_files
     from triage.errors import AccessDenied, NotFound
-    from triage.model import Actor, Role
     from triage.subject_access import export_client
 
     settings = _settings(config)
-    staff = {s.telegram_id: s for s in settings.staff}
-    if by not in staff:
-        err.print(f"--by {by}: not a [[staff]] telegram_id in the configuration.")
-        raise typer.Exit(2)
+    actor = _staff_actor(settings, by)
     application = build(settings)
-    actor = Actor(by, Role(staff[by].role), staff[by].name)
     try:
         data = export_client(client, actor=actor, sealer=application.sealer,
                              uow_factory=application.uows, now=application.clock())  # fmt: skip
@@ -234,6 +229,60 @@ def export(
         raise typer.Exit(2) from None
     for path in export_files.write(data, out):
         typer.echo(str(path))
+
+
+def _staff_actor(settings, by: int):  # noqa: ANN001, ANN202
+    """The staff member --by names, as the core's Actor; exit 2 when not configured."""
+    from triage.model import Actor, Role
+
+    staff = {s.telegram_id: s for s in settings.staff}
+    if by not in staff:
+        err.print(f"--by {by}: not a [[staff]] telegram_id in the configuration.")
+        raise typer.Exit(2)
+    return Actor(by, Role(staff[by].role), staff[by].name)
+
+
+@app.command()
+def forget(
+    client: Annotated[int, typer.Option(help="The client's number (see `puspaga inbox --json`).")],
+    by: Annotated[int, typer.Option(help="The telegram_id of the head (ketua) asking.")],
+    yes: Annotated[bool, typer.Option("--yes", help="Erase without asking again.")] = False,
+    config: ConfigOpt = DEFAULT_CONFIG,
+) -> None:
+    """Erase a client's personal data on their request (answer within 3x24 hours): names,
+    addresses, messages, attachments, forms except age and gender, case files, records and
+    referral letters. Report figures stay. Only a head may; it is in the audit log."""
+    from bot import erasure_setup
+    from triage.errors import AccessDenied, NotFound, TransitionNotAllowed
+
+    settings = _settings(config)
+    actor = _staff_actor(settings, by)
+    if not yes and not typer.confirm(f"Erase everything personal about client #{client}?"):
+        raise typer.Exit(1)
+    application = build(settings)
+    try:
+        erased = erasure_setup.forget(application, client, actor)
+    except AccessDenied:
+        err.print("Only a head (role ketua) may erase a client's data.")
+        raise typer.Exit(2) from None
+    except NotFound:
+        err.print(f"No client #{client}.")
+        raise typer.Exit(2) from None
+    except TransitionNotAllowed:
+        err.print(f"Client #{client} has an open case: close it first (/tutup), then erase.")
+        raise typer.Exit(2) from None
+    typer.echo(f"Client #{client} erased: {len(erased)} conversation(s).")
+
+
+@app.command()
+def purge(config: ConfigOpt = DEFAULT_CONFIG) -> None:
+    """Erase now what has been kept longer than [retention] allows (the service does this
+    every night at [retention] purge_at)."""
+    from bot import erasure_setup
+
+    done = erasure_setup.purge(build(_settings(config)))
+    for kind, count in done.items():
+        typer.echo(f"{kind}: {count} conversation(s)")
 
 
 @app.command("rotate-key")

@@ -137,6 +137,48 @@ class ReopenConfig(Section):
     window_days: Annotated[int, Field(ge=0)] = 7
 
 
+class SurveyConfig(Section):
+    enabled: bool = True  # ask the client the satisfaction questions when a case closes
+
+
+class ReferralConfig(Section):
+    # How the letter addresses each target, e.g. uptd_ppa = "UPTD PPA Kabupaten Karangasem".
+    places: dict[str, str] = Field(default_factory=dict)
+    # A .docx with the office's letterhead (kop surat); the letter is written below its
+    # content. "" for a plain letter with the office's name and address.
+    template_file: str = ""
+
+    @field_validator("places")
+    @classmethod
+    def _known_targets(cls, value: dict[str, str]) -> dict[str, str]:
+        from triage.referral import TARGETS
+
+        wrong = [k for k in value if k not in TARGETS]
+        if wrong:
+            raise ValueError(f"unknown target {wrong[0]!r}; use {', '.join(TARGETS)}")
+        return value
+
+
+class RetentionConfig(Section):
+    """Days each kind of personal data is kept after its case closed (UU 27/2022 Pasal 43);
+    0 keeps it. What each kind covers: triage/erasure.py and the README."""
+
+    messages_days: Annotated[int, Field(ge=0)] = 730
+    attachments_days: Annotated[int, Field(ge=0)] = 365
+    forms_days: Annotated[int, Field(ge=0)] = 1825
+    case_files_days: Annotated[int, Field(ge=0)] = 1825
+    records_days: Annotated[int, Field(ge=0)] = 1825
+    identity_days: Annotated[int, Field(ge=0)] = 1825
+    purge_at: str = "02:00"  # when the daily purge runs, office time
+
+    @field_validator("purge_at")
+    @classmethod
+    def _clock(cls, value: str) -> str:
+        if not re.fullmatch(r"([01][0-9]|2[0-3]):[0-5][0-9]", value):
+            raise ValueError(f"{value!r} is not a time of day; write it as HH:MM, e.g. 02:00")
+        return value
+
+
 class TelegramConfig(Section):
     token: str
     base_url: str = "https://api.telegram.org/bot"
@@ -259,6 +301,9 @@ class Settings(Section):
     email: EmailConfig | None = None
     instagram: InstagramConfig | None = None
     triage: TriageConfig = TriageConfig()
+    survey: SurveyConfig = SurveyConfig()
+    referral: ReferralConfig = ReferralConfig()
+    retention: RetentionConfig = RetentionConfig()
     staff: list[StaffConfig] = Field(default_factory=list)
     roster: list[ShiftConfig] = Field(default_factory=list)
 
@@ -331,6 +376,10 @@ def load(path: Path, environ: Mapping[str, str] | None = None) -> Settings:
             files[key] = str((path.parent / named).resolve())
     if files:
         update["triage"] = settings.triage.model_copy(update=files)
+    template = settings.referral.template_file
+    if template and not Path(template).is_absolute():
+        resolved = str((path.parent / template).resolve())
+        update["referral"] = settings.referral.model_copy(update={"template_file": resolved})
     return settings.model_copy(update=update)
 
 

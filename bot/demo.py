@@ -17,21 +17,23 @@ from zoneinfo import ZoneInfo
 from rich.console import Console
 from rich.markup import escape
 
-from bot import service
+from bot import referral_letter, service
 from bot.config import Settings, from_mapping
 from bot.demo_email import run_email_act
 from bot.demo_instagram import run_instagram_act
 from bot.demo_script import script
 from bot.demo_telegram import run_telegram_act
+from bot.erasure_setup import forget
 from bot.inbox_view import inbox_table
 from bot.wiring import App, build
+from bot.workflow_setup import survey_question
 from channels.simulated import RecordingSender, ScriptedSource
-from triage import casework, inbox
+from triage import casework, inbox, records, referral
 from triage.catalog import Lang, text
 from triage.errors import AccessDenied, TransitionNotAllowed
 from triage.ingest import ingest
 from triage.linking import link_contacts
-from triage.model import Actor, Channel, Outcome, Role
+from triage.model import Actor, Channel, InboundMessage, Outcome, Role
 from triage.outbox import Target
 from triage.replies import reply_to_client
 
@@ -40,6 +42,7 @@ DEMO_START = datetime(2026, 11, 24, 1, 0, tzinfo=UTC)
 ADMIN = Actor(1001, Role.ADMIN, "Wayan (admin)")
 COUNSELOR = Actor(2001, Role.COUNSELOR, "Made (psikolog)")
 COUNSELOR_2 = Actor(2002, Role.COUNSELOR, "Nyoman (konselor)")
+HEAD = Actor(3001, Role.HEAD, "Ketut (ketua)")
 
 
 @dataclass
@@ -66,7 +69,7 @@ def demo_settings(data_dir: Path, lang: Lang) -> Settings:
             },
             "staff": [
                 {"telegram_id": a.staff_id, "name": a.name, "role": a.role.value}
-                for a in (ADMIN, COUNSELOR, COUNSELOR_2)
+                for a in (ADMIN, COUNSELOR, COUNSELOR_2, HEAD)
             ],
         }
     )
@@ -109,10 +112,11 @@ def run_demo(
     stored = sum(r.stored for r in replayed)
     say(escape(text("demo.replayed", lang, stored=stored, dupes=len(replayed) - stored)))
 
-    _play_staff(app, clock, zone, lang, say)
+    early = _play_staff(app, clock, zone, lang, say)
 
     report = service.dispatch(app)
-    say(escape(text("demo.dispatched", lang, sent=report.sent, failed=report.failed)))
+    sent, failed = report.sent + early.sent, report.failed + early.failed
+    say(escape(text("demo.dispatched", lang, sent=sent, failed=failed)))
     for sender in senders.values():
         for item in sender.delivered:
             say(
@@ -136,7 +140,8 @@ def run_demo(
     return app
 
 
-def _play_staff(app: App, clock: SteppingClock, zone: ZoneInfo, lang: Lang, say) -> None:
+def _play_staff(app: App, clock: SteppingClock, zone: ZoneInfo, lang: Lang, say):  # noqa: ANN201
+    """Staff at work; returns what the outbox sent before a client's data was erased."""
     views = {v.client_name: v.conversation.id for v in inbox.snapshot(app.uows)}
     office = app.settings.office.name
 
@@ -202,6 +207,34 @@ def _play_staff(app: App, clock: SteppingClock, zone: ZoneInfo, lang: Lang, say)
         "Ibu Rina, saya Made, psikolog PUSPAGA. Apakah Ibu sekarang di tempat yang aman?",
         actor=COUNSELOR,
     )
-    clock.advance(20)
-    casework.close(rina, Outcome.RUJUKAN, actor=COUNSELOR, uow_factory=app.uows, now=clock())
-    step(COUNSELOR, text("demo.close", lang, conv=rina, outcome=text("outcome.rujukan", lang)))
+    clock.advance(5)
+    noted = "Keluhan: kekerasan oleh suami, takut pulang\nAsesmen: cemas berat"
+    records.write(rina, noted, actor=COUNSELOR, sealer=app.sealer, uow_factory=app.uows,
+                  now=clock())  # fmt: skip
+    clock.advance(15)
+    question = survey_question(app.settings)
+    made = referral.refer(rina, "uptd_ppa", "Korban KDRT: perlu perlindungan dan pendampingan "
+                          "hukum", actor=COUNSELOR, uow_factory=app.uows, now=clock(),
+                          survey_question=question)  # fmt: skip
+    letter = referral_letter.queue_letter(app, COUNSELOR, rina, made.round, "demo")
+    step(COUNSELOR, text("demo.referred", lang, conv=rina, file=letter.name))
+
+    budi = views["Budi Santoso"]
+    clock.advance(2)
+    casework.close(budi, Outcome.TUNTAS, actor=ADMIN, uow_factory=app.uows, now=clock(),
+                   survey_question=question)  # fmt: skip
+    step(ADMIN, text("demo.close", lang, conv=budi, outcome=text("outcome.tuntas", lang)))
+    early = service.dispatch(app)  # Budi's answers and the survey go out before he replies
+    clock.advance(3)
+    budi_mail = "budi.santoso@mail.example"
+    answer = InboundMessage(Channel.EMAIL, "<b2@mail.example>", budi_mail, "Budi Santoso",
+                            "4 4 3 Terima kasih, jelas sekali.", clock())  # fmt: skip
+    answered = ingest(answer, uow_factory=app.uows, now=clock())
+    reopened = text("demo.yes" if answered.reopened else "demo.no", lang)
+    step(Actor(0, Role.ADMIN, "Budi Santoso"), text("demo.survey", lang, reopened=reopened))
+    clock.advance(1)
+    with app.uows() as uow:
+        budi_client = uow.conversations.get(budi).client_id
+    forget(app, budi_client, HEAD)
+    step(HEAD, text("demo.forgotten", lang, client="Budi Santoso", conv=budi))
+    return early

@@ -78,6 +78,7 @@ def training_settings(
             "database": {"url": database_url},
             "office": {"name": "PUSPAGA Kabupaten Contoh", "phone": "+62 361 000000", **office},
             "outbox": {"interval_seconds": 0.1, "retry_base_seconds": 0.5, **outbox},
+            "referral": {"places": {"uptd_ppa": "UPTD PPA Kabupaten Contoh"}},
             "telegram": {
                 "token": api.state.token,
                 "base_url": api.base_url,
@@ -105,7 +106,7 @@ class Stage:
     def state(self) -> ApiState:
         return self.api.state
 
-    def wait(self, condition: Callable[[], Any], what: str, timeout: float = 45.0) -> None:
+    def wait(self, condition: Callable[[], Any], what: str, timeout: float = 90.0) -> None:
         """Wait on the server's state (no sleeps): condition true, or DemoFailed. Posts to the
         admin group wait their turn in its budget (20 a minute): a burst takes a while."""
         if not self.state.wait_until(lambda: bool(condition()), timeout):
@@ -252,10 +253,22 @@ def _play(stage: Stage, settings: Settings, lang: Lang, say: Callable[..., None]
     )
     line("demo.tg.record")
     shown("Bot → Made:", stage.post(MADE, "🔒"))
-    state.user_writes(MADE, text="/tutup rujukan")
+    state.user_writes(MADE, text="/rujuk uptd Risiko KDRT: ibu dan anak perlu perlindungan")
     stage.post(GROUP, text("outcome.rujukan", lang), thread)
     stage.wait(lambda: state.topics[(GROUP, thread)]["closed"], "the topic closed")
-    line("demo.tg.closed")
+    letters = lambda: [m for m in state.sent(MADE) if "document" in m]  # noqa: E731
+    stage.wait(letters, "the referral letter in Made's chat")
+    line("demo.tg.closed", file=letters()[0]["document"]["file_name"])
+    survey = "menilai layanan" if lang == "id" else "rate our service"
+    shown(to_client, stage.post(CLIENT, survey))
+    state.user_writes(CLIENT, text="4 4 4")
+
+    def answered() -> bool:
+        with stage.app.uows() as uow:
+            return bool((found := uow.surveys.get(1, 1)) and found.scores)
+
+    stage.wait(answered, "the survey's answer")
+    line("demo.tg.survey")
 
     group_text = " ".join(m.get("text", "") for m in state.sent(GROUP))
     private = ("Suami saya", "rumah ibu saya", "Apakah Ibu dan anak sekarang aman")

@@ -3,8 +3,9 @@ SQLAlchemy job store), so a restart keeps them, and a run missed while the servi
 happens once when it is back (within the grace time). Each run queues its post with an
 idempotency key of the day, so several workers sharing the store post it once.
 
-The monthly report to the heads on the 1st (issue 7), and the morning duty roster for the admin
-group.
+The monthly report to the heads on the 1st (issue 7), the morning duty roster for the admin
+group, and the nightly retention purge (issue 7: personal data kept no longer than its period;
+several workers running it at once erase each thing once, as each erasure is marked).
 """
 
 from __future__ import annotations
@@ -44,6 +45,19 @@ def install(scheduler: BaseScheduler, app: App) -> None:
         coalesce=True,
         misfire_grace_time=GRACE_SECONDS,
     )
+    hour, minute = (int(part) for part in app.settings.retention.purge_at.split(":"))
+    scheduler.add_job(
+        "bot.jobs:retention_purge",
+        "cron",
+        hour=hour,
+        minute=minute,
+        timezone=ZoneInfo(app.settings.office.timezone),
+        id="retention-purge",
+        jobstore=STORE,
+        replace_existing=True,
+        coalesce=True,
+        misfire_grace_time=GRACE_SECONDS,
+    )
     if app.roster is not None:
         scheduler.add_job(
             "bot.jobs:morning_roster",
@@ -72,6 +86,14 @@ def monthly_report() -> int:
     zone = ZoneInfo(app.settings.office.timezone)
     month = report_files.last_month(app.clock().astimezone(zone).date())
     return report_files.send_to_heads(app, month, f"monthly-report:{month}", heads)
+
+
+def retention_purge() -> dict[str, int]:
+    """Every night: erase what has been kept its retention period (bot.erasure_setup)."""
+    from bot import erasure_setup
+
+    app = _running
+    return erasure_setup.purge(app) if app is not None else {}
 
 
 def morning_roster() -> bool:

@@ -22,7 +22,9 @@ from bot.config import Settings  # noqa: E402
 from bot.roster_setup import timer_setup  # noqa: E402
 from bot.wiring import App  # noqa: E402
 from triage.catalog import Lang, text  # noqa: E402
+from triage.referral import TARGETS  # noqa: E402
 from triage.reports import MonthReport, age_labels, month_report  # noqa: E402
+from triage.survey import QUESTIONS, SurveyResult, summarise  # noqa: E402
 
 MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")  # "2026-11": what --month and /laporan take
 
@@ -42,7 +44,8 @@ def build(app: App, month: str) -> MonthReport:
     timers = timer_setup(settings, start.date())
     with app.uows() as uow:
         rows = uow.reports.cases_received(start, end)
-    return month_report(month, rows, timers.targets, timers.calendar)
+        asked, answered = uow.reports.surveys(start, end)
+    return month_report(month, rows, timers.targets, timers.calendar, summarise(asked, answered))
 
 
 def _t(key: str, lang: Lang, **values: object) -> str:
@@ -65,6 +68,30 @@ def summary_rows(report: MonthReport, lang: Lang) -> list[list[object]]:
             if key in counts or order:
                 rows.append([key, counts.get(key, 0)])
     rows += [[], [_t("urgent", lang), report.urgent], [_t("referrals", lang), report.referrals]]
+    for target in TARGETS:
+        if target in report.by_referral:
+            rows.append([text(f"referral.target.{target}", lang), report.by_referral[target]])
+    return rows + survey_rows(report.survey, lang)
+
+
+def survey_rows(result: SurveyResult | None, lang: Lang) -> list[list[object]]:
+    """The satisfaction survey's section of the summary (SKM: mean score per question, the
+    index 25–100 and its grade)."""
+    if result is None:
+        return []
+    rate = result.response_rate
+    rows: list[list[object]] = [
+        [],
+        [_t("survey", lang), _t("count", lang)],
+        [_t("survey.asked", lang), result.asked],
+        [_t("survey.answered", lang), result.answered],
+        [_t("survey.rate", lang), round(100 * rate, 1) if rate is not None else ""],
+    ]
+    for question in QUESTIONS:
+        mean = result.mean_by_question.get(question)
+        rows.append([_t(f"survey.q.{question}", lang), mean if mean is not None else ""])
+    rows.append([_t("survey.index", lang), result.index if result.index is not None else ""])
+    rows.append([_t("survey.grade", lang), result.grade or ""])
     return rows
 
 
@@ -84,6 +111,7 @@ def register_rows(report: MonthReport, lang: Lang, zone: tzinfo, staff: dict[int
             "ya" if r.urgent else "",
             r.state,
             r.outcome or "",
+            text(f"referral.target.{r.referral_target}", lang) if r.referral_target else "",
             staff.get(r.counselor_id, "") if r.counselor_id else "",
         ]
         for n, r in enumerate(report.register, start=1)
@@ -93,7 +121,7 @@ def register_rows(report: MonthReport, lang: Lang, zone: tzinfo, staff: dict[int
 
 REGISTER_COLUMNS = (
     "no", "register", "date", "name", "age", "gender", "domicile", "channel", "category",
-    "urgent", "state", "outcome", "counselor",
+    "urgent", "state", "outcome", "referral", "counselor",
 )  # fmt: skip
 
 

@@ -31,3 +31,10 @@ def workflow_setup(settings: Settings, calendar: ServiceCalendar) -> WorkflowSet
         complaint_days=settings.sla.complaint_working_days,
         heads=tuple(s.telegram_id for s in settings.staff if s.role == "ketua"),
     )
+
+
+def survey_question(settings: Settings) -> str | None:
+    """What a client is asked when their case closes (triage.survey); None when it is off."""
+    if not settings.survey.enabled:
+        return None
+    return text("survey.question", settings.language, office=settings.office.name)  # type: ignore[arg-type]

@@ -43,6 +43,7 @@ from storage.tables import (
     MessageRow,
     OutboxRow,
     PsychRecordRow,
+    ReferralRow,
     RegisterCounterRow,
     StepLogRow,
 )
@@ -65,6 +66,7 @@ from triage.records import AuditEntry, SealedRecord
 from triage.reports import CaseRow
 from triage.roster import DutyChange
 from triage.sla import Deadline
+from triage.survey import Survey
 
 client_t = ClientRow.__table__
 contact_t = ContactRow.__table__
@@ -839,6 +841,7 @@ class SqlAudit(_Repo):
         ]
 
 
+referral_t = ReferralRow.__table__
 REPORT_CASES = (
     select(
         conv_t,
@@ -846,10 +849,15 @@ REPORT_CASES = (
         client_t.c.display_name,
         form_t.c.answers,
         form_t.c.register_no,
+        referral_t.c.target.label("referral_target"),
     )
     .join(contact_t, contact_t.c.id == conv_t.c.reply_contact_id)
     .join(client_t, client_t.c.id == conv_t.c.client_id)
     .outerjoin(form_t, form_t.c.conversation_id == conv_t.c.id)
+    .outerjoin(
+        referral_t,
+        and_(referral_t.c.conversation_id == conv_t.c.id, referral_t.c.round == conv_t.c.round),
+    )
     .where(conv_t.c.received_at >= bindparam("_start"), conv_t.c.received_at < bindparam("_end"))
     .order_by(conv_t.c.received_at, conv_t.c.id)
 )
@@ -876,9 +884,15 @@ class SqlReports(_Repo):
                     answers=dict(r.answers or {}),
                     register_no=r.register_no,
                     client_name=r.display_name,
+                    referral_target=r.referral_target,
                 )
             )
         return out
+
+    def surveys(self, start: datetime, end: datetime) -> tuple[int, list[Survey]]:
+        from storage.followups import SqlSurveys
+
+        return SqlSurveys(self.conn).counts(start, end)
 
 
 grant_t = CaseGrantRow.__table__

@@ -304,6 +304,41 @@ class AuditRow(SQLModel, table=True):
     detail: str | None = Field(default=None, max_length=200)
 
 
+class ReferralRow(SQLModel, table=True):
+    """Where a case round was referred (triage.referral)."""
+
+    __tablename__ = "referral"
+    conversation_id: int = Field(primary_key=True, foreign_key="conversation.id")
+    round: int = Field(primary_key=True)
+    target: str = Field(max_length=20)
+    addressee: str = Field(max_length=200)
+    reason: str = Field(sa_column=Column(Text, nullable=False))
+    staff_id: int = Field(sa_column=Column(BigInteger, nullable=False))
+    at: datetime = Field(sa_column=_time(nullable=False))
+    letter_path: str | None = None  # the sealed letter file under the data directory
+
+
+class SurveyRow(SQLModel, table=True):
+    """The satisfaction survey of a closed round (triage.survey)."""
+
+    __tablename__ = "survey"
+    conversation_id: int = Field(primary_key=True, foreign_key="conversation.id")
+    round: int = Field(primary_key=True)
+    asked_at: datetime = Field(sa_column=_time(nullable=False, index=True))
+    answered_at: datetime | None = Field(default=None, sa_column=_time(index=True))
+    scores: list | None = Field(default=None, sa_column=Column(JsonText()))
+    comment: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+
+
+class ErasureRow(SQLModel, table=True):
+    """A kind of a conversation's data that was erased (triage.erasure), and when."""
+
+    __tablename__ = "erasure"
+    conversation_id: int = Field(primary_key=True, foreign_key="conversation.id")
+    kind: str = Field(primary_key=True, max_length=20)
+    at: datetime = Field(sa_column=_time(nullable=False))
+
+
 ALL_TABLES = [
     ClientRow,
     ContactRow,
@@ -324,4 +359,7 @@ ALL_TABLES = [
     PsychRecordRow,
     CaseGrantRow,
     AuditRow,
+    ReferralRow,
+    SurveyRow,
+    ErasureRow,
 ]

@@ -9,6 +9,8 @@ from typing import Self
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 
+from storage.erasure import SqlErasure
+from storage.followups import SqlReferrals, SqlSurveys
 from storage.repositories import (
     SqlAudit,
     SqlCaseFiles,
@@ -62,6 +64,9 @@ class SqlUnitOfWork:
         self.audit = SqlAudit(conn)
         self.reports = SqlReports(conn)
         self.grants = SqlGrants(conn)
+        self.referrals = SqlReferrals(conn)
+        self.surveys = SqlSurveys(conn)
+        self.erasure = SqlErasure(conn)
         return self
 
     def __exit__(self, exc_type: object, exc: BaseException | None, tb: object) -> None:

@@ -13,6 +13,7 @@ from datetime import date, datetime
 from typing import Self
 
 from triage.casefile import CaseFile
+from triage.erasure import KEPT_ANSWERS
 from triage.errors import Conflict
 from triage.form_dialogue import FormState
 from triage.model import (
@@ -29,9 +30,11 @@ from triage.model import (
 from triage.outbox import OutboxItem, OutboxStatus, Target
 from triage.ports import SendResult
 from triage.records import AuditEntry, SealedRecord
+from triage.referral import Referral
 from triage.reports import CaseRow
 from triage.roster import DutyChange
 from triage.sla import Deadline
+from triage.survey import Survey
 
 
 @dataclass
@@ -51,6 +54,10 @@ class FakeDatabase:
     records: dict[tuple[int, int], SealedRecord] = field(default_factory=dict)
     audit: list[AuditEntry] = field(default_factory=list)
     grants: dict[tuple[int, int], int] = field(default_factory=dict)
+    referrals: dict[tuple[int, int], Referral] = field(default_factory=dict)
+    letters: dict[tuple[int, int], str] = field(default_factory=dict)
+    surveys: dict[tuple[int, int], Survey] = field(default_factory=dict)
+    erased: dict[tuple[int, str], datetime] = field(default_factory=dict)
     ids: itertools.count = field(default_factory=lambda: itertools.count(1))
 
 
@@ -520,9 +527,103 @@ class FakeReports(_Repo):
                     dict(form.answers) if form else {},
                     form.register_no if form else None,
                     self.db.clients[c.client_id].display_name,
+                    ref.target if (ref := self.db.referrals.get((c.id, c.round))) else None,  # type: ignore[arg-type]
                 )
             )
         return out
+
+    def surveys(self, start: datetime, end: datetime) -> tuple[int, list[Survey]]:
+        kept = self.db.surveys.values()
+        asked = sum(1 for s in kept if start <= s.asked_at < end)
+        return asked, [s for s in kept if s.answered_at and start <= s.answered_at < end]
+
+
+class FakeReferrals(_Repo):
+    def add(self, referral: Referral) -> None:
+        self.db.referrals[(referral.conversation_id, referral.round)] = referral
+
+    def get(self, conv_id: int, round_: int) -> Referral | None:
+        return self.db.referrals.get((conv_id, round_))
+
+    def set_letter(self, conv_id: int, round_: int, path: str) -> None:
+        self.db.letters[(conv_id, round_)] = path
+
+
+class FakeSurveys(_Repo):
+    def add(self, survey: Survey) -> None:
+        self.db.surveys[(survey.conversation_id, survey.round)] = survey
+
+    def get(self, conv_id: int, round_: int) -> Survey | None:
+        return self.db.surveys.get((conv_id, round_))
+
+    def save(self, survey: Survey) -> None:
+        self.db.surveys[(survey.conversation_id, survey.round)] = survey
+
+
+class FakeErasure(_Repo):
+    """The same blanking as storage.erasure, in memory."""
+
+    def closed_before(self, kind: str, cutoff: datetime, limit: int) -> list[int]:
+        due = [
+            c for c in self.db.conversations.values()
+            if c.state is State.CLOSED and c.steps.closed and c.steps.closed < cutoff
+            and (c.id, kind) not in self.db.erased
+        ]  # fmt: skip
+        return [c.id for c in sorted(due, key=lambda c: (c.steps.closed, c.id))][:limit]  # type: ignore[misc]
+
+    def mark(self, conv_id: int, kind: str, now: datetime) -> None:
+        self.db.erased.setdefault((conv_id, kind), now)
+
+    def erase(self, conv_id: int, kinds, now: datetime) -> list[str]:  # noqa: ANN001
+        db, paths = self.db, []
+        for kind in (k for k in kinds if (conv_id, k) not in db.erased):
+            mine = [m for m in db.messages.values() if m.conversation_id == conv_id]
+            if kind == "messages":
+                for m in mine:
+                    db.messages[m.id] = replace(m, text="", subject=None,  # type: ignore[index]
+                                                external_id=f"erased:{m.id}")  # fmt: skip
+                for item in [o for o in db.outbox.values() if o.conversation_id == conv_id]:
+                    status = item.status
+                    if status in (OutboxStatus.PENDING, OutboxStatus.SENDING):
+                        status = OutboxStatus.FAILED
+                    db.outbox[item.id] = replace(item, text="", recipient="erased",  # type: ignore[index]
+                                                 options={}, status=status)  # fmt: skip
+                for key, survey in list(db.surveys.items()):
+                    if key[0] == conv_id:
+                        db.surveys[key] = replace(survey, comment="")
+                for key, ref in list(db.referrals.items()):
+                    if key[0] == conv_id:
+                        db.referrals[key] = replace(ref, reason="")
+            elif kind == "attachments":
+                for m in mine:
+                    paths += [a.stored_path for a in m.attachments if a.stored_path]
+                    db.messages[m.id] = replace(m, attachments=())  # type: ignore[index]
+            elif kind == "forms":
+                if (form := db.forms.get(conv_id)) is not None:
+                    kept = {k: v for k, v in form.answers.items() if k in KEPT_ANSWERS}
+                    db.forms[conv_id] = replace(form, answers=kept)
+            elif kind == "case_files":
+                if (cf := db.casefiles.get(conv_id)) is not None:
+                    db.casefiles[conv_id] = replace(cf, facts={}, data={})
+            elif kind == "records":
+                for key in [k for k in db.records if k[0] == conv_id]:
+                    del db.records[key]
+                for key in [k for k in db.letters if k[0] == conv_id]:
+                    paths.append(db.letters.pop(key))
+            elif kind == "identity":
+                self.erase_client(db.conversations[conv_id].client_id)
+            else:
+                raise ValueError(f"unknown kind of data {kind!r}")
+            db.erased[(conv_id, kind)] = now
+        return paths
+
+    def erase_client(self, client_id: int) -> None:
+        db = self.db
+        db.clients[client_id] = replace(db.clients[client_id], display_name="(dihapus)")
+        for contact in [c for c in db.contacts.values() if c.client_id == client_id]:
+            db.contacts[contact.id] = replace(  # type: ignore[index]
+                contact, external_id=f"erased:{contact.id}", display_name="(dihapus)"
+            )
 
 
 # the tables a unit of work copies on entry and writes back on commit (steps: a list)
@@ -540,6 +641,10 @@ COPIED = (
     "casefiles",
     "records",
     "grants",
+    "referrals",
+    "letters",
+    "surveys",
+    "erased",
 )
 
 
@@ -569,6 +674,9 @@ class FakeUnitOfWork:
         self.audit = FakeAudit(self.work)
         self.reports = FakeReports(self.work)
         self.grants = FakeGrants(self.work)
+        self.referrals = FakeReferrals(self.work)
+        self.surveys = FakeSurveys(self.work)
+        self.erasure = FakeErasure(self.work)
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -642,3 +750,18 @@ class FakeVault:
 
     def take_code(self) -> str | None:
         return self.codes.pop(0) if self.codes else None
+
+
+class FakeSealer:
+    """triage.records.Sealer with a throwaway Fernet key (bot.secret_box is the real one)."""
+
+    def __init__(self) -> None:
+        from cryptography.fernet import Fernet
+
+        self.fernet = Fernet(Fernet.generate_key())
+
+    def seal(self, data: bytes) -> str:
+        return self.fernet.encrypt(data).decode()
+
+    def open(self, sealed: str) -> bytes:
+        return self.fernet.decrypt(sealed.encode())

@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime
 
-from triage import access, lifecycle, notices
+from triage import access, lifecycle, notices, survey
 from triage.errors import NotFound
 from triage.model import Actor, Conversation, Direction, Outcome, StepRecord, StoredMessage
 from triage.notices import Kind
@@ -275,9 +275,11 @@ def close(
     now: datetime,
     key: str | None = None,
     heads: Sequence[int] = (),
+    survey_question: str | None = None,
 ) -> Conversation:
     """Counseling content that came while the case waited and no counselor ever took goes to
-    the `heads`, who alone may open it to others (seed 003): closing never buries it."""
+    the `heads`, who alone may open it to others (seed 003): closing never buries it. With a
+    `survey_question` the client is asked it in the same transaction (triage.survey)."""
     return _transition(
         conv_id,
         lifecycle.Closed(outcome),
@@ -286,13 +288,13 @@ def close(
         uow_factory=uow_factory,
         now=now,
         detail=outcome.value,
-        notify=_closed(outcome, heads),
+        notify=_closed(outcome, heads, survey_question),
         status="closed",
         key=key,
     )
 
 
-def _closed(outcome: Outcome, heads: Sequence[int]) -> Notify:
+def _closed(outcome: Outcome, heads: Sequence[int], survey_question: str | None) -> Notify:
     def notify(uow: UnitOfWork, before: Conversation, after: Conversation, actor: Actor, now, tag):  # noqa: ANN001
         assert after.id is not None
         held = [m for m in uow.messages.for_conversation(after.id) if _held(m)]
@@ -321,6 +323,8 @@ def _closed(outcome: Outcome, heads: Sequence[int]) -> Notify:
             conv=after,
             action="close",
         )
+        if survey_question:
+            survey.ask(uow, after, survey_question, now)
 
     return notify
 

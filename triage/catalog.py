@@ -84,6 +84,23 @@ TEXTS: dict[str, dict[Lang, str]] = {
         "id": "mencoba mengambil kasus {conv}: sudah diambil konselor lain",
         "en": "tries to claim case {conv}: already taken by another counselor",
     },
+    "demo.referred": {
+        "id": "merujuk kasus {conv} ke UPTD PPA; surat rujukan {file} (tersegel) dikirim ke "
+        "chat pribadinya",
+        "en": "refers case {conv} to UPTD PPA; the referral letter {file} (sealed) goes to "
+        "their private chat",
+    },
+    "demo.survey": {
+        "id": "menjawab survei kepuasan «4 4 3»; percakapan dibuka lagi: {reopened}",
+        "en": "answers the satisfaction survey «4 4 3»; conversation reopened: {reopened}",
+    },
+    "demo.yes": {"id": "ya", "en": "yes"},
+    "demo.no": {"id": "tidak", "en": "no"},
+    "demo.forgotten": {
+        "id": "menghapus data pribadi {client} atas permintaannya (kasus {conv}); angka "
+        "laporan tetap",
+        "en": "erases {client}'s personal data on their request (case {conv}); report figures stay",
+    },
     "demo.close": {"id": "menutup kasus {conv}: {outcome}", "en": "closes case {conv}: {outcome}"},
     "demo.link": {
         "id": "menautkan email dan Instagram {client} menjadi satu klien",
@@ -226,8 +243,17 @@ TEXTS: dict[str, dict[Lang, str]] = {
         "Made and the head, every access logged.",
     },
     "demo.tg.closed": {
-        "id": "Made menutup kasus (/tutup rujukan); topik di grup admin ditutup.",
-        "en": "Made closes the case (/tutup rujukan); the admin topic is closed.",
+        "id": "Made merujuk kasus ke UPTD PPA (/rujuk uptd …); topik di grup admin ditutup, "
+        "surat rujukan {file} (dengan kronologi dan rekam psikologis) masuk ke chat pribadinya.",
+        "en": "Made refers the case to UPTD PPA (/rujuk uptd …); the admin topic is closed and "
+        "the referral letter {file} (with the chronology and the record) arrives in his "
+        "private chat.",
+    },
+    "demo.tg.survey": {
+        "id": "Rina menjawab survei kepuasan dengan «4 4 4»: tercatat untuk laporan bulanan, "
+        "kasus tidak dibuka lagi.",
+        "en": "Rina answers the satisfaction survey with «4 4 4»: kept for the monthly report; "
+        "the case is not reopened.",
     },
     "demo.tg.confidential": {
         "id": "Diperiksa: {posts} pesan di grup admin, tidak satu pun berisi isi konseling.",
@@ -274,6 +300,115 @@ TEXTS: dict[str, dict[Lang, str]] = {
     "report.outcome": {"id": "Menurut hasil layanan", "en": "By outcome"},
     "report.urgent": {"id": "Kasus mendesak", "en": "Urgent cases"},
     "report.referrals": {"id": "Rujukan", "en": "Referrals"},
+    "report.col.referral": {"id": "Dirujuk ke", "en": "Referred to"},
+    "report.survey": {
+        "id": "Survei kepuasan (SKM, skala 1–4)",
+        "en": "Satisfaction survey (SKM, 1–4)",
+    },
+    "report.survey.asked": {"id": "Survei dikirim", "en": "Surveys sent"},
+    "report.survey.answered": {"id": "Survei dijawab", "en": "Surveys answered"},
+    "report.survey.rate": {"id": "% dijawab", "en": "% answered"},
+    "report.survey.q.kemudahan": {
+        "id": "Kemudahan layanan (rata-rata)",
+        "en": "Ease of service (mean)",
+    },
+    "report.survey.q.kecepatan": {
+        "id": "Kecepatan layanan (rata-rata)",
+        "en": "Speed of service (mean)",
+    },
+    "report.survey.q.perilaku": {
+        "id": "Kesopanan dan keramahan petugas (rata-rata)",
+        "en": "Staff courtesy and friendliness (mean)",
+    },
+    "report.survey.index": {"id": "Indeks kepuasan (25–100)", "en": "Satisfaction index (25–100)"},
+    "report.survey.grade": {"id": "Mutu layanan (A–D)", "en": "Service grade (A–D)"},
+    "referral.target.uptd_ppa": {
+        "id": "UPTD PPA",
+        "en": "UPTD PPA (women and children protection)",
+    },
+    "referral.target.puskesmas": {"id": "Puskesmas", "en": "Community health centre (Puskesmas)"},
+    "referral.target.rumah_sakit": {"id": "Rumah sakit", "en": "Hospital"},
+    "referral.target.polisi": {"id": "Kepolisian", "en": "Police"},
+    "referral.target.lbh": {"id": "Lembaga Bantuan Hukum (LBH)", "en": "Legal aid (LBH)"},
+    "referral.target.lainnya": {"id": "Lembaga lain", "en": "Another body"},
+    "letter.number": {"id": "Nomor", "en": "Number"},
+    "letter.about": {"id": "Perihal", "en": "Subject"},
+    "letter.about_value": {"id": ": Rujukan klien", "en": ": Client referral"},
+    "letter.attachment": {"id": "Lampiran", "en": "Enclosed"},
+    "letter.attachment_value": {"id": ": Kronologi penanganan", "en": ": Chronology of handling"},
+    "letter.to": {"id": "Kepada Yth.\n{place}\ndi tempat", "en": "To\n{place}"},
+    "letter.opening": {
+        "id": "Dengan hormat,\nBersama ini {office} merujuk klien berikut untuk mendapatkan "
+        "layanan lanjutan sesuai kewenangan lembaga Bapak/Ibu:",
+        "en": "Dear Sir or Madam,\n{office} refers the following client to you for further "
+        "services within your remit:",
+    },
+    "letter.field.nama": {"id": "Nama", "en": "Name"},
+    "letter.field.usia": {"id": "Usia", "en": "Age"},
+    "letter.field.jenis_kelamin": {"id": "Jenis kelamin", "en": "Gender"},
+    "letter.field.domisili": {"id": "Domisili", "en": "Domicile"},
+    "letter.field.nik": {"id": "NIK", "en": "NIK"},
+    "letter.field.nomor_hp": {"id": "Nomor HP", "en": "Phone"},
+    "letter.field.register": {"id": "Nomor register", "en": "Register number"},
+    "letter.reason": {"id": "Alasan rujukan: ", "en": "Reason for referral: "},
+    "letter.chronology": {"id": "Kronologi penanganan", "en": "Chronology of handling"},
+    "letter.when": {"id": "Waktu", "en": "When"},
+    "letter.what": {"id": "Penanganan", "en": "Handling"},
+    "letter.step.received": {
+        "id": "Klien menghubungi {office}",
+        "en": "The client contacted {office}",
+    },
+    "letter.step.form_completed": {
+        "id": "Formulir identitas klien lengkap",
+        "en": "The client's identity form completed",
+    },
+    "letter.step.handed_off": {
+        "id": "Diserahkan kepada konselor/psikolog",
+        "en": "Handed to a counselor",
+    },
+    "letter.step.claimed": {
+        "id": "Ditangani oleh konselor {counselor}",
+        "en": "Taken up by counselor {counselor}",
+    },
+    "letter.step.closed": {"id": "Dirujuk ke {place}", "en": "Referred to {place}"},
+    "letter.record": {
+        "id": "Ringkasan hasil pemeriksaan psikologis",
+        "en": "Summary of the psychological assessment",
+    },
+    "letter.closing": {
+        "id": "Demikian surat rujukan ini kami sampaikan. Atas perhatian dan kerja sama "
+        "Bapak/Ibu, kami ucapkan terima kasih.",
+        "en": "Thank you for your attention and cooperation.",
+    },
+    "letter.signature": {
+        "id": "{day}\nKonselor,\n\n\n{counselor}",
+        "en": "{day}\nCounselor,\n\n\n{counselor}",
+    },
+    "letter.confidential": {
+        "id": "RAHASIA: hanya untuk lembaga yang dituju. Dilindungi UU 27/2022 tentang "
+        "Pelindungan Data Pribadi.",
+        "en": "CONFIDENTIAL: for the addressee only. Protected by Law 27/2022 on Personal "
+        "Data Protection.",
+    },
+    "letter.caption": {
+        "id": "Surat rujukan kasus #{conv} ke {place}. Rahasia: jangan diteruskan ke grup.",
+        "en": "Referral letter of case #{conv} to {place}. Confidential: do not forward to a "
+        "group.",
+    },
+    "survey.question": {
+        "id": "Terima kasih telah menghubungi {office}. Percakapan ini sudah kami tutup.\n\n"
+        "Mohon bantu kami menilai layanan kami (1 = tidak baik, 2 = kurang baik, 3 = baik, "
+        "4 = sangat baik):\n1. Kemudahan mendapatkan layanan\n2. Kecepatan layanan\n"
+        "3. Kesopanan dan keramahan petugas\n\nBalas dengan tiga angka, misalnya: 4 3 4 "
+        "(boleh ditambah saran). Jika masih ada yang ingin Anda sampaikan, tulis saja seperti "
+        "biasa.",
+        "en": "Thank you for contacting {office}. We have closed this conversation.\n\n"
+        "Please help us rate our service (1 = poor, 2 = fair, 3 = good, 4 = very good):\n"
+        "1. How easy it was to get help\n2. How quickly we helped\n"
+        "3. How courteous and friendly our staff were\n\nReply with three numbers, for "
+        "example: 4 3 4 (a suggestion is welcome). If there is anything else you want to "
+        "tell us, just write as usual.",
+    },
     "report.sheet.ringkasan": {"id": "Ringkasan", "en": "Summary"},
     "report.sheet.buku-register": {"id": "Buku register", "en": "Register book"},
     "report.sheet.sla": {"id": "Ketepatan waktu", "en": "SLA"},

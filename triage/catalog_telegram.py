@@ -635,7 +635,8 @@ TELEGRAM_TEXTS: dict[str, dict[str, str]] = {
         "dikirim atas nama kantor.\n"
         "• Baris yang diawali // adalah catatan internal, tidak dikirim.\n"
         "• /serahkan — serahkan ke konselor\n"
-        "• /tutup tuntas|ulang|rujukan — tutup percakapan\n"
+        "• /tutup tuntas|ulang — tutup percakapan; /rujuk TUJUAN alasan — tutup sebagai "
+        "rujukan (TUJUAN: uptd, puskesmas, rs, polisi, lbh, atau «lain Nama lembaga»)\n"
         "• /identitas — data klien yang tercatat; /identitas lalu baris «Nama: …» untuk "
         "mengisi atau mengubahnya\n"
         "• /catatan teks — catatan internal\n"
@@ -651,7 +652,8 @@ TELEGRAM_TEXTS: dict[str, dict[str, str]] = {
         "the answer is sent in the office's name.\n"
         "• Lines starting with // are internal notes and are not sent.\n"
         "• /serahkan — hand off to a counselor\n"
-        "• /tutup tuntas|ulang|rujukan — close the conversation\n"
+        "• /tutup tuntas|ulang — close the conversation; /rujuk TARGET reason — close it as "
+        "referred (TARGET: uptd, puskesmas, rs, polisi, lbh, or «lain Body name»)\n"
         "• /identitas — what we know of the client; /identitas then «Nama: …» lines to fill "
         "it in or correct it\n"
         "• /catatan text — internal note\n"
@@ -671,14 +673,16 @@ TELEGRAM_TEXTS: dict[str, dict[str, str]] = {
         "• /kasus — daftar kasus Anda\n"
         "• /ambil N — ambil kasus #N (juga untuk ketua)\n"
         "• /lepas — kembalikan kasus ke antrean\n"
-        "• /tutup tuntas|ulang|rujukan — tutup kasus\n"
+        "• /tutup tuntas|ulang — tutup kasus; /rujuk TUJUAN alasan — rujuk (TUJUAN: uptd, "
+        "puskesmas, rs, polisi, lbh, atau «lain Nama lembaga»); surat rujukan dikirim ke sini\n"
         "• /catatan teks — catatan internal\n"
         "• /jadwal — jadwal piket\n"
         "• /rekam — rekam psikologis kasus terpilih (terenkripsi); /rekam lalu baris "
         "«Keluhan: …», «Asesmen: …», «Intervensi: …», «Rencana: …», «Hasil: …»\n"
         "• Ketua: /disposisi BIDANG catatan (balas pesan pengaduan); /psikoedukasi — jadwal "
         "psikoedukasi; /laporan [2026-11] — laporan bulanan (XLSX dan grafik); /buka N Nama — "
-        "membuka kasus N kepada petugas lain",
+        "membuka kasus N kepada petugas lain; /hapus N — menghapus data pribadi klien kasus N "
+        "atas permintaannya",
         "en": "<b>Counselor help</b>\n"
         "• Offered cases arrive here with a «Take the case» button.\n"
         "• Reply to a case message to answer the client, or select a case with /kasus N and "
@@ -686,14 +690,16 @@ TELEGRAM_TEXTS: dict[str, dict[str, str]] = {
         "• /kasus — your cases\n"
         "• /ambil N — take case #N (the head too)\n"
         "• /lepas — put the case back in the queue\n"
-        "• /tutup tuntas|ulang|rujukan — close the case\n"
+        "• /tutup tuntas|ulang — close the case; /rujuk TARGET reason — refer it (TARGET: uptd, "
+        "puskesmas, rs, polisi, lbh, or «lain Body name»); the referral letter comes here\n"
         "• /catatan text — internal note\n"
         "• /jadwal — the duty roster\n"
         "• /rekam — the selected case's psychological record (encrypted); /rekam and then "
         "«Keluhan: …», «Asesmen: …», «Intervensi: …», «Rencana: …», «Hasil: …» lines\n"
         "• Head: /disposisi DIVISION note (reply to the complaint's message); /psikoedukasi — "
         "the psychoeducation sessions; /laporan [2026-11] — the monthly report (XLSX, charts); "
-        "/buka N Name — open case N to another staff member",
+        "/buka N Name — open case N to another staff member; /hapus N — erase the personal data "
+        "of case N's client on their request",
     },
     "staff.not_staff": {
         "id": "Perintah ini hanya untuk petugas.",
@@ -835,9 +841,50 @@ TELEGRAM_TEXTS: dict[str, dict[str, str]] = {
         "id": "📝 Catatan internal disimpan (tidak dikirim ke klien).",
         "en": "📝 Internal note saved (not sent to the client).",
     },
+    "staff.refer_usage": {
+        "id": "Tulis tujuan dan alasan rujukan, misalnya:\n/rujuk uptd korban KDRT perlu "
+        "pendampingan hukum\nTujuan: uptd, puskesmas, rs, polisi, lbh, atau «lain Nama "
+        "lembaga» (alasan di baris berikutnya).",
+        "en": "Give where to and why, for example:\n/rujuk uptd a victim of domestic violence "
+        "needs legal support\nTargets: uptd, puskesmas, rs, polisi, lbh, or «lain Body name» "
+        "(the reason on the next line).",
+    },
+    "staff.refer_how": {"id": "Tulis /rujuk TUJUAN alasan", "en": "Write /rujuk TARGET reason"},
+    "staff.referred": {
+        "id": "Kasus #{conv} ditutup: dirujuk ke {place}. Surat rujukan dikirim ke chat pribadi "
+        "Anda.",
+        "en": "Case #{conv} closed: referred to {place}. The referral letter is on its way to "
+        "your private chat.",
+    },
+    "staff.forget_usage": {
+        "id": "Tulis /hapus N (N: nomor kasus) untuk menghapus data pribadi kliennya.",
+        "en": "Write /hapus N (N: the case number) to erase its client's personal data.",
+    },
+    "staff.forget_head_only": {
+        "id": "Hanya ketua yang dapat menghapus data klien.",
+        "en": "Only the head can erase a client's data.",
+    },
+    "staff.forget_confirm": {
+        "id": "Ini menghapus untuk selamanya nama, alamat, isi pesan, lampiran, formulir "
+        "(kecuali usia dan jenis kelamin), berkas pengaduan, rekam psikologis dan surat rujukan "
+        "klien kasus #{conv}, di semua percakapannya. Angka laporan tetap. Pesan yang sudah "
+        "terkirim di Telegram tidak ikut terhapus: hapus sendiri bila perlu.\n"
+        "Tulis /hapus {conv} YA untuk melanjutkan.",
+        "en": "This erases for good the name, addresses, messages, attachments, form (except "
+        "age and gender), complaint files, psychological record and referral letters of case "
+        "#{conv}'s client, in all their conversations. Report figures stay. Messages already "
+        "posted in Telegram are not erased: delete them yourself if needed.\n"
+        "Write /hapus {conv} YA to go on.",
+    },
+    "staff.forgotten": {
+        "id": "Data pribadi klien kasus #{conv} telah dihapus ({count} percakapan). Tercatat "
+        "di log audit.",
+        "en": "The personal data of case #{conv}'s client is erased ({count} conversations). "
+        "It is in the audit log.",
+    },
     "staff.close_usage": {
-        "id": "Tulis hasilnya: /tutup tuntas, /tutup ulang atau /tutup rujukan.",
-        "en": "Give the outcome: /tutup tuntas, /tutup ulang or /tutup rujukan.",
+        "id": "Tulis hasilnya: /tutup tuntas, /tutup ulang, atau /rujuk TUJUAN alasan.",
+        "en": "Give the outcome: /tutup tuntas, /tutup ulang, or /rujuk TARGET reason.",
     },
     "staff.identity": {
         "id": "<b>Identitas klien #{conv}</b>\nNama: {name}\nKontak: {contacts}\nStatus: {state}\n"

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from triage import lifecycle
+from triage import lifecycle, survey
 from triage.casework import log_steps
 from triage.model import (
     COUNSELING_STATES,
@@ -35,6 +35,7 @@ class IngestResult:
     message_id: int
     new_conversation: bool = False
     reopened: bool = False
+    survey_answer: bool = False  # the scores of the closed case's survey: reopens nothing
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,7 @@ def _ingest(
         if original is not None:
             return _store_edit(uow, msg, original)
     found = uow.contacts.find_for_ingest(msg.channel, msg.sender_id)
-    confidential, owner = False, None
+    confidential, owner, answered = False, None, False
     if found is None:  # a new client: nothing to reopen
         contact = _new_contact(uow, msg, now)
         conv_id, new, reopened = _start_conversation(uow, contact, msg), True, False
@@ -94,7 +95,7 @@ def _ingest(
             if current.state is State.WITH_COUNSELOR:
                 owner = current.counselor_id
         else:
-            conv_id, new, reopened = _reopen_or_start(uow, contact, msg, reopen_window)
+            conv_id, new, reopened, answered = _reopen_or_start(uow, contact, msg, reopen_window)
     stored = uow.messages.add_new(
         StoredMessage(
             id=None,
@@ -110,12 +111,13 @@ def _ingest(
             auto_generated=msg.auto_generated,
             confidential=confidential,
             counselor_id=owner,
+            relayed=answered,  # scores are the report's, not a message for staff to answer
         )
     )
     if stored is None:
         return None
     assert stored.id is not None
-    return IngestResult(True, conv_id, stored.id, new, reopened)
+    return IngestResult(True, conv_id, stored.id, new, reopened, answered)
 
 
 def _store_edit(
@@ -170,10 +172,11 @@ def _new_contact(
 
 def _reopen_or_start(
     uow: UnitOfWork, contact: Contact, msg: InboundMessage, reopen_window: timedelta
-) -> tuple[int, bool, bool]:
+) -> tuple[int, bool, bool, bool]:
     """No open conversation: reopen the one the message answers (an email naming one of this
     client's conversations in In-Reply-To/References, however old), or the last one if it
-    closed recently; else start one. Returns (conversation id, new, reopened).
+    closed recently; else start one. A reply that is the scores of the closed case's survey
+    stays in that case as its answer. Returns (conversation id, new, reopened, answered).
 
     Threading never crosses clients: a stranger naming a conversation's Message-ID (someone
     the client copied in, or a guess) starts their own conversation; an admin links the two
@@ -183,6 +186,8 @@ def _reopen_or_start(
     answered = _answered_conversation(uow, msg, contact.client_id)
     if answered is not None:
         last = answered
+    if last is not None and last.id is not None and _answers_survey(uow, last, msg):
+        return last.id, False, False, True
     if (
         last is not None
         and last.steps.closed is not None
@@ -197,8 +202,21 @@ def _reopen_or_start(
         uow.conversations.save(reopened, expect=State.CLOSED)  # two reopeners: one wins
         log_steps(uow, reopened, logged, msg.received_at)
         assert reopened.id is not None
-        return reopened.id, False, True
-    return _start_conversation(uow, contact, msg), True, False
+        return reopened.id, False, True, False
+    return _start_conversation(uow, contact, msg), True, False, False
+
+
+def _answers_survey(uow: UnitOfWork, last: Conversation, msg: InboundMessage) -> bool:
+    assert last.id is not None
+    if msg.auto_generated or last.state is not State.CLOSED:
+        return False
+    asked = uow.surveys.get(last.id, last.round)
+    answer = survey.read_answer(msg.text) if survey.awaits_answer(asked, msg.received_at) else None
+    if asked is None or answer is None:
+        return False
+    scores, comment = answer
+    uow.surveys.save(replace(asked, answered_at=msg.received_at, scores=scores, comment=comment))
+    return True
 
 
 def _answered_conversation(

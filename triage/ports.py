@@ -3,6 +3,7 @@ holds one in-memory fake of each."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Protocol, Self
@@ -26,7 +27,9 @@ from triage.sla import Deadline
 if TYPE_CHECKING:  # triage.casefile and triage.records build on these ports
     from triage.casefile import CaseFile
     from triage.records import AuditEntry, SealedRecord
+    from triage.referral import Referral
     from triage.reports import CaseRow
+    from triage.survey import Survey
 
 
 class ClientRepository(Protocol):
@@ -218,6 +221,42 @@ class ReportSource(Protocol):
     def cases_received(self, start: datetime, end: datetime) -> list[CaseRow]:
         """Conversations whose current round was received in [start, end)."""
 
+    def surveys(self, start: datetime, end: datetime) -> tuple[int, list[Survey]]:
+        """How many surveys were asked in [start, end), and those answered in it."""
+
+
+class ReferralRepository(Protocol):
+    """Where a case was referred (triage.referral), one per conversation round."""
+
+    def add(self, referral: Referral) -> None: ...
+    def get(self, conv_id: int, round_: int) -> Referral | None: ...
+    def set_letter(self, conv_id: int, round_: int, path: str) -> None:
+        """Where the sealed letter file is kept (erasure removes it with the record)."""
+
+
+class SurveyRepository(Protocol):
+    """The satisfaction survey of each closed round (triage.survey)."""
+
+    def add(self, survey: Survey) -> None: ...
+    def get(self, conv_id: int, round_: int) -> Survey | None: ...
+    def save(self, survey: Survey) -> None: ...
+
+
+class Erasure(Protocol):
+    """Blanking personal content (triage.erasure); what each kind covers is in its KINDS."""
+
+    def closed_before(self, kind: str, cutoff: datetime, limit: int) -> list[int]:
+        """Conversations closed before `cutoff` (and not open again) whose `kind` is not
+        erased yet, oldest first."""
+
+    def erase(self, conv_id: int, kinds: Sequence[str], now: datetime) -> list[str]:
+        """Blank those kinds of one conversation and mark them erased; returns the stored
+        files they held, for the caller to remove."""
+
+    def mark(self, conv_id: int, kind: str, now: datetime) -> None: ...
+    def erase_client(self, client_id: int) -> None:
+        """The client's name and every contact's address and name become placeholders."""
+
 
 class CursorStore(Protocol):
     """A channel's durable position (IMAP UID, Instagram item id, Telegram update offset)."""
@@ -245,6 +284,9 @@ class UnitOfWork(Protocol):
     audit: AuditLog
     grants: CaseGrants
     reports: ReportSource
+    referrals: ReferralRepository
+    surveys: SurveyRepository
+    erasure: Erasure
 
     def __enter__(self) -> Self: ...
     def __exit__(self, *exc: object) -> None: ...

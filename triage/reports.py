@@ -15,6 +15,7 @@ from datetime import datetime
 from triage.model import Steps
 from triage.service_calendar import ServiceCalendar
 from triage.sla import Targets
+from triage.survey import SurveyResult
 
 AGE_GROUPS = ((0, 5), (6, 12), (13, 17), (18, 24), (25, 44), (45, 59), (60, 200))
 UNKNOWN = "tidak diketahui"
@@ -37,6 +38,7 @@ class CaseRow:
     answers: Mapping[str, str | None] = field(default_factory=dict)
     register_no: str | None = None
     client_name: str = ""
+    referral_target: str | None = None
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,8 @@ class MonthReport:
     referrals: int
     register: Sequence[CaseRow]
     sla: Sequence[StepCompliance]
+    by_referral: Mapping[str, int] = field(default_factory=dict)
+    survey: SurveyResult | None = None
 
 
 def age_group(value: str | None) -> str:
@@ -131,10 +135,14 @@ def compliance(
 
 
 def month_report(
-    month: str, rows: Sequence[CaseRow], targets: Targets, calendar: ServiceCalendar
+    month: str,
+    rows: Sequence[CaseRow],
+    targets: Targets,
+    calendar: ServiceCalendar,
+    survey: SurveyResult | None = None,
 ) -> MonthReport:
     """`rows`: the conversations opened in `month` (the caller selects them in the office's
-    time zone)."""
+    time zone); `survey`: the month's satisfaction answers (triage.survey.summarise)."""
     ordered = sorted(rows, key=lambda r: (r.opened_at, r.conversation_id))
     return MonthReport(
         month=month,
@@ -148,4 +156,8 @@ def month_report(
         referrals=sum(r.outcome == "rujukan" for r in ordered),
         register=ordered,
         sla=compliance(ordered, targets, calendar),
+        by_referral=dict(
+            Counter(r.referral_target or "lainnya" for r in ordered if r.outcome == "rujukan")
+        ),
+        survey=survey,
     )

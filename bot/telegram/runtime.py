@@ -43,7 +43,8 @@ log = logging.getLogger(__name__)
 ADMIN_COMMANDS = {
     "id": [
         ("serahkan", "Serahkan ke konselor"),
-        ("tutup", "Tutup: tuntas, ulang atau rujukan"),
+        ("tutup", "Tutup: tuntas atau ulang"),
+        ("rujuk", "Rujuk: tujuan dan alasan"),
         ("identitas", "Data klien"),
         ("catatan", "Catatan internal"),
         ("gabung", "Gabungkan klien yang sama: /gabung N"),
@@ -56,7 +57,8 @@ ADMIN_COMMANDS = {
     ],
     "en": [
         ("serahkan", "Hand off to a counselor"),
-        ("tutup", "Close: tuntas, ulang or rujukan"),
+        ("tutup", "Close: tuntas or ulang"),
+        ("rujuk", "Refer: where to and why"),
         ("identitas", "Client details"),
         ("catatan", "Internal note"),
         ("gabung", "Join the same client: /gabung N"),
@@ -73,13 +75,15 @@ COUNSELOR_COMMANDS = {
         ("kasus", "Kasus saya / pilih kasus N"),
         ("ambil", "Ambil kasus N"),
         ("lepas", "Kembalikan kasus ke antrean"),
-        ("tutup", "Tutup: tuntas, ulang atau rujukan"),
+        ("tutup", "Tutup: tuntas atau ulang"),
+        ("rujuk", "Rujuk: tujuan dan alasan (surat rujukan)"),
         ("catatan", "Catatan internal"),
         ("jadwal", "Jadwal piket"),
         ("rekam", "Rekam psikologis (terenkripsi)"),
         ("disposisi", "Disposisi pengaduan (ketua)"),
         ("laporan", "Laporan bulanan (ketua)"),
         ("buka", "Buka kasus untuk petugas lain (ketua)"),
+        ("hapus", "Hapus data klien atas permintaan (ketua)"),
         ("psikoedukasi", "Jadwal psikoedukasi"),
         ("bantuan", "Bantuan"),
     ],
@@ -87,13 +91,15 @@ COUNSELOR_COMMANDS = {
         ("kasus", "My cases / select case N"),
         ("ambil", "Take case N"),
         ("lepas", "Put the case back in the queue"),
-        ("tutup", "Close: tuntas, ulang or rujukan"),
+        ("tutup", "Close: tuntas or ulang"),
+        ("rujuk", "Refer: where to and why (letter)"),
         ("catatan", "Internal note"),
         ("jadwal", "Duty roster"),
         ("rekam", "Psychological record (encrypted)"),
         ("disposisi", "Complaint disposition (head)"),
         ("laporan", "Monthly report (head)"),
         ("buka", "Open a case to another staff member (head)"),
+        ("hapus", "Erase a client's data on request (head)"),
         ("psikoedukasi", "Psychoeducation sessions"),
         ("bantuan", "Help"),
     ],
@@ -125,8 +131,9 @@ class TelegramRuntime:
         budget = SendBudget()
         tz = ZoneInfo(app.settings.office.timezone)
         app.senders[Target.TELEGRAM] = StaffSender(
-            self.gateway, self.maps, budget, admin_chat_id=config.admin_chat_id, lang=lang, tz=tz
-        )
+            self.gateway, self.maps, budget, admin_chat_id=config.admin_chat_id, lang=lang, tz=tz,
+            unseal=lambda sealed: app.sealer.open(sealed),
+        )  # fmt: skip
         app.senders[Target.HOTLINE] = HotlineSender(self.gateway, budget, lang)
         self.inbound = TelegramInbound(
             app,

@@ -11,6 +11,7 @@ post itself, which later posts reply to.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import tzinfo
 from pathlib import Path
@@ -58,7 +59,9 @@ class StaffSender:
         admin_chat_id: int,
         lang: Lang,
         tz: tzinfo,
+        unseal: Callable[[str], bytes] | None = None,
     ) -> None:
+        self.unseal = unseal  # opens a file sealed with the office key (a referral letter)
         self.gateway = gateway
         self.maps = maps
         self.budget = budget
@@ -91,18 +94,26 @@ class StaffSender:
         )
 
     def _document(self, item: OutboxItem, chat_id: int) -> SendResult:
-        """A file for one staff member (the monthly report). A file gone from disk is a
-        permanent failure, shown to staff like any other."""
+        """A file for one staff member (the monthly report, a referral letter). A sealed file
+        is opened in memory only. A file gone from disk (erased) is a permanent failure, shown
+        to staff like any other."""
         path = Path(item.options.get("path", ""))
         if not path.is_file():
             raise SendError(f"file {path.name} is no longer there", transient=False)
+        name = path.name
+        if item.options.get("sealed"):
+            if self.unseal is None:
+                raise SendError("no key to open a sealed file", transient=False)
+            content: bytes = self.unseal(path.read_text(encoding="ascii"))
+            name = name.removesuffix(".sealed")
+        else:
+            content = path.read_bytes()
         self._wait(chat_id, group=False)
-        with path.open("rb") as handle:
-            message = self.gateway.call(
-                self.gateway.bot.send_document(
-                    chat_id, document=handle, filename=path.name, caption=item.text[:1000] or None
-                )
+        message = self.gateway.call(
+            self.gateway.bot.send_document(
+                chat_id, document=content, filename=name, caption=item.text[:1000] or None
             )
+        )
         return _remote(message)
 
     def _board(self, item: OutboxItem) -> SendResult:

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from telegram import CallbackQuery, Message
 
 from bot.instagram_setup import give_code
-from bot.telegram import casefiles, duty
+from bot.telegram import casefiles, closing, duty
 from bot.telegram.desk import Desk
 from bot.telegram.parsing import (
     Button,
@@ -27,6 +27,7 @@ from bot.telegram.parsing import (
     trailing_case,
 )
 from bot.telegram.render import esc
+from bot.workflow_setup import survey_question
 from triage import access, casework, notices, records
 from triage.catalog import text
 from triage.errors import AccessDenied, NotFound, TransitionNotAllowed
@@ -47,6 +48,7 @@ class StaffSide:
     def __init__(self, desk: Desk, *, sign_with_name: bool = False) -> None:
         self.desk = desk
         self.casefiles = casefiles.CaseFiles(desk)
+        self.closing = closing.Closing(desk)
         self.sign_with_name = sign_with_name  # replies go out as the office unless configured
 
     # --- where a message belongs ----------------------------------------------------------
@@ -150,14 +152,18 @@ class StaffSide:
             await desk.tell(f"{key}:record", where, await desk.run(self.record, actor, arg, conv,
                                                                     where))  # fmt: skip
             return
-        if name in casefiles.COMMANDS:
+        if name == "tutup" and arg.split()[:1] == ["rujukan"]:  # /tutup rujukan X = /rujuk X
+            name, arg = "rujuk", arg.split(None, 1)[1] if len(arg.split()) > 1 else ""
+        handler = {**dict.fromkeys(casefiles.COMMANDS, self.casefiles.run),
+                   **dict.fromkeys(closing.COMMANDS, self.closing.run)}.get(name)  # fmt: skip
+        if handler is not None:
             try:
-                said = await desk.run(self.casefiles.run, actor, name, arg, conv, key)
+                said = await desk.run(handler, actor, name, arg, conv, key)
             except REFUSALS as exc:
                 await self.refuse(exc, conv, where, key)
                 return
             if said:
-                await desk.tell(f"{key}:casefile", where, said)
+                await desk.tell(f"{key}:{name}", where, said)
             desk.wake()
             return
         if name in ("lepas", "tutup", "ambil"):
@@ -233,7 +239,9 @@ class StaffSide:
         if what == "urgent":
             return casework.mark_urgent(conv, **common)
         assert outcome is not None
-        return casework.close(conv, outcome, heads=self.desk.staff.heads, **common)
+        question = survey_question(app.settings)
+        return casework.close(conv, outcome, heads=self.desk.staff.heads,
+                              survey_question=question, **common)  # fmt: skip
 
     def _focus_if_free(self, actor: Actor, conv: int) -> None:
         """A new case becomes the selected one only if the counselor is not in another case:
@@ -473,6 +481,9 @@ class StaffSide:
             if button.action == "form":
                 await desk.tell(f"{key}:id", where, await desk.run(self.identity_card, actor, conv))
                 return text("staff.done", lang)
+            if button.outcome is Outcome.RUJUKAN:  # a referral needs where to: the command
+                await desk.tell(f"{key}:refer", where, text("staff.refer_usage", lang))
+                return text("staff.refer_how", lang)
             what = {"handoff": "hand_off", "claim": "claim", "urgent": "urgent", "close": "close"}
             await desk.run(self.transition, what[button.action], actor, conv, key, button.outcome)
         except REFUSALS as exc:

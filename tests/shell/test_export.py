@@ -1,6 +1,7 @@
-"""A data subject's request: `puspaga export` writes everything held about one client (contacts,
+"""A data subject's requests: `puspaga export` writes everything held about one client (contacts,
 conversations, messages, identity form, case file, the psychological record opened) as JSON and
-as a readable file; only a head may, and the export is audited."""
+as a readable file; `puspaga forget` erases it; `puspaga purge` applies the retention periods.
+Only a head may export or erase, and both are audited."""
 
 import json
 
@@ -12,6 +13,7 @@ from tests.shell.test_jobs import office
 from triage import casework, records
 from triage.form_dialogue import FormState
 from triage.ingest import ingest
+from triage.model import Outcome
 
 
 def test_the_head_exports_everything_held_about_a_client_and_it_is_audited(tmp_path):
@@ -50,4 +52,43 @@ def test_the_head_exports_everything_held_about_a_client_and_it_is_audited(tmp_p
     with app.uows() as uow:
         actions = [e.action for e in uow.audit.entries()]
     assert actions[-3:] == ["client.export.denied", "record.read", "client.exported"]
+    app.engine.dispose()
+
+
+def test_the_head_erases_a_client_and_the_export_then_holds_nothing_personal(tmp_path):
+    app = office(tmp_path / "office")
+    conv = ingest(inbound(1, text="Anak saya sering tantrum"), uow_factory=app.uows,
+                  now=T0).conversation_id  # fmt: skip
+    with app.uows() as uow:
+        uow.forms.save(FormState(conv, None, {"nama": "Sari Contoh", "usia": "34"}, "complete"))
+        client_id = uow.conversations.get(conv).client_id
+        uow.commit()
+    config = tmp_path / "office" / "config.toml"
+    config.write_text(
+        f'data_dir = "{tmp_path / "office"}"\n[office]\nname = "PUSPAGA Uji"\n'
+        "[retention]\nmessages_days = 1\n"
+        '[[staff]]\ntelegram_id = 3001\nname = "Ketut"\nrole = "ketua"\n'
+        '[[staff]]\ntelegram_id = 1001\nname = "Wayan"\nrole = "admin"\n'
+    )
+    runner = CliRunner()
+    common = ["--client", str(client_id), "--config", str(config), "--yes"]
+    refused = runner.invoke(cli, ["forget", "--by", "1001", *common])
+    assert refused.exit_code == 2 and "Only a head" in refused.output
+    still_open = runner.invoke(cli, ["forget", "--by", "3001", *common])
+    assert still_open.exit_code == 2 and "close it first" in still_open.output
+    casework.close(conv, Outcome.TUNTAS, actor=ADMIN, uow_factory=app.uows, now=T0)
+    done = runner.invoke(cli, ["forget", "--by", "3001", *common])
+    assert done.exit_code == 0 and "1 conversation" in done.output, done.output
+    out = tmp_path / "ekspor"
+    exported = runner.invoke(cli, ["export", "--by", "3001", "--client", str(client_id),
+                                   "--out", str(out), "--config", str(config)])  # fmt: skip
+    assert exported.exit_code == 0, exported.output
+    text = (out / f"data-klien-{client_id}.txt").read_text(encoding="utf-8")
+    assert "tantrum" not in text and "Sari Contoh" not in text and "34" in text
+    with app.uows() as uow:
+        actions = [e.action for e in uow.audit.entries()]
+    assert actions[:3] == ["client.erase.denied", "client.erased", "client.exported"]
+    # the retention job on the command line: the erased case counts once, then never again
+    purged = runner.invoke(cli, ["purge", "--config", str(config)])
+    assert purged.exit_code == 0 and "messages: 0" in purged.output, purged.output
     app.engine.dispose()

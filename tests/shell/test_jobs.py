@@ -38,7 +38,7 @@ def test_the_calendar_job_is_kept_in_the_database_and_found_after_a_restart(tmp_
     scheduler.shutdown(wait=False)
     with app.engine.connect() as conn:
         stored = conn.execute(text("SELECT id FROM apscheduler_jobs")).scalars().all()
-    assert sorted(stored) == ["monthly-report", "morning-roster"]
+    assert sorted(stored) == ["monthly-report", "morning-roster", "retention-purge"]
     again = BackgroundScheduler()
     jobs.install(again, app)
     again.start(paused=True)
@@ -46,6 +46,7 @@ def test_the_calendar_job_is_kept_in_the_database_and_found_after_a_restart(tmp_
         found = {job.id: job for job in again.get_jobs(jobstore=jobs.STORE)}
         assert found["morning-roster"].next_run_time.hour == 7
         assert found["monthly-report"].next_run_time.day == 1
+        assert found["retention-purge"].next_run_time.strftime("%H:%M") == "02:00"
     finally:
         again.shutdown(wait=False)
     app.engine.dispose()

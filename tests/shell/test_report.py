@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 from bot.cli import app as cli
 from tests.builders import ADMIN, COUNSELOR
 from tests.shell.test_jobs import office
-from triage import casework
+from triage import casework, referral
 from triage.form_dialogue import FormState
 from triage.ingest import ingest
 from triage.model import Channel, InboundMessage, Outcome
@@ -42,8 +42,16 @@ def a_month(app) -> None:
             casework.claim(conv, actor=COUNSELOR, now=at + timedelta(minutes=4), **common)
             reply_to_client(conv, "Saya Made", actor=COUNSELOR, idempotency_key=f"c{n}",
                             now=at + timedelta(minutes=30 * n + 5), **common)  # fmt: skip
-            casework.close(conv, Outcome.RUJUKAN if n == 0 else Outcome.TUNTAS, actor=COUNSELOR,
-                           now=at + timedelta(hours=1), **common)  # fmt: skip
+            closing = {"now": at + timedelta(hours=1), "survey_question": "Nilai 1-4?", **common}
+            if n == 0:
+                referral.refer(conv, "uptd_ppa", "KDRT", actor=COUNSELOR, **closing)
+            else:
+                casework.close(conv, Outcome.TUNTAS, actor=COUNSELOR, **closing)
+                answer = ("4 3 4 petugasnya ramah", "2,2,3")[n - 1]  # the survey's answers
+                back = at + timedelta(hours=2)
+                result = ingest(InboundMessage(channel, f"s{n}", f"c{n}", "", answer, back),
+                                uow_factory=app.uows, now=back)  # fmt: skip
+                assert result.survey_answer and not result.reopened
     late = datetime(2026, 11, 30, 15, 30, tzinfo=UTC)  # 23.30 WITA: still November
     ingest(InboundMessage(Channel.HOTLINE, "late", "c9", "Klien 9", "halo", late),
            uow_factory=app.uows, now=late)  # fmt: skip
@@ -70,9 +78,15 @@ def test_the_monthly_report_files_open_in_a_spreadsheet_and_add_up(tmp_path):
     assert summary["Jumlah klien (kasus)"] == 6  # the case of 1 December WITA is not in it
     assert summary["hotline"] == 3 and summary["email"] == 2 and summary["instagram"] == 1
     assert summary["Rujukan"] == 1 and summary["13–17"] == 0 and summary["25–44"] == 2
+    assert summary["UPTD PPA"] == 1 and summary["tuntas"] == 2  # the answers reopened nothing
+    # three surveys asked, two answered: means 3.0, 2.5, 3.5; index 3.0 × 25 = 75, grade C
+    assert summary["Survei dikirim"] == 3 and summary["Survei dijawab"] == 2
+    assert summary["Kecepatan layanan (rata-rata)"] == 2.5
+    assert summary["Indeks kepuasan (25–100)"] == 75 and summary["Mutu layanan (A–D)"] == "C"
     register = list(book["Buku register"].iter_rows(values_only=True))
     assert register[2][:3] == ("No", "Nomor register", "Tanggal") and len(register) == 3 + 6
-    assert register[3][1] == "PUSPAGA/2026/11/0000" and register[3][12] == "Made"
+    assert register[3][1] == "PUSPAGA/2026/11/0000" and register[3][13] == "Made"
+    assert register[3][12] == "UPTD PPA"
     sla = {row[0]: row for row in book["Ketepatan waktu"].iter_rows(values_only=True) if row[0]}
     # three answered in 2 service minutes (target 5): all within; counselors at 1, 31, 61 min
     assert sla["Jawaban pertama admin"][2:5] == (3, 3, 100)

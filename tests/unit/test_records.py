@@ -2,24 +2,13 @@
 storage; read only by that counselor and the head; every read, write and refusal audited."""
 
 import pytest
-from cryptography.fernet import Fernet
 
 from tests.builders import ADMIN, COUNSELOR, COUNSELOR_2, HEAD, T0, inbound
+from tests.fakes import FakeSealer as Box
 from tests.fakes import FakeUnitOfWorkFactory
 from triage import casework, records
 from triage.errors import AccessDenied
 from triage.ingest import ingest
-
-
-class Box:
-    def __init__(self) -> None:
-        self.fernet = Fernet(Fernet.generate_key())
-
-    def seal(self, data: bytes) -> str:
-        return self.fernet.encrypt(data).decode()
-
-    def open(self, sealed: str) -> bytes:
-        return self.fernet.decrypt(sealed.encode())
 
 
 @pytest.fixture

@@ -1,0 +1,73 @@
+"""Referral and erasure in Telegram (triage.referral, triage.erasure).
+
+/rujuk TUJUAN alasan       close the case as Rujukan; the letter comes to your private chat
+                           (TUJUAN: uptd, puskesmas, rs, polisi, lbh, or "lain Nama lembaga")
+/tutup rujukan TUJUAN …    the same
+/hapus N                   (head) what erasing case N's client would do; /hapus N YA does it
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot import erasure_setup, referral_letter
+from bot.telegram.desk import Desk
+from bot.telegram.parsing import case_number
+from bot.telegram.render import esc
+from bot.workflow_setup import survey_question
+from triage import referral
+from triage.catalog import text
+from triage.errors import NotFound
+from triage.model import Actor, Role
+
+COMMANDS = frozenset({"rujuk", "hapus"})
+CONFIRM = frozenset({"ya", "yes"})
+
+
+@dataclass
+class Closing:
+    desk: Desk
+
+    def run(self, actor: Actor, name: str, arg: str, conv: int | None, key: str) -> str:
+        """Do the command off the event loop and say what happened."""
+        if name == "rujuk":
+            return self.refer(actor, arg, conv, key)
+        return self.forget(actor, arg)
+
+    def refer(self, actor: Actor, arg: str, conv: int | None, key: str) -> str:
+        app, lang = self.desk.app, self.desk.lang
+        parsed = referral.parse(arg)
+        if parsed is None:
+            return text("staff.refer_usage", lang)
+        if conv is None:
+            return text("staff.no_case", lang)
+        target, addressee, reason = parsed
+        made = referral.refer(
+            conv, target, reason, addressee=addressee, actor=actor, uow_factory=app.uows,
+            now=app.clock(), key=key, heads=self.desk.staff.heads,
+            survey_question=survey_question(app.settings),
+        )  # fmt: skip
+        referral_letter.queue_letter(app, actor, conv, made.round, key)
+        place = (
+            made.addressee
+            or app.settings.referral.places.get(made.target)
+            or text(f"referral.target.{made.target}", lang)
+        )
+        return text("staff.referred", lang, conv=conv, place=esc(place))
+
+    def forget(self, actor: Actor, arg: str) -> str:
+        app, lang = self.desk.app, self.desk.lang
+        words = arg.split()
+        conv = case_number(words[0]) if words else None
+        if conv is None:
+            return text("staff.forget_usage", lang)
+        if actor.role is not Role.HEAD:
+            return text("staff.forget_head_only", lang)
+        with app.uows() as uow:
+            found = uow.conversations.get(conv)
+        if found is None:
+            raise NotFound(f"conversation {conv}")
+        if len(words) < 2 or words[1].lower() not in CONFIRM:
+            return text("staff.forget_confirm", lang, conv=conv)
+        erased = erasure_setup.forget(app, found.client_id, actor)
+        return text("staff.forgotten", lang, conv=conv, count=len(erased))

@@ -1,0 +1,158 @@
+"""Blanking personal content in SQL (port Erasure; what each kind covers: triage.erasure)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import (
+    Connection,
+    String,
+    and_,
+    bindparam,
+    cast,
+    delete,
+    exists,
+    insert,
+    literal,
+    select,
+    update,
+)
+
+from storage.tables import (
+    CaseFileRow,
+    ClientRow,
+    ContactRow,
+    ConversationRow,
+    ErasureRow,
+    FormStateRow,
+    MessageRow,
+    OutboxRow,
+    PsychRecordRow,
+    ReferralRow,
+    SurveyRow,
+)
+from triage.erasure import KEPT_ANSWERS
+
+conv_t = ConversationRow.__table__
+message_t = MessageRow.__table__
+outbox_t = OutboxRow.__table__
+mark_t = ErasureRow.__table__
+CONV = bindparam("_conv")
+ERASED = "(dihapus)"
+
+DUE = (
+    select(conv_t.c.id)
+    .where(
+        conv_t.c.state == "closed",
+        conv_t.c.closed_at < bindparam("_cutoff"),
+        ~exists().where(
+            and_(mark_t.c.conversation_id == conv_t.c.id, mark_t.c.kind == bindparam("_kind"))
+        ),
+    )
+    .order_by(conv_t.c.closed_at, conv_t.c.id)
+    .limit(bindparam("_limit"))
+)
+MARKED = select(mark_t.c.kind).where(mark_t.c.conversation_id == CONV)
+MESSAGES = (
+    update(message_t)
+    .where(message_t.c.conversation_id == CONV)
+    .values(text="", subject=None, external_id=literal("erased:") + cast(message_t.c.id, String))
+)
+OUTBOX_TEXTS = (
+    update(outbox_t)
+    .where(outbox_t.c.conversation_id == CONV)
+    .values(text="", recipient="erased", options=None)
+)
+OUTBOX_STOP = (  # what was still to go out is not sent with its text gone
+    update(outbox_t)
+    .where(outbox_t.c.conversation_id == CONV, outbox_t.c.status.in_(("pending", "sending")))
+    .values(status="failed", last_error="erased")
+)
+SURVEY_COMMENT = (
+    update(SurveyRow.__table__)
+    .where(SurveyRow.__table__.c.conversation_id == CONV)
+    .values(comment="")
+)
+REFERRAL_T = ReferralRow.__table__
+REFERRAL_REASON = update(REFERRAL_T).where(REFERRAL_T.c.conversation_id == CONV).values(reason="")
+ATTACHED = select(message_t.c.id, message_t.c.attachments).where(
+    message_t.c.conversation_id == CONV, message_t.c.attachments.is_not(None)
+)
+NO_ATTACHMENTS = (
+    update(message_t).where(message_t.c.conversation_id == CONV).values(attachments=None)
+)
+FORM_T = FormStateRow.__table__
+FORM_ANSWERS = select(FORM_T.c.answers).where(FORM_T.c.conversation_id == CONV)
+FORM_KEEP = update(FORM_T).where(FORM_T.c.conversation_id == CONV)
+CASEFILE_T = CaseFileRow.__table__
+CASEFILE_BLANK = (
+    update(CASEFILE_T).where(CASEFILE_T.c.conversation_id == CONV).values(facts=None, data=None)
+)
+RECORD_DELETE = delete(PsychRecordRow.__table__).where(
+    PsychRecordRow.__table__.c.conversation_id == CONV
+)
+LETTERS = select(REFERRAL_T.c.letter_path).where(
+    REFERRAL_T.c.conversation_id == CONV, REFERRAL_T.c.letter_path.is_not(None)
+)
+NO_LETTERS = update(REFERRAL_T).where(REFERRAL_T.c.conversation_id == CONV).values(letter_path=None)
+CLIENT_OF = select(conv_t.c.client_id).where(conv_t.c.id == CONV)
+CLIENT_T, CONTACT_T = ClientRow.__table__, ContactRow.__table__
+CLIENT_BLANK = (
+    update(CLIENT_T).where(CLIENT_T.c.id == bindparam("_client")).values(display_name=ERASED)
+)
+CONTACTS_BLANK = (
+    update(CONTACT_T)
+    .where(CONTACT_T.c.client_id == bindparam("_client"))
+    .values(external_id=literal("erased:") + cast(CONTACT_T.c.id, String), display_name=ERASED)
+)
+
+
+class SqlErasure:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def closed_before(self, kind: str, cutoff: datetime, limit: int) -> list[int]:
+        args = {"_kind": kind, "_cutoff": cutoff, "_limit": limit}
+        return list(self.conn.execute(DUE, args).scalars())
+
+    def mark(self, conv_id: int, kind: str, now: datetime) -> None:
+        if kind not in set(self.conn.execute(MARKED, {"_conv": conv_id}).scalars()):
+            self.conn.execute(insert(mark_t).values(conversation_id=conv_id, kind=kind, at=now))
+
+    def erase(self, conv_id: int, kinds: Sequence[str], now: datetime) -> list[str]:
+        done = set(self.conn.execute(MARKED, {"_conv": conv_id}).scalars())
+        args = {"_conv": conv_id}
+        paths: list[str] = []
+        for kind in (k for k in kinds if k not in done):
+            if kind == "messages":
+                for statement in (MESSAGES, OUTBOX_STOP, OUTBOX_TEXTS, SURVEY_COMMENT,
+                                  REFERRAL_REASON):  # fmt: skip
+                    self.conn.execute(statement, args)
+            elif kind == "attachments":
+                for row in self.conn.execute(ATTACHED, args):
+                    paths += [a["stored_path"] for a in row.attachments if a.get("stored_path")]
+                self.conn.execute(NO_ATTACHMENTS, args)
+            elif kind == "forms":
+                answers = self.conn.execute(FORM_ANSWERS, args).scalar()
+                if answers:
+                    kept = {k: v for k, v in answers.items() if k in KEPT_ANSWERS}
+                    self.conn.execute(FORM_KEEP.values(answers=kept), args)
+            elif kind == "case_files":
+                self.conn.execute(CASEFILE_BLANK, args)
+            elif kind == "records":
+                paths += list(self.conn.execute(LETTERS, args).scalars())
+                self.conn.execute(RECORD_DELETE, args)
+                self.conn.execute(NO_LETTERS, args)
+            elif kind == "identity":
+                client = self.conn.execute(CLIENT_OF, args).scalar()
+                if client is not None:
+                    self.erase_client(client)
+            else:
+                raise ValueError(f"unknown kind of data {kind!r}")
+            self.conn.execute(insert(mark_t).values(conversation_id=conv_id, kind=kind, at=now))
+        return paths
+
+    def erase_client(self, client_id: int) -> None:
+        self.conn.execute(CLIENT_BLANK, {"_client": client_id})
+        self.conn.execute(CONTACTS_BLANK, {"_client": client_id})

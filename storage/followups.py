@@ -1,0 +1,97 @@
+"""What follows a case's close: its referral and its satisfaction survey (ports
+ReferralRepository and SurveyRepository)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Connection, and_, bindparam, func, insert, select, update
+
+from storage.tables import ReferralRow, SurveyRow
+from triage.referral import Referral
+from triage.survey import Survey
+
+referral_t = ReferralRow.__table__
+survey_t = SurveyRow.__table__
+
+
+def _round(table):  # type: ignore[no-untyped-def]
+    return and_(table.c.conversation_id == bindparam("_conv"), table.c.round == bindparam("_round"))
+
+
+REFERRAL_GET = select(referral_t).where(_round(referral_t))
+REFERRAL_LETTER = update(referral_t).where(_round(referral_t))
+SURVEY_GET = select(survey_t).where(_round(survey_t))
+SURVEY_SAVE = update(survey_t).where(_round(survey_t))
+SURVEYS_ASKED = select(func.count()).where(
+    survey_t.c.asked_at >= bindparam("_start"), survey_t.c.asked_at < bindparam("_end")
+)
+SURVEYS_ANSWERED = select(survey_t).where(
+    survey_t.c.answered_at >= bindparam("_start"), survey_t.c.answered_at < bindparam("_end")
+)
+
+
+class SqlReferrals:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def add(self, referral: Referral) -> None:
+        self.conn.execute(
+            insert(referral_t).values(
+                conversation_id=referral.conversation_id,
+                round=referral.round,
+                target=referral.target,
+                addressee=referral.addressee,
+                reason=referral.reason,
+                staff_id=referral.staff_id,
+                at=referral.at,
+            )
+        )
+
+    def set_letter(self, conv_id: int, round_: int, path: str) -> None:
+        self.conn.execute(REFERRAL_LETTER.values(letter_path=path),
+                          {"_conv": conv_id, "_round": round_})  # fmt: skip
+
+    def get(self, conv_id: int, round_: int) -> Referral | None:
+        r = self.conn.execute(REFERRAL_GET, {"_conv": conv_id, "_round": round_}).first()
+        if r is None:
+            return None
+        return Referral(r.conversation_id, r.round, r.target, r.addressee, r.reason,
+                        r.staff_id, r.at)  # fmt: skip
+
+
+def survey_of(r) -> Survey:  # type: ignore[no-untyped-def]
+    return Survey(r.conversation_id, r.round, r.asked_at, r.answered_at,
+                  tuple(r.scores or ()), r.comment)  # fmt: skip
+
+
+class SqlSurveys:
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def add(self, survey: Survey) -> None:
+        self.conn.execute(
+            insert(survey_t).values(
+                conversation_id=survey.conversation_id, round=survey.round,
+                asked_at=survey.asked_at, answered_at=survey.answered_at,
+                scores=list(survey.scores) or None, comment=survey.comment,
+            )
+        )  # fmt: skip
+
+    def get(self, conv_id: int, round_: int) -> Survey | None:
+        r = self.conn.execute(SURVEY_GET, {"_conv": conv_id, "_round": round_}).first()
+        return survey_of(r) if r else None
+
+    def save(self, survey: Survey) -> None:
+        self.conn.execute(
+            SURVEY_SAVE.values(
+                answered_at=survey.answered_at, scores=list(survey.scores) or None,
+                comment=survey.comment,
+            ),
+            {"_conv": survey.conversation_id, "_round": survey.round},
+        )  # fmt: skip
+
+    def counts(self, start: datetime, end: datetime) -> tuple[int, list[Survey]]:
+        asked = self.conn.execute(SURVEYS_ASKED, {"_start": start, "_end": end}).scalar_one()
+        answered = self.conn.execute(SURVEYS_ANSWERED, {"_start": start, "_end": end})
+        return int(asked), [survey_of(r) for r in answered]

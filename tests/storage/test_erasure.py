@@ -1,0 +1,157 @@
+"""Erasure on request and by retention (triage.erasure): the same walk on the fakes, SQLite and
+PostgreSQL. Personal content goes, what the reports count stays, files are removed, nothing
+is done twice, and a client who writes again after erasure is a stranger."""
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from storage.unit_of_work import SqlUnitOfWorkFactory
+from tests.builders import ADMIN, COUNSELOR, HEAD, T0, inbound
+from tests.fakes import FakeSealer, FakeUnitOfWorkFactory
+from triage import casework, erasure, records, referral
+from triage.errors import AccessDenied, TransitionNotAllowed
+from triage.form_dialogue import FormState
+from triage.ingest import ingest
+from triage.model import Attachment, Outcome
+from triage.replies import reply_to_client
+
+NIK = "5107014101900003"
+
+
+@pytest.fixture(params=["fake", "sqlite", pytest.param("postgresql", marks=pytest.mark.pg)])
+def factory(request):
+    if request.param == "fake":
+        return FakeUnitOfWorkFactory()
+    name = "pg_engine" if request.param == "postgresql" else "sqlite_engine"
+    return SqlUnitOfWorkFactory(request.getfixturevalue(name))
+
+
+def a_referred_case(uows, tmp_path: Path, sender: str = "client-1", at=T0) -> tuple[int, Path]:
+    photo = tmp_path / f"{sender}-foto.jpg"
+    photo.write_bytes(b"jpeg")
+    letter = tmp_path / f"{sender}-surat.docx.sealed"
+    letter.write_bytes(b"sealed")
+    shown = Attachment("foto.jpg", "image/jpeg", 4, str(photo))
+    msg = inbound(1, sender=sender, name="Ibu Sari Dewi", text="Suami saya memukul saya",
+                  at=at, attachments=(shown,), subject="Tolong")  # fmt: skip
+    conv = ingest(msg, uow_factory=uows, now=at).conversation_id
+    with uows() as uow:
+        answers = {"nama": "Sari Dewi", "usia": "34", "jenis_kelamin": "perempuan", "nik": NIK}
+        uow.forms.save(FormState(conv, None, answers, "complete", f"REG/{sender}"))
+        uow.commit()
+    common = {"uow_factory": uows, "now": at}
+    reply_to_client(conv, "Ibu Sari, kami di sini.", actor=ADMIN, idempotency_key=f"r-{sender}",
+                    **common)  # fmt: skip
+    casework.hand_off(conv, actor=ADMIN, counselors=[COUNSELOR.staff_id], **common)
+    casework.claim(conv, actor=COUNSELOR, **common)
+    records.write(conv, "Keluhan: KDRT oleh suami", actor=COUNSELOR, sealer=FakeSealer(),
+                  **common)  # fmt: skip
+    referral.refer(conv, "uptd_ppa", "Pendampingan hukum untuk Ibu Sari", actor=COUNSELOR,
+                   survey_question="Nilai 1-4?", **common)  # fmt: skip
+    with uows() as uow:
+        uow.referrals.set_letter(conv, 1, str(letter))
+        uow.commit()
+    back = at + timedelta(hours=1)
+    answered = ingest(inbound(2, sender=sender, text="4 4 4 terima kasih Bu Made", at=back),
+                      uow_factory=uows, now=back)  # fmt: skip
+    assert answered.survey_answer
+    return conv, photo
+
+
+def remover(gone: list[str]):
+    def remove(paths) -> None:
+        for path in paths:
+            Path(path).unlink(missing_ok=True)
+            gone.append(path)
+
+    return remove
+
+
+def test_a_request_erases_every_kind_and_keeps_what_reports_count(factory, tmp_path):
+    conv, photo = a_referred_case(factory, tmp_path)
+    with factory() as uow:
+        client_id = uow.conversations.get(conv).client_id
+    gone: list[str] = []
+    later = T0 + timedelta(days=1)
+    with pytest.raises(AccessDenied):
+        erasure.forget_client(client_id, actor=ADMIN, uow_factory=factory, now=later,
+                              remove=remover(gone))  # fmt: skip
+    erased = erasure.forget_client(client_id, actor=HEAD, uow_factory=factory, now=later,
+                                   remove=remover(gone))  # fmt: skip
+    assert erased == [conv]
+    assert not photo.exists() and len(gone) == 2  # the attachment and the referral letter
+    with factory() as uow:
+        messages = uow.messages.for_conversation(conv)
+        assert messages and all(m.text == "" and m.subject is None for m in messages)
+        assert all(not m.attachments and m.external_id.startswith("erased:") for m in messages)
+        items = uow.outbox.for_conversation(conv)
+        assert items and all(i.text == "" and i.recipient == "erased" for i in items)
+        assert dict(uow.forms.get(conv).answers) == {"usia": "34", "jenis_kelamin": "perempuan"}
+        assert uow.records.versions(conv) == []
+        assert uow.surveys.get(conv, 1).comment == "" and uow.surveys.get(conv, 1).scores
+        made = uow.referrals.get(conv, 1)
+        assert made.reason == "" and made.target == "uptd_ppa"
+        assert uow.clients.get(client_id).display_name == "(dihapus)"
+        assert all(c.external_id.startswith("erased:") for c in uow.contacts.for_client(client_id))
+        actions = [e.action for e in uow.audit.entries()]
+        assert "client.erase.denied" in actions and "client.erased" in actions
+        rows = uow.reports.cases_received(T0 - timedelta(days=1), later)
+    assert [(r.outcome, r.referral_target, r.answers.get("usia")) for r in rows] == [
+        ("rujukan", "uptd_ppa", "34")
+    ]
+    assert rows[0].client_name == "(dihapus)"
+    # Writing again: a new client, not the erased one
+    again = ingest(inbound(3, text="Halo lagi", at=later), uow_factory=factory, now=later)
+    assert again.new_conversation and again.conversation_id != conv
+
+
+def test_a_case_still_open_is_not_erased(factory, tmp_path):
+    conv = ingest(inbound(1), uow_factory=factory, now=T0).conversation_id
+    with factory() as uow:
+        client_id = uow.conversations.get(conv).client_id
+    with pytest.raises(TransitionNotAllowed):
+        erasure.forget_client(client_id, actor=HEAD, uow_factory=factory, now=T0,
+                              remove=remover([]))  # fmt: skip
+    with factory() as uow:
+        assert uow.messages.for_conversation(conv)[0].text != ""
+
+
+def test_retention_erases_each_kind_after_its_period_once(factory, tmp_path):
+    old, _ = a_referred_case(factory, tmp_path, "client-old", T0)
+    new, _ = a_referred_case(factory, tmp_path, "client-new", T0 + timedelta(days=20))
+    keep = erasure.Retention({"messages": 30, "attachments": 10, "records": None})
+    gone: list[str] = []
+    now = T0 + timedelta(days=31)
+    done = erasure.purge(keep, uow_factory=factory, now=now, remove=remover(gone))
+    assert done == {"messages": 1, "attachments": 2}
+    with factory() as uow:
+        assert {m.text for m in uow.messages.for_conversation(old)} == {""}
+        assert "" not in {m.text for m in uow.messages.for_conversation(new)}
+        assert all(not m.attachments for m in uow.messages.for_conversation(new))
+        assert uow.records.versions(old)  # records are kept: no period set
+        assert sum(e.action == "retention.erased" for e in uow.audit.entries()) == 3
+    assert len(gone) == 2
+    again = erasure.purge(keep, uow_factory=factory, now=now, remove=remover(gone))
+    assert again == {"messages": 0, "attachments": 0}
+
+
+def test_the_identity_waits_for_the_clients_last_case(factory, tmp_path):
+    first, _ = a_referred_case(factory, tmp_path, "client-1", T0)
+    # the same client again 10 days later: the first case is past the reopen window
+    later = T0 + timedelta(days=10)
+    second = ingest(inbound(5, text="Saya kembali", at=later), uow_factory=factory, now=later)
+    assert second.new_conversation
+    casework.close(second.conversation_id, Outcome.TUNTAS, actor=HEAD, uow_factory=factory,
+                   now=later)  # fmt: skip
+    keep = erasure.Retention({"identity": 5})
+    erasure.purge(keep, uow_factory=factory, now=T0 + timedelta(days=8), remove=remover([]))
+    with factory() as uow:
+        client_id = uow.conversations.get(first).client_id
+        assert uow.clients.get(client_id).display_name == "Ibu Sari Dewi"
+    done = erasure.purge(keep, uow_factory=factory, now=later + timedelta(days=6),
+                         remove=remover([]))  # fmt: skip
+    assert done == {"identity": 1}
+    with factory() as uow:
+        assert uow.clients.get(client_id).display_name == "(dihapus)"

@@ -1,0 +1,91 @@
+"""On the local Bot API server: the counselor refers a case with /rujuk and gets the letter (a
+Word file with the chronology and the record, sealed on disk); the client is asked the
+satisfaction questions and their scores reopen nothing; the head erases the client's data on
+request with /hapus, an admin cannot."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from docx import Document
+
+from bot.demo_telegram import ADMIN, CLIENT, GROUP, HEAD, MADE
+from tests.support.telegram_office import running_office
+from triage.model import State
+
+
+@pytest.fixture
+def office(tmp_path):
+    with running_office(tmp_path) as running:
+        yield running
+
+
+def conversation(office):
+    with office.app.uows() as uow:
+        return uow.conversations.get(1)
+
+
+def letter_text(office) -> str:
+    sent = [m for m in office.state.sent(MADE) if "document" in m]
+    assert [m["document"]["file_name"] for m in sent] == ["surat-rujukan-1-1.docx"]
+    content = office.state.files[sent[0]["document"]["file_id"]].content
+    doc = Document(io.BytesIO(content))
+    cells = [c.text for t in doc.tables for row in t.rows for c in row.cells]
+    return "\n".join([p.text for p in doc.paragraphs] + cells)
+
+
+def test_referral_letter_survey_and_erasure(office):
+    state, app = office.state, office.app
+    state.user_writes(CLIENT, text="Suami saya memukul saya, saya takut pulang.")
+    thread = office.topic_of(1)
+    office.tap(ADMIN, office.wait_for_post(GROUP, "Percakapan #1", thread), "handoff:1:1")
+    office.tap(MADE, office.wait_for_post(MADE, "Kasus #1"), "claim:1:1")
+    office.wait(lambda: conversation(office).state is State.WITH_COUNSELOR, "the claim")
+    state.user_writes(MADE, text="/rekam\nKeluhan: dipukul suami <sering>")
+    office.wait_for_post(MADE, "versi 1 tersimpan")
+
+    state.user_writes(MADE, text="/rujuk dukun")
+    office.wait_for_post(MADE, "Tulis tujuan dan alasan rujukan")
+    state.user_writes(MADE, text="/rujuk uptd korban KDRT perlu pendampingan hukum")
+    office.wait_for_post(MADE, "dirujuk ke UPTD PPA Kabupaten Contoh")
+    office.wait(lambda: any("document" in m for m in state.sent(MADE)), "the letter")
+    body = letter_text(office)
+    for expected in ("UPTD PPA Kabupaten Contoh", "korban KDRT perlu pendampingan hukum",
+                     "dipukul suami <sering>", "Kronologi penanganan", "Made"):  # fmt: skip
+        assert expected in body
+    closed = conversation(office)
+    assert closed.state is State.CLOSED and closed.outcome.value == "rujukan"
+    sealed = next((app.settings.data_dir / "rujukan").glob("*.sealed"))
+    assert b"dipukul" not in sealed.read_bytes() and b"PK" not in sealed.read_bytes()[:4]
+
+    office.wait_for_post(CLIENT, "Mohon bantu kami menilai layanan kami")
+    state.user_writes(CLIENT, text="4 3 4 terima kasih")
+    office.wait(lambda: _answered(office), "the survey's answer")
+    assert conversation(office).state is State.CLOSED and conversation(office).round == 1
+
+    state.user_writes(ADMIN, GROUP, "/hapus 1", thread_id=thread)
+    office.wait_for_post(GROUP, "Hanya ketua yang dapat menghapus data klien", thread)
+    state.user_writes(HEAD, text="/hapus 1")
+    office.wait_for_post(HEAD, "Tulis /hapus 1 YA untuk melanjutkan")
+    assert _texts(office) != {""}
+    state.user_writes(HEAD, text="/hapus 1 ya")
+    office.wait_for_post(HEAD, "telah dihapus (1 percakapan)")
+    assert _texts(office) == {""}
+    assert not sealed.exists() and not Path(sealed).with_suffix("").exists()
+    with app.uows() as uow:
+        assert uow.records.versions(1) == []
+        actions = [e.action for e in uow.audit.entries()]
+    assert "client.erased" in actions and "referral.letter" in actions
+
+
+def _answered(office) -> bool:
+    with office.app.uows() as uow:
+        survey = uow.surveys.get(1, 1)
+    return survey is not None and survey.scores == (4, 3, 4)
+
+
+def _texts(office) -> set[str]:
+    with office.app.uows() as uow:
+        return {m.text for m in uow.messages.for_conversation(1)}

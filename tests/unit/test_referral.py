@@ -1,0 +1,90 @@
+"""Referral: where the case goes and why, closing it as Rujukan once; the letter's content with
+the chronology and the record, for the counselor and the head only, audited."""
+
+from datetime import timedelta
+
+import pytest
+
+from tests.builders import ADMIN, COUNSELOR, COUNSELOR_2, HEAD, T0, inbound
+from tests.fakes import FakeSealer, FakeUnitOfWorkFactory
+from triage import casework, records, referral
+from triage.errors import AccessDenied, TransitionNotAllowed
+from triage.form_dialogue import FormState
+from triage.ingest import ingest
+from triage.model import Outcome, State
+
+
+@pytest.mark.parametrize(
+    ("arg", "expected"),
+    [
+        ("uptd korban KDRT", ("uptd_ppa", "", "korban KDRT")),
+        ("UPTD-PPA", ("uptd_ppa", "", "")),
+        ("rs perlu rawat inap", ("rumah_sakit", "", "perlu rawat inap")),
+        ("Polres laporan pidana", ("polisi", "", "laporan pidana")),
+        ("lain Yayasan Pulih\nkonseling trauma", ("lainnya", "Yayasan Pulih", "konseling trauma")),
+        ("lain", None),  # "another body" must name it
+        ("dukun", None),
+        ("", None),
+    ],
+)
+def test_reading_the_target(arg, expected):
+    assert referral.parse(arg) == expected
+
+
+@pytest.fixture
+def case():
+    uows = FakeUnitOfWorkFactory()
+    conv = ingest(inbound(1), uow_factory=uows, now=T0).conversation_id
+    with uows() as uow:
+        uow.forms.save(FormState(conv, None, {"nama": "Sari", "usia": "34"}, "complete", "R/1"))
+        uow.commit()
+    common = {"uow_factory": uows}
+    casework.hand_off(
+        conv, actor=ADMIN, counselors=[COUNSELOR.staff_id], now=T0 + timedelta(minutes=1), **common
+    )
+    casework.claim(conv, actor=COUNSELOR, now=T0 + timedelta(minutes=3), **common)
+    return uows, conv
+
+
+def test_referring_closes_the_case_once_and_is_kept(case):
+    uows, conv = case
+    with pytest.raises(AccessDenied):
+        referral.refer(conv, "uptd_ppa", "x", actor=COUNSELOR_2, uow_factory=uows, now=T0)
+    at = T0 + timedelta(hours=1)
+    made = referral.refer(conv, "uptd_ppa", "KDRT", actor=COUNSELOR, uow_factory=uows, now=at)
+    again = referral.refer(conv, "polisi", "lain", actor=COUNSELOR, uow_factory=uows, now=at)
+    assert again == made and made.target == "uptd_ppa" and made.reason == "KDRT"
+    with uows() as uow:
+        closed = uow.conversations.get(conv)
+        assert closed.state is State.CLOSED and closed.outcome is Outcome.RUJUKAN
+        assert [s.step for s in uow.steps.for_conversation(conv)].count("closed") == 1
+        assert [e.action for e in uow.audit.entries(conv)] == ["referral.write"]
+
+
+def test_a_closed_case_cannot_be_referred_afterwards(case):
+    uows, conv = case
+    casework.close(conv, Outcome.TUNTAS, actor=COUNSELOR, uow_factory=uows, now=T0)
+    with pytest.raises(TransitionNotAllowed):
+        referral.refer(conv, "lbh", "", actor=COUNSELOR, uow_factory=uows, now=T0)
+
+
+def test_the_letter_tells_the_chronology_and_the_record_to_those_allowed(case):
+    uows, conv = case
+    box = FakeSealer()
+    records.write(conv, "Keluhan: dipukul suami\nAsesmen: trauma", actor=COUNSELOR, sealer=box,
+                  uow_factory=uows, now=T0 + timedelta(minutes=20))  # fmt: skip
+    at = T0 + timedelta(hours=1)
+    referral.refer(conv, "uptd_ppa", "KDRT", actor=COUNSELOR, uow_factory=uows, now=at)
+    common = {"sealer": box, "uow_factory": uows, "now": at}
+    for outsider in (ADMIN, COUNSELOR_2):
+        with pytest.raises(AccessDenied):
+            referral.letter(conv, actor=outsider, **common)
+    letter = referral.letter(conv, actor=COUNSELOR, **common)
+    assert letter.client["nama"] == "Sari" and letter.register_no == "R/1"
+    assert [step for _, step in letter.chronology] == ["received", "handed_off", "claimed",
+                                                       "closed"]  # fmt: skip
+    assert letter.record["keluhan"] == "dipukul suami" and letter.counselor_id == COUNSELOR.staff_id
+    assert referral.letter(conv, actor=HEAD, **common).referral.target == "uptd_ppa"
+    with uows() as uow:
+        actions = [e.action for e in uow.audit.entries(conv)]
+    assert actions.count("referral.letter") == 2 and actions.count("referral.letter.denied") == 2

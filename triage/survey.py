@@ -1,0 +1,102 @@
+"""The satisfaction survey (issue 7 item 5): when a case closes, the client is asked a few
+questions in the spirit of the public-service satisfaction survey (SKM, PermenPANRB 14/2017):
+each scored 1 (tidak baik) to 4 (sangat baik), answered in one reply such as "4 3 4". A reply
+that reads as scores, within the answer window, is the answer and does not reopen the case;
+anything else is a new message as before, so nothing a client writes is lost.
+
+The index follows SKM: the mean score times 25 (25–100), with its quality grade.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from triage.model import Conversation, Direction
+from triage.ports import UnitOfWork
+
+QUESTIONS = ("kemudahan", "kecepatan", "perilaku")  # ease, speed, the staff's conduct
+ANSWER_WINDOW = timedelta(days=7)
+_SCORES = re.compile(
+    r"\s*([1-4])[\s,.;/-]*([1-4])[\s,.;/-]*([1-4])(?![0-9])[\s,.;:-]*(.*)", re.DOTALL
+)
+GRADES = ((88.31, "A"), (76.61, "B"), (65.0, "C"), (25.0, "D"))  # SKM: sangat baik … tidak baik
+
+
+@dataclass(frozen=True)
+class Survey:
+    conversation_id: int
+    round: int
+    asked_at: datetime
+    answered_at: datetime | None = None
+    scores: tuple[int, ...] = ()
+    comment: str = ""
+
+
+@dataclass(frozen=True)
+class SurveyResult:
+    """A month's answers for the report."""
+
+    asked: int
+    answered: int
+    mean_by_question: Mapping[str, float]
+    index: float | None  # SKM index 25–100
+    grade: str | None  # A–D
+
+    @property
+    def response_rate(self) -> float | None:
+        return self.answered / self.asked if self.asked else None
+
+
+def ask(uow: UnitOfWork, conv: Conversation, question: str, now: datetime) -> bool:
+    """In the closing transaction: ask the client, once per round, if a person wrote in it
+    (never an auto-reply or a bounce), and not for a complaint or a psychoeducation request
+    (their workflows ask for feedback themselves)."""
+    from triage.auto_reply import send_auto
+
+    assert conv.id is not None
+    if uow.surveys.get(conv.id, conv.round) is not None or uow.casefiles.get(conv.id):
+        return False
+    wrote = any(
+        m.direction is Direction.IN and not m.auto_generated
+        for m in uow.messages.for_conversation(conv.id)
+    )
+    contact = uow.contacts.get(conv.reply_contact_id)
+    if not wrote or contact is None:
+        return False
+    uow.surveys.add(Survey(conv.id, conv.round, now))
+    key = f"survey:{conv.id}:{conv.round}"
+    send_auto(uow, conv, contact.channel, contact.external_id, key, question, now, priority=0)
+    return True
+
+
+def read_answer(text: str) -> tuple[tuple[int, ...], str] | None:
+    """(scores, comment) from "4 3 4", "4,3,4 petugasnya ramah" or "434"; None otherwise."""
+    found = _SCORES.fullmatch(text or "")
+    if found is None:
+        return None
+    scores = tuple(int(found.group(i)) for i in (1, 2, 3))
+    return scores, found.group(4).strip()[:500]
+
+
+def awaits_answer(survey: Survey | None, at: datetime) -> bool:
+    return (
+        survey is not None and survey.answered_at is None and at - survey.asked_at <= ANSWER_WINDOW
+    )
+
+
+def grade(index: float) -> str:
+    return next(letter for floor, letter in GRADES if index >= floor)
+
+
+def summarise(asked: int, answered: Sequence[Survey]) -> SurveyResult:
+    scored = [s for s in answered if len(s.scores) == len(QUESTIONS)]
+    means = {
+        q: round(statistics.mean(s.scores[i] for s in scored), 2)
+        for i, q in enumerate(QUESTIONS)
+    } if scored else {}  # fmt: skip
+    index = round(statistics.mean(means.values()) * 25, 2) if means else None
+    return SurveyResult(asked, len(scored), means, index, grade(index) if index else None)
