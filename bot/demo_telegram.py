@@ -112,6 +112,15 @@ class Stage:
         if not self.state.wait_until(lambda: bool(condition()), timeout):
             raise DemoFailed(f"timed out waiting for: {what}")
 
+    def known(self, message: dict) -> dict:
+        """Wait until the bot has recorded its post, so that a reply to it names the case: the
+        post is on the server a moment before the bot stores its id (a person is slower than
+        that, a script under load is not)."""
+        maps = self.app.telegram.maps  # type: ignore[union-attr]
+        chat, number = message["chat"]["id"], message["message_id"]
+        self.wait(lambda: maps.conversation_of_post(chat, number) is not None, "the post's case")
+        return message
+
     def button(self, chat_id: int, data: str) -> dict:
         """The bot's latest message in a chat that carries a button with this data."""
 
@@ -223,7 +232,7 @@ def _play(stage: Stage, settings: Settings, lang: Lang, say: Callable[..., None]
     line("demo.tg.held")
 
     state.user_presses(MADE, offer_made, "claim:1:1")
-    case = stage.post(MADE, "Suami saya")
+    case = stage.known(stage.post(MADE, "Suami saya"))
     line("demo.tg.claim")
     shown("Bot → Made:", case)
     state.user_presses(NYOMAN, offer_nyoman, "claim:1:1")
@@ -354,7 +363,7 @@ def _complaint_and_psychoeducation(stage: Stage, lang: Lang, say: Callable[..., 
         thread_id=thread,
     )
     line("demo.wf.facts")
-    for_head = stage.post(HEAD, "📣")
+    for_head = stage.known(stage.post(HEAD, "📣"))
     shown("Bot → Ketut:", for_head)
     state.user_writes(
         HEAD, text="/disposisi Bidang PPA mohon klarifikasi", reply_to=for_head["message_id"]

@@ -63,7 +63,7 @@ from triage.model import (
 )
 from triage.outbox import OutboxItem, Target
 from triage.records import AuditEntry, SealedRecord
-from triage.reports import CaseRow
+from triage.reports import CaseRow, rounds_received
 from triage.roster import DutyChange
 from triage.sla import Deadline
 from triage.survey import Survey
@@ -842,6 +842,10 @@ class SqlAudit(_Repo):
 
 
 referral_t = ReferralRow.__table__
+# Conversations with a round received in the month: each round is a counseling contact.
+RECEIVED_IN = select(step_t.c.conversation_id).where(
+    step_t.c.step == "received", step_t.c.at >= bindparam("_start"), step_t.c.at < bindparam("_end")
+)
 REPORT_CASES = (
     select(
         conv_t,
@@ -858,35 +862,46 @@ REPORT_CASES = (
         referral_t,
         and_(referral_t.c.conversation_id == conv_t.c.id, referral_t.c.round == conv_t.c.round),
     )
-    .where(conv_t.c.received_at >= bindparam("_start"), conv_t.c.received_at < bindparam("_end"))
+    .where(conv_t.c.id.in_(RECEIVED_IN))
     .order_by(conv_t.c.received_at, conv_t.c.id)
 )
+REPORT_STEPS = select(step_t).where(step_t.c.conversation_id.in_(RECEIVED_IN))
+REPORT_REFERRALS = select(
+    referral_t.c.conversation_id, referral_t.c.round, referral_t.c.target
+).where(referral_t.c.conversation_id.in_(RECEIVED_IN))
 
 
 class SqlReports(_Repo):
     def cases_received(self, start: datetime, end: datetime) -> list[CaseRow]:
+        window = {"_start": start, "_end": end}
+        logs: dict[int, list[StepRecord]] = {}
+        for r in self.conn.execute(REPORT_STEPS, window):
+            logs.setdefault(r.conversation_id, []).append(mapping.step(r))
+        targets: dict[int, dict[int, str]] = {}
+        for r in self.conn.execute(REPORT_REFERRALS, window):
+            targets.setdefault(r.conversation_id, {})[r.round] = r.target
         out = []
-        for r in self.conn.execute(REPORT_CASES, {"_start": start, "_end": end}):
+        for r in self.conn.execute(REPORT_CASES, window):
             conv = mapping.conversation(r)
             assert conv.id is not None
-            out.append(
-                CaseRow(
-                    conversation_id=conv.id,
-                    round=conv.round,
-                    opened_at=conv.steps.received or conv.opened_at,
-                    channel=r.channel,
-                    category=conv.category,
-                    urgent=conv.urgent,
-                    state=conv.state.value,
-                    outcome=conv.outcome.value if conv.outcome else None,
-                    counselor_id=conv.counselor_id,
-                    steps=conv.steps,
-                    answers=dict(r.answers or {}),
-                    register_no=r.register_no,
-                    client_name=r.display_name,
-                    referral_target=r.referral_target,
-                )
+            current = CaseRow(
+                conversation_id=conv.id,
+                round=conv.round,
+                opened_at=conv.steps.received or conv.opened_at,
+                channel=r.channel,
+                category=conv.category,
+                urgent=conv.urgent,
+                state=conv.state.value,
+                outcome=conv.outcome.value if conv.outcome else None,
+                counselor_id=conv.counselor_id,
+                steps=conv.steps,
+                answers=dict(r.answers or {}),
+                register_no=r.register_no,
+                client_name=r.display_name,
+                referral_target=r.referral_target,
             )
+            out += rounds_received(current, logs.get(conv.id, []), targets.get(conv.id, {}),
+                                   start, end)  # fmt: skip
         return out
 
     def surveys(self, start: datetime, end: datetime) -> tuple[int, list[Survey]]:

@@ -118,6 +118,8 @@ class MessageRow(SQLModel, table=True):
 
 class StepLogRow(SQLModel, table=True):
     __tablename__ = "step_log"
+    # The monthly report finds the rounds received in a month by their "received" step.
+    __table_args__ = (Index("ix_step_log_step_at", "step", "at"),)
     id: int | None = Field(default=None, primary_key=True)
     conversation_id: int = Field(foreign_key="conversation.id", index=True)
     step: str = Field(max_length=40)

@@ -31,7 +31,7 @@ from triage.outbox import OutboxItem, OutboxStatus, Target
 from triage.ports import SendResult
 from triage.records import AuditEntry, SealedRecord
 from triage.referral import Referral
-from triage.reports import CaseRow
+from triage.reports import CaseRow, rounds_received
 from triage.roster import DutyChange
 from triage.sla import Deadline
 from triage.survey import Survey
@@ -507,29 +507,29 @@ class FakeReports(_Repo):
     def cases_received(self, start: datetime, end: datetime) -> list[CaseRow]:
         out = []
         for c in self.db.conversations.values():
-            received = c.steps.received
-            if received is None or not start <= received < end:
+            log = [r for r in self.db.steps if r.conversation_id == c.id]
+            if not any(r.step == "received" and start <= r.at < end for r in log):
                 continue
             contact = self.db.contacts[c.reply_contact_id]
             form = self.db.forms.get(c.id)  # type: ignore[arg-type]
-            out.append(
-                CaseRow(
-                    c.id,  # type: ignore[arg-type]
-                    c.round,
-                    received,
-                    contact.channel.value,
-                    c.category,
-                    c.urgent,
-                    c.state.value,
-                    c.outcome.value if c.outcome else None,
-                    c.counselor_id,
-                    c.steps,
-                    dict(form.answers) if form else {},
-                    form.register_no if form else None,
-                    self.db.clients[c.client_id].display_name,
-                    ref.target if (ref := self.db.referrals.get((c.id, c.round))) else None,  # type: ignore[arg-type]
-                )
+            targets = {k[1]: ref.target for k, ref in self.db.referrals.items() if k[0] == c.id}
+            current = CaseRow(
+                c.id,  # type: ignore[arg-type]
+                c.round,
+                c.steps.received or c.opened_at,
+                contact.channel.value,
+                c.category,
+                c.urgent,
+                c.state.value,
+                c.outcome.value if c.outcome else None,
+                c.counselor_id,
+                c.steps,
+                dict(form.answers) if form else {},
+                form.register_no if form else None,
+                self.db.clients[c.client_id].display_name,
+                targets.get(c.round),
             )
+            out += rounds_received(current, log, targets, start, end)
         return out
 
     def surveys(self, start: datetime, end: datetime) -> tuple[int, list[Survey]]:

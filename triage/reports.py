@@ -1,7 +1,8 @@
 """The monthly report (issue 7, item 4; seeds 002 and 003): the client report by channel,
 category, gender, age group, outcome, referrals and urgent cases; the register book (one row per
-case); SLA compliance per step in service time (share within target, median, p90). Pure: the
-rows come through a port, the files are written by the shell (bot.report_files).
+counseling contact: each round of a conversation, a reopened one too); SLA compliance per step
+in service time (share within target, median, p90). Pure: the rows come through a port, the
+files are written by the shell (bot.report_files).
 """
 
 from __future__ import annotations
@@ -9,10 +10,10 @@ from __future__ import annotations
 import statistics
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from triage.model import Steps
+from triage.model import STEP_NAMES, StepRecord, Steps
 from triage.service_calendar import ServiceCalendar
 from triage.sla import Targets
 from triage.survey import SurveyResult
@@ -39,6 +40,48 @@ class CaseRow:
     register_no: str | None = None
     client_name: str = ""
     referral_target: str | None = None
+
+
+def rounds_received(
+    current: CaseRow,
+    log: Sequence[StepRecord],
+    targets: Mapping[int, str],
+    start: datetime,
+    end: datetime,
+) -> list[CaseRow]:
+    """Every round of one conversation received in [start, end): the current round as the
+    conversation stands (`current`), an earlier one rebuilt from the step log (its stamps, the
+    outcome its close logged, who claimed it last, its referral target in `targets` by round).
+    """
+    firsts: dict[int, dict[str, datetime]] = {}
+    claimed_by: dict[int, int | None] = {}
+    for record in sorted(log, key=lambda r: r.at):
+        if record.step in STEP_NAMES:
+            firsts.setdefault(record.round, {}).setdefault(record.step, record.at)
+        if record.step == "claimed":
+            claimed_by[record.round] = record.staff_id
+        if record.step == "closed":
+            firsts.setdefault(record.round, {}).setdefault("outcome:" + (record.detail or ""),
+                                                           record.at)  # fmt: skip
+    rows = [current] if start <= current.opened_at < end else []
+    for round_, stamps in firsts.items():
+        received = stamps.get("received")
+        if round_ == current.round or received is None or not start <= received < end:
+            continue
+        outcome = next((k.split(":", 1)[1] for k in stamps if k.startswith("outcome:")), None)
+        rows.append(
+            replace(
+                current,
+                round=round_,
+                opened_at=received,
+                state="closed",
+                outcome=outcome or None,
+                counselor_id=claimed_by.get(round_),
+                steps=Steps(**{k: v for k, v in stamps.items() if k in STEP_NAMES}),
+                referral_target=targets.get(round_),
+            )
+        )
+    return rows
 
 
 @dataclass(frozen=True)
@@ -143,7 +186,7 @@ def month_report(
 ) -> MonthReport:
     """`rows`: the conversations opened in `month` (the caller selects them in the office's
     time zone); `survey`: the month's satisfaction answers (triage.survey.summarise)."""
-    ordered = sorted(rows, key=lambda r: (r.opened_at, r.conversation_id))
+    ordered = sorted(rows, key=lambda r: (r.opened_at, r.conversation_id, r.round))
     return MonthReport(
         month=month,
         total=len(ordered),

@@ -52,6 +52,12 @@ def a_month(app) -> None:
                 result = ingest(InboundMessage(channel, f"s{n}", f"c{n}", "", answer, back),
                                 uow_factory=app.uows, now=back)  # fmt: skip
                 assert result.survey_answer and not result.reopened
+                if n == 2:  # then writes again: the case reopens, a second counseling contact
+                    again = at + timedelta(hours=3)
+                    result = ingest(InboundMessage(channel, "r2", f"c{n}", "", "Bu, saya mau "
+                                                   "tanya lagi", again),
+                                    uow_factory=app.uows, now=again)  # fmt: skip
+                    assert result.reopened
     late = datetime(2026, 11, 30, 15, 30, tzinfo=UTC)  # 23.30 WITA: still November
     ingest(InboundMessage(Channel.HOTLINE, "late", "c9", "Klien 9", "halo", late),
            uow_factory=app.uows, now=late)  # fmt: skip
@@ -75,16 +81,20 @@ def test_the_monthly_report_files_open_in_a_spreadsheet_and_add_up(tmp_path):
     book = load_workbook(out / "laporan-2026-11.xlsx")
     assert book.sheetnames == ["Ringkasan", "Buku register", "Ketepatan waktu"]
     summary = {row[0]: row[1] for row in book["Ringkasan"].iter_rows(values_only=True) if row[0]}
-    assert summary["Jumlah klien (kasus)"] == 6  # the case of 1 December WITA is not in it
-    assert summary["hotline"] == 3 and summary["email"] == 2 and summary["instagram"] == 1
-    assert summary["Rujukan"] == 1 and summary["13–17"] == 0 and summary["25–44"] == 2
+    # six conversations, one of them reopened: seven counseling contacts (the case of
+    # 1 December WITA is not in it)
+    assert summary["Jumlah klien (kasus)"] == 7
+    assert summary["hotline"] == 3 and summary["email"] == 2 and summary["instagram"] == 2
+    assert summary["Rujukan"] == 1 and summary["13–17"] == 0 and summary["25–44"] == 3
     assert summary["UPTD PPA"] == 1 and summary["tuntas"] == 2  # the answers reopened nothing
     # three surveys asked, two answered: means 3.0, 2.5, 3.5; index 3.0 × 25 = 75, grade C
     assert summary["Survei dikirim"] == 3 and summary["Survei dijawab"] == 2
     assert summary["Kecepatan layanan (rata-rata)"] == 2.5
     assert summary["Indeks kepuasan (25–100)"] == 75 and summary["Mutu layanan (A–D)"] == "C"
     register = list(book["Buku register"].iter_rows(values_only=True))
-    assert register[2][:3] == ("No", "Nomor register", "Tanggal") and len(register) == 3 + 6
+    assert register[2][:3] == ("No", "Nomor register", "Tanggal") and len(register) == 3 + 7
+    rounds = [row[12 - 1] for row in register[3:] if row[1] == "PUSPAGA/2026/11/0002"]
+    assert rounds == ["tuntas", None]  # the first round closed as Tuntas, the second still open
     assert register[3][1] == "PUSPAGA/2026/11/0000" and register[3][13] == "Made"
     assert register[3][12] == "UPTD PPA"
     sla = {row[0]: row for row in book["Ketepatan waktu"].iter_rows(values_only=True) if row[0]}
