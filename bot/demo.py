@@ -228,7 +228,7 @@ def _play_staff(app: App, clock: SteppingClock, zone: ZoneInfo, lang: Lang, say)
     clock.advance(3)
     budi_mail = "budi.santoso@mail.example"
     answer = InboundMessage(Channel.EMAIL, "<b2@mail.example>", budi_mail, "Budi Santoso",
-                            "4 4 3 Terima kasih, jelas sekali.", clock())  # fmt: skip
+                            "4 4 3 Terima kasih banyak!", clock())  # fmt: skip
     answered = ingest(answer, uow_factory=app.uows, now=clock())
     reopened = text("demo.yes" if answered.reopened else "demo.no", lang)
     step(Actor(0, Role.ADMIN, "Budi Santoso"), text("demo.survey", lang, reopened=reopened))

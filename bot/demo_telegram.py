@@ -78,7 +78,12 @@ def training_settings(
             "database": {"url": database_url},
             "office": {"name": "PUSPAGA Kabupaten Contoh", "phone": "+62 361 000000", **office},
             "outbox": {"interval_seconds": 0.1, "retry_base_seconds": 0.5, **outbox},
-            "referral": {"places": {"uptd_ppa": "UPTD PPA Kabupaten Contoh"}},
+            "referral": {
+                "places": {
+                    "uptd_ppa": "UPTD PPA Kabupaten Contoh",
+                    "puskesmas": "Puskesmas Kecamatan Contoh",
+                }
+            },
             "telegram": {
                 "token": api.state.token,
                 "base_url": api.base_url,
@@ -268,15 +273,6 @@ def _play(stage: Stage, settings: Settings, lang: Lang, say: Callable[..., None]
     letters = lambda: [m for m in state.sent(MADE) if "document" in m]  # noqa: E731
     stage.wait(letters, "the referral letter in Made's chat")
     line("demo.tg.closed", file=letters()[0]["document"]["file_name"])
-    survey = "menilai layanan" if lang == "id" else "rate our service"
-    shown(to_client, stage.post(CLIENT, survey))
-    state.user_writes(CLIENT, text="4 4 4")
-
-    def answered() -> bool:
-        with stage.app.uows() as uow:
-            return bool((found := uow.surveys.get(1, 1)) and found.scores)
-
-    stage.wait(answered, "the survey's answer")
     line("demo.tg.survey")
 
     group_text = " ".join(m.get("text", "") for m in state.sent(GROUP))

@@ -4,11 +4,16 @@ removal of files, only ever inside the data directory."""
 from __future__ import annotations
 
 import logging
+import shutil
 from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+
+from sqlalchemy import delete
 
 from bot.config import Settings
 from bot.wiring import App
+from storage.tables import DeadLetterRow
 from triage import erasure
 from triage.model import Actor
 
@@ -28,27 +33,63 @@ def remover(settings: Settings) -> erasure.Remove:
     def remove(paths: Sequence[str]) -> None:
         for named in paths:
             path = Path(named).resolve()
-            if not path.is_relative_to(root):  # never a file outside our data
+            if not path.is_relative_to(root) or path == root:  # never outside our data
                 log.warning("erasure: a stored file outside the data directory was not removed")
                 continue
-            path.unlink(missing_ok=True)
+            if path.is_dir():  # a case's letters
+                shutil.rmtree(path)
+            else:
+                path.unlink(missing_ok=True)
 
     return remove
 
 
 def purge(app: App) -> dict[str, int]:
-    """The daily retention job."""
+    """The daily retention job: the kinds of triage.erasure, then what the shell keeps on its
+    own: updates that could not be handled (dead letters, whole, after the messages' period)
+    and the monthly report files made for Telegram (made again from the database on request,
+    so a month's copy older than `REPORT_FILES_KEPT` goes)."""
+    now, settings = app.clock(), app.settings
     done = erasure.purge(
-        retention(app.settings), uow_factory=app.uows, now=app.clock(),
-        remove=remover(app.settings),
+        retention(settings), uow_factory=app.uows, now=now, remove=remover(settings)
     )  # fmt: skip
-    log.info("retention purge: %s", ", ".join(f"{k} {n}" for k, n in done.items()) or "off")
+    days = settings.retention.messages_days
+    if days:
+        table = DeadLetterRow.__table__
+        with app.engine.begin() as conn:
+            gone = conn.execute(
+                delete(table).where(table.c.created_at < now - timedelta(days=days))
+            ).rowcount
+        done["dead_letters"] = gone
+    done["report_files"] = drop_report_files(settings, now - REPORT_FILES_KEPT)
+    log.info("retention purge: %s", ", ".join(f"{k} {n}" for k, n in done.items()))
     return done
 
 
+REPORT_FILES_KEPT = timedelta(days=31)
+
+
+def drop_report_files(settings: Settings, before: datetime | None = None) -> int:
+    """Remove the monthly report files kept under data_dir/laporan (all, or those made
+    before `before`): the register book in them names clients."""
+    folder = settings.data_dir / "laporan"
+    if not folder.is_dir():
+        return 0
+    count = 0
+    for month in folder.iterdir():
+        made = datetime.fromtimestamp(month.stat().st_mtime, UTC)
+        if before is None or made < before:
+            shutil.rmtree(month) if month.is_dir() else month.unlink()
+            count += 1
+    return count
+
+
 def forget(app: App, client_id: int, actor: Actor) -> list[int]:
-    """A data subject's request to erase (puspaga forget, /hapus)."""
-    return erasure.forget_client(
+    """A data subject's request to erase (puspaga forget, /hapus). The report files kept for
+    Telegram go too (they name the client; they are made again without them on request)."""
+    erased = erasure.forget_client(
         client_id, actor=actor, uow_factory=app.uows, now=app.clock(),
         remove=remover(app.settings),
     )  # fmt: skip
+    drop_report_files(app.settings)
+    return erased

@@ -2,8 +2,8 @@
 any point: the key file always holds keys that open everything stored.
 
 1. The key file gets the new key first, the old one after it (both open, the new one seals).
-2. Every sealed value (psychological records, the Instagram session) is sealed again with the
-   new key, in one transaction.
+2. Every sealed value (psychological records, the Instagram session, referral letters on disk)
+   is sealed again with the new key (the records in one transaction, each file replaced whole).
 3. The key file is left with the new key only: the old key no longer opens anything.
 
 With PUSPAGA_SECRET_KEY the operator does steps 1 and 3 (put "NEW,OLD" in the variable, run
@@ -36,6 +36,11 @@ def reseal_all(app: App, box: SecretBox) -> int:
         if sealed:
             vault.save_session(box.seal(box.open(sealed)))
             count += 1
+    for letter in sorted((app.settings.data_dir / "rujukan").glob("*/*.sealed")):
+        fresh = letter.with_suffix(".tmp")
+        fresh.write_text(box.seal(box.open(letter.read_text(encoding="ascii"))), encoding="ascii")
+        fresh.replace(letter)
+        count += 1
     return count
 
 

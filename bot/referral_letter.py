@@ -9,6 +9,7 @@ to the counselor's private chat (bot.telegram.sender); erasure removes it with t
 
 from __future__ import annotations
 
+import hashlib
 import io
 from datetime import datetime
 from pathlib import Path
@@ -124,15 +125,24 @@ def filename(letter: Letter) -> str:
     return f"surat-rujukan-{made.conversation_id}-{made.round}.docx"
 
 
-def keep_sealed(content: bytes, letter: Letter, settings: Settings, sealer: Sealer) -> Path:
-    """Seal the letter into data_dir/rujukan; the name holds no personal data."""
-    folder = settings.data_dir / "rujukan"
+def keep_sealed(content: bytes, letter: Letter, settings: Settings, sealer: Sealer,
+                key: str, staff_id: int) -> Path:  # fmt: skip
+    """Seal the letter into data_dir/rujukan/<case>/, one file per letter made (a letter
+    without the record for an admin never shares a file with one holding it); the names hold
+    no personal data, and erasure removes the case's folder whole (orphans of a crash too)."""
+    folder = letter_folder(settings, letter.referral.conversation_id)
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / (filename(letter) + SEALED)
+    digest = hashlib.sha256(key.encode()).hexdigest()[:10]
+    stem = filename(letter).removesuffix(".docx")
+    path = folder / f"{stem}-{staff_id}-{digest}.docx{SEALED}"
     tmp = path.with_suffix(".tmp")
     tmp.write_text(sealer.seal(content), encoding="ascii")
     tmp.replace(path)
     return path
+
+
+def letter_folder(settings: Settings, conv_id: int) -> Path:
+    return settings.data_dir / "rujukan" / str(conv_id)
 
 
 def queue_letter(app: App, actor: Actor, conv_id: int, round_: int, key: str) -> Path:
@@ -143,10 +153,11 @@ def queue_letter(app: App, actor: Actor, conv_id: int, round_: int, key: str) ->
     staff = {s.telegram_id: s.name for s in settings.staff}
     letter = referral.letter(conv_id, actor=actor, sealer=app.sealer, uow_factory=app.uows,
                              now=app.clock(), round_=round_)  # fmt: skip
-    path = keep_sealed(render(letter, settings, staff), letter, settings, app.sealer)
+    content = render(letter, settings, staff)
+    path = keep_sealed(content, letter, settings, app.sealer, key, actor.staff_id)
     lang: Lang = settings.language  # type: ignore[assignment]
     with app.uows() as uow:
-        uow.referrals.set_letter(conv_id, round_, str(path))
+        uow.referrals.set_letter(conv_id, round_, str(path.parent))
         notices.queue(
             uow,
             key=f"letter:{conv_id}:{round_}:{key}",
@@ -156,6 +167,7 @@ def queue_letter(app: App, actor: Actor, conv_id: int, round_: int, key: str) ->
             text=text("letter.caption", lang, conv=conv_id, place=place_of(letter, settings)),
             path=str(path),
             sealed="1",
+            filename=filename(letter),
         )
         uow.commit()
     app.wake.set()

@@ -23,7 +23,7 @@ from bot.roster_setup import timer_setup  # noqa: E402
 from bot.wiring import App  # noqa: E402
 from triage.catalog import Lang, text  # noqa: E402
 from triage.referral import TARGETS  # noqa: E402
-from triage.reports import MonthReport, age_labels, month_report  # noqa: E402
+from triage.reports import UNKNOWN, MonthReport, age_labels, month_report  # noqa: E402
 from triage.survey import QUESTIONS, SurveyResult, summarise  # noqa: E402
 
 MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")  # "2026-11": what --month and /laporan take
@@ -71,6 +71,8 @@ def summary_rows(report: MonthReport, lang: Lang) -> list[list[object]]:
     for target in TARGETS:
         if target in report.by_referral:
             rows.append([text(f"referral.target.{target}", lang), report.by_referral[target]])
+    if UNKNOWN in report.by_referral:  # referred before targets were recorded
+        rows.append([f"{_t('referrals', lang)}: {UNKNOWN}", report.by_referral[UNKNOWN]])
     return rows + survey_rows(report.survey, lang)
 
 

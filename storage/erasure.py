@@ -46,23 +46,33 @@ DUE = (
     .where(
         conv_t.c.state == "closed",
         conv_t.c.closed_at < bindparam("_cutoff"),
-        ~exists().where(
-            and_(mark_t.c.conversation_id == conv_t.c.id, mark_t.c.kind == bindparam("_kind"))
+        ~exists().where(  # erased since it last closed (a reopened case is due again)
+            and_(
+                mark_t.c.conversation_id == conv_t.c.id,
+                mark_t.c.kind == bindparam("_kind"),
+                mark_t.c.at >= conv_t.c.closed_at,
+            )
         ),
     )
     .order_by(conv_t.c.closed_at, conv_t.c.id)
     .limit(bindparam("_limit"))
 )
-MARKED = select(mark_t.c.kind).where(mark_t.c.conversation_id == CONV)
+MARKED = select(mark_t.c.kind, mark_t.c.at).where(mark_t.c.conversation_id == CONV)
+UNMARK = delete(mark_t).where(mark_t.c.conversation_id == CONV, mark_t.c.kind == bindparam("_k"))
 MESSAGES = (
     update(message_t)
     .where(message_t.c.conversation_id == CONV)
     .values(text="", subject=None, external_id=literal("erased:") + cast(message_t.c.id, String))
 )
+# A dispatcher sending one of these right now records its result only if the claim count is
+# still its own (the outbox's fencing): the bump makes it drop the result, so the erased text
+# and address never come back from a send in flight.
 OUTBOX_TEXTS = (
     update(outbox_t)
     .where(outbox_t.c.conversation_id == CONV)
-    .values(text="", recipient="erased", options=None)
+    .values(
+        text="", recipient="erased", options=None, claims=outbox_t.c.claims + 1, lease_until=None
+    )
 )
 OUTBOX_STOP = (  # what was still to go out is not sent with its text gone
     update(outbox_t)
@@ -117,14 +127,16 @@ class SqlErasure:
         return list(self.conn.execute(DUE, args).scalars())
 
     def mark(self, conv_id: int, kind: str, now: datetime) -> None:
-        if kind not in set(self.conn.execute(MARKED, {"_conv": conv_id}).scalars()):
-            self.conn.execute(insert(mark_t).values(conversation_id=conv_id, kind=kind, at=now))
+        self.conn.execute(UNMARK, {"_conv": conv_id, "_k": kind})
+        self.conn.execute(insert(mark_t).values(conversation_id=conv_id, kind=kind, at=now))
+
+    def erased_at(self, conv_id: int, kind: str) -> datetime | None:
+        return dict(self.conn.execute(MARKED, {"_conv": conv_id}).all()).get(kind)
 
     def erase(self, conv_id: int, kinds: Sequence[str], now: datetime) -> list[str]:
-        done = set(self.conn.execute(MARKED, {"_conv": conv_id}).scalars())
         args = {"_conv": conv_id}
         paths: list[str] = []
-        for kind in (k for k in kinds if k not in done):
+        for kind in kinds:  # each statement is idempotent: a request erases again whatever came
             if kind == "messages":
                 for statement in (MESSAGES, OUTBOX_STOP, OUTBOX_TEXTS, SURVEY_COMMENT,
                                   REFERRAL_REASON):  # fmt: skip
@@ -150,7 +162,7 @@ class SqlErasure:
                     self.erase_client(client)
             else:
                 raise ValueError(f"unknown kind of data {kind!r}")
-            self.conn.execute(insert(mark_t).values(conversation_id=conv_id, kind=kind, at=now))
+            self.mark(conv_id, kind, now)
         return paths
 
     def erase_client(self, client_id: int) -> None:

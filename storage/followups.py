@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Connection, and_, bindparam, func, insert, select, update
+from sqlalchemy import Connection, Table, and_, bindparam, delete, func, insert, select, update
 
 from storage.tables import ReferralRow, SurveyRow
 from triage.referral import Referral
@@ -31,6 +31,17 @@ SURVEYS_ANSWERED = select(survey_t).where(
 )
 
 
+def move_rounds(conn: Connection, table: Table, from_conv: int, to_conv: int) -> None:
+    """A merge: rows of rounds the survivor has not got move to it; the others are dropped."""
+    taken = select(table.c.round).where(table.c.conversation_id == to_conv).scalar_subquery()
+    conn.execute(
+        update(table)
+        .where(table.c.conversation_id == from_conv, table.c.round.not_in(taken))
+        .values(conversation_id=to_conv)
+    )
+    conn.execute(delete(table).where(table.c.conversation_id == from_conv))
+
+
 class SqlReferrals:
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
@@ -51,6 +62,9 @@ class SqlReferrals:
     def set_letter(self, conv_id: int, round_: int, path: str) -> None:
         self.conn.execute(REFERRAL_LETTER.values(letter_path=path),
                           {"_conv": conv_id, "_round": round_})  # fmt: skip
+
+    def move(self, from_conv: int, to_conv: int) -> None:
+        move_rounds(self.conn, referral_t, from_conv, to_conv)
 
     def get(self, conv_id: int, round_: int) -> Referral | None:
         r = self.conn.execute(REFERRAL_GET, {"_conv": conv_id, "_round": round_}).first()
@@ -90,6 +104,9 @@ class SqlSurveys:
             ),
             {"_conv": survey.conversation_id, "_round": survey.round},
         )  # fmt: skip
+
+    def move(self, from_conv: int, to_conv: int) -> None:
+        move_rounds(self.conn, survey_t, from_conv, to_conv)
 
     def counts(self, start: datetime, end: datetime) -> tuple[int, list[Survey]]:
         asked = self.conn.execute(SURVEYS_ASKED, {"_start": start, "_end": end}).scalar_one()

@@ -39,6 +39,7 @@ from storage.tables import (
     CursorRow,
     DeadlineRow,
     DutyChangeRow,
+    ErasureRow,
     FormStateRow,
     MessageRow,
     OutboxRow,
@@ -286,6 +287,8 @@ class SqlConversations(_Repo):
         # its deadlines are derived data: the survivor of a merge gets its own
         self.conn.execute(delete(deadline_t).where(deadline_t.c.conversation_id == conv_id))
         self.conn.execute(delete(casefile_t).where(casefile_t.c.conversation_id == conv_id))
+        erasure_t = ErasureRow.__table__  # its marks: the survivor's own say what was erased
+        self.conn.execute(delete(erasure_t).where(erasure_t.c.conversation_id == conv_id))
         self.conn.execute(CONV_DELETE, {"_id": conv_id})
 
     def counselor_loads(self) -> dict[int, int]:
@@ -817,6 +820,18 @@ class SqlRecords(_Repo):
         }
         self.conn.execute(RECORD_RESEAL, params)
 
+    def move(self, from_conv: int, to_conv: int) -> None:
+        last = self.conn.execute(
+            select(func.coalesce(func.max(record_t.c.version), 0)).where(
+                record_t.c.conversation_id == to_conv
+            )
+        ).scalar_one()
+        self.conn.execute(
+            update(record_t)
+            .where(record_t.c.conversation_id == from_conv)
+            .values(conversation_id=to_conv, version=record_t.c.version + last)
+        )
+
 
 class SqlAudit(_Repo):
     def append(self, entry: AuditEntry) -> None:
@@ -924,3 +939,12 @@ class SqlGrants(_Repo):
 
     def for_conversation(self, conv_id: int) -> list[int]:
         return list(self.conn.execute(GRANTS_OF, {"_conv": conv_id}).scalars())
+
+    def move(self, from_conv: int, to_conv: int) -> None:
+        held = select(grant_t.c.staff_id).where(grant_t.c.conversation_id == to_conv)
+        self.conn.execute(
+            update(grant_t)
+            .where(grant_t.c.conversation_id == from_conv, grant_t.c.staff_id.not_in(held))
+            .values(conversation_id=to_conv)
+        )
+        self.conn.execute(delete(grant_t).where(grant_t.c.conversation_id == from_conv))

@@ -68,6 +68,17 @@ def uows(engine: Engine) -> SqlUnitOfWorkFactory:
     return SqlUnitOfWorkFactory(engine)
 
 
+@pytest.fixture(params=["fake", "sqlite", pytest.param("postgresql", marks=pytest.mark.pg)])
+def any_uows(request):
+    """The same walk on the fakes, SQLite and PostgreSQL: the fakes must behave as SQL does."""
+    if request.param == "fake":
+        from tests.fakes import FakeUnitOfWorkFactory
+
+        return FakeUnitOfWorkFactory()
+    name = "pg_engine" if request.param == "postgresql" else "sqlite_engine"
+    return SqlUnitOfWorkFactory(request.getfixturevalue(name))
+
+
 def _dovecot() -> Iterator[Dovecot]:
     try:
         server = start_dovecot()

@@ -180,6 +180,7 @@ class FakeConversations(_Repo):
     def delete(self, conv_id: int) -> None:
         del self.db.conversations[conv_id]
         self.db.casefiles.pop(conv_id, None)
+        self.db.erased = {k: v for k, v in self.db.erased.items() if k[0] != conv_id}
         self.db.deadlines = {
             k: v for k, v in self.db.deadlines.items() if v[1].conversation_id != conv_id
         }
@@ -484,6 +485,13 @@ class FakeRecords(_Repo):
     def reseal(self, record: SealedRecord) -> None:
         self.db.records[(record.conversation_id, record.version)] = record
 
+    def move(self, from_conv: int, to_conv: int) -> None:
+        last = max([v for (c, v) in self.db.records if c == to_conv], default=0)
+        for conv, version in [k for k in self.db.records if k[0] == from_conv]:
+            record = self.db.records.pop((conv, version))
+            moved = replace(record, conversation_id=to_conv, version=version + last)
+            self.db.records[(to_conv, version + last)] = moved
+
 
 class FakeAudit(_Repo):
     def append(self, entry: AuditEntry) -> None:
@@ -501,6 +509,11 @@ class FakeGrants(_Repo):
 
     def for_conversation(self, conv_id: int) -> list[int]:
         return [s for (c, s) in self.db.grants if c == conv_id]
+
+    def move(self, from_conv: int, to_conv: int) -> None:
+        for conv, staff in [k for k in self.db.grants if k[0] == from_conv]:
+            by = self.db.grants.pop((conv, staff))
+            self.db.grants.setdefault((to_conv, staff), by)
 
 
 class FakeReports(_Repo):
@@ -548,6 +561,10 @@ class FakeReferrals(_Repo):
     def set_letter(self, conv_id: int, round_: int, path: str) -> None:
         self.db.letters[(conv_id, round_)] = path
 
+    def move(self, from_conv: int, to_conv: int) -> None:
+        _move_rounds(self.db.referrals, from_conv, to_conv)
+        _move_rounds(self.db.letters, from_conv, to_conv)
+
 
 class FakeSurveys(_Repo):
     def add(self, survey: Survey) -> None:
@@ -559,6 +576,17 @@ class FakeSurveys(_Repo):
     def save(self, survey: Survey) -> None:
         self.db.surveys[(survey.conversation_id, survey.round)] = survey
 
+    def move(self, from_conv: int, to_conv: int) -> None:
+        _move_rounds(self.db.surveys, from_conv, to_conv)
+
+
+def _move_rounds(rows: dict, from_conv: int, to_conv: int) -> None:
+    for conv, round_ in [k for k in rows if k[0] == from_conv]:
+        row = rows.pop((conv, round_))
+        if (to_conv, round_) not in rows:
+            moved = replace(row, conversation_id=to_conv) if hasattr(row, "round") else row
+            rows[(to_conv, round_)] = moved
+
 
 class FakeErasure(_Repo):
     """The same blanking as storage.erasure, in memory."""
@@ -567,16 +595,19 @@ class FakeErasure(_Repo):
         due = [
             c for c in self.db.conversations.values()
             if c.state is State.CLOSED and c.steps.closed and c.steps.closed < cutoff
-            and (c.id, kind) not in self.db.erased
+            and not ((at := self.db.erased.get((c.id, kind))) and at >= c.steps.closed)
         ]  # fmt: skip
         return [c.id for c in sorted(due, key=lambda c: (c.steps.closed, c.id))][:limit]  # type: ignore[misc]
 
     def mark(self, conv_id: int, kind: str, now: datetime) -> None:
-        self.db.erased.setdefault((conv_id, kind), now)
+        self.db.erased[(conv_id, kind)] = now
+
+    def erased_at(self, conv_id: int, kind: str) -> datetime | None:
+        return self.db.erased.get((conv_id, kind))
 
     def erase(self, conv_id: int, kinds, now: datetime) -> list[str]:  # noqa: ANN001
         db, paths = self.db, []
-        for kind in (k for k in kinds if (conv_id, k) not in db.erased):
+        for kind in kinds:
             mine = [m for m in db.messages.values() if m.conversation_id == conv_id]
             if kind == "messages":
                 for m in mine:
@@ -586,8 +617,11 @@ class FakeErasure(_Repo):
                     status = item.status
                     if status in (OutboxStatus.PENDING, OutboxStatus.SENDING):
                         status = OutboxStatus.FAILED
-                    db.outbox[item.id] = replace(item, text="", recipient="erased",  # type: ignore[index]
-                                                 options={}, status=status)  # fmt: skip
+                    error = "erased" if status is not item.status else item.last_error
+                    db.outbox[item.id] = replace(  # type: ignore[index]
+                        item, text="", recipient="erased", options={}, status=status,
+                        claims=item.claims + 1, lease_until=None, last_error=error,
+                    )  # fmt: skip
                 for key, survey in list(db.surveys.items()):
                     if key[0] == conv_id:
                         db.surveys[key] = replace(survey, comment="")

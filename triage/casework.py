@@ -276,10 +276,12 @@ def close(
     key: str | None = None,
     heads: Sequence[int] = (),
     survey_question: str | None = None,
+    also: Callable[[UnitOfWork, Conversation], None] | None = None,
 ) -> Conversation:
     """Counseling content that came while the case waited and no counselor ever took goes to
-    the `heads`, who alone may open it to others (seed 003): closing never buries it. With a
-    `survey_question` the client is asked it in the same transaction (triage.survey)."""
+    the `heads`, who alone may open it to others (seed 003): closing never buries it. `also`
+    records what comes with the close (a referral) in its transaction; with a
+    `survey_question` the client is asked it there too (triage.survey)."""
     return _transition(
         conv_id,
         lifecycle.Closed(outcome),
@@ -288,15 +290,22 @@ def close(
         uow_factory=uow_factory,
         now=now,
         detail=outcome.value,
-        notify=_closed(outcome, heads, survey_question),
+        notify=_closed(outcome, heads, survey_question, also),
         status="closed",
         key=key,
     )
 
 
-def _closed(outcome: Outcome, heads: Sequence[int], survey_question: str | None) -> Notify:
+def _closed(
+    outcome: Outcome,
+    heads: Sequence[int],
+    survey_question: str | None,
+    also: Callable[[UnitOfWork, Conversation], None] | None,
+) -> Notify:
     def notify(uow: UnitOfWork, before: Conversation, after: Conversation, actor: Actor, now, tag):  # noqa: ANN001
         assert after.id is not None
+        if also is not None:
+            also(uow, after)
         held = [m for m in uow.messages.for_conversation(after.id) if _held(m)]
         if held and heads:
             fields = notices.client_fields(uow, after)

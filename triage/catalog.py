@@ -250,10 +250,10 @@ TEXTS: dict[str, dict[Lang, str]] = {
         "private chat.",
     },
     "demo.tg.survey": {
-        "id": "Rina menjawab survei kepuasan dengan «4 4 4»: tercatat untuk laporan bulanan, "
-        "kasus tidak dibuka lagi.",
-        "en": "Rina answers the satisfaction survey with «4 4 4»: kept for the monthly report; "
-        "the case is not reopened.",
+        "id": "Rina tidak dikirimi survei kepuasan: kasus kekerasan yang mendesak (pesan tak "
+        "terduga di ponsel bersama bisa membahayakannya).",
+        "en": "Rina is not sent the satisfaction survey: an urgent violence case (an unexpected "
+        "message on a shared phone could endanger her).",
     },
     "demo.tg.confidential": {
         "id": "Diperiksa: {posts} pesan di grup admin, tidak satu pun berisi isi konseling.",

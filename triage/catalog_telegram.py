@@ -849,6 +849,12 @@ TELEGRAM_TEXTS: dict[str, dict[str, str]] = {
         "needs legal support\nTargets: uptd, puskesmas, rs, polisi, lbh, or «lain Body name» "
         "(the reason on the next line).",
     },
+    "staff.refer_private": {
+        "id": "Kasus ini sedang dalam konseling: tulis /rujuk di chat pribadi dengan bot, bukan "
+        "di grup (alasan rujukan adalah isi konseling).",
+        "en": "This case is in counseling: write /rujuk in your private chat with the bot, not "
+        "in the group (the reason for a referral is counseling content).",
+    },
     "staff.refer_how": {"id": "Tulis /rujuk TUJUAN alasan", "en": "Write /rujuk TARGET reason"},
     "staff.referred": {
         "id": "Kasus #{conv} ditutup: dirujuk ke {place}. Surat rujukan dikirim ke chat pribadi "
@@ -867,13 +873,14 @@ TELEGRAM_TEXTS: dict[str, dict[str, str]] = {
     "staff.forget_confirm": {
         "id": "Ini menghapus untuk selamanya nama, alamat, isi pesan, lampiran, formulir "
         "(kecuali usia dan jenis kelamin), berkas pengaduan, rekam psikologis dan surat rujukan "
-        "klien kasus #{conv}, di semua percakapannya. Angka laporan tetap. Pesan yang sudah "
-        "terkirim di Telegram tidak ikut terhapus: hapus sendiri bila perlu.\n"
+        "klien kasus #{conv}, di semua percakapannya, juga topiknya di grup admin. Angka laporan "
+        "tetap. Salinan di chat pribadi petugas tidak ikut terhapus: hapus sendiri bila perlu.\n"
         "Tulis /hapus {conv} YA untuk melanjutkan.",
         "en": "This erases for good the name, addresses, messages, attachments, form (except "
         "age and gender), complaint files, psychological record and referral letters of case "
-        "#{conv}'s client, in all their conversations. Report figures stay. Messages already "
-        "posted in Telegram are not erased: delete them yourself if needed.\n"
+        "#{conv}'s client, in all their conversations, and their topics in the admin group. "
+        "Report figures stay. Copies in staff's private chats are not erased: delete them "
+        "yourself if needed.\n"
         "Write /hapus {conv} YA to go on.",
     },
     "staff.forgotten": {

@@ -3,8 +3,9 @@ data has been kept its retention period after the case closed, the personal cont
 and what the reports count is kept (channel, category, dates, outcome, gender and age, the SOP
 steps), so the monthly and yearly figures stay true.
 
-One pass serves both: `erase` blanks the chosen kinds of one conversation and marks them done,
-so a purge never does the same work twice and a request after a purge finds nothing left.
+One pass serves both: `erase` blanks the chosen kinds of one conversation and marks when, so
+a purge does not do the same work twice, while a case reopened after a purge is due again
+when it closes, and a request erases everything whatever was purged before.
 Files (attachments, letters) are removed through the shell's `remove` before the commit: a
 crash leaves the rows to be erased again, never a row pointing at a file thought gone.
 """
@@ -15,8 +16,9 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from triage import notices
 from triage.errors import AccessDenied, NotFound, TransitionNotAllowed
-from triage.model import Actor, Role
+from triage.model import Actor, Conversation, Role
 from triage.ports import UnitOfWork, UnitOfWorkFactory
 from triage.records import AuditEntry
 from triage.retrying import on_conflict
@@ -74,6 +76,7 @@ def forget_client(
             for conv in convs:
                 assert conv.id is not None
                 paths += uow.erasure.erase(conv.id, ALL_KINDS, now)
+                _drop_topic(uow, conv, now)
             uow.erasure.erase_client(client_id)
             remove(paths)
             _audit(uow, actor, "client.erased", None, f"client {client_id}", now)
@@ -117,6 +120,9 @@ def _purge_one(conv_id: int, kind: str, cutoff: datetime, uow_factory: UnitOfWor
             closed = conv.steps.closed if conv is not None else None
             if conv is None or conv.is_open or closed is None or closed > cutoff:
                 return 0  # reopened since it was listed: its data is in use again
+            erased = uow.erasure.erased_at(conv_id, kind)
+            if erased is not None and erased >= closed:
+                return 0  # another worker's purge did it meanwhile
             if kind == "identity":
                 if any(c.is_open or (c.steps.closed or now) > cutoff
                        for c in uow.conversations.all_for_client(conv.client_id)):  # fmt: skip
@@ -127,11 +133,22 @@ def _purge_one(conv_id: int, kind: str, cutoff: datetime, uow_factory: UnitOfWor
                 uow.erasure.mark(conv_id, kind, now)
             else:
                 remove(uow.erasure.erase(conv_id, (kind,), now))
+                if kind == "messages":
+                    _drop_topic(uow, conv, now)
             uow.audit.append(AuditEntry(now, 0, "system", "retention.erased", conv_id, kind))
             uow.commit()
             return 1
 
     return on_conflict(work, uow_factory.pause)
+
+
+def _drop_topic(uow: UnitOfWork, conv: Conversation, now: datetime) -> None:
+    """The conversation's topic in the admin group goes too, with the posts in it (its title
+    names the client, its posts quote them)."""
+    assert conv.id is not None
+    notices.queue(uow, key=f"topic:{conv.id}:erase:{now.isoformat()}",
+                  recipient=notices.group(conv.id), kind=notices.Kind.TOPIC, now=now, conv=conv,
+                  action="delete")  # fmt: skip
 
 
 def _audit(uow: UnitOfWork, actor: Actor, action: str, conv_id: int | None, detail: str,

@@ -207,14 +207,17 @@ def _reopen_or_start(
 
 
 def _answers_survey(uow: UnitOfWork, last: Conversation, msg: InboundMessage) -> bool:
+    """The reply is the closed case's survey answer (triage.survey.absorbed): kept, and it
+    reopens nothing."""
     assert last.id is not None
     if msg.auto_generated or last.state is not State.CLOSED:
         return False
-    asked = uow.surveys.get(last.id, last.round)
-    answer = survey.read_answer(msg.text) if survey.awaits_answer(asked, msg.received_at) else None
-    if asked is None or answer is None:
+    scores = survey.absorbed(msg.text, bool(msg.attachments))
+    asked = uow.surveys.get(last.id, last.round) if scores else None
+    if scores is None or not survey.awaits_answer(asked, msg.received_at):
         return False
-    scores, comment = answer
+    assert asked is not None
+    comment = survey.read_answer(msg.text)[1]  # type: ignore[index]
     uow.surveys.save(replace(asked, answered_at=msg.received_at, scores=scores, comment=comment))
     return True
 

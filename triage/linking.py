@@ -70,6 +70,8 @@ def _merge_open(
     uow.messages.move(gone.id, survivor.id)
     uow.steps.move(gone.id, survivor.id)
     uow.outbox.move(gone.id, survivor.id)
+    for kept in (uow.records, uow.grants, uow.referrals, uow.surveys):
+        kept.move(gone.id, survivor.id)
     combined = replace(
         survivor,
         opened_at=min(survivor.opened_at, gone.opened_at),

@@ -200,12 +200,16 @@ class RecordStore(Protocol):
     def reseal(self, record: SealedRecord) -> None:
         """Replace a version's ciphertext (key rotation: the same content, a new key)."""
 
+    def move(self, from_conv: int, to_conv: int) -> None:
+        """A merge: the versions follow the other conversation's, in their order."""
+
 
 class CaseGrants(Protocol):
     """Staff the head opened a case to (triage.records.open_case)."""
 
     def add(self, conv_id: int, staff_id: int, by: int, at: datetime) -> None: ...
     def for_conversation(self, conv_id: int) -> list[int]: ...
+    def move(self, from_conv: int, to_conv: int) -> None: ...
 
 
 class AuditLog(Protocol):
@@ -233,6 +237,9 @@ class ReferralRepository(Protocol):
     def set_letter(self, conv_id: int, round_: int, path: str) -> None:
         """Where the sealed letter file is kept (erasure removes it with the record)."""
 
+    def move(self, from_conv: int, to_conv: int) -> None:
+        """A merge: rounds the other conversation has not got move; the rest are dropped."""
+
 
 class SurveyRepository(Protocol):
     """The satisfaction survey of each closed round (triage.survey)."""
@@ -240,20 +247,24 @@ class SurveyRepository(Protocol):
     def add(self, survey: Survey) -> None: ...
     def get(self, conv_id: int, round_: int) -> Survey | None: ...
     def save(self, survey: Survey) -> None: ...
+    def move(self, from_conv: int, to_conv: int) -> None:
+        """A merge: as ReferralRepository.move."""
 
 
 class Erasure(Protocol):
     """Blanking personal content (triage.erasure); what each kind covers is in its KINDS."""
 
     def closed_before(self, kind: str, cutoff: datetime, limit: int) -> list[int]:
-        """Conversations closed before `cutoff` (and not open again) whose `kind` is not
-        erased yet, oldest first."""
+        """Conversations closed before `cutoff` (and not open again) whose `kind` was not
+        erased since they last closed, oldest first."""
 
     def erase(self, conv_id: int, kinds: Sequence[str], now: datetime) -> list[str]:
-        """Blank those kinds of one conversation and mark them erased; returns the stored
-        files they held, for the caller to remove."""
+        """Blank those kinds of one conversation (again, if erased before: whatever came
+        since goes too) and mark them erased at `now`; returns the stored files and folders
+        they held, for the caller to remove."""
 
     def mark(self, conv_id: int, kind: str, now: datetime) -> None: ...
+    def erased_at(self, conv_id: int, kind: str) -> datetime | None: ...
     def erase_client(self, client_id: int) -> None:
         """The client's name and every contact's address and name become placeholders."""
 

@@ -12,12 +12,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from triage import access, casework
+from triage import casework
 from triage.errors import AccessDenied, NotFound, TransitionNotAllowed
-from triage.model import Actor, Conversation, Outcome, Role, State
-from triage.ports import UnitOfWorkFactory
+from triage.model import Actor, Conversation, Outcome, Role
+from triage.ports import UnitOfWork, UnitOfWorkFactory
 from triage.records import AuditEntry, Sealer, may_read
-from triage.retrying import on_conflict
 
 TARGETS = ("uptd_ppa", "puskesmas", "rumah_sakit", "polisi", "lbh", "lainnya")
 ALIASES = {
@@ -90,35 +89,34 @@ def refer(
     heads: Sequence[int] = (),
     survey_question: str | None = None,
 ) -> Referral:
-    """Record where the case goes and close it as Rujukan. Repeating the command for the same
-    round changes nothing and returns the referral made (the letter can be made again)."""
+    """Close the case as Rujukan with where it goes, in one transaction. Repeating the command
+    for a round already referred changes nothing and returns that referral (the letter can be
+    made again)."""
     if target not in TARGETS:
         raise ValueError(f"unknown referral target {target!r}")
-
-    def record() -> Referral:
-        with uow_factory() as uow:
-            conv = uow.conversations.get(conv_id, lock=True)
-            if conv is None:
-                raise NotFound(f"conversation {conv_id}")
-            made = uow.referrals.get(conv_id, conv.round)
-            if made is not None:
-                return made
-            if conv.state is State.CLOSED:
-                raise TransitionNotAllowed(conv.state.value, "refer")
-            access.require(access.may_close(actor, conv), actor, "refer")
-            made = Referral(conv_id, conv.round, target, addressee, reason, actor.staff_id, now)
-            uow.referrals.add(made)
-            uow.audit.append(AuditEntry(now, actor.staff_id, actor.role.value, "referral.write",
-                                        conv_id, target))  # fmt: skip
-            uow.commit()
-            return made
-
-    made = on_conflict(record, uow_factory.pause)
     with uow_factory() as uow:
         conv = uow.conversations.get(conv_id)
-    if conv is not None and conv.state is not State.CLOSED and conv.round == made.round:
-        casework.close(conv_id, Outcome.RUJUKAN, actor=actor, uow_factory=uow_factory, now=now,
-                       key=key, heads=heads, survey_question=survey_question)  # fmt: skip
+        made = uow.referrals.get(conv_id, conv.round) if conv is not None else None
+    if made is not None:
+        return made
+    kept: list[Referral] = []
+
+    def record(uow: UnitOfWork, closed: Conversation) -> None:
+        made = Referral(conv_id, closed.round, target, addressee, reason, actor.staff_id, now)
+        uow.referrals.add(made)
+        uow.audit.append(AuditEntry(now, actor.staff_id, actor.role.value, "referral.write",
+                                    conv_id, target))  # fmt: skip
+        kept[:] = [made]
+
+    closed = casework.close(conv_id, Outcome.RUJUKAN, actor=actor, uow_factory=uow_factory,
+                            now=now, key=key, heads=heads, survey_question=survey_question,
+                            also=record)  # fmt: skip
+    if kept:
+        return kept[0]
+    with uow_factory() as uow:  # the same request again after a restart: closed by it before
+        made = uow.referrals.get(conv_id, closed.round)
+    if made is None:
+        raise TransitionNotAllowed(closed.state.value, "refer")
     return made
 
 

@@ -200,7 +200,7 @@ def month_report(
         register=ordered,
         sla=compliance(ordered, targets, calendar),
         by_referral=dict(
-            Counter(r.referral_target or "lainnya" for r in ordered if r.outcome == "rujukan")
+            Counter(r.referral_target or UNKNOWN for r in ordered if r.outcome == "rujukan")
         ),
         survey=survey,
     )

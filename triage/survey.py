@@ -1,8 +1,14 @@
 """The satisfaction survey (issue 7 item 5): when a case closes, the client is asked a few
 questions in the spirit of the public-service satisfaction survey (SKM, PermenPANRB 14/2017):
-each scored 1 (tidak baik) to 4 (sangat baik), answered in one reply such as "4 3 4". A reply
-that reads as scores, within the answer window, is the answer and does not reopen the case;
-anything else is a new message as before, so nothing a client writes is lost.
+each scored 1 (tidak baik) to 4 (sangat baik), answered in one reply such as "4 3 4".
+
+Safety first: a reply is taken as the answer (kept for the report, not passed on, the case
+stays closed) only when it is the three scores and at most thanks, with no attachment. Any
+other reply, scores with a worry after them included, is a message like any other: it reopens
+the case and reaches staff, so nothing a client writes goes unread. Not asked at all after an
+urgent case, a violence case or a referral to UPTD PPA, the police or legal aid: an unexpected
+message on a shared phone can put a victim at risk. A case reopened after its survey is not
+asked again within `ASK_AGAIN_AFTER`, so an email signature cannot loop.
 
 The index follows SKM: the mean score times 25 (25–100), with its quality grade.
 """
@@ -20,9 +26,17 @@ from triage.ports import UnitOfWork
 
 QUESTIONS = ("kemudahan", "kecepatan", "perilaku")  # ease, speed, the staff's conduct
 ANSWER_WINDOW = timedelta(days=7)
-_SCORES = re.compile(
-    r"\s*([1-4])[\s,.;/-]*([1-4])[\s,.;/-]*([1-4])(?![0-9])[\s,.;:-]*(.*)", re.DOTALL
+ASK_AGAIN_AFTER = timedelta(days=30)
+THANKS = frozenset(
+    "terima kasih makasih trims tks thanks thank you tq banyak ya bu pak kak mbak mas dik "
+    "sip ok oke okay mantap sangat membantu bagus baik puas".split()
 )
+# Spaces, commas, semicolons or dashes between the scores; not "." or "/" (dates, amounts).
+_SCORES = re.compile(
+    r"\s*([1-4])[\s,;-]*([1-4])[\s,;-]*([1-4])(?![0-9]|[./][0-9])[\s,;:.!-]*(.*)", re.DOTALL
+)
+_KIND = re.compile(r"[🙏👍😊🙂☺❤♥️\s.,;:!-]+")  # what may stand beside the thanks words
+NOT_ASKED_AFTER = frozenset({"uptd_ppa", "polisi", "lbh"})  # referral targets (violence)
 GRADES = ((88.31, "A"), (76.61, "B"), (65.0, "C"), (25.0, "D"))  # SKM: sangat baik … tidak baik
 
 
@@ -53,12 +67,20 @@ class SurveyResult:
 
 def ask(uow: UnitOfWork, conv: Conversation, question: str, now: datetime) -> bool:
     """In the closing transaction: ask the client, once per round, if a person wrote in it
-    (never an auto-reply or a bounce), and not for a complaint or a psychoeducation request
-    (their workflows ask for feedback themselves)."""
+    (never an auto-reply or a bounce); not for a complaint or a psychoeducation request (their
+    workflows ask for feedback themselves), nor after an urgent or violence case."""
     from triage.auto_reply import send_auto
 
     assert conv.id is not None
+    if conv.urgent or conv.category == "kekerasan":
+        return False
+    referred = uow.referrals.get(conv.id, conv.round)
+    if referred is not None and referred.target in NOT_ASKED_AFTER:
+        return False
     if uow.surveys.get(conv.id, conv.round) is not None or uow.casefiles.get(conv.id):
+        return False
+    before = uow.surveys.get(conv.id, conv.round - 1) if conv.round > 1 else None
+    if before is not None and now - before.asked_at < ASK_AGAIN_AFTER:
         return False
     wrote = any(
         m.direction is Direction.IN and not m.auto_generated
@@ -80,6 +102,22 @@ def read_answer(text: str) -> tuple[tuple[int, ...], str] | None:
         return None
     scores = tuple(int(found.group(i)) for i in (1, 2, 3))
     return scores, found.group(4).strip()[:500]
+
+
+def only_thanks(comment: str) -> bool:
+    """True for "", "terima kasih 🙏", "makasih banyak bu!"; False for any other words, digits
+    or other emoji ("😭")."""
+    words = comment.lower().split()
+    rest = [_KIND.sub("", w) for w in words]
+    return all(not w or w in THANKS for w in rest)
+
+
+def absorbed(text: str, has_attachments: bool) -> tuple[int, ...] | None:
+    """The scores, when the reply is only the survey's answer (see the module's docstring)."""
+    answer = None if has_attachments else read_answer(text)
+    if answer is None or not only_thanks(answer[1]):
+        return None
+    return answer[0]
 
 
 def awaits_answer(survey: Survey | None, at: datetime) -> bool:

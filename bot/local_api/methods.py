@@ -206,6 +206,16 @@ def create_forum_topic(state: ApiState, params: JSON, files: Files) -> JSON:
         return topic
 
 
+def delete_forum_topic(state: ApiState, params: JSON, files: Files) -> bool:
+    """deleteForumTopic: the topic and all its messages."""
+    _required(params, "chat_id", "message_thread_id")
+    chat_id, thread_id = state.chat(params["chat_id"])["id"], int(params["message_thread_id"])
+    if (chat_id, thread_id) not in state.topics:
+        raise ApiError(400, "Bad Request: TOPIC_ID_INVALID")
+    state.delete_topic(chat_id, thread_id, with_messages=True)
+    return True
+
+
 def _set_topic_closed(closed: bool) -> Method:
     def toggle(state: ApiState, params: JSON, files: Files) -> bool:
         _required(params, "chat_id", "message_thread_id")
@@ -343,6 +353,7 @@ METHODS: dict[str, Method] = {
     "createforumtopic": create_forum_topic,
     "closeforumtopic": _set_topic_closed(True),
     "reopenforumtopic": _set_topic_closed(False),
+    "deleteforumtopic": delete_forum_topic,
     "copymessage": copy_message,
     "forwardmessage": forward_message,
     "getfile": get_file,

@@ -250,10 +250,18 @@ class ApiState:
         self.push_update(edited_message=edited)
         return edited
 
-    def delete_topic(self, chat_id: int, thread_id: int) -> None:
-        """An admin deletes a forum topic: later sends to it fail as on Telegram."""
+    def delete_topic(self, chat_id: int, thread_id: int, *, with_messages: bool = False) -> None:
+        """An admin deletes a forum topic: later sends to it fail as on Telegram. The Bot API's
+        deleteForumTopic also deletes its messages (`with_messages`)."""
         with self.lock:
             self.topics.pop((chat_id, thread_id), None)
+            if with_messages:
+                inside = [
+                    k for k, m in self.messages.items()
+                    if k[0] == chat_id and m.get("message_thread_id") == thread_id
+                ]  # fmt: skip
+                for key in inside:
+                    del self.messages[key]
 
     def user_sends_file(
         self,

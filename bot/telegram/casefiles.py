@@ -45,7 +45,9 @@ FORMS = {COMPLAINT: complaint.COMPLAINT_FORM, PSYCHOEDUCATION: psychoeducation.R
 class CaseFiles:
     desk: Desk
 
-    def run(self, actor: Actor, name: str, arg: str, conv: int | None, key: str) -> str:
+    def run(
+        self, actor: Actor, name: str, arg: str, conv: int | None, key: str, where: str = ""
+    ) -> str:
         """Do the command (synchronously, off the event loop) and say what happened ("" when
         the topic hears it as a status anyway: the group's budget is 20 posts a minute)."""
         app, lang = self.desk.app, self.desk.lang

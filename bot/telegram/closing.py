@@ -18,7 +18,7 @@ from bot.workflow_setup import survey_question
 from triage import referral
 from triage.catalog import text
 from triage.errors import NotFound
-from triage.model import Actor, Role
+from triage.model import COUNSELING_STATES, Actor, Role
 
 COMMANDS = frozenset({"rujuk", "hapus"})
 CONFIRM = frozenset({"ya", "yes"})
@@ -28,19 +28,25 @@ CONFIRM = frozenset({"ya", "yes"})
 class Closing:
     desk: Desk
 
-    def run(self, actor: Actor, name: str, arg: str, conv: int | None, key: str) -> str:
+    def run(
+        self, actor: Actor, name: str, arg: str, conv: int | None, key: str, where: str = ""
+    ) -> str:
         """Do the command off the event loop and say what happened."""
         if name == "rujuk":
-            return self.refer(actor, arg, conv, key)
+            return self.refer(actor, arg, conv, key, in_group=not where.startswith("staff:"))
         return self.forget(actor, arg)
 
-    def refer(self, actor: Actor, arg: str, conv: int | None, key: str) -> str:
+    def refer(self, actor: Actor, arg: str, conv: int | None, key: str, in_group: bool) -> str:
         app, lang = self.desk.app, self.desk.lang
         parsed = referral.parse(arg)
         if parsed is None:
             return text("staff.refer_usage", lang)
         if conv is None:
             return text("staff.no_case", lang)
+        with app.uows() as uow:
+            current = uow.conversations.get(conv)
+        if in_group and current is not None and current.state in COUNSELING_STATES:
+            return text("staff.refer_private", lang)  # the reason is counseling content
         target, addressee, reason = parsed
         made = referral.refer(
             conv, target, reason, addressee=addressee, actor=actor, uow_factory=app.uows,

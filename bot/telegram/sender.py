@@ -86,6 +86,8 @@ class StaffSender:
         if not recipient.startswith("group:"):
             raise SendError(f"unknown Telegram recipient {recipient!r}", transient=False)
         conv_id = int(recipient.removeprefix("group:"))
+        if item.options.get("action") == "delete":
+            return self._delete_topic(conv_id)
         topic = self._place(item, conv_id)
         if item.options.get("kind") == Kind.TOPIC:
             return self._topic_action(item, topic)
@@ -104,8 +106,13 @@ class StaffSender:
         if item.options.get("sealed"):
             if self.unseal is None:
                 raise SendError("no key to open a sealed file", transient=False)
-            content: bytes = self.unseal(path.read_text(encoding="ascii"))
-            name = name.removesuffix(".sealed")
+            try:
+                content: bytes = self.unseal(path.read_text(encoding="ascii"))
+            except ValueError:  # sealed with a key no longer held: retrying cannot help
+                raise SendError(
+                    f"file {path.name} cannot be opened with the key", transient=False
+                ) from None
+            name = item.options.get("filename") or name.removesuffix(".sealed")
         else:
             content = path.read_bytes()
         self._wait(chat_id, group=False)
@@ -181,6 +188,23 @@ class StaffSender:
         except SendError as exc:
             if "TOPIC_NOT_MODIFIED" not in str(exc):
                 raise
+
+    def _delete_topic(self, conv_id: int) -> SendResult:
+        """Erasure: the conversation's topic goes with every post in it (deleteForumTopic).
+        A plain group has no topic to delete: its posts stay (the operator guide says so)."""
+        topic = self.maps.topic(conv_id)
+        if topic is not None and topic.thread_id is not None:
+            self._wait(None, group=False)
+            try:
+                self.gateway.call(
+                    self.gateway.bot.delete_forum_topic(topic.chat_id, topic.thread_id)
+                )
+            except SendError as exc:
+                if "TOPIC_ID_INVALID" not in str(exc):  # deleted by hand already
+                    raise
+        if topic is not None:
+            self.maps.forget_topic(conv_id)
+        return SendResult(f"topic-deleted:{conv_id}")
 
     def _topic_action(self, item: OutboxItem, topic: Topic) -> SendResult:
         closing = item.options.get("action") == "close"

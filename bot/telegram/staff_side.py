@@ -152,13 +152,13 @@ class StaffSide:
             await desk.tell(f"{key}:record", where, await desk.run(self.record, actor, arg, conv,
                                                                     where))  # fmt: skip
             return
-        if name == "tutup" and arg.split()[:1] == ["rujukan"]:  # /tutup rujukan X = /rujuk X
+        if name == "tutup" and arg.lower().split()[:1] == ["rujukan"]:  # = /rujuk X
             name, arg = "rujuk", arg.split(None, 1)[1] if len(arg.split()) > 1 else ""
         handler = {**dict.fromkeys(casefiles.COMMANDS, self.casefiles.run),
                    **dict.fromkeys(closing.COMMANDS, self.closing.run)}.get(name)  # fmt: skip
         if handler is not None:
             try:
-                said = await desk.run(handler, actor, name, arg, conv, key)
+                said = await desk.run(handler, actor, name, arg, conv, key, where)
             except REFUSALS as exc:
                 await self.refuse(exc, conv, where, key)
                 return

@@ -4,10 +4,13 @@ as a readable file; `puspaga forget` erases it; `puspaga purge` applies the rete
 Only a head may export or erase, and both are audited."""
 
 import json
+from datetime import timedelta
 
+from sqlalchemy import insert
 from typer.testing import CliRunner
 
 from bot.cli import app as cli
+from storage.tables import DeadLetterRow
 from tests.builders import ADMIN, COUNSELOR, T0, inbound
 from tests.shell.test_jobs import office
 from triage import casework, records
@@ -77,8 +80,12 @@ def test_the_head_erases_a_client_and_the_export_then_holds_nothing_personal(tmp
     still_open = runner.invoke(cli, ["forget", "--by", "3001", *common])
     assert still_open.exit_code == 2 and "close it first" in still_open.output
     casework.close(conv, Outcome.TUNTAS, actor=ADMIN, uow_factory=app.uows, now=T0)
+    kept_report = tmp_path / "office" / "laporan" / "2026-11" / "laporan-2026-11.xlsx"
+    kept_report.parent.mkdir(parents=True)
+    kept_report.write_bytes(b"register book naming Sari Contoh")
     done = runner.invoke(cli, ["forget", "--by", "3001", *common])
     assert done.exit_code == 0 and "1 conversation" in done.output, done.output
+    assert not kept_report.exists()  # the report files kept for Telegram named her
     out = tmp_path / "ekspor"
     exported = runner.invoke(cli, ["export", "--by", "3001", "--client", str(client_id),
                                    "--out", str(out), "--config", str(config)])  # fmt: skip
@@ -89,6 +96,11 @@ def test_the_head_erases_a_client_and_the_export_then_holds_nothing_personal(tmp
         actions = [e.action for e in uow.audit.entries()]
     assert actions[:3] == ["client.erase.denied", "client.erased", "client.exported"]
     # the retention job on the command line: the erased case counts once, then never again
+    with app.engine.begin() as conn:  # an update that could not be handled, long ago
+        conn.execute(insert(DeadLetterRow.__table__).values(
+            source="telegram", external_id="1", payload="{...}", error="x",
+            created_at=T0 - timedelta(days=3)))  # fmt: skip
     purged = runner.invoke(cli, ["purge", "--config", str(config)])
     assert purged.exit_code == 0 and "messages: 0" in purged.output, purged.output
+    assert "dead_letters: 1" in purged.output
     app.engine.dispose()

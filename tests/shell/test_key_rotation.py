@@ -29,9 +29,13 @@ def test_rotation_reseals_every_record_and_the_old_key_stops_working(tmp_path, m
         before = conn.execute(text("SELECT sealed FROM psych_record ORDER BY id")).scalars().all()
     assert all("cemas" not in s for s in before)  # the ciphertext does not carry the plaintext
 
+    letter = tmp_path / "rujukan" / str(conv) / "surat-rujukan-1-1-2001-abc.docx.sealed"
+    letter.parent.mkdir(parents=True)
+    letter.write_text(box.seal(b"PK letter"), encoding="ascii")
+
     from bot.key_rotation import rotate
 
-    assert rotate(app) == 2
+    assert rotate(app) == 3  # two record versions and the referral letter
     new_key = (tmp_path / "secret.key").read_bytes().strip()
     assert new_key != old_key and (tmp_path / "secret.key").read_bytes().count(b"\n") == 1
     with app.engine.connect() as conn:
@@ -41,6 +45,9 @@ def test_rotation_reseals_every_record_and_the_old_key_stops_working(tmp_path, m
         with pytest.raises(InvalidToken):
             Fernet(old_key).decrypt(sealed.encode())  # the old key opens nothing now
     fresh = SecretBox.for_data_dir(tmp_path)
+    with pytest.raises(InvalidToken):
+        Fernet(old_key).decrypt(letter.read_bytes())
+    assert fresh.open(letter.read_text(encoding="ascii")) == b"PK letter"
     record = records.read(conv, actor=COUNSELOR, sealer=fresh, uow_factory=app.uows, now=T0)
     assert record.parts == {
         "keluhan": "cemas berat",

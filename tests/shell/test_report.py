@@ -47,7 +47,7 @@ def a_month(app) -> None:
                 referral.refer(conv, "uptd_ppa", "KDRT", actor=COUNSELOR, **closing)
             else:
                 casework.close(conv, Outcome.TUNTAS, actor=COUNSELOR, **closing)
-                answer = ("4 3 4 petugasnya ramah", "2,2,3")[n - 1]  # the survey's answers
+                answer = ("4 3 4 terima kasih", "2,2,3")[n - 1]  # the survey's answers
                 back = at + timedelta(hours=2)
                 result = ingest(InboundMessage(channel, f"s{n}", f"c{n}", "", answer, back),
                                 uow_factory=app.uows, now=back)  # fmt: skip
@@ -87,8 +87,9 @@ def test_the_monthly_report_files_open_in_a_spreadsheet_and_add_up(tmp_path):
     assert summary["hotline"] == 3 and summary["email"] == 2 and summary["instagram"] == 2
     assert summary["Rujukan"] == 1 and summary["13–17"] == 0 and summary["25–44"] == 3
     assert summary["UPTD PPA"] == 1 and summary["tuntas"] == 2  # the answers reopened nothing
-    # three surveys asked, two answered: means 3.0, 2.5, 3.5; index 3.0 × 25 = 75, grade C
-    assert summary["Survei dikirim"] == 3 and summary["Survei dijawab"] == 2
+    # two surveys asked (none after a referral to UPTD PPA), two answered: means 3.0, 2.5, 3.5;
+    # index 3.0 × 25 = 75, grade C
+    assert summary["Survei dikirim"] == 2 and summary["Survei dijawab"] == 2
     assert summary["Kecepatan layanan (rata-rata)"] == 2.5
     assert summary["Indeks kepuasan (25–100)"] == 75 and summary["Mutu layanan (A–D)"] == "C"
     register = list(book["Buku register"].iter_rows(values_only=True))

@@ -2,30 +2,28 @@
 PostgreSQL. Personal content goes, what the reports count stays, files are removed, nothing
 is done twice, and a client who writes again after erasure is a stranger."""
 
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
-from storage.unit_of_work import SqlUnitOfWorkFactory
 from tests.builders import ADMIN, COUNSELOR, HEAD, T0, inbound
-from tests.fakes import FakeSealer, FakeUnitOfWorkFactory
+from tests.fakes import FakeSealer
 from triage import casework, erasure, records, referral
 from triage.errors import AccessDenied, TransitionNotAllowed
 from triage.form_dialogue import FormState
 from triage.ingest import ingest
 from triage.model import Attachment, Outcome
+from triage.outbox import OutboxStatus
 from triage.replies import reply_to_client
 
 NIK = "5107014101900003"
 
 
-@pytest.fixture(params=["fake", "sqlite", pytest.param("postgresql", marks=pytest.mark.pg)])
-def factory(request):
-    if request.param == "fake":
-        return FakeUnitOfWorkFactory()
-    name = "pg_engine" if request.param == "postgresql" else "sqlite_engine"
-    return SqlUnitOfWorkFactory(request.getfixturevalue(name))
+@pytest.fixture
+def factory(any_uows):
+    return any_uows
 
 
 def a_referred_case(uows, tmp_path: Path, sender: str = "client-1", at=T0) -> tuple[int, Path]:
@@ -48,13 +46,13 @@ def a_referred_case(uows, tmp_path: Path, sender: str = "client-1", at=T0) -> tu
     casework.claim(conv, actor=COUNSELOR, **common)
     records.write(conv, "Keluhan: KDRT oleh suami", actor=COUNSELOR, sealer=FakeSealer(),
                   **common)  # fmt: skip
-    referral.refer(conv, "uptd_ppa", "Pendampingan hukum untuk Ibu Sari", actor=COUNSELOR,
+    referral.refer(conv, "puskesmas", "Pemeriksaan luka Ibu Sari", actor=COUNSELOR,
                    survey_question="Nilai 1-4?", **common)  # fmt: skip
     with uows() as uow:
         uow.referrals.set_letter(conv, 1, str(letter))
         uow.commit()
     back = at + timedelta(hours=1)
-    answered = ingest(inbound(2, sender=sender, text="4 4 4 terima kasih Bu Made", at=back),
+    answered = ingest(inbound(2, sender=sender, text="4 4 4 terima kasih bu", at=back),
                       uow_factory=uows, now=back)  # fmt: skip
     assert answered.survey_answer
     return conv, photo
@@ -87,19 +85,22 @@ def test_a_request_erases_every_kind_and_keeps_what_reports_count(factory, tmp_p
         assert messages and all(m.text == "" and m.subject is None for m in messages)
         assert all(not m.attachments and m.external_id.startswith("erased:") for m in messages)
         items = uow.outbox.for_conversation(conv)
-        assert items and all(i.text == "" and i.recipient == "erased" for i in items)
+        dropped = [i for i in items if i.options.get("action") == "delete"]
+        assert len(dropped) == 1 and dropped[0].recipient == f"group:{conv}"  # the topic goes
+        kept = [i for i in items if i not in dropped]
+        assert kept and all(i.text == "" and i.recipient == "erased" for i in kept)
         assert dict(uow.forms.get(conv).answers) == {"usia": "34", "jenis_kelamin": "perempuan"}
         assert uow.records.versions(conv) == []
         assert uow.surveys.get(conv, 1).comment == "" and uow.surveys.get(conv, 1).scores
         made = uow.referrals.get(conv, 1)
-        assert made.reason == "" and made.target == "uptd_ppa"
+        assert made.reason == "" and made.target == "puskesmas"
         assert uow.clients.get(client_id).display_name == "(dihapus)"
         assert all(c.external_id.startswith("erased:") for c in uow.contacts.for_client(client_id))
         actions = [e.action for e in uow.audit.entries()]
         assert "client.erase.denied" in actions and "client.erased" in actions
         rows = uow.reports.cases_received(T0 - timedelta(days=1), later)
     assert [(r.outcome, r.referral_target, r.answers.get("usia")) for r in rows] == [
-        ("rujukan", "uptd_ppa", "34")
+        ("rujukan", "puskesmas", "34")
     ]
     assert rows[0].client_name == "(dihapus)"
     # Writing again: a new client, not the erased one
@@ -155,3 +156,58 @@ def test_the_identity_waits_for_the_clients_last_case(factory, tmp_path):
     assert done == {"identity": 1}
     with factory() as uow:
         assert uow.clients.get(client_id).display_name == "(dihapus)"
+
+
+def test_a_case_reopened_after_a_purge_is_purged_again_and_a_request_erases_it_all(
+    factory, tmp_path
+):
+    conv, _ = a_referred_case(factory, tmp_path)
+    keep = erasure.Retention({"attachments": 1})
+    day2 = T0 + timedelta(days=2)
+    assert erasure.purge(keep, uow_factory=factory, now=day2, remove=remover([])) == {
+        "attachments": 1
+    }
+    # the client writes again with a photo: the case reopens (an email reply, or soon after)
+    photo = tmp_path / "luka.jpg"
+    photo.write_bytes(b"jpeg")
+    sent = Attachment("luka.jpg", "image/jpeg", 4, str(photo))
+    later = day2 + timedelta(hours=1)
+    again = ingest(inbound(9, text="Ini fotonya", at=later, attachments=(sent,)),
+                   uow_factory=factory, now=later)  # fmt: skip
+    assert again.conversation_id == conv and again.reopened
+    casework.close(conv, Outcome.TUNTAS, actor=HEAD, uow_factory=factory, now=later)
+    gone: list[str] = []
+    day4 = day2 + timedelta(days=2)
+    assert erasure.purge(keep, uow_factory=factory, now=day4, remove=remover(gone)) == {
+        "attachments": 1
+    }
+    assert gone == [str(photo)] and not photo.exists()
+    with factory() as uow:
+        client_id = uow.conversations.get(conv).client_id
+    # a request erases everything, whatever a purge did before
+    erasure.forget_client(client_id, actor=HEAD, uow_factory=factory, now=day4,
+                          remove=remover([]))  # fmt: skip
+    with factory() as uow:
+        assert {m.text for m in uow.messages.for_conversation(conv)} == {""}
+
+
+def test_a_send_in_flight_cannot_bring_erased_text_back(factory, tmp_path):
+    conv = ingest(inbound(1), uow_factory=factory, now=T0).conversation_id
+    reply_to_client(conv, "Halo Ibu Sari", actor=ADMIN, idempotency_key="r1",
+                    uow_factory=factory, now=T0)  # fmt: skip
+    with factory() as uow:
+        (claimed,) = uow.outbox.claim_due(T0, 10, T0 + timedelta(minutes=2))
+        uow.commit()
+    casework.close(conv, Outcome.TUNTAS, actor=HEAD, uow_factory=factory, now=T0)
+    with factory() as uow:
+        client_id = uow.conversations.get(conv).client_id
+    erasure.forget_client(client_id, actor=HEAD, uow_factory=factory, now=T0,
+                          remove=remover([]))  # fmt: skip
+    with factory() as uow:  # the dispatcher comes back with its result
+        late = replace(claimed, status=OutboxStatus.SENT, remote_id="x", sent_at=T0)
+        assert uow.outbox.record(late) is False
+        uow.commit()
+    with factory() as uow:
+        item = uow.outbox.get(claimed.id)
+        assert all(i.text == "" for i in uow.outbox.for_conversation(conv))
+    assert item.text == "" and item.recipient == "erased" and item.status is OutboxStatus.FAILED

@@ -6,7 +6,6 @@ request with /hapus, an admin cannot."""
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
 import pytest
 from docx import Document
@@ -38,27 +37,31 @@ def letter_text(office) -> str:
 
 def test_referral_letter_survey_and_erasure(office):
     state, app = office.state, office.app
-    state.user_writes(CLIENT, text="Suami saya memukul saya, saya takut pulang.")
+    state.user_writes(CLIENT, text="Saya sulit tidur dan cemas terus sejak bercerai.")
     thread = office.topic_of(1)
     office.tap(ADMIN, office.wait_for_post(GROUP, "Percakapan #1", thread), "handoff:1:1")
     office.tap(MADE, office.wait_for_post(MADE, "Kasus #1"), "claim:1:1")
     office.wait(lambda: conversation(office).state is State.WITH_COUNSELOR, "the claim")
-    state.user_writes(MADE, text="/rekam\nKeluhan: dipukul suami <sering>")
+    state.user_writes(MADE, text="/rekam\nKeluhan: cemas <berat>, sulit tidur")
     office.wait_for_post(MADE, "versi 1 tersimpan")
 
+    state.user_writes(ADMIN, GROUP, "/rujuk uptd alasan yang rahasia", thread_id=thread)
+    office.wait_for_post(GROUP, "tulis /rujuk di chat pribadi", thread)
+    state.user_writes(MADE, text="/tutup Rujukan")  # any case: a referral needs where to
+    office.wait_for_post(MADE, "Tulis tujuan dan alasan rujukan")
     state.user_writes(MADE, text="/rujuk dukun")
     office.wait_for_post(MADE, "Tulis tujuan dan alasan rujukan")
-    state.user_writes(MADE, text="/rujuk uptd korban KDRT perlu pendampingan hukum")
-    office.wait_for_post(MADE, "dirujuk ke UPTD PPA Kabupaten Contoh")
+    state.user_writes(MADE, text="/rujuk puskesmas perlu pemeriksaan kesehatan jiwa")
+    office.wait_for_post(MADE, "dirujuk ke Puskesmas Kecamatan Contoh")
     office.wait(lambda: any("document" in m for m in state.sent(MADE)), "the letter")
     body = letter_text(office)
-    for expected in ("UPTD PPA Kabupaten Contoh", "korban KDRT perlu pendampingan hukum",
-                     "dipukul suami <sering>", "Kronologi penanganan", "Made"):  # fmt: skip
+    for expected in ("Puskesmas Kecamatan Contoh", "perlu pemeriksaan kesehatan jiwa",
+                     "cemas <berat>, sulit tidur", "Kronologi penanganan", "Made"):  # fmt: skip
         assert expected in body
     closed = conversation(office)
     assert closed.state is State.CLOSED and closed.outcome.value == "rujukan"
-    sealed = next((app.settings.data_dir / "rujukan").glob("*.sealed"))
-    assert b"dipukul" not in sealed.read_bytes() and b"PK" not in sealed.read_bytes()[:4]
+    sealed = next((app.settings.data_dir / "rujukan").rglob("*.sealed"))
+    assert b"cemas" not in sealed.read_bytes() and b"PK" not in sealed.read_bytes()[:4]
 
     office.wait_for_post(CLIENT, "Mohon bantu kami menilai layanan kami")
     state.user_writes(CLIENT, text="4 3 4 terima kasih")
@@ -70,10 +73,14 @@ def test_referral_letter_survey_and_erasure(office):
     state.user_writes(HEAD, text="/hapus 1")
     office.wait_for_post(HEAD, "Tulis /hapus 1 YA untuk melanjutkan")
     assert _texts(office) != {""}
+    assert (GROUP, thread) in state.topics and state.sent(GROUP, thread_id=thread)
     state.user_writes(HEAD, text="/hapus 1 ya")
     office.wait_for_post(HEAD, "telah dihapus (1 percakapan)")
     assert _texts(office) == {""}
-    assert not sealed.exists() and not Path(sealed).with_suffix("").exists()
+    # the topic goes from the admin group with its posts (its title named the client)
+    office.wait(lambda: (GROUP, thread) not in state.topics, "the topic deleted")
+    assert state.sent(GROUP, thread_id=thread) == []
+    assert not sealed.exists() and not sealed.parent.exists()  # the case's letters, all
     with app.uows() as uow:
         assert uow.records.versions(1) == []
         actions = [e.action for e in uow.audit.entries()]

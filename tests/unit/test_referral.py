@@ -64,8 +64,13 @@ def test_referring_closes_the_case_once_and_is_kept(case):
 def test_a_closed_case_cannot_be_referred_afterwards(case):
     uows, conv = case
     casework.close(conv, Outcome.TUNTAS, actor=COUNSELOR, uow_factory=uows, now=T0)
-    with pytest.raises(TransitionNotAllowed):
+    with pytest.raises((TransitionNotAllowed, AccessDenied)):
         referral.refer(conv, "lbh", "", actor=COUNSELOR, uow_factory=uows, now=T0)
+    with pytest.raises(TransitionNotAllowed):
+        referral.refer(conv, "lbh", "", actor=HEAD, uow_factory=uows, now=T0)
+    with uows() as uow:
+        assert uow.conversations.get(conv).outcome is Outcome.TUNTAS
+        assert uow.referrals.get(conv, 1) is None
 
 
 def test_the_letter_tells_the_chronology_and_the_record_to_those_allowed(case):
