@@ -11,6 +11,7 @@ several workers running it at once erase each thing once, as each erasure is mar
 from __future__ import annotations
 
 import logging
+from datetime import tzinfo
 from zoneinfo import ZoneInfo
 
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
@@ -33,44 +34,30 @@ def install(scheduler: BaseScheduler, app: App) -> None:
     global _running
     _running = app
     scheduler.add_jobstore(SQLAlchemyJobStore(engine=app.engine), alias=STORE)
-    scheduler.add_job(
-        "bot.jobs:monthly_report",
-        "cron",
-        day=1,
-        hour=8,
-        timezone=ZoneInfo(app.settings.office.timezone),
-        id="monthly-report",
-        jobstore=STORE,
-        replace_existing=True,
-        coalesce=True,
-        misfire_grace_time=GRACE_SECONDS,
-    )
+    zone = ZoneInfo(app.settings.office.timezone)
+    _calendar_job(scheduler, "monthly_report", "monthly-report", zone, day=1, hour=8)
     hour, minute = (int(part) for part in app.settings.retention.purge_at.split(":"))
+    _calendar_job(scheduler, "retention_purge", "retention-purge", zone, hour=hour, minute=minute)
+    if app.roster is not None:
+        _calendar_job(scheduler, "morning_roster", "morning-roster", app.roster.calendar.zone,
+                      hour=7, minute=30)  # fmt: skip
+
+
+def _calendar_job(scheduler: BaseScheduler, func: str, job_id: str, zone: tzinfo,
+                  **when: int) -> None:  # fmt: skip
+    """A cron job in the database store, replaced on each start; a run missed while the
+    service was down happens once when it is back (within the grace time)."""
     scheduler.add_job(
-        "bot.jobs:retention_purge",
+        f"bot.jobs:{func}",
         "cron",
-        hour=hour,
-        minute=minute,
-        timezone=ZoneInfo(app.settings.office.timezone),
-        id="retention-purge",
+        timezone=zone,
+        id=job_id,
         jobstore=STORE,
         replace_existing=True,
         coalesce=True,
         misfire_grace_time=GRACE_SECONDS,
+        **when,
     )
-    if app.roster is not None:
-        scheduler.add_job(
-            "bot.jobs:morning_roster",
-            "cron",
-            hour=7,
-            minute=30,
-            timezone=app.roster.calendar.zone,
-            id="morning-roster",
-            jobstore=STORE,
-            replace_existing=True,
-            coalesce=True,
-            misfire_grace_time=GRACE_SECONDS,
-        )
 
 
 def monthly_report() -> int:
