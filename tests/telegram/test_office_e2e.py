@@ -96,7 +96,9 @@ def test_a_whole_case_from_the_hotline_to_closing(office):
     relayed = office.wait_for_post(MADE, "rahasia kedua")
     # Made answers by replying to the case message
     state.user_writes(
-        MADE, text="Saya Made, psikolog. Ceritakan pelan-pelan.", reply_to=relayed["message_id"]
+        MADE,
+        text="Saya Made, psikolog. Ceritakan pelan-pelan.",
+        reply_to=office.known(relayed)["message_id"],
     )
     office.wait_for_post(CLIENT, "Saya Made, psikolog.")
 

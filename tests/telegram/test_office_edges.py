@@ -74,7 +74,9 @@ def test_a_plain_group_works_by_replying_to_the_bots_posts(tmp_path):
         state.user_writes(CLIENT, text="pesan kedua")
         second = office.wait_for_post(GROUP, "pesan kedua")
         assert second["reply_to_message"]["message_id"] == card["message_id"]  # threaded
-        state.user_writes(ADMIN, GROUP, "Halo, kami bantu.", reply_to=second["message_id"])
+        state.user_writes(
+            ADMIN, GROUP, "Halo, kami bantu.", reply_to=office.known(second)["message_id"]
+        )
         office.wait_for_post(CLIENT, "Halo, kami bantu.")
         state.user_writes(ADMIN, GROUP, "ngobrol antar admin tanpa balas")  # not for a client
         office.wait(lambda: conversation(office).state is State.WITH_ADMIN, "the admin reply")
@@ -233,7 +235,7 @@ def test_a_second_claim_keeps_the_selected_case_and_strangers_to_a_case_see_noth
         assert "Untuk Ibu Sari" not in office.texts(SECOND)
         # Nyoman, not assigned, asks for the identity through his old offer: refused
         old_offer = office.wait_for_post(NYOMAN, "Kasus #1")
-        state.user_writes(NYOMAN, text="/identitas", reply_to=old_offer["message_id"])
+        state.user_writes(NYOMAN, text="/identitas", reply_to=office.known(old_offer)["message_id"])
         refusal = office.wait_for_post(NYOMAN, "tidak berwenang")
         assert "Sari" not in refusal["text"]
         # garbage case numbers are answered, and the next request is still handled

@@ -36,7 +36,9 @@ def test_the_record_is_written_and_read_in_private_and_refused_elsewhere(office)
 
     state.user_writes(ADMIN, GROUP, "/rekam", thread_id=thread)
     office.wait_for_post(GROUP, "hanya ditulis dan dibaca di chat pribadi", thread)
-    state.user_writes(NYOMAN, text="/rekam", reply_to=offer_of(office, NYOMAN)["message_id"])
+    state.user_writes(
+        NYOMAN, text="/rekam", reply_to=office.known(offer_of(office, NYOMAN))["message_id"]
+    )
     office.wait_for_post(NYOMAN, "hanya untuk konselor kasus itu dan ketua")
     state.user_writes(HEAD, text="/kasus 1")
     office.wait_for_post(HEAD, "#1")
@@ -99,7 +101,7 @@ def test_the_head_opens_a_case_to_another_counselor_and_an_admin_cannot(office):
     state.user_writes(HEAD, text="/buka 1 Nyoman")
     office.wait_for_post(HEAD, "Kasus #1 dibuka untuk Nyoman")
     history = office.wait_for_post(NYOMAN, "Saya cemas terus")
-    state.user_writes(NYOMAN, text="/rekam", reply_to=history["message_id"])
+    state.user_writes(NYOMAN, text="/rekam", reply_to=office.known(history)["message_id"])
     office.wait_for_post(NYOMAN, "Keluhan: cemas berat")
     with app.uows() as uow:
         actions = [e.action for e in uow.audit.entries(1)]

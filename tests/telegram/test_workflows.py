@@ -40,7 +40,9 @@ def test_a_complaint_from_the_hotline_to_its_closing_report(office):
     state.user_writes(ADMIN, GROUP, "/disposisi Bidang PPA cek", thread_id=thread)
     office.wait_for_post(GROUP, "tidak berwenang", thread)  # only the head disposes
     state.user_writes(
-        HEAD, text="/disposisi Bidang PPA mohon klarifikasi", reply_to=for_head["message_id"]
+        HEAD,
+        text="/disposisi Bidang PPA mohon klarifikasi",
+        reply_to=office.known(for_head)["message_id"],
     )
     office.wait_for_post(GROUP, "ditangani Bidang PPA", thread)
 
