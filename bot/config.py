@@ -377,9 +377,20 @@ def load(path: Path, environ: Mapping[str, str] | None = None) -> Settings:
     if files:
         update["triage"] = settings.triage.model_copy(update=files)
     template = settings.referral.template_file
-    if template and not Path(template).is_absolute():
-        resolved = str((path.parent / template).resolve())
-        update["referral"] = settings.referral.model_copy(update={"template_file": resolved})
+    if template:
+        resolved = Path(template) if Path(template).is_absolute() else path.parent / template
+        if resolved.suffix.lower() != ".docx" or not resolved.is_file():
+            raise ConfigError(
+                str(path),
+                [
+                    f"- [referral] template_file: {resolved} is not a Word (.docx) file that "
+                    "exists. Fix: save the letterhead from Word as .docx next to the config, or "
+                    'set template_file = "" for a plain letter.'
+                ],
+            )
+        update["referral"] = settings.referral.model_copy(
+            update={"template_file": str(resolved.resolve())}
+        )
     return settings.model_copy(update=update)
 
 

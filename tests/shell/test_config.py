@@ -118,3 +118,14 @@ def test_a_secret_is_never_echoed_and_a_bad_url_is_explained():
     text = "\n".join(found)
     assert "[telegram] token" in text and "123456" not in text
     assert "[telegram] base_url: not a valid URL" in text
+
+
+def test_a_letterhead_template_must_be_an_existing_word_file(tmp_path):
+    config = tmp_path / "config.toml"
+    config.write_text('[office]\nname = "X"\n[referral]\ntemplate_file = "kop.docx"\n')
+    with pytest.raises(ConfigError, match=r"\[referral\] template_file: .*kop.docx is not a Word"):
+        load(config)
+    from docx import Document
+
+    Document().save(tmp_path / "kop.docx")
+    assert load(config).referral.template_file == str(tmp_path / "kop.docx")
