@@ -43,6 +43,12 @@ def readable(export: dict[str, Any]) -> str:
         for version in conv["psychological_record"]:
             lines.append(f"  Rekam psikologis, versi {version['version']}:")
             lines += [f"    {k}: {v}" for k, v in version["parts"].items()]
+        for made in conv.get("referrals", []):
+            lines.append(f"  Rujukan ({made['at']}): {made['addressee'] or made['target']}; "
+                         f"alasan: {made['reason'] or '-'}")  # fmt: skip
+        for asked in conv.get("surveys", []):
+            scores = " ".join(str(n) for n in asked["scores"]) or "belum dijawab"
+            lines.append(f"  Survei kepuasan ({asked['asked_at']}): {scores} {asked['comment']}")
         lines.append("  Riwayat akses rekam psikologis:")
         lines += [
             f"    [{e['at']}] petugas {e['staff_id']}: {e['action']}" for e in conv["access_log"]

@@ -89,6 +89,28 @@ def export_client(
                         {"at": _iso(e.at), "staff_id": e.staff_id, "action": e.action}
                         for e in uow.audit.entries(conv.id)
                     ],
+                    "referrals": [
+                        {
+                            "round": r.round,
+                            "at": _iso(r.at),
+                            "target": r.target,
+                            "addressee": r.addressee,
+                            "reason": r.reason,
+                        }
+                        for n in range(1, conv.round + 1)
+                        if (r := uow.referrals.get(conv.id, n)) is not None
+                    ],  # fmt: skip
+                    "surveys": [
+                        {
+                            "round": v.round,
+                            "asked_at": _iso(v.asked_at),
+                            "answered_at": _iso(v.answered_at),
+                            "scores": list(v.scores),
+                            "comment": v.comment,
+                        }
+                        for n in range(1, conv.round + 1)
+                        if (v := uow.surveys.get(conv.id, n)) is not None
+                    ],  # fmt: skip
                 }
             )
             if versions:

@@ -13,7 +13,7 @@ from bot.cli import app as cli
 from storage.tables import DeadLetterRow
 from tests.builders import ADMIN, COUNSELOR, T0, inbound
 from tests.shell.test_jobs import office
-from triage import casework, records
+from triage import casework, records, referral
 from triage.form_dialogue import FormState
 from triage.ingest import ingest
 from triage.model import Outcome
@@ -55,6 +55,18 @@ def test_the_head_exports_everything_held_about_a_client_and_it_is_audited(tmp_p
     with app.uows() as uow:
         actions = [e.action for e in uow.audit.entries()]
     assert actions[-3:] == ["client.export.denied", "record.read", "client.exported"]
+    # a referral and a survey's answer are in the export too
+    referral.refer(conv, "puskesmas", "periksa tumbuh kembang", actor=COUNSELOR,
+                   uow_factory=app.uows, now=T0, survey_question="Nilai 1-4?")  # fmt: skip
+    ingest(inbound(5, text="4 3 4 terima kasih"), uow_factory=app.uows, now=T0)
+    again = runner.invoke(cli, ["export", "--by", "3001", *common])
+    assert again.exit_code == 0, again.output
+    data = json.loads((out / f"data-klien-{client_id}.json").read_text(encoding="utf-8"))
+    (exported,) = data["conversations"]
+    assert exported["referrals"][0]["reason"] == "periksa tumbuh kembang"
+    assert exported["surveys"][0]["scores"] == [4, 3, 4]
+    text = (out / f"data-klien-{client_id}.txt").read_text(encoding="utf-8")
+    assert "alasan: periksa tumbuh kembang" in text and "Survei kepuasan" in text
     app.engine.dispose()
 
 
