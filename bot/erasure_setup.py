@@ -70,17 +70,17 @@ REPORT_FILES_KEPT = timedelta(days=31)
 
 
 def drop_report_files(settings: Settings, before: datetime | None = None) -> int:
-    """Remove the monthly report files kept under data_dir/laporan (all, or those made
-    before `before`): the register book in them names clients."""
-    folder = settings.data_dir / "laporan"
-    if not folder.is_dir():
-        return 0
+    """Remove the files made for Telegram (all, or those made before `before`): the monthly
+    reports under data_dir/laporan (the register book names clients) and the sealed exports
+    under data_dir/ekspor."""
     count = 0
-    for month in folder.iterdir():
-        made = datetime.fromtimestamp(month.stat().st_mtime, UTC)
-        if before is None or made < before:
-            shutil.rmtree(month) if month.is_dir() else month.unlink()
-            count += 1
+    for kept in ("laporan", "ekspor"):
+        folder = settings.data_dir / kept
+        for made_for in folder.iterdir() if folder.is_dir() else ():
+            made = datetime.fromtimestamp(made_for.stat().st_mtime, UTC)
+            if before is None or made < before:
+                shutil.rmtree(made_for) if made_for.is_dir() else made_for.unlink()
+                count += 1
     return count
 
 

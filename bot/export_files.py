@@ -1,21 +1,55 @@
 """The client's data as files (issue 7, item 6): JSON for machines, and a plain text file a
-person can read, both written to a folder the head hands over."""
+person can read, written to a folder the head hands over (`puspaga export`) or sent to the
+head's private chat (`/ekspor`)."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 from typing import Any
 
+from bot.wiring import App
+
+
+def contents(export: dict[str, Any]) -> dict[str, bytes]:
+    """File name → bytes: the JSON and the readable text."""
+    client_id = export["client"]["id"]
+    return {
+        f"data-klien-{client_id}.json": json.dumps(export, ensure_ascii=False, indent=2).encode(),
+        f"data-klien-{client_id}.txt": readable(export).encode(),
+    }
+
 
 def write(export: dict[str, Any], out: Path) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
-    client_id = export["client"]["id"]
-    as_json = out / f"data-klien-{client_id}.json"
-    as_json.write_text(json.dumps(export, ensure_ascii=False, indent=2), encoding="utf-8")
-    as_text = out / f"data-klien-{client_id}.txt"
-    as_text.write_text(readable(export), encoding="utf-8")
-    return [as_json, as_text]
+    paths = []
+    for name, content in contents(export).items():
+        (out / name).write_bytes(content)
+        paths.append(out / name)
+    return paths
+
+
+def send_sealed(app: App, export: dict[str, Any], head: int, key: str) -> int:
+    """/ekspor: the files to the head's private chat, sealed with the office key on disk
+    (data_dir/ekspor/<client>/, removed on erasure and after a month) and opened only to be
+    sent. Returns how many files were queued."""
+    from triage import notices
+
+    folder = app.settings.data_dir / "ekspor" / str(export["client"]["id"])
+    folder.mkdir(parents=True, exist_ok=True)
+    queued = 0
+    with app.uows() as uow:
+        for name, content in contents(export).items():
+            path = folder / f"{name}.{hashlib.sha256(key.encode()).hexdigest()[:10]}.sealed"
+            path.write_text(app.sealer.seal(content), encoding="ascii")
+            notices.queue(uow, key=f"{key}:{name}", recipient=notices.staff(head),
+                          kind=notices.Kind.DOCUMENT, now=app.clock(), path=str(path),
+                          sealed="1", filename=name)  # fmt: skip
+            queued += 1
+        uow.commit()
+    app.wake.set()
+    return queued
 
 
 def readable(export: dict[str, Any]) -> str:

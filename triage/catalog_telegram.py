@@ -681,8 +681,8 @@ TELEGRAM_TEXTS: dict[str, dict[str, str]] = {
         "«Keluhan: …», «Asesmen: …», «Intervensi: …», «Rencana: …», «Hasil: …»\n"
         "• Ketua: /disposisi BIDANG catatan (balas pesan pengaduan); /psikoedukasi — jadwal "
         "psikoedukasi; /laporan [2026-11] — laporan bulanan (XLSX dan grafik); /buka N Nama — "
-        "membuka kasus N kepada petugas lain; /hapus N — menghapus data pribadi klien kasus N "
-        "atas permintaannya",
+        "membuka kasus N kepada petugas lain; /ekspor N — semua data klien kasus N (hak akses); "
+        "/hapus N — menghapus data pribadi klien kasus N atas permintaannya",
         "en": "<b>Counselor help</b>\n"
         "• Offered cases arrive here with a «Take the case» button.\n"
         "• Reply to a case message to answer the client, or select a case with /kasus N and "
@@ -698,8 +698,9 @@ TELEGRAM_TEXTS: dict[str, dict[str, str]] = {
         "«Keluhan: …», «Asesmen: …», «Intervensi: …», «Rencana: …», «Hasil: …» lines\n"
         "• Head: /disposisi DIVISION note (reply to the complaint's message); /psikoedukasi — "
         "the psychoeducation sessions; /laporan [2026-11] — the monthly report (XLSX, charts); "
-        "/buka N Name — open case N to another staff member; /hapus N — erase the personal data "
-        "of case N's client on their request",
+        "/buka N Name — open case N to another staff member; /ekspor N — everything held about "
+        "case N's client (right of access); /hapus N — erase the personal data of case N's "
+        "client on their request",
     },
     "staff.not_staff": {
         "id": "Perintah ini hanya untuk petugas.",
@@ -861,6 +862,27 @@ TELEGRAM_TEXTS: dict[str, dict[str, str]] = {
         "Anda.",
         "en": "Case #{conv} closed: referred to {place}. The referral letter is on its way to "
         "your private chat.",
+    },
+    "staff.export_usage": {
+        "id": "Tulis /ekspor N (N: nomor kasus) untuk menerima semua data yang disimpan tentang "
+        "kliennya.",
+        "en": "Write /ekspor N (N: the case number) to receive everything held about its client.",
+    },
+    "staff.export_head_only": {
+        "id": "Hanya ketua yang dapat mengekspor data klien.",
+        "en": "Only the head can export a client's data.",
+    },
+    "staff.export_private": {
+        "id": "Data klien hanya dikirim di chat pribadi: tulis /ekspor N kepada bot secara "
+        "pribadi.",
+        "en": "A client's data is only sent in a private chat: write /ekspor N to the bot "
+        "privately.",
+    },
+    "staff.exported": {
+        "id": "Data klien kasus #{conv} dikirim ke sini ({count} berkas: JSON dan teks). "
+        "Serahkan kepada klien secara aman, lalu hapus berkasnya. Tercatat di log audit.",
+        "en": "The data of case #{conv}'s client is on its way here ({count} files: JSON and "
+        "text). Hand it to the client safely, then delete the files. It is in the audit log.",
     },
     "staff.forget_usage": {
         "id": "Tulis /hapus N (N: nomor kasus) untuk menghapus data pribadi kliennya.",

@@ -1,4 +1,5 @@
-"""Referral and erasure in Telegram (triage.referral, triage.erasure).
+"""Referral and a client's data requests in Telegram (triage.referral, triage.subject_access,
+triage.erasure).
 
 /rujuk TUJUAN alasan       close the case as Rujukan; the letter comes to your private chat
                            (TUJUAN: uptd, puskesmas, rs, polisi, lbh, or "lain Nama lembaga")
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot import erasure_setup, referral_letter
+from bot import erasure_setup, export_files, referral_letter
 from bot.telegram.desk import Desk
 from bot.telegram.parsing import case_number
 from bot.telegram.render import esc
@@ -19,8 +20,9 @@ from triage import referral
 from triage.catalog import text
 from triage.errors import NotFound
 from triage.model import COUNSELING_STATES, Actor, Role
+from triage.subject_access import export_client
 
-COMMANDS = frozenset({"rujuk", "hapus"})
+COMMANDS = frozenset({"rujuk", "hapus", "ekspor"})
 CONFIRM = frozenset({"ya", "yes"})
 
 
@@ -32,9 +34,30 @@ class Closing:
         self, actor: Actor, name: str, arg: str, conv: int | None, key: str, where: str = ""
     ) -> str:
         """Do the command off the event loop and say what happened."""
+        in_group = not where.startswith("staff:")
         if name == "rujuk":
-            return self.refer(actor, arg, conv, key, in_group=not where.startswith("staff:"))
+            return self.refer(actor, arg, conv, key, in_group=in_group)
+        if name == "ekspor":
+            return self.export(actor, arg, key, in_group=in_group)
         return self.forget(actor, arg)
+
+    def export(self, actor: Actor, arg: str, key: str, in_group: bool) -> str:
+        app, lang = self.desk.app, self.desk.lang
+        conv = case_number(arg.split()[0]) if arg.split() else None
+        if conv is None:
+            return text("staff.export_usage", lang)
+        if actor.role is not Role.HEAD:
+            return text("staff.export_head_only", lang)
+        if in_group:
+            return text("staff.export_private", lang)
+        with app.uows() as uow:
+            found = uow.conversations.get(conv)
+        if found is None:
+            raise NotFound(f"conversation {conv}")
+        data = export_client(found.client_id, actor=actor, sealer=app.sealer,
+                             uow_factory=app.uows, now=app.clock())  # fmt: skip
+        count = export_files.send_sealed(app, data, actor.staff_id, f"export:{key}")
+        return text("staff.exported", lang, conv=conv, count=count)
 
     def refer(self, actor: Actor, arg: str, conv: int | None, key: str, in_group: bool) -> str:
         app, lang = self.desk.app, self.desk.lang

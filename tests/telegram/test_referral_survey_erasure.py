@@ -6,6 +6,7 @@ request with /hapus, an admin cannot."""
 from __future__ import annotations
 
 import io
+import json
 
 import pytest
 from docx import Document
@@ -68,6 +69,18 @@ def test_referral_letter_survey_and_erasure(office):
     office.wait(lambda: _answered(office), "the survey's answer")
     assert conversation(office).state is State.CLOSED and conversation(office).round == 1
 
+    # the right of access: the head receives everything held, in private only
+    state.user_writes(ADMIN, GROUP, "/ekspor 1", thread_id=thread)
+    office.wait_for_post(GROUP, "Hanya ketua yang dapat mengekspor data klien", thread)
+    state.user_writes(HEAD, text="/ekspor 1")
+    office.wait_for_post(HEAD, "dikirim ke sini (2 berkas")
+    office.wait(lambda: len(_documents(office, HEAD)) == 2, "the export's files")
+    exported = {m["document"]["file_name"]: m for m in _documents(office, HEAD)}
+    client_id = conversation(office).client_id
+    as_json = exported[f"data-klien-{client_id}.json"]["document"]["file_id"]
+    data = json.loads(state.files[as_json].content)
+    assert data["conversations"][0]["referrals"][0]["target"] == "puskesmas"
+    assert "cemas terus sejak bercerai" in data["conversations"][0]["messages"][0]["text"]
     state.user_writes(ADMIN, GROUP, "/hapus 1", thread_id=thread)
     office.wait_for_post(GROUP, "Hanya ketua yang dapat menghapus data klien", thread)
     state.user_writes(HEAD, text="/hapus 1")
@@ -81,10 +94,15 @@ def test_referral_letter_survey_and_erasure(office):
     office.wait(lambda: (GROUP, thread) not in state.topics, "the topic deleted")
     assert state.sent(GROUP, thread_id=thread) == []
     assert not sealed.exists() and not sealed.parent.exists()  # the case's letters, all
+    assert list((app.settings.data_dir / "ekspor").iterdir()) == []  # and the sealed export
     with app.uows() as uow:
         assert uow.records.versions(1) == []
         actions = [e.action for e in uow.audit.entries()]
     assert "client.erased" in actions and "referral.letter" in actions
+
+
+def _documents(office, chat: int) -> list[dict]:
+    return [m for m in office.state.sent(chat) if "document" in m]
 
 
 def _answered(office) -> bool:
