@@ -216,8 +216,9 @@ def _play_staff(app: App, clock: SteppingClock, zone: ZoneInfo, lang: Lang, say)
     made = referral.refer(rina, "uptd_ppa", "Korban KDRT: perlu perlindungan dan pendampingan "
                           "hukum", actor=COUNSELOR, uow_factory=app.uows, now=clock(),
                           survey_question=question)  # fmt: skip
-    letter = referral_letter.queue_letter(app, COUNSELOR, rina, made.round, "demo")
-    step(COUNSELOR, text("demo.referred", lang, conv=rina, file=letter.name))
+    referral_letter.queue_letter(app, COUNSELOR, rina, made.round, "demo")
+    shown = f"surat-rujukan-{rina}-{made.round}.docx"  # the name it is sent under
+    step(COUNSELOR, text("demo.referred", lang, conv=rina, file=shown))
 
     budi = views["Budi Santoso"]
     clock.advance(2)
