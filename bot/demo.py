@@ -217,8 +217,7 @@ def _play_staff(app: App, clock: SteppingClock, zone: ZoneInfo, lang: Lang, say)
                           "hukum", actor=COUNSELOR, uow_factory=app.uows, now=clock(),
                           survey_question=question)  # fmt: skip
     referral_letter.queue_letter(app, COUNSELOR, rina, made.round, "demo")
-    shown = f"surat-rujukan-{rina}-{made.round}.docx"  # the name it is sent under
-    step(COUNSELOR, text("demo.referred", lang, conv=rina, file=shown))
+    step(COUNSELOR, text("demo.referred", lang, conv=rina, file=referral_letter.filename(made)))
 
     budi = views["Budi Santoso"]
     clock.advance(2)

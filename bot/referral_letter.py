@@ -26,7 +26,7 @@ from triage import referral
 from triage.catalog import Lang, text
 from triage.model import Actor
 from triage.records import RECORD_FORM, Sealer
-from triage.referral import Letter
+from triage.referral import Letter, Referral
 
 IDENTITY = ("nama", "usia", "jenis_kelamin", "domisili", "nik", "nomor_hp")
 SEALED = ".sealed"
@@ -61,11 +61,7 @@ def render(letter: Letter, settings: Settings, staff: dict[int, str]) -> bytes:
         for line in (office.address, office.phone):
             if line:
                 doc.add_paragraph(line).alignment = WD_ALIGN_PARAGRAPH.CENTER
-    place = (
-        made.addressee
-        or settings.referral.places.get(made.target)
-        or text(f"referral.target.{made.target}", lang)
-    )
+    place = place_of(made, settings)
     facts = doc.add_table(rows=0, cols=2)
     for label, value in (
         (_t("number", lang), number(letter, settings)),
@@ -120,8 +116,8 @@ def render(letter: Letter, settings: Settings, staff: dict[int, str]) -> bytes:
     return out.getvalue()
 
 
-def filename(letter: Letter) -> str:
-    made = letter.referral
+def filename(made: Referral) -> str:
+    """The name the letter is sent under (no personal data in it)."""
     return f"surat-rujukan-{made.conversation_id}-{made.round}.docx"
 
 
@@ -133,7 +129,7 @@ def keep_sealed(content: bytes, letter: Letter, settings: Settings, sealer: Seal
     folder = letter_folder(settings, letter.referral.conversation_id)
     folder.mkdir(parents=True, exist_ok=True)
     digest = hashlib.sha256(key.encode()).hexdigest()[:10]
-    stem = filename(letter).removesuffix(".docx")
+    stem = filename(letter.referral).removesuffix(".docx")
     path = folder / f"{stem}-{staff_id}-{digest}.docx{SEALED}"
     tmp = path.with_suffix(".tmp")
     tmp.write_text(sealer.seal(content), encoding="ascii")
@@ -164,18 +160,21 @@ def queue_letter(app: App, actor: Actor, conv_id: int, round_: int, key: str) ->
             recipient=notices.staff(actor.staff_id),
             kind=notices.Kind.DOCUMENT,
             now=app.clock(),
-            text=text("letter.caption", lang, conv=conv_id, place=place_of(letter, settings)),
+            text=text(
+                "letter.caption", lang, conv=conv_id, place=place_of(letter.referral, settings)
+            ),  # fmt: skip
             path=str(path),
             sealed="1",
-            filename=filename(letter),
+            filename=filename(letter.referral),
         )
         uow.commit()
     app.wake.set()
     return path
 
 
-def place_of(letter: Letter, settings: Settings) -> str:
-    made = letter.referral
+def place_of(made: Referral, settings: Settings) -> str:
+    """Where the letter goes, as it is addressed: the body named with the command, else the
+    office's name for the target ([referral] places), else the target's label."""
     return (
         made.addressee
         or settings.referral.places.get(made.target)

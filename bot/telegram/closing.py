@@ -77,11 +77,7 @@ class Closing:
             survey_question=survey_question(app.settings),
         )  # fmt: skip
         referral_letter.queue_letter(app, actor, conv, made.round, key)
-        place = (
-            made.addressee
-            or app.settings.referral.places.get(made.target)
-            or text(f"referral.target.{made.target}", lang)
-        )
+        place = referral_letter.place_of(made, app.settings)
         return text("staff.referred", lang, conv=conv, place=esc(place))
 
     def forget(self, actor: Actor, arg: str) -> str:
