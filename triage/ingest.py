@@ -207,17 +207,16 @@ def _reopen_or_start(
 
 
 def _answers_survey(uow: UnitOfWork, last: Conversation, msg: InboundMessage) -> bool:
-    """The reply is the closed case's survey answer (triage.survey.absorbed): kept, and it
-    reopens nothing."""
+    """The reply is the closed case's survey answer (triage.survey.only_answer): kept, and it
+    reopens nothing. The text is read before the survey is looked up (no query for others)."""
     assert last.id is not None
     if msg.auto_generated or last.state is not State.CLOSED:
         return False
-    scores = survey.absorbed(msg.text, bool(msg.attachments))
-    asked = uow.surveys.get(last.id, last.round) if scores else None
-    if scores is None or not survey.awaits_answer(asked, msg.received_at):
+    answer = survey.only_answer(msg.text, bool(msg.attachments))
+    asked = uow.surveys.get(last.id, last.round) if answer is not None else None
+    if answer is None or asked is None or not survey.awaits_answer(asked, msg.received_at):
         return False
-    assert asked is not None
-    comment = survey.read_answer(msg.text)[1]  # type: ignore[index]
+    scores, comment = answer
     uow.surveys.save(replace(asked, answered_at=msg.received_at, scores=scores, comment=comment))
     return True
 

@@ -112,12 +112,17 @@ def only_thanks(comment: str) -> bool:
     return all(not w or w in THANKS for w in rest)
 
 
-def absorbed(text: str, has_attachments: bool) -> tuple[int, ...] | None:
-    """The scores, when the reply is only the survey's answer (see the module's docstring)."""
+def only_answer(text: str, has_attachments: bool) -> tuple[tuple[int, ...], str] | None:
+    """(scores, thanks) when the reply is only the survey's answer (see the module's
+    docstring); None when it is a message for staff."""
     answer = None if has_attachments else read_answer(text)
-    if answer is None or not only_thanks(answer[1]):
-        return None
-    return answer[0]
+    return answer if answer is not None and only_thanks(answer[1]) else None
+
+
+def absorbed(text: str, has_attachments: bool) -> tuple[int, ...] | None:
+    """The scores of `only_answer`."""
+    answer = only_answer(text, has_attachments)
+    return answer[0] if answer is not None else None
 
 
 def awaits_answer(survey: Survey | None, at: datetime) -> bool:
