@@ -61,7 +61,7 @@ def purge(app: App) -> dict[str, int]:
                 delete(table).where(table.c.created_at < now - timedelta(days=days))
             ).rowcount
         done["dead_letters"] = gone
-    done["report_files"] = drop_report_files(settings, now - REPORT_FILES_KEPT)
+    done["report_files"] = drop_kept_files(settings, now - REPORT_FILES_KEPT)
     log.info("retention purge: %s", ", ".join(f"{k} {n}" for k, n in done.items()))
     return done
 
@@ -69,7 +69,7 @@ def purge(app: App) -> dict[str, int]:
 REPORT_FILES_KEPT = timedelta(days=31)
 
 
-def drop_report_files(settings: Settings, before: datetime | None = None) -> int:
+def drop_kept_files(settings: Settings, before: datetime | None = None) -> int:
     """Remove the files made for Telegram (all, or those made before `before`): the monthly
     reports under data_dir/laporan (the register book names clients) and the sealed exports
     under data_dir/ekspor."""
@@ -91,5 +91,5 @@ def forget(app: App, client_id: int, actor: Actor) -> list[int]:
         client_id, actor=actor, uow_factory=app.uows, now=app.clock(),
         remove=remover(app.settings),
     )  # fmt: skip
-    drop_report_files(app.settings)
+    drop_kept_files(app.settings)
     return erased

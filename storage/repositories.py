@@ -29,6 +29,7 @@ from sqlalchemy.orm import aliased
 
 from storage import mapping
 from storage.fast import FastStatement
+from storage.followups import SqlSurveys
 from storage.tables import (
     AuditRow,
     CaseFileRow,
@@ -920,8 +921,6 @@ class SqlReports(_Repo):
         return out
 
     def surveys(self, start: datetime, end: datetime) -> tuple[int, list[Survey]]:
-        from storage.followups import SqlSurveys
-
         return SqlSurveys(self.conn).counts(start, end)
 
 

@@ -50,11 +50,7 @@ class Closing:
             return text("staff.export_head_only", lang)
         if in_group:
             return text("staff.export_private", lang)
-        with app.uows() as uow:
-            found = uow.conversations.get(conv)
-        if found is None:
-            raise NotFound(f"conversation {conv}")
-        data = export_client(found.client_id, actor=actor, sealer=app.sealer,
+        data = export_client(self._client_of(conv), actor=actor, sealer=app.sealer,
                              uow_factory=app.uows, now=app.clock())  # fmt: skip
         count = export_files.send_sealed(app, data, actor.staff_id, f"export:{key}")
         return text("staff.exported", lang, conv=conv, count=count)
@@ -88,11 +84,16 @@ class Closing:
             return text("staff.forget_usage", lang)
         if actor.role is not Role.HEAD:
             return text("staff.forget_head_only", lang)
-        with app.uows() as uow:
+        client_id = self._client_of(conv)
+        if len(words) < 2 or words[1].lower() not in CONFIRM:
+            return text("staff.forget_confirm", lang, conv=conv)
+        erased = erasure_setup.forget(app, client_id, actor)
+        return text("staff.forgotten", lang, conv=conv, count=len(erased))
+
+    def _client_of(self, conv: int) -> int:
+        """The client of case `conv` (the number staff know), or NotFound."""
+        with self.desk.app.uows() as uow:
             found = uow.conversations.get(conv)
         if found is None:
             raise NotFound(f"conversation {conv}")
-        if len(words) < 2 or words[1].lower() not in CONFIRM:
-            return text("staff.forget_confirm", lang, conv=conv)
-        erased = erasure_setup.forget(app, found.client_id, actor)
-        return text("staff.forgotten", lang, conv=conv, count=len(erased))
+        return found.client_id
