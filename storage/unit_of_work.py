@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 import time
-from typing import Self
+from typing import Any, Self
 
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError
@@ -40,33 +40,68 @@ RETRYABLE_SQLITE = {
 }
 
 
+# The repositories, made on first use: a unit of work of the ingest path uses two of them.
+REPOSITORIES = {
+    "clients": SqlClients,
+    "contacts": SqlContacts,
+    "conversations": SqlConversations,
+    "messages": SqlMessages,
+    "steps": SqlStepLog,
+    "outbox": SqlOutbox,
+    "cursors": SqlCursors,
+    "forms": SqlForms,
+    "deadlines": SqlDeadlines,
+    "roster": SqlRosterChanges,
+    "casefiles": SqlCaseFiles,
+    "records": SqlRecords,
+    "audit": SqlAudit,
+    "reports": SqlReports,
+    "grants": SqlGrants,
+    "referrals": SqlReferrals,
+    "surveys": SqlSurveys,
+    "erasure": SqlErasure,
+}
+
+
 class SqlUnitOfWork:
+    clients: SqlClients
+    contacts: SqlContacts
+    conversations: SqlConversations
+    messages: SqlMessages
+    steps: SqlStepLog
+    outbox: SqlOutbox
+    cursors: SqlCursors
+    forms: SqlForms
+    deadlines: SqlDeadlines
+    roster: SqlRosterChanges
+    casefiles: SqlCaseFiles
+    records: SqlRecords
+    audit: SqlAudit
+    reports: SqlReports
+    grants: SqlGrants
+    referrals: SqlReferrals
+    surveys: SqlSurveys
+    erasure: SqlErasure
+
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._conn: Connection | None = None
 
+    def __getattr__(self, name: str) -> Any:
+        """A repository, on the unit of work's connection (only while it is open)."""
+        repo_class = REPOSITORIES.get(name)
+        if repo_class is None or self.__dict__.get("_conn") is None:
+            raise AttributeError(name)
+        repo = repo_class(self._conn)
+        setattr(self, name, repo)
+        return repo
+
     def __enter__(self) -> Self:
         conn = self.engine.connect()
         conn.begin()
+        for stale in REPOSITORIES.keys() & self.__dict__.keys():  # of an earlier `with`
+            del self.__dict__[stale]
         self._conn = conn
-        self.clients = SqlClients(conn)
-        self.contacts = SqlContacts(conn)
-        self.conversations = SqlConversations(conn)
-        self.messages = SqlMessages(conn)
-        self.steps = SqlStepLog(conn)
-        self.outbox = SqlOutbox(conn)
-        self.cursors = SqlCursors(conn)
-        self.forms = SqlForms(conn)
-        self.deadlines = SqlDeadlines(conn)
-        self.roster = SqlRosterChanges(conn)
-        self.casefiles = SqlCaseFiles(conn)
-        self.records = SqlRecords(conn)
-        self.audit = SqlAudit(conn)
-        self.reports = SqlReports(conn)
-        self.grants = SqlGrants(conn)
-        self.referrals = SqlReferrals(conn)
-        self.surveys = SqlSurveys(conn)
-        self.erasure = SqlErasure(conn)
         return self
 
     def __exit__(self, exc_type: object, exc: BaseException | None, tb: object) -> None:

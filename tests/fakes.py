@@ -154,6 +154,24 @@ class FakeConversations(_Repo):
         )
         return OpenConversation(conv_id, conv.state, conv.counselor_id)
 
+    def touch_open(
+        self, channel: Channel, sender_id: str, at: datetime
+    ) -> tuple[int, OpenConversation] | None:
+        contact = next(
+            (
+                c
+                for c in self.db.contacts.values()
+                if c.channel is channel and c.external_id == sender_id
+            ),
+            None,
+        )
+        if contact is None or contact.id is None:
+            return None
+        conv = self.open_for_client(contact.client_id)
+        if conv is None or conv.id is None:
+            return None
+        return contact.id, self.touch(conv.id, contact.id, at)
+
     def try_lock(self, conv_id: int) -> Conversation | None:
         return self.db.conversations.get(conv_id)
 
@@ -211,10 +229,10 @@ class FakeMessages(_Repo):
         self.db.messages[message.id] = message  # type: ignore[index]
         return message
 
-    def add_new(self, message: StoredMessage) -> StoredMessage | None:
+    def add_new(self, message: StoredMessage) -> int | None:
         if self.find(message.channel, message.external_id):
             return None
-        return self.add(message)
+        return self.add(message).id
 
     def thread_conversation(self, channel: Channel, ids: list[str]) -> int | None:
         for m in self.db.messages.values():

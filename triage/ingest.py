@@ -80,23 +80,36 @@ def _ingest(
         original = uow.messages.find(msg.channel, msg.edit_of)
         if original is not None:
             return _store_edit(uow, msg, original)
-    found = uow.contacts.find_for_ingest(msg.channel, msg.sender_id)
-    confidential, owner, answered = False, None, False
-    if found is None:  # a new client: nothing to reopen
-        contact = _new_contact(uow, msg, now)
-        conv_id, new, reopened = _start_conversation(uow, contact, msg), True, False
+    new, reopened, answered, current = False, False, False, None
+    touched = uow.conversations.touch_open(msg.channel, msg.sender_id, msg.received_at)
+    if touched is not None:  # the common case: a known sender writing into an open case
+        contact_id, current = touched
+        conv_id = current.id
     else:
-        contact, open_conv = found
-        assert contact.id is not None
-        if open_conv is not None:
-            current = uow.conversations.touch(open_conv.id, contact.id, msg.received_at)
-            conv_id, new, reopened = open_conv.id, False, False
-            confidential = current.state in COUNSELING_STATES  # for the counselor only
-            if current.state is State.WITH_COUNSELOR:
-                owner = current.counselor_id
+        found = uow.contacts.find_for_ingest(msg.channel, msg.sender_id)
+        if found is None:  # a new client: nothing to reopen
+            contact = _new_contact(uow, msg, now)
+            conv_id, new = _start_conversation(uow, contact, msg), True
         else:
-            conv_id, new, reopened, answered = _reopen_or_start(uow, contact, msg, reopen_window)
-    stored = uow.messages.add_new(
+            contact, open_conv = found
+            assert contact.id is not None
+            if open_conv is not None:  # opened by another worker since touch_open looked
+                current = uow.conversations.touch(open_conv.id, contact.id, msg.received_at)
+                conv_id = open_conv.id
+            else:
+                conv_id, new, reopened, answered = _reopen_or_start(
+                    uow, contact, msg, reopen_window
+                )
+        assert contact.id is not None
+        contact_id = contact.id
+    # counseling content is for the counselor only; the state is the one under the row lock
+    confidential = current is not None and current.state in COUNSELING_STATES
+    owner = (
+        current.counselor_id
+        if current is not None and current.state is State.WITH_COUNSELOR
+        else None
+    )
+    message_id = uow.messages.add_new(
         StoredMessage(
             id=None,
             conversation_id=conv_id,
@@ -105,7 +118,7 @@ def _ingest(
             external_id=msg.external_id,
             text=msg.text,
             created_at=msg.received_at,
-            contact_id=contact.id,
+            contact_id=contact_id,
             subject=msg.subject,
             attachments=msg.attachments,
             auto_generated=msg.auto_generated,
@@ -114,10 +127,9 @@ def _ingest(
             relayed=answered,  # scores are the report's, not a message for staff to answer
         )
     )
-    if stored is None:
+    if message_id is None:
         return None
-    assert stored.id is not None
-    return IngestResult(True, conv_id, stored.id, new, reopened, answered)
+    return IngestResult(True, conv_id, message_id, new, reopened, answered)
 
 
 def _store_edit(
@@ -132,7 +144,7 @@ def _store_edit(
     owner = original.counselor_id
     if owner is None and conv is not None and conv.state is State.WITH_COUNSELOR:
         owner = conv.counselor_id
-    stored = uow.messages.add_new(
+    message_id = uow.messages.add_new(
         replace(
             original,
             id=None,
@@ -145,10 +157,9 @@ def _store_edit(
             counselor_id=owner if (original.confidential or counseling_now) else None,
         )
     )
-    if stored is None:
+    if message_id is None:
         return None
-    assert stored.id is not None
-    return IngestResult(True, original.conversation_id, stored.id)
+    return IngestResult(True, original.conversation_id, message_id)
 
 
 def _new_contact(

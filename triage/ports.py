@@ -68,6 +68,13 @@ class ConversationRepository(Protocol):
         time only moves forward. Returns the state as of the row lock this takes (a hand-off or
         claim cannot slip in between); raises `Conflict` if the conversation is no longer open."""
 
+    def touch_open(
+        self, channel: Channel, sender_id: str, at: datetime
+    ) -> tuple[int, OpenConversation] | None:
+        """`touch` for the common case in one statement: the sender's contact is known and its
+        client has an open conversation. Returns the contact's id and the state as of the row
+        lock; None when the sender is new or nothing is open (the caller looks further)."""
+
     def try_lock(self, conv_id: int) -> Conversation | None:
         """The conversation, locked until the unit of work ends; None if another transaction
         holds it (on PostgreSQL `SKIP LOCKED`: the relay comes back to it on its next pass)."""
@@ -88,8 +95,9 @@ class ConversationRepository(Protocol):
 class MessageRepository(Protocol):
     def find(self, channel: Channel, external_id: str) -> StoredMessage | None: ...
     def add(self, message: StoredMessage) -> StoredMessage: ...
-    def add_new(self, message: StoredMessage) -> StoredMessage | None:
-        """Insert unless (channel, external_id) is stored already; None when it was."""
+    def add_new(self, message: StoredMessage) -> int | None:
+        """Insert unless (channel, external_id) is stored already: the new row's id, or None
+        when it was stored before."""
 
     def for_conversation(self, conv_id: int) -> list[StoredMessage]: ...
     def latest_inbound(self, conv_id: int) -> StoredMessage | None: ...

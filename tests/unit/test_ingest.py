@@ -1,7 +1,7 @@
 from datetime import timedelta
 
-from tests.builders import ADMIN, T0, inbound
-from tests.fakes import FakeUnitOfWorkFactory
+from tests.builders import ADMIN, COUNSELOR, T0, inbound
+from tests.fakes import FakeConversations, FakeUnitOfWorkFactory
 from triage import casework
 from triage.ingest import Cursor, ingest
 from triage.model import Channel, Outcome, State
@@ -62,3 +62,20 @@ def test_an_empty_display_name_falls_back_to_the_sender_id():
     ingest(inbound(1, sender="ig-77", name="   "), uow_factory=uows, now=T0)
     (client,) = uows.db.clients.values()
     assert client.display_name == "ig-77"
+
+
+def test_a_case_the_one_statement_path_missed_is_found_the_longer_way(monkeypatch):
+    """Another worker opened the case between `touch_open` and the contact lookup: the message
+    still joins it, as counseling content for the counselor holding it."""
+    uows = FakeUnitOfWorkFactory()
+    first = ingest(inbound(1), uow_factory=uows, now=T0)
+    common = {"uow_factory": uows, "now": T0}
+    casework.hand_off(first.conversation_id, actor=ADMIN, counselors=[COUNSELOR.staff_id], **common)
+    casework.claim(first.conversation_id, actor=COUNSELOR, **common)
+    monkeypatch.setattr(FakeConversations, "touch_open", lambda *args: None)
+    second = ingest(inbound(2), uow_factory=uows, now=T0)
+    assert second.conversation_id == first.conversation_id
+    assert not (second.new_conversation or second.reopened)
+    message = uows.db.messages[second.message_id]
+    assert message.confidential and message.counselor_id == COUNSELOR.staff_id
+    assert uows.db.conversations[first.conversation_id].last_message_at == inbound(2).received_at
