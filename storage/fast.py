@@ -1,6 +1,6 @@
 """Hot-path statements: compiled once per dialect by SQLAlchemy, run on the driver's cursor.
 
-The ingest path runs three statements per message; SQLAlchemy's per-execute machinery cost
+The ingest path runs two statements per message; SQLAlchemy's per-execute machinery cost
 more than the database work, and bench/ingest.py holds that path to half the raw commit rate.
 The SQL and the bind processors (our UtcDateTime, JsonText) still come from SQLAlchemy, so the
 statements stay the same on SQLite and PostgreSQL. Driver errors surface unwrapped; the unit of
