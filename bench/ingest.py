@@ -98,6 +98,7 @@ def measure(name: str, url: str, count: int, rounds: int) -> dict[str, object]:
         "ratio": round(statistics.median(ratios), 3),
         "ratio_min": round(min(ratios), 3),
         "ratio_max": round(max(ratios), 3),
+        "ratios": [round(r, 3) for r in ratios],  # per round; the first: new clients only
     }
 
 

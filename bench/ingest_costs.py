@@ -78,7 +78,8 @@ def frames_per_commit(path: str, text: str, count: int, rounds: int) -> tuple[fl
 
     raw = frames(lambda: _raw_commits(db, 10**7, 200, text))
     driver.close()
-    later = messages(count * (rounds + 2), clients=count)[-200:]  # known clients, new messages
+    stored = count * (rounds + 1)  # what measure() ingested: these are new, from known clients
+    later = messages(stored + 200, clients=count)[stored:]
     ingested = frames(lambda: _ingests(uows, later))
     engine.dispose()
     return raw, ingested

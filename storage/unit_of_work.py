@@ -99,13 +99,13 @@ class SqlUnitOfWork:
     def __enter__(self) -> Self:
         conn = self.engine.connect()
         conn.begin()
-        for stale in REPOSITORIES.keys() & self.__dict__.keys():  # of an earlier `with`
-            del self.__dict__[stale]
         self._conn = conn
         return self
 
     def __exit__(self, exc_type: object, exc: BaseException | None, tb: object) -> None:
         conn, self._conn = self._conn, None
+        for used in REPOSITORIES.keys() & self.__dict__.keys():  # bound to the closed connection
+            del self.__dict__[used]
         if conn is None:
             return
         try:

@@ -73,7 +73,9 @@ class ConversationRepository(Protocol):
     ) -> tuple[int, OpenConversation] | None:
         """`touch` for the common case in one statement: the sender's contact is known and its
         client has an open conversation. Returns the contact's id and the state as of the row
-        lock; None when the sender is new or nothing is open (the caller looks further)."""
+        lock; None when the sender is new, nothing is open, or another transaction closed,
+        merged or moved the case while this one waited for its lock (the caller looks further
+        and sees what that transaction left)."""
 
     def try_lock(self, conv_id: int) -> Conversation | None:
         """The conversation, locked until the unit of work ends; None if another transaction

@@ -4,15 +4,14 @@ The linker is held after taking its locks; the other action must wait for it and
 what the link left, never have its work overwritten by the link's stale reads."""
 
 import threading
-import time
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import text
 
 from storage import repositories
 from storage.unit_of_work import SqlUnitOfWorkFactory
 from tests.builders import ADMIN, COUNSELOR, T0, inbound
+from tests.support.waiting import wait_for_a_lock_wait
 from triage import casework
 from triage.ingest import ingest
 from triage.linking import link_contacts
@@ -52,14 +51,6 @@ class HeldLink:
     def __exit__(self, *exc):
         self.release.set()
         self.thread.join(30)
-
-
-def wait_for_a_lock_wait(engine, timeout=20.0):
-    deadline = time.monotonic() + timeout
-    with engine.connect() as conn:
-        while conn.execute(text("SELECT count(*) FROM pg_locks WHERE NOT granted")).scalar() == 0:
-            assert time.monotonic() < deadline, "the other action never waited for the link"
-            time.sleep(0.02)
 
 
 def contact_ids(uows):
@@ -126,3 +117,30 @@ def test_a_claim_during_a_link_is_not_undone(pg_engine, monkeypatch):
         assert conv.id == kept.conversation_id  # the counselor's case survives the merge
         assert (conv.state, conv.counselor_id) == (State.WITH_COUNSELOR, COUNSELOR.staff_id)
         assert len(uow.messages.for_conversation(conv.id)) == 2
+
+
+def test_a_message_to_the_merged_clients_open_case_during_a_link_lands_in_the_survivor(
+    pg_engine, monkeypatch
+):
+    """The message's one-statement touch waits for the link, finds the merged-away case gone
+    and takes the longer way to the surviving case."""
+    uows = SqlUnitOfWorkFactory(pg_engine)
+    kept = ingest(inbound(1, sender="keep"), uow_factory=uows, now=T0)
+    ingest(inbound(1, channel=Channel.EMAIL, sender="merge@example.org"), uow_factory=uows, now=T0)
+    keep, merge = contact_ids(uows)
+    with HeldLink(monkeypatch, uows, keep, merge):
+        later = inbound(
+            2, channel=Channel.EMAIL, sender="merge@example.org", at=T0 + timedelta(minutes=3)
+        )
+        thread, box = run_in_thread(
+            lambda: ingest(later, uow_factory=uows, now=T0 + timedelta(minutes=3))
+        )
+        wait_for_a_lock_wait(pg_engine)
+    thread.join(30)
+    result = box["result"]
+    assert result.stored and result.conversation_id == kept.conversation_id
+    with uows() as uow:
+        (conv,) = [c for c in uow.conversations.all() if c.is_open]
+        assert conv.id == kept.conversation_id
+        assert conv.reply_contact_id == merge  # replies follow the channel it came from
+        assert len(uow.messages.for_conversation(conv.id)) == 3
