@@ -51,9 +51,10 @@ class ContactRepository(Protocol):
 
     def find_for_ingest(
         self, channel: Channel, external_id: str
-    ) -> tuple[Contact, int | None] | None:
-        """The contact and the id of its client's open conversation if any: the ingest path's
-        lookups in one round trip. No lock: `touch` and `save(expect=…)` detect a race."""
+    ) -> tuple[Contact, OpenConversation | None] | None:
+        """The contact and its client's open conversation if any, in one round trip: the
+        ingest's longer way, when `touch_open` found nothing. No lock: `touch` and
+        `save(expect=…)` detect a race."""
 
 
 class ConversationRepository(Protocol):
