@@ -218,15 +218,18 @@ CONV_GET_LOCKED = CONV_GET.with_for_update()
 CONV_TRY_LOCK = CONV_GET.with_for_update(skip_locked=True)
 CONV_SAVE = update(conv_t).where(_by_id(conv_t))
 CONV_SAVE_EXPECTING = CONV_SAVE.where(conv_t.c.state == bindparam("_expect"))
+# The client wrote at `_at`: the last-message time only moves forward (messages can arrive
+# out of order across channels).
+_LATER_LAST_MESSAGE = case(
+    (conv_t.c.last_message_at < bindparam("_at", type_=UtcDateTime()), bindparam("_at")),
+    else_=conv_t.c.last_message_at,
+)
 CONV_TOUCH = FastStatement(
     update(conv_t)
     .where(_by_id(conv_t), _is_open(conv_t))
     .values(
         reply_contact_id=bindparam("_contact"),
-        last_message_at=case(
-            (conv_t.c.last_message_at < bindparam("_at", type_=UtcDateTime()), bindparam("_at")),
-            else_=conv_t.c.last_message_at,
-        ),
+        last_message_at=_LATER_LAST_MESSAGE,
     )
     .returning(conv_t.c.state, conv_t.c.counselor_id),  # as of the row lock this update took
 )
@@ -240,10 +243,7 @@ CONV_TOUCH_OPEN = FastStatement(
     )
     .values(
         reply_contact_id=contact_t.c.id,
-        last_message_at=case(
-            (conv_t.c.last_message_at < bindparam("_at", type_=UtcDateTime()), bindparam("_at")),
-            else_=conv_t.c.last_message_at,
-        ),
+        last_message_at=_LATER_LAST_MESSAGE,
     )
     # SQLite's RETURNING sees only the updated table: the contact's id comes back as the
     # reply address it was just written to

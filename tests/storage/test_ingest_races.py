@@ -4,7 +4,6 @@ The staff action is held after writing the conversation, before its commit. The 
 one-statement touch must wait for it and then file the message by what the action left:
 counseling content for the counselor who claimed, a new round after a close."""
 
-import threading
 from datetime import timedelta
 
 import pytest
@@ -12,6 +11,7 @@ import pytest
 from storage import repositories
 from storage.unit_of_work import SqlUnitOfWorkFactory
 from tests.builders import ADMIN, COUNSELOR, T0, inbound
+from tests.support.held import HeldInside, run_in_thread
 from tests.support.waiting import wait_for_a_lock_wait
 from triage import casework
 from triage.ingest import ingest
@@ -20,39 +20,13 @@ from triage.model import Outcome, State
 pytestmark = pytest.mark.pg
 
 
-class HeldAction:
-    """Runs a staff action in a thread and holds it once it has written the conversation."""
-
-    def __init__(self, monkeypatch, action):
-        self.saved, self.release = threading.Event(), threading.Event()
-        original = repositories.SqlConversations.save
-
-        def save_then_hold(repo, conv, **kwargs):
-            original(repo, conv, **kwargs)
-            if not self.saved.is_set():
-                self.saved.set()
-                assert self.release.wait(30)
-
-        monkeypatch.setattr(repositories.SqlConversations, "save", save_then_hold)
-        self.thread = threading.Thread(target=action)
-
-    def __enter__(self):
-        self.thread.start()
-        assert self.saved.wait(30)
-        return self
-
-    def __exit__(self, *exc):
-        self.release.set()
-        self.thread.join(30)
+def held_after_save(monkeypatch, action):
+    """A staff action, held once it has written the conversation (its row lock held)."""
+    return HeldInside(monkeypatch, repositories.SqlConversations, "save", action)
 
 
 def ingest_in_thread(uows, msg):
-    box = {}
-    thread = threading.Thread(
-        target=lambda: box.setdefault("result", ingest(msg, uow_factory=uows, now=msg.received_at))
-    )
-    thread.start()
-    return thread, box
+    return run_in_thread(lambda: ingest(msg, uow_factory=uows, now=msg.received_at))
 
 
 @pytest.fixture
@@ -66,7 +40,7 @@ def test_a_message_during_a_claim_is_counseling_content_for_the_claiming_counsel
     conv = ingest(inbound(1), uow_factory=uows, now=T0).conversation_id
     common = {"uow_factory": uows, "now": T0}
     casework.hand_off(conv, actor=ADMIN, counselors=[COUNSELOR.staff_id], **common)
-    with HeldAction(monkeypatch, lambda: casework.claim(conv, actor=COUNSELOR, **common)):
+    with held_after_save(monkeypatch, lambda: casework.claim(conv, actor=COUNSELOR, **common)):
         thread, box = ingest_in_thread(uows, inbound(2))
         wait_for_a_lock_wait(pg_engine)
     thread.join(30)
@@ -81,7 +55,7 @@ def test_a_message_during_a_claim_is_counseling_content_for_the_claiming_counsel
 def test_a_message_during_a_close_opens_a_new_round_of_the_case(uows, pg_engine, monkeypatch):
     conv = ingest(inbound(1), uow_factory=uows, now=T0).conversation_id
     close = lambda: casework.close(conv, Outcome.TUNTAS, actor=ADMIN, uow_factory=uows, now=T0)  # noqa: E731
-    with HeldAction(monkeypatch, close):
+    with held_after_save(monkeypatch, close):
         thread, box = ingest_in_thread(uows, inbound(2, at=T0 + timedelta(hours=1)))
         wait_for_a_lock_wait(pg_engine)
     thread.join(30)

@@ -3,7 +3,6 @@
 The linker is held after taking its locks; the other action must wait for it and then act on
 what the link left, never have its work overwritten by the link's stale reads."""
 
-import threading
 from datetime import timedelta
 
 import pytest
@@ -11,6 +10,7 @@ import pytest
 from storage import repositories
 from storage.unit_of_work import SqlUnitOfWorkFactory
 from tests.builders import ADMIN, COUNSELOR, T0, inbound
+from tests.support.held import HeldInside, run_in_thread
 from tests.support.waiting import wait_for_a_lock_wait
 from triage import casework
 from triage.ingest import ingest
@@ -20,37 +20,17 @@ from triage.model import Channel, Outcome, State
 pytestmark = pytest.mark.pg
 
 
-class HeldLink:
-    """Runs link_contacts in a thread and holds it once it has locked both clients."""
-
-    def __init__(self, monkeypatch, uows, keep, merge):
-        self.locked, self.release = threading.Event(), threading.Event()
-        original = repositories.SqlConversations.lock_for_client
-        calls = []
-
-        def lock_then_hold(repo, client_id):
-            result = original(repo, client_id)
-            calls.append(client_id)
-            if len(calls) == 2:
-                self.locked.set()
-                assert self.release.wait(30)
-            return result
-
-        monkeypatch.setattr(repositories.SqlConversations, "lock_for_client", lock_then_hold)
-        self.thread = threading.Thread(
-            target=link_contacts,
-            args=(keep, merge),
-            kwargs={"actor": ADMIN, "uow_factory": uows, "now": T0 + timedelta(minutes=2)},
-        )
-
-    def __enter__(self):
-        self.thread.start()
-        assert self.locked.wait(30)
-        return self
-
-    def __exit__(self, *exc):
-        self.release.set()
-        self.thread.join(30)
+def held_link(monkeypatch, uows, keep, merge):
+    """link_contacts, held once it has locked both clients."""
+    return HeldInside(
+        monkeypatch,
+        repositories.SqlConversations,
+        "lock_for_client",
+        lambda: link_contacts(
+            keep, merge, actor=ADMIN, uow_factory=uows, now=T0 + timedelta(minutes=2)
+        ),
+        after_calls=2,
+    )
 
 
 def contact_ids(uows):
@@ -61,11 +41,17 @@ def contact_ids(uows):
         )
 
 
-def run_in_thread(fn):
-    box = {}
-    thread = threading.Thread(target=lambda: box.setdefault("result", fn()))
-    thread.start()
-    return thread, box
+def ingest_from_merge_during(link, pg_engine, uows):
+    """A later email from the merged contact, while the link holds its locks."""
+    later = inbound(2, channel=Channel.EMAIL, sender="merge@example.org",
+                    at=T0 + timedelta(minutes=3))  # fmt: skip
+    with link:
+        thread, box = run_in_thread(
+            lambda: ingest(later, uow_factory=uows, now=T0 + timedelta(minutes=3))
+        )
+        wait_for_a_lock_wait(pg_engine)
+    thread.join(30)
+    return box["result"]
 
 
 def test_a_reopen_during_a_link_is_not_undone(pg_engine, monkeypatch):
@@ -82,16 +68,7 @@ def test_a_reopen_during_a_link_is_not_undone(pg_engine, monkeypatch):
         now=T0 + timedelta(minutes=1),
     )
     keep, merge = contact_ids(uows)
-    with HeldLink(monkeypatch, uows, keep, merge):
-        later = inbound(
-            2, channel=Channel.EMAIL, sender="merge@example.org", at=T0 + timedelta(minutes=3)
-        )
-        thread, box = run_in_thread(
-            lambda: ingest(later, uow_factory=uows, now=T0 + timedelta(minutes=3))
-        )
-        wait_for_a_lock_wait(pg_engine)
-    thread.join(30)
-    result = box["result"]
+    result = ingest_from_merge_during(held_link(monkeypatch, uows, keep, merge), pg_engine, uows)
     with uows() as uow:
         conv = uow.conversations.get(result.conversation_id)
         assert conv.state is not State.CLOSED  # the new message sits in an open conversation
@@ -105,7 +82,7 @@ def test_a_claim_during_a_link_is_not_undone(pg_engine, monkeypatch):
     ingest(inbound(1, channel=Channel.EMAIL, sender="merge@example.org"), uow_factory=uows, now=T0)
     casework.hand_off(kept.conversation_id, actor=ADMIN, uow_factory=uows, now=T0)
     keep, merge = contact_ids(uows)
-    with HeldLink(monkeypatch, uows, keep, merge):
+    with held_link(monkeypatch, uows, keep, merge):
         thread, box = run_in_thread(
             lambda: casework.claim(kept.conversation_id, actor=COUNSELOR, uow_factory=uows, now=T0)
         )
@@ -128,16 +105,7 @@ def test_a_message_to_the_merged_clients_open_case_during_a_link_lands_in_the_su
     kept = ingest(inbound(1, sender="keep"), uow_factory=uows, now=T0)
     ingest(inbound(1, channel=Channel.EMAIL, sender="merge@example.org"), uow_factory=uows, now=T0)
     keep, merge = contact_ids(uows)
-    with HeldLink(monkeypatch, uows, keep, merge):
-        later = inbound(
-            2, channel=Channel.EMAIL, sender="merge@example.org", at=T0 + timedelta(minutes=3)
-        )
-        thread, box = run_in_thread(
-            lambda: ingest(later, uow_factory=uows, now=T0 + timedelta(minutes=3))
-        )
-        wait_for_a_lock_wait(pg_engine)
-    thread.join(30)
-    result = box["result"]
+    result = ingest_from_merge_during(held_link(monkeypatch, uows, keep, merge), pg_engine, uows)
     assert result.stored and result.conversation_id == kept.conversation_id
     with uows() as uow:
         (conv,) = [c for c in uow.conversations.all() if c.is_open]
