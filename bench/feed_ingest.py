@@ -18,8 +18,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from storage.db import make_engine  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
 from storage.unit_of_work import SqlUnitOfWorkFactory  # noqa: E402
-from triage.ingest import ingest  # noqa: E402
-from triage.model import Channel, InboundMessage  # noqa: E402
+from triage.domain.model import Channel, InboundMessage
+from triage.usecases.ingest import ingest
 
 T0 = datetime(2026, 11, 24, 1, 0, tzinfo=UTC)
 CHANNELS = (Channel.EMAIL, Channel.INSTAGRAM, Channel.HOTLINE)

@@ -25,8 +25,8 @@ from bench.common import on_databases, report  # noqa: E402
 from storage.db import make_engine  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
 from storage.unit_of_work import SqlUnitOfWorkFactory  # noqa: E402
-from triage.ingest import ingest  # noqa: E402
-from triage.model import Channel, InboundMessage  # noqa: E402
+from triage.domain.model import Channel, InboundMessage
+from triage.usecases.ingest import ingest
 
 T0 = datetime(2026, 11, 24, 1, 0, tzinfo=UTC)
 

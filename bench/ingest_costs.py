@@ -27,7 +27,7 @@ from bench.ingest import T0, messages  # noqa: E402
 from storage.db import make_engine  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
 from storage.unit_of_work import SqlUnitOfWork, SqlUnitOfWorkFactory  # noqa: E402
-from triage.ingest import ingest  # noqa: E402
+from triage.usecases.ingest import ingest
 
 WAL_FRAME = 4096 + 24  # page size + frame header
 

@@ -21,11 +21,11 @@ from bench.common import on_databases, report  # noqa: E402
 from bot import report_files  # noqa: E402
 from bot.config import from_mapping  # noqa: E402
 from bot.wiring import build  # noqa: E402
-from triage import casework  # noqa: E402
-from triage.form_dialogue import FormState  # noqa: E402
-from triage.ingest import ingest  # noqa: E402
-from triage.model import Actor, Channel, InboundMessage, Outcome, Role  # noqa: E402
-from triage.replies import reply_to_client  # noqa: E402
+from triage.domain.forms.dialogue import FormState
+from triage.domain.model import Actor, Channel, InboundMessage, Outcome, Role
+from triage.usecases import casework
+from triage.usecases.ingest import ingest
+from triage.usecases.replies import reply_to_client
 
 ADMIN = Actor(1001, Role.ADMIN, "Wayan")
 MADE = Actor(2001, Role.COUNSELOR, "Made")

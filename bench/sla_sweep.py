@@ -35,11 +35,11 @@ from storage.db import make_engine  # noqa: E402
 from storage.migrate import upgrade  # noqa: E402
 from storage.tables import DeadlineRow  # noqa: E402
 from storage.unit_of_work import SqlUnitOfWorkFactory  # noqa: E402
-from triage.ingest import ingest  # noqa: E402
-from triage.model import Channel, InboundMessage  # noqa: E402
-from triage.service_calendar import ServiceCalendar  # noqa: E402
-from triage.sla import Targets  # noqa: E402
-from triage.timers import TimerSetup, sweep  # noqa: E402
+from triage.domain.model import Channel, InboundMessage
+from triage.domain.schedule.calendar import ServiceCalendar
+from triage.domain.schedule.sla import Targets
+from triage.usecases.ingest import ingest
+from triage.usecases.timers import TimerSetup, sweep
 
 ALWAYS = ServiceCalendar(
     ZoneInfo("Asia/Makassar"), {d: ((clock_time(0), clock_time.max),) for d in range(7)}

@@ -11,9 +11,9 @@ import holidays
 
 from bot.config import PERIOD, WEEKDAYS, Settings
 from bot.telegram.greeting import DAY_NAMES, ZONES, hours_phrase
-from triage.catalog import Lang, text
-from triage.crisis import AfterHours
-from triage.service_calendar import ServiceCalendar
+from triage.domain.schedule.calendar import ServiceCalendar
+from triage.effects.assess import AfterHours
+from triage.texts.catalog import Lang, text
 
 MONTHS = {
     "id": (

@@ -24,8 +24,8 @@ from bot.inbox_view import inbox_table
 from bot.wiring import build
 from storage.db import make_engine
 from storage.migrate import current_revision, head_revision, upgrade
-from triage import inbox
-from triage.catalog import text
+from triage.texts.catalog import text
+from triage.usecases import inbox
 
 app = typer.Typer(
     add_completion=False,
@@ -127,7 +127,7 @@ def triage_cmd(
     """Urgency and category of messages, with the rules that decided (DESIGN.md §5)."""
     from bot.rules_file import load_rules
     from bot.triage_cli import batch_jsonl, decide, stemmer
-    from triage.default_rules import DEFAULT_RULES
+    from triage.domain.rules.defaults import DEFAULT_RULES
 
     if as_json == as_jsonl:
         err.print("Use exactly one of --json (one message) or --jsonl (one object a line).")
@@ -212,8 +212,8 @@ def export(
     """Everything held about one client, as JSON and a readable file (a data subject's request;
     answer within 3x24 hours). Only a head may; the export is in the audit log."""
     from bot import export_files
-    from triage.errors import AccessDenied, NotFound
-    from triage.subject_access import export_client
+    from triage.domain.errors import AccessDenied, NotFound
+    from triage.usecases.subject_access import export_client
 
     settings = _settings(config)
     actor = _staff_actor(settings, by)
@@ -233,7 +233,7 @@ def export(
 
 def _staff_actor(settings, by: int):  # noqa: ANN001, ANN202
     """The staff member --by names, as the core's Actor; exit 2 when not configured."""
-    from triage.model import Actor, Role
+    from triage.domain.model import Actor, Role
 
     staff = {s.telegram_id: s for s in settings.staff}
     if by not in staff:
@@ -253,7 +253,7 @@ def forget(
     addresses, messages, attachments, forms except age and gender, case files, records and
     referral letters. Report figures stay. Only a head may; it is in the audit log."""
     from bot import erasure_setup
-    from triage.errors import AccessDenied, NotFound, TransitionNotAllowed
+    from triage.domain.errors import AccessDenied, NotFound, TransitionNotAllowed
 
     settings = _settings(config)
     actor = _staff_actor(settings, by)

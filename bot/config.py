@@ -151,7 +151,7 @@ class ReferralConfig(Section):
     @field_validator("places")
     @classmethod
     def _known_targets(cls, value: dict[str, str]) -> dict[str, str]:
-        from triage.referral import TARGETS
+        from triage.domain.referral import TARGETS
 
         wrong = [k for k in value if k not in TARGETS]
         if wrong:
@@ -161,7 +161,7 @@ class ReferralConfig(Section):
 
 class RetentionConfig(Section):
     """Days each kind of personal data is kept after its case closed (UU 27/2022 Pasal 43);
-    0 keeps it. What each kind covers: triage/erasure.py and the README."""
+    0 keeps it. What each kind covers: triage/domain/erasure.py and the README."""
 
     messages_days: Annotated[int, Field(ge=0)] = 730
     attachments_days: Annotated[int, Field(ge=0)] = 365
@@ -237,7 +237,7 @@ class TriageConfig(Section):
 
 
 def _categories(value: list[str]) -> list[str]:
-    from triage.classify import CATEGORIES
+    from triage.domain.rules.classify import CATEGORIES
 
     wrong = [c for c in value if c not in CATEGORIES]
     if wrong:

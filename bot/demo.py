@@ -28,14 +28,14 @@ from bot.inbox_view import inbox_table
 from bot.wiring import App, build
 from bot.workflow_setup import survey_question
 from channels.simulated import RecordingSender, ScriptedSource
-from triage import casework, inbox, records, referral
-from triage.catalog import Lang, text
-from triage.errors import AccessDenied, TransitionNotAllowed
-from triage.ingest import ingest
-from triage.linking import link_contacts
-from triage.model import Actor, Channel, InboundMessage, Outcome, Role
-from triage.outbox import Target
-from triage.replies import reply_to_client
+from triage.domain.errors import AccessDenied, TransitionNotAllowed
+from triage.domain.model import Actor, Channel, InboundMessage, Outcome, Role
+from triage.domain.outbox import Target
+from triage.texts.catalog import Lang, text
+from triage.usecases import casework, inbox, records, referral
+from triage.usecases.ingest import ingest
+from triage.usecases.linking import link_contacts
+from triage.usecases.replies import reply_to_client
 
 # Tuesday 24 November 2026, 09.00 WITA: inside the default service hours.
 DEMO_START = datetime(2026, 11, 24, 1, 0, tzinfo=UTC)

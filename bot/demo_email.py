@@ -21,10 +21,10 @@ from bot.config import from_mapping
 from bot.local_mail.dovecot import find_dovecot, start_dovecot
 from bot.local_mail.smtp_sink import SmtpSink
 from bot.wiring import build
-from triage import inbox
-from triage.catalog import Lang, text
-from triage.model import Actor, Role
-from triage.replies import reply_to_client
+from triage.domain.model import Actor, Role
+from triage.texts.catalog import Lang, text
+from triage.usecases import inbox
+from triage.usecases.replies import reply_to_client
 
 OFFICE = "puspaga@kabupaten.example"
 

@@ -16,10 +16,10 @@ from bot import local_instagram as ig
 from bot import service
 from bot.config import from_mapping
 from bot.wiring import build
-from triage import inbox
-from triage.catalog import Lang, text
-from triage.model import Actor, Role
-from triage.replies import reply_to_client
+from triage.domain.model import Actor, Role
+from triage.texts.catalog import Lang, text
+from triage.usecases import inbox
+from triage.usecases.replies import reply_to_client
 
 
 def run_instagram_act(data_dir: Path, lang: Lang, console: Console, now: datetime) -> None:

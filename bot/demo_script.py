@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from triage.model import Channel, InboundMessage
+from triage.domain.model import Channel, InboundMessage
 
 
 def _msg(

@@ -24,9 +24,9 @@ from bot import service
 from bot.config import Settings, from_mapping
 from bot.local_api import ApiState, LocalBotApi
 from bot.wiring import App, build
-from triage.catalog import Lang, text
-from triage.identity_form import DEFAULT_FORM
-from triage.model import STEP_NAMES
+from triage.domain.forms.spec import DEFAULT_FORM
+from triage.domain.model import STEP_NAMES
+from triage.texts.catalog import Lang, text
 
 GROUP = -1001234567890
 CLIENT = 4242

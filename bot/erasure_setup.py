@@ -1,4 +1,4 @@
-"""Erasure from the office's configuration (triage.erasure): the retention periods, and the
+"""Erasure from the office's configuration (triage.domain.erasure): the retention periods, and the
 removal of files, only ever inside the data directory."""
 
 from __future__ import annotations
@@ -14,8 +14,9 @@ from sqlalchemy import delete
 from bot.config import Settings
 from bot.wiring import App
 from storage.tables import DeadLetterRow
-from triage import erasure
-from triage.model import Actor
+from triage.domain import erasure
+from triage.domain.model import Actor
+from triage.usecases import erasure as erasure_cases
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +28,7 @@ def retention(settings: Settings) -> erasure.Retention:
     )
 
 
-def remover(settings: Settings) -> erasure.Remove:
+def remover(settings: Settings) -> erasure_cases.Remove:
     root = settings.data_dir.resolve()
 
     def remove(paths: Sequence[str]) -> None:
@@ -45,12 +46,12 @@ def remover(settings: Settings) -> erasure.Remove:
 
 
 def purge(app: App) -> dict[str, int]:
-    """The daily retention job: the kinds of triage.erasure, then what the shell keeps on its
+    """The daily retention job: the kinds of triage.domain.erasure, then what the shell keeps on its
     own: updates that could not be handled (dead letters, whole, after the messages' period)
     and the monthly report files made for Telegram (made again from the database on request,
     so a month's copy older than `REPORT_FILES_KEPT` goes)."""
     now, settings = app.clock(), app.settings
-    done = erasure.purge(
+    done = erasure_cases.purge(
         retention(settings), uow_factory=app.uows, now=now, remove=remover(settings)
     )  # fmt: skip
     days = settings.retention.messages_days
@@ -87,7 +88,7 @@ def drop_kept_files(settings: Settings, before: datetime | None = None) -> int:
 def forget(app: App, client_id: int, actor: Actor) -> list[int]:
     """A data subject's request to erase (puspaga forget, /hapus). The report files kept for
     Telegram go too (they name the client; they are made again without them on request)."""
-    erased = erasure.forget_client(
+    erased = erasure_cases.forget_client(
         client_id, actor=actor, uow_factory=app.uows, now=app.clock(),
         remove=remover(app.settings),
     )  # fmt: skip

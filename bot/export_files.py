@@ -34,7 +34,8 @@ def send_sealed(app: App, export: dict[str, Any], head: int, key: str) -> int:
     """/ekspor: the files to the head's private chat, sealed with the office key on disk
     (data_dir/ekspor/<client>/, removed on erasure and after a month) and opened only to be
     sent. Returns how many files were queued."""
-    from triage import notices
+    from triage.domain import notices
+    from triage.effects import notify
 
     folder = app.settings.data_dir / "ekspor" / str(export["client"]["id"])
     folder.mkdir(parents=True, exist_ok=True)
@@ -43,7 +44,7 @@ def send_sealed(app: App, export: dict[str, Any], head: int, key: str) -> int:
         for name, content in contents(export).items():
             path = folder / f"{name}.{hashlib.sha256(key.encode()).hexdigest()[:10]}.sealed"
             path.write_text(app.sealer.seal(content), encoding="ascii")
-            notices.queue(uow, key=f"{key}:{name}", recipient=notices.staff(head),
+            notify.queue(uow, key=f"{key}:{name}", recipient=notices.staff(head),
                           kind=notices.Kind.DOCUMENT, now=app.clock(), path=str(path),
                           sealed="1", filename=name)  # fmt: skip
             queued += 1

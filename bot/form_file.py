@@ -1,5 +1,5 @@
 """An office's own identity form (issue 5): a TOML file named by `[triage] form_file`, in the
-shape of the product's form (triage.identity_form.DEFAULT_FORM). A mistake stops the start
+shape of the product's form (triage.domain.forms.spec.DEFAULT_FORM). A mistake stops the start
 with the field, the key and the fix. `puspaga check` reads it too.
 
     [[field]]
@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.config import ConfigError
-from triage.identity_form import FieldSpec, FormSpec
+from triage.domain.forms.spec import FieldSpec, FormSpec
 
 KINDS = ("text", "age", "gender", "phone", "nik", "choice", "consent", "address")
 KEYS = {

@@ -8,9 +8,9 @@ from zoneinfo import ZoneInfo
 from rich.table import Table
 from rich.text import Text
 
-from triage.catalog import Lang, text
-from triage.inbox import ConversationView
-from triage.model import STEP_NAMES
+from triage.domain.model import STEP_NAMES
+from triage.texts.catalog import Lang, text
+from triage.usecases.inbox import ConversationView
 
 
 def _clock(at: datetime, zone: ZoneInfo) -> str:

@@ -15,9 +15,10 @@ from bot.secret_box import SecretBox
 from channels.instagram.sender import InstagramSender
 from channels.instagram.session import InstagramSession
 from channels.instagram.source import InstagramSource
-from triage import notices
-from triage.catalog import text
-from triage.outbox import Target
+from triage.domain import notices
+from triage.domain.outbox import Target
+from triage.effects import notify
+from triage.texts.catalog import text
 
 if TYPE_CHECKING:
     from bot.wiring import App
@@ -105,7 +106,7 @@ def add_instagram(app: App) -> None:
     def tell_admins(key: str) -> None:
         now = app.clock()
         with app.uows() as uow:
-            notices.queue(
+            notify.queue(
                 uow,
                 key=f"instagram:{key}:{now.isoformat()}",
                 recipient=notices.GENERAL,

@@ -19,8 +19,9 @@ from apscheduler.schedulers.base import BaseScheduler
 
 from bot.telegram.duty import week_text
 from bot.wiring import App
-from triage import notices
-from triage.routing import week
+from triage.domain import notices
+from triage.effects import notify
+from triage.usecases.roster import week
 
 log = logging.getLogger(__name__)
 STORE = "calendar"
@@ -101,7 +102,7 @@ def morning_roster() -> bool:
         key = f"morning-roster:{today.isoformat()}"
         if uow.outbox.find_key(key) is not None:
             return False
-        notices.queue(uow, key=key, recipient=notices.GENERAL, kind=notices.Kind.INFO, now=now,
+        notify.queue(uow, key=key, recipient=notices.GENERAL, kind=notices.Kind.INFO, now=now,
                       text=body)  # fmt: skip
         uow.commit()
     app.wake.set()

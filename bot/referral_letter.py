@@ -1,4 +1,4 @@
-"""The referral letter as a Word document (python-docx), from triage.referral's Letter: the
+"""The referral letter as a Word document (python-docx), from triage.domain.referral's Letter: the
 office's letterhead (`[referral] template_file`, a .docx the office edits in Word, or a plain
 heading from `[office]`), the client's identity, why and where they are referred, the
 chronology of the handling and the record's summary (seed 001: the receiving body needs them).
@@ -22,11 +22,11 @@ from docx.shared import Pt
 from bot.calendar_setup import MONTHS
 from bot.config import Settings
 from bot.wiring import App
-from triage import referral
-from triage.catalog import Lang, text
-from triage.model import Actor
-from triage.records import RECORD_FORM, Sealer
-from triage.referral import Letter, Referral
+from triage.domain.model import Actor
+from triage.domain.records import RECORD_FORM, Sealer
+from triage.domain.referral import Letter, Referral
+from triage.texts.catalog import Lang, text
+from triage.usecases import referral
 
 IDENTITY = ("nama", "usia", "jenis_kelamin", "domisili", "nik", "nomor_hp")
 SEALED = ".sealed"
@@ -143,7 +143,8 @@ def letter_folder(settings: Settings, conv_id: int) -> Path:
 
 def queue_letter(app: App, actor: Actor, conv_id: int, round_: int, key: str) -> Path:
     """Make the letter, keep it sealed, and queue it to the staff member's private chat."""
-    from triage import notices
+    from triage.domain import notices
+    from triage.effects import notify
 
     settings = app.settings
     staff = {s.telegram_id: s.name for s in settings.staff}
@@ -154,7 +155,7 @@ def queue_letter(app: App, actor: Actor, conv_id: int, round_: int, key: str) ->
     lang: Lang = settings.language  # type: ignore[assignment]
     with app.uows() as uow:
         uow.referrals.set_letter(conv_id, round_, str(path.parent))
-        notices.queue(
+        notify.queue(
             uow,
             key=f"letter:{conv_id}:{round_}:{key}",
             recipient=notices.staff(actor.staff_id),

@@ -21,10 +21,10 @@ from openpyxl.styles import Font  # noqa: E402
 from bot.config import Settings  # noqa: E402
 from bot.roster_setup import timer_setup  # noqa: E402
 from bot.wiring import App  # noqa: E402
-from triage.catalog import Lang, text  # noqa: E402
-from triage.referral import TARGETS  # noqa: E402
-from triage.reports import UNKNOWN, MonthReport, age_labels, month_report  # noqa: E402
-from triage.survey import QUESTIONS, SurveyResult, summarise  # noqa: E402
+from triage.domain.referral import TARGETS
+from triage.domain.reports import UNKNOWN, MonthReport, age_labels, month_report
+from triage.domain.survey import QUESTIONS, SurveyResult, summarise
+from triage.texts.catalog import Lang, text
 
 MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")  # "2026-11": what --month and /laporan take
 
@@ -235,7 +235,8 @@ def send_to_heads(app: App, month: str, key: str, heads: list[int]) -> int:
     """Make the month's files (kept under data_dir/laporan) and queue them to each head's
     private chat (the register book holds personal data: never to a group). Returns how many
     files were queued. `key` makes a repeated request queue nothing twice."""
-    from triage import notices
+    from triage.domain import notices
+    from triage.effects import notify
 
     settings = app.settings
     staff = {s.telegram_id: s.name for s in settings.staff}
@@ -249,7 +250,7 @@ def send_to_heads(app: App, month: str, key: str, heads: list[int]) -> int:
             for n, path in enumerate(paths):
                 if path.suffix == ".csv":
                     continue  # the same tables as the workbook: kept on disk for other tools
-                notices.queue(
+                notify.queue(
                     uow,
                     key=f"{key}:{head}:{n}",
                     recipient=notices.staff(head),

@@ -7,10 +7,10 @@ from datetime import date
 
 from bot.calendar_setup import office_calendar, period_of
 from bot.config import WEEKDAYS, Settings
-from triage.roster import Roster, Shift
-from triage.service_calendar import ServiceCalendar
-from triage.sla import Targets
-from triage.timers import TimerSetup
+from triage.domain.schedule.calendar import ServiceCalendar
+from triage.domain.schedule.roster import Roster, Shift
+from triage.domain.schedule.sla import Targets
+from triage.usecases.timers import TimerSetup
 
 
 def office_roster(settings: Settings, calendar: ServiceCalendar) -> Roster:

@@ -18,7 +18,7 @@ import tomllib
 from pathlib import Path
 
 from bot.config import ConfigError
-from triage.classify import Additions, RuleSet, extended
+from triage.domain.rules.classify import Additions, RuleSet, extended
 
 
 def load_rules(path: Path, base: RuleSet) -> RuleSet:

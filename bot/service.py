@@ -11,13 +11,13 @@ from datetime import UTC, datetime
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from bot.wiring import App
-from triage.board import refresh as refresh_board
-from triage.dispatch import DispatchReport, dispatch_due
-from triage.ingest import Cursor, ingest
-from triage.model import InboundMessage
+from triage.domain.model import InboundMessage
 from triage.ports import ChannelSource
-from triage.relay import relay_new_messages
-from triage.timers import SweepReport, sweep
+from triage.usecases.board import refresh as refresh_board
+from triage.usecases.dispatch import DispatchReport, dispatch_due
+from triage.usecases.ingest import Cursor, ingest
+from triage.usecases.relay import relay_new_messages
+from triage.usecases.timers import SweepReport, sweep
 
 log = logging.getLogger(__name__)
 
@@ -114,7 +114,8 @@ def relay(app: App) -> int:
 
 
 def sweep_timers(app: App) -> SweepReport | None:
-    """The SLA sweeper's pass (triage.timers): store the deadlines the open conversations need
+    """The SLA sweeper's pass (triage.usecases.timers): store the deadlines the open conversations
+    need
     and fire those due. Any number of workers may run it at once."""
     if app.timers is None:
         return None

@@ -13,15 +13,15 @@ from functools import lru_cache
 from pathlib import Path
 
 from bot.config import Settings
-from triage.casefile import WorkflowSetup
-from triage.catalog import Lang, text
-from triage.classify import Decision, RuleSet, classify
-from triage.crisis import Triage
-from triage.default_rules import DEFAULT_RULES
-from triage.faq import OfficeFacts
-from triage.form_flow import TEXT_KEYS, FormSetup
-from triage.identity_form import DEFAULT_FORM
-from triage.roster import Roster
+from triage.domain.forms.spec import DEFAULT_FORM
+from triage.domain.rules.classify import Decision, RuleSet, classify
+from triage.domain.rules.defaults import DEFAULT_RULES
+from triage.domain.rules.faq import OfficeFacts
+from triage.domain.schedule.roster import Roster
+from triage.domain.workflow import WorkflowSetup
+from triage.effects.assess import Triage
+from triage.effects.form_prompts import TEXT_KEYS, FormSetup
+from triage.texts.catalog import Lang, text
 
 
 def stemmer() -> Callable[[str], str]:

@@ -17,12 +17,12 @@ from bot.secret_box import SecretBox
 from storage.db import make_engine
 from storage.migrate import upgrade
 from storage.unit_of_work import SqlUnitOfWorkFactory
-from triage.casefile import WorkflowSetup
-from triage.crisis import Triage
-from triage.outbox import RetryPolicy, Target
+from triage.domain.outbox import RetryPolicy, Target
+from triage.domain.schedule.roster import Roster
+from triage.domain.workflow import WorkflowSetup
+from triage.effects.assess import Triage
 from triage.ports import ChannelSource, Sender
-from triage.roster import Roster
-from triage.timers import TimerSetup
+from triage.usecases.timers import TimerSetup
 
 if TYPE_CHECKING:
     from bot.telegram.runtime import TelegramRuntime

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from bot.calendar_setup import when, when_day
 from bot.config import Settings
-from triage.casefile import WorkflowSetup
-from triage.catalog import text
-from triage.service_calendar import ServiceCalendar
+from triage.domain.schedule.calendar import ServiceCalendar
+from triage.domain.workflow import WorkflowSetup
+from triage.texts.catalog import text
 
 CLIENT_TEXTS = (
     "complaint.received",
@@ -34,7 +34,7 @@ def workflow_setup(settings: Settings, calendar: ServiceCalendar) -> WorkflowSet
 
 
 def survey_question(settings: Settings) -> str | None:
-    """What a client is asked when their case closes (triage.survey); None when it is off."""
+    """What a client is asked when their case closes (triage.domain.survey); None when it is off."""
     if not settings.survey.enabled:
         return None
     return text("survey.question", settings.language, office=settings.office.name)  # type: ignore[arg-type]

@@ -1,2 +1,3 @@
-"""Channel adapters: each turns its native messages into `triage.model.InboundMessage` and sends
+"""Channel adapters: each turns its native messages into `triage.domain.model.InboundMessage` and
+sends
 outbox items back the way its channel expects. Parsing is pure and apart from transport."""

@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from triage.model import InboundMessage
-from triage.outbox import OutboxItem, Target
+from triage.domain.model import InboundMessage
+from triage.domain.outbox import OutboxItem, Target
 from triage.ports import Deliver, SendResult
 
 

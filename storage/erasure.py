@@ -1,4 +1,4 @@
-"""Blanking personal content in SQL (port Erasure; what each kind covers: triage.erasure)."""
+"""Blanking personal content in SQL (port Erasure; what each kind covers: triage.domain.erasure)."""
 
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ from storage.tables import (
     ReferralRow,
     SurveyRow,
 )
-from triage.erasure import KEPT_ANSWERS
+from triage.domain.erasure import KEPT_ANSWERS
 
 conv_t = ConversationRow.__table__
 message_t = MessageRow.__table__

@@ -8,8 +8,8 @@ from datetime import datetime
 from sqlalchemy import Connection, Table, and_, bindparam, delete, func, insert, select, update
 
 from storage.tables import ReferralRow, SurveyRow
-from triage.referral import Referral
-from triage.survey import Survey
+from triage.domain.referral import Referral
+from triage.domain.survey import Survey
 
 referral_t = ReferralRow.__table__
 survey_t = SurveyRow.__table__

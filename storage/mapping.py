@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from triage.model import (
+from triage.domain.model import (
     STEP_NAMES,
     Attachment,
     Channel,
@@ -18,7 +18,7 @@ from triage.model import (
     Steps,
     StoredMessage,
 )
-from triage.outbox import OutboxItem, OutboxStatus, Target
+from triage.domain.outbox import OutboxItem, OutboxStatus, Target
 
 
 def client(r: Any) -> Client:

@@ -53,10 +53,9 @@ from storage.tables import (
     StepLogRow,
 )
 from storage.types import UtcDateTime
-from triage.casefile import CaseFile
-from triage.errors import Conflict
-from triage.form_dialogue import FormState
-from triage.model import (
+from triage.domain.errors import Conflict
+from triage.domain.forms.dialogue import FormState
+from triage.domain.model import (
     Channel,
     Client,
     Contact,
@@ -66,12 +65,13 @@ from triage.model import (
     StepRecord,
     StoredMessage,
 )
-from triage.outbox import OutboxItem, Target
-from triage.records import AuditEntry, SealedRecord
-from triage.reports import CaseRow, rounds_received
-from triage.roster import DutyChange
-from triage.sla import Deadline
-from triage.survey import Survey
+from triage.domain.outbox import OutboxItem, Target
+from triage.domain.records import AuditEntry, SealedRecord
+from triage.domain.reports import CaseRow, rounds_received
+from triage.domain.schedule.roster import DutyChange
+from triage.domain.schedule.sla import Deadline
+from triage.domain.survey import Survey
+from triage.domain.workflow import CaseFile
 
 client_t = ClientRow.__table__
 contact_t = ContactRow.__table__

@@ -100,19 +100,21 @@ class MessageRow(SQLModel, table=True):
     auto_generated: bool = False
     outbox_id: int | None = Field(default=None, foreign_key="outbox.id")
     # Counseling content (exchanged after hand-off): never shown to admins, even after a
-    # release or a reopen (triage/access.py).
+    # release or a reopen (triage/domain/access.py).
     confidential: bool = Field(
         default=False, sa_column=Column(Boolean, nullable=False, server_default=false())
     )
     internal: bool = Field(
         default=False, sa_column=Column(Boolean, nullable=False, server_default=false())
     )
-    # False until triage.relay has passed the inbound message on to staff (same commit as the
+    # False until triage.usecases.relay has passed the inbound message on to staff (same commit as
+    # the
     # staff notices): the relay's durable cursor, safe with out-of-order commits on PostgreSQL.
     relayed: bool = Field(
         default=False, sa_column=Column(Boolean, nullable=False, server_default=false())
     )
-    # Confidential inbound content belongs to the counselor it was written to (triage/access.py)
+    # Confidential inbound content belongs to the counselor it was written to
+    # (triage/domain/access.py)
     counselor_id: int | None = Field(default=None, sa_column=Column(BigInteger))
 
 
@@ -196,7 +198,7 @@ class StaffFocusRow(SQLModel, table=True):
 
 
 class FormStateRow(SQLModel, table=True):
-    """The identity-form dialogue of a conversation (triage/form_dialogue.py)."""
+    """The identity-form dialogue of a conversation (triage/domain/forms/dialogue.py)."""
 
     __tablename__ = "form_state"
     conversation_id: int = Field(primary_key=True, foreign_key="conversation.id")
@@ -226,7 +228,8 @@ class DeadLetterRow(SQLModel, table=True):
 
 
 class DeadlineRow(SQLModel, table=True):
-    """An SLA reminder or escalation (triage.sla): pending until a sweeper fires it or finds it
+    """An SLA reminder or escalation (triage.domain.schedule.sla): pending until a sweeper fires it
+    or finds it
     moot (the step was done meanwhile)."""
 
     __tablename__ = "deadline"
@@ -255,7 +258,8 @@ class DutyChangeRow(SQLModel, table=True):
 
 
 class CaseFileRow(SQLModel, table=True):
-    """A complaint or a psychoeducation request kept next to its conversation (triage.casefile).
+    """A complaint or a psychoeducation request kept next to its conversation
+    (triage.domain.workflow).
     Its facts may hold personal data: the same protection as the rest of the database."""
 
     __tablename__ = "case_file"
@@ -270,7 +274,7 @@ class CaseFileRow(SQLModel, table=True):
 
 
 class PsychRecordRow(SQLModel, table=True):
-    """A version of a psychological record, sealed (triage.records): the plaintext never
+    """A version of a psychological record, sealed (triage.domain.records): the plaintext never
     reaches the database."""
 
     __tablename__ = "psych_record"
@@ -307,7 +311,7 @@ class AuditRow(SQLModel, table=True):
 
 
 class ReferralRow(SQLModel, table=True):
-    """Where a case round was referred (triage.referral)."""
+    """Where a case round was referred (triage.domain.referral)."""
 
     __tablename__ = "referral"
     conversation_id: int = Field(primary_key=True, foreign_key="conversation.id")
@@ -321,7 +325,7 @@ class ReferralRow(SQLModel, table=True):
 
 
 class SurveyRow(SQLModel, table=True):
-    """The satisfaction survey of a closed round (triage.survey)."""
+    """The satisfaction survey of a closed round (triage.domain.survey)."""
 
     __tablename__ = "survey"
     conversation_id: int = Field(primary_key=True, foreign_key="conversation.id")
@@ -333,7 +337,7 @@ class SurveyRow(SQLModel, table=True):
 
 
 class ErasureRow(SQLModel, table=True):
-    """A kind of a conversation's data that was erased (triage.erasure), and when."""
+    """A kind of a conversation's data that was erased (triage.domain.erasure), and when."""
 
     __tablename__ = "erasure"
     conversation_id: int = Field(primary_key=True, foreign_key="conversation.id")

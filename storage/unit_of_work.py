@@ -28,7 +28,7 @@ from storage.repositories import (
     SqlRosterChanges,
     SqlStepLog,
 )
-from triage.errors import Conflict
+from triage.domain.errors import Conflict
 
 # What a retry resolves: a unique key another writer took first, a row it deleted (foreign key),
 # a serialization failure or a deadlock. Other integrity errors are bugs and surface as they are.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from triage.model import Actor, Channel, InboundMessage, Role
+from triage.domain.model import Actor, Channel, InboundMessage, Role
 
 T0 = datetime(2026, 11, 24, 1, 0, tzinfo=UTC)  # 09.00 WITA on a Tuesday
 

@@ -12,11 +12,10 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Self
 
-from triage.casefile import CaseFile
-from triage.erasure import KEPT_ANSWERS
-from triage.errors import Conflict
-from triage.form_dialogue import FormState
-from triage.model import (
+from triage.domain.erasure import KEPT_ANSWERS
+from triage.domain.errors import Conflict
+from triage.domain.forms.dialogue import FormState
+from triage.domain.model import (
     Channel,
     Client,
     Contact,
@@ -27,14 +26,15 @@ from triage.model import (
     StepRecord,
     StoredMessage,
 )
-from triage.outbox import OutboxItem, OutboxStatus, Target
+from triage.domain.outbox import OutboxItem, OutboxStatus, Target
+from triage.domain.records import AuditEntry, SealedRecord
+from triage.domain.referral import Referral
+from triage.domain.reports import CaseRow, rounds_received
+from triage.domain.schedule.roster import DutyChange
+from triage.domain.schedule.sla import Deadline
+from triage.domain.survey import Survey
+from triage.domain.workflow import CaseFile
 from triage.ports import SendResult
-from triage.records import AuditEntry, SealedRecord
-from triage.referral import Referral
-from triage.reports import CaseRow, rounds_received
-from triage.roster import DutyChange
-from triage.sla import Deadline
-from triage.survey import Survey
 
 
 @dataclass
@@ -805,7 +805,7 @@ class FakeVault:
 
 
 class FakeSealer:
-    """triage.records.Sealer with a throwaway Fernet key (bot.secret_box is the real one)."""
+    """triage.domain.records.Sealer with a throwaway Fernet key (bot.secret_box is the real one)."""
 
     def __init__(self) -> None:
         from cryptography.fernet import Fernet

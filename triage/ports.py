@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Protocol, Self
+from typing import Protocol, Self
 
-from triage.form_dialogue import FormState
-from triage.model import (
+from triage.domain.forms.dialogue import FormState
+from triage.domain.model import (
     Channel,
     Client,
     Contact,
@@ -20,16 +20,14 @@ from triage.model import (
     StepRecord,
     StoredMessage,
 )
-from triage.outbox import OutboxItem, Target
-from triage.roster import DutyChange
-from triage.sla import Deadline
-
-if TYPE_CHECKING:  # triage.casefile and triage.records build on these ports
-    from triage.casefile import CaseFile
-    from triage.records import AuditEntry, SealedRecord
-    from triage.referral import Referral
-    from triage.reports import CaseRow
-    from triage.survey import Survey
+from triage.domain.outbox import OutboxItem, Target
+from triage.domain.records import AuditEntry, SealedRecord
+from triage.domain.referral import Referral
+from triage.domain.reports import CaseRow
+from triage.domain.schedule.roster import DutyChange
+from triage.domain.schedule.sla import Deadline
+from triage.domain.survey import Survey
+from triage.domain.workflow import CaseFile
 
 
 class ClientRepository(Protocol):
@@ -161,7 +159,8 @@ class FormStore(Protocol):
 
 
 class DeadlineRepository(Protocol):
-    """The SLA deadlines (triage.sla): rows, so they survive restarts and several workers share
+    """The SLA deadlines (triage.domain.schedule.sla): rows, so they survive restarts and several
+    workers share
     them."""
 
     def waiting_conversations(self) -> list[tuple[Conversation, datetime | None]]:
@@ -193,7 +192,7 @@ class RosterChanges(Protocol):
 
 
 class CaseFileRepository(Protocol):
-    """Complaints and psychoeducation requests (triage.casefile), one per conversation."""
+    """Complaints and psychoeducation requests (triage.domain.workflow), one per conversation."""
 
     def get(self, conv_id: int) -> CaseFile | None: ...
     def save(self, cf: CaseFile) -> None: ...
@@ -201,7 +200,7 @@ class CaseFileRepository(Protocol):
 
 
 class RecordStore(Protocol):
-    """Sealed psychological records (triage.records): versions are only ever added."""
+    """Sealed psychological records (triage.domain.records): versions are only ever added."""
 
     def add(self, record: SealedRecord) -> None: ...
     def versions(self, conv_id: int) -> list[SealedRecord]:
@@ -216,7 +215,7 @@ class RecordStore(Protocol):
 
 
 class CaseGrants(Protocol):
-    """Staff the head opened a case to (triage.records.open_case)."""
+    """Staff the head opened a case to (triage.domain.records.open_case)."""
 
     def add(self, conv_id: int, staff_id: int, by: int, at: datetime) -> None: ...
     def for_conversation(self, conv_id: int) -> list[int]: ...
@@ -231,7 +230,7 @@ class AuditLog(Protocol):
 
 
 class ReportSource(Protocol):
-    """What the monthly report reads (triage.reports), in one query however many cases."""
+    """What the monthly report reads (triage.domain.reports), in one query however many cases."""
 
     def cases_received(self, start: datetime, end: datetime) -> list[CaseRow]:
         """Conversations whose current round was received in [start, end)."""
@@ -241,7 +240,7 @@ class ReportSource(Protocol):
 
 
 class ReferralRepository(Protocol):
-    """Where a case was referred (triage.referral), one per conversation round."""
+    """Where a case was referred (triage.domain.referral), one per conversation round."""
 
     def add(self, referral: Referral) -> None: ...
     def get(self, conv_id: int, round_: int) -> Referral | None: ...
@@ -253,7 +252,7 @@ class ReferralRepository(Protocol):
 
 
 class SurveyRepository(Protocol):
-    """The satisfaction survey of each closed round (triage.survey)."""
+    """The satisfaction survey of each closed round (triage.domain.survey)."""
 
     def add(self, survey: Survey) -> None: ...
     def get(self, conv_id: int, round_: int) -> Survey | None: ...
@@ -263,7 +262,7 @@ class SurveyRepository(Protocol):
 
 
 class Erasure(Protocol):
-    """Blanking personal content (triage.erasure); what each kind covers is in its KINDS."""
+    """Blanking personal content (triage.domain.erasure); what each kind covers is in its KINDS."""
 
     def closed_before(self, kind: str, cutoff: datetime, limit: int) -> list[int]:
         """Conversations closed before `cutoff` (and not open again) whose `kind` was not
@@ -289,7 +288,7 @@ class CursorStore(Protocol):
 
 class UnitOfWork(Protocol):
     """One transaction over every repository. Leaving the block without commit rolls back.
-    A unique-key or lock conflict surfaces as `triage.errors.Conflict`."""
+    A unique-key or lock conflict surfaces as `triage.domain.errors.Conflict`."""
 
     clients: ClientRepository
     contacts: ContactRepository

@@ -1,4 +1,5 @@
-"""Complaints and psychoeducation requests in Telegram (triage.complaint, triage.psychoeducation).
+"""Complaints and psychoeducation requests in Telegram (triage.domain.complaint,
+triage.domain.psychoeducation).
 
 In a conversation's topic (or replying to the bot's post about it):
   /pengaduan [lines]         the complaint's card; with "Label: value" lines, its facts
@@ -19,12 +20,14 @@ from datetime import date
 from bot.telegram.desk import Desk
 from bot.telegram.duty import day_label, parse_day
 from bot.telegram.render import esc
-from triage import complaint, psychoeducation
-from triage.casefile import COMPLAINT, PSYCHOEDUCATION, CaseFile, facts_text
-from triage.catalog import text
-from triage.errors import NotFound
-from triage.form_by_mail import label
-from triage.model import Actor
+from triage.domain import complaint, psychoeducation
+from triage.domain.errors import NotFound
+from triage.domain.forms.by_mail import label
+from triage.domain.model import Actor
+from triage.domain.workflow import COMPLAINT, PSYCHOEDUCATION, CaseFile, facts_text
+from triage.texts.catalog import text
+from triage.usecases import complaint as complaint_cases
+from triage.usecases import psychoeducation as psychoeducation_cases
 
 COMMANDS = frozenset(
     {
@@ -61,7 +64,7 @@ class CaseFiles:
         common = {"actor": actor, "uow_factory": app.uows, "now": app.clock()}
         if name in ("pengaduan", "psikoedukasi"):
             kind = COMPLAINT if name == "pengaduan" else PSYCHOEDUCATION
-            flow = complaint if kind == COMPLAINT else psychoeducation
+            flow = complaint_cases if kind == COMPLAINT else psychoeducation_cases
             current = self._file(conv)
             if current is not None and current.kind != kind:
                 title = text(f"casefile.title.{current.kind}", lang)
@@ -83,18 +86,18 @@ class CaseFiles:
             # "Bidang PPA mohon …": a division named in two words keeps both
             if len(words) > 1 and words[0].casefold() in ("bidang", "seksi", "uptd", "unit"):
                 division, note = " ".join(words[:2]), " ".join(words[2:])
-            complaint.dispose(conv, division, note.strip(), **common)
+            complaint_cases.dispose(conv, division, note.strip(), **common)
             return ""  # the topic hears it as a status
         if name in ("klarifikasi", "tanggapan", "selesai") and not arg:
             return text("staff.text_usage", lang, command=name)
         if name == "klarifikasi":
-            complaint.clarify(conv, arg, **common)
+            complaint_cases.clarify(conv, arg, **common)
             return text("staff.clarified", lang)
         if name == "tanggapan":
-            complaint.respond(conv, arg, setup=setup, key=f"{key}:response", **common)
+            complaint_cases.respond(conv, arg, setup=setup, key=f"{key}:response", **common)
             return ""
         if name == "selesai":
-            complaint.finish(conv, arg, heads=tuple(self.desk.staff.heads), **common)
+            complaint_cases.finish(conv, arg, heads=tuple(self.desk.staff.heads), **common)
             return ""
         if name == "terima":
             today = app.clock().astimezone(setup.calendar.zone).date()
@@ -102,7 +105,9 @@ class CaseFiles:
             if arg and chosen is None:
                 chosen = psychoeducation.parse_date(arg, today)
             try:
-                psychoeducation.accept(conv, chosen, setup=setup, key=f"{key}:accept", **common)
+                psychoeducation_cases.accept(
+                    conv, chosen, setup=setup, key=f"{key}:accept", **common
+                )
             except ValueError:
                 with app.uows() as uow:
                     found = uow.casefiles.get(conv)
@@ -111,7 +116,7 @@ class CaseFiles:
                 return text("staff.accept_usage", lang, earliest=esc(earliest))
             return ""
         if name == "tolak":
-            psychoeducation.decline(conv, arg, setup=setup, key=f"{key}:decline", **common)
+            psychoeducation_cases.decline(conv, arg, setup=setup, key=f"{key}:decline", **common)
             return ""
         raise NotFound(name)
 
@@ -143,7 +148,7 @@ class CaseFiles:
     def sessions(self) -> str:
         app, lang = self.desk.app, self.desk.lang
         today: date = app.clock().astimezone(app.workflows.calendar.zone).date()  # type: ignore[union-attr]
-        found = psychoeducation.sessions(app.uows, today)
+        found = psychoeducation_cases.sessions(app.uows, today)
         if not found:
             return text("staff.sessions_none", lang)
         lines = "\n".join(

@@ -1,5 +1,6 @@
-"""Referral and a client's data requests in Telegram (triage.referral, triage.subject_access,
-triage.erasure).
+"""Referral and a client's data requests in Telegram (triage.domain.referral,
+triage.usecases.subject_access,
+triage.domain.erasure).
 
 /rujuk TUJUAN alasan       close the case as Rujukan; the letter comes to your private chat
                            (TUJUAN: uptd, puskesmas, rs, polisi, lbh, or "lain Nama lembaga")
@@ -16,11 +17,12 @@ from bot.telegram.desk import Desk
 from bot.telegram.parsing import case_number
 from bot.telegram.render import esc
 from bot.workflow_setup import survey_question
-from triage import referral
-from triage.catalog import text
-from triage.errors import NotFound
-from triage.model import COUNSELING_STATES, Actor, Role
-from triage.subject_access import export_client
+from triage.domain import referral
+from triage.domain.errors import NotFound
+from triage.domain.model import COUNSELING_STATES, Actor, Role
+from triage.texts.catalog import text
+from triage.usecases import referral as referral_cases
+from triage.usecases.subject_access import export_client
 
 COMMANDS = frozenset({"rujuk", "hapus", "ekspor"})
 CONFIRM = frozenset({"ya", "yes"})
@@ -67,7 +69,7 @@ class Closing:
         if in_group and current is not None and current.state in COUNSELING_STATES:
             return text("staff.refer_private", lang)  # the reason is counseling content
         target, addressee, reason = parsed
-        made = referral.refer(
+        made = referral_cases.refer(
             conv, target, reason, addressee=addressee, actor=actor, uow_factory=app.uows,
             now=app.clock(), key=key, heads=self.desk.staff.heads,
             survey_question=survey_question(app.settings),

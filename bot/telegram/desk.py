@@ -11,9 +11,9 @@ from typing import Any
 from bot.telegram.staff_directory import StaffDirectory
 from bot.wiring import App
 from storage.telegram_maps import TelegramMaps
-from triage.catalog import Lang
-from triage.notices import Kind
-from triage.outbox import OutboxItem, Target
+from triage.domain.notices import Kind
+from triage.domain.outbox import OutboxItem, Target
+from triage.texts.catalog import Lang
 
 
 @dataclass

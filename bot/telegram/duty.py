@@ -16,7 +16,7 @@ from datetime import date, timedelta
 from bot.calendar_setup import MONTHS
 from bot.telegram.greeting import DAY_NAMES
 from bot.telegram.render import esc
-from triage.catalog import Lang, text
+from triage.texts.catalog import Lang, text
 
 WEEKDAY_WORDS = {
     **{name.lower(): n for n, name in enumerate(DAY_NAMES["id"])},

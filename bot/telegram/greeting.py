@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.config import WEEKDAYS, Settings
-from triage.catalog import Lang, text
+from triage.texts.catalog import Lang, text
 
 DAY_NAMES = {
     "id": ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"),

@@ -15,10 +15,10 @@ from telegram.error import BadRequest, Forbidden
 
 from bot.telegram.desk import Desk
 from bot.telegram.parsing import command_of
-from triage.catalog import text
-from triage.ingest import ingest
-from triage.model import Attachment, Channel, InboundMessage
-from triage.outbox import Target
+from triage.domain.model import Attachment, Channel, InboundMessage
+from triage.domain.outbox import Target
+from triage.texts.catalog import text
+from triage.usecases.ingest import ingest
 
 log = logging.getLogger(__name__)
 

@@ -28,8 +28,8 @@ from bot.telegram.staff_directory import StaffDirectory
 from bot.telegram.staff_side import StaffSide
 from bot.wiring import App
 from storage.telegram_maps import TelegramMaps
-from triage import notices
-from triage.catalog import Lang, text
+from triage.domain import notices
+from triage.texts.catalog import Lang, text
 
 log = logging.getLogger(__name__)
 

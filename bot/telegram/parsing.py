@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from telegram import Message
 
-from triage.model import Outcome
+from triage.domain.model import Outcome
 
 CASE_NUMBER = re.compile(r"#?([0-9]{1,9})")
 BUTTON = re.compile(

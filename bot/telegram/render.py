@@ -1,4 +1,4 @@
-"""Staff notices (triage.notices) as Telegram posts: HTML text and inline buttons.
+"""Staff notices (triage.domain.notices) as Telegram posts: HTML text and inline buttons.
 
 Everything that came from a user (names, message texts, file names) is escaped here, once, for
 the HTML parse mode; the catalogue's own markup (<b>, <i>) is ours.
@@ -10,10 +10,11 @@ import html
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
-from triage import board, notices
-from triage.catalog import Lang, text
-from triage.notices import Kind
-from triage.outbox import OutboxItem
+from triage.domain import notices
+from triage.domain.notices import Kind
+from triage.domain.outbox import OutboxItem
+from triage.texts.catalog import Lang, text
+from triage.usecases import board
 
 CHANNEL_ICONS = {"email": "📧", "instagram": "📸", "hotline": "📞"}
 MAX_TOPIC_NAME = 128

@@ -33,10 +33,11 @@ from bot.telegram.staff_directory import StaffDirectory
 from bot.wiring import App
 from storage.tables import DeadLetterRow
 from storage.telegram_maps import TelegramMaps
-from triage import notices
-from triage.catalog import text
-from triage.model import Role
-from triage.outbox import Target
+from triage.domain import notices
+from triage.domain.model import Role
+from triage.domain.outbox import Target
+from triage.effects import notify
+from triage.texts.catalog import text
 
 log = logging.getLogger(__name__)
 
@@ -295,7 +296,7 @@ class TelegramRuntime:
                 )
             )
         with self.app.uows() as uow:
-            notices.queue(
+            notify.queue(
                 uow,
                 key=f"dead-letter:telegram:{update.update_id}",
                 recipient=notices.GENERAL,

@@ -23,11 +23,11 @@ from bot.telegram.budget import SendBudget
 from bot.telegram.gateway import Gateway
 from bot.telegram.render import Keyboard, Post, render, topic_title
 from storage.telegram_maps import TelegramMaps, Topic
-from triage.board import BOARD
-from triage.catalog import Lang, text
-from triage.notices import GENERAL, Kind
-from triage.outbox import OutboxItem
+from triage.domain.notices import GENERAL, Kind
+from triage.domain.outbox import OutboxItem
 from triage.ports import NotYet, SendError, SendResult
+from triage.texts.catalog import Lang, text
+from triage.usecases.board import BOARD
 
 log = logging.getLogger(__name__)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from triage.model import Actor, Role
+from triage.domain.model import Actor, Role
 
 
 @dataclass(frozen=True)

@@ -28,18 +28,20 @@ from bot.telegram.parsing import (
 )
 from bot.telegram.render import esc
 from bot.workflow_setup import survey_question
-from triage import access, casework, notices, records
-from triage.catalog import text
-from triage.errors import AccessDenied, NotFound, TransitionNotAllowed
-from triage.form_by_mail import label
-from triage.form_flow import FormSetup
-from triage.identity import correct_fields, identity
-from triage.identity_form import shown
-from triage.linking import link_contacts
-from triage.model import Actor, Conversation, Outcome, Role, State
-from triage.replies import add_note, reply_to_client
-from triage.roster import DutyChange
-from triage.routing import change_duty, week
+from triage.domain import access, notices, records
+from triage.domain.errors import AccessDenied, NotFound, TransitionNotAllowed
+from triage.domain.forms.by_mail import label
+from triage.domain.forms.spec import shown
+from triage.domain.model import Actor, Conversation, Outcome, Role, State
+from triage.domain.schedule.roster import DutyChange
+from triage.effects.form_prompts import FormSetup
+from triage.texts.catalog import text
+from triage.usecases import casework
+from triage.usecases import records as record_cases
+from triage.usecases.identity import correct_fields, identity
+from triage.usecases.linking import link_contacts
+from triage.usecases.replies import add_note, reply_to_client
+from triage.usecases.roster import change_duty, week
 
 REFUSALS = (AccessDenied, TransitionNotAllowed, NotFound)
 
@@ -310,7 +312,9 @@ class StaffSide:
         if conv is None or staff_id is None:
             return text("staff.open_usage", lang)
         try:
-            records.open_case(conv, staff_id, actor=actor, uow_factory=app.uows, now=app.clock())
+            record_cases.open_case(
+                conv, staff_id, actor=actor, uow_factory=app.uows, now=app.clock()
+            )
         except AccessDenied:
             return text("staff.open_head_only", lang)
         except NotFound:
@@ -342,12 +346,12 @@ class StaffSide:
         common = {"actor": actor, "sealer": app.sealer, "uow_factory": app.uows}
         try:
             if arg:
-                version, parts = records.write(conv, arg, now=app.clock(), **common)
+                version, parts = record_cases.write(conv, arg, now=app.clock(), **common)
                 if not parts:
                     return text("staff.record_usage", lang)
                 names = ", ".join(esc(label(p)) for p in parts)
                 return text("staff.record_saved", lang, conv=conv, version=version, parts=names)
-            found = records.read(conv, now=app.clock(), **common)
+            found = record_cases.read(conv, now=app.clock(), **common)
         except AccessDenied:
             return text("staff.record_denied", lang, conv=conv)
         if found is None:

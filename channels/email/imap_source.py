@@ -19,9 +19,9 @@ from imapclient import IMAPClient
 from channels.email.account import MailAccount
 from channels.email.imap import connect
 from channels.email.parse import ParsedMail, parse_mail
-from triage.catalog import text as catalog_text
-from triage.model import Attachment, Channel, InboundMessage
+from triage.domain.model import Attachment, Channel, InboundMessage
 from triage.ports import Deliver
+from triage.texts.catalog import text as catalog_text
 
 log = logging.getLogger(__name__)
 BATCH = 25

@@ -16,9 +16,9 @@ from imapclient.exceptions import IMAPClientError
 from channels.email.account import MailAccount
 from channels.email.compose import compose, message_id_for
 from channels.email.imap import connect
-from triage.catalog import text as catalog_text
-from triage.outbox import OutboxItem
+from triage.domain.outbox import OutboxItem
 from triage.ports import SendError, SendResult
+from triage.texts.catalog import text as catalog_text
 
 log = logging.getLogger(__name__)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from instagrapi.types import DirectMessage
 
-from triage.catalog import text as catalog_text
+from triage.texts.catalog import text as catalog_text
 
 
 def describe(item: DirectMessage, lang: str) -> tuple[str, str | None, str]:

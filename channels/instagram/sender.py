@@ -20,7 +20,7 @@ from instagrapi.exceptions import (
 )
 
 from channels.instagram.session import Busy, InstagramSession, NeedsCode
-from triage.outbox import OutboxItem
+from triage.domain.outbox import OutboxItem
 from triage.ports import NotYet, SendError, SendResult
 
 log = logging.getLogger(__name__)

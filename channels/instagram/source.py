@@ -29,7 +29,7 @@ from instagrapi.types import DirectMessage, DirectThread
 
 from channels.instagram.normalise import describe
 from channels.instagram.session import InstagramSession, NeedsCode
-from triage.model import Attachment, Channel, InboundMessage
+from triage.domain.model import Attachment, Channel, InboundMessage
 from triage.ports import Deliver
 
 log = logging.getLogger(__name__)

@@ -8,7 +8,7 @@ import threading
 from bot import service
 from tests.email.mailbox import append, build_app, client_mail
 from tests.support.waiting import wait_for
-from triage import inbox
+from triage.usecases import inbox
 
 
 def stored_texts(app) -> list[str]:

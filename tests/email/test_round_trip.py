@@ -9,9 +9,9 @@ from datetime import UTC, datetime, timedelta
 from bot import service
 from tests.builders import ADMIN
 from tests.email.mailbox import append, build_app, client_mail, imap
-from triage import casework, inbox
-from triage.model import Channel, Outcome, State
-from triage.replies import reply_to_client
+from triage.domain.model import Channel, Outcome, State
+from triage.usecases import casework, inbox
+from triage.usecases.replies import reply_to_client
 
 
 def test_client_mail_reply_and_answer_make_one_threaded_conversation(tmp_path, dovecot, smtp_sink):

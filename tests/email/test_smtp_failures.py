@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from tests.email.mailbox import build_app
-from triage.outbox import OutboxItem, Target
+from triage.domain.outbox import OutboxItem, Target
 from triage.ports import SendError
 
 

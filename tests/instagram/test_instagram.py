@@ -149,7 +149,7 @@ def test_a_refused_session_is_reported_and_the_login_retried(tmp_path, box):
 
 def test_replies_go_out_with_direct_send_and_a_crash_is_recognised(tmp_path, box):
     from channels.instagram.sender import InstagramSender
-    from triage.outbox import OutboxItem, Target
+    from triage.domain.outbox import OutboxItem, Target
 
     session = source(tmp_path, box).session
     sender = InstagramSender(session)
@@ -190,8 +190,8 @@ def test_the_service_takes_instagram_in_and_answers_through_the_outbox(tmp_path,
     from bot.instagram_setup import give_code
     from bot.wiring import build
     from tests.builders import ADMIN
-    from triage import inbox
-    from triage.replies import reply_to_client
+    from triage.usecases import inbox
+    from triage.usecases.replies import reply_to_client
 
     settings = from_mapping(
         {

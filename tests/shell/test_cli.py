@@ -112,7 +112,7 @@ def test_the_inbox_table_lists_messages_that_failed_to_send(config):
 
     from bot.config import load
     from bot.wiring import build
-    from triage.outbox import OutboxItem, OutboxStatus, Target
+    from triage.domain.outbox import OutboxItem, OutboxStatus, Target
 
     application = build(load(config, environ={}))
     now = datetime(2026, 11, 24, 1, tzinfo=UTC)

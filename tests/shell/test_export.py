@@ -13,10 +13,10 @@ from bot.cli import app as cli
 from storage.tables import DeadLetterRow
 from tests.builders import ADMIN, COUNSELOR, T0, inbound
 from tests.shell.test_jobs import office
-from triage import casework, records, referral
-from triage.form_dialogue import FormState
-from triage.ingest import ingest
-from triage.model import Outcome
+from triage.domain.forms.dialogue import FormState
+from triage.domain.model import Outcome
+from triage.usecases import casework, records, referral
+from triage.usecases.ingest import ingest
 
 
 def test_the_head_exports_everything_held_about_a_client_and_it_is_audited(tmp_path):

@@ -6,8 +6,8 @@ from typer.testing import CliRunner
 from bot.cli import app as cli
 from bot.config import load
 from bot.triage_cli import form_setup
-from triage.form_dialogue import answer, begin
-from triage.identity_form import read
+from triage.domain.forms.dialogue import answer, begin
+from triage.domain.forms.spec import read
 
 FORM = """
 [[field]]

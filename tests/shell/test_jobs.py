@@ -10,7 +10,7 @@ from sqlalchemy import text
 from bot import jobs, service
 from bot.config import from_mapping
 from bot.wiring import build
-from triage.notices import GENERAL
+from triage.domain.notices import GENERAL
 
 WITA = ZoneInfo("Asia/Makassar")
 

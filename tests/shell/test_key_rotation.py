@@ -10,8 +10,8 @@ from bot.cli import app as cli
 from bot.secret_box import SecretBox
 from tests.builders import ADMIN, COUNSELOR, T0, inbound
 from tests.shell.test_jobs import office
-from triage import casework, records
-from triage.ingest import ingest
+from triage.usecases import casework, records
+from triage.usecases.ingest import ingest
 
 
 def test_rotation_reseals_every_record_and_the_old_key_stops_working(tmp_path, monkeypatch):

@@ -10,7 +10,7 @@ from bot.config import from_mapping
 from bot.referral_letter import keep_sealed, render
 from tests.builders import T0
 from tests.fakes import FakeSealer
-from triage.referral import Letter, Referral
+from triage.domain.referral import Letter, Referral
 
 
 def a_letter() -> Letter:

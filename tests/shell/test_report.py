@@ -10,11 +10,11 @@ from typer.testing import CliRunner
 from bot.cli import app as cli
 from tests.builders import ADMIN, COUNSELOR
 from tests.shell.test_jobs import office
-from triage import casework, referral
-from triage.form_dialogue import FormState
-from triage.ingest import ingest
-from triage.model import Channel, InboundMessage, Outcome
-from triage.replies import reply_to_client
+from triage.domain.forms.dialogue import FormState
+from triage.domain.model import Channel, InboundMessage, Outcome
+from triage.usecases import casework, referral
+from triage.usecases.ingest import ingest
+from triage.usecases.replies import reply_to_client
 
 TUESDAY_9_WITA = datetime(2026, 11, 24, 1, 0, tzinfo=UTC)
 

@@ -9,9 +9,9 @@ from bot.config import from_mapping
 from bot.wiring import build
 from channels.simulated import RecordingSender, ScriptedSource
 from tests.builders import ADMIN, inbound
-from triage import inbox
-from triage.outbox import Target
-from triage.replies import reply_to_client
+from triage.domain.outbox import Target
+from triage.usecases import inbox
+from triage.usecases.replies import reply_to_client
 
 
 def wait_for(condition, timeout=10.0):

@@ -13,9 +13,9 @@ from bot.telegram.budget import SendBudget
 from bot.telegram.greeting import hours_phrase
 from bot.telegram.parsing import button_of, case_number, split_internal
 from bot.telegram.render import render, topic_title
-from triage import notices
-from triage.notices import Entry, Kind
-from triage.outbox import OutboxItem, Target
+from triage.domain import notices
+from triage.domain.notices import Entry, Kind
+from triage.domain.outbox import OutboxItem, Target
 
 WITA = ZoneInfo("Asia/Makassar")
 T = datetime(2026, 11, 24, 1, 5, tzinfo=UTC)
@@ -124,7 +124,7 @@ def test_case_numbers_and_buttons_are_read_strictly():
 )
 def test_every_post_fits_telegrams_limit_after_escaping(bodies, file_names, name):
     from bot.local_api.methods import MAX_TEXT, _plain
-    from triage.model import Attachment, Channel, Direction, StoredMessage
+    from triage.domain.model import Attachment, Channel, Direction, StoredMessage
 
     messages = [
         StoredMessage(

@@ -12,9 +12,9 @@ from typer.testing import CliRunner
 
 from bot.cli import app
 from bot.triage_cli import decide, stemmer
-from triage.classify import CATEGORIES, classify
-from triage.default_rules import DEFAULT_RULES
-from triage.textnorm import normalize
+from triage.domain.rules.classify import CATEGORIES, classify
+from triage.domain.rules.defaults import DEFAULT_RULES
+from triage.domain.rules.textnorm import normalize
 
 DATA = Path(__file__).parents[1] / "data"
 # The first corpus, then two written later without looking at the rules (their first figures,

@@ -11,10 +11,10 @@ from sqlalchemy import func, select, text
 
 from storage.tables import ConversationRow, MessageRow
 from tests.builders import ADMIN, COUNSELOR, COUNSELOR_2, T0, inbound
-from triage import casework
-from triage.errors import TransitionNotAllowed
-from triage.ingest import ingest
-from triage.model import Actor, Role
+from triage.domain.errors import TransitionNotAllowed
+from triage.domain.model import Actor, Role
+from triage.usecases import casework
+from triage.usecases.ingest import ingest
 
 WORKERS = 8
 

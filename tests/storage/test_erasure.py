@@ -1,4 +1,5 @@
-"""Erasure on request and by retention (triage.erasure): the same walk on the fakes, SQLite and
+"""Erasure on request and by retention (triage.domain.erasure): the same walk on the fakes, SQLite
+and
 PostgreSQL. Personal content goes, what the reports count stays, files are removed, nothing
 is done twice, and a client who writes again after erasure is a stranger."""
 
@@ -10,13 +11,15 @@ import pytest
 
 from tests.builders import ADMIN, COUNSELOR, HEAD, T0, inbound
 from tests.fakes import FakeSealer
-from triage import casework, erasure, records, referral
-from triage.errors import AccessDenied, TransitionNotAllowed
-from triage.form_dialogue import FormState
-from triage.ingest import ingest
-from triage.model import Attachment, Outcome
-from triage.outbox import OutboxStatus
-from triage.replies import reply_to_client
+from triage.domain import erasure
+from triage.domain.errors import AccessDenied, TransitionNotAllowed
+from triage.domain.forms.dialogue import FormState
+from triage.domain.model import Attachment, Outcome
+from triage.domain.outbox import OutboxStatus
+from triage.usecases import casework, records, referral
+from triage.usecases import erasure as erasure_cases
+from triage.usecases.ingest import ingest
+from triage.usecases.replies import reply_to_client
 
 NIK = "5107014101900003"
 
@@ -74,9 +77,9 @@ def test_a_request_erases_every_kind_and_keeps_what_reports_count(factory, tmp_p
     gone: list[str] = []
     later = T0 + timedelta(days=1)
     with pytest.raises(AccessDenied):
-        erasure.forget_client(client_id, actor=ADMIN, uow_factory=factory, now=later,
+        erasure_cases.forget_client(client_id, actor=ADMIN, uow_factory=factory, now=later,
                               remove=remover(gone))  # fmt: skip
-    erased = erasure.forget_client(client_id, actor=HEAD, uow_factory=factory, now=later,
+    erased = erasure_cases.forget_client(client_id, actor=HEAD, uow_factory=factory, now=later,
                                    remove=remover(gone))  # fmt: skip
     assert erased == [conv]
     assert not photo.exists() and len(gone) == 2  # the attachment and the referral letter
@@ -113,7 +116,7 @@ def test_a_case_still_open_is_not_erased(factory, tmp_path):
     with factory() as uow:
         client_id = uow.conversations.get(conv).client_id
     with pytest.raises(TransitionNotAllowed):
-        erasure.forget_client(client_id, actor=HEAD, uow_factory=factory, now=T0,
+        erasure_cases.forget_client(client_id, actor=HEAD, uow_factory=factory, now=T0,
                               remove=remover([]))  # fmt: skip
     with factory() as uow:
         assert uow.messages.for_conversation(conv)[0].text != ""
@@ -125,7 +128,7 @@ def test_retention_erases_each_kind_after_its_period_once(factory, tmp_path):
     keep = erasure.Retention({"messages": 30, "attachments": 10, "records": None})
     gone: list[str] = []
     now = T0 + timedelta(days=31)
-    done = erasure.purge(keep, uow_factory=factory, now=now, remove=remover(gone))
+    done = erasure_cases.purge(keep, uow_factory=factory, now=now, remove=remover(gone))
     assert done == {"messages": 1, "attachments": 2}
     with factory() as uow:
         assert {m.text for m in uow.messages.for_conversation(old)} == {""}
@@ -134,7 +137,7 @@ def test_retention_erases_each_kind_after_its_period_once(factory, tmp_path):
         assert uow.records.versions(old)  # records are kept: no period set
         assert sum(e.action == "retention.erased" for e in uow.audit.entries()) == 3
     assert len(gone) == 2
-    again = erasure.purge(keep, uow_factory=factory, now=now, remove=remover(gone))
+    again = erasure_cases.purge(keep, uow_factory=factory, now=now, remove=remover(gone))
     assert again == {"messages": 0, "attachments": 0}
 
 
@@ -147,11 +150,11 @@ def test_the_identity_waits_for_the_clients_last_case(factory, tmp_path):
     casework.close(second.conversation_id, Outcome.TUNTAS, actor=HEAD, uow_factory=factory,
                    now=later)  # fmt: skip
     keep = erasure.Retention({"identity": 5})
-    erasure.purge(keep, uow_factory=factory, now=T0 + timedelta(days=8), remove=remover([]))
+    erasure_cases.purge(keep, uow_factory=factory, now=T0 + timedelta(days=8), remove=remover([]))
     with factory() as uow:
         client_id = uow.conversations.get(first).client_id
         assert uow.clients.get(client_id).display_name == "Ibu Sari Dewi"
-    done = erasure.purge(keep, uow_factory=factory, now=later + timedelta(days=6),
+    done = erasure_cases.purge(keep, uow_factory=factory, now=later + timedelta(days=6),
                          remove=remover([]))  # fmt: skip
     assert done == {"identity": 1}
     with factory() as uow:
@@ -164,7 +167,7 @@ def test_a_case_reopened_after_a_purge_is_purged_again_and_a_request_erases_it_a
     conv, _ = a_referred_case(factory, tmp_path)
     keep = erasure.Retention({"attachments": 1})
     day2 = T0 + timedelta(days=2)
-    assert erasure.purge(keep, uow_factory=factory, now=day2, remove=remover([])) == {
+    assert erasure_cases.purge(keep, uow_factory=factory, now=day2, remove=remover([])) == {
         "attachments": 1
     }
     # the client writes again with a photo: the case reopens (an email reply, or soon after)
@@ -178,14 +181,14 @@ def test_a_case_reopened_after_a_purge_is_purged_again_and_a_request_erases_it_a
     casework.close(conv, Outcome.TUNTAS, actor=HEAD, uow_factory=factory, now=later)
     gone: list[str] = []
     day4 = day2 + timedelta(days=2)
-    assert erasure.purge(keep, uow_factory=factory, now=day4, remove=remover(gone)) == {
+    assert erasure_cases.purge(keep, uow_factory=factory, now=day4, remove=remover(gone)) == {
         "attachments": 1
     }
     assert gone == [str(photo)] and not photo.exists()
     with factory() as uow:
         client_id = uow.conversations.get(conv).client_id
     # a request erases everything, whatever a purge did before
-    erasure.forget_client(client_id, actor=HEAD, uow_factory=factory, now=day4,
+    erasure_cases.forget_client(client_id, actor=HEAD, uow_factory=factory, now=day4,
                           remove=remover([]))  # fmt: skip
     with factory() as uow:
         assert {m.text for m in uow.messages.for_conversation(conv)} == {""}
@@ -201,7 +204,7 @@ def test_a_send_in_flight_cannot_bring_erased_text_back(factory, tmp_path):
     casework.close(conv, Outcome.TUNTAS, actor=HEAD, uow_factory=factory, now=T0)
     with factory() as uow:
         client_id = uow.conversations.get(conv).client_id
-    erasure.forget_client(client_id, actor=HEAD, uow_factory=factory, now=T0,
+    erasure_cases.forget_client(client_id, actor=HEAD, uow_factory=factory, now=T0,
                           remove=remover([]))  # fmt: skip
     with factory() as uow:  # the dispatcher comes back with its result
         late = replace(claimed, status=OutboxStatus.SENT, remote_id="x", sent_at=T0)

@@ -5,9 +5,9 @@ last-message time forward only, and says None whenever the longer way must decid
 from datetime import timedelta
 
 from tests.builders import ADMIN, COUNSELOR, T0, inbound
-from triage import casework
-from triage.ingest import ingest
-from triage.model import Channel, Contact, Outcome, State
+from triage.domain.model import Channel, Contact, Outcome, State
+from triage.usecases import casework
+from triage.usecases.ingest import ingest
 
 
 def test_touch_open_finds_the_known_senders_open_case_and_its_state(any_uows):

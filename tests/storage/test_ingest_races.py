@@ -13,9 +13,9 @@ from storage.unit_of_work import SqlUnitOfWorkFactory
 from tests.builders import ADMIN, COUNSELOR, T0, inbound
 from tests.support.held import HeldInside, run_in_thread
 from tests.support.waiting import wait_for_a_lock_wait
-from triage import casework
-from triage.ingest import ingest
-from triage.model import Outcome, State
+from triage.domain.model import Outcome, State
+from triage.usecases import casework
+from triage.usecases.ingest import ingest
 
 pytestmark = pytest.mark.pg
 

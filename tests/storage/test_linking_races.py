@@ -12,10 +12,10 @@ from storage.unit_of_work import SqlUnitOfWorkFactory
 from tests.builders import ADMIN, COUNSELOR, T0, inbound
 from tests.support.held import HeldInside, run_in_thread
 from tests.support.waiting import wait_for_a_lock_wait
-from triage import casework
-from triage.ingest import ingest
-from triage.linking import link_contacts
-from triage.model import Channel, Outcome, State
+from triage.domain.model import Channel, Outcome, State
+from triage.usecases import casework
+from triage.usecases.ingest import ingest
+from triage.usecases.linking import link_contacts
 
 pytestmark = pytest.mark.pg
 

@@ -11,9 +11,9 @@ import pytest
 from storage import repositories
 from storage.unit_of_work import SqlUnitOfWorkFactory
 from tests.builders import T0, inbound
-from triage import notices
-from triage.ingest import ingest
-from triage.relay import relay_new_messages
+from triage.domain import notices
+from triage.usecases.ingest import ingest
+from triage.usecases.relay import relay_new_messages
 
 
 def shown(uows, conv):

@@ -10,14 +10,14 @@ from sqlalchemy import func, select
 
 from storage.tables import DeadlineRow, OutboxRow, StepLogRow
 from tests.builders import ADMIN, COUNSELOR, T0, inbound
-from triage import casework
-from triage.form_dialogue import FormState
-from triage.ingest import ingest
-from triage.linking import link_contacts
-from triage.roster import DutyChange
-from triage.service_calendar import ServiceCalendar
-from triage.sla import Targets
-from triage.timers import TimerSetup, sweep
+from triage.domain.forms.dialogue import FormState
+from triage.domain.schedule.calendar import ServiceCalendar
+from triage.domain.schedule.roster import DutyChange
+from triage.domain.schedule.sla import Targets
+from triage.usecases import casework
+from triage.usecases.ingest import ingest
+from triage.usecases.linking import link_contacts
+from triage.usecases.timers import TimerSetup, sweep
 
 WITA = ZoneInfo("Asia/Makassar")
 CAL = ServiceCalendar(WITA, {d: ((time(0), time.max),) for d in range(7)})  # always open
@@ -101,7 +101,7 @@ def test_joining_two_cases_keeps_one_form_and_drops_the_old_deadlines(uows, engi
 
 
 def test_inbox_json_shows_each_conversations_deadlines(uows):
-    from triage.inbox import as_json, snapshot
+    from triage.usecases.inbox import as_json, snapshot
 
     conv = ingest(inbound(1), uow_factory=uows, now=T0).conversation_id
     sweep(uow_factory=uows, now=T0 + timedelta(minutes=6), setup=SETUP)
@@ -119,7 +119,7 @@ def test_the_audit_log_refuses_changes(uows, engine):
     from sqlalchemy import text as sql
     from sqlalchemy.exc import DBAPIError
 
-    from triage.records import AuditEntry
+    from triage.domain.records import AuditEntry
 
     with uows() as uow:
         uow.audit.append(AuditEntry(T0, 2001, "konselor", "record.read", None, "version 1"))

@@ -8,15 +8,15 @@ from sqlalchemy import inspect
 from storage.migrate import current_revision, head_revision
 from tests.builders import ADMIN, COUNSELOR, T0, inbound
 from tests.fakes import FakeClock, FakeSender
-from triage import casework
-from triage.dispatch import dispatch_due
-from triage.errors import Conflict
-from triage.inbox import as_json, snapshot
-from triage.ingest import Cursor, ingest
-from triage.linking import link_contacts
-from triage.model import Attachment, Channel, Client, Outcome, State
-from triage.outbox import OutboxItem, OutboxStatus, RetryPolicy, Target
-from triage.replies import reply_to_client
+from triage.domain.errors import Conflict
+from triage.domain.model import Attachment, Channel, Client, Outcome, State
+from triage.domain.outbox import OutboxItem, OutboxStatus, RetryPolicy, Target
+from triage.usecases import casework
+from triage.usecases.dispatch import dispatch_due
+from triage.usecases.inbox import as_json, snapshot
+from triage.usecases.ingest import Cursor, ingest
+from triage.usecases.linking import link_contacts
+from triage.usecases.replies import reply_to_client
 
 
 def test_migrations_create_every_table_and_reach_head(engine):

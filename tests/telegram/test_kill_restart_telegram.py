@@ -17,7 +17,7 @@ from bot.demo_telegram import GROUP, STAFF
 from bot.local_api import LocalBotApi
 from tests.support.telegram_office import office_state
 from tests.support.waiting import wait_for
-from triage import notices
+from triage.domain import notices
 
 CLIENTS, EACH = 3, 20
 FIRST = 70_000

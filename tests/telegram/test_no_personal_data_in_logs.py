@@ -10,7 +10,7 @@ import pytest
 
 from bot.demo_telegram import ADMIN, CLIENT, GROUP, MADE
 from tests.support.telegram_office import running_office
-from triage.model import State
+from triage.domain.model import State
 
 PLANTED = {
     "name": "Sulastri Planted",

@@ -10,9 +10,9 @@ import pytest
 
 from bot.demo_telegram import ADMIN, CLIENT, GROUP, MADE, NYOMAN
 from tests.support.telegram_office import STRANGER, running_office
-from triage import casework
-from triage.model import Actor, Role, State
-from triage.replies import reply_to_client
+from triage.domain.model import Actor, Role, State
+from triage.usecases import casework
+from triage.usecases.replies import reply_to_client
 
 
 @pytest.fixture

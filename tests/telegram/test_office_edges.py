@@ -10,7 +10,7 @@ import pytest
 
 from bot.demo_telegram import ADMIN, CLIENT, GROUP, HEAD, MADE, NYOMAN
 from tests.support.telegram_office import STRANGER, running_office
-from triage.model import State
+from triage.domain.model import State
 
 
 def messages(office, conv_id=1):

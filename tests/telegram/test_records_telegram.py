@@ -9,7 +9,7 @@ from sqlalchemy import text
 
 from bot.demo_telegram import ADMIN, CLIENT, GROUP, HEAD, MADE, NYOMAN
 from tests.support.telegram_office import running_office
-from triage.model import State
+from triage.domain.model import State
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from docx import Document
 
 from bot.demo_telegram import ADMIN, CLIENT, GROUP, HEAD, MADE
 from tests.support.telegram_office import running_office
-from triage.model import State
+from triage.domain.model import State
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import pytest
 
 from bot.demo_telegram import ADMIN, CLIENT, CLIENT_2, GROUP, HEAD
 from tests.support.telegram_office import running_office
-from triage.model import State
+from triage.domain.model import State
 
 
 @pytest.fixture

@@ -7,11 +7,11 @@ from zoneinfo import ZoneInfo
 from tests.builders import inbound
 from tests.fakes import FakeUnitOfWorkFactory
 from tests.unit.test_form_dialogue import calm
-from triage.crisis import AfterHours, Triage
-from triage.ingest import ingest
-from triage.outbox import Target
-from triage.relay import relay_new_messages
-from triage.service_calendar import ServiceCalendar
+from triage.domain.outbox import Target
+from triage.domain.schedule.calendar import ServiceCalendar
+from triage.effects.assess import AfterHours, Triage
+from triage.usecases.ingest import ingest
+from triage.usecases.relay import relay_new_messages
 
 WITA = ZoneInfo("Asia/Makassar")
 CAL = ServiceCalendar(WITA, {d: ((time(8), time(16)),) for d in range(5)}, frozenset())

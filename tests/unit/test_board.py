@@ -6,10 +6,10 @@ from datetime import timedelta
 from tests.builders import ADMIN, T0, inbound
 from tests.fakes import FakeUnitOfWorkFactory
 from tests.unit.test_sla_walk import CAL
-from triage import board, casework
-from triage.ingest import ingest
-from triage.notices import Kind
-from triage.sla import Targets
+from triage.domain.notices import Kind
+from triage.domain.schedule.sla import Targets
+from triage.usecases import board, casework
+from triage.usecases.ingest import ingest
 
 
 def refresh(uows, at):

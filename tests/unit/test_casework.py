@@ -2,12 +2,12 @@ import pytest
 
 from tests.builders import ADMIN, COUNSELOR, COUNSELOR_2, HEAD, T0, inbound
 from tests.fakes import FakeUnitOfWorkFactory
-from triage import casework
-from triage.errors import AccessDenied, TransitionNotAllowed
-from triage.ingest import ingest
-from triage.model import Actor, Direction, Outcome, Role, State
-from triage.outbox import Target
-from triage.replies import reply_to_client
+from triage.domain.errors import AccessDenied, TransitionNotAllowed
+from triage.domain.model import Actor, Direction, Outcome, Role, State
+from triage.domain.outbox import Target
+from triage.usecases import casework
+from triage.usecases.ingest import ingest
+from triage.usecases.replies import reply_to_client
 
 
 @pytest.fixture
@@ -130,8 +130,8 @@ def test_every_step_is_logged_with_who_did_it(case):
 
 
 def test_counseling_content_stays_hidden_from_admins_after_release_and_reopen(case):
-    from triage.access import may_read_message
-    from triage.casework import release
+    from triage.domain.access import may_read_message
+    from triage.usecases.casework import release
 
     uows, conv_id = case
     casework.hand_off(conv_id, actor=ADMIN, uow_factory=uows, now=T0)
@@ -172,7 +172,7 @@ def test_the_same_request_again_changes_nothing_even_after_the_case_moved_on(cas
 
 
 def test_only_admins_the_head_and_the_assigned_counselor_see_who_the_client_is(case):
-    from triage.identity import identity
+    from triage.usecases.identity import identity
 
     uows, conv_id = case
     assert identity(conv_id, actor=ADMIN, uow_factory=uows).name == "Ibu Sari"

@@ -1,5 +1,5 @@
-from triage.catalog import TEXTS, text
-from triage.model import STEP_NAMES, Channel, Outcome, State
+from triage.domain.model import STEP_NAMES, Channel, Outcome, State
+from triage.texts.catalog import TEXTS, text
 
 
 def test_every_text_has_indonesian_and_english():

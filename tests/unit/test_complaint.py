@@ -11,18 +11,19 @@ import pytest
 
 from tests.builders import ADMIN, HEAD, inbound
 from tests.fakes import FakeUnitOfWorkFactory
-from triage import complaint
-from triage.casefile import WorkflowSetup
-from triage.classify import Decision
-from triage.crisis import Triage
-from triage.errors import AccessDenied
-from triage.ingest import ingest
-from triage.model import Direction, State
-from triage.notices import Kind
-from triage.relay import relay_new_messages
-from triage.service_calendar import ServiceCalendar
-from triage.sla import Targets
-from triage.timers import TimerSetup, sweep
+from triage.domain import complaint
+from triage.domain.errors import AccessDenied
+from triage.domain.model import Direction, State
+from triage.domain.notices import Kind
+from triage.domain.rules.classify import Decision
+from triage.domain.schedule.calendar import ServiceCalendar
+from triage.domain.schedule.sla import Targets
+from triage.domain.workflow import WorkflowSetup
+from triage.effects.assess import Triage
+from triage.usecases import complaint as complaint_cases
+from triage.usecases.ingest import ingest
+from triage.usecases.relay import relay_new_messages
+from triage.usecases.timers import TimerSetup, sweep
 
 WITA = ZoneInfo("Asia/Makassar")
 HOURS = {d: ((time(8), time(16)),) for d in range(4)} | {4: ((time(8), time(11, 30)),)}
@@ -72,7 +73,7 @@ def test_a_complaint_from_its_first_message_to_the_closing_report():
     # the complainant answers some facts; staff add the rest heard by phone
     client_says(uows, 2, "Nama: Bu Ani\nAlamat: Jl. Mawar 3\nTerlapor: petugas loket\nlalala")
     assert uows.db.casefiles[conv].facts["alamat"] == "Jl. Mawar 3"
-    cf, names = complaint.record(
+    cf, names = complaint_cases.record(
         conv, "Objek: layanan konseling\nWaktu: Jumat lalu\nTempat: kantor\n"
         "Kronologi: saya datang, petugas membentak.", actor=ADMIN, setup=SETUP,
         uow_factory=uows, now=MONDAY_9,
@@ -83,17 +84,17 @@ def test_a_complaint_from_its_first_message_to_the_closing_report():
     assert "Nama: Bu Ani" in heads[0].text  # the head reads the facts
 
     with pytest.raises(AccessDenied):
-        complaint.dispose(conv, "Bidang PPA", "", actor=ADMIN, uow_factory=uows, now=MONDAY_9)
-    complaint.dispose(conv, "Bidang PPA", "klarifikasi", actor=HEAD, uow_factory=uows,
+        complaint_cases.dispose(conv, "Bidang PPA", "", actor=ADMIN, uow_factory=uows, now=MONDAY_9)
+    complaint_cases.dispose(conv, "Bidang PPA", "klarifikasi", actor=HEAD, uow_factory=uows,
                       now=MONDAY_9)  # fmt: skip
-    complaint.clarify(conv, "petugas mengakui", actor=ADMIN, uow_factory=uows, now=MONDAY_9)
-    complaint.respond(conv, "Petugas sudah ditegur.", actor=ADMIN, setup=SETUP,
+    complaint_cases.clarify(conv, "petugas mengakui", actor=ADMIN, uow_factory=uows, now=MONDAY_9)
+    complaint_cases.respond(conv, "Petugas sudah ditegur.", actor=ADMIN, setup=SETUP,
                       uow_factory=uows, now=MONDAY_9, key="r1")  # fmt: skip
     assert to_client(uows)[-1] == "Petugas sudah ditegur.\n\nMohon umpan balik Anda."
     client_says(uows, 3, "Terima kasih, sudah cukup.")
     cf = uows.db.casefiles[conv]
     assert cf.status == complaint.FEEDBACK and cf.data["feedback"] == "Terima kasih, sudah cukup."
-    complaint.finish(conv, "Selesai dengan teguran.", actor=ADMIN, uow_factory=uows,
+    complaint_cases.finish(conv, "Selesai dengan teguran.", actor=ADMIN, uow_factory=uows,
                      now=MONDAY_9)  # fmt: skip
     cf = uows.db.casefiles[conv]
     assert cf.status == complaint.CLOSED and cf.data["clarifications"][0]["text"]
@@ -132,7 +133,7 @@ def test_the_deadline_reminds_a_working_day_before_and_tells_the_head_at_it():
 def test_a_closed_complaint_reminds_nobody():
     uows = FakeUnitOfWorkFactory()
     conv = client_says(uows, 1, "Saya mengadukan layanan yang lambat.")
-    complaint.finish(conv, "ditangani", actor=HEAD, uow_factory=uows, now=MONDAY_9)
+    complaint_cases.finish(conv, "ditangani", actor=HEAD, uow_factory=uows, now=MONDAY_9)
     setup = TimerSetup(Targets(), CAL, heads=(HEAD.staff_id,))
     report = sweep(uow_factory=uows, now=datetime(2026, 12, 1, 9, 0, tzinfo=WITA), setup=setup)
     reminders = [i for i in uows.db.outbox.values() if i.options.get("step") == "pengaduan"]

@@ -5,9 +5,9 @@ import pytest
 
 from tests.builders import T0
 from tests.fakes import FakeClock, FakeSender, FakeUnitOfWorkFactory
-from triage.dispatch import dispatch_due
-from triage.outbox import OutboxItem, OutboxStatus, RetryPolicy, Target
+from triage.domain.outbox import OutboxItem, OutboxStatus, RetryPolicy, Target
 from triage.ports import NotYet, SendError
+from triage.usecases.dispatch import dispatch_due
 
 POLICY = RetryPolicy(max_attempts=3, base=timedelta(seconds=5), lease=timedelta(minutes=2))
 

@@ -11,13 +11,13 @@ from storage.unit_of_work import SqlUnitOfWorkFactory
 from tests.builders import T0, inbound
 from tests.fakes import FakeUnitOfWorkFactory
 from tests.unit.test_form_dialogue import TRIAGE
-from triage.catalog import text
-from triage.form_by_mail import questions
-from triage.identity_form import DEFAULT_FORM
-from triage.ingest import ingest
-from triage.model import Channel
-from triage.outbox import Target
-from triage.relay import relay_new_messages
+from triage.domain.forms.by_mail import questions
+from triage.domain.forms.spec import DEFAULT_FORM
+from triage.domain.model import Channel
+from triage.domain.outbox import Target
+from triage.texts.catalog import text
+from triage.usecases.ingest import ingest
+from triage.usecases.relay import relay_new_messages
 
 MAIL = {"channel": Channel.EMAIL, "sender": "siti@example.com"}
 

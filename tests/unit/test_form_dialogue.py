@@ -5,14 +5,14 @@ from datetime import timedelta
 
 from tests.builders import T0, inbound
 from tests.fakes import FakeUnitOfWorkFactory
-from triage.catalog import text
-from triage.classify import Decision
-from triage.crisis import Triage
-from triage.form_flow import TEXT_KEYS, FormSetup
-from triage.identity_form import DEFAULT_FORM
-from triage.ingest import ingest
-from triage.outbox import Target
-from triage.relay import relay_new_messages
+from triage.domain.forms.spec import DEFAULT_FORM
+from triage.domain.outbox import Target
+from triage.domain.rules.classify import Decision
+from triage.effects.assess import Triage
+from triage.effects.form_prompts import TEXT_KEYS, FormSetup
+from triage.texts.catalog import text
+from triage.usecases.ingest import ingest
+from triage.usecases.relay import relay_new_messages
 
 CONSENT = text("hotline.consent_given", "id")
 SETUP = FormSetup(
@@ -124,7 +124,7 @@ def test_a_story_is_not_read_as_an_age():
 
 def talk_on_instagram(uows, lines, start=1):
     """As `talk`, for an Instagram client: what they were sent, line by line."""
-    from triage.model import Channel
+    from triage.domain.model import Channel
 
     said = []
     for n, line in enumerate(lines, start=start):

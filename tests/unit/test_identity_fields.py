@@ -4,10 +4,10 @@ import pytest
 
 from tests.builders import ADMIN, COUNSELOR, T0, inbound
 from tests.fakes import FakeUnitOfWorkFactory
-from triage.errors import AccessDenied
-from triage.identity import correct_fields, identity
-from triage.identity_form import DEFAULT_FORM, shown
-from triage.ingest import ingest
+from triage.domain.errors import AccessDenied
+from triage.domain.forms.spec import DEFAULT_FORM, shown
+from triage.usecases.identity import correct_fields, identity
+from triage.usecases.ingest import ingest
 
 TEMPLATE = "PUSPAGA/{year}/{month:02d}/{number:04d}"
 
@@ -51,8 +51,8 @@ def test_joining_cases_and_giving_a_login_code_are_checked_by_role():
     from dataclasses import replace
 
     from tests.builders import HEAD
-    from triage import access
-    from triage.model import State
+    from triage.domain import access
+    from triage.domain.model import State
 
     uows = FakeUnitOfWorkFactory()
     ingest(inbound(1), uow_factory=uows, now=T0)

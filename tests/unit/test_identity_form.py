@@ -5,7 +5,7 @@ from datetime import date
 from hypothesis import given
 from hypothesis import strategies as st
 
-from triage.identity_form import DEFAULT_FORM, nik_problem, phone_e164, read, read_lines
+from triage.domain.forms.spec import DEFAULT_FORM, nik_problem, phone_e164, read, read_lines
 
 TODAY = date(2026, 11, 24)
 
@@ -71,8 +71,8 @@ def test_the_form_reader_never_raises_on_any_text(text):
 
 
 def test_every_problem_has_a_text_in_both_languages():
-    from triage.catalog import TEXTS
-    from triage.form_flow import TEXT_KEYS
+    from triage.effects.form_prompts import TEXT_KEYS
+    from triage.texts.catalog import TEXTS
 
     problems = TEXT_KEYS
     for key in problems:

@@ -2,9 +2,9 @@ from datetime import timedelta
 
 from tests.builders import ADMIN, COUNSELOR, T0, inbound
 from tests.fakes import FakeConversations, FakeUnitOfWorkFactory
-from triage import casework
-from triage.ingest import Cursor, ingest
-from triage.model import Channel, Outcome, State
+from triage.domain.model import Channel, Outcome, State
+from triage.usecases import casework
+from triage.usecases.ingest import Cursor, ingest
 
 
 def test_the_same_message_twice_is_stored_once():

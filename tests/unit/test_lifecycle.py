@@ -4,9 +4,9 @@ from datetime import timedelta
 import pytest
 
 from tests.builders import T0
-from triage import lifecycle
-from triage.errors import TransitionNotAllowed
-from triage.model import Conversation, Outcome, State, Steps
+from triage.domain import lifecycle
+from triage.domain.errors import TransitionNotAllowed
+from triage.domain.model import Conversation, Outcome, State, Steps
 
 
 def conv(state: State = State.NEW) -> Conversation:

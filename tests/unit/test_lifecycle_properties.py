@@ -6,9 +6,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.builders import T0
-from triage import lifecycle
-from triage.errors import TransitionNotAllowed
-from triage.model import STEP_NAMES, Conversation, Outcome, State, Steps
+from triage.domain import lifecycle
+from triage.domain.errors import TransitionNotAllowed
+from triage.domain.model import STEP_NAMES, Conversation, Outcome, State, Steps
 
 events = st.one_of(
     st.just(lifecycle.AdminReplied()),

@@ -4,10 +4,10 @@ import pytest
 
 from tests.builders import ADMIN, COUNSELOR, T0, inbound
 from tests.fakes import FakeUnitOfWorkFactory
-from triage.errors import AccessDenied
-from triage.ingest import ingest
-from triage.linking import link_contacts
-from triage.model import Channel
+from triage.domain.errors import AccessDenied
+from triage.domain.model import Channel
+from triage.usecases.ingest import ingest
+from triage.usecases.linking import link_contacts
 
 
 def contact_id(uows, channel, external_id):

@@ -12,16 +12,17 @@ from hypothesis import strategies as st
 from tests.builders import ADMIN, HEAD, inbound
 from tests.fakes import FakeUnitOfWorkFactory
 from tests.unit.test_complaint import CAL, MONDAY_9, TEXTS
-from triage import psychoeducation as pe
-from triage.casefile import WorkflowSetup
-from triage.classify import Decision
-from triage.crisis import Triage
-from triage.ingest import ingest
-from triage.model import Direction
-from triage.notices import Kind
-from triage.relay import relay_new_messages
-from triage.sla import Targets
-from triage.timers import TimerSetup, sweep
+from triage.domain import psychoeducation as pe
+from triage.domain.model import Direction
+from triage.domain.notices import Kind
+from triage.domain.rules.classify import Decision
+from triage.domain.schedule.sla import Targets
+from triage.domain.workflow import WorkflowSetup
+from triage.effects.assess import Triage
+from triage.usecases import psychoeducation as pe_cases
+from triage.usecases.ingest import ingest
+from triage.usecases.relay import relay_new_messages
+from triage.usecases.timers import TimerSetup, sweep
 
 PE_TEXTS = {
     **TEXTS,
@@ -51,13 +52,13 @@ def test_a_request_too_soon_gets_the_first_allowed_date_and_is_accepted():
     cf = uows.db.casefiles[conv]
     assert cf.status == pe.WAITING and cf.data == {"proposed": "2026-11-30"}
     with pytest.raises(ValueError):  # too soon
-        pe.accept(conv, date(2026, 11, 26), actor=ADMIN, setup=SETUP, uow_factory=uows,
+        pe_cases.accept(conv, date(2026, 11, 26), actor=ADMIN, setup=SETUP, uow_factory=uows,
                   now=MONDAY_9, key="a0")  # fmt: skip
-    pe.accept(conv, None, actor=ADMIN, setup=SETUP, uow_factory=uows, now=MONDAY_9, key="a1")
+    pe_cases.accept(conv, None, actor=ADMIN, setup=SETUP, uow_factory=uows, now=MONDAY_9, key="a1")
     cf = uows.db.casefiles[conv]
     assert cf.status == pe.ACCEPTED and cf.data["session"] == "2026-11-30" and cf.closed_at
     assert [m.text for m in uows.db.messages.values()][-1] == "Diterima untuk 2026-11-30."
-    assert [(d, c.conversation_id) for d, c in pe.sessions(uows, date(2026, 11, 23))] == [
+    assert [(d, c.conversation_id) for d, c in pe_cases.sessions(uows, date(2026, 11, 23))] == [
         (date(2026, 11, 30), conv)
     ]
 
@@ -67,10 +68,10 @@ def test_an_allowed_date_is_kept_and_a_request_can_be_declined():
     conv = asks(uows, 1, "Institusi: PKK Desa X\nNarahubung: Bu Made\nTopik: KDRT\n"
                 "Peserta: 30 ibu\nTanggal: 10 Desember 2026")  # fmt: skip
     assert uows.db.casefiles[conv].data == {"date": "2026-12-10"}
-    pe.decline(conv, "Jadwal penuh.", actor=ADMIN, setup=SETUP, uow_factory=uows, now=MONDAY_9,
-               key="d")  # fmt: skip
+    pe_cases.decline(conv, "Jadwal penuh.", actor=ADMIN, setup=SETUP, uow_factory=uows,
+                     now=MONDAY_9, key="d")  # fmt: skip
     assert uows.db.casefiles[conv].status == pe.DECLINED
-    assert pe.sessions(uows, date(2026, 11, 23)) == []
+    assert pe_cases.sessions(uows, date(2026, 11, 23)) == []
 
 
 def test_an_unanswered_request_reminds_at_48_hours_and_tells_the_head_at_72():

@@ -6,9 +6,9 @@ import pytest
 from tests.builders import ADMIN, COUNSELOR, COUNSELOR_2, HEAD, T0, inbound
 from tests.fakes import FakeSealer as Box
 from tests.fakes import FakeUnitOfWorkFactory
-from triage import casework, records
-from triage.errors import AccessDenied
-from triage.ingest import ingest
+from triage.domain.errors import AccessDenied
+from triage.usecases import casework, records
+from triage.usecases.ingest import ingest
 
 
 @pytest.fixture

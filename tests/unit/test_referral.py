@@ -7,11 +7,13 @@ import pytest
 
 from tests.builders import ADMIN, COUNSELOR, COUNSELOR_2, HEAD, T0, inbound
 from tests.fakes import FakeSealer, FakeUnitOfWorkFactory
-from triage import casework, records, referral
-from triage.errors import AccessDenied, TransitionNotAllowed
-from triage.form_dialogue import FormState
-from triage.ingest import ingest
-from triage.model import Outcome, State
+from triage.domain import referral
+from triage.domain.errors import AccessDenied, TransitionNotAllowed
+from triage.domain.forms.dialogue import FormState
+from triage.domain.model import Outcome, State
+from triage.usecases import casework, records
+from triage.usecases import referral as referral_cases
+from triage.usecases.ingest import ingest
 
 
 @pytest.mark.parametrize(
@@ -49,10 +51,10 @@ def case():
 def test_referring_closes_the_case_once_and_is_kept(case):
     uows, conv = case
     with pytest.raises(AccessDenied):
-        referral.refer(conv, "uptd_ppa", "x", actor=COUNSELOR_2, uow_factory=uows, now=T0)
+        referral_cases.refer(conv, "uptd_ppa", "x", actor=COUNSELOR_2, uow_factory=uows, now=T0)
     at = T0 + timedelta(hours=1)
-    made = referral.refer(conv, "uptd_ppa", "KDRT", actor=COUNSELOR, uow_factory=uows, now=at)
-    again = referral.refer(conv, "polisi", "lain", actor=COUNSELOR, uow_factory=uows, now=at)
+    made = referral_cases.refer(conv, "uptd_ppa", "KDRT", actor=COUNSELOR, uow_factory=uows, now=at)
+    again = referral_cases.refer(conv, "polisi", "lain", actor=COUNSELOR, uow_factory=uows, now=at)
     assert again == made and made.target == "uptd_ppa" and made.reason == "KDRT"
     with uows() as uow:
         closed = uow.conversations.get(conv)
@@ -65,9 +67,9 @@ def test_a_closed_case_cannot_be_referred_afterwards(case):
     uows, conv = case
     casework.close(conv, Outcome.TUNTAS, actor=COUNSELOR, uow_factory=uows, now=T0)
     with pytest.raises((TransitionNotAllowed, AccessDenied)):
-        referral.refer(conv, "lbh", "", actor=COUNSELOR, uow_factory=uows, now=T0)
+        referral_cases.refer(conv, "lbh", "", actor=COUNSELOR, uow_factory=uows, now=T0)
     with pytest.raises(TransitionNotAllowed):
-        referral.refer(conv, "lbh", "", actor=HEAD, uow_factory=uows, now=T0)
+        referral_cases.refer(conv, "lbh", "", actor=HEAD, uow_factory=uows, now=T0)
     with uows() as uow:
         assert uow.conversations.get(conv).outcome is Outcome.TUNTAS
         assert uow.referrals.get(conv, 1) is None
@@ -79,17 +81,17 @@ def test_the_letter_tells_the_chronology_and_the_record_to_those_allowed(case):
     records.write(conv, "Keluhan: dipukul suami\nAsesmen: trauma", actor=COUNSELOR, sealer=box,
                   uow_factory=uows, now=T0 + timedelta(minutes=20))  # fmt: skip
     at = T0 + timedelta(hours=1)
-    referral.refer(conv, "uptd_ppa", "KDRT", actor=COUNSELOR, uow_factory=uows, now=at)
+    referral_cases.refer(conv, "uptd_ppa", "KDRT", actor=COUNSELOR, uow_factory=uows, now=at)
     common = {"sealer": box, "uow_factory": uows, "now": at}
     for outsider in (ADMIN, COUNSELOR_2):
         with pytest.raises(AccessDenied):
-            referral.letter(conv, actor=outsider, **common)
-    letter = referral.letter(conv, actor=COUNSELOR, **common)
+            referral_cases.letter(conv, actor=outsider, **common)
+    letter = referral_cases.letter(conv, actor=COUNSELOR, **common)
     assert letter.client["nama"] == "Sari" and letter.register_no == "R/1"
     assert [step for _, step in letter.chronology] == ["received", "handed_off", "claimed",
                                                        "closed"]  # fmt: skip
     assert letter.record["keluhan"] == "dipukul suami" and letter.counselor_id == COUNSELOR.staff_id
-    assert referral.letter(conv, actor=HEAD, **common).referral.target == "uptd_ppa"
+    assert referral_cases.letter(conv, actor=HEAD, **common).referral.target == "uptd_ppa"
     with uows() as uow:
         actions = [e.action for e in uow.audit.entries(conv)]
     assert actions.count("referral.letter") == 2 and actions.count("referral.letter.denied") == 2

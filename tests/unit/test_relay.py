@@ -5,12 +5,13 @@ from datetime import timedelta
 
 from tests.builders import ADMIN, COUNSELOR, COUNSELOR_2, T0, inbound
 from tests.fakes import FakeUnitOfWorkFactory
-from triage import casework, notices
-from triage.ingest import ingest
-from triage.model import Outcome
-from triage.notices import MAX_CONTENT, Kind
-from triage.outbox import OutboxStatus, Target
-from triage.relay import relay_new_messages
+from triage.domain import notices
+from triage.domain.model import Outcome
+from triage.domain.notices import MAX_CONTENT, Kind
+from triage.domain.outbox import OutboxStatus, Target
+from triage.usecases import casework
+from triage.usecases.ingest import ingest
+from triage.usecases.relay import relay_new_messages
 
 COUNSELORS = (COUNSELOR.staff_id, COUNSELOR_2.staff_id)
 T1, T2 = T0 + timedelta(minutes=10), T0 + timedelta(minutes=20)
@@ -221,8 +222,8 @@ def test_held_messages_of_a_case_closed_unclaimed_go_to_the_head():
 
 
 def test_an_urgent_message_gets_the_safe_reply_at_once_is_marked_and_alerts_staff():
-    from triage.classify import Decision
-    from triage.crisis import Triage
+    from triage.domain.rules.classify import Decision
+    from triage.effects.assess import Triage
 
     def decide(text):
         danger = "mukul" in text
@@ -255,7 +256,7 @@ def test_an_urgent_message_gets_the_safe_reply_at_once_is_marked_and_alerts_staf
 
 
 def test_information_topics_are_recognised_in_everyday_words():
-    from triage.faq import topics_asked
+    from triage.domain.rules.faq import topics_asked
 
     assert topics_asked("kak jam bukanya kapan? ada biayanya gk?") == ["hours", "cost"]
     assert topics_asked("alamat kantornya di mana ya") == ["address"]

@@ -5,8 +5,8 @@ recipients."""
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
-from triage.roster import DutyChange, Roster, Shift, alert_to, route
-from triage.service_calendar import ServiceCalendar
+from triage.domain.schedule.calendar import ServiceCalendar
+from triage.domain.schedule.roster import DutyChange, Roster, Shift, alert_to, route
 
 WITA = ZoneInfo("Asia/Makassar")
 HOURS = {d: ((time(8), time(16)),) for d in range(4)} | {4: ((time(8), time(11, 30)),)}

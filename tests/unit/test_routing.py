@@ -6,15 +6,15 @@ from zoneinfo import ZoneInfo
 
 from tests.builders import ADMIN, COUNSELOR, HEAD, T0, inbound
 from tests.fakes import FakeUnitOfWorkFactory
-from triage import casework
-from triage.classify import Decision
-from triage.crisis import Triage
-from triage.ingest import ingest
-from triage.model import Outcome
-from triage.notices import Kind
-from triage.relay import relay_new_messages
-from triage.roster import DutyChange, Roster, Shift
-from triage.service_calendar import ServiceCalendar
+from triage.domain.model import Outcome
+from triage.domain.notices import Kind
+from triage.domain.rules.classify import Decision
+from triage.domain.schedule.calendar import ServiceCalendar
+from triage.domain.schedule.roster import DutyChange, Roster, Shift
+from triage.effects.assess import Triage
+from triage.usecases import casework
+from triage.usecases.ingest import ingest
+from triage.usecases.relay import relay_new_messages
 
 WITA = ZoneInfo("Asia/Makassar")
 CAL = ServiceCalendar(WITA, {d: ((time(8), time(16)),) for d in range(5)})

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from triage.service_calendar import ServiceCalendar
+from triage.domain.schedule.calendar import ServiceCalendar
 
 WITA = ZoneInfo("Asia/Makassar")
 HOURS = {

@@ -9,14 +9,14 @@ import pytest
 
 from tests.builders import ADMIN, COUNSELOR, COUNSELOR_2, inbound
 from tests.fakes import FakeUnitOfWorkFactory
-from triage import casework
-from triage.ingest import ingest
-from triage.model import Channel
-from triage.notices import Kind
-from triage.replies import reply_to_client
-from triage.service_calendar import ServiceCalendar
-from triage.sla import Targets
-from triage.timers import TimerSetup, sweep
+from triage.domain.model import Channel
+from triage.domain.notices import Kind
+from triage.domain.schedule.calendar import ServiceCalendar
+from triage.domain.schedule.sla import Targets
+from triage.usecases import casework
+from triage.usecases.ingest import ingest
+from triage.usecases.replies import reply_to_client
+from triage.usecases.timers import TimerSetup, sweep
 
 WITA = ZoneInfo("Asia/Makassar")
 HOURS = {d: ((time(8), time(16)),) for d in range(4)} | {4: ((time(8), time(11, 30)),)}

@@ -8,10 +8,11 @@ import pytest
 
 from tests.builders import ADMIN, HEAD, T0, inbound
 from tests.fakes import FakeUnitOfWorkFactory
-from triage import casework, referral, survey
-from triage.casefile import COMPLAINT, CaseFile
-from triage.ingest import ingest
-from triage.model import Outcome, State
+from triage.domain import survey
+from triage.domain.model import Outcome, State
+from triage.domain.workflow import COMPLAINT, CaseFile
+from triage.usecases import casework, referral
+from triage.usecases.ingest import ingest
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,108 @@
+"""Who may do what to a conversation. Checked in the core so every shell obeys the same rules.
+
+After hand-off the counseling belongs to the assigned counselor (and the head, who alone may
+open a case to others, seed 003); admins see status, not content.
+"""
+
+from __future__ import annotations
+
+from triage.domain.errors import AccessDenied
+from triage.domain.model import (
+    COUNSELING_STATES,
+    Actor,
+    Conversation,
+    Role,
+    State,
+    StoredMessage,
+    owner_of,
+)
+
+ADMIN_STATES = frozenset({State.NEW, State.WITH_ADMIN, State.HANDED_OFF})
+
+
+def _assigned(actor: Actor, conv: Conversation) -> bool:
+    return conv.state is State.WITH_COUNSELOR and conv.counselor_id == actor.staff_id
+
+
+def may_reply(actor: Actor, conv: Conversation) -> bool:
+    if actor.role is Role.HEAD:
+        return conv.is_open
+    if actor.role is Role.ADMIN:
+        return conv.state in ADMIN_STATES
+    return _assigned(actor, conv)
+
+
+def may_read_message(actor: Actor, conv: Conversation, message: StoredMessage) -> bool:
+    """Counseling content (messages marked confidential when exchanged after hand-off) stays
+    with the counselor it was exchanged with and the head, also after a release, a reopen or a
+    link; only the head opens it to others (seed 003). Content that came while the case waited
+    to be claimed belongs to whoever holds the case."""
+    if actor.role is Role.HEAD:
+        return True
+    if message.confidential:
+        owner = owner_of(message)
+        if owner is None:
+            return conv.counselor_id == actor.staff_id
+        return owner == actor.staff_id
+    return actor.role is Role.ADMIN or conv.counselor_id == actor.staff_id
+
+
+def may_view_identity(actor: Actor, conv: Conversation) -> bool:
+    """The client's name and contacts: the admins (intake), the head, the assigned counselor."""
+    return actor.role in (Role.ADMIN, Role.HEAD) or _assigned(actor, conv)
+
+
+def may_edit_form(actor: Actor, conv: Conversation) -> bool:
+    return actor.role in (Role.ADMIN, Role.HEAD) or _assigned(actor, conv)
+
+
+def may_hand_off(actor: Actor, conv: Conversation) -> bool:
+    return actor.role in (Role.ADMIN, Role.HEAD)
+
+
+def may_claim(actor: Actor, conv: Conversation) -> bool:
+    return actor.role in (Role.COUNSELOR, Role.HEAD)
+
+
+def may_release(actor: Actor, conv: Conversation) -> bool:
+    return actor.role is Role.HEAD or _assigned(actor, conv)
+
+
+def may_close(actor: Actor, conv: Conversation) -> bool:
+    if actor.role is Role.HEAD:
+        return True
+    if conv.state is State.WITH_COUNSELOR:
+        return _assigned(actor, conv)
+    return actor.role is Role.ADMIN
+
+
+def may_link_contacts(actor: Actor) -> bool:
+    return actor.role in (Role.ADMIN, Role.HEAD)
+
+
+def may_join_cases(actor: Actor, *convs: Conversation) -> bool:
+    """Joining two cases as one person: the admins, but a case in counseling only the head
+    (its replies would start going to whichever contact wrote last)."""
+    if any(c.state in COUNSELING_STATES for c in convs):
+        return actor.role is Role.HEAD
+    return may_link_contacts(actor)
+
+
+def may_dispose(actor: Actor) -> bool:
+    """The disposition of a complaint is the head's (seed 004)."""
+    return actor.role is Role.HEAD
+
+
+def may_change_roster(actor: Actor) -> bool:
+    """The duty roster is changed by the head and the admins (issue 6)."""
+    return actor.role in (Role.ADMIN, Role.HEAD)
+
+
+def may_give_code(actor: Actor) -> bool:
+    """A login code for the office's Instagram account."""
+    return actor.role in (Role.ADMIN, Role.HEAD)
+
+
+def require(allowed: bool, actor: Actor, action: str) -> None:
+    if not allowed:
+        raise AccessDenied(actor.staff_id, action)

@@ -1,0 +1,117 @@
+"""The durable outbox: every message we send is a row before it is sent.
+
+This module is the pure policy: what an outgoing item is, and when a failed one is tried again.
+The dispatcher (`triage.usecases.dispatch`) moves items through the states.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from triage.domain.model import Channel
+
+
+class OutboxStatus(StrEnum):
+    PENDING = "pending"  # waiting to be sent (or to be retried at next_attempt_at)
+    SENDING = "sending"  # claimed by a dispatcher until lease_until
+    SENT = "sent"
+    FAILED = "failed"  # gave up after max attempts or a permanent error; shown to staff
+
+
+class Target(StrEnum):
+    """Where an item goes: a client on their channel, or a staff chat on Telegram."""
+
+    EMAIL = "email"
+    INSTAGRAM = "instagram"
+    HOTLINE = "hotline"
+    TELEGRAM = "telegram"
+
+
+@dataclass(frozen=True)
+class OutboxItem:
+    id: int | None
+    idempotency_key: str
+    target: Target
+    recipient: str
+    text: str
+    created_at: datetime
+    next_attempt_at: datetime
+    conversation_id: int | None = None
+    priority: int = 0  # higher first: urgent cases jump the queue
+    options: dict[str, str] = field(default_factory=dict)  # per target: subject, thread id …
+    status: OutboxStatus = OutboxStatus.PENDING
+    attempts: int = 0  # failed attempts, an interrupted one (lease ran out) included
+    claims: int = 0  # times a dispatcher took the item: the fencing token of the current claim
+    interrupted: bool = False  # the previous claim's lease ran out before it recorded anything
+    lease_until: datetime | None = None
+    remote_id: str | None = None
+    last_error: str | None = None
+    sent_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    max_attempts: int = 8
+    base: timedelta = timedelta(seconds=5)
+    cap: timedelta = timedelta(minutes=30)
+    lease: timedelta = timedelta(minutes=2)
+
+    def delay(self, attempts: int, jitter: float) -> timedelta:
+        """Exponential backoff with 'full jitter' (jitter in [0, 1)), never below one base."""
+        ceiling = min(self.cap, self.base * (2 ** max(0, attempts - 1)))
+        return max(self.base, ceiling * jitter)
+
+
+def after_failure(
+    item: OutboxItem,
+    error: str,
+    *,
+    transient: bool,
+    now: datetime,
+    policy: RetryPolicy,
+    jitter: float,
+    retry_after: float | None = None,
+    counts: bool = True,
+) -> OutboxItem:
+    """The item after a failed attempt: back to pending later, or failed for good. A try that
+    does not count (the remote unreachable) waits one base delay and keeps the item's place."""
+    if transient and not counts:
+        delay = max(policy.base, timedelta(seconds=retry_after or 0))
+        return replace(
+            item,
+            status=OutboxStatus.PENDING,
+            last_error=error,
+            lease_until=None,
+            next_attempt_at=now + delay,
+        )
+    attempts = item.attempts + 1
+    if not transient or attempts >= policy.max_attempts:
+        return replace(
+            item,
+            attempts=attempts,
+            status=OutboxStatus.FAILED,
+            last_error=error,
+            lease_until=None,
+        )
+    delay = policy.delay(attempts, jitter)
+    if retry_after is not None:
+        delay = max(delay, timedelta(seconds=retry_after))
+    return replace(
+        item,
+        attempts=attempts,
+        status=OutboxStatus.PENDING,
+        last_error=error,
+        lease_until=None,
+        interrupted=False,
+        next_attempt_at=now + delay,
+    )
+
+
+CHANNEL_TARGET = {
+    Channel.EMAIL: Target.EMAIL,
+    Channel.INSTAGRAM: Target.INSTAGRAM,
+    Channel.HOTLINE: Target.HOTLINE,
+}
+TARGET_CHANNEL = {target: channel for channel, target in CHANNEL_TARGET.items()}

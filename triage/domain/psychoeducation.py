@@ -1,0 +1,142 @@
+"""The psychoeducation workflow (seed 001, issue 6 item 6): a school, a community or an
+organisation asks for a session. The request's facts (institution, contact person, topic,
+audience, proposed date) come as "Label: value" lines; a date less than 7 days ahead is not
+allowed, and the first allowed working day is proposed instead. The request is answered within
+3×24 hours (a reminder at 48 h, the head told at 72 h): /terima [date] accepts and tells the
+requester, /tolak [reason] declines. Accepted sessions are listed for the head
+(/psikoedukasi).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from datetime import date, datetime, timedelta
+
+from triage.domain.forms.spec import FormSpec
+from triage.domain.workflow import (
+    CaseFile,
+    WorkflowSetup,
+    missing,
+    text_field,
+)
+
+RECORDING, WAITING, ACCEPTED, DECLINED = "recording", "waiting_answer", "accepted", "declined"
+ANSWER_HOURS = 72  # 3×24 hours (seed 001)
+REMIND_HOURS = 48
+LEAD_DAYS = 7  # booked at least one week ahead
+
+REQUEST_FORM = FormSpec(
+    (
+        text_field(
+            "institusi",
+            "Nama sekolah, komunitas atau organisasi:",
+            "School, community or organisation:",
+            "lembaga",
+            "instansi",
+            "institution",
+        ),  # fmt: skip
+        text_field(
+            "narahubung",
+            "Nama dan nomor HP narahubung:",
+            "Contact person and phone:",
+            "kontak",
+            "contact",
+            personal=True,
+        ),  # fmt: skip
+        text_field("topik", "Topik yang diminta:", "Topic:", "tema", "topic"),
+        text_field(
+            "peserta",
+            "Siapa pesertanya dan berapa orang?",
+            "Who attends, how many?",
+            "sasaran",
+            "audience",
+        ),  # fmt: skip
+        text_field(
+            "tanggal",
+            "Tanggal yang diusulkan (paling cepat 7 hari lagi):",
+            "Proposed date (at least 7 days ahead):",
+            "tanggal usulan",
+            "date",
+        ),  # fmt: skip
+    )
+)
+
+MONTHS = {
+    **{m: n for n, m in enumerate(
+        ("januari februari maret april mei juni juli agustus september oktober november "
+         "desember").split(), start=1)},
+    **{m: n for n, m in enumerate(
+        "jan feb mar apr mei jun jul agu sep okt nov des".split(), start=1)},
+    **{m: n for n, m in enumerate(
+        ("january february march april may june july august september october november "
+         "december").split(), start=1)},
+    "aug": 8, "oct": 10, "dec": 12, "agt": 8, "ags": 8,
+}  # fmt: skip
+NUMERIC = re.compile(r"(\d{1,2})[/.-](\d{1,2})(?:[/.-](\d{2,4}))?")
+ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+WORDS = re.compile(r"(\d{1,2})\s+([a-z]+)\.?(?:\s+(\d{4}))?")
+
+
+def parse_date(text: str, today: date) -> date | None:
+    """ "5 Desember 2026", "5 des", "05/12/2026", "5-12", "2026-12-05"; without a year, the
+    next such date. None for anything else (never raises)."""
+    raw = " ".join(text.casefold().replace(",", " ").split())
+    try:
+        if found := ISO.search(raw):
+            return date(int(found[1]), int(found[2]), int(found[3]))
+        day = month = year = None
+        if found := NUMERIC.search(raw):
+            day, month = int(found[1]), int(found[2])
+            year = int(found[3]) if found[3] else None
+        elif (found := WORDS.search(raw)) and found[2] in MONTHS:
+            day, month = int(found[1]), MONTHS[found[2]]
+            year = int(found[3]) if found[3] else None
+        if day is None or month is None:
+            return None
+        if year is not None and year < 100:
+            year += 2000
+        if year is None:
+            year = today.year
+            if date(year, month, day) < today:
+                year += 1
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def first_allowed(setup: WorkflowSetup, now: datetime) -> date:
+    """The first working day at least a week after the request."""
+    day = now.astimezone(setup.calendar.zone).date() + timedelta(days=LEAD_DAYS)
+    while not setup.calendar.is_working_day(day):
+        day += timedelta(days=1)
+    return day
+
+
+def allowed(setup: WorkflowSetup, opened: datetime, day: date) -> bool:
+    return day >= first_allowed(setup, opened) and setup.calendar.is_working_day(day)
+
+
+def _settle(cf: CaseFile, setup: WorkflowSetup) -> CaseFile:
+    """Complete once every fact is in; a date too soon (or on a closed day) gets the first
+    allowed date proposed instead."""
+    if cf.status != RECORDING or missing(REQUEST_FORM, cf.facts):
+        return cf
+    asked = parse_date(cf.facts.get("tanggal", ""), cf.opened_at.date())
+    data = dict(cf.data)
+    if asked is not None and allowed(setup, cf.opened_at, asked):
+        data["date"] = asked.isoformat()
+    else:
+        data["proposed"] = first_allowed(setup, cf.opened_at).isoformat()
+    return replace(cf, status=WAITING, data=data)
+
+
+def _dates(cf: CaseFile) -> dict[str, str]:
+    return {k: str(cf.data[k]) for k in ("date", "proposed") if k in cf.data}
+
+
+def _date(value: object) -> date | None:
+    try:
+        return date.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None

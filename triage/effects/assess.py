@@ -1,0 +1,225 @@
+"""Triage inside the relay: each new client message is classified as it is passed on to staff.
+
+An urgent message (DESIGN.md §5) gets, at once and at any hour, the office's safe first reply on
+the client's own channel (once per round of the conversation), the case is marked urgent (it
+jumps every queue), and the counselors and the head are alerted. The admin sees which rules
+decided, on the post itself. Automatic mail (auto-replies, bounces) is never classified or
+answered.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from triage.domain.model import Contact, Conversation, StoredMessage
+from triage.domain.notices import URGENT_PRIORITY, Kind, group, staff
+from triage.domain.rules.classify import Decision
+from triage.domain.rules.faq import OfficeFacts, topics_asked
+from triage.domain.schedule.calendar import ServiceCalendar
+from triage.domain.schedule.roster import Roster
+from triage.domain.workflow import COMPLAINT, PSYCHOEDUCATION, WorkflowSetup
+from triage.effects import complaint_intake, psychoeducation_intake
+from triage.effects.auto_reply import send_auto
+from triage.effects.form_prompts import FormSetup, advance
+from triage.effects.notify import client_fields, queue
+from triage.effects.offers import alerted
+from triage.effects.steplog import log_steps
+from triage.ports import UnitOfWork
+
+
+@dataclass(frozen=True)
+class AfterHours:
+    """Outside service hours the client hears when a person will answer (issue 6, item 2)."""
+
+    calendar: ServiceCalendar
+    reply: Callable[[datetime], str]  # the text naming when service resumes (office language)
+
+
+@dataclass(frozen=True)
+class Triage:
+    decide: Callable[[str], Decision]
+    crisis_reply: str  # in the office's language, with the help numbers and the office's own
+    alert_to: Sequence[int] = ()  # without a roster: every counselor and the head
+    facts: OfficeFacts | None = None  # answers to information questions (triage.domain.rules.faq)
+    form: FormSetup | None = None  # the identity form asked on chat channels
+    after_hours: AfterHours | None = None
+    roster: Roster | None = None  # with it, alerts go to the counselors on duty and the heads
+    workflows: WorkflowSetup | None = None  # complaints and psychoeducation requests
+    heads: Sequence[int] = ()
+
+
+@dataclass(frozen=True)
+class Findings:
+    conv: Conversation  # as updated (urgent, category)
+    reasons: str  # what the admin sees on the post: the rules that decided
+
+
+def assess(
+    uow: UnitOfWork,
+    conv: Conversation,
+    messages: Sequence[StoredMessage],
+    triage: Triage,
+    now: datetime,
+) -> Findings:
+    decisions = [triage.decide(m.text) for m in messages if not m.auto_generated and m.text]
+    if not decisions:
+        return Findings(conv, "")
+    urgent = [d for d in decisions if d.urgent]
+    changed = conv
+    if conv.category is None:
+        named = [d.category for d in decisions if d.category != "lainnya"]
+        changed = replace(changed, category=(named or [decisions[0].category])[0])
+    if urgent and not conv.urgent:
+        changed = replace(changed, urgent=True)
+    if changed != conv:
+        uow.conversations.save(changed)
+    reasons = " · ".join(dict.fromkeys(r for d in (urgent or decisions[:1]) for r in d.rules))
+    if urgent and not conv.urgent:
+        _crisis(uow, changed, urgent[0], triage, now)
+    elif not urgent and triage.facts is not None:
+        asked = [m for m in messages if not m.auto_generated and not m.confidential and m.text]
+        _answer_questions(uow, changed, asked, triage.facts, now)
+    if not urgent and triage.after_hours is not None:
+        _after_hours(uow, changed, messages, triage.after_hours, now)
+    on_file = False
+    if triage.workflows is not None and not changed.urgent:
+        on_file = _case_file(uow, changed, messages, triage.workflows, now)
+    if triage.form is not None and not on_file:
+        chat = [m for m in messages if not m.auto_generated and not m.confidential]
+        changed = advance(uow, changed, chat, triage.form, now, urgent=bool(urgent))
+    return Findings(changed, reasons)
+
+
+def _case_file(
+    uow: UnitOfWork,
+    conv: Conversation,
+    messages: Sequence[StoredMessage],
+    setup: WorkflowSetup,
+    now: datetime,
+) -> bool:
+    """A complaint or a psychoeducation request opens its case file (seeds 004 and 001), and
+    what the client sends later is read into it. True when the conversation has one (the
+    identity form is then not asked: the file asks what it needs)."""
+    assert conv.id is not None
+    human = [m for m in messages if not m.auto_generated and not m.confidential and m.text]
+    cf = uow.casefiles.get(conv.id)
+    flow = {COMPLAINT: complaint_intake, PSYCHOEDUCATION: psychoeducation_intake}
+    if cf is None:
+        if conv.category not in flow or not human:
+            return False
+        story = "\n".join(m.text for m in human)
+        flow[conv.category].open_file(uow, conv, story, setup, now)
+        return True
+    if cf.is_open:
+        flow[cf.kind].on_client_messages(uow, conv, cf, human, setup, now)
+    return True
+
+
+def _answer_questions(
+    uow: UnitOfWork,
+    conv: Conversation,
+    messages: Sequence[StoredMessage],
+    facts: OfficeFacts,
+    now: datetime,
+) -> None:
+    """Each topic once per round (the step log remembers); the admin topic shows what was
+    sent."""
+    assert conv.id is not None
+    answered = {
+        s.detail
+        for s in uow.steps.for_conversation(conv.id)
+        if s.step == "auto_answer" and s.round == conv.round
+    }
+    topics = [
+        t
+        for t in dict.fromkeys(t for m in messages for t in topics_asked(m.text))
+        if t not in answered
+    ]
+    body = facts.reply(topics)
+    contact = uow.contacts.get(conv.reply_contact_id)
+    if body is None or contact is None:
+        return
+    key = f"faq:{conv.id}:{conv.round}:{'+'.join(topics)}"
+    for topic in topics:
+        log_steps(uow, conv, ["auto_answer"], now, detail=topic)
+    _answer_and_show(uow, conv, contact, key, body, now)
+
+
+def _answer_and_show(
+    uow: UnitOfWork, conv: Conversation, contact: Contact, key: str, body: str, now: datetime
+) -> None:
+    """One of our automatic answers to the client, and the same text shown to the admins."""
+    assert conv.id is not None
+    send_auto(uow, conv, contact.channel, contact.external_id, key, body, now, priority=0)
+    queue(
+        uow,
+        key=f"shown:{key}",
+        recipient=group(conv.id),
+        kind=Kind.STATUS,
+        now=now,
+        conv=conv,
+        text=body,
+        event="auto_answer",
+    )
+
+
+def _after_hours(
+    uow: UnitOfWork,
+    conv: Conversation,
+    messages: Sequence[StoredMessage],
+    after: AfterHours,
+    now: datetime,
+) -> None:
+    """Once per closed spell (until service resumes) and round: the hours, the help numbers,
+    and when a person will answer. Urgent messages get the crisis reply instead."""
+    assert conv.id is not None
+    # Judged now, not when the message was written: mail caught up after the weekend, or an
+    # Instagram pause, must not be told "we answer at <a time already past>".
+    if conv.urgent or after.calendar.is_open(now):
+        return
+    if not any(not m.auto_generated for m in messages):
+        return
+    resumes = after.calendar.next_open(now)
+    key = f"after-hours:{conv.id}:{conv.round}:{resumes.isoformat()}"
+    contact = uow.contacts.get(conv.reply_contact_id)
+    if contact is None or uow.outbox.find_key(key) is not None:
+        return
+    _answer_and_show(uow, conv, contact, key, after.reply(resumes), now)
+
+
+def _crisis(
+    uow: UnitOfWork, conv: Conversation, decision: Decision, triage: Triage, now: datetime
+) -> None:
+    assert conv.id is not None
+    log_steps(uow, conv, ["marked_urgent"], now, detail="; ".join(decision.rules)[:200])
+    contact = uow.contacts.get(conv.reply_contact_id)
+    key = f"crisis:{conv.id}:{conv.round}"
+    if contact is not None and uow.outbox.find_key(key) is None:
+        send_auto(
+            uow,
+            conv,
+            contact.channel,
+            contact.external_id,
+            key,
+            triage.crisis_reply,
+            now,
+            priority=URGENT_PRIORITY,
+        )
+    reasons = "; ".join(decision.rules)
+    fields = client_fields(uow, conv)
+    to = triage.alert_to
+    if triage.roster is not None:
+        to = alerted(uow, triage.roster, triage.heads, now)
+    for staff_id in to:
+        queue(
+            uow,
+            key=f"alert:{conv.id}:{conv.round}:{staff_id}",
+            recipient=staff(staff_id),
+            kind=Kind.ALERT,
+            now=now,
+            conv=conv,
+            rules=reasons[:300],
+            **fields,
+        )

@@ -1,0 +1,56 @@
+"""Our automatic replies to a client (the crisis reply, answers to information questions, the
+identity form's questions): queued in the outbox like any reply and kept in the transcript
+marked automatic, so the email channel sends them with Auto-Submitted: auto-replied."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from triage.domain.model import Channel, Conversation, Direction, StoredMessage
+from triage.domain.outbox import OutboxItem
+from triage.ports import UnitOfWork
+
+
+def send_auto(
+    uow: UnitOfWork,
+    conv: Conversation,
+    channel: Channel,
+    recipient: str,
+    key: str,
+    body: str,
+    now: datetime,
+    *,
+    priority: int,
+) -> None:
+    """One of our automatic replies: queued, and in the transcript marked automatic (so the
+    email channel sends it with Auto-Submitted: auto-replied)."""
+    from triage.domain.outbox import CHANNEL_TARGET
+
+    assert conv.id is not None
+    item = uow.outbox.add(
+        OutboxItem(
+            id=None,
+            idempotency_key=key,
+            target=CHANNEL_TARGET[channel],
+            recipient=recipient,
+            text=body,
+            created_at=now,
+            next_attempt_at=now,
+            conversation_id=conv.id,
+            priority=priority,
+            options={"auto_reply": "1"},
+        )
+    )
+    uow.messages.add(
+        StoredMessage(
+            id=None,
+            conversation_id=conv.id,
+            direction=Direction.OUT,
+            channel=channel,
+            external_id=key,
+            text=body,
+            created_at=now,
+            auto_generated=True,
+            outbox_id=item.id,
+        )
+    )

@@ -1,0 +1,207 @@
+"""The identity-form dialogue inside the relay: the client's consent starts it, each following
+message on a chat channel answers the open question, and the register number is given when the
+form is complete (triage/domain/forms/dialogue.py holds the rules of the dialogue itself)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from triage.domain import lifecycle
+from triage.domain.errors import TransitionNotAllowed
+from triage.domain.forms import by_mail
+from triage.domain.forms.dialogue import FormState, answer, begin, period_of, register_number
+from triage.domain.forms.spec import FormSpec, read
+from triage.domain.model import Channel, Contact, Conversation, StoredMessage
+from triage.domain.notices import Kind, group
+from triage.effects.auto_reply import send_auto
+from triage.effects.notify import queue
+from triage.effects.steplog import log_steps
+from triage.ports import UnitOfWork
+
+CHAT_CHANNELS = frozenset({Channel.HOTLINE, Channel.INSTAGRAM})
+# Asked for consent by a message (the hotline asks with the /start greeting's buttons).
+CONSENT_BY_TEXT = frozenset({Channel.INSTAGRAM})
+CONSENT_ASKED = "consent"  # the form's status while the client's yes or no is awaited
+# the catalogue texts the dialogue needs (FormSetup.texts): its own, and one per problem
+TEXT_KEYS = (
+    "form.chat.consent",
+    "form.chat.declined",
+    "form.intro",
+    "form.mail.intro",
+    "form.mail.again",
+    "form.mail.consent",
+    "form.done",
+    "form.incomplete",
+    "form.stopped",
+    "form.required",
+    "form.yes_no",
+    "form.gender",
+    "form.choice",
+    "form.phone",
+    "form.age",
+    "form.nik_digits",
+    "form.nik_province",
+    "form.nik_date",
+    "form.nik_serial",
+)
+
+
+@dataclass(frozen=True)
+class FormSetup:
+    form: FormSpec
+    lang: str
+    consent_text: str  # the client's consent as the hotline stores it: the form starts there
+    texts: Mapping[str, str]  # form.intro, form.done, form.stopped, form.incomplete, problems
+    register_template: str  # e.g. "PUSPAGA/{year}/{month:02d}/{number:04d}"
+
+
+def advance(
+    uow: UnitOfWork,
+    conv: Conversation,
+    messages: Sequence[StoredMessage],
+    setup: FormSetup,
+    now: datetime,
+    *,
+    urgent: bool,
+) -> Conversation:
+    assert conv.id is not None
+    contact = uow.contacts.get(conv.reply_contact_id)
+    if contact is not None and contact.channel is Channel.EMAIL:
+        return _by_mail(uow, conv, contact.external_id, messages, setup, now, urgent=urgent)
+    if contact is None or contact.channel not in CHAT_CHANNELS:
+        return conv
+    state = uow.forms.get(conv.id)
+    for m in messages:
+        if urgent:  # nobody in danger is asked for their district: staff take over
+            if state is not None and state.asking is not None:
+                state = replace(state, asking=None, status="paused")
+                uow.forms.save(state)
+            return conv
+        if state is None and contact.channel in CONSENT_BY_TEXT:
+            state = FormState(conv.id, "persetujuan", {}, CONSENT_ASKED)
+            uow.forms.save(state)
+            _say(uow, conv, contact.channel, contact.external_id, m,
+                 [setup.texts["form.chat.consent"]], now)  # fmt: skip
+            continue
+        if state is not None and state.status == CONSENT_ASKED:
+            state = _consent_by_text(uow, conv, contact, state, m, setup, now)
+            continue
+        if state is None or state.status in ("stopped",):
+            if m.text.strip() == setup.consent_text:
+                turn = begin(setup.form, conv.id, setup.lang, setup.texts["form.intro"])
+                state = turn.state
+                uow.forms.save(state)
+                _say(uow, conv, contact.channel, contact.external_id, m, turn.say, now)
+            continue
+        if state.asking is None:
+            continue
+        turn = answer(setup.form, state, m.text, setup.lang, now.date(), setup.texts)
+        state = turn.state
+        say = list(turn.say)
+        if turn.completed:
+            conv, state = complete_form(uow, conv, state, setup.register_template, now)
+            say.append(setup.texts["form.done"].format(register=state.register_no))
+        elif state.status == "incomplete":
+            say.append(setup.texts["form.incomplete"])
+        uow.forms.save(state)
+        _say(uow, conv, contact.channel, contact.external_id, m, say, now)
+    return conv
+
+
+def _consent_by_text(
+    uow: UnitOfWork,
+    conv: Conversation,
+    contact: Contact,
+    state: FormState,
+    m: StoredMessage,
+    setup: FormSetup,
+    now: datetime,
+) -> FormState:
+    """Yes starts the questions, no is respected; anything else (their story) waits."""
+    assert conv.id is not None
+    spec = setup.form.field("persetujuan")
+    assert spec is not None
+    given = read(spec, m.text, now.date()).value if len(m.text) <= 40 else None
+    if given == "ya":
+        turn = begin(setup.form, conv.id, setup.lang, setup.texts["form.intro"])
+        uow.forms.save(turn.state)
+        _say(uow, conv, contact.channel, contact.external_id, m, turn.say, now)
+        return turn.state
+    if given == "tidak":
+        stopped = replace(state, asking=None, answers={"persetujuan": "tidak"}, status="stopped")
+        uow.forms.save(stopped)
+        say = [setup.texts["form.chat.declined"]]
+        _say(uow, conv, contact.channel, contact.external_id, m, say, now)
+        return stopped
+    return state
+
+
+def _by_mail(
+    uow: UnitOfWork,
+    conv: Conversation,
+    address: str,
+    messages: Sequence[StoredMessage],
+    setup: FormSetup,
+    now: datetime,
+    *,
+    urgent: bool,
+) -> Conversation:
+    """Email: the questions in one reply to the first mail, then each answer read leniently."""
+    assert conv.id is not None
+    state = uow.forms.get(conv.id)
+    for m in messages:
+        if m.auto_generated or urgent or conv.urgent:
+            continue  # robots are never answered; nobody in danger is sent a form
+        if state is None:
+            state, letter = by_mail.first_letter(
+                setup.form, conv.id, setup.lang, setup.texts["form.mail.intro"]
+            )
+            uow.forms.save(state)
+            _say(uow, conv, Channel.EMAIL, address, m, [letter], now)
+            continue
+        if state.status != by_mail.MAILED:
+            continue
+        state, say, complete = by_mail.read_answer(
+            setup.form, state, m.text, setup.lang, now.date(), setup.texts
+        )
+        if complete:
+            conv, state = complete_form(uow, conv, state, setup.register_template, now)
+            say = [setup.texts["form.done"].format(register=state.register_no)]
+        uow.forms.save(state)
+        _say(uow, conv, Channel.EMAIL, address, m, say, now)
+    return conv
+
+
+def _say(uow, conv, channel, recipient, m, texts, now) -> None:  # noqa: ANN001
+    for n, body in enumerate(texts):
+        send_auto(uow, conv, channel, recipient, f"form:{m.id}:{n}", body, now, priority=0)
+
+
+def complete_form(
+    uow: UnitOfWork, conv: Conversation, state: FormState, template: str, now: datetime
+) -> tuple[Conversation, FormState]:
+    """Every required answer is in: the register number of this month, the SOP step stamped,
+    the admins told. Whoever completed it (the client on any channel, or staff)."""
+    number = uow.forms.next_number(period_of(now))
+    state = replace(state, register_no=register_number(template, now, number))
+    try:
+        changed, logged = lifecycle.apply(conv, lifecycle.FormCompleted(), now)
+    except TransitionNotAllowed:
+        changed, logged = conv, []
+    if logged:
+        uow.conversations.save(changed)
+        log_steps(uow, changed, logged, now, detail=state.register_no)
+    assert conv.id is not None
+    queue(
+        uow,
+        key=f"status:{conv.id}:form_complete:{state.register_no}",
+        recipient=group(conv.id),
+        kind=Kind.STATUS,
+        now=now,
+        conv=changed,
+        event="form_complete",
+        register=state.register_no or "",
+    )
+    return changed, state

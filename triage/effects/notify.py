@@ -1,0 +1,101 @@
+"""Staff notices queued as outbox items in the caller's transaction (exactly once, in order per
+chat). The types and rules of a notice are in triage/domain/notices.py."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from triage.domain.model import Client, Conversation
+from triage.domain.notices import MAX_CONTENT, Entry, Kind, batches, dump, load, priority, size
+from triage.domain.outbox import OutboxItem, Target
+from triage.ports import UnitOfWork
+
+
+def queue(
+    uow: UnitOfWork,
+    *,
+    key: str,
+    recipient: str,
+    kind: Kind,
+    now: datetime,
+    conv: Conversation | None = None,
+    text: str = "",
+    **fields: str,
+) -> OutboxItem:
+    """Queue one notice (the idempotency key makes a repeated action queue nothing twice)."""
+    options = {"kind": kind.value, **fields}
+    if conv is not None:
+        assert conv.id is not None
+        options.setdefault("conv", str(conv.id))
+        if conv.urgent:
+            options.setdefault("urgent", "1")
+    return uow.outbox.add(
+        OutboxItem(
+            id=None,
+            idempotency_key=key,
+            target=Target.TELEGRAM,
+            recipient=recipient,
+            text=text,
+            created_at=now,
+            next_attempt_at=now,
+            conversation_id=conv.id if conv else None,
+            priority=priority(conv) if conv else 0,
+            options=options,
+        )
+    )
+
+
+def queue_content(
+    uow: UnitOfWork,
+    *,
+    key: str,
+    recipient: str,
+    kind: Kind,
+    entries: Sequence[Entry],
+    now: datetime,
+    conv: Conversation,
+    **fields: str,
+) -> int:
+    """Queue client content, coalescing with the recipient's newest post if it is still waiting
+    to be sent and has room; a long story becomes several posts. Returns posts queued."""
+    pending = list(entries)
+    last = uow.outbox.last_active(Target.TELEGRAM, recipient)
+    if (
+        last is not None
+        and last.options.get("kind") in (Kind.CARD, Kind.CLIENT)
+        and last.options.get("conv") == str(conv.id)
+    ):
+        merged = load(last.text)
+        total, take = size(merged), 0
+        for entry in pending:  # only a prefix joins, so the order of messages is kept
+            if total + size([entry]) > MAX_CONTENT:
+                break
+            total, take = total + size([entry]), take + 1
+        if take and uow.outbox.extend_pending(last, dump(merged + pending[:take])):
+            pending = pending[take:]
+    queued = 0
+    for n, batch in enumerate(batches(pending)):
+        queue(
+            uow,
+            key=f"{key}:{n}",
+            recipient=recipient,
+            kind=kind if n == 0 else Kind.CLIENT,
+            now=now,
+            conv=conv,
+            text=dump(batch),
+            **fields,
+        )
+        queued += 1
+    return queued
+
+
+def client_fields(uow: UnitOfWork, conv: Conversation) -> dict[str, str]:
+    """What staff see of who wrote: the client's name, channel and the conversation number."""
+    client: Client | None = uow.clients.get(conv.client_id)
+    contact = uow.contacts.get(conv.reply_contact_id)
+    return {
+        "name": client.display_name if client else "?",
+        "channel": contact.channel.value if contact else "",
+        "round": str(conv.round),
+    }

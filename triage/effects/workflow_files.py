@@ -1,0 +1,67 @@
+"""Case-file steps inside a transaction: store a new file with its deadlines, tell the client and
+the admin topic, find the file of a conversation. Shared by the complaint and psychoeducation
+workflows."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from triage.domain import notices
+from triage.domain.errors import NotFound
+from triage.domain.forms.by_mail import label
+from triage.domain.forms.spec import FormSpec
+from triage.domain.model import Conversation
+from triage.domain.notices import Kind
+from triage.domain.workflow import CaseFile, WorkflowSetup, deadlines_of, missing
+from triage.effects import notify
+from triage.ports import UnitOfWork
+
+
+def store_new(uow: UnitOfWork, cf: CaseFile, conv: Conversation, remind_at: datetime) -> None:
+    uow.casefiles.save(cf)
+    known = uow.deadlines.keys_for_open()
+    uow.deadlines.add([d for d in deadlines_of(cf, conv, remind_at) if d.key not in known])
+
+
+def tell_client(uow: UnitOfWork, conv: Conversation, key: str, body: str, now: datetime) -> None:
+    """An automatic message to the client on their channel (once per key)."""
+    from triage.effects.auto_reply import send_auto
+
+    contact = uow.contacts.get(conv.reply_contact_id)
+    if contact is not None and uow.outbox.find_key(key) is None:
+        send_auto(uow, conv, contact.channel, contact.external_id, key, body, now, priority=0)
+
+
+def tell_topic(
+    uow: UnitOfWork,
+    conv: Conversation,
+    spec: FormSpec,
+    cf: CaseFile,
+    event: str,
+    now: datetime,
+    **fields: str,
+) -> None:
+    """The admin topic hears of a step (with the facts still missing)."""
+    assert conv.id is not None
+    notify.queue(
+        uow,
+        key=f"{event}:{conv.id}:{now.isoformat()}",
+        recipient=notices.group(conv.id),
+        kind=Kind.STATUS,
+        now=now,
+        conv=conv,
+        event=event,
+        missing=", ".join(label(n) for n in missing(spec, cf.facts)) or "—",
+        **fields,
+    )
+
+
+Opener = Callable[[UnitOfWork, Conversation, str, WorkflowSetup, datetime], "CaseFile | None"]
+
+
+def file_of(uow: UnitOfWork, conv_id: int, kind: str) -> CaseFile:
+    cf = uow.casefiles.get(conv_id)
+    if cf is None or cf.kind != kind:
+        raise NotFound(f"{kind} of conversation {conv_id}")
+    return cf

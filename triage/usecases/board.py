@@ -1,0 +1,101 @@
+"""The queue board (issue 6, item 4): one post pinned in the admin group listing the
+conversations waiting for a person, urgent first, then the longest wait, with the service
+minutes each has waited and whether it is past its target. No names: a glance at the group
+must not expose who wrote.
+
+Refreshed by the sweeper at most every `every` seconds, and only when it changed; an edit
+still waiting for the group's budget is replaced rather than queued behind (one edit at most
+in the queue).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from datetime import datetime
+
+from triage.domain.model import Conversation
+from triage.domain.notices import Kind
+from triage.domain.outbox import Target
+from triage.domain.schedule.calendar import ServiceCalendar
+from triage.domain.schedule.sla import Targets, waiting_for
+from triage.effects import notify
+from triage.ports import UnitOfWorkFactory
+from triage.usecases._retry import on_conflict
+
+BOARD = "group:board"  # the recipient: the pinned post in the admin group
+SHOWN = 30  # lines on the board; the rest are counted
+
+
+@dataclass(frozen=True)
+class Line:
+    conv: int
+    step: str  # what the conversation waits for (triage.domain.schedule.sla)
+    minutes: int  # service minutes waited
+    late: bool
+    urgent: bool
+
+
+def lines(
+    waiting: Iterable[tuple[Conversation, datetime | None]],
+    targets: Targets,
+    calendar: ServiceCalendar,
+    now: datetime,
+) -> list[Line]:
+    out = []
+    for conv, released_at in waiting:
+        wait = waiting_for(conv, released_at)
+        if wait is None or conv.id is None:
+            continue
+        minutes = int(calendar.minutes_between(wait.since, now))
+        late = minutes >= targets.for_step(wait.step)
+        out.append(Line(conv.id, wait.step, minutes, late, conv.urgent))
+    return sorted(out, key=lambda line: (not line.urgent, -line.minutes, line.conv))
+
+
+def dump(board: list[Line]) -> str:
+    return json.dumps(
+        {"lines": [asdict(b) for b in board[:SHOWN]], "more": max(0, len(board) - SHOWN)}
+    )
+
+
+def load(raw: str) -> tuple[list[Line], int]:
+    try:
+        data = json.loads(raw)
+        return [Line(**b) for b in data["lines"]], int(data["more"])
+    except (ValueError, KeyError, TypeError):
+        return [], 0
+
+
+def refresh(
+    *,
+    uow_factory: UnitOfWorkFactory,
+    now: datetime,
+    targets: Targets,
+    calendar: ServiceCalendar,
+    every: float,
+) -> bool:
+    """Queue the board if `every` seconds passed since the last and it changed. Several workers
+    at once queue it once (the key names the time slot)."""
+    slot = int(now.timestamp() // every)
+
+    def work() -> bool:
+        with uow_factory() as uow:
+            if uow.cursors.get("board:slot") == str(slot):
+                return False
+            body = dump(lines(uow.deadlines.waiting_conversations(), targets, calendar, now))
+            uow.cursors.set("board:slot", str(slot))
+            if uow.cursors.get("board:last") == body:
+                uow.commit()
+                return False
+            uow.cursors.set("board:last", body)
+            pending = uow.outbox.last_active(Target.TELEGRAM, BOARD)
+            if not (pending is not None and uow.outbox.extend_pending(pending, body)):
+                notify.queue(
+                    uow, key=f"board:{slot}", recipient=BOARD, kind=Kind.BOARD, now=now, text=body
+                )
+            uow.commit()
+            return True
+
+    return on_conflict(work, uow_factory.pause)

@@ -1,0 +1,326 @@
+"""Use cases: staff move a conversation through its lifecycle (hand off, claim, release, close).
+
+Each checks the actor's role in the core, applies the state machine under a row lock (so two
+counselors tapping "Ambil kasus" at once yield one winner) and logs the completed steps.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from datetime import datetime
+
+from triage.domain import access, lifecycle, notices
+from triage.domain.model import Actor, Conversation, Direction, Outcome, StoredMessage
+from triage.domain.notices import Kind, author_of
+from triage.domain.schedule.roster import Roster
+from triage.effects import ask_survey
+from triage.effects.notify import client_fields, queue, queue_content
+from triage.effects.offers import offer, offer_for
+from triage.effects.steplog import load_locked, log_steps
+from triage.ports import UnitOfWork, UnitOfWorkFactory
+from triage.usecases._retry import on_conflict
+
+# Told to the staff side inside the transition's transaction: (uow, before, after, actor, now,
+# tag). The tag names the action in the notices' keys: the shell's request key, or the time.
+Notify = Callable[[UnitOfWork, Conversation, Conversation, Actor, datetime, str], None]
+
+
+def _transition(
+    conv_id: int,
+    event: lifecycle.Event,
+    *,
+    actor: Actor,
+    permission: Callable[[Actor, Conversation], bool],
+    uow_factory: UnitOfWorkFactory,
+    now: datetime,
+    detail: str | None = None,
+    notify: Notify | None = None,
+    status: str | None = None,
+    key: str | None = None,
+) -> Conversation:
+    """`key` names the request (e.g. the Telegram update): the same request again, after a
+    restart, changes nothing, instead of acting on whatever the conversation has become."""
+    tag = key or now.isoformat()
+
+    def work() -> Conversation:
+        with uow_factory() as uow:
+            conv = load_locked(uow, conv_id)
+            if key is not None and status and uow.outbox.find_key(status_key(conv_id, status, key)):
+                return conv  # done before
+            access.require(permission(actor, conv), actor, event.name)
+            changed, logged = lifecycle.apply(conv, event, now)
+            uow.conversations.save(changed)
+            log_steps(uow, changed, logged, now, actor.staff_id, detail)
+            if notify is not None:
+                notify(uow, conv, changed, actor, now, tag)
+            uow.commit()
+            return changed
+
+    return on_conflict(work, uow_factory.pause)
+
+
+def status_key(conv_id: int, event: str, tag: str) -> str:
+    return f"status:{conv_id}:{event}:{tag}"
+
+
+def _status(event: str, **fields: str) -> Notify:
+    """The admin topic is told of the change (status only, never counseling content)."""
+
+    def notify(uow: UnitOfWork, before: Conversation, after: Conversation, actor: Actor, now, tag):  # noqa: ANN001
+        assert after.id is not None
+        queue(
+            uow,
+            key=status_key(after.id, event, tag),
+            recipient=notices.group(after.id),
+            kind=Kind.STATUS,
+            now=now,
+            conv=after,
+            event=event,
+            by=actor.name,
+            **fields,
+        )
+
+    return notify
+
+
+def hand_off(
+    conv_id: int,
+    *,
+    actor: Actor,
+    counselors: Sequence[int] = (),
+    roster: Roster | None = None,
+    uow_factory: UnitOfWorkFactory,
+    now: datetime,
+    key: str | None = None,
+) -> Conversation:
+    """Offer the case, each with an "Ambil kasus" button: through the duty `roster` when the
+    office has one (triage.usecases.roster), else to every one of `counselors`. The admin topic
+    hears
+    whom it was offered to and why."""
+
+    def notify(uow: UnitOfWork, before: Conversation, after: Conversation, actor: Actor, now, tag):  # noqa: ANN001
+        to, said = tuple(counselors), {}
+        if roster is not None:
+            routed = offer_for(uow, after, roster, now)
+            names = ", ".join(roster.names.get(c, str(c)) for c in routed.to)
+            to, said = routed.to, {"offered": names, "reason": routed.reason}
+        _status("handed_off", **said)(uow, before, after, actor, now, tag)
+        offer(uow, after, to, now, f"offer:{after.id}:{tag}")
+
+    return _transition(
+        conv_id,
+        lifecycle.HandedOff(),
+        actor=actor,
+        permission=access.may_hand_off,
+        uow_factory=uow_factory,
+        now=now,
+        notify=notify,
+        status="handed_off",
+        key=key,
+    )
+
+
+def claim(
+    conv_id: int,
+    *,
+    actor: Actor,
+    counselors: Sequence[int] = (),
+    uow_factory: UnitOfWorkFactory,
+    now: datetime,
+    key: str | None = None,
+) -> Conversation:
+    """The first counselor wins; a later tap raises TransitionNotAllowed (state moved on).
+    The winner receives the case so far; the other `counselors` learn who took it."""
+
+    def notify(uow: UnitOfWork, before: Conversation, after: Conversation, actor: Actor, now, tag):  # noqa: ANN001
+        assert after.id is not None
+        _status("claimed")(uow, before, after, actor, now, tag)
+        fields = client_fields(uow, after)
+        history = [
+            m
+            for m in uow.messages.for_conversation(after.id)
+            if access.may_read_message(actor, after, m)
+        ]
+        # what waited for a counselor is theirs now, delivered with the case (not again by the
+        # relay, and not to whoever takes the case after them)
+        held = [m.id for m in history if _held(m) and m.id is not None]
+        uow.messages.deliver_held(held, actor.staff_id)
+        queue_content(
+            uow,
+            key=f"case:{after.id}:{tag}",
+            recipient=notices.staff(actor.staff_id),
+            kind=Kind.CASE,
+            entries=notices.entries_of(history, author_of=author_of),
+            now=now,
+            conv=after,
+            **fields,
+        )
+        for staff_id in counselors:
+            if staff_id != actor.staff_id:
+                queue(
+                    uow,
+                    key=f"taken:{after.id}:{tag}:{staff_id}",
+                    recipient=notices.staff(staff_id),
+                    kind=Kind.TAKEN,
+                    now=now,
+                    conv=after,
+                    by=actor.name,
+                )
+
+    return _transition(
+        conv_id,
+        lifecycle.Claimed(actor.staff_id),
+        actor=actor,
+        permission=access.may_claim,
+        uow_factory=uow_factory,
+        now=now,
+        notify=notify,
+        status="claimed",
+        key=key,
+    )
+
+
+def _held(m: StoredMessage) -> bool:
+    return m.confidential and m.direction is Direction.IN and m.counselor_id is None
+
+
+def release(
+    conv_id: int,
+    *,
+    actor: Actor,
+    counselors: Sequence[int] = (),
+    uow_factory: UnitOfWorkFactory,
+    now: datetime,
+    key: str | None = None,
+) -> Conversation:
+    """Back to the queue: offered again to the other counselors."""
+
+    def notify(uow: UnitOfWork, before: Conversation, after: Conversation, actor: Actor, now, tag):  # noqa: ANN001
+        _status("released")(uow, before, after, actor, now, tag)
+        others = [c for c in counselors if c != actor.staff_id]
+        offer(uow, after, others, now, f"offer:{after.id}:{tag}")
+
+    return _transition(
+        conv_id,
+        lifecycle.Released(),
+        actor=actor,
+        permission=access.may_release,
+        uow_factory=uow_factory,
+        now=now,
+        notify=notify,
+        status="released",
+        key=key,
+    )
+
+
+def close(
+    conv_id: int,
+    outcome: Outcome,
+    *,
+    actor: Actor,
+    uow_factory: UnitOfWorkFactory,
+    now: datetime,
+    key: str | None = None,
+    heads: Sequence[int] = (),
+    survey_question: str | None = None,
+    also: Callable[[UnitOfWork, Conversation], None] | None = None,
+) -> Conversation:
+    """Counseling content that came while the case waited and no counselor ever took goes to
+    the `heads`, who alone may open it to others (seed 003): closing never buries it. `also`
+    records what comes with the close (a referral) in its transaction; with a
+    `survey_question` the client is asked it there too (triage.domain.survey)."""
+    return _transition(
+        conv_id,
+        lifecycle.Closed(outcome),
+        actor=actor,
+        permission=access.may_close,
+        uow_factory=uow_factory,
+        now=now,
+        detail=outcome.value,
+        notify=_closed(outcome, heads, survey_question, also),
+        status="closed",
+        key=key,
+    )
+
+
+def _closed(
+    outcome: Outcome,
+    heads: Sequence[int],
+    survey_question: str | None,
+    also: Callable[[UnitOfWork, Conversation], None] | None,
+) -> Notify:
+    def notify(uow: UnitOfWork, before: Conversation, after: Conversation, actor: Actor, now, tag):  # noqa: ANN001
+        assert after.id is not None
+        if also is not None:
+            also(uow, after)
+        held = [m for m in uow.messages.for_conversation(after.id) if _held(m)]
+        if held and heads:
+            fields = client_fields(uow, after)
+            for head in heads:
+                queue_content(
+                    uow,
+                    key=f"held:{after.id}:{tag}:{head}",
+                    recipient=notices.staff(head),
+                    kind=Kind.CLIENT,
+                    entries=notices.entries_of(held),
+                    now=now,
+                    conv=after,
+                    **fields,
+                )
+            uow.messages.deliver_held([m.id for m in held if m.id is not None], heads[0])
+        unread = {"held": str(len(held))} if held else {}
+        _status("closed", outcome=outcome.value, **unread)(uow, before, after, actor, now, tag)
+        queue(
+            uow,
+            key=f"topic:{after.id}:close:{tag}",
+            recipient=notices.group(after.id),
+            kind=Kind.TOPIC,
+            now=now,
+            conv=after,
+            action="close",
+        )
+        if survey_question:
+            ask_survey.ask(uow, after, survey_question, now)
+
+    return notify
+
+
+def mark_urgent(
+    conv_id: int,
+    *,
+    actor: Actor,
+    uow_factory: UnitOfWorkFactory,
+    now: datetime,
+    key: str | None = None,
+) -> Conversation:
+    """Staff mark a case urgent: it goes first in every queue from now on."""
+    tag = key or now.isoformat()
+
+    def work() -> Conversation:
+        with uow_factory() as uow:
+            conv = load_locked(uow, conv_id)
+            access.require(access.may_edit_form(actor, conv), actor, "mark_urgent")
+            if conv.urgent:
+                return conv
+            changed = replace(conv, urgent=True)
+            uow.conversations.save(changed)
+            log_steps(uow, changed, ["marked_urgent"], now, actor.staff_id)
+            _status("urgent")(uow, conv, changed, actor, now, tag)
+            uow.commit()
+            return changed
+
+    return on_conflict(work, uow_factory.pause)
+
+
+def form_completed(
+    conv_id: int, *, actor: Actor, uow_factory: UnitOfWorkFactory, now: datetime
+) -> Conversation:
+    return _transition(
+        conv_id,
+        lifecycle.FormCompleted(),
+        actor=actor,
+        permission=access.may_edit_form,
+        uow_factory=uow_factory,
+        now=now,
+    )

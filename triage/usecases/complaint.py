@@ -1,0 +1,146 @@
+"""Use cases of a complaint: staff record facts, the head's disposition, clarification, the
+response to the complainant and the closing report (the statuses and the form are in
+triage/domain/complaint.py)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+
+from triage.domain import access
+from triage.domain.complaint import (
+    CLOSED,
+    COMPLAINT_FORM,
+    DISPOSED,
+    FEEDBACK,
+    RECORDING,
+    RESPONDED,
+    WAITING,
+    _settle,
+)
+from triage.domain.model import Actor, Conversation, Outcome
+from triage.domain.workflow import (
+    COMPLAINT,
+    CaseFile,
+    WorkflowSetup,
+    merged,
+    read_facts,
+)
+from triage.effects import workflow_files
+from triage.effects.complaint_intake import _complete, open_file
+from triage.effects.workflow_files import tell_topic
+from triage.ports import UnitOfWork, UnitOfWorkFactory
+from triage.usecases import casework
+from triage.usecases import workflow as workflow_cases
+from triage.usecases._retry import in_transaction
+from triage.usecases.replies import reply_to_client
+
+# --- staff steps, each its own transaction ---------------------------------------------------
+
+
+def start(conv_id: int, **kwargs: Any) -> CaseFile:
+    """Staff open the file by hand (triage.domain.workflow.start)."""
+    return workflow_cases.start(conv_id, open_file, **kwargs)
+
+
+def record(
+    conv_id: int, lines: str, *, actor: Actor, setup: WorkflowSetup,
+    uow_factory: UnitOfWorkFactory, now: datetime,
+) -> tuple[CaseFile, list[str]]:  # fmt: skip
+    """/pengaduan with "Label: value" lines: the facts staff heard (by phone, in person).
+    Returns the file and the names of the facts recorded."""
+
+    def step(uow: UnitOfWork, conv: Conversation) -> tuple[CaseFile, list[str]]:
+        access.require(access.may_edit_form(actor, conv), actor, "record_complaint")
+        cf = workflow_files.file_of(uow, conv_id, COMPLAINT)
+        given = read_facts(COMPLAINT_FORM, lines, now.date())
+        changed = _settle(merged(cf, given))
+        uow.casefiles.save(changed)
+        if cf.status == RECORDING and changed.status == WAITING:
+            _complete(uow, conv, changed, setup, now)
+        return changed, list(given)
+
+    return in_transaction(conv_id, uow_factory, step)
+
+
+def dispose(
+    conv_id: int, division: str, note: str, *, actor: Actor, uow_factory: UnitOfWorkFactory,
+    now: datetime,
+) -> CaseFile:  # fmt: skip
+    """/disposisi: the head sends the complaint to the division that handles it."""
+
+    def step(uow: UnitOfWork, conv: Conversation) -> CaseFile:
+        access.require(access.may_dispose(actor), actor, "dispose_complaint")
+        cf = workflow_files.file_of(uow, conv_id, COMPLAINT)
+        data = {**cf.data, "division": division[:100], "disposition": note[:1000],
+                "disposed_at": now.isoformat()}  # fmt: skip
+        status = cf.status if cf.status in (RESPONDED, FEEDBACK, CLOSED) else DISPOSED
+        changed = replace(cf, status=status, data=data)
+        uow.casefiles.save(changed)
+        tell_topic(
+            uow, conv, COMPLAINT_FORM, changed, "complaint_disposed", now, division=division[:100]
+        )
+        return changed
+
+    return in_transaction(conv_id, uow_factory, step)
+
+
+def clarify(
+    conv_id: int, note: str, *, actor: Actor, uow_factory: UnitOfWorkFactory, now: datetime
+) -> CaseFile:
+    """/klarifikasi: what the clarification, investigation or mediation found (kept, dated)."""
+
+    def step(uow: UnitOfWork, conv: Conversation) -> CaseFile:
+        access.require(access.may_edit_form(actor, conv), actor, "clarify_complaint")
+        cf = workflow_files.file_of(uow, conv_id, COMPLAINT)
+        notes = [*cf.data.get("clarifications", []), {"at": now.isoformat(), "text": note[:2000]}]
+        changed = replace(cf, data={**cf.data, "clarifications": notes})
+        uow.casefiles.save(changed)
+        return changed
+
+    return in_transaction(conv_id, uow_factory, step)
+
+
+def respond(
+    conv_id: int, answer: str, *, actor: Actor, setup: WorkflowSetup,
+    uow_factory: UnitOfWorkFactory, now: datetime, key: str,
+) -> CaseFile:  # fmt: skip
+    """/tanggapan: the response goes to the complainant, with a request for feedback."""
+    body = f"{answer}\n\n{setup.texts['complaint.feedback']}"
+    reply_to_client(conv_id, body, actor=actor, idempotency_key=key, uow_factory=uow_factory,
+                    now=now)  # fmt: skip
+
+    def step(uow: UnitOfWork, conv: Conversation) -> CaseFile:
+        cf = workflow_files.file_of(uow, conv_id, COMPLAINT)
+        data = {**cf.data, "response": answer[:3000], "responded_at": now.isoformat()}
+        changed = replace(cf, status=RESPONDED, data=data)
+        uow.casefiles.save(changed)
+        tell_topic(uow, conv, COMPLAINT_FORM, changed, "complaint_responded", now)
+        return changed
+
+    return in_transaction(conv_id, uow_factory, step)
+
+
+def finish(
+    conv_id: int, report: str, *, actor: Actor, uow_factory: UnitOfWorkFactory, now: datetime,
+    heads: tuple[int, ...] = (),
+) -> CaseFile:  # fmt: skip
+    """/selesai: the closing report; the complaint and its conversation close (tuntas)."""
+
+    def step(uow: UnitOfWork, conv: Conversation) -> CaseFile:
+        access.require(access.may_edit_form(actor, conv), actor, "finish_complaint")
+        cf = workflow_files.file_of(uow, conv_id, COMPLAINT)
+        data = {**cf.data, "report": report[:3000]}
+        changed = replace(cf, status=CLOSED, data=data, closed_at=now)
+        uow.casefiles.save(changed)
+        tell_topic(uow, conv, COMPLAINT_FORM, changed, "complaint_closed", now)
+        return changed
+
+    done = in_transaction(conv_id, uow_factory, step)
+    with uow_factory() as uow:
+        conv = uow.conversations.get(conv_id)
+    if conv is not None and conv.is_open:
+        casework.close(conv_id, Outcome.TUNTAS, actor=actor, uow_factory=uow_factory, now=now,
+                       heads=heads, key=f"complaint-close:{conv_id}")  # fmt: skip
+    return done

@@ -1,0 +1,117 @@
+"""Read model of the unified inbox: each conversation with its client, channel, messages, step
+times and SLA deadlines, ready for `puspaga inbox --json` and the demo's table."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from triage.domain.model import Contact, Conversation, StepRecord, StoredMessage
+from triage.domain.outbox import OutboxItem
+from triage.domain.schedule.sla import Deadline
+from triage.ports import UnitOfWorkFactory
+
+
+@dataclass(frozen=True)
+class ConversationView:
+    conversation: Conversation
+    client_name: str
+    contacts: list[Contact]
+    messages: list[StoredMessage]
+    steps: list[StepRecord]
+    outbox: list[OutboxItem]
+    deadlines: list[tuple[str, Deadline]] = field(default_factory=list)
+
+
+def snapshot(uow_factory: UnitOfWorkFactory) -> list[ConversationView]:
+    """Every conversation, newest activity first."""
+    views = []
+    with uow_factory() as uow:
+        for conv in uow.conversations.all():
+            assert conv.id is not None
+            client = uow.clients.get(conv.client_id)
+            views.append(
+                ConversationView(
+                    conversation=conv,
+                    client_name=client.display_name if client else "?",
+                    contacts=uow.contacts.for_client(conv.client_id),
+                    messages=uow.messages.for_conversation(conv.id),
+                    steps=uow.steps.for_conversation(conv.id),
+                    outbox=uow.outbox.for_conversation(conv.id),
+                    deadlines=uow.deadlines.for_conversation(conv.id),
+                )
+            )
+    views.sort(key=lambda v: v.conversation.last_message_at, reverse=True)
+    return views
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def as_json(view: ConversationView) -> dict[str, object]:
+    """The `inbox --json` contract (DESIGN.md §8): stable keys, ISO 8601 times in UTC."""
+    conv = view.conversation
+    return {
+        "id": conv.id,
+        "client": {"id": conv.client_id, "name": view.client_name},
+        "contacts": [
+            {"id": c.id, "channel": c.channel.value, "external_id": c.external_id}
+            for c in view.contacts
+        ],
+        "state": conv.state.value,
+        "outcome": conv.outcome.value if conv.outcome else None,
+        "round": conv.round,
+        "urgent": conv.urgent,
+        "category": conv.category,
+        "counselor_id": conv.counselor_id,
+        "opened_at": _iso(conv.opened_at),
+        "last_message_at": _iso(conv.last_message_at),
+        "steps": {name: _iso(at) for name, at in conv.steps.as_dict().items()},
+        "deadlines": [
+            {
+                "step": d.step,
+                "level": "reminder" if d.level == 0 else "escalation",
+                "round": d.round,
+                "since": _iso(d.since),
+                "due_at": _iso(d.due_at),
+                "status": status,
+            }
+            for status, d in view.deadlines
+        ],
+        "step_log": [
+            {
+                "step": s.step,
+                "at": _iso(s.at),
+                "round": s.round,
+                "staff_id": s.staff_id,
+                "detail": s.detail,
+            }
+            for s in view.steps
+        ],
+        "messages": [
+            {
+                "id": m.id,
+                "direction": m.direction.value,
+                "channel": m.channel.value,
+                "external_id": m.external_id,
+                "at": _iso(m.created_at),
+                "subject": m.subject,
+                "text": m.text,
+                "attachments": [
+                    {"filename": a.filename, "content_type": a.content_type, "size": a.size}
+                    for a in m.attachments
+                ],
+                "auto_generated": m.auto_generated,
+                "delivery": _delivery(view.outbox, m.outbox_id),
+            }
+            for m in view.messages
+        ],
+    }
+
+
+def _delivery(outbox: list[OutboxItem], outbox_id: int | None) -> str | None:
+    for item in outbox:
+        if item.id == outbox_id:
+            return item.status.value
+    return None

@@ -1,0 +1,124 @@
+"""Use cases of a psychoeducation request: staff record its facts, accept it with a date or
+decline it, and list the accepted sessions (the rules are in triage/domain/psychoeducation.py)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, datetime
+from typing import Any
+
+from triage.domain import access
+from triage.domain.model import Actor, Conversation
+from triage.domain.psychoeducation import (
+    ACCEPTED,
+    DECLINED,
+    RECORDING,
+    REQUEST_FORM,
+    WAITING,
+    _date,
+    _dates,
+    _settle,
+    allowed,
+)
+from triage.domain.workflow import (
+    PSYCHOEDUCATION,
+    CaseFile,
+    WorkflowSetup,
+    merged,
+    read_facts,
+)
+from triage.effects import workflow_files
+from triage.effects.psychoeducation_intake import open_file
+from triage.effects.workflow_files import tell_topic
+from triage.ports import UnitOfWork, UnitOfWorkFactory
+from triage.usecases import workflow as workflow_cases
+from triage.usecases._retry import in_transaction
+from triage.usecases.replies import reply_to_client
+
+
+def start(conv_id: int, **kwargs: Any) -> CaseFile:
+    """Staff open the file by hand (triage.domain.workflow.start)."""
+    return workflow_cases.start(conv_id, open_file, **kwargs)
+
+
+def record(
+    conv_id: int, lines: str, *, actor: Actor, setup: WorkflowSetup,
+    uow_factory: UnitOfWorkFactory, now: datetime,
+) -> tuple[CaseFile, list[str]]:  # fmt: skip
+    def step(uow: UnitOfWork, conv: Conversation) -> tuple[CaseFile, list[str]]:
+        access.require(access.may_edit_form(actor, conv), actor, "record_psychoeducation")
+        cf = workflow_files.file_of(uow, conv_id, PSYCHOEDUCATION)
+        given = read_facts(REQUEST_FORM, lines, now.date())
+        changed = merged(cf, given)
+        if "tanggal" in given and changed.status == WAITING:
+            changed = replace(changed, status=RECORDING, data={})
+        changed = _settle(changed, setup)
+        uow.casefiles.save(changed)
+        if cf.status != WAITING and changed.status == WAITING:
+            tell_topic(
+                uow, conv, REQUEST_FORM, changed, "psychoed_complete", now, **_dates(changed)
+            )
+        return changed, list(given)
+
+    return in_transaction(conv_id, uow_factory, step)
+
+
+def accept(
+    conv_id: int, when: date | None, *, actor: Actor, setup: WorkflowSetup,
+    uow_factory: UnitOfWorkFactory, now: datetime, key: str,
+) -> CaseFile:  # fmt: skip
+    """/terima [date]: the session is agreed (the date given, else the one asked or proposed)
+    and the requester told."""
+    with uow_factory() as uow:
+        cf = workflow_files.file_of(uow, conv_id, PSYCHOEDUCATION)
+    chosen = when or _date(cf.data.get("date") or cf.data.get("proposed"))
+    if chosen is None or not allowed(setup, cf.opened_at, chosen):
+        raise ValueError("date")
+    body = setup.texts["psychoed.accepted"].format(date=setup.when_day(chosen))
+    reply_to_client(conv_id, body, actor=actor, idempotency_key=key, uow_factory=uow_factory,
+                    now=now)  # fmt: skip
+
+    def step(uow: UnitOfWork, conv: Conversation) -> CaseFile:
+        found = workflow_files.file_of(uow, conv_id, PSYCHOEDUCATION)
+        data = {**found.data, "session": chosen.isoformat(), "answered_by": actor.staff_id}
+        changed = replace(found, status=ACCEPTED, data=data, closed_at=now)
+        uow.casefiles.save(changed)
+        tell_topic(
+            uow, conv, REQUEST_FORM, changed, "psychoed_accepted", now, session=chosen.isoformat()
+        )
+        return changed
+
+    return in_transaction(conv_id, uow_factory, step)
+
+
+def decline(
+    conv_id: int, reason: str, *, actor: Actor, setup: WorkflowSetup,
+    uow_factory: UnitOfWorkFactory, now: datetime, key: str,
+) -> CaseFile:  # fmt: skip
+    body = setup.texts["psychoed.declined"]
+    if reason:
+        body = f"{body}\n\n{reason}"
+    reply_to_client(conv_id, body, actor=actor, idempotency_key=key, uow_factory=uow_factory,
+                    now=now)  # fmt: skip
+
+    def step(uow: UnitOfWork, conv: Conversation) -> CaseFile:
+        found = workflow_files.file_of(uow, conv_id, PSYCHOEDUCATION)
+        data = {**found.data, "reason": reason[:1000], "answered_by": actor.staff_id}
+        changed = replace(found, status=DECLINED, data=data, closed_at=now)
+        uow.casefiles.save(changed)
+        tell_topic(uow, conv, REQUEST_FORM, changed, "psychoed_declined", now)
+        return changed
+
+    return in_transaction(conv_id, uow_factory, step)
+
+
+def sessions(uow_factory: UnitOfWorkFactory, today: date) -> list[tuple[date, CaseFile]]:
+    """Accepted sessions from `today` on, soonest first (the head's list)."""
+    with uow_factory() as uow:
+        files = uow.casefiles.of_kind(PSYCHOEDUCATION)
+    out = [
+        (day, cf)
+        for cf in files
+        if cf.status == ACCEPTED and (day := _date(cf.data.get("session"))) and day >= today
+    ]
+    return sorted(out, key=lambda pair: pair[0])

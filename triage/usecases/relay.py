@@ -1,0 +1,105 @@
+"""Use case: pass new client messages on to staff (the admin topic, or the assigned counselor).
+
+Kept apart from ingest so the ingest path stays one short transaction per message, and so a
+burst is coalesced: one relay pass turns every new message of a conversation into one post.
+A message is marked relayed in the same commit as its notices (exactly once, also with several
+workers: each takes rows the others have not locked).
+
+Routing (DESIGN.md §3, issue 3): before hand-off the admin topic sees the client's messages.
+Counseling content (marked confidential at ingest, with the counselor it was written to) goes
+to that counselor only; while a case waits to be claimed it is held, and the counselor who
+claims receives it then.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from triage.domain.model import Conversation, StoredMessage
+from triage.domain.notices import GENERAL, Kind, entries_of, group, staff
+from triage.effects.assess import Triage, assess
+from triage.effects.notify import client_fields, queue_content
+from triage.ports import UnitOfWork, UnitOfWorkFactory
+from triage.usecases._retry import on_conflict
+
+
+def relay_new_messages(
+    *,
+    uow_factory: UnitOfWorkFactory,
+    now: datetime,
+    limit: int = 500,
+    triage: Triage | None = None,
+) -> int:
+    """One pass; returns how many messages it passed on (0: nothing new). With `triage`, each
+    message is also classified on its way (triage.effects.assess)."""
+
+    def work() -> int:
+        with uow_factory() as uow:
+            waiting = uow.messages.unrelayed(limit)
+            done: list[int] = []
+            for conv_id in dict.fromkeys(m.conversation_id for m in waiting):
+                # The conversation's lock orders this pass with ingest, claims and other
+                # relays; one that is busy now is left for the next pass.
+                conv = uow.conversations.try_lock(conv_id)
+                if conv is None:
+                    continue
+                mine = uow.messages.unrelayed_in(conv_id)
+                if mine:
+                    reasons = ""
+                    if triage is not None:
+                        found = assess(uow, conv, mine, triage, now)
+                        conv, reasons = found.conv, found.reasons
+                    _route(uow, conv, mine, now, reasons)
+                    done.extend(m.id for m in mine if m.id is not None)
+            uow.messages.mark_relayed(done)
+            uow.commit()
+            return len(done)
+
+    return on_conflict(work, uow_factory.pause)
+
+
+def card_key(conv: Conversation) -> str:
+    return f"card:{conv.id}:{conv.round}"
+
+
+def _route(
+    uow: UnitOfWork,
+    conv: Conversation,
+    messages: list[StoredMessage],
+    now: datetime,
+    reasons: str = "",
+):
+    first = messages[0].id
+    visible = [m for m in messages if not m.confidential]
+    fields = client_fields(uow, conv)
+    if reasons:
+        fields["triage"] = reasons[:300]
+    if visible:
+        has_card = uow.outbox.find_key(card_key(conv) + ":0") is not None
+        queue_content(
+            uow,
+            key=f"relay:{first}" if has_card else card_key(conv),
+            recipient=group(conv.id) if conv.id is not None else GENERAL,
+            kind=Kind.CLIENT if has_card else Kind.CARD,
+            entries=entries_of(visible),
+            now=now,
+            conv=conv,
+            **fields,
+        )
+    by_owner: dict[int, list[StoredMessage]] = {}
+    for m in messages:
+        if m.confidential and m.counselor_id is not None:
+            by_owner.setdefault(m.counselor_id, []).append(m)
+    for counselor_id, theirs in by_owner.items():
+        queue_content(
+            uow,
+            key=f"relay:{first}:c{counselor_id}",
+            recipient=staff(counselor_id),
+            kind=Kind.CLIENT,
+            entries=entries_of(theirs),
+            now=now,
+            conv=conv,
+            **fields,
+        )
+    # Confidential messages without an owner came while the case waited to be claimed: they
+    # are held, and the counselor who claims receives them with the case (casework.claim).

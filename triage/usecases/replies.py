@@ -1,0 +1,159 @@
+"""Use case: staff answer a client. The reply becomes an outbox row (sent later, exactly once)
+and a transcript entry, on the channel the client last wrote from, signed as the office."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from triage.domain import access, lifecycle
+from triage.domain.errors import NotFound
+from triage.domain.model import Actor, Direction, Role, State, StoredMessage
+from triage.domain.outbox import CHANNEL_TARGET, TARGET_CHANNEL, OutboxItem
+from triage.effects.steplog import load_locked, log_steps
+from triage.ports import UnitOfWork, UnitOfWorkFactory
+from triage.usecases._retry import on_conflict
+
+
+@dataclass(frozen=True)
+class ReplyResult:
+    outbox_id: int
+    message_id: int
+    duplicate: bool = False
+
+
+def reply_to_client(
+    conv_id: int,
+    text: str,
+    *,
+    actor: Actor,
+    idempotency_key: str,
+    uow_factory: UnitOfWorkFactory,
+    now: datetime,
+    priority: int = 0,
+) -> ReplyResult:
+    """`idempotency_key` names the staff action (e.g. the Telegram update it came from), so a
+    redelivered action queues nothing twice."""
+
+    def work() -> ReplyResult:
+        with uow_factory() as uow:
+            existing = uow.outbox.find_key(idempotency_key)
+            if existing is not None:
+                assert existing.id is not None
+                known = uow.messages.find(TARGET_CHANNEL[existing.target], idempotency_key)
+                return ReplyResult(existing.id, known.id if known and known.id else 0, True)
+            result = _reply(uow, conv_id, text, actor, idempotency_key, now, priority)
+            uow.commit()
+            return result
+
+    return on_conflict(work, uow_factory.pause)
+
+
+def _reply(
+    uow: UnitOfWork,
+    conv_id: int,
+    text: str,
+    actor: Actor,
+    key: str,
+    now: datetime,
+    priority: int,
+) -> ReplyResult:
+    conv = load_locked(uow, conv_id)
+    access.require(access.may_reply(actor, conv), actor, "reply")
+    event: lifecycle.Event = (
+        lifecycle.CounselorReplied()
+        if conv.state is State.WITH_COUNSELOR and actor.role is not Role.ADMIN
+        else lifecycle.AdminReplied()
+    )
+    changed, logged = lifecycle.apply(conv, event, now)
+    uow.conversations.save(changed)
+    log_steps(uow, changed, logged, now, actor.staff_id)
+    contact = uow.contacts.get(conv.reply_contact_id)
+    if contact is None:
+        raise NotFound(f"contact {conv.reply_contact_id}")
+    options = _thread_options(uow, conv_id)
+    item = uow.outbox.add(
+        OutboxItem(
+            id=None,
+            idempotency_key=key,
+            target=CHANNEL_TARGET[contact.channel],
+            recipient=contact.external_id,
+            text=text,
+            created_at=now,
+            next_attempt_at=now,
+            conversation_id=conv_id,
+            priority=priority,
+            options=options,
+        )
+    )
+    assert item.id is not None
+    message = uow.messages.add(
+        StoredMessage(
+            id=None,
+            conversation_id=conv_id,
+            direction=Direction.OUT,
+            channel=contact.channel,
+            external_id=key,
+            text=text,
+            created_at=now,
+            staff_id=actor.staff_id,
+            outbox_id=item.id,
+            confidential=isinstance(event, lifecycle.CounselorReplied),
+        )
+    )
+    assert message.id is not None
+    return ReplyResult(item.id, message.id)
+
+
+def _thread_options(uow: UnitOfWork, conv_id: int) -> dict[str, str]:
+    """What a channel needs to thread the reply: the client's last message id and subject."""
+    last = uow.messages.latest_inbound(conv_id)
+    if last is None:
+        return {}
+    options = {"in_reply_to": last.external_id}
+    if last.subject:
+        options["subject"] = last.subject
+    return options
+
+
+def add_note(
+    conv_id: int,
+    text: str,
+    *,
+    actor: Actor,
+    idempotency_key: str,
+    uow_factory: UnitOfWorkFactory,
+    now: datetime,
+) -> int:
+    """An internal note (a `//` line, /catatan): kept in the transcript, never sent to the
+    client. Written during counseling it is the counselor's, like the rest of the case."""
+
+    def work() -> int:
+        with uow_factory() as uow:
+            conv = load_locked(uow, conv_id)
+            access.require(access.may_reply(actor, conv), actor, "note")
+            contact = uow.contacts.get(conv.reply_contact_id)
+            if contact is None:
+                raise NotFound(f"contact {conv.reply_contact_id}")
+            known = uow.messages.find(contact.channel, idempotency_key)
+            if known is not None and known.id is not None:
+                return known.id
+            note = uow.messages.add(
+                StoredMessage(
+                    id=None,
+                    conversation_id=conv_id,
+                    direction=Direction.OUT,
+                    channel=contact.channel,
+                    external_id=idempotency_key,
+                    text=text,
+                    created_at=now,
+                    staff_id=actor.staff_id,
+                    internal=True,
+                    confidential=conv.state is State.WITH_COUNSELOR,
+                )
+            )
+            uow.commit()
+            assert note.id is not None
+            return note.id
+
+    return on_conflict(work, uow_factory.pause)

@@ -1,0 +1,198 @@
+"""Use case: the SLA sweeper (issue 6, item 4). Deadlines are rows: each pass stores those the
+open conversations now need (triage.domain.schedule.sla) and fires the ones that fell due, exactly
+once, also
+with several workers (a due row is claimed under a lock other sweepers skip; the notices and
+the row's new status commit together).
+
+A reminder goes where the step is waited on (the admin topic, or the counselor's chat; an
+unclaimed case is offered to every counselor); the escalation goes to the heads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from triage.domain import notices
+from triage.domain.model import Conversation
+from triage.domain.notices import Kind
+from triage.domain.schedule.calendar import ServiceCalendar
+from triage.domain.schedule.sla import ESCALATION, REMINDER, Deadline, Targets, deadlines, still_due
+from triage.domain.workflow import KINDS
+from triage.effects import notify
+from triage.effects.offers import offer
+from triage.effects.steplog import log_steps
+from triage.ports import UnitOfWork, UnitOfWorkFactory
+from triage.usecases._retry import on_conflict
+
+
+@dataclass(frozen=True)
+class TimerSetup:
+    targets: Targets
+    calendar: ServiceCalendar
+    counselors: Sequence[int] = ()  # every counselor: an unclaimed case is offered to all
+    heads: Sequence[int] = ()
+
+
+@dataclass(frozen=True)
+class SweepReport:
+    planned: int = 0
+    fired: int = 0
+    moot: int = 0
+
+
+def plan(*, uow_factory: UnitOfWorkFactory, setup: TimerSetup) -> int:
+    """Store the deadlines every open conversation's current wait needs (idempotent: a key
+    already stored is left alone). Conversations with only automatic mail get none."""
+
+    def work() -> int:
+        with uow_factory() as uow:
+            known = uow.deadlines.keys_for_open()
+            wanted = [
+                d
+                for conv, released_at in uow.deadlines.waiting_conversations()
+                for d in deadlines(conv, setup.targets, setup.calendar, released_at)
+                if d.key not in known
+            ]
+            uow.deadlines.add(wanted)
+            uow.commit()
+            return len(wanted)
+
+    return on_conflict(work, uow_factory.pause)
+
+
+def fire_due(
+    *, uow_factory: UnitOfWorkFactory, now: datetime, setup: TimerSetup, limit: int = 200
+) -> tuple[int, int]:
+    """Fire up to `limit` due deadlines; returns (fired, moot)."""
+
+    def work() -> tuple[int, int]:
+        fired = moot = 0
+        with uow_factory() as uow:
+            for deadline_id, deadline in uow.deadlines.claim_due(now, limit):
+                # a conversation another transaction holds is left for the next pass
+                conv = uow.conversations.try_lock(deadline.conversation_id)
+                if conv is None and uow.conversations.get(deadline.conversation_id) is not None:
+                    continue
+                if deadline.step in KINDS:
+                    cf = uow.casefiles.get(deadline.conversation_id)
+                    due = cf is not None and cf.is_open and cf.opened_at == deadline.since
+                else:
+                    released = uow.deadlines.released_at(deadline.conversation_id, deadline.round)
+                    due = still_due(conv, deadline, released)
+                if due:
+                    assert conv is not None
+                    _notify(uow, conv, deadline, deadline_id, setup, now)
+                    uow.deadlines.finish(deadline_id, "fired", now)
+                    fired += 1
+                else:
+                    uow.deadlines.finish(deadline_id, "moot", now)
+                    moot += 1
+            uow.commit()
+        return fired, moot
+
+    return on_conflict(work, uow_factory.pause)
+
+
+def sweep(*, uow_factory: UnitOfWorkFactory, now: datetime, setup: TimerSetup) -> SweepReport:
+    """One pass of the scheduler job: plan, then fire until nothing due is left."""
+    planned = plan(uow_factory=uow_factory, setup=setup)
+    fired = moot = 0
+    while True:
+        f, m = fire_due(uow_factory=uow_factory, now=now, setup=setup)
+        fired, moot = fired + f, moot + m
+        if f + m == 0:
+            return SweepReport(planned, fired, moot)
+
+
+def _notify(
+    uow: UnitOfWork,
+    conv: Conversation,
+    deadline: Deadline,
+    deadline_id: int,
+    setup: TimerSetup,
+    now: datetime,
+) -> None:
+    assert conv.id is not None
+    if deadline.step in KINDS:
+        _casefile_due(uow, conv, deadline, deadline_id, setup, now)
+        return
+    waited = setup.calendar.minutes_between(deadline.since, now)
+    fields = {
+        **notify.client_fields(uow, conv),
+        "step": deadline.step,
+        "level": str(deadline.level),
+        "minutes": str(int(round(waited))),
+        "target": str(int(setup.targets.for_step(deadline.step))),
+    }
+    key = f"timer:{deadline_id}"
+    step = deadline.step
+    if deadline.level == REMINDER:
+        log_steps(uow, conv, ["reminded"], now, detail=step)
+        if step == "first_counselor_response" and conv.counselor_id is not None:
+            where = notices.staff(conv.counselor_id)
+        else:
+            where = notices.group(conv.id)
+        notify.queue(
+            uow, key=key, recipient=where, kind=Kind.REMINDER, now=now, conv=conv, **fields
+        )
+        if step == "claimed":
+            offer(uow, conv, setup.counselors, now, f"{key}:offer")
+        return
+    assert deadline.level == ESCALATION
+    log_steps(uow, conv, ["escalated"], now, detail=step)
+    for head in setup.heads:
+        notify.queue(
+            uow,
+            key=f"{key}:{head}",
+            recipient=notices.staff(head),
+            kind=Kind.REMINDER,
+            now=now,
+            conv=conv,
+            **fields,
+        )
+    if step == "claimed":
+        offer(uow, conv, setup.heads, now, f"{key}:offer")
+    # the admin topic sees that the head was told (status only, never counseling content)
+    notify.queue(
+        uow,
+        key=f"{key}:group",
+        recipient=notices.group(conv.id),
+        kind=Kind.REMINDER,
+        now=now,
+        conv=conv,
+        told="head" if setup.heads else "",
+        **fields,
+    )
+
+
+def _casefile_due(
+    uow: UnitOfWork,
+    conv: Conversation,
+    deadline: Deadline,
+    deadline_id: int,
+    setup: TimerSetup,
+    now: datetime,
+) -> None:
+    """A complaint a working day before its deadline, or a psychoeducation request not yet
+    answered after 48 h: the topic and the heads; at the deadline, the heads again."""
+    assert conv.id is not None
+    step = "reminded" if deadline.level == REMINDER else "escalated"
+    log_steps(uow, conv, [step], now, detail=deadline.step)
+    cf = uow.casefiles.get(conv.id)
+    fields = {
+        **notify.client_fields(uow, conv),
+        "step": deadline.step,
+        "level": str(deadline.level),
+        "due": cf.due_at.isoformat() if cf else "",
+    }
+    key = f"timer:{deadline_id}"
+    to = [notices.staff(h) for h in setup.heads]
+    if deadline.level == REMINDER:
+        to.insert(0, notices.group(conv.id))
+    for where in to or [notices.group(conv.id)]:
+        notify.queue(
+            uow, key=f"{key}:{where}", recipient=where, kind=Kind.REMINDER, now=now, conv=conv,
+            **fields,
+        )  # fmt: skip

@@ -1,0 +1,38 @@
+"""Use case: staff open a complaint or psychoeducation file by hand on a conversation that
+triage sorted otherwise."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from triage.domain import access
+from triage.domain.model import Actor, Conversation
+from triage.domain.workflow import CaseFile, WorkflowSetup
+from triage.effects.workflow_files import Opener
+from triage.ports import UnitOfWork, UnitOfWorkFactory
+from triage.usecases._retry import in_transaction
+
+
+def start(
+    conv_id: int,
+    open_file: Opener,
+    *,
+    actor: Actor,
+    setup: WorkflowSetup,
+    uow_factory: UnitOfWorkFactory,
+    now: datetime,
+) -> CaseFile:
+    """/pengaduan or /psikoedukasi on a conversation triage sorted otherwise: staff open the
+    file, from the conversation's first message (an open file is returned as it is)."""
+
+    def step(uow: UnitOfWork, conv: Conversation) -> CaseFile:
+        access.require(access.may_edit_form(actor, conv), actor, "open_case_file")
+        existing = uow.casefiles.get(conv_id)
+        if existing is not None:
+            return existing
+        first = next((m.text for m in uow.messages.for_conversation(conv_id) if m.text), "")
+        opened = open_file(uow, conv, first, setup, now)
+        assert opened is not None
+        return opened
+
+    return in_transaction(conv_id, uow_factory, step)
