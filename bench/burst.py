@@ -26,10 +26,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 
-from bot import service  # noqa: E402
-from bot.demo_telegram import GROUP, STAFF, training_settings  # noqa: E402
-from bot.local_api import ApiState, LocalBotApi  # noqa: E402
-from bot.wiring import build  # noqa: E402
+from bot.bootstrap import build  # noqa: E402
+from bot.demo.local_api import ApiState, LocalBotApi
+from bot.demo.telegram_act import GROUP, STAFF, training_settings
+from bot.service import loops as service
 
 FIRST_CLIENT = 100_000
 

@@ -26,11 +26,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from imapclient import IMAPClient  # noqa: E402
 from sqlalchemy import text  # noqa: E402
 
-from bot import service  # noqa: E402
-from bot.config import from_mapping  # noqa: E402
-from bot.local_mail.dovecot import start_dovecot  # noqa: E402
-from bot.local_mail.smtp_sink import SmtpSink  # noqa: E402
-from bot.wiring import build  # noqa: E402
+from bot.bootstrap import build  # noqa: E402
+from bot.config.settings import from_mapping
+from bot.demo.local_mail.dovecot import start_dovecot  # noqa: E402
+from bot.demo.local_mail.smtp_sink import SmtpSink  # noqa: E402
+from bot.service import loops as service
 
 
 def mail(n: int) -> tuple[str, bytes]:

@@ -18,9 +18,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import on_databases, report  # noqa: E402
-from bot import report_files  # noqa: E402
-from bot.config import from_mapping  # noqa: E402
-from bot.wiring import build  # noqa: E402
+from bot.bootstrap import build  # noqa: E402
+from bot.config.settings import from_mapping
+from bot.files import report as report_files
 from triage.domain.forms.dialogue import FormState
 from triage.domain.model import Actor, Channel, InboundMessage, Outcome, Role
 from triage.usecases import casework

@@ -6,7 +6,7 @@ their deadline (target <= 30 s) and what a sweep pass costs.
 
 Each client wrote so that its reminder falls due at a random moment of the next `--window`
 seconds (the office open all day, so service time is wall time); the escalations stay open.
-The product's scheduler job (bot.service.start_scheduler: APScheduler, every `--every`
+The product's scheduler job (bot.service.loops.start_scheduler: APScheduler, every `--every`
 seconds) runs on the real clock; lateness = the pass's clock reading when it fired the row -
 when the row was due (the notice is committed within that pass: add pass_max_s for the worst
 case). idle_pass_s: a pass with nothing new and nothing due, the cost paid every interval.

@@ -288,7 +288,7 @@ class PsychRecordRow(SQLModel, table=True):
 
 
 class CaseGrantRow(SQLModel, table=True):
-    """A case the head opened to another staff member (seed 003)."""
+    """A case the head opened to another staff member (the Tangerang standard)."""
 
     __tablename__ = "case_grant"
     conversation_id: int = Field(primary_key=True, foreign_key="conversation.id")

@@ -12,8 +12,8 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import Engine
 
-from bot.local_mail.dovecot import Dovecot, start_dovecot
-from bot.local_mail.smtp_sink import SmtpSink
+from bot.demo.local_mail.dovecot import Dovecot, start_dovecot
+from bot.demo.local_mail.smtp_sink import SmtpSink
 from storage.db import make_engine
 from storage.migrate import upgrade
 from storage.unit_of_work import SqlUnitOfWorkFactory

@@ -805,7 +805,8 @@ class FakeVault:
 
 
 class FakeSealer:
-    """triage.domain.records.Sealer with a throwaway Fernet key (bot.secret_box is the real one)."""
+    """triage.domain.records.Sealer with a throwaway Fernet key (the real one:
+    bot.service.secret_box)."""
 
     def __init__(self) -> None:
         from cryptography.fernet import Fernet

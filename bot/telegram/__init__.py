@@ -1,1 +1,1 @@
-"""The Telegram shell: the hotline, the admin group and the counselors' chats (issue 3)."""
+"""The Telegram shell: the hotline, the admin group and the counselors' chats."""

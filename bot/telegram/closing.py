@@ -12,11 +12,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot import erasure_setup, export_files, referral_letter
+from bot.config import erasure as erasure_setup
+from bot.config.workflows import survey_question
+from bot.files import export as export_files
+from bot.files import letter as referral_letter
 from bot.telegram.desk import Desk
 from bot.telegram.parsing import case_number
 from bot.telegram.render import esc
-from bot.workflow_setup import survey_question
 from triage.domain import referral
 from triage.domain.errors import NotFound
 from triage.domain.model import COUNSELING_STATES, Actor, Role

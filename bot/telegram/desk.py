@@ -8,8 +8,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from bot.app import App
 from bot.telegram.staff_directory import StaffDirectory
-from bot.wiring import App
 from storage.telegram_maps import TelegramMaps
 from triage.domain.notices import Kind
 from triage.domain.outbox import OutboxItem, Target

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from bot.calendar_setup import MONTHS
+from bot.config.calendar import MONTHS
 from bot.telegram.greeting import DAY_NAMES
 from bot.telegram.render import esc
 from triage.texts.catalog import Lang, text

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.config import WEEKDAYS, Settings
+from bot.config.settings import WEEKDAYS, Settings
 from triage.texts.catalog import Lang, text
 
 DAY_NAMES = {

@@ -21,12 +21,12 @@ from telegram import CallbackQuery, Update
 from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
+from bot.app import App
 from bot.telegram.desk import Desk
 from bot.telegram.hotline import Hotline
 from bot.telegram.parsing import command_of
 from bot.telegram.staff_directory import StaffDirectory
 from bot.telegram.staff_side import StaffSide
-from bot.wiring import App
 from storage.telegram_maps import TelegramMaps
 from triage.domain import notices
 from triage.texts.catalog import Lang, text

@@ -1,5 +1,5 @@
 """The Telegram side of `puspaga run`: one python-telegram-bot Application handles the bot's
-updates (the hotline and the staff share it, DESIGN.md §3) in its own thread and event loop;
+updates (the hotline and the staff share it, docs/architecture.md) in its own thread and event loop;
 the outbox senders talk to the Bot API through their own `Gateway`.
 
 Updates are fetched by our own loop, not PTB's Updater: the Updater confirms an update to
@@ -16,26 +16,20 @@ import json
 import logging
 import threading
 from datetime import timedelta
-from zoneinfo import ZoneInfo
 
-from sqlalchemy import insert
 from telegram import BotCommand, BotCommandScopeChat, BotCommandScopeDefault, Update
 from telegram.error import NetworkError, RetryAfter, TelegramError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes
 
-from bot.config import TelegramConfig
-from bot.telegram.budget import SendBudget
+from bot.app import App
+from bot.config.settings import TelegramConfig
 from bot.telegram.gateway import Gateway
 from bot.telegram.greeting import greeting
 from bot.telegram.inbound import TelegramInbound, is_outage
-from bot.telegram.sender import HotlineSender, StaffSender
 from bot.telegram.staff_directory import StaffDirectory
-from bot.wiring import App
-from storage.tables import DeadLetterRow
 from storage.telegram_maps import TelegramMaps
 from triage.domain import notices
 from triage.domain.model import Role
-from triage.domain.outbox import Target
 from triage.effects import notify
 from triage.texts.catalog import text
 
@@ -122,22 +116,18 @@ def file_url(base_url: str) -> str:
 
 
 class TelegramRuntime:
-    def __init__(self, app: App) -> None:
+    def __init__(
+        self, app: App, *, gateway: Gateway, maps: TelegramMaps, staff: StaffDirectory
+    ) -> None:
+        """The gateway, maps, staff and the senders are built by bot/bootstrap.py."""
         config = app.settings.telegram
         assert config is not None
         self.app = app
         self.config: TelegramConfig = config
         lang = app.settings.language
-        self.gateway = Gateway(config.token, config.base_url, file_url(config.base_url))
-        self.maps = TelegramMaps(app.engine)
-        self.staff = StaffDirectory.from_config(app.settings.staff)
-        budget = SendBudget()
-        tz = ZoneInfo(app.settings.office.timezone)
-        app.senders[Target.TELEGRAM] = StaffSender(
-            self.gateway, self.maps, budget, admin_chat_id=config.admin_chat_id, lang=lang, tz=tz,
-            unseal=lambda sealed: app.sealer.open(sealed),
-        )  # fmt: skip
-        app.senders[Target.HOTLINE] = HotlineSender(self.gateway, budget, lang)
+        self.gateway = gateway
+        self.maps = maps
+        self.staff = staff
         self.inbound = TelegramInbound(
             app,
             self.maps,
@@ -285,16 +275,13 @@ class TelegramRuntime:
 
     def _dead_letter(self, update: Update, error: object) -> None:
         now = self.app.clock()
-        with self.app.engine.begin() as conn:
-            conn.execute(
-                insert(DeadLetterRow.__table__).values(
-                    source="telegram",
-                    external_id=str(update.update_id),
-                    payload=json.dumps(update.to_dict(), ensure_ascii=False),
-                    error=type(error).__name__[:200],
-                    created_at=now,
-                )
-            )
+        self.app.dead_letters.add(
+            source="telegram",
+            external_id=str(update.update_id),
+            payload=json.dumps(update.to_dict(), ensure_ascii=False),
+            error=type(error).__name__,
+            at=now,
+        )
         with self.app.uows() as uow:
             notify.queue(
                 uow,

@@ -14,7 +14,8 @@ from zoneinfo import ZoneInfo
 
 from telegram import CallbackQuery, Message
 
-from bot.instagram_setup import give_code
+from bot.config.workflows import survey_question
+from bot.service.instagram import give_code
 from bot.telegram import casefiles, closing, duty
 from bot.telegram.desk import Desk
 from bot.telegram.parsing import (
@@ -27,7 +28,6 @@ from bot.telegram.parsing import (
     trailing_case,
 )
 from bot.telegram.render import esc
-from bot.workflow_setup import survey_question
 from triage.domain import access, notices, records
 from triage.domain.errors import AccessDenied, NotFound, TransitionNotAllowed
 from triage.domain.forms.by_mail import label
@@ -303,7 +303,7 @@ class StaffSide:
         return "\n\n".join(said)
 
     def open_case(self, actor: Actor, arg: str) -> str:
-        """/buka N Nama: the head opens case N to another staff member (seed 003)."""
+        """/buka N Nama: the head opens case N to another staff member (the Tangerang standard)."""
         app, lang = self.desk.app, self.desk.lang
         number, _, who = arg.strip().partition(" ")
         conv = case_number(number) if number else None
@@ -323,7 +323,7 @@ class StaffSide:
 
     def report(self, actor: Actor, arg: str, key: str) -> str:
         """/laporan [YYYY-MM]: the month's report files to the head (last month by default)."""
-        from bot import report_files
+        from bot.files import report as report_files
 
         app, lang = self.desk.app, self.desk.lang
         if actor.role is not Role.HEAD:
@@ -444,7 +444,7 @@ class StaffSide:
         triage = self.desk.app.triage
         if triage is not None and triage.form is not None:
             return triage.form
-        from bot.triage_cli import form_setup
+        from bot.cli.triage import form_setup
 
         return form_setup(self.desk.app.settings)
 

@@ -9,8 +9,9 @@ from email.utils import format_datetime, make_msgid
 
 from imapclient import IMAPClient
 
-from bot.config import from_mapping
-from bot.wiring import App, build
+from bot.app import App
+from bot.bootstrap import build
+from bot.config.settings import from_mapping
 
 
 def email_settings(tmp_path, dovecot, sink, **email: object):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import threading
 
-from bot import service
+from bot.service import loops as service
 from tests.email.mailbox import append, build_app, client_mail
 from tests.support.waiting import wait_for
 from triage.usecases import inbox

@@ -6,7 +6,7 @@ from __future__ import annotations
 import email
 from datetime import UTC, datetime, timedelta
 
-from bot import service
+from bot.service import loops as service
 from tests.builders import ADMIN
 from tests.email.mailbox import append, build_app, client_mail, imap
 from triage.domain.model import Channel, Outcome, State

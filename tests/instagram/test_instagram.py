@@ -10,8 +10,8 @@ import pytest
 import requests_mock
 from cryptography.fernet import Fernet
 
-from bot import local_instagram as ig
-from bot.secret_box import SecretBox
+from bot.demo import local_instagram as ig
+from bot.service.secret_box import SecretBox
 from channels.instagram.session import InstagramSession
 from channels.instagram.source import InstagramSource
 from tests.fakes import FakeVault
@@ -185,10 +185,10 @@ def test_replies_go_out_with_direct_send_and_a_crash_is_recognised(tmp_path, box
 
 
 def test_the_service_takes_instagram_in_and_answers_through_the_outbox(tmp_path, box):
-    from bot import service
-    from bot.config import from_mapping
-    from bot.instagram_setup import give_code
-    from bot.wiring import build
+    from bot.bootstrap import build
+    from bot.config.settings import from_mapping
+    from bot.service import loops as service
+    from bot.service.instagram import give_code
     from tests.builders import ADMIN
     from triage.usecases import inbox
     from triage.usecases.replies import reply_to_client
@@ -205,7 +205,7 @@ def test_the_service_takes_instagram_in_and_answers_through_the_outbox(tmp_path,
     vault, ig_source, _ = app.instagram_codes
     ig_source.session.new_client = offline_client
     ig_source.clock = lambda: NOW
-    from bot.secret_box import SecretBox as Box
+    from bot.service.secret_box import SecretBox as Box
 
     vault.save_session(stored_session(Box.for_data_dir(tmp_path)))  # as a past login left it
     inbox_thread, request = conversation()

@@ -3,8 +3,8 @@
 
 from datetime import date, datetime
 
-from bot.calendar_setup import office_calendar, when
-from bot.config import from_mapping
+from bot.config.calendar import office_calendar, when
+from bot.config.settings import from_mapping
 
 
 def settings(**office):

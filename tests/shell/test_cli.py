@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from bot.cli import app
-from bot.local_mail.dovecot import find_dovecot
+from bot.cli.main import app
+from bot.demo.local_mail.dovecot import find_dovecot
 from storage.migrate import head_revision
 
 runner = CliRunner()
@@ -110,8 +110,8 @@ def test_the_installed_console_script_runs_the_demo_in_english(tmp_path):
 def test_the_inbox_table_lists_messages_that_failed_to_send(config):
     from datetime import UTC, datetime
 
-    from bot.config import load
-    from bot.wiring import build
+    from bot.bootstrap import build
+    from bot.config.settings import load
     from triage.domain.outbox import OutboxItem, OutboxStatus, Target
 
     application = build(load(config, environ={}))
@@ -138,8 +138,8 @@ def test_the_inbox_table_lists_messages_that_failed_to_send(config):
 
 
 def test_check_reaches_the_bot_api_and_says_what_to_fix(tmp_path):
-    from bot.demo_telegram import GROUP, training_state
-    from bot.local_api import LocalBotApi
+    from bot.demo.local_api import LocalBotApi
+    from bot.demo.telegram_act import GROUP, training_state
 
     state = training_state()
     state.add_group(-1009, "Grup tanpa bot admin")

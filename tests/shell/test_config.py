@@ -3,7 +3,14 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import SECRET_ENV, ConfigError, Section, Settings, from_mapping, load
+from bot.config.settings import (
+    SECRET_ENV,
+    ConfigError,
+    Section,
+    Settings,
+    from_mapping,
+    load,
+)
 
 EXAMPLE = Path(__file__).parents[2] / "config.example.toml"
 MINIMAL = {"office": {"name": "PUSPAGA Contoh"}}

@@ -9,7 +9,7 @@ from datetime import timedelta
 from sqlalchemy import insert
 from typer.testing import CliRunner
 
-from bot.cli import app as cli
+from bot.cli.main import app as cli
 from storage.tables import DeadLetterRow
 from tests.builders import ADMIN, COUNSELOR, T0, inbound
 from tests.shell.test_jobs import office

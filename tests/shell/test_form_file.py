@@ -3,9 +3,9 @@ file stops the start naming the field, the key and the fix."""
 
 from typer.testing import CliRunner
 
-from bot.cli import app as cli
-from bot.config import load
-from bot.triage_cli import form_setup
+from bot.cli.main import app as cli
+from bot.cli.triage import form_setup
+from bot.config.settings import load
 from triage.domain.forms.dialogue import answer, begin
 from triage.domain.forms.spec import read
 

@@ -7,9 +7,10 @@ from zoneinfo import ZoneInfo
 from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy import text
 
-from bot import jobs, service
-from bot.config import from_mapping
-from bot.wiring import build
+from bot.bootstrap import build
+from bot.config.settings import from_mapping
+from bot.service import jobs
+from bot.service import loops as service
 from triage.domain.notices import GENERAL
 
 WITA = ZoneInfo("Asia/Makassar")

@@ -6,8 +6,8 @@ from cryptography.fernet import Fernet, InvalidToken
 from sqlalchemy import text
 from typer.testing import CliRunner
 
-from bot.cli import app as cli
-from bot.secret_box import SecretBox
+from bot.cli.main import app as cli
+from bot.service.secret_box import SecretBox
 from tests.builders import ADMIN, COUNSELOR, T0, inbound
 from tests.shell.test_jobs import office
 from triage.usecases import casework, records
@@ -33,7 +33,7 @@ def test_rotation_reseals_every_record_and_the_old_key_stops_working(tmp_path, m
     letter.parent.mkdir(parents=True)
     letter.write_text(box.seal(b"PK letter"), encoding="ascii")
 
-    from bot.key_rotation import rotate
+    from bot.cli.rotate_key import rotate
 
     assert rotate(app) == 3  # two record versions and the referral letter
     new_key = (tmp_path / "secret.key").read_bytes().strip()

@@ -6,8 +6,8 @@ from datetime import timedelta
 
 from docx import Document
 
-from bot.config import from_mapping
-from bot.referral_letter import keep_sealed, render
+from bot.config.settings import from_mapping
+from bot.files.letter import keep_sealed, render
 from tests.builders import T0
 from tests.fakes import FakeSealer
 from triage.domain.referral import Letter, Referral

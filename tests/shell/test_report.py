@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
-from bot.cli import app as cli
+from bot.cli.main import app as cli
 from tests.builders import ADMIN, COUNSELOR
 from tests.shell.test_jobs import office
 from triage.domain.forms.dialogue import FormState

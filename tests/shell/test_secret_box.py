@@ -6,7 +6,7 @@ import stat
 import pytest
 from cryptography.fernet import Fernet
 
-from bot.secret_box import SecretBox
+from bot.service.secret_box import SecretBox
 
 
 def test_the_key_file_is_made_once_private_and_shared(tmp_path):

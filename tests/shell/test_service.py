@@ -4,9 +4,9 @@ import threading
 import time
 from datetime import UTC, datetime
 
-from bot import service
-from bot.config import from_mapping
-from bot.wiring import build
+from bot.bootstrap import build
+from bot.config.settings import from_mapping
+from bot.service import loops as service
 from channels.simulated import RecordingSender, ScriptedSource
 from tests.builders import ADMIN, inbound
 from triage.domain.outbox import Target

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from bot.local_api.methods import _entities_ok
+from bot.demo.local_api.methods import _entities_ok
 from bot.telegram.budget import SendBudget
 from bot.telegram.greeting import hours_phrase
 from bot.telegram.parsing import button_of, case_number, split_internal
@@ -123,7 +123,7 @@ def test_case_numbers_and_buttons_are_read_strictly():
     st.text(max_size=500),
 )
 def test_every_post_fits_telegrams_limit_after_escaping(bodies, file_names, name):
-    from bot.local_api.methods import MAX_TEXT, _plain
+    from bot.demo.local_api.methods import MAX_TEXT, _plain
     from triage.domain.model import Attachment, Channel, Direction, StoredMessage
 
     messages = [

@@ -10,8 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from bot.cli import app
-from bot.triage_cli import decide, stemmer
+from bot.cli.main import app
+from bot.cli.triage import decide, stemmer
 from triage.domain.rules.classify import CATEGORIES, classify
 from triage.domain.rules.defaults import DEFAULT_RULES
 from triage.domain.rules.textnorm import normalize
@@ -84,8 +84,8 @@ def test_the_cli_answers_one_message_or_one_a_line():
 
 
 def test_an_office_adds_its_own_rules_and_a_mistake_names_the_fix(tmp_path):
-    from bot.config import ConfigError
-    from bot.rules_file import load_rules
+    from bot.config.rules_file import load_rules
+    from bot.config.settings import ConfigError
 
     rules_file = tmp_path / "rules.toml"
     rules_file.write_text(
@@ -137,8 +137,8 @@ def test_a_broken_rules_file_stops_the_start_naming_the_file(tmp_path):
 
 
 def test_the_weekday_themes_answer_which_day_serves_what():
-    from bot.config import from_mapping
-    from bot.triage_cli import office_facts
+    from bot.cli.triage import office_facts
+    from bot.config.settings import from_mapping
 
     themes = {"mon": "Informasi KB", "tue": "Konseling remaja dan pranikah"}
     settings = from_mapping({"office": {"name": "Uji", "weekday_themes": themes}}, environ={})
@@ -156,7 +156,7 @@ def test_the_weekday_themes_answer_which_day_serves_what():
 
 
 def test_a_large_batch_is_answered_on_every_core_in_input_order(stem):
-    from bot.triage_cli import CHUNK, batch_jsonl, jsonl
+    from bot.cli.triage import CHUNK, batch_jsonl, jsonl
 
     texts = ["suami saya mukulin saya", "jam buka?", "not json", "pengen bundir"]
     lines = [

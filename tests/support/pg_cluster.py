@@ -16,7 +16,7 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.local_mail import free_port
+from bot.demo.local_mail import free_port
 
 
 def find_bindir() -> Path | None:

@@ -9,8 +9,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from bot import service
-from bot.demo_telegram import (
+from bot.bootstrap import build
+from bot.demo.local_api import ApiState, LocalBotApi
+from bot.demo.telegram_act import (
     ADMIN,
     CLIENT,
     CLIENT_2,
@@ -21,8 +22,7 @@ from bot.demo_telegram import (
     Stage,
     training_settings,
 )
-from bot.local_api import ApiState, LocalBotApi
-from bot.wiring import build
+from bot.service import loops as service
 
 STRANGER = 5555
 

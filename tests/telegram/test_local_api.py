@@ -8,7 +8,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, EndPointNotFound, Forbidden, NetworkError, RetryAfter
 from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filters
 
-from bot.local_api import ApiState, LocalBotApi
+from bot.demo.local_api import ApiState, LocalBotApi
 
 GROUP = -1001234567890
 CLIENT = 4242
@@ -81,7 +81,7 @@ async def test_flood_limits_answer_429_with_retry_after(api):
 
 
 def test_group_and_overall_windows():
-    from bot.local_api.limits import FloodControl
+    from bot.demo.local_api.limits import FloodControl
 
     flood = FloodControl()
     for second in range(20):  # 20 a minute in one group

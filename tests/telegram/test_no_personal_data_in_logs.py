@@ -8,7 +8,7 @@ import logging
 
 import pytest
 
-from bot.demo_telegram import ADMIN, CLIENT, GROUP, MADE
+from bot.demo.telegram_act import ADMIN, CLIENT, GROUP, MADE
 from tests.support.telegram_office import running_office
 from triage.domain.model import State
 
@@ -58,8 +58,8 @@ def state_of(app):
 @pytest.fixture(autouse=True)
 def _quiet_third_parties():
     """httpx logs every request URL at INFO, with the bot token in it: the service's own setup
-    (bot.cli) quiets it; this test runs the service without the CLI, so it does the same."""
-    from bot.cli import QUIET_LOGGERS
+    (bot.cli.main) quiets it; this test runs the service without the CLI, so it does the same."""
+    from bot.cli.main import QUIET_LOGGERS
 
     levels = {name: logging.getLogger(name).level for name in QUIET_LOGGERS}
     for name in QUIET_LOGGERS:

@@ -8,7 +8,7 @@ import threading
 
 import pytest
 
-from bot.demo_telegram import ADMIN, CLIENT, GROUP, HEAD, MADE, NYOMAN
+from bot.demo.telegram_act import ADMIN, CLIENT, GROUP, HEAD, MADE, NYOMAN
 from tests.support.telegram_office import STRANGER, running_office
 from triage.domain.model import State
 
@@ -342,10 +342,10 @@ def test_an_information_question_is_answered_at_once_and_the_admin_sees_it(tmp_p
 def test_the_identity_form_on_the_hotline_survives_a_restart_in_the_middle(tmp_path):
     import threading
 
-    from bot import service
-    from bot.demo_telegram import training_settings
-    from bot.local_api import LocalBotApi
-    from bot.wiring import build
+    from bot.bootstrap import build
+    from bot.demo.local_api import LocalBotApi
+    from bot.demo.telegram_act import training_settings
+    from bot.service import loops as service
     from tests.support.telegram_office import Office, office_state
 
     def start(api):

@@ -1,7 +1,7 @@
 """Who may do what to a conversation. Checked in the core so every shell obeys the same rules.
 
 After hand-off the counseling belongs to the assigned counselor (and the head, who alone may
-open a case to others, seed 003); admins see status, not content.
+open a case to others, the Tangerang standard); admins see status, not content.
 """
 
 from __future__ import annotations
@@ -35,7 +35,8 @@ def may_reply(actor: Actor, conv: Conversation) -> bool:
 def may_read_message(actor: Actor, conv: Conversation, message: StoredMessage) -> bool:
     """Counseling content (messages marked confidential when exchanged after hand-off) stays
     with the counselor it was exchanged with and the head, also after a release, a reopen or a
-    link; only the head opens it to others (seed 003). Content that came while the case waited
+    link; only the head opens it to others (the Tangerang standard). Content that came while the
+    case waited
     to be claimed belongs to whoever holds the case."""
     if actor.role is Role.HEAD:
         return True
@@ -89,12 +90,12 @@ def may_join_cases(actor: Actor, *convs: Conversation) -> bool:
 
 
 def may_dispose(actor: Actor) -> bool:
-    """The disposition of a complaint is the head's (seed 004)."""
+    """The disposition of a complaint is the head's (the complaint standard)."""
     return actor.role is Role.HEAD
 
 
 def may_change_roster(actor: Actor) -> bool:
-    """The duty roster is changed by the head and the admins (issue 6)."""
+    """The duty roster is changed by the head and the admins."""
     return actor.role in (Role.ADMIN, Role.HEAD)
 
 

@@ -1,4 +1,4 @@
-"""The complaint workflow (seed 004, issue 6 item 5). When triage sorts a conversation as
+"""The complaint workflow (the complaint standard). When triage sorts a conversation as
 `pengaduan`, a complaint file opens: the complainant is told it is recorded, by when it will be
 settled (4 working days) and which facts are still needed; the facts come as "Label: value"
 lines from the complainant or from staff (/pengaduan). Then the head's disposition to a division

@@ -1,4 +1,4 @@
-"""Erasure (issue 7 item 6; UU 27/2022 Pasal 42–44): on a client's request, and when a kind of
+"""Erasure (UU 27/2022 Pasal 42–44): on a client's request, and when a kind of
 data has been kept its retention period after the case closed, the personal content is blanked
 and what the reports count is kept (channel, category, dates, outcome, gender and age, the SOP
 steps), so the monthly and yearly figures stay true.

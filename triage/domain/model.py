@@ -16,7 +16,7 @@ class Channel(StrEnum):
 
 
 class State(StrEnum):
-    """Lifecycle (DESIGN.md §3): new → with admin → handed off → with counselor → closed."""
+    """Lifecycle (docs/architecture.md): new → with admin → handed off → with counselor → closed."""
 
     NEW = "new"
     WITH_ADMIN = "with_admin"
@@ -26,7 +26,7 @@ class State(StrEnum):
 
 
 class Outcome(StrEnum):
-    """How a counseling case ends (seed 002)."""
+    """How a counseling case ends (the Karangasem standard)."""
 
     TUNTAS = "tuntas"
     ULANG = "ulang"
@@ -116,7 +116,8 @@ STEP_NAMES = (
 
 @dataclass(frozen=True)
 class Steps:
-    """Timestamps of the SOP steps (DESIGN.md §6) for the current round of a conversation."""
+    """Timestamps of the SOP steps (docs/service-standards.md, Timers) for the current round of a
+    conversation."""
 
     received: datetime | None = None
     first_admin_response: datetime | None = None

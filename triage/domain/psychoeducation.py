@@ -1,4 +1,4 @@
-"""The psychoeducation workflow (seed 001, issue 6 item 6): a school, a community or an
+"""The psychoeducation workflow (the Kaltim standard): a school, a community or an
 organisation asks for a session. The request's facts (institution, contact person, topic,
 audience, proposed date) come as "Label: value" lines; a date less than 7 days ahead is not
 allowed, and the first allowed working day is proposed instead. The request is answered within
@@ -22,7 +22,7 @@ from triage.domain.workflow import (
 )
 
 RECORDING, WAITING, ACCEPTED, DECLINED = "recording", "waiting_answer", "accepted", "declined"
-ANSWER_HOURS = 72  # 3×24 hours (seed 001)
+ANSWER_HOURS = 72  # 3×24 hours (the Kaltim standard)
 REMIND_HOURS = 48
 LEAD_DAYS = 7  # booked at least one week ahead
 

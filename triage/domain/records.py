@@ -1,4 +1,4 @@
-"""The psychological record (rekam psikologis, seed 000's product; issue 7 item 1): written by
+"""The psychological record (rekam psikologis, the online-counseling standard's product): written by
 the counselor in structured parts, versioned (a correction is a new version, none is lost),
 sealed before it reaches storage (the key never sits in the database: the shell's Sealer), and
 readable only by the counselor of the case and the head. Every read and write, and every
@@ -38,7 +38,7 @@ PARTS = tuple(f.name for f in RECORD_FORM.fields)
 
 
 class Sealer(Protocol):
-    """Encrypts at rest with a key kept outside the database (bot.secret_box)."""
+    """Encrypts at rest with a key kept outside the database (bot.service.secret_box)."""
 
     def seal(self, data: bytes) -> str: ...
     def open(self, sealed: str) -> bytes: ...
@@ -76,7 +76,7 @@ def may_read(
     actor: Actor, conv: Conversation, authors: set[int], granted: frozenset[int] = frozenset()
 ) -> bool:
     """The head, the case's counselor, a counselor who wrote a version of it, or a staff
-    member the head opened the case to (seed 003: only the head exposes a case)."""
+    member the head opened the case to (the Tangerang standard: only the head exposes a case)."""
     if actor.role is Role.HEAD or actor.staff_id in granted:
         return True
     if actor.role is not Role.COUNSELOR:

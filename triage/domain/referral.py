@@ -1,8 +1,9 @@
-"""Referral (rujukan; issue 7 item 3, seeds 001 and 002): a case beyond the office's remit is
+"""Referral (rujukan, the Kaltim and Karangasem standards): a case beyond the office's remit is
 closed as Rujukan with where it goes (UPTD PPA, Puskesmas, a hospital, the police, legal aid or
 another named body) and why, and the counselor gets a referral letter carrying the chronology of
-the handling so far (seed 001: the receiving body needs it). The letter's content is gathered
-here; the shell lays it out as a document (bot.referral_letter).
+the handling so far (the Kaltim standard: the receiving body needs it). The letter's content is
+gathered
+here; the shell lays it out as a document (bot.files.letter).
 """
 
 from __future__ import annotations

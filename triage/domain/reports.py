@@ -1,8 +1,8 @@
-"""The monthly report (issue 7, item 4; seeds 002 and 003): the client report by channel,
+"""The monthly report (the Karangasem and Tangerang standards): the client report by channel,
 category, gender, age group, outcome, referrals and urgent cases; the register book (one row per
 counseling contact: each round of a conversation, a reopened one too); SLA compliance per step
 in service time (share within target, median, p90). Pure: the rows come through a port, the
-files are written by the shell (bot.report_files).
+files are written by the shell (bot.files.report).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The satisfaction survey (issue 7 item 5): when a case closes, the client is asked a few
+"""The satisfaction survey: when a case closes, the client is asked a few
 questions in the spirit of the public-service satisfaction survey (SKM, PermenPANRB 14/2017):
 each scored 1 (tidak baik) to 4 (sangat baik), answered in one reply such as "4 3 4".
 

@@ -1,7 +1,8 @@
-"""Casework besides counseling (issue 6, items 5 and 6): a complaint (seed 004) or a request for
-psychoeducation (seed 001) is a case file kept next to its conversation: the facts gathered
-(read like the identity form, "Label: value" lines), where it stands, its deadline, and what
-staff decided. The workflows (triage.domain.complaint, triage.domain.psychoeducation) move it along.
+"""Casework besides counseling: a complaint (the complaint standard) or a request for
+psychoeducation (the Kaltim standard) is a case file kept next to its conversation: the facts
+gathered (read like the identity form, "Label: value" lines), where it stands, its deadline, and
+what staff decided. The workflows (triage.domain.complaint, triage.domain.psychoeducation) move
+it along. The standards are described in docs/service-standards.md.
 """
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
 """Triage inside the relay: each new client message is classified as it is passed on to staff.
 
-An urgent message (DESIGN.md §5) gets, at once and at any hour, the office's safe first reply on
+An urgent message (docs/architecture.md, Triage) gets, at once and at any hour, the office's safe
+first reply on
 the client's own channel (once per round of the conversation), the case is marked urgent (it
 jumps every queue), and the counselors and the head are alerted. The admin sees which rules
 decided, on the post itself. Automatic mail (auto-replies, bounces) is never classified or
@@ -31,7 +32,7 @@ from triage.ports import UnitOfWork
 
 @dataclass(frozen=True)
 class AfterHours:
-    """Outside service hours the client hears when a person will answer (issue 6, item 2)."""
+    """Outside service hours the client hears when a person will answer."""
 
     calendar: ServiceCalendar
     reply: Callable[[datetime], str]  # the text naming when service resumes (office language)
@@ -99,7 +100,8 @@ def _case_file(
     setup: WorkflowSetup,
     now: datetime,
 ) -> bool:
-    """A complaint or a psychoeducation request opens its case file (seeds 004 and 001), and
+    """A complaint or a psychoeducation request opens its case file (the complaint and Kaltim
+    standards), and
     what the client sends later is read into it. True when the conversation has one (the
     identity form is then not asked: the file asks what it needs)."""
     assert conv.id is not None

@@ -95,7 +95,7 @@ def _complete(
     uow: UnitOfWork, conv: Conversation, cf: CaseFile, setup: WorkflowSetup, now: datetime
 ) -> None:
     """Every fact is in: the topic hears it, and the heads get the complaint for disposition
-    (seed 004: the admin forwards it to the head)."""
+    (the complaint standard: the admin forwards it to the head)."""
     assert conv.id is not None
     tell_topic(uow, conv, COMPLAINT_FORM, cf, "complaint_complete", now)
     for head in setup.heads:

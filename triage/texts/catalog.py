@@ -289,7 +289,7 @@ TEXTS: dict[str, dict[Lang, str]] = {
         "en": "A school asks for psychoeducation (answered within 3×24 hours, a week ahead "
         "at the earliest):",
     },
-    # --- the monthly report (bot.report_files) ---
+    # --- the monthly report (bot.files.report) ---
     "report.title": {"id": "Laporan {office} bulan {month}", "en": "{office} report, {month}"},
     "report.total": {"id": "Jumlah klien (kasus)", "en": "Clients (cases)"},
     "report.count": {"id": "Jumlah", "en": "Count"},

@@ -291,7 +291,7 @@ TELEGRAM_TEXTS: dict[str, dict[str, str]] = {
         "id": "menunggu balasan konselor",
         "en": "waiting for the counselor's answer",
     },
-    # --- complaints (seed 004) and psychoeducation requests (seed 001) ---
+    # --- complaints (the complaint standard) and psychoeducation requests (the Kaltim standard) ---
     "complaint.received": {
         "id": "Terima kasih, pengaduan Anda sudah kami terima dan dicatat. Pengaduan akan kami "
         "tindak lanjuti dan selesaikan paling lambat {due} (4 hari kerja), tanpa biaya.",

@@ -1,4 +1,4 @@
-"""The queue board (issue 6, item 4): one post pinned in the admin group listing the
+"""The queue board: one post pinned in the admin group listing the
 conversations waiting for a person, urgent first, then the longest wait, with the service
 minutes each has waited and whether it is past its target. No names: a glance at the group
 must not expose who wrote.

@@ -227,7 +227,8 @@ def close(
     also: Callable[[UnitOfWork, Conversation], None] | None = None,
 ) -> Conversation:
     """Counseling content that came while the case waited and no counselor ever took goes to
-    the `heads`, who alone may open it to others (seed 003): closing never buries it. `also`
+    the `heads`, who alone may open it to others (the Tangerang standard): closing never buries it.
+    `also`
     records what comes with the close (a referral) in its transaction; with a
     `survey_question` the client is asked it there too (triage.domain.survey)."""
     return _transition(

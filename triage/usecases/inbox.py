@@ -50,7 +50,7 @@ def _iso(value: datetime | None) -> str | None:
 
 
 def as_json(view: ConversationView) -> dict[str, object]:
-    """The `inbox --json` contract (DESIGN.md §8): stable keys, ISO 8601 times in UTC."""
+    """The `inbox --json` contract (README.md, Commands): stable keys, ISO 8601 times in UTC."""
     conv = view.conversation
     return {
         "id": conv.id,

@@ -108,7 +108,7 @@ def open_case(
 ) -> None:
     """The head opens a case to another staff member: they may read its record from now on,
     and they receive the conversation so far in their private chat. Audited; only the head
-    may (seed 003)."""
+    may (the Tangerang standard)."""
 
     def work() -> None:
         with uow_factory() as uow:

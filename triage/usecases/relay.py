@@ -5,7 +5,7 @@ burst is coalesced: one relay pass turns every new message of a conversation int
 A message is marked relayed in the same commit as its notices (exactly once, also with several
 workers: each takes rows the others have not locked).
 
-Routing (DESIGN.md §3, issue 3): before hand-off the admin topic sees the client's messages.
+Routing (docs/architecture.md): before hand-off the admin topic sees the client's messages.
 Counseling content (marked confidential at ingest, with the counselor it was written to) goes
 to that counselor only; while a case waits to be claimed it is held, and the counselor who
 claims receives it then.

@@ -1,4 +1,4 @@
-"""The data subject's right of access (UU 27/2022; issue 7, item 6): everything the office holds
+"""The data subject's right of access (UU 27/2022): everything the office holds
 about one client, in one structure the shell writes as JSON and as a readable file. Only the
 head exports; the export itself goes into the audit log, as do the records it opens.
 """

@@ -1,4 +1,4 @@
-"""Use case: the SLA sweeper (issue 6, item 4). Deadlines are rows: each pass stores those the
+"""Use case: the SLA sweeper. Deadlines are rows: each pass stores those the
 open conversations now need (triage.domain.schedule.sla) and fires the ones that fell due, exactly
 once, also
 with several workers (a due row is claimed under a lock other sweepers skip; the notices and

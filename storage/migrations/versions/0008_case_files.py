@@ -1,4 +1,4 @@
-"""case files: complaints (seed 004) and psychoeducation requests (seed 001)
+"""case files: complaints (the complaint standard) and psychoeducation requests (the Kaltim standard)
 
 Revision ID: 0008
 Revises: 0007

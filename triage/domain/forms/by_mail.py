@@ -1,4 +1,4 @@
-"""The identity form by email (issue 5): one reply lists the questions as "Label:" lines; the
+"""The identity form by email: one reply lists the questions as "Label:" lines; the
 client's answer is read leniently (lines in any order, labels in either language, quoted or
 not), valid answers are kept, and only what is still missing or wrong is asked again. A mail
 without any "Label:" line is the client's story, not an answer: nobody is nagged.

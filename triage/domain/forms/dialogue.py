@@ -1,4 +1,4 @@
-"""The identity form asked one question at a time on a chat channel (issue 5): after the client
+"""The identity form asked one question at a time on a chat channel: after the client
 agrees, each message answers the question asked; "lewati" skips it, "ubah" goes back one
 question, "batal" stops the form. The state lives in the database (it survives a restart); when
 every required answer is in, the conversation gets its register number (e.g.

@@ -1,4 +1,4 @@
-"""The client's identity form as data (issue 5), and how its answers are read.
+"""The client's identity form as data, and how its answers are read.
 
 Fields have a kind, whether they are required, whether they are personal data, and prompts in
 Indonesian and English; an office may define its own form in the same shape. Answers are read
@@ -271,7 +271,7 @@ def read_lines(form: FormSpec, message: str, today: date) -> Reading:
 
 
 def shown(kind: str, value: str | None) -> str:
-    """A form answer as staff see it in Telegram (issue 7): the NIK masked but for its last 4
+    """A form answer as staff see it in Telegram: the NIK masked but for its last 4
     digits; a street address masked but for its last part (the village or district), which is
     what staff need to route a case."""
     if value is None:

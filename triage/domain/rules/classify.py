@@ -1,4 +1,4 @@
-"""Urgency and category of a client's message, by rules that say why (issue 5, DESIGN.md §5).
+"""Urgency and category of a client's message, by rules that say why (docs/architecture.md, Triage).
 
 Urgency is matched on normalised text (triage.domain.rules.textnorm) before any stemming: crisis
 phrases,

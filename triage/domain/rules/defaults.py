@@ -1,4 +1,4 @@
-"""The rules an office starts with (issue 5). Phrases are regular expressions over normalised
+"""The rules an office starts with. Phrases are regular expressions over normalised
 words (triage.domain.rules.textnorm); category words are Sastrawi stems (or plain words) with a
 weight.
 Measured on the labelled corpus in tests/data/triage_corpus.jsonl.

@@ -1,4 +1,4 @@
-"""Information questions answered at once from the office's own facts (issue 5, item 6): hours,
+"""Information questions answered at once from the office's own facts: hours,
 address, cost, requirements, services. The answer says a person will also answer; the admin
 sees what was sent. Each topic is answered once per round of a conversation, never for urgent
 messages (those get the crisis reply) and never for automatic mail.

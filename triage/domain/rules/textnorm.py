@@ -1,6 +1,6 @@
 """Text as the triage rules read it: lower case, letters not stretched ("tolonggg"), slang and
 abbreviations written out ("bundir" → "bunuh diri", "gak" → "tidak"), leetspeak undone
-("m4ti"), punctuation gone. Pure and fast: it runs on every message (issue 5).
+("m4ti"), punctuation gone. Pure and fast: it runs on every message.
 """
 
 from __future__ import annotations

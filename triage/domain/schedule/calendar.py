@@ -1,4 +1,5 @@
-"""Service time (DESIGN.md §6): the office's hours per weekday (several periods, e.g. a lunch
+"""Service time (docs/service-standards.md, Timers): the office's hours per weekday (several
+periods, e.g. a lunch
 break), minus public holidays, cuti bersama and the office's own closed days, in the office's
 time zone. Pure arithmetic on instants: add service minutes or working days, measure the
 service time between two instants. The zone object and the closed days come from the shell

@@ -1,7 +1,8 @@
-"""The duty roster (jadwal piket) and hand-off routing (issue 6, item 3).
+"""The duty roster (jadwal piket) and hand-off routing.
 
 Who is on duty comes from the office's shifts (weekdays, optional hours, optional categories,
-e.g. seed 002's weekday themes) and the day-by-day changes staff make with /jadwal. Routing
+e.g. the Karangasem standard's weekday themes) and the day-by-day changes staff make with /jadwal.
+Routing
 picks whom a hand-off is offered to first; the claim timer widens the offer to every counselor
 and then the head (triage.usecases.timers), so a narrow first offer never strands a case.
 """

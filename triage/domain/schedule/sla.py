@@ -1,4 +1,5 @@
-"""The SLA clock (DESIGN.md §6): which step a conversation waits for, and when its reminder
+"""The SLA clock (docs/service-standards.md, Timers): which step a conversation waits for, and when
+its reminder
 and its escalation fall due, in service time (the clock waits while the office is closed).
 
 Pure: the sweeper (triage.usecases.timers) stores what this computes as deadline rows and fires
@@ -20,7 +21,8 @@ OWN_WORKFLOW = frozenset({"pengaduan", "psikoedukasi"})
 
 @dataclass(frozen=True)
 class Targets:
-    """Service minutes per step, the seeds' defaults (seed 000: 5/5/5/15, 30 end to end)."""
+    """Service minutes per step, the seeds' defaults (the online-counseling standard: 5/5/5/15, 30
+    end to end)."""
 
     admin_response: float = 5
     hand_off: float = 5

@@ -1,0 +1,183 @@
+"""The composition root: the only place that builds engines, adapters and services from the
+settings and hands them to each other (docs/architecture.md)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from bot.app import App
+from bot.config.roster import office_roster, timer_setup
+from bot.config.settings import Settings, database_url
+from bot.config.workflows import workflow_setup
+from bot.service import loops
+from storage.db import make_engine
+from storage.dead_letters import DeadLetters
+from storage.migrate import upgrade
+from storage.telegram_maps import TelegramMaps
+from storage.unit_of_work import SqlUnitOfWorkFactory
+from triage.domain.outbox import Target
+
+if TYPE_CHECKING:
+    from channels.email.account import MailAccount
+
+# The channels' libraries (python-telegram-bot, imapclient, instagrapi) and the stemmer's
+# dictionary are imported inside the functions that build them: only what is configured loads.
+
+
+def build(settings: Settings, *, migrate: bool = True) -> App:
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(
+        database_url(settings), sqlite_synchronous=settings.database.sqlite_synchronous
+    )
+    if migrate:
+        upgrade(engine)
+    app = App(
+        settings=settings,
+        engine=engine,
+        uows=SqlUnitOfWorkFactory(engine),
+        dead_letters=DeadLetters(engine),
+    )
+    if settings.telegram is not None:
+        _add_telegram(app, settings)
+    if settings.email is not None:
+        _add_email(app, settings)
+    if settings.instagram is not None:
+        _add_instagram(app, settings)
+    return app
+
+
+def mail_account(settings: Settings) -> MailAccount:
+    from channels.email.account import MailAccount
+
+    mail = settings.email
+    assert mail is not None
+    return MailAccount(
+        imap_host=mail.imap_host,
+        imap_port=mail.imap_port,
+        username=mail.username,
+        password=mail.password,
+        use_ssl=mail.use_ssl,
+        folder=mail.folder,
+        smtp_host=mail.smtp_host,
+        smtp_port=mail.smtp_port,
+        smtp_security=mail.smtp_security,
+        from_address=mail.from_address,
+        from_name=settings.office.name,
+        files_dir=settings.data_dir / "attachments" / "email",
+        sent_folder=mail.sent_folder,
+        mark_seen=mail.mark_seen,
+        backfill_days=mail.backfill_days,
+        max_file_bytes=int(mail.max_attachment_mb * 1024 * 1024),
+        timeout_seconds=mail.timeout_seconds,
+        language=settings.language,
+    )
+
+
+def _add_email(app: App, settings: Settings) -> None:
+    from channels.email.idle import IdleWatcher
+    from channels.email.imap_source import ImapSource
+    from channels.email.smtp_sender import SmtpSender
+
+    mail = settings.email
+    assert mail is not None
+    account = mail_account(settings)
+    source = ImapSource(account, clock=app.clock)
+    app.sources.append(source)
+    app.poll_seconds[source.cursor_key] = mail.poll_seconds
+    app.senders[Target.EMAIL] = SmtpSender(account, settings.office.name, clock=app.clock)
+    if mail.idle:
+        app.watchers.append(
+            IdleWatcher(
+                account,
+                look_now=lambda: loops.poll_now(app, source),
+                renew_seconds=mail.idle_renew_seconds,
+            )
+        )
+
+
+def _add_telegram(app: App, settings: Settings) -> None:
+    from bot.cli.triage import office_triage
+    from bot.telegram.budget import SendBudget
+    from bot.telegram.gateway import Gateway
+    from bot.telegram.runtime import TelegramRuntime, file_url
+    from bot.telegram.sender import HotlineSender, StaffSender
+    from bot.telegram.staff_directory import StaffDirectory
+
+    config = settings.telegram
+    assert config is not None
+    lang = settings.language
+    gateway = Gateway(config.token, config.base_url, file_url(config.base_url))
+    maps = TelegramMaps(app.engine)
+    staff = StaffDirectory.from_config(settings.staff)
+    budget = SendBudget()
+    tz = ZoneInfo(settings.office.timezone)
+    app.senders[Target.TELEGRAM] = StaffSender(
+        gateway, maps, budget, admin_chat_id=config.admin_chat_id, lang=lang, tz=tz,
+        unseal=lambda sealed: app.sealer.open(sealed),
+    )  # fmt: skip
+    app.senders[Target.HOTLINE] = HotlineSender(gateway, budget, lang)
+    app.telegram = TelegramRuntime(app, gateway=gateway, maps=maps, staff=staff)
+    app.timers = timer_setup(settings, datetime.now(UTC).date())
+    app.roster = office_roster(settings, app.timers.calendar)
+    app.workflows = workflow_setup(settings, app.timers.calendar)
+    app.triage = office_triage(
+        settings,
+        [*staff.counselors, *staff.heads],
+        roster=app.roster,
+        heads=staff.heads,
+        workflows=app.workflows,
+    )
+
+
+def _add_instagram(app: App, settings: Settings) -> None:
+    from bot.service.instagram import DatabaseVault, PollThread
+    from bot.service.secret_box import SecretBox
+    from channels.instagram.sender import InstagramSender
+    from channels.instagram.session import InstagramSession
+    from channels.instagram.source import InstagramSource
+    from triage.domain import notices
+    from triage.effects import notify
+    from triage.texts.catalog import text
+
+    config = settings.instagram
+    assert config is not None
+    vault = DatabaseVault(app, config.username)
+    session = InstagramSession(
+        config.username, config.password, vault, SecretBox.for_data_dir(settings.data_dir)
+    )
+    lang = settings.language
+
+    def tell_admins(key: str) -> None:
+        now = app.clock()
+        with app.uows() as uow:
+            notify.queue(
+                uow,
+                key=f"instagram:{key}:{now.isoformat()}",
+                recipient=notices.GENERAL,
+                kind=notices.Kind.INFO,
+                now=now,
+                text=text(key, lang),
+            )
+            uow.commit()
+        app.wake.set()
+
+    source = InstagramSource(
+        session,
+        settings.data_dir / "attachments" / "instagram",
+        tell_admins=tell_admins,
+        language=lang,
+        backfill_days=config.backfill_days,
+        approve_requests=config.approve_requests,
+        mark_seen=config.mark_seen,
+        max_file_bytes=int(config.max_attachment_mb * 1024 * 1024),
+        clock=app.clock,
+    )
+    session.on_code_needed = tell_admins
+    app.sources.append(source)
+    app.threaded.add(source.cursor_key)
+    app.senders[Target.INSTAGRAM] = InstagramSender(session)
+    poller = PollThread(app, source, config.poll_seconds)
+    app.watchers.append(poller)
+    app.instagram_codes = (vault, source, poller)

@@ -1,0 +1,397 @@
+"""`puspaga`: the command line (contracts in README.md, Commands)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import signal
+import sys
+import threading
+from pathlib import Path
+from typing import Annotated
+from zoneinfo import ZoneInfo
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from sqlalchemy import text as sql
+
+from bot.bootstrap import build
+from bot.cli.inbox import inbox_table
+from bot.config.settings import ConfigError, Settings, database_url, load
+from bot.demo.run import run_demo
+from bot.service import loops as service
+from storage.db import make_engine
+from storage.migrate import current_revision, head_revision, upgrade
+from triage.texts.catalog import text
+from triage.usecases import inbox
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Puspaga Inbox: unified inbox and triage for family-counseling centres.",
+)
+err = Console(stderr=True)
+
+ConfigOpt = Annotated[Path, typer.Option("--config", "-c", help="Path to config.toml.")]
+DEFAULT_CONFIG = Path("config.toml")
+
+
+def _settings(path: Path) -> Settings:
+    from bot.cli.triage import form_setup, office_rules
+
+    try:
+        settings = load(path)
+        office_rules(settings)  # a broken rules file stops the start here, with its fix
+        form_setup(settings)  # and so does a broken form file
+    except ConfigError as exc:
+        err.print(str(exc), markup=False, highlight=False)
+        raise typer.Exit(2) from None
+    return settings
+
+
+# Libraries whose INFO lines carry secrets or personal data: httpx logs every request URL
+# (the bot token is part of it), python-telegram-bot logs update contents at DEBUG.
+QUIET_LOGGERS = (
+    "httpx", "httpcore", "telegram", "apscheduler",
+    "instagrapi", "private_request", "public_request",  # request URLs carry user and thread ids
+)  # fmt: skip
+
+
+def _logging(settings: Settings) -> None:
+    logging.basicConfig(
+        level=settings.log_level,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    for name in QUIET_LOGGERS:
+        logging.getLogger(name).setLevel(max(logging.WARNING, logging.getLogger().level))
+
+
+@app.command()
+def run(config: ConfigOpt = DEFAULT_CONFIG) -> None:
+    """The service: migrate the database, then poll channels and send the outbox until stopped."""
+    settings = _settings(config)
+    _logging(settings)
+    application = build(settings)
+    for channel, why in application.unavailable.items():
+        logging.getLogger("puspaga").warning("channel %s: %s", channel, why)
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: (stop.set(), application.wake.set()))
+    logging.getLogger("puspaga").info("running; stop with Ctrl+C or SIGTERM")
+    service.run_forever(application, stop)
+
+
+@app.command()
+def poll(
+    once: Annotated[bool, typer.Option("--once", help="One pass, then exit.")] = False,
+    config: ConfigOpt = DEFAULT_CONFIG,
+) -> None:
+    """Poll every configured channel into the inbox and send what is due."""
+    if not once:
+        err.print("Use `puspaga poll --once` for one pass, or `puspaga run` for the service.")
+        raise typer.Exit(2)
+    settings = _settings(config)
+    _logging(settings)
+    application = build(settings)
+    counts = service.poll_all(application)
+    service.relay(application)
+    report = service.dispatch(application)
+    for channel, why in application.unavailable.items():
+        err.print(f"{channel}: {why}", markup=False)
+    typer.echo(
+        json.dumps(
+            {
+                "polled": counts,
+                "sent": report.sent,
+                "retrying": report.retrying,
+                "failed": report.failed,
+            }
+        )
+    )
+
+
+@app.command("triage")
+def triage_cmd(
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Read one message from stdin, print one answer.")
+    ] = False,
+    as_jsonl: Annotated[
+        bool, typer.Option("--jsonl", help='Read one {"text": ...} a line, answer a line each.')
+    ] = False,
+    rules: Annotated[
+        Path | None, typer.Option(help="An office's rules file, added to the product's rules.")
+    ] = None,
+) -> None:
+    """Urgency and category of messages, with the rules that decided (docs/architecture.md,
+    Triage)."""
+    from bot.cli.triage import batch_jsonl, decide, stemmer
+    from bot.config.rules_file import load_rules
+    from triage.domain.rules.defaults import DEFAULT_RULES
+
+    if as_json == as_jsonl:
+        err.print("Use exactly one of --json (one message) or --jsonl (one object a line).")
+        raise typer.Exit(2)
+    try:
+        ruleset = load_rules(rules, DEFAULT_RULES) if rules else DEFAULT_RULES
+    except ConfigError as exc:
+        err.print(str(exc), markup=False)
+        raise typer.Exit(2) from None
+    stem = stemmer()
+    if as_json:
+        answer = decide(sys.stdin.read(), stem, ruleset).as_json()
+        typer.echo(json.dumps(answer, ensure_ascii=False))
+        return
+    for line in batch_jsonl(sys.stdin, stem, ruleset):
+        typer.echo(line)
+
+
+@app.command("inbox")
+def inbox_cmd(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+    config: ConfigOpt = DEFAULT_CONFIG,
+) -> None:
+    """Conversations with their messages, timers and state."""
+    settings = _settings(config)
+    application = build(settings)
+    views = inbox.snapshot(application.uows)
+    if as_json:
+        json.dump([inbox.as_json(v) for v in views], sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return
+    console = Console()
+    console.print(
+        inbox_table(views, zone=ZoneInfo(settings.office.timezone), lang=settings.language)
+    )
+    with application.uows() as uow:
+        failed = uow.outbox.failed()
+    if failed:  # never silently: staff see what did not reach a client
+        console.print(f"[bold red]{escape(text('outbox.failed_title', settings.language))}[/]")
+        for item in failed:
+            line = f"  #{item.id} → {item.target.value} ({item.attempts}×): {item.last_error or ''}"
+            console.print(line, markup=False)
+
+
+@app.command()
+def migrate(config: ConfigOpt = DEFAULT_CONFIG) -> None:
+    """Bring the database schema up to date (also done by `run`)."""
+    settings = _settings(config)
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(database_url(settings))
+    upgrade(engine)
+    typer.echo(f"database at revision {current_revision(engine)}")
+
+
+@app.command()
+def report(
+    month: Annotated[str, typer.Option(help="The month, YYYY-MM (e.g. 2026-11).")],
+    out: Annotated[Path, typer.Option(help="Where the files go.")] = Path("laporan"),
+    config: ConfigOpt = DEFAULT_CONFIG,
+) -> None:
+    """The monthly report: client report, register book, SLA compliance (XLSX, CSV, PNG)."""
+    from bot.files import report as report_files
+
+    if not report_files.MONTH.fullmatch(month):
+        err.print("--month must be YYYY-MM, e.g. 2026-11")
+        raise typer.Exit(2)
+    settings = _settings(config)
+    application = build(settings)
+    staff = {s.telegram_id: s.name for s in settings.staff}
+    made = report_files.write(report_files.build(application, month), out, settings, staff)
+    for path in made:
+        typer.echo(str(path))
+
+
+@app.command()
+def export(
+    client: Annotated[int, typer.Option(help="The client's number (see `puspaga inbox --json`).")],
+    by: Annotated[int, typer.Option(help="The telegram_id of the head (ketua) asking.")],
+    out: Annotated[Path, typer.Option(help="Where the files go.")] = Path("ekspor"),
+    config: ConfigOpt = DEFAULT_CONFIG,
+) -> None:
+    """Everything held about one client, as JSON and a readable file (a data subject's request;
+    answer within 3x24 hours). Only a head may; the export is in the audit log."""
+    from bot.files import export as export_files
+    from triage.domain.errors import AccessDenied, NotFound
+    from triage.usecases.subject_access import export_client
+
+    settings = _settings(config)
+    actor = _staff_actor(settings, by)
+    application = build(settings)
+    try:
+        data = export_client(client, actor=actor, sealer=application.sealer,
+                             uow_factory=application.uows, now=application.clock())  # fmt: skip
+    except AccessDenied:
+        err.print("Only a head (role ketua) may export a client's data.")
+        raise typer.Exit(2) from None
+    except NotFound:
+        err.print(f"No client #{client}.")
+        raise typer.Exit(2) from None
+    for path in export_files.write(data, out):
+        typer.echo(str(path))
+
+
+def _staff_actor(settings, by: int):  # noqa: ANN001, ANN202
+    """The staff member --by names, as the core's Actor; exit 2 when not configured."""
+    from triage.domain.model import Actor, Role
+
+    staff = {s.telegram_id: s for s in settings.staff}
+    if by not in staff:
+        err.print(f"--by {by}: not a [[staff]] telegram_id in the configuration.")
+        raise typer.Exit(2)
+    return Actor(by, Role(staff[by].role), staff[by].name)
+
+
+@app.command()
+def forget(
+    client: Annotated[int, typer.Option(help="The client's number (see `puspaga inbox --json`).")],
+    by: Annotated[int, typer.Option(help="The telegram_id of the head (ketua) asking.")],
+    yes: Annotated[bool, typer.Option("--yes", help="Erase without asking again.")] = False,
+    config: ConfigOpt = DEFAULT_CONFIG,
+) -> None:
+    """Erase a client's personal data on their request (answer within 3x24 hours): names,
+    addresses, messages, attachments, forms except age and gender, case files, records and
+    referral letters. Report figures stay. Only a head may; it is in the audit log."""
+    from bot.config import erasure as erasure_setup
+    from triage.domain.errors import AccessDenied, NotFound, TransitionNotAllowed
+
+    settings = _settings(config)
+    actor = _staff_actor(settings, by)
+    if not yes and not typer.confirm(f"Erase everything personal about client #{client}?"):
+        raise typer.Exit(1)
+    application = build(settings)
+    try:
+        erased = erasure_setup.forget(application, client, actor)
+    except AccessDenied:
+        err.print("Only a head (role ketua) may erase a client's data.")
+        raise typer.Exit(2) from None
+    except NotFound:
+        err.print(f"No client #{client}.")
+        raise typer.Exit(2) from None
+    except TransitionNotAllowed:
+        err.print(f"Client #{client} has an open case: close it first (/tutup), then erase.")
+        raise typer.Exit(2) from None
+    typer.echo(f"Client #{client} erased: {len(erased)} conversation(s).")
+
+
+@app.command()
+def purge(config: ConfigOpt = DEFAULT_CONFIG) -> None:
+    """Erase now what has been kept longer than [retention] allows (the service does this
+    every night at [retention] purge_at)."""
+    from bot.config import erasure as erasure_setup
+
+    done = erasure_setup.purge(build(_settings(config)))
+    for kind, count in done.items():
+        typer.echo(f"{kind}: {count} conversation(s)")
+
+
+@app.command("rotate-key")
+def rotate_key(
+    config: ConfigOpt = DEFAULT_CONFIG,
+    new_key: Annotated[
+        bool, typer.Option("--new-key", help="Only print a fresh key (for PUSPAGA_SECRET_KEY).")
+    ] = False,
+) -> None:
+    """Seal the psychological records and the Instagram session with a new key; the old key
+    stops working. Stop the service first (one process at a time changes the key file)."""
+    from bot.cli.rotate_key import rotate
+    from bot.service.secret_box import SecretBox
+
+    if new_key:
+        typer.echo(SecretBox.new_key())
+        return
+    from bot.service.secret_box import ENV
+
+    settings = _settings(config)
+    count = rotate(build(settings))
+    typer.echo(f"{count} sealed values sealed again with the first key.")
+    if os.environ.get(ENV):
+        typer.echo(f"Now keep only the first key in {ENV}: the old one is no longer needed.")
+    else:
+        typer.echo("The key file holds only the new key: the old key opens nothing now.")
+
+
+@app.command()
+def check(config: ConfigOpt = DEFAULT_CONFIG) -> None:
+    """Validate the configuration and reach each configured service."""
+    settings = _settings(config)
+    problems = 0
+
+    def report(name: str, problem: str | None) -> None:
+        nonlocal problems
+        problems += problem is not None
+        typer.echo(
+            f"{'OK  ' if problem is None else 'FAIL'} {name}"
+            + ("" if problem is None else f": {problem}")
+        )
+
+    report("configuration", None)
+    try:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        engine = make_engine(database_url(settings))
+        with engine.connect() as conn:
+            conn.execute(sql("SELECT 1"))
+        current, head = current_revision(engine), head_revision()
+        report(
+            "database",
+            None
+            if current == head
+            else f"schema at {current or 'empty'}, code expects {head}; run `puspaga migrate`",
+        )
+    except Exception as exc:  # noqa: BLE001 - report any failure in plain words
+        first_line = next(iter(str(exc).splitlines()), "")
+        report("database", f"{type(exc).__name__}: {first_line}")
+    if settings.email:
+        from bot.bootstrap import mail_account
+        from channels.email.probe import imap_problem, smtp_problem
+
+        report("email IMAP", imap_problem(mail_account(settings)))
+        report("email SMTP", smtp_problem(mail_account(settings)))
+    if settings.telegram:
+        from bot.telegram.probe import telegram_problem  # python-telegram-bot only when used
+
+        report("telegram", telegram_problem(settings.telegram))
+    if settings.instagram:
+        report("instagram", instagram_problem(settings))
+    if settings.triage.rules_file:
+        report("triage rules", None)  # a broken file already stopped _settings, with its fix
+    if settings.triage.form_file:
+        report("identity form", None)
+    raise typer.Exit(1 if problems else 0)
+
+
+@app.command()
+def demo(
+    data_dir: Annotated[Path, typer.Option(help="Where the demo's database goes.")] = Path(
+        "demo-data"
+    ),
+    lang: Annotated[str, typer.Option(help="id (Bahasa Indonesia) or en.")] = "id",
+) -> None:
+    """The whole pipeline end to end on this machine, with no accounts and no network."""
+    if lang not in ("id", "en"):
+        err.print("--lang must be id or en")
+        raise typer.Exit(2)
+    run_demo(data_dir.resolve(), lang=lang)  # type: ignore[arg-type]
+
+
+def instagram_problem(settings) -> str | None:  # noqa: ANN001 - Settings, imported late
+    """`puspaga check`: log in as the service would (reusing the stored session)."""
+    from instagrapi.exceptions import BadPassword, ClientError, LoginRequired
+
+    from channels.instagram.session import NeedsCode
+
+    app = build(settings)
+    vault, source, _ = app.instagram_codes
+    try:
+        with source.session.client():
+            return None
+    except BadPassword:
+        return "Instagram refused the password. Fix: [instagram] password"
+    except NeedsCode as exc:
+        return (
+            f"Instagram asks for a {exc.kind.replace('_', '-')} code: start the service and "
+            "type /kode <digits> in the admin group when asked"
+        )
+    except (LoginRequired, ClientError, OSError) as exc:
+        return f"cannot log in to Instagram ({type(exc).__name__}). Fix: [instagram] username"

@@ -1,0 +1,88 @@
+"""Erasure from the office's configuration (triage.domain.erasure): the retention periods, and the
+removal of files, only ever inside the data directory."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from bot.app import App
+from bot.config.settings import Settings
+from triage.domain import erasure
+from triage.domain.model import Actor
+from triage.usecases import erasure as erasure_cases
+
+log = logging.getLogger(__name__)
+
+
+def retention(settings: Settings) -> erasure.Retention:
+    kept = settings.retention
+    return erasure.Retention(
+        {kind: (getattr(kept, f"{kind}_days") or None) for kind in erasure.ALL_KINDS}
+    )
+
+
+def remover(settings: Settings) -> erasure_cases.Remove:
+    root = settings.data_dir.resolve()
+
+    def remove(paths: Sequence[str]) -> None:
+        for named in paths:
+            path = Path(named).resolve()
+            if not path.is_relative_to(root) or path == root:  # never outside our data
+                log.warning("erasure: a stored file outside the data directory was not removed")
+                continue
+            if path.is_dir():  # a case's letters
+                shutil.rmtree(path)
+            else:
+                path.unlink(missing_ok=True)
+
+    return remove
+
+
+def purge(app: App) -> dict[str, int]:
+    """The daily retention job: the kinds of triage.domain.erasure, then what the shell keeps on its
+    own: updates that could not be handled (dead letters, whole, after the messages' period)
+    and the monthly report files made for Telegram (made again from the database on request,
+    so a month's copy older than `REPORT_FILES_KEPT` goes)."""
+    now, settings = app.clock(), app.settings
+    done = erasure_cases.purge(
+        retention(settings), uow_factory=app.uows, now=now, remove=remover(settings)
+    )  # fmt: skip
+    days = settings.retention.messages_days
+    if days:
+        done["dead_letters"] = app.dead_letters.drop_older_than(now - timedelta(days=days))
+    done["report_files"] = drop_kept_files(settings, now - REPORT_FILES_KEPT)
+    log.info("retention purge: %s", ", ".join(f"{k} {n}" for k, n in done.items()))
+    return done
+
+
+REPORT_FILES_KEPT = timedelta(days=31)
+
+
+def drop_kept_files(settings: Settings, before: datetime | None = None) -> int:
+    """Remove the files made for Telegram (all, or those made before `before`): the monthly
+    reports under data_dir/laporan (the register book names clients) and the sealed exports
+    under data_dir/ekspor."""
+    count = 0
+    for kept in ("laporan", "ekspor"):
+        folder = settings.data_dir / kept
+        for made_for in folder.iterdir() if folder.is_dir() else ():
+            made = datetime.fromtimestamp(made_for.stat().st_mtime, UTC)
+            if before is None or made < before:
+                shutil.rmtree(made_for) if made_for.is_dir() else made_for.unlink()
+                count += 1
+    return count
+
+
+def forget(app: App, client_id: int, actor: Actor) -> list[int]:
+    """A data subject's request to erase (puspaga forget, /hapus). The report files kept for
+    Telegram go too (they name the client; they are made again without them on request)."""
+    erased = erasure_cases.forget_client(
+        client_id, actor=actor, uow_factory=app.uows, now=app.clock(),
+        remove=remover(app.settings),
+    )  # fmt: skip
+    drop_kept_files(app.settings)
+    return erased

@@ -1,0 +1,125 @@
+"""An office's own identity form: a TOML file named by `[triage] form_file`, in the
+shape of the product's form (triage.domain.forms.spec.DEFAULT_FORM). A mistake stops the start
+with the field, the key and the fix. `puspaga check` reads it too.
+
+    [[field]]
+    name = "persetujuan"          # the consent field: required, asked first
+    kind = "consent"
+    prompt_id = "Apakah Anda setuju data Anda dicatat? (ya/tidak)"
+    prompt_en = "Do you agree that we record your details? (yes/no)"
+
+    [[field]]
+    name = "nama"
+    kind = "text"                 # text, age, gender, phone, nik, choice, consent, address
+    required = true
+    personal = true               # personal data (UU 27/2022)
+    prompt_id = "Nama (boleh nama panggilan):"
+    prompt_en = "Name (a nickname is fine):"
+    aliases = ["nama lengkap"]    # other labels a client may write before ":"
+    max_len = 60
+    # choices = ["ibu", "ayah"]  (kind = "choice");  first_message = false (never asked first)
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from bot.config.settings import ConfigError
+from triage.domain.forms.spec import FieldSpec, FormSpec
+
+KINDS = ("text", "age", "gender", "phone", "nik", "choice", "consent", "address")
+KEYS = {
+    "name", "kind", "required", "personal", "prompt_id", "prompt_en", "aliases", "choices",
+    "first_message", "max_len",
+}  # fmt: skip
+NAME = re.compile(r"[a-z][a-z0-9_]{0,39}")
+
+
+def load_form(path: Path) -> FormSpec:
+    where = str(path)
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(
+            where,
+            ["- the form file does not exist. Fix: create it, or remove [triage] form_file."],
+        ) from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(where, [f"- not valid TOML: {exc}. Fix: check that line."]) from None
+    problems: list[str] = []
+    entries = raw.get("field")
+    if set(raw) - {"field"} or not isinstance(entries, list) or not entries:
+        raise ConfigError(where, ["- the file must hold [[field]] tables only, at least one."])
+    fields = []
+    for n, entry in enumerate(entries, start=1):
+        spec = _field(n, entry, problems)
+        if spec is not None:
+            fields.append(spec)
+    names = [f.name for f in fields]
+    problems += [
+        f"- [[field]] {name!r}: the name is used twice. Fix: give each field its own name."
+        for name in sorted({x for x in names if names.count(x) > 1})
+    ]
+    consent = [f for f in fields if f.kind == "consent"]
+    if not consent or consent[0].name != "persetujuan":
+        problems.append(
+            '- the form needs a field name = "persetujuan" with kind = "consent" (nothing is '
+            "recorded before the client agrees). Fix: add it as the first [[field]]."
+        )
+    if problems:
+        raise ConfigError(where, problems)
+    return FormSpec(tuple(fields))
+
+
+def _field(n: int, entry: Any, problems: list[str]) -> FieldSpec | None:
+    where = f"[[field]] #{n}"
+    if not isinstance(entry, dict):
+        problems.append(f"- {where}: not a table. Fix: write it as [[field]] with keys below.")
+        return None
+    unknown = sorted(set(entry) - KEYS)
+    problems += [
+        f"- {where} {k}: unknown key. Fix: use {', '.join(sorted(KEYS))}." for k in unknown
+    ]
+    name, kind = entry.get("name"), entry.get("kind", "text")
+    if not isinstance(name, str) or not NAME.fullmatch(name):
+        problems.append(
+            f'- {where} name: required, lower-case letters, digits and _ (e.g. "nama").'
+        )
+        return None
+    where = f"[[field]] {name!r}"
+    if kind not in KINDS:
+        problems.append(f"- {where} kind: {kind!r} is not known. Fix: use {', '.join(KINDS)}.")
+    prompts = {lang: entry.get(f"prompt_{lang}") for lang in ("id", "en")}
+    for lang, prompt in prompts.items():
+        if not isinstance(prompt, str) or not prompt.strip():
+            problems.append(f"- {where} prompt_{lang}: required, the question in that language.")
+    lists = {k: entry.get(k, []) for k in ("aliases", "choices")}
+    for key, value in lists.items():
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            problems.append(f'- {where} {key}: a list of words, e.g. {key} = ["..."].')
+            lists[key] = []
+    if kind == "choice" and not lists["choices"]:
+        problems.append(f"- {where} choices: a choice field needs its choices.")
+    flags = {k: entry.get(k, d) for k, d in (("required", False), ("personal", False),
+                                              ("first_message", True))}  # fmt: skip
+    for key, value in flags.items():
+        if not isinstance(value, bool):
+            problems.append(f"- {where} {key}: true or false.")
+    max_len = entry.get("max_len", 120)
+    if not isinstance(max_len, int) or isinstance(max_len, bool) or not 1 <= max_len <= 4000:
+        problems.append(f"- {where} max_len: a whole number from 1 to 4000.")
+        max_len = 120
+    return FieldSpec(
+        name,
+        kind if kind in KINDS else "text",
+        bool(flags["required"]) or kind == "consent",
+        bool(flags["personal"]),
+        {lang: str(p or "") for lang, p in prompts.items()},
+        choices=tuple(c.casefold() for c in lists["choices"]),
+        aliases=tuple(a.casefold() for a in lists["aliases"]),
+        first_message=bool(flags["first_message"]),
+        max_len=max_len,
+    )

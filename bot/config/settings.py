@@ -1,0 +1,457 @@
+"""Configuration: read once from config.toml, validated, secrets optionally from the environment.
+
+A wrong config stops the start with every problem listed: which key, what is wrong, how to fix
+it (see `ConfigError`). config.example.toml documents every key.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from collections.abc import Mapping
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from urllib.parse import urlparse
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+# Secrets that may come from the environment instead of the file: (section, key) -> variable.
+SECRET_ENV = {
+    ("database", "url"): "PUSPAGA_DATABASE_URL",
+    ("telegram", "token"): "PUSPAGA_TELEGRAM_TOKEN",
+    ("email", "password"): "PUSPAGA_EMAIL_PASSWORD",
+    ("instagram", "password"): "PUSPAGA_INSTAGRAM_PASSWORD",
+}
+
+PERIOD = re.compile(r"^([01]\d|2[0-3])[:.]([0-5]\d)-([01]\d|2[0-3]|24)[:.]([0-5]\d)$")
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+class Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class DatabaseConfig(Section):
+    url: str = ""  # empty: a SQLite file in data_dir
+    sqlite_synchronous: Literal["full", "normal"] = "full"
+
+
+class OfficeConfig(Section):
+    name: str
+    timezone: str = "Asia/Makassar"
+    phone: str = ""
+    address: str = ""
+    register_format: str = "PUSPAGA/{year}/{month:02d}/{number:04d}"
+    hours: dict[str, list[str]] = Field(
+        default_factory=lambda: (
+            {d: ["08:00-16:00"] for d in WEEKDAYS[:4]} | {"fri": ["08:00-11:30"]}
+        )
+    )
+    # Outside service hours a client's message gets a reply saying when a person will answer.
+    after_hours_reply: bool = True
+    # Days the office is closed besides Indonesia's public holidays and cuti bersama.
+    closed_days: list[date] = Field(default_factory=list)
+    # What each weekday is for, e.g. {mon = "Informasi kependudukan dan KB", …} (the Karangasem
+    # standard);
+    # answered when a client asks which day serves what. Empty: every day serves everything.
+    weekday_themes: dict[str, str] = Field(default_factory=dict)
+
+    @field_validator("weekday_themes")
+    @classmethod
+    def _known_days(cls, value: dict[str, str]) -> dict[str, str]:
+        wrong = sorted(set(value) - set(WEEKDAYS))
+        if wrong:
+            raise ValueError(f"unknown day {wrong[0]!r}; use {', '.join(WEEKDAYS)}")
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"unknown time zone {value!r}; use Asia/Jakarta (WIB), Asia/Makassar (WITA) "
+                "or Asia/Jayapura (WIT)"
+            ) from None
+        return value
+
+    @field_validator("register_format")
+    @classmethod
+    def _register(cls, value: str) -> str:
+        try:
+            value.format(year=2026, month=11, number=42)
+        except (KeyError, ValueError, IndexError):
+            raise ValueError(
+                'use {year}, {month} and {number}, e.g. "PUSPAGA/{year}/{month:02d}/{number:04d}"'
+            ) from None
+        if "{number" not in value:
+            raise ValueError("must contain {number}, or register numbers would repeat")
+        return value
+
+    @field_validator("hours")
+    @classmethod
+    def _periods(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        for day, periods in value.items():
+            if day not in WEEKDAYS:
+                raise ValueError(f"unknown day {day!r}; use {', '.join(WEEKDAYS)}")
+            for period in periods:
+                found = PERIOD.match(period)
+                if not found:
+                    raise ValueError(f'{day}: {period!r} is not a period like "08:00-12:00"')
+                h1, m1, h2, m2 = (int(g) for g in found.groups())
+                if (h2, m2) <= (h1, m1):
+                    raise ValueError(f"{day}: {period!r} ends before it starts")
+        return value
+
+
+class SlaConfig(Section):
+    admin_response_minutes: Annotated[int, Field(gt=0)] = 5
+    hand_off_minutes: Annotated[int, Field(gt=0)] = 5
+    claim_minutes: Annotated[int, Field(gt=0)] = 5
+    counselor_response_minutes: Annotated[int, Field(gt=0)] = 15
+    end_to_end_minutes: Annotated[int, Field(gt=0)] = 30
+    escalate_after_minutes: Annotated[int, Field(gt=0)] = 10
+    complaint_working_days: Annotated[int, Field(gt=0)] = 4
+    sweep_seconds: Annotated[float, Field(ge=1, le=30)] = 15
+    board_seconds: Annotated[float, Field(ge=0)] = 60  # the queue board's refresh; 0: none
+
+
+class OutboxConfig(Section):
+    max_attempts: Annotated[int, Field(ge=1, le=100)] = 8
+    interval_seconds: Annotated[float, Field(gt=0)] = 2.0
+    retry_base_seconds: Annotated[float, Field(gt=0, le=3600)] = 5.0
+    lease_seconds: Annotated[float, Field(gt=0, le=3600)] = 60.0
+
+
+class ReopenConfig(Section):
+    window_days: Annotated[int, Field(ge=0)] = 7
+
+
+class SurveyConfig(Section):
+    enabled: bool = True  # ask the client the satisfaction questions when a case closes
+
+
+class ReferralConfig(Section):
+    # How the letter addresses each target, e.g. uptd_ppa = "UPTD PPA Kabupaten Karangasem".
+    places: dict[str, str] = Field(default_factory=dict)
+    # A .docx with the office's letterhead (kop surat); the letter is written below its
+    # content. "" for a plain letter with the office's name and address.
+    template_file: str = ""
+
+    @field_validator("places")
+    @classmethod
+    def _known_targets(cls, value: dict[str, str]) -> dict[str, str]:
+        from triage.domain.referral import TARGETS
+
+        wrong = [k for k in value if k not in TARGETS]
+        if wrong:
+            raise ValueError(f"unknown target {wrong[0]!r}; use {', '.join(TARGETS)}")
+        return value
+
+
+class RetentionConfig(Section):
+    """Days each kind of personal data is kept after its case closed (UU 27/2022 Pasal 43);
+    0 keeps it. What each kind covers: triage/domain/erasure.py and the README."""
+
+    messages_days: Annotated[int, Field(ge=0)] = 730
+    attachments_days: Annotated[int, Field(ge=0)] = 365
+    forms_days: Annotated[int, Field(ge=0)] = 1825
+    case_files_days: Annotated[int, Field(ge=0)] = 1825
+    records_days: Annotated[int, Field(ge=0)] = 1825
+    identity_days: Annotated[int, Field(ge=0)] = 1825
+    purge_at: str = "02:00"  # when the daily purge runs, office time
+
+    @field_validator("purge_at")
+    @classmethod
+    def _clock(cls, value: str) -> str:
+        if not re.fullmatch(r"([01][0-9]|2[0-3]):[0-5][0-9]", value):
+            raise ValueError(f"{value!r} is not a time of day; write it as HH:MM, e.g. 02:00")
+        return value
+
+
+class TelegramConfig(Section):
+    token: str
+    base_url: str = "https://api.telegram.org/bot"
+    admin_chat_id: int
+    counselor_chat_id: int | None = None
+    max_media_mb: Annotated[float, Field(gt=0, le=2000)] = 20
+    sign_with_staff_name: bool = False
+
+    @field_validator("base_url")
+    @classmethod
+    def _url(cls, value: str) -> str:
+        try:
+            parsed = urlparse(value)
+            parsed.port  # noqa: B018 - raises on a port that is not a number
+        except ValueError:
+            raise ValueError("not a valid URL") from None
+        if parsed.scheme not in ("http", "https") or not parsed.hostname:
+            raise ValueError('must be an http(s) URL such as "https://api.telegram.org/bot"')
+        return value
+
+
+class EmailConfig(Section):
+    imap_host: str
+    imap_port: Annotated[int, Field(gt=0, lt=65536)] = 993
+    username: str
+    password: str
+    use_ssl: bool = True
+    folder: str = "INBOX"
+    poll_seconds: Annotated[float, Field(gt=0)] = 60
+    smtp_host: str
+    smtp_port: Annotated[int, Field(gt=0, lt=65536)] = 465
+    smtp_security: Literal["ssl", "starttls", "plain"] = "ssl"
+    from_address: str
+    sent_folder: str = "Sent"  # a copy of every reply; "" for none (Gmail files its own)
+    mark_seen: bool = False  # mark fetched mail as read in the mailbox
+    idle: bool = True  # wait for new mail with IMAP IDLE when the server offers it
+    idle_renew_seconds: Annotated[float, Field(ge=5, le=1500)] = 300
+    backfill_days: Annotated[int, Field(ge=0, le=365)] = 7
+    max_attachment_mb: Annotated[float, Field(gt=0)] = 10
+    timeout_seconds: Annotated[float, Field(gt=0)] = 30
+
+
+class InstagramConfig(Section):
+    username: str
+    password: str
+    poll_seconds: Annotated[float, Field(ge=20)] = 60  # with jitter; Instagram dislikes haste
+    approve_requests: bool = True  # accept message requests (first contacts) automatically
+    mark_seen: bool = False  # mark the client's messages as seen when taken in
+    backfill_days: Annotated[int, Field(ge=0, le=60)] = 7
+    max_attachment_mb: Annotated[float, Field(gt=0)] = 10
+
+
+class TriageConfig(Section):
+    rules_file: str = ""  # the office's additions to the triage rules (TOML); "" for none
+    form_file: str = (
+        ""  # the office's own identity form (TOML, bot/config/form_file.py); "" for ours
+    )
+
+
+def _categories(value: list[str]) -> list[str]:
+    from triage.domain.rules.classify import CATEGORIES
+
+    wrong = [c for c in value if c not in CATEGORIES]
+    if wrong:
+        raise ValueError(f"unknown category {wrong[0]!r}; use {', '.join(CATEGORIES)}")
+    return value
+
+
+def _days(value: list[str]) -> list[str]:
+    wrong = [d for d in value if d not in WEEKDAYS]
+    if wrong:
+        raise ValueError(f"unknown day {wrong[0]!r}; use {', '.join(WEEKDAYS)}")
+    if not value:
+        raise ValueError("name at least one day")
+    return value
+
+
+def _hours(value: list[str]) -> list[str]:
+    for period in value:
+        found = PERIOD.match(period)
+        if not found:
+            raise ValueError(f'{period!r} is not a period like "08:00-12:00"')
+        h1, m1, h2, m2 = (int(g) for g in found.groups())
+        if (h2, m2) <= (h1, m1):
+            raise ValueError(f"{period!r} ends before it starts")
+    return value
+
+
+class StaffConfig(Section):
+    telegram_id: int
+    name: str
+    role: Literal["admin", "konselor", "ketua"]
+    # Category codes (docs/architecture.md, Triage) this counselor is offered first, e.g.
+    # ["kekerasan"].
+    specialties: list[str] = Field(default_factory=list)
+
+    _check_specialties = field_validator("specialties")(_categories)
+
+
+class ShiftConfig(Section):
+    """A counselor's regular duty (jadwal piket)."""
+
+    staff: int  # the counselor's telegram_id
+    days: list[str]
+    hours: list[str] = Field(default_factory=list)  # empty: the office's hours
+    categories: list[str] = Field(default_factory=list)  # a weekday theme: what it serves
+
+    _check_days = field_validator("days")(_days)
+    _check_hours = field_validator("hours")(_hours)
+    _check_categories = field_validator("categories")(_categories)
+
+
+class Settings(Section):
+    language: Literal["id", "en"] = "id"
+    data_dir: Path = Path("data")
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    database: DatabaseConfig = DatabaseConfig()
+    office: OfficeConfig
+    sla: SlaConfig = SlaConfig()
+    outbox: OutboxConfig = OutboxConfig()
+    reopen: ReopenConfig = ReopenConfig()
+    telegram: TelegramConfig | None = None
+    email: EmailConfig | None = None
+    instagram: InstagramConfig | None = None
+    triage: TriageConfig = TriageConfig()
+    survey: SurveyConfig = SurveyConfig()
+    referral: ReferralConfig = ReferralConfig()
+    retention: RetentionConfig = RetentionConfig()
+    staff: list[StaffConfig] = Field(default_factory=list)
+    roster: list[ShiftConfig] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _roster_names_counselors(self) -> Settings:
+        counselors = {s.telegram_id for s in self.staff if s.role == "konselor"}
+        for n, shift in enumerate(self.roster, start=1):
+            if shift.staff not in counselors:
+                raise ValueError(
+                    f"[[roster]] #{n} staff: {shift.staff} is not the telegram_id of a "
+                    "[[staff]] with role konselor"
+                )
+        return self
+
+    @field_validator("staff")
+    @classmethod
+    def _unique_staff(cls, value: list[StaffConfig]) -> list[StaffConfig]:
+        seen: set[int] = set()
+        for member in value:
+            if member.telegram_id in seen:
+                raise ValueError(f"telegram_id {member.telegram_id} is listed twice")
+            seen.add(member.telegram_id)
+        return value
+
+
+SECTIONS = frozenset(
+    name
+    for name, field in Settings.model_fields.items()
+    if name not in ("language", "data_dir", "log_level")
+)
+
+
+class ConfigError(Exception):
+    """Every problem found, each naming the key, what is wrong and how to fix it."""
+
+    def __init__(self, source: str, problems: list[str]) -> None:
+        self.source = source
+        self.problems = problems
+        super().__init__("\n".join([f"{source}: the configuration has problems:", *problems]))
+
+
+def load(path: Path, environ: Mapping[str, str] | None = None) -> Settings:
+    environ = os.environ if environ is None else environ
+    if not path.exists():
+        raise ConfigError(
+            str(path),
+            [
+                f"- the file does not exist. Fix: copy config.example.toml to {path} and edit it, "
+                "or pass --config with the right path."
+            ],
+        )
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(
+            str(path),
+            [f"- not valid TOML: {exc}. Fix: check quotes, brackets and '=' on that line."],
+        ) from None
+    except UnicodeDecodeError:
+        raise ConfigError(str(path), ["- not UTF-8 text. Fix: save the file as UTF-8."]) from None
+    settings = from_mapping(raw, source=str(path), environ=environ)
+    # Relative paths are relative to the config file, not to wherever the command ran.
+    update: dict[str, Any] = {}
+    if not settings.data_dir.is_absolute():
+        update["data_dir"] = (path.parent / settings.data_dir).resolve()
+    files = {}
+    for key in ("rules_file", "form_file"):
+        named = getattr(settings.triage, key)
+        if named and not Path(named).is_absolute():
+            files[key] = str((path.parent / named).resolve())
+    if files:
+        update["triage"] = settings.triage.model_copy(update=files)
+    template = settings.referral.template_file
+    if template:
+        resolved = Path(template) if Path(template).is_absolute() else path.parent / template
+        if resolved.suffix.lower() != ".docx" or not resolved.is_file():
+            raise ConfigError(
+                str(path),
+                [
+                    f"- [referral] template_file: {resolved} is not a Word (.docx) file that "
+                    "exists. Fix: save the letterhead from Word as .docx next to the config, or "
+                    'set template_file = "" for a plain letter.'
+                ],
+            )
+        update["referral"] = settings.referral.model_copy(
+            update={"template_file": str(resolved.resolve())}
+        )
+    return settings.model_copy(update=update)
+
+
+def from_mapping(
+    raw: dict[str, Any], *, source: str = "config", environ: Mapping[str, str] | None = None
+) -> Settings:
+    raw = _with_secrets(raw, os.environ if environ is None else environ)
+    try:
+        return Settings.model_validate(raw)
+    except ValidationError as exc:
+        raise ConfigError(source, [_explain(e) for e in exc.errors()]) from None
+
+
+def _with_secrets(raw: dict[str, Any], environ: Mapping[str, str]) -> dict[str, Any]:
+    merged = {k: (dict(v) if isinstance(v, dict) else v) for k, v in raw.items()}
+    for (section, key), variable in SECRET_ENV.items():
+        value = environ.get(variable)
+        if value and isinstance(merged.get(section), dict):
+            merged[section][key] = value
+        elif value and section == "database":
+            merged[section] = {key: value}
+    return merged
+
+
+def _key(loc: tuple[Any, ...]) -> str:
+    parts = [str(p) for p in loc]
+    if not parts:
+        return "(top level)"
+    if parts[0] in ("staff", "roster") and len(parts) > 1:
+        head = f"[[{parts[0]}]] #{int(parts[1]) + 1}"
+        return f"{head} {'.'.join(parts[2:])}".strip()
+    if len(parts) == 1:
+        return f"[{parts[0]}]" if parts[0] in SECTIONS else parts[0]
+    return f"[{parts[0]}] {'.'.join(parts[1:])}"
+
+
+def _explain(error: Any) -> str:
+    loc = tuple(error["loc"])
+    key = _key(loc)
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        return (
+            f"- {key}: unknown key. Fix: check its spelling against config.example.toml, "
+            "or remove it."
+        )
+    if kind == "missing":
+        env = SECRET_ENV.get(tuple(str(p) for p in loc[:2]))  # type: ignore[arg-type]
+        hint = f" (or set the environment variable {env})" if env else ""
+        return f"- {key}: required but missing. Fix: add it{hint}; see config.example.toml."
+    got = error.get("input")
+    secret = tuple(str(p) for p in loc[:2]) in SECRET_ENV
+    shown = "" if secret or isinstance(got, dict | list) else f" (got {got!r})"
+    message = str(error["msg"]).removeprefix("Value error, ")
+    return f"- {key}: {message}{shown}. Fix: correct the value; see config.example.toml."
+
+
+def database_url(settings: Settings) -> str:
+    if settings.database.url:
+        return settings.database.url
+    return f"sqlite:///{(settings.data_dir / 'puspaga.sqlite3').resolve()}"

@@ -1,0 +1,109 @@
+"""Calendar jobs: APScheduler jobs kept in the office's own database (APScheduler's
+SQLAlchemy job store), so a restart keeps them, and a run missed while the service was down
+happens once when it is back (within the grace time). Each run queues its post with an
+idempotency key of the day, so several workers sharing the store post it once.
+
+The monthly report to the heads on the 1st, the morning duty roster for the admin
+group, and the nightly retention purge (personal data kept no longer than its period;
+several workers running it at once erase each thing once, as each erasure is marked).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import tzinfo
+from zoneinfo import ZoneInfo
+
+from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+from apscheduler.schedulers.base import BaseScheduler
+
+from bot.app import App
+from bot.telegram.duty import week_text
+from triage.domain import notices
+from triage.effects import notify
+from triage.usecases.roster import week
+
+log = logging.getLogger(__name__)
+STORE = "calendar"
+GRACE_SECONDS = 3 * 3600
+_running: App | None = None  # jobs come back from the store by name: they find the app here
+
+
+def install(scheduler: BaseScheduler, app: App) -> None:
+    """The job store in the database, and the calendar jobs in it (replaced on each start,
+    so a changed configuration takes effect)."""
+    global _running
+    _running = app
+    scheduler.add_jobstore(SQLAlchemyJobStore(engine=app.engine), alias=STORE)
+    zone = ZoneInfo(app.settings.office.timezone)
+    _calendar_job(scheduler, "monthly_report", "monthly-report", zone, day=1, hour=8)
+    hour, minute = (int(part) for part in app.settings.retention.purge_at.split(":"))
+    _calendar_job(scheduler, "retention_purge", "retention-purge", zone, hour=hour, minute=minute)
+    if app.roster is not None:
+        _calendar_job(scheduler, "morning_roster", "morning-roster", app.roster.calendar.zone,
+                      hour=7, minute=30)  # fmt: skip
+
+
+def _calendar_job(scheduler: BaseScheduler, func: str, job_id: str, zone: tzinfo,
+                  **when: int) -> None:  # fmt: skip
+    """A cron job in the database store, replaced on each start; a run missed while the
+    service was down happens once when it is back (within the grace time)."""
+    scheduler.add_job(
+        f"bot.service.jobs:{func}",
+        "cron",
+        timezone=zone,
+        id=job_id,
+        jobstore=STORE,
+        replace_existing=True,
+        coalesce=True,
+        misfire_grace_time=GRACE_SECONDS,
+        **when,
+    )
+
+
+def monthly_report() -> int:
+    """On the 1st: last month's report files to every head (once: the key names the month)."""
+    from bot.files import report as report_files
+
+    app = _running
+    if app is None:
+        return 0
+    heads = [s.telegram_id for s in app.settings.staff if s.role == "ketua"]
+    if not heads:
+        return 0
+    zone = ZoneInfo(app.settings.office.timezone)
+    month = report_files.last_month(app.clock().astimezone(zone).date())
+    return report_files.send_to_heads(app, month, f"monthly-report:{month}", heads)
+
+
+def retention_purge() -> dict[str, int]:
+    """Every night: erase what has been kept its retention period (bot.config.erasure)."""
+    from bot.config import erasure as erasure_setup
+
+    app = _running
+    return erasure_setup.purge(app) if app is not None else {}
+
+
+def morning_roster() -> bool:
+    """On a working day, who is on duty today, posted to the admin group once. True if it
+    queued the post."""
+    app = _running
+    if app is None or app.roster is None or not app.roster.counselors:
+        return False
+    roster = app.roster
+    now = app.clock()
+    today = now.astimezone(roster.calendar.zone).date()
+    if not roster.calendar.is_working_day(today):
+        return False
+    days = week(app.uows, roster, today, days=1)
+    names = {c: roster.names.get(c, str(c)) for c in roster.counselors}
+    body = week_text(days, names, set(), app.settings.language)  # type: ignore[arg-type]
+    with app.uows() as uow:
+        key = f"morning-roster:{today.isoformat()}"
+        if uow.outbox.find_key(key) is not None:
+            return False
+        notify.queue(uow, key=key, recipient=notices.GENERAL, kind=notices.Kind.INFO, now=now,
+                      text=body)  # fmt: skip
+        uow.commit()
+    app.wake.set()
+    return True

@@ -1,0 +1,226 @@
+"""The service loops: poll every channel into the inbox, and drain the outbox."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from apscheduler.schedulers.background import BackgroundScheduler
+
+from bot.app import App
+from triage.domain.model import InboundMessage
+from triage.ports import ChannelSource
+from triage.usecases.board import refresh as refresh_board
+from triage.usecases.dispatch import DispatchReport, dispatch_due
+from triage.usecases.ingest import Cursor, ingest
+from triage.usecases.relay import relay_new_messages
+from triage.usecases.timers import SweepReport, sweep
+
+log = logging.getLogger(__name__)
+
+
+def poll_now(app: App, source: ChannelSource) -> int:
+    """One pass over `source` now (an IDLE push, an Instagram poll), then wake the relay and
+    the outbox."""
+    count = poll_source(app, source)
+    if count:
+        app.wake.set()
+    return count
+
+
+def poll_source(app: App, source: ChannelSource, *, wait: bool = True) -> int:
+    """One pass over one channel; each message is stored with its cursor in one commit. One
+    pass at a time per channel (an IDLE push and the timer may meet); without `wait`, a
+    channel already being polled is skipped (the main loop must not stall behind a long
+    catch-up: urgent notices go out meanwhile)."""
+    lock = app.poll_locks.setdefault(source.cursor_key, threading.Lock())
+    if not lock.acquire(blocking=wait):
+        return 0
+    try:
+        return _poll_source(app, source)
+    finally:
+        lock.release()
+
+
+def _poll_source(app: App, source: ChannelSource) -> int:
+    with app.uows() as uow:
+        cursor = uow.cursors.get(source.cursor_key)
+
+    def deliver(message: InboundMessage | None, new_cursor: str) -> None:
+        if message is None:
+            with app.uows() as uow:
+                uow.cursors.set(source.cursor_key, new_cursor)
+                uow.commit()
+            return
+        ingest(
+            message,
+            uow_factory=app.uows,
+            now=app.clock(),
+            cursor=Cursor(source.cursor_key, new_cursor),
+            reopen_window=app.reopen_window,
+        )
+
+    return source.poll_once(deliver, cursor)
+
+
+def poll_all(
+    app: App, due: Callable[[ChannelSource], bool] = lambda s: True, *, wait: bool = True
+) -> dict[str, int]:
+    """One pass over every configured channel (that is `due`); a failing channel does not stop
+    the others."""
+    counts: dict[str, int] = {}
+    for source in app.sources:
+        if not due(source):
+            continue
+        try:
+            counts[source.cursor_key] = poll_source(app, source, wait=wait)
+        except Exception as exc:  # noqa: BLE001 - one broken channel must not stop the rest
+            log.error(
+                "polling %s failed (%s); the other channels go on",
+                source.cursor_key,
+                type(exc).__name__,
+            )
+            log.debug("traceback (may contain personal data; DEBUG only)", exc_info=True)
+            counts[source.cursor_key] = -1
+    return counts
+
+
+def dispatch(app: App, max_passes: int = 100) -> DispatchReport:
+    """Send everything due now. Each pass takes the oldest item per recipient (order per chat),
+    so passes repeat until one finds nothing left to do."""
+    sent = retrying = failed = 0
+    for _ in range(max_passes):
+        report = dispatch_due(
+            uow_factory=app.uows,
+            senders=app.senders,
+            clock=app.clock,
+            policy=app.retry_policy,
+            jitter=app.jitter,
+        )
+        sent, retrying, failed = (
+            sent + report.sent,
+            retrying + report.retrying,
+            failed + report.failed,
+        )
+        if report.handled == 0 or report.sent == 0:
+            break
+    return DispatchReport(sent, retrying, failed)
+
+
+def relay(app: App) -> int:
+    """Pass new client messages on to staff (only when a staff side is configured)."""
+    if app.telegram is None:
+        return 0
+    total = 0
+    while True:
+        passed = relay_new_messages(uow_factory=app.uows, now=app.clock(), triage=app.triage)
+        total += passed
+        if passed == 0:
+            return total
+
+
+def sweep_timers(app: App) -> SweepReport | None:
+    """The SLA sweeper's pass (triage.usecases.timers): store the deadlines the open conversations
+    need
+    and fire those due. Any number of workers may run it at once."""
+    if app.timers is None:
+        return None
+    now = app.clock()
+    report = sweep(uow_factory=app.uows, now=now, setup=app.timers)
+    sla = app.settings.sla
+    board_changed = sla.board_seconds > 0 and refresh_board(
+        uow_factory=app.uows,
+        now=now,
+        targets=app.timers.targets,
+        calendar=app.timers.calendar,
+        every=sla.board_seconds,
+    )
+    if report.fired or board_changed:
+        app.wake.set()
+    return report
+
+
+def _sweep_safely(app: App) -> None:
+    try:
+        sweep_timers(app)
+    except Exception as exc:  # noqa: BLE001 - a database hiccup: the next pass tries again
+        log.error("the SLA sweep failed (%s); retrying next pass", type(exc).__name__)
+        log.debug("traceback", exc_info=True)
+
+
+def start_scheduler(app: App) -> BackgroundScheduler | None:
+    """APScheduler runs the sweep every `[sla] sweep_seconds` (at most 30 s, so a reminder is at
+    most that late; the deadlines themselves are rows: a restart loses none) and the calendar
+    jobs, kept in the database (bot.service.jobs)."""
+    if app.timers is None:
+        return None
+    scheduler = BackgroundScheduler(timezone=UTC)
+    scheduler.add_job(
+        _sweep_safely,
+        "interval",
+        seconds=app.settings.sla.sweep_seconds,
+        args=[app],
+        id="sla-sweep",
+        max_instances=1,
+        coalesce=True,
+        next_run_time=datetime.now(UTC),
+    )
+    from bot.service import jobs
+
+    jobs.install(scheduler, app)
+    scheduler.start()
+    return scheduler
+
+
+def run_forever(app: App, stop: threading.Event, poll_every: float = 5.0) -> None:
+    """Poll, relay and dispatch until `stop` is set; Telegram's updates arrive on their own
+    thread and wake this loop (`app.wake`) when there is something to pass on or send."""
+    if app.telegram is not None:
+        app.telegram.start()
+    watching = _start_watchers(app)
+    scheduler = start_scheduler(app)
+    next_poll: dict[str, float] = {}
+
+    def due(source: ChannelSource) -> bool:
+        if source.cursor_key in app.threaded:
+            return False  # polled on its own thread
+        now = time.monotonic()
+        if now < next_poll.get(source.cursor_key, 0.0):
+            return False
+        next_poll[source.cursor_key] = now + app.poll_seconds.get(source.cursor_key, poll_every)
+        return True
+
+    try:
+        while not stop.is_set():
+            poll_all(app, due, wait=False)
+            for step in (relay, dispatch):  # one failing never stops the other
+                try:
+                    step(app)
+                except Exception as exc:  # noqa: BLE001 - a database hiccup: log, wait, go on
+                    log.error("%s failed (%s); retrying", step.__name__, type(exc).__name__)
+                    log.debug("traceback", exc_info=True)
+            app.wake.wait(app.settings.outbox.interval_seconds)
+            app.wake.clear()
+    finally:
+        if scheduler is not None:
+            scheduler.shutdown(wait=False)
+        for watcher in app.watchers:
+            watcher.stop.set()
+        for thread in watching:
+            thread.join(timeout=5)
+        if app.telegram is not None:
+            app.telegram.stop()
+
+
+def _start_watchers(app: App) -> list[threading.Thread]:
+    """The IMAP IDLE watchers, each on its own thread (imapclient blocks)."""
+    threads = []
+    for watcher in app.watchers:
+        thread = threading.Thread(target=watcher.run, name=f"watch {watcher.name}")
+        thread.daemon = True
+        thread.start()
+        threads.append(thread)
+    return threads
