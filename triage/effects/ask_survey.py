@@ -7,6 +7,7 @@ from datetime import datetime
 
 from triage.domain.model import Conversation, Direction
 from triage.domain.survey import ASK_AGAIN_AFTER, NOT_ASKED_AFTER, Survey
+from triage.effects.auto_reply import send_auto
 from triage.ports import UnitOfWork
 
 
@@ -14,8 +15,6 @@ def ask(uow: UnitOfWork, conv: Conversation, question: str, now: datetime) -> bo
     """In the closing transaction: ask the client, once per round, if a person wrote in it
     (never an auto-reply or a bounce); not for a complaint or a psychoeducation request (their
     workflows ask for feedback themselves), nor after an urgent or violence case."""
-    from triage.effects.auto_reply import send_auto
-
     assert conv.id is not None
     if conv.urgent or conv.category == "kekerasan":
         return False

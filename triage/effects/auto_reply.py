@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from triage.domain.model import Channel, Conversation, Direction, StoredMessage
-from triage.domain.outbox import OutboxItem
+from triage.domain.outbox import CHANNEL_TARGET, OutboxItem
 from triage.ports import UnitOfWork
 
 
@@ -24,8 +24,6 @@ def send_auto(
 ) -> None:
     """One of our automatic replies: queued, and in the transcript marked automatic (so the
     email channel sends it with Auto-Submitted: auto-replied)."""
-    from triage.domain.outbox import CHANNEL_TARGET
-
     assert conv.id is not None
     item = uow.outbox.add(
         OutboxItem(

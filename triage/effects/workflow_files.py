@@ -15,6 +15,7 @@ from triage.domain.model import Conversation
 from triage.domain.notices import Kind
 from triage.domain.workflow import CaseFile, WorkflowSetup, deadlines_of, missing
 from triage.effects import notify
+from triage.effects.auto_reply import send_auto
 from triage.ports import UnitOfWork
 
 
@@ -26,8 +27,6 @@ def store_new(uow: UnitOfWork, cf: CaseFile, conv: Conversation, remind_at: date
 
 def tell_client(uow: UnitOfWork, conv: Conversation, key: str, body: str, now: datetime) -> None:
     """An automatic message to the client on their channel (once per key)."""
-    from triage.effects.auto_reply import send_auto
-
     contact = uow.contacts.get(conv.reply_contact_id)
     if contact is not None and uow.outbox.find_key(key) is None:
         send_auto(uow, conv, contact.channel, contact.external_id, key, body, now, priority=0)
