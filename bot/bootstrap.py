@@ -8,9 +8,7 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from bot.app import App
-from bot.config.roster import office_roster, timer_setup
 from bot.config.settings import Settings, database_url
-from bot.config.workflows import workflow_setup
 from bot.service import loops
 from storage.db import make_engine
 from storage.dead_letters import DeadLetters
@@ -22,8 +20,9 @@ from triage.domain.outbox import Target
 if TYPE_CHECKING:
     from channels.email.account import MailAccount
 
-# The channels' libraries (python-telegram-bot, imapclient, instagrapi) and the stemmer's
-# dictionary are imported inside the functions that build them: only what is configured loads.
+# The channels' libraries (python-telegram-bot, imapclient, instagrapi), the holiday calendar
+# and the stemmer's dictionary are imported inside the functions that build them: only what is
+# configured loads, and `puspaga triage` starts without them.
 
 
 def build(settings: Settings, *, migrate: bool = True) -> App:
@@ -99,6 +98,8 @@ def _add_email(app: App, settings: Settings) -> None:
 
 def _add_telegram(app: App, settings: Settings) -> None:
     from bot.cli.triage import office_triage
+    from bot.config.roster import office_roster, timer_setup
+    from bot.config.workflows import workflow_setup
     from bot.telegram.budget import SendBudget
     from bot.telegram.gateway import Gateway
     from bot.telegram.runtime import TelegramRuntime, file_url
