@@ -134,7 +134,6 @@ def _add_telegram(app: App, settings: Settings) -> None:
 
 def _add_instagram(app: App, settings: Settings) -> None:
     from bot.service.instagram import DatabaseVault, PollThread
-    from bot.service.secret_box import SecretBox
     from channels.instagram.sender import InstagramSender
     from channels.instagram.session import InstagramSession
     from channels.instagram.source import InstagramSource
@@ -145,9 +144,7 @@ def _add_instagram(app: App, settings: Settings) -> None:
     config = settings.instagram
     assert config is not None
     vault = DatabaseVault(app, config.username)
-    session = InstagramSession(
-        config.username, config.password, vault, SecretBox.for_data_dir(settings.data_dir)
-    )
+    session = InstagramSession(config.username, config.password, vault, app.sealer)
     lang = settings.language
 
     def tell_admins(key: str) -> None:

@@ -1,5 +1,5 @@
-"""What could not be stored or handled, kept whole to read and retry: the only writer of the
-dead-letter table besides the unit of work."""
+"""What could not be stored or handled, kept whole to read and retry: the only module that
+writes the dead-letter table."""
 
 from __future__ import annotations
 

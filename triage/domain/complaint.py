@@ -81,7 +81,7 @@ COMPLAINT_FORM = FormSpec(
 )
 
 
-def _settle(cf: CaseFile) -> CaseFile:
+def settle(cf: CaseFile) -> CaseFile:
     if cf.status == RECORDING and not missing(COMPLAINT_FORM, cf.facts):
         return replace(cf, status=WAITING)
     return cf

@@ -117,7 +117,7 @@ def allowed(setup: WorkflowSetup, opened: datetime, day: date) -> bool:
     return day >= first_allowed(setup, opened) and setup.calendar.is_working_day(day)
 
 
-def _settle(cf: CaseFile, setup: WorkflowSetup) -> CaseFile:
+def settle(cf: CaseFile, setup: WorkflowSetup) -> CaseFile:
     """Complete once every fact is in; a date too soon (or on a closed day) gets the first
     allowed date proposed instead."""
     if cf.status != RECORDING or missing(REQUEST_FORM, cf.facts):
@@ -131,11 +131,11 @@ def _settle(cf: CaseFile, setup: WorkflowSetup) -> CaseFile:
     return replace(cf, status=WAITING, data=data)
 
 
-def _dates(cf: CaseFile) -> dict[str, str]:
+def dates_of(cf: CaseFile) -> dict[str, str]:
     return {k: str(cf.data[k]) for k in ("date", "proposed") if k in cf.data}
 
 
-def _date(value: object) -> date | None:
+def stored_date(value: object) -> date | None:
     try:
         return date.fromisoformat(str(value)) if value else None
     except ValueError:

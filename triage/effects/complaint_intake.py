@@ -14,7 +14,7 @@ from triage.domain.complaint import (
     RECORDING,
     RESPONDED,
     WAITING,
-    _settle,
+    settle,
     summary,
 )
 from triage.domain.model import Conversation, StoredMessage
@@ -48,7 +48,7 @@ def open_file(
     if "pengaduan" not in facts and story.strip():
         facts["pengaduan"] = " ".join(story.split())[:2000]
     cf = CaseFile(conv.id, COMPLAINT, RECORDING, facts, now, due)
-    cf = _settle(cf)
+    cf = settle(cf)
     store_new(uow, cf, conv, remind)
     log_steps(uow, conv, ["complaint_opened"], now)
     ask = missing(COMPLAINT_FORM, cf.facts)
@@ -83,15 +83,15 @@ def on_client_messages(
         if changed.status == RECORDING:
             given = read_facts(COMPLAINT_FORM, m.text, now.date())
             if given:
-                changed = _settle(merged(changed, given))
+                changed = settle(merged(changed, given))
     if changed != cf:
         uow.casefiles.save(changed)
         if cf.status == RECORDING and changed.status == WAITING:
-            _complete(uow, conv, changed, setup, now)
+            forward_complete(uow, conv, changed, setup, now)
     return changed
 
 
-def _complete(
+def forward_complete(
     uow: UnitOfWork, conv: Conversation, cf: CaseFile, setup: WorkflowSetup, now: datetime
 ) -> None:
     """Every fact is in: the topic hears it, and the heads get the complaint for disposition

@@ -12,9 +12,9 @@ from triage.domain.psychoeducation import (
     REMIND_HOURS,
     REQUEST_FORM,
     WAITING,
-    _dates,
-    _settle,
+    dates_of,
     first_allowed,
+    settle,
 )
 from triage.domain.workflow import (
     PSYCHOEDUCATION,
@@ -38,7 +38,7 @@ def open_file(
         return None
     due = now + timedelta(hours=ANSWER_HOURS)
     facts = read_facts(REQUEST_FORM, story, now.date())
-    cf = _settle(CaseFile(conv.id, PSYCHOEDUCATION, RECORDING, facts, now, due), setup)
+    cf = settle(CaseFile(conv.id, PSYCHOEDUCATION, RECORDING, facts, now, due), setup)
     store_new(uow, cf, conv, now + timedelta(hours=REMIND_HOURS))
     log_steps(uow, conv, ["psychoeducation_opened"], now)
     earliest = setup.when_day(first_allowed(setup, now))
@@ -66,11 +66,11 @@ def on_client_messages(
             continue
         given = read_facts(REQUEST_FORM, m.text, now.date())
         if given:
-            changed = _settle(merged(changed, given), setup)
+            changed = settle(merged(changed, given), setup)
     if changed != cf:
         uow.casefiles.save(changed)
         if changed.status == WAITING:
             tell_topic(
-                uow, conv, REQUEST_FORM, changed, "psychoed_complete", now, **_dates(changed)
+                uow, conv, REQUEST_FORM, changed, "psychoed_complete", now, **dates_of(changed)
             )
     return changed

@@ -17,7 +17,7 @@ from triage.domain.complaint import (
     RECORDING,
     RESPONDED,
     WAITING,
-    _settle,
+    settle,
 )
 from triage.domain.model import Actor, Conversation, Outcome
 from triage.domain.workflow import (
@@ -28,7 +28,7 @@ from triage.domain.workflow import (
     read_facts,
 )
 from triage.effects import workflow_files
-from triage.effects.complaint_intake import _complete, open_file
+from triage.effects.complaint_intake import forward_complete, open_file
 from triage.effects.workflow_files import tell_topic
 from triage.ports import UnitOfWork, UnitOfWorkFactory
 from triage.usecases import casework
@@ -55,10 +55,10 @@ def record(
         access.require(access.may_edit_form(actor, conv), actor, "record_complaint")
         cf = workflow_files.file_of(uow, conv_id, COMPLAINT)
         given = read_facts(COMPLAINT_FORM, lines, now.date())
-        changed = _settle(merged(cf, given))
+        changed = settle(merged(cf, given))
         uow.casefiles.save(changed)
         if cf.status == RECORDING and changed.status == WAITING:
-            _complete(uow, conv, changed, setup, now)
+            forward_complete(uow, conv, changed, setup, now)
         return changed, list(given)
 
     return in_transaction(conv_id, uow_factory, step)

@@ -15,10 +15,10 @@ from triage.domain.psychoeducation import (
     RECORDING,
     REQUEST_FORM,
     WAITING,
-    _date,
-    _dates,
-    _settle,
     allowed,
+    dates_of,
+    settle,
+    stored_date,
 )
 from triage.domain.workflow import (
     PSYCHOEDUCATION,
@@ -52,11 +52,11 @@ def record(
         changed = merged(cf, given)
         if "tanggal" in given and changed.status == WAITING:
             changed = replace(changed, status=RECORDING, data={})
-        changed = _settle(changed, setup)
+        changed = settle(changed, setup)
         uow.casefiles.save(changed)
         if cf.status != WAITING and changed.status == WAITING:
             tell_topic(
-                uow, conv, REQUEST_FORM, changed, "psychoed_complete", now, **_dates(changed)
+                uow, conv, REQUEST_FORM, changed, "psychoed_complete", now, **dates_of(changed)
             )
         return changed, list(given)
 
@@ -71,7 +71,7 @@ def accept(
     and the requester told."""
     with uow_factory() as uow:
         cf = workflow_files.file_of(uow, conv_id, PSYCHOEDUCATION)
-    chosen = when or _date(cf.data.get("date") or cf.data.get("proposed"))
+    chosen = when or stored_date(cf.data.get("date") or cf.data.get("proposed"))
     if chosen is None or not allowed(setup, cf.opened_at, chosen):
         raise ValueError("date")
     body = setup.texts["psychoed.accepted"].format(date=setup.when_day(chosen))
@@ -119,6 +119,6 @@ def sessions(uow_factory: UnitOfWorkFactory, today: date) -> list[tuple[date, Ca
     out = [
         (day, cf)
         for cf in files
-        if cf.status == ACCEPTED and (day := _date(cf.data.get("session"))) and day >= today
+        if cf.status == ACCEPTED and (day := stored_date(cf.data.get("session"))) and day >= today
     ]
     return sorted(out, key=lambda pair: pair[0])
