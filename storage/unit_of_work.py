@@ -9,25 +9,20 @@ from typing import Any, Self
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 
-from storage.erasure import SqlErasure
-from storage.followups import SqlReferrals, SqlSurveys
-from storage.repositories import (
-    SqlAudit,
-    SqlCaseFiles,
-    SqlClients,
-    SqlContacts,
-    SqlConversations,
-    SqlCursors,
-    SqlDeadlines,
-    SqlForms,
-    SqlGrants,
-    SqlMessages,
-    SqlOutbox,
-    SqlRecords,
-    SqlReports,
-    SqlRosterChanges,
-    SqlStepLog,
-)
+from storage.repositories.casefiles import SqlCaseFiles
+from storage.repositories.clients import SqlClients, SqlContacts
+from storage.repositories.conversations import SqlConversations
+from storage.repositories.cursors import SqlCursors
+from storage.repositories.deadlines import SqlDeadlines
+from storage.repositories.erasure import SqlErasure
+from storage.repositories.followups import SqlReferrals, SqlSurveys
+from storage.repositories.forms import SqlForms
+from storage.repositories.messages import SqlMessages
+from storage.repositories.outbox import SqlOutbox
+from storage.repositories.records import SqlAudit, SqlGrants, SqlRecords
+from storage.repositories.reports import SqlReports
+from storage.repositories.roster import SqlRosterChanges
+from storage.repositories.steps import SqlStepLog
 from triage.domain.errors import Conflict
 
 # What a retry resolves: a unique key another writer took first, a row it deleted (foreign key),

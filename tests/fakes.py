@@ -607,7 +607,7 @@ def _move_rounds(rows: dict, from_conv: int, to_conv: int) -> None:
 
 
 class FakeErasure(_Repo):
-    """The same blanking as storage.erasure, in memory."""
+    """The same blanking as storage.repositories.erasure, in memory."""
 
     def closed_before(self, kind: str, cutoff: datetime, limit: int) -> list[int]:
         due = [

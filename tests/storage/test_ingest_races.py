@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 
-from storage import repositories
+from storage.repositories.conversations import SqlConversations
 from storage.unit_of_work import SqlUnitOfWorkFactory
 from tests.builders import ADMIN, COUNSELOR, T0, inbound
 from tests.support.held import HeldInside, run_in_thread
@@ -22,7 +22,7 @@ pytestmark = pytest.mark.pg
 
 def held_after_save(monkeypatch, action):
     """A staff action, held once it has written the conversation (its row lock held)."""
-    return HeldInside(monkeypatch, repositories.SqlConversations, "save", action)
+    return HeldInside(monkeypatch, SqlConversations, "save", action)
 
 
 def ingest_in_thread(uows, msg):

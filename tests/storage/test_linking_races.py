@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from storage import repositories
+from storage.repositories.conversations import SqlConversations
 from storage.unit_of_work import SqlUnitOfWorkFactory
 from tests.builders import ADMIN, COUNSELOR, T0, inbound
 from tests.support.held import HeldInside, run_in_thread
@@ -24,7 +24,7 @@ def held_link(monkeypatch, uows, keep, merge):
     """link_contacts, held once it has locked both clients."""
     return HeldInside(
         monkeypatch,
-        repositories.SqlConversations,
+        SqlConversations,
         "lock_for_client",
         lambda: link_contacts(
             keep, merge, actor=ADMIN, uow_factory=uows, now=T0 + timedelta(minutes=2)

@@ -8,7 +8,7 @@ import threading
 
 import pytest
 
-from storage import repositories
+from storage.repositories.messages import SqlMessages
 from storage.unit_of_work import SqlUnitOfWorkFactory
 from tests.builders import T0, inbound
 from triage.domain import notices
@@ -34,7 +34,7 @@ def test_a_second_relay_never_overwrites_or_reorders_the_first(pg_engine, monkey
     ingest(inbound(3, text="m2"), uow_factory=uows, now=T0)
 
     first_inside, second_done = threading.Event(), threading.Event()
-    real = repositories.SqlMessages.mark_relayed
+    real = SqlMessages.mark_relayed
 
     def held_open(self, ids):  # the first relay stops inside its transaction
         real(self, ids)
@@ -42,7 +42,7 @@ def test_a_second_relay_never_overwrites_or_reorders_the_first(pg_engine, monkey
             first_inside.set()
             assert second_done.wait(10)
 
-    monkeypatch.setattr(repositories.SqlMessages, "mark_relayed", held_open)
+    monkeypatch.setattr(SqlMessages, "mark_relayed", held_open)
     results = {}
 
     def run(name):

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-# What each kind blanks (storage.erasure does it in SQL, tests/fakes.py in memory):
+# What each kind blanks (storage.repositories.erasure does it in SQL, tests/fakes.py in memory):
 KINDS: Mapping[str, str] = {
     "messages": "message texts, subjects and ids; our replies' texts and addresses; survey "
     "comments; referral reasons",

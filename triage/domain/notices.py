@@ -15,11 +15,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from triage.domain.model import (
-    Conversation,
-    Direction,
-    StoredMessage,
-)
+from triage.domain.model import Conversation, Direction, StoredMessage
 
 URGENT_PRIORITY = 10
 # Room left for the header and markup of a post under Telegram's 4,096 characters.

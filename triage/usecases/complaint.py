@@ -20,13 +20,7 @@ from triage.domain.complaint import (
     settle,
 )
 from triage.domain.model import Actor, Conversation, Outcome
-from triage.domain.workflow import (
-    COMPLAINT,
-    CaseFile,
-    WorkflowSetup,
-    merged,
-    read_facts,
-)
+from triage.domain.workflow import COMPLAINT, CaseFile, WorkflowSetup, merged, read_facts
 from triage.effects import workflow_files
 from triage.effects.complaint_intake import forward_complete, open_file
 from triage.effects.workflow_files import tell_topic

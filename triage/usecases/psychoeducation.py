@@ -20,13 +20,7 @@ from triage.domain.psychoeducation import (
     settle,
     stored_date,
 )
-from triage.domain.workflow import (
-    PSYCHOEDUCATION,
-    CaseFile,
-    WorkflowSetup,
-    merged,
-    read_facts,
-)
+from triage.domain.workflow import PSYCHOEDUCATION, CaseFile, WorkflowSetup, merged, read_facts
 from triage.effects import workflow_files
 from triage.effects.psychoeducation_intake import open_file
 from triage.effects.workflow_files import tell_topic

@@ -1,0 +1,129 @@
+"""The durable outbox: every message we send is a row first; dispatchers claim the oldest
+unfinished item per recipient (order kept per chat) under a lease."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+
+from sqlalchemy import and_, bindparam, case, exists, insert, or_, select, update
+from sqlalchemy.orm import aliased
+
+from storage import mapping
+from storage.repositories._base import Repo, by_id, moving, outbox_t
+from triage.domain.outbox import OutboxItem, Target
+
+earlier = aliased(outbox_t)
+
+OUTBOX_PICK = (
+    select(outbox_t.c.id)
+    .where(
+        or_(
+            and_(outbox_t.c.status == "pending", outbox_t.c.next_attempt_at <= bindparam("_now")),
+            and_(outbox_t.c.status == "sending", outbox_t.c.lease_until <= bindparam("_now")),
+        ),
+        # the oldest unfinished item per recipient only: order is kept per chat
+        ~exists().where(
+            earlier.c.target == outbox_t.c.target,
+            earlier.c.recipient == outbox_t.c.recipient,
+            earlier.c.id < outbox_t.c.id,
+            earlier.c.status.in_(("pending", "sending")),
+        ),
+    )
+    .order_by(outbox_t.c.priority.desc(), outbox_t.c.id)
+    .limit(bindparam("_limit"))
+)
+OUTBOX_PICK_LOCKED = OUTBOX_PICK.with_for_update(skip_locked=True, of=outbox_t)
+OUTBOX_CLAIM = (
+    update(outbox_t)
+    .where(outbox_t.c.id.in_(bindparam("_ids", expanding=True)))
+    .values(
+        status="sending",
+        lease_until=bindparam("_lease"),
+        claims=outbox_t.c.claims + 1,
+        # a lease that ran out is an attempt that failed (counted, so crash loops end)
+        interrupted=outbox_t.c.status == "sending",
+        attempts=outbox_t.c.attempts + case((outbox_t.c.status == "sending", 1), else_=0),
+    )
+    .returning(*outbox_t.c)
+)
+OUTBOX_INSERT = insert(outbox_t).returning(outbox_t.c.id)
+OUTBOX_GET = select(outbox_t).where(by_id(outbox_t))
+OUTBOX_KEY = select(outbox_t).where(outbox_t.c.idempotency_key == bindparam("_key"))
+OUTBOX_RECORD = update(outbox_t).where(by_id(outbox_t), outbox_t.c.claims == bindparam("_claims"))
+OUTBOX_FAILED = select(outbox_t).where(outbox_t.c.status == "failed").order_by(outbox_t.c.id)
+OUTBOX_FOR_CONV = (
+    select(outbox_t).where(outbox_t.c.conversation_id == bindparam("_conv")).order_by(outbox_t.c.id)
+)
+OUTBOX_MOVE = moving(outbox_t)
+OUTBOX_LAST_ACTIVE = (
+    select(outbox_t)
+    .where(
+        outbox_t.c.target == bindparam("_target"),
+        outbox_t.c.recipient == bindparam("_recipient"),
+        outbox_t.c.status.in_(("pending", "sending")),
+    )
+    .order_by(outbox_t.c.id.desc())
+    .limit(1)
+)
+OUTBOX_EXTEND = (
+    update(outbox_t)
+    .where(
+        by_id(outbox_t),
+        outbox_t.c.status == "pending",
+        outbox_t.c.claims == bindparam("_claims"),
+        ~outbox_t.c.interrupted,
+    )
+    .values(text=bindparam("_text"))
+)
+
+
+class SqlOutbox(Repo):
+    def add(self, item: OutboxItem) -> OutboxItem:
+        existing = self.find_key(item.idempotency_key)
+        if existing is not None:
+            return existing
+        new_id = self.conn.execute(OUTBOX_INSERT, mapping.outbox_values(item)).scalar_one()
+        return replace(item, id=new_id)
+
+    def get(self, item_id: int) -> OutboxItem | None:
+        row = self.conn.execute(OUTBOX_GET, {"_id": item_id}).first()
+        return mapping.outbox(row) if row else None
+
+    def find_key(self, key: str) -> OutboxItem | None:
+        row = self.conn.execute(OUTBOX_KEY, {"_key": key}).first()
+        return mapping.outbox(row) if row else None
+
+    def claim_due(self, now: datetime, limit: int, lease_until: datetime) -> list[OutboxItem]:
+        """On PostgreSQL `SKIP LOCKED` lets several dispatchers share the queue."""
+        pick = OUTBOX_PICK_LOCKED if self.locks else OUTBOX_PICK
+        ids = list(self.conn.execute(pick, {"_now": now, "_limit": limit}).scalars())
+        if not ids:
+            return []
+        rows = self.conn.execute(OUTBOX_CLAIM, {"_ids": ids, "_lease": lease_until})
+        items = [mapping.outbox(r) for r in rows]
+        return sorted(items, key=lambda i: (-i.priority, i.id or 0))
+
+    def record(self, item: OutboxItem) -> bool:
+        params = {"_id": item.id, "_claims": item.claims, **mapping.outbox_values(item)}
+        return self.conn.execute(OUTBOX_RECORD, params).rowcount == 1
+
+    def failed(self) -> list[OutboxItem]:
+        return [mapping.outbox(r) for r in self.conn.execute(OUTBOX_FAILED)]
+
+    def for_conversation(self, conv_id: int) -> list[OutboxItem]:
+        return [mapping.outbox(r) for r in self.conn.execute(OUTBOX_FOR_CONV, {"_conv": conv_id})]
+
+    def move(self, from_conv: int, to_conv: int) -> None:
+        self.conn.execute(OUTBOX_MOVE, {"_from": from_conv, "_to": to_conv})
+
+    def last_active(self, target: Target, recipient: str) -> OutboxItem | None:
+        """Not locked: the relay holds the conversation's lock, and `extend_pending` is
+        conditional on the claim count, so a dispatcher that took the post meanwhile wins."""
+        params = {"_target": target.value, "_recipient": recipient}
+        row = self.conn.execute(OUTBOX_LAST_ACTIVE, params).first()
+        return mapping.outbox(row) if row else None
+
+    def extend_pending(self, item: OutboxItem, text: str) -> bool:
+        params = {"_id": item.id, "_claims": item.claims, "_text": text}
+        return self.conn.execute(OUTBOX_EXTEND, params).rowcount == 1
