@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -24,6 +23,7 @@ from bot.app import App
 from bot.bootstrap import build
 from bot.config.settings import Settings, from_mapping
 from bot.demo.local_api import ApiState, LocalBotApi
+from bot.demo.local_api.scripted import DemoFailed, Stage
 from bot.service import loops as service
 from triage.domain.forms.spec import DEFAULT_FORM
 from triage.domain.model import STEP_NAMES
@@ -97,62 +97,6 @@ def training_settings(
         },
         environ={},
     )
-
-
-class DemoFailed(Exception):
-    pass
-
-
-@dataclass
-class Stage:
-    api: LocalBotApi
-    app: App
-
-    @property
-    def state(self) -> ApiState:
-        return self.api.state
-
-    def wait(self, condition: Callable[[], Any], what: str, timeout: float = 90.0) -> None:
-        """Wait on the server's state (no sleeps): condition true, or DemoFailed. Posts to the
-        admin group wait their turn in its budget (20 a minute): a burst takes a while."""
-        if not self.state.wait_until(lambda: bool(condition()), timeout):
-            raise DemoFailed(f"timed out waiting for: {what}")
-
-    def known(self, message: dict) -> dict:
-        """Wait until the bot has recorded its post, so that a reply to it names the case: the
-        post is on the server a moment before the bot stores its id (a person is slower than
-        that, a script under load is not)."""
-        maps = self.app.telegram.maps  # type: ignore[union-attr]
-        chat, number = message["chat"]["id"], message["message_id"]
-        self.wait(lambda: maps.conversation_of_post(chat, number) is not None, "the post's case")
-        return message
-
-    def button(self, chat_id: int, data: str) -> dict:
-        """The bot's latest message in a chat that carries a button with this data."""
-
-        def found() -> dict | None:
-            for message in reversed(self.state.sent(chat_id)):
-                rows = (message.get("reply_markup") or {}).get("inline_keyboard", [])
-                if any(b.get("callback_data") == data for row in rows for b in row):
-                    return message
-            return None
-
-        self.wait(found, f"a button {data!r}")
-        result = found()
-        assert result is not None
-        return result
-
-    def post(self, chat_id: int, containing: str, thread_id: int | None = None) -> dict:
-        def found() -> dict | None:
-            for message in reversed(self.state.sent(chat_id, thread_id=thread_id)):
-                if containing in message.get("text", ""):
-                    return message
-            return None
-
-        self.wait(found, f"a message with {containing!r}")
-        result = found()
-        assert result is not None
-        return result
 
 
 def run_telegram_act(data_dir: Path, lang: Lang, console: Console) -> None:

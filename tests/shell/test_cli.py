@@ -139,9 +139,9 @@ def test_the_inbox_table_lists_messages_that_failed_to_send(config):
 
 def test_check_reaches_the_bot_api_and_says_what_to_fix(tmp_path):
     from bot.demo.local_api import LocalBotApi
-    from bot.demo.telegram_act import GROUP, training_state
+    from tests.support.office import GROUP, people
 
-    state = training_state()
+    state = people()
     state.add_group(-1009, "Grup tanpa bot admin")
     state.members.pop((-1009, state.bot_id))
     with LocalBotApi(state) as api:

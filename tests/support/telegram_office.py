@@ -11,20 +11,18 @@ from typing import Any
 
 from bot.bootstrap import build
 from bot.demo.local_api import ApiState, LocalBotApi
-from bot.demo.telegram_act import (
+from bot.demo.local_api.scripted import DemoFailed, Stage
+from bot.service import loops as service
+from tests.support.office import (
     ADMIN,
     CLIENT,
     CLIENT_2,
     GROUP,
     HEAD,
     STAFF,
-    DemoFailed,
-    Stage,
-    training_settings,
+    STRANGER,
+    office_settings,
 )
-from bot.service import loops as service
-
-STRANGER = 5555
 
 
 def office_state() -> ApiState:
@@ -85,7 +83,7 @@ def running_office(
     **outbox: Any,
 ) -> Iterator[Office]:
     with LocalBotApi(state or office_state()) as api:
-        settings = training_settings(
+        settings = office_settings(
             api,
             tmp_path / "data",
             telegram=telegram,

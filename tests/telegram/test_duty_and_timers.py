@@ -9,8 +9,8 @@ from datetime import timedelta
 
 import pytest
 
-from bot.demo.telegram_act import ADMIN, CLIENT, GROUP, HEAD, MADE, NYOMAN, move_clock
 from bot.service import loops as service
+from tests.support.office import ADMIN, CLIENT, GROUP, HEAD, MADE, NYOMAN, move_clock
 from tests.support.telegram_office import running_office
 
 

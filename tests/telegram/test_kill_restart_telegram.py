@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from bot.demo.local_api import LocalBotApi
-from bot.demo.telegram_act import GROUP, STAFF
+from tests.support.office import GROUP, STAFF
 from tests.support.telegram_office import office_state
 from tests.support.waiting import wait_for
 from triage.domain import notices

@@ -8,7 +8,7 @@ import logging
 
 import pytest
 
-from bot.demo.telegram_act import ADMIN, CLIENT, GROUP, MADE
+from tests.support.office import ADMIN, CLIENT, GROUP, MADE
 from tests.support.telegram_office import running_office
 from triage.domain.model import State
 

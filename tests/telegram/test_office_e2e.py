@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from bot.demo.telegram_act import ADMIN, CLIENT, GROUP, MADE, NYOMAN
+from tests.support.office import ADMIN, CLIENT, GROUP, MADE, NYOMAN
 from tests.support.telegram_office import STRANGER, running_office
 from triage.domain.model import Actor, Role, State
 from triage.usecases import casework

@@ -8,7 +8,7 @@ import threading
 
 import pytest
 
-from bot.demo.telegram_act import ADMIN, CLIENT, GROUP, HEAD, MADE, NYOMAN
+from tests.support.office import ADMIN, CLIENT, GROUP, HEAD, MADE, NYOMAN
 from tests.support.telegram_office import STRANGER, running_office
 from triage.domain.model import State
 
@@ -344,12 +344,12 @@ def test_the_identity_form_on_the_hotline_survives_a_restart_in_the_middle(tmp_p
 
     from bot.bootstrap import build
     from bot.demo.local_api import LocalBotApi
-    from bot.demo.telegram_act import training_settings
     from bot.service import loops as service
+    from tests.support.office import office_settings
     from tests.support.telegram_office import Office, office_state
 
     def start(api):
-        app = build(training_settings(api, tmp_path / "data", interval_seconds=0.1))
+        app = build(office_settings(api, tmp_path / "data", interval_seconds=0.1))
         stop = threading.Event()
         loop = threading.Thread(target=service.run_forever, args=(app, stop), daemon=True)
         loop.start()

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import text
 
-from bot.demo.telegram_act import ADMIN, CLIENT, GROUP, HEAD, MADE, NYOMAN
+from tests.support.office import ADMIN, CLIENT, GROUP, HEAD, MADE, NYOMAN
 from tests.support.telegram_office import running_office
 from triage.domain.model import State
 

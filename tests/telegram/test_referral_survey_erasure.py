@@ -11,7 +11,7 @@ import json
 import pytest
 from docx import Document
 
-from bot.demo.telegram_act import ADMIN, CLIENT, GROUP, HEAD, MADE
+from tests.support.office import ADMIN, CLIENT, GROUP, HEAD, MADE
 from tests.support.telegram_office import running_office
 from triage.domain.model import State
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.demo.telegram_act import ADMIN, CLIENT, CLIENT_2, GROUP, HEAD
+from tests.support.office import ADMIN, CLIENT, CLIENT_2, GROUP, HEAD
 from tests.support.telegram_office import running_office
 from triage.domain.model import State
 
