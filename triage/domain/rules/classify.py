@@ -41,6 +41,8 @@ class Rule:
     phrases: tuple[str, ...]
     negatable: bool = False  # "tidak pernah <phrase>" does not count
     topical: bool = False  # can name a topic: a calm context explains it away
+    concept: str = ""  # what the rule is about, e.g. "ending one's life" (the rules file's)
+    language: str = ""  # the language of its phrases, when they share one
     pattern: re.Pattern[str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -58,6 +60,7 @@ class RuleSet:
     negations: tuple[str, ...]
     categories: Mapping[str, Mapping[str, float]]  # category -> stem -> weight
     urgent_category: str = "kekerasan"
+    fragments: Mapping[str, str] = field(default_factory=dict, compare=False)  # {NAME} pieces
     index: _CategoryIndex = field(init=False, repr=False, compare=False)
 
     any_urgent: re.Pattern[str] = field(init=False, repr=False, compare=False)
@@ -218,51 +221,3 @@ def classify_many(
     texts: Iterable[str], rules: RuleSet, stem: Callable[[str], str]
 ) -> list[Decision]:
     return [classify(t, rules, stem) for t in texts]
-
-
-@dataclass(frozen=True)
-class Additions:
-    """What an office adds to the rules it starts with (its rules file)."""
-
-    urgent: Mapping[str, Sequence[str]] = field(default_factory=dict)  # rule -> phrases
-    traps: Sequence[str] = ()
-    calm: Sequence[str] = ()
-    categories: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
-
-
-def extended(rules: RuleSet, more: Additions) -> RuleSet:
-    """The rules with an office's additions: phrases join the rule of the same name (a new
-    name is a new urgent rule, topical like violence), category words are added or reweighed.
-    Raises ValueError naming the phrase that is not a valid regular expression."""
-    for phrase in [*(p for ps in more.urgent.values() for p in ps), *more.traps, *more.calm]:
-        try:
-            re.compile(phrase)
-        except re.error as exc:
-            raise ValueError(f"{phrase!r} is not a valid pattern ({exc})") from None
-    urgent = []
-    known = {rule.name for rule in rules.urgent}
-    for rule in rules.urgent:
-        extra = tuple(more.urgent.get(rule.name, ()))
-        urgent.append(
-            Rule(rule.name, rule.phrases + extra, rule.negatable, rule.topical) if extra else rule
-        )
-    for name, phrases in more.urgent.items():
-        if name not in known and phrases:
-            urgent.append(Rule(name, tuple(phrases), negatable=True, topical=True))
-    categories = {c: dict(words) for c, words in rules.categories.items()}
-    for category, words in more.categories.items():
-        if category not in CATEGORIES:
-            raise ValueError(f"unknown category {category!r}; use one of {', '.join(CATEGORIES)}")
-        categories.setdefault(category, {}).update(words)
-    traps = rules.traps + ((Rule("office_traps", tuple(more.traps)),) if more.traps else ())
-    calm = rules.calm_context + ((Rule("office_calm", tuple(more.calm)),) if more.calm else ())
-    return RuleSet(
-        urgent=tuple(urgent),
-        traps=traps,
-        calm_context=calm,
-        danger_now=rules.danger_now,
-        safe_now=rules.safe_now,
-        negations=rules.negations,
-        categories=categories,
-        urgent_category=rules.urgent_category,
-    )

@@ -1,0 +1,77 @@
+"""The rules format (triage/domain/rules/toml_rules.py): the product's own rules and an office's
+additions read the same way, and every mistake is named with where it is and the fix."""
+
+import pytest
+
+from triage.domain.rules.classify import classify
+from triage.domain.rules.defaults import DEFAULT_RULES
+from triage.domain.rules.toml_rules import RulesProblems, read
+
+WHOLE = """
+format = 1
+negations = ["tidak"]
+[fragments]
+W = '(?:\\w+ )'
+[urgent.suicide]
+concept = "ending one's life"
+language = "id"
+phrases = ['ingin {W}{0,2}mati']
+[danger_now]
+phrases = ['sekarang']
+[safe_now]
+phrases = ['sudah aman']
+"""
+
+
+def problems(text: str, base=DEFAULT_RULES) -> str:  # noqa: ANN001
+    with pytest.raises(RulesProblems) as caught:
+        read(text, base)
+    return str(caught.value)
+
+
+def test_a_whole_rule_set_reads_with_its_fragments_concept_and_language():
+    rules = read(WHOLE)
+    rule = rules.urgent[0]
+    assert (rule.name, rule.concept, rule.language) == ("suicide", "ending one's life", "id")
+    assert rule.phrases == ("ingin (?:\\w+ ){0,2}mati",)
+    assert classify("aku ingin sekali mati", rules).rules == ("urgent.suicide: ingin sekali mati",)
+
+
+def test_the_products_rules_define_every_fragment_they_use_and_each_rule_once():
+    assert {"W", "HARM"} <= set(DEFAULT_RULES.fragments)
+    names = [rule.name for rule in DEFAULT_RULES.urgent]
+    assert len(names) == len(set(names)) and "suicide" in names
+
+
+def test_an_office_file_uses_the_products_fragments_and_its_new_rule_is_topical():
+    rules = read('[urgent]\nbahaya = ["dikejar {W}{0,1}preman"]\n', DEFAULT_RULES)
+    added = rules.urgent[-1]
+    assert added.name == "bahaya" and added.negatable and added.topical
+    assert classify("tolong dikejar dua preman", rules).urgent
+    assert len(rules.urgent) == len(DEFAULT_RULES.urgent) + 1
+
+
+def test_a_file_saved_with_a_byte_order_mark_reads():
+    assert read('\ufeff[calm]\nphrases = ["lomba poster"]\n', DEFAULT_RULES).calm_context
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("format = 2\n", "format = 2: this version reads format 1"),
+        ('[urgent]\nx = ["{NOPE} mati"]\n', "the fragment {NOPE} is not defined"),
+        ('[urgent.x]\nlevel = "perlu_dicek"\nphrases = ["a"]\n', "reads only mendesak"),
+        ('[urgent.x]\nphrase = ["a"]\n', "[urgent.x] phrase: not a rule's key"),
+        ('[urgent.x]\nnegatable = "yes"\nphrases = ["a"]\n', "negatable: true or false"),
+        ("[categories.bayi]\nsusu = 2\n", "unknown category 'bayi'"),
+        ('urgent_category = "perang"\n', "urgent_category = 'perang' is not a category"),
+        ("[urgent\n", "not valid TOML"),
+    ],
+)
+def test_a_mistake_is_named_with_its_fix(text, said):
+    assert said in problems(text)
+
+
+def test_a_whole_rule_set_must_have_its_urgent_and_now_rules():
+    said = problems('format = 1\nnegations = ["tidak"]\n', base=None)
+    assert "[urgent] is missing" in said and "[danger_now] is missing" in said
