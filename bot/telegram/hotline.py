@@ -13,6 +13,7 @@ from typing import Any
 from telegram import Message, User
 from telegram.error import BadRequest, Forbidden
 
+from bot.telegram.commands.registered import REGISTRY
 from bot.telegram.desk import Desk
 from bot.telegram.parsing import command_of
 from triage.domain.model import Attachment, Channel, InboundMessage
@@ -22,20 +23,9 @@ from triage.usecases.ingest import ingest
 
 log = logging.getLogger(__name__)
 
-STAFF_COMMANDS = frozenset(
-    {
-        "serahkan",
-        "tutup",
-        "identitas",
-        "catatan",
-        "bantuan",
-        "kasus",
-        "lepas",
-        "ambil",
-        "gabung",
-        "kode",
-    }
-)
+# A client typing a staff command is told it is for staff; asking for help (/bantuan, /help)
+# is a message like any other, for the office to answer.
+STAFF_COMMANDS = REGISTRY.names() - {"start", "help", "bantuan"}
 SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 FILE_KINDS = (  # (attribute, default file name)
     ("document", "dokumen"),

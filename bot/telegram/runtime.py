@@ -23,6 +23,7 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes
 
 from bot.app import App
 from bot.config.settings import TelegramConfig
+from bot.telegram.commands.registered import REGISTRY
 from bot.telegram.gateway import Gateway
 from bot.telegram.greeting import greeting
 from bot.telegram.inbound import TelegramInbound, is_outage
@@ -35,73 +36,6 @@ from triage.texts.catalog import text
 
 log = logging.getLogger(__name__)
 
-ADMIN_COMMANDS = {
-    "id": [
-        ("serahkan", "Serahkan ke konselor"),
-        ("tutup", "Tutup: tuntas atau ulang"),
-        ("rujuk", "Rujuk: tujuan dan alasan"),
-        ("identitas", "Data klien"),
-        ("catatan", "Catatan internal"),
-        ("gabung", "Gabungkan klien yang sama: /gabung N"),
-        ("jadwal", "Jadwal piket konselor"),
-        ("pengaduan", "Catat / lihat pengaduan"),
-        ("tanggapan", "Kirim tanggapan pengaduan"),
-        ("psikoedukasi", "Permohonan psikoedukasi"),
-        ("terima", "Terima permohonan psikoedukasi"),
-        ("bantuan", "Bantuan"),
-    ],
-    "en": [
-        ("serahkan", "Hand off to a counselor"),
-        ("tutup", "Close: tuntas or ulang"),
-        ("rujuk", "Refer: where to and why"),
-        ("identitas", "Client details"),
-        ("catatan", "Internal note"),
-        ("gabung", "Join the same client: /gabung N"),
-        ("jadwal", "Counselors' duty roster"),
-        ("pengaduan", "Record / see a complaint"),
-        ("tanggapan", "Send the complaint's response"),
-        ("psikoedukasi", "Psychoeducation request"),
-        ("terima", "Accept a psychoeducation request"),
-        ("bantuan", "Help"),
-    ],
-}
-COUNSELOR_COMMANDS = {
-    "id": [
-        ("kasus", "Kasus saya / pilih kasus N"),
-        ("ambil", "Ambil kasus N"),
-        ("lepas", "Kembalikan kasus ke antrean"),
-        ("tutup", "Tutup: tuntas atau ulang"),
-        ("rujuk", "Rujuk: tujuan dan alasan (surat rujukan)"),
-        ("catatan", "Catatan internal"),
-        ("jadwal", "Jadwal piket"),
-        ("rekam", "Rekam psikologis (terenkripsi)"),
-        ("disposisi", "Disposisi pengaduan (ketua)"),
-        ("laporan", "Laporan bulanan (ketua)"),
-        ("buka", "Buka kasus untuk petugas lain (ketua)"),
-        ("ekspor", "Ekspor data klien atas permintaan (ketua)"),
-        ("hapus", "Hapus data klien atas permintaan (ketua)"),
-        ("psikoedukasi", "Jadwal psikoedukasi"),
-        ("bantuan", "Bantuan"),
-    ],
-    "en": [
-        ("kasus", "My cases / select case N"),
-        ("ambil", "Take case N"),
-        ("lepas", "Put the case back in the queue"),
-        ("tutup", "Close: tuntas or ulang"),
-        ("rujuk", "Refer: where to and why (letter)"),
-        ("catatan", "Internal note"),
-        ("jadwal", "Duty roster"),
-        ("rekam", "Psychological record (encrypted)"),
-        ("disposisi", "Complaint disposition (head)"),
-        ("laporan", "Monthly report (head)"),
-        ("buka", "Open a case to another staff member (head)"),
-        ("ekspor", "Export a client's data on request (head)"),
-        ("hapus", "Erase a client's data on request (head)"),
-        ("psikoedukasi", "Psychoeducation sessions"),
-        ("bantuan", "Help"),
-    ],
-}
-CLIENT_COMMANDS = {"id": [("start", "Mulai")], "en": [("start", "Start")]}
 POLL_SECONDS = 10  # long polling: Telegram answers at once when an update arrives
 MAX_TRIES = 3  # for an update that fails for another reason than an outage
 
@@ -309,12 +243,11 @@ class TelegramRuntime:
         the others from getting their commands. Commands are a convenience: never fatal."""
         lang = self.app.settings.language
         scopes: list[tuple[object, list[tuple[str, str]]]] = [
-            (BotCommandScopeDefault(), CLIENT_COMMANDS[lang]),
-            (BotCommandScopeChat(self.config.admin_chat_id), ADMIN_COMMANDS[lang]),
+            (BotCommandScopeDefault(), [("start", text("hotline.menu_start", lang))]),
+            (BotCommandScopeChat(self.config.admin_chat_id), REGISTRY.menu(Role.ADMIN, lang)),
         ]
         for actor in self.staff.members.values():
-            commands = ADMIN_COMMANDS if actor.role is Role.ADMIN else COUNSELOR_COMMANDS
-            scopes.append((BotCommandScopeChat(actor.staff_id), commands[lang]))
+            scopes.append((BotCommandScopeChat(actor.staff_id), REGISTRY.menu(actor.role, lang)))
         for scope, commands in scopes:
             try:
                 await application.bot.set_my_commands(

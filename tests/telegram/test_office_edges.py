@@ -8,6 +8,7 @@ import threading
 
 import pytest
 
+from bot.telegram import staff_ops
 from tests.support.office import ADMIN, CLIENT, GROUP, HEAD, MADE, NYOMAN
 from tests.support.telegram_office import STRANGER, running_office
 from triage.domain.model import State
@@ -116,7 +117,7 @@ def test_two_counselors_tapping_at_once_on_postgresql_one_wins(tmp_path, pg_serv
             actor = inbound.staff.get(counselor)
             barrier.wait()
             try:
-                inbound.staff_side.transition("claim", actor, 1, f"tap:{counselor}")
+                staff_ops.transition(inbound.desk, "claim", actor, 1, f"tap:{counselor}")
                 outcomes[counselor] = "won"
             except Exception as exc:  # noqa: BLE001
                 outcomes[counselor] = type(exc).__name__

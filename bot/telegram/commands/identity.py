@@ -1,0 +1,90 @@
+"""Who the client is: /identitas (the identity card; with "Label: value" lines, fields filled
+or corrected) and /gabung N (case N's client is the same person as this one's)."""
+
+from __future__ import annotations
+
+from bot.telegram import staff_ops
+from bot.telegram.commands.cases import on_case
+from bot.telegram.commands.registry import ADMINS, Command, Request
+from bot.telegram.desk import Desk
+from bot.telegram.parsing import case_number
+from bot.telegram.render import esc
+from triage.domain import access
+from triage.domain.errors import NotFound
+from triage.domain.forms.by_mail import label
+from triage.domain.model import Actor
+from triage.texts.catalog import text
+from triage.usecases.identity import correct_fields
+from triage.usecases.linking import link_contacts
+
+
+async def identitas(request: Request) -> None:
+    desk, actor = request.desk, request.actor
+
+    async def work(conv: int, arg: str) -> None:
+        if arg:
+            await request.say("fix", await desk.run(correct, desk, actor, conv, arg))
+        await request.say("id", await desk.run(staff_ops.identity_card, desk, actor, conv))
+
+    await on_case(request, work)
+
+
+def correct(desk: Desk, actor: Actor, conv_id: int, lines: str) -> str:
+    """The fields filled or corrected, and those whose value was wrong."""
+    lang, setup = desk.lang, staff_ops.form_setup(desk)
+    done = correct_fields(
+        conv_id,
+        lines,
+        form=setup.form,
+        register_template=setup.register_template,
+        actor=actor,
+        uow_factory=desk.app.uows,
+        now=desk.app.clock(),
+    )
+    said = [
+        text("staff.identity_wrong", lang, field=esc(label(n)), problem=esc(setup.texts[p]))
+        for n, p in done.problems
+        if p in setup.texts
+    ]
+    if done.changed:
+        names = ", ".join(esc(label(n)) for n in done.changed)
+        said.insert(0, text("staff.identity_saved", lang, fields=names))
+    return "\n".join(said) or text("staff.identity_nothing", lang)
+
+
+async def gabung(request: Request) -> None:
+    desk, lang = request.desk, request.lang
+
+    async def work(conv: int, arg: str) -> bool:
+        other = case_number(arg) if arg else None
+        if other is None or other == conv:
+            await request.say("usage", text("staff.link_usage", lang))
+            return False
+        await request.say("linked", await desk.run(link, desk, request.actor, conv, other))
+        return True
+
+    await on_case(request, work)
+
+
+def link(desk: Desk, actor: Actor, conv_id: int, other_id: int) -> str:
+    """One client with all the contacts of both; their open conversations merge."""
+    app = desk.app
+    with app.uows() as uow:
+        keep, merge = uow.conversations.get(conv_id), uow.conversations.get(other_id)
+    if keep is None or merge is None:
+        raise NotFound("conversation")
+    access.require(access.may_join_cases(actor, keep, merge), actor, "join cases")
+    link_contacts(
+        keep.reply_contact_id,
+        merge.reply_contact_id,
+        actor=actor,
+        uow_factory=app.uows,
+        now=app.clock(),
+    )
+    return text("staff.linked", desk.lang, conv=conv_id, other=other_id)
+
+
+COMMANDS = [
+    Command("identitas", identitas, ADMINS),
+    Command("gabung", gabung, ADMINS),
+]

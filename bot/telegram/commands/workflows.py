@@ -1,0 +1,187 @@
+"""Complaints and psychoeducation requests: their files' commands.
+
+In a conversation's topic (or replying to the bot's post about it):
+  /pengaduan [lines]         the complaint's card; with "Label: value" lines, its facts
+  /disposisi BIDANG catatan  the head sends it to a division
+  /klarifikasi teks          what clarification, investigation or mediation found
+  /tanggapan teks            the response to the complainant (feedback is asked with it)
+  /selesai laporan           the closing report: the complaint and the conversation close
+  /psikoedukasi [lines]      the request's card, or its facts; without a case: the sessions
+  /terima [tanggal]          accept (the date given, else the one asked or proposed)
+  /tolak [alasan]            decline
+Each answers "" when the admin topic hears the step as a status anyway (the group's budget is
+20 posts a minute).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from bot.telegram.commands.registry import ADMINS, EVERYONE, HEADS, Command, Request, off_loop
+from bot.telegram.duty import day_label, parse_day
+from bot.telegram.render import esc
+from triage.domain import complaint, psychoeducation
+from triage.domain.forms.by_mail import label
+from triage.domain.workflow import COMPLAINT, PSYCHOEDUCATION, CaseFile, WorkflowSetup, facts_text
+from triage.texts.catalog import text
+from triage.usecases import complaint as complaint_cases
+from triage.usecases import psychoeducation as psychoeducation_cases
+
+FORMS = {COMPLAINT: complaint.COMPLAINT_FORM, PSYCHOEDUCATION: psychoeducation.REQUEST_FORM}
+Step = Callable[[Request, int, WorkflowSetup, dict[str, Any]], str]
+
+
+def on_file(step: Step, *, needs_text: bool = False) -> Callable[[Request], str]:
+    """The step on the request's case, with the office's workflow setup and the core's common
+    arguments; what is missing is said instead."""
+
+    def run(request: Request) -> str:
+        app, lang = request.desk.app, request.lang
+        setup = app.workflows
+        if setup is None:
+            return text("staff.casefile_none", lang)
+        if request.conv is None:
+            return text("staff.no_case", lang)
+        if needs_text and not request.arg:
+            return text("staff.text_usage", lang, command=request.name)
+        common = {"actor": request.actor, "uow_factory": app.uows, "now": app.clock()}
+        return step(request, request.conv, setup, common)
+
+    return run
+
+
+def _file_card(request: Request, conv: int, setup: WorkflowSetup, common: dict, kind: str) -> str:
+    lang = request.lang
+    flow = complaint_cases if kind == COMPLAINT else psychoeducation_cases
+    current = _file(request, conv)
+    if current is not None and current.kind != kind:
+        title = text(f"casefile.title.{current.kind}", lang)
+        return text("staff.casefile_other", lang, conv=conv, title=title)
+    if current is None:
+        flow.start(conv, setup=setup, **common)
+    said = []
+    if request.arg:
+        _, names = flow.record(conv, request.arg, setup=setup, **common)
+        fields = ", ".join(esc(label(n)) for n in names) or "—"
+        said.append(text("staff.casefile_saved", lang, fields=fields))
+    said.append(card(request, conv))
+    return "\n\n".join(said)
+
+
+def pengaduan(request: Request, conv: int, setup: WorkflowSetup, common: dict) -> str:
+    return _file_card(request, conv, setup, common, COMPLAINT)
+
+
+def psikoedukasi(request: Request) -> str:
+    """In a case: the request's card or its facts; without one, the accepted sessions."""
+    if request.conv is None and request.desk.app.workflows is not None:
+        return sessions(request)
+    request_card = on_file(lambda r, c, s, k: _file_card(r, c, s, k, PSYCHOEDUCATION))
+    return request_card(request)
+
+
+def disposisi(request: Request, conv: int, setup: WorkflowSetup, common: dict) -> str:
+    division, _, note = request.arg.partition(" ")
+    if not division:
+        return text("staff.dispose_usage", request.lang)
+    words = request.arg.split()
+    # "Bidang PPA mohon …": a division named in two words keeps both
+    if len(words) > 1 and words[0].casefold() in ("bidang", "seksi", "uptd", "unit"):
+        division, note = " ".join(words[:2]), " ".join(words[2:])
+    complaint_cases.dispose(conv, division, note.strip(), **common)
+    return ""
+
+
+def klarifikasi(request: Request, conv: int, setup: WorkflowSetup, common: dict) -> str:
+    complaint_cases.clarify(conv, request.arg, **common)
+    return text("staff.clarified", request.lang)
+
+
+def tanggapan(request: Request, conv: int, setup: WorkflowSetup, common: dict) -> str:
+    key = f"{request.key}:response"
+    complaint_cases.respond(conv, request.arg, setup=setup, key=key, **common)
+    return ""
+
+
+def selesai(request: Request, conv: int, setup: WorkflowSetup, common: dict) -> str:
+    heads = tuple(request.desk.staff.heads)
+    complaint_cases.finish(conv, request.arg, heads=heads, **common)
+    return ""
+
+
+def terima(request: Request, conv: int, setup: WorkflowSetup, common: dict) -> str:
+    app, arg = request.desk.app, request.arg
+    today = app.clock().astimezone(setup.calendar.zone).date()
+    chosen = parse_day(arg, today) if arg else None
+    if arg and chosen is None:
+        chosen = psychoeducation.parse_date(arg, today)
+    try:
+        key = f"{request.key}:accept"
+        psychoeducation_cases.accept(conv, chosen, setup=setup, key=key, **common)
+    except ValueError:
+        found = _file(request, conv)
+        opened = found.opened_at if found else app.clock()
+        earliest = setup.when_day(psychoeducation.first_allowed(setup, opened))
+        return text("staff.accept_usage", request.lang, earliest=esc(earliest))
+    return ""
+
+
+def tolak(request: Request, conv: int, setup: WorkflowSetup, common: dict) -> str:
+    key = f"{request.key}:decline"
+    psychoeducation_cases.decline(conv, request.arg, setup=setup, key=key, **common)
+    return ""
+
+
+def _file(request: Request, conv: int) -> CaseFile | None:
+    with request.desk.app.uows() as uow:
+        return uow.casefiles.get(conv)
+
+
+def card(request: Request, conv: int) -> str:
+    lang, setup = request.lang, request.desk.app.workflows
+    cf = _file(request, conv)
+    if cf is None or setup is None:
+        return text("staff.casefile_none", lang)
+    facts = esc(facts_text(FORMS[cf.kind], cf.facts))
+    extra = []
+    for key in ("division", "date", "proposed", "session"):
+        if cf.data.get(key):
+            extra.append(f"{label(key)}: {esc(cf.data[key])}")
+    body = "\n".join([facts, *extra])
+    return text(
+        "staff.casefile",
+        lang,
+        title=text(f"casefile.title.{cf.kind}", lang),
+        conv=conv,
+        status=esc(text(f"casefile.status.{cf.status}", lang)),
+        due=esc(setup.when(cf.due_at)),
+        facts=body,
+    )
+
+
+def sessions(request: Request) -> str:
+    app, lang = request.desk.app, request.lang
+    today: date = app.clock().astimezone(app.workflows.calendar.zone).date()  # type: ignore[union-attr]
+    found = psychoeducation_cases.sessions(app.uows, today)
+    if not found:
+        return text("staff.sessions_none", lang)
+    lines = "\n".join(
+        f"• <b>{esc(day_label(day, lang))}</b> · #{cf.conversation_id} · "
+        f"{esc(cf.facts.get('institusi', '?'))} · {esc(cf.facts.get('topik', ''))}"
+        for day, cf in found
+    )
+    return text("staff.sessions", lang, lines=lines)
+
+
+COMMANDS = [
+    Command("pengaduan", off_loop(on_file(pengaduan)), ADMINS),
+    Command("disposisi", off_loop(on_file(disposisi)), HEADS),
+    Command("klarifikasi", off_loop(on_file(klarifikasi, needs_text=True)), ADMINS),
+    Command("tanggapan", off_loop(on_file(tanggapan, needs_text=True)), ADMINS),
+    Command("selesai", off_loop(on_file(selesai, needs_text=True)), ADMINS),
+    Command("psikoedukasi", off_loop(psikoedukasi), EVERYONE),
+    Command("terima", off_loop(on_file(terima)), ADMINS),
+    Command("tolak", off_loop(on_file(tolak)), ADMINS),
+]
