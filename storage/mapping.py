@@ -22,7 +22,9 @@ from triage.domain.outbox import OutboxItem, OutboxStatus, Target
 
 
 def client(r: Any) -> Client:
-    return Client(id=r.id, display_name=r.display_name, created_at=r.created_at)
+    return Client(
+        id=r.id, display_name=r.display_name, created_at=r.created_at, office_id=r.office_id
+    )
 
 
 def contact(r: Any) -> Contact:
@@ -49,6 +51,7 @@ def conversation(r: Any) -> Conversation:
         round=r.round,
         urgent=r.urgent,
         category=r.category,
+        office_id=r.office_id,
     )
 
 
@@ -64,6 +67,7 @@ def conversation_values(c: Conversation) -> dict[str, Any]:
         "round": c.round,
         "urgent": c.urgent,
         "category": c.category,
+        "office_id": c.office_id,
     }
     values.update({f"{name}_at": at for name, at in c.steps.as_dict().items()})
     return values

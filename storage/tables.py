@@ -18,6 +18,11 @@ from sqlalchemy import (
 from sqlmodel import Field, SQLModel
 
 from storage.types import JsonText, UtcDateTime
+from triage.domain.model import DEFAULT_OFFICE
+
+# Which office a row belongs to: on the rows found without a client or a conversation to follow
+# (and on clients and conversations themselves). One install serves the default office today.
+OFFICE = {"server_default": DEFAULT_OFFICE}
 
 
 def _time(nullable: bool = True, index: bool = False) -> Column:
@@ -26,6 +31,7 @@ def _time(nullable: bool = True, index: bool = False) -> Column:
 
 class ClientRow(SQLModel, table=True):
     __tablename__ = "client"
+    office_id: str = Field(default=DEFAULT_OFFICE, max_length=64, sa_column_kwargs=OFFICE)
     id: int | None = Field(default=None, primary_key=True)
     display_name: str
     created_at: datetime = Field(sa_column=_time(nullable=False))
@@ -43,6 +49,7 @@ class ContactRow(SQLModel, table=True):
 
 class ConversationRow(SQLModel, table=True):
     __tablename__ = "conversation"
+    office_id: str = Field(default=DEFAULT_OFFICE, max_length=64, sa_column_kwargs=OFFICE)
     __table_args__ = (
         # At most one open conversation per client: two workers racing to open one collide here.
         Index(
@@ -133,6 +140,7 @@ class StepLogRow(SQLModel, table=True):
 
 class OutboxRow(SQLModel, table=True):
     __tablename__ = "outbox"
+    office_id: str = Field(default=DEFAULT_OFFICE, max_length=64, sa_column_kwargs=OFFICE)
     __table_args__ = (
         Index("ix_outbox_due", "status", "next_attempt_at"),
         Index("ix_outbox_recipient", "target", "recipient", "id"),
@@ -162,6 +170,9 @@ class OutboxRow(SQLModel, table=True):
 
 class CursorRow(SQLModel, table=True):
     __tablename__ = "channel_cursor"
+    office_id: str = Field(
+        default=DEFAULT_OFFICE, primary_key=True, max_length=64, sa_column_kwargs=OFFICE
+    )
     key: str = Field(primary_key=True, max_length=300)
     value: str
 
@@ -210,6 +221,9 @@ class FormStateRow(SQLModel, table=True):
 
 class RegisterCounterRow(SQLModel, table=True):
     __tablename__ = "register_counter"
+    office_id: str = Field(
+        default=DEFAULT_OFFICE, primary_key=True, max_length=64, sa_column_kwargs=OFFICE
+    )
     period: str = Field(primary_key=True, max_length=20)
     last: int
 
@@ -219,6 +233,7 @@ class DeadLetterRow(SQLModel, table=True):
     hold personal data; the same protection as the rest of the database), and staff are told."""
 
     __tablename__ = "dead_letter"
+    office_id: str = Field(default=DEFAULT_OFFICE, max_length=64, sa_column_kwargs=OFFICE)
     id: int | None = Field(default=None, primary_key=True)
     source: str = Field(max_length=40)
     external_id: str = Field(max_length=100)
@@ -233,6 +248,7 @@ class DeadlineRow(SQLModel, table=True):
     moot (the step was done meanwhile)."""
 
     __tablename__ = "deadline"
+    office_id: str = Field(default=DEFAULT_OFFICE, max_length=64, sa_column_kwargs=OFFICE)
     __table_args__ = (Index("ix_deadline_due", "status", "due_at"),)
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(max_length=200, unique=True)
@@ -250,6 +266,7 @@ class DutyChangeRow(SQLModel, table=True):
     """A day's change of the duty roster made with /jadwal (who, that day, on or off duty)."""
 
     __tablename__ = "duty_change"
+    office_id: str = Field(default=DEFAULT_OFFICE, max_length=64, sa_column_kwargs=OFFICE)
     day: date = Field(primary_key=True)
     staff_id: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
     on_duty: bool
@@ -301,6 +318,7 @@ class AuditRow(SQLModel, table=True):
     """Append-only: triggers in the migration refuse UPDATE and DELETE."""
 
     __tablename__ = "audit_log"
+    office_id: str = Field(default=DEFAULT_OFFICE, max_length=64, sa_column_kwargs=OFFICE)
     id: int | None = Field(default=None, primary_key=True)
     at: datetime = Field(sa_column=_time(nullable=False))
     staff_id: int = Field(sa_column=Column(BigInteger, nullable=False))

@@ -24,6 +24,7 @@ from storage.repositories.reports import SqlReports
 from storage.repositories.roster import SqlRosterChanges
 from storage.repositories.steps import SqlStepLog
 from triage.domain.errors import Conflict
+from triage.domain.model import DEFAULT_OFFICE
 
 # What a retry resolves: a unique key another writer took first, a row it deleted (foreign key),
 # a serialization failure or a deadlock. Other integrity errors are bugs and surface as they are.
@@ -78,8 +79,9 @@ class SqlUnitOfWork:
     surveys: SqlSurveys
     erasure: SqlErasure
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, office_id: str = DEFAULT_OFFICE) -> None:
         self.engine = engine
+        self.office_id = office_id
         self._conn: Connection | None = None
 
     def __getattr__(self, name: str) -> Any:
@@ -87,7 +89,7 @@ class SqlUnitOfWork:
         repo_class = REPOSITORIES.get(name)
         if repo_class is None or self.__dict__.get("_conn") is None:
             raise AttributeError(name)
-        repo = repo_class(self._conn)
+        repo = repo_class(self._conn, self.office_id)
         setattr(self, name, repo)
         return repo
 
@@ -135,11 +137,12 @@ def _conflict(exc: BaseException | None, engine: Engine) -> bool:
 class SqlUnitOfWorkFactory:
     """What the core's use cases receive: a fresh unit of work per call."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, office_id: str = DEFAULT_OFFICE) -> None:
         self.engine = engine
+        self.office_id = office_id
 
     def __call__(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.engine)
+        return SqlUnitOfWork(self.engine, self.office_id)
 
     def pause(self, attempt: int) -> None:
         """Jittered, growing wait before a retry, so a long transaction can finish first."""

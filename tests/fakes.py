@@ -16,6 +16,7 @@ from triage.domain.erasure import KEPT_ANSWERS
 from triage.domain.errors import Conflict
 from triage.domain.forms.dialogue import FormState
 from triage.domain.model import (
+    DEFAULT_OFFICE,
     Channel,
     Client,
     Contact,
@@ -701,8 +702,9 @@ COPIED = (
 
 
 class FakeUnitOfWork:
-    def __init__(self, db: FakeDatabase) -> None:
+    def __init__(self, db: FakeDatabase, office_id: str = DEFAULT_OFFICE) -> None:
         self.committed_db = db
+        self.office_id = office_id
         self.commits = 0
 
     def __enter__(self) -> Self:
@@ -745,11 +747,12 @@ class FakeUnitOfWork:
 
 
 class FakeUnitOfWorkFactory:
-    def __init__(self, db: FakeDatabase | None = None) -> None:
+    def __init__(self, db: FakeDatabase | None = None, office_id: str = DEFAULT_OFFICE) -> None:
         self.db = db or FakeDatabase()
+        self.office_id = office_id
 
     def __call__(self) -> FakeUnitOfWork:
-        return FakeUnitOfWork(self.db)
+        return FakeUnitOfWork(self.db, self.office_id)
 
     def pause(self, attempt: int) -> None:
         pass

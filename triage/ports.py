@@ -288,8 +288,10 @@ class CursorStore(Protocol):
 
 class UnitOfWork(Protocol):
     """One transaction over every repository. Leaving the block without commit rolls back.
-    A unique-key or lock conflict surfaces as `triage.domain.errors.Conflict`."""
+    A unique-key or lock conflict surfaces as `triage.domain.errors.Conflict`. It acts for one
+    office (`office_id`): what it creates belongs to that office."""
 
+    office_id: str
     clients: ClientRepository
     contacts: ContactRepository
     conversations: ConversationRepository

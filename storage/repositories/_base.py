@@ -17,6 +17,7 @@ from storage.tables import (
     OutboxRow,
     StepLogRow,
 )
+from triage.domain.model import DEFAULT_OFFICE
 
 client_t = ClientRow.__table__
 contact_t = ContactRow.__table__
@@ -53,6 +54,7 @@ def is_open(conv: Any) -> ColumnElement[bool]:
 
 
 class Repo:
-    def __init__(self, conn: Connection) -> None:
+    def __init__(self, conn: Connection, office_id: str = DEFAULT_OFFICE) -> None:
         self.conn = conn
+        self.office_id = office_id  # the office the unit of work acts for
         self.locks = conn.dialect.name == "postgresql"  # SQLite: BEGIN IMMEDIATE serialises

@@ -21,7 +21,7 @@ from storage.repositories._base import (
 from triage.domain.model import Channel, Client, Contact, OpenConversation, State
 
 CLIENT_INSERT = FastStatement(
-    insert(client_t).returning(client_t.c.id), keys=["display_name", "created_at"]
+    insert(client_t).returning(client_t.c.id), keys=["display_name", "created_at", "office_id"]
 )
 CLIENT_GET = select(client_t).where(by_id(client_t))
 CLIENT_LOCK = select(client_t.c.id).where(by_id(client_t)).with_for_update()
@@ -30,7 +30,11 @@ CLIENT_DELETE = delete(client_t).where(by_id(client_t))
 
 class SqlClients(Repo):
     def add(self, client: Client) -> Client:
-        params = {"display_name": client.display_name, "created_at": client.created_at}
+        params = {
+            "display_name": client.display_name,
+            "created_at": client.created_at,
+            "office_id": client.office_id,
+        }
         return replace(client, id=returned_id(CLIENT_INSERT, self.conn, params))
 
     def get(self, client_id: int) -> Client | None:

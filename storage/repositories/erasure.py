@@ -6,7 +6,6 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import (
-    Connection,
     String,
     and_,
     bindparam,
@@ -19,6 +18,7 @@ from sqlalchemy import (
     update,
 )
 
+from storage.repositories._base import Repo
 from storage.tables import (
     CaseFileRow,
     ClientRow,
@@ -118,10 +118,7 @@ CONTACTS_BLANK = (
 )
 
 
-class SqlErasure:
-    def __init__(self, conn: Connection) -> None:
-        self.conn = conn
-
+class SqlErasure(Repo):
     def closed_before(self, kind: str, cutoff: datetime, limit: int) -> list[int]:
         args = {"_kind": kind, "_cutoff": cutoff, "_limit": limit}
         return list(self.conn.execute(DUE, args).scalars())

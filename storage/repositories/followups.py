@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import Connection, Table, and_, bindparam, delete, func, insert, select, update
 
+from storage.repositories._base import Repo
 from storage.tables import ReferralRow, SurveyRow
 from triage.domain.referral import Referral
 from triage.domain.survey import Survey
@@ -42,10 +43,7 @@ def move_rounds(conn: Connection, table: Table, from_conv: int, to_conv: int) ->
     conn.execute(delete(table).where(table.c.conversation_id == from_conv))
 
 
-class SqlReferrals:
-    def __init__(self, conn: Connection) -> None:
-        self.conn = conn
-
+class SqlReferrals(Repo):
     def add(self, referral: Referral) -> None:
         self.conn.execute(
             insert(referral_t).values(
@@ -79,10 +77,7 @@ def survey_of(r) -> Survey:  # type: ignore[no-untyped-def]
                   tuple(r.scores or ()), r.comment)  # fmt: skip
 
 
-class SqlSurveys:
-    def __init__(self, conn: Connection) -> None:
-        self.conn = conn
-
+class SqlSurveys(Repo):
     def add(self, survey: Survey) -> None:
         self.conn.execute(
             insert(survey_t).values(

@@ -14,7 +14,9 @@ FORM_GET = select(form_t).where(form_t.c.conversation_id == bindparam("_conv"))
 FORM_UPDATE = update(form_t).where(form_t.c.conversation_id == bindparam("_conv"))
 COUNTER_NEXT = (
     update(counter_t)
-    .where(counter_t.c.period == bindparam("_period"))
+    .where(
+        counter_t.c.office_id == bindparam("_office"), counter_t.c.period == bindparam("_period")
+    )
     .values(last=counter_t.c.last + 1)
     .returning(counter_t.c.last)
 )
@@ -44,8 +46,12 @@ class SqlForms(Repo):
         self.conn.execute(delete(form_t).where(form_t.c.conversation_id == conv_id))
 
     def next_number(self, period: str) -> int:
-        row = self.conn.execute(COUNTER_NEXT, {"_period": period}).first()
+        row = self.conn.execute(
+            COUNTER_NEXT, {"_office": self.office_id, "_period": period}
+        ).first()
         if row is not None:
             return int(row[0])
-        self.conn.execute(insert(counter_t).values(period=period, last=1))  # a race: Conflict
+        self.conn.execute(
+            insert(counter_t).values(office_id=self.office_id, period=period, last=1)
+        )  # a race: Conflict
         return 1

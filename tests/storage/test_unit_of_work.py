@@ -146,3 +146,23 @@ def test_only_races_are_retried_a_plain_integrity_bug_surfaces(uows, engine):
             uow.clients.add(Client(id=None, display_name=None, created_at=T0))  # type: ignore[arg-type]
             uow.commit()
     assert not isinstance(caught.value, Conflict)
+
+
+def test_what_a_unit_of_work_creates_belongs_to_its_office_and_cursors_are_per_office(engine):
+    """One office today; the tables and the unit of work carry its id already (migration 0013)."""
+    from storage.unit_of_work import SqlUnitOfWorkFactory
+    from tests.builders import inbound
+    from triage.usecases.ingest import Cursor, ingest
+
+    other = SqlUnitOfWorkFactory(engine, office_id="kota-contoh")
+    ingest(inbound(1, sender="c-1"), uow_factory=other, now=inbound(1).received_at,
+           cursor=Cursor("hotline:updates", "41"))  # fmt: skip
+    with other() as uow:
+        conv = uow.conversations.get(1)
+        assert conv is not None and conv.office_id == "kota-contoh"
+        assert uow.clients.get(conv.client_id).office_id == "kota-contoh"
+        assert uow.cursors.get("hotline:updates") == "41"
+        assert uow.forms.next_number("2026-12") == 1
+    with SqlUnitOfWorkFactory(engine)() as uow:  # the default office has its own cursor, counter
+        assert uow.office_id == "default" and uow.cursors.get("hotline:updates") is None
+        assert uow.forms.next_number("2026-12") == 1

@@ -6,6 +6,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
+# The office a row belongs to. One install serves one office today ("default"); tables and the
+# unit of work carry the id already, so that serving several offices does not change them all.
+DEFAULT_OFFICE = "default"
+
 
 class Channel(StrEnum):
     """Where a client writes from. Values are stable: stored and shown in `inbox --json`."""
@@ -90,6 +94,7 @@ class Client:
     id: int | None
     display_name: str
     created_at: datetime
+    office_id: str = DEFAULT_OFFICE
 
 
 @dataclass(frozen=True)
@@ -145,6 +150,7 @@ class Conversation:
     round: int = 1
     urgent: bool = False
     category: str | None = None
+    office_id: str = DEFAULT_OFFICE
 
     @property
     def is_open(self) -> bool:

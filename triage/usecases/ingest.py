@@ -167,7 +167,9 @@ def _new_contact(
 ) -> Contact:
     name = msg.sender_name.strip() or msg.sender_id
     if client_id is None:
-        client = uow.clients.add(Client(id=None, display_name=name, created_at=now))
+        client = uow.clients.add(
+            Client(id=None, display_name=name, created_at=now, office_id=uow.office_id)
+        )
         assert client.id is not None
         client_id = client.id
     return uow.contacts.add(
@@ -254,6 +256,7 @@ def _start_conversation(uow: UnitOfWork, contact: Contact, msg: InboundMessage) 
             last_message_at=msg.received_at,
             reply_contact_id=contact.id,
             steps=Steps(received=msg.received_at),
+            office_id=uow.office_id,
         )
     )
     log_steps(uow, created, ["received"], msg.received_at)
