@@ -1,6 +1,7 @@
 """What the service is made of once it is built: settings, the database, the channels and the
-core's setups. Built only by bot/bootstrap.py; everything else receives it and imports nothing
-from bot/ to use it, so this module is a leaf of bot/."""
+core's setups. Built only by bot/bootstrap.py, which seals it: after that no field is set again
+(what a test or the demo needs different, such as the clock or the channels, goes into
+`build()`). This module imports nothing else of bot/ that could import it back."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import cached_property
 from typing import Any, Protocol
 
 from sqlalchemy import Engine
@@ -43,7 +45,7 @@ class App:
     sources: list[ChannelSource] = field(default_factory=list)
     senders: dict[Target, Sender] = field(default_factory=dict)
     unavailable: dict[str, str] = field(default_factory=dict)  # channel -> why not running
-    clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+    clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))  # injected by tests
     telegram: TelegramSide | None = None
     triage: Triage | None = None  # classifies client messages in the relay (urgent, category)
     wake: threading.Event = field(default_factory=threading.Event)  # something to relay or send
@@ -55,14 +57,24 @@ class App:
     roster: Roster | None = None  # the duty roster: hand-offs and alerts (staff side only)
     timers: TimerSetup | None = None  # the SLA sweeper's setup (staff side only)
     workflows: WorkflowSetup | None = None  # complaints and psychoeducation (staff side only)
-    _sealer: SecretBox | None = None
+    _sealed: bool = field(default=False, init=False, repr=False)
 
-    @property
+    def seal(self) -> None:
+        """Built: from now on setting a field is an error (bootstrap.py calls this last)."""
+        object.__setattr__(self, "_sealed", True)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if getattr(self, "_sealed", False):
+            raise AttributeError(
+                f"App.{name} is set once, by bot/bootstrap.py: pass it to build() instead"
+            )
+        object.__setattr__(self, name, value)
+
+    @cached_property
     def sealer(self) -> SecretBox:
-        """What seals the psychological records (the key file or PUSPAGA_SECRET_KEY)."""
-        if self._sealer is None:
-            self._sealer = SecretBox.for_data_dir(self.settings.data_dir)
-        return self._sealer
+        """What seals the psychological records (the key file or PUSPAGA_SECRET_KEY), made on
+        first use (a command that never opens a record creates no key file)."""
+        return SecretBox.for_data_dir(self.settings.data_dir)
 
     @property
     def retry_policy(self) -> RetryPolicy:

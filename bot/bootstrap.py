@@ -3,6 +3,7 @@ settings and hands them to each other (docs/architecture.md)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
@@ -16,6 +17,7 @@ from storage.migrate import upgrade
 from storage.telegram_maps import TelegramMaps
 from storage.unit_of_work import SqlUnitOfWorkFactory
 from triage.domain.outbox import Target
+from triage.ports import ChannelSource, Sender
 
 if TYPE_CHECKING:
     from channels.email.account import MailAccount
@@ -25,7 +27,16 @@ if TYPE_CHECKING:
 # configured loads, and `puspaga triage` starts without them.
 
 
-def build(settings: Settings, *, migrate: bool = True) -> App:
+def build(
+    settings: Settings,
+    *,
+    migrate: bool = True,
+    clock: Callable[[], datetime] | None = None,
+    sources: Sequence[ChannelSource] | None = None,
+    senders: Mapping[Target, Sender] | None = None,
+) -> App:
+    """The service made from `settings`. `clock`, `sources` and `senders` replace the real
+    clock, the configured channels and their senders (the demo and tests use them)."""
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     engine = make_engine(
         database_url(settings), sqlite_synchronous=settings.database.sqlite_synchronous
@@ -37,6 +48,7 @@ def build(settings: Settings, *, migrate: bool = True) -> App:
         engine=engine,
         uows=SqlUnitOfWorkFactory(engine),
         dead_letters=DeadLetters(engine),
+        **({"clock": clock} if clock is not None else {}),
     )
     if settings.telegram is not None:
         _add_telegram(app, settings)
@@ -44,6 +56,10 @@ def build(settings: Settings, *, migrate: bool = True) -> App:
         _add_email(app, settings)
     if settings.instagram is not None:
         _add_instagram(app, settings)
+    if sources is not None:
+        app.sources = list(sources)
+    app.senders.update(senders or {})
+    app.seal()
     return app
 
 

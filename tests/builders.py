@@ -33,3 +33,17 @@ def inbound(
         received_at=at or T0 + timedelta(seconds=n),
         **extra,  # type: ignore[arg-type]
     )
+
+
+class MovingClock:
+    """The service's clock in a test: real time moved by an offset, or held at `at`."""
+
+    def __init__(self, at: datetime | None = None) -> None:
+        self.at = at
+        self.offset = timedelta(0)
+
+    def __call__(self) -> datetime:
+        return self.at if self.at is not None else datetime.now(UTC) + self.offset
+
+    def move_to(self, at: datetime) -> None:
+        self.offset = at - datetime.now(UTC)

@@ -89,19 +89,20 @@ def run_demo(
     if data_dir.exists():
         shutil.rmtree(data_dir)
     settings = demo_settings(data_dir, lang)
-    app = build(settings)
     clock = SteppingClock(DEMO_START)
-    app.clock = clock
+    scripted = script(DEMO_START)
+    senders = {t: RecordingSender(t) for t in (Target.EMAIL, Target.INSTAGRAM, Target.HOTLINE)}
+    app = build(
+        settings,
+        clock=clock,
+        sources=[ScriptedSource(f"sim:{ch.value}", msgs) for ch, msgs in scripted.items()],
+        senders=senders,
+    )
     zone = ZoneInfo(settings.office.timezone)
     say = console.print
 
     say(f"[bold]{escape(text('demo.title', lang))}[/bold]")
     say(escape(text("demo.data", lang, path=data_dir / "puspaga.sqlite3")))
-
-    scripted = script(DEMO_START)
-    app.sources = [ScriptedSource(f"sim:{ch.value}", msgs) for ch, msgs in scripted.items()]
-    senders = {t: RecordingSender(t) for t in (Target.EMAIL, Target.INSTAGRAM, Target.HOTLINE)}
-    app.senders = dict(senders)
 
     clock.advance(8.5)
     counts = service.poll_all(app)

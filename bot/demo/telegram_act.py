@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -103,7 +103,7 @@ def run_telegram_act(data_dir: Path, lang: Lang, console: Console) -> None:
     say = console.print
     with LocalBotApi(training_state()) as api:
         settings = training_settings(api, data_dir, lang)
-        app = build(settings)
+        app = build(settings, clock=OffsetClock())
         stop = threading.Event()
         loop = threading.Thread(target=service.run_forever, args=(app, stop), daemon=True)
         loop.start()
@@ -338,11 +338,23 @@ def _complaint_and_psychoeducation(stage: Stage, lang: Lang, say: Callable[..., 
     shown("Bot → SMP 3:", stage.post(SCHOOL, text("psychoed.accepted", lang)[:20]))
 
 
+class OffsetClock:
+    """Real time, moved by an offset: the service's clock jumps and runs on from there (the
+    outbox and the Telegram budget measure their waits as time passes)."""
+
+    def __init__(self) -> None:
+        self.offset = timedelta(0)
+
+    def __call__(self) -> datetime:
+        return datetime.now(UTC) + self.offset
+
+    def move_to(self, at: datetime) -> None:
+        self.offset = at - datetime.now(UTC)
+
+
 def move_clock(app: App, at: datetime) -> None:
-    """The service's clock jumps to `at` and runs on from there (the outbox and the Telegram
-    budget measure their waits as time passes)."""
-    offset = at - datetime.now(UTC)
-    app.clock = lambda: datetime.now(UTC) + offset
+    assert isinstance(app.clock, OffsetClock), "build the app with clock=OffsetClock()"
+    app.clock.move_to(at)
 
 
 def _timeline(app: App, settings: Settings, lang: Lang, console: Console) -> None:

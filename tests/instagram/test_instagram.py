@@ -189,7 +189,7 @@ def test_the_service_takes_instagram_in_and_answers_through_the_outbox(tmp_path,
     from bot.config.settings import from_mapping
     from bot.service import loops as service
     from bot.service.instagram import give_code
-    from tests.builders import ADMIN
+    from tests.builders import ADMIN, MovingClock
     from triage.usecases import inbox
     from triage.usecases.replies import reply_to_client
 
@@ -201,7 +201,8 @@ def test_the_service_takes_instagram_in_and_answers_through_the_outbox(tmp_path,
         },
         environ={},
     )
-    app = build(settings)
+    clock = MovingClock()
+    app = build(settings, clock=clock)
     vault, ig_source, _ = app.instagram_codes
     ig_source.session.new_client = offline_client
     ig_source.clock = lambda: NOW
@@ -234,11 +235,11 @@ def test_the_service_takes_instagram_in_and_answers_through_the_outbox(tmp_path,
     with app.uows() as uow:  # the session is kept sealed: no plain cookie in the database
         stored = uow.cursors.get("instagram:puspaga.contoh:session")
     assert stored and "sessionid" not in stored
-    app.clock = lambda: NOW
+    clock.at = NOW
     assert give_code(app, "123456", NOW) and vault.take_code() == "123456"
     assert vault.take_code() is None  # used once
     give_code(app, "654321", NOW)
-    app.clock = lambda: NOW.replace(hour=3)  # an hour later: Instagram's code has expired
+    clock.at = NOW.replace(hour=3)  # an hour later: Instagram's code has expired
     assert vault.take_code() is None
 
 

@@ -11,6 +11,7 @@ from bot.bootstrap import build
 from bot.config.settings import from_mapping
 from bot.service import jobs
 from bot.service import loops as service
+from tests.builders import MovingClock
 from triage.domain.notices import GENERAL
 
 WITA = ZoneInfo("Asia/Makassar")
@@ -29,7 +30,7 @@ def office(tmp_path):
         },
         environ={},
     )
-    return build(settings)
+    return build(settings, clock=MovingClock())
 
 
 def test_the_calendar_job_is_kept_in_the_database_and_found_after_a_restart(tmp_path):
@@ -56,11 +57,11 @@ def test_the_calendar_job_is_kept_in_the_database_and_found_after_a_restart(tmp_
 def test_the_morning_roster_is_posted_once_a_working_day(tmp_path):
     app = office(tmp_path)
     jobs.install(BackgroundScheduler(), app)
-    app.clock = lambda: datetime(2026, 11, 24, 7, 30, tzinfo=WITA)  # a Tuesday
+    app.clock.at = datetime(2026, 11, 24, 7, 30, tzinfo=WITA)  # a Tuesday
     assert jobs.morning_roster() and not jobs.morning_roster()
     with app.uows() as uow:
         item = uow.outbox.find_key("morning-roster:2026-11-24")
     assert item is not None and item.recipient == GENERAL and "Made" in item.text
-    app.clock = lambda: datetime(2026, 11, 28, 7, 30, tzinfo=WITA)  # a Saturday: closed
+    app.clock.at = datetime(2026, 11, 28, 7, 30, tzinfo=WITA)  # a Saturday: closed
     assert not jobs.morning_roster()
     app.engine.dispose()

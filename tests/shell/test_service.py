@@ -4,6 +4,8 @@ import threading
 import time
 from datetime import UTC, datetime
 
+import pytest
+
 from bot.bootstrap import build
 from bot.config.settings import from_mapping
 from bot.service import loops as service
@@ -30,10 +32,12 @@ def test_run_forever_ingests_sends_and_stops(tmp_path):
         },
         environ={},
     )
-    app = build(settings)
     sender = RecordingSender(Target.HOTLINE)
-    app.sources = [ScriptedSource("sim:hotline", [inbound(1), inbound(2)])]
-    app.senders = {Target.HOTLINE: sender}
+    app = build(
+        settings,
+        sources=[ScriptedSource("sim:hotline", [inbound(1), inbound(2)])],
+        senders={Target.HOTLINE: sender},
+    )
     stop = threading.Event()
     loop = threading.Thread(
         target=service.run_forever, args=(app, stop), kwargs={"poll_every": 0.05}
@@ -69,6 +73,15 @@ def test_a_failing_channel_does_not_stop_the_others(tmp_path):
             raise ConnectionError("server said no")
 
     settings = from_mapping({"data_dir": str(tmp_path), "office": {"name": "Uji"}}, environ={})
-    app = build(settings)
-    app.sources = [Broken(), ScriptedSource("sim:hotline", [inbound(1)])]
+    app = build(settings, sources=[Broken(), ScriptedSource("sim:hotline", [inbound(1)])])
     assert service.poll_all(app) == {"broken": -1, "sim:hotline": 1}
+
+
+def test_the_built_app_is_sealed_what_differs_goes_into_build(tmp_path):
+    settings = from_mapping({"data_dir": str(tmp_path), "office": {"name": "Uji"}}, environ={})
+    source = ScriptedSource("sim:hotline", [inbound(1)])
+    app = build(settings, sources=[source])
+    assert app.sources == [source]
+    with pytest.raises(AttributeError, match="bot/bootstrap.py"):
+        app.sources = []
+    assert app.sealer is app.sealer  # made once, on first use

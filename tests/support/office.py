@@ -3,13 +3,14 @@ settings. Built here, not borrowed from the demo, so that changing the demo chan
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from bot.app import App
 from bot.config.settings import Settings, from_mapping
 from bot.demo.local_api import ApiState, LocalBotApi
+from tests.builders import MovingClock
 
 GROUP = -1001234567890
 CLIENT = 4242
@@ -80,6 +81,6 @@ def office_settings(
 
 def move_clock(app: App, at: datetime) -> None:
     """The service's clock jumps to `at` and runs on from there (the outbox and the Telegram
-    budget measure their waits as time passes)."""
-    offset = at - datetime.now(UTC)
-    app.clock = lambda: datetime.now(UTC) + offset
+    budget measure their waits as time passes): the office is built with a MovingClock."""
+    assert isinstance(app.clock, MovingClock)
+    app.clock.move_to(at)

@@ -13,6 +13,7 @@ from bot.bootstrap import build
 from bot.demo.local_api import ApiState, LocalBotApi
 from bot.demo.local_api.scripted import DemoFailed, Stage
 from bot.service import loops as service
+from tests.builders import MovingClock
 from tests.support.office import (
     ADMIN,
     CLIENT,
@@ -91,7 +92,7 @@ def running_office(
             office=office,
             **{"interval_seconds": 0.1, "retry_base_seconds": 0.3, **outbox},
         )
-        app = build(settings)
+        app = build(settings, clock=MovingClock())
         stop = threading.Event()
         loop = threading.Thread(target=service.run_forever, args=(app, stop), daemon=True)
         loop.start()
