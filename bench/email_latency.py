@@ -4,7 +4,7 @@ polling, against a real Dovecot on loopback. Mails are appended at random interv
 
     .venv/bin/python bench/email_latency.py [--count 200] [--poll-seconds 5]
 
-Target (issue 4): p95 <= 2 s with IDLE. Polling's figure is bounded by its interval.
+Target: p95 <= 2 s with IDLE. Polling's figure is bounded by its interval.
 """
 
 from __future__ import annotations

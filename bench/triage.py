@@ -23,7 +23,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.cli.triage import batch_jsonl, jsonl, stemmer  # noqa: E402
+from bot.cli.triage import batch_jsonl, jsonl  # noqa: E402
+from bot.config.triage import stemmer  # noqa: E402
 
 WORDS = ("kak", "tolong", "ya", "bu", "pak", "min", "please", "hehe", "sekarang", "besok")
 

@@ -22,7 +22,7 @@ from storage.unit_of_work import SqlUnitOfWorkFactory
 from triage.domain.outbox import RetryPolicy, Target
 from triage.domain.schedule.roster import Roster
 from triage.domain.workflow import WorkflowSetup
-from triage.effects.assess import Triage
+from triage.effects.assess import RelaySetup
 from triage.ports import ChannelSource, Sender
 from triage.usecases.timers import TimerSetup
 
@@ -47,7 +47,7 @@ class App:
     unavailable: dict[str, str] = field(default_factory=dict)  # channel -> why not running
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))  # injected by tests
     telegram: TelegramSide | None = None
-    triage: Triage | None = None  # classifies client messages in the relay (urgent, category)
+    triage: RelaySetup | None = None  # classifies client messages in the relay (urgent, category)
     wake: threading.Event = field(default_factory=threading.Event)  # something to relay or send
     poll_seconds: dict[str, float] = field(default_factory=dict)  # cursor key -> interval
     poll_locks: dict[str, threading.Lock] = field(default_factory=dict)  # one poll at a time

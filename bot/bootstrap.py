@@ -113,8 +113,8 @@ def _add_email(app: App, settings: Settings) -> None:
 
 
 def _add_telegram(app: App, settings: Settings) -> None:
-    from bot.cli.triage import office_triage
     from bot.config.roster import office_roster, timer_setup
+    from bot.config.triage import office_triage
     from bot.config.workflows import workflow_setup
     from bot.telegram.budget import SendBudget
     from bot.telegram.gateway import Gateway

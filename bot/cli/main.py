@@ -39,7 +39,7 @@ DEFAULT_CONFIG = Path("config.toml")
 
 
 def _settings(path: Path) -> Settings:
-    from bot.cli.triage import form_setup, office_rules
+    from bot.config.triage import form_setup, office_rules
 
     try:
         settings = load(path)
@@ -126,8 +126,9 @@ def triage_cmd(
 ) -> None:
     """Urgency and category of messages, with the rules that decided (docs/architecture.md,
     Triage)."""
-    from bot.cli.triage import batch_jsonl, decide, stemmer
+    from bot.cli.triage import batch_jsonl, decide
     from bot.config.rules_file import load_rules
+    from bot.config.triage import stemmer
     from triage.domain.rules.defaults import DEFAULT_RULES
 
     if as_json == as_jsonl:

@@ -1,119 +1,16 @@
 """`puspaga triage --json | --jsonl` (README.md, Commands): the triage rules on text from stdin.
 
-The stemmer (Sastrawi, which reads its dictionary when created) is built here, in the shell,
-and handed to the pure core with a cache: clients repeat their words, so most stems are hits.
+The office's rules and the stemmer are built in bot/config/triage.py; large batches are answered
+on every core, in input order.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from datetime import date
-from functools import lru_cache
-from pathlib import Path
+from collections.abc import Callable, Iterable, Iterator
 
-from bot.config.settings import Settings
-from triage.domain.forms.spec import DEFAULT_FORM
 from triage.domain.rules.classify import Decision, RuleSet, classify
 from triage.domain.rules.defaults import DEFAULT_RULES
-from triage.domain.rules.faq import OfficeFacts
-from triage.domain.schedule.roster import Roster
-from triage.domain.workflow import WorkflowSetup
-from triage.effects.assess import Triage
-from triage.effects.form_prompts import TEXT_KEYS, FormSetup
-from triage.texts.catalog import Lang, text
-
-
-def stemmer() -> Callable[[str], str]:
-    from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
-
-    return lru_cache(maxsize=200_000)(StemmerFactory().create_stemmer().stem)
-
-
-def office_triage(
-    settings: Settings,
-    alert_to: Sequence[int],
-    *,
-    roster: Roster | None = None,
-    heads: Sequence[int] = (),
-    workflows: WorkflowSetup | None = None,
-) -> Triage:
-    """The triage the service runs in its relay: the default rules, the cached stemmer, the
-    office's crisis reply (its own phone number with the national help numbers)."""
-    stem = stemmer()
-    office = settings.office
-    lang = settings.language
-    reply = text("crisis.reply", lang, office=office.name, phone=office.phone or "-")
-    rules = office_rules(settings)
-    from bot.config.calendar import after_hours
-
-    return Triage(
-        lambda t: classify(t, rules, stem),
-        reply,
-        tuple(alert_to),
-        office_facts(settings),
-        form_setup(settings),
-        after_hours(settings, date.today()) if office.after_hours_reply else None,
-        roster=roster,
-        heads=tuple(heads),
-        workflows=workflows,
-    )
-
-
-def form_setup(settings: Settings) -> FormSetup:
-    """The office's identity form (`[triage] form_file`), else the product's."""
-    lang = settings.language
-    form = DEFAULT_FORM
-    if settings.triage.form_file:
-        from bot.config.form_file import load_form
-
-        form = load_form(Path(settings.triage.form_file))
-    return FormSetup(
-        form=form,
-        lang=lang,
-        consent_text=text("hotline.consent_given", lang),
-        texts={key: text(key, lang) for key in TEXT_KEYS},
-        register_template=settings.office.register_format,
-    )
-
-
-def office_rules(settings: Settings) -> RuleSet:
-    """The product's rules with the office's additions, if it has a rules file."""
-    if not settings.triage.rules_file:
-        return DEFAULT_RULES
-    from bot.config.rules_file import load_rules
-
-    return load_rules(Path(settings.triage.rules_file), DEFAULT_RULES)
-
-
-def office_facts(settings: Settings) -> OfficeFacts:
-    """The answers to information questions, from the office's configuration."""
-    from bot.telegram.greeting import ZONES, hours_phrase
-
-    lang, office = settings.language, settings.office
-    answers = {
-        "hours": text(
-            "faq.hours",
-            lang,
-            hours=hours_phrase(office.hours, lang),
-            zone=ZONES.get(office.timezone, office.timezone),
-        ),
-        "address": text("faq.address", lang, address=office.address) if office.address else "",
-        "cost": text("faq.cost", lang, office=office.name),
-        "requirements": text("faq.requirements", lang),
-        "services": text("faq.services", lang),
-        "themes": themes_phrase(office.weekday_themes, lang),
-    }
-    return OfficeFacts(answers, text("faq.closing", lang))
-
-
-def themes_phrase(themes: dict[str, str], lang: Lang) -> str:
-    """The weekday themes as one answer ("" when the office has none: not answered)."""
-    from bot.config.settings import WEEKDAYS
-    from bot.telegram.greeting import DAY_NAMES
-
-    days = [f"{DAY_NAMES[lang][i]}: {themes[d]}" for i, d in enumerate(WEEKDAYS) if d in themes]
-    return text("faq.themes", lang, days="; ".join(days)) if days else ""
 
 
 def decide(text: str, stem: Callable[[str], str], rules: RuleSet = DEFAULT_RULES) -> Decision:

@@ -80,7 +80,7 @@ def form_setup(desk: Desk) -> FormSetup:
     triage = desk.app.triage
     if triage is not None and triage.form is not None:
         return triage.form
-    from bot.cli.triage import form_setup as from_settings
+    from bot.config.triage import form_setup as from_settings
 
     return from_settings(desk.app.settings)
 

@@ -1,4 +1,5 @@
-"""The command-line contracts (DESIGN.md §8), run in-process and once as the installed script."""
+"""The command-line contracts (README.md, Commands), run in-process and once as the installed
+script."""
 
 import json
 import subprocess

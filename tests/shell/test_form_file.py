@@ -4,8 +4,8 @@ file stops the start naming the field, the key and the fix."""
 from typer.testing import CliRunner
 
 from bot.cli.main import app as cli
-from bot.cli.triage import form_setup
 from bot.config.settings import load
+from bot.config.triage import form_setup
 from triage.domain.forms.dialogue import answer, begin
 from triage.domain.forms.spec import read
 

@@ -1,4 +1,4 @@
-"""Triage rules on the labelled corpus (issue 5 acceptance), never raising, and the CLI."""
+"""Triage rules on the labelled corpora, never raising, and the CLI."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from bot.cli.main import app
-from bot.cli.triage import decide, stemmer
+from bot.cli.triage import decide
+from bot.config.triage import stemmer
 from triage.domain.rules.classify import CATEGORIES, classify
 from triage.domain.rules.defaults import DEFAULT_RULES
 from triage.domain.rules.textnorm import normalize
@@ -137,8 +138,8 @@ def test_a_broken_rules_file_stops_the_start_naming_the_file(tmp_path):
 
 
 def test_the_weekday_themes_answer_which_day_serves_what():
-    from bot.cli.triage import office_facts
     from bot.config.settings import from_mapping
+    from bot.config.triage import office_facts
 
     themes = {"mon": "Informasi KB", "tue": "Konseling remaja dan pranikah"}
     settings = from_mapping({"office": {"name": "Uji", "weekday_themes": themes}}, environ={})

@@ -1,4 +1,4 @@
-"""No personal data in log lines (issue 7, item 2): a whole case with planted personal data
+"""No personal data in log lines: a whole case with planted personal data
 (name, NIK, phone, address, the story, the record) runs end to end on the local Bot API server,
 and every log line of the run, at the service's INFO level, is scanned for it."""
 

@@ -1,4 +1,5 @@
-"""The complaint (seed 004) and psychoeducation (seed 001) workflows end to end on the local Bot
+"""The complaint (the complaint standard) and psychoeducation (the Kaltim standard) workflows end
+to end on the local Bot
 API server: the client on the hotline, the admin in the topic, the head in the private chat."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Outside service hours (issue 6, item 2): the client hears the hours, the help numbers and
+"""Outside service hours: the client hears the hours, the help numbers and
 when a person will answer, once per closed spell; urgent messages get the crisis reply."""
 
 from datetime import datetime, time, timedelta
@@ -9,13 +9,13 @@ from tests.fakes import FakeUnitOfWorkFactory
 from tests.unit.test_form_dialogue import calm
 from triage.domain.outbox import Target
 from triage.domain.schedule.calendar import ServiceCalendar
-from triage.effects.assess import AfterHours, Triage
+from triage.effects.assess import AfterHours, RelaySetup
 from triage.usecases.ingest import ingest
 from triage.usecases.relay import relay_new_messages
 
 WITA = ZoneInfo("Asia/Makassar")
 CAL = ServiceCalendar(WITA, {d: ((time(8), time(16)),) for d in range(5)}, frozenset())
-TRIAGE = Triage(
+TRIAGE = RelaySetup(
     calm,
     "Kami mendengar Anda. SAPA 129.",
     after_hours=AfterHours(CAL, lambda at: f"Di luar jam layanan; kami membalas {at:%A %H.%M}."),

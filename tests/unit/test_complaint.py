@@ -1,4 +1,5 @@
-"""The complaint workflow (seed 004) with a frozen clock: opened when triage says `pengaduan`,
+"""The complaint workflow (the complaint standard) with a frozen clock: opened when triage says
+`pengaduan`,
 the complainant told the deadline (4 working days) and the facts still needed, facts from the
 complainant and from staff, the head's disposition (only the head), clarification, the response
 with a request for feedback, the feedback recorded, the closing report; reminders before the
@@ -19,7 +20,7 @@ from triage.domain.rules.classify import Decision
 from triage.domain.schedule.calendar import ServiceCalendar
 from triage.domain.schedule.sla import Targets
 from triage.domain.workflow import WorkflowSetup
-from triage.effects.assess import Triage
+from triage.effects.assess import RelaySetup
 from triage.usecases import complaint as complaint_cases
 from triage.usecases.ingest import ingest
 from triage.usecases.relay import relay_new_messages
@@ -35,8 +36,8 @@ TEXTS = {
 }
 SETUP = WorkflowSetup(CAL, "id", TEXTS, when=lambda at: at.isoformat(), when_day=str,
                       heads=(HEAD.staff_id,))  # fmt: skip
-TRIAGE = Triage(lambda t: Decision(False, "pengaduan", ("category.pengaduan: 6",), {}), "krisis",
-                workflows=SETUP)  # fmt: skip
+TRIAGE = RelaySetup(lambda t: Decision(False, "pengaduan", ("category.pengaduan: 6",), {}),
+                    "krisis", workflows=SETUP)  # fmt: skip
 MONDAY_9 = datetime(2026, 11, 23, 9, 0, tzinfo=WITA)
 
 

@@ -8,7 +8,7 @@ from tests.fakes import FakeUnitOfWorkFactory
 from triage.domain.forms.spec import DEFAULT_FORM
 from triage.domain.outbox import Target
 from triage.domain.rules.classify import Decision
-from triage.effects.assess import Triage
+from triage.effects.assess import RelaySetup
 from triage.effects.form_prompts import TEXT_KEYS, FormSetup
 from triage.texts.catalog import text
 from triage.usecases.ingest import ingest
@@ -29,7 +29,7 @@ def calm(body):
     return Decision(danger, "lainnya", ("urgent.violence: memukul",) if danger else (), {})
 
 
-TRIAGE = Triage(calm, "Kami mendengar Anda. SAPA 129.", (), None, SETUP)
+TRIAGE = RelaySetup(calm, "Kami mendengar Anda. SAPA 129.", (), None, SETUP)
 
 
 def prompt(name):

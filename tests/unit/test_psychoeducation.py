@@ -1,4 +1,5 @@
-"""The psychoeducation workflow (seed 001): a request opened when triage says `psikoedukasi`,
+"""The psychoeducation workflow (the Kaltim standard): a request opened when triage says
+`psikoedukasi`,
 its facts read from the requester's reply, a date less than a week ahead replaced by the first
 allowed working day, the answer within 3×24 hours (a reminder at 48 h, the head at 72 h),
 accepted sessions listed for the head; dates read in the ways people write them."""
@@ -18,7 +19,7 @@ from triage.domain.notices import Kind
 from triage.domain.rules.classify import Decision
 from triage.domain.schedule.sla import Targets
 from triage.domain.workflow import WorkflowSetup
-from triage.effects.assess import Triage
+from triage.effects.assess import RelaySetup
 from triage.usecases import psychoeducation as pe_cases
 from triage.usecases.ingest import ingest
 from triage.usecases.relay import relay_new_messages
@@ -33,7 +34,9 @@ PE_TEXTS = {
 }
 SETUP = WorkflowSetup(CAL, "id", PE_TEXTS, when=lambda at: at.isoformat(), when_day=str,
                       heads=(HEAD.staff_id,))  # fmt: skip
-TRIAGE = Triage(lambda t: Decision(False, "psikoedukasi", ("x",), {}), "krisis", workflows=SETUP)
+TRIAGE = RelaySetup(
+    lambda t: Decision(False, "psikoedukasi", ("x",), {}), "krisis", workflows=SETUP
+)
 
 
 def asks(uows, n, body, at=MONDAY_9):

@@ -223,14 +223,14 @@ def test_held_messages_of_a_case_closed_unclaimed_go_to_the_head():
 
 def test_an_urgent_message_gets_the_safe_reply_at_once_is_marked_and_alerts_staff():
     from triage.domain.rules.classify import Decision
-    from triage.effects.assess import Triage
+    from triage.effects.assess import RelaySetup
 
     def decide(text):
         danger = "mukul" in text
         rules = ("urgent.violence: memukul",) if danger else ("category.informasi: 2",)
         return Decision(danger, "kekerasan" if danger else "informasi", rules, {})
 
-    triage = Triage(decide, "Kami mendengar Anda. SAPA 129, 112.", alert_to=(2001, 3001))
+    triage = RelaySetup(decide, "Kami mendengar Anda. SAPA 129, 112.", alert_to=(2001, 3001))
     uows = FakeUnitOfWorkFactory()
     calm = ingest(inbound(1, sender="a", text="jam buka?"), uow_factory=uows, now=T0)
     relay_new_messages(uow_factory=uows, now=T0, triage=triage)

@@ -1,4 +1,4 @@
-"""The duty roster and hand-off routing (issue 6, item 3): shifts, day changes (/jadwal),
+"""The duty roster and hand-off routing: shifts, day changes (/jadwal),
 specialties, weekday themes, load, a returning client's counselor; the crisis alert's
 recipients."""
 

@@ -11,7 +11,7 @@ from triage.domain.notices import Kind
 from triage.domain.rules.classify import Decision
 from triage.domain.schedule.calendar import ServiceCalendar
 from triage.domain.schedule.roster import DutyChange, Roster, Shift
-from triage.effects.assess import Triage
+from triage.effects.assess import RelaySetup
 from triage.usecases import casework
 from triage.usecases.ingest import ingest
 from triage.usecases.relay import relay_new_messages
@@ -98,7 +98,7 @@ def test_a_returning_client_is_offered_to_their_last_counselor():
 
 
 def test_an_urgent_message_alerts_the_counselors_on_duty_and_the_head():
-    triage = Triage(
+    triage = RelaySetup(
         lambda t: Decision(True, "kekerasan", ("test",), {}),
         "Kami mendengar Anda. SAPA 129, 112.",
         alert_to=(MADE, NYOMAN, PUTU, HEAD.staff_id),

@@ -1,4 +1,4 @@
-"""Service-time arithmetic (issue 6): hours with a lunch break, weekends, public holidays and
+"""Service-time arithmetic: hours with a lunch break, weekends, public holidays and
 cuti bersama; property tests that adding then measuring round-trips and nothing lands outside
 service time."""
 
@@ -17,7 +17,7 @@ HOURS = {
     1: ((time(8), time(16)),),
     2: ((time(8), time(16)),),
     3: ((time(8), time(16)),),
-    4: ((time(8), time(11, 30)),),  # Friday (seed 001)
+    4: ((time(8), time(11, 30)),),  # Friday (the Kaltim standard)
 }
 HOLIDAYS = frozenset({date(2026, 12, 24), date(2026, 12, 25), date(2027, 1, 1)})
 CAL = ServiceCalendar(WITA, HOURS, HOLIDAYS)

@@ -1,4 +1,4 @@
-"""The SLA timers with a frozen clock (issue 6, acceptance): one conversation walked through
+"""The SLA timers with a frozen clock (acceptance): one conversation walked through
 every step across a public holiday and a weekend; each reminder and escalation fires once, at
 the right service time, to the right people; a step done in time makes its deadlines moot."""
 

@@ -1,4 +1,4 @@
-"""Triage inside the relay: each new client message is classified as it is passed on to staff.
+"""RelaySetup inside the relay: each new client message is classified as it is passed on to staff.
 
 An urgent message (docs/architecture.md, Triage) gets, at once and at any hour, the office's safe
 first reply on
@@ -39,7 +39,7 @@ class AfterHours:
 
 
 @dataclass(frozen=True)
-class Triage:
+class RelaySetup:
     decide: Callable[[str], Decision]
     crisis_reply: str  # in the office's language, with the help numbers and the office's own
     alert_to: Sequence[int] = ()  # without a roster: every counselor and the head
@@ -61,7 +61,7 @@ def assess(
     uow: UnitOfWork,
     conv: Conversation,
     messages: Sequence[StoredMessage],
-    triage: Triage,
+    triage: RelaySetup,
     now: datetime,
 ) -> Findings:
     decisions = [triage.decide(m.text) for m in messages if not m.auto_generated and m.text]
@@ -192,7 +192,7 @@ def _after_hours(
 
 
 def _crisis(
-    uow: UnitOfWork, conv: Conversation, decision: Decision, triage: Triage, now: datetime
+    uow: UnitOfWork, conv: Conversation, decision: Decision, triage: RelaySetup, now: datetime
 ) -> None:
     assert conv.id is not None
     log_steps(uow, conv, ["marked_urgent"], now, detail="; ".join(decision.rules)[:200])

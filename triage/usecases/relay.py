@@ -17,7 +17,7 @@ from datetime import datetime
 
 from triage.domain.model import Conversation, StoredMessage
 from triage.domain.notices import GENERAL, Kind, entries_of, group, staff
-from triage.effects.assess import Triage, assess
+from triage.effects.assess import RelaySetup, assess
 from triage.effects.notify import client_fields, queue_content
 from triage.ports import UnitOfWork, UnitOfWorkFactory
 from triage.usecases._retry import on_conflict
@@ -28,7 +28,7 @@ def relay_new_messages(
     uow_factory: UnitOfWorkFactory,
     now: datetime,
     limit: int = 500,
-    triage: Triage | None = None,
+    triage: RelaySetup | None = None,
 ) -> int:
     """One pass; returns how many messages it passed on (0: nothing new). With `triage`, each
     message is also classified on its way (triage.effects.assess)."""
