@@ -5,22 +5,26 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
+
+from sqlalchemy import Engine
 
 from bot.app import App
 from bot.config.settings import Settings, database_url
 from bot.service import loops
+from bot.telegram.budget import SendBudget
+from bot.telegram.staff_directory import StaffDirectory
+from channels.email.account import MailAccount
 from storage.db import make_engine
 from storage.dead_letters import DeadLetters
 from storage.migrate import upgrade
 from storage.telegram_maps import TelegramMaps
 from storage.unit_of_work import SqlUnitOfWorkFactory
+from triage.domain import notices
 from triage.domain.outbox import Target
+from triage.effects import notify
 from triage.ports import ChannelSource, Sender
-
-if TYPE_CHECKING:
-    from channels.email.account import MailAccount
+from triage.texts.catalog import text
 
 # The channels' libraries (python-telegram-bot, imapclient, instagrapi), the holiday calendar
 # and the stemmer's dictionary are imported inside the functions that build them: only what is
@@ -37,10 +41,7 @@ def build(
 ) -> App:
     """The service made from `settings`. `clock`, `sources` and `senders` replace the real
     clock, the configured channels and their senders (the demo and tests use them)."""
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    engine = make_engine(
-        database_url(settings), sqlite_synchronous=settings.database.sqlite_synchronous
-    )
+    engine = database(settings)
     if migrate:
         upgrade(engine)
     app = App(
@@ -63,8 +64,15 @@ def build(
     return app
 
 
+def database(settings: Settings) -> Engine:
+    """The office's database engine (its data folder made first, for the SQLite file)."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    return make_engine(
+        database_url(settings), sqlite_synchronous=settings.database.sqlite_synchronous
+    )
+
+
 def mail_account(settings: Settings) -> MailAccount:
-    from channels.email.account import MailAccount
 
     mail = settings.email
     assert mail is not None
@@ -116,11 +124,9 @@ def _add_telegram(app: App, settings: Settings) -> None:
     from bot.config.roster import office_roster, timer_setup
     from bot.config.triage import office_triage
     from bot.config.workflows import workflow_setup
-    from bot.telegram.budget import SendBudget
     from bot.telegram.gateway import Gateway
     from bot.telegram.runtime import TelegramRuntime, file_url
     from bot.telegram.sender import HotlineSender, StaffSender
-    from bot.telegram.staff_directory import StaffDirectory
 
     config = settings.telegram
     assert config is not None
@@ -153,9 +159,6 @@ def _add_instagram(app: App, settings: Settings) -> None:
     from channels.instagram.sender import InstagramSender
     from channels.instagram.session import InstagramSession
     from channels.instagram.source import InstagramSource
-    from triage.domain import notices
-    from triage.effects import notify
-    from triage.texts.catalog import text
 
     config = settings.instagram
     assert config is not None

@@ -140,3 +140,33 @@ def test_comments_cite_only_the_repository():
             if OUTSIDE.search(line):
                 found.append(f"{path.relative_to(ROOT)}:{n}: {line.strip()}")
     assert found == []
+
+
+def test_only_bootstrap_builds_channels_and_storage():
+    """Rule 6: outside bot/bootstrap.py, bot/ imports channels and storage for their types and
+    functions, never to make one (the demo's scripted stand-ins are handed to build()). Plain
+    records such as a forum topic's are values, not adapters."""
+    records = {"Topic"}
+    made = []
+    for path in (ROOT / "bot").rglob("*.py"):
+        rel = path.relative_to(ROOT)
+        if rel.as_posix() == "bot/bootstrap.py" or rel.parts[1] == "demo":
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        builders = {
+            alias.asname or alias.name
+            for node in ast.walk(tree)
+            if isinstance(node, ast.ImportFrom)
+            and (node.module or "").split(".")[0] in ("channels", "storage")
+            for alias in node.names
+            if (alias.name[:1].isupper() and alias.name not in records)
+            or alias.name == "make_engine"
+        }
+        made += [
+            f"{rel}:{node.lineno}: {node.func.id}(…)"
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id in builders
+        ]
+    assert made == []

@@ -17,15 +17,20 @@ from rich.console import Console
 from rich.markup import escape
 from sqlalchemy import text as sql
 
-from bot.bootstrap import build
+from bot.bootstrap import build, database
 from bot.cli.inbox import inbox_table
-from bot.config.settings import ConfigError, Settings, database_url, load
+from bot.cli.triage import batch_jsonl, decide
+from bot.config.rules_file import load_rules
+from bot.config.settings import ConfigError, Settings, load
 from bot.demo.run import run_demo
 from bot.service import loops as service
-from storage.db import make_engine
 from storage.migrate import current_revision, head_revision, upgrade
+from triage.domain.errors import AccessDenied, NotFound, TransitionNotAllowed
+from triage.domain.model import Actor, Role
+from triage.domain.rules.defaults import DEFAULT_RULES
 from triage.texts.catalog import text
 from triage.usecases import inbox
+from triage.usecases.subject_access import export_client
 
 app = typer.Typer(
     add_completion=False,
@@ -126,10 +131,7 @@ def triage_cmd(
 ) -> None:
     """Urgency and category of messages, with the rules that decided (docs/architecture.md,
     Triage)."""
-    from bot.cli.triage import batch_jsonl, decide
-    from bot.config.rules_file import load_rules
     from bot.config.triage import stemmer
-    from triage.domain.rules.defaults import DEFAULT_RULES
 
     if as_json == as_jsonl:
         err.print("Use exactly one of --json (one message) or --jsonl (one object a line).")
@@ -177,9 +179,7 @@ def inbox_cmd(
 @app.command()
 def migrate(config: ConfigOpt = DEFAULT_CONFIG) -> None:
     """Bring the database schema up to date (also done by `run`)."""
-    settings = _settings(config)
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    engine = make_engine(database_url(settings))
+    engine = database(_settings(config))
     upgrade(engine)
     typer.echo(f"database at revision {current_revision(engine)}")
 
@@ -214,8 +214,6 @@ def export(
     """Everything held about one client, as JSON and a readable file (a data subject's request;
     answer within 3x24 hours). Only a head may; the export is in the audit log."""
     from bot.files import export as export_files
-    from triage.domain.errors import AccessDenied, NotFound
-    from triage.usecases.subject_access import export_client
 
     settings = _settings(config)
     actor = _staff_actor(settings, by)
@@ -235,7 +233,6 @@ def export(
 
 def _staff_actor(settings, by: int):  # noqa: ANN001, ANN202
     """The staff member --by names, as the core's Actor; exit 2 when not configured."""
-    from triage.domain.model import Actor, Role
 
     staff = {s.telegram_id: s for s in settings.staff}
     if by not in staff:
@@ -255,7 +252,6 @@ def forget(
     addresses, messages, attachments, forms except age and gender, case files, records and
     referral letters. Report figures stay. Only a head may; it is in the audit log."""
     from bot.config import erasure as erasure_setup
-    from triage.domain.errors import AccessDenied, NotFound, TransitionNotAllowed
 
     settings = _settings(config)
     actor = _staff_actor(settings, by)
@@ -329,8 +325,7 @@ def check(config: ConfigOpt = DEFAULT_CONFIG) -> None:
 
     report("configuration", None)
     try:
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
-        engine = make_engine(database_url(settings))
+        engine = database(settings)
         with engine.connect() as conn:
             conn.execute(sql("SELECT 1"))
         current, head = current_revision(engine), head_revision()

@@ -25,6 +25,9 @@ from pydantic import (
     model_validator,
 )
 
+from triage.domain.referral import TARGETS
+from triage.domain.rules.classify import CATEGORIES
+
 # Secrets that may come from the environment instead of the file: (section, key) -> variable.
 SECRET_ENV = {
     ("database", "url"): "PUSPAGA_DATABASE_URL",
@@ -152,7 +155,6 @@ class ReferralConfig(Section):
     @field_validator("places")
     @classmethod
     def _known_targets(cls, value: dict[str, str]) -> dict[str, str]:
-        from triage.domain.referral import TARGETS
 
         wrong = [k for k in value if k not in TARGETS]
         if wrong:
@@ -240,7 +242,6 @@ class TriageConfig(Section):
 
 
 def _categories(value: list[str]) -> list[str]:
-    from triage.domain.rules.classify import CATEGORIES
 
     wrong = [c for c in value if c not in CATEGORIES]
     if wrong:

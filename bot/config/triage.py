@@ -10,7 +10,11 @@ from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
-from bot.config.settings import Settings
+from bot.config.calendar import after_hours
+from bot.config.form_file import load_form
+from bot.config.rules_file import load_rules
+from bot.config.settings import WEEKDAYS, Settings
+from bot.telegram.greeting import DAY_NAMES, ZONES, hours_phrase
 from triage.domain.forms.spec import DEFAULT_FORM
 from triage.domain.rules.classify import RuleSet, classify
 from triage.domain.rules.defaults import DEFAULT_RULES
@@ -43,7 +47,6 @@ def office_triage(
     lang = settings.language
     reply = text("crisis.reply", lang, office=office.name, phone=office.phone or "-")
     rules = office_rules(settings)
-    from bot.config.calendar import after_hours
 
     return RelaySetup(
         lambda t: classify(t, rules, stem),
@@ -63,8 +66,6 @@ def form_setup(settings: Settings) -> FormSetup:
     lang = settings.language
     form = DEFAULT_FORM
     if settings.triage.form_file:
-        from bot.config.form_file import load_form
-
         form = load_form(Path(settings.triage.form_file))
     return FormSetup(
         form=form,
@@ -79,14 +80,12 @@ def office_rules(settings: Settings) -> RuleSet:
     """The product's rules with the office's additions, if it has a rules file."""
     if not settings.triage.rules_file:
         return DEFAULT_RULES
-    from bot.config.rules_file import load_rules
 
     return load_rules(Path(settings.triage.rules_file), DEFAULT_RULES)
 
 
 def office_facts(settings: Settings) -> OfficeFacts:
     """The answers to information questions, from the office's configuration."""
-    from bot.telegram.greeting import ZONES, hours_phrase
 
     lang, office = settings.language, settings.office
     answers = {
@@ -107,8 +106,6 @@ def office_facts(settings: Settings) -> OfficeFacts:
 
 def themes_phrase(themes: dict[str, str], lang: Lang) -> str:
     """The weekday themes as one answer ("" when the office has none: not answered)."""
-    from bot.config.settings import WEEKDAYS
-    from bot.telegram.greeting import DAY_NAMES
 
     days = [f"{DAY_NAMES[lang][i]}: {themes[d]}" for i, d in enumerate(WEEKDAYS) if d in themes]
     return text("faq.themes", lang, days="; ".join(days)) if days else ""

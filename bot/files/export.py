@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from bot.app import App
+from triage.domain import notices
+from triage.effects import notify
 
 
 def contents(export: dict[str, Any]) -> dict[str, bytes]:
@@ -34,8 +36,6 @@ def send_sealed(app: App, export: dict[str, Any], head: int, key: str) -> int:
     """/ekspor: the files to the head's private chat, sealed with the office key on disk
     (data_dir/ekspor/<client>/, removed on erasure and after a month) and opened only to be
     sent. Returns how many files were queued."""
-    from triage.domain import notices
-    from triage.effects import notify
 
     folder = app.settings.data_dir / "ekspor" / str(export["client"]["id"])
     folder.mkdir(parents=True, exist_ok=True)

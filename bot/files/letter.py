@@ -23,9 +23,11 @@ from docx.shared import Pt
 from bot.app import App
 from bot.config.calendar import MONTHS
 from bot.config.settings import Settings
+from triage.domain import notices
 from triage.domain.model import Actor
 from triage.domain.records import RECORD_FORM, Sealer
 from triage.domain.referral import Letter, Referral
+from triage.effects import notify
 from triage.texts.catalog import Lang, text
 from triage.usecases import referral
 
@@ -144,8 +146,6 @@ def letter_folder(settings: Settings, conv_id: int) -> Path:
 
 def queue_letter(app: App, actor: Actor, conv_id: int, round_: int, key: str) -> Path:
     """Make the letter, keep it sealed, and queue it to the staff member's private chat."""
-    from triage.domain import notices
-    from triage.effects import notify
 
     settings = app.settings
     staff = {s.telegram_id: s.name for s in settings.staff}

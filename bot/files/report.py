@@ -12,6 +12,9 @@ from zoneinfo import ZoneInfo
 
 import matplotlib
 
+from triage.domain import notices
+from triage.effects import notify
+
 matplotlib.use("Agg")  # files only, no display
 
 import matplotlib.pyplot as plt  # noqa: E402
@@ -235,8 +238,6 @@ def send_to_heads(app: App, month: str, key: str, heads: list[int]) -> int:
     """Make the month's files (kept under data_dir/laporan) and queue them to each head's
     private chat (the register book holds personal data: never to a group). Returns how many
     files were queued. `key` makes a repeated request queue nothing twice."""
-    from triage.domain import notices
-    from triage.effects import notify
 
     settings = app.settings
     staff = {s.telegram_id: s.name for s in settings.staff}
