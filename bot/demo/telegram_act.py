@@ -241,6 +241,12 @@ def _roster_and_timers(
         for row in [r for r in message.get("text", "").splitlines() if r.strip()][:lines]:
             say(f"    [dim]{escape(who)}[/dim] {escape(row)}")
 
+    line("demo.tg.help")
+    state.user_writes(ADMIN, GROUP, "/bantuan")
+    help_post = stage.post(GROUP, "/serahkan")
+    commands = [r for r in help_post.get("text", "").splitlines() if r.startswith("• /")]
+    shown("Bot → grup admin:" if lang == "id" else "Bot → admin group:", help_post)
+    line("demo.tg.help_count", count=len(commands))
     line("demo.tg.roster")
     state.user_writes(ADMIN, GROUP, "/jadwal besok -Nyoman")
     shown(
