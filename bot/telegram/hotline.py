@@ -23,9 +23,9 @@ from triage.usecases.ingest import ingest
 
 log = logging.getLogger(__name__)
 
-# A client typing a staff command is told it is for staff; asking for help (/bantuan, /help)
-# is a message like any other, for the office to answer.
-STAFF_COMMANDS = REGISTRY.names() - {"start", "help", "bantuan"}
+# A client typing one of these staff commands is told it is for staff (commands/registry.py says
+# which); anything else, /bantuan and /help too, is a message for the office to answer.
+STAFF_COMMANDS = REGISTRY.refused_to_clients()
 SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 FILE_KINDS = (  # (attribute, default file name)
     ("document", "dokumen"),

@@ -1,5 +1,6 @@
 """The migrations and the table definitions describe the same schema (no drift)."""
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlmodel import SQLModel
@@ -12,3 +13,42 @@ def test_the_migrated_database_matches_the_tables(engine):
         context = MigrationContext.configure(conn, opts={"compare_type": False})
         diff = compare_metadata(context, SQLModel.metadata)
     assert diff == []
+
+
+def test_the_office_migration_goes_down_and_up_keeping_rows_and_the_audit_triggers(engine):
+    """0013 on a database with a client, a contact and an audit entry: down to 0012 and up again
+    (SQLite copies tables to change a key; the audit log must stay append-only)."""
+    from alembic import command
+    from sqlalchemy import text
+
+    from storage.migrate import alembic_config, upgrade
+
+    def to(revision: str, up: bool) -> None:
+        cfg = alembic_config(engine.url.render_as_string(hide_password=False))
+        with engine.connect() as conn:
+            cfg.attributes["connection"] = conn
+            (command.upgrade if up else command.downgrade)(cfg, revision)
+            conn.commit()
+
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO client (id, display_name, created_at) "
+                          "VALUES (1, 'Sari', '2026-12-01 01:00:00+00:00')"))  # fmt: skip
+        conn.execute(text("INSERT INTO contact (client_id, channel, external_id, display_name) "
+                          "VALUES (1, 'hotline', '42', 'Sari')"))  # fmt: skip
+        conn.execute(text("INSERT INTO channel_cursor (\"key\", value) VALUES ('hotline', '7')"))
+        conn.execute(
+            text(
+                "INSERT INTO audit_log (at, staff_id, role, action) "
+                "VALUES ('2026-12-01 01:00:00+00:00', 3001, 'ketua', 'record.read')"
+            )
+        )
+    to("0012", up=False)
+    to("head", up=True)
+    upgrade(engine)
+    with engine.begin() as conn:
+        assert conn.execute(text("SELECT office_id FROM client")).scalar_one() == "default"
+        row = conn.execute(text("SELECT office_id, value FROM channel_cursor")).one()
+        assert tuple(row) == ("default", "7")
+    with pytest.raises(Exception, match="append-only|audit"):  # noqa: B017
+        with engine.begin() as conn:
+            conn.execute(text("DELETE FROM audit_log"))

@@ -75,3 +75,10 @@ def test_a_mistake_is_named_with_its_fix(text, said):
 def test_a_whole_rule_set_must_have_its_urgent_and_now_rules():
     said = problems('format = 1\nnegations = ["tidak"]\n', base=None)
     assert "[urgent] is missing" in said and "[danger_now] is missing" in said
+
+
+def test_an_empty_list_in_an_office_file_changes_nothing():
+    """An empty rule once matched every text: all urgent, or a trap hiding real danger."""
+    rules = read("[urgent]\nbahaya_lokal = []\n[traps]\nphrases = []\n", DEFAULT_RULES)
+    assert not classify("halo kak, mau tanya jam buka", rules).urgent
+    assert classify("saya mau bunuh diri sekarang", rules).urgent

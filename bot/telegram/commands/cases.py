@@ -141,10 +141,10 @@ def _cases_of(app, actor: Actor) -> list[int]:  # noqa: ANN001 - bot.app.App
 
 
 COMMANDS = [
-    Command("serahkan", serahkan, ADMINS),
-    Command("kasus", kasus, CASEWORKERS),
-    Command("ambil", ambil, CASEWORKERS),
-    Command("lepas", lepas, CASEWORKERS),
-    Command("tutup", tutup, EVERYONE),
-    Command("catatan", catatan, EVERYONE),
+    Command("serahkan", serahkan, ADMINS, refused_to_clients=True),
+    Command("kasus", kasus, CASEWORKERS, refused_to_clients=True),
+    Command("ambil", ambil, CASEWORKERS, refused_to_clients=True),
+    Command("lepas", lepas, CASEWORKERS, refused_to_clients=True),
+    Command("tutup", tutup, EVERYONE, refused_to_clients=True),
+    Command("catatan", catatan, EVERYONE, refused_to_clients=True),
 ]

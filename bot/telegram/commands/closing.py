@@ -49,7 +49,7 @@ def refer(request: Request, arg: str) -> str:
 
 
 async def rujuk_request(request: Request, arg: str) -> None:
-    await off_loop(lambda r: refer(r, arg))(request)
+    await off_loop(lambda r: refer(r, arg), "rujuk")(request)
 
 
 async def rujuk(request: Request) -> None:

@@ -21,4 +21,4 @@ async def kode(request: Request) -> None:
         await request.say("code", text("staff.code_usage", request.lang))
 
 
-COMMANDS = [Command("kode", kode, ADMINS)]
+COMMANDS = [Command("kode", kode, ADMINS, refused_to_clients=True)]

@@ -85,6 +85,6 @@ def link(desk: Desk, actor: Actor, conv_id: int, other_id: int) -> str:
 
 
 COMMANDS = [
-    Command("identitas", identitas, ADMINS),
-    Command("gabung", gabung, ADMINS),
+    Command("identitas", identitas, ADMINS, refused_to_clients=True),
+    Command("gabung", gabung, ADMINS, refused_to_clients=True),
 ]

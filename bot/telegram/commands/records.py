@@ -62,6 +62,6 @@ def buka(request: Request) -> str:
 
 
 COMMANDS = [
-    Command("rekam", off_loop(rekam), CASEWORKERS),
-    Command("buka", off_loop(buka), HEADS),
+    Command("rekam", off_loop(rekam, "record"), CASEWORKERS),
+    Command("buka", off_loop(buka, "open"), HEADS),
 ]

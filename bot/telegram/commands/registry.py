@@ -57,6 +57,10 @@ class Command:
     run: Handler
     shown_to: frozenset[Role]  # whose menu and /bantuan list it
     aliases: tuple[str, ...] = ()
+    # A client who types it on the hotline is told it is for staff (the message is not passed
+    # on). Only for commands no client would type as words of a message: the others, such as
+    # "/terima kasih" or "/selesai", reach the office like any message.
+    refused_to_clients: bool = False
 
 
 class Registry:
@@ -75,6 +79,9 @@ class Registry:
     def names(self) -> frozenset[str]:
         return frozenset(self._by_name)
 
+    def refused_to_clients(self) -> frozenset[str]:
+        return frozenset(c.name for c in self.commands if c.refused_to_clients)
+
     def shown_to(self, role: Role) -> list[Command]:
         return [c for c in self.commands if role in c.shown_to]
 
@@ -92,9 +99,11 @@ class Registry:
         return "\n".join([text(head, lang), *lines])
 
 
-def off_loop(fn: Callable[[Request], str]) -> Handler:
+def off_loop(fn: Callable[[Request], str], suffix: str = "") -> Handler:
     """A command whose work is a synchronous call into the core: run off the event loop, its
-    answer told (none when the admin topic hears it as a status), a refusal explained."""
+    answer told (none when the admin topic hears it as a status), a refusal explained. The
+    answer's key ends with `suffix` (the command's name by default): the same update, handled
+    again after a restart, is answered once."""
 
     async def run(request: Request) -> None:
         desk = request.desk
@@ -104,7 +113,7 @@ def off_loop(fn: Callable[[Request], str]) -> Handler:
             await staff_ops.refuse(desk, exc, request.conv, request.where, request.key)
             return
         if said:
-            await request.say(request.name, said)
+            await request.say(suffix or request.name, said)
         desk.wake()
 
     return run

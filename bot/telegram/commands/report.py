@@ -25,4 +25,4 @@ def laporan(request: Request) -> str:
     return text("staff.report_sent", lang, month=esc(month), files=files)
 
 
-COMMANDS = [Command("laporan", off_loop(laporan), HEADS)]
+COMMANDS = [Command("laporan", off_loop(laporan, "report"), HEADS)]

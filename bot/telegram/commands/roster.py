@@ -40,4 +40,4 @@ def jadwal(request: Request) -> str:
     return "\n\n".join(said)
 
 
-COMMANDS = [Command("jadwal", off_loop(jadwal), EVERYONE)]
+COMMANDS = [Command("jadwal", off_loop(jadwal, "roster"), EVERYONE)]

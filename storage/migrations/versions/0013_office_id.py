@@ -45,8 +45,9 @@ def downgrade() -> None:
     for table, (key, key_type), (other, other_type) in REKEYED:
         _rekey(table, [sa.Column(key, key_type, nullable=False)], key, other, other_type, [key])
     for table in TABLES:
-        with op.batch_alter_table(table) as batch:
-            batch.drop_column("office_id")
+        # A plain DROP COLUMN (SQLite 3.35 and later have it): a batch copy of the table would
+        # trip the foreign keys and lose the audit log's append-only triggers.
+        op.drop_column(table, "office_id")
 
 
 def _rekey(table, columns, key, other, other_type, primary) -> None:  # noqa: ANN001
@@ -58,3 +59,5 @@ def _rekey(table, columns, key, other, other_type, primary) -> None:  # noqa: AN
     op.execute(f'INSERT INTO {new} ("{key}", "{other}") SELECT "{key}", "{other}" FROM {table}')
     op.drop_table(table)
     op.rename_table(new, table)
+    if op.get_bind().dialect.name == "postgresql":  # the key keeps the table's own name
+        op.execute(f"ALTER TABLE {table} RENAME CONSTRAINT {new}_pkey TO {table}_pkey")

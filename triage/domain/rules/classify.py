@@ -47,7 +47,9 @@ class Rule:
 
     def __post_init__(self) -> None:
         joined = "|".join(f"(?:{p})" for p in self.phrases)
-        object.__setattr__(self, "pattern", re.compile(rf"\b(?:{joined})\b"))
+        # No phrases match nothing (an empty alternation would match every text).
+        pattern = rf"\b(?:{joined})\b" if joined else "(?!)"
+        object.__setattr__(self, "pattern", re.compile(pattern))
 
 
 @dataclass(frozen=True)
