@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install test lint demo bench clean
+.PHONY: install test lint demo bench model clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,11 @@ demo: $(STAMP)
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dovecot-imapd >/dev/null; } || \
 	  echo "(Dovecot is not installed; the demo's email act will say how to add it)"
 	$(BIN)/puspaga demo
+
+# The learned triage model, from the labelled corpora in tests/data (fixed seed): writes
+# triage/domain/rules/risk_model.json, which the product reads (no scikit-learn at run time).
+model: $(STAMP)
+	$(BIN)/python training/risk_model.py
 
 bench: $(STAMP)
 	$(BIN)/python bench/ingest.py

@@ -18,9 +18,9 @@ from triage.domain.rules.defaults import DEFAULT_RULES
 from triage.domain.rules.textnorm import normalize
 
 DATA = Path(__file__).parents[1] / "data"
-# The first corpus, then two written later without looking at the rules (their first figures,
-# before the rules learnt from them, are in docs/BENCHMARKS.md).
-CORPORA = ["triage_corpus.jsonl", "triage_heldout.jsonl", "triage_third.jsonl"]
+# The first corpus, then corpora written later without looking at the rules (their first
+# figures, before the rules, lexicon and model learnt from them, are in docs/BENCHMARKS.md).
+CORPORA = sorted(p.name for p in DATA.glob("triage_*.jsonl"))
 
 
 @pytest.fixture(scope="module")
@@ -28,30 +28,40 @@ def stem():
     return stemmer()
 
 
+def test_every_corpus_is_gated():
+    assert len(CORPORA) >= 5
+
+
 @pytest.mark.parametrize("corpus", CORPORA)
-def test_the_labelled_corpus_urgent_recall_precision_and_category_accuracy(stem, corpus):
+def test_the_training_set_figures_on_each_labelled_corpus(stem, corpus):
+    """On text it learnt from, triage misses no urgent message: every one is at least
+    `perlu_dicek`; `mendesak` stays precise; few calm messages are sent for review."""
     rows = [json.loads(line) for line in (DATA / corpus).read_text(encoding="utf-8").splitlines()]
     assert len(rows) >= 150
-    assert any(not r["urgent"] for r in rows) and any(r["urgent"] for r in rows)
     decisions = [decide(r["text"], stem) for r in rows]
-    hits = sum(d.urgent and r["urgent"] for d, r in zip(decisions, rows, strict=True))
-    flagged = sum(d.urgent for d in decisions)
-    urgent = sum(r["urgent"] for r in rows)
-    missed = [
-        r["text"] for d, r in zip(decisions, rows, strict=True) if r["urgent"] and not d.urgent
-    ]
-    assert missed == []  # recall 1.00: an urgent message is never missed
-    assert hits / flagged >= 0.9, f"precision {hits / flagged:.3f}"
-    right = sum(d.category == r["category"] for d, r in zip(decisions, rows, strict=True))
-    assert right / len(rows) >= 0.85, f"category accuracy {right / len(rows):.3f}"
-    assert urgent == hits
+    pairs = list(zip(rows, decisions, strict=True))
+    missed = [r["text"] for r, d in pairs if r["urgent"] and d.risk == "biasa"]
+    assert missed == []  # recall 1.00 at mendesak or perlu_dicek
+    flagged = [r for r, d in pairs if d.risk == "mendesak"]
+    precision = sum(r["urgent"] for r in flagged) / len(flagged)
+    assert precision >= 0.95, f"mendesak precision {precision:.3f}"
+    calm = [d for r, d in pairs if not r["urgent"]]
+    review = sum(d.risk == "perlu_dicek" for d in calm) / len(calm)
+    assert review <= 0.20, f"calm messages marked perlu_dicek {review:.3f}"
+    right = sum(d.category == r["category"] for r, d in pairs) / len(rows)
+    assert right >= 0.90, f"category accuracy {right:.3f}"
+    assert all(d.urgent == (d.risk == "mendesak") for d in decisions)
     assert all(d.category in CATEGORIES for d in decisions)
+    if corpus in ("triage_corpus.jsonl", "triage_heldout.jsonl", "triage_third.jsonl"):
+        # the corpora the rules were written on: every urgent message gets the crisis reply
+        assert [r["text"] for r, d in pairs if r["urgent"] and not d.urgent] == []
 
 
 def test_every_decision_says_which_rule_matched(stem):
     decision = decide("tolong suami saya lagi mukulin saya", stem)
-    assert decision.urgent and decision.category == "kekerasan"
-    assert decision.rules == ("urgent.violence: memukul",)
+    assert decision.urgent and decision.category == "kekerasan" and decision.risk == "mendesak"
+    assert decision.rules[0] == "urgent.violence: memukul"
+    assert "concept.violence: memukul" in decision.rules
     calm = decide("cara mencegah kekerasan pada anak", stem)
     assert not calm.urgent  # a question about prevention is not a report of violence
 
@@ -67,12 +77,9 @@ def test_the_cli_answers_one_message_or_one_a_line():
     runner = CliRunner()
     one = runner.invoke(app, ["triage", "--json"], input="pengen bundir aja rasanya\n")
     assert one.exit_code == 0, one.output
-    assert json.loads(one.output) | {"rules": [], "scores": {}} == {
-        "urgent": True,
-        "category": "lainnya",
-        "rules": [],
-        "scores": {},
-    }
+    answer = json.loads(one.output)
+    assert answer["urgent"] is True and answer["risk"] == "mendesak"
+    assert answer["category"] == "lainnya" and answer["rules"][0].startswith("urgent.suicide")
     lines = runner.invoke(
         app,
         ["triage", "--jsonl"],
@@ -80,6 +87,7 @@ def test_the_cli_answers_one_message_or_one_a_line():
     )
     answers = [json.loads(line) for line in lines.output.splitlines()]
     assert answers[0]["category"] == "informasi" and not answers[0]["urgent"]
+    assert answers[0]["risk"] == "biasa"
     assert "error" in answers[1] and answers[2]["urgent"] is False
     assert runner.invoke(app, ["triage"]).exit_code == 2
 

@@ -92,6 +92,9 @@ def test_sigkill_while_clients_write_then_restart(tmp_path):
                 return all(body in shown for body in expected)
 
             wait_for(all_posted, 90, "every message shown in the admin group")
+            unsent = "SELECT count(*) FROM outbox WHERE status != 'sent'"
+            # the board's last edit and the cards may still be on their way: wait, not sleep
+            wait_for(lambda: (query(url, unsent) or [(1,)])[0][0] == 0, 60, "the outbox empty")
         finally:
             second.send_signal(signal.SIGTERM)
             _, err = second.communicate(timeout=30)

@@ -1,4 +1,8 @@
-"""Urgency and category of a client's message, by rules that say why (docs/architecture.md, Triage).
+"""Risk level and category of a client's message, saying why (docs/architecture.md, Triage).
+
+Three levels: `mendesak` (a person may be in danger now: only the rules below decide it, since
+the client then gets the crisis reply), `perlu_dicek` (possible danger: a concept of the risk
+lexicon, lexicon.py, or the learned model, model.py, above its review threshold) and `biasa`.
 
 Urgency is matched on normalised text (triage.domain.rules.textnorm) before any stemming: crisis
 phrases,
@@ -15,7 +19,13 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from triage.domain.rules.lexicon import Hit, Lexicon
+from triage.domain.rules.literals import needles, trie_pattern
+from triage.domain.rules.model import LinearModel
 from triage.domain.rules.textnorm import normalize
+
+MENDESAK, PERLU_DICEK, BIASA = "mendesak", "perlu_dicek", "biasa"
+LEVELS = (BIASA, PERLU_DICEK, MENDESAK)  # lowest first: a conversation's level only rises
 
 CATEGORIES = (
     "informasi",
@@ -44,12 +54,14 @@ class Rule:
     concept: str = ""  # what the rule is about, e.g. "ending one's life" (the rules file's)
     language: str = ""  # the language of its phrases, when they share one
     pattern: re.Pattern[str] = field(init=False, repr=False, compare=False)
+    needles: frozenset[str] | None = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         joined = "|".join(f"(?:{p})" for p in self.phrases)
         # No phrases match nothing (an empty alternation would match every text).
         pattern = rf"\b(?:{joined})\b" if joined else "(?!)"
         object.__setattr__(self, "pattern", re.compile(pattern))
+        object.__setattr__(self, "needles", needles(pattern) if joined else None)
 
 
 @dataclass(frozen=True)
@@ -63,14 +75,61 @@ class RuleSet:
     categories: Mapping[str, Mapping[str, float]]  # category -> stem -> weight
     urgent_category: str = "kekerasan"
     fragments: Mapping[str, str] = field(default_factory=dict, compare=False)  # {NAME} pieces
+    lexicon: Lexicon | None = field(default=None, compare=False)  # raises to perlu_dicek
+    model: LinearModel | None = field(default=None, compare=False)  # raises to perlu_dicek
     index: _CategoryIndex = field(init=False, repr=False, compare=False)
 
     any_urgent: re.Pattern[str] = field(init=False, repr=False, compare=False)
+    any_trap: re.Pattern[str] = field(init=False, repr=False, compare=False)
+    _needles: _Needles = field(init=False, repr=False, compare=False)
+    _trap_needles: re.Pattern[str] | None = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "_needles", _Needles.of(self.urgent))
         object.__setattr__(self, "index", _CategoryIndex.of(self.categories))
         joined = "|".join(f"(?:{rule.pattern.pattern})" for rule in self.urgent) or "(?!)"
         object.__setattr__(self, "any_urgent", re.compile(joined))
+        traps = "|".join(f"(?:{rule.pattern.pattern})" for rule in self.traps) or "(?!)"
+        object.__setattr__(self, "any_trap", re.compile(traps))
+        required = [rule.needles for rule in self.traps]
+        quick = None  # a trap can match only where one of its needles is
+        if self.traps and all(required):
+            quick = re.compile(trie_pattern(set().union(*required)))  # type: ignore[arg-type]
+        object.__setattr__(self, "_trap_needles", quick)
+
+
+@dataclass(frozen=True)
+class _Needles:
+    """The words each urgent rule cannot match without (literals.py), found in one pass, so
+    only the rules that may match are searched."""
+
+    pattern: re.Pattern[str]  # every needle, overlapping matches found by a lookahead
+    rules: Mapping[str, tuple[int, ...]]  # needle -> the rules that need it
+    always: frozenset[int]  # rules with no needle: always searched
+
+    def candidates(self, text: str) -> set[int]:
+        found = set(self.always)
+        rules = self.rules
+        for match in self.pattern.finditer(text):
+            words = match.group(1)
+            for end in range(2, len(words) + 1):  # shorter needles it starts with count too
+                found.update(rules.get(words[:end], ()))
+        return found
+
+    @classmethod
+    def of(cls, urgent: Sequence[Rule]) -> _Needles:
+        rules: dict[str, list[int]] = {}
+        always = set()
+        for i, rule in enumerate(urgent):
+            if rule.needles is None:
+                always.add(i)
+            else:
+                for needle in rule.needles:
+                    rules.setdefault(needle, []).append(i)
+        body = trie_pattern(rules) if rules else "(?!)"
+        return cls(
+            re.compile(f"(?=({body}))"), {k: tuple(v) for k, v in rules.items()}, frozenset(always)
+        )
 
 
 @dataclass(frozen=True)
@@ -120,18 +179,26 @@ class _CategoryIndex:
 
 @dataclass(frozen=True)
 class Decision:
-    urgent: bool
+    urgent: bool  # exactly when risk is mendesak
     category: str
-    rules: tuple[str, ...]  # which rules decided, e.g. "urgent.suicide: bunuh diri"
+    rules: tuple[
+        str, ...
+    ]  # what decided, e.g. "urgent.suicide: bunuh diri", "concept.self_harm: …"
     scores: Mapping[str, float]
+    risk: str = BIASA
+    model_risk: float | None = None  # the learned model's score, when it was asked
 
     def as_json(self) -> dict[str, object]:
-        return {
+        out: dict[str, object] = {
             "urgent": self.urgent,
+            "risk": self.risk,
             "category": self.category,
             "rules": list(self.rules),
             "scores": {k: round(v, 2) for k, v in self.scores.items() if v},
         }
+        if self.model_risk is not None:
+            out["model_risk"] = round(self.model_risk, 3)
+        return out
 
 
 def _spans(rule: Rule, text: str) -> list[tuple[int, int, str]]:
@@ -143,21 +210,40 @@ def _negated(text: str, start: int, negations: Sequence[str]) -> bool:
     return any(word in negations for word in before)
 
 
+_last_traps: tuple[str, int, list[tuple[int, int, str]]] = ("", 0, [])
+
+
+def trap_spans(text: str, rules: RuleSet) -> list[tuple[int, int, str]]:
+    """Where traps explain words away in normalised `text`; the last answer is remembered, as
+    the urgent rules and the lexicon ask about the same message one after the other."""
+    global _last_traps
+    last_text, last_rules, spans = _last_traps
+    if last_text == text and last_rules == id(rules):
+        return spans
+    spans = []
+    if rules.traps and (rules._trap_needles is None or rules._trap_needles.search(text)):
+        spans = [(m.start(), m.end(), m.group(0)) for m in rules.any_trap.finditer(text)]
+    _last_traps = (text, id(rules), spans)
+    return spans
+
+
 def urgency(text: str, rules: RuleSet) -> list[str]:
     """The urgent rules that hold for normalised `text` (empty: not urgent)."""
-    if not rules.any_urgent.search(text):  # most messages: one search and done
-        return []
-    trapped: list[tuple[int, int, str]] | None = None  # searched once, when a rule holds
+    trapped: list[tuple[int, int]] | None = None  # searched once, when a rule holds
     explained: bool | None = None  # asked only when a topical rule holds (it costs searches)
     found = []
-    for rule in rules.urgent:
-        spans = _spans(rule, text)
-        if not spans:
+    may_match = rules._needles.candidates(text)  # most messages: one pass, no rule searched
+    for i, rule in enumerate(rules.urgent):
+        if i not in may_match:
+            continue
+        first = rule.pattern.search(text)
+        if first is None:
             continue
         if trapped is None:
-            trapped = [span for trap in rules.traps for span in _spans(trap, text)]
-        for start, end, words in spans:
-            if any(t0 < end and start < t1 for t0, t1, _ in trapped):  # overlaps a trap
+            trapped = [(t0, t1) for t0, t1, _ in trap_spans(text, rules)]
+        for match in (first, *rule.pattern.finditer(text, first.end())):
+            start, end = match.span()
+            if any(t0 < end and start < t1 for t0, t1 in trapped):  # overlaps a trap
                 continue
             if rule.negatable and _negated(text, start, rules.negations):
                 continue
@@ -165,7 +251,7 @@ def urgency(text: str, rules: RuleSet) -> list[str]:
                 explained = _explained(text, rules)
             if rule.topical and explained:
                 continue
-            found.append(f"urgent.{rule.name}: {words}")
+            found.append(f"urgent.{rule.name}: {match.group(0)}")
             break
     return found
 
@@ -196,27 +282,73 @@ def category_scores(text: str, rules: RuleSet, stem: Callable[[str], str]) -> di
     return scores
 
 
+def concepts(text: str, rules: RuleSet) -> list[Hit]:
+    """The risk lexicon's hits in normalised `text`, without those a trap explains ("pukul 10",
+    "mati lampu")."""
+    if rules.lexicon is None:
+        return []
+    found = rules.lexicon.hits(text)
+    if not found:
+        return found
+    trapped = [words for *_, words in trap_spans(text, rules)]
+    if not trapped:
+        return found
+    return [h for h in found if not any(h.words in words or words in h.words for words in trapped)]
+
+
+def model_text(text: str, rules: RuleSet) -> str:
+    """What the learned model reads: normalised `text` without the spans a trap explains
+    ("mati lampu" says nothing of danger, so its "mati" must not count)."""
+    spans = trap_spans(text, rules)
+    if not spans:
+        return text
+    kept, at = [], 0
+    for start, end, _ in spans:
+        kept.append(text[at:start])
+        at = end
+    kept.append(text[at:])
+    return " ".join(" ".join(kept).split())
+
+
+def _rule_category(scores: Mapping[str, float]) -> tuple[str, float]:
+    best = ("lainnya", 0.0)  # the highest score; on a tie, the category listed first
+    for name in CATEGORIES:
+        score = scores.get(name, 0.0)
+        if score > best[1]:
+            best = (name, score)
+    return best
+
+
 def classify(raw: str, rules: RuleSet, stem: Callable[[str], str] = lambda w: w) -> Decision:
     """Never raises, whatever the text (a property test holds it to that)."""
     text = normalize(raw)
     urgent_rules = urgency(text, rules)
     scores = category_scores(text, rules, stem)
-    best = None  # the highest score; on a tie, the category listed first
-    for name in CATEGORIES:
-        score = scores.get(name, 0.0)
-        if best is None or score > best[1]:
-            best = (name, score)
-    category = best[0] if best and best[1] > 0 else "lainnya"
+    category, best = _rule_category(scores)
+    hits = concepts(text, rules)
+    named = [h for h in hits if not h.cue]
+    reasons = [*urgent_rules]
+    reasons += [f"concept.{c}: {w}" for c, w in dict.fromkeys((h.concept, h.words) for h in named)]
+    risk = MENDESAK if urgent_rules else PERLU_DICEK if named else BIASA
     violence = any(
         not r.startswith("urgent.suicide") and not r.startswith("urgent.self_harm")
         for r in urgent_rules
     )
+    model_risk = None
+    if rules.model is not None and not violence:  # violence fixes both level and category
+        found = rules.model.score(
+            model_text(text, rules), [h.concept for h in named], [h.concept for h in hits if h.cue]
+        )
+        model_risk = found.risk
+        if risk == BIASA and found.risk >= rules.model.review_threshold:
+            risk = PERLU_DICEK
+            reasons.append(f"model: {found.risk:.2f}")
+        category = rules.model.category(found, scores)
     if violence:
         category = rules.urgent_category
-    reasons = [*urgent_rules]
-    if best and best[1] > 0 and not violence:
-        reasons.append(f"category.{category}: {best[1]:g}")
-    return Decision(bool(urgent_rules), category, tuple(reasons), scores)
+    elif best > 0:
+        reasons.append(f"category.{category}: {scores.get(category, 0.0):g}")
+    return Decision(risk == MENDESAK, category, tuple(reasons), scores, risk, model_risk)
 
 
 def classify_many(

@@ -1,6 +1,9 @@
 """Text as the triage rules read it: lower case, letters not stretched ("tolonggg"), slang and
 abbreviations written out ("bundir" → "bunuh diri", "gak" → "tidak"), leetspeak undone
-("m4ti"), punctuation gone. Pure and fast: it runs on every message.
+("m4ti"), punctuation gone. Words written to slip past a reader are put back: zero-width
+characters and soft hyphens dropped, look-alike Cyrillic and Greek letters read as Latin
+("рukul"), accents stripped ("matè"), letters spelled apart joined ("b.u.n.u.h"). Pure and
+fast: it runs on every message.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ bgt banget
 bkn bukan
 blm belum
 bngt banget
+brp berapa
 bojoku suami aku
 bokap ayah
 bs bisa
@@ -162,6 +166,7 @@ pingin ingin
 plis tolong
 pls tolong
 putusin memutuskan
+ra tidak
 sayat menyayat
 sdg sedang
 sdh sudah
@@ -196,10 +201,40 @@ DIGIT = re.compile(r"[0-9]")
 URL = re.compile(r"https?://\S+|www\.\S+")
 STRETCH = re.compile(r"([a-z])\1{2,}")  # three or more of a letter: "tolonggg" → "tolong"
 TOKEN = re.compile(r"[a-z]+|[0-9]+")  # numbers are kept: "anak 14 tahun" matters
-REDUPLICATION = re.compile(r"\b([a-z]{2,})2(?=nya\b|\b)")  # "anak2" → "anak anak"
+REDUPLICATION = re.compile(r"\b([a-z]{2,})2(nya|in|an|kan|i)?\b")  # "anak2" → "anak anak"
 # "17th", "13thn", "40an", "3x": a number glued to its unit is a number, not leetspeak
 UNIT = re.compile(r"\b([0-9]+)(th|thn|tahun|taun|an|bln|bulan|hr|hari|x|jt|rb|k)\b")
 MIXED = re.compile(r"(?=[a-z0-9@]*[a-z])(?=[a-z0-9@]*[0-9@])[a-z0-9@]+")  # "m4ti", not "2026"
+
+
+# Cyrillic and Greek letters that look like Latin ones, as used to dodge word lists
+_LOOKALIKE = str.maketrans(
+    "аеорсухкмтвніјѕԁһӏαεορτυνικμχɑɡɩ",
+    "aeopcyxkmtbhijsdhlaeoptunikmxagi",
+)
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e"))
+# "b.u.n.u.h", "m-a-t-i", "b u n u h": four or more letters spelled apart
+_SPELLED = re.compile(r"\b[a-z](?:[.\-_*][a-z]){3,}\b|\b[a-z](?: [a-z]){3,}\b")
+# emoji that name a means of harm are read as the word (the rest are dropped with punctuation)
+_EMOJI = {
+    "\U0001f48a": " pil pilemoji ",  # pills: read as the word and as the sign it is at helplines
+    "\U0001f52a": " pisau ",
+    "\U0001fa78": " darah ",
+    "\U0001faa2": " tali ",
+    "\U0001f52b": " pistol ",
+    "\U0001f5e1": " pisau ",
+}
+_EMOJI_WORDS = str.maketrans(_EMOJI)
+
+
+def _joined(match: re.Match[str]) -> str:
+    return re.sub(r"[.\-_* ]", "", match.group(0))
+
+
+def _unaccented(text: str) -> str:
+    """ "matè" → "mate" (Madurese and Balinese are written with and without accents)."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def _unleet(match: re.Match[str]) -> str:
@@ -209,10 +244,15 @@ def _unleet(match: re.Match[str]) -> str:
 def normalize(text: str, slang: Mapping[str, str] = SLANG) -> str:
     """Lower-case words separated by single spaces; see the module docstring."""
     folded = unicodedata.normalize("NFKC", text).casefold()
+    if not folded.isascii():  # most messages are plain ASCII: skip three passes
+        folded = folded.translate(_INVISIBLE).translate(_LOOKALIKE).translate(_EMOJI_WORDS)
+        folded = _unaccented(folded)
+    if _SPELLED.search(folded):
+        folded = _SPELLED.sub(_joined, folded)
     if "http" in folded or "www." in folded:
         folded = URL.sub(" ", folded)
     if DIGIT.search(folded) or "@" in folded:  # most messages have neither: skip three passes
-        folded = REDUPLICATION.sub(r"\1 \1", folded)
+        folded = REDUPLICATION.sub(r"\1 \1\2", folded)
         folded = UNIT.sub(r"\1 \2", folded)
         folded = MIXED.sub(_unleet, folded)
     folded = STRETCH.sub(r"\1", folded)

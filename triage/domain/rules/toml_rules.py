@@ -121,6 +121,8 @@ def read(text: str, base: RuleSet | None = None) -> RuleSet:
         categories=merged_categories,
         urgent_category=urgent_category,
         fragments=reader.fragments,
+        lexicon=base.lexicon,
+        model=base.model,
     )
 
 

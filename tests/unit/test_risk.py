@@ -1,0 +1,230 @@
+"""Risk levels: the lexicon, the learned model's scorer, the rules' shortcut, and bad input."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import replace
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from triage.domain.rules.classify import (
+    BIASA,
+    LEVELS,
+    MENDESAK,
+    PERLU_DICEK,
+    _explained,
+    _negated,
+    classify,
+    urgency,
+)
+from triage.domain.rules.defaults import DEFAULT_RULES, LEXICON, MODEL
+from triage.domain.rules.lexicon import id_forms
+from triage.domain.rules.lexicon import read as read_lexicon
+from triage.domain.rules.literals import needles
+from triage.domain.rules.model import LinearModel, features
+from triage.domain.rules.textnorm import normalize
+
+
+def test_three_levels_lowest_first():
+    assert LEVELS == (BIASA, PERLU_DICEK, MENDESAK)
+
+
+def test_a_concept_without_the_rules_gives_perlu_dicek_and_names_the_words():
+    decision = classify("aku ngerasa cuma jadi beban buat semua orang", DEFAULT_RULES)
+    assert decision.risk == PERLU_DICEK and not decision.urgent
+    assert "concept.farewell_burden: jadi beban" in decision.rules
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "abdi tos teu kuat hirup deui",  # Sundanese
+        "bojoku nggebugi aku terus",  # Javanese ngoko
+        "tiang sube sing nyak idup buin",  # Balinese
+        "ambo alah indak tahan lai, raso nak mati se lah",  # Minang
+        "ulun handak mati haja",  # Banjar
+    ],
+)
+def test_regional_words_raise_the_level(text):
+    assert classify(text, DEFAULT_RULES).risk != BIASA
+
+
+def test_a_trap_explains_the_lexicon_word_away():
+    assert classify("jam buka kantor pukul 10 ya kak?", DEFAULT_RULES).risk == BIASA
+    assert classify("mati lampu di rumah, kapan kantor buka?", DEFAULT_RULES).risk == BIASA
+
+
+def test_a_helper_concept_is_needed():
+    """A lost phone is not a missing child: "hilang" counts only when a child is named (the
+    lexicon alone; the model weighs short messages on its own)."""
+    lexicon_only = replace(DEFAULT_RULES, model=None)
+    assert classify("hp saya hilang di angkot", lexicon_only).risk == BIASA
+    assert classify("anak saya hilang dari kemarin", lexicon_only).risk != BIASA
+
+
+def test_indonesian_affixes_are_written_out():
+    forms = id_forms("pukul")
+    assert {"dipukul", "memukul", "dipukuli", "mukul", "mukulin", "kepukul"} <= forms
+    assert {"menyayat", "nyayat", "disayat"} <= id_forms("sayat")
+    assert {"menendang", "nendang"} <= id_forms("tendang")
+
+
+def test_the_lexicon_reads_its_format():
+    lexicon = read_lexicon(
+        '[helpers.child.words]\nid = ["anak"]\n'
+        '[concepts.missing]\nabout = "x"\nneeds = "child"\ncues = ["pergi"]\n'
+        '[concepts.missing.words]\nid = ["belum pulang"]\n'
+    )
+    assert [h.concept for h in lexicon.hits("anak belum pulang")] == ["missing"]
+    assert lexicon.hits("suami belum pulang") == []
+    assert [h.cue for h in lexicon.hits("anak pergi")] == [True]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "   ",
+        "😭😭😭🙏",
+        "a" * 50_000,
+        "tolong " * 10_000,
+        "\x00\x01\ufffd",
+        "ра́ѕ \u200b\u200d",
+        "١٢٣ 中文 русский",
+    ],
+)
+def test_bad_input_still_gets_a_level(text):
+    decision = classify(text, DEFAULT_RULES)
+    assert decision.risk in LEVELS and decision.urgent == (decision.risk == MENDESAK)
+
+
+@pytest.mark.parametrize(
+    "dodged",
+    [
+        "b\u200bu\u200bn\u200bu\u200bh diri",  # zero-width characters
+        "ѕаyа mаu bunuh diri",  # Cyrillic look-alikes
+        "b.u.n.u.h d.i.r.i",  # spelled apart
+        "ｂｕｎｕｈ ｄｉｒｉ",  # full-width
+        "bunuhhhh diriii",  # stretched
+    ],
+)
+def test_words_written_to_dodge_are_read(dodged):
+    assert classify(dodged, DEFAULT_RULES).risk == MENDESAK
+
+
+def test_pill_emoji_in_a_row_is_a_sign():
+    assert classify("💊💊💊", DEFAULT_RULES).risk == PERLU_DICEK
+    assert classify("pil kb 💊 aman?", DEFAULT_RULES).risk == BIASA
+
+
+def _reference_urgency(text: str, rules) -> list[str]:
+    """The urgent rules and the traps searched one by one, without the needle shortcuts."""
+    spans = [m.span() for trap in rules.traps for m in trap.pattern.finditer(text)]
+    found, explained = [], None
+    for rule in rules.urgent:
+        for match in rule.pattern.finditer(text):
+            start, end = match.span()
+            if any(t0 < end and start < t1 for t0, t1 in spans):
+                continue
+            if rule.negatable and _negated(text, start, rules.negations):
+                continue
+            if rule.topical and explained is None:
+                explained = _explained(text, rules)
+            if rule.topical and explained:
+                continue
+            found.append(f"urgent.{rule.name}: {match.group(0)}")
+            break
+    return found
+
+
+def test_the_needle_shortcut_changes_no_answer(tmp_path):
+    from pathlib import Path
+
+    data = Path(__file__).parents[1] / "data"
+    texts = [
+        json.loads(line)["text"]
+        for path in sorted(data.glob("triage_*.jsonl"))
+        for line in path.read_text("utf-8").splitlines()
+    ]
+    for text in texts:
+        norm = normalize(text)
+        assert urgency(norm, DEFAULT_RULES) == _reference_urgency(norm, DEFAULT_RULES), text
+
+
+@settings(max_examples=200)
+@given(st.text(alphabet=st.sampled_from("abdiklmnprstuh ") | st.characters(), max_size=80))
+def test_the_needle_shortcut_on_any_text(text):
+    norm = normalize(text)
+    assert urgency(norm, DEFAULT_RULES) == _reference_urgency(norm, DEFAULT_RULES)
+
+
+def test_needles_are_words_every_match_contains():
+    found = needles(r"\b(?:(?:ingin|mau) (?:\w+ ){0,2}bunuh diri|capek hidup)\b")
+    assert found is not None
+    assert all(any(n in m for n in found) for m in ["mau bunuh diri", "capek hidup"])
+    assert needles(r"\b(?:\w+)\b") is None  # nothing required: always searched
+    pattern = re.compile(r"(?:di|me)?pukul\w*")
+    required = needles(pattern.pattern)
+    assert required is not None and all(n in "dipukuli" for n in required)
+
+
+def test_the_scorer_gives_what_the_regression_gives():
+    """The JSON weights scored by hand equal scikit-learn's decision function."""
+    pytest.importorskip("sklearn")
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    texts = ["aku mau mati", "jam buka kantor", "suami memukul aku", "jadwal posyandu"] * 3
+    urgent = [True, False, True, False] * 3
+    cats = ["lainnya", "informasi", "kekerasan", "balita"] * 3
+    vectorizer = DictVectorizer()
+    matrix = vectorizer.fit_transform([features(t) for t in texts])
+    risk = LogisticRegression(random_state=0).fit(matrix, urgent)
+    cat = LogisticRegression(random_state=0).fit(matrix, cats)
+    names = vectorizer.get_feature_names_out()
+    weights = {
+        str(n): [float(risk.coef_[0][j])] + [float(c[j]) for c in cat.coef_]
+        for j, n in enumerate(names)
+    }
+    model = LinearModel.from_json(
+        json.dumps(
+            {
+                "labels": ["risk", *cat.classes_],
+                "intercepts": [float(risk.intercept_[0]), *map(float, cat.intercept_)],
+                "weights": weights,
+                "review_threshold": 0.5,
+            }
+        )
+    )
+    probe = "suami aku mau memukul"
+    expected = risk.predict_proba(vectorizer.transform([features(probe)]))[0][1]
+    assert model.score(probe).risk == pytest.approx(expected, abs=1e-9)
+    probs = cat.predict_proba(vectorizer.transform([features(probe)]))[0]
+    got = model.score(probe).categories(model.labels[1:])
+    assert [got[c] for c in cat.classes_] == pytest.approx(list(probs), abs=1e-9)
+
+
+def test_the_shipped_model_loads_and_only_raises():
+    assert MODEL is not None and MODEL.labels[0] == "risk" and 0 < MODEL.review_threshold < 1
+    without = replace(DEFAULT_RULES, model=None)
+    for text in ["suami saya memukul saya tadi", "jam buka kantor?", "aku capek banget"]:
+        with_model = classify(text, DEFAULT_RULES)
+        assert LEVELS.index(with_model.risk) >= LEVELS.index(classify(text, without).risk)
+
+
+def test_a_broken_model_file_is_refused():
+    with pytest.raises(ValueError):
+        LinearModel.from_json(
+            json.dumps(
+                {
+                    "labels": ["risk", "a"],
+                    "intercepts": [0, 0],
+                    "weights": {"x": [1]},
+                    "review_threshold": 0.5,
+                }
+            )
+        )
+    assert LEXICON.about["suicide"]

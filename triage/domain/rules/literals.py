@@ -1,0 +1,95 @@
+"""Words a regular expression cannot match without, so a rule is searched only when one of them
+is in the text (a substring test costs a fraction of a search with many alternatives).
+
+`needles(pattern)` is a set of strings such that every match of the pattern contains one of
+them, or None when no such set is found (the rule is then always searched). It reads the
+pattern with the standard library's own parser; if that parser changes, rules are searched as
+before.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+try:  # Python 3.11+: the parser behind re
+    from re import _parser as _sre  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover - older or other Pythons: no shortcut
+    _sre = None
+
+_MIN = 2  # a one-letter needle would reject nothing
+
+
+def needles(pattern: str) -> frozenset[str] | None:
+    if _sre is None:
+        return None
+    try:
+        parsed = _sre.parse(pattern)
+        found = _sequence(list(parsed))
+    except Exception:  # noqa: BLE001 - any surprise: search as before
+        return None
+    if not found or min(len(n) for n in found) < _MIN:
+        return None
+    return frozenset(found)
+
+
+def _sequence(items: list[tuple[Any, Any]]) -> set[str] | None:
+    """The best requirement of a sequence: its longest literal run, or the requirement of one
+    of its mandatory parts, whichever has the longest shortest needle."""
+    candidates: list[set[str]] = []
+    run = ""
+    for op, av in items:
+        name = str(op)
+        if name == "LITERAL":
+            run += chr(av)
+            continue
+        if run:
+            candidates.append({run})
+            run = ""
+        if name == "SUBPATTERN":
+            inner = _sequence(list(av[-1]))
+            if inner:
+                candidates.append(inner)
+        elif name == "BRANCH":
+            union: set[str] = set()
+            for branch in av[1]:
+                inner = _sequence(list(branch))
+                if not inner:
+                    union = set()
+                    break
+                union |= inner
+            if union:
+                candidates.append(union)
+        elif name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+            low, _high, body = av
+            if low >= 1:
+                inner = _sequence(list(body))
+                if inner:
+                    candidates.append(inner)
+    if run:
+        candidates.append({run})
+    if not candidates:
+        return None
+    return max(candidates, key=lambda s: (min(len(n) for n in s), -len(s)))
+
+
+def trie_pattern(words: Iterable[str]) -> str:
+    """One regular expression for many words, shared prefixes factored out (one pass over the
+    text, however many forms)."""
+    trie: dict[str, dict] = {}
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def emit(node: dict[str, dict]) -> str:
+        ends = "" in node
+        branches = [re.escape(c) + emit(child) for c, child in sorted(node.items()) if c]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if ends else body
+
+    return emit(trie)
