@@ -52,6 +52,9 @@ def conversation(r: Any) -> Conversation:
         urgent=r.urgent,
         category=r.category,
         office_id=r.office_id,
+        risk=r.risk,
+        risk_set_at=r.risk_set_at,
+        category_by_staff=r.category_by_staff,
     )
 
 
@@ -68,6 +71,9 @@ def conversation_values(c: Conversation) -> dict[str, Any]:
         "urgent": c.urgent,
         "category": c.category,
         "office_id": c.office_id,
+        "risk": c.risk,
+        "risk_set_at": c.risk_set_at,
+        "category_by_staff": c.category_by_staff,
     }
     values.update({f"{name}_at": at for name, at in c.steps.as_dict().items()})
     return values
@@ -92,6 +98,7 @@ def message(r: Any) -> StoredMessage:
         internal=r.internal,
         relayed=r.relayed,
         counselor_id=r.counselor_id,
+        risk=r.risk,
     )
 
 
@@ -113,6 +120,7 @@ def message_values(m: StoredMessage) -> dict[str, Any]:
         "internal": m.internal,
         "relayed": m.relayed,
         "counselor_id": m.counselor_id,
+        "risk": m.risk,
     }
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import (
     Column,
     Index,
     Integer,
+    String,
     Text,
     UniqueConstraint,
     false,
@@ -73,6 +74,13 @@ class ConversationRow(SQLModel, table=True):
     round: int = 1
     urgent: bool = False
     category: str | None = Field(default=None, max_length=40)
+    risk: str = Field(
+        default="biasa", sa_column=Column(String(20), nullable=False, server_default="biasa")
+    )
+    risk_set_at: datetime | None = Field(default=None, sa_column=_time())
+    category_by_staff: bool = Field(
+        default=False, sa_column=Column(Boolean, nullable=False, server_default=false())
+    )
     received_at: datetime | None = Field(default=None, sa_column=_time())
     first_admin_response_at: datetime | None = Field(default=None, sa_column=_time())
     form_completed_at: datetime | None = Field(default=None, sa_column=_time())
@@ -123,6 +131,7 @@ class MessageRow(SQLModel, table=True):
     # Confidential inbound content belongs to the counselor it was written to
     # (triage/domain/access.py)
     counselor_id: int | None = Field(default=None, sa_column=Column(BigInteger))
+    risk: str | None = Field(default=None, sa_column=Column(String(20)))  # as triage read it
 
 
 class StepLogRow(SQLModel, table=True):

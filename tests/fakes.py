@@ -270,6 +270,10 @@ class FakeMessages(_Repo):
         for mid in ids:
             self.db.messages[mid] = replace(self.db.messages[mid], relayed=True)
 
+    def mark_assessed(self, levels: dict[int, str]) -> None:
+        for mid, level in levels.items():
+            self.db.messages[mid] = replace(self.db.messages[mid], risk=level)
+
     def deliver_held(self, ids: list[int], counselor_id: int) -> None:
         for mid in ids:
             self.db.messages[mid] = replace(

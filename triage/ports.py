@@ -3,7 +3,7 @@ holds one in-memory fake of each."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol, Self
@@ -114,6 +114,10 @@ class MessageRepository(Protocol):
     def unrelayed_in(self, conv_id: int) -> list[StoredMessage]: ...
 
     def mark_relayed(self, ids: list[int]) -> None: ...
+
+    def mark_assessed(self, levels: Mapping[int, str]) -> None:
+        """Each client message's risk level as triage read it (message id -> level)."""
+
     def deliver_held(self, ids: list[int], counselor_id: int) -> None:
         """Held counseling content has now been given to `counselor_id`: it is theirs, and
         passed on."""

@@ -42,6 +42,7 @@ def targets(settings: Settings) -> Targets:
         counselor_response=sla.counselor_response_minutes,
         end_to_end=sla.end_to_end_minutes,
         escalate_after=sla.escalate_after_minutes,
+        review=sla.review_minutes,
     )
 
 

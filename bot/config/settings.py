@@ -125,6 +125,7 @@ class SlaConfig(Section):
     counselor_response_minutes: Annotated[int, Field(gt=0)] = 15
     end_to_end_minutes: Annotated[int, Field(gt=0)] = 30
     escalate_after_minutes: Annotated[int, Field(gt=0)] = 10
+    review_minutes: Annotated[int, Field(gt=0)] = 2  # possible danger: a first human look
     complaint_working_days: Annotated[int, Field(gt=0)] = 4
     sweep_seconds: Annotated[float, Field(ge=1, le=30)] = 15
     board_seconds: Annotated[float, Field(ge=0)] = 60  # the queue board's refresh; 0: none

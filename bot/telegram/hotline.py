@@ -16,7 +16,7 @@ from telegram.error import BadRequest, Forbidden
 from bot.telegram.commands.registered import REGISTRY
 from bot.telegram.desk import Desk
 from bot.telegram.parsing import command_of
-from triage.domain.model import Attachment, Channel, InboundMessage
+from triage.domain.model import CONSENT_MARK, Attachment, Channel, InboundMessage
 from triage.domain.outbox import Target
 from triage.texts.catalog import text
 from triage.usecases.ingest import ingest
@@ -69,7 +69,7 @@ class Hotline:
         desk = self.desk
         inbound = InboundMessage(
             channel=Channel.HOTLINE,
-            external_id=f"consent:{user.id}:{query_id}",
+            external_id=f"{CONSENT_MARK}{user.id}:{query_id}",
             sender_id=str(user.id),
             sender_name=user.full_name or str(user.id),
             text=text("hotline.consent_given" if agreed else "hotline.consent_refused", desk.lang),

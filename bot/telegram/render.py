@@ -102,11 +102,14 @@ def render(item: OutboxItem, lang: Lang, tz: tzinfo) -> Post:
     kind = item.options.get("kind")
     who = _who(item, lang)
     urgent = text("tg.urgent", lang) + "\n" if item.options.get("urgent") else ""
+    if not urgent and item.options.get("review"):
+        urgent = text("tg.review", lang) + "\n"
     found = item.options.get("triage")
     triage_line = "\n" + text("tg.triage", lang, rules=esc(found)) if found else ""
     if kind == Kind.ALERT:
         rules = esc(item.options.get("rules", ""))
-        return Post(text("tg.alert", lang, rules=rules, **who))
+        key = "tg.alert_review" if item.options.get("level") == "perlu_dicek" else "tg.alert"
+        return Post(text(key, lang, rules=rules, **who))
     if kind == Kind.CARD:
         key = "tg.card" if who["round"] == "1" else "tg.card_round"
         head = urgent + text(key, lang, **who) + triage_line + "\n" + text("tg.card_hint", lang)
@@ -183,7 +186,7 @@ def board_text(raw: str, lang: Lang) -> str:
             "tg.board.line",
             lang,
             conv=line.conv,
-            urgent="🚨 " if line.urgent else "",
+            urgent="🚨 " if line.urgent else "🔶 " if line.review else "",
             step=esc(text(f"board.step.{line.step}", lang)),
             minutes=line.minutes,
             late=" ⚠️" if line.late else "",

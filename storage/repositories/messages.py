@@ -3,6 +3,7 @@ queue of inbound messages not yet passed on to staff."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 
 from sqlalchemy import bindparam, insert, select, update
@@ -70,6 +71,12 @@ MESSAGE_MARK_RELAYED = (
     .values(relayed=True)
 )
 
+MESSAGE_MARK_ASSESSED = (
+    update(message_t)
+    .where(message_t.c.id.in_(bindparam("_ids", expanding=True)))
+    .values(risk=bindparam("_risk"))
+)
+
 
 class SqlMessages(Repo):
     def find(self, channel: Channel, external_id: str) -> StoredMessage | None:
@@ -118,6 +125,13 @@ class SqlMessages(Repo):
     def mark_relayed(self, ids: list[int]) -> None:
         if ids:
             self.conn.execute(MESSAGE_MARK_RELAYED, {"_ids": ids})
+
+    def mark_assessed(self, levels: Mapping[int, str]) -> None:
+        by_level: dict[str, list[int]] = {}
+        for mid, level in levels.items():
+            by_level.setdefault(level, []).append(mid)
+        for level, ids in by_level.items():
+            self.conn.execute(MESSAGE_MARK_ASSESSED, {"_ids": ids, "_risk": level})
 
     def deliver_held(self, ids: list[int], counselor_id: int) -> None:
         if ids:

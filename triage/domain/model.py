@@ -58,6 +58,11 @@ class Attachment:
     stored_path: str | None = None
 
 
+# The hotline keeps the client's answer to its consent question as the client's own message,
+# with an external id starting so: it is the bot's text, never read by triage.
+CONSENT_MARK = "consent:"
+
+
 @dataclass(frozen=True)
 class InboundMessage:
     """One message from a client, normalised by a channel adapter.
@@ -148,9 +153,12 @@ class Conversation:
     outcome: Outcome | None = None
     counselor_id: int | None = None
     round: int = 1
-    urgent: bool = False
+    urgent: bool = False  # exactly when risk is "mendesak"
     category: str | None = None
     office_id: str = DEFAULT_OFFICE
+    risk: str = "biasa"  # mendesak, perlu_dicek or biasa (triage.domain.rules.classify.LEVELS)
+    risk_set_at: datetime | None = None  # when staff last set the risk: triage reads on from it
+    category_by_staff: bool = False  # staff set the category: triage no longer changes it
 
     @property
     def is_open(self) -> bool:
@@ -190,6 +198,7 @@ class StoredMessage:
     internal: bool = False  # a staff note (// line, /catatan): never sent to the client
     relayed: bool = False  # an inbound message already passed on to staff (triage.usecases.relay)
     counselor_id: int | None = None  # whose counseling an inbound confidential message is
+    risk: str | None = None  # the level triage gave this client message; None: not read
 
 
 def owner_of(message: StoredMessage) -> int | None:

@@ -18,6 +18,7 @@ from enum import StrEnum
 from triage.domain.model import Conversation, Direction, StoredMessage
 
 URGENT_PRIORITY = 10
+REVIEW_PRIORITY = 5  # possible danger (perlu_dicek): after the urgent, before the rest
 # Room left for the header and markup of a post under Telegram's 4,096 characters.
 MAX_CONTENT = 3000
 ENTRY_HEADER = 80  # "Klien 09:05 (bagian 2/3) [pesan otomatis, tidak perlu dijawab]"
@@ -129,7 +130,9 @@ def batches(entries: Sequence[Entry]) -> list[list[Entry]]:
 
 
 def priority(conv: Conversation) -> int:
-    return URGENT_PRIORITY if conv.urgent else 0
+    if conv.urgent:
+        return URGENT_PRIORITY
+    return REVIEW_PRIORITY if conv.risk == "perlu_dicek" else 0
 
 
 def author_of(m: StoredMessage) -> str:

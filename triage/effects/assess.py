@@ -14,16 +14,16 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from triage.domain.model import Contact, Conversation, StoredMessage
+from triage.domain.model import CONSENT_MARK, Contact, Conversation, Direction, StoredMessage
 from triage.domain.notices import URGENT_PRIORITY, Kind, group, staff
-from triage.domain.rules.classify import Decision
+from triage.domain.rules.classify import BIASA, MENDESAK, PERLU_DICEK, Decision, highest
 from triage.domain.rules.faq import OfficeFacts, topics_asked
 from triage.domain.schedule.calendar import ServiceCalendar
 from triage.domain.schedule.roster import Roster
 from triage.domain.workflow import COMPLAINT, PSYCHOEDUCATION, WorkflowSetup
 from triage.effects import complaint_intake, psychoeducation_intake
 from triage.effects.auto_reply import send_auto
-from triage.effects.form_prompts import FormSetup, advance
+from triage.effects.form_prompts import CONSENT_ASKED, FormSetup, advance
 from triage.effects.notify import client_fields, queue
 from triage.effects.offers import alerted
 from triage.effects.steplog import log_steps
@@ -64,22 +64,16 @@ def assess(
     triage: RelaySetup,
     now: datetime,
 ) -> Findings:
-    decisions = [triage.decide(m.text) for m in messages if not m.auto_generated and m.text]
-    if not decisions:
-        return Findings(conv, "")
-    urgent = [d for d in decisions if d.urgent]
-    changed = conv
-    if conv.category is None:
-        named = [d.category for d in decisions if d.category != "lainnya"]
-        changed = replace(changed, category=(named or [decisions[0].category])[0])
-    if urgent and not conv.urgent:
-        changed = replace(changed, urgent=True)
-    if changed != conv:
-        uow.conversations.save(changed)
-    reasons = " · ".join(dict.fromkeys(r for d in (urgent or decisions[:1]) for r in d.rules))
-    if urgent and not conv.urgent:
-        _crisis(uow, changed, urgent[0], triage, now)
-    elif not urgent and triage.facts is not None:
+    if not any(not m.auto_generated and m.text for m in messages):
+        return Findings(conv, "")  # automatic mail only: never classified or answered
+    readable = [m for m in messages if _readable(m)]
+    answering = _form_waits_for_an_answer(uow, conv)
+    decided = [(m, triage.decide(m.text)) for m in readable]
+    # An answer to the identity form ("Kecamatan: Sukamaju") says nothing of risk or topic,
+    # unless the rules find danger in it.
+    counted = [(m, d) for m, d in decided if not answering or d.urgent]
+    changed, urgent, reasons = _level_and_topic(uow, conv, counted, triage, now)
+    if not urgent and triage.facts is not None:
         asked = [m for m in messages if not m.auto_generated and not m.confidential and m.text]
         _answer_questions(uow, changed, asked, triage.facts, now)
     if not urgent and triage.after_hours is not None:
@@ -91,6 +85,81 @@ def assess(
         chat = [m for m in messages if not m.auto_generated and not m.confidential]
         changed = advance(uow, changed, chat, triage.form, now, urgent=bool(urgent))
     return Findings(changed, reasons)
+
+
+def _level_and_topic(
+    uow: UnitOfWork,
+    conv: Conversation,
+    counted: Sequence[tuple[StoredMessage, Decision]],
+    triage: RelaySetup,
+    now: datetime,
+) -> tuple[Conversation, list[Decision], str]:
+    """The conversation's level (it only rises) and topic after these messages, saved; the
+    crisis reply or the review alert when the level rose. Returns the conversation, the
+    urgent decisions and what the admin sees of why."""
+    if not counted:
+        return conv, [], ""
+    uow.messages.mark_assessed({m.id: d.risk for m, d in counted if m.id is not None})
+    whole = _conversation_so_far(uow, conv, counted, triage)
+    decisions = [d for _, d in counted] + ([whole] if whole is not None else [])
+    level = highest(conv.risk, *(d.risk for d in decisions))
+    urgent = [d for d in decisions if d.urgent]
+    changed = replace(conv, risk=level, urgent=level == MENDESAK)
+    follows = not conv.category_by_staff and (conv.id is None or uow.casefiles.get(conv.id) is None)
+    topic = (whole or decisions[0]).category
+    if conv.category is None or (follows and topic != "lainnya"):
+        named = [d.category for d in decisions if d.category != "lainnya"]
+        changed = replace(changed, category=topic if topic != "lainnya" else (named or [topic])[0])
+    if changed != conv:
+        uow.conversations.save(changed)
+    review = [d for d in decisions if d.risk == PERLU_DICEK]
+    shown = urgent or review or decisions[:1]
+    reasons = " · ".join(dict.fromkeys(r for d in shown for r in d.rules))
+    if urgent and not conv.urgent:
+        _crisis(uow, changed, urgent[0], triage, now)
+    elif level == PERLU_DICEK and conv.risk == BIASA:
+        _review(uow, changed, review or decisions, triage, now)
+    return changed, urgent, reasons
+
+
+CONTEXT = 20  # earlier client messages read with the new ones
+
+
+def _readable(m: StoredMessage) -> bool:
+    """Client text triage reads: not automatic mail, not the bot's own consent marker."""
+    return (
+        m.direction is Direction.IN
+        and not m.auto_generated
+        and bool(m.text)
+        and not m.external_id.startswith(CONSENT_MARK)
+    )
+
+
+def _form_waits_for_an_answer(uow: UnitOfWork, conv: Conversation) -> bool:
+    state = uow.forms.get(conv.id) if conv.id is not None else None
+    return state is not None and (state.asking is not None or state.status == CONSENT_ASKED)
+
+
+def _conversation_so_far(
+    uow: UnitOfWork,
+    conv: Conversation,
+    counted: Sequence[tuple[StoredMessage, Decision]],
+    triage: RelaySetup,
+) -> Decision | None:
+    """The client's messages read together (danger told over several messages, a topic that
+    becomes clear later), from when staff last set the level; None when there is only one."""
+    new = {m.id for m, _ in counted}
+    since = conv.risk_set_at
+    earlier = [
+        m.text
+        for m in (uow.messages.for_conversation(conv.id) if conv.id is not None else [])
+        if m.id not in new
+        and m.risk is not None
+        and m.direction is Direction.IN
+        and (since is None or m.created_at > since)
+    ][-CONTEXT:]
+    texts = earlier + [m.text for m, _ in counted]
+    return triage.decide("\n".join(texts)) if len(texts) > 1 else None
 
 
 def _case_file(
@@ -223,5 +292,36 @@ def _crisis(
             now=now,
             conv=conv,
             rules=reasons[:300],
+            **fields,
+        )
+
+
+def _review(
+    uow: UnitOfWork,
+    conv: Conversation,
+    decisions: Sequence[Decision],
+    triage: RelaySetup,
+    now: datetime,
+) -> None:
+    """Possible danger: no crisis reply to the client (it may be nothing), but the counselors
+    on duty and the admins are told at once, and the conversation tops the queue board."""
+    assert conv.id is not None
+    reasons = "; ".join(dict.fromkeys(r for d in decisions for r in d.rules))
+    log_steps(uow, conv, ["marked_review"], now, detail=reasons[:200])
+    fields = client_fields(uow, conv)
+    to = triage.alert_to
+    if triage.roster is not None:
+        to = alerted(uow, triage.roster, (), now)
+    recipients = [staff(staff_id) for staff_id in to] + [group(conv.id)]
+    for recipient in recipients:
+        queue(
+            uow,
+            key=f"review:{conv.id}:{conv.round}:{recipient}",
+            recipient=recipient,
+            kind=Kind.ALERT,
+            now=now,
+            conv=conv,
+            rules=reasons[:300],
+            level=PERLU_DICEK,
             **fields,
         )

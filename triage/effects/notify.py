@@ -30,6 +30,8 @@ def queue(
         options.setdefault("conv", str(conv.id))
         if conv.urgent:
             options.setdefault("urgent", "1")
+        elif conv.risk == "perlu_dicek":
+            options.setdefault("review", "1")
     return uow.outbox.add(
         OutboxItem(
             id=None,

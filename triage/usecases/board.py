@@ -1,7 +1,7 @@
 """The queue board: one post pinned in the admin group listing the
-conversations waiting for a person, urgent first, then the longest wait, with the service
-minutes each has waited and whether it is past its target. No names: a glance at the group
-must not expose who wrote.
+conversations waiting for a person, urgent first, then possible danger (perlu_dicek), then the
+longest wait, with the service minutes each has waited and whether it is past its target. No
+names: a glance at the group must not expose who wrote.
 
 Refreshed by the sweeper at most every `every` seconds, and only when it changed; an edit
 still waiting for the group's budget is replaced rather than queued behind (one edit at most
@@ -35,6 +35,7 @@ class Line:
     minutes: int  # service minutes waited
     late: bool
     urgent: bool
+    review: bool = False  # possible danger (perlu_dicek): right after the urgent ones
 
 
 def lines(
@@ -50,8 +51,11 @@ def lines(
             continue
         minutes = int(calendar.minutes_between(wait.since, now))
         late = minutes >= targets.for_step(wait.step)
-        out.append(Line(conv.id, wait.step, minutes, late, conv.urgent))
-    return sorted(out, key=lambda line: (not line.urgent, -line.minutes, line.conv))
+        review = conv.risk == "perlu_dicek"
+        out.append(Line(conv.id, wait.step, minutes, late, conv.urgent, review))
+    return sorted(
+        out, key=lambda line: (not line.urgent, not line.review, -line.minutes, line.conv)
+    )
 
 
 def dump(board: list[Line]) -> str:

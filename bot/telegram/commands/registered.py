@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.telegram.commands import (
+    assessment,
     cases,
     closing,
     codes,
@@ -20,6 +21,7 @@ REGISTRY = Registry(
         *cases.COMMANDS,
         *closing.COMMANDS,
         *identity.COMMANDS,
+        *assessment.COMMANDS,
         *roster.COMMANDS,
         *records.COMMANDS,
         *workflows.COMMANDS,

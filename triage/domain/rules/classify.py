@@ -27,6 +27,12 @@ from triage.domain.rules.textnorm import normalize
 MENDESAK, PERLU_DICEK, BIASA = "mendesak", "perlu_dicek", "biasa"
 LEVELS = (BIASA, PERLU_DICEK, MENDESAK)  # lowest first: a conversation's level only rises
 
+
+def highest(*levels: str) -> str:
+    """The highest of risk levels (an unknown one counts as biasa)."""
+    return max(levels, key=lambda level: LEVELS.index(level) if level in LEVELS else 0)
+
+
 CATEGORIES = (
     "informasi",
     "balita",
@@ -187,6 +193,10 @@ class Decision:
     scores: Mapping[str, float]
     risk: str = BIASA
     model_risk: float | None = None  # the learned model's score, when it was asked
+
+    def __post_init__(self) -> None:
+        if self.urgent and self.risk != MENDESAK:  # urgent is the top level, whoever decided
+            object.__setattr__(self, "risk", MENDESAK)
 
     def as_json(self) -> dict[str, object]:
         out: dict[str, object] = {

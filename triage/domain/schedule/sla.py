@@ -30,9 +30,11 @@ class Targets:
     counselor_response: float = 15
     end_to_end: float = 30  # measured in reports; no reminder of its own
     escalate_after: float = 10  # service minutes after a missed target: the head is told
+    review: float = 2  # possible danger (perlu_dicek): a person looks within this
 
     def for_step(self, step: str) -> float:
         return {
+            "first_look": self.review,
             "first_admin_response": self.admin_response,
             "handed_off": self.hand_off,
             "claimed": self.claim,
@@ -77,7 +79,10 @@ def waiting_for(conv: Conversation, released_at: datetime | None = None) -> Wait
     if conv.state is State.CLOSED or s.received is None:
         return None
     if conv.state is State.NEW and s.first_admin_response is None:
-        return Waiting("first_admin_response", s.received)
+        # possible danger is looked at sooner: its own wait, so a deadline planned before the
+        # level rose goes moot and the shorter one is planned
+        step = "first_look" if conv.risk == "perlu_dicek" else "first_admin_response"
+        return Waiting(step, s.received)
     if conv.state in (State.NEW, State.WITH_ADMIN):
         if conv.category in OWN_WORKFLOW:
             return None
