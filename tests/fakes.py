@@ -34,6 +34,7 @@ from triage.domain.reports import CaseRow, rounds_received
 from triage.domain.schedule.roster import DutyChange
 from triage.domain.schedule.sla import Deadline
 from triage.domain.survey import Survey
+from triage.domain.triage_checks import CONFIRMED, TriageCheck, parse
 from triage.domain.workflow import CaseFile
 from triage.ports import SendResult
 
@@ -572,6 +573,12 @@ class FakeReports(_Repo):
         kept = self.db.surveys.values()
         asked = sum(1 for s in kept if start <= s.asked_at < end)
         return asked, [s for s in kept if s.answered_at and start <= s.answered_at < end]
+
+    def triage_checks(self, start: datetime, end: datetime) -> list[TriageCheck]:
+        found = (
+            parse(s.detail) for s in self.db.steps if s.step == CONFIRMED and start <= s.at < end
+        )
+        return [c for c in found if c is not None]
 
 
 class FakeReferrals(_Repo):

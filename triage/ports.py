@@ -27,6 +27,7 @@ from triage.domain.reports import CaseRow
 from triage.domain.schedule.roster import DutyChange
 from triage.domain.schedule.sla import Deadline
 from triage.domain.survey import Survey
+from triage.domain.triage_checks import TriageCheck
 from triage.domain.workflow import CaseFile
 
 
@@ -241,6 +242,9 @@ class ReportSource(Protocol):
 
     def surveys(self, start: datetime, end: datetime) -> tuple[int, list[Survey]]:
         """How many surveys were asked in [start, end), and those answered in it."""
+
+    def triage_checks(self, start: datetime, end: datetime) -> list[TriageCheck]:
+        """Triage's first reading against staff's, as confirmed at closing in [start, end)."""
 
 
 class ReferralRepository(Protocol):

@@ -27,6 +27,7 @@ from bot.config.settings import Settings
 from triage.domain.referral import TARGETS
 from triage.domain.reports import UNKNOWN, MonthReport, age_labels, month_report
 from triage.domain.survey import QUESTIONS, SurveyResult, summarise
+from triage.domain.triage_checks import accuracy
 from triage.texts.catalog import Lang, text
 
 MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")  # "2026-11": what --month and /laporan take
@@ -48,7 +49,9 @@ def build(app: App, month: str) -> MonthReport:
     with app.uows() as uow:
         rows = uow.reports.cases_received(start, end)
         asked, answered = uow.reports.surveys(start, end)
-    return month_report(month, rows, timers.targets, timers.calendar, summarise(asked, answered))
+        checks = accuracy(uow.reports.triage_checks(start, end))
+    survey = summarise(asked, answered)
+    return month_report(month, rows, timers.targets, timers.calendar, survey, checks)
 
 
 def _t(key: str, lang: Lang, **values: object) -> str:
@@ -130,6 +133,27 @@ REGISTER_COLUMNS = (
 )  # fmt: skip
 
 
+def triage_rows(report: MonthReport, lang: Lang) -> list[list[object]]:
+    """How often triage's own level and category were right, from staff's confirmations at
+    closing (codes and counts only: no message text leaves the database)."""
+    found = report.triage
+    if found is None or not found.confirmed:
+        return [[_t("triage.none", lang)]]
+    rows: list[list[object]] = [
+        [_t("triage.confirmed", lang), found.confirmed],
+        [_t("triage.risk_right", lang), found.risk_right, found.share(found.risk_right)],
+        [
+            _t("triage.category_right", lang),
+            found.category_right,
+            found.share(found.category_right),
+        ],
+        [],
+        [_t("triage.level", lang), _t("triage.right", lang), _t("count", lang)],
+    ]
+    rows += [[level, right, of] for level, (right, of) in found.by_level.items()]
+    return rows
+
+
 def sla_rows(report: MonthReport, lang: Lang) -> list[list[object]]:
     head = [
         _t(f"sla.{c}", lang)
@@ -159,6 +183,7 @@ def write(report: MonthReport, out: Path, settings: Settings, staff: dict[int, s
         "ringkasan": summary_rows(report, lang),
         "buku-register": register_rows(report, lang, zone, staff),
         "sla": sla_rows(report, lang),
+        "ketepatan-triase": triage_rows(report, lang),
     }
     paths = []
     book = Workbook()

@@ -12,7 +12,7 @@ from triage.domain.model import Outcome
 
 CASE_NUMBER = re.compile(r"#?([0-9]{1,9})")
 BUTTON = re.compile(
-    r"(?P<action>handoff|urgent|form|claim|close):(?P<conv>[0-9]{1,9})"
+    r"(?P<action>handoff|urgent|form|claim|close|confirm):(?P<conv>[0-9]{1,9})"
     r"(?::(?P<round>[0-9]{1,6}))?(?::(?P<outcome>tuntas|ulang|rujukan))?"
 )
 

@@ -148,6 +148,9 @@ def render(item: OutboxItem, lang: Lang, tz: tzinfo) -> Post:
             body += "\n" + text("tg.status.offered", lang, offered=offered, reason=esc(reason))
         if item.options.get("held"):
             body += "\n" + text("tg.status.held", lang, n=esc(item.options["held"]))
+        if event == "confirm_triage":
+            tap = f"confirm:{who['conv']}:{who['round']}"
+            return Post(body, [[(text("btn.confirm_triage", lang), tap)]])
         return Post(body)
     if kind == Kind.REMINDER:
         return Post(reminder(item, who, lang, tz))

@@ -23,6 +23,7 @@ from bot.telegram.parsing import (
 from triage.domain import access, notices
 from triage.domain.model import Actor, Outcome
 from triage.texts.catalog import text
+from triage.usecases.assessment import confirm_assessment
 from triage.usecases.replies import add_note, reply_to_client
 
 
@@ -130,6 +131,14 @@ class StaffSide:
                     f"{key}:id", where, await desk.run(staff_ops.identity_card, desk, actor, conv)
                 )
                 return text("staff.done", lang)
+            if button.action == "confirm":  # triage's reading confirmed at closing
+                app = desk.app
+                done = await desk.run(
+                    lambda: confirm_assessment(
+                        conv, actor=actor, uow_factory=app.uows, now=app.clock()
+                    )
+                )
+                return text("staff.triage_confirmed" if done else "staff.triage_already", lang)
             if button.outcome is Outcome.RUJUKAN:  # a referral needs where to: the command
                 await desk.tell(f"{key}:refer", where, text("staff.refer_usage", lang))
                 return text("staff.refer_how", lang)

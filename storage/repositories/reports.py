@@ -15,6 +15,7 @@ from storage.tables import ReferralRow
 from triage.domain.model import StepRecord
 from triage.domain.reports import CaseRow, rounds_received
 from triage.domain.survey import Survey
+from triage.domain.triage_checks import CONFIRMED, TriageCheck, parse
 
 referral_t = ReferralRow.__table__
 # Conversations with a round received in the month: each round is a counseling contact.
@@ -44,6 +45,12 @@ REPORT_STEPS = select(step_t).where(step_t.c.conversation_id.in_(RECEIVED_IN))
 REPORT_REFERRALS = select(
     referral_t.c.conversation_id, referral_t.c.round, referral_t.c.target
 ).where(referral_t.c.conversation_id.in_(RECEIVED_IN))
+
+TRIAGE_CHECKS = select(step_t.c.detail).where(
+    step_t.c.step == CONFIRMED,
+    step_t.c.at >= bindparam("_start"),
+    step_t.c.at < bindparam("_end"),
+)
 
 
 class SqlReports(Repo):
@@ -81,3 +88,8 @@ class SqlReports(Repo):
 
     def surveys(self, start: datetime, end: datetime) -> tuple[int, list[Survey]]:
         return SqlSurveys(self.conn).counts(start, end)
+
+    def triage_checks(self, start: datetime, end: datetime) -> list[TriageCheck]:
+        window = {"_start": start, "_end": end}
+        found = (parse(r.detail) for r in self.conn.execute(TRIAGE_CHECKS, window))
+        return [c for c in found if c is not None]

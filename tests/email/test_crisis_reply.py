@@ -4,6 +4,7 @@ an SMTP sink, and a Bot API address where nothing listens)."""
 
 from __future__ import annotations
 
+import email
 import socket
 
 from bot.bootstrap import build
@@ -37,7 +38,8 @@ def test_an_urgent_mail_gets_the_safe_reply_by_mail_while_telegram_is_down(
         {"telegram_id": HEAD, "name": "Ketua Uji", "role": "ketua"},
     ]
     app = build(from_mapping(raw, environ={}))
-    append(app, client_mail("Tolong, suami saya sedang memukul saya, saya takut sekali."))
+    urgent = client_mail("Tolong, suami saya sedang memukul saya, saya takut sekali.")
+    append(app, urgent)
     service.poll_all(app)
     assert service.relay(app) == 1  # the relay needs only the database
     service.dispatch(app, max_passes=3)
@@ -45,6 +47,8 @@ def test_an_urgent_mail_gets_the_safe_reply_by_mail_while_telegram_is_down(
     assert reply["To"] == "siti@example.com"
     assert "129" in reply.get_content()  # the help numbers of the safe first reply
     assert reply["Auto-Submitted"] == "auto-replied"  # an automatic answer, marked so
+    parent = email.message_from_bytes(urgent)["Message-ID"]
+    assert reply["In-Reply-To"] == parent and reply["Subject"] == "Re: Konsultasi anak"
     with app.uows() as uow:
         conv = uow.conversations.get(1)
         waiting = [o for o in uow.outbox.for_conversation(1) if o.target is Target.TELEGRAM]

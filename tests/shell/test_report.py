@@ -13,6 +13,7 @@ from tests.shell.test_jobs import office
 from triage.domain.forms.dialogue import FormState
 from triage.domain.model import Channel, InboundMessage, Outcome
 from triage.usecases import casework, referral
+from triage.usecases.assessment import confirm_assessment, set_assessment
 from triage.usecases.ingest import ingest
 from triage.usecases.replies import reply_to_client
 
@@ -43,10 +44,14 @@ def a_month(app) -> None:
             reply_to_client(conv, "Saya Made", actor=COUNSELOR, idempotency_key=f"c{n}",
                             now=at + timedelta(minutes=30 * n + 5), **common)  # fmt: skip
             closing = {"now": at + timedelta(hours=1), "survey_question": "Nilai 1-4?", **common}
+            closing_at = {"now": at + timedelta(hours=1), **common}
             if n == 0:
                 referral.refer(conv, "uptd_ppa", "KDRT", actor=COUNSELOR, **closing)
             else:
+                if n == 2:  # staff correct triage's category before closing
+                    set_assessment(conv, actor=COUNSELOR, category="remaja", **closing_at)
                 casework.close(conv, Outcome.TUNTAS, actor=COUNSELOR, **closing)
+                confirm_assessment(conv, actor=COUNSELOR, **closing_at)  # the tap at closing
                 answer = ("4 3 4 terima kasih", "2,2,3")[n - 1]  # the survey's answers
                 back = at + timedelta(hours=2)
                 result = ingest(InboundMessage(channel, f"s{n}", f"c{n}", "", answer, back),
@@ -79,7 +84,11 @@ def test_the_monthly_report_files_open_in_a_spreadsheet_and_add_up(tmp_path):
                                       "--config", str(config)])  # fmt: skip
     assert result.exit_code == 0, result.output
     book = load_workbook(out / "laporan-2026-11.xlsx")
-    assert book.sheetnames == ["Ringkasan", "Buku register", "Ketepatan waktu"]
+    assert book.sheetnames == ["Ringkasan", "Buku register", "Ketepatan waktu", "Ketepatan triase"]
+    checks = {r[0]: r[1:] for r in book["Ketepatan triase"].iter_rows(values_only=True) if r[0]}
+    assert checks["Kasus yang dikonfirmasi petugas saat ditutup"][0] == 2
+    assert checks["Kategori otomatis benar (jumlah, %)"][:2] == (1, 50.0)  # one corrected
+    assert checks["Tingkat risiko otomatis benar (jumlah, %)"][:2] == (2, 100.0)
     summary = {row[0]: row[1] for row in book["Ringkasan"].iter_rows(values_only=True) if row[0]}
     # six conversations, one of them reopened: seven counseling contacts (the case of
     # 1 December WITA is not in it)

@@ -39,3 +39,18 @@ def test_possible_danger_is_marked_and_staff_set_level_and_category(tmp_path):
         with office.app.uows() as uow:
             actions = [e.action for e in uow.audit.entries(1)]
         assert actions == ["risk_set", "category_set"]
+        state.user_writes(ADMIN, GROUP, "/tutup tuntas", thread_id=topic)
+        ask = office.wait_for_post(GROUP, "Penilaian triase kasus #1", topic)
+        assert "keluarga_harmonis" in ask["text"]
+        state.user_presses(ADMIN, ask, "confirm:1:1")
+
+        def confirmed():
+            with office.app.uows() as uow:
+                return [
+                    s.detail for s in uow.steps.for_conversation(1) if s.step == "triage_confirmed"
+                ]
+
+        office.wait(confirmed, "the confirmation recorded")
+        [detail] = confirmed()  # what triage said first, against what staff confirmed
+        assert detail.startswith("auto=perlu_dicek/")
+        assert detail.endswith(";final=biasa/keluarga_harmonis")

@@ -228,3 +228,33 @@ def test_a_broken_model_file_is_refused():
             )
         )
     assert LEXICON.about["suicide"]
+
+
+def test_an_office_rule_in_either_case_is_still_searched():
+    rules = read_rules_with('custom = ["(?i:BUNUH DIRI SAJA)"]')
+    assert any(
+        r.startswith("urgent.custom") for r in classify("aku mau bunuh diri saja", rules).rules
+    )
+
+
+def test_a_trap_elsewhere_in_the_message_does_not_hide_a_lexicon_word():
+    from triage.domain.rules.classify import concepts
+
+    found = concepts(normalize("pukul 10 tadi dia pukul saya"), DEFAULT_RULES)
+    assert [(h.concept, h.start) for h in found if not h.cue] == [("violence", 18)]
+
+
+def test_remembered_trap_spans_belong_to_their_own_rule_set():
+    text = "pukul aku pakai kayu"
+    with_trap = read_rules_with("", traps='["pukul aku pakai kayu"]')
+    assert urgency(text, with_trap) == []
+    for _ in range(20):  # new rule sets, some at the freed one's address
+        fresh = replace(DEFAULT_RULES)
+        assert urgency(text, fresh) == urgency(text, DEFAULT_RULES) != []
+
+
+def read_rules_with(urgent_lines: str, traps: str = "[]"):
+    from triage.domain.rules.toml_rules import read
+
+    doc = f"[urgent]\n{urgent_lines}\n[traps]\nphrases = {traps}\n"
+    return read(doc, DEFAULT_RULES)

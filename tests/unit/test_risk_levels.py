@@ -8,7 +8,7 @@ from datetime import UTC, time, timedelta
 from tests.builders import T0, inbound
 from tests.fakes import FakeUnitOfWorkFactory
 from triage.domain import notices
-from triage.domain.model import CONSENT_MARK
+from triage.domain.model import CONSENT_MARK, State
 from triage.domain.notices import Kind
 from triage.domain.outbox import Target
 from triage.domain.rules.classify import BIASA, MENDESAK, PERLU_DICEK, Decision
@@ -168,3 +168,60 @@ def test_staff_set_the_level_and_the_category_in_one_step_recorded_and_audited()
 
     with pytest.raises(ValueError):
         set_assessment(conv.id, actor=ADMIN, uow_factory=uows, now=at, risk="sedang")
+
+
+def test_a_case_marked_urgent_by_hand_stays_urgent_when_the_client_writes_again():
+    from tests.builders import ADMIN
+    from triage.usecases import casework
+
+    uows = FakeUnitOfWorkFactory()
+    conv = write(uows, 1, "halo kak")
+    casework.mark_urgent(conv.id, actor=ADMIN, uow_factory=uows, now=T0)
+    conv = write(uows, 2, "terima kasih")
+    assert conv.urgent and conv.risk == MENDESAK
+
+
+def test_danger_that_rises_again_after_staff_lowered_it_alerts_again():
+    from tests.builders import ADMIN
+    from triage.usecases.assessment import set_assessment
+
+    uows = FakeUnitOfWorkFactory()
+    conv = write(uows, 1, "dia pukul aku")
+    assert len(alerts(uows)) == 1 and hotline_replies(uows).count(CRISIS) == 1
+    set_assessment(
+        conv.id, actor=ADMIN, uow_factory=uows, now=T0 + timedelta(minutes=1), risk=BIASA
+    )
+    write(uows, 2, "dia pukul aku lagi sekarang", at=T0 + timedelta(minutes=2))
+    assert len(alerts(uows)) == 2 and hotline_replies(uows).count(CRISIS) == 2
+
+
+def test_counseling_content_raises_the_level_but_the_admins_see_no_words():
+    uows = FakeUnitOfWorkFactory()
+    conv = write(uows, 1, "halo kak")
+    uows.db.conversations[conv.id] = replace(conv, state=State.WITH_COUNSELOR, counselor_id=2001)
+    at = T0 + timedelta(minutes=1)
+    ingest(inbound(2, text="aku cuma jadi beban", at=at), uow_factory=uows, now=at)
+    for mid, m in list(uows.db.messages.items()):
+        if m.text == "aku cuma jadi beban":
+            uows.db.messages[mid] = replace(m, confidential=True, counselor_id=2001)
+    relay_new_messages(uow_factory=uows, now=at, triage=TRIAGE)
+    assert uows.db.conversations[conv.id].risk == PERLU_DICEK
+    to_group = [o for o in alerts(uows) if o.recipient == notices.group(conv.id)]
+    assert to_group and all(o.options["rules"] == "" for o in to_group)
+    to_staff = [o for o in alerts(uows) if o.recipient == "staff:2001"]
+    assert to_staff and "beban" in to_staff[0].options["rules"]
+
+
+def test_a_story_told_while_the_form_waits_is_read_and_plain_answers_are_not():
+    from tests.unit.test_form_dialogue import SETUP
+    from triage.domain.model import Channel
+
+    with_form = RelaySetup(decide, CRISIS, (2001,), None, SETUP)
+    uows = FakeUnitOfWorkFactory()
+    for n, body in enumerate(["halo kak", "aku cuma jadi beban buat keluarga"], start=1):
+        at = T0 + timedelta(seconds=n)
+        message = inbound(n, channel=Channel.INSTAGRAM, text=body, at=at)
+        ingest(message, uow_factory=uows, now=at)
+        relay_new_messages(uow_factory=uows, now=at, triage=with_form)
+    [conv] = uows.db.conversations.values()
+    assert conv.risk == PERLU_DICEK  # read although the consent question was open

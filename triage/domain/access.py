@@ -57,6 +57,12 @@ def may_edit_form(actor: Actor, conv: Conversation) -> bool:
     return actor.role in (Role.ADMIN, Role.HEAD) or _assigned(actor, conv)
 
 
+def may_confirm_triage(actor: Actor, conv: Conversation) -> bool:
+    """Admins, heads, and the counselor of the case, also once it is closed (the tap comes
+    with the closing)."""
+    return actor.role in (Role.ADMIN, Role.HEAD) or conv.counselor_id == actor.staff_id
+
+
 def may_hand_off(actor: Actor, conv: Conversation) -> bool:
     return actor.role in (Role.ADMIN, Role.HEAD)
 

@@ -17,6 +17,7 @@ from triage.domain.model import STEP_NAMES, StepRecord, Steps
 from triage.domain.schedule.calendar import ServiceCalendar
 from triage.domain.schedule.sla import Targets
 from triage.domain.survey import SurveyResult
+from triage.domain.triage_checks import TriageAccuracy
 
 AGE_GROUPS = ((0, 5), (6, 12), (13, 17), (18, 24), (25, 44), (45, 59), (60, 200))
 UNKNOWN = "tidak diketahui"
@@ -114,6 +115,7 @@ class MonthReport:
     sla: Sequence[StepCompliance]
     by_referral: Mapping[str, int] = field(default_factory=dict)
     survey: SurveyResult | None = None
+    triage: TriageAccuracy | None = None  # from staff's confirmations at closing
 
 
 def age_group(value: str | None) -> str:
@@ -183,6 +185,7 @@ def month_report(
     targets: Targets,
     calendar: ServiceCalendar,
     survey: SurveyResult | None = None,
+    triage: TriageAccuracy | None = None,
 ) -> MonthReport:
     """`rows`: the conversations opened in `month` (the caller selects them in the office's
     time zone); `survey`: the month's satisfaction answers (triage.domain.survey.summarise)."""
@@ -203,4 +206,5 @@ def month_report(
             Counter(r.referral_target or UNKNOWN for r in ordered if r.outcome == "rujukan")
         ),
         survey=survey,
+        triage=triage,
     )

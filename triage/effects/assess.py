@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from triage.domain.model import CONSENT_MARK, Contact, Conversation, Direction, StoredMessage
+from triage.domain.model import CONSENT_MARK, Contact, Conversation, Direction, State, StoredMessage
 from triage.domain.notices import URGENT_PRIORITY, Kind, group, staff
 from triage.domain.rules.classify import BIASA, MENDESAK, PERLU_DICEK, Decision, highest
 from triage.domain.rules.faq import OfficeFacts, topics_asked
@@ -23,7 +23,7 @@ from triage.domain.schedule.roster import Roster
 from triage.domain.workflow import COMPLAINT, PSYCHOEDUCATION, WorkflowSetup
 from triage.effects import complaint_intake, psychoeducation_intake
 from triage.effects.auto_reply import send_auto
-from triage.effects.form_prompts import CONSENT_ASKED, FormSetup, advance
+from triage.effects.form_prompts import FormSetup, advance
 from triage.effects.notify import client_fields, queue
 from triage.effects.offers import alerted
 from triage.effects.steplog import log_steps
@@ -70,8 +70,8 @@ def assess(
     answering = _form_waits_for_an_answer(uow, conv)
     decided = [(m, triage.decide(m.text)) for m in readable]
     # An answer to the identity form ("Kecamatan: Sukamaju") says nothing of risk or topic,
-    # unless the rules find danger in it.
-    counted = [(m, d) for m, d in decided if not answering or d.urgent]
+    # unless triage finds possible danger in it (a client may tell their story instead).
+    counted = [(m, d) for m, d in decided if not answering or d.risk != BIASA]
     changed, urgent, reasons = _level_and_topic(uow, conv, counted, triage, now)
     if not urgent and triage.facts is not None:
         asked = [m for m in messages if not m.auto_generated and not m.confidential and m.text]
@@ -100,12 +100,17 @@ def _level_and_topic(
     if not counted:
         return conv, [], ""
     uow.messages.mark_assessed({m.id: d.risk for m, d in counted if m.id is not None})
-    whole = _conversation_so_far(uow, conv, counted, triage)
+    whole, private = _conversation_so_far(uow, conv, counted, triage)
     decisions = [d for _, d in counted] + ([whole] if whole is not None else [])
-    level = highest(conv.risk, *(d.risk for d in decisions))
+    # a case staff marked urgent by hand stays urgent, whatever its level said before
+    level = highest(conv.risk, MENDESAK if conv.urgent else BIASA, *(d.risk for d in decisions))
     urgent = [d for d in decisions if d.urgent]
     changed = replace(conv, risk=level, urgent=level == MENDESAK)
-    follows = not conv.category_by_staff and (conv.id is None or uow.casefiles.get(conv.id) is None)
+    follows = (
+        not conv.category_by_staff
+        and conv.state in (State.NEW, State.WITH_ADMIN)  # not once counseling has begun
+        and (conv.id is None or uow.casefiles.get(conv.id) is None)
+    )
     topic = (whole or decisions[0]).category
     if conv.category is None or (follows and topic != "lainnya"):
         named = [d.category for d in decisions if d.category != "lainnya"]
@@ -114,11 +119,12 @@ def _level_and_topic(
         uow.conversations.save(changed)
     review = [d for d in decisions if d.risk == PERLU_DICEK]
     shown = urgent or review or decisions[:1]
-    reasons = " · ".join(dict.fromkeys(r for d in shown for r in d.rules))
+    # counseling content is the counselor's: the admins see that triage rose, not the words
+    reasons = "" if private else " · ".join(dict.fromkeys(r for d in shown for r in d.rules))
     if urgent and not conv.urgent:
         _crisis(uow, changed, urgent[0], triage, now)
     elif level == PERLU_DICEK and conv.risk == BIASA:
-        _review(uow, changed, review or decisions, triage, now)
+        _review(uow, changed, review or decisions, triage, now, private=private)
     return changed, urgent, reasons
 
 
@@ -136,8 +142,10 @@ def _readable(m: StoredMessage) -> bool:
 
 
 def _form_waits_for_an_answer(uow: UnitOfWork, conv: Conversation) -> bool:
+    """A question of the identity form is open (not the consent question: what a client writes
+    then is their story)."""
     state = uow.forms.get(conv.id) if conv.id is not None else None
-    return state is not None and (state.asking is not None or state.status == CONSENT_ASKED)
+    return state is not None and state.asking is not None
 
 
 def _conversation_so_far(
@@ -145,21 +153,25 @@ def _conversation_so_far(
     conv: Conversation,
     counted: Sequence[tuple[StoredMessage, Decision]],
     triage: RelaySetup,
-) -> Decision | None:
+) -> tuple[Decision | None, bool]:
     """The client's messages read together (danger told over several messages, a topic that
-    becomes clear later), from when staff last set the level; None when there is only one."""
+    becomes clear later), from when staff last set the level; None when there is only one.
+    True when counseling content is among them."""
     new = {m.id for m, _ in counted}
     since = conv.risk_set_at
     earlier = [
-        m.text
+        m
         for m in (uow.messages.for_conversation(conv.id) if conv.id is not None else [])
         if m.id not in new
         and m.risk is not None
         and m.direction is Direction.IN
         and (since is None or m.created_at > since)
     ][-CONTEXT:]
-    texts = earlier + [m.text for m, _ in counted]
-    return triage.decide("\n".join(texts)) if len(texts) > 1 else None
+    read = earlier + [m for m, _ in counted]
+    private = any(m.confidential for m in read)
+    if len(read) < 2:
+        return None, private
+    return triage.decide("\n".join(m.text for m in read)), private
 
 
 def _case_file(
@@ -266,7 +278,7 @@ def _crisis(
     assert conv.id is not None
     log_steps(uow, conv, ["marked_urgent"], now, detail="; ".join(decision.rules)[:200])
     contact = uow.contacts.get(conv.reply_contact_id)
-    key = f"crisis:{conv.id}:{conv.round}"
+    key = f"crisis:{conv.id}:{conv.round}{_spell(conv)}"
     if contact is not None and uow.outbox.find_key(key) is None:
         send_auto(
             uow,
@@ -286,7 +298,7 @@ def _crisis(
     for staff_id in to:
         queue(
             uow,
-            key=f"alert:{conv.id}:{conv.round}:{staff_id}",
+            key=f"alert:{conv.id}:{conv.round}{_spell(conv)}:{staff_id}",
             recipient=staff(staff_id),
             kind=Kind.ALERT,
             now=now,
@@ -296,12 +308,20 @@ def _crisis(
         )
 
 
+def _spell(conv: Conversation) -> str:
+    """Alerts and the crisis reply go once per round, and again after staff have set the level
+    by hand (danger that rises again is news)."""
+    return f":{conv.risk_set_at.isoformat()}" if conv.risk_set_at else ""
+
+
 def _review(
     uow: UnitOfWork,
     conv: Conversation,
     decisions: Sequence[Decision],
     triage: RelaySetup,
     now: datetime,
+    *,
+    private: bool = False,
 ) -> None:
     """Possible danger: no crisis reply to the client (it may be nothing), but the counselors
     on duty and the admins are told at once, and the conversation tops the queue board."""
@@ -314,14 +334,16 @@ def _review(
         to = alerted(uow, triage.roster, (), now)
     recipients = [staff(staff_id) for staff_id in to] + [group(conv.id)]
     for recipient in recipients:
+        # counseling content is the counselor's: the admin topic is told only where to look
+        shown = "" if private and recipient == group(conv.id) else reasons[:300]
         queue(
             uow,
-            key=f"review:{conv.id}:{conv.round}:{recipient}",
+            key=f"review:{conv.id}:{conv.round}{_spell(conv)}:{recipient}",
             recipient=recipient,
             kind=Kind.ALERT,
             now=now,
             conv=conv,
-            rules=reasons[:300],
+            rules=shown,
             level=PERLU_DICEK,
             **fields,
         )

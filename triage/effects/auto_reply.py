@@ -25,6 +25,13 @@ def send_auto(
     """One of our automatic replies: queued, and in the transcript marked automatic (so the
     email channel sends it with Auto-Submitted: auto-replied)."""
     assert conv.id is not None
+    options = {"auto_reply": "1"}
+    if channel is Channel.EMAIL:  # in the client's thread, as a person's reply would be
+        last = uow.messages.latest_inbound(conv.id)
+        if last is not None:
+            options["in_reply_to"] = last.external_id
+            if last.subject:
+                options["subject"] = last.subject
     item = uow.outbox.add(
         OutboxItem(
             id=None,
@@ -36,7 +43,7 @@ def send_auto(
             next_attempt_at=now,
             conversation_id=conv.id,
             priority=priority,
-            options={"auto_reply": "1"},
+            options=options,
         )
     )
     uow.messages.add(

@@ -1,4 +1,5 @@
-"""Use case: staff set a conversation's risk level and category in one step (/tingkat, /kategori).
+"""Use cases: staff set a conversation's risk level and category in one step (/tingkat,
+/kategori), and confirm them with one tap when the case closes.
 
 Triage's reading is a first guess; staff who have read the conversation decide. Their level
 holds until new client messages raise it again (triage then reads only what came after), and
@@ -15,6 +16,7 @@ from triage.domain import access
 from triage.domain.model import Actor, Conversation
 from triage.domain.records import AuditEntry
 from triage.domain.rules.classify import CATEGORIES, LEVELS, MENDESAK
+from triage.domain.triage_checks import CONFIRMED, check_of
 from triage.effects.steplog import load_locked, log_steps
 from triage.ports import UnitOfWorkFactory
 from triage.usecases._retry import on_conflict
@@ -56,5 +58,27 @@ def set_assessment(
                 )
             uow.commit()
             return changed
+
+    return on_conflict(work, uow_factory.pause)
+
+
+def confirm_assessment(
+    conv_id: int, *, actor: Actor, uow_factory: UnitOfWorkFactory, now: datetime
+) -> bool:
+    """Staff confirm, with one tap at closing, the level and category the case ends with; what
+    triage first said is kept beside them for the monthly report. Once per round: False when it
+    was already confirmed."""
+
+    def work() -> bool:
+        with uow_factory() as uow:
+            conv = load_locked(uow, conv_id)
+            access.require(access.may_confirm_triage(actor, conv), actor, "confirm_assessment")
+            steps = uow.steps.for_conversation(conv_id)
+            if any(s.step == CONFIRMED and s.round == conv.round for s in steps):
+                return False
+            check = check_of(conv, steps)
+            log_steps(uow, conv, [CONFIRMED], now, actor.staff_id, detail=check.detail())
+            uow.commit()
+            return True
 
     return on_conflict(work, uow_factory.pause)

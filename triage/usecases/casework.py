@@ -272,6 +272,10 @@ def _closed(
             uow.messages.deliver_held([m.id for m in held if m.id is not None], heads[0])
         unread = {"held": str(len(held))} if held else {}
         _status("closed", outcome=outcome.value, **unread)(uow, before, after, actor, now, tag)
+        # one tap confirms (or /tingkat and /kategori correct) what triage said: the monthly
+        # report counts how often it was right
+        triage = {"risk": after.risk, "category": after.category or "lainnya"}
+        _status("confirm_triage", **triage)(uow, before, after, actor, now, tag)
         queue(
             uow,
             key=f"topic:{after.id}:close:{tag}",
@@ -304,7 +308,7 @@ def mark_urgent(
             access.require(access.may_edit_form(actor, conv), actor, "mark_urgent")
             if conv.urgent:
                 return conv
-            changed = replace(conv, urgent=True)
+            changed = replace(conv, urgent=True, risk="mendesak", risk_set_at=now)
             uow.conversations.save(changed)
             log_steps(uow, changed, ["marked_urgent"], now, actor.staff_id)
             _status("urgent")(uow, conv, changed, actor, now, tag)

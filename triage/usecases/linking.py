@@ -9,6 +9,7 @@ from datetime import datetime
 from triage.domain import access
 from triage.domain.errors import NotFound
 from triage.domain.model import Actor, Conversation, State, Steps
+from triage.domain.rules.classify import highest
 from triage.effects.steplog import log_steps
 from triage.ports import UnitOfWork, UnitOfWorkFactory
 from triage.usecases._retry import on_conflict
@@ -83,6 +84,7 @@ def _merge_open(
         ),
         steps=_earliest(survivor.steps, gone.steps),
         urgent=survivor.urgent or gone.urgent,
+        risk=highest(survivor.risk, gone.risk),
     )
     _join_forms(uow, gone.id, survivor.id)
     uow.conversations.delete(gone.id)

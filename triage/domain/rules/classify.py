@@ -220,20 +220,25 @@ def _negated(text: str, start: int, negations: Sequence[str]) -> bool:
     return any(word in negations for word in before)
 
 
-_last_traps: tuple[str, int, list[tuple[int, int, str]]] = ("", 0, [])
+_last_traps: tuple[str, RuleSet | None, list[tuple[int, int, str]]] = ("", None, [])
 
 
 def trap_spans(text: str, rules: RuleSet) -> list[tuple[int, int, str]]:
-    """Where traps explain words away in normalised `text`; the last answer is remembered, as
-    the urgent rules and the lexicon ask about the same message one after the other."""
+    """Where traps explain words away in normalised `text`, each trap searched on its own (as
+    the rules file lists them); the last answer is remembered, as the urgent rules and the
+    lexicon ask about the same message one after the other."""
     global _last_traps
     last_text, last_rules, spans = _last_traps
-    if last_text == text and last_rules == id(rules):
+    if last_rules is rules and last_text == text:
         return spans
     spans = []
     if rules.traps and (rules._trap_needles is None or rules._trap_needles.search(text)):
-        spans = [(m.start(), m.end(), m.group(0)) for m in rules.any_trap.finditer(text)]
-    _last_traps = (text, id(rules), spans)
+        spans = [
+            (m.start(), m.end(), m.group(0))
+            for trap in rules.traps
+            for m in trap.pattern.finditer(text)
+        ]
+    _last_traps = (text, rules, spans)
     return spans
 
 
@@ -300,10 +305,10 @@ def concepts(text: str, rules: RuleSet) -> list[Hit]:
     found = rules.lexicon.hits(text)
     if not found:
         return found
-    trapped = [words for *_, words in trap_spans(text, rules)]
+    trapped = trap_spans(text, rules)
     if not trapped:
         return found
-    return [h for h in found if not any(h.words in words or words in h.words for words in trapped)]
+    return [h for h in found if not any(t0 <= h.start and h.end <= t1 for t0, t1, _ in trapped)]
 
 
 def model_text(text: str, rules: RuleSet) -> str:
@@ -356,8 +361,10 @@ def classify(raw: str, rules: RuleSet, stem: Callable[[str], str] = lambda w: w)
         category = rules.model.category(found, scores)
     if violence:
         category = rules.urgent_category
-    elif best > 0:
-        reasons.append(f"category.{category}: {scores.get(category, 0.0):g}")
+    elif scores.get(category, 0.0) > 0:
+        reasons.append(f"category.{category}: {scores[category]:g}")
+    elif best > 0 or model_risk is not None:
+        reasons.append(f"category.{category}: model")
     return Decision(risk == MENDESAK, category, tuple(reasons), scores, risk, model_risk)
 
 

@@ -58,6 +58,8 @@ class Hit:
     concept: str
     words: str  # as matched in the normalised text
     cue: bool  # a cue feeds the model only
+    start: int = 0  # where in the normalised text
+    end: int = 0
 
 
 @dataclass(frozen=True)
@@ -72,7 +74,7 @@ class Lexicon:
         found: list[Hit] = []
         for match in self.pattern.finditer(text):
             for concept, cue in self.forms[match.group(1)]:
-                found.append(Hit(concept, match.group(1), cue))
+                found.append(Hit(concept, match.group(1), cue, match.start(1), match.end(1)))
         if not found:
             return found
         present = {hit.concept for hit in found}

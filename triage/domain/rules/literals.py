@@ -26,6 +26,8 @@ def needles(pattern: str) -> frozenset[str] | None:
         return None
     try:
         parsed = _sre.parse(pattern)
+        if parsed.state.flags & re.IGNORECASE or "(?i" in pattern:
+            return None  # letters of either case match: a needle as written may not occur
         found = _sequence(list(parsed))
     except Exception:  # noqa: BLE001 - any surprise: search as before
         return None
