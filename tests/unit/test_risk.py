@@ -258,3 +258,8 @@ def read_rules_with(urgent_lines: str, traps: str = "[]"):
 
     doc = f"[urgent]\n{urgent_lines}\n[traps]\nphrases = {traps}\n"
     return read(doc, DEFAULT_RULES)
+
+
+@pytest.mark.parametrize("flags", ["i", "mi", "ai", "si"])
+def test_any_inline_flag_group_with_i_is_always_searched(flags):
+    assert needles(f"(?{flags}:BUNUH DIRI SAJA)") is None

@@ -225,3 +225,34 @@ def test_a_story_told_while_the_form_waits_is_read_and_plain_answers_are_not():
         relay_new_messages(uow_factory=uows, now=at, triage=with_form)
     [conv] = uows.db.conversations.values()
     assert conv.risk == PERLU_DICEK  # read although the consent question was open
+
+
+def test_a_reopened_round_is_read_afresh_and_danger_in_it_gets_the_crisis_reply():
+    from tests.builders import ADMIN
+    from triage.domain.model import Outcome
+    from triage.usecases import casework
+
+    uows = FakeUnitOfWorkFactory()
+    conv = write(uows, 1, "dia pukul aku")
+    casework.close(conv.id, Outcome.TUNTAS, actor=ADMIN, uow_factory=uows, now=T0)
+    [ask] = [o for o in uows.db.outbox.values() if o.options.get("event") == "confirm_triage"]
+    assert ask.options["round"] == "1" and ask.options["risk"] == MENDESAK
+    later = T0 + timedelta(hours=1)  # within the reopen window: the case reopens, round 2
+    conv = write(uows, 2, "halo kak, mau tanya jam buka", at=later)
+    assert conv.round == 2 and conv.risk == BIASA and not conv.urgent  # not round 1's danger
+    conv = write(uows, 3, "dia pukul aku lagi", at=later + timedelta(minutes=1))
+    assert conv.urgent and hotline_replies(uows).count(CRISIS) == 2
+
+
+def test_the_first_reading_is_triages_not_the_button():
+    from tests.builders import ADMIN
+    from triage.domain.triage_checks import check_of
+    from triage.usecases import casework
+
+    uows = FakeUnitOfWorkFactory()
+    conv = write(uows, 1, "halo kak")
+    casework.mark_urgent(conv.id, actor=ADMIN, uow_factory=uows, now=T0)
+    conv = uows.db.conversations[conv.id]
+    steps = [s for s in uows.db.steps if s.conversation_id == conv.id]
+    check = check_of(conv, steps)
+    assert (check.auto_risk, check.risk) == (BIASA, MENDESAK)

@@ -124,6 +124,11 @@ def apply(conv: Conversation, event: Event, now: datetime) -> tuple[Conversation
                 counselor_id=None,
                 round=conv.round + 1,
                 steps=Steps(received=now),
+                # a new round is a new story: triage reads it afresh, from now on
+                urgent=False,
+                risk="biasa",
+                risk_set_at=now,
+                category_by_staff=False,
             )
             return reopened, ["reopened", "received"]
     raise AssertionError(f"unhandled event {event!r}")  # pragma: no cover

@@ -55,6 +55,7 @@ class RelaySetup:
 class Findings:
     conv: Conversation  # as updated (urgent, category)
     reasons: str  # what the admin sees on the post: the rules that decided
+    private: bool = False  # counseling content was read: the reasons are the counselor's only
 
 
 def assess(
@@ -72,7 +73,7 @@ def assess(
     # An answer to the identity form ("Kecamatan: Sukamaju") says nothing of risk or topic,
     # unless triage finds possible danger in it (a client may tell their story instead).
     counted = [(m, d) for m, d in decided if not answering or d.risk != BIASA]
-    changed, urgent, reasons = _level_and_topic(uow, conv, counted, triage, now)
+    changed, urgent, reasons, private = _level_and_topic(uow, conv, counted, triage, now)
     if not urgent and triage.facts is not None:
         asked = [m for m in messages if not m.auto_generated and not m.confidential and m.text]
         _answer_questions(uow, changed, asked, triage.facts, now)
@@ -93,12 +94,12 @@ def _level_and_topic(
     counted: Sequence[tuple[StoredMessage, Decision]],
     triage: RelaySetup,
     now: datetime,
-) -> tuple[Conversation, list[Decision], str]:
+) -> tuple[Conversation, list[Decision], str, bool]:
     """The conversation's level (it only rises) and topic after these messages, saved; the
     crisis reply or the review alert when the level rose. Returns the conversation, the
     urgent decisions and what the admin sees of why."""
     if not counted:
-        return conv, [], ""
+        return conv, [], "", False
     uow.messages.mark_assessed({m.id: d.risk for m, d in counted if m.id is not None})
     whole, private = _conversation_so_far(uow, conv, counted, triage)
     decisions = [d for _, d in counted] + ([whole] if whole is not None else [])
@@ -119,13 +120,12 @@ def _level_and_topic(
         uow.conversations.save(changed)
     review = [d for d in decisions if d.risk == PERLU_DICEK]
     shown = urgent or review or decisions[:1]
-    # counseling content is the counselor's: the admins see that triage rose, not the words
-    reasons = "" if private else " · ".join(dict.fromkeys(r for d in shown for r in d.rules))
+    reasons = " · ".join(dict.fromkeys(r for d in shown for r in d.rules))
     if urgent and not conv.urgent:
         _crisis(uow, changed, urgent[0], triage, now)
     elif level == PERLU_DICEK and conv.risk == BIASA:
         _review(uow, changed, review or decisions, triage, now, private=private)
-    return changed, urgent, reasons
+    return changed, urgent, reasons, private
 
 
 CONTEXT = 20  # earlier client messages read with the new ones

@@ -41,7 +41,8 @@ def set_assessment(
     def work() -> Conversation:
         with uow_factory() as uow:
             conv = load_locked(uow, conv_id)
-            access.require(access.may_edit_form(actor, conv), actor, "set_assessment")
+            allowed = access.may_edit_form(actor, conv) or access.may_confirm_triage(actor, conv)
+            access.require(allowed, actor, "set_assessment")
             changed = conv
             done = []
             if risk is not None:

@@ -275,6 +275,7 @@ def _closed(
         # one tap confirms (or /tingkat and /kategori correct) what triage said: the monthly
         # report counts how often it was right
         triage = {"risk": after.risk, "category": after.category or "lainnya"}
+        triage["round"] = str(after.round)
         _status("confirm_triage", **triage)(uow, before, after, actor, now, tag)
         queue(
             uow,
@@ -311,6 +312,8 @@ def mark_urgent(
             changed = replace(conv, urgent=True, risk="mendesak", risk_set_at=now)
             uow.conversations.save(changed)
             log_steps(uow, changed, ["marked_urgent"], now, actor.staff_id)
+            # staff's decision, not triage's (triage_checks reads triage's first reading here)
+            log_steps(uow, changed, ["risk_set"], now, actor.staff_id, f"{conv.risk}->mendesak")
             _status("urgent")(uow, conv, changed, actor, now, tag)
             uow.commit()
             return changed

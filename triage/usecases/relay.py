@@ -45,11 +45,11 @@ def relay_new_messages(
                     continue
                 mine = uow.messages.unrelayed_in(conv_id)
                 if mine:
-                    reasons = ""
+                    reasons, private = "", False
                     if triage is not None:
                         found = assess(uow, conv, mine, triage, now)
-                        conv, reasons = found.conv, found.reasons
-                    _route(uow, conv, mine, now, reasons)
+                        conv, reasons, private = found.conv, found.reasons, found.private
+                    _route(uow, conv, mine, now, reasons, private=private)
                     done.extend(m.id for m in mine if m.id is not None)
             uow.messages.mark_relayed(done)
             uow.commit()
@@ -68,12 +68,16 @@ def _route(
     messages: list[StoredMessage],
     now: datetime,
     reasons: str = "",
+    *,
+    private: bool = False,
 ):
+    """`private`: the reasons come from counseling content, shown to its counselor only."""
     first = messages[0].id
     visible = [m for m in messages if not m.confidential]
     fields = client_fields(uow, conv)
     if reasons:
         fields["triage"] = reasons[:300]
+    group_fields = {k: v for k, v in fields.items() if not (private and k == "triage")}
     if visible:
         has_card = uow.outbox.find_key(card_key(conv) + ":0") is not None
         queue_content(
@@ -84,7 +88,7 @@ def _route(
             entries=entries_of(visible),
             now=now,
             conv=conv,
-            **fields,
+            **group_fields,
         )
     by_owner: dict[int, list[StoredMessage]] = {}
     for m in messages:

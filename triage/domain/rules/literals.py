@@ -18,6 +18,7 @@ try:  # Python 3.11+: the parser behind re
 except ImportError:  # pragma: no cover - older or other Pythons: no shortcut
     _sre = None
 
+_CASELESS = re.compile(r"\(\?[a-zA-Z]*i")  # (?i), (?mi:…), (?ai:…)
 _MIN = 2  # a one-letter needle would reject nothing
 
 
@@ -26,7 +27,7 @@ def needles(pattern: str) -> frozenset[str] | None:
         return None
     try:
         parsed = _sre.parse(pattern)
-        if parsed.state.flags & re.IGNORECASE or "(?i" in pattern:
+        if parsed.state.flags & re.IGNORECASE or _CASELESS.search(pattern):
             return None  # letters of either case match: a needle as written may not occur
         found = _sequence(list(parsed))
     except Exception:  # noqa: BLE001 - any surprise: search as before
