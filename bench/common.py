@@ -56,3 +56,19 @@ def report(results: list[dict[str, object]]) -> None:
             indent=2,
         )
     )
+
+
+def mail_section(dovecot, sink, username: str, **extra: object) -> dict[str, object]:  # noqa: ANN001
+    """The `[email]` settings of a benchmark's office on the local Dovecot and SMTP sink."""
+    return {
+        "imap_host": dovecot.host,
+        "imap_port": dovecot.port,
+        "username": username,
+        "password": dovecot.password,
+        "use_ssl": False,
+        "smtp_host": sink.host,
+        "smtp_port": sink.port,
+        "smtp_security": "plain",
+        "from_address": "puspaga@example.org",
+        **extra,
+    }

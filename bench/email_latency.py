@@ -26,6 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from imapclient import IMAPClient  # noqa: E402
 from sqlalchemy import text  # noqa: E402
 
+from bench.common import mail_section  # noqa: E402
 from bot.bootstrap import build  # noqa: E402
 from bot.config.settings import from_mapping
 from bot.demo.local_mail.dovecot import start_dovecot  # noqa: E402
@@ -49,16 +50,16 @@ def run(mode: str, count: int, poll_seconds: float, dovecot, sink) -> dict:  # n
         {
             "data_dir": str(data),
             "office": {"name": "Bench"},
-            "email": {
-                "imap_host": dovecot.host, "imap_port": dovecot.port, "username": user,
-                "password": dovecot.password, "use_ssl": False, "smtp_host": sink.host,
-                "smtp_port": sink.port, "smtp_security": "plain",
-                "from_address": "puspaga@example.org", "idle": mode == "idle",
-                "poll_seconds": poll_seconds if mode == "polling" else 3600,
-            },
+            "email": mail_section(
+                dovecot,
+                sink,
+                user,
+                idle=mode == "idle",
+                poll_seconds=poll_seconds if mode == "polling" else 3600,
+            ),
         },
         environ={},
-    )  # fmt: skip
+    )
     app = build(settings)
     stop = threading.Event()
     loop = threading.Thread(target=service.run_forever, args=(app, stop), daemon=True)

@@ -30,6 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from imapclient import IMAPClient  # noqa: E402
 from sqlalchemy import text  # noqa: E402
 
+from bench.common import mail_section  # noqa: E402
 from bot.bootstrap import build  # noqa: E402
 from bot.config.settings import from_mapping  # noqa: E402
 from bot.demo.local_mail.dovecot import start_dovecot  # noqa: E402
@@ -71,20 +72,16 @@ def main() -> None:
             "data_dir": str(data),
             "office": {"name": "Bench"},
             "outbox": {"interval_seconds": 0.2},
-            "email": {
-                "imap_host": dovecot.host, "imap_port": dovecot.port, "username": user,
-                "password": dovecot.password, "use_ssl": False, "smtp_host": sink.host,
-                "smtp_port": sink.port, "smtp_security": "plain",
-                "from_address": "puspaga@example.org", "idle": True,
-            },
+            "email": mail_section(dovecot, sink, user, idle=True),
             "telegram": {
-                "token": "123:ABC", "admin_chat_id": -100777,
+                "token": "123:ABC",
+                "admin_chat_id": -100777,
                 "base_url": f"http://127.0.0.1:{closed_port()}/bot",
             },
             "staff": [{"telegram_id": 4101, "name": "Konselor", "role": "konselor"}],
         },
         environ={},
-    )  # fmt: skip
+    )
     app = build(settings)
     stop = threading.Event()
     loop = threading.Thread(target=service.run_forever, args=(app, stop), daemon=True)
