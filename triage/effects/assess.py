@@ -291,21 +291,53 @@ def _crisis(
             priority=URGENT_PRIORITY,
         )
     reasons = "; ".join(decision.rules)
+    recipients = [staff(s) for s in _on_duty(uow, triage, triage.heads, now)]
+    _alert(uow, conv, "alert", recipients, reasons, now)
+
+
+def _on_duty(
+    uow: UnitOfWork, triage: RelaySetup, heads: Sequence[int], now: datetime
+) -> Sequence[int]:
+    """Who is alerted: the counselors on duty (and `heads`), or without a roster everyone in
+    the setup's list."""
+    if triage.roster is None:
+        return triage.alert_to
+    return alerted(uow, triage.roster, heads, now)
+
+
+def _alert(
+    uow: UnitOfWork,
+    conv: Conversation,
+    prefix: str,
+    recipients: Sequence[str],
+    reasons: str,
+    now: datetime,
+    *,
+    private: bool = False,
+    **extra: str,
+) -> None:
+    """Where to look, never what was said; counseling content's reasons are the counselor's:
+    the admin topic (when `private`) is told only that it rose."""
+    assert conv.id is not None
     fields = client_fields(uow, conv)
-    to = triage.alert_to
-    if triage.roster is not None:
-        to = alerted(uow, triage.roster, triage.heads, now)
-    for staff_id in to:
+    for recipient in recipients:
+        shown = "" if private and recipient == group(conv.id) else reasons[:300]
         queue(
             uow,
-            key=f"alert:{conv.id}:{conv.round}{_spell(conv)}:{staff_id}",
-            recipient=staff(staff_id),
+            key=f"{prefix}:{conv.id}:{conv.round}{_spell(conv)}:{_key_part(recipient)}",
+            recipient=recipient,
             kind=Kind.ALERT,
             now=now,
             conv=conv,
-            rules=reasons[:300],
+            rules=shown,
+            **extra,
             **fields,
         )
+
+
+def _key_part(recipient: str) -> str:
+    """A staff member by their id (the crisis alerts' keys as they always were), or the topic."""
+    return recipient.removeprefix("staff:")
 
 
 def _spell(conv: Conversation) -> str:
@@ -328,22 +360,5 @@ def _review(
     assert conv.id is not None
     reasons = "; ".join(dict.fromkeys(r for d in decisions for r in d.rules))
     log_steps(uow, conv, ["marked_review"], now, detail=reasons[:200])
-    fields = client_fields(uow, conv)
-    to = triage.alert_to
-    if triage.roster is not None:
-        to = alerted(uow, triage.roster, (), now)
-    recipients = [staff(staff_id) for staff_id in to] + [group(conv.id)]
-    for recipient in recipients:
-        # counseling content is the counselor's: the admin topic is told only where to look
-        shown = "" if private and recipient == group(conv.id) else reasons[:300]
-        queue(
-            uow,
-            key=f"review:{conv.id}:{conv.round}{_spell(conv)}:{recipient}",
-            recipient=recipient,
-            kind=Kind.ALERT,
-            now=now,
-            conv=conv,
-            rules=shown,
-            level=PERLU_DICEK,
-            **fields,
-        )
+    recipients = [staff(s) for s in _on_duty(uow, triage, (), now)] + [group(conv.id)]
+    _alert(uow, conv, "review", recipients, reasons, now, private=private, level=PERLU_DICEK)

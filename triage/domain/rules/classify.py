@@ -86,28 +86,21 @@ class RuleSet:
     index: _CategoryIndex = field(init=False, repr=False, compare=False)
 
     any_urgent: re.Pattern[str] = field(init=False, repr=False, compare=False)
-    any_trap: re.Pattern[str] = field(init=False, repr=False, compare=False)
     _needles: _Needles = field(init=False, repr=False, compare=False)
-    _trap_needles: re.Pattern[str] | None = field(init=False, repr=False, compare=False)
+    _trap_needles: _Needles = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_needles", _Needles.of(self.urgent))
         object.__setattr__(self, "index", _CategoryIndex.of(self.categories))
         joined = "|".join(f"(?:{rule.pattern.pattern})" for rule in self.urgent) or "(?!)"
         object.__setattr__(self, "any_urgent", re.compile(joined))
-        traps = "|".join(f"(?:{rule.pattern.pattern})" for rule in self.traps) or "(?!)"
-        object.__setattr__(self, "any_trap", re.compile(traps))
-        required = [rule.needles for rule in self.traps]
-        quick = None  # a trap can match only where one of its needles is
-        if self.traps and all(required):
-            quick = re.compile(trie_pattern(set().union(*required)))  # type: ignore[arg-type]
-        object.__setattr__(self, "_trap_needles", quick)
+        object.__setattr__(self, "_trap_needles", _Needles.of(self.traps))
 
 
 @dataclass(frozen=True)
 class _Needles:
-    """The words each urgent rule cannot match without (literals.py), found in one pass, so
-    only the rules that may match are searched."""
+    """The words each rule cannot match without (literals.py), found in one pass, so only the
+    rules that may match are searched (the urgent rules, and the traps)."""
 
     pattern: re.Pattern[str]  # every needle, overlapping matches found by a lookahead
     rules: Mapping[str, tuple[int, ...]]  # needle -> the rules that need it
@@ -231,13 +224,13 @@ def trap_spans(text: str, rules: RuleSet) -> list[tuple[int, int, str]]:
     last_text, last_rules, spans = _last_traps
     if last_rules is rules and last_text == text:
         return spans
-    spans = []
-    if rules.traps and (rules._trap_needles is None or rules._trap_needles.search(text)):
-        spans = [
-            (m.start(), m.end(), m.group(0))
-            for trap in rules.traps
-            for m in trap.pattern.finditer(text)
-        ]
+    may_match = rules._trap_needles.candidates(text)  # a trap needs one of its words
+    spans = [
+        (m.start(), m.end(), m.group(0))
+        for i, trap in enumerate(rules.traps)
+        if i in may_match
+        for m in trap.pattern.finditer(text)
+    ]
     _last_traps = (text, rules, spans)
     return spans
 
