@@ -28,6 +28,7 @@ sys.path.insert(0, str(ROOT))
 
 from triage.domain.rules.classify import (  # noqa: E402
     RuleSet,
+    calm_frame,
     category_scores,
     concepts,
     model_text,
@@ -62,7 +63,7 @@ class Seen:
     """What the rules and the lexicon make of an example (computed once)."""
 
     norm: str
-    mendesak: bool
+    raised: bool  # the rules or the lexicon give it a level already (classify.py)
     named: tuple[str, ...]  # concepts whose words occur
     cues: tuple[str, ...]
     rule_scores: dict[str, float]
@@ -102,10 +103,12 @@ def base_rules() -> RuleSet:
 def seen(example: Example, rules: RuleSet, stem) -> Seen:
     norm = normalize(example.text)
     hits = concepts(norm, rules)
+    named = tuple(h.concept for h in hits if not h.cue)
+    urgent = bool(urgency(norm, rules))
     return Seen(
         model_text(norm, rules),
-        bool(urgency(norm, rules)),
-        tuple(h.concept for h in hits if not h.cue),
+        urgent or bool(named) and not calm_frame(norm, rules),
+        named,
         tuple(h.concept for h in hits if h.cue),
         category_scores(norm, rules, stem),
     )
@@ -152,19 +155,15 @@ def review_threshold(
     CALM_BUDGET of the calm messages would be marked `perlu_dicek` (staff must be able to look
     at every one within minutes)."""
     left = sorted(
-        (
-            r
-            for r, v, e in zip(risks, views, examples, strict=True)
-            if e.urgent and not v.mendesak and not v.named
-        ),
+        (r for r, v, e in zip(risks, views, examples, strict=True) if e.urgent and not v.raised),
         reverse=True,
     )
     threshold = 0.5
     if left:
         threshold = max(left[math.ceil(REVIEW_RECALL * len(left)) - 1], 0.01)
     calm = [(r, v) for r, v, e in zip(risks, views, examples, strict=True) if not e.urgent]
-    named = sum(1 for _, v in calm if v.named)
-    scores = sorted((r for r, v in calm if not v.named), reverse=True)
+    named = sum(1 for _, v in calm if v.raised)
+    scores = sorted((r for r, v in calm if not v.raised), reverse=True)
     allowed = int(CALM_BUDGET * len(calm)) - named  # calm messages the model may add
     if 0 <= allowed < len(scores) and scores[allowed] >= threshold:
         threshold = scores[allowed] + 1e-4

@@ -27,9 +27,16 @@ from triage.texts.catalog import Lang, text
 
 
 def stemmer() -> Callable[[str], str]:
+    """Sastrawi's stemmer, cached. Sastrawi keeps its 30,000 root words in a list and asks it
+    dozens of times a word, scanning the list each time: 16 ms a word on the median, half a
+    second for an unusual one (docs/BENCHMARKS.md, Triage). The same words in a set give the
+    same stems (tests/unit/test_stemmer.py) in microseconds."""
     from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
 
-    return lru_cache(maxsize=200_000)(StemmerFactory().create_stemmer().stem)
+    cached = StemmerFactory().create_stemmer()
+    dictionary = cached.delegatedStemmer.dictionary
+    dictionary.words = frozenset(dictionary.words)  # only `word in words` is ever asked
+    return lru_cache(maxsize=200_000)(cached.stem)
 
 
 def office_triage(

@@ -15,8 +15,8 @@ from triage.domain.rules.classify import (
     LEVELS,
     MENDESAK,
     PERLU_DICEK,
-    _explained,
     _negated,
+    calm_frame,
     classify,
     urgency,
 )
@@ -122,17 +122,27 @@ def test_pill_emoji_in_a_row_is_a_sign():
 
 def _reference_urgency(text: str, rules) -> list[str]:
     """The urgent rules and the traps searched one by one, without the needle shortcuts."""
-    spans = [m.span() for trap in rules.traps for m in trap.pattern.finditer(text)]
+    spans = [
+        m.span()
+        for trap in rules.traps
+        for phrase in trap.phrases
+        for m in re.finditer(rf"\b(?:{phrase})\b", text)
+    ]
     found, explained = [], None
     for rule in rules.urgent:
-        for match in rule.pattern.finditer(text):
+        each = [
+            (m.start(), j, m)
+            for j, phrase in enumerate(rule.phrases)
+            for m in re.finditer(rf"\b(?:{phrase})\b", text)
+        ]
+        for *_, match in sorted(each, key=lambda x: x[:2]):
             start, end = match.span()
             if any(t0 < end and start < t1 for t0, t1 in spans):
                 continue
             if rule.negatable and _negated(text, start, rules.negations):
                 continue
             if rule.topical and explained is None:
-                explained = _explained(text, rules)
+                explained = calm_frame(text, rules)
             if rule.topical and explained:
                 continue
             found.append(f"urgent.{rule.name}: {match.group(0)}")
@@ -152,6 +162,8 @@ def test_the_needle_shortcut_changes_no_answer(tmp_path):
     for text in texts:
         norm = normalize(text)
         assert urgency(norm, DEFAULT_RULES) == _reference_urgency(norm, DEFAULT_RULES), text
+        whole = any(rule.pattern.search(norm) for rule in DEFAULT_RULES.calm_context)
+        assert DEFAULT_RULES._calm.any(norm) == whole, text  # phrase by phrase, same answer
 
 
 @settings(max_examples=200)

@@ -5,10 +5,13 @@ the client then gets the crisis reply), `perlu_dicek` (possible danger: a concep
 lexicon, lexicon.py, or the learned model, model.py, above its review threshold) and `biasa`.
 
 Urgency is matched on normalised text (triage.domain.rules.textnorm) before any stemming: crisis
-phrases,
-with the traps that look like them taken out first ("mati lampu", a game, a question on how
-to prevent violence, a negation such as "tidak pernah memukul"). Recall first: a phrase that
-can mean danger counts unless a trap explains it away. The category is the one whose words
+phrases, with the traps that look like them taken out first ("mati lampu", a game, a question
+on how to prevent violence, a negation such as "tidak pernah memukul"). Recall first: a phrase
+that can mean danger counts unless a trap explains it away. A calm frame with no sign of now
+(a school paper, a request for a speaker, the news, a joke, the past: `calm_frame`) explains
+away a topical rule (violence named in a school paper, "pengen mati aja" said of homework) and
+the lexicon's words; the other crisis phrases ("bunuh diri saja", self-harm, a threat) count
+whatever the frame. The category is the one whose words
 (matched on stems, so "dipukuli" finds "pukul") score highest; every decision names the rules
 that matched, for the admin to see.
 """
@@ -18,14 +21,19 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+import ahocorasick
 
 from triage.domain.rules.lexicon import Hit, Lexicon
-from triage.domain.rules.literals import needles, trie_pattern
+from triage.domain.rules.literals import needles
 from triage.domain.rules.model import LinearModel
 from triage.domain.rules.textnorm import normalize
 
 MENDESAK, PERLU_DICEK, BIASA = "mendesak", "perlu_dicek", "biasa"
 LEVELS = (BIASA, PERLU_DICEK, MENDESAK)  # lowest first: a conversation's level only rises
+SELF_HARM = frozenset({"suicide", "farewell_burden", "self_harm"})  # danger to oneself only
 
 
 def highest(*levels: str) -> str:
@@ -85,34 +93,37 @@ class RuleSet:
     model: LinearModel | None = field(default=None, compare=False)  # raises to perlu_dicek
     index: _CategoryIndex = field(init=False, repr=False, compare=False)
 
-    any_urgent: re.Pattern[str] = field(init=False, repr=False, compare=False)
-    _needles: _Needles = field(init=False, repr=False, compare=False)
-    _trap_needles: _Needles = field(init=False, repr=False, compare=False)
-
     def __post_init__(self) -> None:
-        object.__setattr__(self, "_needles", _Needles.of(self.urgent))
         object.__setattr__(self, "index", _CategoryIndex.of(self.categories))
-        joined = "|".join(f"(?:{rule.pattern.pattern})" for rule in self.urgent) or "(?!)"
-        object.__setattr__(self, "any_urgent", re.compile(joined))
-        object.__setattr__(self, "_trap_needles", _Needles.of(self.traps))
+
+    @cached_property
+    def _urgent(self) -> _Phrases:
+        return _Phrases.of(self.urgent)
+
+    @cached_property
+    def _traps(self) -> _Phrases:
+        return _Phrases.of(self.traps)
+
+    @cached_property
+    def _calm(self) -> _Phrases:
+        return _Phrases.of(self.calm_context)
 
 
 @dataclass(frozen=True)
 class _Needles:
     """The words each rule cannot match without (literals.py), found in one pass, so only the
-    rules that may match are searched (the urgent rules, and the traps)."""
+    rules that may match are searched (the urgent rules, and the traps). The pass is an
+    Aho-Corasick automaton (pyahocorasick): every needle, overlapping ones too, in C."""
 
-    pattern: re.Pattern[str]  # every needle, overlapping matches found by a lookahead
+    automaton: ahocorasick.Automaton | None  # needle -> the rules that need it
     rules: Mapping[str, tuple[int, ...]]  # needle -> the rules that need it
     always: frozenset[int]  # rules with no needle: always searched
 
     def candidates(self, text: str) -> set[int]:
         found = set(self.always)
-        rules = self.rules
-        for match in self.pattern.finditer(text):
-            words = match.group(1)
-            for end in range(2, len(words) + 1):  # shorter needles it starts with count too
-                found.update(rules.get(words[:end], ()))
+        if self.automaton is not None:
+            for _, rules in self.automaton.iter(text):
+                found.update(rules)
         return found
 
     @classmethod
@@ -125,10 +136,52 @@ class _Needles:
             else:
                 for needle in rule.needles:
                     rules.setdefault(needle, []).append(i)
-        body = trie_pattern(rules) if rules else "(?!)"
-        return cls(
-            re.compile(f"(?=({body}))"), {k: tuple(v) for k, v in rules.items()}, frozenset(always)
-        )
+        automaton = None
+        if rules:
+            automaton = ahocorasick.Automaton()
+            for needle, which in rules.items():
+                automaton.add_word(needle, tuple(which))
+            automaton.make_automaton()
+        return cls(automaton, {k: tuple(v) for k, v in rules.items()}, frozenset(always))
+
+
+@dataclass(frozen=True)
+class _Phrases:
+    """Rules whose phrases only ever count one by one (traps, calm frames), each phrase its own
+    pattern behind its needles: a message is searched for the few phrases whose words it has,
+    not for the whole list. Built on first use, so reading the rules stays quick."""
+
+    phrases: tuple[Rule, ...]
+    needles: _Needles
+    rule_of: tuple[int, ...]  # phrase -> the rule it belongs to
+
+    def spans(self, text: str) -> list[tuple[int, int, str]]:
+        phrases = self.phrases
+        return [
+            (m.start(), m.end(), m.group(0))
+            for i in sorted(self.needles.candidates(text))
+            for m in phrases[i].pattern.finditer(text)
+        ]
+
+    def any(self, text: str) -> bool:
+        phrases = self.phrases
+        return any(phrases[i].pattern.search(text) for i in self.needles.candidates(text))
+
+    def matches(self, text: str) -> dict[int, list[re.Match[str]]]:
+        """Rule -> its phrases' matches in `text`, in order (at one place, the phrase listed
+        first, as the rule's own pattern would find it); overlapping matches are all kept."""
+        found: dict[int, list[tuple[int, int, re.Match[str]]]] = {}
+        phrases, rule_of = self.phrases, self.rule_of
+        for i in self.needles.candidates(text):
+            for m in phrases[i].pattern.finditer(text):
+                found.setdefault(rule_of[i], []).append((m.start(), i, m))
+        return {rule: [m for *_, m in sorted(ms)] for rule, ms in found.items()}
+
+    @classmethod
+    def of(cls, rules: Sequence[Rule]) -> _Phrases:
+        pairs = [(Rule(rule.name, (p,)), i) for i, rule in enumerate(rules) for p in rule.phrases]
+        phrases = tuple(p for p, _ in pairs)
+        return cls(phrases, _Needles.of(phrases), tuple(i for _, i in pairs))
 
 
 @dataclass(frozen=True)
@@ -217,20 +270,14 @@ _last_traps: tuple[str, RuleSet | None, list[tuple[int, int, str]]] = ("", None,
 
 
 def trap_spans(text: str, rules: RuleSet) -> list[tuple[int, int, str]]:
-    """Where traps explain words away in normalised `text`, each trap searched on its own (as
-    the rules file lists them); the last answer is remembered, as the urgent rules and the
-    lexicon ask about the same message one after the other."""
+    """Where traps explain words away in normalised `text`, each trap phrase searched on its
+    own; the last answer is remembered, as the urgent rules and the lexicon ask about the same
+    message one after the other."""
     global _last_traps
     last_text, last_rules, spans = _last_traps
     if last_rules is rules and last_text == text:
         return spans
-    may_match = rules._trap_needles.candidates(text)  # a trap needs one of its words
-    spans = [
-        (m.start(), m.end(), m.group(0))
-        for i, trap in enumerate(rules.traps)
-        if i in may_match
-        for m in trap.pattern.finditer(text)
-    ]
+    spans = rules._traps.spans(text)  # each trap phrase searched on its own
     _last_traps = (text, rules, spans)
     return spans
 
@@ -240,23 +287,20 @@ def urgency(text: str, rules: RuleSet) -> list[str]:
     trapped: list[tuple[int, int]] | None = None  # searched once, when a rule holds
     explained: bool | None = None  # asked only when a topical rule holds (it costs searches)
     found = []
-    may_match = rules._needles.candidates(text)  # most messages: one pass, no rule searched
+    matched = rules._urgent.matches(text)  # most messages: one pass, no phrase searched
     for i, rule in enumerate(rules.urgent):
-        if i not in may_match:
-            continue
-        first = rule.pattern.search(text)
-        if first is None:
+        if i not in matched:
             continue
         if trapped is None:
             trapped = [(t0, t1) for t0, t1, _ in trap_spans(text, rules)]
-        for match in (first, *rule.pattern.finditer(text, first.end())):
+        for match in matched[i]:
             start, end = match.span()
             if any(t0 < end and start < t1 for t0, t1 in trapped):  # overlaps a trap
                 continue
             if rule.negatable and _negated(text, start, rules.negations):
                 continue
             if rule.topical and explained is None:
-                explained = _explained(text, rules)
+                explained = calm_frame(text, rules)
             if rule.topical and explained:
                 continue
             found.append(f"urgent.{rule.name}: {match.group(0)}")
@@ -264,25 +308,37 @@ def urgency(text: str, rules: RuleSet) -> list[str]:
     return found
 
 
-def _explained(text: str, rules: RuleSet) -> bool:
-    """Safe now, or a calm context (prevention, research, the past) with no sign of now."""
-    if rules.safe_now.pattern.search(text):
-        return True
-    calm = any(rule.pattern.search(text) for rule in rules.calm_context)
-    return calm and not rules.danger_now.pattern.search(text)
+_last_frame: tuple[str, RuleSet | None, bool] = ("", None, False)
+
+
+def calm_frame(text: str, rules: RuleSet) -> bool:
+    """Safe now, or a calm frame (prevention, research, a talk, the news, a joke, the past)
+    with no sign of now. The last answer is remembered: the urgent rules and the lexicon ask
+    about the same message one after the other."""
+    global _last_frame
+    if _last_frame[1] is rules and _last_frame[0] == text:
+        return _last_frame[2]
+    framed = bool(rules.safe_now.pattern.search(text)) or (
+        rules._calm.any(text) and not rules.danger_now.pattern.search(text)
+    )
+    _last_frame = (text, rules, framed)
+    return framed
+
+
+_UNSEEN: Any = object()  # a word not yet looked up (a remembered one holds None or categories)
 
 
 def category_scores(text: str, rules: RuleSet, stem: Callable[[str], str]) -> dict[str, float]:
     index = rules.index
     scores = dict.fromkeys(rules.categories, 0.0)
-    seen: set[str] = set()
-    for word in text.split():
-        found = index.lookup(word, stem)
-        if found is None or word in seen:
-            continue
-        seen.add(word)  # a word counts once however often it is repeated
-        for category, weight in found:
-            scores[category] += weight
+    memo = index.memos.get(stem, {})
+    for word in dict.fromkeys(text.split()):  # a word counts once however often it is repeated
+        found = memo.get(word, _UNSEEN)  # most words: remembered, no call
+        if found is _UNSEEN:
+            found = index.lookup(word, stem)
+        if found:
+            for category, weight in found:
+                scores[category] += weight
     padded = f" {text} "
     for phrase, category, weight in index.phrases:
         if phrase in padded:
@@ -337,7 +393,12 @@ def classify(raw: str, rules: RuleSet, stem: Callable[[str], str] = lambda w: w)
     named = [h for h in hits if not h.cue]
     reasons = [*urgent_rules]
     reasons += [f"concept.{c}: {w}" for c, w in dict.fromkeys((h.concept, h.words) for h in named)]
-    risk = MENDESAK if urgent_rules else PERLU_DICEK if named else BIASA
+    # a calm frame (a talk, a school paper, the news, a joke, the past) with no sign of now:
+    # the lexicon's words alone say nothing (topical rules are explained away in `urgency`)
+    framed = bool(named) and not urgent_rules and calm_frame(text, rules)
+    risk = MENDESAK if urgent_rules else PERLU_DICEK if named and not framed else BIASA
+    if framed:
+        reasons.append("context.calm")
     violence = any(
         not r.startswith("urgent.suicide") and not r.startswith("urgent.self_harm")
         for r in urgent_rules
@@ -351,7 +412,8 @@ def classify(raw: str, rules: RuleSet, stem: Callable[[str], str] = lambda w: w)
         if risk == BIASA and found.risk >= rules.model.review_threshold:
             risk = PERLU_DICEK
             reasons.append(f"model: {found.risk:.2f}")
-        category = rules.model.category(found, scores)
+        harm = not hits or any(h.concept not in SELF_HARM for h in hits)
+        category = rules.model.category(found, scores, harm)
     if violence:
         category = rules.urgent_category
     elif scores.get(category, 0.0) > 0:

@@ -112,7 +112,7 @@ def read(text: str) -> Lexicon:
             for phrase in words:
                 add(phrase, name, False)
         for root in concept.get("verbs", ()):
-            for form in id_forms(normalize(root)):
+            for form in id_forms(root.casefold()):  # each form normalised as a text is
                 add(form, name, False)
         for phrase in concept.get("cues", ()):
             add(phrase, name, True)

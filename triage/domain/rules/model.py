@@ -21,10 +21,17 @@ from operator import add
 
 NGRAMS = (2, 3, 4, 5)
 NEEDS_A_RULE = frozenset({"pengaduan", "psikoedukasi"})  # categories that open a case file
+# despair told in words of harm to oneself only (the lexicon's) is not violence unless a word
+# of the rules says so
+NEEDS_HARM = frozenset({"kekerasan"})
 
 
 def word_features(word: str) -> list[str]:
-    """The word itself and its character n-grams, the word padded by spaces (" mati ")."""
+    """The word itself and its character n-grams, the word padded by spaces (" mati "). A
+    number of three digits or more (a year, a phone number, an amount) reads as "000": its
+    digits say nothing of danger, and each new one would cost a word's work."""
+    if len(word) > 2 and word.isdigit():
+        word = "000"
     padded = f" {word} "
     grams = [f"w:{word}"]
     for n in NGRAMS:
@@ -80,6 +87,8 @@ class LinearModel:
         found = self._memo.get(word)
         if found is not None:
             return found
+        if len(word) > 2 and word.isdigit() and word != "000":  # as word_features reads it
+            return self._word("000")
         total = [0.0] * len(self.labels)
         for gram in word_features(word):
             row = self.weights.get(gram)
@@ -96,7 +105,8 @@ class LinearModel:
         sums = list(self.intercepts)
         if words:
             scale = 1 / math.sqrt(len(words))
-            columns = zip(*[self._word(word) for word in words], strict=True)
+            memo, word_of = self._memo, self._word
+            columns = zip(*[memo.get(word) or word_of(word) for word in words], strict=True)
             sums = [s + sum(col) * scale for s, col in zip(sums, columns, strict=True)]
         for name in concept_features(concepts, cues):
             row = self.weights.get(name)
@@ -104,16 +114,18 @@ class LinearModel:
                 sums = list(map(add, sums, row))
         return Scores(_sigmoid(sums[0]), tuple(sums[1:]))
 
-    def category(self, scores: Scores, rule_scores: Mapping[str, float]) -> str:
+    def category(self, scores: Scores, rule_scores: Mapping[str, float], harm: bool = True) -> str:
         """The model's log-probabilities plus the rules' word scores weighed by `rule_weight`
         (chosen by leave-one-corpus-out in training); the softmax's normaliser is the same for
         every category, so the logits compare as they are. A category that opens a case file
         with deadlines (a complaint, a psychoeducation request) needs a word of the rules too:
-        the model alone does not start a workflow."""
+        the model alone does not start a workflow. Violence needs `harm` (false when the lexicon
+        found only harm to oneself) or a word of the rules."""
         weight = self.rule_weight
         best, top = "lainnya", -math.inf
         for label, logit in zip(self.labels[1:], scores.logits, strict=True):
-            if label in NEEDS_A_RULE and rule_scores.get(label, 0.0) <= 0:
+            ruled = rule_scores.get(label, 0.0) > 0
+            if label in NEEDS_A_RULE and not ruled or label in NEEDS_HARM and not (ruled or harm):
                 continue
             value = logit + weight * rule_scores.get(label, 0.0)
             if value > top:

@@ -115,6 +115,7 @@ mutusin memutuskan
 nampar menampar
 nangis menangis
 napa kenapa
+nda tidak
 ndak tidak
 nendang menendang
 nesu marah
@@ -251,12 +252,33 @@ def normalize(text: str, slang: Mapping[str, str] = SLANG) -> str:
         folded = _SPELLED.sub(_joined, folded)
     if "http" in folded or "www." in folded:
         folded = URL.sub(" ", folded)
-    if DIGIT.search(folded) or "@" in folded:  # most messages have neither: skip three passes
-        folded = REDUPLICATION.sub(r"\1 \1\2", folded)
-        folded = UNIT.sub(r"\1 \2", folded)
-        folded = MIXED.sub(_unleet, folded)
-    folded = STRETCH.sub(r"\1", folded)
-    words = []
-    for token in TOKEN.findall(folded):
-        words.append(slang.get(token, token))
+    if slang is not SLANG:
+        return " ".join(w for token in RAW.findall(folded) for w in _words(token, slang))
+    words: list[str] = []
+    for token in RAW.findall(folded):
+        found = _seen.get(token)
+        if found is None and token.isdigit():  # a number is itself; not remembered (each
+            words.append(token)  # phone number, date and amount would fill the memory)
+            continue
+        if found is None:
+            found = _words(token, slang)
+            if len(_seen) < 200_000:  # words repeat across messages; bounded
+                _seen[token] = found
+        words.extend(found)
     return " ".join(words)
+
+
+RAW = re.compile(r"[a-z0-9@_]+")  # the tokens the passes below see (\b counts "_" as a letter)
+_seen: dict[str, tuple[str, ...]] = {}
+
+
+def _words(token: str, slang: Mapping[str, str]) -> tuple[str, ...]:
+    """A raw token's words: "anak2" → anak anak, "17th" → 17 th, "m4ti" → mati, "tolonggg" →
+    tolong, then slang written out. Each pass stays inside a token, so a token's words are
+    the same in every message (normalize remembers them)."""
+    if DIGIT.search(token) or "@" in token:
+        token = REDUPLICATION.sub(r"\1 \1\2", token)
+        token = UNIT.sub(r"\1 \2", token)
+        token = MIXED.sub(_unleet, token)
+    token = STRETCH.sub(r"\1", token)
+    return tuple(slang.get(t, t) for t in TOKEN.findall(token))
