@@ -83,6 +83,7 @@ class App:
             max_attempts=outbox.max_attempts,
             base=timedelta(seconds=outbox.retry_base_seconds),
             lease=timedelta(seconds=outbox.lease_seconds),
+            give_up=timedelta(hours=outbox.give_up_hours),
         )
 
     @property

@@ -136,6 +136,7 @@ class OutboxConfig(Section):
     interval_seconds: Annotated[float, Field(gt=0)] = 2.0
     retry_base_seconds: Annotated[float, Field(gt=0, le=3600)] = 5.0
     lease_seconds: Annotated[float, Field(gt=0, le=3600)] = 60.0
+    give_up_hours: Annotated[float, Field(ge=1, le=24 * 14)] = 24.0  # an outage waited out
 
 
 class ReopenConfig(Section):

@@ -80,13 +80,14 @@ class Gateway:
                 f"Telegram unreachable: {type(exc).__name__}", transient=True, counts=False
             ) from None
         except NetworkError as exc:
-            # python-telegram-bot wraps failures to connect as "httpx.<Error>": an outage, waited
-            # out; other network errors (a 5xx answer …) are attempts, so they end in `failed`
+            # A refused connection ("httpx.<Error>") or a 5xx answer ("Bad Gateway", "Internal
+            # Server Error"): Telegram is having an incident, not refusing this message. The
+            # item waits it out without counting toward `failed` (RetryPolicy.give_up bounds it).
             unreachable = exc.message.startswith("httpx.")
             raise SendError(
                 f"Telegram {'unreachable' if unreachable else 'error'}: {exc.message[:80]}",
                 transient=True,
-                counts=not unreachable,
+                counts=False,
             ) from None
         except TelegramError as exc:
             raise SendError(f"Telegram error: {exc.message}", transient=True) from None

@@ -57,11 +57,20 @@ class SmtpSender:
             log.error("SMTP refused the login: fix [email] username and password (app password)")
             raise SendError("SMTP login refused", transient=True, counts=False) from None
         except smtplib.SMTPRecipientsRefused as exc:
-            raise SendError("recipient refused", transient=_temporary(exc)) from None
+            # 4xx: try later, not counted (greylisting, a full mailbox); 5xx: refused for good
+            temporary = _temporary(exc)
+            raise SendError(
+                "recipient refused", transient=temporary, counts=not temporary
+            ) from None
         except smtplib.SMTPConnectError as exc:  # refused at the greeting: the server's state
-            raise SendError(f"SMTP {exc.smtp_code} at connect", transient=True) from None
+            raise SendError(
+                f"SMTP {exc.smtp_code} at connect", transient=True, counts=exc.smtp_code >= 500
+            ) from None
         except smtplib.SMTPResponseException as exc:
-            raise SendError(f"SMTP {exc.smtp_code}", transient=exc.smtp_code < 500) from None
+            temporary = exc.smtp_code < 500
+            raise SendError(
+                f"SMTP {exc.smtp_code}", transient=temporary, counts=not temporary
+            ) from None
         except ssl.SSLError as exc:
             # A certificate or TLS mismatch is configuration: counted, so it ends as failed
             # and staff see it, instead of waiting for ever.

@@ -47,7 +47,12 @@ class InstagramSender:
         except (ClientConnectionError, OSError) as exc:
             raise SendError(type(exc).__name__, transient=True, counts=False) from None
         except ClientError as exc:
-            raise SendError(type(exc).__name__, transient=True) from None
+            # 5xx (after instagrapi's own retries): Instagram's incident, waited out uncounted;
+            # another error may concern this message, and counts toward `failed`
+            status = getattr(getattr(exc, "response", None), "status_code", None) or 0
+            raise SendError(
+                f"{type(exc).__name__} {status or ''}".strip(), transient=True, counts=status < 500
+            ) from None
         return SendResult(f"ig:{sent.id}")
 
     def already_sent(self, item: OutboxItem) -> SendResult | None:

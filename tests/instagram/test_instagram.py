@@ -15,7 +15,7 @@ from bot.service.secret_box import SecretBox
 from channels.instagram.session import InstagramSession
 from channels.instagram.source import InstagramSource
 from tests.fakes import FakeVault
-from triage.ports import NotYet
+from triage.ports import NotYet, SendError
 
 NOW = datetime(2026, 11, 24, 2, 0, tzinfo=UTC)
 T = int(NOW.timestamp())
@@ -182,6 +182,20 @@ def test_replies_go_out_with_direct_send_and_a_crash_is_recognised(tmp_path, box
         assert sender.already_sent(reply).remote_id == "ig:3000004"
         other = OutboxItem(**{**reply.__dict__, "text": "Pesan lain"})
         assert sender.already_sent(other) is None
+        # Instagram answering 502 (after instagrapi's own retries): waited out, not counted
+        mock.post(ig.API + "direct_v2/threads/broadcast/text/", status_code=502, json={})
+        with pytest.raises(SendError) as incident:
+            sender.send(reply)
+        assert incident.value.transient and not incident.value.counts
+        # a 400 about this message is a refusal
+        mock.post(
+            ig.API + "direct_v2/threads/broadcast/text/",
+            status_code=400,
+            json={"status": "fail", "message": "invalid"},
+        )
+        with pytest.raises(SendError) as refused:
+            sender.send(reply)
+        assert refused.value.counts
 
 
 def test_the_service_takes_instagram_in_and_answers_through_the_outbox(tmp_path, box):

@@ -185,12 +185,24 @@ def test_telegram_unreachable_for_a_while_then_everything_arrives_once_in_order(
         _outage(office)
 
 
-def _outage(office):
+def test_telegram_answering_502_and_500_for_a_while_loses_nothing(tmp_path):
+    """A Telegram incident answers 5xx, not a refused connection: every reply waits it out
+    (a 502 is no attempt that counts toward `failed`) and goes once, in order."""
+    with running_office(tmp_path, max_attempts=2) as office:
+        _outage(office, status=502, waited="Bad Gateway")
+    with running_office(tmp_path / "500", max_attempts=2) as office:
+        _outage(office, status=500, waited="Internal Server Error")
+
+
+def _outage(office, status=None, waited="unreachable"):
     state = office.state
     state.user_writes(CLIENT, text="Halo")
     office.topic_of(1)
     office.wait_for_post(GROUP, "Percakapan #1")
-    office.api.pause()  # connections refused from now on, for longer than max_attempts tries
+    if status is None:
+        office.api.pause()  # connections refused from now on, for longer than max_attempts tries
+    else:
+        office.api.fail_with(status)  # every call answered 5xx, for longer than max_attempts
     try:
         for n in range(1, 6):
             reply_as_admin(office, 1, f"balasan {n}", f"outage-{n}")
@@ -204,15 +216,22 @@ def _outage(office):
         office.app.wake.set()
         office.wait(
             lambda: any(
-                o.idempotency_key == "outage-1" and "unreachable" in (o.last_error or "")
+                o.idempotency_key == "outage-1" and waited in (o.last_error or "")
                 for o in outbox_items(office, 1)
             ),
             "tries during the outage",
         )
-        time.sleep(0.9)  # more tries (one each 0.3 s) than max_attempts allows
+        if status is None:
+            time.sleep(0.9)  # more tries (one each 0.3 s) than max_attempts allows
+        else:  # each recipient's first item tried again and again, beyond max_attempts
+            office.wait(lambda: state.failed_calls >= 12, "a dozen calls answered 5xx")
         assert not any(t.startswith("balasan") for t in office.texts(CLIENT))
+        assert not any(o.status.value == "failed" for o in outbox_items(office, 1))
     finally:
-        office.api.resume()
+        if status is None:
+            office.api.resume()
+        else:
+            office.api.fail_with(None)
     office.wait(
         lambda: sum(t.startswith("balasan") for t in office.texts(CLIENT)) == 5,
         "every reply delivered after the outage",

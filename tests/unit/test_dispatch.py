@@ -191,7 +191,7 @@ def test_a_budget_deferral_keeps_the_place_and_is_not_an_attempt():
     assert [i.text for i in sender.sent] == ["satu", "dua"]
 
 
-def test_an_unreachable_remote_is_waited_out_without_limit_and_keeps_the_order():
+def test_an_unreachable_remote_is_waited_out_and_keeps_the_order():
     uows, clock = FakeUnitOfWorkFactory(), FakeClock(T0)
     down = SendError("unreachable", transient=True, counts=False)
     sender = FakeSender(failures=[down] * 10)  # far more than max_attempts (3)
@@ -205,3 +205,23 @@ def test_an_unreachable_remote_is_waited_out_without_limit_and_keeps_the_order()
     run(uows, sender, clock)
     run(uows, sender, clock)
     assert [i.text for i in sender.sent] == ["satu", "dua"]
+
+
+def test_an_outage_is_waited_out_for_a_day_then_the_item_fails_for_staff():
+    uows, clock = FakeUnitOfWorkFactory(), FakeClock(T0)
+    down = SendError("Telegram error: Bad Gateway", transient=True, counts=False)
+    sender = FakeSender(failures=[down] * 100_000)
+    (first,) = queue(uows, "satu")
+    tries = 0
+    while uows.db.outbox[first].status is OutboxStatus.PENDING:
+        clock.now += timedelta(minutes=10)  # an outage tried every ten minutes, for brevity
+        failed_at = clock.now
+        run(uows, sender, clock)
+        tries += 1
+        item = uows.db.outbox[first]
+        assert item.next_attempt_at - clock.now <= POLICY.base  # back within one base delay
+    item = uows.db.outbox[first]
+    assert item.status is OutboxStatus.FAILED and item.attempts == 0
+    assert timedelta(hours=24) <= failed_at - T0 < timedelta(hours=24, minutes=10)
+    assert item.last_error == "no answer for 24 h: Telegram error: Bad Gateway"
+    assert tries > POLICY.max_attempts

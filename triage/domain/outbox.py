@@ -57,6 +57,7 @@ class RetryPolicy:
     base: timedelta = timedelta(seconds=5)
     cap: timedelta = timedelta(minutes=30)
     lease: timedelta = timedelta(minutes=2)
+    give_up: timedelta = timedelta(hours=24)  # an outage waited out this long: failed, for staff
 
     def delay(self, attempts: int, jitter: float) -> timedelta:
         """Exponential backoff with 'full jitter' (jitter in [0, 1)), never below one base."""
@@ -76,7 +77,17 @@ def after_failure(
     counts: bool = True,
 ) -> OutboxItem:
     """The item after a failed attempt: back to pending later, or failed for good. A try that
-    does not count (the remote unreachable) waits one base delay and keeps the item's place."""
+    does not count (the remote unreachable or answering 5xx: its incident, not a refusal) waits
+    one base delay and keeps the item's place, so it goes within one base of the remote's
+    return; after `give_up` since the item was written it fails, for staff to see."""
+    if transient and not counts and now - item.created_at >= policy.give_up:
+        hours = policy.give_up.total_seconds() / 3600
+        return replace(
+            item,
+            status=OutboxStatus.FAILED,
+            last_error=f"no answer for {hours:g} h: {error}",
+            lease_until=None,
+        )
     if transient and not counts:
         delay = max(policy.base, timedelta(seconds=retry_after or 0))
         return replace(

@@ -118,6 +118,13 @@ class _Handler(BaseHTTPRequestHandler):
             self._reply(404, {"ok": False, "error_code": 404, "description": "Not Found"})
             return
         token, method = path[4:].rsplit("/", 1)
+        if state.failing is not None:  # Telegram's front answering 5xx during an incident
+            status = state.failing
+            with state.lock:
+                state.failed_calls += 1
+            reason = self.responses.get(status, ("Server Error",))[0]
+            self._reply(status, {"ok": False, "error_code": status, "description": reason})
+            return
         if token != state.token:
             self._reply(401, {"ok": False, "error_code": 401, "description": "Unauthorized"})
             return
@@ -219,6 +226,10 @@ class LocalBotApi:
 
     def resume(self) -> None:
         self.start()
+
+    def fail_with(self, status: int | None) -> None:
+        """Answer every call with this HTTP status (502, 500 …) until `fail_with(None)`."""
+        self.state.failing = status
 
     def __enter__(self) -> LocalBotApi:
         return self.start()

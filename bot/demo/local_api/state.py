@@ -65,6 +65,8 @@ class ApiState:
     calls: list[Call] = field(default_factory=list)
     blocked: set[int] = field(default_factory=set)  # users who blocked or never started the bot
     stale_callbacks: bool = False  # answerCallbackQuery fails as for a query too old
+    failing: int | None = None  # every call answered with this HTTP status (502: a bad gateway)
+    failed_calls: int = 0  # calls answered so
     lock: threading.Condition = field(default_factory=threading.Condition)
     _message_ids: dict[int, itertools.count] = field(default_factory=dict)
     _thread_ids: dict[int, itertools.count] = field(default_factory=dict)
