@@ -23,6 +23,7 @@ from docx.shared import Pt
 from bot.app import App
 from bot.config.calendar import MONTHS
 from bot.config.settings import Settings
+from bot.files.cells import plain
 from triage.domain import notices
 from triage.domain.model import Actor
 from triage.domain.records import RECORD_FORM, Sealer
@@ -81,14 +82,14 @@ def render(letter: Letter, settings: Settings, staff: dict[int, str]) -> bytes:
         if letter.client.get(name):
             cells = identity.add_row().cells
             cells[0].text = _t(f"field.{name}", lang)
-            cells[1].text = str(letter.client[name])
+            cells[1].text = plain(str(letter.client[name]))
     if letter.register_no:
         cells = identity.add_row().cells
-        cells[0].text, cells[1].text = _t("field.register", lang), letter.register_no
+        cells[0].text, cells[1].text = _t("field.register", lang), plain(letter.register_no)
     doc.add_paragraph()
     reason = doc.add_paragraph()
     reason.add_run(_t("reason", lang)).bold = True
-    reason.add_run(made.reason or "-")
+    reason.add_run(plain(made.reason) or "-")
     doc.add_paragraph().add_run(_t("chronology", lang)).bold = True
     steps = doc.add_table(rows=1, cols=2)
     steps.style = "Table Grid"
@@ -107,7 +108,7 @@ def render(letter: Letter, settings: Settings, staff: dict[int, str]) -> bytes:
             if letter.record.get(spec.name):
                 part = doc.add_paragraph()
                 part.add_run(f"{spec.prompt[lang]} ").bold = True
-                part.add_run(letter.record[spec.name])
+                part.add_run(plain(letter.record[spec.name]))
     doc.add_paragraph(_t("closing", lang))
     signature = doc.add_paragraph(
         _t("signature", lang, day=_day(made.at, settings), counselor=counselor or "-")

@@ -24,6 +24,7 @@ from openpyxl.styles import Font  # noqa: E402
 from bot.app import App  # noqa: E402
 from bot.config.roster import timer_setup
 from bot.config.settings import Settings
+from bot.files.cells import cell
 from triage.domain.referral import TARGETS
 from triage.domain.reports import UNKNOWN, MonthReport, age_labels, month_report
 from triage.domain.survey import QUESTIONS, SurveyResult, summarise
@@ -189,9 +190,10 @@ def write(report: MonthReport, out: Path, settings: Settings, staff: dict[int, s
     book = Workbook()
     book.remove(book.active)
     title = _t("title", lang, office=settings.office.name, month=report.month)
-    for name, rows in tables.items():
+    for name, table in tables.items():
+        rows = [[cell(value) for value in row] for row in table]  # client text stays text
         sheet = book.create_sheet(_t(f"sheet.{name}", lang))
-        sheet.append([title])
+        sheet.append([cell(title)])
         sheet["A1"].font = Font(bold=True)
         sheet.append([])
         for row in rows:

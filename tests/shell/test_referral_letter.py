@@ -44,3 +44,16 @@ def test_the_letter_is_written_below_the_offices_letterhead(tmp_path):
     sealed = keep_sealed(b"PK docx", a_letter(), settings, box, "key-1", 2001)
     assert sealed.parent == tmp_path / "rujukan" / "7" and sealed.name.endswith(".docx.sealed")
     assert box.open(sealed.read_text()) == b"PK docx" and b"PK docx" not in sealed.read_bytes()
+
+
+def test_control_characters_in_the_clients_answers_do_not_stop_the_letter(tmp_path):
+    settings = from_mapping({"data_dir": str(tmp_path), "office": {"name": "PUSPAGA"}}, environ={})
+    made = Referral(7, 1, "lbh", "", "Hak\x0b asuh\x00", 2001, T0)
+    letter = Letter(made, {"nama": "Sa\x07ri\x1b", "usia": "34"}, "R/\x017", [(T0, "closed")],
+                    {"keluhan": "sengketa\x0c hak asuh"}, 2001)  # fmt: skip
+    doc = Document(io.BytesIO(render(letter, settings, {2001: "Made"})))
+    cells = [c.text for t in doc.tables for row in t.rows for c in row.cells]
+    paragraphs = [p.text for p in doc.paragraphs]
+    assert "Sari" in cells and "R/7" in cells
+    assert "Alasan rujukan: Hak asuh" in paragraphs
+    assert "Keluhan klien: sengketa hak asuh" in paragraphs

@@ -117,3 +117,36 @@ def test_the_monthly_report_files_open_in_a_spreadsheet_and_add_up(tmp_path):
     for chart in ("kategori", "kanal", "sla"):
         assert (out / f"laporan-2026-11-{chart}.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     app.engine.dispose()
+
+
+def test_a_name_that_is_a_formula_or_holds_control_characters_stays_text(tmp_path):
+    """A sender named "=HYPERLINK(…)" must not become a live formula in the XLSX or the CSV,
+    and a control character in a name must not stop the month's report."""
+    app = office(tmp_path / "office")
+    names = ['=HYPERLINK("http://contoh.test/x","klik")', "+62 Siti", "@Wati", "Bu\x07di\x00 \x1b"]
+    for n, name in enumerate(names):
+        at = TUESDAY_9_WITA + timedelta(minutes=n)
+        msg = InboundMessage(Channel.HOTLINE, f"f{n}", f"f{n}", name, "halo", at)
+        conv = ingest(msg, uow_factory=app.uows, now=at).conversation_id
+        with app.uows() as uow:
+            answers = {"usia": "-1+1", "domisili": "=1+1"}
+            uow.forms.save(FormState(conv, None, answers, "complete", f"PUSPAGA/2026/11/01{n}"))
+            uow.commit()
+    config = tmp_path / "office" / "config.toml"
+    config.write_text(f'data_dir = "{tmp_path / "office"}"\n[office]\nname = "PUSPAGA Uji"\n')
+    out = tmp_path / "laporan"
+    result = CliRunner().invoke(cli, ["report", "--month", "2026-11", "--out", str(out),
+                                      "--config", str(config)])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    sheet = load_workbook(out / "laporan-2026-11.xlsx")["Buku register"]
+    cells = [c for row in sheet.iter_rows(min_row=4) for c in row if c.value is not None]
+    assert not [c.value for c in cells if c.data_type == "f"]  # no formula anywhere
+    texts = [str(c.value) for c in cells]
+    assert '\'=HYPERLINK("http://contoh.test/x","klik")' in texts
+    assert "'+62 Siti" in texts and "'@Wati" in texts and "'=1+1" in texts and "'-1+1" in texts
+    assert "Budi" in " ".join(texts).replace(" ", "")  # control characters dropped, name kept
+    with (out / "laporan-2026-11-buku-register.csv").open(encoding="utf-8-sig") as handle:
+        flat = [cell for row in csv.reader(handle) for cell in row]
+    assert not [c for c in flat if c[:1] in ("=", "+", "-", "@")]
+    assert not [c for c in flat if any(ord(ch) < 32 for ch in c)]
+    app.engine.dispose()

@@ -16,15 +16,15 @@ pytest.importorskip("sklearn")
 
 # Measured 2026-12-05 (docs/BENCHMARKS.md): per corpus held out, the model trained on the rest.
 # A change that loses ground fails; one that gains should raise these. Category floors are
-# the measured figures less 0.01 (floating point may differ across machines).
+# the measured figures less 0.01, rounded down (floating point may differ across machines).
 LOCO_FLOOR = {
-    "corpus": {"recall": 1.0, "mendesak_precision": 1.0, "calm": 0.062, "category": 0.88},
-    "fourth_a": {"recall": 1.0, "mendesak_precision": 1.0, "calm": 0.125, "category": 0.82},
+    "corpus": {"recall": 1.0, "mendesak_precision": 1.0, "calm": 0.056, "category": 0.88},
+    "fourth_a": {"recall": 1.0, "mendesak_precision": 1.0, "calm": 0.108, "category": 0.81},
     "fourth_b": {"recall": 1.0, "mendesak_precision": 0.96, "calm": 0.092, "category": 0.82},
-    "fifth": {"recall": 1.0, "mendesak_precision": 0.97, "calm": 0.076, "category": 0.88},
+    "fifth": {"recall": 1.0, "mendesak_precision": 0.97, "calm": 0.098, "category": 0.88},
     "heldout": {"recall": 1.0, "mendesak_precision": 1.0, "calm": 0.096, "category": 0.87},
-    "sixth_a": {"recall": 1.0, "mendesak_precision": 0.97, "calm": 0.134, "category": 0.83},
-    "sixth_b": {"recall": 0.988, "mendesak_precision": 1.0, "calm": 0.10, "category": 0.83},
+    "sixth_a": {"recall": 1.0, "mendesak_precision": 0.95, "calm": 0.143, "category": 0.86},
+    "sixth_b": {"recall": 0.988, "mendesak_precision": 1.0, "calm": 0.125, "category": 0.81},
     "third": {"recall": 1.0, "mendesak_precision": 1.0, "calm": 0.14, "category": 0.86},
 }
 

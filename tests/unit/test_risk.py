@@ -18,6 +18,7 @@ from triage.domain.rules.classify import (
     _negated,
     calm_frame,
     classify,
+    model_text,
     urgency,
 )
 from triage.domain.rules.defaults import DEFAULT_RULES, LEXICON, MODEL
@@ -275,3 +276,37 @@ def read_rules_with(urgent_lines: str, traps: str = "[]"):
 @pytest.mark.parametrize("flags", ["i", "mi", "ai", "si"])
 def test_any_inline_flag_group_with_i_is_always_searched(flags):
     assert needles(f"(?{flags}:BUNUH DIRI SAJA)") is None
+
+
+def test_an_office_phrase_that_compiles_only_beside_the_others_is_still_searched():
+    from triage.domain.rules.toml_rules import read
+
+    rules = read("[urgent]\nlokal = ['(tolong) ibu', '\\1 sekali']\n", DEFAULT_RULES)
+    assert classify("halo ibu", rules).risk in LEVELS  # no error: the rule is searched whole
+    assert classify("tolong ibu", rules).urgent  # its other phrase still counts
+
+
+def test_the_model_reads_the_text_without_every_trap_span_even_when_they_overlap():
+    text = normalize("besok pukul 10 mati lampu, anak saya takut gelap")
+    assert model_text(text, DEFAULT_RULES) == "besok anak saya takut gelap"
+    assert "lampu" not in model_text(normalize("main game sampai mati lampu"), DEFAULT_RULES)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "kak papa tiri aku suka megang megang dada aku kalau mama kerja, itu apa ya kak namanya",
+        "pacar aku sering nampar aku lol",
+        "aku siap mati, biar masuk berita sekalian",
+        "ayah ku mukul aku terus tiap hari pake sabuk, tangan aku lebam semua wkwk",
+        "keponakan saya 14 tahun dijodohkan sama juragan buat bayar utang, mirip berita di tv",
+        "aku udah ga kuat, pengen mati aja. dulu aku pernah dibully juga",
+        "aku lagi ngerjain tugas sekolah terus ayah mukulin aku pakai sapu sampai berdarah",
+        "suami saya pukul saya sampai babak belur, saya aman sekarang tapi anak saya masih di "
+        "rumah sama dia",
+    ],
+)
+def test_danger_told_beside_the_news_a_joke_or_school_work_still_gets_the_crisis_reply(text):
+    """A review found these lowered by calm frames that were too wide ("berita", "wkwk",
+    "itu apa", "lagi ngerjain tugas"); a child in danger may write any of them."""
+    assert classify(text, DEFAULT_RULES).risk == MENDESAK

@@ -8,12 +8,11 @@ Urgency is matched on normalised text (triage.domain.rules.textnorm) before any 
 phrases, with the traps that look like them taken out first ("mati lampu", a game, a question
 on how to prevent violence, a negation such as "tidak pernah memukul"). Recall first: a phrase
 that can mean danger counts unless a trap explains it away. A calm frame with no sign of now
-(a school paper, a request for a speaker, the news, a joke, the past: `calm_frame`) explains
-away a topical rule (violence named in a school paper, "pengen mati aja" said of homework) and
-the lexicon's words; the other crisis phrases ("bunuh diri saja", self-harm, a threat) count
-whatever the frame. The category is the one whose words
-(matched on stems, so "dipukuli" finds "pukul") score highest; every decision names the rules
-that matched, for the admin to see.
+(school work, research, a request for a speaker, the past: `calm_frame`) explains away a
+topical rule (violence named in a school paper) and the lexicon's words; the other crisis
+phrases ("bunuh diri", "pengen mati aja", self-harm, a threat) count whatever the frame. The
+category is the one whose words (matched on stems, so "dipukuli" finds "pukul") score highest;
+every decision names the rules that matched, for the admin to see.
 """
 
 from __future__ import annotations
@@ -156,12 +155,13 @@ class _Phrases:
     rule_of: tuple[int, ...]  # phrase -> the rule it belongs to
 
     def spans(self, text: str) -> list[tuple[int, int, str]]:
+        """Every phrase's matches, in text order (they may overlap)."""
         phrases = self.phrases
-        return [
+        return sorted(
             (m.start(), m.end(), m.group(0))
-            for i in sorted(self.needles.candidates(text))
+            for i in self.needles.candidates(text)
             for m in phrases[i].pattern.finditer(text)
-        ]
+        )
 
     def any(self, text: str) -> bool:
         phrases = self.phrases
@@ -179,7 +179,12 @@ class _Phrases:
 
     @classmethod
     def of(cls, rules: Sequence[Rule]) -> _Phrases:
-        pairs = [(Rule(rule.name, (p,)), i) for i, rule in enumerate(rules) for p in rule.phrases]
+        pairs: list[tuple[Rule, int]] = []
+        for i, rule in enumerate(rules):
+            try:
+                pairs += [(Rule(rule.name, (p,)), i) for p in rule.phrases]
+            except re.error:  # a phrase that compiles only beside the others (a back-reference
+                pairs.append((rule, i))  # to another phrase's group): the rule searched whole
         phrases = tuple(p for p, _ in pairs)
         return cls(phrases, _Needles.of(phrases), tuple(i for _, i in pairs))
 
@@ -312,12 +317,13 @@ _last_frame: tuple[str, RuleSet | None, bool] = ("", None, False)
 
 
 def calm_frame(text: str, rules: RuleSet) -> bool:
-    """Safe now, or a calm frame (prevention, research, a talk, the news, a joke, the past)
-    with no sign of now. The last answer is remembered: the urgent rules and the lexicon ask
+    """Safe now, or a calm frame (prevention, a talk, school work, research, the past) with no
+    sign of now. The last answer is remembered: the urgent rules and the lexicon ask
     about the same message one after the other."""
     global _last_frame
-    if _last_frame[1] is rules and _last_frame[0] == text:
-        return _last_frame[2]
+    last_text, last_rules, framed = _last_frame  # read once: another thread may replace it
+    if last_rules is rules and last_text == text:
+        return framed
     framed = bool(rules.safe_now.pattern.search(text)) or (
         rules._calm.any(text) and not rules.danger_now.pattern.search(text)
     )
@@ -367,9 +373,10 @@ def model_text(text: str, rules: RuleSet) -> str:
     if not spans:
         return text
     kept, at = [], 0
-    for start, end, _ in spans:
-        kept.append(text[at:start])
-        at = end
+    for start, end, _ in spans:  # in text order; overlapping spans are merged
+        if start > at:
+            kept.append(text[at:start])
+        at = max(at, end)
     kept.append(text[at:])
     return " ".join(" ".join(kept).split())
 
@@ -393,7 +400,7 @@ def classify(raw: str, rules: RuleSet, stem: Callable[[str], str] = lambda w: w)
     named = [h for h in hits if not h.cue]
     reasons = [*urgent_rules]
     reasons += [f"concept.{c}: {w}" for c, w in dict.fromkeys((h.concept, h.words) for h in named)]
-    # a calm frame (a talk, a school paper, the news, a joke, the past) with no sign of now:
+    # a calm frame (a talk, school work, research, the past) with no sign of now:
     # the lexicon's words alone say nothing (topical rules are explained away in `urgency`)
     framed = bool(named) and not urgent_rules and calm_frame(text, rules)
     risk = MENDESAK if urgent_rules else PERLU_DICEK if named and not framed else BIASA

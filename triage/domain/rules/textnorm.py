@@ -262,13 +262,15 @@ def normalize(text: str, slang: Mapping[str, str] = SLANG) -> str:
             continue
         if found is None:
             found = _words(token, slang)
-            if len(_seen) < 200_000:  # words repeat across messages; bounded
+            if len(token) <= 40 and len(_seen) < 200_000:  # words repeat; bounded
                 _seen[token] = found
         words.extend(found)
     return " ".join(words)
 
 
-RAW = re.compile(r"[a-z0-9@_]+")  # the tokens the passes below see (\b counts "_" as a letter)
+# the runs the passes below see: \b's letters (any script, digits, "_") and "@", so each pass
+# finds in a run what it finds in the whole text
+RAW = re.compile(r"[\w@]+")
 _seen: dict[str, tuple[str, ...]] = {}
 
 
