@@ -139,3 +139,18 @@ def test_a_closed_complaint_reminds_nobody():
     report = sweep(uow_factory=uows, now=datetime(2026, 12, 1, 9, 0, tzinfo=WITA), setup=setup)
     reminders = [i for i in uows.db.outbox.values() if i.options.get("step") == "pengaduan"]
     assert reminders == [] and report.moot >= 2
+
+
+def test_a_case_files_card_is_read_only_by_those_who_may_see_the_client_and_audited():
+    from tests.builders import COUNSELOR
+    from triage.usecases import workflow as workflow_cases
+
+    uows = FakeUnitOfWorkFactory()
+    conv = client_says(uows, 1, "Saya mau mengadukan petugas yang membentak saya.")
+    with pytest.raises(AccessDenied):  # a counselor the case is not assigned to
+        workflow_cases.view(conv, actor=COUNSELOR, uow_factory=uows, now=MONDAY_9)
+    for actor in (ADMIN, HEAD):
+        found = workflow_cases.view(conv, actor=actor, uow_factory=uows, now=MONDAY_9)
+        assert found is not None and found.kind == "pengaduan"
+    read = [(e.staff_id, e.action) for e in uows.db.audit if e.conversation_id == conv]
+    assert read == [(ADMIN.staff_id, "casefile.read"), (HEAD.staff_id, "casefile.read")]

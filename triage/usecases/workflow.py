@@ -1,12 +1,14 @@
-"""Use case: staff open a complaint or psychoeducation file by hand on a conversation that
-triage sorted otherwise."""
+"""Use cases: staff open a complaint or psychoeducation file by hand on a conversation that
+triage sorted otherwise, and read a file's card."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
 from triage.domain import access
+from triage.domain.errors import NotFound
 from triage.domain.model import Actor, Conversation
+from triage.domain.records import AuditEntry
 from triage.domain.workflow import CaseFile, WorkflowSetup
 from triage.effects.workflow_files import Opener
 from triage.ports import UnitOfWork, UnitOfWorkFactory
@@ -36,3 +38,22 @@ def start(
         return opened
 
     return in_transaction(conv_id, uow_factory, step)
+
+
+def view(
+    conv_id: int, *, actor: Actor, uow_factory: UnitOfWorkFactory, now: datetime
+) -> CaseFile | None:
+    """A case file as staff read it (its card names the client and what they told): whoever
+    may see the client's identity may read it, and each reading is in the audit log."""
+    with uow_factory() as uow:
+        conv = uow.conversations.get(conv_id)
+        if conv is None:
+            raise NotFound(f"conversation {conv_id}")
+        access.require(access.may_view_identity(actor, conv), actor, "casefile.read")
+        found = uow.casefiles.get(conv_id)
+        if found is not None:
+            entry = AuditEntry(now, actor.staff_id, actor.role.value, "casefile.read", conv_id,
+                               found.kind)  # fmt: skip
+            uow.audit.append(entry)
+            uow.commit()
+    return found

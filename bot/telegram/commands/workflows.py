@@ -28,6 +28,7 @@ from triage.domain.workflow import COMPLAINT, PSYCHOEDUCATION, CaseFile, Workflo
 from triage.texts.catalog import text
 from triage.usecases import complaint as complaint_cases
 from triage.usecases import psychoeducation as psychoeducation_cases
+from triage.usecases import workflow as workflow_cases
 
 FORMS = {COMPLAINT: complaint.COMPLAINT_FORM, PSYCHOEDUCATION: psychoeducation.REQUEST_FORM}
 Step = Callable[[Request, int, WorkflowSetup, dict[str, Any]], str]
@@ -135,8 +136,9 @@ def tolak(request: Request, conv: int, setup: WorkflowSetup, common: dict) -> st
 
 
 def _file(request: Request, conv: int) -> CaseFile | None:
-    with request.desk.app.uows() as uow:
-        return uow.casefiles.get(conv)
+    """The case file, if the one asking may read it (refused otherwise; audited)."""
+    app = request.desk.app
+    return workflow_cases.view(conv, actor=request.actor, uow_factory=app.uows, now=app.clock())
 
 
 def card(request: Request, conv: int) -> str:
