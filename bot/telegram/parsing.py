@@ -5,10 +5,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 
 from telegram import Message
 
+from bot.telegram.render import esc
+from triage.domain.forms.by_mail import label
+from triage.domain.forms.spec import FormSpec, read_lines
 from triage.domain.model import Outcome
+from triage.texts.catalog import Lang, text
 
 CASE_NUMBER = re.compile(r"#?([0-9]{1,9})")
 BUTTON = re.compile(
@@ -81,3 +86,19 @@ def button_of(data: str) -> Button | None:
         int(round_) if round_ else None,
         Outcome(outcome) if outcome else None,
     )
+
+
+def unread(lines: str, form: FormSpec, lang: Lang, today: date) -> list[str]:
+    """What of staff's "Label: …" lines was not kept whole, said in their language: labels no
+    field has, and long fields cut at their limit (nothing is dropped without a word)."""
+    reading = read_lines(form, lines, today)
+    said = []
+    if reading.unknown:
+        known = ", ".join(esc(label(f.name)) for f in form.fields)
+        found = ", ".join(esc(u) for u in reading.unknown)
+        said.append(text("staff.lines_unknown", lang, labels=found, known=known))
+    if reading.cut:
+        limit = max(f.max_len for f in form.fields if f.name in reading.cut)
+        fields = ", ".join(esc(label(n)) for n in reading.cut)
+        said.append(text("staff.lines_cut", lang, limit=limit, fields=fields))
+    return said

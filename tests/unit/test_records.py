@@ -90,3 +90,32 @@ def test_only_the_head_opens_a_case_to_another_staff_member_who_then_reads_it(ca
     assert any("Selamat pagi" in o.text for o in sent)  # the conversation so far
     actions = [e.action for e in uows.db.audit]
     assert actions[-4:] == ["case.open.denied", "record.read.denied", "case.opened", "record.read"]
+
+
+def test_a_part_written_over_many_lines_is_kept_whole_and_what_is_not_kept_is_named(case):
+    from bot.telegram.parsing import unread
+    from triage.domain.forms.spec import read_lines
+    from triage.domain.records import RECORD_FORM
+
+    uows, conv = case
+    common = {"sealer": Box(), "uow_factory": uows, "now": T0}
+    long_story = " ".join(["kata"] * 900)  # 4,499 characters: over the part's 4,000
+    lines = (
+        "Keluhan: anak tantrum parah\nsetiap malam sejak ayahnya pergi\nPukul: 21.00 biasanya\n"
+        f"Asesmen: stres pengasuhan\nCatatan rahasia: jangan dibagikan\nHasil: {long_story}"
+    )
+    records.write(conv, lines, actor=COUNSELOR, **common)
+    parts = records.read(conv, actor=COUNSELOR, **common).parts
+    # the lines after a label belong to it (before: only the first line, 500 characters)
+    assert (
+        parts["keluhan"]
+        == "anak tantrum parah setiap malam sejak ayahnya pergi Pukul: 21.00 biasanya"
+    )
+    assert parts["asesmen"].startswith("stres pengasuhan Catatan rahasia")
+    assert len(parts["hasil"]) == 4000
+    reading = read_lines(RECORD_FORM, "Catatan: x\nKeluhan: y\nKesimpulan: z", T0.date())
+    assert reading.unknown == ("Catatan",) and reading.cut == ()  # "Kesimpulan" continues Keluhan
+    said = unread(lines, RECORD_FORM, "id", T0.date()) + unread("Catatan: x", RECORD_FORM, "id",
+                                                               T0.date())  # fmt: skip
+    assert any("4000" in s and "Hasil" in s for s in said)
+    assert any("Catatan" in s and "tidak dikenal" in s for s in said)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from bot.telegram import duty
 from bot.telegram.commands.registry import CASEWORKERS, HEADS, Command, Request, off_loop
-from bot.telegram.parsing import case_number
+from bot.telegram.parsing import case_number, unread
 from bot.telegram.render import esc
 from triage.domain import records
 from triage.domain.errors import AccessDenied, NotFound
@@ -24,11 +24,14 @@ def rekam(request: Request) -> str:
     common = {"actor": request.actor, "sealer": app.sealer, "uow_factory": app.uows}
     try:
         if request.arg:
+            today = app.clock().date()
             version, parts = record_cases.write(conv, request.arg, now=app.clock(), **common)
             if not parts:
-                return text("staff.record_usage", lang)
+                usage = text("staff.record_usage", lang)
+                return "\n".join([usage, *unread(request.arg, records.RECORD_FORM, lang, today)])
             names = ", ".join(esc(label(p)) for p in parts)
-            return text("staff.record_saved", lang, conv=conv, version=version, parts=names)
+            saved = text("staff.record_saved", lang, conv=conv, version=version, parts=names)
+            return "\n".join([saved, *unread(request.arg, records.RECORD_FORM, lang, today)])
         found = record_cases.read(conv, now=app.clock(), **common)
     except AccessDenied:
         return text("staff.record_denied", lang, conv=conv)

@@ -21,6 +21,7 @@ from typing import Any
 
 from bot.telegram.commands.registry import ADMINS, EVERYONE, HEADS, Command, Request, off_loop
 from bot.telegram.duty import day_label, parse_day
+from bot.telegram.parsing import unread
 from bot.telegram.render import esc
 from triage.domain import complaint, psychoeducation
 from triage.domain.forms.by_mail import label
@@ -67,6 +68,7 @@ def _file_card(request: Request, conv: int, setup: WorkflowSetup, common: dict, 
         _, names = flow.record(conv, request.arg, setup=setup, **common)
         fields = ", ".join(esc(label(n)) for n in names) or "—"
         said.append(text("staff.casefile_saved", lang, fields=fields))
+        said += unread(request.arg, FORMS[kind], lang, common["now"].date())
     said.append(card(request, conv))
     return "\n\n".join(said)
 

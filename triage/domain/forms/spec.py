@@ -193,7 +193,7 @@ def phone_e164(raw: str) -> str | None:
 
 def read(spec: FieldSpec, raw: str, today: date) -> Answer:
     """One answer to one field: normalised, skipped, or refused with the reason."""
-    text = " ".join(raw.split())[:500]
+    text = " ".join(raw.split())[: max(500, spec.max_len)]
     lowered = text.casefold()
     if spec.kind == "consent" and text:  # "tidak mau" refuses here; it does not skip
         if lowered in YES:
@@ -239,6 +239,8 @@ def _age(text: str, today: date) -> Answer:
 @dataclass(frozen=True)
 class Reading:
     answers: dict[str, Answer] = field(default_factory=dict)
+    unknown: tuple[str, ...] = ()  # "Label:" lines whose label is no field's (staff are told)
+    cut: tuple[str, ...] = ()  # long fields longer than their max_len, kept to it (told too)
 
     def missing(self, form: FormSpec) -> list[FieldSpec]:
         """Required fields without a valid answer: asked again."""
@@ -249,25 +251,47 @@ class Reading:
         ]
 
 
+LONG = 500  # a field allowed more than this (a record's part, a complaint's chronology) is long
+
+
 def read_lines(form: FormSpec, message: str, today: date) -> Reading:
-    """An email-style answer: "Nama: …" lines in any order, labels in either language."""
+    """An email-style answer: "Nama: …" lines in any order, labels in either language. A long
+    field goes on over the lines after its label until the next known label, so a record's
+    part written over several lines is kept whole; labels that are no field's are listed."""
     labels = {}
     for spec in form.fields:
         for label in (spec.name.replace("_", " "), *spec.aliases):
             labels[label.casefold()] = spec
     answers: dict[str, Answer] = {}
-    for line in message.splitlines()[:200]:
+    long: dict[str, list[str]] = {}  # a long field's lines, in order
+    unknown: list[str] = []
+    current: FieldSpec | None = None  # the long field later lines continue
+    for line in message.splitlines()[:1000]:
         match = LINE.match(line)
-        if not match:
-            continue
-        spec = labels.get(" ".join(match.group(1).casefold().split()))
+        spec = labels.get(" ".join(match.group(1).casefold().split())) if match else None
         if spec is None:
+            if current is not None:
+                long[current.name].append(line)
+            elif match:
+                unknown.append(" ".join(match.group(1).split()))
             continue
+        if spec.max_len > LONG:
+            current = spec
+            long.setdefault(spec.name, []).append(match.group(2))
+            continue
+        current = None
         got = read(spec, match.group(2), today)
         earlier = answers.get(spec.name)
         if earlier is None or (earlier.value is None and got.value is not None):
             answers[spec.name] = got  # the first real answer wins over blanks and repeats
-    return Reading(answers)
+    cut = []
+    for spec in form.fields:
+        if spec.name in long:
+            whole = "\n".join(long[spec.name])
+            if len(" ".join(whole.split())) > spec.max_len:
+                cut.append(spec.name)
+            answers[spec.name] = read(spec, whole, today)
+    return Reading(answers, tuple(dict.fromkeys(unknown)), tuple(cut))
 
 
 def shown(kind: str, value: str | None) -> str:
