@@ -8,7 +8,10 @@ import json
 import os
 import platform
 import tempfile
-from collections.abc import Callable, Sequence
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -72,3 +75,33 @@ def mail_section(dovecot, sink, username: str, **extra: object) -> dict[str, obj
         "from_address": "puspaga@example.org",
         **extra,
     }
+
+
+@contextmanager
+def running_service(settings) -> Iterator[tuple[object, threading.Event]]:  # noqa: ANN001
+    """The office's service loop in a thread, as `puspaga run` runs it, once the mail watcher
+    is connected; stopped on leaving. Yields the app and the stop event."""
+    from bot.bootstrap import build
+    from bot.service import loops as service
+
+    app = build(settings)
+    stop = threading.Event()
+    loop = threading.Thread(target=service.run_forever, args=(app, stop), daemon=True)
+    loop.start()
+    if app.watchers:
+        app.watchers[0].connected.wait(10)
+    try:
+        yield app, stop
+    finally:
+        stop.set()
+        loop.join(timeout=10)
+
+
+def note_stored(app, seen: dict[str, float]) -> None:  # noqa: ANN001
+    """When each mail's row is first seen in the inbox (its id is the Message-ID, "#", and a
+    digest of the sender)."""
+    from sqlalchemy import text
+
+    with app.engine.connect() as conn:
+        for (ext,) in conn.execute(text("SELECT external_id FROM message")):
+            seen.setdefault(ext.split("#", 1)[0], time.monotonic())

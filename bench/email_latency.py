@@ -24,14 +24,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from imapclient import IMAPClient  # noqa: E402
-from sqlalchemy import text  # noqa: E402
 
-from bench.common import mail_section  # noqa: E402
-from bot.bootstrap import build  # noqa: E402
+from bench.common import mail_section, note_stored, running_service  # noqa: E402
 from bot.config.settings import from_mapping
 from bot.demo.local_mail.dovecot import start_dovecot  # noqa: E402
 from bot.demo.local_mail.smtp_sink import SmtpSink  # noqa: E402
-from bot.service import loops as service
 
 
 def mail(n: int) -> tuple[str, bytes]:
@@ -60,36 +57,26 @@ def run(mode: str, count: int, poll_seconds: float, dovecot, sink) -> dict:  # n
         },
         environ={},
     )
-    app = build(settings)
-    stop = threading.Event()
-    loop = threading.Thread(target=service.run_forever, args=(app, stop), daemon=True)
-    loop.start()
-    if app.watchers:
-        app.watchers[0].connected.wait(10)
     appended: dict[str, float] = {}
     seen: dict[str, float] = {}
+    with running_service(settings) as (app, stop):
 
-    def watch() -> None:
-        while len(seen) < count and not stop.is_set():
-            with app.engine.connect() as conn:
-                for (ext,) in conn.execute(text("SELECT external_id FROM message")):
-                    # the inbox id is the Message-ID, "#", and a digest of the sender
-                    seen.setdefault(ext.split("#", 1)[0], time.monotonic())
-            time.sleep(0.01)
+        def watch() -> None:
+            while len(seen) < count and not stop.is_set():
+                note_stored(app, seen)
+                time.sleep(0.01)
 
-    watcher = threading.Thread(target=watch, daemon=True)
-    watcher.start()
-    client = IMAPClient(dovecot.host, port=dovecot.port, ssl=False)
-    client.login(user, dovecot.password)
-    for n in range(count):
-        msgid, raw = mail(n)
-        appended[msgid] = time.monotonic()
-        client.append("INBOX", raw)
-        time.sleep(random.expovariate(1 / 0.2))
-    client.logout()
-    watcher.join(timeout=poll_seconds + 60)
-    stop.set()
-    loop.join(timeout=10)
+        watcher = threading.Thread(target=watch, daemon=True)
+        watcher.start()
+        client = IMAPClient(dovecot.host, port=dovecot.port, ssl=False)
+        client.login(user, dovecot.password)
+        for n in range(count):
+            msgid, raw = mail(n)
+            appended[msgid] = time.monotonic()
+            client.append("INBOX", raw)
+            time.sleep(random.expovariate(1 / 0.2))
+        client.logout()
+        watcher.join(timeout=poll_seconds + 60)
     latencies = sorted(seen[m] - t for m, t in appended.items() if m in seen)
     lost = count - len(latencies)
     return {

@@ -28,14 +28,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from imapclient import IMAPClient  # noqa: E402
-from sqlalchemy import text  # noqa: E402
 
-from bench.common import mail_section  # noqa: E402
-from bot.bootstrap import build  # noqa: E402
+from bench.common import mail_section, note_stored, running_service  # noqa: E402
 from bot.config.settings import from_mapping  # noqa: E402
 from bot.demo.local_mail.dovecot import start_dovecot  # noqa: E402
 from bot.demo.local_mail.smtp_sink import SmtpSink  # noqa: E402
-from bot.service import loops as service  # noqa: E402
 
 URGENT = (
     "Tolong, suami saya sedang memukul saya sekarang, saya takut.",
@@ -82,38 +79,29 @@ def main() -> None:
         },
         environ={},
     )
-    app = build(settings)
-    stop = threading.Event()
-    loop = threading.Thread(target=service.run_forever, args=(app, stop), daemon=True)
-    loop.start()
-    if app.watchers:
-        app.watchers[0].connected.wait(10)
     stored: dict[str, float] = {}
     replied: dict[str, float] = {}
-
-    def watch() -> None:
-        while len(replied) < args.count and not stop.is_set():
-            with app.engine.connect() as conn:
-                for (ext,) in conn.execute(text("SELECT external_id FROM message")):
-                    stored.setdefault(ext.split("#", 1)[0], time.monotonic())
-            for reply in list(sink.received):
-                replied.setdefault(str(reply["In-Reply-To"]), time.monotonic())
-            time.sleep(0.01)
-
-    watcher = threading.Thread(target=watch, daemon=True)
-    watcher.start()
-    client = IMAPClient(dovecot.host, port=dovecot.port, ssl=False)
-    client.login(user, dovecot.password)
     try:
-        for n in range(args.count):
-            _, raw = mail(n)
-            client.append("INBOX", raw)
-            time.sleep(random.expovariate(1.0))
-        client.logout()
-        watcher.join(timeout=60)
+        with running_service(settings) as (app, stop):
+
+            def watch() -> None:
+                while len(replied) < args.count and not stop.is_set():
+                    note_stored(app, stored)
+                    for reply in list(sink.received):
+                        replied.setdefault(str(reply["In-Reply-To"]), time.monotonic())
+                    time.sleep(0.01)
+
+            watcher = threading.Thread(target=watch, daemon=True)
+            watcher.start()
+            client = IMAPClient(dovecot.host, port=dovecot.port, ssl=False)
+            client.login(user, dovecot.password)
+            for n in range(args.count):
+                _, raw = mail(n)
+                client.append("INBOX", raw)
+                time.sleep(random.expovariate(1.0))
+            client.logout()
+            watcher.join(timeout=60)
     finally:
-        stop.set()
-        loop.join(timeout=10)
         sink.stop()
         dovecot.stop()
     waits = sorted(replied[m] - t for m, t in stored.items() if m in replied)

@@ -27,11 +27,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from triage.domain.rules.classify import (  # noqa: E402
+    BIASA,
     RuleSet,
-    calm_frame,
     category_scores,
     concepts,
     model_text,
+    rules_level,
     urgency,
 )
 from triage.domain.rules.model import features  # noqa: E402
@@ -103,12 +104,11 @@ def base_rules() -> RuleSet:
 def seen(example: Example, rules: RuleSet, stem) -> Seen:
     norm = normalize(example.text)
     hits = concepts(norm, rules)
-    named = tuple(h.concept for h in hits if not h.cue)
-    urgent = bool(urgency(norm, rules))
+    named = [h for h in hits if not h.cue]
     return Seen(
         model_text(norm, rules),
-        urgent or bool(named) and not calm_frame(norm, rules),
-        named,
+        rules_level(norm, rules, urgency(norm, rules), named) != BIASA,
+        tuple(h.concept for h in named),
         tuple(h.concept for h in hits if h.cue),
         category_scores(norm, rules, stem),
     )

@@ -61,6 +61,8 @@ def _file_card(request: Request, conv: int, setup: WorkflowSetup, common: dict, 
     if current is not None and current.kind != kind:
         title = text(f"casefile.title.{current.kind}", lang)
         return text("staff.casefile_other", lang, conv=conv, title=title)
+    if current is not None and not request.arg:
+        return card(request, conv, current)  # read once: one audit row for one look
     if current is None:
         flow.start(conv, setup=setup, **common)
     said = []
@@ -143,9 +145,10 @@ def _file(request: Request, conv: int) -> CaseFile | None:
     return workflow_cases.view(conv, actor=request.actor, uow_factory=app.uows, now=app.clock())
 
 
-def card(request: Request, conv: int) -> str:
+def card(request: Request, conv: int, cf: CaseFile | None = None) -> str:
+    """The file's card; `cf` when the caller has just read it."""
     lang, setup = request.lang, request.desk.app.workflows
-    cf = _file(request, conv)
+    cf = cf or _file(request, conv)
     if cf is None or setup is None:
         return text("staff.casefile_none", lang)
     facts = esc(facts_text(FORMS[cf.kind], cf.facts))

@@ -115,7 +115,6 @@ class _Needles:
     Aho-Corasick automaton (pyahocorasick): every needle, overlapping ones too, in C."""
 
     automaton: ahocorasick.Automaton | None  # needle -> the rules that need it
-    rules: Mapping[str, tuple[int, ...]]  # needle -> the rules that need it
     always: frozenset[int]  # rules with no needle: always searched
 
     def candidates(self, text: str) -> set[int]:
@@ -141,7 +140,7 @@ class _Needles:
             for needle, which in rules.items():
                 automaton.add_word(needle, tuple(which))
             automaton.make_automaton()
-        return cls(automaton, {k: tuple(v) for k, v in rules.items()}, frozenset(always))
+        return cls(automaton, frozenset(always))
 
 
 @dataclass(frozen=True)
@@ -366,6 +365,18 @@ def concepts(text: str, rules: RuleSet) -> list[Hit]:
     return [h for h in found if not any(t0 <= h.start and h.end <= t1 for t0, t1, _ in trapped)]
 
 
+def rules_level(
+    text: str, rules: RuleSet, urgent_rules: Sequence[str], named: Sequence[Hit]
+) -> str:
+    """The level before the model (training reads it too): `mendesak` when an urgent rule
+    holds; `perlu_dicek` for the lexicon's words unless a calm frame (a talk, school work,
+    research, the past) with no sign of now explains them (topical rules are explained away in
+    `urgency` already); else `biasa`."""
+    if urgent_rules:
+        return MENDESAK
+    return PERLU_DICEK if named and not calm_frame(text, rules) else BIASA
+
+
 def model_text(text: str, rules: RuleSet) -> str:
     """What the learned model reads: normalised `text` without the spans a trap explains
     ("mati lampu" says nothing of danger, so its "mati" must not count)."""
@@ -400,11 +411,8 @@ def classify(raw: str, rules: RuleSet, stem: Callable[[str], str] = lambda w: w)
     named = [h for h in hits if not h.cue]
     reasons = [*urgent_rules]
     reasons += [f"concept.{c}: {w}" for c, w in dict.fromkeys((h.concept, h.words) for h in named)]
-    # a calm frame (a talk, school work, research, the past) with no sign of now:
-    # the lexicon's words alone say nothing (topical rules are explained away in `urgency`)
-    framed = bool(named) and not urgent_rules and calm_frame(text, rules)
-    risk = MENDESAK if urgent_rules else PERLU_DICEK if named and not framed else BIASA
-    if framed:
+    risk = rules_level(text, rules, urgent_rules, named)
+    if named and risk == BIASA:  # the lexicon's words, explained by a calm frame
         reasons.append("context.calm")
     violence = any(
         not r.startswith("urgent.suicide") and not r.startswith("urgent.self_harm")

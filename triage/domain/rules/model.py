@@ -26,12 +26,16 @@ NEEDS_A_RULE = frozenset({"pengaduan", "psikoedukasi"})  # categories that open 
 NEEDS_HARM = frozenset({"kekerasan"})
 
 
+def read_as(word: str) -> str:
+    """A number of three digits or more (a year, a phone number, an amount) reads as "000":
+    its digits say nothing of danger, and each new one would cost a word's work."""
+    return "000" if len(word) > 2 and word.isdigit() else word
+
+
 def word_features(word: str) -> list[str]:
-    """The word itself and its character n-grams, the word padded by spaces (" mati "). A
-    number of three digits or more (a year, a phone number, an amount) reads as "000": its
-    digits say nothing of danger, and each new one would cost a word's work."""
-    if len(word) > 2 and word.isdigit():
-        word = "000"
+    """The word itself (as `read_as` reads it) and its character n-grams, the word padded by
+    spaces (" mati ")."""
+    word = read_as(word)
     padded = f" {word} "
     grams = [f"w:{word}"]
     for n in NGRAMS:
@@ -84,11 +88,10 @@ class LinearModel:
     _memo: dict[str, tuple[float, ...]] = field(default_factory=dict, repr=False, compare=False)
 
     def _word(self, word: str) -> tuple[float, ...]:
+        word = read_as(word)  # so a number is remembered once, as "000"
         found = self._memo.get(word)
         if found is not None:
             return found
-        if len(word) > 2 and word.isdigit() and word != "000":  # as word_features reads it
-            return self._word("000")
         total = [0.0] * len(self.labels)
         for gram in word_features(word):
             row = self.weights.get(gram)
