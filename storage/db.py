@@ -43,6 +43,7 @@ def make_engine(url: str, *, sqlite_synchronous: SqliteSync = "full") -> Engine:
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute("PRAGMA busy_timeout=30000")
         cur.execute(f"PRAGMA synchronous={sync}")
+        cur.execute("PRAGMA secure_delete=ON")  # erased content is overwritten, not left free
         cur.close()
 
     @event.listens_for(engine, "begin")
@@ -54,3 +55,19 @@ def make_engine(url: str, *, sqlite_synchronous: SqliteSync = "full") -> Engine:
 
 def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
+
+
+def scrub(engine: Engine) -> bool:
+    """After an erasure's commit: leave nothing erased readable in the database's files. On
+    SQLite (whose freed space `secure_delete` zeroes) the WAL, which still holds the pages as
+    they were, is folded into the file and truncated; on PostgreSQL a VACUUM frees the dead row
+    versions (its WAL and backups are beyond reach: docs/RELIABILITY.md). False when a reader
+    kept the WAL from being truncated (the next checkpoint does it)."""
+    if is_sqlite(engine):
+        with engine.connect() as conn:
+            raw = conn.connection.driver_connection
+            busy, _, _ = raw.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            return busy == 0
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.exec_driver_sql("VACUUM")
+    return True

@@ -3,9 +3,10 @@ writes the dead-letter table."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import Engine, delete, insert
+from sqlalchemy import Connection, Engine, delete, insert
 
 from storage.tables import DeadLetterRow
 
@@ -16,8 +17,18 @@ class DeadLetters:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
 
-    def add(self, *, source: str, external_id: str, payload: str, error: str, at: datetime) -> None:
-        """Keep one item that failed, in its own transaction (the failed one was rolled back)."""
+    def add(
+        self,
+        *,
+        source: str,
+        external_id: str,
+        payload: str,
+        error: str,
+        at: datetime,
+        sender: str | None = None,
+    ) -> None:
+        """Keep one item that failed, in its own transaction (the failed one was rolled back);
+        `sender` ("<channel>:<address>") lets erasing its client remove it."""
         with self.engine.begin() as conn:
             conn.execute(
                 insert(_TABLE).values(
@@ -26,6 +37,7 @@ class DeadLetters:
                     payload=payload,
                     error=error[:200],
                     created_at=at,
+                    sender=sender,
                 )
             )
 
@@ -33,3 +45,10 @@ class DeadLetters:
         """The retention purge: dead letters kept before `cutoff` go; returns how many."""
         with self.engine.begin() as conn:
             return conn.execute(delete(_TABLE).where(_TABLE.c.created_at < cutoff)).rowcount
+
+
+def forget_senders(conn: Connection, senders: Sequence[str]) -> int:
+    """Erasure, inside its transaction: what these senders sent that could not be stored."""
+    if not senders:
+        return 0
+    return conn.execute(delete(_TABLE).where(_TABLE.c.sender.in_(list(senders)))).rowcount

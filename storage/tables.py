@@ -249,6 +249,8 @@ class DeadLetterRow(SQLModel, table=True):
     payload: str = Field(sa_column=Column(Text, nullable=False))
     error: str = Field(max_length=200)
     created_at: datetime = Field(sa_column=_time(nullable=False))
+    # "<channel>:<address>" when known: erasing a client removes what they sent that failed
+    sender: str | None = Field(default=None, max_length=340, index=True)
 
 
 class DeadlineRow(SQLModel, table=True):

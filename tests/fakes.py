@@ -377,6 +377,16 @@ class FakeOutbox(_Repo):
         ]
         return max(mine, key=lambda o: o.id or 0) if mine else None
 
+    def unsent(self) -> list[OutboxItem]:
+        return [o for o in self.db.outbox.values() if o.status is not OutboxStatus.SENT]
+
+    def reseal(self, item: OutboxItem, text: str) -> bool:
+        stored = self.db.outbox.get(item.id)  # type: ignore[arg-type]
+        if stored is None or stored.status is OutboxStatus.SENT or stored.claims != item.claims:
+            return False
+        self.db.outbox[item.id] = replace(stored, text=text)  # type: ignore[index]
+        return True
+
     def extend_pending(self, item: OutboxItem, text: str) -> bool:
         now = self.db.outbox.get(item.id)  # type: ignore[arg-type]
         if (

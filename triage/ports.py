@@ -151,6 +151,12 @@ class OutboxRepository(Protocol):
         """Replace the text of `item` if no dispatcher has touched it since it was read (still
         pending, same claim count, not interrupted): coalescing. False when it was."""
 
+    def unsent(self) -> list[OutboxItem]:
+        """Every item not sent (pending, sending or failed): what a new key must seal again."""
+
+    def reseal(self, item: OutboxItem, text: str) -> bool:
+        """Replace the text of an unsent `item` if no dispatcher claimed it since it was read."""
+
 
 class FormStore(Protocol):
     """Where each conversation's identity-form dialogue stands, and the register's counter."""

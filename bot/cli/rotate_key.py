@@ -2,8 +2,9 @@
 any point: the key file always holds keys that open everything stored.
 
 1. The key file gets the new key first, the old one after it (both open, the new one seals).
-2. Every sealed value (psychological records, the Instagram session, referral letters on disk)
-   is sealed again with the new key (the records in one transaction, each file replaced whole).
+2. Every sealed value (psychological records, staff answers waiting in the outbox, the
+   Instagram session, referral letters on disk) is sealed again with the new key (the records
+   in one transaction, each file replaced whole).
 3. The key file is left with the new key only: the old key no longer opens anything.
 
 With PUSPAGA_SECRET_KEY the operator does steps 1 and 3 (put "NEW,OLD" in the variable, run
@@ -18,6 +19,7 @@ from pathlib import Path
 
 from bot.app import App
 from bot.service.secret_box import ENV, SecretBox, key_lines, write_keys
+from triage.domain.outbox import SEALED_TEXT
 
 
 def reseal_all(app: App, box: SecretBox) -> int:
@@ -28,6 +30,7 @@ def reseal_all(app: App, box: SecretBox) -> int:
             uow.records.reseal(replace(record, sealed=box.seal(box.open(record.sealed))))
             count += 1
         uow.commit()
+    count += _reseal_answers(app, box)
     if app.settings.instagram is not None:
         from bot.service.instagram import DatabaseVault
 
@@ -41,6 +44,30 @@ def reseal_all(app: App, box: SecretBox) -> int:
         fresh.write_text(box.seal(box.open(letter.read_text(encoding="ascii"))), encoding="ascii")
         fresh.replace(letter)
         count += 1
+    return count
+
+
+def _reseal_answers(app: App, box: SecretBox) -> int:
+    """Staff answers waiting sealed in the outbox; one a dispatcher claimed meanwhile is read
+    again and tried once more (a send keeps the sealed text, never the opened one)."""
+    count = 0
+    for _ in range(3):
+        missed = 0
+        with app.uows() as uow:
+            for item in uow.outbox.unsent():
+                if not item.options.get(SEALED_TEXT) or not item.text:
+                    continue
+                try:
+                    opened = box.open(item.text)
+                except ValueError:
+                    continue  # no key opens it: its send fails, shown to staff
+                if uow.outbox.reseal(item, box.seal(opened)):
+                    count += 1
+                else:
+                    missed += 1
+            uow.commit()
+        if not missed:
+            break
     return count
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from bot.app import App
 from bot.config.settings import Settings
+from storage.db import scrub
 from triage.domain import erasure
 from triage.domain.model import Actor
 from triage.usecases import erasure as erasure_cases
@@ -55,6 +56,8 @@ def purge(app: App) -> dict[str, int]:
     if days:
         done["dead_letters"] = app.dead_letters.drop_older_than(now - timedelta(days=days))
     done["report_files"] = drop_kept_files(settings, now - REPORT_FILES_KEPT)
+    if any(done.values()):
+        scrub(app.engine)
     log.info("retention purge: %s", ", ".join(f"{k} {n}" for k, n in done.items()))
     return done
 
@@ -85,4 +88,5 @@ def forget(app: App, client_id: int, actor: Actor) -> list[int]:
         remove=remover(app.settings),
     )  # fmt: skip
     drop_kept_files(app.settings)
+    scrub(app.engine)
     return erased

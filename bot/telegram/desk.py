@@ -12,7 +12,7 @@ from bot.app import App
 from bot.telegram.staff_directory import StaffDirectory
 from storage.telegram_maps import TelegramMaps
 from triage.domain.notices import Kind
-from triage.domain.outbox import OutboxItem, Target
+from triage.domain.outbox import SEALED_TEXT, OutboxItem, Target
 from triage.texts.catalog import Lang
 
 
@@ -28,11 +28,19 @@ class Desk:
     async def run(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         return await asyncio.to_thread(fn, *args, **kwargs)
 
-    def _queue(self, key: str, recipient: str, body: str, target: Target, options: dict) -> None:
+    def _queue(
+        self, key: str, recipient: str, body: str, target: Target, conv: int | None, options: dict
+    ) -> None:
         now = self.app.clock()
         if target is Target.TELEGRAM:
-            options = {"kind": Kind.INFO.value, **options}
+            # An answer may show what is sealed elsewhere (an identity card, a record read
+            # back): it waits sealed too, is opened only to send (StaffSender) and is blanked
+            # once sent (triage.domain.outbox.delivered).
+            options = {"kind": Kind.INFO.value, **options, SEALED_TEXT: "1"}
+            body = self.app.sealer.seal(body.encode())
         with self.app.uows() as uow:
+            if conv is not None and uow.conversations.get(conv) is None:
+                conv = None  # a number typed for a case that does not exist
             uow.outbox.add(
                 OutboxItem(
                     id=None,
@@ -42,15 +50,23 @@ class Desk:
                     text=body,
                     created_at=now,
                     next_attempt_at=now,
+                    conversation_id=conv,  # erasing the case reaches an answer still waiting
                     options=options,
                 )
             )
             uow.commit()
 
     async def tell(
-        self, key: str, recipient: str, body: str, target: Target = Target.TELEGRAM, **options: str
+        self,
+        key: str,
+        recipient: str,
+        body: str,
+        target: Target = Target.TELEGRAM,
+        *,
+        conv: int | None = None,
+        **options: str,
     ) -> None:
         """Queue an answer (HTML for staff chats, plain text on the hotline); the key makes a
-        redelivered update answer once."""
-        await self.run(self._queue, key, recipient, body, target, options)
+        redelivered update answer once; `conv` is the case it is about."""
+        await self.run(self._queue, key, recipient, body, target, conv, options)
         self.wake()

@@ -30,7 +30,7 @@ from bot.telegram.inbound import TelegramInbound, is_outage
 from bot.telegram.staff_directory import StaffDirectory
 from storage.telegram_maps import TelegramMaps
 from triage.domain import notices
-from triage.domain.model import Role
+from triage.domain.model import Channel, Role
 from triage.effects import notify
 from triage.texts.catalog import text
 
@@ -215,6 +215,7 @@ class TelegramRuntime:
             payload=json.dumps(update.to_dict(), ensure_ascii=False),
             error=type(error).__name__,
             at=now,
+            sender=_hotline_sender(update),
         )
         with self.app.uows() as uow:
             notify.queue(
@@ -256,3 +257,12 @@ class TelegramRuntime:
                 )
             except TelegramError as exc:
                 log.warning("could not register the bot's commands (%s)", type(exc).__name__)
+
+
+def _hotline_sender(update: Update) -> str | None:
+    """A client's update in their private chat names them as their contact does ("hotline:<id>"),
+    so that erasing the client removes it; staff chats and the group name no one."""
+    chat, user = update.effective_chat, update.effective_user
+    if chat is None or user is None or chat.type != "private":
+        return None
+    return f"{Channel.HOTLINE.value}:{user.id}"

@@ -24,7 +24,7 @@ from bot.telegram.gateway import Gateway
 from bot.telegram.render import Keyboard, Post, render, topic_title
 from storage.telegram_maps import TelegramMaps, Topic
 from triage.domain.notices import GENERAL, Kind
-from triage.domain.outbox import OutboxItem
+from triage.domain.outbox import SEALED_TEXT, OutboxItem
 from triage.ports import NotYet, SendError, SendResult
 from triage.texts.catalog import Lang, text
 from triage.usecases.board import BOARD
@@ -61,7 +61,7 @@ class StaffSender:
         tz: tzinfo,
         unseal: Callable[[str], bytes] | None = None,
     ) -> None:
-        self.unseal = unseal  # opens a file sealed with the office key (a referral letter)
+        self.unseal = unseal  # opens what is sealed with the office key (a letter, an answer)
         self.gateway = gateway
         self.maps = maps
         self.budget = budget
@@ -73,6 +73,8 @@ class StaffSender:
         return None  # the Bot API cannot look a message up: see docs/OUTBOX.md
 
     def send(self, item: OutboxItem) -> SendResult:
+        if item.options.get(SEALED_TEXT):  # opened in memory only, for this send
+            item = replace(item, text=self._opened(item.text).decode())
         recipient = item.recipient
         if recipient.startswith("staff:"):
             chat_id = int(recipient.removeprefix("staff:"))
@@ -95,6 +97,14 @@ class StaffSender:
             item, topic.chat_id, topic.thread_id, topic.header_message_id, group=True, topic=topic
         )
 
+    def _opened(self, sealed: str) -> bytes:
+        if self.unseal is None:
+            raise SendError("no key to open a sealed text", transient=False)
+        try:
+            return self.unseal(sealed)
+        except ValueError:  # sealed with a key no longer held: retrying cannot help
+            raise SendError("sealed text cannot be opened with the key", transient=False) from None
+
     def _document(self, item: OutboxItem, chat_id: int) -> SendResult:
         """A file for one staff member (the monthly report, a referral letter). A sealed file
         is opened in memory only. A file gone from disk (erased) is a permanent failure, shown
@@ -104,14 +114,7 @@ class StaffSender:
             raise SendError(f"file {path.name} is no longer there", transient=False)
         name = path.name
         if item.options.get("sealed"):
-            if self.unseal is None:
-                raise SendError("no key to open a sealed file", transient=False)
-            try:
-                content: bytes = self.unseal(path.read_text(encoding="ascii"))
-            except ValueError:  # sealed with a key no longer held: retrying cannot help
-                raise SendError(
-                    f"file {path.name} cannot be opened with the key", transient=False
-                ) from None
+            content: bytes = self._opened(path.read_text(encoding="ascii"))
             name = item.options.get("filename") or name.removesuffix(".sealed")
         else:
             content = path.read_bytes()

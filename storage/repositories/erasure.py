@@ -18,6 +18,7 @@ from sqlalchemy import (
     update,
 )
 
+from storage.dead_letters import forget_senders
 from storage.repositories._base import Repo
 from storage.tables import (
     CaseFileRow,
@@ -111,6 +112,9 @@ CLIENT_T, CONTACT_T = ClientRow.__table__, ContactRow.__table__
 CLIENT_BLANK = (
     update(CLIENT_T).where(CLIENT_T.c.id == bindparam("_client")).values(display_name=ERASED)
 )
+CONTACTS_OF = select(CONTACT_T.c.channel, CONTACT_T.c.external_id).where(
+    CONTACT_T.c.client_id == bindparam("_client")
+)
 CONTACTS_BLANK = (
     update(CONTACT_T)
     .where(CONTACT_T.c.client_id == bindparam("_client"))
@@ -163,5 +167,7 @@ class SqlErasure(Repo):
         return paths
 
     def erase_client(self, client_id: int) -> None:
+        contacts = self.conn.execute(CONTACTS_OF, {"_client": client_id}).all()
+        forget_senders(self.conn, [f"{channel}:{address}" for channel, address in contacts])
         self.conn.execute(CLIENT_BLANK, {"_client": client_id})
         self.conn.execute(CONTACTS_BLANK, {"_client": client_id})

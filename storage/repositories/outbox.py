@@ -52,6 +52,12 @@ OUTBOX_GET = select(outbox_t).where(by_id(outbox_t))
 OUTBOX_KEY = select(outbox_t).where(outbox_t.c.idempotency_key == bindparam("_key"))
 OUTBOX_RECORD = update(outbox_t).where(by_id(outbox_t), outbox_t.c.claims == bindparam("_claims"))
 OUTBOX_FAILED = select(outbox_t).where(outbox_t.c.status == "failed").order_by(outbox_t.c.id)
+OUTBOX_UNSENT = select(outbox_t).where(outbox_t.c.status != "sent").order_by(outbox_t.c.id)
+OUTBOX_RESEAL = (
+    update(outbox_t)
+    .where(by_id(outbox_t), outbox_t.c.status != "sent", outbox_t.c.claims == bindparam("_claims"))
+    .values(text=bindparam("_text"))
+)
 OUTBOX_FOR_CONV = (
     select(outbox_t).where(outbox_t.c.conversation_id == bindparam("_conv")).order_by(outbox_t.c.id)
 )
@@ -127,3 +133,10 @@ class SqlOutbox(Repo):
     def extend_pending(self, item: OutboxItem, text: str) -> bool:
         params = {"_id": item.id, "_claims": item.claims, "_text": text}
         return self.conn.execute(OUTBOX_EXTEND, params).rowcount == 1
+
+    def unsent(self) -> list[OutboxItem]:
+        return [mapping.outbox(r) for r in self.conn.execute(OUTBOX_UNSENT)]
+
+    def reseal(self, item: OutboxItem, text: str) -> bool:
+        params = {"_id": item.id, "_claims": item.claims, "_text": text}
+        return self.conn.execute(OUTBOX_RESEAL, params).rowcount == 1

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from storage.dead_letters import DeadLetters
 from tests.builders import ADMIN, COUNSELOR, HEAD, T0, inbound
 from tests.fakes import FakeSealer
 from triage.domain import erasure
@@ -214,3 +215,21 @@ def test_a_send_in_flight_cannot_bring_erased_text_back(factory, tmp_path):
         item = uow.outbox.get(claimed.id)
         assert all(i.text == "" for i in uow.outbox.for_conversation(conv))
     assert item.text == "" and item.recipient == "erased" and item.status is OutboxStatus.FAILED
+
+
+def test_erasing_a_client_removes_what_of_theirs_could_not_be_stored(uows, engine, tmp_path):
+    """Dead letters name their sender as the client's contact does: erasure finds them, and
+    leaves another client's and an unnamed one."""
+    conv, _ = a_referred_case(uows, tmp_path)
+    with uows() as uow:
+        client_id = uow.conversations.get(conv).client_id
+        (contact,) = uow.contacts.for_client(client_id)
+    letters = DeadLetters(engine)
+    for sender in (f"{contact.channel.value}:{contact.external_id}", "hotline:99", None):
+        letters.add(source="test", external_id=f"x-{sender}", payload=f"cerita {sender}",
+                    error="ValueError", at=T0, sender=sender)  # fmt: skip
+    erasure_cases.forget_client(client_id, actor=HEAD, uow_factory=uows,
+                                now=T0 + timedelta(days=1), remove=remover([]))  # fmt: skip
+    with engine.connect() as conn:
+        kept = conn.exec_driver_sql("SELECT sender FROM dead_letter ORDER BY id").scalars().all()
+    assert kept == ["hotline:99", None]

@@ -120,6 +120,30 @@ def after_failure(
     )
 
 
+SEALED_TEXT = "sealed_text"  # an option: the item's text is sealed with the office key
+
+KEPT_WHEN_SENT = frozenset({"kind", "conv", "urgent", "review", "event", "action"})
+
+
+def delivered(item: OutboxItem, remote_id: str | None, now: datetime) -> OutboxItem:
+    """The item delivered. What went to a staff chat is in that chat now: the row keeps where
+    and when, not the words (a card's client name, an identity card, a record read back), so
+    neither a reader of the database nor a later erasure has to find them here. A client's
+    reply keeps its text: it is the conversation's own message, erased with it."""
+    done = replace(
+        item,
+        status=OutboxStatus.SENT,
+        remote_id=remote_id,
+        sent_at=now,
+        lease_until=None,
+        last_error=None,
+    )
+    if item.target is not Target.TELEGRAM:
+        return done
+    kept = {k: v for k, v in item.options.items() if k in KEPT_WHEN_SENT}
+    return replace(done, text="", options=kept)
+
+
 CHANNEL_TARGET = {
     Channel.EMAIL: Target.EMAIL,
     Channel.INSTAGRAM: Target.INSTAGRAM,

@@ -14,8 +14,15 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import timedelta
 
-from triage.domain.outbox import OutboxItem, OutboxStatus, RetryPolicy, Target, after_failure
-from triage.ports import Clock, NotYet, Sender, SendError, SendResult, UnitOfWorkFactory
+from triage.domain.outbox import (
+    OutboxItem,
+    OutboxStatus,
+    RetryPolicy,
+    Target,
+    after_failure,
+    delivered,
+)
+from triage.ports import Clock, NotYet, Sender, SendError, UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
 
@@ -128,15 +135,4 @@ def _deliver(
             policy=policy,
             jitter=jitter(),
         )
-    return _sent(item, result, clock)
-
-
-def _sent(item: OutboxItem, result: SendResult, clock: Clock) -> OutboxItem:
-    return replace(
-        item,
-        status=OutboxStatus.SENT,
-        remote_id=result.remote_id,
-        sent_at=clock(),
-        lease_until=None,
-        last_error=None,
-    )
+    return delivered(item, result.remote_id, clock())

@@ -45,7 +45,7 @@ class Request:
         return self.where.startswith("staff:")
 
     async def say(self, suffix: str, body: str) -> None:
-        await self.desk.tell(f"{self.key}:{suffix}", self.where, body)
+        await self.desk.tell(f"{self.key}:{suffix}", self.where, body, conv=self.conv)
 
 
 Handler = Callable[[Request], Awaitable[None]]
