@@ -57,17 +57,22 @@ def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
 
 
+ERASED_TABLES = ("message", "outbox", "client", "contact", "dead_letter", "psych_record",
+                 "case_file", "form_state", "referral", "survey")  # fmt: skip
+
+
 def scrub(engine: Engine) -> bool:
-    """After an erasure's commit: leave nothing erased readable in the database's files. On
+    """After an erasure's commit: leave as little erased as possible readable in the files. On
     SQLite (whose freed space `secure_delete` zeroes) the WAL, which still holds the pages as
-    they were, is folded into the file and truncated; on PostgreSQL a VACUUM frees the dead row
-    versions (its WAL and backups are beyond reach: docs/RELIABILITY.md). False when a reader
-    kept the WAL from being truncated (the next checkpoint does it)."""
+    they were, is folded into the file and truncated: False when a reader kept it from being
+    truncated (the caller tries again). On PostgreSQL a VACUUM of the tables erasure touches
+    frees the dead row versions; their bytes stay until reused, like its WAL and backups
+    (docs/panduan-operator.md says so)."""
     if is_sqlite(engine):
         with engine.connect() as conn:
             raw = conn.connection.driver_connection
             busy, _, _ = raw.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
             return busy == 0
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.exec_driver_sql("VACUUM")
+        conn.exec_driver_sql(f"VACUUM {', '.join(ERASED_TABLES)}")
     return True

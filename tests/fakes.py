@@ -377,6 +377,18 @@ class FakeOutbox(_Repo):
         ]
         return max(mine, key=lambda o: o.id or 0) if mine else None
 
+    def retry(self, item_id: int, now: datetime) -> bool:
+        stored = self.db.outbox.get(item_id)
+        if stored is None or stored.status is not OutboxStatus.FAILED:
+            return False
+        if stored.recipient == "erased":
+            return False
+        self.db.outbox[item_id] = replace(
+            stored, status=OutboxStatus.PENDING, attempts=0, interrupted=False, last_error=None,
+            created_at=now, next_attempt_at=now,
+        )  # fmt: skip
+        return True
+
     def unsent(self) -> list[OutboxItem]:
         return [o for o in self.db.outbox.values() if o.status is not OutboxStatus.SENT]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import shutil
+import time
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -57,7 +58,7 @@ def purge(app: App) -> dict[str, int]:
         done["dead_letters"] = app.dead_letters.drop_older_than(now - timedelta(days=days))
     done["report_files"] = drop_kept_files(settings, now - REPORT_FILES_KEPT)
     if any(done.values()):
-        scrub(app.engine)
+        scrubbed(app)
     log.info("retention purge: %s", ", ".join(f"{k} {n}" for k, n in done.items()))
     return done
 
@@ -88,5 +89,20 @@ def forget(app: App, client_id: int, actor: Actor) -> list[int]:
         remove=remover(app.settings),
     )  # fmt: skip
     drop_kept_files(app.settings)
-    scrub(app.engine)
+    scrubbed(app)
     return erased
+
+
+def scrubbed(app: App, tries: int = 10) -> bool:
+    """storage.db.scrub after an erasure has committed, tried again while a reader holds the
+    SQLite WAL; a failure is logged, never raised (the data is erased already)."""
+    for n in range(tries):
+        try:
+            if scrub(app.engine):
+                return True
+        except Exception as exc:  # noqa: BLE001 - the erasure stands; say so and go on
+            log.warning("penghapusan: berkas basis data belum dibersihkan (%s)", type(exc).__name__)
+            return False
+        time.sleep(0.2 * (n + 1))
+    log.warning("penghapusan: WAL SQLite masih dipakai; dibersihkan pada penghapusan berikutnya")
+    return False

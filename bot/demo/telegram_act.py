@@ -118,6 +118,7 @@ def run_telegram_act(data_dir: Path, lang: Lang, console: Console) -> None:
             _complaint_and_psychoeducation(Stage(api, app), lang, say)  # conversations #2, #3
             _roster_and_timers(Stage(api, app), settings, lang, say)  # #4; moves the clock
             _possible_danger(Stage(api, app), lang, say)  # #5
+            _undelivered(Stage(api, app), lang, say)  # #5 again
         finally:
             stop.set()
             app.wake.set()
@@ -312,6 +313,26 @@ def _possible_danger(stage: Stage, lang: Lang, say: Callable[..., None]) -> None
     state.user_writes(ADMIN, GROUP, "/kategori keluarga_harmonis", thread_id=thread)
     stage.post(GROUP, "#5: keluarga_harmonis", thread)
     line("demo.tg.review_set")
+
+
+def _undelivered(stage: Stage, lang: Lang, say: Callable[..., None]) -> None:
+    """The client of #5 blocks the bot: the admin's reply fails for good, the topic is told why
+    with a button; the client unblocks, the admin taps it, and the reply arrives."""
+    state, reply = stage.state, "Mbak, kami di sini. Boleh kami telepon?"
+    thread = stage.app.telegram.maps.topic(5).thread_id
+    state.blocked.add(WORRIED)
+    state.user_writes(ADMIN, GROUP, reply, thread_id=thread)
+    marker = "Tidak terkirim" if lang == "id" else "Not delivered"
+    notice = stage.post(GROUP, marker, thread)
+    say(escape(text("demo.tg.undelivered", lang)))
+    lines = notice.get("text", "").splitlines()
+    at = next(n for n, ln in enumerate(lines) if marker in ln)
+    say(f"    [dim]{escape(' '.join(lines[at : at + 2]))}[/dim]")  # what failed, and why
+    state.blocked.discard(WORRIED)
+    [[button]] = notice["reply_markup"]["inline_keyboard"]
+    state.user_presses(ADMIN, notice, button["callback_data"])
+    stage.post(WORRIED, reply)
+    say(escape(text("demo.tg.resent", lang)))
 
 
 def _complaint_and_psychoeducation(stage: Stage, lang: Lang, say: Callable[..., None]) -> None:

@@ -99,6 +99,7 @@ def dispatch(app: App, max_passes: int = 100) -> DispatchReport:
             clock=app.clock,
             policy=app.retry_policy,
             jitter=app.jitter,
+            heads=app.timers.heads if app.timers else (),
         )
         sent, retrying, failed = (
             sent + report.sent,

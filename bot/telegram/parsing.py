@@ -20,6 +20,13 @@ BUTTON = re.compile(
     r"(?P<action>handoff|urgent|form|claim|close|confirm):(?P<conv>[0-9]{1,9})"
     r"(?::(?P<round>[0-9]{1,6}))?(?::(?P<outcome>tuntas|ulang|rujukan))?"
 )
+RESEND = re.compile(r"resend:(?P<item>[0-9]{1,12})")
+
+
+def resend_of(data: str) -> int | None:
+    """The outbox item a "send again" button names."""
+    found = RESEND.fullmatch(data or "")
+    return int(found.group("item")) if found else None
 
 
 def split_internal(body: str) -> tuple[str, str]:

@@ -154,6 +154,8 @@ def render(item: OutboxItem, lang: Lang, tz: tzinfo) -> Post:
         return Post(body)
     if kind == Kind.REMINDER:
         return Post(reminder(item, who, lang, tz))
+    if kind == Kind.UNDELIVERED:
+        return undelivered(item, urgent, lang)
     if kind == Kind.BOARD:
         return Post(board_text(item.text, lang))
     if kind == Kind.INFO:  # HTML the shell made from the catalogue, user values escaped there
@@ -180,6 +182,22 @@ def reminder(item: OutboxItem, who: dict[str, str], lang: Lang, tz: tzinfo) -> s
         key = "tg.escalated_group" if o.get("told") else "tg.escalated_nobody"
         return text(key, lang, **values)
     return text("tg.escalate", lang, **values)
+
+
+def undelivered(item: OutboxItem, urgent: str, lang: Lang) -> Post:
+    """What failed, why (in staff's language, the sender's own words below for whoever fixes
+    it), and a button to try again."""
+    o = item.options
+    preview = o.get("preview", "")
+    body = urgent + text(
+        "tg.undelivered",
+        lang,
+        target=esc(text(f"undelivered.target.{o.get('target', 'telegram')}", lang)),
+        reason=esc(text(f"undelivered.reason.{o.get('reason', 'refused')}", lang)),
+        error=esc(o.get("error", "")),
+        preview=esc(text("tg.undelivered_preview", lang, text=preview)) if preview else "",
+    )
+    return Post(body, [[(text("btn.resend", lang), f"resend:{o.get('item', '0')}")]])
 
 
 def board_text(raw: str, lang: Lang) -> str:

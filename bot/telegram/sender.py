@@ -250,7 +250,9 @@ class StaffSender:
                 self.maps.forget_topic(topic.conversation_id)
                 raise SendError(str(exc), transient=True) from None
             raise
-        if item.conversation_id is not None:
+        if item.conversation_id is not None and item.options.get("kind") != Kind.INFO:
+            # a reply to this post goes to its case; a command's answer is linked to a case
+            # only so that erasure reaches it, and a reply to it follows the selected case
             self.maps.remember_post(message.chat_id, message.message_id, item.conversation_id)
         if topic is not None and topic.thread_id is None and topic.header_message_id is None:
             # a plain group: the first post is the conversation's header

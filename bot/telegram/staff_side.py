@@ -18,12 +18,15 @@ from bot.telegram.parsing import (
     Button,
     button_of,
     command_of,
+    resend_of,
     split_internal,
 )
 from triage.domain import access, notices
+from triage.domain.errors import AccessDenied, NotFound
 from triage.domain.model import Actor, Outcome
 from triage.texts.catalog import text
 from triage.usecases.assessment import confirm_assessment
+from triage.usecases.dispatch import resend
 from triage.usecases.replies import add_note, reply_to_client
 
 
@@ -113,6 +116,9 @@ class StaffSide:
     async def on_button(self, actor: Actor, query: CallbackQuery) -> str:
         """Act on a tapped button; returns the short answer shown to the staff member."""
         desk, lang = self.desk, self.desk.lang
+        item = resend_of(query.data or "")
+        if item is not None:
+            return await self._resend(actor, item)
         button: Button | None = button_of(query.data or "")
         if button is None:
             return ""
@@ -127,9 +133,8 @@ class StaffSide:
         key = f"cb:{query.id}"
         try:
             if button.action == "form":
-                await desk.tell(
-                    f"{key}:id", where, await desk.run(staff_ops.identity_card, desk, actor, conv)
-                )
+                card = await desk.run(staff_ops.identity_card, desk, actor, conv)
+                await desk.tell(f"{key}:id", where, card, conv=conv)
                 return text("staff.done", lang)
             if button.action == "confirm":  # triage's reading confirmed at closing
                 app = desk.app
@@ -154,3 +159,19 @@ class StaffSide:
         if button.action == "claim":
             return text("staff.claimed", lang, conv=conv)
         return text("staff.done", lang)
+
+    async def _resend(self, actor: Actor, item_id: int) -> str:
+        """The button on a notice of a message that failed for good: due again now."""
+        desk, app = self.desk, self.desk.app
+        try:
+            again = await desk.run(
+                lambda: resend(item_id, actor=actor, uow_factory=app.uows, now=app.clock())
+            )
+        except AccessDenied:
+            return text("staff.resend_denied", desk.lang)
+        except NotFound:
+            return text("staff.resend_stale", desk.lang)
+        if not again:
+            return text("staff.resend_stale", desk.lang)
+        desk.wake()
+        return text("staff.resent", desk.lang)

@@ -52,6 +52,18 @@ OUTBOX_GET = select(outbox_t).where(by_id(outbox_t))
 OUTBOX_KEY = select(outbox_t).where(outbox_t.c.idempotency_key == bindparam("_key"))
 OUTBOX_RECORD = update(outbox_t).where(by_id(outbox_t), outbox_t.c.claims == bindparam("_claims"))
 OUTBOX_FAILED = select(outbox_t).where(outbox_t.c.status == "failed").order_by(outbox_t.c.id)
+OUTBOX_RETRY = (
+    update(outbox_t)
+    .where(by_id(outbox_t), outbox_t.c.status == "failed", outbox_t.c.recipient != "erased")
+    .values(
+        status="pending",
+        attempts=0,
+        interrupted=False,
+        last_error=None,
+        created_at=bindparam("_now"),  # the give-up clock starts again
+        next_attempt_at=bindparam("_now"),
+    )
+)
 OUTBOX_UNSENT = select(outbox_t).where(outbox_t.c.status != "sent").order_by(outbox_t.c.id)
 OUTBOX_RESEAL = (
     update(outbox_t)
@@ -140,3 +152,6 @@ class SqlOutbox(Repo):
     def reseal(self, item: OutboxItem, text: str) -> bool:
         params = {"_id": item.id, "_claims": item.claims, "_text": text}
         return self.conn.execute(OUTBOX_RESEAL, params).rowcount == 1
+
+    def retry(self, item_id: int, now: datetime) -> bool:
+        return self.conn.execute(OUTBOX_RETRY, {"_id": item_id, "_now": now}).rowcount == 1

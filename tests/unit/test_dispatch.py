@@ -5,7 +5,7 @@ import pytest
 
 from tests.builders import T0
 from tests.fakes import FakeClock, FakeSender, FakeUnitOfWorkFactory
-from triage.domain.outbox import OutboxItem, OutboxStatus, RetryPolicy, Target
+from triage.domain.outbox import OutboxItem, OutboxStatus, RetryPolicy, Target, failure_reason
 from triage.ports import NotYet, SendError
 from triage.usecases.dispatch import dispatch_due
 
@@ -87,8 +87,10 @@ def test_after_max_attempts_or_a_permanent_error_the_item_fails_visibly(transien
     stored = uows.db.outbox[item]
     assert stored.status is OutboxStatus.FAILED
     assert stored.attempts == (POLICY.max_attempts if transient else 1)
-    with uows() as uow:
-        assert [i.id for i in uow.outbox.failed()] == [item]
+    with uows() as uow:  # and its notice for staff (no Telegram sender here: it failed too)
+        failed = uow.outbox.failed()
+    assert [i.id for i in failed if i.target is Target.HOTLINE] == [item]
+    assert [i.options["item"] for i in failed if i.target is Target.TELEGRAM] == [str(item)]
 
 
 def test_urgent_items_go_first():
@@ -225,3 +227,34 @@ def test_an_outage_is_waited_out_for_a_day_then_the_item_fails_for_staff():
     assert timedelta(hours=24) <= failed_at - T0 < timedelta(hours=24, minutes=10)
     assert item.last_error == "no answer for 24 h: Telegram error: Bad Gateway"
     assert tries > POLICY.max_attempts
+
+
+@pytest.mark.parametrize(
+    ("error", "reason"),
+    [
+        ("Forbidden: bot was blocked by the user", "blocked"),
+        ("Bad Request: message is too long", "too_long"),
+        ("550 5.1.1 <x@example.org>: Recipient address rejected", "recipient"),
+        ("no answer for 24 h: 502 Bad Gateway", "gave_up"),
+        ("interrupted 8 times", "interrupted"),
+        ("Bad Request: can't parse entities", "refused"),
+        (None, "refused"),
+    ],
+)
+def test_the_reason_staff_are_told_is_read_from_the_senders_error(error, reason):
+    assert failure_reason(error) == reason
+
+
+def test_an_item_that_fails_for_good_is_announced_once_and_its_notice_is_not():
+    uows, clock = FakeUnitOfWorkFactory(), FakeClock(T0)
+    (item,) = queue(uows, "satu")
+    blocked = FakeSender(failures=[SendError("Forbidden: bot was blocked", transient=False)])
+    staff = FakeSender(failures=[SendError("Bad Request: chat not found", transient=False)])
+    for _ in range(3):
+        dispatch_due(uow_factory=uows, senders={Target.HOTLINE: blocked, Target.TELEGRAM: staff},
+                     clock=clock, policy=POLICY, jitter=lambda: 0.0, heads=(7,))  # fmt: skip
+    notices = [o for o in uows.db.outbox.values() if o.options.get("kind") == "undelivered"]
+    assert [(n.recipient, n.options["item"], n.options["reason"]) for n in notices] == [
+        ("group:general", str(item), "blocked")  # no case: the general thread; not urgent
+    ]
+    assert notices[0].status is OutboxStatus.FAILED  # it failed too, and was not announced

@@ -39,6 +39,7 @@ class Kind(StrEnum):
     DOCUMENT = "document"  # a file for one staff member (options["path"]; text: its caption)
     BOARD = "board"  # the queue board pinned in the admin group (triage.usecases.board)
     REMINDER = "reminder"  # an SLA target reached (level 0) or missed, told to the head (1)
+    UNDELIVERED = "undelivered"  # an item that failed for good, with a button to try again
 
 
 def group(conv_id: int) -> str:

@@ -120,6 +120,40 @@ def after_failure(
     )
 
 
+# Why an item failed for good, read from the error its sender gave (bot/telegram/gateway.py,
+# channels/email/smtp_sender.py, channels/instagram/sender.py), first match wins; staff are
+# told the reason in their language (catalogue keys undelivered.reason.*).
+FAILURE_REASONS = (
+    ("gave_up", ("no answer for",)),
+    ("interrupted", ("interrupted",)),
+    ("no_sender", ("no sender configured",)),
+    ("blocked", ("blocked", "forbidden", "deactivated", "not started")),
+    ("too_long", ("too long", "too large", "size limit", "5.3.4")),
+    (
+        "recipient",
+        (
+            "chat not found",
+            "user not found",
+            "no such user",
+            "5.1.1",
+            "recipient",
+            "mailbox unavailable",
+            "user unknown",
+        ),
+    ),  # fmt: skip
+    ("file", ("no longer there", "cannot be opened")),
+)
+
+
+def failure_reason(error: str | None) -> str:
+    """One of FAILURE_REASONS' codes, or "refused" (a definite answer not listed)."""
+    said = (error or "").lower()
+    for code, words in FAILURE_REASONS:
+        if any(word in said for word in words):
+            return code
+    return "refused"
+
+
 SEALED_TEXT = "sealed_text"  # an option: the item's text is sealed with the office key
 
 KEPT_WHEN_SENT = frozenset({"kind", "conv", "urgent", "review", "event", "action"})

@@ -1,4 +1,5 @@
-"""Use case: send what is due in the outbox, record the outcome, retry or give up.
+"""Use cases: send what is due in the outbox, record the outcome, retry or give up; and try a
+message that failed for good again when staff ask (`resend`, the button on its notice).
 
 Claim and record are separate commits around the send, so a crash between them leaves the item
 SENDING with a lease; when the lease ends another pass takes it again as `interrupted` and asks
@@ -10,10 +11,13 @@ of the one that took over, and never starts a send after its lease.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 
+from triage.domain import access
+from triage.domain.errors import AccessDenied, NotFound
+from triage.domain.model import Actor, Role
 from triage.domain.outbox import (
     OutboxItem,
     OutboxStatus,
@@ -22,7 +26,10 @@ from triage.domain.outbox import (
     after_failure,
     delivered,
 )
+from triage.domain.records import AuditEntry
+from triage.effects import undelivered
 from triage.ports import Clock, NotYet, Sender, SendError, UnitOfWorkFactory
+from triage.usecases._retry import on_conflict
 
 log = logging.getLogger(__name__)
 
@@ -47,8 +54,11 @@ def dispatch_due(
     policy: RetryPolicy,
     jitter: Callable[[], float],
     batch: int = 20,
+    heads: Sequence[int] = (),
 ) -> DispatchReport:
-    """One pass: claim up to `batch` due items (the oldest per recipient, urgent first)."""
+    """One pass: claim up to `batch` due items (the oldest per recipient, urgent first). An
+    item that fails for good is announced to staff in the same transaction (`heads` hear of
+    urgent cases')."""
     now = clock()
     with uow_factory() as uow:
         items = uow.outbox.claim_due(now, batch, now + policy.lease)
@@ -68,6 +78,8 @@ def dispatch_due(
             outcome = _deliver(item, senders.get(item.target), clock, policy, jitter)
         with uow_factory() as uow:
             recorded = uow.outbox.record(outcome)
+            if recorded and outcome.status is OutboxStatus.FAILED:
+                undelivered.announce(uow, outcome, clock(), heads)
             uow.commit()
         if not recorded:
             log.warning("outbox item %s was claimed again meanwhile; outcome dropped", item.id)
@@ -136,3 +148,34 @@ def _deliver(
             jitter=jitter(),
         )
     return delivered(item, result.remote_id, clock())
+
+
+def resend(item_id: int, *, actor: Actor, uow_factory: UnitOfWorkFactory, now: datetime) -> bool:
+    """True when the item is due again; False when someone tried it again already. Those who
+    may see the case's client (or, for a message outside any case, the admins and the head);
+    audited."""
+
+    def work() -> bool:
+        with uow_factory() as uow:
+            item = uow.outbox.get(item_id)
+            if item is None:
+                raise NotFound(f"outbox item {item_id}")
+            conv = uow.conversations.get(item.conversation_id) if item.conversation_id else None
+            allowed = (
+                access.may_view_identity(actor, conv)
+                if conv is not None
+                else actor.role in (Role.ADMIN, Role.HEAD)
+            )
+            again = allowed and uow.outbox.retry(item_id, now)
+            action = "outbox.resend" if allowed else "outbox.resend.denied"
+            if again or not allowed:
+                uow.audit.append(
+                    AuditEntry(now, actor.staff_id, actor.role.value, action,
+                               item.conversation_id, f"item {item_id}")
+                )  # fmt: skip
+            uow.commit()
+            if not allowed:
+                raise AccessDenied(actor.staff_id, "resend")
+            return again
+
+    return on_conflict(work, uow_factory.pause)
