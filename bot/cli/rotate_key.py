@@ -48,8 +48,9 @@ def reseal_all(app: App, box: SecretBox) -> int:
 
 
 def _reseal_answers(app: App, box: SecretBox) -> int:
-    """Staff answers waiting sealed in the outbox; one a dispatcher claimed meanwhile is read
-    again and tried once more (a send keeps the sealed text, never the opened one)."""
+    """Staff answers waiting (or failed) sealed in the outbox. The service is stopped (the
+    command says so): a dispatcher that held an item and recorded a retry would write back the
+    text sealed with the old key. An item whose claim changed under us is read again."""
     count = 0
     for _ in range(3):
         missed = 0

@@ -1,6 +1,8 @@
 """Records sealed at rest with a key outside the database; `puspaga rotate-key` seals them
 again with a new key and the old key stops opening them."""
 
+from dataclasses import replace
+
 import pytest
 from cryptography.fernet import Fernet, InvalidToken
 from sqlalchemy import text
@@ -10,6 +12,7 @@ from bot.cli.main import app as cli
 from bot.service.secret_box import SecretBox
 from tests.builders import ADMIN, COUNSELOR, T0, inbound
 from tests.shell.test_jobs import office
+from triage.domain.outbox import SEALED_TEXT, OutboxItem, Target
 from triage.usecases import casework, records
 from triage.usecases.ingest import ingest
 
@@ -33,9 +36,16 @@ def test_rotation_reseals_every_record_and_the_old_key_stops_working(tmp_path, m
     letter.parent.mkdir(parents=True)
     letter.write_text(box.seal(b"PK letter"), encoding="ascii")
 
+    with app.uows() as uow:  # a staff answer waiting sealed (the identity card read back)
+        sealed = box.seal(b"Kartu identitas")
+        options = {"kind": "info", SEALED_TEXT: "1"}
+        item = OutboxItem(None, "answer-1", Target.TELEGRAM, "staff:7", sealed, T0, T0)
+        waiting = uow.outbox.add(replace(item, options=options))
+        uow.commit()
+
     from bot.cli.rotate_key import rotate
 
-    assert rotate(app) == 3  # two record versions and the referral letter
+    assert rotate(app) == 4  # two record versions, the waiting answer and the referral letter
     new_key = (tmp_path / "secret.key").read_bytes().strip()
     assert new_key != old_key and (tmp_path / "secret.key").read_bytes().count(b"\n") == 1
     with app.engine.connect() as conn:
@@ -48,6 +58,11 @@ def test_rotation_reseals_every_record_and_the_old_key_stops_working(tmp_path, m
     with pytest.raises(InvalidToken):
         Fernet(old_key).decrypt(letter.read_bytes())
     assert fresh.open(letter.read_text(encoding="ascii")) == b"PK letter"
+    with app.uows() as uow:
+        answer = uow.outbox.get(waiting.id).text
+    with pytest.raises(InvalidToken):
+        Fernet(old_key).decrypt(answer.encode())
+    assert fresh.open(answer) == b"Kartu identitas"
     record = records.read(conv, actor=COUNSELOR, sealer=fresh, uow_factory=app.uows, now=T0)
     assert record.parts == {
         "keluhan": "cemas berat",

@@ -66,16 +66,22 @@ def test_hapus_leaves_nothing_readable_on_disk(office):
     office.wait(lambda: conversation(app).state is State.WITH_COUNSELOR, "the claim")
     state.user_writes(MADE, text=f"/rekam\nAsesmen: {PLANTED['record']} ringan")
     office.wait_for_post(MADE, "tersimpan")
+    state.blocked.add(MADE)  # the record read back cannot be delivered yet: it waits, failed
     state.user_writes(MADE, text="/rekam")
+    notice = office.wait_for_post(GROUP, "Tidak terkirim", thread)
+    assert PLANTED["record"] not in notice["text"]  # a staff answer is never previewed
+    scrub(app.engine)  # what erasure does after its commit: the WAL folded into the file
+    waiting = found(data_dir)
+    assert "story" in waiting and "name" in waiting, "the scan would prove nothing"
+    assert {what: where for what, where in waiting.items() if what in SEALED} == {}
+    state.blocked.discard(MADE)
+    [[button]] = notice["reply_markup"]["inline_keyboard"]
+    state.user_presses(ADMIN, notice, button["callback_data"])
     shown = office.wait_for_post(MADE, PLANTED["record"])  # read back: the text was sent
     assert "Asesmen" in shown["text"]
     state.user_writes(MADE, text="/tutup tuntas")
     office.wait(lambda: conversation(app).state is State.CLOSED, "closed")
-    scrub(app.engine)  # what erasure does after its commit: the WAL folded into the file
-    before = found(data_dir)
-    assert "story" in before and "name" in before, "the scan would prove nothing"
-    assert {what: where for what, where in before.items() if what in SEALED} == {}
-    with app.engine.connect() as conn:  # what staff were shown waits sealed, and goes once sent
+    with app.engine.connect() as conn:  # what staff were shown went once sent
         rows = [" ".join(map(str, r)) for r in conn.exec_driver_sql("SELECT * FROM outbox")]
     assert rows and not [r for r in rows if PLANTED["address"] in r or PLANTED["record"] in r]
 

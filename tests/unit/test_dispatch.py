@@ -258,3 +258,20 @@ def test_an_item_that_fails_for_good_is_announced_once_and_its_notice_is_not():
         ("group:general", str(item), "blocked")  # no case: the general thread; not urgent
     ]
     assert notices[0].status is OutboxStatus.FAILED  # it failed too, and was not announced
+
+
+def test_a_sent_staff_post_keeps_no_words_and_a_clients_reply_keeps_its_text():
+    uows, clock = FakeUnitOfWorkFactory(), FakeClock(T0)
+    (reply,) = queue(uows, "Ibu, kami di sini.")
+    with uows() as uow:
+        posted = OutboxItem(None, "card", Target.TELEGRAM, "group:1", "[cerita]", T0, T0)
+        options = {"kind": "card", "conv": "1", "name": "Sari"}
+        card = uow.outbox.add(replace(posted, options=options))
+        uow.commit()
+    senders = {Target.HOTLINE: FakeSender(), Target.TELEGRAM: FakeSender()}
+    dispatch_due(uow_factory=uows, senders=senders, clock=clock, policy=POLICY,
+                 jitter=lambda: 0.0)  # fmt: skip
+    kept = uows.db.outbox
+    assert kept[reply].status is OutboxStatus.SENT and kept[reply].text == "Ibu, kami di sini."
+    assert kept[card.id].status is OutboxStatus.SENT
+    assert (kept[card.id].text, kept[card.id].options) == ("", {"kind": "card", "conv": "1"})
