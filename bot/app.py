@@ -51,6 +51,7 @@ class App:
     wake: threading.Event = field(default_factory=threading.Event)  # something to relay or send
     poll_seconds: dict[str, float] = field(default_factory=dict)  # cursor key -> interval
     poll_locks: dict[str, threading.Lock] = field(default_factory=dict)  # one poll at a time
+    store_failures: dict[str, int] = field(default_factory=dict)  # bot/service/setaside.py
     watchers: list[Any] = field(default_factory=list)  # threads: IMAP IDLE, Instagram polling
     threaded: set[str] = field(default_factory=set)  # sources polled by their own thread
     instagram_codes: Any = None  # (vault, source, poller) for an admin's /kode

@@ -3,14 +3,27 @@ writes the dead-letter table."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Connection, Engine, delete, insert
+from sqlalchemy import Connection, Engine, delete, insert, select
 
 from storage.tables import DeadLetterRow
 
 _TABLE = DeadLetterRow.__table__
+
+
+@dataclass(frozen=True)
+class DeadLetter:
+    id: int
+    source: str  # "telegram", or a channel's cursor key ("email:…", "instagram:…")
+    external_id: str
+    payload: str
+    error: str
+    created_at: datetime
+    sender: str | None
 
 
 class DeadLetters:
@@ -26,20 +39,47 @@ class DeadLetters:
         error: str,
         at: datetime,
         sender: str | None = None,
-    ) -> None:
+    ) -> int:
         """Keep one item that failed, in its own transaction (the failed one was rolled back);
-        `sender` ("<channel>:<address>") lets erasing its client remove it."""
+        `sender` ("<channel>:<address>") lets erasing its client remove it. The same item set
+        aside again (a crash before its channel's cursor moved) is kept once: its id."""
         with self.engine.begin() as conn:
-            conn.execute(
-                insert(_TABLE).values(
-                    source=source,
-                    external_id=external_id,
-                    payload=payload,
-                    error=error[:200],
-                    created_at=at,
-                    sender=sender,
+            known = conn.execute(
+                select(_TABLE.c.id).where(
+                    _TABLE.c.source == source, _TABLE.c.external_id == external_id
                 )
+            ).scalar()
+            if known is not None:
+                return int(known)
+            return int(
+                conn.execute(
+                    insert(_TABLE)
+                    .values(
+                        source=source,
+                        external_id=external_id,
+                        payload=payload,
+                        error=error[:200],
+                        created_at=at,
+                        sender=sender,
+                    )
+                    .returning(_TABLE.c.id)
+                ).scalar_one()
             )
+
+    def all(self) -> list[DeadLetter]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(_TABLE).order_by(_TABLE.c.id)).all()
+        return [_letter(r) for r in rows]
+
+    def get(self, letter_id: int) -> DeadLetter | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(_TABLE).where(_TABLE.c.id == letter_id)).first()
+        return _letter(row) if row else None
+
+    def drop(self, letter_id: int) -> bool:
+        """Gone once handled (a retry stored it)."""
+        with self.engine.begin() as conn:
+            return conn.execute(delete(_TABLE).where(_TABLE.c.id == letter_id)).rowcount == 1
 
     def drop_older_than(self, cutoff: datetime) -> int:
         """The retention purge: dead letters kept before `cutoff` go; returns how many."""
@@ -47,8 +87,28 @@ class DeadLetters:
             return conn.execute(delete(_TABLE).where(_TABLE.c.created_at < cutoff)).rowcount
 
 
-def forget_senders(conn: Connection, senders: Sequence[str]) -> int:
-    """Erasure, inside its transaction: what these senders sent that could not be stored."""
+def _letter(row) -> DeadLetter:  # noqa: ANN001 - a Row of the table
+    m = row._mapping
+    return DeadLetter(m["id"], m["source"], m["external_id"], m["payload"], m["error"],
+                      m["created_at"], m["sender"])  # fmt: skip
+
+
+def files_of(payload: str) -> list[str]:
+    """The stored files a set-aside message names (its raw mail, its attachments)."""
+    try:
+        data = json.loads(payload)
+    except ValueError:
+        return []
+    found = data.get("attachments") if isinstance(data, dict) else None
+    return [a["stored_path"] for a in found or () if isinstance(a, dict) and a.get("stored_path")]
+
+
+def forget_senders(conn: Connection, senders: Sequence[str]) -> list[str]:
+    """Erasure, inside its transaction: what these senders sent that could not be stored goes;
+    returns the files those messages named, for the caller to remove."""
     if not senders:
-        return 0
-    return conn.execute(delete(_TABLE).where(_TABLE.c.sender.in_(list(senders)))).rowcount
+        return []
+    which = _TABLE.c.sender.in_(list(senders))
+    payloads = conn.execute(select(_TABLE.c.payload).where(which)).scalars().all()
+    conn.execute(delete(_TABLE).where(which))
+    return [path for payload in payloads for path in files_of(payload)]

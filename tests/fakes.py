@@ -697,19 +697,20 @@ class FakeErasure(_Repo):
                 for key in [k for k in db.letters if k[0] == conv_id]:
                     paths.append(db.letters.pop(key))
             elif kind == "identity":
-                self.erase_client(db.conversations[conv_id].client_id)
+                paths += self.erase_client(db.conversations[conv_id].client_id)
             else:
                 raise ValueError(f"unknown kind of data {kind!r}")
             db.erased[(conv_id, kind)] = now
         return paths
 
-    def erase_client(self, client_id: int) -> None:
+    def erase_client(self, client_id: int) -> list[str]:
         db = self.db
         db.clients[client_id] = replace(db.clients[client_id], display_name="(dihapus)")
         for contact in [c for c in db.contacts.values() if c.client_id == client_id]:
             db.contacts[contact.id] = replace(  # type: ignore[index]
                 contact, external_id=f"erased:{contact.id}", display_name="(dihapus)"
             )
+        return []  # the fakes keep no dead letters
 
 
 # the tables a unit of work copies on entry and writes back on commit (steps: a list)

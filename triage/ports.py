@@ -292,8 +292,9 @@ class Erasure(Protocol):
 
     def mark(self, conv_id: int, kind: str, now: datetime) -> None: ...
     def erased_at(self, conv_id: int, kind: str) -> datetime | None: ...
-    def erase_client(self, client_id: int) -> None:
-        """The client's name and every contact's address and name become placeholders."""
+    def erase_client(self, client_id: int) -> list[str]:
+        """The client's name and every contact's address and name become placeholders; what
+        they sent that was set aside goes too. Returns the stored files to remove."""
 
 
 class CursorStore(Protocol):

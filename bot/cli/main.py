@@ -176,6 +176,39 @@ def inbox_cmd(
             console.print(line, markup=False)
 
 
+@app.command("dead-letters")
+def dead_letters(
+    retry: Annotated[
+        int | None, typer.Option("--retry", help="Store this set-aside message now.")
+    ] = None,
+    config: ConfigOpt = DEFAULT_CONFIG,
+) -> None:
+    """What could not be stored or handled, set aside so the rest came in; retry one by id."""
+    from bot.service import setaside
+
+    settings = _settings(config)
+    application, lang = build(settings), settings.language
+    if retry is not None:
+        try:
+            conv = setaside.retry(application, retry)
+        except LookupError:
+            err.print(text("cli.dead_letter_unknown", lang, id=retry), markup=False)
+            raise typer.Exit(1) from None
+        except ValueError:
+            err.print(text("cli.dead_letter_telegram", lang, id=retry), markup=False)
+            raise typer.Exit(1) from None
+        typer.echo(text("cli.dead_letter_stored", lang, id=retry, conv=conv))
+        return
+    letters = application.dead_letters.all()
+    if not letters:
+        typer.echo(text("cli.dead_letters_none", lang))
+        return
+    typer.echo(text("cli.dead_letters_title", lang, n=len(letters)))
+    for letter in letters:
+        when = letter.created_at.astimezone(ZoneInfo(settings.office.timezone))
+        typer.echo(f"  #{letter.id}  {when:%d-%m-%Y %H.%M}  {letter.source}  {letter.error}")
+
+
 @app.command()
 def migrate(config: ConfigOpt = DEFAULT_CONFIG) -> None:
     """Bring the database schema up to date (also done by `run`)."""

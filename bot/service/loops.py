@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from bot.app import App
+from bot.service import setaside
 from triage.domain.model import InboundMessage
 from triage.ports import ChannelSource
 from triage.usecases.board import refresh as refresh_board
@@ -55,13 +56,17 @@ def _poll_source(app: App, source: ChannelSource) -> int:
                 uow.cursors.set(source.cursor_key, new_cursor)
                 uow.commit()
             return
-        ingest(
-            message,
-            uow_factory=app.uows,
-            now=app.clock(),
-            cursor=Cursor(source.cursor_key, new_cursor),
-            reopen_window=app.reopen_window,
-        )
+        try:
+            ingest(
+                message,
+                uow_factory=app.uows,
+                now=app.clock(),
+                cursor=Cursor(source.cursor_key, new_cursor),
+                reopen_window=app.reopen_window,
+            )
+        except Exception as exc:
+            if not setaside.set_aside(app, source.cursor_key, message, new_cursor, exc):
+                raise  # the poll stops here; the next one tries this message again
 
     return source.poll_once(deliver, cursor)
 

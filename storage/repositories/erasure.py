@@ -160,14 +160,15 @@ class SqlErasure(Repo):
             elif kind == "identity":
                 client = self.conn.execute(CLIENT_OF, args).scalar()
                 if client is not None:
-                    self.erase_client(client)
+                    paths += self.erase_client(client)
             else:
                 raise ValueError(f"unknown kind of data {kind!r}")
             self.mark(conv_id, kind, now)
         return paths
 
-    def erase_client(self, client_id: int) -> None:
+    def erase_client(self, client_id: int) -> list[str]:
         contacts = self.conn.execute(CONTACTS_OF, {"_client": client_id}).all()
-        forget_senders(self.conn, [f"{channel}:{address}" for channel, address in contacts])
+        paths = forget_senders(self.conn, [f"{channel}:{address}" for channel, address in contacts])
         self.conn.execute(CLIENT_BLANK, {"_client": client_id})
         self.conn.execute(CONTACTS_BLANK, {"_client": client_id})
+        return paths

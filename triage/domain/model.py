@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
 
@@ -83,6 +83,29 @@ class InboundMessage:
     references: tuple[str, ...] = ()
     auto_generated: bool = False
     edit_of: str | None = None  # the external id of the message this one changes
+
+
+def storable(msg: InboundMessage) -> InboundMessage:
+    """Without NUL characters: no message means one, and PostgreSQL refuses them in text (one
+    such mail stopped its mailbox). Everything else is kept as it came."""
+
+    def clean(value: str) -> str:
+        return value.replace("\x00", "")
+
+    fields = (msg.text, msg.subject or "", msg.sender_name, msg.sender_id, msg.external_id)
+    if not any("\x00" in v for v in fields) and not any(
+        "\x00" in a.filename for a in msg.attachments
+    ):
+        return msg
+    return replace(
+        msg,
+        text=clean(msg.text),
+        subject=clean(msg.subject) if msg.subject is not None else None,
+        sender_name=clean(msg.sender_name),
+        sender_id=clean(msg.sender_id),
+        external_id=clean(msg.external_id),
+        attachments=tuple(replace(a, filename=clean(a.filename)) for a in msg.attachments),
+    )
 
 
 @dataclass(frozen=True)

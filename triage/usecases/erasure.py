@@ -46,7 +46,7 @@ def forget_client(
                 assert conv.id is not None
                 paths += uow.erasure.erase(conv.id, ALL_KINDS, now)
                 _drop_topic(uow, conv, now)
-            uow.erasure.erase_client(client_id)
+            paths += uow.erasure.erase_client(client_id)
             remove(paths)
             _audit(uow, actor, "client.erased", None, f"client {client_id}", now)
             uow.commit()
@@ -98,7 +98,7 @@ def _purge_one(conv_id: int, kind: str, cutoff: datetime, uow_factory: UnitOfWor
                     uow.erasure.mark(conv_id, kind, now)  # a later case keeps the client
                     uow.commit()
                     return 0
-                uow.erasure.erase_client(conv.client_id)
+                remove(uow.erasure.erase_client(conv.client_id))
                 uow.erasure.mark(conv_id, kind, now)
             else:
                 remove(uow.erasure.erase(conv_id, (kind,), now))

@@ -20,6 +20,7 @@ from triage.domain.model import (
     State,
     Steps,
     StoredMessage,
+    storable,
 )
 from triage.effects.steplog import log_steps
 from triage.ports import UnitOfWork, UnitOfWorkFactory
@@ -54,6 +55,7 @@ def ingest(
 ) -> IngestResult:
     """Store `msg` once, in its client's open conversation (a new one, or the last one reopened
     if it closed less than `reopen_window` ago), and advance the channel cursor with it."""
+    msg = storable(msg)
 
     def work() -> IngestResult:
         with uow_factory() as uow:
