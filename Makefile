@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install test lint demo bench model clean
+.PHONY: install test test-slow lint demo bench model clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,7 +22,12 @@ lint: $(STAMP)
 # Three workers: most tests wait on servers (Telegram's budget, IMAP, PostgreSQL), not the CPU.
 # A file's tests stay on one worker (they share its module fixtures).
 test: lint
-	$(BIN)/python -m pytest -n 3 --dist loadfile
+	$(BIN)/python -m pytest -n 3 --dist loadfile -m "not long"
+
+# The slow suite: runs measured in minutes (the learned model trained once per corpus left
+# out). CI runs it after `make test`.
+test-slow: $(STAMP)
+	$(BIN)/python -m pytest -m long
 
 # The demo's email act needs Dovecot: installed here when we may (root with apt-get).
 demo: $(STAMP)
