@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import errno
 from pathlib import Path
 from typing import Literal
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 SqliteSync = Literal["full", "normal"]
 
@@ -76,3 +78,18 @@ def scrub(engine: Engine) -> bool:
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.exec_driver_sql(f"VACUUM {', '.join(ERASED_TABLES)}")
     return True
+
+
+def is_database_outage(exc: BaseException) -> bool:
+    """The database is away or cannot write at all (locked, full, read-only, the connection
+    dropped): nothing to do with the row being written, so worth trying again later, however
+    long it takes, rather than setting the row aside."""
+    if isinstance(exc, OperationalError):
+        return True
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return True
+    # straight from the driver (storage/fast.py): each DB-API driver has its OperationalError
+    driver = exc.orig if isinstance(exc, DBAPIError) else exc
+    if any(kind.__name__ == "OperationalError" for kind in type(driver).__mro__):
+        return True
+    return isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EIO, errno.EDQUOT)

@@ -81,10 +81,14 @@ class DeadLetters:
         with self.engine.begin() as conn:
             return conn.execute(delete(_TABLE).where(_TABLE.c.id == letter_id)).rowcount == 1
 
-    def drop_older_than(self, cutoff: datetime) -> int:
-        """The retention purge: dead letters kept before `cutoff` go; returns how many."""
+    def drop_older_than(self, cutoff: datetime) -> tuple[int, list[str]]:
+        """The retention purge: dead letters kept before `cutoff` go; returns how many, and
+        the stored files they named (a set-aside mail's raw source), for the caller to remove."""
+        old = _TABLE.c.created_at < cutoff
         with self.engine.begin() as conn:
-            return conn.execute(delete(_TABLE).where(_TABLE.c.created_at < cutoff)).rowcount
+            payloads = conn.execute(select(_TABLE.c.payload).where(old)).scalars().all()
+            count = conn.execute(delete(_TABLE).where(old)).rowcount
+        return count, [path for payload in payloads for path in files_of(payload)]
 
 
 def _letter(row) -> DeadLetter:  # noqa: ANN001 - a Row of the table

@@ -244,7 +244,7 @@ class DeadLetterRow(SQLModel, table=True):
     __tablename__ = "dead_letter"
     office_id: str = Field(default=DEFAULT_OFFICE, max_length=64, sa_column_kwargs=OFFICE)
     id: int | None = Field(default=None, primary_key=True)
-    source: str = Field(max_length=40)
+    source: str = Field(max_length=300)  # "telegram", or a channel's cursor key
     external_id: str = Field(max_length=100)
     payload: str = Field(sa_column=Column(Text, nullable=False))
     error: str = Field(max_length=200)

@@ -194,8 +194,12 @@ def dead_letters(
         except LookupError:
             err.print(text("cli.dead_letter_unknown", lang, id=retry), markup=False)
             raise typer.Exit(1) from None
-        except ValueError:
+        except setaside.NotAMessage:
             err.print(text("cli.dead_letter_telegram", lang, id=retry), markup=False)
+            raise typer.Exit(1) from None
+        except Exception as exc:  # noqa: BLE001 - the kind only: a driver's text quotes rows
+            err.print(text("cli.dead_letter_failed", lang, id=retry, error=type(exc).__name__),
+                      markup=False)  # fmt: skip
             raise typer.Exit(1) from None
         typer.echo(text("cli.dead_letter_stored", lang, id=retry, conv=conv))
         return

@@ -55,7 +55,8 @@ def purge(app: App) -> dict[str, int]:
     )  # fmt: skip
     days = settings.retention.messages_days
     if days:
-        done["dead_letters"] = app.dead_letters.drop_older_than(now - timedelta(days=days))
+        done["dead_letters"], files = app.dead_letters.drop_older_than(now - timedelta(days=days))
+        remover(settings)(files)
     done["report_files"] = drop_kept_files(settings, now - REPORT_FILES_KEPT)
     if any(done.values()):
         scrubbed(app)

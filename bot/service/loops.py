@@ -67,6 +67,8 @@ def _poll_source(app: App, source: ChannelSource) -> int:
         except Exception as exc:
             if not setaside.set_aside(app, source.cursor_key, message, new_cursor, exc):
                 raise  # the poll stops here; the next one tries this message again
+            return
+        setaside.stored(app, source.cursor_key, message)
 
     return source.poll_once(deliver, cursor)
 

@@ -6,6 +6,7 @@ a bad message: nothing is set aside then, the poll stops and is tried again."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 from dataclasses import asdict
@@ -14,6 +15,7 @@ from datetime import datetime
 from sqlalchemy import text as sql
 
 from bot.app import App
+from storage.db import is_database_outage
 from triage.domain import notices
 from triage.domain.model import Attachment, Channel, InboundMessage
 from triage.effects import notify
@@ -43,6 +45,10 @@ def from_json(payload: str) -> InboundMessage:
     return InboundMessage(**data)
 
 
+class NotAMessage(ValueError):
+    """A dead letter that is not a channel's message (a Telegram update): not stored from here."""
+
+
 def _database_answers(app: App) -> bool:
     try:
         with app.engine.connect() as conn:
@@ -52,14 +58,24 @@ def _database_answers(app: App) -> bool:
         return False
 
 
+def _key(cursor_key: str, message: InboundMessage) -> str:
+    return hashlib.sha256(f"{cursor_key}\n{message.external_id}".encode()).hexdigest()[:32]
+
+
+def stored(app: App, cursor_key: str, message: InboundMessage) -> None:
+    """A message stored at last: its earlier failures are forgotten."""
+    app.store_failures.pop(_key(cursor_key, message), None)
+
+
 def set_aside(
     app: App, cursor_key: str, message: InboundMessage, new_cursor: str, error: BaseException
 ) -> bool:
     """After `error` storing `message`: True when it is now set aside (kept, the cursor moved,
-    staff told); False when it should be tried again (an earlier try, or an outage)."""
-    if not _database_answers(app):
+    staff told); False when it should be tried again (an earlier try, or an outage: the
+    database locked, full, read-only or away is no fault of this message)."""
+    if is_database_outage(error) or not _database_answers(app):
         return False
-    key = f"{cursor_key}\n{message.external_id}"
+    key = _key(cursor_key, message)
     tries = app.store_failures.get(key, 0) + 1
     app.store_failures[key] = tries
     log.warning(
@@ -82,7 +98,7 @@ def set_aside(
         uow.cursors.set(cursor_key, new_cursor)
         notify.queue(
             uow,
-            key=f"dead-letter:{cursor_key}:{letter}",
+            key=f"dead-letter:{key}",  # the message's own: a row id may be used again
             recipient=notices.GENERAL,
             kind=notices.Kind.INFO,
             now=now,
@@ -101,7 +117,7 @@ def retry(app: App, letter_id: int) -> int:
     if letter is None:
         raise LookupError(letter_id)
     if letter.source == "telegram":  # an update, not a message: the service handles those
-        raise ValueError("telegram")
+        raise NotAMessage(letter_id)
     message = from_json(letter.payload)
     result = ingest(message, uow_factory=app.uows, now=app.clock(), reopen_window=app.reopen_window)
     app.dead_letters.drop(letter_id)

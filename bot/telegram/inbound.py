@@ -9,14 +9,12 @@ update over again later (runtime.py).
 
 from __future__ import annotations
 
-import errno
 import html
 import logging
 import re
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-from sqlalchemy.exc import DBAPIError, OperationalError
 from telegram import CallbackQuery, Update
 from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
@@ -27,6 +25,7 @@ from bot.telegram.hotline import Hotline
 from bot.telegram.parsing import command_of
 from bot.telegram.staff_directory import StaffDirectory
 from bot.telegram.staff_side import StaffSide
+from storage.db import is_database_outage
 from storage.telegram_maps import TelegramMaps
 from triage.domain import notices
 from triage.texts.catalog import Lang, text
@@ -39,11 +38,9 @@ def is_outage(exc: BaseException) -> bool:
     long it takes), as opposed to a request Telegram refused or a bug."""
     if isinstance(exc, BadRequest | Forbidden | InvalidToken):  # NetworkError's subclasses
         return False
-    if isinstance(exc, OperationalError | NetworkError | ConnectionError | TimeoutError):
+    if isinstance(exc, NetworkError | ConnectionError | TimeoutError):
         return True
-    if isinstance(exc, DBAPIError):
-        return bool(exc.connection_invalidated)
-    return isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EIO, errno.EDQUOT)
+    return is_database_outage(exc)
 
 
 class TelegramInbound:

@@ -217,6 +217,9 @@ def test_a_send_in_flight_cannot_bring_erased_text_back(factory, tmp_path):
     assert item.text == "" and item.recipient == "erased" and item.status is OutboxStatus.FAILED
 
 
+SOURCE = "email:puspaga.kabupaten.contoh@gmail.com@imap.gmail.com:INBOX"  # a real cursor key
+
+
 def test_erasing_a_client_removes_what_of_theirs_could_not_be_stored(uows, engine, tmp_path):
     """Dead letters name their sender as the client's contact does: erasure finds them, and
     leaves another client's and an unnamed one."""
@@ -226,7 +229,7 @@ def test_erasing_a_client_removes_what_of_theirs_could_not_be_stored(uows, engin
         (contact,) = uow.contacts.for_client(client_id)
     letters = DeadLetters(engine)
     for sender in (f"{contact.channel.value}:{contact.external_id}", "hotline:99", None):
-        letters.add(source="test", external_id=f"x-{sender}", payload=f"cerita {sender}",
+        letters.add(source=SOURCE, external_id=f"x-{sender}", payload=f"cerita {sender}",
                     error="ValueError", at=T0, sender=sender)  # fmt: skip
     erasure_cases.forget_client(client_id, actor=HEAD, uow_factory=uows,
                                 now=T0 + timedelta(days=1), remove=remover([]))  # fmt: skip

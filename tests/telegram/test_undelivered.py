@@ -81,3 +81,22 @@ def state_of(app, conv):
 def all_sent(app, recipient):
     with app.uows() as uow:
         return not [i for i in uow.outbox.unsent() if i.recipient == recipient]
+
+
+def test_a_counselors_failed_reply_goes_back_to_the_counselor_and_not_its_words_to_the_group(
+    tmp_path,
+):
+    words = "Ibu, sesi kita besok membahas rasa bersalah itu."
+    with running_office(tmp_path) as office:
+        state, app = office.state, office.app
+        state.user_writes(CLIENT, text="Saya sering merasa bersalah pada anak saya.")
+        topic = office.topic_of(1)
+        office.tap(ADMIN, office.wait_for_post(GROUP, "Percakapan #1", topic), "handoff:1:1")
+        office.tap(MADE, office.wait_for_post(MADE, "Kasus #1"), "claim:1:1")
+        office.wait(lambda: state_of(app, 1) is State.WITH_COUNSELOR, "the claim")
+        state.blocked.add(CLIENT)
+        state.user_writes(MADE, text=words)
+        mine = office.wait_for_post(MADE, "Tidak terkirim")
+        assert words in mine["text"]  # the counselor sees which reply failed
+        shown = office.wait_for_post(GROUP, "Tidak terkirim", topic)
+        assert words not in shown["text"] and "Isi:" not in shown["text"]  # counseling content

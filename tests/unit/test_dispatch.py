@@ -232,12 +232,21 @@ def test_an_outage_is_waited_out_for_a_day_then_the_item_fails_for_staff():
 @pytest.mark.parametrize(
     ("error", "reason"),
     [
-        ("Forbidden: bot was blocked by the user", "blocked"),
-        ("Bad Request: message is too long", "too_long"),
-        ("550 5.1.1 <x@example.org>: Recipient address rejected", "recipient"),
+        # what the senders say (bot/telegram/gateway.py, channels/email/smtp_sender.py,
+        # channels/instagram/sender.py, the dispatcher)
+        ("Telegram refused: Forbidden: bot was blocked by the user", "blocked"),
+        ("Telegram refused: Forbidden: bot was kicked from the supergroup chat", "group"),
+        ("Telegram refused: Bad Request: message is too long", "too_long"),
+        ("Telegram refused: Bad Request: chat not found", "recipient"),
+        ("recipient refused", "recipient"),
+        ("SMTP 552", "too_long"),
+        ("SSLError", "config"),
+        ("UserNotFound", "recipient"),
         ("no answer for 24 h: 502 Bad Gateway", "gave_up"),
+        ("no answer for 24 h: SMTP login refused", "login"),
+        ("no answer for 24 h: LoginRequired", "login"),
         ("interrupted 8 times", "interrupted"),
-        ("Bad Request: can't parse entities", "refused"),
+        ("Telegram refused: Bad Request: can't parse entities", "refused"),
         (None, "refused"),
     ],
 )
@@ -275,3 +284,18 @@ def test_a_sent_staff_post_keeps_no_words_and_a_clients_reply_keeps_its_text():
     assert kept[reply].status is OutboxStatus.SENT and kept[reply].text == "Ibu, kami di sini."
     assert kept[card.id].status is OutboxStatus.SENT
     assert (kept[card.id].text, kept[card.id].options) == ("", {"kind": "card", "conv": "1"})
+
+
+def test_when_the_admin_group_fails_the_heads_hear_it_in_private_once_an_hour():
+    uows, clock = FakeUnitOfWorkFactory(), FakeClock(T0)
+    queue(uows, "kartu 1", "kartu 2", recipient="group:5", target=Target.TELEGRAM)
+    kicked = SendError("Telegram refused: Forbidden: bot was kicked from the supergroup chat",
+                       transient=False)  # fmt: skip
+    staff = FakeSender(failures=[kicked] * 2)
+    for _ in range(2):
+        dispatch_due(uow_factory=uows, senders={Target.TELEGRAM: staff}, clock=clock,
+                     policy=POLICY, jitter=lambda: 0.0, heads=(7, 8))  # fmt: skip
+    told = [o for o in uows.db.outbox.values() if o.options.get("kind") == "undelivered"]
+    # not to the failing group, and once for both posts (sent now: their words are gone)
+    assert sorted(n.recipient for n in told) == ["staff:7", "staff:8"]
+    assert all(n.status is OutboxStatus.SENT for n in told)

@@ -51,6 +51,9 @@ class OutboxItem:
     sent_at: datetime | None = None
 
 
+GAVE_UP = "no answer for"  # how an item that waited out its channel's silence says so
+
+
 @dataclass(frozen=True)
 class RetryPolicy:
     max_attempts: int = 8
@@ -85,7 +88,7 @@ def after_failure(
         return replace(
             item,
             status=OutboxStatus.FAILED,
-            last_error=f"no answer for {hours:g} h: {error}",
+            last_error=f"{GAVE_UP} {hours:g} h: {error}",
             lease_until=None,
         )
     if transient and not counts:
@@ -124,21 +127,32 @@ def after_failure(
 # channels/email/smtp_sender.py, channels/instagram/sender.py), first match wins; staff are
 # told the reason in their language (catalogue keys undelivered.reason.*).
 FAILURE_REASONS = (
-    ("gave_up", ("no answer for",)),
     ("interrupted", ("interrupted",)),
     ("no_sender", ("no sender configured",)),
+    ("login", ("login refused", "loginrequired", "needscode")),
+    ("config", ("sslerror", "ssl", "certificate")),
+    (
+        "group",
+        (
+            "kicked",
+            "not enough rights",
+            "have no rights",
+            "chat_admin_required",
+            "upgraded to a supergroup",
+            "need administrator",
+        ),
+    ),  # fmt: skip
     ("blocked", ("blocked", "forbidden", "deactivated", "not started")),
-    ("too_long", ("too long", "too large", "size limit", "5.3.4")),
+    ("too_long", ("too long", "too large", "smtp 552", "smtp 523", "entity too large")),
     (
         "recipient",
         (
+            "recipient refused",
             "chat not found",
             "user not found",
-            "no such user",
-            "5.1.1",
-            "recipient",
-            "mailbox unavailable",
-            "user unknown",
+            "userfound",
+            "usernotfound",
+            "directthreadnotfound",
         ),
     ),  # fmt: skip
     ("file", ("no longer there", "cannot be opened")),
@@ -146,12 +160,14 @@ FAILURE_REASONS = (
 
 
 def failure_reason(error: str | None) -> str:
-    """One of FAILURE_REASONS' codes, or "refused" (a definite answer not listed)."""
+    """One of FAILURE_REASONS' codes; "gave_up" when the channel did not answer for the whole
+    time and no cause is named ("no answer for 24 h: SMTP login refused" is the login);
+    "refused" for a definite answer not listed."""
     said = (error or "").lower()
     for code, words in FAILURE_REASONS:
         if any(word in said for word in words):
             return code
-    return "refused"
+    return "gave_up" if said.startswith(GAVE_UP) else "refused"
 
 
 SEALED_TEXT = "sealed_text"  # an option: the item's text is sealed with the office key
