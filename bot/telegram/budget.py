@@ -46,3 +46,13 @@ class SendBudget:
             for times, _, _ in windows:
                 times.append(now)
             return 0.0
+
+    def wait_for(self, chat_id: int, *, group: bool, longest: float = 10.0) -> None:
+        """The next part of a post already begun: wait here for its turn (a long post is rare,
+        and deferring it would send its first part again), at most `longest` seconds; after
+        that it goes anyway, and a 429 is retried as any other."""
+        deadline = time.monotonic() + longest
+        while (wait := self.take(chat_id, group=group)) > 0:
+            if time.monotonic() + wait > deadline:
+                return
+            time.sleep(wait)

@@ -7,6 +7,7 @@ the HTML parse mode; the catalogue's own markup (<b>, <i>) is ours.
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
@@ -28,6 +29,44 @@ STATUS_DEFAULTS = {"missing": "—", "due": "", "division": "", "session": "", "
 class Post:
     text: str  # HTML
     keyboard: Keyboard | None = None
+
+
+TAG = re.compile(r"<(/?)([a-z]+)[^>]*>")
+ROOM = 200  # kept free in each part for the tags closed at its end
+
+
+def split_html(text: str, limit: int) -> list[str]:
+    """A post over Telegram's limit as parts within it, cut at a line break (else a space, else
+    hard), never inside a tag or an entity; a tag open at a cut is closed at the end of the part
+    and opened again at the start of the next, so each part is valid HTML on its own."""
+    out: list[str] = []
+    rest = text
+    while len(rest) > limit:
+        room = limit - ROOM
+        cut = rest.rfind("\n", 0, room)
+        if cut <= 0:
+            cut = rest.rfind(" ", 0, room)
+        if cut <= 0:
+            cut = room
+        head = rest[:cut]
+        for mark, end in (("<", ">"), ("&", ";")):  # not inside a tag or an entity
+            if head.rfind(mark) > head.rfind(end):
+                cut = head.rfind(mark)
+                head = rest[:cut]
+        if cut <= 0:  # one tag longer than a part: cut hard rather than never end
+            cut = room
+            head = rest[:cut]
+        opened: list[tuple[str, str]] = []  # (name, the opening tag as written)
+        for found in TAG.finditer(head):
+            if found.group(1):
+                if opened and opened[-1][0] == found.group(2):
+                    opened.pop()
+            else:
+                opened.append((found.group(2), found.group(0)))
+        out.append(head.rstrip() + "".join(f"</{name}>" for name, _ in reversed(opened)))
+        rest = "".join(tag for _, tag in opened) + rest[cut:].lstrip()
+    out.append(rest)
+    return [part for part in out if part.strip()]
 
 
 def esc(value: object) -> str:

@@ -17,14 +17,14 @@ from datetime import tzinfo
 from pathlib import Path
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, ReplyParameters
-from telegram.constants import ParseMode
+from telegram.constants import MessageLimit, ParseMode
 
 from bot.telegram.budget import SendBudget
 from bot.telegram.gateway import Gateway
-from bot.telegram.render import Keyboard, Post, render, topic_title
+from bot.telegram.render import Keyboard, Post, render, split_html, topic_title
 from storage.telegram_maps import TelegramMaps, Topic
 from triage.domain.notices import GENERAL, Kind
-from triage.domain.outbox import SEALED_TEXT, OutboxItem
+from triage.domain.outbox import SEALED_TEXT, OutboxItem, parts
 from triage.ports import NotYet, SendError, SendResult
 from triage.texts.catalog import Lang, text
 from triage.usecases.board import BOARD
@@ -241,19 +241,27 @@ class StaffSender:
         topic: Topic | None = None,
     ) -> SendResult:
         post: Post = render(item, self.lang, self.tz)
-        self._wait(chat_id, group=group)
-        try:
-            message = self._send(post, chat_id, thread_id, reply_to)
-        except SendError as exc:
-            if topic is not None and "thread not found" in str(exc).lower():
-                # someone deleted the topic: the next attempt opens a new one
-                self.maps.forget_topic(topic.conversation_id)
-                raise SendError(str(exc), transient=True) from None
-            raise
-        if item.conversation_id is not None and item.options.get("kind") != Kind.INFO:
-            # a reply to this post goes to its case; a command's answer is linked to a case
-            # only so that erasure reaches it, and a reply to it follows the selected case
-            self.maps.remember_post(message.chat_id, message.message_id, item.conversation_id)
+        texts = split_html(post.text, MessageLimit.MAX_TEXT_LENGTH)
+        self._wait(chat_id, group=group)  # nothing sent yet: the item may wait its turn
+        remember = item.conversation_id is not None and item.options.get("kind") != Kind.INFO
+        for n, part in enumerate(texts, start=1):  # the buttons go with the last part
+            last = n == len(texts)
+            if n > 1:
+                self.budget.wait_for(chat_id, group=group)
+            try:
+                message = self._send(
+                    Post(part, post.keyboard if last else None), chat_id, thread_id, reply_to
+                )
+            except SendError as exc:
+                if topic is not None and "thread not found" in str(exc).lower():
+                    # someone deleted the topic: the next attempt opens a new one
+                    self.maps.forget_topic(topic.conversation_id)
+                    raise SendError(str(exc), transient=True) from None
+                raise
+            if remember:
+                # a reply to this post goes to its case; a command's answer is linked to a case
+                # only so that erasure reaches it, and a reply to it follows the selected case
+                self.maps.remember_post(message.chat_id, message.message_id, item.conversation_id)
         if topic is not None and topic.thread_id is None and topic.header_message_id is None:
             # a plain group: the first post is the conversation's header
             self.maps.save_topic(replace(topic, header_message_id=message.message_id))
@@ -303,7 +311,13 @@ class HotlineSender:
                     (text("hotline.consent_no", self.lang), "consent:no"),
                 ]
             ]
-        message = self.gateway.call(
-            self.gateway.bot.send_message(chat_id, item.text, reply_markup=markup(keyboard))
-        )
+        texts = parts(item.text, MessageLimit.MAX_TEXT_LENGTH)
+        for n, part in enumerate(texts, start=1):
+            if n > 1:
+                self.budget.wait_for(chat_id, group=False)
+            message = self.gateway.call(
+                self.gateway.bot.send_message(
+                    chat_id, part, reply_markup=markup(keyboard) if n == len(texts) else None
+                )
+            )
         return _remote(message)

@@ -20,10 +20,12 @@ from instagrapi.exceptions import (
 )
 
 from channels.instagram.session import Busy, InstagramSession, NeedsCode
-from triage.domain.outbox import OutboxItem
+from triage.domain.outbox import OutboxItem, parts
 from triage.ports import NotYet, SendError, SendResult
 
 log = logging.getLogger(__name__)
+
+MAX_TEXT = 1000  # characters in one direct message (Meta's messaging limit for Instagram)
 
 
 @dataclass
@@ -33,7 +35,8 @@ class InstagramSender:
     def send(self, item: OutboxItem) -> SendResult:
         try:
             with self.session.ready_client() as client:
-                sent = client.direct_send(item.text, user_ids=[int(item.recipient)])
+                for part in parts(item.text, MAX_TEXT):  # a long reply as several, in order
+                    sent = client.direct_send(part, user_ids=[int(item.recipient)])
         except Busy:
             raise NotYet(30) from None  # the poller logs in (or waits for a code) first
         except (DirectThreadNotFound, UserNotFound, ValueError) as exc:
@@ -56,7 +59,9 @@ class InstagramSender:
         return SendResult(f"ig:{sent.id}")
 
     def already_sent(self, item: OutboxItem) -> SendResult | None:
-        """Our item with this text in the client's thread, sent since the first try."""
+        """Our item with this text (its last part) in the client's thread, sent since the first
+        try."""
+        last = parts(item.text, MAX_TEXT)[-1]
         try:
             with self.session.ready_client(wait=10) as client:
                 me = str(client.user_id)
@@ -66,7 +71,7 @@ class InstagramSender:
                     after = item.created_at - timedelta(minutes=1)
                     for m in client.direct_messages(int(thread.id), 40):
                         when = m.timestamp.astimezone(UTC)
-                        if str(m.user_id) == me and m.text == item.text and when >= after:
+                        if str(m.user_id) == me and m.text == last and when >= after:
                             return SendResult(f"ig:{m.id}")
         except Exception as exc:  # noqa: BLE001 - cannot tell: the dispatcher sends again
             log.warning("could not read the Instagram thread (%s)", type(exc).__name__)

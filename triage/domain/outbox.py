@@ -200,3 +200,22 @@ CHANNEL_TARGET = {
     Channel.HOTLINE: Target.HOTLINE,
 }
 TARGET_CHANNEL = {target: channel for channel, target in CHANNEL_TARGET.items()}
+
+
+def parts(text: str, limit: int) -> list[str]:
+    """A text over a channel's limit as consecutive parts, each within it: cut at the last line
+    break that fits, else the last space, else hard (a word longer than the limit)."""
+    out: list[str] = []
+    rest = text
+    while len(rest) > limit:
+        cut = rest.rfind("\n", 0, limit + 1)
+        if cut <= 0:
+            cut = rest.rfind(" ", 0, limit + 1)
+        if cut <= 0:
+            cut = limit
+        if rest[:cut].strip():
+            out.append(rest[:cut].rstrip())
+        rest = rest[cut:].lstrip()
+    if rest or not out:
+        out.append(rest)
+    return out
