@@ -75,7 +75,7 @@ class App:
     def sealer(self) -> SecretBox:
         """What seals the psychological records (the key file or PUSPAGA_SECRET_KEY), made on
         first use (a command that never opens a record creates no key file)."""
-        return SecretBox.for_data_dir(self.settings.data_dir)
+        return SecretBox.at(self.settings.key_path)
 
     @property
     def retry_policy(self) -> RetryPolicy:

@@ -3,6 +3,7 @@ settings and hands them to each other (docs/architecture.md)."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
@@ -64,9 +65,24 @@ def build(
     return app
 
 
+def private_data_dir(settings: Settings) -> None:
+    """data_dir and what is already in it readable by the service's user only (0700 folders,
+    0600 files), whatever the umask it was made under; the commands run under umask 077 too
+    (bot/cli/main.py), so what they add is private as well."""
+    root = settings.data_dir
+    root.mkdir(mode=0o700, parents=True, exist_ok=True)
+    for path in (root, *root.rglob("*")):
+        try:
+            if path.is_symlink() or path.stat().st_uid != os.getuid():
+                continue  # not ours to change (a mount, a file an operator placed)
+            path.chmod(0o700 if path.is_dir() else 0o600)
+        except OSError:
+            continue  # gone meanwhile, or not ours
+
+
 def database(settings: Settings) -> Engine:
     """The office's database engine (its data folder made first, for the SQLite file)."""
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    private_data_dir(settings)
     return make_engine(
         database_url(settings), sqlite_synchronous=settings.database.sqlite_synchronous
     )

@@ -46,6 +46,7 @@ DEFAULT_CONFIG = Path("config.toml")
 def _settings(path: Path) -> Settings:
     from bot.config.triage import form_setup, office_rules
 
+    os.umask(0o077)  # the office's data: files 0600, folders 0700 (as the systemd unit's UMask)
     try:
         settings = load(path)
         office_rules(settings)  # a broken rules file stops the start here, with its fix

@@ -75,11 +75,11 @@ def _reseal_answers(app: App, box: SecretBox) -> int:
 def rotate(app: App) -> int:
     """Steps 1-3 with the key file; with the variable, step 2 only (see the docstring)."""
     if os.environ.get(ENV):
-        return reseal_all(app, SecretBox.for_data_dir(app.settings.data_dir))
-    path: Path = app.settings.data_dir / "secret.key"
-    SecretBox.for_data_dir(app.settings.data_dir)  # creates the file if there is none yet
+        return reseal_all(app, SecretBox.at(app.settings.key_path))
+    path: Path = app.settings.key_path
+    SecretBox.at(path)  # creates the file if there is none yet
     new = SecretBox.new_key().encode()
     write_keys(path, [new, *key_lines(path.read_bytes())])
-    count = reseal_all(app, SecretBox.for_data_dir(app.settings.data_dir))
+    count = reseal_all(app, SecretBox.at(path))
     write_keys(path, [new])
     return count

@@ -271,6 +271,12 @@ def _hours(value: list[str]) -> list[str]:
     return value
 
 
+class SecurityConfig(Section):
+    # Where the key that seals records lives; empty: secret.key in data_dir. Keep it apart from
+    # the backups of data_dir (a backup with its key beside it is no longer sealed).
+    key_file: str = ""
+
+
 class StaffConfig(Section):
     telegram_id: int
     name: str
@@ -311,8 +317,15 @@ class Settings(Section):
     survey: SurveyConfig = SurveyConfig()
     referral: ReferralConfig = ReferralConfig()
     retention: RetentionConfig = RetentionConfig()
+    security: SecurityConfig = SecurityConfig()
     staff: list[StaffConfig] = Field(default_factory=list)
     roster: list[ShiftConfig] = Field(default_factory=list)
+
+    @property
+    def key_path(self) -> Path:
+        """The key file: `[security] key_file`, or secret.key in data_dir."""
+        named = self.security.key_file
+        return Path(named) if named else self.data_dir / "secret.key"
 
     @model_validator(mode="after")
     def _roster_names_counselors(self) -> Settings:
@@ -383,6 +396,10 @@ def load(path: Path, environ: Mapping[str, str] | None = None) -> Settings:
             files[key] = str((path.parent / named).resolve())
     if files:
         update["triage"] = settings.triage.model_copy(update=files)
+    key_file = settings.security.key_file
+    if key_file and not Path(key_file).is_absolute():
+        resolved = str((path.parent / key_file).resolve())
+        update["security"] = settings.security.model_copy(update={"key_file": resolved})
     template = settings.referral.template_file
     if template:
         resolved = Path(template) if Path(template).is_absolute() else path.parent / template

@@ -23,14 +23,18 @@ class SecretBox:
 
     @classmethod
     def for_data_dir(cls, data_dir: Path, environ: dict[str, str] | None = None) -> SecretBox:
+        return cls.at(data_dir / "secret.key", environ)
+
+    @classmethod
+    def at(cls, path: Path, environ: dict[str, str] | None = None) -> SecretBox:
+        """The keys of PUSPAGA_SECRET_KEY, or of the key file at `path` (made if missing)."""
         env = os.environ if environ is None else environ
         if env.get(ENV):
             return cls([k.strip().encode() for k in env[ENV].split(",") if k.strip()])
-        path = data_dir / "secret.key"
         if not path.exists():
             # Written whole to a temporary file, then linked into place: a crash never leaves
             # an empty key, and two processes starting at once end with the same key.
-            path.parent.mkdir(parents=True, exist_ok=True)
+            path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
             draft = path.with_name(f".secret.key.{os.getpid()}")
             fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
             with os.fdopen(fd, "wb") as out:
