@@ -75,7 +75,7 @@ class App:
     def sealer(self) -> SecretBox:
         """What seals the psychological records (the key file or PUSPAGA_SECRET_KEY), made on
         first use (a command that never opens a record creates no key file)."""
-        return SecretBox.at(self.settings.key_path)
+        return SecretBox.at(self.settings.key_path, before=self.settings.data_dir / "secret.key")
 
     @property
     def retry_policy(self) -> RetryPolicy:

@@ -4,6 +4,7 @@ settings and hands them to each other (docs/architecture.md)."""
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
@@ -66,18 +67,22 @@ def build(
 
 
 def private_data_dir(settings: Settings) -> None:
-    """data_dir and what is already in it readable by the service's user only (0700 folders,
-    0600 files), whatever the umask it was made under; the commands run under umask 077 too
-    (bot/cli/main.py), so what they add is private as well."""
+    """data_dir readable by the service's user only (0700: nothing inside it can be reached by
+    others then), and the files directly in it (the database, its WAL, the key) without group
+    or other bits, whatever the umask they were made under. Only modes that need it change (a
+    chmod moves ctime, which backup tools read as a change); the commands run under umask 077
+    too (bot/cli/main.py), so what they add is private as well."""
     root = settings.data_dir
     root.mkdir(mode=0o700, parents=True, exist_ok=True)
-    for path in (root, *root.rglob("*")):
+    for path in (root, *root.iterdir()):
         try:
-            if path.is_symlink() or path.stat().st_uid != os.getuid():
-                continue  # not ours to change (a mount, a file an operator placed)
-            path.chmod(0o700 if path.is_dir() else 0o600)
+            found = path.lstat()
+            if stat.S_ISLNK(found.st_mode) or found.st_uid != os.getuid():
+                continue  # not ours to change (a link, a file an operator placed)
+            if found.st_mode & 0o077:
+                path.chmod(stat.S_IMODE(found.st_mode) & ~0o077)
         except OSError:
-            continue  # gone meanwhile, or not ours
+            continue  # gone meanwhile
 
 
 def database(settings: Settings) -> Engine:

@@ -77,7 +77,7 @@ def rotate(app: App) -> int:
     if os.environ.get(ENV):
         return reseal_all(app, SecretBox.at(app.settings.key_path))
     path: Path = app.settings.key_path
-    SecretBox.at(path)  # creates the file if there is none yet
+    SecretBox.at(path, before=app.settings.data_dir / "secret.key")  # made if none yet
     new = SecretBox.new_key().encode()
     write_keys(path, [new, *key_lines(path.read_bytes())])
     count = reseal_all(app, SecretBox.at(path))

@@ -16,6 +16,15 @@ from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 ENV = "PUSPAGA_SECRET_KEY"
 
 
+class KeyNotMoved(RuntimeError):
+    def __init__(self, old: Path, new: Path) -> None:
+        super().__init__(
+            f"[security] key_file = {new} belum ada, padahal kunci lama masih di {old}. "
+            f"Pindahkan berkasnya: mv {old} {new} (pemilik dan izin 0600 tetap), lalu jalankan "
+            "lagi. Kunci baru tidak dibuat: rekam yang sudah tersegel tidak akan terbaca."
+        )
+
+
 class SecretBox:
     def __init__(self, key: bytes | list[bytes]):
         self.keys = [key] if isinstance(key, bytes) else list(key)
@@ -26,11 +35,17 @@ class SecretBox:
         return cls.at(data_dir / "secret.key", environ)
 
     @classmethod
-    def at(cls, path: Path, environ: dict[str, str] | None = None) -> SecretBox:
-        """The keys of PUSPAGA_SECRET_KEY, or of the key file at `path` (made if missing)."""
+    def at(
+        cls, path: Path, environ: dict[str, str] | None = None, *, before: Path | None = None
+    ) -> SecretBox:
+        """The keys of PUSPAGA_SECRET_KEY, or of the key file at `path` (made if missing). A
+        key still at `before` (data_dir/secret.key, when `[security] key_file` names another
+        place) stops it: a new key would leave everything sealed unreadable."""
         env = os.environ if environ is None else environ
         if env.get(ENV):
             return cls([k.strip().encode() for k in env[ENV].split(",") if k.strip()])
+        if not path.exists() and before is not None and before != path and before.exists():
+            raise KeyNotMoved(before, path)
         if not path.exists():
             # Written whole to a temporary file, then linked into place: a crash never leaves
             # an empty key, and two processes starting at once end with the same key.

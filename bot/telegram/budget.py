@@ -47,12 +47,36 @@ class SendBudget:
                 times.append(now)
             return 0.0
 
+    def fits(self, chat_id: int, *, group: bool, count: int) -> bool:
+        """Whether `count` sends to this chat fit in the group's and the overall windows now
+        (the per-chat gap aside, which a later part waits out in `wait_for`)."""
+        now = self.clock()
+        windows = [(self._all, *self.overall)]
+        if group:
+            windows.append((self._group[chat_id], *self.per_group))
+        with self._lock:
+            for times, limit, span in windows:
+                while times and times[0] <= now - span:
+                    times.popleft()
+                if len(times) + count > limit:
+                    return False
+        return True
+
     def wait_for(self, chat_id: int, *, group: bool, longest: float = 10.0) -> None:
-        """The next part of a post already begun: wait here for its turn (a long post is rare,
-        and deferring it would send its first part again), at most `longest` seconds; after
-        that it goes anyway, and a 429 is retried as any other."""
+        """The next part of a post already begun: wait here for its turn (deferring the item
+        would send its first part again), at most `longest` seconds; after that it goes anyway,
+        counted, and a 429 is retried as any other."""
         deadline = time.monotonic() + longest
         while (wait := self.take(chat_id, group=group)) > 0:
             if time.monotonic() + wait > deadline:
+                self._record(chat_id, group=group)
                 return
             time.sleep(wait)
+
+    def _record(self, chat_id: int, *, group: bool) -> None:
+        now = self.clock()
+        with self._lock:
+            self._all.append(now)
+            self._chat[chat_id].append(now)
+            if group:
+                self._group[chat_id].append(now)

@@ -31,30 +31,33 @@ class Post:
     keyboard: Keyboard | None = None
 
 
-TAG = re.compile(r"<(/?)([a-z]+)[^>]*>")
+TAG = re.compile(r"<(/?)([a-z][a-z0-9-]*)[^>]*>")
 ROOM = 200  # kept free in each part for the tags closed at its end
 
 
 def split_html(text: str, limit: int) -> list[str]:
     """A post over Telegram's limit as parts within it, cut at a line break (else a space, else
     hard), never inside a tag or an entity; a tag open at a cut is closed at the end of the part
-    and opened again at the start of the next, so each part is valid HTML on its own."""
+    and opened again at the start of the next, so each part is valid HTML on its own. Parts
+    with no text once the tags are removed are left out."""
+    assert limit > 2 * ROOM, "a part must hold more than its tags"
     out: list[str] = []
-    rest = text
+    rest, reopened = text, 0  # the length of the tags opened again at the start of `rest`
     while len(rest) > limit:
         room = limit - ROOM
-        cut = rest.rfind("\n", 0, room)
-        if cut <= 0:
-            cut = rest.rfind(" ", 0, room)
-        if cut <= 0:
-            cut = room
-        head = rest[:cut]
+        cut = rest.rfind("\n", reopened + 1, room)
+        if cut <= reopened:
+            cut = rest.rfind(" ", reopened + 1, room)
+        head = rest[:cut] if cut > reopened else ""
         for mark, end in (("<", ">"), ("&", ";")):  # not inside a tag or an entity
             if head.rfind(mark) > head.rfind(end):
                 cut = head.rfind(mark)
                 head = rest[:cut]
-        if cut <= 0:  # one tag longer than a part: cut hard rather than never end
+        if cut <= reopened or not head:  # no place to cut after the tags: a hard cut
             cut = room
+            inside = rest.rfind("<", 0, cut)
+            if inside > rest.rfind(">", 0, cut) and inside > reopened:
+                cut = inside  # not inside a tag
             head = rest[:cut]
         opened: list[tuple[str, str]] = []  # (name, the opening tag as written)
         for found in TAG.finditer(head):
@@ -64,9 +67,10 @@ def split_html(text: str, limit: int) -> list[str]:
             else:
                 opened.append((found.group(2), found.group(0)))
         out.append(head.rstrip() + "".join(f"</{name}>" for name, _ in reversed(opened)))
-        rest = "".join(tag for _, tag in opened) + rest[cut:].lstrip()
+        prefix = "".join(tag for _, tag in opened)
+        rest, reopened = prefix + rest[cut:].lstrip(), len(prefix)
     out.append(rest)
-    return [part for part in out if part.strip()]
+    return [part for part in out if TAG.sub("", part).strip()]
 
 
 def esc(value: object) -> str:

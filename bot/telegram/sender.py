@@ -242,6 +242,10 @@ class StaffSender:
     ) -> SendResult:
         post: Post = render(item, self.lang, self.tz)
         texts = split_html(post.text, MessageLimit.MAX_TEXT_LENGTH)
+        if not texts:
+            raise SendError("empty message", transient=False)
+        if len(texts) > 1 and not self.budget.fits(chat_id, group=group, count=len(texts)):
+            raise NotYet(5.0)  # all the parts must fit in the group's minute: none sent yet
         self._wait(chat_id, group=group)  # nothing sent yet: the item may wait its turn
         remember = item.conversation_id is not None and item.options.get("kind") != Kind.INFO
         for n, part in enumerate(texts, start=1):  # the buttons go with the last part

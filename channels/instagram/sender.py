@@ -4,6 +4,7 @@ latest items tell whether our reply went out (docs/OUTBOX.md)."""
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
 from datetime import UTC, timedelta
 
@@ -26,6 +27,7 @@ from triage.ports import NotYet, SendError, SendResult
 log = logging.getLogger(__name__)
 
 MAX_TEXT = 1000  # characters in one direct message (Meta's messaging limit for Instagram)
+PART_GAP = 1.0  # seconds between the parts of one long reply: Instagram punishes bursts
 
 
 @dataclass
@@ -35,7 +37,9 @@ class InstagramSender:
     def send(self, item: OutboxItem) -> SendResult:
         try:
             with self.session.ready_client() as client:
-                for part in parts(item.text, MAX_TEXT):  # a long reply as several, in order
+                for n, part in enumerate(parts(item.text, MAX_TEXT)):  # in order, paced
+                    if n:
+                        time.sleep(PART_GAP)
                     sent = client.direct_send(part, user_ids=[int(item.recipient)])
         except Busy:
             raise NotYet(30) from None  # the poller logs in (or waits for a code) first
@@ -59,9 +63,9 @@ class InstagramSender:
         return SendResult(f"ig:{sent.id}")
 
     def already_sent(self, item: OutboxItem) -> SendResult | None:
-        """Our item with this text (its last part) in the client's thread, sent since the first
-        try."""
-        last = parts(item.text, MAX_TEXT)[-1]
+        """Our item with this text (every part of it) in the client's thread, sent since the
+        first try; the id of its last part."""
+        wanted = parts(item.text, MAX_TEXT)
         try:
             with self.session.ready_client(wait=10) as client:
                 me = str(client.user_id)
@@ -69,10 +73,16 @@ class InstagramSender:
                     if not any(str(u.pk) == item.recipient for u in thread.users):
                         continue
                     after = item.created_at - timedelta(minutes=1)
-                    for m in client.direct_messages(int(thread.id), 40):
-                        when = m.timestamp.astimezone(UTC)
-                        if str(m.user_id) == me and m.text == last and when >= after:
-                            return SendResult(f"ig:{m.id}")
+                    ours = [
+                        m
+                        for m in client.direct_messages(int(thread.id), 40)
+                        if str(m.user_id) == me and m.timestamp.astimezone(UTC) >= after
+                    ]
+                    ours.sort(key=lambda m: m.timestamp)
+                    texts = [m.text for m in ours]
+                    for start in range(len(texts) - len(wanted) + 1):
+                        if texts[start : start + len(wanted)] == wanted:
+                            return SendResult(f"ig:{ours[start + len(wanted) - 1].id}")
         except Exception as exc:  # noqa: BLE001 - cannot tell: the dispatcher sends again
             log.warning("could not read the Instagram thread (%s)", type(exc).__name__)
         return None

@@ -19,8 +19,9 @@ def mode(path: Path) -> int:
 
 
 def run(*args: str) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "PUSPAGA_SECRET_KEY"}  # the key file
     done = subprocess.run(
-        [str(PUSPAGA), *args], capture_output=True, text=True, timeout=120,
+        [str(PUSPAGA), *args], capture_output=True, text=True, timeout=120, env=env,
         preexec_fn=lambda: os.umask(0o022),  # a permissive shell: files would be 0644
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
@@ -44,3 +45,20 @@ def test_data_and_key_are_private_and_the_key_may_live_elsewhere(tmp_path):
     assert mode(data / "catatan.txt") == 0o600  # an older file made private too
     assert not (data / "secret.key").exists()
     assert mode(keys / "kantor.key") == 0o600 and mode(keys) == 0o700
+
+
+def test_a_key_file_set_on_an_office_with_its_key_in_data_dir_stops_with_the_move_to_make(
+    tmp_path,
+):
+    data = tmp_path / "data"
+    config = tmp_path / "config.toml"
+    config.write_text(f'data_dir = "{data}"\n[office]\nname = "PUSPAGA Uji"\n')
+    run("rotate-key", "--config", str(config))  # the key made in data_dir
+    old = (data / "secret.key").read_bytes()
+    config.write_text(config.read_text() + '[security]\nkey_file = "kunci/kantor.key"\n')
+    env = {k: v for k, v in os.environ.items() if k != "PUSPAGA_SECRET_KEY"}
+    done = subprocess.run([str(PUSPAGA), "migrate", "--config", str(config)], env=env,
+                          capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert done.returncode == 2 and "mv " in done.stderr and "kantor.key" in done.stderr
+    assert not (tmp_path / "kunci" / "kantor.key").exists()  # no new key was made
+    assert (data / "secret.key").read_bytes() == old

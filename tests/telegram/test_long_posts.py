@@ -38,7 +38,7 @@ def test_a_long_complaint_reaches_the_head_in_full_and_a_long_reply_the_client(t
         assert got.split() == WORDS  # every word, once, in order
 
 
-@pytest.mark.parametrize("limit", [300, 1000, 4096])
+@pytest.mark.parametrize("limit", [500, 1000, 4096])
 def test_html_parts_stay_within_the_limit_and_keep_their_tags_balanced(limit):
     text = "<b>Kronologi:</b> " + " ".join(f"<i>a&amp;b {n}</i>" for n in range(300))
     got = split_html(text, limit)
@@ -47,6 +47,18 @@ def test_html_parts_stay_within_the_limit_and_keep_their_tags_balanced(limit):
         assert part.count("<i>") == part.count("</i>") and part.count("<b>") == part.count("</b>")
         assert "&amp" not in part.replace("&amp;", "")  # no entity cut in two
     assert " ".join(got).count("a&amp;b") == 300
+
+
+@pytest.mark.parametrize(
+    "text",
+    ['<b><a href="https://contoh.id/a b">' + "y" * 1000, "<b>\n" + "z " * 600,
+     "<tg-spoiler>" + "w " * 400 + "</tg-spoiler>"],
+)  # fmt: skip
+def test_html_parts_end_on_awkward_posts_and_none_is_empty(text):
+    got = split_html(text, 450)  # a tag with a space, a long word, a tag with a hyphen
+    assert got and all(len(p) <= 450 for p in got)
+    assert all(p.replace("<b>", "").replace("</b>", "").strip() for p in got)
+    assert "</tg>" not in "".join(got)
 
 
 def test_plain_parts_cut_at_a_line_then_a_space_and_lose_no_word():
