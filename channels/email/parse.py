@@ -23,6 +23,7 @@ MAX_TEXT_CHARS = 50_000  # more is cut for display; the raw mail is kept whole
 MAX_QUOTE_SCAN = 20_000  # quote stripping (regular expressions) looks at this much at most
 MSGID = re.compile(r"<[^<>\s]+>")
 UNSAFE_NAME = re.compile(r"[^\w.\- ()]+")
+C1_BYTES = re.compile(rb"[\x80-\x9f]")
 LATIN_LABELS = {"us-ascii", "ascii", "iso-8859-1", "latin-1", "latin1", "windows-1252", "cp1252"}
 
 
@@ -184,6 +185,11 @@ def _decode(data: bytes, charset: str, problems: list[str]) -> str:
             return data.decode("utf-8")
         except UnicodeDecodeError:
             pass
+    if codecs.lookup(label).name == "iso8859-1" and C1_BYTES.search(data):
+        # Latin-1 has no printable characters at 0x80-0x9f, Windows-1252 has its quotes and
+        # dashes there: a mail "in Latin-1" with those bytes was written in Windows-1252
+        # (Outlook's usual mislabel), and read as Latin-1 it would show control characters.
+        return data.decode("cp1252", errors="replace")
     for candidate in (label, "utf-8"):
         try:
             return data.decode(candidate)

@@ -132,3 +132,18 @@ def test_a_mail_that_cannot_be_parsed_at_all_is_still_kept_readable(monkeypatch)
     mail = parse.parse_mail(b"From: Siti <siti@example.com>\r\n\r\nTolong saya")
     assert mail.from_address == "siti@example.com" and "Tolong saya" in mail.text
     assert mail.problems == ("unreadable: RecursionError",)
+
+
+def test_windows_1252_labelled_latin_1_shows_its_quotes_not_control_characters():
+    """Outlook's usual mislabel: curly quotes and a dash (0x93 0x94 0x96) in a mail said to be
+    ISO-8859-1, where those bytes are control characters."""
+    body = "Saya bilang \x93tolong\x94 \x96 dia diam saja.".encode("latin-1")
+    raw = (
+        b"From: Ani <ani@example.com>\r\nTo: puspaga@kota.example\r\nSubject: Cerita\r\n"
+        b"Message-ID: <cp1252@example.com>\r\nMIME-Version: 1.0\r\n"
+        b'Content-Type: text/plain; charset="iso-8859-1"\r\n'
+        b"Content-Transfer-Encoding: 8bit\r\n\r\n" + body + b"\r\n"
+    )
+    mail = parse_mail(raw, max_file_bytes=10_000)
+    assert "Saya bilang \u201ctolong\u201d \u2013 dia diam saja." in mail.text
+    assert not any("\x80" <= c <= "\x9f" for c in mail.text)

@@ -41,6 +41,7 @@ def test_word_by_word_gives_the_whole_text_answer_on_every_corpus():
         for line in path.read_text("utf-8").splitlines()
     ]
     texts += ["anak2nya 17th m4ti tolonggg b.u.n.u.h рukul matè 💊 budi@gmail.com 3x 2026 ke-7"]
+    texts += ["\u1810", "umur \u0661\u0665 tahun"]  # digits of other scripts (found by hypothesis)
     rng = random.Random(1)
     letters = "abdeghijkmt0123456789@ .,-_'2thx\u200bé"
     texts += ["".join(rng.choice(letters) for _ in range(rng.randint(0, 40))) for _ in range(3000)]

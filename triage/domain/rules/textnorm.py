@@ -257,7 +257,7 @@ def normalize(text: str, slang: Mapping[str, str] = SLANG) -> str:
     words: list[str] = []
     for token in RAW.findall(folded):
         found = _seen.get(token)
-        if found is None and token.isdigit():  # a number is itself; not remembered (each
+        if found is None and token.isascii() and token.isdigit():  # a number is itself (each
             words.append(token)  # phone number, date and amount would fill the memory)
             continue
         if found is None:
