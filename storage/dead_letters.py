@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Connection, Engine, delete, insert, select
+from sqlalchemy import ColumnElement, Connection, Engine, delete, insert, select
 
 from storage.tables import DeadLetterRow
 
@@ -84,11 +84,8 @@ class DeadLetters:
     def drop_older_than(self, cutoff: datetime) -> tuple[int, list[str]]:
         """The retention purge: dead letters kept before `cutoff` go; returns how many, and
         the stored files they named (a set-aside mail's raw source), for the caller to remove."""
-        old = _TABLE.c.created_at < cutoff
         with self.engine.begin() as conn:
-            payloads = conn.execute(select(_TABLE.c.payload).where(old)).scalars().all()
-            count = conn.execute(delete(_TABLE).where(old)).rowcount
-        return count, [path for payload in payloads for path in files_of(payload)]
+            return _drop(conn, _TABLE.c.created_at < cutoff)
 
 
 def _letter(row) -> DeadLetter:  # noqa: ANN001 - a Row of the table
@@ -112,7 +109,11 @@ def forget_senders(conn: Connection, senders: Sequence[str]) -> list[str]:
     returns the files those messages named, for the caller to remove."""
     if not senders:
         return []
-    which = _TABLE.c.sender.in_(list(senders))
+    return _drop(conn, _TABLE.c.sender.in_(list(senders)))[1]
+
+
+def _drop(conn: Connection, which: ColumnElement[bool]) -> tuple[int, list[str]]:
+    """The dead letters `which` selects go: how many, and the files they named."""
     payloads = conn.execute(select(_TABLE.c.payload).where(which)).scalars().all()
-    conn.execute(delete(_TABLE).where(which))
-    return [path for payload in payloads for path in files_of(payload)]
+    count = conn.execute(delete(_TABLE).where(which)).rowcount
+    return count, [path for payload in payloads for path in files_of(payload)]

@@ -54,14 +54,13 @@ def _settings(path: Path) -> Settings:
     except ConfigError as exc:
         err.print(str(exc), markup=False, highlight=False)
         raise typer.Exit(2) from None
-    from bot.service.secret_box import ENV, KeyNotMoved
+    from bot.service.secret_box import ENV, key_not_moved
 
-    old = settings.data_dir / "secret.key"  # a key_file set on an office that has its key
-    if old != settings.key_path and old.exists() and not settings.key_path.exists():
-        if not os.environ.get(ENV):
-            moved = str(KeyNotMoved(old, settings.key_path))  # not wrapped: the mv is copied
-            err.print(moved, markup=False, highlight=False, soft_wrap=True)
-            raise typer.Exit(2)
+    # a key_file set on an office whose key is still in data_dir
+    stuck = key_not_moved(settings.key_path, settings.data_dir / "secret.key")
+    if stuck is not None and not os.environ.get(ENV):  # not wrapped: the mv is copied
+        err.print(str(stuck), markup=False, highlight=False, soft_wrap=True)
+        raise typer.Exit(2)
     return settings
 
 

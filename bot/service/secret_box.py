@@ -25,6 +25,13 @@ class KeyNotMoved(RuntimeError):
         )
 
 
+def key_not_moved(path: Path, before: Path) -> KeyNotMoved | None:
+    """The key still at `before` while `path`, where it should be now, has none yet."""
+    if before != path and before.exists() and not path.exists():
+        return KeyNotMoved(before, path)
+    return None
+
+
 class SecretBox:
     def __init__(self, key: bytes | list[bytes]):
         self.keys = [key] if isinstance(key, bytes) else list(key)
@@ -44,8 +51,8 @@ class SecretBox:
         env = os.environ if environ is None else environ
         if env.get(ENV):
             return cls([k.strip().encode() for k in env[ENV].split(",") if k.strip()])
-        if not path.exists() and before is not None and before != path and before.exists():
-            raise KeyNotMoved(before, path)
+        if before is not None and (stuck := key_not_moved(path, before)) is not None:
+            raise stuck
         if not path.exists():
             # Written whole to a temporary file, then linked into place: a crash never leaves
             # an empty key, and two processes starting at once end with the same key.

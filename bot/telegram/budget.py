@@ -25,21 +25,32 @@ class SendBudget:
     _all: deque[float] = field(default_factory=deque)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
+    def _windows(
+        self, chat_id: int | None, *, group: bool, gap: bool = True
+    ) -> list[tuple[deque[float], int, float]]:
+        windows = [(self._all, *self.overall)]
+        if chat_id is not None:
+            if gap:
+                windows.append((self._chat[chat_id], *self.per_chat))
+            if group:
+                windows.append((self._group[chat_id], *self.per_group))
+        return windows
+
+    @staticmethod
+    def _pruned(times: deque[float], span: float, now: float) -> int:
+        while times and times[0] <= now - span:
+            times.popleft()
+        return len(times)
+
     def take(self, chat_id: int | None, *, group: bool) -> float:
         """Reserve one send now and return 0, or return the seconds to wait (nothing taken).
         `chat_id` None: a call that counts only toward the overall limit."""
         now = self.clock()
-        windows = [(self._all, *self.overall)]
-        if chat_id is not None:
-            windows.append((self._chat[chat_id], *self.per_chat))
-            if group:
-                windows.append((self._group[chat_id], *self.per_group))
+        windows = self._windows(chat_id, group=group)
         with self._lock:
             wait = 0.0
             for times, limit, span in windows:
-                while times and times[0] <= now - span:
-                    times.popleft()
-                if len(times) >= limit:
+                if self._pruned(times, span, now) >= limit:
                     wait = max(wait, times[0] + span - now)
             if wait > 0:
                 return wait
@@ -51,16 +62,11 @@ class SendBudget:
         """Whether `count` sends to this chat fit in the group's and the overall windows now
         (the per-chat gap aside, which a later part waits out in `wait_for`)."""
         now = self.clock()
-        windows = [(self._all, *self.overall)]
-        if group:
-            windows.append((self._group[chat_id], *self.per_group))
         with self._lock:
-            for times, limit, span in windows:
-                while times and times[0] <= now - span:
-                    times.popleft()
-                if len(times) + count > limit:
-                    return False
-        return True
+            return all(
+                self._pruned(times, span, now) + count <= limit
+                for times, limit, span in self._windows(chat_id, group=group, gap=False)
+            )
 
     def wait_for(self, chat_id: int, *, group: bool, longest: float = 10.0) -> None:
         """The next part of a post already begun: wait here for its turn (deferring the item
@@ -69,14 +75,9 @@ class SendBudget:
         deadline = time.monotonic() + longest
         while (wait := self.take(chat_id, group=group)) > 0:
             if time.monotonic() + wait > deadline:
-                self._record(chat_id, group=group)
+                now = self.clock()
+                with self._lock:
+                    for times, _, _ in self._windows(chat_id, group=group):
+                        times.append(now)
                 return
             time.sleep(wait)
-
-    def _record(self, chat_id: int, *, group: bool) -> None:
-        now = self.clock()
-        with self._lock:
-            self._all.append(now)
-            self._chat[chat_id].append(now)
-            if group:
-                self._group[chat_id].append(now)

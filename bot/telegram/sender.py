@@ -103,7 +103,9 @@ class StaffSender:
         try:
             return self.unseal(sealed)
         except ValueError:  # sealed with a key no longer held: retrying cannot help
-            raise SendError("sealed text cannot be opened with the key", transient=False) from None
+            raise SendError(
+                "sealed content cannot be opened with the key", transient=False
+            ) from None
 
     def _document(self, item: OutboxItem, chat_id: int) -> SendResult:
         """A file for one staff member (the monthly report, a referral letter). A sealed file
@@ -248,6 +250,7 @@ class StaffSender:
             raise NotYet(5.0)  # all the parts must fit in the group's minute: none sent yet
         self._wait(chat_id, group=group)  # nothing sent yet: the item may wait its turn
         remember = item.conversation_id is not None and item.options.get("kind") != Kind.INFO
+        first: Message | None = None
         for n, part in enumerate(texts, start=1):  # the buttons go with the last part
             last = n == len(texts)
             if n > 1:
@@ -266,9 +269,11 @@ class StaffSender:
                 # a reply to this post goes to its case; a command's answer is linked to a case
                 # only so that erasure reaches it, and a reply to it follows the selected case
                 self.maps.remember_post(message.chat_id, message.message_id, item.conversation_id)
+            first = first or message
         if topic is not None and topic.thread_id is None and topic.header_message_id is None:
             # a plain group: the first post is the conversation's header
-            self.maps.save_topic(replace(topic, header_message_id=message.message_id))
+            assert first is not None
+            self.maps.save_topic(replace(topic, header_message_id=first.message_id))
         return _remote(message)
 
     def _send(

@@ -130,7 +130,7 @@ FAILURE_REASONS = (
     ("interrupted", ("interrupted",)),
     ("no_sender", ("no sender configured",)),
     ("login", ("login refused", "loginrequired", "needscode")),
-    ("config", ("sslerror", "ssl", "certificate")),
+    ("config", ("ssl", "certificate")),
     (
         "group",
         (
@@ -150,7 +150,6 @@ FAILURE_REASONS = (
             "recipient refused",
             "chat not found",
             "user not found",
-            "userfound",
             "usernotfound",
             "directthreadnotfound",
         ),
