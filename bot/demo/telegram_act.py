@@ -278,6 +278,9 @@ def _roster_and_timers(
     service.sweep_timers(app)
     line("demo.tg.escalation", minutes=targets.escalate_after)
     shown("Bot → Ketut:", stage.post(HEAD, "#4 · "))
+    state.user_writes(HEAD, text="/tugaskan Nyoman 4")
+    line("demo.tg.assigned")
+    shown("Bot → Nyoman:", stage.post(NYOMAN, "#4 · "), 2)
 
     month = app.clock().strftime("%Y-%m")
     state.user_writes(HEAD, text=f"/laporan {month}")

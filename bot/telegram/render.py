@@ -163,6 +163,8 @@ def render(item: OutboxItem, lang: Lang, tz: tzinfo) -> Post:
         return Post(f"{head}\n{entries_html(item.text, lang, tz)}")
     if kind == Kind.CASE:
         head = urgent + text("tg.case", lang, **who)
+        if item.options.get("assigned_by"):
+            head += "\n" + text("tg.case_assigned", lang, head=esc(item.options["assigned_by"]))
         return Post(f"{head}\n\n{entries_html(item.text, lang, tz)}")
     if kind == Kind.OFFER:
         return Post(

@@ -37,8 +37,15 @@ def write(
 
 
 def transition(
-    desk: Desk, what: str, actor: Actor, conv: int, key: str, outcome: Outcome | None = None
+    desk: Desk,
+    what: str,
+    actor: Actor,
+    conv: int,
+    key: str,
+    outcome: Outcome | None = None,
+    to: Actor | None = None,
 ) -> Conversation:
+    """`to`: the counselor a head assigns the case to ("assign")."""
     app, counselors = desk.app, desk.staff.counselors
     common: dict[str, Any] = {
         "actor": actor,
@@ -53,6 +60,16 @@ def transition(
     if what == "claim":
         result = casework.claim(conv, counselors=counselors, **common)
         _focus_if_free(desk, actor, conv)
+        return result
+    if what == "assign":
+        assert to is not None
+        current = load(desk, conv)
+        if current is not None and current.state in (State.NEW, State.WITH_ADMIN):
+            # the head gives a case still with the admins: handed off to no one else first
+            casework.hand_off(conv, **{**common, "key": f"{key}:handoff"})
+        result = casework.claim(conv, counselors=counselors, **{**common, "actor": to},
+                                assigned_by=actor)  # fmt: skip
+        _focus_if_free(desk, to, conv)
         return result
     if what == "urgent":
         return casework.mark_urgent(conv, **common)
@@ -118,6 +135,8 @@ def why(desk: Desk, exc: Exception, conv: int | None) -> str:
     if isinstance(exc, NotFound) or current is None:
         return text("staff.no_case", lang)
     if isinstance(exc, AccessDenied):
+        if exc.action == "claim" and exc.staff_id in desk.staff.counselors:
+            return text("staff.claim_denied", lang, conv=conv)  # not offered to them
         return text("staff.denied", lang, conv=conv)
     if current.state is State.WITH_COUNSELOR and current.counselor_id is not None:
         by = esc(desk.staff.name(current.counselor_id))

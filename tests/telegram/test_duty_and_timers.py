@@ -75,3 +75,34 @@ def test_a_waiting_client_brings_a_reminder_then_an_escalation_to_the_head(offic
     office.tap(ADMIN, card, "handoff:1:1")
     status = office.wait_for_post(GROUP, "Ditawarkan ke:", thread)
     assert "Made" in status["text"] and "Nyoman" in status["text"]
+
+
+def test_a_counselor_off_duty_cannot_take_a_case_the_head_can_give_them(office):
+    """Issue 17, item 8: only whom the hand-off was offered to may take it (or anyone once it
+    has waited past its target); the head assigns whom they choose."""
+    state = office.state
+    state.user_writes(ADMIN, GROUP, "/jadwal hariini +Made -Nyoman")
+    office.wait_for_post(GROUP, "−Nyoman")
+    state.user_writes(CLIENT, text="Halo, saya perlu bicara dengan psikolog.")
+    thread = office.topic_of(1)
+    card = office.wait_for_post(GROUP, "Percakapan #1", thread)
+    office.tap(ADMIN, card, "handoff:1:1")
+    status = office.wait_for_post(GROUP, "Ditawarkan ke:", thread)
+    assert "Made" in status["text"] and "Nyoman" not in status["text"]
+
+    state.user_writes(NYOMAN, text="/ambil 1")
+    refusal = office.wait_for_post(NYOMAN, "tidak ditawarkan kepada Anda")
+    assert "/tugaskan" in refusal["text"]
+    assert not any("Kasus #1" in t and "Sari" in t for t in office.texts(NYOMAN))
+
+    state.user_writes(HEAD, text="/tugaskan Nyo 1")
+    office.wait_for_post(HEAD, "Kasus #1 ditugaskan kepada Nyoman")
+    case = office.wait_for_post(NYOMAN, "Ditugaskan kepada Anda oleh ketua")
+    assert "Kasus #1" in case["text"] and "saya perlu bicara" in case["text"]
+    office.wait_for_post(GROUP, "menugaskan kasus kepada konselor Nyoman", thread)
+    with office.app.uows() as uow:
+        assert uow.conversations.get(1).counselor_id == NYOMAN
+        actions = [e.action for e in uow.audit.entries(1)]
+    assert "case.claim.denied" in actions
+    state.user_writes(HEAD, text="/tugaskan Siapa 1")
+    office.wait_for_post(HEAD, "Tulis: /tugaskan NAMA N")

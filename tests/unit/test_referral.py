@@ -60,7 +60,9 @@ def test_referring_closes_the_case_once_and_is_kept(case):
         closed = uow.conversations.get(conv)
         assert closed.state is State.CLOSED and closed.outcome is Outcome.RUJUKAN
         assert [s.step for s in uow.steps.for_conversation(conv)].count("closed") == 1
-        assert [e.action for e in uow.audit.entries(conv)] == ["referral.write"]
+        # the refused attempt is audited too
+        actions = [e.action for e in uow.audit.entries(conv)]
+        assert actions == ["case.close.denied", "referral.write"]
 
 
 def test_a_closed_case_cannot_be_referred_afterwards(case):

@@ -6,6 +6,8 @@ open a case to others, the Tangerang standard); admins see status, not content.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from triage.domain.errors import AccessDenied
 from triage.domain.model import (
     COUNSELING_STATES,
@@ -13,6 +15,7 @@ from triage.domain.model import (
     Conversation,
     Role,
     State,
+    StepRecord,
     StoredMessage,
     owner_of,
 )
@@ -67,8 +70,33 @@ def may_hand_off(actor: Actor, conv: Conversation) -> bool:
     return actor.role in (Role.ADMIN, Role.HEAD)
 
 
-def may_claim(actor: Actor, conv: Conversation) -> bool:
-    return actor.role in (Role.COUNSELOR, Role.HEAD)
+def offered_to(log: Iterable[StepRecord], round_: int) -> frozenset[int] | None:
+    """Whom the case was offered to in this round, from its step log (step "offered", the
+    counselor's id as detail). None, anyone may take it: once its claim target has passed (the
+    reminder offers it to every counselor, the escalation to the heads), or when it was offered
+    to nobody (no counselor configured, or handed off before offers were logged), lest it wait
+    for no one."""
+    mine = [s for s in log if s.round == round_]
+    if any(s.step in ("reminded", "escalated") and s.detail == "claimed" for s in mine):
+        return None
+    offered = frozenset(
+        int(s.detail) for s in mine if s.step == "offered" and (s.detail or "").isdigit()
+    )
+    return offered or None
+
+
+def may_claim(actor: Actor, conv: Conversation, offered: frozenset[int] | None) -> bool:
+    """The counselors it was offered to (the duty roster narrows a hand-off to those on duty),
+    any counselor once it has waited past its target (`offered` None), the head always: an
+    off-duty counselor cannot take a case, and with it the client's story, that was not theirs."""
+    if actor.role is Role.HEAD:
+        return True
+    return actor.role is Role.COUNSELOR and (offered is None or actor.staff_id in offered)
+
+
+def may_assign(actor: Actor, to: Actor) -> bool:
+    """/tugaskan: the head gives a waiting case to a counselor of their choosing."""
+    return actor.role is Role.HEAD and to.role is Role.COUNSELOR
 
 
 def may_release(actor: Actor, conv: Conversation) -> bool:

@@ -12,6 +12,7 @@ from triage.domain.model import Conversation
 from triage.domain.notices import Kind
 from triage.domain.schedule.roster import DutyChange, Offer, Roster, alert_to, route
 from triage.effects import notify
+from triage.effects.steplog import log_steps
 from triage.ports import UnitOfWork
 
 
@@ -19,10 +20,12 @@ def offer(
     uow: UnitOfWork, conv: Conversation, counselors: Sequence[int], now: datetime, key: str
 ) -> None:
     """The case offered to each of `counselors` with an "Ambil kasus" button; `key` names the
-    action (one offer per staff member and action, however often it is repeated)."""
+    action (one offer per staff member and action, however often it is repeated). Each offer
+    is logged: who was offered a case is who may claim it (triage.domain.access.may_claim)."""
     assert conv.id is not None
     fields = notify.client_fields(uow, conv)
     for staff_id in counselors:
+        log_steps(uow, conv, ["offered"], now, detail=str(staff_id))
         notify.queue(
             uow,
             key=f"{key}:{staff_id}",

@@ -13,6 +13,7 @@ from datetime import datetime
 from triage.domain import access, lifecycle, notices
 from triage.domain.model import Actor, Conversation, Direction, Outcome, StoredMessage
 from triage.domain.notices import Kind, author_of
+from triage.domain.records import AuditEntry
 from triage.domain.schedule.roster import Roster
 from triage.effects import ask_survey
 from triage.effects.notify import client_fields, queue, queue_content
@@ -24,6 +25,11 @@ from triage.usecases._retry import on_conflict
 # Told to the staff side inside the transition's transaction: (uow, before, after, actor, now,
 # tag). The tag names the action in the notices' keys: the shell's request key, or the time.
 Notify = Callable[[UnitOfWork, Conversation, Conversation, Actor, datetime, str], None]
+Permission = Callable[[UnitOfWork, Actor, Conversation], bool]
+
+
+def _plain(rule: Callable[[Actor, Conversation], bool]) -> Permission:
+    return lambda _uow, actor, conv: rule(actor, conv)
 
 
 def _transition(
@@ -31,24 +37,33 @@ def _transition(
     event: lifecycle.Event,
     *,
     actor: Actor,
-    permission: Callable[[Actor, Conversation], bool],
+    permission: Permission,
     uow_factory: UnitOfWorkFactory,
     now: datetime,
     detail: str | None = None,
     notify: Notify | None = None,
     status: str | None = None,
     key: str | None = None,
+    by: Actor | None = None,
 ) -> Conversation:
     """`key` names the request (e.g. the Telegram update): the same request again, after a
-    restart, changes nothing, instead of acting on whatever the conversation has become."""
+    restart, changes nothing, instead of acting on whatever the conversation has become. `by`
+    acts for `actor` (the head assigning a case): a refusal is theirs. Refusals are audited."""
     tag = key or now.isoformat()
+    asking = by or actor
 
     def work() -> Conversation:
         with uow_factory() as uow:
             conv = load_locked(uow, conv_id)
             if key is not None and status and uow.outbox.find_key(status_key(conv_id, status, key)):
                 return conv  # done before
-            access.require(permission(actor, conv), actor, event.name)
+            if not permission(uow, actor, conv):
+                action = f"case.{event.name}.denied"
+                uow.audit.append(
+                    AuditEntry(now, asking.staff_id, asking.role.value, action, conv_id, None)
+                )
+                uow.commit()
+                access.require(False, asking, event.name)
             changed, logged = lifecycle.apply(conv, event, now)
             uow.conversations.save(changed)
             log_steps(uow, changed, logged, now, actor.staff_id, detail)
@@ -112,7 +127,7 @@ def hand_off(
         conv_id,
         lifecycle.HandedOff(),
         actor=actor,
-        permission=access.may_hand_off,
+        permission=_plain(access.may_hand_off),
         uow_factory=uow_factory,
         now=now,
         notify=notify,
@@ -129,14 +144,30 @@ def claim(
     uow_factory: UnitOfWorkFactory,
     now: datetime,
     key: str | None = None,
+    assigned_by: Actor | None = None,
 ) -> Conversation:
     """The first counselor wins; a later tap raises TransitionNotAllowed (state moved on).
+    Only whom it was offered to may take it until it waits past its target
+    (triage.domain.access.may_claim), or whom the head assigns (`assigned_by`: /tugaskan).
     The winner receives the case so far; the other `counselors` learn who took it."""
+
+    def permission(uow: UnitOfWork, actor: Actor, conv: Conversation) -> bool:
+        if assigned_by is not None:
+            return access.may_assign(assigned_by, actor)
+        assert conv.id is not None
+        offered = access.offered_to(uow.steps.for_conversation(conv.id), conv.round)
+        return access.may_claim(actor, conv, offered)
 
     def notify(uow: UnitOfWork, before: Conversation, after: Conversation, actor: Actor, now, tag):  # noqa: ANN001
         assert after.id is not None
-        _status("claimed")(uow, before, after, actor, now, tag)
+        if assigned_by is None:
+            _status("claimed")(uow, before, after, actor, now, tag)
+        else:
+            log_steps(uow, after, ["assigned"], now, assigned_by.staff_id, str(actor.staff_id))
+            _status("assigned", head=assigned_by.name)(uow, before, after, actor, now, tag)
         fields = client_fields(uow, after)
+        if assigned_by is not None:
+            fields["assigned_by"] = assigned_by.name
         history = [
             m
             for m in uow.messages.for_conversation(after.id)
@@ -172,12 +203,13 @@ def claim(
         conv_id,
         lifecycle.Claimed(actor.staff_id),
         actor=actor,
-        permission=access.may_claim,
+        permission=permission,
         uow_factory=uow_factory,
         now=now,
         notify=notify,
-        status="claimed",
+        status="assigned" if assigned_by is not None else "claimed",
         key=key,
+        by=assigned_by,
     )
 
 
@@ -205,7 +237,7 @@ def release(
         conv_id,
         lifecycle.Released(),
         actor=actor,
-        permission=access.may_release,
+        permission=_plain(access.may_release),
         uow_factory=uow_factory,
         now=now,
         notify=notify,
@@ -235,7 +267,7 @@ def close(
         conv_id,
         lifecycle.Closed(outcome),
         actor=actor,
-        permission=access.may_close,
+        permission=_plain(access.may_close),
         uow_factory=uow_factory,
         now=now,
         detail=outcome.value,
@@ -328,7 +360,7 @@ def form_completed(
         conv_id,
         lifecycle.FormCompleted(),
         actor=actor,
-        permission=access.may_edit_form,
+        permission=_plain(access.may_edit_form),
         uow_factory=uow_factory,
         now=now,
     )

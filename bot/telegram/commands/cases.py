@@ -1,4 +1,5 @@
-"""A case's lifecycle and its notes: /serahkan, /kasus, /ambil, /lepas, /tutup, /catatan.
+"""A case's lifecycle and its notes: /serahkan, /kasus, /ambil, /tugaskan, /lepas, /tutup,
+/catatan.
 
 The case is the one the message is about (its topic, the bot post it replies to, or the
 counselor's selected case); /ambil, /lepas and /tutup also take its number last ("/tutup tuntas
@@ -8,9 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from bot.telegram import staff_ops
+from bot.telegram import duty, staff_ops
 from bot.telegram.commands import closing
-from bot.telegram.commands.registry import ADMINS, CASEWORKERS, EVERYONE, Command, Request
+from bot.telegram.commands.registry import (
+    ADMINS,
+    CASEWORKERS,
+    EVERYONE,
+    HEADS,
+    Command,
+    Request,
+)
 from bot.telegram.parsing import case_number, outcome_of, trailing_case
 from bot.telegram.render import esc
 from triage.domain import access
@@ -59,6 +67,28 @@ async def ambil(request: Request) -> None:
     async def work(conv: int, _: str) -> None:
         await desk.run(staff_ops.transition, desk, "claim", request.actor, conv, request.key)
         await request.say("claimed", text("staff.claimed", request.lang, conv=conv))
+
+    await on_case(request, work, named=True)
+
+
+async def tugaskan(request: Request) -> None:
+    """/tugaskan NAMA [N]: the head gives a waiting case to a counselor, who receives it as if
+    they had claimed it (also one it was not offered to)."""
+    desk, lang = request.desk, request.lang
+
+    async def work(conv: int, arg: str) -> bool:
+        names = {c: desk.staff.name(c) for c in desk.staff.counselors}
+        staff_id = duty.staff_named(arg.strip(), names) if arg.strip() else None
+        to = desk.staff.get(staff_id)
+        if to is None:
+            known = esc(", ".join(sorted(names.values())) or "—")
+            await request.say("usage", text("staff.assign_usage", lang, names=known))
+            return False
+        await desk.run(
+            staff_ops.transition, desk, "assign", request.actor, conv, request.key, None, to
+        )
+        await request.say("assigned", text("staff.assigned", lang, conv=conv, name=esc(to.name)))
+        return True
 
     await on_case(request, work, named=True)
 
@@ -145,6 +175,7 @@ COMMANDS = [
     Command("kasus", kasus, CASEWORKERS, refused_to_clients=True),
     Command("ambil", ambil, CASEWORKERS, refused_to_clients=True),
     Command("lepas", lepas, CASEWORKERS, refused_to_clients=True),
+    Command("tugaskan", tugaskan, HEADS, refused_to_clients=True),
     Command("tutup", tutup, EVERYONE, refused_to_clients=True),
     Command("catatan", catatan, EVERYONE, refused_to_clients=True),
 ]
