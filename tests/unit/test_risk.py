@@ -47,6 +47,12 @@ def test_a_concept_without_the_rules_gives_perlu_dicek_and_names_the_words():
         "tiang sube sing nyak idup buin",  # Balinese
         "ambo alah indak tahan lai, raso nak mati se lah",  # Minang
         "ulun handak mati haja",  # Banjar
+        # learnt from the eighth corpora
+        "pengen turu terus ra tangi maneh",  # Javanese ngoko: sleep and never wake
+        "tiang mekeneh ngulah pati",  # Balinese
+        "abdi bade pamit, hatur nuhun kanggo sadayana",  # Sundanese farewell
+        "kok bisuak pagi ambo indak ado lai, indak usah dicari",  # Minang
+        "I told you I wanted to die and nobody answered",
     ],
 )
 def test_regional_words_raise_the_level(text):
@@ -309,4 +315,38 @@ def test_the_model_reads_the_text_without_every_trap_span_even_when_they_overlap
 def test_danger_told_beside_the_news_a_joke_or_school_work_still_gets_the_crisis_reply(text):
     """A review found these lowered by calm frames that were too wide ("berita", "wkwk",
     "itu apa", "lagi ngerjain tugas"); a child in danger may write any of them."""
+    assert classify(text, DEFAULT_RULES).risk == MENDESAK
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "anak saya 3 tahun kalau ngamuk kayak mau bunuh orang, gimana ngadepinnya",
+        "grogi banget ketemu camer, rasanya mau mati berdiri",
+        "hpnya disita malah ngamuk dan banting pintu, gimana batasi gamenya",
+        "kami mohon narasumber sosialisasi pencegahan bunuh diri dan self harm untuk siswa",
+        "bisa isi webinar stop self harm di sekolah kami?",
+        "lol wrong chat, I am going to kill the boss tonight in our raid",
+        "misahin duri ikan pakai pisau kecil buat mpasi",
+        "anak 2 tahun suka gigit sama mukul temennya di paud",
+        "Kasus KDRT kakak saya sudah selesai, pelaku sudah menjalani hukuman, kakak sudah "
+        "menikah lagi",
+    ],
+)
+def test_round_seven_traps_send_no_crisis_reply(text):
+    """Learnt from the eighth corpora: a simile, an idiom, a parent taking a phone, a talk's
+    title, a game, a kitchen knife, a toddler, a case that is over."""
+    assert classify(text, DEFAULT_RULES).risk != MENDESAK
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "suami saya bilang mau bunuh saya, hp saya disita",
+        "anak saya kayak mau bunuh adiknya, pisau di tangan",
+        "dua malam terakhir saya berdiri lama di jembatan, lebih baik saya tidak ada. sejak tahun "
+        "lalu kami terjerat pinjol",
+    ],
+)
+def test_beside_the_round_seven_traps_danger_still_gets_the_crisis_reply(text):
     assert classify(text, DEFAULT_RULES).risk == MENDESAK
