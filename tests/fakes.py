@@ -9,7 +9,7 @@ from __future__ import annotations
 import copy
 import itertools
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Self
 
 from triage.domain.erasure import KEPT_ANSWERS
@@ -411,6 +411,21 @@ class FakeOutbox(_Repo):
         self.db.outbox[item.id] = replace(now, text=text)  # type: ignore[index]
         return True
 
+    def shift_waiting(self, now: datetime, step: timedelta) -> int:
+        moved = 0
+        for oid, o in list(self.db.outbox.items()):
+            if o.status is OutboxStatus.PENDING and o.next_attempt_at > now:
+                self.db.outbox[oid] = replace(o, next_attempt_at=max(now, o.next_attempt_at - step))
+            elif o.status is OutboxStatus.SENDING and o.lease_until and o.lease_until > now:
+                self.db.outbox[oid] = replace(o, lease_until=max(now, o.lease_until - step))
+            else:
+                continue
+            moved += 1
+        return moved
+
+    def latest_written(self) -> datetime | None:
+        return max((o.created_at for o in self.db.outbox.values()), default=None)
+
 
 class FakeCursors(_Repo):
     def get(self, key: str) -> str | None:
@@ -493,6 +508,14 @@ class FakeDeadlines(_Repo):
     def for_conversation(self, conv_id: int) -> list[tuple[str, Deadline]]:
         mine = [(s, d) for s, d in self.db.deadlines.values() if d.conversation_id == conv_id]
         return sorted(mine, key=lambda pair: pair[1].due_at)
+
+    def shift_waiting(self, now: datetime, step: timedelta) -> int:
+        moved = 0
+        for i, (status, d) in list(self.db.deadlines.items()):
+            if status == "pending" and d.due_at > now:
+                self.db.deadlines[i] = (status, replace(d, due_at=max(now, d.due_at - step)))
+                moved += 1
+        return moved
 
 
 class FakeRosterChanges(_Repo):

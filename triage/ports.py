@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Protocol, Self
 
 from triage.domain.forms.dialogue import FormState
@@ -160,6 +160,13 @@ class OutboxRepository(Protocol):
     def reseal(self, item: OutboxItem, text: str) -> bool:
         """Replace the text of an unsent `item` if no dispatcher claimed it since it was read."""
 
+    def shift_waiting(self, now: datetime, step: timedelta) -> int:
+        """The clock stepped back by `step`: every retry and lease later than `now` moves back
+        by it (never before `now`). Returns how many rows moved."""
+
+    def latest_written(self) -> datetime | None:
+        """When the newest item was written (None: the outbox is empty)."""
+
 
 class FormStore(Protocol):
     """Where each conversation's identity-form dialogue stands, and the register's counter."""
@@ -195,6 +202,10 @@ class DeadlineRepository(Protocol):
 
     def for_conversation(self, conv_id: int) -> list[tuple[str, Deadline]]:
         """(status, deadline) of one conversation, for reports and tests."""
+
+    def shift_waiting(self, now: datetime, step: timedelta) -> int:
+        """The clock stepped back by `step`: pending deadlines later than `now` move back by
+        it (never before `now`). Returns how many moved."""
 
 
 class RosterChanges(Protocol):

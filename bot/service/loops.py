@@ -13,12 +13,13 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from bot.app import App
 from bot.service import setaside
 from triage.domain.model import InboundMessage
+from triage.domain.schedule.clock import ClockWatch
 from triage.ports import ChannelSource
 from triage.usecases.board import refresh as refresh_board
 from triage.usecases.dispatch import DispatchReport, dispatch_due
 from triage.usecases.ingest import Cursor, ingest
 from triage.usecases.relay import relay_new_messages
-from triage.usecases.timers import SweepReport, sweep
+from triage.usecases.timers import SweepReport, replan, replan_after_restart, sweep
 
 log = logging.getLogger(__name__)
 
@@ -201,8 +202,11 @@ def run_forever(app: App, stop: threading.Event, poll_every: float = 5.0) -> Non
         next_poll[source.cursor_key] = now + app.poll_seconds.get(source.cursor_key, poll_every)
         return True
 
+    watch = ClockWatch()
+    _replan_safely(app, scheduler, None)
     try:
         while not stop.is_set():
+            _replan_safely(app, scheduler, watch)
             poll_all(app, due, wait=False)
             for step in (relay, dispatch):  # one failing never stops the other
                 try:
@@ -221,6 +225,31 @@ def run_forever(app: App, stop: threading.Event, poll_every: float = 5.0) -> Non
             thread.join(timeout=5)
         if app.telegram is not None:
             app.telegram.stop()
+
+
+def _replan_safely(app: App, scheduler: BackgroundScheduler | None, watch: ClockWatch | None):
+    """The wall clock stepped back (triage.domain.schedule.clock): what waits is moved back by
+    the step, and the SLA sweep runs now (APScheduler planned its next run by the old clock).
+    `watch` None: at start, from a row written later than now."""
+    try:
+        now = app.clock()
+        if watch is None:
+            done = replan_after_restart(uow_factory=app.uows, now=now)
+        else:
+            step = watch.step_back(now, time.monotonic())
+            done = replan(step, uow_factory=app.uows, now=now) if step is not None else None
+    except Exception as exc:  # noqa: BLE001 - a database hiccup: the next pass looks again
+        log.error("penyesuaian jadwal gagal (%s); dicoba lagi", type(exc).__name__)
+        return
+    if done is None:
+        return
+    log.warning(
+        "jam sistem mundur %d detik: %d kiriman dan %d pengingat SLA dijadwalkan ulang",
+        int(done.step.total_seconds()), done.outbox, done.deadlines,
+    )  # fmt: skip
+    if scheduler is not None and scheduler.get_job("sla-sweep") is not None:
+        scheduler.modify_job("sla-sweep", next_run_time=datetime.now(UTC))
+    app.wake.set()
 
 
 def _start_watchers(app: App) -> list[threading.Thread]:

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, exists, func, insert, select, update
 
@@ -51,6 +51,10 @@ DEADLINE_FINISH = (
     .where(by_id(deadline_t))
     .values(status=bindparam("_status"), done_at=bindparam("_at"))
 )
+DEADLINE_WAITING_DUE = select(deadline_t.c.id, deadline_t.c.due_at).where(
+    deadline_t.c.status == "pending", deadline_t.c.due_at > bindparam("_now")
+)
+DEADLINE_SHIFT = update(deadline_t).where(by_id(deadline_t)).values(due_at=bindparam("_due"))
 DEADLINE_OF_CONV = (
     select(deadline_t)
     .where(deadline_t.c.conversation_id == bindparam("_conv"))
@@ -114,3 +118,9 @@ class SqlDeadlines(Repo):
     def for_conversation(self, conv_id: int) -> list[tuple[str, Deadline]]:
         rows = self.conn.execute(DEADLINE_OF_CONV, {"_conv": conv_id})
         return [(r.status, _deadline(r)) for r in rows]
+
+    def shift_waiting(self, now: datetime, step: timedelta) -> int:
+        rows = list(self.conn.execute(DEADLINE_WAITING_DUE, {"_now": now}))
+        for r in rows:
+            self.conn.execute(DEADLINE_SHIFT, {"_id": r.id, "_due": max(now, r.due_at - step)})
+        return len(rows)

@@ -4,9 +4,9 @@ unfinished item per recipient (order kept per chat) under a lease."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import and_, bindparam, case, exists, insert, or_, select, update
+from sqlalchemy import and_, bindparam, case, exists, func, insert, or_, select, update
 from sqlalchemy.orm import aliased
 
 from storage import mapping
@@ -70,6 +70,20 @@ OUTBOX_RESEAL = (
     .where(by_id(outbox_t), outbox_t.c.status != "sent", outbox_t.c.claims == bindparam("_claims"))
     .values(text=bindparam("_text"))
 )
+# a clock stepped back (triage.usecases.replan): read, moved in Python (date arithmetic differs
+# between SQLite and PostgreSQL), written back row by row; a rare event
+OUTBOX_WAITING = select(outbox_t.c.id, outbox_t.c.next_attempt_at, outbox_t.c.lease_until).where(
+    or_(
+        and_(outbox_t.c.status == "pending", outbox_t.c.next_attempt_at > bindparam("_now")),
+        and_(outbox_t.c.status == "sending", outbox_t.c.lease_until > bindparam("_now")),
+    )
+)
+OUTBOX_MOVE_WAIT = (
+    update(outbox_t)
+    .where(by_id(outbox_t))
+    .values(next_attempt_at=bindparam("_next"), lease_until=bindparam("_lease"))
+)
+OUTBOX_LATEST = select(func.max(outbox_t.c.created_at))
 OUTBOX_FOR_CONV = (
     select(outbox_t).where(outbox_t.c.conversation_id == bindparam("_conv")).order_by(outbox_t.c.id)
 )
@@ -155,3 +169,16 @@ class SqlOutbox(Repo):
 
     def retry(self, item_id: int, now: datetime) -> bool:
         return self.conn.execute(OUTBOX_RETRY, {"_id": item_id, "_now": now}).rowcount == 1
+
+    def shift_waiting(self, now: datetime, step: timedelta) -> int:
+        rows = list(self.conn.execute(OUTBOX_WAITING, {"_now": now}))
+        for r in rows:
+            lease = None if r.lease_until is None else max(now, r.lease_until - step)
+            self.conn.execute(
+                OUTBOX_MOVE_WAIT,
+                {"_id": r.id, "_next": max(now, r.next_attempt_at - step), "_lease": lease},
+            )
+        return len(rows)
+
+    def latest_written(self) -> datetime | None:
+        return self.conn.execute(OUTBOX_LATEST).scalar()

@@ -5,19 +5,21 @@ with several workers (a due row is claimed under a lock other sweepers skip; the
 the row's new status commit together).
 
 A reminder goes where the step is waited on (the admin topic, or the counselor's chat; an
-unclaimed case is offered to every counselor); the escalation goes to the heads.
+unclaimed case is offered to every counselor); the escalation goes to the heads. After the wall
+clock stepped back, `replan` moves what waits back by the step.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from triage.domain import notices
 from triage.domain.model import Conversation
 from triage.domain.notices import Kind
 from triage.domain.schedule.calendar import ServiceCalendar
+from triage.domain.schedule.clock import written_ahead
 from triage.domain.schedule.sla import ESCALATION, REMINDER, Deadline, Targets, deadlines, still_due
 from triage.domain.workflow import KINDS
 from triage.effects import notify
@@ -196,3 +198,31 @@ def _casefile_due(
             uow, key=f"{key}:{where}", recipient=where, kind=Kind.REMINDER, now=now, conv=conv,
             **fields,
         )  # fmt: skip
+
+
+# The wall clock stepped back (triage.domain.schedule.clock): what waits is moved back by the
+# step, so it is due when it would have been: outbox retries and leases, SLA reminders. Nothing
+# is moved earlier than now, and nothing not yet due is made due.
+
+
+@dataclass(frozen=True)
+class Replanned:
+    step: timedelta
+    outbox: int
+    deadlines: int
+
+
+def replan(step: timedelta, *, uow_factory: UnitOfWorkFactory, now: datetime) -> Replanned:
+    with uow_factory() as uow:
+        outbox = uow.outbox.shift_waiting(now, step)
+        deadlines = uow.deadlines.shift_waiting(now, step)
+        uow.commit()
+    return Replanned(step, outbox, deadlines)
+
+
+def replan_after_restart(*, uow_factory: UnitOfWorkFactory, now: datetime) -> Replanned | None:
+    """At start: an outbox row written later than now says by how much the clock went back."""
+    with uow_factory() as uow:
+        latest = uow.outbox.latest_written()
+    step = written_ahead(latest, now)
+    return replan(step, uow_factory=uow_factory, now=now) if step is not None else None
