@@ -328,6 +328,52 @@ def purge(config: ConfigOpt = DEFAULT_CONFIG) -> None:
         typer.echo(f"{kind}: {count} conversation(s)")
 
 
+@app.command()
+def backup(
+    to: Annotated[
+        Path | None, typer.Option("--ke", help="Folder cadangan (bawaan: data_dir/backups).")
+    ] = None,
+    config: ConfigOpt = DEFAULT_CONFIG,
+) -> None:
+    """Cadangan: basis data dan berkas data_dir, disegel dengan kunci kantor; boleh saat layanan
+    berjalan. Simpan kunci terpisah dari cadangan."""
+    from bot.service.backup import make
+
+    path, counts = make(build(_settings(config)), to)
+    typer.echo(f"Cadangan dibuat: {path}\n{_counted(counts)}")
+
+
+@app.command()
+def restore(
+    backup_file: Annotated[Path, typer.Argument(help="Berkas .backup dari `puspaga backup`.")],
+    timpa: Annotated[
+        bool, typer.Option("--timpa", help="Timpa basis data yang sudah berisi data.")
+    ] = False,
+    config: ConfigOpt = DEFAULT_CONFIG,
+) -> None:
+    """Pulihkan cadangan (hentikan layanan dulu). Klien yang dihapus sesudah cadangan dibuat
+    dihapus lagi."""
+    from bot.service.backup import BackupError
+    from bot.service.backup import restore as put_back
+    from storage.backup import BackupToolError
+
+    try:
+        done = put_back(build(_settings(config)), backup_file, replace_data=timpa)
+    except (BackupError, BackupToolError) as exc:
+        err.print(escape(str(exc)))
+        raise typer.Exit(2) from None
+    typer.echo(f"Cadangan {done.made_at} dipulihkan.\n{_counted(done.counts)}")
+    if done.erased_again:
+        again = len(done.erased_again)
+        typer.echo(f"Dihapus lagi (dihapus sesudah cadangan dibuat): {again} klien.")
+
+
+def _counted(counts: dict[str, int]) -> str:
+    shown = {"message": "pesan", "client": "klien", "psych_record": "rekam psikologis",
+             "audit_log": "catatan audit", "outbox": "kiriman"}  # fmt: skip
+    return ", ".join(f"{counts.get(table, 0)} {label}" for table, label in shown.items())
+
+
 @app.command("rotate-key")
 def rotate_key(
     config: ConfigOpt = DEFAULT_CONFIG,

@@ -4,6 +4,7 @@ removal of files, only ever inside the data directory."""
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 import time
 from collections.abc import Sequence
@@ -89,9 +90,36 @@ def forget(app: App, client_id: int, actor: Actor) -> list[int]:
         client_id, actor=actor, uow_factory=app.uows, now=app.clock(),
         remove=remover(app.settings),
     )  # fmt: skip
+    note_erased(app.settings, client_id)
     drop_kept_files(app.settings)
     scrubbed(app)
     return erased
+
+
+ERASED = "erased-clients.txt"
+
+
+def erased_ledger(settings: Settings) -> Path:
+    """Beside the key, apart from the backups (bot/service/backup.py): the clients erased,
+    for a restore of an older backup to erase again."""
+    return settings.key_path.parent / ERASED
+
+
+def note_erased(settings: Settings, client_id: int) -> None:
+    path = erased_ledger(settings)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    with os.fdopen(fd, "a", encoding="ascii") as out:
+        out.write(f"{client_id}\n")
+        out.flush()
+        os.fsync(out.fileno())
+
+
+def erased_ids(settings: Settings) -> list[int]:
+    path = erased_ledger(settings)
+    if not path.exists():
+        return []
+    return sorted({int(word) for word in path.read_text("ascii").split() if word.isdigit()})
 
 
 def scrubbed(app: App, tries: int = 10) -> bool:

@@ -20,14 +20,16 @@ from rich.markup import escape
 from bot.app import App
 from bot.bootstrap import build
 from bot.cli.inbox import inbox_table
-from bot.config.erasure import forget
+from bot.config.erasure import erased_ledger, forget
 from bot.config.settings import Settings, from_mapping
 from bot.config.workflows import survey_question
 from bot.demo.email_act import run_email_act
 from bot.demo.instagram_act import run_instagram_act
+from bot.demo.local_api.scripted import DemoFailed
 from bot.demo.script import script
 from bot.demo.telegram_act import run_telegram_act
 from bot.files import letter as referral_letter
+from bot.service import backup
 from bot.service import loops as service
 from channels.simulated import RecordingSender, ScriptedSource
 from triage.domain.errors import AccessDenied, TransitionNotAllowed
@@ -135,12 +137,33 @@ def run_demo(
             )
 
     console.print(inbox_table(inbox.snapshot(app.uows), zone=zone, lang=lang))
+    _backup_and_restore(app, data_dir, lang, say)
     if email:
         run_email_act(data_dir / "email", lang, console, clock())
         run_instagram_act(data_dir / "instagram", lang, console, clock())
     if telegram:
         run_telegram_act(data_dir / "telegram", lang, console)
     return app
+
+
+def _backup_and_restore(app: App, data_dir: Path, lang: Lang, say) -> None:  # noqa: ANN001
+    """The night's backup, then restored onto an empty server with the key kept apart: the
+    same rows come back, and the client erased during the day stays erased."""
+    made, counts = backup.make(app)
+    say(escape(text("demo.backup", lang, path=made, messages=counts["message"])))
+    elsewhere = data_dir / "server-baru"
+    shutil.rmtree(elsewhere, ignore_errors=True)
+    elsewhere.mkdir(mode=0o700)
+    for kept_apart in (app.settings.key_path, erased_ledger(app.settings)):
+        shutil.copy2(kept_apart, elsewhere / kept_apart.name)
+    fresh = build(demo_settings(elsewhere, lang))
+    done = backup.restore(fresh, made)
+    fresh.engine.dispose()
+    if any(done.counts[t] != counts[t] for t in ("message", "psych_record", "client")):
+        raise DemoFailed("the restored backup does not hold what was backed up")
+    say(escape(text("demo.restored", lang, messages=done.counts["message"],
+                    records=done.counts["psych_record"], audit=done.counts["audit_log"],
+                    again=len(done.erased_again))))  # fmt: skip
 
 
 def _play_staff(app: App, clock: SteppingClock, zone: ZoneInfo, lang: Lang, say):  # noqa: ANN201

@@ -55,6 +55,29 @@ def forget_client(
     return on_conflict(work, uow_factory.pause)
 
 
+def erase_again(
+    client_ids: Sequence[int], *, uow_factory: UnitOfWorkFactory, now: datetime, remove: Remove
+) -> list[int]:
+    """After a backup is restored: the clients erased since it was made are erased again,
+    whatever their cases' state then (audited as the system). Returns those still held."""
+    done = []
+    for client_id in client_ids:
+        with uow_factory() as uow:
+            if uow.clients.get(client_id) is None:
+                continue
+            paths: list[str] = []
+            for conv in uow.conversations.lock_for_client(client_id):
+                assert conv.id is not None
+                paths += uow.erasure.erase(conv.id, ALL_KINDS, now)
+            paths += uow.erasure.erase_client(client_id)
+            remove(paths)
+            uow.audit.append(AuditEntry(now, 0, "system", "client.erased_again", None,
+                                        f"client {client_id}"))  # fmt: skip
+            uow.commit()
+        done.append(client_id)
+    return done
+
+
 def purge(
     retention: Retention,
     *,
