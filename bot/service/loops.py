@@ -231,14 +231,18 @@ def _replan_safely(app: App, scheduler: BackgroundScheduler | None, watch: Clock
     """The wall clock stepped back (triage.domain.schedule.clock): what waits is moved back by
     the step, and the SLA sweep runs now (APScheduler planned its next run by the old clock).
     `watch` None: at start, from a row written later than now."""
+    step = None
     try:
-        now = app.clock()
         if watch is None:
-            done = replan_after_restart(uow_factory=app.uows, now=now)
+            done = replan_after_restart(uow_factory=app.uows, now=app.clock())
         else:
-            step = watch.step_back(now, time.monotonic())
+            ticks = time.monotonic()  # first: see ClockWatch.step_back
+            now = app.clock()
+            step = watch.step_back(now, ticks)
             done = replan(step, uow_factory=app.uows, now=now) if step is not None else None
-    except Exception as exc:  # noqa: BLE001 - a database hiccup: the next pass looks again
+    except Exception as exc:  # noqa: BLE001 - a database hiccup: the next pass tries again
+        if watch is not None and step is not None:
+            watch.owe(step)
         log.error("penyesuaian jadwal gagal (%s); dicoba lagi", type(exc).__name__)
         return
     if done is None:

@@ -72,17 +72,23 @@ OUTBOX_RESEAL = (
 )
 # a clock stepped back (triage.usecases.replan): read, moved in Python (date arithmetic differs
 # between SQLite and PostgreSQL), written back row by row; a rare event
-OUTBOX_WAITING = select(outbox_t.c.id, outbox_t.c.next_attempt_at, outbox_t.c.lease_until).where(
+OUTBOX_WAITING = select(
+    outbox_t.c.id, outbox_t.c.status, outbox_t.c.claims, outbox_t.c.next_attempt_at,
+    outbox_t.c.lease_until,
+).where(
     or_(
         and_(outbox_t.c.status == "pending", outbox_t.c.next_attempt_at > bindparam("_now")),
         and_(outbox_t.c.status == "sending", outbox_t.c.lease_until > bindparam("_now")),
     )
+)  # fmt: skip
+# conditional on what was read: a dispatcher that took the row meanwhile wins
+_UNCHANGED = (
+    by_id(outbox_t),
+    outbox_t.c.status == bindparam("_status"),
+    outbox_t.c.claims == bindparam("_claims"),
 )
-OUTBOX_MOVE_WAIT = (
-    update(outbox_t)
-    .where(by_id(outbox_t))
-    .values(next_attempt_at=bindparam("_next"), lease_until=bindparam("_lease"))
-)
+OUTBOX_MOVE_RETRY = update(outbox_t).where(*_UNCHANGED).values(next_attempt_at=bindparam("_at"))
+OUTBOX_MOVE_LEASE = update(outbox_t).where(*_UNCHANGED).values(lease_until=bindparam("_at"))
 OUTBOX_LATEST = select(func.max(outbox_t.c.created_at))
 OUTBOX_FOR_CONV = (
     select(outbox_t).where(outbox_t.c.conversation_id == bindparam("_conv")).order_by(outbox_t.c.id)
@@ -171,14 +177,14 @@ class SqlOutbox(Repo):
         return self.conn.execute(OUTBOX_RETRY, {"_id": item_id, "_now": now}).rowcount == 1
 
     def shift_waiting(self, now: datetime, step: timedelta) -> int:
-        rows = list(self.conn.execute(OUTBOX_WAITING, {"_now": now}))
-        for r in rows:
-            lease = None if r.lease_until is None else max(now, r.lease_until - step)
-            self.conn.execute(
-                OUTBOX_MOVE_WAIT,
-                {"_id": r.id, "_next": max(now, r.next_attempt_at - step), "_lease": lease},
-            )
-        return len(rows)
+        moved = 0
+        for r in list(self.conn.execute(OUTBOX_WAITING, {"_now": now})):
+            pending = r.status == "pending"
+            at = max(now, (r.next_attempt_at if pending else r.lease_until) - step)
+            params = {"_id": r.id, "_status": r.status, "_claims": r.claims, "_at": at}
+            stmt = OUTBOX_MOVE_RETRY if pending else OUTBOX_MOVE_LEASE
+            moved += self.conn.execute(stmt, params).rowcount
+        return moved
 
     def latest_written(self) -> datetime | None:
         return self.conn.execute(OUTBOX_LATEST).scalar()

@@ -94,3 +94,17 @@ def test_the_running_service_sends_at_once_after_the_clock_steps_back(tmp_path):
         finally:
             api.fail_with(None)
         office.wait(lambda: "Baik, kami bantu." in office.texts(CLIENT), "the reply", timeout=10)
+
+
+def test_a_restart_soon_after_a_replan_does_not_shift_the_same_step_again(any_uows):
+    """A second reading found the restart check moving everything a second time (a deploy a
+    minute after the step): the reminders then fired at once."""
+    uows = any_uows
+    with uows() as uow:
+        item = uow.outbox.add(_item("later", T0 + timedelta(seconds=30)))
+        uow.commit()
+    now = T0 - HOUR
+    replan(HOUR, uow_factory=uows, now=now)  # seen while running
+    assert replan_after_restart(uow_factory=uows, now=now + timedelta(minutes=1)) is None
+    with uows() as uow:
+        assert uow.outbox.get(item.id).next_attempt_at == now + timedelta(seconds=30)

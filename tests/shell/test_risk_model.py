@@ -14,22 +14,23 @@ sys.path.insert(0, str(ROOT / "training"))
 
 pytest.importorskip("sklearn")
 
-# Measured 2026-12-05, round 7 (docs/BENCHMARKS.md): per corpus held out, the model trained on
-# the rest. A change that loses ground fails; one that gains should raise these. Category floors are
-# the measured figures less 0.01, rounded down (floating point may differ across machines).
+# Measured 2026-12-05, round 7 after its second reading (docs/BENCHMARKS.md): per corpus held
+# out, the model trained on the rest. A change that loses ground fails; one that gains should
+# raise these. Category floors are the measured figures less 0.01, rounded down (floating point
+# may differ across machines).
 LOCO_FLOOR = {
-    "corpus": {"recall": 1.0, "mendesak_precision": 1.0, "calm": 0.042, "category": 0.89},
+    "corpus": {"recall": 1.0, "mendesak_precision": 1.0, "calm": 0.083, "category": 0.89},
     "fourth_a": {"recall": 1.0, "mendesak_precision": 1.0, "calm": 0.092, "category": 0.84},
     "fourth_b": {"recall": 1.0, "mendesak_precision": 0.962, "calm": 0.067, "category": 0.82},
-    "fifth": {"recall": 1.0, "mendesak_precision": 0.978, "calm": 0.098, "category": 0.86},
-    "heldout": {"recall": 1.0, "mendesak_precision": 1.0, "calm": 0.058, "category": 0.89},
-    "sixth_a": {"recall": 1.0, "mendesak_precision": 0.951, "calm": 0.118, "category": 0.9},
-    "sixth_b": {"recall": 0.988, "mendesak_precision": 1.0, "calm": 0.108, "category": 0.89},
-    "seventh_a": {"recall": 1.0, "mendesak_precision": 0.963, "calm": 0.158, "category": 0.87},
-    "seventh_b": {"recall": 1.0, "mendesak_precision": 0.95, "calm": 0.108, "category": 0.83},
-    "eighth_ab": {"recall": 1.0, "mendesak_precision": 1.0, "calm": 0.151, "category": 0.85},
-    "eighth_cd": {"recall": 1.0, "mendesak_precision": 1.0, "calm": 0.083, "category": 0.83},
-    "third": {"recall": 1.0, "mendesak_precision": 1.0, "calm": 0.125, "category": 0.89},
+    "fifth": {"recall": 1.0, "mendesak_precision": 0.978, "calm": 0.106, "category": 0.86},
+    "heldout": {"recall": 1.0, "mendesak_precision": 1.0, "calm": 0.077, "category": 0.89},
+    "sixth_a": {"recall": 1.0, "mendesak_precision": 0.951, "calm": 0.16, "category": 0.9},
+    "sixth_b": {"recall": 0.988, "mendesak_precision": 1.0, "calm": 0.167, "category": 0.89},
+    "seventh_a": {"recall": 1.0, "mendesak_precision": 0.963, "calm": 0.242, "category": 0.88},
+    "seventh_b": {"recall": 1.0, "mendesak_precision": 0.95, "calm": 0.167, "category": 0.83},
+    "eighth_ab": {"recall": 1.0, "mendesak_precision": 1.0, "calm": 0.176, "category": 0.85},
+    "eighth_cd": {"recall": 1.0, "mendesak_precision": 0.971, "calm": 0.124, "category": 0.83},
+    "third": {"recall": 1.0, "mendesak_precision": 1.0, "calm": 0.176, "category": 0.9},
 }
 
 

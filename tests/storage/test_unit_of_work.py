@@ -72,6 +72,7 @@ def test_a_whole_case_round_trips_through_the_database(uows):
         "received",
         "first_admin_response",
         "handed_off",
+        "claim_open",  # no duty roster: any counselor may take it
         "claimed",
         "closed",
     ]

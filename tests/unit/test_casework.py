@@ -93,10 +93,10 @@ def test_after_the_claim_only_the_assigned_counselor_and_the_head_may_reply(case
 def test_roles_are_checked_in_the_core(case):
     uows, conv_id = case
     with pytest.raises(AccessDenied):
-        casework.claim(conv_id, actor=ADMIN, uow_factory=uows, now=T0)
-    with pytest.raises(AccessDenied):
         casework.hand_off(conv_id, actor=COUNSELOR, uow_factory=uows, now=T0)
     casework.hand_off(conv_id, actor=ADMIN, uow_factory=uows, now=T0)
+    with pytest.raises(AccessDenied):
+        casework.claim(conv_id, actor=ADMIN, uow_factory=uows, now=T0)
     casework.claim(conv_id, actor=COUNSELOR, uow_factory=uows, now=T0)
     with pytest.raises(AccessDenied):
         casework.close(conv_id, Outcome.TUNTAS, actor=COUNSELOR_2, uow_factory=uows, now=T0)
@@ -124,6 +124,7 @@ def test_every_step_is_logged_with_who_did_it(case):
     assert log == [
         ("received", None, None),
         ("handed_off", ADMIN.staff_id, None),
+        ("claim_open", ADMIN.staff_id, None),  # no duty roster: any counselor may take it
         ("claimed", COUNSELOR.staff_id, None),
         ("closed", COUNSELOR.staff_id, "rujukan"),
     ]

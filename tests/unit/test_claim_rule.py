@@ -9,10 +9,11 @@ import pytest
 
 from tests.builders import ADMIN, COUNSELOR, COUNSELOR_2, HEAD, inbound
 from tests.fakes import FakeUnitOfWorkFactory
-from triage.domain.errors import AccessDenied
+from triage.domain.errors import AccessDenied, TransitionNotAllowed
 from triage.domain.model import Actor, Role, State
 from triage.domain.notices import Kind
 from triage.domain.schedule.calendar import ServiceCalendar
+from triage.domain.schedule.roster import Roster, Shift
 from triage.domain.schedule.sla import Targets
 from triage.usecases import casework
 from triage.usecases.ingest import ingest
@@ -25,13 +26,23 @@ SETUP = TimerSetup(Targets(), CAL, counselors=(COUNSELOR.staff_id, COUNSELOR_2.s
                    heads=(HEAD.staff_id,))  # fmt: skip
 
 
+ROSTER = Roster(CAL, (COUNSELOR.staff_id, COUNSELOR_2.staff_id),
+                shifts=(Shift(COUNSELOR.staff_id, frozenset(range(5))),))  # fmt: skip
+
+
+def handed_off(at=AT, urgent=False):
+    uows = FakeUnitOfWorkFactory()
+    conv = ingest(inbound(1, at=at), uow_factory=uows, now=at).conversation_id
+    if urgent:
+        casework.mark_urgent(conv, actor=ADMIN, uow_factory=uows, now=at)
+    casework.hand_off(conv, actor=ADMIN, roster=ROSTER, uow_factory=uows, now=at)
+    return uows, conv
+
+
 @pytest.fixture
 def offered_to_one():
-    """A case handed off and offered to COUNSELOR only (as the duty roster does)."""
-    uows = FakeUnitOfWorkFactory()
-    conv = ingest(inbound(1, at=AT), uow_factory=uows, now=AT).conversation_id
-    casework.hand_off(conv, actor=ADMIN, counselors=[COUNSELOR.staff_id], uow_factory=uows, now=AT)
-    return uows, conv
+    """A case handed off in office hours: offered to COUNSELOR, the one on duty."""
+    return handed_off()
 
 
 def audit(uows: FakeUnitOfWorkFactory, conv: int) -> list[tuple[int, str]]:
@@ -47,7 +58,7 @@ def test_a_counselor_it_was_not_offered_to_cannot_take_it_and_the_attempt_is_aud
         casework.claim(conv, actor=COUNSELOR_2, uow_factory=uows, now=AT)
     assert uows.db.conversations[conv].state is State.HANDED_OFF
     assert audit(uows, conv) == [(COUNSELOR_2.staff_id, "case.claim.denied")]
-    # no case content went to the refused counselor
+    # no case content went to the refused counselor (only its offer went to the one on duty)
     to_2 = f"staff:{COUNSELOR_2.staff_id}"
     assert not [i for i in uows.db.outbox.values() if i.recipient == to_2]
     won = casework.claim(conv, actor=COUNSELOR, uow_factory=uows, now=AT)
@@ -108,6 +119,28 @@ def test_only_the_head_assigns_and_only_to_a_counselor(offered_to_one, by, to):
         casework.claim(conv, actor=to, assigned_by=by, uow_factory=uows, now=AT)
     assert uows.db.conversations[conv].state is State.HANDED_OFF
     assert audit(uows, conv) == [(by.staff_id, "case.claim.denied")]
+
+
+def test_handed_off_with_nobody_on_duty_or_urgent_any_counselor_may_take_it():
+    """A Friday night: the claim timer counts service time and would wait for Monday."""
+    uows, conv = handed_off(at=datetime(2026, 12, 4, 21, 0, tzinfo=WITA))
+    assert casework.claim(conv, actor=COUNSELOR_2, uow_factory=uows, now=AT).counselor_id == 2002
+    uows, conv = handed_off(urgent=True)
+    assert casework.claim(conv, actor=COUNSELOR_2, uow_factory=uows, now=AT).counselor_id == 2002
+
+
+def test_a_case_already_taken_says_so_before_whose_it_is_and_a_redelivery_audits_once(
+    offered_to_one,
+):
+    uows, conv = offered_to_one
+    for _ in range(3):  # the same refused update, delivered again after restarts
+        with pytest.raises(AccessDenied):
+            casework.claim(conv, actor=COUNSELOR_2, uow_factory=uows, now=AT, key="tg:7")
+    assert audit(uows, conv) == [(COUNSELOR_2.staff_id, "case.claim.denied")]
+    casework.claim(conv, actor=COUNSELOR, uow_factory=uows, now=AT)
+    with pytest.raises(TransitionNotAllowed):  # taken: told so, not "not offered to you"
+        casework.claim(conv, actor=COUNSELOR_2, uow_factory=uows, now=AT, key="tg:8")
+    assert len(audit(uows, conv)) == 1
 
 
 def test_a_case_offered_to_nobody_waits_for_anyone(offered_to_one):

@@ -22,3 +22,14 @@ def test_a_row_written_later_than_now_says_the_clock_went_back_while_down():
     assert written_ahead(None, T0) is None
     assert written_ahead(T0 + timedelta(seconds=1), T0) is None
     assert written_ahead(T0 + timedelta(hours=8), T0) == timedelta(hours=8)
+
+
+def test_a_step_whose_replan_failed_is_given_again():
+    watch = ClockWatch()
+    watch.step_back(T0, 0.0)
+    step = watch.step_back(T0 - timedelta(hours=1), 1.0)
+    assert step is not None
+    watch.owe(step)  # the database was away
+    again = watch.step_back(T0 - timedelta(hours=1) + timedelta(seconds=1), 2.0)
+    assert again == step
+    assert watch.step_back(T0 - timedelta(hours=1) + timedelta(seconds=2), 3.0) is None

@@ -350,3 +350,53 @@ def test_round_seven_traps_send_no_crisis_reply(text):
 )
 def test_beside_the_round_seven_traps_danger_still_gets_the_crisis_reply(text):
     assert classify(text, DEFAULT_RULES).risk == MENDESAK
+
+
+# A second reading of round 7 wrote these: real danger that wider traps and calm frames had
+# hidden (each was `biasa` or lower than before). The traps are now anchored to what they are
+# about, and a calm frame lowers a crisis phrase by one level, never to nothing.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "aku gak bisa stop self harm",
+        "I can't stop self harm, my arms are full of cuts",
+        "saya sudah coba stop bunuh diri tapi pikiran itu datang terus",
+        "tolong cegah bunuh diri adik saya",
+        "hp saya disita agen saya nangis terus di penampungan",
+        "hpku disita bos, aku nangis, aku mau pulang tapi dilarang",
+        "anak saya kecanduan main game lalu ayahnya mencekik dia sampai hampir pingsan dan "
+        "hpnya disita",
+        "suami membuang baju saya lalu mengejar saya pakai pisau",
+        "dia datang bawa pisau kecil dan mengancam saya",
+        "my coworker said he will kill the boss tomorrow",
+        "going to kill the boss tonight, he has a gun",
+        "suami saya mabuk matanya merah kayak mau bunuh orang, saya takut",
+        "adik saya sering banget dipukuli teman sekelasnya sampai luka",
+        "sidang cerai sudah selesai tapi mantan suami masih datang dan memukul saya",
+        "mediasi sudah selesai, suami tetap memukul saya dan anak setiap malam",
+        "kontrak kerja saya sudah selesai tapi paspor saya ditahan majikan dan tidak boleh pulang",
+        "perceraian itu sudah lama berlalu, tapi mantan suami masih memukul saya",
+        "I had a session on Monday with my therapist but my husband beat me again yesterday",
+        "I went to hear a speaker about abuse and I realised my stepfather has been molesting me",
+        "I noticed the warning signs, my daughter told me her uncle molested her",
+        "pelaku pemerkosaan sudah menjalani hukuman dan sekarang bebas, dia mengintip anak saya",
+        "pelaku sudah dihukum tapi keluarganya memukul saya",
+        "Suami saya dulu pernah memukul saya. Pulang kerja lagi mabuk, dia memukul saya dan anak",
+        "anak saya pernah dilecehkan om dari ig, dia ngajak ketemu lagi besok",
+        "dulu saya pernah cerai, suami yang sekarang juga memukul saya setiap hari",
+    ],
+)
+def test_danger_beside_a_trap_word_or_a_calm_frame_gets_the_crisis_reply(text):
+    assert classify(text, DEFAULT_RULES).risk == MENDESAK
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "aku mau mati berdiri saja, capek semuanya",
+        "dulu pernah dipukul, suami saya mau menikah lagi dan memukul saya kalau saya tidak setuju",
+        "it's suicide awareness week and I keep thinking about suicide every night",
+    ],
+)
+def test_danger_in_a_calm_frame_is_looked_at(text):
+    assert classify(text, DEFAULT_RULES).risk != BIASA

@@ -72,11 +72,14 @@ def may_hand_off(actor: Actor, conv: Conversation) -> bool:
 
 def offered_to(log: Iterable[StepRecord], round_: int) -> frozenset[int] | None:
     """Whom the case was offered to in this round, from its step log (step "offered", the
-    counselor's id as detail). None, anyone may take it: once its claim target has passed (the
+    counselor's id as detail). None, anyone may take it: when it was handed off with nobody on
+    duty or urgent (step "claim_open"), once its claim target has passed (the
     reminder offers it to every counselor, the escalation to the heads), or when it was offered
     to nobody (no counselor configured, or handed off before offers were logged), lest it wait
     for no one."""
     mine = [s for s in log if s.round == round_]
+    if any(s.step == "claim_open" for s in mine):
+        return None  # handed off when nobody was on duty, or urgent
     if any(s.step in ("reminded", "escalated") and s.detail == "claimed" for s in mine):
         return None
     offered = frozenset(

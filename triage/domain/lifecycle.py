@@ -86,6 +86,10 @@ def _stamp(steps: Steps, name: str, now: datetime) -> tuple[Steps, list[str]]:
     return replace(steps, **{name: now}), [name]
 
 
+def allowed(conv: Conversation, event: Event) -> bool:
+    return conv.state in ALLOWED[type(event)]
+
+
 def apply(conv: Conversation, event: Event, now: datetime) -> tuple[Conversation, list[str]]:
     """Return the conversation after `event` and the names of the steps it completed."""
     if conv.state not in ALLOWED[type(event)]:

@@ -11,6 +11,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from triage.domain import access, lifecycle, notices
+from triage.domain.errors import TransitionNotAllowed
 from triage.domain.model import Actor, Conversation, Direction, Outcome, StoredMessage
 from triage.domain.notices import Kind, author_of
 from triage.domain.records import AuditEntry
@@ -57,12 +58,17 @@ def _transition(
             conv = load_locked(uow, conv_id)
             if key is not None and status and uow.outbox.find_key(status_key(conv_id, status, key)):
                 return conv  # done before
+            if not lifecycle.allowed(conv, event):  # "taken by …" before "not yours"
+                raise TransitionNotAllowed(conv.state.value, event.name)
             if not permission(uow, actor, conv):
-                action = f"case.{event.name}.denied"
-                uow.audit.append(
-                    AuditEntry(now, asking.staff_id, asking.role.value, action, conv_id, None)
-                )
-                uow.commit()
+                action, said = f"case.{event.name}.denied", f"request {tag}"
+                if not any(  # the same refused request, delivered again: audited once
+                    e.action == action and e.detail == said for e in uow.audit.entries(conv_id)
+                ):
+                    uow.audit.append(
+                        AuditEntry(now, asking.staff_id, asking.role.value, action, conv_id, said)
+                    )
+                    uow.commit()
                 access.require(False, asking, event.name)
             changed, logged = lifecycle.apply(conv, event, now)
             uow.conversations.save(changed)
@@ -115,13 +121,19 @@ def hand_off(
     whom it was offered to and why."""
 
     def notify(uow: UnitOfWork, before: Conversation, after: Conversation, actor: Actor, now, tag):  # noqa: ANN001
-        to, said = tuple(counselors), {}
+        to, said, narrowed = tuple(counselors), {}, False
         if roster is not None:
             routed = offer_for(uow, after, roster, now)
             names = ", ".join(roster.names.get(c, str(c)) for c in routed.to)
             to, said = routed.to, {"offered": names, "reason": routed.reason}
+            narrowed = routed.reason != "everyone"  # someone is on duty now
         _status("handed_off", **said)(uow, before, after, actor, now, tag)
         offer(uow, after, to, now, f"offer:{after.id}:{tag}")
+        if not narrowed or after.urgent:
+            # nobody on duty (a night, a weekend) or urgent: offered first to `to`, but any
+            # counselor may take it; the claim timer counts service time and would wait for
+            # the office to open
+            log_steps(uow, after, ["claim_open"], now, actor.staff_id)
 
     return _transition(
         conv_id,

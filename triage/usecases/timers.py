@@ -212,17 +212,27 @@ class Replanned:
     deadlines: int
 
 
+REPLANNED = "clock:replanned"  # the newest outbox stamp a replan has accounted for
+
+
 def replan(step: timedelta, *, uow_factory: UnitOfWorkFactory, now: datetime) -> Replanned:
     with uow_factory() as uow:
         outbox = uow.outbox.shift_waiting(now, step)
         deadlines = uow.deadlines.shift_waiting(now, step)
+        latest = uow.outbox.latest_written()
+        if latest is not None:  # a restart soon after must not shift the same step again
+            uow.cursors.set(REPLANNED, latest.isoformat())
         uow.commit()
     return Replanned(step, outbox, deadlines)
 
 
 def replan_after_restart(*, uow_factory: UnitOfWorkFactory, now: datetime) -> Replanned | None:
-    """At start: an outbox row written later than now says by how much the clock went back."""
+    """At start: an outbox row written later than now says by how much the clock went back,
+    unless a replan has accounted for it already."""
     with uow_factory() as uow:
         latest = uow.outbox.latest_written()
+        done = uow.cursors.get(REPLANNED)
+    if latest is not None and done is not None and datetime.fromisoformat(done) >= latest:
+        return None
     step = written_ahead(latest, now)
     return replan(step, uow_factory=uow_factory, now=now) if step is not None else None

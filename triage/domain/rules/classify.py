@@ -286,10 +286,11 @@ def trap_spans(text: str, rules: RuleSet) -> list[tuple[int, int, str]]:
     return spans
 
 
-def urgency(text: str, rules: RuleSet) -> list[str]:
-    """The urgent rules that hold for normalised `text` (empty: not urgent)."""
+def urgency(text: str, rules: RuleSet, *, framed: bool = True) -> list[str]:
+    """The urgent rules that hold for normalised `text` (empty: not urgent). `framed` False:
+    a calm frame explains nothing away (what `rules_level` asks when the frame did)."""
     trapped: list[tuple[int, int]] | None = None  # searched once, when a rule holds
-    explained: bool | None = None  # asked only when a topical rule holds (it costs searches)
+    explained: bool | None = None if framed else False  # asked only when a topical rule holds
     found = []
     matched = rules._urgent.matches(text)  # most messages: one pass, no phrase searched
     for i, rule in enumerate(rules.urgent):
@@ -370,11 +371,16 @@ def rules_level(
 ) -> str:
     """The level before the model (training reads it too): `mendesak` when an urgent rule
     holds; `perlu_dicek` for the lexicon's words unless a calm frame (a talk, school work,
-    research, the past) with no sign of now explains them (topical rules are explained away in
-    `urgency` already); else `biasa`."""
+    research, the past) with no sign of now explains them, and for a topical rule the frame
+    explained away in `urgency`; else `biasa`."""
     if urgent_rules:
         return MENDESAK
-    return PERLU_DICEK if named and not calm_frame(text, rules) else BIASA
+    if not calm_frame(text, rules):
+        return PERLU_DICEK if named else BIASA
+    # a calm frame lowers a crisis phrase by one level, never to nothing: the past or a talk
+    # can be told beside a harm that goes on ("dulu pernah dipukul, suami mau menikah lagi
+    # dan memukul saya"), and a person should look
+    return PERLU_DICEK if urgency(text, rules, framed=False) else BIASA
 
 
 def model_text(text: str, rules: RuleSet) -> str:

@@ -18,15 +18,23 @@ TOLERANCE = timedelta(seconds=2)  # below this, scheduling jitter, not a step
 class ClockWatch:
     tolerance: timedelta = TOLERANCE
     _last: tuple[datetime, float] | None = field(default=None, repr=False)
+    _owed: timedelta = field(default=timedelta(0), repr=False)
 
     def step_back(self, wall: datetime, monotonic: float) -> timedelta | None:
-        """How far the wall clock stepped back since the last reading (None: it did not)."""
+        """How far the wall clock stepped back since the last reading, with any step not yet
+        replanned (`owe`); None: nothing to do. Read the monotonic clock first: a pause
+        between the two readings then looks like a step forward, never back."""
         last, self._last = self._last, (wall, monotonic)
-        if last is None:
-            return None
-        expected = last[0] + timedelta(seconds=monotonic - last[1])
-        behind = expected - wall
-        return behind if behind > self.tolerance else None
+        owed, self._owed = self._owed, timedelta(0)
+        behind = timedelta(0)
+        if last is not None:
+            behind = last[0] + timedelta(seconds=monotonic - last[1]) - wall
+        step = owed + (behind if behind > self.tolerance else timedelta(0))
+        return step if step > timedelta(0) else None
+
+    def owe(self, step: timedelta) -> None:
+        """The replan of `step` failed (the database away): given again at the next reading."""
+        self._owed += step
 
 
 def written_ahead(
