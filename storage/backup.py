@@ -9,7 +9,7 @@ import sqlite3
 import subprocess
 from pathlib import Path
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, inspect, select, text
 from sqlalchemy.engine import make_url
 from sqlmodel import SQLModel
 
@@ -22,11 +22,13 @@ class BackupToolError(RuntimeError):
 
 
 def row_counts(engine: Engine) -> dict[str, int]:
-    """Rows of every table we own (alembic's own table aside)."""
+    """Rows of every table we own that exists (none yet: an empty database)."""
+    present = set(inspect(engine).get_table_names())
     with engine.connect() as conn:
         return {
             name: conn.execute(select(func.count()).select_from(table)).scalar_one()
             for name, table in sorted(SQLModel.metadata.tables.items())
+            if name in present
         }
 
 
@@ -63,9 +65,14 @@ def load(engine: Engine, kind: str, source: Path) -> None:
         return
     if is_sqlite(engine):
         raise BackupToolError("cadangan PostgreSQL tidak dapat dipulihkan ke SQLite")
+    # into an empty schema, in one transaction: a dump of an older schema restored over a
+    # migrated one fails half way (its constraints depend on each other)
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
     engine.dispose()
-    _run(["pg_restore", "--clean", "--if-exists", "--no-owner", "--no-privileges",
-          "--exit-on-error", str(source)], engine, database_flag=True)  # fmt: skip
+    _run(["pg_restore", "--single-transaction", "--exit-on-error", "--no-owner",
+          "--no-privileges", str(source)], engine, database_flag=True)  # fmt: skip
 
 
 def _sqlite_path(engine: Engine) -> Path:
@@ -84,4 +91,6 @@ def _run(args: list[str], engine: Engine, *, database_flag: bool = False) -> Non
     args = [*args, f"--dbname={plain}"] if database_flag else [*args, plain]
     done = subprocess.run(args, env=env, capture_output=True, text=True, check=False)
     if done.returncode != 0:
-        raise BackupToolError(f"{args[0]}: {done.stderr.strip()[-500:]}")
+        lines = done.stderr.strip().splitlines()
+        first = next((line for line in lines if "error" in line.lower()), lines[0] if lines else "")
+        raise BackupToolError(f"{args[0]} gagal: {first[:300]}")

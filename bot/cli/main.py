@@ -339,7 +339,11 @@ def backup(
     berjalan. Simpan kunci terpisah dari cadangan."""
     from bot.service.backup import make
 
-    path, counts = make(build(_settings(config)), to)
+    try:
+        path, counts = make(build(_settings(config)), to)
+    except Exception as exc:  # noqa: BLE001 - said in Indonesian, with a failing exit for systemd
+        err.print(escape(f"Cadangan GAGAL dibuat ({type(exc).__name__}: {exc})"))
+        raise typer.Exit(1) from None
     typer.echo(f"Cadangan dibuat: {path}\n{_counted(counts)}")
 
 
@@ -357,12 +361,15 @@ def restore(
     from bot.service.backup import restore as put_back
     from storage.backup import BackupToolError
 
-    try:
-        done = put_back(build(_settings(config)), backup_file, replace_data=timpa)
+    try:  # not migrated first: the backup's own schema goes in, then the migrations
+        done = put_back(build(_settings(config), migrate=False), backup_file, replace_data=timpa)
     except (BackupError, BackupToolError) as exc:
         err.print(escape(str(exc)))
         raise typer.Exit(2) from None
     typer.echo(f"Cadangan {done.made_at} dipulihkan.\n{_counted(done.counts)}")
+    if not done.ledger_found:
+        typer.echo("Perhatian: daftar klien yang dihapus (erased-clients.txt) tidak ada di samping "
+                   "kunci; dipakai daftar di dalam cadangan saja.")  # fmt: skip
     if done.erased_again:
         again = len(done.erased_again)
         typer.echo(f"Dihapus lagi (dihapus sesudah cadangan dibuat): {again} klien.")

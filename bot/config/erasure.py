@@ -16,6 +16,7 @@ from bot.config.settings import Settings
 from storage.db import scrub
 from triage.domain import erasure
 from triage.domain.model import Actor
+from triage.ports import UnitOfWork
 from triage.usecases import erasure as erasure_cases
 
 log = logging.getLogger(__name__)
@@ -85,12 +86,19 @@ def drop_kept_files(settings: Settings, before: datetime | None = None) -> int:
 
 def forget(app: App, client_id: int, actor: Actor) -> list[int]:
     """A data subject's request to erase (puspaga forget, /hapus). The report files kept for
-    Telegram go too (they name the client; they are made again without them on request)."""
-    erased = erasure_cases.forget_client(
-        client_id, actor=actor, uow_factory=app.uows, now=app.clock(),
-        remove=remover(app.settings),
-    )  # fmt: skip
-    note_erased(app.settings, client_id)
+    Telegram go too (they name the client; they are made again without them on request). The
+    client is written in the list of erased clients first (a restore erases them again), and
+    struck out there if the erasure is refused."""
+    mark = fingerprint(app, client_id)
+    note_erased(app.settings, f"{client_id} {mark}")
+    try:
+        erased = erasure_cases.forget_client(
+            client_id, actor=actor, uow_factory=app.uows, now=app.clock(),
+            remove=remover(app.settings),
+        )  # fmt: skip
+    except Exception:
+        note_erased(app.settings, f"-{client_id} {mark}")
+        raise
     drop_kept_files(app.settings)
     scrubbed(app)
     return erased
@@ -105,21 +113,43 @@ def erased_ledger(settings: Settings) -> Path:
     return settings.key_path.parent / ERASED
 
 
-def note_erased(settings: Settings, client_id: int) -> None:
+def client_mark(uow: UnitOfWork, client_id: int) -> str:
+    """When the client's first conversation opened: with the id, it names this client and no
+    later one given the same id after a restore (no personal data in the list)."""
+    opened = [c.opened_at for c in uow.conversations.all_for_client(client_id)]
+    return min(opened).astimezone(UTC).strftime("%Y%m%dT%H%M%S%f") if opened else "none"
+
+
+def fingerprint(app: App, client_id: int) -> str:
+    with app.uows() as uow:
+        return client_mark(uow, client_id)
+
+
+def note_erased(settings: Settings, line: str) -> None:
     path = erased_ledger(settings)
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
     with os.fdopen(fd, "a", encoding="ascii") as out:
-        out.write(f"{client_id}\n")
+        out.write(line + "\n")
         out.flush()
         os.fsync(out.fileno())
 
 
-def erased_ids(settings: Settings) -> list[int]:
+def erased_clients(text: str) -> dict[int, str]:
+    """The list's lines ("id fingerprint", "-id fingerprint" when the erasure was refused)."""
+    held: dict[tuple[int, str], int] = {}
+    for line in text.splitlines():
+        words = line.split()
+        if len(words) != 2 or not words[0].lstrip("-").isdigit():
+            continue
+        key = (int(words[0].lstrip("-")), words[1])
+        held[key] = held.get(key, 0) + (-1 if words[0].startswith("-") else 1)
+    return {cid: mark for (cid, mark), n in held.items() if n > 0}
+
+
+def erased_ids(settings: Settings) -> dict[int, str]:
     path = erased_ledger(settings)
-    if not path.exists():
-        return []
-    return sorted({int(word) for word in path.read_text("ascii").split() if word.isdigit()})
+    return erased_clients(path.read_text("ascii")) if path.exists() else {}
 
 
 def scrubbed(app: App, tries: int = 10) -> bool:

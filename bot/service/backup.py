@@ -18,7 +18,13 @@ from datetime import UTC
 from pathlib import Path
 
 from bot.app import App
-from bot.config.erasure import erased_ids, erased_ledger, remover, scrubbed
+from bot.config.erasure import (
+    client_mark,
+    erased_clients,
+    erased_ledger,
+    remover,
+    scrubbed,
+)
 from bot.config.settings import Settings
 from bot.service.secret_box import ENV, SecretBox
 from storage.backup import dump, load, row_counts
@@ -26,8 +32,10 @@ from storage.migrate import upgrade
 from triage.usecases.erasure import erase_again
 
 FORMAT = 1
+SCRATCH = ".backup-tmp"
+ERASED_INSIDE = "erased-clients.txt"
 KEPT = 14  # backups kept in their folder: two weeks of nights
-NOT_COPIED_DIRS = ("backups", "laporan", "ekspor")  # top level of data_dir
+NOT_COPIED_DIRS = ("backups", "laporan", "ekspor", SCRATCH)  # top level of data_dir
 
 
 class BackupError(Exception):
@@ -39,19 +47,25 @@ class Restored:
     made_at: str
     counts: dict[str, int]
     erased_again: list[int]
+    ledger_found: bool  # the list of erased clients beside the key
 
 
 def make(app: App, to: Path | None = None) -> tuple[Path, dict[str, int]]:
     """Write a sealed backup into `to` (default data_dir/backups); returns its path and the
-    row counts it holds."""
+    row counts it holds. The database's plain copy is made in a private folder of data_dir
+    (never in `to`, which may be a USB disk) and removed at once; one left by a killed run is
+    removed by the next."""
     settings = app.settings
     folder = to or settings.data_dir / "backups"
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    counts = row_counts(app.engine)
+    scratch_root = settings.data_dir / SCRATCH
+    shutil.rmtree(scratch_root, ignore_errors=True)
+    scratch_root.mkdir(mode=0o700, parents=True)
     archive = io.BytesIO()
-    with tempfile.TemporaryDirectory(dir=folder) as scratch:  # 0700, on the same disk
-        database = Path(scratch) / "database"
+    try:
+        database = scratch_root / "database"
         kind = dump(app.engine, database)
+        counts = row_counts(app.engine)
         manifest = {
             "format": FORMAT,
             "made_at": app.clock().astimezone(UTC).isoformat(timespec="seconds"),
@@ -61,8 +75,16 @@ def make(app: App, to: Path | None = None) -> tuple[Path, dict[str, int]]:
         with tarfile.open(fileobj=archive, mode="w") as tar:
             _add_bytes(tar, "manifest.json", json.dumps(manifest).encode())
             tar.add(database, arcname="database")
+            ledger = erased_ledger(settings)
+            if ledger.exists():  # also inside: a lost server loses the list beside the key too
+                _add_bytes(tar, ERASED_INSIDE, ledger.read_bytes())
             for path in _files(settings):
-                tar.add(path, arcname=f"files/{path.relative_to(settings.data_dir)}")
+                try:
+                    tar.add(path, arcname=f"files/{path.relative_to(settings.data_dir)}")
+                except FileNotFoundError:
+                    continue  # erased or wiped while the backup ran: rightly not in it
+    finally:
+        shutil.rmtree(scratch_root, ignore_errors=True)
     sealed = app.sealer.seal(archive.getvalue()).encode("ascii")
     stamp = app.clock().astimezone(UTC).strftime("%Y%m%d-%H%M%S")
     out = folder / f"puspaga-{stamp}.backup"
@@ -73,8 +95,13 @@ def make(app: App, to: Path | None = None) -> tuple[Path, dict[str, int]]:
         handle.flush()
         os.fsync(handle.fileno())
     os.replace(draft, out)
-    for old in sorted(folder.glob("puspaga-*.backup"))[:-KEPT]:  # oldest first, by their name
+    older = sorted((p for p in folder.glob("puspaga-*.backup") if p != out),
+                   key=lambda p: p.stat().st_mtime)  # fmt: skip
+    for old in older[: max(0, len(older) - (KEPT - 1))]:
         old.unlink()  # an erased client's data goes with the old copies
+    for part in folder.glob(".puspaga-*.part"):
+        if part != draft:
+            part.unlink(missing_ok=True)
     return out, counts
 
 
@@ -107,6 +134,10 @@ def restore(app: App, backup: Path, *, replace_data: bool = False) -> Restored:
         )
     with tarfile.open(fileobj=io.BytesIO(archive), mode="r") as tar:
         manifest = json.loads(_read(tar, "manifest.json"))
+        try:
+            inside = _read(tar, ERASED_INSIDE).decode("ascii")
+        except BackupError:
+            inside = ""
         if manifest.get("format") != FORMAT:
             raise BackupError(f"Format cadangan {manifest.get('format')} tidak dikenal.")
         with tempfile.TemporaryDirectory(dir=settings.data_dir) as scratch:
@@ -123,12 +154,14 @@ def restore(app: App, backup: Path, *, replace_data: bool = False) -> Restored:
                     shutil.copyfileobj(source, out)
                 os.chmod(target, 0o600)
     upgrade(app.engine)
-    again = erase_again(
-        erased_ids(settings), uow_factory=app.uows, now=app.clock(), remove=remover(settings)
-    )
+    beside = erased_ledger(settings)
+    listed = {**erased_clients(inside), **(erased_clients(beside.read_text("ascii"))
+                                          if beside.exists() else {})}  # fmt: skip
+    again = erase_again(listed, uow_factory=app.uows, now=app.clock(),
+                        remove=remover(settings), fingerprint=client_mark)  # fmt: skip
     if again:
         scrubbed(app)
-    return Restored(manifest["made_at"], row_counts(app.engine), again)
+    return Restored(manifest["made_at"], row_counts(app.engine), again, beside.exists())
 
 
 def _files(settings: Settings) -> list[Path]:

@@ -147,3 +147,24 @@ def test_a_backup_opened_with_another_key_says_so_and_old_backups_go(tmp_path):
     no_key_config = _config(no_key, "")
     missing = runner.invoke(cli, ["restore", str(backup), "--config", str(no_key_config)])
     assert missing.exit_code == 2 and "Kunci kantor tidak ada" in missing.output
+
+
+def test_the_list_of_erased_clients_names_each_by_id_and_first_opening():
+    """A second reading: bare ids made a restore erase a later client given a reused id."""
+    from bot.config.erasure import client_mark, erased_clients
+    from tests.fakes import FakeUnitOfWorkFactory
+    from triage.usecases.erasure import erase_again
+
+    assert erased_clients("3 A\n4 B\n-4 B\n5 C\nrubbish\n") == {3: "A", 5: "C"}  # 4 refused
+    uows = FakeUnitOfWorkFactory()
+    conv = ingest(inbound(1, text="Halo"), uow_factory=uows, now=T0).conversation_id
+    with uows() as uow:
+        client = uow.conversations.get(conv).client_id
+        mark = client_mark(uow, client)
+    kwargs = dict(uow_factory=uows, now=T0, remove=lambda paths: None, fingerprint=client_mark)
+    texts = lambda: [m.text for m in uows.db.messages.values()]  # noqa: E731
+    assert erase_again({client: "20250101T000000000000"}, **kwargs) == []  # another client
+    assert texts() == ["Halo"]
+    assert erase_again({client: mark}, **kwargs) == [client]
+    assert "Halo" not in texts()
+    assert erase_again({client: mark}, **kwargs) == []  # erased already: not counted again

@@ -3,7 +3,7 @@ period (what each kind blanks is in triage/domain/erasure.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 
 from triage.domain import notices
@@ -56,14 +56,24 @@ def forget_client(
 
 
 def erase_again(
-    client_ids: Sequence[int], *, uow_factory: UnitOfWorkFactory, now: datetime, remove: Remove
+    clients: Mapping[int, str],
+    *,
+    uow_factory: UnitOfWorkFactory,
+    now: datetime,
+    remove: Remove,
+    fingerprint: Callable[[UnitOfWork, int], str],
 ) -> list[int]:
     """After a backup is restored: the clients erased since it was made are erased again,
-    whatever their cases' state then (audited as the system). Returns those still held."""
+    whatever their cases' state then (audited as the system). `clients` maps an id to the
+    fingerprint it had when erased: a later client given the same id is left alone, and one
+    erased already (no contact left) is not counted. Returns those erased again."""
     done = []
-    for client_id in client_ids:
+    for client_id, mark in sorted(clients.items()):
         with uow_factory() as uow:
-            if uow.clients.get(client_id) is None:
+            if uow.clients.get(client_id) is None or fingerprint(uow, client_id) != mark:
+                continue
+            if all(c.external_id == "" or c.external_id.startswith("erased")
+                   for c in uow.contacts.for_client(client_id)):  # fmt: skip
                 continue
             paths: list[str] = []
             for conv in uow.conversations.lock_for_client(client_id):
