@@ -103,7 +103,7 @@ def poll(
 ) -> None:
     """Poll every configured channel into the inbox and send what is due."""
     if not once:
-        err.print("Use `puspaga poll --once` for one pass, or `puspaga run` for the service.")
+        err.print("Pakai `puspaga poll --once` (sekali tarik) atau `puspaga run` (layanan).")
         raise typer.Exit(2)
     settings = _settings(config)
     _logging(settings)
@@ -142,7 +142,7 @@ def triage_cmd(
     from bot.config.triage import stemmer
 
     if as_json == as_jsonl:
-        err.print("Use exactly one of --json (one message) or --jsonl (one object a line).")
+        err.print("Pakai tepat satu: --json (satu pesan) atau --jsonl (satu objek per baris).")
         raise typer.Exit(2)
     try:
         ruleset = load_rules(rules, DEFAULT_RULES) if rules else DEFAULT_RULES
@@ -226,7 +226,7 @@ def migrate(config: ConfigOpt = DEFAULT_CONFIG) -> None:
     """Bring the database schema up to date (also done by `run`)."""
     engine = database(_settings(config))
     upgrade(engine)
-    typer.echo(f"database at revision {current_revision(engine)}")
+    typer.echo(f"basis data pada revisi {current_revision(engine)}")
 
 
 @app.command()
@@ -239,7 +239,7 @@ def report(
     from bot.files import report as report_files
 
     if not report_files.MONTH.fullmatch(month):
-        err.print("--month must be YYYY-MM, e.g. 2026-11")
+        err.print("--month harus berbentuk TTTT-BB, misalnya 2026-11")
         raise typer.Exit(2)
     settings = _settings(config)
     application = build(settings)
@@ -267,10 +267,10 @@ def export(
         data = export_client(client, actor=actor, sealer=application.sealer,
                              uow_factory=application.uows, now=application.clock())  # fmt: skip
     except AccessDenied:
-        err.print("Only a head (role ketua) may export a client's data.")
+        err.print("Hanya ketua (role ketua) yang boleh mengekspor data klien.")
         raise typer.Exit(2) from None
     except NotFound:
-        err.print(f"No client #{client}.")
+        err.print(f"Tidak ada klien #{client}.")
         raise typer.Exit(2) from None
     for path in export_files.write(data, out):
         typer.echo(str(path))
@@ -281,7 +281,7 @@ def _staff_actor(settings, by: int):  # noqa: ANN001, ANN202
 
     staff = {s.telegram_id: s for s in settings.staff}
     if by not in staff:
-        err.print(f"--by {by}: not a [[staff]] telegram_id in the configuration.")
+        err.print(f"--by {by}: bukan telegram_id salah satu [[staff]] di konfigurasi.")
         raise typer.Exit(2)
     return Actor(by, Role(staff[by].role), staff[by].name)
 
@@ -300,21 +300,21 @@ def forget(
 
     settings = _settings(config)
     actor = _staff_actor(settings, by)
-    if not yes and not typer.confirm(f"Erase everything personal about client #{client}?"):
+    if not yes and not typer.confirm(f"Hapus semua data pribadi klien #{client}?"):
         raise typer.Exit(1)
     application = build(settings)
     try:
         erased = erasure_setup.forget(application, client, actor)
     except AccessDenied:
-        err.print("Only a head (role ketua) may erase a client's data.")
+        err.print("Hanya ketua (role ketua) yang boleh menghapus data klien.")
         raise typer.Exit(2) from None
     except NotFound:
-        err.print(f"No client #{client}.")
+        err.print(f"Tidak ada klien #{client}.")
         raise typer.Exit(2) from None
     except TransitionNotAllowed:
-        err.print(f"Client #{client} has an open case: close it first (/tutup), then erase.")
+        err.print(f"Klien #{client} masih punya kasus terbuka: tutup dulu (/tutup), lalu hapus.")
         raise typer.Exit(2) from None
-    typer.echo(f"Client #{client} erased: {len(erased)} conversation(s).")
+    typer.echo(f"Klien #{client} dihapus: {len(erased)} percakapan.")
 
 
 @app.command()
@@ -325,7 +325,7 @@ def purge(config: ConfigOpt = DEFAULT_CONFIG) -> None:
 
     done = erasure_setup.purge(build(_settings(config)))
     for kind, count in done.items():
-        typer.echo(f"{kind}: {count} conversation(s)")
+        typer.echo(f"{kind}: {count}")
 
 
 @app.command()
@@ -400,11 +400,11 @@ def rotate_key(
 
     settings = _settings(config)
     count = rotate(build(settings))
-    typer.echo(f"{count} sealed values sealed again with the first key.")
+    typer.echo(f"{count} nilai tersegel disegel ulang dengan kunci pertama.")
     if os.environ.get(ENV):
-        typer.echo(f"Now keep only the first key in {ENV}: the old one is no longer needed.")
+        typer.echo(f"Sekarang simpan hanya kunci pertama di {ENV}: kunci lama tak diperlukan.")
     else:
-        typer.echo("The key file holds only the new key: the old key opens nothing now.")
+        typer.echo("Berkas kunci kini hanya berisi kunci baru: kunci lama tak membuka apa pun.")
 
 
 @app.command()

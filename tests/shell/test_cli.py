@@ -66,7 +66,7 @@ def test_demo_then_inbox_json_shows_every_conversation_with_state_and_steps(tmp_
 
 def test_migrate_check_and_poll_once_on_a_fresh_install(config):
     code, out = invoke("migrate", "--config", config)
-    assert code == 0 and f"database at revision {head_revision()}" in out
+    assert code == 0 and f"basis data pada revisi {head_revision()}" in out
     code, out = invoke("check", "--config", config)
     assert code == 0 and "OK   database" in out
     code, out = invoke("poll", "--once", "--config", config)

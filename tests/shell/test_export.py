@@ -42,7 +42,7 @@ def test_the_head_exports_everything_held_about_a_client_and_it_is_audited(tmp_p
     runner, out = CliRunner(), tmp_path / "ekspor"
     common = ["--client", str(client_id), "--out", str(out), "--config", str(config)]
     refused = runner.invoke(cli, ["export", "--by", "1001", *common])
-    assert refused.exit_code == 2 and "Only a head" in refused.output
+    assert refused.exit_code == 2 and "Hanya ketua" in refused.output
     done = runner.invoke(cli, ["export", "--by", "3001", *common])
     assert done.exit_code == 0, done.output
     data = json.loads((out / f"data-klien-{client_id}.json").read_text(encoding="utf-8"))
@@ -88,15 +88,15 @@ def test_the_head_erases_a_client_and_the_export_then_holds_nothing_personal(tmp
     runner = CliRunner()
     common = ["--client", str(client_id), "--config", str(config), "--yes"]
     refused = runner.invoke(cli, ["forget", "--by", "1001", *common])
-    assert refused.exit_code == 2 and "Only a head" in refused.output
+    assert refused.exit_code == 2 and "Hanya ketua" in refused.output
     still_open = runner.invoke(cli, ["forget", "--by", "3001", *common])
-    assert still_open.exit_code == 2 and "close it first" in still_open.output
+    assert still_open.exit_code == 2 and "tutup dulu" in still_open.output
     casework.close(conv, Outcome.TUNTAS, actor=ADMIN, uow_factory=app.uows, now=T0)
     kept_report = tmp_path / "office" / "laporan" / "2026-11" / "laporan-2026-11.xlsx"
     kept_report.parent.mkdir(parents=True)
     kept_report.write_bytes(b"register book naming Sari Contoh")
     done = runner.invoke(cli, ["forget", "--by", "3001", *common])
-    assert done.exit_code == 0 and "1 conversation" in done.output, done.output
+    assert done.exit_code == 0 and "1 percakapan" in done.output, done.output
     assert not kept_report.exists()  # the report files kept for Telegram named her
     out = tmp_path / "ekspor"
     exported = runner.invoke(cli, ["export", "--by", "3001", "--client", str(client_id),
