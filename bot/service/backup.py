@@ -2,8 +2,8 @@
 of data_dir in one archive, sealed with the office key, so a copy on a USB disk or another
 server reads as noise without the key. Left out: the key itself (keep it apart from the
 backups), earlier backups, the report and export files made for Telegram (made again on
-request), and the list of erased clients, which is kept beside the key for this reason: a
-restore erases again every client erased since the backup was made."""
+request). The list of erased clients is kept beside the key and sealed inside each backup too:
+a restore erases again every client erased since the backup was made."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ import json
 import os
 import shutil
 import tarfile
-import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC
 from pathlib import Path
@@ -21,12 +22,13 @@ from bot.app import App
 from bot.config.erasure import (
     client_mark,
     erased_clients,
+    erased_ids,
     erased_ledger,
     remover,
     scrubbed,
 )
 from bot.config.settings import Settings
-from bot.service.secret_box import ENV, SecretBox
+from bot.service.secret_box import ENV
 from storage.backup import dump, load, row_counts
 from storage.migrate import upgrade
 from triage.usecases.erasure import erase_again
@@ -52,18 +54,13 @@ class Restored:
 
 def make(app: App, to: Path | None = None) -> tuple[Path, dict[str, int]]:
     """Write a sealed backup into `to` (default data_dir/backups); returns its path and the
-    row counts it holds. The database's plain copy is made in a private folder of data_dir
-    (never in `to`, which may be a USB disk) and removed at once; one left by a killed run is
-    removed by the next."""
+    row counts it holds (the database's plain copy: `_scratch`)."""
     settings = app.settings
     folder = to or settings.data_dir / "backups"
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    scratch_root = settings.data_dir / SCRATCH
-    shutil.rmtree(scratch_root, ignore_errors=True)
-    scratch_root.mkdir(mode=0o700, parents=True)
     archive = io.BytesIO()
-    try:
-        database = scratch_root / "database"
+    with _scratch(settings, "make") as scratch:
+        database = scratch / "database"
         kind = dump(app.engine, database)
         counts = row_counts(app.engine)
         manifest = {
@@ -83,8 +80,6 @@ def make(app: App, to: Path | None = None) -> tuple[Path, dict[str, int]]:
                     tar.add(path, arcname=f"files/{path.relative_to(settings.data_dir)}")
                 except FileNotFoundError:
                     continue  # erased or wiped while the backup ran: rightly not in it
-    finally:
-        shutil.rmtree(scratch_root, ignore_errors=True)
     sealed = app.sealer.seal(archive.getvalue()).encode("ascii")
     stamp = app.clock().astimezone(UTC).strftime("%Y%m%d-%H%M%S")
     out = folder / f"puspaga-{stamp}.backup"
@@ -118,9 +113,8 @@ def restore(app: App, backup: Path, *, replace_data: bool = False) -> Restored:
         sealed = backup.read_bytes().decode("ascii")
     except (OSError, UnicodeDecodeError) as exc:
         raise BackupError(f"Berkas cadangan {backup} tidak dapat dibaca ({exc}).") from None
-    box = SecretBox.at(settings.key_path, before=settings.data_dir / "secret.key")
     try:
-        archive = box.open(sealed)
+        archive = app.sealer.open(sealed)
     except Exception:  # noqa: BLE001 - cryptography's InvalidToken and friends
         raise BackupError(
             "Cadangan ini tidak dapat dibuka dengan kunci kantor ini: kuncinya lain, atau berkas "
@@ -140,8 +134,8 @@ def restore(app: App, backup: Path, *, replace_data: bool = False) -> Restored:
             inside = ""
         if manifest.get("format") != FORMAT:
             raise BackupError(f"Format cadangan {manifest.get('format')} tidak dikenal.")
-        with tempfile.TemporaryDirectory(dir=settings.data_dir) as scratch:
-            database = Path(scratch) / "database"
+        with _scratch(settings, "restore") as scratch:
+            database = scratch / "database"
             database.write_bytes(_read(tar, "database"))
             load(app.engine, manifest["database"], database)
         for member in tar.getmembers():
@@ -154,14 +148,28 @@ def restore(app: App, backup: Path, *, replace_data: bool = False) -> Restored:
                     shutil.copyfileobj(source, out)
                 os.chmod(target, 0o600)
     upgrade(app.engine)
-    beside = erased_ledger(settings)
-    listed = {**erased_clients(inside), **(erased_clients(beside.read_text("ascii"))
-                                          if beside.exists() else {})}  # fmt: skip
+    listed = {**erased_clients(inside), **erased_ids(settings)}
     again = erase_again(listed, uow_factory=app.uows, now=app.clock(),
                         remove=remover(settings), fingerprint=client_mark)  # fmt: skip
     if again:
         scrubbed(app)
-    return Restored(manifest["made_at"], row_counts(app.engine), again, beside.exists())
+    found = erased_ledger(settings).exists()
+    return Restored(manifest["made_at"], row_counts(app.engine), again, found)
+
+
+@contextmanager
+def _scratch(settings: Settings, use: str) -> Iterator[Path]:
+    """A private folder of data_dir for the database's plain copy (never the destination,
+    which may be a USB disk), emptied before and after: one left by a killed run goes too.
+    One per `use`, so a nightly backup never empties a restore's."""
+    folder = settings.data_dir / SCRATCH / use
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(mode=0o700, parents=True)
+    os.chmod(folder.parent, 0o700)
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _files(settings: Settings) -> list[Path]:

@@ -10,7 +10,7 @@ from typing import Any
 from bot.config.workflows import survey_question
 from bot.telegram.desk import Desk
 from bot.telegram.render import esc
-from triage.domain import access
+from triage.domain import access, lifecycle
 from triage.domain.errors import AccessDenied, NotFound, TransitionNotAllowed
 from triage.domain.forms.by_mail import label
 from triage.domain.forms.spec import shown
@@ -64,7 +64,7 @@ def transition(
     if what == "assign":
         assert to is not None
         current = load(desk, conv)
-        if current is not None and current.state in (State.NEW, State.WITH_ADMIN):
+        if current is not None and lifecycle.allowed(current, lifecycle.HandedOff()):
             # the head gives a case still with the admins: handed off to no one else first
             casework.hand_off(conv, **{**common, "key": f"{key}:handoff"})
         result = casework.claim(conv, counselors=counselors, **{**common, "actor": to},

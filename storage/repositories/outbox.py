@@ -70,8 +70,8 @@ OUTBOX_RESEAL = (
     .where(by_id(outbox_t), outbox_t.c.status != "sent", outbox_t.c.claims == bindparam("_claims"))
     .values(text=bindparam("_text"))
 )
-# a clock stepped back (triage.usecases.replan): read, moved in Python (date arithmetic differs
-# between SQLite and PostgreSQL), written back row by row; a rare event
+# a clock stepped back (`replan` in triage.usecases.timers): read, moved in Python (date
+# arithmetic differs between SQLite and PostgreSQL), written back row by row; a rare event
 OUTBOX_WAITING = select(
     outbox_t.c.id, outbox_t.c.status, outbox_t.c.claims, outbox_t.c.next_attempt_at,
     outbox_t.c.lease_until,

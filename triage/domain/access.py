@@ -78,9 +78,10 @@ def offered_to(log: Iterable[StepRecord], round_: int) -> frozenset[int] | None:
     to nobody (no counselor configured, or handed off before offers were logged), lest it wait
     for no one."""
     mine = [s for s in log if s.round == round_]
-    if any(s.step == "claim_open" for s in mine):
-        return None  # handed off when nobody was on duty, or urgent
-    if any(s.step in ("reminded", "escalated") and s.detail == "claimed" for s in mine):
+    if any(
+        s.step == "claim_open" or (s.step in ("reminded", "escalated") and s.detail == "claimed")
+        for s in mine
+    ):
         return None
     offered = frozenset(
         int(s.detail) for s in mine if s.step == "offered" and (s.detail or "").isdigit()

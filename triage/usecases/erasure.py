@@ -41,18 +41,26 @@ def forget_client(
             convs = uow.conversations.lock_for_client(client_id)
             if any(c.is_open for c in convs):
                 raise TransitionNotAllowed("open", "erase")
-            paths: list[str] = []
+            remove(_erase_whole(uow, client_id, convs, now))
             for conv in convs:
-                assert conv.id is not None
-                paths += uow.erasure.erase(conv.id, ALL_KINDS, now)
                 _drop_topic(uow, conv, now)
-            paths += uow.erasure.erase_client(client_id)
-            remove(paths)
             _audit(uow, actor, "client.erased", None, f"client {client_id}", now)
             uow.commit()
             return [c.id for c in convs if c.id is not None]
 
     return on_conflict(work, uow_factory.pause)
+
+
+def _erase_whole(
+    uow: UnitOfWork, client_id: int, convs: Sequence[Conversation], now: datetime
+) -> list[str]:
+    """Every kind of every conversation of the client, and its name and addresses; returns
+    the stored files to remove once the transaction holds."""
+    paths: list[str] = []
+    for conv in convs:
+        assert conv.id is not None
+        paths += uow.erasure.erase(conv.id, ALL_KINDS, now)
+    return paths + uow.erasure.erase_client(client_id)
 
 
 def erase_again(
@@ -75,12 +83,8 @@ def erase_again(
             if all(c.external_id == "" or c.external_id.startswith("erased")
                    for c in uow.contacts.for_client(client_id)):  # fmt: skip
                 continue
-            paths: list[str] = []
-            for conv in uow.conversations.lock_for_client(client_id):
-                assert conv.id is not None
-                paths += uow.erasure.erase(conv.id, ALL_KINDS, now)
-            paths += uow.erasure.erase_client(client_id)
-            remove(paths)
+            convs = uow.conversations.lock_for_client(client_id)
+            remove(_erase_whole(uow, client_id, convs, now))
             uow.audit.append(AuditEntry(now, 0, "system", "client.erased_again", None,
                                         f"client {client_id}"))  # fmt: skip
             uow.commit()
