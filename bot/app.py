@@ -19,6 +19,7 @@ from bot.config.settings import Settings
 from bot.service.secret_box import SecretBox
 from storage.dead_letters import DeadLetters
 from storage.unit_of_work import SqlUnitOfWorkFactory
+from triage.domain.outage import OutageBook
 from triage.domain.outbox import RetryPolicy, Target
 from triage.domain.schedule.roster import Roster
 from triage.domain.workflow import WorkflowSetup
@@ -58,6 +59,9 @@ class App:
     roster: Roster | None = None  # the duty roster: hand-offs and alerts (staff side only)
     timers: TimerSetup | None = None  # the SLA sweeper's setup (staff side only)
     workflows: WorkflowSetup | None = None  # complaints and psychoeducation (staff side only)
+    outages: OutageBook = field(default_factory=lambda: OutageBook(timedelta(minutes=15)))
+    outage_lock: threading.Lock = field(default_factory=threading.Lock)  # threads report too
+    alarm_retry: dict[Any, float] = field(default_factory=dict)  # bot/service/alarm.py
     _sealed: bool = field(default=False, init=False, repr=False)
 
     def seal(self) -> None:

@@ -6,14 +6,14 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Callable, Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
 
 from bot.app import App
 from bot.config.settings import Settings, database_url
-from bot.service import loops
+from bot.service import alarm, loops
 from bot.telegram.budget import SendBudget
 from bot.telegram.staff_directory import StaffDirectory
 from channels.email.account import MailAccount
@@ -23,6 +23,7 @@ from storage.migrate import upgrade
 from storage.telegram_maps import TelegramMaps
 from storage.unit_of_work import SqlUnitOfWorkFactory
 from triage.domain import notices
+from triage.domain.outage import OutageBook
 from triage.domain.outbox import Target
 from triage.effects import notify
 from triage.ports import ChannelSource, Sender
@@ -51,6 +52,7 @@ def build(
         engine=engine,
         uows=SqlUnitOfWorkFactory(engine),
         dead_letters=DeadLetters(engine),
+        outages=OutageBook(timedelta(minutes=settings.alarm.after_minutes)),
         **({"clock": clock} if clock is not None else {}),
     )
     if settings.telegram is not None:
@@ -119,10 +121,17 @@ def mail_account(settings: Settings) -> MailAccount:
     )
 
 
+def mail_sender(settings: Settings, clock: Callable[[], datetime] | None = None) -> Sender:
+    """The office's SMTP side alone (`puspaga alarm`: the service, maybe its database, is down)."""
+    from channels.email.smtp_sender import SmtpSender
+
+    kwargs = {"clock": clock} if clock is not None else {}
+    return SmtpSender(mail_account(settings), settings.office.name, **kwargs)
+
+
 def _add_email(app: App, settings: Settings) -> None:
     from channels.email.idle import IdleWatcher
     from channels.email.imap_source import ImapSource
-    from channels.email.smtp_sender import SmtpSender
 
     mail = settings.email
     assert mail is not None
@@ -130,12 +139,13 @@ def _add_email(app: App, settings: Settings) -> None:
     source = ImapSource(account, clock=app.clock)
     app.sources.append(source)
     app.poll_seconds[source.cursor_key] = mail.poll_seconds
-    app.senders[Target.EMAIL] = SmtpSender(account, settings.office.name, clock=app.clock)
+    app.senders[Target.EMAIL] = mail_sender(settings, app.clock)
     if mail.idle:
         app.watchers.append(
             IdleWatcher(
                 account,
                 look_now=lambda: loops.poll_now(app, source),
+                on_state=lambda ok: alarm.saw(app, source.cursor_key, ok),
                 renew_seconds=mail.idle_renew_seconds,
             )
         )

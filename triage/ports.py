@@ -369,10 +369,14 @@ class SendError(Exception):
         transient: bool,
         retry_after: float | None = None,
         counts: bool = True,
+        down: bool | None = None,
     ):
         super().__init__(message)
         self.transient = transient
         self.retry_after = retry_after
+        # For the outage alarm: True, the channel itself cannot be used (a refused token or
+        # login); False, it answered (a full mailbox, a flood wait); None, judged by the rest.
+        self.down = down
         # False: the remote could not be reached or asked us to slow down; nothing was refused,
         # so the try is not held against the item (an outage never makes a message fail).
         self.counts = counts
@@ -412,7 +416,9 @@ class Deliver(Protocol):
 
 class ChannelSource(Protocol):
     """A channel adapter's receiving side (Rasa style: one callback, no knowledge of the core's
-    storage). `cursor_key` names its durable position, e.g. "email:office@x:INBOX"."""
+    storage). `cursor_key` names its durable position, e.g. "email:office@x:INBOX". An adapter
+    that pauses itself after trouble may also offer `trouble() -> str | None` (why it is not
+    reading now), which the outage alarm reads."""
 
     cursor_key: str
 

@@ -15,16 +15,17 @@ from zoneinfo import ZoneInfo
 import typer
 from rich.console import Console
 from rich.markup import escape
-from sqlalchemy import text as sql
 
 from bot.bootstrap import build, database
+from bot.cli import health
+from bot.cli.common import DEFAULT_CONFIG, ConfigOpt, _settings, err
 from bot.cli.inbox import inbox_table
 from bot.cli.triage import batch_jsonl, decide
 from bot.config.rules_file import load_rules
-from bot.config.settings import ConfigError, Settings, load
+from bot.config.settings import ConfigError, Settings
 from bot.demo.run import run_demo
 from bot.service import loops as service
-from storage.migrate import current_revision, head_revision, upgrade
+from storage.migrate import current_revision, upgrade
 from triage.domain.errors import AccessDenied, NotFound, TransitionNotAllowed
 from triage.domain.model import Actor, Role
 from triage.domain.rules.defaults import DEFAULT_RULES
@@ -37,33 +38,8 @@ app = typer.Typer(
     no_args_is_help=True,
     help="Puspaga Inbox: unified inbox and triage for family-counseling centres.",
 )
-err = Console(stderr=True)
-
-ConfigOpt = Annotated[Path, typer.Option("--config", "-c", help="Path to config.toml.")]
-DEFAULT_CONFIG = Path("config.toml")
-
-
-def _settings(path: Path) -> Settings:
-    from bot.config.triage import form_setup, office_rules
-
-    os.umask(0o077)  # the office's data: files 0600, folders 0700 (as the systemd unit's UMask)
-    try:
-        settings = load(path)
-        office_rules(settings)  # a broken rules file stops the start here, with its fix
-        form_setup(settings)  # and so does a broken form file
-    except ConfigError as exc:
-        err.print(str(exc), markup=False, highlight=False)
-        raise typer.Exit(2) from None
-    from bot.service.secret_box import ENV, key_not_moved
-
-    # a key_file set on an office whose key is still in data_dir
-    stuck = key_not_moved(settings.key_path, settings.data_dir / "secret.key")
-    if stuck is not None and not os.environ.get(ENV):  # not wrapped: the mv is copied
-        err.print(str(stuck), markup=False, highlight=False, soft_wrap=True)
-        raise typer.Exit(2)
-    return settings
-
-
+app.command()(health.check)
+app.command()(health.alarm)
 # Libraries whose INFO lines carry secrets or personal data: httpx logs every request URL
 # (the bot token is part of it), python-telegram-bot logs update contents at DEBUG.
 QUIET_LOGGERS = (
@@ -84,15 +60,23 @@ def _logging(settings: Settings) -> None:
 @app.command()
 def run(config: ConfigOpt = DEFAULT_CONFIG) -> None:
     """The service: migrate the database, then poll channels and send the outbox until stopped."""
+    from bot.bootstrap import mail_sender
+    from bot.service.starting import build_when_ready
+
     settings = _settings(config)
     _logging(settings)
-    application = build(settings)
-    for channel, why in application.unavailable.items():
-        logging.getLogger("puspaga").warning("channel %s: %s", channel, why)
     stop = threading.Event()
+    woken: list[threading.Event] = [stop]
     for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, lambda *_: (stop.set(), application.wake.set()))
-    logging.getLogger("puspaga").info("running; stop with Ctrl+C or SIGTERM")
+        signal.signal(sig, lambda *_: [event.set() for event in woken])
+    mailer = (lambda: mail_sender(settings)) if settings.email else (lambda: None)
+    application = build_when_ready(settings, stop, build=build, mailer=mailer)
+    if application is None:
+        return
+    woken.append(application.wake)
+    for channel, why in application.unavailable.items():
+        logging.getLogger("puspaga").warning("kanal %s tidak berjalan: %s", channel, why)
+    logging.getLogger("puspaga").info("berjalan; hentikan dengan Ctrl+C atau SIGTERM")
     service.run_forever(application, stop)
 
 
@@ -408,54 +392,6 @@ def rotate_key(
 
 
 @app.command()
-def check(config: ConfigOpt = DEFAULT_CONFIG) -> None:
-    """Validate the configuration and reach each configured service."""
-    settings = _settings(config)
-    problems = 0
-
-    def report(name: str, problem: str | None) -> None:
-        nonlocal problems
-        problems += problem is not None
-        typer.echo(
-            f"{'OK  ' if problem is None else 'FAIL'} {name}"
-            + ("" if problem is None else f": {problem}")
-        )
-
-    report("configuration", None)
-    try:
-        engine = database(settings)
-        with engine.connect() as conn:
-            conn.execute(sql("SELECT 1"))
-        current, head = current_revision(engine), head_revision()
-        report(
-            "database",
-            None
-            if current == head
-            else f"schema at {current or 'empty'}, code expects {head}; run `puspaga migrate`",
-        )
-    except Exception as exc:  # noqa: BLE001 - report any failure in plain words
-        first_line = next(iter(str(exc).splitlines()), "")
-        report("database", f"{type(exc).__name__}: {first_line}")
-    if settings.email:
-        from bot.bootstrap import mail_account
-        from channels.email.probe import imap_problem, smtp_problem
-
-        report("email IMAP", imap_problem(mail_account(settings)))
-        report("email SMTP", smtp_problem(mail_account(settings)))
-    if settings.telegram:
-        from bot.telegram.probe import telegram_problem  # python-telegram-bot only when used
-
-        report("telegram", telegram_problem(settings.telegram))
-    if settings.instagram:
-        report("instagram", instagram_problem(settings))
-    if settings.triage.rules_file:
-        report("triage rules", None)  # a broken file already stopped _settings, with its fix
-    if settings.triage.form_file:
-        report("identity form", None)
-    raise typer.Exit(1 if problems else 0)
-
-
-@app.command()
 def demo(
     data_dir: Annotated[Path, typer.Option(help="Where the demo's database goes.")] = Path(
         "demo-data"
@@ -467,25 +403,3 @@ def demo(
         err.print("--lang must be id or en")
         raise typer.Exit(2)
     run_demo(data_dir.resolve(), lang=lang)  # type: ignore[arg-type]
-
-
-def instagram_problem(settings) -> str | None:  # noqa: ANN001 - Settings, imported late
-    """`puspaga check`: log in as the service would (reusing the stored session)."""
-    from instagrapi.exceptions import BadPassword, ClientError, LoginRequired
-
-    from channels.instagram.session import NeedsCode
-
-    app = build(settings)
-    vault, source, _ = app.instagram_codes
-    try:
-        with source.session.client():
-            return None
-    except BadPassword:
-        return "Instagram refused the password. Fix: [instagram] password"
-    except NeedsCode as exc:
-        return (
-            f"Instagram asks for a {exc.kind.replace('_', '-')} code: start the service and "
-            "type /kode <digits> in the admin group when asked"
-        )
-    except (LoginRequired, ClientError, OSError) as exc:
-        return f"cannot log in to Instagram ({type(exc).__name__}). Fix: [instagram] username"

@@ -277,6 +277,21 @@ class SecurityConfig(Section):
     key_file: str = ""
 
 
+class AlarmConfig(Section):
+    """Mail to the head when a channel, Telegram or the database has been down this long."""
+
+    emails: list[str] = Field(default_factory=list)  # empty: the alarm is only logged
+    after_minutes: Annotated[int, Field(ge=1)] = 15
+
+    @field_validator("emails")
+    @classmethod
+    def _addresses(cls, value: list[str]) -> list[str]:
+        for address in value:
+            if "@" not in address or any(c.isspace() or c in "<>," for c in address):
+                raise ValueError(f"{address!r} is not one mail address like kepala@dinas.go.id")
+        return value
+
+
 class StaffConfig(Section):
     telegram_id: int
     name: str
@@ -318,6 +333,7 @@ class Settings(Section):
     referral: ReferralConfig = ReferralConfig()
     retention: RetentionConfig = RetentionConfig()
     security: SecurityConfig = SecurityConfig()
+    alarm: AlarmConfig = AlarmConfig()
     staff: list[StaffConfig] = Field(default_factory=list)
     roster: list[ShiftConfig] = Field(default_factory=list)
 
@@ -326,6 +342,12 @@ class Settings(Section):
         """The key file: `[security] key_file`, or secret.key in data_dir."""
         named = self.security.key_file
         return Path(named) if named else self.data_dir / "secret.key"
+
+    @model_validator(mode="after")
+    def _alarm_needs_mail(self) -> Settings:
+        if self.alarm.emails and self.email is None:
+            raise ValueError("[alarm] emails: the alarm is sent by mail; configure [email] too")
+        return self
 
     @model_validator(mode="after")
     def _roster_names_counselors(self) -> Settings:

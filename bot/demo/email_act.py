@@ -1,13 +1,15 @@
 """The demo's email act: the real email adapter against a mail server on this machine (Dovecot
 for IMAP, an SMTP sink). Two clients write (one in HTML only, quoting an older mail), an
 out-of-office robot writes too; everything is taken in once, the admin's reply goes out threaded,
-and the client's answer joins her conversation. The robot gets no answer.
+and the client's answer joins her conversation. The robot gets no answer. Then the mail server
+stops for twenty minutes, and the head hears of it by mail, and of its return.
 
 Needs the `dovecot` binary (Debian: dovecot-imapd); without it the act says how to get it."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime
 from pathlib import Path
@@ -16,10 +18,13 @@ from imapclient import IMAPClient
 from rich.console import Console
 from rich.markup import escape
 
+from bot.app import App
 from bot.bootstrap import build
 from bot.config.settings import from_mapping
+from bot.demo.local_api.scripted import DemoFailed
 from bot.demo.local_mail.dovecot import find_dovecot, start_dovecot
 from bot.demo.local_mail.smtp_sink import SmtpSink
+from bot.service import alarm
 from bot.service import loops as service
 from triage.domain.model import Actor, Role
 from triage.texts.catalog import Lang, text
@@ -27,6 +32,7 @@ from triage.usecases import inbox
 from triage.usecases.replies import reply_to_client
 
 OFFICE = "puspaga@kabupaten.example"
+HEAD_MAIL = "kepala@kabupaten.example"
 
 
 def _mail(sender: str, name: str, subject: str, msgid: str, at: datetime, **extra: str) -> bytes:
@@ -71,10 +77,12 @@ def run_email_act(data_dir: Path, lang: Lang, console: Console, now: datetime) -
                     "smtp_security": "plain",
                     "from_address": OFFICE,
                 },
+                "alarm": {"emails": [HEAD_MAIL], "after_minutes": 15},
             },
             environ={},
         )
-        app = build(settings)
+        clock = Clock(now)
+        app = build(settings, clock=clock)
         mails = [
             _mail(
                 "lestari@mail.example",
@@ -155,10 +163,36 @@ def run_email_act(data_dir: Path, lang: Lang, console: Console, now: datetime) -
         joined = next(v for v in inbox.snapshot(app.uows) if v.client_name == "Lestari")
         say(escape(text("demo.mail.joined", lang, count=len(joined.messages))))
         say(escape(text("demo.mail.robot_unanswered", lang, sent=len(sink.received))))
+        _outage(app, dovecot, sink, clock, lang, say)
         return True
     finally:
         sink.stop()
         dovecot.stop()
+
+
+@dataclass
+class Clock:
+    now: datetime
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+def _outage(app: App, dovecot, sink, clock: Clock, lang: Lang, say) -> None:  # noqa: ANN001
+    """The mail server stops for 20 minutes: after 15 the head hears by mail, and again when it
+    is back (bot/service/alarm.py)."""
+    dovecot.kill()
+    service.poll_all(app)
+    clock.now += timedelta(minutes=20)
+    service.poll_all(app)
+    told = alarm.sound(app)
+    dovecot.start()
+    service.poll_all(app)
+    told += alarm.sound(app)
+    subjects = [str(m["Subject"]) for m in sink.received if m["To"] == HEAD_MAIL]
+    if told != 2 or len(subjects) != 2:
+        raise DemoFailed("the outage alarm did not reach the head twice")
+    say(escape(text("demo.mail.alarm", lang, to=HEAD_MAIL, down=subjects[0], back=subjects[1])))
 
 
 def _append(dovecot, mails: list[bytes]) -> None:  # noqa: ANN001

@@ -11,7 +11,8 @@ from datetime import UTC, datetime
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from bot.app import App
-from bot.service import setaside
+from bot.service import alarm, setaside, systemd
+from storage.db import is_database_outage
 from triage.domain.model import InboundMessage
 from triage.domain.schedule.clock import ClockWatch
 from triage.ports import ChannelSource
@@ -42,9 +43,22 @@ def poll_source(app: App, source: ChannelSource, *, wait: bool = True) -> int:
     if not lock.acquire(blocking=wait):
         return 0
     try:
-        return _poll_source(app, source)
+        count = _poll_source(app, source)
+    except Exception as exc:
+        # the database away fails every channel's cursor: it is the database that is down
+        alarm.saw(app, "database" if is_database_outage(exc) else source.cursor_key, False)
+        raise
     finally:
         lock.release()
+    alarm.saw(app, source.cursor_key, _trouble(source) is None)
+    return count
+
+
+def _trouble(source: ChannelSource) -> str | None:
+    """Why a channel that pauses itself after trouble (Instagram: a challenge, a refused login)
+    is not being read although its poll returned; None for the others."""
+    trouble = getattr(source, "trouble", None)
+    return trouble() if callable(trouble) else None
 
 
 def _poll_source(app: App, source: ChannelSource) -> int:
@@ -52,6 +66,7 @@ def _poll_source(app: App, source: ChannelSource) -> int:
         cursor = uow.cursors.get(source.cursor_key)
 
     def deliver(message: InboundMessage | None, new_cursor: str) -> None:
+        systemd.alive()  # a long catch-up is progress, not a hang
         if message is None:
             with app.uows() as uow:
                 uow.cursors.set(source.cursor_key, new_cursor)
@@ -87,7 +102,7 @@ def poll_all(
             counts[source.cursor_key] = poll_source(app, source, wait=wait)
         except Exception as exc:  # noqa: BLE001 - one broken channel must not stop the rest
             log.error(
-                "polling %s failed (%s); the other channels go on",
+                "menarik pesan dari %s gagal (%s); kanal lain tetap berjalan",
                 source.cursor_key,
                 type(exc).__name__,
             )
@@ -100,6 +115,8 @@ def dispatch(app: App, max_passes: int = 100) -> DispatchReport:
     """Send everything due now. Each pass takes the oldest item per recipient (order per chat),
     so passes repeat until one finds nothing left to do."""
     sent = retrying = failed = 0
+    reached: set[str] = set()
+    unreachable: set[str] = set()
     for _ in range(max_passes):
         report = dispatch_due(
             uow_factory=app.uows,
@@ -108,14 +125,19 @@ def dispatch(app: App, max_passes: int = 100) -> DispatchReport:
             policy=app.retry_policy,
             jitter=app.jitter,
             heads=app.timers.heads if app.timers else (),
+            progress=systemd.alive,
         )
         sent, retrying, failed = (
             sent + report.sent,
             retrying + report.retrying,
             failed + report.failed,
         )
+        reached |= report.reached
+        unreachable |= report.unreachable
         if report.handled == 0 or report.sent == 0:
             break
+    for target in reached | unreachable:  # a channel that answered once this pass is up
+        alarm.saw(app, f"send:{target}", target in reached)
     return DispatchReport(sent, retrying, failed)
 
 
@@ -204,8 +226,10 @@ def run_forever(app: App, stop: threading.Event, poll_every: float = 5.0) -> Non
 
     watch = ClockWatch()
     _replan_safely(app, scheduler, None)
+    systemd.notify("READY=1")
     try:
         while not stop.is_set():
+            systemd.alive()
             _replan_safely(app, scheduler, watch)
             poll_all(app, due, wait=False)
             for step in (relay, dispatch):  # one failing never stops the other
@@ -214,9 +238,16 @@ def run_forever(app: App, stop: threading.Event, poll_every: float = 5.0) -> Non
                 except Exception as exc:  # noqa: BLE001 - a database hiccup: log, wait, go on
                     log.error("%s failed (%s); retrying", step.__name__, type(exc).__name__)
                     log.debug("traceback", exc_info=True)
+                    if step is dispatch:  # the outbox is read first: the database is away
+                        alarm.saw(app, "database", False)
+                else:
+                    if step is dispatch:
+                        alarm.saw(app, "database", True)
+            alarm.sound(app)
             app.wake.wait(app.settings.outbox.interval_seconds)
             app.wake.clear()
     finally:
+        systemd.notify("STOPPING=1")
         if scheduler is not None:
             scheduler.shutdown(wait=False)
         for watcher in app.watchers:

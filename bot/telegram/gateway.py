@@ -64,8 +64,13 @@ class Gateway:
                 transient=True,
                 retry_after=wait,
                 counts=False,
+                down=False,  # it answered: slow down
             ) from None
-        except (Forbidden, InvalidToken) as exc:
+        except InvalidToken as exc:  # every send fails: the channel is down, not this message
+            raise SendError(
+                f"Telegram refused: {exc.message}", transient=False, down=True
+            ) from None
+        except Forbidden as exc:
             raise SendError(f"Telegram refused: {exc.message}", transient=False) from None
         except ChatMigrated as exc:
             raise SendError(

@@ -38,7 +38,8 @@ def compose(
     msg = EmailMessage()
     msg["From"] = formataddr((from_name, from_address))
     msg["To"] = to
-    msg["Subject"] = reply_subject(options.get("subject"), default_subject)
+    started = options.get("new_subject")  # a mail we start (an alarm to the head): no "Re:"
+    msg["Subject"] = started or reply_subject(options.get("subject"), default_subject)
     msg["Message-ID"] = message_id_for(key, from_address)
     msg["Date"] = format_datetime(now)
     found = MSGID.match(options.get("in_reply_to", ""))  # "<id>#sender" in the inbox
@@ -48,5 +49,7 @@ def compose(
         msg["References"] = " ".join([*options.get("references", "").split(), parent])
     if options.get("auto_reply"):
         msg["Auto-Submitted"] = "auto-replied"
+    elif started:
+        msg["Auto-Submitted"] = "auto-generated"  # RFC 3834: an answering robot must not answer
     msg.set_content(body)
     return msg

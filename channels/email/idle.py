@@ -38,6 +38,7 @@ class IdleWatcher:
     supported: bool | None = None  # None until known; False: the server has no IDLE
     connected: threading.Event = field(default_factory=threading.Event)
     was_connected: bool = False  # this session got as far as IDLE
+    on_state: Callable[[bool], None] = lambda ok: None  # connected / lost: the outage alarm
 
     @property
     def name(self) -> str:
@@ -56,6 +57,7 @@ class IdleWatcher:
                 if self.was_connected:  # it had worked: a fresh drop starts the backoff over
                     backoff = 1.0
                 self.connected.clear()
+                self.on_state(False)
                 log.warning(
                     "%s: IDLE connection lost (%s); reconnecting in %.0f s",
                     self.account.key,
@@ -75,6 +77,7 @@ class IdleWatcher:
             self.supported = True
             client.select_folder(self.account.folder, readonly=True)
             self.connected.set()
+            self.on_state(True)
             self.was_connected = True
             while not self.stop.is_set():
                 self._idle_once(client)  # returns on news or at the renewal: the next IDLE looks

@@ -55,12 +55,12 @@ class SmtpSender:
         except smtplib.SMTPAuthenticationError:
             # Our credentials, not this reply: it waits (uncounted) until the office fixes them.
             log.error("SMTP refused the login: fix [email] username and password (app password)")
-            raise SendError("SMTP login refused", transient=True, counts=False) from None
+            raise SendError("SMTP login refused", transient=True, counts=False, down=True) from None
         except smtplib.SMTPRecipientsRefused as exc:
             # 4xx: try later, not counted (greylisting, a full mailbox); 5xx: refused for good
             temporary = _temporary(exc)
             raise SendError(
-                "recipient refused", transient=temporary, counts=not temporary
+                "recipient refused", transient=temporary, counts=not temporary, down=False
             ) from None
         except smtplib.SMTPConnectError as exc:  # refused at the greeting: the server's state
             raise SendError(
@@ -127,7 +127,10 @@ class SmtpSender:
             finally:
                 client.logout()
         except (IMAPClientError, OSError) as exc:
-            log.warning("reply sent, but no copy in the Sent folder (%s)", type(exc).__name__)
+            log.warning(
+                "surel terkirim, tetapi salinannya tidak tersimpan di folder Sent (%s)",
+                type(exc).__name__,
+            )
 
 
 def _login(smtp: smtplib.SMTP, account: MailAccount) -> None:

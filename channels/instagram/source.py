@@ -79,6 +79,10 @@ class InstagramSource:
     def cursor_key(self) -> str:
         return f"instagram:{self.session.username}:threads"
 
+    def trouble(self) -> str | None:
+        """Why the channel is paused (a catalogue key: ig.trouble.*), or None when it reads."""
+        return self.breaker.reason
+
     def poll_once(self, deliver: Deliver, cursor: str | None) -> int:
         now = self.clock()
         if self.breaker.open(now):

@@ -136,3 +136,10 @@ def test_a_letterhead_template_must_be_an_existing_word_file(tmp_path):
 
     Document().save(tmp_path / "kop.docx")
     assert load(config).referral.template_file == str(tmp_path / "kop.docx")
+
+
+def test_an_alarm_without_mail_or_with_a_wrong_address_is_explained():
+    found = problems({**MINIMAL, "alarm": {"emails": ["kepala@dinas.go.id"]}})
+    assert any("[alarm] emails" in p and "configure [email]" in p for p in found)
+    found = problems({**MINIMAL, "alarm": {"emails": ["Kepala <kepala@dinas.go.id>"]}})
+    assert any("[alarm] emails" in p and "kepala@dinas.go.id" in p for p in found)

@@ -299,3 +299,22 @@ def test_when_the_admin_group_fails_the_heads_hear_it_in_private_once_an_hour():
     # not to the failing group, and once for both posts (sent now: their words are gone)
     assert sorted(n.recipient for n in told) == ["staff:7", "staff:8"]
     assert all(n.status is OutboxStatus.SENT for n in told)
+
+
+def test_the_report_says_which_channels_answered_and_which_could_not_be_reached():
+    """For the outage alarm (bot/service/alarm.py): a refusal is an answer, a 502 is not, and a
+    budget's wait says nothing either way."""
+    uows, clock = FakeUnitOfWorkFactory(), FakeClock(T0)
+    down = FakeSender(failures=[SendError("502 Bad Gateway", transient=True, counts=False)])
+    queue(uows, "satu")
+    report = run(uows, down, clock)
+    assert (report.reached, report.unreachable) == (frozenset(), {"hotline"})
+    refusing = FakeSender(failures=[SendError("403 blocked", transient=False)])
+    clock.now += timedelta(seconds=5)
+    report = run(uows, refusing, clock)
+    assert (report.reached, report.unreachable) == ({"hotline"}, frozenset())
+    queue(uows, "dua", recipient="c2")
+    report = run(uows, FakeSender(failures=[NotYet(3)]), clock)
+    assert (report.reached, report.unreachable) == (frozenset(), frozenset())
+    clock.now += timedelta(seconds=3)
+    assert run(uows, FakeSender(), clock).reached == {"hotline"}

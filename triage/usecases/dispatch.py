@@ -40,6 +40,8 @@ class DispatchReport:
     retrying: int = 0
     failed: int = 0
     deferred: int = 0  # held back by a send budget: not attempts
+    reached: frozenset[str] = frozenset()  # targets that answered (the outage alarm)
+    unreachable: frozenset[str] = frozenset()  # targets that could not be reached at all
 
     @property
     def handled(self) -> int:
@@ -55,6 +57,7 @@ def dispatch_due(
     jitter: Callable[[], float],
     batch: int = 20,
     heads: Sequence[int] = (),
+    progress: Callable[[], None] = lambda: None,
 ) -> DispatchReport:
     """One pass: claim up to `batch` due items (the oldest per recipient, urgent first). An
     item that fails for good is announced to staff in the same transaction (`heads` hear of
@@ -64,7 +67,10 @@ def dispatch_due(
         items = uow.outbox.claim_due(now, batch, now + policy.lease)
         uow.commit()
     sent = retrying = failed = deferred = 0
+    reached: set[str] = set()
+    unreachable: set[str] = set()
     for item in items:
+        progress()  # the shell's watchdog: a slow send is progress, not a hang
         if item.lease_until is not None and clock() >= item.lease_until:
             continue  # too slow: another dispatcher may hold it now; never send past the lease
         if item.attempts >= policy.max_attempts:  # interrupted again and again: a crash loop
@@ -74,13 +80,16 @@ def dispatch_due(
                 lease_until=None,
                 last_error=f"interrupted {item.attempts} times",
             )
+            answered = None
         else:
-            outcome = _deliver(item, senders.get(item.target), clock, policy, jitter)
+            outcome, answered = _deliver(item, senders.get(item.target), clock, policy, jitter)
         with uow_factory() as uow:
             recorded = uow.outbox.record(outcome)
             if recorded and outcome.status is OutboxStatus.FAILED:
                 undelivered.announce(uow, outcome, clock(), heads)
             uow.commit()
+        if answered is not None:
+            (reached if answered else unreachable).add(item.target.value)
         if not recorded:
             log.warning("outbox item %s was claimed again meanwhile; outcome dropped", item.id)
             continue
@@ -94,7 +103,9 @@ def dispatch_due(
             log.warning("outbox item %s to %s failed for good", outcome.id, outcome.target.value)
         else:
             retrying += 1
-    return DispatchReport(sent, retrying, failed, deferred)
+    return DispatchReport(
+        sent, retrying, failed, deferred, frozenset(reached), frozenset(unreachable - reached)
+    )
 
 
 def _deliver(
@@ -103,25 +114,29 @@ def _deliver(
     clock: Clock,
     policy: RetryPolicy,
     jitter: Callable[[], float],
-) -> OutboxItem:
+) -> tuple[OutboxItem, bool | None]:
+    """The item's outcome, and whether the remote side answered (True: sent, or refused with a
+    reason; False: no answer at all, a 5xx, a timeout; None: not tried)."""
     if sender is None:
         error = f"no sender configured for {item.target.value}"
-        return after_failure(
+        failed = after_failure(
             item, error, transient=True, now=clock(), policy=policy, jitter=jitter()
         )
+        return failed, None
     try:
         result = sender.already_sent(item) if item.interrupted else None
         if result is None:
             result = sender.send(item)
     except NotYet as exc:
-        return replace(
+        waiting = replace(
             item,
             status=OutboxStatus.PENDING,
             lease_until=None,
             next_attempt_at=clock() + timedelta(seconds=max(0.0, exc.seconds)),
         )
+        return waiting, None
     except SendError as exc:
-        return after_failure(
+        failed = after_failure(
             item,
             str(exc),
             transient=exc.transient,
@@ -131,6 +146,8 @@ def _deliver(
             retry_after=exc.retry_after,
             counts=exc.counts,
         )
+        down = exc.transient and not exc.counts if exc.down is None else exc.down
+        return failed, not down
     except Exception as exc:  # noqa: BLE001 - an adapter bug must not stop the other items
         log.error(
             "sender for %s raised %s on outbox item %s",
@@ -139,7 +156,7 @@ def _deliver(
             item.id,
         )
         log.debug("traceback (may contain personal data; DEBUG only)", exc_info=True)
-        return after_failure(
+        failed = after_failure(
             item,
             f"{type(exc).__name__}: {exc}",
             transient=True,
@@ -147,7 +164,8 @@ def _deliver(
             policy=policy,
             jitter=jitter(),
         )
-    return delivered(item, result.remote_id, clock())
+        return failed, None
+    return delivered(item, result.remote_id, clock()), True
 
 
 def resend(item_id: int, *, actor: Actor, uow_factory: UnitOfWorkFactory, now: datetime) -> bool:

@@ -1,0 +1,39 @@
+"""What every `puspaga` command shares: the configuration it reads (a wrong one stops it with
+every problem listed) and where its errors go."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from bot.config.settings import ConfigError, Settings, load
+
+err = Console(stderr=True)
+
+ConfigOpt = Annotated[Path, typer.Option("--config", "-c", help="Path to config.toml.")]
+DEFAULT_CONFIG = Path("config.toml")
+
+
+def _settings(path: Path) -> Settings:
+    from bot.config.triage import form_setup, office_rules
+
+    os.umask(0o077)  # the office's data: files 0600, folders 0700 (as the systemd unit's UMask)
+    try:
+        settings = load(path)
+        office_rules(settings)  # a broken rules file stops the start here, with its fix
+        form_setup(settings)  # and so does a broken form file
+    except ConfigError as exc:
+        err.print(str(exc), markup=False, highlight=False)
+        raise typer.Exit(2) from None
+    from bot.service.secret_box import ENV, key_not_moved
+
+    # a key_file set on an office whose key is still in data_dir
+    stuck = key_not_moved(settings.key_path, settings.data_dir / "secret.key")
+    if stuck is not None and not os.environ.get(ENV):  # not wrapped: the mv is copied
+        err.print(str(stuck), markup=False, highlight=False, soft_wrap=True)
+        raise typer.Exit(2)
+    return settings

@@ -1,0 +1,107 @@
+"""Is the office's service healthy: `puspaga check` reaches each configured service, and
+`puspaga alarm` mails the head that the service has stopped (systemd's OnFailure unit runs it:
+docs/deploy/puspaga-alarm.service)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated
+
+import typer
+from sqlalchemy import text as sql
+
+from bot.bootstrap import build, database
+from bot.cli.common import DEFAULT_CONFIG, ConfigOpt, _settings, err
+from bot.config.settings import ConfigError, load
+from storage.migrate import current_revision, head_revision
+
+
+def alarm(
+    config: ConfigOpt = DEFAULT_CONFIG,
+    detail: Annotated[str, typer.Option("--keterangan", help="A line for the head.")] = "",
+) -> None:
+    """Mail the head ([alarm] emails) that the service has stopped."""
+    from bot.bootstrap import mail_sender
+    from bot.service.alarm import stopped
+
+    try:  # the settings alone: a broken rules or form file must not silence the alarm
+        settings = load(config)
+    except ConfigError as exc:
+        err.print(str(exc), markup=False, highlight=False)
+        raise typer.Exit(2) from None
+    if not settings.alarm.emails or settings.email is None:
+        err.print("[alarm] emails belum diisi: tidak ada yang bisa dikabari lewat surel.")
+        raise typer.Exit(2)
+    if not stopped(settings, mail_sender(settings), datetime.now(UTC), detail):
+        err.print("Surel ke kepala gagal dikirim; lihat log di atas.")
+        raise typer.Exit(1)
+    typer.echo(f"Surel terkirim ke {', '.join(settings.alarm.emails)}.")
+
+
+def check(config: ConfigOpt = DEFAULT_CONFIG) -> None:
+    """Validate the configuration and reach each configured service."""
+    settings = _settings(config)
+    problems = 0
+
+    def report(name: str, problem: str | None) -> None:
+        nonlocal problems
+        problems += problem is not None
+        typer.echo(
+            f"{'OK  ' if problem is None else 'FAIL'} {name}"
+            + ("" if problem is None else f": {problem}")
+        )
+
+    report("configuration", None)
+    try:
+        engine = database(settings)
+        with engine.connect() as conn:
+            conn.execute(sql("SELECT 1"))
+        current, head = current_revision(engine), head_revision()
+        report(
+            "database",
+            None
+            if current == head
+            else f"schema at {current or 'empty'}, code expects {head}; run `puspaga migrate`",
+        )
+    except Exception as exc:  # noqa: BLE001 - report any failure in plain words
+        first_line = next(iter(str(exc).splitlines()), "")
+        report("database", f"{type(exc).__name__}: {first_line}")
+    if settings.email:
+        from bot.bootstrap import mail_account
+        from channels.email.probe import imap_problem, smtp_problem
+
+        report("email IMAP", imap_problem(mail_account(settings)))
+        report("email SMTP", smtp_problem(mail_account(settings)))
+    if settings.telegram:
+        from bot.telegram.probe import telegram_problem  # python-telegram-bot only when used
+
+        report("telegram", telegram_problem(settings.telegram))
+    if settings.instagram:
+        report("instagram", instagram_problem(settings))
+    if settings.triage.rules_file:
+        report("triage rules", None)  # a broken file already stopped _settings, with its fix
+    if settings.triage.form_file:
+        report("identity form", None)
+    raise typer.Exit(1 if problems else 0)
+
+
+def instagram_problem(settings) -> str | None:  # noqa: ANN001 - Settings, imported late
+    """`puspaga check`: log in as the service would (reusing the stored session)."""
+    from instagrapi.exceptions import BadPassword, ClientError, LoginRequired
+
+    from channels.instagram.session import NeedsCode
+
+    app = build(settings)
+    vault, source, _ = app.instagram_codes
+    try:
+        with source.session.client():
+            return None
+    except BadPassword:
+        return "Instagram refused the password. Fix: [instagram] password"
+    except NeedsCode as exc:
+        return (
+            f"Instagram asks for a {exc.kind.replace('_', '-')} code: start the service and "
+            "type /kode <digits> in the admin group when asked"
+        )
+    except (LoginRequired, ClientError, OSError) as exc:
+        return f"cannot log in to Instagram ({type(exc).__name__}). Fix: [instagram] username"
