@@ -400,3 +400,61 @@ def test_danger_beside_a_trap_word_or_a_calm_frame_gets_the_crisis_reply(text):
 )
 def test_danger_in_a_calm_frame_is_looked_at(text):
     assert classify(text, DEFAULT_RULES).risk != BIASA
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Nyuwun pirsa, menapa PUSPAGA saged ngisi pangaosan ibu-ibu babagan nyegah KDRT? Boten "
+        "wonten kedadosan, namung kangge nambah kawruh.",
+        "anak saya nonton serial yang ceritanya tentang remaja yang bunuh diri, dia bilang seru",
+        "saya pernah menjadi klien PUSPAGA tahun 2019 dalam kasus kekerasan dalam rumah tangga, "
+        "mohon surat keterangan untuk beasiswa anak",
+        "I watched a documentary about trafficked girls last night, can we join a class?",
+        "I'm a student doing a project on elder abuse, could I interview a counsellor?",
+        "anak sy 4th kalau vc ngumpet di belakang neneknya, wajar ga?",
+        "dulu th 2019 sy pernah dijual calo ke malaysia, paspor ditahan. alhamdulillah udh "
+        "pulang dan kasusnya udh diputus pengadilan. skrg sy pengen bantu korban lain",
+        "Duh I literally mau mati aja liat tagihan listrik bulan ini 😂 ada konsultasi budgeting?",
+    ],
+)
+def test_round_eight_traps_send_no_crisis_reply(text):
+    """Learnt from the ninth corpora: prevention in Javanese krama, a series' story, a former
+    client's case, a documentary, a student's project, a shy toddler."""
+    assert classify(text, DEFAULT_RULES).risk != MENDESAK
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Tidak ada kejadian sebelumnya, tapi tadi malam suami memukul saya sampai berdarah",
+        "kasusnya sudah diputus tapi mantan suami masih datang dan memukul saya",
+        "habis nonton serial yang ceritanya tentang remaja yang bunuh diri, aku juga pengen "
+        "bunuh diri malam ini",
+        "I'm doing a project on abuse for school but honestly my stepdad hits me every night",
+        "saya dulu pernah jadi klien kasus kekerasan, sekarang suami baru saya memukul saya tadi "
+        "pagi",
+        "anak saya ngumpet di belakang lemari karena bapaknya mengamuk bawa parang",
+        "kasusnya sudah diputus, tapi sekarang saya ingin bantu adik saya, dia dipukul bapak tadi",
+        "udah ga kuat, mau mati aja liat tagihan pinjol numpuk, malam ini aku selesaiin",
+    ],
+)
+def test_beside_the_round_eight_traps_danger_still_gets_the_crisis_reply(text):
+    """The round's calm frames ("no incident", "the case was decided") are frames, not "safe
+    now": a sign of now beside them still counts."""
+    assert classify(text, DEFAULT_RULES).risk == MENDESAK
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "jujur tiap liat kereta lewat deket kosan rasanya pengen lompat. bukan bercanda",
+        "Sengko' la capek odi' kadhi rèya. Sapa sè ngoros ana'na sengko' mon sengko' la tadâ'",
+        "suami klo marah suka banting anak kami yg 3th, td pagi kepala anak benjol",
+        "anakku 15th ditawani kerja nang luar pulau, kudu nyerahke KTP lan ijazah ke agennya",
+    ],
+)
+def test_round_eight_misses_are_looked_at(text):
+    """Missed at first sight by the ninth corpora: an urge to jump, Madurese 'tired of living'
+    and 'when I am gone', a toddler thrown, a teenager's papers handed to an agent."""
+    assert classify(text, DEFAULT_RULES).risk in (MENDESAK, PERLU_DICEK)
