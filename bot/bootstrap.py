@@ -130,6 +130,7 @@ def mail_sender(settings: Settings, clock: Callable[[], datetime] | None = None)
 
 
 def _add_email(app: App, settings: Settings) -> None:
+    from bot.service.poll_thread import PollThread
     from channels.email.idle import IdleWatcher
     from channels.email.imap_source import ImapSource
 
@@ -140,6 +141,8 @@ def _add_email(app: App, settings: Settings) -> None:
     app.sources.append(source)
     app.poll_seconds[source.cursor_key] = mail.poll_seconds
     app.senders[Target.EMAIL] = mail_sender(settings, app.clock)
+    app.threaded.add(source.cursor_key)  # a hung mail server must not hold up the outbox
+    app.watchers.append(PollThread(app, source, mail.poll_seconds))
     if mail.idle:
         app.watchers.append(
             IdleWatcher(
@@ -186,7 +189,8 @@ def _add_telegram(app: App, settings: Settings) -> None:
 
 
 def _add_instagram(app: App, settings: Settings) -> None:
-    from bot.service.instagram import DatabaseVault, PollThread
+    from bot.service.instagram import DatabaseVault
+    from bot.service.poll_thread import PollThread
     from channels.instagram.sender import InstagramSender
     from channels.instagram.session import InstagramSession
     from channels.instagram.source import InstagramSource
@@ -226,6 +230,6 @@ def _add_instagram(app: App, settings: Settings) -> None:
     app.sources.append(source)
     app.threaded.add(source.cursor_key)
     app.senders[Target.INSTAGRAM] = InstagramSender(session)
-    poller = PollThread(app, source, config.poll_seconds)
+    poller = PollThread(app, source, config.poll_seconds, jitter=0.5)  # Instagram dislikes haste
     app.watchers.append(poller)
     app.instagram_codes = (vault, source, poller)

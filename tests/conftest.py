@@ -7,7 +7,8 @@ With CI=true the PostgreSQL and Dovecot tests must run: a missing server is an e
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import TypeVar
 
 import pytest
 from sqlalchemy import Engine
@@ -17,11 +18,26 @@ from bot.demo.local_mail.smtp_sink import SmtpSink
 from storage.db import make_engine
 from storage.migrate import upgrade
 from storage.unit_of_work import SqlUnitOfWorkFactory
-from tests.support.pg_cluster import fresh_pg_database, start_cluster
+from tests.support.pg_cluster import PgCluster, fresh_pg_database, start_cluster
 
+T = TypeVar("T")
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 # python-telegram-bot's future behaviour (retry_after as a timedelta); our code takes both.
 os.environ.setdefault("PTB_TIMEDELTA", "1")
+
+
+def _started(start: Callable[[], T], what: str) -> Iterator[T]:
+    """A real server for the test, stopped after; missing: a skip, or a failure in CI."""
+    try:
+        server = start()
+    except Exception as exc:  # noqa: BLE001
+        if IN_CI:
+            pytest.fail(f"{what} is required in CI and could not start: {exc}")
+        pytest.skip(f"no {what} available: {exc}")
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 @pytest.fixture(scope="session")
@@ -30,16 +46,14 @@ def pg_server_url() -> Iterator[str]:
     if given:
         yield given
         return
-    try:
-        cluster = start_cluster()
-    except Exception as exc:  # noqa: BLE001
-        if IN_CI:
-            pytest.fail(f"PostgreSQL is required in CI and could not start: {exc}")
-        pytest.skip(f"no PostgreSQL server available: {exc}")
-    try:
+    for cluster in _started(start_cluster, "PostgreSQL"):
         yield cluster.url
-    finally:
-        cluster.stop()
+
+
+@pytest.fixture
+def own_pg_cluster() -> Iterator[PgCluster]:
+    """A PostgreSQL server of the test's own, for tests that restart it."""
+    yield from _started(start_cluster, "PostgreSQL")
 
 
 @pytest.fixture
@@ -80,16 +94,7 @@ def any_uows(request):
 
 
 def _dovecot() -> Iterator[Dovecot]:
-    try:
-        server = start_dovecot()
-    except Exception as exc:  # noqa: BLE001
-        if IN_CI:
-            pytest.fail(f"Dovecot is required in CI and could not start: {exc}")
-        pytest.skip(f"no Dovecot available: {exc}")
-    try:
-        yield server
-    finally:
-        server.stop()
+    yield from _started(start_dovecot, "Dovecot")
 
 
 @pytest.fixture(scope="session")

@@ -73,9 +73,14 @@ def check(config: ConfigOpt = DEFAULT_CONFIG) -> None:
         report("email IMAP", imap_problem(mail_account(settings)))
         report("email SMTP", smtp_problem(mail_account(settings)))
     if settings.telegram:
-        from bot.telegram.probe import telegram_problem  # python-telegram-bot only when used
+        from bot.telegram.probe import administrators_not_staff, telegram_problem
 
-        report("telegram", telegram_problem(settings.telegram))
+        problem = telegram_problem(settings.telegram)  # python-telegram-bot only when used
+        report("telegram", problem)
+        staff = {s.telegram_id for s in settings.staff}
+        strangers = administrators_not_staff(settings.telegram, staff) if not problem else None
+        for stranger in strangers or []:  # a warning: the head decides (IT staff may be one)
+            typer.echo(f"PERINGATAN admin grup bukan staf terdaftar: {stranger}")
     if settings.instagram:
         report("instagram", instagram_problem(settings))
     if settings.triage.rules_file:

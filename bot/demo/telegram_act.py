@@ -48,6 +48,14 @@ STAFF = (
 )
 
 
+def _stranger_joins(stage: Stage, lang: Lang, say: Callable[..., None]) -> None:
+    """Someone not in [[staff]] is added to the admin group: the head hears of it in private."""
+    stage.state.add_user(8888, "Tamu", last_name="Tak Dikenal")
+    stage.state.user_joins(GROUP, 8888, by=ADMIN)
+    stage.post(HEAD, "BUKAN staf" if lang == "id" else "NOT registered staff")
+    say(escape(text("demo.tg.member_joined", lang)))
+
+
 def training_state() -> ApiState:
     """An office on the local server: one client, the staff, the admins' forum group."""
     state = ApiState()
@@ -119,6 +127,7 @@ def run_telegram_act(data_dir: Path, lang: Lang, console: Console) -> None:
             _roster_and_timers(Stage(api, app), settings, lang, say)  # #4; moves the clock
             _possible_danger(Stage(api, app), lang, say)  # #5
             _undelivered(Stage(api, app), lang, say)  # #5 again
+            _stranger_joins(Stage(api, app), lang, say)
         finally:
             stop.set()
             app.wake.set()

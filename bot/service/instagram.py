@@ -1,18 +1,14 @@
 """The Instagram channel at run time: its session and codes kept in the database (sealed with
-the office's key), its trouble told to the admin group, its polling on a thread of its own (an
-instagrapi call can take seconds; the relay and the outbox must not wait for it)."""
+the office's key), and an admin's /kode for the next login (its polling runs on a thread of
+its own: bot/service/poll_thread.py)."""
 
 from __future__ import annotations
 
 import logging
-import random
-import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.app import App
-from bot.service import loops
-from channels.instagram.source import InstagramSource
 
 log = logging.getLogger(__name__)
 CODE_LIFETIME = timedelta(minutes=15)
@@ -58,30 +54,6 @@ class DatabaseVault:
         except ValueError:
             fresh = False
         return code if fresh else None
-
-
-@dataclass
-class PollThread:
-    """Polls one source every `seconds` plus a random part, until stopped."""
-
-    app: App
-    source: InstagramSource
-    seconds: float
-    stop: threading.Event = field(default_factory=threading.Event)
-    now: threading.Event = field(default_factory=threading.Event)  # poll at once (a code came)
-
-    @property
-    def name(self) -> str:
-        return self.source.cursor_key
-
-    def run(self) -> None:
-        while not self.stop.is_set():
-            try:
-                loops.poll_now(self.app, self.source)
-            except Exception as exc:  # noqa: BLE001 - e.g. the database: log, the thread goes on
-                log.error("polling %s failed (%s)", self.name, type(exc).__name__)
-            self.now.wait(self.seconds * (1 + random.random() / 2))
-            self.now.clear()
 
 
 def give_code(app: App, code: str, now: datetime) -> bool:

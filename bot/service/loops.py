@@ -178,7 +178,7 @@ def _sweep_safely(app: App) -> None:
     try:
         sweep_timers(app)
     except Exception as exc:  # noqa: BLE001 - a database hiccup: the next pass tries again
-        log.error("the SLA sweep failed (%s); retrying next pass", type(exc).__name__)
+        log.error("pemeriksaan SLA gagal (%s); dicoba lagi nanti", type(exc).__name__)
         log.debug("traceback", exc_info=True)
 
 
@@ -236,7 +236,9 @@ def run_forever(app: App, stop: threading.Event, poll_every: float = 5.0) -> Non
                 try:
                     step(app)
                 except Exception as exc:  # noqa: BLE001 - a database hiccup: log, wait, go on
-                    log.error("%s failed (%s); retrying", step.__name__, type(exc).__name__)
+                    log.error(
+                        "langkah %s gagal (%s); dicoba lagi", step.__name__, type(exc).__name__
+                    )
                     log.debug("traceback", exc_info=True)
                     if step is dispatch:  # the outbox is read first: the database is away
                         alarm.saw(app, "database", False)
@@ -252,6 +254,8 @@ def run_forever(app: App, stop: threading.Event, poll_every: float = 5.0) -> Non
             scheduler.shutdown(wait=False)
         for watcher in app.watchers:
             watcher.stop.set()
+            if hasattr(watcher, "halt"):
+                watcher.halt()  # a poller waiting for its next turn
         for thread in watching:
             thread.join(timeout=5)
         if app.telegram is not None:

@@ -22,6 +22,7 @@ from telegram.ext import Application, CallbackQueryHandler, ContextTypes, Messag
 from bot.app import App
 from bot.telegram.desk import Desk
 from bot.telegram.hotline import Hotline
+from bot.telegram.membership import Membership
 from bot.telegram.parsing import command_of
 from bot.telegram.staff_directory import StaffDirectory
 from bot.telegram.staff_side import StaffSide
@@ -63,12 +64,14 @@ class TelegramInbound:
             self.desk, media_dir=media_dir, max_media_bytes=max_media_bytes, greeting=greeting
         )
         self.staff_side = StaffSide(self.desk, sign_with_name=sign_with_name)
+        self.membership = Membership(self.desk)
 
     @property
     def staff(self) -> StaffDirectory:
         return self.desk.staff
 
     def install(self, application: Application) -> None:
+        application.add_handler(self.membership.handler())
         application.add_handler(CallbackQueryHandler(self.on_button))
         application.add_handler(
             MessageHandler(

@@ -43,3 +43,21 @@ async def _probe(config: TelegramConfig) -> str | None:
 
 def telegram_problem(config: TelegramConfig) -> str | None:
     return asyncio.run(_probe(config))
+
+
+async def _administrators(config: TelegramConfig) -> list[tuple[int, str]]:
+    bot = Bot(config.token, base_url=config.base_url, base_file_url=file_url(config.base_url))
+    async with bot:
+        found = await bot.get_chat_administrators(config.admin_chat_id)
+        return [(m.user.id, m.user.full_name) for m in found if m.user.id != bot.id]
+
+
+def administrators_not_staff(config: TelegramConfig, staff: set[int]) -> list[str] | None:
+    """The group's administrators who are not in `[[staff]]` ("Name (id)"), None when the
+    group cannot be asked. The Bot API cannot list ordinary members: new ones are told to the
+    heads as they join (bot/telegram/membership.py)."""
+    try:
+        found = asyncio.run(_administrators(config))
+    except TelegramError:
+        return None
+    return [f"{name} ({user_id})" for user_id, name in found if user_id not in staff]

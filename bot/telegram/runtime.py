@@ -23,6 +23,7 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes
 
 from bot.app import App
 from bot.config.settings import TelegramConfig
+from bot.service import alarm
 from bot.telegram.commands.registered import REGISTRY
 from bot.telegram.gateway import Gateway
 from bot.telegram.greeting import greeting
@@ -38,6 +39,8 @@ log = logging.getLogger(__name__)
 
 POLL_SECONDS = 10  # long polling: Telegram answers at once when an update arrives
 MAX_TRIES = 3  # for an update that fails for another reason than an outage
+# What the handlers read (inbound.py); chat_member must be asked for by name (membership.py).
+ALLOWED_UPDATES = ("message", "edited_message", "callback_query", "chat_member")
 
 
 def _seconds(value: float | timedelta) -> float:
@@ -58,6 +61,7 @@ class TelegramRuntime:
         assert config is not None
         self.app = app
         self.config: TelegramConfig = config
+        self.app = app
         lang = app.settings.language
         self.gateway = gateway
         self.maps = maps
@@ -165,16 +169,21 @@ class TelegramRuntime:
         while True:
             try:
                 updates = await application.bot.get_updates(
-                    offset=offset, timeout=POLL_SECONDS, read_timeout=POLL_SECONDS + 10
+                    offset=offset,
+                    timeout=POLL_SECONDS,
+                    read_timeout=POLL_SECONDS + 10,
+                    allowed_updates=ALLOWED_UPDATES,
                 )
             except RetryAfter as exc:
                 await asyncio.sleep(_seconds(exc.retry_after))
                 continue
             except (NetworkError, TelegramError) as exc:
-                log.warning("fetching Telegram updates failed (%s); retrying", type(exc).__name__)
+                alarm.saw(self.app, "telegram:updates", False)
+                log.warning("mengambil update Telegram gagal (%s); dicoba lagi", type(exc).__name__)
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 30.0)
                 continue
+            alarm.saw(self.app, "telegram:updates", True)
             delay = 1.0
             for update in updates:
                 self._failed = None

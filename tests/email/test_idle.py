@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 
 from bot.service import loops as service
+from channels.email.idle import IdleWatcher
 from tests.email.mailbox import append, build_app, client_mail
 from tests.support.waiting import wait_for
 from triage.usecases import inbox
@@ -18,7 +19,7 @@ def stored_texts(app) -> list[str]:
 def test_idle_brings_mail_in_and_survives_a_killed_server(tmp_path, own_dovecot, smtp_sink):
     # Regular polling once an hour: only IDLE can bring these mails in quickly.
     app = build_app(tmp_path, own_dovecot, smtp_sink, poll_seconds=3600, idle_renew_seconds=5)
-    (watcher,) = app.watchers
+    (watcher,) = [w for w in app.watchers if isinstance(w, IdleWatcher)]  # beside the poller
     watcher.max_backoff = 1.0
     stop = threading.Event()
     loop = threading.Thread(target=service.run_forever, args=(app, stop))

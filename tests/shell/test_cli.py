@@ -160,6 +160,11 @@ def test_check_reaches_the_bot_api_and_says_what_to_fix(tmp_path):
         assert invoke("migrate", "--config", good)[0] == 0
         code, out = invoke("check", "--config", good)
         assert code == 0 and "OK   telegram" in out, out
+        assert "PERINGATAN" not in out  # only the bot administers the group
+        state.members[(GROUP, 9999)] = "administrator"  # someone not in [[staff]] made admin
+        state.add_user(9999, "Admin", last_name="Lain")
+        code, out = invoke("check", "--config", good)
+        assert code == 0 and "PERINGATAN admin grup bukan staf terdaftar: Admin Lain (9999)" in out
         code, out = invoke("check", "--config", config_with("1:wrong", GROUP))
         assert code == 1 and "token was refused" in out and "[telegram] token" in out
         assert "1:wrong" not in out  # a secret is never echoed

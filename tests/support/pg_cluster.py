@@ -77,6 +77,13 @@ class PgCluster:
         )
         return self
 
+    def restart(self) -> None:
+        """A fast restart (every connection dropped), as an upgrade or a reboot of the server."""
+        self._run(
+            str(self.bindir / "pg_ctl"), "-D", str(self.root / "data"),
+            "-l", str(self.root / "pg.log"), "-w", "-t", "60", "-m", "fast", "restart",
+        )  # fmt: skip
+
     def stop(self) -> None:
         pidfile = self.root / "data" / "postmaster.pid"
         if pidfile.exists():

@@ -96,6 +96,9 @@ def get_me(state: ApiState, params: JSON, files: Files) -> JSON:
 
 
 def get_updates(state: ApiState, params: JSON, files: Files) -> list[JSON]:
+    asked = params.get("allowed_updates")
+    if asked:  # kept for the calls after, as Telegram does
+        state.allowed_updates = list(json.loads(asked) if isinstance(asked, str) else asked)
     return state.take_updates(
         int(params.get("offset") or 0),
         int(params.get("limit") or 100),
@@ -337,6 +340,16 @@ def get_chat_member(state: ApiState, params: JSON, files: Files) -> JSON:
     return {"status": status, "user": user}
 
 
+def get_chat_administrators(state: ApiState, params: JSON, files: Files) -> list[JSON]:
+    _required(params, "chat_id")
+    chat = state.chat(params["chat_id"])
+    found = []
+    for (chat_id, user_id), status in sorted(state.members.items()):
+        if chat_id == chat["id"] and status in ("administrator", "creator"):
+            found.append(get_chat_member(state, {"chat_id": chat_id, "user_id": user_id}, files))
+    return found
+
+
 def delete_webhook(state: ApiState, params: JSON, files: Files) -> bool:
     return True
 
@@ -361,5 +374,6 @@ METHODS: dict[str, Method] = {
     "setmycommands": set_my_commands,
     "getchat": get_chat,
     "getchatmember": get_chat_member,
+    "getchatadministrators": get_chat_administrators,
     "deletewebhook": delete_webhook,
 }

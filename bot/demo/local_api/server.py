@@ -10,6 +10,7 @@ import json
 import logging
 import socket
 import threading
+import time
 from email.parser import BytesParser
 from email.policy import HTTP
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -20,6 +21,7 @@ from bot.demo.local_api.methods import METHODS, Files
 from bot.demo.local_api.state import JSON, ApiError, ApiState
 
 log = logging.getLogger(__name__)
+SENDS = ("send", "copy", "forward", "edit")  # what a flood wait refuses
 
 # Values the Bot API types as strings: kept raw even when they look like JSON ("123", "true").
 STRING_PARAMS = frozenset(
@@ -137,6 +139,11 @@ class _Handler(BaseHTTPRequestHandler):
         try:
             params, files = parse_body(content_type, body)
             state.record(method, params)
+            if state.storming is not None and method.lower().startswith(SENDS):
+                with state.lock:
+                    state.stormed.append((str(params.get("chat_id")), time.monotonic()))
+                wait = state.storming
+                raise ApiError(429, f"Too Many Requests: retry after {wait}", {"retry_after": wait})
             result = handler(state, params, files)
         except ApiError as exc:
             error: JSON = {"ok": False, "error_code": exc.code, "description": exc.description}
@@ -226,6 +233,11 @@ class LocalBotApi:
 
     def resume(self) -> None:
         self.start()
+
+    def storm(self, retry_after: int | None) -> None:
+        """Answer every send with 429 and this `retry_after` (Telegram's flood control, e.g.
+        for another process using the same token) until `storm(None)`."""
+        self.state.storming = retry_after
 
     def fail_with(self, status: int | None) -> None:
         """Answer every call with this HTTP status (502, 500 …) until `fail_with(None)`."""

@@ -55,6 +55,7 @@ class ApiState:
     users: dict[int, JSON] = field(default_factory=dict)
     chats: dict[int, JSON] = field(default_factory=dict)
     members: dict[tuple[int, int], str] = field(default_factory=dict)  # (chat, user) -> status
+    allowed_updates: list[str] = field(default_factory=list)  # the bot's last getUpdates ask
     messages: dict[tuple[int, int], JSON] = field(default_factory=dict)
     topics: dict[tuple[int, int], JSON] = field(default_factory=dict)
     pinned: dict[int, int] = field(default_factory=dict)
@@ -66,6 +67,8 @@ class ApiState:
     blocked: set[int] = field(default_factory=set)  # users who blocked or never started the bot
     stale_callbacks: bool = False  # answerCallbackQuery fails as for a query too old
     failing: int | None = None  # every call answered with this HTTP status (502: a bad gateway)
+    storming: int | None = None  # every send answered 429 with this retry_after (a flood wait)
+    stormed: list[tuple[str, float]] = field(default_factory=list)  # (chat, monotonic) refused
     failed_calls: int = 0  # calls answered so
     lock: threading.Condition = field(default_factory=threading.Condition)
     _message_ids: dict[int, itertools.count] = field(default_factory=dict)
@@ -221,6 +224,27 @@ class ApiState:
                 self.lock.wait(remaining)
 
     # --- acting as a person (tests, demo, staff training) -----------------------------------
+
+    def user_joins(self, chat_id: int, user_id: int, *, by: int | None = None) -> None:
+        """A user joins a group (or `by` adds them). Like Telegram, a `chat_member` update goes
+        only to a bot that administers the group and asked for such updates."""
+        with self.lock:
+            chat, user = self.chats[chat_id], self.users[user_id]
+            was = self.members.get((chat_id, user_id), "left")
+            self.members[(chat_id, user_id)] = "member"
+            told = "chat_member" in self.allowed_updates
+            admin = self.members.get((chat_id, self.bot_id)) in ("administrator", "creator")
+        if not (told and admin):
+            return
+        self.push_update(
+            chat_member={
+                "chat": dict(chat),
+                "from": dict(self.users[by] if by is not None else user),
+                "date": int(time.time()),
+                "old_chat_member": {"status": was, "user": dict(user)},
+                "new_chat_member": {"status": "member", "user": dict(user)},
+            }
+        )
 
     def user_writes(
         self,
