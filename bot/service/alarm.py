@@ -23,6 +23,14 @@ RETRY_SECONDS = 60.0  # a mail that could not go is tried again this much later
 KINDS = ("email", "instagram", "telegram", "hotline", "database")
 
 
+TELEGRAM = "telegram"  # the staff group, the hotline and the updates poller: one Telegram
+
+
+def send_name(target: str) -> str:
+    """What a send target's outage is called: Telegram's targets are one outage, one mail."""
+    return TELEGRAM if target in (Target.TELEGRAM.value, Target.HOTLINE.value) else f"send:{target}"
+
+
 def saw(app: App, name: str, ok: bool) -> None:
     """One observation: `name` answered (`ok`) or failed just now."""
     with app.outage_lock:

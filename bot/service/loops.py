@@ -137,7 +137,7 @@ def dispatch(app: App, max_passes: int = 100) -> DispatchReport:
         if report.handled == 0 or report.sent == 0:
             break
     for target in reached | unreachable:  # a channel that answered once this pass is up
-        alarm.saw(app, f"send:{target}", target in reached)
+        alarm.saw(app, alarm.send_name(target), target in reached)
     return DispatchReport(sent, retrying, failed)
 
 
@@ -226,6 +226,7 @@ def run_forever(app: App, stop: threading.Event, poll_every: float = 5.0) -> Non
 
     watch = ClockWatch()
     _replan_safely(app, scheduler, None)
+    systemd.watch_this_thread()
     systemd.notify("READY=1")
     try:
         while not stop.is_set():

@@ -8,15 +8,26 @@ from __future__ import annotations
 import logging
 import os
 import socket
+import threading
 import time
 
 log = logging.getLogger(__name__)
 PING_SECONDS = 5.0  # WATCHDOG at most this often (a long catch-up calls `alive` per message)
 _last_ping = [0.0]
+_loop_thread = [0]  # the main loop's thread: only its progress counts
+
+
+def watch_this_thread() -> None:
+    """The main loop calls this once: progress on other threads (a mail poller) must not hide
+    a main loop that hangs."""
+    _loop_thread[0] = threading.get_ident()
 
 
 def alive() -> None:
-    """The service is making progress: tell the watchdog (rate-limited, cheap to call often)."""
+    """The main loop is making progress: tell the watchdog (rate-limited, cheap to call often;
+    a call from another thread is ignored)."""
+    if threading.get_ident() != _loop_thread[0]:
+        return
     now = time.monotonic()
     if now - _last_ping[0] >= PING_SECONDS:
         _last_ping[0] = now

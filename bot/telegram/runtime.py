@@ -15,11 +15,13 @@ import asyncio
 import json
 import logging
 import threading
+import warnings
 from datetime import timedelta
 
 from telegram import BotCommand, BotCommandScopeChat, BotCommandScopeDefault, Update
-from telegram.error import NetworkError, RetryAfter, TelegramError
+from telegram.error import Conflict, NetworkError, RetryAfter, TelegramError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes
+from telegram.warnings import PTBUserWarning
 
 from bot.app import App
 from bot.config.settings import TelegramConfig
@@ -59,7 +61,6 @@ class TelegramRuntime:
         """The gateway, maps, staff and the senders are built by bot/bootstrap.py."""
         config = app.settings.telegram
         assert config is not None
-        self.app = app
         self.config: TelegramConfig = config
         self.app = app
         lang = app.settings.language
@@ -120,7 +121,8 @@ class TelegramRuntime:
                 await application.initialize()
                 break
             except (NetworkError, TelegramError) as exc:
-                log.warning("Telegram not reachable yet (%s); retrying", type(exc).__name__)
+                alarm.saw(self.app, alarm.TELEGRAM, False)
+                log.warning("Telegram belum bisa dijangkau (%s); dicoba lagi", type(exc).__name__)
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 30.0)
         if self._stop.is_set():
@@ -177,13 +179,26 @@ class TelegramRuntime:
             except RetryAfter as exc:
                 await asyncio.sleep(_seconds(exc.retry_after))
                 continue
+            except Conflict:  # not the network: another copy of the bot, or a webhook, has them
+                alarm.saw(self.app, alarm.TELEGRAM, False)
+                log.error(
+                    "Telegram menolak mengambil update (409): token ini dipakai proses lain atau "
+                    "webhook masih terpasang; hentikan salinan lain dari layanan ini"
+                )
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 30.0)
+                continue
             except (NetworkError, TelegramError) as exc:
-                alarm.saw(self.app, "telegram:updates", False)
+                alarm.saw(self.app, alarm.TELEGRAM, False)
                 log.warning("mengambil update Telegram gagal (%s); dicoba lagi", type(exc).__name__)
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 30.0)
                 continue
-            alarm.saw(self.app, "telegram:updates", True)
+            except Exception as exc:  # noqa: BLE001 - an update this library cannot read
+                log.error("update Telegram tidak terbaca (%s); disisihkan", type(exc).__name__)
+                offset = await self._set_aside_unreadable(application, offset, exc)
+                continue
+            alarm.saw(self.app, alarm.TELEGRAM, True)
             delay = 1.0
             for update in updates:
                 self._failed = None
@@ -197,6 +212,30 @@ class TelegramRuntime:
                     await self._steady(self._dead_letter, update, self._failed)
                 offset = update.update_id + 1
                 await self._steady(self._save_offset, offset)
+
+    async def _set_aside_unreadable(
+        self, application: Application, offset: int | None, error: Exception
+    ) -> int | None:
+        """Telegram sent what this python-telegram-bot cannot parse (a field of a newer Bot
+        API): the first unreadable update is set aside whole and the offset moves past it, so
+        one update never makes the bot deaf to the rest."""
+        with warnings.catch_warnings():  # the library prefers get_updates, which cannot read it
+            warnings.simplefilter("ignore", PTBUserWarning)
+            found = await application.bot.do_api_request(
+                "getUpdates",
+                api_kwargs={"offset": offset, "limit": 100, "timeout": 0,
+                            "allowed_updates": list(ALLOWED_UPDATES)},
+            )  # fmt: skip
+        for raw in found or []:
+            try:
+                Update.de_json(raw, application.bot)
+            except Exception:  # noqa: BLE001 - this one
+                await self._steady(self._dead_letter, raw, error)
+                offset = int(raw["update_id"]) + 1
+                await self._steady(self._save_offset, offset)
+                return offset
+        await asyncio.sleep(1.0)  # all readable now: the next fetch tries again
+        return offset
 
     def _retry(self, update_id: int, error: object) -> bool:
         """An outage (database, network) is waited out however long it lasts; any other error
@@ -216,24 +255,27 @@ class TelegramRuntime:
         self._set_aside = True
         return False
 
-    def _dead_letter(self, update: Update, error: object) -> None:
+    def _dead_letter(self, update: Update | dict, error: object) -> None:
+        """Kept whole for `puspaga dead-letters`; `update` raw when it could not be read."""
         now = self.app.clock()
+        raw = update if isinstance(update, dict) else update.to_dict()
+        update_id = raw["update_id"]
         self.app.dead_letters.add(
             source="telegram",
-            external_id=str(update.update_id),
-            payload=json.dumps(update.to_dict(), ensure_ascii=False),
+            external_id=str(update_id),
+            payload=json.dumps(raw, ensure_ascii=False),
             error=type(error).__name__,
             at=now,
-            sender=_hotline_sender(update),
+            sender=_raw_sender(raw),
         )
         with self.app.uows() as uow:
             notify.queue(
                 uow,
-                key=f"dead-letter:telegram:{update.update_id}",
+                key=f"dead-letter:telegram:{update_id}",
                 recipient=notices.GENERAL,
                 kind=notices.Kind.INFO,
                 now=now,
-                text=text("staff.dead_letter", self.app.settings.language, id=update.update_id),
+                text=text("staff.dead_letter", self.app.settings.language, id=update_id),
             )
             uow.commit()
         self.app.wake.set()
@@ -268,10 +310,11 @@ class TelegramRuntime:
                 log.warning("could not register the bot's commands (%s)", type(exc).__name__)
 
 
-def _hotline_sender(update: Update) -> str | None:
+def _raw_sender(raw: dict) -> str | None:
     """A client's update in their private chat names them as their contact does ("hotline:<id>"),
     so that erasing the client removes it; staff chats and the group name no one."""
-    chat, user = update.effective_chat, update.effective_user
-    if chat is None or user is None or chat.type != "private":
+    message = raw.get("message") or raw.get("edited_message") or {}
+    chat, user = message.get("chat") or {}, message.get("from") or {}
+    if chat.get("type") != "private" or "id" not in user:
         return None
-    return f"{Channel.HOTLINE.value}:{user.id}"
+    return f"{Channel.HOTLINE.value}:{user['id']}"

@@ -16,6 +16,7 @@ from email.policy import compat32
 from email.utils import getaddresses, parsedate_to_datetime
 
 from channels.email.automatic import automatic_reason
+from channels.email.flowed import unflow
 from channels.email.html_text import html_to_text
 from channels.email.quotes import latest_reply
 
@@ -245,6 +246,8 @@ def _walk(
     data = _payload(part, problems)
     text = _decode(data, part.get_content_charset() or "utf-8", problems)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if content_type == "text/plain" and part.get_param("format", "").lower() == "flowed":
+        text = unflow(text, delsp=part.get_param("delsp", "").lower() == "yes")
     texts.append(html_to_text(text) if content_type == "text/html" else text.strip())
 
 

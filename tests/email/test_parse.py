@@ -147,3 +147,50 @@ def test_windows_1252_labelled_latin_1_shows_its_quotes_not_control_characters()
     mail = parse_mail(raw, max_file_bytes=10_000)
     assert "Saya bilang \u201ctolong\u201d \u2013 dia diam saja." in mail.text
     assert not any("\x80" <= c <= "\x9f" for c in mail.text)
+
+
+def _flowed(body: str, delsp: str = "no") -> bytes:
+    head = (
+        "From: Siti <siti@example.com>\nTo: puspaga@kota.example\nSubject: Re: Jadwal\n"
+        "Message-ID: <f1@example.com>\nMIME-Version: 1.0\n"
+        f"Content-Type: text/plain; charset=utf-8; format=flowed; delsp={delsp}\n\n"
+    )
+    return (head + body).encode()
+
+
+def test_a_reply_written_below_a_flowed_quote_is_shown_without_the_quote():
+    """Thunderbird and Apple Mail quote first and send format=flowed: the quote's soft line
+    breaks never join the reply under it, and the quote and its header are not shown."""
+    mail = parse_mail(_flowed(
+        "Pada 23 Nov 2026 10.15, PUSPAGA Kota menulis:\n"
+        "> Apakah Ibu bisa datang hari Kamis pagi ke kantor kami untuk konseling \n"
+        "> pertama? \n"
+        "Bisa, saya datang jam 9. Anak saya ikut \n"
+        "juga ya, dia masih takut.\n"
+    ))  # fmt: skip
+    assert mail.text == "Bisa, saya datang jam 9. Anak saya ikut juga ya, dia masih takut."
+
+
+def test_a_quote_header_in_a_language_the_rules_do_not_list_is_not_shown():
+    mail = parse_mail(_flowed(
+        "Terima kasih, saya tunggu kabarnya.\n\n"
+        "Am 23.11.2026 um 10:15 schrieb PUSPAGA Kota <puspaga@kota.example>:\n"
+        "> Jam layanan kami 08.00-16.00.\n"
+    ))  # fmt: skip
+    assert mail.text == "Terima kasih, saya tunggu kabarnya."
+
+
+def test_what_the_client_quotes_themselves_stays_shown():
+    """A threat pasted with a line of their own before it is not a reply header."""
+    mail = parse_mail(_flowed(
+        "Ini pesan suami saya semalam:\n> kalau kamu lapor, kamu saya habisi\nSaya takut.\n"
+    ))  # fmt: skip
+    assert "kamu saya habisi" in mail.text and "Saya takut." in mail.text
+
+
+def test_flowed_text_is_joined_within_a_quote_depth_and_delsp_drops_the_space():
+    mail = parse_mail(_flowed("Anak saya sering mena-\nngis malam hari.\n", delsp="yes"))
+    assert mail.text == "Anak saya sering mena-\nngis malam hari."  # no soft break: kept
+    mail = parse_mail(_flowed("Anak saya sering mena \nngis malam hari.\n", delsp="yes"))
+    assert mail.text == "Anak saya sering menangis malam hari."
+    assert parse_mail(_flowed(" >bukan kutipan\n")).text == ">bukan kutipan"  # space-stuffed

@@ -223,3 +223,20 @@ def test_a_database_gone_is_blamed_on_the_database_not_on_every_channel(tmp_path
     database.mkdir()  # the file cannot be opened: sqlite3's OperationalError
     assert loops.poll_all(app) == {"sim:hotline": -1}
     assert set(app.outages.down) == {"database"}
+
+
+def test_telegram_answering_502_to_the_updates_poller_is_one_outage_with_the_sends(tmp_path):
+    """The staff group, the hotline and the updates poller are one Telegram: one outage."""
+    from tests.support.office import CLIENT
+    from tests.support.telegram_office import running_office
+
+    with running_office(tmp_path) as office:
+        office.state.user_writes(CLIENT, text="Halo")
+        office.topic_of(1)
+        office.api.fail_with(502)
+        try:
+            office.wait(lambda: "telegram" in office.app.outages.down, "the poller's 502 seen")
+        finally:
+            office.api.fail_with(None)
+        office.wait(lambda: "telegram" not in office.app.outages.down, "Telegram back")
+        assert not any(name.startswith("send:") for name in office.app.outages.down)

@@ -8,7 +8,8 @@ import threading
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import create_engine, text
+from sqlalchemy.pool import NullPool
 
 from bot.bootstrap import build
 from bot.config.settings import from_mapping
@@ -35,7 +36,7 @@ def reply(n: int) -> OutboxItem:
 
 
 def test_postgresql_restarted_while_the_service_runs_loses_and_doubles_nothing(
-    tmp_path, own_pg_cluster
+    tmp_path, own_pg_cluster, caplog
 ):
     url = fresh_pg_database(own_pg_cluster.url)
     settings = from_mapping(
@@ -52,9 +53,11 @@ def test_postgresql_restarted_while_the_service_runs_loses_and_doubles_nothing(
     service = threading.Thread(target=loops.run_forever, args=(app, stop, 0.05))
     service.start()
 
+    counter = create_engine(url, poolclass=NullPool)  # the test's own look, no pool to spoil
+
     def stored() -> int:
         try:
-            with app.engine.connect() as conn:
+            with counter.connect() as conn:
                 return conn.execute(text("SELECT count(*) FROM message")).scalar()
         except Exception:  # noqa: BLE001 - the database is restarting
             return -1
@@ -70,9 +73,11 @@ def test_postgresql_restarted_while_the_service_runs_loses_and_doubles_nothing(
             script.append(message(n))
             queue(n)
         wait_for(lambda: stored() == 5 and len(phone.delivered) == 5, 20, "the first five")
-        own_pg_cluster.restart()
+        restarting = threading.Thread(target=own_pg_cluster.restart)
+        restarting.start()
         for n in range(5, 10):
-            script.append(message(n))  # clients write while every pooled connection is dead
+            script.append(message(n))  # clients write while the server goes down and up
+        restarting.join(timeout=60)
         wait_for(lambda: stored() == 10, 30, "the messages written during the restart")
         for n in range(5, 10):
             queue(n)
@@ -82,6 +87,9 @@ def test_postgresql_restarted_while_the_service_runs_loses_and_doubles_nothing(
         app.wake.set()
         service.join(timeout=30)
         app.engine.dispose()
+    counter.dispose()
+    # the service did meet the dead connections (and went on by itself)
+    assert any("OperationalError" in r.getMessage() for r in caplog.records)
     keys = [item.idempotency_key for item in phone.delivered]
     assert sorted(keys) == sorted(f"reply:{n}" for n in range(10))  # each once
     assert stored() == 10

@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from bot.demo.local_api.state import JSON, ApiError, ApiState
+from bot.demo.local_api.state import JSON, ApiError, ApiState, member_json
 
 Files = dict[str, tuple[str, bytes, str]]  # field name -> (filename, content, mime type)
 Method = Callable[[ApiState, JSON, Files], Any]
@@ -314,30 +314,7 @@ def get_chat_member(state: ApiState, params: JSON, files: Files) -> JSON:
     user = state.bot_user if user_id == state.bot_id else state.users.get(user_id)
     if user is None:
         raise ApiError(400, "Bad Request: user not found")
-    status = state.members.get((chat["id"], user_id), "left")
-    if status == "administrator":
-        rights = dict.fromkeys(
-            (
-                "can_be_edited",
-                "is_anonymous",
-                "can_manage_chat",
-                "can_delete_messages",
-                "can_manage_video_chats",
-                "can_restrict_members",
-                "can_promote_members",
-                "can_change_info",
-                "can_invite_users",
-                "can_post_stories",
-                "can_edit_stories",
-                "can_delete_stories",
-                "can_pin_messages",
-                "can_manage_topics",
-            ),
-            True,
-        )
-        rights["is_anonymous"] = rights["can_be_edited"] = False
-        return {"status": status, "user": user, **rights}
-    return {"status": status, "user": user}
+    return member_json(user, state.members.get((chat["id"], user_id), "left"))
 
 
 def get_chat_administrators(state: ApiState, params: JSON, files: Files) -> list[JSON]:
@@ -345,8 +322,12 @@ def get_chat_administrators(state: ApiState, params: JSON, files: Files) -> list
     chat = state.chat(params["chat_id"])
     found = []
     for (chat_id, user_id), status in sorted(state.members.items()):
-        if chat_id == chat["id"] and status in ("administrator", "creator"):
-            found.append(get_chat_member(state, {"chat_id": chat_id, "user_id": user_id}, files))
+        user = state.bot_user if user_id == state.bot_id else state.users.get(user_id)
+        if chat_id != chat["id"] or status not in ("administrator", "creator") or user is None:
+            continue
+        if user["is_bot"] and user_id != state.bot_id:
+            continue  # as Telegram: other bots are not listed
+        found.append(member_json(user, status))
     return found
 
 

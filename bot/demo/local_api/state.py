@@ -30,6 +30,35 @@ class ApiError(Exception):
         self.parameters = parameters
 
 
+ADMIN_RIGHTS = (
+    "can_manage_chat", "can_delete_messages", "can_manage_video_chats", "can_restrict_members",
+    "can_promote_members", "can_change_info", "can_invite_users", "can_post_stories",
+    "can_edit_stories", "can_delete_stories", "can_pin_messages", "can_manage_topics",
+)  # fmt: skip
+SEND_RIGHTS = (
+    "can_send_messages", "can_send_audios", "can_send_documents", "can_send_photos",
+    "can_send_videos", "can_send_video_notes", "can_send_voice_notes", "can_send_polls",
+    "can_send_other_messages", "can_add_web_page_previews", "can_change_info",
+    "can_invite_users", "can_pin_messages", "can_manage_topics", "can_edit_tag",
+    "can_react_to_messages",
+)  # fmt: skip
+
+
+def member_json(user: JSON, status: str) -> JSON:
+    """A ChatMember in the shape the Bot API gives for each status (python-telegram-bot
+    refuses one without its status's fields)."""
+    found: JSON = {"status": status, "user": user}
+    if status == "creator":
+        found["is_anonymous"] = False
+    elif status == "administrator":
+        found.update(dict.fromkeys(ADMIN_RIGHTS, True), can_be_edited=False, is_anonymous=False)
+    elif status == "restricted":
+        found.update(dict.fromkeys(SEND_RIGHTS, False), is_member=True, until_date=0)
+    elif status == "kicked":
+        found["until_date"] = 0
+    return found
+
+
 @dataclass
 class StoredFile:
     file_id: str
@@ -226,12 +255,19 @@ class ApiState:
     # --- acting as a person (tests, demo, staff training) -----------------------------------
 
     def user_joins(self, chat_id: int, user_id: int, *, by: int | None = None) -> None:
-        """A user joins a group (or `by` adds them). Like Telegram, a `chat_member` update goes
-        only to a bot that administers the group and asked for such updates."""
+        """A user joins a group (or `by` adds them)."""
+        self.member_becomes(chat_id, user_id, "member", by=by)
+
+    def member_becomes(
+        self, chat_id: int, user_id: int, status: str, *, by: int | None = None
+    ) -> None:
+        """A user's standing in a group changes (joins, is promoted, leaves, is banned). Like
+        Telegram, a `chat_member` update goes only to a bot that administers the group and
+        asked for such updates."""
         with self.lock:
             chat, user = self.chats[chat_id], self.users[user_id]
             was = self.members.get((chat_id, user_id), "left")
-            self.members[(chat_id, user_id)] = "member"
+            self.members[(chat_id, user_id)] = status
             told = "chat_member" in self.allowed_updates
             admin = self.members.get((chat_id, self.bot_id)) in ("administrator", "creator")
         if not (told and admin):
@@ -241,8 +277,8 @@ class ApiState:
                 "chat": dict(chat),
                 "from": dict(self.users[by] if by is not None else user),
                 "date": int(time.time()),
-                "old_chat_member": {"status": was, "user": dict(user)},
-                "new_chat_member": {"status": "member", "user": dict(user)},
+                "old_chat_member": member_json(dict(user), was),
+                "new_chat_member": member_json(dict(user), status),
             }
         )
 
