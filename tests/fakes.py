@@ -335,7 +335,7 @@ class FakeOutbox(_Repo):
 
         picked = sorted(
             (o for o in self.db.outbox.values() if due(o) and not blocked(o)),
-            key=lambda o: (-o.priority, o.id or 0),
+            key=lambda o: (-o.priority, -o.claims, o.id or 0),  # as storage/repositories/outbox.py
         )[:limit]
         claimed = []
         for o in picked:

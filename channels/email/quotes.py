@@ -39,7 +39,8 @@ def latest_reply(text: str) -> str:
     lines = reply.split("\n")
     popped = False
     while lines and (QUOTE_LINE.match(lines[-1]) or not lines[-1].strip()):
-        popped = popped or bool(QUOTE_LINE.match(lines.pop()))  # a trailing "> …" block
+        last = lines.pop()  # a trailing "> …" block
+        popped = popped or bool(QUOTE_LINE.match(last))
     if popped and lines and HEADER_LINE.match(lines[-1]):
         lines.pop()  # its header, in a language the rules do not list
     reply = "\n".join(lines).strip()

@@ -30,7 +30,10 @@ OUTBOX_PICK = (
             earlier.c.status.in_(("pending", "sending")),
         ),
     )
-    .order_by(outbox_t.c.priority.desc(), outbox_t.c.id)
+    # Among recipients: urgent first, then the item passed over most often (each claim that a
+    # shared budget deferred counts), then the oldest: a flood in one topic cannot keep
+    # another topic's card waiting behind all of it.
+    .order_by(outbox_t.c.priority.desc(), outbox_t.c.claims.desc(), outbox_t.c.id)
     .limit(bindparam("_limit"))
 )
 OUTBOX_PICK_LOCKED = OUTBOX_PICK.with_for_update(skip_locked=True, of=outbox_t)
@@ -140,7 +143,7 @@ class SqlOutbox(Repo):
             return []
         rows = self.conn.execute(OUTBOX_CLAIM, {"_ids": ids, "_lease": lease_until})
         items = [mapping.outbox(r) for r in rows]
-        return sorted(items, key=lambda i: (-i.priority, i.id or 0))
+        return sorted(items, key=lambda i: (-i.priority, -i.claims, i.id or 0))
 
     def record(self, item: OutboxItem) -> bool:
         params = {"_id": item.id, "_claims": item.claims, **mapping.outbox_values(item)}

@@ -175,9 +175,9 @@ def test_a_quote_header_in_a_language_the_rules_do_not_list_is_not_shown():
     mail = parse_mail(_flowed(
         "Terima kasih, saya tunggu kabarnya.\n\n"
         "Am 23.11.2026 um 10:15 schrieb PUSPAGA Kota <puspaga@kota.example>:\n"
-        "> Jam layanan kami 08.00-16.00.\n"
+        "> Jam layanan kami 08.00-16.00.\n> \n> Salam,\n> PUSPAGA\n\n"
     ))  # fmt: skip
-    assert mail.text == "Terima kasih, saya tunggu kabarnya."
+    assert mail.text == "Terima kasih, saya tunggu kabarnya."  # a quote of many lines, too
 
 
 def test_what_the_client_quotes_themselves_stays_shown():
