@@ -14,6 +14,7 @@ from bot.bootstrap import build, database
 from bot.cli.common import DEFAULT_CONFIG, ConfigOpt, _settings, err
 from bot.config.settings import ConfigError, load
 from storage.migrate import current_revision, head_revision
+from triage.texts.catalog import text
 
 
 def alarm(
@@ -41,15 +42,17 @@ def alarm(
 def check(config: ConfigOpt = DEFAULT_CONFIG) -> None:
     """Validate the configuration and reach each configured service."""
     settings = _settings(config)
+    lang = settings.language
     problems = 0
 
-    def report(name: str, problem: str | None) -> None:
+    def report(what: str, problem: str | None) -> None:
         nonlocal problems
         problems += problem is not None
-        typer.echo(
-            f"{'OK  ' if problem is None else 'FAIL'} {name}"
-            + ("" if problem is None else f": {problem}")
-        )
+        name = text(f"check.name.{what}", lang)
+        if problem is None:
+            typer.echo(f"OK    {name}")
+        else:
+            typer.echo(f"{text('check.fail', lang):<5} {name}: {problem}")
 
     report("configuration", None)
     try:
@@ -61,7 +64,7 @@ def check(config: ConfigOpt = DEFAULT_CONFIG) -> None:
             "database",
             None
             if current == head
-            else f"schema at {current or 'empty'}, code expects {head}; run `puspaga migrate`",
+            else text("check.schema", lang, current=current or "-", head=head),
         )
     except Exception as exc:  # noqa: BLE001 - report any failure in plain words
         first_line = next(iter(str(exc).splitlines()), "")
@@ -70,23 +73,23 @@ def check(config: ConfigOpt = DEFAULT_CONFIG) -> None:
         from bot.bootstrap import mail_account
         from channels.email.probe import imap_problem, smtp_problem
 
-        report("email IMAP", imap_problem(mail_account(settings)))
-        report("email SMTP", smtp_problem(mail_account(settings)))
+        report("imap", imap_problem(mail_account(settings)))
+        report("smtp", smtp_problem(mail_account(settings)))
     if settings.telegram:
         from bot.telegram.probe import administrators_not_staff, telegram_problem
 
-        problem = telegram_problem(settings.telegram)  # python-telegram-bot only when used
+        problem = telegram_problem(settings.telegram, lang)  # python-telegram-bot when used
         report("telegram", problem)
         staff = {s.telegram_id for s in settings.staff}
         strangers = administrators_not_staff(settings.telegram, staff) if not problem else None
         for stranger in strangers or []:  # a warning: the head decides (IT staff may be one)
-            typer.echo(f"PERINGATAN admin grup bukan staf terdaftar: {stranger}")
+            typer.echo(text("check.warning", lang, who=stranger))
     if settings.instagram:
         report("instagram", instagram_problem(settings))
     if settings.triage.rules_file:
-        report("triage rules", None)  # a broken file already stopped _settings, with its fix
+        report("rules", None)  # a broken file already stopped _settings, with its fix
     if settings.triage.form_file:
-        report("identity form", None)
+        report("form", None)
     raise typer.Exit(1 if problems else 0)
 
 
@@ -96,17 +99,14 @@ def instagram_problem(settings) -> str | None:  # noqa: ANN001 - Settings, impor
 
     from channels.instagram.session import NeedsCode
 
-    app = build(settings)
+    app, lang = build(settings), settings.language
     vault, source, _ = app.instagram_codes
     try:
         with source.session.client():
             return None
     except BadPassword:
-        return "Instagram refused the password. Fix: [instagram] password"
+        return text("check.ig.password", lang)
     except NeedsCode as exc:
-        return (
-            f"Instagram asks for a {exc.kind.replace('_', '-')} code: start the service and "
-            "type /kode <digits> in the admin group when asked"
-        )
+        return text("check.ig.code", lang, kind=exc.kind.replace("_", "-"))
     except (LoginRequired, ClientError, OSError) as exc:
-        return f"cannot log in to Instagram ({type(exc).__name__}). Fix: [instagram] username"
+        return text("check.ig.login", lang, error=type(exc).__name__)

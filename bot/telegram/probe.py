@@ -10,39 +10,34 @@ from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, Te
 
 from bot.config.settings import TelegramConfig
 from bot.telegram.runtime import file_url
+from triage.texts.catalog import Lang, text
 
 
-async def _probe(config: TelegramConfig) -> str | None:
+async def _probe(config: TelegramConfig, lang: Lang) -> str | None:
     bot = Bot(config.token, base_url=config.base_url, base_file_url=file_url(config.base_url))
     try:
         async with bot:
             chat = await bot.get_chat(config.admin_chat_id)
             member = await bot.get_chat_member(config.admin_chat_id, bot.id)
     except InvalidToken:
-        return "the bot token was refused. Fix: [telegram] token (from @BotFather)"
+        return text("check.tg.token", lang)
     except (BadRequest, Forbidden):
-        return (
-            f"the admin group {config.admin_chat_id} cannot be reached by the bot. Fix: add the "
-            "bot to the group and set [telegram] admin_chat_id to the group's id"
-        )
+        return text("check.tg.group", lang, chat=config.admin_chat_id)
     except NetworkError as exc:
-        return f"cannot reach {config.base_url} ({type(exc).__name__})"
+        return text("check.tg.reach", lang, url=config.base_url, error=type(exc).__name__)
     except TelegramError as exc:
-        return f"Telegram answered: {exc.message}"
+        return text("check.tg.answer", lang, message=exc.message)
     if member.status != "administrator":
-        return (
-            "the bot is not an administrator of the admin group. Fix: make it one, with the "
-            "right to manage topics"
-        )
+        return text("check.tg.admin", lang)
     if not chat.is_forum:
         return None  # works: conversations are threaded by replies (see the operator guide)
     if not getattr(member, "can_manage_topics", False):
-        return "the bot may not manage topics. Fix: give it 'Manage topics' in the group"
+        return text("check.tg.topics", lang)
     return None
 
 
-def telegram_problem(config: TelegramConfig) -> str | None:
-    return asyncio.run(_probe(config))
+def telegram_problem(config: TelegramConfig, lang: Lang = "id") -> str | None:
+    return asyncio.run(_probe(config, lang))
 
 
 async def _administrators(config: TelegramConfig) -> list[tuple[int, str]]:

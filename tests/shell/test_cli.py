@@ -68,7 +68,7 @@ def test_migrate_check_and_poll_once_on_a_fresh_install(config):
     code, out = invoke("migrate", "--config", config)
     assert code == 0 and f"basis data pada revisi {head_revision()}" in out
     code, out = invoke("check", "--config", config)
-    assert code == 0 and "OK   database" in out
+    assert code == 0 and "OK    basis data" in out
     code, out = invoke("poll", "--once", "--config", config)
     assert code == 0 and json.loads(out.splitlines()[-1])["sent"] == 0
 
@@ -83,8 +83,9 @@ def test_check_reports_an_unreachable_service_in_plain_words(config):
         )
     )
     code, out = invoke("check", "--config", config)
-    assert code == 1 and "FAIL email IMAP: cannot reach 127.0.0.1:1" in out
-    assert "Fix: [email] imap_host" in out and "FAIL email SMTP: cannot use 127.0.0.1:1" in out
+    assert code == 1 and "GAGAL surel IMAP: tidak bisa menjangkau 127.0.0.1:1" in out
+    assert "Perbaiki: [email] imap_host" in out
+    assert "GAGAL surel SMTP: tidak bisa memakai 127.0.0.1:1" in out
 
 
 def test_a_wrong_config_stops_the_start_naming_the_key(config):
@@ -159,16 +160,16 @@ def test_check_reaches_the_bot_api_and_says_what_to_fix(tmp_path):
         good = config_with(state.token, GROUP)
         assert invoke("migrate", "--config", good)[0] == 0
         code, out = invoke("check", "--config", good)
-        assert code == 0 and "OK   telegram" in out, out
+        assert code == 0 and "OK    telegram" in out, out
         assert "PERINGATAN" not in out  # only the bot administers the group
         state.members[(GROUP, 9999)] = "administrator"  # someone not in [[staff]] made admin
         state.add_user(9999, "Admin", last_name="Lain")
         code, out = invoke("check", "--config", good)
         assert code == 0 and "PERINGATAN admin grup bukan staf terdaftar: Admin Lain (9999)" in out
         code, out = invoke("check", "--config", config_with("1:wrong", GROUP))
-        assert code == 1 and "token was refused" in out and "[telegram] token" in out
+        assert code == 1 and "token bot ditolak" in out and "[telegram] token" in out
         assert "1:wrong" not in out  # a secret is never echoed
         code, out = invoke("check", "--config", config_with(state.token, -4242))
         assert code == 1 and "admin_chat_id" in out
         code, out = invoke("check", "--config", config_with(state.token, -1009))
-        assert code == 1 and "not an administrator" in out
+        assert code == 1 and "bot bukan administrator" in out

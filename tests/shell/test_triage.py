@@ -142,7 +142,7 @@ def test_a_broken_rules_file_stops_the_start_naming_the_file(tmp_path):
     assert "rules.toml" in flat and "[urgent]" in flat
     (tmp_path / "rules.toml").write_text('[urgent]\nsuicide = ["ngilang selamanya"]\n')
     out = CliRunner().invoke(app, ["check", "--config", str(config)])
-    assert "OK   triage rules" in out.output
+    assert "OK    aturan triase" in out.output
 
 
 def test_the_weekday_themes_answer_which_day_serves_what():
