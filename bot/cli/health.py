@@ -73,8 +73,9 @@ def check(config: ConfigOpt = DEFAULT_CONFIG) -> None:
         from bot.bootstrap import mail_account
         from channels.email.probe import imap_problem, smtp_problem
 
-        report("imap", imap_problem(mail_account(settings)))
-        report("smtp", smtp_problem(mail_account(settings)))
+        account = mail_account(settings)
+        report("imap", imap_problem(account))
+        report("smtp", smtp_problem(account))
     if settings.telegram:
         from bot.telegram.probe import administrators_not_staff, telegram_problem
 

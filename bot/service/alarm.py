@@ -20,9 +20,7 @@ from triage.texts.catalog import text
 
 log = logging.getLogger(__name__)
 RETRY_SECONDS = 60.0  # a mail that could not go is tried again this much later
-KINDS = ("email", "instagram", "telegram", "hotline", "database")
-
-
+KINDS = ("email", "instagram", "telegram", "database")
 TELEGRAM = "telegram"  # the staff group, the hotline and the updates poller: one Telegram
 
 
@@ -110,18 +108,16 @@ def _send(
     )
     try:
         sender.send(item)
-    except SendError as exc:
-        log.error("surel alarm ke kepala gagal dikirim (%s); dicoba lagi nanti", exc)
-        return False
     except Exception as exc:  # noqa: BLE001 - the alarm must never stop the service
-        log.error("surel alarm ke kepala gagal dikirim (%s); dicoba lagi nanti", type(exc).__name__)
+        why = str(exc) if isinstance(exc, SendError) else type(exc).__name__
+        log.error("surel alarm ke kepala gagal dikirim (%s); dicoba lagi nanti", why)
         return False
     return True
 
 
 def _kind(name: str) -> str:
     """What an observed name is: a source's cursor key ("email:…", "instagram:…"), a send
-    target ("send:telegram"), or "database"."""
+    target ("send:email"), Telegram (its sends and its updates), or "database"."""
     head = name.removeprefix("send:").split(":", 1)[0]
     return head if head in KINDS else "database"
 

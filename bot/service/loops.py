@@ -136,8 +136,12 @@ def dispatch(app: App, max_passes: int = 100) -> DispatchReport:
         unreachable |= report.unreachable
         if report.handled == 0 or report.sent == 0:
             break
-    for target in reached | unreachable:  # a channel that answered once this pass is up
-        alarm.saw(app, alarm.send_name(target), target in reached)
+    answered: dict[str, bool] = {}  # Telegram's two targets are one name: up if either answered
+    for target in reached | unreachable:
+        name = alarm.send_name(target)
+        answered[name] = answered.get(name, False) or target in reached
+    for name, up in answered.items():
+        alarm.saw(app, name, up)
     return DispatchReport(sent, retrying, failed)
 
 
@@ -234,18 +238,17 @@ def run_forever(app: App, stop: threading.Event, poll_every: float = 5.0) -> Non
             _replan_safely(app, scheduler, watch)
             poll_all(app, due, wait=False)
             for step in (relay, dispatch):  # one failing never stops the other
+                ok = True
                 try:
                     step(app)
                 except Exception as exc:  # noqa: BLE001 - a database hiccup: log, wait, go on
+                    ok = False
                     log.error(
                         "langkah %s gagal (%s); dicoba lagi", step.__name__, type(exc).__name__
                     )
                     log.debug("traceback", exc_info=True)
-                    if step is dispatch:  # the outbox is read first: the database is away
-                        alarm.saw(app, "database", False)
-                else:
-                    if step is dispatch:
-                        alarm.saw(app, "database", True)
+                if step is dispatch:  # it reads the outbox first: its failure is the database's
+                    alarm.saw(app, "database", ok)
             alarm.sound(app)
             app.wake.wait(app.settings.outbox.interval_seconds)
             app.wake.clear()

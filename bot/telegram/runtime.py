@@ -179,18 +179,17 @@ class TelegramRuntime:
             except RetryAfter as exc:
                 await asyncio.sleep(_seconds(exc.retry_after))
                 continue
-            except Conflict:  # not the network: another copy of the bot, or a webhook, has them
-                alarm.saw(self.app, alarm.TELEGRAM, False)
-                log.error(
-                    "Telegram menolak mengambil update (409): token ini dipakai proses lain atau "
-                    "webhook masih terpasang; hentikan salinan lain dari layanan ini"
-                )
-                await asyncio.sleep(delay)
-                delay = min(delay * 2, 30.0)
-                continue
             except (NetworkError, TelegramError) as exc:
                 alarm.saw(self.app, alarm.TELEGRAM, False)
-                log.warning("mengambil update Telegram gagal (%s); dicoba lagi", type(exc).__name__)
+                if isinstance(exc, Conflict):  # not the network: another copy, or a webhook
+                    log.error(
+                        "Telegram menolak mengambil update (409): token ini dipakai proses lain "
+                        "atau webhook masih terpasang; hentikan salinan lain dari layanan ini"
+                    )
+                else:
+                    log.warning(
+                        "mengambil update Telegram gagal (%s); dicoba lagi", type(exc).__name__
+                    )
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 30.0)
                 continue
@@ -313,8 +312,9 @@ class TelegramRuntime:
 def _raw_sender(raw: dict) -> str | None:
     """A client's update in their private chat names them as their contact does ("hotline:<id>"),
     so that erasing the client removes it; staff chats and the group name no one."""
-    message = raw.get("message") or raw.get("edited_message") or {}
-    chat, user = message.get("chat") or {}, message.get("from") or {}
+    query = raw.get("callback_query") or {}  # a button: its message's chat, its presser
+    message = raw.get("message") or raw.get("edited_message") or query.get("message") or {}
+    chat, user = message.get("chat") or {}, query.get("from") or message.get("from") or {}
     if chat.get("type") != "private" or "id" not in user:
         return None
     return f"{Channel.HOTLINE.value}:{user['id']}"

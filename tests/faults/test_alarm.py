@@ -240,3 +240,31 @@ def test_telegram_answering_502_to_the_updates_poller_is_one_outage_with_the_sen
             office.api.fail_with(None)
         office.wait(lambda: "telegram" not in office.app.outages.down, "Telegram back")
         assert not any(name.startswith("send:") for name in office.app.outages.down)
+
+
+def test_telegram_answering_one_chat_is_up_though_another_chat_got_no_answer(
+    tmp_path, dovecot, smtp_sink
+):
+    """The staff group and the hotline are one Telegram: one answer in a pass means it is up,
+    whatever order the pass met them in."""
+    from channels.simulated import RecordingSender
+
+    app = alarmed(tmp_path, dovecot, smtp_sink, MovingClock())
+
+    class BadGateway:
+        def send(self, item):
+            raise SendError("502 Bad Gateway", transient=True, counts=False)
+
+        def already_sent(self, item):
+            return None
+
+    app.senders[Target.TELEGRAM] = RecordingSender(Target.TELEGRAM)
+    app.senders[Target.HOTLINE] = BadGateway()
+    now = app.clock()
+    with app.uows() as uow:
+        for key, target in (("g1", Target.TELEGRAM), ("h1", Target.HOTLINE)):
+            uow.outbox.add(OutboxItem(None, key, target, "-100", "x", created_at=now,
+                                      next_attempt_at=now))  # fmt: skip
+        uow.commit()
+    loops.dispatch(app)
+    assert "telegram" not in app.outages.down

@@ -144,3 +144,17 @@ def test_every_post_fits_telegrams_limit_after_escaping(bodies, file_names, name
         for kind in (Kind.CARD, Kind.CLIENT, Kind.CASE):
             post = render(item(kind, notices.dump(batch), name=name, urgent="1"), "id", WITA)
             assert len(_plain(post.text, "HTML")) <= MAX_TEXT
+
+
+def test_a_set_aside_update_names_the_hotline_client_whatever_kind_it_is():
+    """So that erasing the client erases it too: a message, an edit, a tapped button."""
+    from bot.telegram.runtime import _raw_sender
+
+    private, group = {"id": 42, "type": "private"}, {"id": -100, "type": "supergroup"}
+    message = {"chat": private, "from": {"id": 42}}
+    assert _raw_sender({"update_id": 1, "message": message}) == "hotline:42"
+    assert _raw_sender({"update_id": 2, "edited_message": message}) == "hotline:42"
+    button = {"from": {"id": 42}, "message": {"chat": private, "from": {"id": 7}}}
+    assert _raw_sender({"update_id": 3, "callback_query": button}) == "hotline:42"
+    in_group = {"chat": group, "from": {"id": 42}}
+    assert _raw_sender({"update_id": 4, "message": in_group}) is None
