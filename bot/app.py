@@ -17,6 +17,7 @@ from sqlalchemy import Engine
 
 from bot.config.settings import Settings
 from bot.service.secret_box import SecretBox
+from channels.file_quota import FileQuota
 from storage.dead_letters import DeadLetters
 from storage.unit_of_work import SqlUnitOfWorkFactory
 from triage.domain.outage import OutageBook
@@ -62,6 +63,7 @@ class App:
     outages: OutageBook = field(default_factory=lambda: OutageBook(timedelta(minutes=15)))
     outage_lock: threading.Lock = field(default_factory=threading.Lock)  # threads report too
     alarm_retry: dict[Any, float] = field(default_factory=dict)  # bot/service/alarm.py
+    file_quota: FileQuota | None = None  # what one client's files may take of the disk
     _sealed: bool = field(default=False, init=False, repr=False)
 
     def seal(self) -> None:

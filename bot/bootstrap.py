@@ -17,6 +17,7 @@ from bot.service import alarm, loops
 from bot.telegram.budget import SendBudget
 from bot.telegram.staff_directory import StaffDirectory
 from channels.email.account import MailAccount
+from channels.file_quota import FileQuota
 from storage.db import make_engine
 from storage.dead_letters import DeadLetters
 from storage.migrate import upgrade
@@ -53,6 +54,7 @@ def build(
         uows=SqlUnitOfWorkFactory(engine),
         dead_letters=DeadLetters(engine),
         outages=OutageBook(timedelta(minutes=settings.alarm.after_minutes)),
+        file_quota=file_quota(settings),
         **({"clock": clock} if clock is not None else {}),
     )
     if settings.telegram is not None:
@@ -66,6 +68,15 @@ def build(
     app.senders.update(senders or {})
     app.seal()
     return app
+
+
+def file_quota(settings: Settings) -> FileQuota:
+    limits = settings.limits
+    return FileQuota(
+        settings.data_dir,
+        per_client_bytes=int(limits.client_files_mb_per_day * 1024 * 1024),
+        min_free_bytes=int(limits.min_free_disk_mb * 1024 * 1024),
+    )
 
 
 def private_data_dir(settings: Settings) -> None:
@@ -137,7 +148,7 @@ def _add_email(app: App, settings: Settings) -> None:
     mail = settings.email
     assert mail is not None
     account = mail_account(settings)
-    source = ImapSource(account, clock=app.clock)
+    source = ImapSource(account, clock=app.clock, quota=app.file_quota)
     app.sources.append(source)
     app.poll_seconds[source.cursor_key] = mail.poll_seconds
     app.senders[Target.EMAIL] = mail_sender(settings, app.clock)
@@ -225,6 +236,7 @@ def _add_instagram(app: App, settings: Settings) -> None:
         mark_seen=config.mark_seen,
         max_file_bytes=int(config.max_attachment_mb * 1024 * 1024),
         clock=app.clock,
+        quota=app.file_quota,
     )
     session.on_code_needed = tell_admins
     app.sources.append(source)

@@ -267,6 +267,10 @@ class FakeMessages(_Repo):
     def unrelayed_in(self, conv_id: int) -> list[StoredMessage]:
         return [m for m in self.unrelayed(10**9) if m.conversation_id == conv_id]
 
+    def inbound_since(self, conv_id: int, since: datetime) -> int:
+        mine = [m for m in self.db.messages.values() if m.conversation_id == conv_id]
+        return sum(1 for m in mine if m.direction is Direction.IN and m.created_at >= since)
+
     def mark_relayed(self, ids: list[int]) -> None:
         for mid in ids:
             self.db.messages[mid] = replace(self.db.messages[mid], relayed=True)

@@ -113,6 +113,8 @@ class MessageRepository(Protocol):
         each conversation's lock, then reads that conversation's again)."""
 
     def unrelayed_in(self, conv_id: int) -> list[StoredMessage]: ...
+    def inbound_since(self, conv_id: int, since: datetime) -> int:
+        """How many client messages the conversation received at or after `since`."""
 
     def mark_relayed(self, ids: list[int]) -> None: ...
 

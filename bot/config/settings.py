@@ -13,18 +13,22 @@ from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Literal
-from urllib.parse import urlparse
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
-    BaseModel,
-    ConfigDict,
     Field,
     ValidationError,
     field_validator,
     model_validator,
 )
 
+from bot.config.channel_settings import (
+    EmailConfig,
+    InstagramConfig,
+    LimitsConfig,
+    Section,
+    TelegramConfig,
+)
 from triage.domain.referral import TARGETS
 from triage.domain.rules.classify import CATEGORIES
 
@@ -38,10 +42,6 @@ SECRET_ENV = {
 
 PERIOD = re.compile(r"^([01]\d|2[0-3])[:.]([0-5]\d)-([01]\d|2[0-3]|24)[:.]([0-5]\d)$")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-
-
-class Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class DatabaseConfig(Section):
@@ -184,58 +184,6 @@ class RetentionConfig(Section):
         return value
 
 
-class TelegramConfig(Section):
-    token: str
-    base_url: str = "https://api.telegram.org/bot"
-    admin_chat_id: int
-    counselor_chat_id: int | None = None
-    max_media_mb: Annotated[float, Field(gt=0, le=2000)] = 20
-    sign_with_staff_name: bool = False
-
-    @field_validator("base_url")
-    @classmethod
-    def _url(cls, value: str) -> str:
-        try:
-            parsed = urlparse(value)
-            parsed.port  # noqa: B018 - raises on a port that is not a number
-        except ValueError:
-            raise ValueError("not a valid URL") from None
-        if parsed.scheme not in ("http", "https") or not parsed.hostname:
-            raise ValueError('must be an http(s) URL such as "https://api.telegram.org/bot"')
-        return value
-
-
-class EmailConfig(Section):
-    imap_host: str
-    imap_port: Annotated[int, Field(gt=0, lt=65536)] = 993
-    username: str
-    password: str
-    use_ssl: bool = True
-    folder: str = "INBOX"
-    poll_seconds: Annotated[float, Field(gt=0)] = 60
-    smtp_host: str
-    smtp_port: Annotated[int, Field(gt=0, lt=65536)] = 465
-    smtp_security: Literal["ssl", "starttls", "plain"] = "ssl"
-    from_address: str
-    sent_folder: str = "Sent"  # a copy of every reply; "" for none (Gmail files its own)
-    mark_seen: bool = False  # mark fetched mail as read in the mailbox
-    idle: bool = True  # wait for new mail with IMAP IDLE when the server offers it
-    idle_renew_seconds: Annotated[float, Field(ge=5, le=1500)] = 300
-    backfill_days: Annotated[int, Field(ge=0, le=365)] = 7
-    max_attachment_mb: Annotated[float, Field(gt=0)] = 10
-    timeout_seconds: Annotated[float, Field(gt=0)] = 30
-
-
-class InstagramConfig(Section):
-    username: str
-    password: str
-    poll_seconds: Annotated[float, Field(ge=20)] = 60  # with jitter; Instagram dislikes haste
-    approve_requests: bool = True  # accept message requests (first contacts) automatically
-    mark_seen: bool = False  # mark the client's messages as seen when taken in
-    backfill_days: Annotated[int, Field(ge=0, le=60)] = 7
-    max_attachment_mb: Annotated[float, Field(gt=0)] = 10
-
-
 class TriageConfig(Section):
     rules_file: str = ""  # the office's additions to the triage rules (TOML); "" for none
     form_file: str = (
@@ -334,6 +282,7 @@ class Settings(Section):
     retention: RetentionConfig = RetentionConfig()
     security: SecurityConfig = SecurityConfig()
     alarm: AlarmConfig = AlarmConfig()
+    limits: LimitsConfig = LimitsConfig()
     staff: list[StaffConfig] = Field(default_factory=list)
     roster: list[ShiftConfig] = Field(default_factory=list)
 

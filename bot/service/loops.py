@@ -151,7 +151,12 @@ def relay(app: App) -> int:
         return 0
     total = 0
     while True:
-        passed = relay_new_messages(uow_factory=app.uows, now=app.clock(), triage=app.triage)
+        passed = relay_new_messages(
+            uow_factory=app.uows,
+            now=app.clock(),
+            triage=app.triage,
+            flood_per_minute=app.settings.limits.flood_per_minute,
+        )
         total += passed
         if passed == 0:
             return total

@@ -157,6 +157,10 @@ class Hotline:
             return Attachment(safe, mime, size, None), note
         edit = f"-e{int(message.edit_date.timestamp())}" if message.edit_date else ""
         target = self.media_dir / f"{message.chat_id}-{message.message_id}{edit}-{safe}"
+        quota = self.desk.app.file_quota
+        refused = quota.take("hotline", str(message.chat_id), str(target), size) if quota else None
+        if refused is not None and quota is not None:  # it stays on Telegram's side
+            return Attachment(safe, mime, size, None), quota.note(refused, safe, "hotline", lang)
         target.parent.mkdir(parents=True, exist_ok=True)
         try:
             telegram_file = await media.get_file()

@@ -8,7 +8,7 @@ import asyncio
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, TelegramError
 
-from bot.config.settings import TelegramConfig
+from bot.config.channel_settings import TelegramConfig
 from bot.telegram.runtime import file_url
 from triage.texts.catalog import Lang, text
 

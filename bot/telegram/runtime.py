@@ -24,7 +24,7 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes
 from telegram.warnings import PTBUserWarning
 
 from bot.app import App
-from bot.config.settings import TelegramConfig
+from bot.config.channel_settings import TelegramConfig
 from bot.service import alarm
 from bot.telegram.commands.registered import REGISTRY
 from bot.telegram.gateway import Gateway

@@ -19,8 +19,10 @@ from imapclient import IMAPClient
 from channels.email.account import MailAccount
 from channels.email.imap import connect
 from channels.email.parse import ParsedMail, parse_mail
+from channels.file_quota import FileQuota, Refusal
 from triage.domain.model import Attachment, Channel, InboundMessage
 from triage.ports import Deliver
+from triage.texts.catalog import Lang
 from triage.texts.catalog import text as catalog_text
 
 log = logging.getLogger(__name__)
@@ -55,6 +57,7 @@ class ImapSource:
 
     account: MailAccount
     clock: Callable[[], datetime] = lambda: datetime.now(UTC)
+    quota: FileQuota | None = None  # how much one sender's mail may keep on disk
     _warned: set[int] = field(default_factory=set)  # renumberings already logged
 
     @property
@@ -121,7 +124,8 @@ class ImapSource:
         identity = mail.identity(raw)
         # Named by the bytes: another mail can never overwrite this one's files.
         folder = self.account.files_dir / hashlib.sha256(raw).hexdigest()[:32]
-        attachments, notes = self._keep_files(mail, raw, folder)
+        sender = mail.from_address or f"unknown:{identity[-16:]}"
+        attachments, notes = self._keep_files(mail, raw, folder, sender)
         lang = self.account.language
         body = mail.text or catalog_text("email.empty", lang)  # type: ignore[arg-type]
         if mail.automatic:
@@ -130,7 +134,7 @@ class ImapSource:
             channel=Channel.EMAIL,
             external_id=identity,
             # No sender address: a client of its own, never merged with other such mail.
-            sender_id=mail.from_address or f"unknown:{identity[-16:]}",
+            sender_id=sender,
             sender_name=mail.from_name or mail.from_address,
             text="\n".join([*notes, body]) if notes else body,
             received_at=arrived,
@@ -146,34 +150,60 @@ class ImapSource:
         )
 
     def _keep_files(
-        self, mail: ParsedMail, raw: bytes, folder: Path
+        self, mail: ParsedMail, raw: bytes, folder: Path, sender: str
     ) -> tuple[list[Attachment], list[str]]:
-        folder.mkdir(parents=True, exist_ok=True)
+        lang: Lang = self.account.language  # type: ignore[assignment]
         original = folder / "pesan-asli.eml"
+        names = _names(mail)
+        refused = self._refused(sender, original, len(raw))
+        if refused is not None:  # the raw mail holds its files: none is kept, one note
+            shown = ", ".join(["pesan-asli.eml", *names])
+            assert self.quota is not None
+            note = self.quota.note(refused, shown, "email", lang)
+            kept = [Attachment("pesan-asli.eml", "message/rfc822", len(raw), None)]
+            files = zip(names, mail.files, strict=True)
+            kept += [Attachment(n, f.content_type, f.size, None) for n, f in files]
+            return kept, [note]
+        folder.mkdir(parents=True, exist_ok=True)
         original.write_bytes(raw)  # the same path on a retry: rewriting it is harmless
         kept = [Attachment("pesan-asli.eml", "message/rfc822", len(raw), str(original))]
         notes: list[str] = []
-        used: set[str] = {"pesan-asli.eml"}
-        for n, file in enumerate(mail.files, start=1):
-            name = file.filename if file.filename not in used else f"{n}-{file.filename}"
-            used.add(name)
+        for name, file in zip(names, mail.files, strict=True):
+            path = folder / name
+            refused = None if file.data is None else self._refused(sender, path, file.size)
             if file.data is None:
                 limit = f"{self.account.max_file_bytes // 1024} KB"
                 notes.append(
                     catalog_text(
                         "email.file_too_big",
-                        self.account.language,  # type: ignore[arg-type]
+                        lang,
                         name=name,
                         size=f"{file.size // 1024} KB",
                         limit=limit,
                     )
                 )
-                kept.append(Attachment(name, file.content_type, file.size, None))
+            elif refused is not None and self.quota is not None:
+                notes.append(self.quota.note(refused, name, "email", lang))
+            else:
+                path.write_bytes(file.data)
+                kept.append(Attachment(name, file.content_type, file.size, str(path)))
                 continue
-            path = folder / name
-            path.write_bytes(file.data)
-            kept.append(Attachment(name, file.content_type, file.size, str(path)))
+            kept.append(Attachment(name, file.content_type, file.size, None))
         return kept, notes
+
+    def _refused(self, sender: str, path: Path, size: int) -> Refusal | None:
+        return None if self.quota is None else self.quota.take("email", sender, str(path), size)
+
+
+def _names(mail: ParsedMail) -> list[str]:
+    """Each file's name in the mail's folder, made unique beside the raw mail's."""
+    used: set[str] = {"pesan-asli.eml"}
+    names = []
+    for n, file in enumerate(mail.files, start=1):
+        name = file.filename if file.filename not in used else f"{n}-{file.filename}"
+        used.add(name)
+        names.append(name)
+    return names
 
 
 def _utc(value: object) -> datetime | None:

@@ -27,10 +27,12 @@ from instagrapi.exceptions import (
 )
 from instagrapi.types import DirectMessage, DirectThread
 
+from channels.file_quota import FileQuota
 from channels.instagram.normalise import describe
 from channels.instagram.session import InstagramSession, NeedsCode
 from triage.domain.model import Attachment, Channel, InboundMessage
 from triage.ports import Deliver
+from triage.texts.catalog import Lang, text
 
 log = logging.getLogger(__name__)
 SLOW_DOWN = (RateLimitError, PleaseWaitFewMinutes, ClientThrottledError, FeedbackRequired)
@@ -74,6 +76,7 @@ class InstagramSource:
     max_file_bytes: int = 10 * 1024 * 1024
     clock: Callable[[], datetime] = lambda: datetime.now(UTC)
     breaker: Breaker = field(default_factory=Breaker)
+    quota: FileQuota | None = None  # how much one sender's files may keep on disk
 
     @property
     def cursor_key(self) -> str:
@@ -177,9 +180,11 @@ class InstagramSource:
         body, url, kind = describe(item, self.language)
         sender = next((u for u in thread.users if str(u.pk) == str(item.user_id)), None)
         name = (sender.full_name or sender.username) if sender else str(item.user_id)
-        attachments = ()
+        attachments: tuple[Attachment, ...] = ()
         if url:
-            attachments = (self._fetch(client, url, kind, item.id),)
+            attachment, note = self._fetch(client, url, kind, item.id, str(item.user_id))
+            attachments = (attachment,)
+            body = f"{note}\n{body}" if note else body
         return InboundMessage(
             channel=Channel.INSTAGRAM,
             external_id=f"ig:{item.id}",
@@ -190,8 +195,12 @@ class InstagramSource:
             attachments=attachments,
         )
 
-    def _fetch(self, client: Client, url: str, kind: str, item_id: str) -> Attachment:
-        """The file, with a size cap; a failure is noted on the attachment, never fatal."""
+    def _fetch(
+        self, client: Client, url: str, kind: str, item_id: str, sender: str
+    ) -> tuple[Attachment, str | None]:
+        """The file, with a size cap and the sender's quota; a file not kept is noted (and
+        stays in the office's Instagram messages), never fatal."""
+        lang: Lang = self.language  # type: ignore[assignment]
         name = {"photo": "foto.jpg", "video": "video.mp4", "audio": "suara.m4a"}.get(kind, "berkas")
         content_type = {"photo": "image/jpeg", "video": "video/mp4", "audio": "audio/mp4"}.get(
             kind, "application/octet-stream"
@@ -204,13 +213,21 @@ class InstagramSource:
             for chunk in response.iter_content(64 * 1024):
                 data += chunk
                 if len(data) > self.max_file_bytes:
-                    return Attachment(name, content_type, len(data), None)
+                    limit = f"{self.max_file_bytes // 1024} KB"
+                    note = text("files.too_big", lang, name=name, limit=limit)
+                    return Attachment(name, content_type, len(data), None), note
         except Exception as exc:  # noqa: BLE001 - the message matters more than its file
-            log.warning("an Instagram file could not be fetched (%s)", type(exc).__name__)
-            return Attachment(name, content_type, 0, None)
+            log.warning("berkas Instagram tidak dapat diambil (%s)", type(exc).__name__)
+            return Attachment(name, content_type, 0, None), None
+        refused = None
+        if self.quota is not None:
+            refused = self.quota.take("instagram", sender, str(target), len(data))
+        if refused is not None and self.quota is not None:
+            note = self.quota.note(refused, name, "instagram", lang)
+            return Attachment(name, content_type, len(data), None), note
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
-        return Attachment(name, content_type, len(data), str(target))
+        return Attachment(name, content_type, len(data), str(target)), None
 
 
 def _utc(value: datetime) -> datetime:

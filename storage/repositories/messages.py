@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import replace
+from datetime import datetime
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -59,6 +60,15 @@ MESSAGE_UNRELAYED_IN = (
         message_t.c.conversation_id == bindparam("_conv"),
     )
     .order_by(message_t.c.id)
+)
+MESSAGE_COUNT_IN_SINCE = (
+    select(func.count())
+    .select_from(message_t)
+    .where(
+        message_t.c.conversation_id == bindparam("_conv"),
+        message_t.c.direction == "in",
+        message_t.c.created_at >= bindparam("_since"),
+    )
 )
 MESSAGE_DELIVER_HELD = (
     update(message_t)
@@ -121,6 +131,10 @@ class SqlMessages(Repo):
     def unrelayed_in(self, conv_id: int) -> list[StoredMessage]:
         rows = self.conn.execute(MESSAGE_UNRELAYED_IN, {"_conv": conv_id})
         return [mapping.message(r) for r in rows]
+
+    def inbound_since(self, conv_id: int, since: datetime) -> int:
+        found = self.conn.execute(MESSAGE_COUNT_IN_SINCE, {"_conv": conv_id, "_since": since})
+        return int(found.scalar_one())
 
     def mark_relayed(self, ids: list[int]) -> None:
         if ids:

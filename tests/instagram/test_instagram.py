@@ -33,7 +33,7 @@ def box() -> SecretBox:
     return SecretBox(Fernet.generate_key())
 
 
-def source(tmp_path, box, vault=None, told=None) -> InstagramSource:
+def source(tmp_path, box, vault=None, told=None, **extra) -> InstagramSource:
     vault = vault or FakeVault(stored_session(box))
     session = InstagramSession("puspaga.contoh", "rahasia", vault, box, offline_client)
     return InstagramSource(
@@ -41,6 +41,7 @@ def source(tmp_path, box, vault=None, told=None) -> InstagramSource:
         tmp_path / "files",
         tell_admins=(told if told is not None else []).append,
         clock=lambda: NOW,
+        **extra,
     )
 
 
@@ -110,6 +111,26 @@ def test_threads_and_requests_are_read_once_in_order_without_our_own_items(tmp_p
         ig.serve(mock, inbox=[inbox], pending=[])
         assert ig_source.poll_once(lambda m, c: again.append(m), last_cursor) == 0
     assert [m for m in again if m is not None] == []
+
+
+def test_a_photo_over_the_clients_allowance_or_the_size_cap_is_noted_not_kept(tmp_path, box):
+    from channels.file_quota import FileQuota
+
+    full = FileQuota(tmp_path, per_client_bytes=5, min_free_bytes=0)  # the photo has 13 bytes
+    for extra, expected in (
+        ({"quota": full}, "client_files_mb_per_day"),
+        ({"max_file_bytes": 4}, "melebihi batas"),
+    ):
+        inbox, _ = conversation()
+        got = []
+        with requests_mock.Mocker() as mock:
+            ig.serve(mock, inbox=[inbox], pending=[])
+            ig_source = source(tmp_path / expected, box, **extra)
+            ig_source.poll_once(lambda m, c, into=got: into.append(m), None)
+        photo = [m for m in got if m is not None and m.attachments][0]
+        assert photo.attachments[0].stored_path is None and expected in photo.text
+        assert "[foto]" in photo.text  # the message itself is kept
+        assert not (tmp_path / expected / "files").exists()
 
 
 def test_a_rate_limit_opens_the_breaker_tells_the_admins_once_and_recovers(tmp_path, box):

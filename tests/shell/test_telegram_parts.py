@@ -158,3 +158,19 @@ def test_a_set_aside_update_names_the_hotline_client_whatever_kind_it_is():
     assert _raw_sender({"update_id": 3, "callback_query": button}) == "hotline:42"
     in_group = {"chat": group, "from": {"id": 42}}
     assert _raw_sender({"update_id": 4, "message": in_group}) is None
+
+
+def test_a_flood_note_is_rendered_in_the_offices_language():
+    at = datetime(2026, 12, 6, tzinfo=UTC)
+    item = OutboxItem(
+        id=1,
+        idempotency_key="flood:1:1:2026-12-06",
+        target=Target.TELEGRAM,
+        recipient=notices.group(1),
+        text="",
+        created_at=at,
+        next_attempt_at=at,
+        options={"kind": "status", "event": "flood", "count": "212", "limit": "30", "conv": "1"},
+    )
+    assert "212 pesan" in render(item, "id", UTC).text
+    assert "212 messages" in render(item, "en", UTC).text

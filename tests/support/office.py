@@ -47,6 +47,7 @@ def office_settings(
     telegram: dict[str, Any] | None = None,
     database_url: str = "",
     office: dict[str, Any] | None = None,
+    limits: dict[str, Any] | None = None,
     **outbox: Any,
 ) -> Settings:
     """The office's configuration. It answers the same at any hour (no out-of-hours reply)
@@ -59,6 +60,7 @@ def office_settings(
             "database": {"url": database_url},
             "office": {"name": "PUSPAGA Kabupaten Contoh", "phone": "+62 361 000000", **office},
             "outbox": {"interval_seconds": 0.1, "retry_base_seconds": 0.5, **outbox},
+            "limits": limits or {},
             "referral": {
                 "places": {
                     "uptd_ppa": "UPTD PPA Kabupaten Contoh",

@@ -81,6 +81,7 @@ def running_office(
     telegram: dict[str, Any] | None = None,
     database_url: str = "",
     office: dict[str, Any] | None = None,
+    limits: dict[str, Any] | None = None,
     **outbox: Any,
 ) -> Iterator[Office]:
     with LocalBotApi(state or office_state()) as api:
@@ -90,6 +91,7 @@ def running_office(
             telegram=telegram,
             database_url=database_url,
             office=office,
+            limits=limits,
             **{"interval_seconds": 0.1, "retry_base_seconds": 0.3, **outbox},
         )
         app = build(settings, clock=MovingClock())

@@ -48,6 +48,23 @@ def test_photos_documents_and_voice_are_kept_and_big_files_only_noted(tmp_path):
         office.wait_for_post(GROUP, "tidak diunduh", thread)  # staff see the file was not kept
 
 
+def test_a_client_over_the_daily_file_allowance_is_told_to_staff_and_the_message_kept(tmp_path):
+    with running_office(tmp_path, limits={"client_files_mb_per_day": 0.01}) as office:  # 10 KB
+        state = office.state
+        state.user_sends_file(CLIENT, "photo", b"\xff\xd8" + b"a" * 6000, "a.jpg", "image/jpeg")
+        state.user_sends_file(
+            CLIENT, "photo", b"\xff\xd8" + b"b" * 6000, "b.jpg", "image/jpeg", caption="ini juga"
+        )
+        office.wait(lambda: len(messages(office)) == 2, "both messages stored")
+        first, second = messages(office)
+        assert first.attachments[0].stored_path is not None
+        assert second.attachments[0].stored_path is None
+        assert "ini juga" in second.text and "client_files_mb_per_day" in second.text
+        stored = list((tmp_path / "data" / "attachments" / "hotline").iterdir())
+        assert len(stored) == 1
+        office.wait_for_post(GROUP, "tidak disimpan", office.topic_of(1))
+
+
 def test_an_edited_message_reaches_staff_as_a_new_message(tmp_path):
     with running_office(tmp_path) as office:
         sent = office.state.user_writes(CLIENT, text="nomor saya 0812")

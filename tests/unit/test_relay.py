@@ -264,3 +264,27 @@ def test_information_topics_are_recognised_in_everyday_words():
     assert topics_asked("suami saya selingkuh") == []
     assert topics_asked("hari apa layanan konseling remaja?") == ["themes"]
     assert topics_asked("jadwal konseling pranikah kapan ya") == ["themes"]
+
+
+def test_a_client_flooding_the_conversation_gets_one_note_a_day_and_everything_is_passed_on():
+    uows = FakeUnitOfWorkFactory()
+
+    def flood(first, count, at):
+        for n in range(first, first + count):
+            msg = inbound(n, text=f"pesan {n}", at=at + timedelta(seconds=(n - first) % 50))
+            conv = ingest(msg, uow_factory=uows, now=msg.received_at).conversation_id
+        relay_new_messages(uow_factory=uows, now=at + timedelta(seconds=55), flood_per_minute=30)
+        return conv
+
+    conv = flood(1, 30, T0)  # as many as the limit: not a flood
+    notes = lambda: staff_items(uows, notices.group(conv), Kind.STATUS)  # noqa: E731
+    assert notes() == []
+    flood(31, 40, T0 + timedelta(minutes=5))
+    [note] = notes()
+    assert note.options["event"] == "flood" and note.options["count"] == "40"
+    assert "pesan" not in note.text  # a count, no words of the client's
+    flood(71, 40, T0 + timedelta(minutes=10))  # the same day: no second note
+    assert len(notes()) == 1
+    flood(111, 40, T0 + timedelta(days=1))
+    assert len(notes()) == 2
+    assert len(topic_texts(uows, conv)) == 150  # nothing held back

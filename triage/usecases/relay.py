@@ -13,14 +13,16 @@ claims receives it then.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from triage.domain.model import Conversation, StoredMessage
 from triage.domain.notices import GENERAL, Kind, entries_of, group, staff
 from triage.effects.assess import RelaySetup, assess
-from triage.effects.notify import client_fields, queue_content
+from triage.effects.notify import client_fields, queue, queue_content
 from triage.ports import UnitOfWork, UnitOfWorkFactory
 from triage.usecases._retry import on_conflict
+
+FLOOD_WINDOW = timedelta(minutes=1)
 
 
 def relay_new_messages(
@@ -29,9 +31,11 @@ def relay_new_messages(
     now: datetime,
     limit: int = 500,
     triage: RelaySetup | None = None,
+    flood_per_minute: int = 0,
 ) -> int:
     """One pass; returns how many messages it passed on (0: nothing new). With `triage`, each
-    message is also classified on its way (triage.effects.assess)."""
+    message is also classified on its way (triage.effects.assess). With `flood_per_minute`, a
+    conversation that received more than that within the last minute gets one note a day."""
 
     def work() -> int:
         with uow_factory() as uow:
@@ -50,12 +54,35 @@ def relay_new_messages(
                         found = assess(uow, conv, mine, triage, now)
                         conv, reasons, private = found.conv, found.reasons, found.private
                     _route(uow, conv, mine, now, reasons, private=private)
+                    if flood_per_minute:
+                        _flood_note(uow, conv, now, flood_per_minute)
                     done.extend(m.id for m in mine if m.id is not None)
             uow.messages.mark_relayed(done)
             uow.commit()
             return len(done)
 
     return on_conflict(work, uow_factory.pause)
+
+
+def _flood_note(uow: UnitOfWork, conv: Conversation, now: datetime, per_minute: int) -> None:
+    """One note a day in the conversation's topic when its client floods it: everything is still
+    stored and passed on (the outbox serves other clients fairly meanwhile), staff are told it
+    is one client, not many, and what they may do. No words of the client's are in it."""
+    assert conv.id is not None
+    count = uow.messages.inbound_since(conv.id, now - FLOOD_WINDOW)
+    if count <= per_minute:
+        return
+    queue(
+        uow,
+        key=f"flood:{conv.id}:{conv.round}:{now.date().isoformat()}",
+        recipient=group(conv.id),
+        kind=Kind.STATUS,
+        now=now,
+        conv=conv,
+        event="flood",
+        count=str(count),
+        limit=str(per_minute),
+    )
 
 
 def card_key(conv: Conversation) -> str:
