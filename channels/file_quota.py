@@ -75,6 +75,13 @@ class FileQuota:
             kept[key] = (now, size)
             return None
 
+    def settle(self, channel: str, sender: str, key: str, size: int | None) -> Refusal | None:
+        """The file's real size once known (None: nothing was kept after all): its reservation
+        is replaced, and refused if the real size does not fit (the caller removes the file)."""
+        with self._lock:
+            self._kept.get((channel, sender), {}).pop(key, None)
+        return None if size is None else self.take(channel, sender, key, size)
+
     def used(self, channel: str, sender: str) -> int:
         with self._lock:
             self._forget(self._clock(), (channel, sender))
@@ -103,4 +110,4 @@ class FileQuota:
 
 
 def megabytes(size: int) -> str:
-    return f"{size / 1024 / 1024:.0f} MB"
+    return f"{round(size / 1024 / 1024, 2):g} MB"

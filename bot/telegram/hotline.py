@@ -158,7 +158,8 @@ class Hotline:
         edit = f"-e{int(message.edit_date.timestamp())}" if message.edit_date else ""
         target = self.media_dir / f"{message.chat_id}-{message.message_id}{edit}-{safe}"
         quota = self.desk.app.file_quota
-        refused = quota.take("hotline", str(message.chat_id), str(target), size) if quota else None
+        who = ("hotline", str(message.chat_id), str(target))
+        refused = quota.take(*who, size) if quota else None
         if refused is not None and quota is not None:  # it stays on Telegram's side
             return Attachment(safe, mime, size, None), quota.note(refused, safe, "hotline", lang)
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -166,14 +167,22 @@ class Hotline:
             telegram_file = await media.get_file()
             await telegram_file.download_to_drive(target)
         except (BadRequest, Forbidden) as exc:  # e.g. over getFile's 20 MB; network errors retry
-            log.warning("a client's file could not be fetched (%s)", type(exc).__name__)
+            log.warning("berkas klien tidak dapat diambil dari Telegram (%s)", type(exc).__name__)
             target.unlink(missing_ok=True)
+            if quota is not None:
+                quota.settle(*who, None)
             return Attachment(safe, mime, size, None), text("hotline.file_failed", lang, name=safe)
         size = target.stat().st_size
         if size > self.max_media_bytes:  # the announced size was missing or wrong
             target.unlink()
+            if quota is not None:
+                quota.settle(*who, None)
             note = text(
                 "hotline.file_too_big", lang, name=safe, size=f"{size // 1024} KB", limit=limit
             )
             return Attachment(safe, mime, size, None), note
+        refused = quota.settle(*who, size) if quota else None
+        if refused is not None and quota is not None:  # the real size did not fit
+            target.unlink()
+            return Attachment(safe, mime, size, None), quota.note(refused, safe, "hotline", lang)
         return Attachment(safe, mime, size, str(target)), None

@@ -192,7 +192,9 @@ class ImapSource:
         return kept, notes
 
     def _refused(self, sender: str, path: Path, size: int) -> Refusal | None:
-        return None if self.quota is None else self.quota.take("email", sender, str(path), size)
+        # mail without a sender address shares one allowance (each is a client of its own)
+        who = "unknown" if sender.startswith("unknown:") else sender
+        return None if self.quota is None else self.quota.take("email", who, str(path), size)
 
 
 def _names(mail: ParsedMail) -> list[str]:

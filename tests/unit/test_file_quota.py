@@ -79,3 +79,22 @@ def test_old_senders_are_forgotten():
     clock.now += DAY_SECONDS + 3600
     files.take("hotline", "new", "x.jpg", 10)
     assert len(files._kept) == 1
+
+
+def test_a_size_learnt_after_the_download_replaces_the_reservation():
+    """Telegram may not announce a file's size (0), or the download may fail."""
+    files = quota(Clock())
+    assert files.take("hotline", "42", "a.jpg", 0) is None
+    assert files.settle("hotline", "42", "a.jpg", 4 * MB) is None
+    assert files.used("hotline", "42") == 4 * MB
+    assert files.take("hotline", "42", "b.jpg", 0) is None
+    assert files.settle("hotline", "42", "b.jpg", 2 * MB) == "client"  # the caller removes it
+    assert files.used("hotline", "42") == 4 * MB
+    assert files.take("hotline", "42", "c.jpg", 1 * MB) is None
+    assert files.settle("hotline", "42", "c.jpg", None) is None  # nothing kept after all
+    assert files.used("hotline", "42") == 4 * MB
+
+
+def test_a_fractional_limit_is_written_as_configured():
+    files = quota(Clock(), per_client=int(0.1 * MB))
+    assert "0.1 MB" in files.note("client", "a.jpg", "email", "id")

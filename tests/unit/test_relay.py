@@ -6,7 +6,7 @@ from datetime import timedelta
 from tests.builders import ADMIN, COUNSELOR, COUNSELOR_2, T0, inbound
 from tests.fakes import FakeUnitOfWorkFactory
 from triage.domain import notices
-from triage.domain.model import Outcome
+from triage.domain.model import Outcome, State
 from triage.domain.notices import MAX_CONTENT, Kind
 from triage.domain.outbox import OutboxStatus, Target
 from triage.usecases import casework
@@ -266,25 +266,48 @@ def test_information_topics_are_recognised_in_everyday_words():
     assert topics_asked("jadwal konseling pranikah kapan ya") == ["themes"]
 
 
-def test_a_client_flooding_the_conversation_gets_one_note_a_day_and_everything_is_passed_on():
+def test_a_client_flooding_the_conversation_gets_one_note_and_everything_is_passed_on():
     uows = FakeUnitOfWorkFactory()
 
-    def flood(first, count, at):
+    def flood(first, count, at, relay_at):
         for n in range(first, first + count):
             msg = inbound(n, text=f"pesan {n}", at=at + timedelta(seconds=(n - first) % 50))
             conv = ingest(msg, uow_factory=uows, now=msg.received_at).conversation_id
-        relay_new_messages(uow_factory=uows, now=at + timedelta(seconds=55), flood_per_minute=30)
+        relay_new_messages(uow_factory=uows, now=relay_at, flood_per_minute=30)
         return conv
 
-    conv = flood(1, 30, T0)  # as many as the limit: not a flood
+    conv = flood(1, 30, T0, T0 + timedelta(seconds=55))  # as many as the limit: not a flood
     notes = lambda: staff_items(uows, notices.group(conv), Kind.STATUS)  # noqa: E731
     assert notes() == []
-    flood(31, 40, T0 + timedelta(minutes=5))
+    start = T0 + timedelta(minutes=5)
+    flood(31, 40, start, start + timedelta(minutes=3))  # a poll three minutes late sees it too
     [note] = notes()
     assert note.options["event"] == "flood" and note.options["count"] == "40"
     assert "pesan" not in note.text  # a count, no words of the client's
-    flood(71, 40, T0 + timedelta(minutes=10))  # the same day: no second note
+    later = T0 + timedelta(days=1)
+    flood(71, 40, later, later + timedelta(seconds=55))  # the same case: no second note
     assert len(notes()) == 1
-    flood(111, 40, T0 + timedelta(days=1))
-    assert len(notes()) == 2
-    assert len(topic_texts(uows, conv)) == 150  # nothing held back
+    assert len(topic_texts(uows, conv)) == 110  # nothing held back
+
+
+def test_a_catch_up_after_an_outage_is_not_a_flood_and_a_counselor_holding_the_case_is_told():
+    uows = FakeUnitOfWorkFactory()
+    for n in range(40):  # one message every ten seconds for over six minutes
+        msg = inbound(n + 1, at=T0 + timedelta(seconds=10 * n))
+        conv = ingest(msg, uow_factory=uows, now=msg.received_at).conversation_id
+    relay_new_messages(uow_factory=uows, now=T0 + timedelta(hours=2), flood_per_minute=30)
+    assert staff_items(uows, kind=Kind.STATUS) == []
+    with uows() as uow:
+        held = uow.conversations.get(conv)
+        uow.conversations.save(
+            replace(held, state=State.WITH_COUNSELOR, counselor_id=COUNSELOR.staff_id)
+        )
+        uow.commit()
+    for n in range(41, 80):
+        msg = inbound(n, at=T0 + timedelta(hours=3, seconds=n - 41))
+        ingest(msg, uow_factory=uows, now=msg.received_at)
+    relay_new_messages(
+        uow_factory=uows, now=T0 + timedelta(hours=3, minutes=1), flood_per_minute=30
+    )
+    told = {o.recipient for o in staff_items(uows, kind=Kind.STATUS)}
+    assert told == {notices.group(conv), notices.staff(COUNSELOR.staff_id)}

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from triage.domain.model import Conversation, StoredMessage
+from triage.domain.model import Conversation, State, StoredMessage
 from triage.domain.notices import GENERAL, Kind, entries_of, group, staff
 from triage.effects.assess import RelaySetup, assess
 from triage.effects.notify import client_fields, queue, queue_content
@@ -35,7 +35,7 @@ def relay_new_messages(
 ) -> int:
     """One pass; returns how many messages it passed on (0: nothing new). With `triage`, each
     message is also classified on its way (triage.effects.assess). With `flood_per_minute`, a
-    conversation that received more than that within the last minute gets one note a day."""
+    conversation that received more than that within a minute gets one note (`_flood_note`)."""
 
     def work() -> int:
         with uow_factory() as uow:
@@ -55,7 +55,7 @@ def relay_new_messages(
                         conv, reasons, private = found.conv, found.reasons, found.private
                     _route(uow, conv, mine, now, reasons, private=private)
                     if flood_per_minute:
-                        _flood_note(uow, conv, now, flood_per_minute)
+                        _flood_note(uow, conv, mine, now, flood_per_minute)
                     done.extend(m.id for m in mine if m.id is not None)
             uow.messages.mark_relayed(done)
             uow.commit()
@@ -64,25 +64,34 @@ def relay_new_messages(
     return on_conflict(work, uow_factory.pause)
 
 
-def _flood_note(uow: UnitOfWork, conv: Conversation, now: datetime, per_minute: int) -> None:
-    """One note a day in the conversation's topic when its client floods it: everything is still
-    stored and passed on (the outbox serves other clients fairly meanwhile), staff are told it
-    is one client, not many, and what they may do. No words of the client's are in it."""
+def _flood_note(
+    uow: UnitOfWork, conv: Conversation, messages: list[StoredMessage], now: datetime, limit: int
+) -> None:
+    """One note a conversation round when its client floods it: everything is still stored and
+    passed on (the outbox serves other clients fairly meanwhile); staff are told it is one
+    client, not many, and what they may do. No words of the client's are in it. Counted over
+    the minute before the newest message, by the messages' own times: a mail or Instagram poll
+    a minute late still sees the burst, and a catch-up after an outage is not a flood."""
     assert conv.id is not None
-    count = uow.messages.inbound_since(conv.id, now - FLOOD_WINDOW)
-    if count <= per_minute:
+    newest = max(m.created_at for m in messages)
+    count = uow.messages.inbound_since(conv.id, newest - FLOOD_WINDOW)
+    if count <= limit:
         return
-    queue(
-        uow,
-        key=f"flood:{conv.id}:{conv.round}:{now.date().isoformat()}",
-        recipient=group(conv.id),
-        kind=Kind.STATUS,
-        now=now,
-        conv=conv,
-        event="flood",
-        count=str(count),
-        limit=str(per_minute),
-    )
+    told = [group(conv.id)]
+    if conv.state is State.WITH_COUNSELOR and conv.counselor_id is not None:
+        told.append(staff(conv.counselor_id))  # the one who can answer or close it now
+    for recipient in told:
+        queue(
+            uow,
+            key=f"flood:{conv.id}:{conv.round}:{recipient}",
+            recipient=recipient,
+            kind=Kind.STATUS,
+            now=now,
+            conv=conv,
+            event="flood",
+            count=str(count),
+            limit=str(limit),
+        )
 
 
 def card_key(conv: Conversation) -> str:
