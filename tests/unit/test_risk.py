@@ -128,11 +128,18 @@ def test_pill_emoji_in_a_row_is_a_sign():
 
 
 def _reference_urgency(text: str, rules) -> list[str]:
-    """The urgent rules and the traps searched one by one, without the needle shortcuts."""
+    """The urgent rules, the traps and the framing spans searched one by one, without the
+    needle shortcuts."""
     spans = [
         m.span()
         for trap in rules.traps
         for phrase in trap.phrases
+        for m in re.finditer(rf"\b(?:{phrase})\b", text)
+    ]
+    frames = [
+        m.span()
+        for frame in rules.framing
+        for phrase in frame.phrases
         for m in re.finditer(rf"\b(?:{phrase})\b", text)
     ]
     found, explained = [], None
@@ -145,6 +152,8 @@ def _reference_urgency(text: str, rules) -> list[str]:
         for *_, match in sorted(each, key=lambda x: x[:2]):
             start, end = match.span()
             if any(t0 < end and start < t1 for t0, t1 in spans):
+                continue
+            if any(f0 <= start < f1 for f0, f1 in frames):
                 continue
             if rule.negatable and _negated(text, start, rules.negations):
                 continue
@@ -458,3 +467,79 @@ def test_round_eight_misses_are_looked_at(text):
     """Missed at first sight by the ninth corpora: an urge to jump, Madurese 'tired of living'
     and 'when I am gone', a toddler thrown, a teenager's papers handed to an agent."""
     assert classify(text, DEFAULT_RULES).risk in (MENDESAK, PERLU_DICEK)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "kak lagu yg liriknya 'ku ingin mati saja' yg viral di tiktok itu judulnya apa sih?",
+        "aku lagi riset tugas tentang self harm di kalangan remaja, boleh minta data?",
+        "tadi malam ada barita di tipi anak diculik, kayapa maajari anak supaya waspada?",
+        "baca novel yang tokoh utamanya ingin mati, cocok buat anak smp?",
+    ],
+)
+def test_a_crisis_phrase_inside_a_song_a_story_the_news_or_research_is_looked_at_not_answered(
+    text,
+):
+    """A framing span makes the phrase a topic: perlu_dicek (a person looks), never the crisis
+    reply, and never nothing."""
+    decision = classify(text, DEFAULT_RULES)
+    assert decision.risk == PERLU_DICEK, decision.rules
+    assert "context.framing" in decision.rules  # staff see why
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "dia ngancam mau nyebar video aku kalau aku ga mau ketemu, aku takut bunuh diri",
+        "om aku tadi maksa aku nonton film porno terus aku diperkosa",
+        "tolong suami saya memukul saya sekarang, tadi lagi nonton berita",
+        "aku siap mati, biar masuk berita sekalian",
+    ],
+)
+def test_danger_before_or_outside_a_framing_word_still_gets_the_crisis_reply(text):
+    assert classify(text, DEFAULT_RULES).risk == MENDESAK
+
+
+def test_an_old_person_left_without_food_and_a_child_wed_this_friday_are_looked_at():
+    neglected = "Dadong di samping umah ngoyong padidi, suba telung dina sing ada ngaba nasi"
+    assert "concept.elder_neglect" in " ".join(classify(neglected, DEFAULT_RULES).rules)
+    assert classify(neglected, DEFAULT_RULES).risk != BIASA
+    # an invitation to a talk is a calm frame, but a wedding set for this Friday is now
+    wedding = (
+        "Kaula terro ngondang penyuluhan parenting. Bada ana' bine' omor 12 taon se bakal "
+        "ekabine Jum'at reya."
+    )
+    assert classify(wedding, DEFAULT_RULES).risk != BIASA
+    assert classify("nenek saya umur 80 tahun, bagaimana merawatnya", DEFAULT_RULES).risk == BIASA
+
+
+def test_despair_with_no_word_of_any_topic_is_filed_under_lainnya():
+    for text in (
+        "i just want to sleep and never wake up. everyone would be better off without me",
+        "aku capek hidup, pengen ilang aja dari dunia ini",
+    ):
+        assert classify(text, DEFAULT_RULES).category == "lainnya", text
+
+
+def test_the_tenth_corpora_traps_stay_narrow():
+    """A phone thrown after a lost game and waiting "till I want to die" for a reply are not
+    danger; harm beside them, or a wish to die while waiting for someone, still is."""
+    assert (
+        classify("kalah main ML terus, pengen banting hp rasanya", DEFAULT_RULES).risk != MENDESAK
+    )
+    waited = "udah 3 hari dm ga dibales, nunggu smpe mau mati rasanya"
+    assert classify(waited, DEFAULT_RULES).risk != MENDESAK
+    for text in (
+        "suami banting hp aku terus mukul aku sekarang",
+        "aku nunggu ayah pulang, aku mau mati aja malam ini",
+    ):
+        assert classify(text, DEFAULT_RULES).risk == MENDESAK, text
+
+
+def test_a_game_word_is_a_whole_word_not_the_start_of_a_javanese_one():
+    """The game trap's "ml" (Mobile Legends) once read "mlayu" (run away) as a game and hid
+    "kadang pengen mati wae" beside it."""
+    text = "aku wis ra kuat, rasane pengen mlayu ninggal kabeh, kadang pengen mati wae"
+    assert classify(text, DEFAULT_RULES).risk == MENDESAK
+    assert classify("main ml terus mati mulu, kesel", DEFAULT_RULES).risk == BIASA

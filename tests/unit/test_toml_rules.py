@@ -82,3 +82,11 @@ def test_an_empty_list_in_an_office_file_changes_nothing():
     rules = read("[urgent]\nbahaya_lokal = []\n[traps]\nphrases = []\n", DEFAULT_RULES)
     assert not classify("halo kak, mau tanya jam buka", rules).urgent
     assert classify("saya mau bunuh diri sekarang", rules).urgent
+
+
+def test_an_office_framing_word_makes_a_crisis_phrase_after_it_a_topic():
+    text = "dengar drama radio yang tokohnya ingin mati"
+    assert classify(text, DEFAULT_RULES).risk == "mendesak"
+    office = read("[framing]\nphrases = ['drama radio(?: \\w+){0,6}']\n", DEFAULT_RULES)
+    assert classify(text, office).risk == "perlu_dicek"
+    assert len(office.framing) == len(DEFAULT_RULES.framing) + 1

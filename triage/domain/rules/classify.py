@@ -87,6 +87,9 @@ class RuleSet:
     negations: tuple[str, ...]
     categories: Mapping[str, Mapping[str, float]]  # category -> stem -> weight
     urgent_category: str = "kekerasan"
+    # spans that make a crisis phrase inside them a topic (a song's words, a film's story, the
+    # news, research): such a phrase gives perlu_dicek at most, whatever else is said
+    framing: tuple[Rule, ...] = ()
     fragments: Mapping[str, str] = field(default_factory=dict, compare=False)  # {NAME} pieces
     lexicon: Lexicon | None = field(default=None, compare=False)  # raises to perlu_dicek
     model: LinearModel | None = field(default=None, compare=False)  # raises to perlu_dicek
@@ -106,6 +109,10 @@ class RuleSet:
     @cached_property
     def _calm(self) -> _Phrases:
         return _Phrases.of(self.calm_context)
+
+    @cached_property
+    def _framing(self) -> _Phrases:
+        return _Phrases.of(self.framing)
 
 
 @dataclass(frozen=True)
@@ -288,21 +295,29 @@ def trap_spans(text: str, rules: RuleSet) -> list[tuple[int, int, str]]:
 
 def urgency(text: str, rules: RuleSet, *, framed: bool = True) -> list[str]:
     """The urgent rules that hold for normalised `text` (empty: not urgent). `framed` False:
-    a calm frame explains nothing away (what `rules_level` asks when the frame did)."""
+    a calm frame or a framing span explains nothing away (what `rules_level` asks when one
+    did)."""
+    global _last_framed_away
     trapped: list[tuple[int, int]] | None = None  # searched once, when a rule holds
+    framing: list[tuple[int, int]] = []
     explained: bool | None = None if framed else False  # asked only when a topical rule holds
-    found = []
+    found, framed_away = [], False
     matched = rules._urgent.matches(text)  # most messages: one pass, no phrase searched
     for i, rule in enumerate(rules.urgent):
         if i not in matched:
             continue
         if trapped is None:
             trapped = [(t0, t1) for t0, t1, _ in trap_spans(text, rules)]
+            if framed:
+                framing = [(f0, f1) for f0, f1, _ in frame_spans(text, rules)]
         for match in matched[i]:
             start, end = match.span()
             if any(t0 < end and start < t1 for t0, t1 in trapped):  # overlaps a trap
                 continue
             if rule.negatable and _negated(text, start, rules.negations):
+                continue
+            if any(f0 <= start < f1 for f0, f1 in framing):  # begins inside a framing span
+                framed_away = True
                 continue
             if rule.topical and explained is None:
                 explained = calm_frame(text, rules)
@@ -310,7 +325,35 @@ def urgency(text: str, rules: RuleSet, *, framed: bool = True) -> list[str]:
                 continue
             found.append(f"urgent.{rule.name}: {match.group(0)}")
             break
+    if framed:
+        _last_framed_away = (text, rules, framed_away)
     return found
+
+
+_last_framed_away: tuple[str, RuleSet | None, bool] = ("", None, False)
+
+
+def framed_away(text: str, rules: RuleSet) -> bool:
+    """Whether a framing span explained a rule away in `text` (what `urgency` just saw, else
+    searched again)."""
+    last_text, last_rules, seen = _last_framed_away  # read once: another thread may replace it
+    if last_rules is rules and last_text == text:
+        return seen
+    return bool(frame_spans(text, rules)) and bool(urgency(text, rules, framed=False))
+
+
+_last_framing: tuple[str, RuleSet | None, list[tuple[int, int, str]]] = ("", None, [])
+
+
+def frame_spans(text: str, rules: RuleSet) -> list[tuple[int, int, str]]:
+    """Where a framing phrase makes what it holds a topic (remembered as `trap_spans` is)."""
+    global _last_framing
+    last_text, last_rules, spans = _last_framing
+    if last_rules is rules and last_text == text:
+        return spans
+    spans = rules._framing.spans(text) if rules.framing else []
+    _last_framing = (text, rules, spans)
+    return spans
 
 
 _last_frame: tuple[str, RuleSet | None, bool] = ("", None, False)
@@ -371,15 +414,16 @@ def rules_level(
 ) -> str:
     """The level before the model (training reads it too): `mendesak` when an urgent rule
     holds; `perlu_dicek` for the lexicon's words unless a calm frame (a talk, school work,
-    research, the past) with no sign of now explains them, and for a topical rule the frame
-    explained away in `urgency`; else `biasa`."""
+    research, the past) with no sign of now explains them, and for a rule a calm frame or a
+    framing span (a song, a film, the news) explained away in `urgency`; else `biasa`."""
     if urgent_rules:
         return MENDESAK
-    if not calm_frame(text, rules):
-        return PERLU_DICEK if named else BIASA
-    # a calm frame lowers a crisis phrase by one level, never to nothing: the past or a talk
-    # can be told beside a harm that goes on ("dulu pernah dipukul, suami mau menikah lagi
-    # dan memukul saya"), and a person should look
+    calm = calm_frame(text, rules)
+    if not calm:
+        return PERLU_DICEK if named or framed_away(text, rules) else BIASA
+    # a calm frame or a framing span lowers a crisis phrase by one level, never to nothing: the
+    # past or a talk can be told beside a harm that goes on ("dulu pernah dipukul, suami mau
+    # menikah lagi dan memukul saya"), and a person should look
     return PERLU_DICEK if urgency(text, rules, framed=False) else BIASA
 
 
@@ -420,6 +464,8 @@ def classify(raw: str, rules: RuleSet, stem: Callable[[str], str] = lambda w: w)
     risk = rules_level(text, rules, urgent_rules, named)
     if named and risk == BIASA:  # the lexicon's words, explained by a calm frame
         reasons.append("context.calm")
+    elif not urgent_rules and risk == PERLU_DICEK and framed_away(text, rules):
+        reasons.append("context.framing")  # a song, a story, the news: looked at, not answered
     violence = any(
         not r.startswith("urgent.suicide") and not r.startswith("urgent.self_harm")
         for r in urgent_rules
@@ -435,6 +481,8 @@ def classify(raw: str, rules: RuleSet, stem: Callable[[str], str] = lambda w: w)
             reasons.append(f"model: {found.risk:.2f}")
         harm = not hits or any(h.concept not in SELF_HARM for h in hits)
         category = rules.model.category(found, scores, harm)
+        if hits and not harm and best == 0:  # despair with no word of any topic: no topic
+            category = "lainnya"
     if violence:
         category = rules.urgent_category
     elif scores.get(category, 0.0) > 0:

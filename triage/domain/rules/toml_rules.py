@@ -19,6 +19,8 @@ it is and how to fix it.
     bahaya_lokal = ['dikejar {W}{0,1}preman']
 
     [traps.not_danger]              # spans that are not danger though they hold a crisis word
+    [framing.media]                 # spans that make a crisis phrase in them a topic (a song,
+                                    # a film, the news): perlu_dicek at most
     [calm.calm_context]             # a question on prevention, research, a talk, the past …
     [danger_now]                    # … unless something happens now
     [safe_now]                      # calm whatever else is said
@@ -29,7 +31,8 @@ it is and how to fix it.
 Phrases are regular expressions over normalised words (textnorm.py). Read onto a base (the
 product's rules), a file adds: phrases join the rule of the same name, a new urgent rule is
 negatable and topical unless it says otherwise, category words are added or reweighed, and
-`phrases = [...]` directly under [traps] or [calm] is the office's own trap or calm rule.
+`phrases = [...]` directly under [traps], [framing] or [calm] is the office's own rule of
+that kind.
 """
 
 from __future__ import annotations
@@ -48,6 +51,7 @@ SECTIONS = (
     "fragments",
     "urgent",
     "traps",
+    "framing",
     "calm",
     "danger_now",
     "safe_now",
@@ -78,6 +82,7 @@ def read(text: str, base: RuleSet | None = None) -> RuleSet:
     reader.fragments_of(doc.get("fragments", {}))
     urgent = reader.rules("urgent", doc.get("urgent", {}), new_flags=base is not None)
     traps = reader.rules("traps", doc.get("traps", {}), new_flags=False)
+    framing = reader.rules("framing", doc.get("framing", {}), new_flags=False)
     calm = reader.rules("calm", doc.get("calm", {}), new_flags=False)
     danger_now = reader.one_rule("danger_now", doc.get("danger_now"))
     safe_now = reader.one_rule("safe_now", doc.get("safe_now"))
@@ -100,6 +105,7 @@ def read(text: str, base: RuleSet | None = None) -> RuleSet:
         return RuleSet(
             urgent=tuple(urgent),
             traps=tuple(traps),
+            framing=tuple(framing),
             calm_context=tuple(calm),
             danger_now=danger_now,
             safe_now=safe_now,
@@ -114,6 +120,7 @@ def read(text: str, base: RuleSet | None = None) -> RuleSet:
     return RuleSet(
         urgent=_joined(base.urgent, urgent),
         traps=_joined(base.traps, traps),
+        framing=_joined(base.framing, framing),
         calm_context=_joined(base.calm_context, calm),
         danger_now=_joined((base.danger_now,), [danger_now] if danger_now else [])[0],
         safe_now=_joined((base.safe_now,), [safe_now] if safe_now else [])[0],
