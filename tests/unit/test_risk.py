@@ -543,3 +543,86 @@ def test_a_game_word_is_a_whole_word_not_the_start_of_a_javanese_one():
     text = "aku wis ra kuat, rasane pengen mlayu ninggal kabeh, kadang pengen mati wae"
     assert classify(text, DEFAULT_RULES).risk == MENDESAK
     assert classify("main ml terus mati mulu, kesel", DEFAULT_RULES).risk == BIASA
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "kak ceritanya gini suami saya memukul saya tiap malam",
+        "kak aku mau cerita, ceritanya aku dilecehkan guru les aku tiap minggu",
+        "jadi ceritanya ayah tiri aku memperkosa aku kak",
+        "tadi lagi nonton berita terus suami saya memukul saya sekarang tolong",
+        "kak ada berita buruk suami saya mukul saya lagi barusan",
+        "I have bad news my dad raped me last night",
+        "skripsi aku ditolak lagi aku mau bunuh diri aja",
+        "penelitian aku gagal dosen marah aku mau mati aja",
+        "aku baca artikel cara gantung diri aku mau coba malam ini",
+        "aku nulis jurnal tiap malam isinya aku ingin mati",
+        "aku bikin cerpen tentang diriku sendiri, aku pengen mati",
+        "fotoku masuk berita, sekarang aku mau loncat dari jembatan",
+        "om aku tadi maksa aku nonton film terus aku diperkosa",
+        "ayah banting hp aku terus banting aku ke lantai",
+        "aku udah lelah, cuma nunggu waktu sampai ingin mati",
+        "aku cuma nunggu lulus smp ingin mati saja",
+        "aku pengen mati wae, urip mlarat terus",
+        "aku dengerin lagu sedih terus aku pengen bunuh diri malam ini",
+    ],
+)
+def test_a_frame_word_or_a_trap_never_takes_the_writers_own_danger_away(text):
+    """A review of round 9's framing found these lowered: a story, the news, a thesis, a film
+    told by the one in danger; a phone thrown at someone; a wish to die while waiting; a game
+    trap reading Javanese "mlarat" (poor) as a game."""
+    assert classify(text, DEFAULT_RULES).risk == MENDESAK
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "dengan surat ini saya sampaikan berita bahwa anak tetangga kami diperkosa pamannya",
+        "pacar aku rekam film kami berdua terus ngancam nyebarin kalau aku putus",
+        "ayah membanting hp ke arah ibu, kami takut pulang",
+        "tiap malam aku nunggu suami pulang sampai mau mati ketakutan",
+        "mohon bantu sebar berita anak saya hilang sejak kemarin umur 7 tahun",
+    ],
+)
+def test_a_report_beside_a_frame_word_is_still_looked_at(text):
+    assert classify(text, DEFAULT_RULES).risk != BIASA
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ustadzah, pengajian jumat ini temanya kdrt, boleh minta materi?",
+        "mohon kesediaan ibu mengisi penyuluhan pencegahan kekerasan dalam rumah tangga di balai "
+        "desa kamis ini",
+        "kak lagu yg liriknya 'ku ingin mati saja' yg viral di tiktok itu judulnya apa sih? lagi "
+        "nyari buat backsound konten",
+        "udh 3 hari dm ga dibales, nunggu smpe mau mati rasanya 🙃 katanya layanan 24 jam",
+        "kak td aku main ML kalah terus, pengen banting hp rasanya 😭 eh btw serius nanya, aku "
+        "udah 3 minggu telat mens",
+        "Tadi malam ada barita di tipi anak diculik di kota, ulun jadi takutan. Kayapa maajari "
+        "anak ulun nang umur 4 tahun supaya kada umpat urang asing?",
+    ],
+)
+def test_a_talk_this_week_a_lyric_the_news_or_a_reply_awaited_gets_no_crisis_reply(text):
+    assert classify(text, DEFAULT_RULES).risk != MENDESAK
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "saya susah tidak bisa bangun pagi, orang tua saya marah terus",
+        "aku tidak bisa bangun subuh, ortu kolot banget",
+        "aki mobil tidak bisa nyala, terlantar di jalan",
+        "oma saya ulang tahun ke 80, no food allergy",
+        "petugas kelurahan meminta foto ktp dan kk",
+        "rapat koordinasi ketemu di hotel grand jam 9",
+        "wudhu agar gugur dosa",
+        "sakit itu supaya gugur dosa dosa kita",
+        "bayar fidyah biar gugur kewajiban puasa",
+    ],
+)
+def test_everyday_words_beside_the_new_concepts_raise_nothing(text):
+    """Parents, a car battery, a photo of an identity card, a meeting at a hotel, sins that
+    fall away: not an old person neglected, not grooming, not self-harm."""
+    assert classify(text, DEFAULT_RULES).risk == BIASA

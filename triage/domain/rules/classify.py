@@ -297,7 +297,12 @@ def urgency(text: str, rules: RuleSet, *, framed: bool = True) -> list[str]:
     """The urgent rules that hold for normalised `text` (empty: not urgent). `framed` False:
     a calm frame or a framing span explains nothing away (what `rules_level` asks when one
     did)."""
-    global _last_framed_away
+    return _urgency(text, rules, framed)[0]
+
+
+def _urgency(text: str, rules: RuleSet, framed: bool = True) -> tuple[list[str], bool]:
+    """`urgency`, and whether a framing span explained a rule away (returned, not remembered:
+    the relay classifies on several threads)."""
     trapped: list[tuple[int, int]] | None = None  # searched once, when a rule holds
     framing: list[tuple[int, int]] = []
     explained: bool | None = None if framed else False  # asked only when a topical rule holds
@@ -325,21 +330,7 @@ def urgency(text: str, rules: RuleSet, *, framed: bool = True) -> list[str]:
                 continue
             found.append(f"urgent.{rule.name}: {match.group(0)}")
             break
-    if framed:
-        _last_framed_away = (text, rules, framed_away)
-    return found
-
-
-_last_framed_away: tuple[str, RuleSet | None, bool] = ("", None, False)
-
-
-def framed_away(text: str, rules: RuleSet) -> bool:
-    """Whether a framing span explained a rule away in `text` (what `urgency` just saw, else
-    searched again)."""
-    last_text, last_rules, seen = _last_framed_away  # read once: another thread may replace it
-    if last_rules is rules and last_text == text:
-        return seen
-    return bool(frame_spans(text, rules)) and bool(urgency(text, rules, framed=False))
+    return found, framed_away
 
 
 _last_framing: tuple[str, RuleSet | None, list[tuple[int, int, str]]] = ("", None, [])
@@ -410,7 +401,11 @@ def concepts(text: str, rules: RuleSet) -> list[Hit]:
 
 
 def rules_level(
-    text: str, rules: RuleSet, urgent_rules: Sequence[str], named: Sequence[Hit]
+    text: str,
+    rules: RuleSet,
+    urgent_rules: Sequence[str],
+    named: Sequence[Hit],
+    framed_away: bool | None = None,
 ) -> str:
     """The level before the model (training reads it too): `mendesak` when an urgent rule
     holds; `perlu_dicek` for the lexicon's words unless a calm frame (a talk, school work,
@@ -420,7 +415,9 @@ def rules_level(
         return MENDESAK
     calm = calm_frame(text, rules)
     if not calm:
-        return PERLU_DICEK if named or framed_away(text, rules) else BIASA
+        if framed_away is None:  # not told by the caller's `_urgency`: searched again
+            framed_away = bool(frame_spans(text, rules) and urgency(text, rules, framed=False))
+        return PERLU_DICEK if named or framed_away else BIASA
     # a calm frame or a framing span lowers a crisis phrase by one level, never to nothing: the
     # past or a talk can be told beside a harm that goes on ("dulu pernah dipukul, suami mau
     # menikah lagi dan memukul saya"), and a person should look
@@ -454,17 +451,17 @@ def _rule_category(scores: Mapping[str, float]) -> tuple[str, float]:
 def classify(raw: str, rules: RuleSet, stem: Callable[[str], str] = lambda w: w) -> Decision:
     """Never raises, whatever the text (a property test holds it to that)."""
     text = normalize(raw)
-    urgent_rules = urgency(text, rules)
+    urgent_rules, framed = _urgency(text, rules)
     scores = category_scores(text, rules, stem)
     category, best = _rule_category(scores)
     hits = concepts(text, rules)
     named = [h for h in hits if not h.cue]
     reasons = [*urgent_rules]
     reasons += [f"concept.{c}: {w}" for c, w in dict.fromkeys((h.concept, h.words) for h in named)]
-    risk = rules_level(text, rules, urgent_rules, named)
+    risk = rules_level(text, rules, urgent_rules, named, framed)
     if named and risk == BIASA:  # the lexicon's words, explained by a calm frame
         reasons.append("context.calm")
-    elif not urgent_rules and risk == PERLU_DICEK and framed_away(text, rules):
+    elif not urgent_rules and risk == PERLU_DICEK and framed:
         reasons.append("context.framing")  # a song, a story, the news: looked at, not answered
     violence = any(
         not r.startswith("urgent.suicide") and not r.startswith("urgent.self_harm")
