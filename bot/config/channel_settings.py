@@ -8,9 +8,12 @@ from urllib.parse import urlparse
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from bot.config.problems import wrong
+
 
 class Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # strict: "993" in quotes is not a port, "true" in quotes not a yes; TOML writes both plainly
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
 class TelegramConfig(Section):
@@ -28,9 +31,9 @@ class TelegramConfig(Section):
             parsed = urlparse(value)
             parsed.port  # noqa: B018 - raises on a port that is not a number
         except ValueError:
-            raise ValueError("not a valid URL") from None
+            raise wrong("url") from None
         if parsed.scheme not in ("http", "https") or not parsed.hostname:
-            raise ValueError('must be an http(s) URL such as "https://api.telegram.org/bot"')
+            raise wrong("url")
         return value
 
 

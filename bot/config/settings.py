@@ -29,8 +29,10 @@ from bot.config.channel_settings import (
     Section,
     TelegramConfig,
 )
+from bot.config.problems import explain, header, language_of, wrong
 from triage.domain.referral import TARGETS
 from triage.domain.rules.classify import CATEGORIES
+from triage.texts.catalog import Lang, text
 
 # Secrets that may come from the environment instead of the file: (section, key) -> variable.
 SECRET_ENV = {
@@ -63,7 +65,7 @@ class OfficeConfig(Section):
     # Outside service hours a client's message gets a reply saying when a person will answer.
     after_hours_reply: bool = True
     # Days the office is closed besides Indonesia's public holidays and cuti bersama.
-    closed_days: list[date] = Field(default_factory=list)
+    closed_days: list[Annotated[date, Field(strict=False)]] = Field(default_factory=list)
     # What each weekday is for, e.g. {mon = "Informasi kependudukan dan KB", …} (the Karangasem
     # standard);
     # answered when a client asks which day serves what. Empty: every day serves everything.
@@ -72,9 +74,9 @@ class OfficeConfig(Section):
     @field_validator("weekday_themes")
     @classmethod
     def _known_days(cls, value: dict[str, str]) -> dict[str, str]:
-        wrong = sorted(set(value) - set(WEEKDAYS))
-        if wrong:
-            raise ValueError(f"unknown day {wrong[0]!r}; use {', '.join(WEEKDAYS)}")
+        wrong_days = sorted(set(value) - set(WEEKDAYS))
+        if wrong_days:
+            raise wrong("day", value=repr(wrong_days[0]), allowed=", ".join(WEEKDAYS))
         return value
 
     @field_validator("timezone")
@@ -83,10 +85,7 @@ class OfficeConfig(Section):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(
-                f"unknown time zone {value!r}; use Asia/Jakarta (WIB), Asia/Makassar (WITA) "
-                "or Asia/Jayapura (WIT)"
-            ) from None
+            raise wrong("time_zone", value=repr(value)) from None
         return value
 
     @field_validator("register_format")
@@ -95,11 +94,9 @@ class OfficeConfig(Section):
         try:
             value.format(year=2026, month=11, number=42)
         except (KeyError, ValueError, IndexError):
-            raise ValueError(
-                'use {year}, {month} and {number}, e.g. "PUSPAGA/{year}/{month:02d}/{number:04d}"'
-            ) from None
+            raise wrong("register_format") from None
         if "{number" not in value:
-            raise ValueError("must contain {number}, or register numbers would repeat")
+            raise wrong("register_number")
         return value
 
     @field_validator("hours")
@@ -107,14 +104,14 @@ class OfficeConfig(Section):
     def _periods(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
         for day, periods in value.items():
             if day not in WEEKDAYS:
-                raise ValueError(f"unknown day {day!r}; use {', '.join(WEEKDAYS)}")
+                raise wrong("day", value=repr(day), allowed=", ".join(WEEKDAYS))
             for period in periods:
                 found = PERIOD.match(period)
                 if not found:
-                    raise ValueError(f'{day}: {period!r} is not a period like "08:00-12:00"')
+                    raise wrong("period", value=f"{day}: {period!r}")
                 h1, m1, h2, m2 = (int(g) for g in found.groups())
                 if (h2, m2) <= (h1, m1):
-                    raise ValueError(f"{day}: {period!r} ends before it starts")
+                    raise wrong("period_order", value=f"{day}: {period!r}")
         return value
 
 
@@ -158,9 +155,9 @@ class ReferralConfig(Section):
     @classmethod
     def _known_targets(cls, value: dict[str, str]) -> dict[str, str]:
 
-        wrong = [k for k in value if k not in TARGETS]
-        if wrong:
-            raise ValueError(f"unknown target {wrong[0]!r}; use {', '.join(TARGETS)}")
+        unknown = [k for k in value if k not in TARGETS]
+        if unknown:
+            raise wrong("target", value=repr(unknown[0]), allowed=", ".join(TARGETS))
         return value
 
 
@@ -180,7 +177,7 @@ class RetentionConfig(Section):
     @classmethod
     def _clock(cls, value: str) -> str:
         if not re.fullmatch(r"([01][0-9]|2[0-3]):[0-5][0-9]", value):
-            raise ValueError(f"{value!r} is not a time of day; write it as HH:MM, e.g. 02:00")
+            raise wrong("time_of_day", value=repr(value))
         return value
 
 
@@ -193,18 +190,18 @@ class TriageConfig(Section):
 
 def _categories(value: list[str]) -> list[str]:
 
-    wrong = [c for c in value if c not in CATEGORIES]
-    if wrong:
-        raise ValueError(f"unknown category {wrong[0]!r}; use {', '.join(CATEGORIES)}")
+    unknown = [c for c in value if c not in CATEGORIES]
+    if unknown:
+        raise wrong("category", value=repr(unknown[0]), allowed=", ".join(CATEGORIES))
     return value
 
 
 def _days(value: list[str]) -> list[str]:
-    wrong = [d for d in value if d not in WEEKDAYS]
-    if wrong:
-        raise ValueError(f"unknown day {wrong[0]!r}; use {', '.join(WEEKDAYS)}")
+    unknown = [d for d in value if d not in WEEKDAYS]
+    if unknown:
+        raise wrong("day", value=repr(unknown[0]), allowed=", ".join(WEEKDAYS))
     if not value:
-        raise ValueError("name at least one day")
+        raise wrong("no_day")
     return value
 
 
@@ -212,10 +209,10 @@ def _hours(value: list[str]) -> list[str]:
     for period in value:
         found = PERIOD.match(period)
         if not found:
-            raise ValueError(f'{period!r} is not a period like "08:00-12:00"')
+            raise wrong("period", value=repr(period))
         h1, m1, h2, m2 = (int(g) for g in found.groups())
         if (h2, m2) <= (h1, m1):
-            raise ValueError(f"{period!r} ends before it starts")
+            raise wrong("period_order", value=repr(period))
     return value
 
 
@@ -236,7 +233,7 @@ class AlarmConfig(Section):
     def _addresses(cls, value: list[str]) -> list[str]:
         for address in value:
             if "@" not in address or any(c.isspace() or c in "<>," for c in address):
-                raise ValueError(f"{address!r} is not one mail address like kepala@dinas.go.id")
+                raise wrong("mail_address", value=repr(address))
         return value
 
 
@@ -266,7 +263,7 @@ class ShiftConfig(Section):
 
 class Settings(Section):
     language: Literal["id", "en"] = "id"
-    data_dir: Path = Path("data")
+    data_dir: Annotated[Path, Field(strict=False)] = Path("data")  # a path is written as text
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     database: DatabaseConfig = DatabaseConfig()
     office: OfficeConfig
@@ -295,7 +292,7 @@ class Settings(Section):
     @model_validator(mode="after")
     def _alarm_needs_mail(self) -> Settings:
         if self.alarm.emails and self.email is None:
-            raise ValueError("[alarm] emails: the alarm is sent by mail; configure [email] too")
+            raise wrong("alarm_needs_mail")
         return self
 
     @model_validator(mode="after")
@@ -303,10 +300,7 @@ class Settings(Section):
         counselors = {s.telegram_id for s in self.staff if s.role == "konselor"}
         for n, shift in enumerate(self.roster, start=1):
             if shift.staff not in counselors:
-                raise ValueError(
-                    f"[[roster]] #{n} staff: {shift.staff} is not the telegram_id of a "
-                    "[[staff]] with role konselor"
-                )
+                raise wrong("roster_staff", n=n, staff=shift.staff)
         return self
 
     @field_validator("staff")
@@ -315,7 +309,7 @@ class Settings(Section):
         seen: set[int] = set()
         for member in value:
             if member.telegram_id in seen:
-                raise ValueError(f"telegram_id {member.telegram_id} is listed twice")
+                raise wrong("staff_twice", value=member.telegram_id)
             seen.add(member.telegram_id)
         return value
 
@@ -328,33 +322,27 @@ SECTIONS = frozenset(
 
 
 class ConfigError(Exception):
-    """Every problem found, each naming the key, what is wrong and how to fix it."""
+    """Every problem found, each naming the key, what is wrong and how to fix it, in the
+    office's language (bot/config/problems.py)."""
 
-    def __init__(self, source: str, problems: list[str]) -> None:
+    def __init__(self, source: str, problems: list[str], lang: Lang = "id") -> None:
         self.source = source
         self.problems = problems
-        super().__init__("\n".join([f"{source}: the configuration has problems:", *problems]))
+        super().__init__("\n".join([header(source, lang), *problems]))
 
 
 def load(path: Path, environ: Mapping[str, str] | None = None) -> Settings:
     environ = os.environ if environ is None else environ
+    if path.is_dir():
+        raise ConfigError(str(path), [text("config.is_folder", "id", path=path)])
     if not path.exists():
-        raise ConfigError(
-            str(path),
-            [
-                f"- the file does not exist. Fix: copy config.example.toml to {path} and edit it, "
-                "or pass --config with the right path."
-            ],
-        )
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        raise ConfigError(str(path), [text("config.no_file", "id", path=path)])
+    try:  # utf-8-sig: a file Notepad saved with a byte order mark reads too
+        raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(
-            str(path),
-            [f"- not valid TOML: {exc}. Fix: check quotes, brackets and '=' on that line."],
-        ) from None
+        raise ConfigError(str(path), [text("config.not_toml", "id", error=exc)]) from None
     except UnicodeDecodeError:
-        raise ConfigError(str(path), ["- not UTF-8 text. Fix: save the file as UTF-8."]) from None
+        raise ConfigError(str(path), [text("config.not_utf8", "id")]) from None
     settings = from_mapping(raw, source=str(path), environ=environ)
     # Relative paths are relative to the config file, not to wherever the command ran.
     update: dict[str, Any] = {}
@@ -375,14 +363,8 @@ def load(path: Path, environ: Mapping[str, str] | None = None) -> Settings:
     if template:
         resolved = Path(template) if Path(template).is_absolute() else path.parent / template
         if resolved.suffix.lower() != ".docx" or not resolved.is_file():
-            raise ConfigError(
-                str(path),
-                [
-                    f"- [referral] template_file: {resolved} is not a Word (.docx) file that "
-                    "exists. Fix: save the letterhead from Word as .docx next to the config, or "
-                    'set template_file = "" for a plain letter.'
-                ],
-            )
+            problem = text("config.template", settings.language, path=resolved)
+            raise ConfigError(str(path), [problem], settings.language)
         update["referral"] = settings.referral.model_copy(
             update={"template_file": str(resolved.resolve())}
         )
@@ -396,7 +378,32 @@ def from_mapping(
     try:
         return Settings.model_validate(raw)
     except ValidationError as exc:
-        raise ConfigError(source, [_explain(e) for e in exc.errors()]) from None
+        lang = language_of(raw)
+        problems = [
+            explain(e, lang, sections=SECTIONS, secrets=SECRET_ENV, example=_default)  # type: ignore[arg-type]
+            for e in exc.errors()
+        ]
+        raise ConfigError(source, problems, lang) from None
+
+
+def _default(loc: tuple[str, ...]) -> str | None:
+    """A key's default as TOML writes it, when it is a number or a yes/no (for the fix)."""
+    model: Any = Settings
+    default: Any = None
+    for part in loc:
+        fields = getattr(model, "model_fields", None)
+        if fields is None or part not in fields:
+            return None
+        field = fields[part]
+        default = field.default
+        model = next(
+            (a for a in (field.annotation, *getattr(field.annotation, "__args__", ()))
+             if isinstance(a, type) and issubclass(a, Section)),
+            None,
+        )  # fmt: skip
+    if isinstance(default, bool):
+        return "true" if default else "false"
+    return str(default) if isinstance(default, int | float) else None
 
 
 def _with_secrets(raw: dict[str, Any], environ: Mapping[str, str]) -> dict[str, Any]:
@@ -408,38 +415,6 @@ def _with_secrets(raw: dict[str, Any], environ: Mapping[str, str]) -> dict[str, 
         elif value and section == "database":
             merged[section] = {key: value}
     return merged
-
-
-def _key(loc: tuple[Any, ...]) -> str:
-    parts = [str(p) for p in loc]
-    if not parts:
-        return "(top level)"
-    if parts[0] in ("staff", "roster") and len(parts) > 1:
-        head = f"[[{parts[0]}]] #{int(parts[1]) + 1}"
-        return f"{head} {'.'.join(parts[2:])}".strip()
-    if len(parts) == 1:
-        return f"[{parts[0]}]" if parts[0] in SECTIONS else parts[0]
-    return f"[{parts[0]}] {'.'.join(parts[1:])}"
-
-
-def _explain(error: Any) -> str:
-    loc = tuple(error["loc"])
-    key = _key(loc)
-    kind = error["type"]
-    if kind == "extra_forbidden":
-        return (
-            f"- {key}: unknown key. Fix: check its spelling against config.example.toml, "
-            "or remove it."
-        )
-    if kind == "missing":
-        env = SECRET_ENV.get(tuple(str(p) for p in loc[:2]))  # type: ignore[arg-type]
-        hint = f" (or set the environment variable {env})" if env else ""
-        return f"- {key}: required but missing. Fix: add it{hint}; see config.example.toml."
-    got = error.get("input")
-    secret = tuple(str(p) for p in loc[:2]) in SECRET_ENV
-    shown = "" if secret or isinstance(got, dict | list) else f" (got {got!r})"
-    message = str(error["msg"]).removeprefix("Value error, ")
-    return f"- {key}: {message}{shown}. Fix: correct the value; see config.example.toml."
 
 
 def database_url(settings: Settings) -> str:

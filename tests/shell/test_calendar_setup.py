@@ -27,7 +27,7 @@ def test_a_period_may_end_at_midnight_and_must_end_after_it_starts():
     try:
         settings(hours={"mon": ["16:00-08:00"]})
     except Exception as exc:  # noqa: BLE001 - the ConfigError names the key
-        assert "ends before it starts" in str(exc) and "[office] hours" in str(exc)
+        assert "berakhir sebelum dimulai" in str(exc) and "[office] hours" in str(exc)
     else:
         raise AssertionError("a period that ends before it starts must stop the start")
 

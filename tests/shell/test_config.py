@@ -47,15 +47,18 @@ def test_the_example_config_is_valid_and_documents_every_key():
 
 def test_an_unknown_key_is_named_with_its_section():
     (problem,) = problems({**MINIMAL, "email_": 1})
-    assert "email_: unknown key" in problem
+    assert "email_: kunci ini tidak dikenal" in problem
     (problem,) = problems({"office": {"name": "x", "timzone": "Asia/Jakarta"}})
-    assert "[office] timzone: unknown key" in problem and "Fix:" in problem
+    assert "[office] timzone: kunci ini tidak dikenal" in problem
+    assert "Perbaiki: periksa ejaannya" in problem
+    (problem,) = problems({"language": "en", "office": {"name": "x", "timzone": "Asia/Jakarta"}})
+    assert "[office] timzone: unknown key" in problem and "Fix:" in problem  # as the file asks
 
 
 def test_a_missing_required_key_says_how_to_provide_it():
     found = problems({**MINIMAL, "telegram": {"admin_chat_id": -100}})
     assert any(
-        "[telegram] token: required but missing" in p and "PUSPAGA_TELEGRAM_TOKEN" in p
+        "[telegram] token: wajib diisi tetapi belum ada" in p and "PUSPAGA_TELEGRAM_TOKEN" in p
         for p in found
     )
 
@@ -78,8 +81,8 @@ def test_bad_time_zone_hours_and_duplicate_staff_are_explained():
         }
     )
     text = "\n".join(found)
-    assert "Asia/Makassar (WITA)" in text and "unknown day 'senin'" in text
-    assert "telegram_id 1 is listed twice" in text
+    assert "Asia/Makassar (WITA)" in text and "hari 'senin' tidak dikenal" in text
+    assert "telegram_id 1 tercantum dua kali" in text
 
 
 def test_secrets_come_from_the_environment_when_set():
@@ -96,12 +99,42 @@ def test_secrets_come_from_the_environment_when_set():
 
 
 def test_file_problems_are_plain(tmp_path):
-    with pytest.raises(ConfigError, match="does not exist. Fix: copy config.example.toml"):
+    with pytest.raises(ConfigError, match="berkas ini tidak ada. Perbaiki: salin config"):
         load(tmp_path / "config.toml", environ={})
     broken = tmp_path / "broken.toml"
     broken.write_text('[office]\nname = "x\n')
-    with pytest.raises(ConfigError, match="not valid TOML"):
+    with pytest.raises(ConfigError, match="bukan TOML yang sah"):
         load(broken, environ={})
+    with pytest.raises(ConfigError, match="folder, bukan berkas"):  # --config naming a folder
+        load(tmp_path, environ={})
+
+
+def test_a_file_saved_with_a_byte_order_mark_reads(tmp_path):
+    path = tmp_path / "config.toml"
+    path.write_bytes('\ufeff[office]\nname = "PUSPAGA Contoh"\n'.encode())
+    assert load(path, environ={}).office.name == "PUSPAGA Contoh"
+
+
+@pytest.mark.parametrize(
+    ("raw", "said"),
+    [
+        ({"telegram": {"token": "1:a", "admin_chat_id": "-1001234"}}, "harus bilangan bulat"),
+        ({"email": {"imap_port": "993"}}, "harus bilangan bulat"),
+        ({"email": {"use_ssl": "true"}}, "harus true atau false"),
+        ({"sla": {"review_minutes": "2"}}, "harus bilangan bulat"),
+        ({"office": {"name": "x", "closed_days": ["25-12-2026"]}}, "harus tanggal"),
+    ],
+)
+def test_a_value_in_quotes_where_a_number_or_a_yes_belongs_is_refused_not_guessed(raw, said):
+    """A quoted number used to pass as a number; now the key, the value and the fix are said."""
+    merged = {**MINIMAL, **raw}
+    if "email" in raw:
+        merged["email"] = {
+            "imap_host": "h", "username": "u", "password": "p", "smtp_host": "h",
+            "from_address": "a@b.id", **raw["email"],
+        }  # fmt: skip
+    text = "\n".join(problems(merged))
+    assert said in text and "Perbaiki:" in text
 
 
 def test_a_relative_data_dir_is_relative_to_the_config_file(tmp_path):
@@ -124,13 +157,13 @@ def test_a_secret_is_never_echoed_and_a_bad_url_is_explained():
     )
     text = "\n".join(found)
     assert "[telegram] token" in text and "123456" not in text
-    assert "[telegram] base_url: not a valid URL" in text
+    assert "[telegram] base_url: harus alamat http(s)" in text
 
 
 def test_a_letterhead_template_must_be_an_existing_word_file(tmp_path):
     config = tmp_path / "config.toml"
     config.write_text('[office]\nname = "X"\n[referral]\ntemplate_file = "kop.docx"\n')
-    with pytest.raises(ConfigError, match=r"\[referral\] template_file: .*kop.docx is not a Word"):
+    with pytest.raises(ConfigError, match=r"\[referral\] template_file: .*kop.docx bukan berkas"):
         load(config)
     from docx import Document
 
@@ -140,6 +173,6 @@ def test_a_letterhead_template_must_be_an_existing_word_file(tmp_path):
 
 def test_an_alarm_without_mail_or_with_a_wrong_address_is_explained():
     found = problems({**MINIMAL, "alarm": {"emails": ["kepala@dinas.go.id"]}})
-    assert any("[alarm] emails" in p and "configure [email]" in p for p in found)
+    assert any("[alarm] emails" in p and "atur juga bagian [email]" in p for p in found)
     found = problems({**MINIMAL, "alarm": {"emails": ["Kepala <kepala@dinas.go.id>"]}})
     assert any("[alarm] emails" in p and "kepala@dinas.go.id" in p for p in found)
