@@ -41,7 +41,7 @@ NAME = re.compile(r"[a-z][a-z0-9_]{0,39}")
 def load_form(path: Path) -> FormSpec:
     where = str(path)
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except FileNotFoundError:
         raise ConfigError(
             where,

@@ -16,6 +16,7 @@ from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
+    BeforeValidator,
     Field,
     ValidationError,
     field_validator,
@@ -51,6 +52,13 @@ class DatabaseConfig(Section):
     sqlite_synchronous: Literal["full", "normal"] = "full"
 
 
+def _date_or_text(value: object) -> object:
+    """A date, or a date written in quotes; a number is no date (it would read as 1970)."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        raise wrong("date", value=repr(value))
+    return value
+
+
 class OfficeConfig(Section):
     name: str
     timezone: str = "Asia/Makassar"
@@ -65,7 +73,9 @@ class OfficeConfig(Section):
     # Outside service hours a client's message gets a reply saying when a person will answer.
     after_hours_reply: bool = True
     # Days the office is closed besides Indonesia's public holidays and cuti bersama.
-    closed_days: list[Annotated[date, Field(strict=False)]] = Field(default_factory=list)
+    closed_days: list[Annotated[date, BeforeValidator(_date_or_text), Field(strict=False)]] = Field(
+        default_factory=list
+    )
     # What each weekday is for, e.g. {mon = "Informasi kependudukan dan KB", …} (the Karangasem
     # standard);
     # answered when a client asks which day serves what. Empty: every day serves everything.
@@ -93,7 +103,7 @@ class OfficeConfig(Section):
     def _register(cls, value: str) -> str:
         try:
             value.format(year=2026, month=11, number=42)
-        except (KeyError, ValueError, IndexError):
+        except Exception:  # noqa: BLE001 - "{number[0]}", "{year.x}": any failure is the same
             raise wrong("register_format") from None
         if "{number" not in value:
             raise wrong("register_number")
@@ -333,16 +343,23 @@ class ConfigError(Exception):
 
 def load(path: Path, environ: Mapping[str, str] | None = None) -> Settings:
     environ = os.environ if environ is None else environ
-    if path.is_dir():
-        raise ConfigError(str(path), [text("config.is_folder", "id", path=path)])
-    if not path.exists():
-        raise ConfigError(str(path), [text("config.no_file", "id", path=path)])
-    try:  # utf-8-sig: a file Notepad saved with a byte order mark reads too
+    try:
+        if path.is_dir():
+            raise ConfigError(str(path), [text("config.is_folder", "id", path=path)])
+        if not path.exists():
+            raise ConfigError(str(path), [text("config.no_file", "id", path=path)])
+        # utf-8-sig: a file Notepad saved with a byte order mark reads too
         raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(str(path), [text("config.not_toml", "id", error=exc)]) from None
+        at = re.search(r"line (\d+), column (\d+)", str(exc))
+        line, column = at.groups() if at else ("?", "?")
+        problem = text("config.not_toml", "id", line=line, column=column)
+        raise ConfigError(str(path), [problem]) from None
     except UnicodeDecodeError:
         raise ConfigError(str(path), [text("config.not_utf8", "id")]) from None
+    except OSError as exc:  # no permission (a folder of root's), a file gone meanwhile
+        why = exc.strerror or type(exc).__name__
+        raise ConfigError(str(path), [text("config.unreadable", "id", why=why)]) from None
     settings = from_mapping(raw, source=str(path), environ=environ)
     # Relative paths are relative to the config file, not to wherever the command ran.
     update: dict[str, Any] = {}
@@ -362,7 +379,11 @@ def load(path: Path, environ: Mapping[str, str] | None = None) -> Settings:
     template = settings.referral.template_file
     if template:
         resolved = Path(template) if Path(template).is_absolute() else path.parent / template
-        if resolved.suffix.lower() != ".docx" or not resolved.is_file():
+        try:
+            found = resolved.is_file()
+        except OSError:  # no permission to look
+            found = False
+        if resolved.suffix.lower() != ".docx" or not found:
             problem = text("config.template", settings.language, path=resolved)
             raise ConfigError(str(path), [problem], settings.language)
         update["referral"] = settings.referral.model_copy(

@@ -93,7 +93,7 @@ def test_a_wrong_config_stops_the_start_naming_the_key(config):
     code, out = invoke("run", "--config", config)
     flat = " ".join(out.split())  # the console wraps long lines
     assert code == 2 and "[outbox] max_attempts" in flat and "Perbaiki: misalnya" in flat
-    assert "tertulis 'lots'" in flat and "Traceback" not in out
+    assert 'tertulis "lots"' in flat and "Traceback" not in out
 
 
 def test_the_installed_console_script_runs_the_demo_in_english(tmp_path):

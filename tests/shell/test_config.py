@@ -65,7 +65,7 @@ def test_a_missing_required_key_says_how_to_provide_it():
 
 def test_a_wrong_type_names_the_key_and_the_value():
     found = problems({**MINIMAL, "outbox": {"max_attempts": "banyak"}})
-    assert any("[outbox] max_attempts" in p and "'banyak'" in p for p in found)
+    assert any("[outbox] max_attempts" in p and '(tertulis "banyak")' in p for p in found)
     found = problems({**MINIMAL, "staff": [{"telegram_id": 1, "name": "A", "role": "boss"}]})
     assert any(p.startswith("- [[staff]] #1 role") for p in found)
 
@@ -176,3 +176,38 @@ def test_an_alarm_without_mail_or_with_a_wrong_address_is_explained():
     assert any("[alarm] emails" in p and "atur juga bagian [email]" in p for p in found)
     found = problems({**MINIMAL, "alarm": {"emails": ["Kepala <kepala@dinas.go.id>"]}})
     assert any("[alarm] emails" in p and "kepala@dinas.go.id" in p for p in found)
+
+
+def test_a_section_written_as_one_value_never_shows_the_secret_it_holds():
+    found = problems({**MINIMAL, "database": "postgresql+psycopg://puspaga:S3cretPW@db/puspaga"})
+    text = "\n".join(found)
+    assert "[database]: harus sebuah bagian" in text and "S3cretPW" not in text
+
+
+def test_sections_tables_choices_and_bounds_are_said_as_the_file_writes_them():
+    text = "\n".join(problems({}))
+    assert "[office]: bagian ini wajib ada" in text
+    found = problems({**MINIMAL, "staff": [1001]})
+    assert any("harus tabel [[staff]]" in p for p in found)
+    found = problems({**MINIMAL, "staff": [{"telegram_id": 1, "name": "A", "role": "Konselor"}]})
+    assert any("admin, konselor, ketua" in p and " or " not in p for p in found)
+    found = problems({**MINIMAL, "sla": {"review_minutes": 0}})
+    assert any("harus lebih dari 0" in p and "misalnya review_minutes = 2" in p for p in found)
+    found = problems({**MINIMAL, "outbox": {"max_attempts": 8.0}})
+    assert any("harus bilangan bulat (tertulis 8.0)" in p for p in found)  # no quotes to blame
+    found = problems({**MINIMAL, "office": {"name": "x", "closed_days": [0]}})
+    assert any("0 bukan tanggal" in p for p in found)  # not 1970-01-01
+
+
+def test_a_file_that_cannot_be_read_is_said_without_a_traceback(tmp_path, monkeypatch):
+    """A config in a folder of root's, read by another user (root here reads everything, so
+    the refusal is the operating system's answer played back)."""
+    path = tmp_path / "config.toml"
+    path.write_text('[office]\nname = "x"\n')
+
+    def refuse(self, *args, **kwargs):
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "read_text", refuse)
+    with pytest.raises(ConfigError, match="tidak bisa dibaca .Permission denied."):
+        load(path, environ={})
