@@ -33,7 +33,7 @@ from triage.domain.rules.classify import (  # noqa: E402
     concepts,
     model_text,
     rules_level,
-    urgency,
+    urgency_framed,
 )
 from triage.domain.rules.model import features  # noqa: E402
 from triage.domain.rules.textnorm import normalize  # noqa: E402
@@ -105,9 +105,10 @@ def seen(example: Example, rules: RuleSet, stem) -> Seen:
     norm = normalize(example.text)
     hits = concepts(norm, rules)
     named = [h for h in hits if not h.cue]
+    urgent_rules, framed_away = urgency_framed(norm, rules)
     return Seen(
         model_text(norm, rules),
-        rules_level(norm, rules, urgency(norm, rules), named) != BIASA,
+        rules_level(norm, rules, urgent_rules, named, framed_away) != BIASA,
         tuple(h.concept for h in named),
         tuple(h.concept for h in hits if h.cue),
         category_scores(norm, rules, stem),

@@ -297,10 +297,10 @@ def urgency(text: str, rules: RuleSet, *, framed: bool = True) -> list[str]:
     """The urgent rules that hold for normalised `text` (empty: not urgent). `framed` False:
     a calm frame or a framing span explains nothing away (what `rules_level` asks when one
     did)."""
-    return _urgency(text, rules, framed)[0]
+    return urgency_framed(text, rules, framed)[0]
 
 
-def _urgency(text: str, rules: RuleSet, framed: bool = True) -> tuple[list[str], bool]:
+def urgency_framed(text: str, rules: RuleSet, framed: bool = True) -> tuple[list[str], bool]:
     """`urgency`, and whether a framing span explained a rule away (returned, not remembered:
     the relay classifies on several threads)."""
     trapped: list[tuple[int, int]] | None = None  # searched once, when a rule holds
@@ -333,18 +333,9 @@ def _urgency(text: str, rules: RuleSet, framed: bool = True) -> tuple[list[str],
     return found, framed_away
 
 
-_last_framing: tuple[str, RuleSet | None, list[tuple[int, int, str]]] = ("", None, [])
-
-
 def frame_spans(text: str, rules: RuleSet) -> list[tuple[int, int, str]]:
-    """Where a framing phrase makes what it holds a topic (remembered as `trap_spans` is)."""
-    global _last_framing
-    last_text, last_rules, spans = _last_framing
-    if last_rules is rules and last_text == text:
-        return spans
-    spans = rules._framing.spans(text) if rules.framing else []
-    _last_framing = (text, rules, spans)
-    return spans
+    """Where a framing phrase makes what it holds a topic (searched once, by `urgency`)."""
+    return rules._framing.spans(text) if rules.framing else []
 
 
 _last_frame: tuple[str, RuleSet | None, bool] = ("", None, False)
@@ -405,18 +396,17 @@ def rules_level(
     rules: RuleSet,
     urgent_rules: Sequence[str],
     named: Sequence[Hit],
-    framed_away: bool | None = None,
+    framed_away: bool,
 ) -> str:
     """The level before the model (training reads it too): `mendesak` when an urgent rule
     holds; `perlu_dicek` for the lexicon's words unless a calm frame (a talk, school work,
     research, the past) with no sign of now explains them, and for a rule a calm frame or a
-    framing span (a song, a film, the news) explained away in `urgency`; else `biasa`."""
+    framing span (a song, a film, the news) explained away in `urgency_framed` (which says
+    so: `framed_away`); else `biasa`."""
     if urgent_rules:
         return MENDESAK
     calm = calm_frame(text, rules)
     if not calm:
-        if framed_away is None:  # not told by the caller's `_urgency`: searched again
-            framed_away = bool(frame_spans(text, rules) and urgency(text, rules, framed=False))
         return PERLU_DICEK if named or framed_away else BIASA
     # a calm frame or a framing span lowers a crisis phrase by one level, never to nothing: the
     # past or a talk can be told beside a harm that goes on ("dulu pernah dipukul, suami mau
@@ -451,7 +441,7 @@ def _rule_category(scores: Mapping[str, float]) -> tuple[str, float]:
 def classify(raw: str, rules: RuleSet, stem: Callable[[str], str] = lambda w: w) -> Decision:
     """Never raises, whatever the text (a property test holds it to that)."""
     text = normalize(raw)
-    urgent_rules, framed = _urgency(text, rules)
+    urgent_rules, framed = urgency_framed(text, rules)
     scores = category_scores(text, rules, stem)
     category, best = _rule_category(scores)
     hits = concepts(text, rules)
