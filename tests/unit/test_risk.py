@@ -626,3 +626,58 @@ def test_everyday_words_beside_the_new_concepts_raise_nothing(text):
     """Parents, a car battery, a photo of an identity card, a meeting at a hotel, sins that
     fall away: not an old person neglected, not grooming, not self-harm."""
     assert classify(text, DEFAULT_RULES).risk == BIASA
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "dulu waktu smp aku pernah nyakitin diri sendiri, alhamdulillah udh 5 thn bersih dan skrg "
+        "aku kuliah psikologi. pengen magang di puspaga bisa ga kak?",
+        "Sepuluh tahun lalu saya pernah mengalami kekerasan dari ustadz saat mondok. Pelaku sudah "
+        "diproses hukum. Sekarang saya menjadi pengajar, adakah pelatihan disiplin positif?",
+        "ambyar tenan min, ditinggal rabi 😭 rasane pengen mati wae... ning yo ora lah 😂 mung "
+        "arep takon konseling pranikah",
+        "Kalawingi wonten berita tipi kasus santri dipun aniaya ngantos seda. Punapa wonten "
+        "pitedah milih pondok ingkang aman?",
+        "hahaha anakku 4 tahun ikut2 kakaknya main game, teriak2 'bunuh mi bosnya, tikam mi!' 😂 "
+        "bagaimana batasi hp untuk balita?",
+        "mamaku sama bapakku sering bertengkar masalah uang, tapi tidak ji sampai pukul2",
+    ],
+)
+def test_a_past_a_retraction_the_news_a_game_or_a_negation_gets_no_crisis_reply(text):
+    """Learnt from the eleventh corpora: the writer's past (told before the words), a wish to
+    die taken back, the news on TV in Javanese krama, a child shouting a game's lines, "not
+    (even) to hitting" with Bugis particles between."""
+    assert classify(text, DEFAULT_RULES).risk != MENDESAK
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "dulu aku pernah nyilet, tadi malam aku nyilet lagi",
+        "dulu pernah dipukul, sekarang suami saya pukul saya lagi barusan",
+        "kemarin aku mau mati tapi ga jadi, talinya putus",
+        "ayahku pukul pukul aku tiap malam",
+        "aku lihat berita tv, aku mau bunuh diri juga malam ini",
+        "habis main game aku dihajar ayah sampai berdarah",
+        "sekarang aku kuliah tapi tadi malam dipukul pacar",
+    ],
+)
+def test_the_eleventh_rounds_frames_leave_danger_now_alone(text):
+    assert classify(text, DEFAULT_RULES).risk == MENDESAK
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kula santri kelas 8. Dalu wau kula dipun gebugi senior ngantos biru",
+        "aku diajak ketemuan karo wong sing kenal ning fb, kudu metu seko pondok bengi iki. aku "
+        "umur 15",
+        "mandor tiange ibi suba ngusud-ngusud awak tiange, tiang takut gati",
+        "failed my exams again. wrote notes for my friends and i'm done",
+    ],
+)
+def test_the_krama_passive_a_lure_and_farewell_notes_are_looked_at(text):
+    """The krama "dipun gebugi" is read as "digebugi"; a child met online asked out at night;
+    Balinese groping; notes written for friends."""
+    assert classify(text, DEFAULT_RULES).risk != BIASA

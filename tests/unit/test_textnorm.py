@@ -31,7 +31,7 @@ def _whole_text(text: str) -> str:
         folded = t.UNIT.sub(r"\1 \2", folded)
         folded = t.MIXED.sub(t._unleet, folded)
     folded = t.STRETCH.sub(r"\1", folded)
-    return " ".join(t.SLANG.get(token, token) for token in t.TOKEN.findall(folded))
+    return t._passive(" ".join(t.SLANG.get(token, token) for token in t.TOKEN.findall(folded)))
 
 
 def test_word_by_word_gives_the_whole_text_answer_on_every_corpus():
@@ -59,3 +59,11 @@ def test_numbers_are_not_remembered():
     before = len(t._seen)
     t.normalize("nomor 081234567890 dan 3174012345678901")
     assert len(t._seen) - before <= 2  # "nomor" and "dan" at most
+
+
+def test_the_krama_passive_written_apart_is_one_word():
+    """ "dipun gebugi" is the krama of "digebugi": the lexicon's Javanese words count in both."""
+    assert t.normalize("Putra kula dipun-gebugi, dipun  siram toya") == (
+        "putra kula digebugi disiram toya"
+    )
+    assert t.normalize("dipun") == "dipun" and t.normalize("dipunten") == "dipunten"
