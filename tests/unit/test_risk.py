@@ -631,40 +631,59 @@ def test_everyday_words_beside_the_new_concepts_raise_nothing(text):
 @pytest.mark.parametrize(
     "text",
     [
-        "dulu waktu smp aku pernah nyakitin diri sendiri, alhamdulillah udh 5 thn bersih dan skrg "
-        "aku kuliah psikologi. pengen magang di puspaga bisa ga kak?",
-        "Sepuluh tahun lalu saya pernah mengalami kekerasan dari ustadz saat mondok. Pelaku sudah "
-        "diproses hukum. Sekarang saya menjadi pengajar, adakah pelatihan disiplin positif?",
-        "ambyar tenan min, ditinggal rabi 😭 rasane pengen mati wae... ning yo ora lah 😂 mung "
-        "arep takon konseling pranikah",
         "Kalawingi wonten berita tipi kasus santri dipun aniaya ngantos seda. Punapa wonten "
         "pitedah milih pondok ingkang aman?",
         "hahaha anakku 4 tahun ikut2 kakaknya main game, teriak2 'bunuh mi bosnya, tikam mi!' 😂 "
         "bagaimana batasi hp untuk balita?",
-        "mamaku sama bapakku sering bertengkar masalah uang, tapi tidak ji sampai pukul2",
     ],
 )
-def test_a_past_a_retraction_the_news_a_game_or_a_negation_gets_no_crisis_reply(text):
-    """Learnt from the eleventh corpora: the writer's past (told before the words), a wish to
-    die taken back, the news on TV in Javanese krama, a child shouting a game's lines, "not
-    (even) to hitting" with Bugis particles between."""
+def test_the_news_of_a_case_on_tv_and_a_games_lines_get_no_crisis_reply(text):
+    """Learnt from the eleventh corpora: the news on TV in Javanese krama, a child shouting a
+    game's lines."""
     assert classify(text, DEFAULT_RULES).risk != MENDESAK
 
 
 @pytest.mark.parametrize(
     "text",
     [
-        "dulu aku pernah nyilet, tadi malam aku nyilet lagi",
-        "dulu pernah dipukul, sekarang suami saya pukul saya lagi barusan",
-        "kemarin aku mau mati tapi ga jadi, talinya putus",
-        "ayahku pukul pukul aku tiap malam",
+        # a review of round 10 found these lowered by its first version: "dulu" meaning
+        # "first", "N tahun lalu" meaning "N years old, then", a past harm going on now, a wish
+        # to die "taken back" before a farewell letter, "tidak, sampai …" without its comma,
+        # a game word beside a father's blows or an employer, the news beside a mother beaten,
+        # "sekarang dia menjadi kasar"
+        "maaf aku cerita dulu ya kak, suamiku sempat mencekik aku tadi malam",
+        "aku 16 tahun lalu aku sempat mau bunuh diri tadi pagi",
+        "dulu sempat mau gantung diri, sekarang tali udah aku siapin",
+        "pengen mati aja tapi ga lah... udah aku tulis surat pamit buat mama",
+        "aku mau mati tapi gak kok, maksudnya gak sekarang, nanti malam aja pas semua tidur",
+        "aku bilang tidak, sampe sampe dicekik aku sama dia tadi",
+        "gara gara aku main game terus, bapak hajar aku kayak hajar musuh",
+        "habis main ff kakakku tikam aku pakai gunting, tikam musuh katanya",
+        "aku kerja di warnet game, bos cekik aku tadi, bunuh bos rasanya",
+        "tadi nonton berita tv, mamaku langsung dipukul papa sampai pingsan",
+        "suami saya pernah selingkuh, sekarang dia menjadi kasar dan sering memukul saya",
         "aku lihat berita tv, aku mau bunuh diri juga malam ini",
-        "habis main game aku dihajar ayah sampai berdarah",
-        "sekarang aku kuliah tapi tadi malam dipukul pacar",
+        "ayahku pukul pukul aku tiap malam",
     ],
 )
 def test_the_eleventh_rounds_frames_leave_danger_now_alone(text):
     assert classify(text, DEFAULT_RULES).risk == MENDESAK
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "saya baru baca berita, remaja di kota saya bunuh diri. bagaimana cara mencegahnya?",
+        "ada berita yang bikin saya sedih, anak smp bunuh diri karena dibully",
+        "chat terakhir dari suami sudah seminggu tidak dibalas, apa dia selingkuh?",
+        "barang barang sudah aku kasih ke panti asuhan, anak2 senang",
+        "nenek nginep di kamarne cucu, wajar ta?",
+        "anak saya umur 12 punya teman online dari game, gimana cara mengawasinya?",
+    ],
+)
+def test_a_parent_reading_the_news_or_giving_things_to_charity_raises_nothing(text):
+    """Also from the review of round 10: a wider gap or a new word must not raise these."""
+    assert classify(text, DEFAULT_RULES).risk == BIASA
 
 
 @pytest.mark.parametrize(

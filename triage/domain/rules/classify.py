@@ -272,18 +272,9 @@ def _spans(rule: Rule, text: str) -> list[tuple[int, int, str]]:
     return [(m.start(), m.end(), m.group(0)) for m in rule.pattern.finditer(text)]
 
 
-# words that may stand between a negation and what it negates: "tidak ji sampai pukul2"
-_BETWEEN = frozenset({"ji", "ki", "mi", "sampai", "sampe", "sampek", "nganti", "ngantos"})
-
-
 def _negated(text: str, start: int, negations: Sequence[str]) -> bool:
-    before = text[:start].split()[-4:]
-    if any(word in negations for word in before[-2:]):  # "tidak pernah memukul", "bukan dipukul"
-        return True
-    word = text[start:].split(" ", 1)[0]
-    while before and (before[-1] in _BETWEEN or before[-1] == word):  # "sampai pukul pukul"
-        before.pop()
-    return len(before) < 4 and bool(before) and before[-1] in negations
+    before = text[:start].split()[-2:]  # "tidak pernah memukul", "bukan dipukul"
+    return any(word in negations for word in before)
 
 
 _last_traps: tuple[str, RuleSet | None, list[tuple[int, int, str]]] = ("", None, [])
