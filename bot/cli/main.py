@@ -8,6 +8,7 @@ import os
 import signal
 import sys
 import threading
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 from zoneinfo import ZoneInfo
@@ -226,6 +227,11 @@ def report(
         err.print("--month harus berbentuk TTTT-BB, misalnya 2026-11")
         raise typer.Exit(2)
     settings = _settings(config)
+    today = datetime.now(ZoneInfo(settings.office.timezone)).date()
+    if report_files.not_yet(month, today):
+        lang = settings.language
+        err.print(text("report.not_yet", lang, month=report_files.month_label(month, lang)))
+        raise typer.Exit(2)
     application = build(settings)
     staff = {s.telegram_id: s.name for s in settings.staff}
     made = report_files.write(report_files.build(application, month), out, settings, staff)

@@ -1,6 +1,8 @@
 """The monthly report's files: XLSX (openpyxl) with the summary, the
-register book and SLA compliance; the same tables as CSV (UTF-8 with a BOM, so spreadsheet
-programs read it right); PNG charts (matplotlib). In the office's language."""
+register book, SLA compliance and charts; the same tables as CSV (UTF-8 with a BOM, so spreadsheet
+programs read it right); PNG charts (bot.files.report_charts). In the office's language, in
+the words a head reports with: labels, not codes; month names; dates a spreadsheet can sort and
+filter."""
 
 from __future__ import annotations
 
@@ -10,28 +12,37 @@ from datetime import UTC, date, datetime, tzinfo
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import matplotlib
+from babel.dates import format_date
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
-from triage.domain import notices
-from triage.effects import notify
-
-matplotlib.use("Agg")  # files only, no display
-
-import matplotlib.pyplot as plt  # noqa: E402
-from openpyxl import Workbook  # noqa: E402
-from openpyxl.styles import Font  # noqa: E402
-
-from bot.app import App  # noqa: E402
+from bot.app import App
 from bot.config.roster import timer_setup
 from bot.config.settings import Settings
+from bot.files import report_charts
 from bot.files.cells import cell
+from triage.domain import notices
 from triage.domain.referral import TARGETS
 from triage.domain.reports import UNKNOWN, MonthReport, age_labels, month_report
 from triage.domain.survey import QUESTIONS, SurveyResult, summarise
 from triage.domain.triage_checks import accuracy
-from triage.texts.catalog import Lang, text
+from triage.effects import notify
+from triage.texts.catalog import Lang, text, texts
 
 MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")  # "2026-11": what --month and /laporan take
+
+
+def month_label(month: str, lang: Lang) -> str:
+    """ "2026-11" → "November 2026" (Indonesian month names in Indonesian)."""
+    year, number = (int(part) for part in month.split("-"))
+    return format_date(date(year, number, 1), "LLLL y", locale=lang)
+
+
+def not_yet(month: str, today: date) -> bool:
+    """A month that has not begun on `today` (the office's date): nothing to report yet."""
+    return month > today.strftime("%Y-%m")
 
 
 def month_bounds(month: str, zone: tzinfo) -> tuple[datetime, datetime]:
@@ -59,27 +70,40 @@ def _t(key: str, lang: Lang, **values: object) -> str:
     return text(f"report.{key}", lang, **values)
 
 
+def label(kind: str, code: str, lang: Lang) -> str:
+    """A code of the database as staff say it: channel, category, gender, outcome, state or
+    risk level ("with_admin" → "Ditangani admin"); one the catalogue lacks stays as it is."""
+    if code in (UNKNOWN, OPEN):
+        return _t("unknown" if code == UNKNOWN else "open", lang)
+    key = f"{kind}.{code}"
+    return text(key, lang) if key in texts() else code
+
+
+OPEN = "belum ditutup"  # the domain's outcome of a round not closed yet
+
+
 def summary_rows(report: MonthReport, lang: Lang) -> list[list[object]]:
     rows: list[list[object]] = [[_t("total", lang), report.total]]
     sections = (
-        ("channel", report.by_channel, None),
-        ("category", report.by_category, None),
-        ("gender", report.by_gender, None),
-        ("age", report.by_age, age_labels()),
-        ("outcome", report.by_outcome, None),
+        ("channel", "channel", report.by_channel, None),
+        ("category", "category", report.by_category, None),
+        ("gender", "gender", report.by_gender, None),
+        ("age", "age", report.by_age, age_labels()),
+        ("outcome", "outcome", report.by_outcome, None),
     )
-    for name, counts, order in sections:
+    for name, kind, counts, order in sections:
         rows.append([])
         rows.append([_t(name, lang), _t("count", lang)])
         for key in order or sorted(counts):
             if key in counts or order:
-                rows.append([key, counts.get(key, 0)])
+                rows.append([label(kind, key, lang), counts.get(key, 0)])
     rows += [[], [_t("urgent", lang), report.urgent], [_t("referrals", lang), report.referrals]]
     for target in TARGETS:
         if target in report.by_referral:
             rows.append([text(f"referral.target.{target}", lang), report.by_referral[target]])
     if UNKNOWN in report.by_referral:  # referred before targets were recorded
-        rows.append([f"{_t('referrals', lang)}: {UNKNOWN}", report.by_referral[UNKNOWN]])
+        unknown = f"{_t('referrals', lang)}: {_t('unknown', lang)}"
+        rows.append([unknown, report.by_referral[UNKNOWN]])
     return rows + survey_rows(report.survey, lang)
 
 
@@ -110,16 +134,16 @@ def register_rows(report: MonthReport, lang: Lang, zone: tzinfo, staff: dict[int
         [
             n,
             r.register_no or "",
-            r.opened_at.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
+            r.opened_at.astimezone(zone).replace(tzinfo=None, second=0, microsecond=0),
             r.client_name,
             r.answers.get("usia") or "",
-            r.answers.get("jenis_kelamin") or "",
+            label("gender", g, lang) if (g := r.answers.get("jenis_kelamin")) else "",
             r.answers.get("domisili") or "",
-            r.channel,
-            r.category or "lainnya",
-            "ya" if r.urgent else "",
-            r.state,
-            r.outcome or "",
+            label("channel", r.channel, lang),
+            label("category", r.category or "lainnya", lang),
+            _t("yes", lang) if r.urgent else "",
+            label("state", r.state, lang),
+            label("outcome", r.outcome, lang) if r.outcome else "",
             text(f"referral.target.{r.referral_target}", lang) if r.referral_target else "",
             staff.get(r.counselor_id, "") if r.counselor_id else "",
         ]
@@ -151,7 +175,8 @@ def triage_rows(report: MonthReport, lang: Lang) -> list[list[object]]:
         [],
         [_t("triage.level", lang), _t("triage.right", lang), _t("count", lang)],
     ]
-    rows += [[level, right, of] for level, (right, of) in found.by_level.items()]
+    for level, (right, of) in found.by_level.items():
+        rows.append([label("risk", level, lang), right, of])
     return rows
 
 
@@ -172,7 +197,7 @@ def sla_rows(report: MonthReport, lang: Lang) -> list[list[object]]:
         ]
         for s in report.sla
     ]
-    return [head, *body]
+    return [head, *body, [], [_t("sla.note", lang)]]
 
 
 def write(report: MonthReport, out: Path, settings: Settings, staff: dict[int, str]) -> list[Path]:
@@ -186,10 +211,12 @@ def write(report: MonthReport, out: Path, settings: Settings, staff: dict[int, s
         "sla": sla_rows(report, lang),
         "ketepatan-triase": triage_rows(report, lang),
     }
+    if not report.register:  # an empty month says so where the cases would be
+        tables["buku-register"].append([_t("no_data", lang)])
     paths = []
     book = Workbook()
     book.remove(book.active)
-    title = _t("title", lang, office=settings.office.name, month=report.month)
+    title = _t("title", lang, office=settings.office.name, month=month_label(report.month, lang))
     for name, table in tables.items():
         rows = [[cell(value) for value in row] for row in table]  # client text stays text
         sheet = book.create_sheet(_t(f"sheet.{name}", lang))
@@ -198,60 +225,77 @@ def write(report: MonthReport, out: Path, settings: Settings, staff: dict[int, s
         sheet.append([])
         for row in rows:
             sheet.append(row)
+        _lay_out(sheet, name, 1 + len(report.sla) if name == "sla" else len(rows))
         path = out / f"laporan-{report.month}-{name}.csv"
         with path.open("w", newline="", encoding="utf-8-sig") as handle:
-            csv.writer(handle).writerows(rows)
+            csv.writer(handle).writerows([[_csv(value) for value in row] for row in rows])
         paths.append(path)
+    charts = _charts(report, lang)
+    no_data = _t("no_data", lang)
+    report_charts.sheet(book, _t("sheet.grafik", lang), title, charts, no_data)
     xlsx = out / f"laporan-{report.month}.xlsx"
     book.save(xlsx)
     paths.insert(0, xlsx)
-    paths += _charts(report, out, lang, title)
+    for chart in charts:
+        png = out / f"laporan-{report.month}-{chart.name}.png"
+        paths.append(report_charts.png(chart, png, title, no_data))
     return paths
 
 
-def _bar(path: Path, title: str, counts: dict[str, float], xlabel: str) -> Path:
-    labels = list(counts)
-    fig, ax = plt.subplots(figsize=(8, max(3.0, 0.45 * len(labels) + 1.5)), dpi=110)
-    ax.barh(labels, [counts[k] for k in labels], color="#2b7a78")
-    ax.invert_yaxis()
-    ax.set_xlim(0, max([*counts.values(), 1]) * 1.15)  # room for the figures at the bars' ends
-    ax.set_title(title, fontsize=11)
-    ax.set_xlabel(xlabel)
-    for y, value in enumerate(counts[k] for k in labels):
-        ax.text(value, y, f" {value:g}", va="center", fontsize=9)
-    fig.tight_layout()
-    fig.savefig(path)
-    plt.close(fig)
-    return path
+TABLES = ("buku-register", "sla")  # one header row on row 3: frozen, with filters
 
 
-def _charts(report: MonthReport, out: Path, lang: Lang, title: str) -> list[Path]:
+def _lay_out(sheet: Worksheet, name: str, rows: int) -> None:
+    """Widths from the longest value in each column of the table (its `rows` from row 3); real
+    dates shown as dates; the header of a table frozen with filters on it, so a head can sort
+    and pick."""
+    widths: dict[int, int] = {}
+    for row in sheet.iter_rows(min_row=3, max_row=2 + rows):
+        for c in row:
+            if isinstance(c.value, datetime):
+                c.number_format = "dd/mm/yyyy hh:mm"
+                length = 16
+            else:
+                length = len(str(c.value)) if c.value is not None else 0
+            widths[c.column] = max(widths.get(c.column, 0), length)
+    for column, width in widths.items():
+        sheet.column_dimensions[get_column_letter(column)].width = min(max(width + 2, 8), 60)
+    if name in TABLES:
+        for c in sheet[3]:
+            c.font = Font(bold=True)
+        sheet.freeze_panes = "A4"
+        if rows > 1:
+            sheet.auto_filter.ref = f"A3:{get_column_letter(sheet.max_column)}{2 + rows}"
+
+
+def _csv(value: object) -> object:
+    return value.strftime("%Y-%m-%d %H:%M") if isinstance(value, datetime) else value
+
+
+def _charts(report: MonthReport, lang: Lang) -> list[report_charts.Chart]:
     count = _t("count", lang)
-    by_category = dict(sorted(report.by_category.items(), key=lambda kv: -kv[1]))
+    by_category = sorted(report.by_category.items(), key=lambda kv: -kv[1])
     share = {
         _t(f"step.{s.step}", lang): round(100 * s.share_within, 1)
         for s in report.sla
         if s.share_within is not None
     }
     return [
-        _bar(
-            out / f"laporan-{report.month}-kategori.png",
-            f"{title}\n{_t('category', lang)}",
-            by_category,
+        report_charts.Chart(
+            "kategori",
+            _t("category", lang),
+            {label("category", k, lang): v for k, v in by_category},
             count,
-        ),  # fmt: skip
-        _bar(
-            out / f"laporan-{report.month}-kanal.png",
-            f"{title}\n{_t('channel', lang)}",
-            dict(report.by_channel),
+            whole=True,
+        ),
+        report_charts.Chart(
+            "kanal",
+            _t("channel", lang),
+            {label("channel", k, lang): v for k, v in report.by_channel.items()},
             count,
-        ),  # fmt: skip
-        _bar(
-            out / f"laporan-{report.month}-sla.png",
-            f"{title}\n{_t('sla.title', lang)}",
-            share,
-            _t("sla.share", lang),
-        ),  # fmt: skip
+            whole=True,
+        ),
+        report_charts.Chart("sla", _t("sla.title", lang), share, _t("sla.share", lang), False),
     ]
 
 
@@ -271,7 +315,7 @@ def send_to_heads(app: App, month: str, key: str, heads: list[int]) -> int:
     paths = write(build(app, month), settings.data_dir / "laporan" / month, settings, staff)
     now = app.clock()
     lang: Lang = settings.language  # type: ignore[assignment]
-    caption = _t("title", lang, office=settings.office.name, month=month)
+    caption = _t("title", lang, office=settings.office.name, month=month_label(month, lang))
     queued = 0
     with app.uows() as uow:
         for head in heads:

@@ -3,6 +3,7 @@
 
 import csv
 from datetime import UTC, datetime, timedelta
+from zipfile import ZipFile
 
 from openpyxl import load_workbook
 from typer.testing import CliRunner
@@ -84,7 +85,10 @@ def test_the_monthly_report_files_open_in_a_spreadsheet_and_add_up(tmp_path):
                                       "--config", str(config)])  # fmt: skip
     assert result.exit_code == 0, result.output
     book = load_workbook(out / "laporan-2026-11.xlsx")
-    assert book.sheetnames == ["Ringkasan", "Buku register", "Ketepatan waktu", "Ketepatan triase"]
+    assert book.sheetnames == [
+        "Ringkasan", "Buku register", "Ketepatan waktu", "Ketepatan triase", "Grafik",
+    ]  # fmt: skip
+    assert book["Ringkasan"]["A1"].value == "Laporan PUSPAGA Uji bulan November 2026"
     checks = {r[0]: r[1:] for r in book["Ketepatan triase"].iter_rows(values_only=True) if r[0]}
     assert checks["Kasus yang dikonfirmasi petugas saat ditutup"][0] == 2
     assert checks["Kategori otomatis benar (jumlah, %)"][:2] == (1, 50.0)  # one corrected
@@ -93,27 +97,46 @@ def test_the_monthly_report_files_open_in_a_spreadsheet_and_add_up(tmp_path):
     # six conversations, one of them reopened: seven counseling contacts (the case of
     # 1 December WITA is not in it)
     assert summary["Jumlah klien (kasus)"] == 7
-    assert summary["hotline"] == 3 and summary["email"] == 2 and summary["instagram"] == 2
+    assert summary["Hotline"] == 3 and summary["Email"] == 2 and summary["Instagram"] == 2
     assert summary["Rujukan"] == 1 and summary["13–17"] == 0 and summary["25–44"] == 3
-    assert summary["UPTD PPA"] == 1 and summary["tuntas"] == 2  # the answers reopened nothing
+    assert summary["UPTD PPA"] == 1 and summary["Tuntas"] == 2  # the answers reopened nothing
+    assert summary["Perempuan"] == 2 and summary["Laki-laki"] == 4  # labels, not codes
+    assert summary["Belum ditutup"] == 4 and summary["Tidak diketahui"] == 1
     # two surveys asked (none after a referral to UPTD PPA), two answered: means 3.0, 2.5, 3.5;
     # index 3.0 × 25 = 75, grade C
     assert summary["Survei dikirim"] == 2 and summary["Survei dijawab"] == 2
     assert summary["Kecepatan layanan (rata-rata)"] == 2.5
     assert summary["Indeks kepuasan (25–100)"] == 75 and summary["Mutu layanan (A–D)"] == "C"
-    register = list(book["Buku register"].iter_rows(values_only=True))
+    sheet = book["Buku register"]
+    register = list(sheet.iter_rows(values_only=True))
     assert register[2][:3] == ("No", "Nomor register", "Tanggal") and len(register) == 3 + 7
     rounds = [row[12 - 1] for row in register[3:] if row[1] == "PUSPAGA/2026/11/0002"]
-    assert rounds == ["tuntas", None]  # the first round closed as Tuntas, the second still open
+    assert rounds == ["Tuntas", None]  # the first round closed as Tuntas, the second still open
+    # a real date a spreadsheet sorts and filters, in the office's time (09.00 WITA)
+    assert register[3][2] == datetime(2026, 11, 24, 9, 0) and sheet["C4"].is_date
+    assert {row[10] for row in register[3:]} == {"Selesai", "Baru"}  # not "closed", "new"
+    assert register[3][8] == "Lainnya" and register[3][7] == "Hotline"
+    assert sheet.freeze_panes == "A4" and sheet.auto_filter.ref == "A3:N10"
+    assert sheet.column_dimensions["B"].width > len("PUSPAGA/2026/11/0000")
     assert register[3][1] == "PUSPAGA/2026/11/0000" and register[3][13] == "Made"
     assert register[3][12] == "UPTD PPA"
     sla = {row[0]: row for row in book["Ketepatan waktu"].iter_rows(values_only=True) if row[0]}
     # three answered in 2 service minutes (target 5): all within; counselors at 1, 31, 61 min
     assert sla["Jawaban pertama admin"][2:5] == (3, 3, 100)
     assert sla["Balasan pertama konselor"][2:4] == (3, 1)
+    assert sla["Langkah"][5:] == (
+        "Waktu tengah (menit): separuh kasus lebih cepat", "9 dari 10 kasus selesai dalam (menit)",
+    )  # fmt: skip
+    assert sla["Dari pesan masuk sampai dijawab konselor"][1] == 30
+    with ZipFile(out / "laporan-2026-11.xlsx") as xlsx:  # openpyxl reads no charts back
+        charts = [xlsx.read(n).decode() for n in xlsx.namelist() if n.startswith("xl/charts/")]
+    assert len(charts) == 3 and all(c.count('<delete val="0"/>') == 2 for c in charts)
+    assert sum('<majorUnit val="1"/>' in c for c in charts) == 2  # whole clients only
     with (out / "laporan-2026-11-sla.csv").open(encoding="utf-8-sig") as handle:
         rows = list(csv.reader(handle))
-    assert rows[0][0] == "Langkah" and len(rows) == 6
+    assert rows[0][0] == "Langkah" and len(rows) == 8 and rows[7][0].startswith("Menit dihitung")
+    with (out / "laporan-2026-11-buku-register.csv").open(encoding="utf-8-sig") as handle:
+        assert list(csv.reader(handle))[1][2] == "2026-11-24 09:00"
     for chart in ("kategori", "kanal", "sla"):
         assert (out / f"laporan-2026-11-{chart}.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     app.engine.dispose()
@@ -149,4 +172,45 @@ def test_a_name_that_is_a_formula_or_holds_control_characters_stays_text(tmp_pat
         flat = [cell for row in csv.reader(handle) for cell in row]
     assert not [c for c in flat if c[:1] in ("=", "+", "-", "@")]
     assert not [c for c in flat if any(ord(ch) < 32 for ch in c)]
+    app.engine.dispose()
+
+
+def test_an_empty_month_says_so_and_a_month_not_begun_is_refused(tmp_path):
+    app = office(tmp_path / "office")
+    config = tmp_path / "office" / "config.toml"
+    config.write_text(f'data_dir = "{tmp_path / "office"}"\n[office]\nname = "PUSPAGA Uji"\n')
+    out = tmp_path / "laporan"
+    run = ["--out", str(out), "--config", str(config)]
+    result = CliRunner().invoke(cli, ["report", "--month", "2026-10", *run])
+    assert result.exit_code == 0, result.output
+    book = load_workbook(out / "laporan-2026-10.xlsx")
+    assert book["Buku register"]["A4"].value == "Tidak ada data untuk bulan ini."
+    assert book["Grafik"]["A4"].value == "Tidak ada data untuk bulan ini."
+    with ZipFile(out / "laporan-2026-10.xlsx") as xlsx:  # no empty plot in the workbook
+        assert not [n for n in xlsx.namelist() if n.startswith("xl/charts/")]
+    assert (out / "laporan-2026-10-kategori.png").read_bytes()[:4] == b"\x89PNG"
+    result = CliRunner().invoke(cli, ["report", "--month", "2999-01", *run])
+    assert result.exit_code == 2 and "Januari 2999 belum tiba" in result.output
+    assert not (out / "laporan-2999-01.xlsx").exists()
+    app.engine.dispose()
+
+
+def test_the_report_in_english_has_no_indonesian_codes_left(tmp_path):
+    app = office(tmp_path / "office")
+    a_month(app)
+    config = tmp_path / "office" / "config.toml"
+    config.write_text(
+        f'data_dir = "{tmp_path / "office"}"\nlanguage = "en"\n[office]\nname = "PUSPAGA Uji"\n'
+    )
+    out = tmp_path / "laporan"
+    result = CliRunner().invoke(cli, ["report", "--month", "2026-11", "--out", str(out),
+                                      "--config", str(config)])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    book = load_workbook(out / "laporan-2026-11.xlsx")
+    values = {c for sheet in book for row in sheet.iter_rows(values_only=True) for c in row if c}
+    assert "PUSPAGA Uji report, November 2026" in values
+    assert {"Female", "Male", "Unknown", "Not closed yet", "Done", "Closed", "Other"} <= values
+    indonesian = {"ya", "tidak diketahui", "belum ditutup", "perempuan", "laki-laki", "tuntas",
+                  "closed", "new", "lainnya", "hotline"}  # fmt: skip
+    assert not indonesian & values
     app.engine.dispose()

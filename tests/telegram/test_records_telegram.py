@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import text
 
+from bot.files.report import month_label
 from tests.support.office import ADMIN, CLIENT, GROUP, HEAD, MADE, NYOMAN
 from tests.support.telegram_office import running_office
 from triage.domain.model import State
@@ -74,8 +75,10 @@ def test_the_head_gets_the_monthly_report_files_and_an_admin_does_not(office):
     month = app.clock().strftime("%Y-%m")
     state.user_writes(ADMIN, GROUP, f"/laporan {month}")
     office.wait_for_post(GROUP, "hanya dikirim kepada ketua")
+    state.user_writes(HEAD, text="/laporan 2999-01")
+    office.wait_for_post(HEAD, "Bulan Januari 2999 belum tiba")  # nothing to report yet
     state.user_writes(HEAD, text=f"/laporan {month}")
-    office.wait_for_post(HEAD, f"Laporan {month} disiapkan: 4 berkas")
+    office.wait_for_post(HEAD, f"Laporan {month_label(month, 'id')} disiapkan: 4 berkas")
 
     def documents() -> list[str]:
         return [m["document"]["file_name"] for m in state.sent(HEAD) if "document" in m]

@@ -21,8 +21,11 @@ def laporan(request: Request) -> str:
     month = request.arg.strip() or report_files.last_month(today)
     if not report_files.MONTH.fullmatch(month):
         return text("staff.report_usage", lang)
+    named = esc(report_files.month_label(month, lang))
+    if report_files.not_yet(month, today):
+        return text("report.not_yet", lang, month=named)
     files = report_files.send_to_heads(app, month, f"report:{request.key}", [actor.staff_id])
-    return text("staff.report_sent", lang, month=esc(month), files=files)
+    return text("staff.report_sent", lang, month=named, files=files)
 
 
 COMMANDS = [Command("laporan", off_loop(laporan, "report"), HEADS)]
