@@ -7,6 +7,7 @@ import os
 import stat
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine
@@ -176,7 +177,8 @@ def _add_telegram(app: App, settings: Settings) -> None:
     config = settings.telegram
     assert config is not None
     lang = settings.language
-    gateway = Gateway(config.token, config.base_url, file_url(config.base_url))
+    proxy = settings.network.proxy
+    gateway = Gateway(config.token, config.base_url, file_url(config.base_url), proxy=proxy)
     maps = TelegramMaps(app.engine)
     staff = StaffDirectory.from_config(settings.staff)
     budget = SendBudget()
@@ -210,6 +212,8 @@ def _add_instagram(app: App, settings: Settings) -> None:
     assert config is not None
     vault = DatabaseVault(app, config.username)
     session = InstagramSession(config.username, config.password, vault, app.sealer)
+    if settings.network.proxy:
+        session.new_client = partial(_proxied_client, settings.network.proxy)
     lang = settings.language
 
     def tell_admins(key: str) -> None:
@@ -245,3 +249,11 @@ def _add_instagram(app: App, settings: Settings) -> None:
     poller = PollThread(app, source, config.poll_seconds, jitter=0.5)  # Instagram dislikes haste
     app.watchers.append(poller)
     app.instagram_codes = (vault, source, poller)
+
+
+def _proxied_client(proxy: str):  # noqa: ANN202 - an instagrapi Client, imported late
+    from instagrapi import Client
+
+    client = Client()
+    client.set_proxy(proxy)  # the office's web proxy ([network] proxy)
+    return client

@@ -13,6 +13,7 @@ from sqlalchemy import text as sql
 from bot.bootstrap import build, database
 from bot.cli.common import DEFAULT_CONFIG, ConfigOpt, _settings, err
 from bot.config.settings import ConfigError, load
+from channels import network
 from storage.migrate import current_revision, head_revision
 from triage.texts.catalog import text
 
@@ -45,12 +46,12 @@ def check(config: ConfigOpt = DEFAULT_CONFIG) -> None:
     lang = settings.language
     problems = 0
 
-    def report(what: str, problem: str | None) -> None:
+    def report(what: str, problem: str | None, found: str = "") -> None:
         nonlocal problems
         problems += problem is not None
         name = text(f"check.name.{what}", lang)
         if problem is None:
-            typer.echo(f"OK    {name}")
+            typer.echo(f"OK    {name}: {found}" if found else f"OK    {name}")
         else:
             typer.echo(f"{text('check.fail', lang):<5} {name}: {problem}")
 
@@ -60,12 +61,11 @@ def check(config: ConfigOpt = DEFAULT_CONFIG) -> None:
         with engine.connect() as conn:
             conn.execute(sql("SELECT 1"))
         current, head = current_revision(engine), head_revision()
-        report(
-            "database",
-            None
-            if current == head
-            else text("check.schema", lang, current=current or "-", head=head),
-        )
+        if current is None:  # a new database: `run` (or `migrate`) creates its tables
+            report("database", None, text("check.fresh", lang))
+        else:
+            problem = text("check.schema", lang, current=current, head=head)
+            report("database", None if current == head else problem)
     except Exception as exc:  # noqa: BLE001 - report any failure in plain words
         first_line = next(iter(str(exc).splitlines()), "")
         report("database", f"{type(exc).__name__}: {first_line}")
@@ -79,10 +79,11 @@ def check(config: ConfigOpt = DEFAULT_CONFIG) -> None:
     if settings.telegram:
         from bot.telegram.probe import administrators_not_staff, telegram_problem
 
-        problem = telegram_problem(settings.telegram, lang)  # python-telegram-bot when used
-        report("telegram", problem)
+        proxy = settings.network.proxy
+        problem, found = telegram_problem(settings.telegram, lang, proxy)
+        report("telegram", problem, found)
         staff = {s.telegram_id for s in settings.staff}
-        strangers = administrators_not_staff(settings.telegram, staff) if not problem else None
+        strangers = None if problem else administrators_not_staff(settings.telegram, staff, proxy)
         for stranger in strangers or []:  # a warning: the head decides (IT staff may be one)
             typer.echo(text("check.warning", lang, who=stranger))
     if settings.instagram:
@@ -110,4 +111,6 @@ def instagram_problem(settings) -> str | None:  # noqa: ANN001 - Settings, impor
     except NeedsCode as exc:
         return text("check.ig.code", lang, kind=exc.kind.replace("_", "-"))
     except (LoginRequired, ClientError, OSError) as exc:
+        if network.kind(exc):  # no internet is not a wrong user name
+            return network.explain(exc, lang, "i.instagram.com", "[network] proxy")
         return text("check.ig.login", lang, error=type(exc).__name__)

@@ -9,6 +9,7 @@ import signal
 import sys
 import threading
 from datetime import datetime
+from importlib.metadata import version as package_version
 from pathlib import Path
 from typing import Annotated
 from zoneinfo import ZoneInfo
@@ -39,6 +40,24 @@ app = typer.Typer(
     no_args_is_help=True,
     help="Puspaga Inbox: unified inbox and triage for family-counseling centres.",
 )
+
+
+def _version(asked: bool) -> None:
+    if asked:
+        typer.echo(f"puspaga {package_version('puspaga-inbox')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Versi program."),
+    ] = False,
+) -> None:
+    """Puspaga Inbox: kotak masuk terpadu dan triase untuk PUSPAGA dan PPKS."""
+
+
 app.command()(health.check)
 app.command()(health.alarm)
 # Libraries whose INFO lines carry secrets or personal data: httpx logs every request URL
@@ -108,6 +127,10 @@ def poll(
             }
         )
     )
+    broken = sorted({c for c, n in counts.items() if n < 0} | set(application.unavailable))
+    if broken:  # a script or a timer must see that a channel was not read
+        err.print(text("cli.poll_failed", settings.language, channels=", ".join(broken)))
+        raise typer.Exit(1)
 
 
 @app.command("triage")
@@ -223,18 +246,18 @@ def report(
     """The monthly report: client report, register book, SLA compliance (XLSX, CSV, PNG)."""
     from bot.files import report as report_files
 
-    if not report_files.MONTH.fullmatch(month):
-        err.print("--month harus berbentuk TTTT-BB, misalnya 2026-11")
-        raise typer.Exit(2)
     settings = _settings(config)
+    lang = settings.language
+    if not report_files.MONTH.fullmatch(month):
+        err.print(text("report.month_form", lang))
+        raise typer.Exit(2)
     today = datetime.now(ZoneInfo(settings.office.timezone)).date()
     if report_files.not_yet(month, today):
-        lang = settings.language
         err.print(text("report.not_yet", lang, month=report_files.month_label(month, lang)))
         raise typer.Exit(2)
     application = build(settings)
     staff = {s.telegram_id: s.name for s in settings.staff}
-    made = report_files.write(report_files.build(application, month), out, settings, staff)
+    made = report_files.write(report_files.build(application, month), out, settings, staff, today)
     for path in made:
         typer.echo(str(path))
 

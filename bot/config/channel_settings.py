@@ -1,5 +1,5 @@
 """The sections of config.toml the channel adapters and the intake limits read ([telegram],
-[email], [instagram], [limits]); settings.py puts them together with the rest."""
+[email], [instagram], [network], [limits]); settings.py puts them together with the rest."""
 
 from __future__ import annotations
 
@@ -16,6 +16,18 @@ class Section(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
+def http_url(value: str, problem: str) -> str:
+    """`value` if it is an http(s) address with a host (and a numeric port, if any)."""
+    try:
+        parsed = urlparse(value)
+        parsed.port  # noqa: B018 - raises on a port that is not a number
+    except ValueError:
+        raise wrong(problem) from None
+    if parsed.scheme not in ("http", "https") or not parsed.hostname:
+        raise wrong(problem)
+    return value
+
+
 class TelegramConfig(Section):
     token: str
     base_url: str = "https://api.telegram.org/bot"
@@ -27,14 +39,7 @@ class TelegramConfig(Section):
     @field_validator("base_url")
     @classmethod
     def _url(cls, value: str) -> str:
-        try:
-            parsed = urlparse(value)
-            parsed.port  # noqa: B018 - raises on a port that is not a number
-        except ValueError:
-            raise wrong("url") from None
-        if parsed.scheme not in ("http", "https") or not parsed.hostname:
-            raise wrong("url")
-        return value
+        return http_url(value, "url")
 
 
 class EmailConfig(Section):
@@ -66,6 +71,18 @@ class InstagramConfig(Section):
     mark_seen: bool = False  # mark the client's messages as seen when taken in
     backfill_days: Annotated[int, Field(ge=0, le=60)] = 7
     max_attachment_mb: Annotated[float, Field(gt=0)] = 10
+
+
+class NetworkConfig(Section):
+    # The office's web proxy, for Telegram and Instagram (HTTPS through it), e.g.
+    # "http://user:sandi@proxy.kantor.go.id:8080". Email (IMAP, SMTP) goes direct: its ports
+    # (993, 465 or 587) must be open.
+    proxy: str | None = None
+
+    @field_validator("proxy")
+    @classmethod
+    def _proxy(cls, value: str | None) -> str | None:
+        return None if value is None else http_url(value, "proxy")
 
 
 class LimitsConfig(Section):

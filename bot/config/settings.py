@@ -27,6 +27,7 @@ from bot.config.channel_settings import (
     EmailConfig,
     InstagramConfig,
     LimitsConfig,
+    NetworkConfig,
     Section,
     TelegramConfig,
 )
@@ -41,6 +42,7 @@ SECRET_ENV = {
     ("telegram", "token"): "PUSPAGA_TELEGRAM_TOKEN",
     ("email", "password"): "PUSPAGA_EMAIL_PASSWORD",
     ("instagram", "password"): "PUSPAGA_INSTAGRAM_PASSWORD",
+    ("network", "proxy"): "PUSPAGA_PROXY",  # may hold the proxy's password
 }
 
 PERIOD = re.compile(r"^([01]\d|2[0-3])[:.]([0-5]\d)-([01]\d|2[0-3]|24)[:.]([0-5]\d)$")
@@ -290,6 +292,7 @@ class Settings(Section):
     security: SecurityConfig = SecurityConfig()
     alarm: AlarmConfig = AlarmConfig()
     limits: LimitsConfig = LimitsConfig()
+    network: NetworkConfig = NetworkConfig()
     staff: list[StaffConfig] = Field(default_factory=list)
     roster: list[ShiftConfig] = Field(default_factory=list)
 
@@ -433,7 +436,7 @@ def _with_secrets(raw: dict[str, Any], environ: Mapping[str, str]) -> dict[str, 
         value = environ.get(variable)
         if value and isinstance(merged.get(section), dict):
             merged[section][key] = value
-        elif value and section == "database":
+        elif value and section in ("database", "network") and section not in merged:
             merged[section] = {key: value}
     return merged
 

@@ -31,7 +31,7 @@ from triage.domain.triage_checks import accuracy
 from triage.effects import notify
 from triage.texts.catalog import Lang, text, texts
 
-MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")  # "2026-11": what --month and /laporan take
+MONTH = re.compile(r"(?:19|2\d)\d\d-(0[1-9]|1[0-2])")  # "2026-11": what --month and /laporan take
 
 
 def month_label(month: str, lang: Lang) -> str:
@@ -94,9 +94,10 @@ def summary_rows(report: MonthReport, lang: Lang) -> list[list[object]]:
     for name, kind, counts, order in sections:
         rows.append([])
         rows.append([_t(name, lang), _t("count", lang)])
-        for key in order or sorted(counts):
-            if key in counts or order:
-                rows.append([label(kind, key, lang), counts.get(key, 0)])
+        if order:  # age groups in their own order, every group shown
+            rows += [[label(kind, key, lang), counts.get(key, 0)] for key in order]
+        else:  # as a head reads them: by name
+            rows += sorted([label(kind, key, lang), n] for key, n in counts.items())
     rows += [[], [_t("urgent", lang), report.urgent], [_t("referrals", lang), report.referrals]]
     for target in TARGETS:
         if target in report.by_referral:
@@ -115,7 +116,7 @@ def survey_rows(result: SurveyResult | None, lang: Lang) -> list[list[object]]:
     rate = result.response_rate
     rows: list[list[object]] = [
         [],
-        [_t("survey", lang), _t("count", lang)],
+        [_t("survey", lang), _t("value", lang)],
         [_t("survey.asked", lang), result.asked],
         [_t("survey.answered", lang), result.answered],
         [_t("survey.rate", lang), round(100 * rate, 1) if rate is not None else ""],
@@ -136,7 +137,7 @@ def register_rows(report: MonthReport, lang: Lang, zone: tzinfo, staff: dict[int
             r.register_no or "",
             r.opened_at.astimezone(zone).replace(tzinfo=None, second=0, microsecond=0),
             r.client_name,
-            r.answers.get("usia") or "",
+            _number(r.answers.get("usia")),
             label("gender", g, lang) if (g := r.answers.get("jenis_kelamin")) else "",
             r.answers.get("domisili") or "",
             label("channel", r.channel, lang),
@@ -150,6 +151,11 @@ def register_rows(report: MonthReport, lang: Lang, zone: tzinfo, staff: dict[int
         for n, r in enumerate(report.register, start=1)
     ]
     return [head, *body]
+
+
+def _number(answer: str | None) -> object:
+    """An age the form took as a number is a number cell (sorts 8 before 70); else the text."""
+    return int(answer) if answer and answer.isdigit() else (answer or "")
 
 
 REGISTER_COLUMNS = (
@@ -188,7 +194,7 @@ def sla_rows(report: MonthReport, lang: Lang) -> list[list[object]]:
     body = [
         [
             _t(f"step.{s.step}", lang),
-            s.target_minutes,
+            int(s.target_minutes) if s.target_minutes.is_integer() else s.target_minutes,
             s.measured,
             s.within,
             round(100 * s.share_within, 1) if s.share_within is not None else "",
@@ -197,11 +203,18 @@ def sla_rows(report: MonthReport, lang: Lang) -> list[list[object]]:
         ]
         for s in report.sla
     ]
-    return [head, *body, [], [_t("sla.note", lang)]]
+    return [head, *body]
 
 
-def write(report: MonthReport, out: Path, settings: Settings, staff: dict[int, str]) -> list[Path]:
-    """Every file of the month's report into `out`; returns their paths."""
+def write(
+    report: MonthReport,
+    out: Path,
+    settings: Settings,
+    staff: dict[int, str],
+    today: date | None = None,
+) -> list[Path]:
+    """Every file of the month's report into `out`; returns their paths. `today` (the office's
+    date): a report of the month still running says it is provisional."""
     lang: Lang = settings.language  # type: ignore[assignment]
     zone = ZoneInfo(settings.office.timezone)
     out.mkdir(parents=True, exist_ok=True)
@@ -211,12 +224,14 @@ def write(report: MonthReport, out: Path, settings: Settings, staff: dict[int, s
         "sla": sla_rows(report, lang),
         "ketepatan-triase": triage_rows(report, lang),
     }
-    if not report.register:  # an empty month says so where the cases would be
-        tables["buku-register"].append([_t("no_data", lang)])
+    notes = {  # below a table in the workbook; the CSV files hold only the tables
+        "buku-register": [] if report.register else [_t("no_data", lang)],
+        "sla": [_t("sla.note", lang)],
+    }
     paths = []
     book = Workbook()
     book.remove(book.active)
-    title = _t("title", lang, office=settings.office.name, month=month_label(report.month, lang))
+    title = _title(report.month, settings, today)
     for name, table in tables.items():
         rows = [[cell(value) for value in row] for row in table]  # client text stays text
         sheet = book.create_sheet(_t(f"sheet.{name}", lang))
@@ -225,7 +240,10 @@ def write(report: MonthReport, out: Path, settings: Settings, staff: dict[int, s
         sheet.append([])
         for row in rows:
             sheet.append(row)
-        _lay_out(sheet, name, 1 + len(report.sla) if name == "sla" else len(rows))
+        _lay_out(sheet, name, len(rows))
+        for note in notes.get(name, []):
+            sheet.append([])
+            sheet.append([note])
         path = out / f"laporan-{report.month}-{name}.csv"
         with path.open("w", newline="", encoding="utf-8-sig") as handle:
             csv.writer(handle).writerows([[_csv(value) for value in row] for row in rows])
@@ -243,6 +261,15 @@ def write(report: MonthReport, out: Path, settings: Settings, staff: dict[int, s
 
 
 TABLES = ("buku-register", "sla")  # one header row on row 3: frozen, with filters
+
+
+def _title(month: str, settings: Settings, today: date | None) -> str:
+    lang: Lang = settings.language  # type: ignore[assignment]
+    title = _t("title", lang, office=settings.office.name, month=month_label(month, lang))
+    if today is not None and today.strftime("%Y-%m") == month:
+        day = format_date(today, "d MMMM y", locale=lang)
+        return _t("partial", lang, title=title, day=day)
+    return title
 
 
 def _lay_out(sheet: Worksheet, name: str, rows: int) -> None:
@@ -264,7 +291,7 @@ def _lay_out(sheet: Worksheet, name: str, rows: int) -> None:
         for c in sheet[3]:
             c.font = Font(bold=True)
         sheet.freeze_panes = "A4"
-        if rows > 1:
+        if rows > 1:  # a header and at least one row
             sheet.auto_filter.ref = f"A3:{get_column_letter(sheet.max_column)}{2 + rows}"
 
 
@@ -275,6 +302,7 @@ def _csv(value: object) -> object:
 def _charts(report: MonthReport, lang: Lang) -> list[report_charts.Chart]:
     count = _t("count", lang)
     by_category = sorted(report.by_category.items(), key=lambda kv: -kv[1])
+    by_channel = sorted(report.by_channel.items(), key=lambda kv: -kv[1])
     share = {
         _t(f"step.{s.step}", lang): round(100 * s.share_within, 1)
         for s in report.sla
@@ -291,11 +319,18 @@ def _charts(report: MonthReport, lang: Lang) -> list[report_charts.Chart]:
         report_charts.Chart(
             "kanal",
             _t("channel", lang),
-            {label("channel", k, lang): v for k, v in report.by_channel.items()},
+            {label("channel", k, lang): v for k, v in by_channel},
             count,
             whole=True,
         ),
-        report_charts.Chart("sla", _t("sla.title", lang), share, _t("sla.share", lang), False),
+        report_charts.Chart(
+            "sla",
+            _t("sla.title", lang),
+            share,
+            _t("sla.share", lang),
+            whole=False,
+            empty=_t("sla.none", lang) if report.total else None,  # cases, none reached a step
+        ),
     ]
 
 
@@ -312,10 +347,10 @@ def send_to_heads(app: App, month: str, key: str, heads: list[int]) -> int:
 
     settings = app.settings
     staff = {s.telegram_id: s.name for s in settings.staff}
-    paths = write(build(app, month), settings.data_dir / "laporan" / month, settings, staff)
     now = app.clock()
-    lang: Lang = settings.language  # type: ignore[assignment]
-    caption = _t("title", lang, office=settings.office.name, month=month_label(month, lang))
+    today = now.astimezone(ZoneInfo(settings.office.timezone)).date()
+    paths = write(build(app, month), settings.data_dir / "laporan" / month, settings, staff, today)
+    caption = _title(month, settings, today)
     queued = 0
     with app.uows() as uow:
         for head in heads:

@@ -29,6 +29,7 @@ class Chart:
     values: Mapping[str, float]  # label → value, in the order drawn
     axis: str  # what the values are ("Jumlah", "% dalam target")
     whole: bool  # counts: whole numbers on the axis
+    empty: str | None = None  # what to say when there are no values (else the empty month's)
 
 
 def png(chart: Chart, path: Path, heading: str, no_data: str) -> Path:
@@ -37,7 +38,8 @@ def png(chart: Chart, path: Path, heading: str, no_data: str) -> Path:
     ax.set_title(f"{heading}\n{chart.title}", fontsize=11)
     if not labels:
         ax.set_axis_off()
-        ax.text(0.5, 0.5, no_data, ha="center", va="center", fontsize=12, transform=ax.transAxes)
+        said = chart.empty or no_data
+        ax.text(0.5, 0.5, said, ha="center", va="center", fontsize=12, transform=ax.transAxes)
     else:
         ax.barh(labels, [chart.values[k] for k in labels], color="#2b7a78")
         ax.invert_yaxis()
@@ -64,7 +66,7 @@ def sheet(book: Workbook, name: str, heading: str, charts: list[Chart], no_data:
     for chart in charts:
         ws.cell(row, 1, cell(chart.title)).font = Font(bold=True)
         if not chart.values:
-            ws.cell(row + 1, 1, no_data)
+            ws.cell(row + 1, 1, chart.empty or no_data)
             row += 4
             continue
         ws.cell(row, 2, chart.axis).font = Font(bold=True)

@@ -37,14 +37,20 @@ def _seconds(value: float | timedelta) -> float:
 
 
 class Gateway:
-    def __init__(self, token: str, base_url: str, base_file_url: str, timeout: float = 15.0):
+    def __init__(
+        self,
+        token: str,
+        base_url: str,
+        base_file_url: str,
+        timeout: float = 15.0,
+        proxy: str | None = None,  # [network] proxy
+    ):
         self.timeout = timeout
-        self.bot = Bot(
-            token,
-            base_url=base_url,
-            base_file_url=base_file_url,
-            request=HTTPXRequest(connect_timeout=5.0, read_timeout=timeout, write_timeout=timeout),
+        self.proxy = proxy
+        request = HTTPXRequest(
+            connect_timeout=5.0, read_timeout=timeout, write_timeout=timeout, proxy=proxy
         )
+        self.bot = Bot(token, base_url=base_url, base_file_url=base_file_url, request=request)
         self.loop = asyncio.new_event_loop()
         self._thread = threading.Thread(
             target=self.loop.run_forever, daemon=True, name="telegram-gateway"

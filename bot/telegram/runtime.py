@@ -102,14 +102,16 @@ class TelegramRuntime:
         asyncio.run(self._main())
 
     def _application(self) -> Application:
-        return (
+        builder = (
             ApplicationBuilder()
             .token(self.config.token)
             .base_url(self.config.base_url)
             .base_file_url(file_url(self.config.base_url))
             .updater(None)  # our own polling loop: see the module docstring
-            .build()
         )
+        if self.gateway.proxy:  # [network] proxy, for the updates too
+            builder = builder.proxy(self.gateway.proxy).get_updates_proxy(self.gateway.proxy)
+        return builder.build()
 
     async def _main(self) -> None:
         application = self._application()

@@ -10,6 +10,7 @@ from imapclient.exceptions import IMAPClientError, LoginError
 from channels.email.account import MailAccount
 from channels.email.imap import connect
 from channels.email.smtp_sender import SmtpSender
+from channels.network import explain, kind
 from triage.texts.catalog import text
 
 
@@ -20,6 +21,8 @@ def imap_problem(account: MailAccount) -> str | None:
     except LoginError:
         return text("check.imap.login", lang, where=where)  # type: ignore[arg-type]
     except (IMAPClientError, OSError) as exc:
+        if kind(exc):
+            return explain(exc, lang, where, "[email] imap_host, imap_port")  # type: ignore[arg-type]
         return text("check.imap.reach", lang, where=where, error=type(exc).__name__)  # type: ignore[arg-type]
     try:
         if not client.folder_exists(account.folder):
@@ -39,5 +42,7 @@ def smtp_problem(account: MailAccount) -> str | None:
     except smtplib.SMTPAuthenticationError:
         return text("check.smtp.login", lang, where=where)  # type: ignore[arg-type]
     except (smtplib.SMTPException, OSError) as exc:
+        if kind(exc):
+            return explain(exc, lang, where, "[email] smtp_host, smtp_port")  # type: ignore[arg-type]
         return text("check.smtp.use", lang, where=where, error=type(exc).__name__)  # type: ignore[arg-type]
     return None

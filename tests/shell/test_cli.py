@@ -65,6 +65,10 @@ def test_demo_then_inbox_json_shows_every_conversation_with_state_and_steps(tmp_
 
 
 def test_migrate_check_and_poll_once_on_a_fresh_install(config):
+    code, out = invoke("check", "--config", config)  # before anything made the database
+    assert code == 0 and "OK    basis data: basis data baru, tabelnya dibuat" in out, out
+    code, out = invoke("--version")
+    assert code == 0 and out.startswith("puspaga 0.")
     code, out = invoke("migrate", "--config", config)
     assert code == 0 and f"basis data pada revisi {head_revision()}" in out
     code, out = invoke("check", "--config", config)
@@ -83,9 +87,12 @@ def test_check_reports_an_unreachable_service_in_plain_words(config):
         )
     )
     code, out = invoke("check", "--config", config)
-    assert code == 1 and "GAGAL surel IMAP: tidak bisa menjangkau 127.0.0.1:1" in out
-    assert "Perbaiki: [email] imap_host" in out
-    assert "GAGAL surel SMTP: tidak bisa memakai 127.0.0.1:1" in out
+    flat = " ".join(out.split())  # the console wraps long lines
+    assert code == 1 and "GAGAL surel IMAP: 127.0.0.1:1 menolak sambungan" in flat, out
+    assert "Perbaiki: [email] imap_host, imap_port" in flat
+    assert "GAGAL surel SMTP: 127.0.0.1:1 menolak sambungan" in flat
+    code, out = invoke("poll", "--once", "--config", config)  # a timer must see it failed
+    assert code == 1 and "kanal tidak terbaca: email" in out, out
 
 
 def test_a_wrong_config_stops_the_start_naming_the_key(config):
@@ -162,8 +169,17 @@ def test_check_reaches_the_bot_api_and_says_what_to_fix(tmp_path):
         good = config_with(state.token, GROUP)
         assert invoke("migrate", "--config", good)[0] == 0
         code, out = invoke("check", "--config", good)
-        assert code == 0 and "OK    telegram" in out, out
+        # the bot and the group it checked, by name
+        expected = "OK    telegram: bot @puspaga_local_bot di grup «Admin PUSPAGA», topik menyala"
+        assert code == 0 and expected in out, out
         assert "PERINGATAN" not in out  # only the bot administers the group
+        state.withheld[(GROUP, state.bot_id)] = {"can_pin_messages", "can_manage_topics"}
+        code, out = invoke("check", "--config", good)
+        assert code == 1 and "tidak punya hak: Sematkan pesan, Kelola topik" in out, out
+        state.withheld.clear()
+        state.add_group(-1010, "Grup biasa", forum=False)
+        code, out = invoke("check", "--config", config_with(state.token, -1010))
+        assert code == 0 and "«Grup biasa», PERHATIAN: topik belum menyala" in out, out
         state.members[(GROUP, 9999)] = "administrator"  # someone not in [[staff]] made admin
         state.add_user(9999, "Admin", last_name="Lain")
         code, out = invoke("check", "--config", good)

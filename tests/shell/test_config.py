@@ -70,6 +70,14 @@ def test_a_wrong_type_names_the_key_and_the_value():
     assert any(p.startswith("- [[staff]] #1 role") for p in found)
 
 
+def test_a_proxy_that_is_no_address_is_explained_without_its_password():
+    (problem,) = problems({**MINIMAL, "network": {"proxy": "ftp://it:rahasia@proxy"}})
+    assert problem.startswith("- [network] proxy: harus alamat proxy http(s)")
+    assert "rahasia" not in problem
+    settings = from_mapping(MINIMAL, environ={"PUSPAGA_PROXY": "http://it:rahasia@proxy:8080"})
+    assert settings.network.proxy == "http://it:rahasia@proxy:8080"  # from the unit's env file
+
+
 def test_bad_time_zone_hours_and_duplicate_staff_are_explained():
     found = problems(
         {

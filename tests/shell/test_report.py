@@ -99,6 +99,7 @@ def test_the_monthly_report_files_open_in_a_spreadsheet_and_add_up(tmp_path):
     assert summary["Jumlah klien (kasus)"] == 7
     assert summary["Hotline"] == 3 and summary["Email"] == 2 and summary["Instagram"] == 2
     assert summary["Rujukan"] == 1 and summary["13–17"] == 0 and summary["25–44"] == 3
+    assert summary["Dirujuk (semua tujuan)"] == 1
     assert summary["UPTD PPA"] == 1 and summary["Tuntas"] == 2  # the answers reopened nothing
     assert summary["Perempuan"] == 2 and summary["Laki-laki"] == 4  # labels, not codes
     assert summary["Belum ditutup"] == 4 and summary["Tidak diketahui"] == 1
@@ -116,6 +117,7 @@ def test_the_monthly_report_files_open_in_a_spreadsheet_and_add_up(tmp_path):
     assert register[3][2] == datetime(2026, 11, 24, 9, 0) and sheet["C4"].is_date
     assert {row[10] for row in register[3:]} == {"Selesai", "Baru"}  # not "closed", "new"
     assert register[3][8] == "Lainnya" and register[3][7] == "Hotline"
+    assert register[3][4] == 10  # an age is a number: 8 sorts before 70
     assert sheet.freeze_panes == "A4" and sheet.auto_filter.ref == "A3:N10"
     assert sheet.column_dimensions["B"].width > len("PUSPAGA/2026/11/0000")
     assert register[3][1] == "PUSPAGA/2026/11/0000" and register[3][13] == "Made"
@@ -134,7 +136,10 @@ def test_the_monthly_report_files_open_in_a_spreadsheet_and_add_up(tmp_path):
     assert sum('<majorUnit val="1"/>' in c for c in charts) == 2  # whole clients only
     with (out / "laporan-2026-11-sla.csv").open(encoding="utf-8-sig") as handle:
         rows = list(csv.reader(handle))
-    assert rows[0][0] == "Langkah" and len(rows) == 8 and rows[7][0].startswith("Menit dihitung")
+    assert rows[0][0] == "Langkah" and len(rows) == 6  # the table only: a tool reads it as is
+    assert rows[1][1] == "5"  # a whole target, not "5.0"
+    notes = [r[0] for r in book["Ketepatan waktu"].iter_rows(values_only=True) if r[0]]
+    assert notes[-1].startswith("Menit dihitung hanya dalam jam layanan")  # under the table
     with (out / "laporan-2026-11-buku-register.csv").open(encoding="utf-8-sig") as handle:
         assert list(csv.reader(handle))[1][2] == "2026-11-24 09:00"
     for chart in ("kategori", "kanal", "sla"):
@@ -184,7 +189,10 @@ def test_an_empty_month_says_so_and_a_month_not_begun_is_refused(tmp_path):
     result = CliRunner().invoke(cli, ["report", "--month", "2026-10", *run])
     assert result.exit_code == 0, result.output
     book = load_workbook(out / "laporan-2026-10.xlsx")
-    assert book["Buku register"]["A4"].value == "Tidak ada data untuk bulan ini."
+    assert book["Buku register"]["A5"].value == "Tidak ada data untuk bulan ini."
+    assert book["Buku register"].auto_filter.ref is None  # nothing to filter
+    with (out / "laporan-2026-10-buku-register.csv").open(encoding="utf-8-sig") as handle:
+        assert len(list(csv.reader(handle))) == 1  # the header: no note among the rows
     assert book["Grafik"]["A4"].value == "Tidak ada data untuk bulan ini."
     with ZipFile(out / "laporan-2026-10.xlsx") as xlsx:  # no empty plot in the workbook
         assert not [n for n in xlsx.namelist() if n.startswith("xl/charts/")]
@@ -211,6 +219,42 @@ def test_the_report_in_english_has_no_indonesian_codes_left(tmp_path):
     assert "PUSPAGA Uji report, November 2026" in values
     assert {"Female", "Male", "Unknown", "Not closed yet", "Done", "Closed", "Other"} <= values
     indonesian = {"ya", "tidak diketahui", "belum ditutup", "perempuan", "laki-laki", "tuntas",
-                  "closed", "new", "lainnya", "hotline"}  # fmt: skip
+                  "closed", "new", "lainnya", "hotline", "Lainnya", "Tuntas", "Perempuan",
+                  "Selesai", "Baru", "Jumlah", "Rujukan", "Ya"}  # fmt: skip
     assert not indonesian & values
+    app.engine.dispose()
+
+
+def test_which_months_have_begun_and_their_names():
+    from datetime import date
+
+    from bot.files.report import MONTH, month_label, not_yet
+
+    assert not not_yet("2026-12", date(2026, 12, 1)) and not_yet("2027-01", date(2026, 12, 31))
+    assert not_yet("2026-12", date(2026, 11, 30)) and not not_yet("2026-11", date(2027, 1, 1))
+    assert month_label("2026-08", "id") == "Agustus 2026"
+    assert month_label("2026-08", "en") == "August 2026"
+    assert not MONTH.fullmatch("0000-01") and not MONTH.fullmatch("2026-13")
+
+
+def test_the_current_month_is_marked_provisional(tmp_path):
+    from bot.config.settings import load
+    from bot.files import report as report_files
+
+    app = office(tmp_path / "office")
+    config = tmp_path / "office" / "config.toml"
+    config.write_text(f'data_dir = "{tmp_path / "office"}"\n[office]\nname = "PUSPAGA Uji"\n')
+    settings = load(config, environ={})
+    at = datetime(2026, 12, 1, 2, tzinfo=UTC)  # one message, not answered yet
+    ingest(InboundMessage(Channel.EMAIL, "d1", "c1", "Klien", "halo", at),
+           uow_factory=app.uows, now=at)  # fmt: skip
+    month = report_files.build(app, "2026-12")
+    out = tmp_path / "laporan"
+    paths = report_files.write(month, out, settings, {}, today=datetime(2026, 12, 6).date())
+    title = load_workbook(paths[0])["Ringkasan"]["A1"].value
+    assert title == "Laporan PUSPAGA Uji bulan Desember 2026 (sementara, sampai 6 Desember 2026)"
+    charts = [r[0] for r in load_workbook(paths[0])["Grafik"].iter_rows(values_only=True)]
+    # a case, but none reached a step: not "no data"
+    assert "Belum ada kasus yang mencapai langkah SOP bulan ini." in charts
+    assert "Tidak ada data untuk bulan ini." not in charts
     app.engine.dispose()

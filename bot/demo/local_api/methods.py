@@ -314,7 +314,8 @@ def get_chat_member(state: ApiState, params: JSON, files: Files) -> JSON:
     user = state.bot_user if user_id == state.bot_id else state.users.get(user_id)
     if user is None:
         raise ApiError(400, "Bad Request: user not found")
-    return member_json(user, state.members.get((chat["id"], user_id), "left"))
+    key = (chat["id"], user_id)
+    return member_json(user, state.members.get(key, "left"), state.withheld.get(key, set()))
 
 
 def get_chat_administrators(state: ApiState, params: JSON, files: Files) -> list[JSON]:
@@ -327,7 +328,7 @@ def get_chat_administrators(state: ApiState, params: JSON, files: Files) -> list
             continue
         if user["is_bot"] and user_id != state.bot_id:
             continue  # as Telegram: other bots are not listed
-        found.append(member_json(user, status))
+        found.append(member_json(user, status, state.withheld.get((chat_id, user_id), set())))
     return found
 
 

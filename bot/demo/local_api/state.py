@@ -44,14 +44,16 @@ SEND_RIGHTS = (
 )  # fmt: skip
 
 
-def member_json(user: JSON, status: str) -> JSON:
+def member_json(user: JSON, status: str, withheld: set[str] | frozenset[str] = frozenset()) -> JSON:
     """A ChatMember in the shape the Bot API gives for each status (python-telegram-bot
-    refuses one without its status's fields)."""
+    refuses one without its status's fields); an administrator has every right but those
+    `withheld`."""
     found: JSON = {"status": status, "user": user}
     if status == "creator":
         found["is_anonymous"] = False
     elif status == "administrator":
-        found.update(dict.fromkeys(ADMIN_RIGHTS, True), can_be_edited=False, is_anonymous=False)
+        found.update({right: right not in withheld for right in ADMIN_RIGHTS})
+        found.update(can_be_edited=False, is_anonymous=False)
     elif status == "restricted":
         found.update(dict.fromkeys(SEND_RIGHTS, False), is_member=True, until_date=0)
     elif status == "kicked":
@@ -84,6 +86,8 @@ class ApiState:
     users: dict[int, JSON] = field(default_factory=dict)
     chats: dict[int, JSON] = field(default_factory=dict)
     members: dict[tuple[int, int], str] = field(default_factory=dict)  # (chat, user) -> status
+    # an administrator's rights turned off in a chat, e.g. {(group, bot): {"can_pin_messages"}}
+    withheld: dict[tuple[int, int], set[str]] = field(default_factory=dict)
     allowed_updates: list[str] = field(default_factory=list)  # the bot's last getUpdates ask
     messages: dict[tuple[int, int], JSON] = field(default_factory=dict)
     topics: dict[tuple[int, int], JSON] = field(default_factory=dict)
