@@ -14,7 +14,7 @@ from bot.config.settings import ConfigError, Settings, load
 
 err = Console(stderr=True)
 
-ConfigOpt = Annotated[Path, typer.Option("--config", "-c", help="Path to config.toml.")]
+ConfigOpt = Annotated[Path, typer.Option("--config", "-c", help="Letak berkas config.toml.")]
 DEFAULT_CONFIG = Path("config.toml")
 
 

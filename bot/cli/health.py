@@ -20,7 +20,9 @@ from triage.texts.catalog import text
 
 def alarm(
     config: ConfigOpt = DEFAULT_CONFIG,
-    detail: Annotated[str, typer.Option("--keterangan", help="A line for the head.")] = "",
+    detail: Annotated[
+        str, typer.Option("--keterangan", help="Satu baris keterangan untuk kepala.")
+    ] = "",
 ) -> None:
     """Mail the head ([alarm] emails) that the service has stopped."""
     from bot.bootstrap import mail_sender

@@ -19,7 +19,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from bot.bootstrap import build, database
-from bot.cli import health
+from bot.cli import health, help_words  # noqa: F401 - help_words: the help in Indonesian
 from bot.cli.common import DEFAULT_CONFIG, ConfigOpt, _settings, err
 from bot.cli.inbox import inbox_table
 from bot.cli.triage import batch_jsonl, decide
@@ -38,7 +38,6 @@ from triage.usecases.subject_access import export_client
 app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
-    help="Puspaga Inbox: unified inbox and triage for family-counseling centres.",
 )
 
 
@@ -58,12 +57,21 @@ def main(
     """Puspaga Inbox: kotak masuk terpadu dan triase untuk PUSPAGA dan PPKS."""
 
 
-app.command()(health.check)
-app.command()(health.alarm)
+app.command(
+    help=(
+        "Periksa konfigurasi dan jangkau setiap layanan yang diatur (basis data, surel, "
+        "Telegram, Instagram); katakan apa yang salah dan cara memperbaikinya."
+    )
+)(health.check)
+app.command(
+    help=r"Kirim surel ke kepala (\[alarm] emails) bahwa layanan berhenti (dijalankan systemd)."
+)(health.alarm)
+
+
 # Libraries whose INFO lines carry secrets or personal data: httpx logs every request URL
 # (the bot token is part of it), python-telegram-bot logs update contents at DEBUG.
 QUIET_LOGGERS = (
-    "httpx", "httpcore", "telegram", "apscheduler",
+    "httpx", "httpcore", "telegram", "apscheduler", "alembic",  # alembic: a line per migration
     "instagrapi", "private_request", "public_request",  # request URLs carry user and thread ids
 )  # fmt: skip
 
@@ -77,7 +85,12 @@ def _logging(settings: Settings) -> None:
         logging.getLogger(name).setLevel(max(logging.WARNING, logging.getLogger().level))
 
 
-@app.command()
+@app.command(
+    help=(
+        "Layanan: memperbarui basis data, lalu menarik pesan dari setiap kanal dan mengirim "
+        "kotak keluar sampai dihentikan."
+    )
+)
 def run(config: ConfigOpt = DEFAULT_CONFIG) -> None:
     """The service: migrate the database, then poll channels and send the outbox until stopped."""
     from bot.bootstrap import mail_sender
@@ -98,11 +111,17 @@ def run(config: ConfigOpt = DEFAULT_CONFIG) -> None:
         logging.getLogger("puspaga").warning("kanal %s tidak berjalan: %s", channel, why)
     logging.getLogger("puspaga").info("berjalan; hentikan dengan Ctrl+C atau SIGTERM")
     service.run_forever(application, stop)
+    logging.getLogger("puspaga").info("berhenti")
 
 
-@app.command()
+@app.command(
+    help=(
+        "Sekali tarik pesan dari setiap kanal ke kotak masuk dan kirim yang sudah waktunya "
+        "(kode keluar 1 bila ada kanal yang tidak terbaca)."
+    )
+)
 def poll(
-    once: Annotated[bool, typer.Option("--once", help="One pass, then exit.")] = False,
+    once: Annotated[bool, typer.Option("--once", help="Sekali tarik, lalu selesai.")] = False,
     config: ConfigOpt = DEFAULT_CONFIG,
 ) -> None:
     """Poll every configured channel into the inbox and send what is due."""
@@ -127,22 +146,26 @@ def poll(
             }
         )
     )
-    broken = sorted({c for c, n in counts.items() if n < 0} | set(application.unavailable))
+    paused = {s.cursor_key for s in application.sources if getattr(s, "trouble", lambda: None)()}
+    broken = sorted({key.split(":")[0] for key, n in counts.items() if n < 0 or key in paused})
     if broken:  # a script or a timer must see that a channel was not read
         err.print(text("cli.poll_failed", settings.language, channels=", ".join(broken)))
         raise typer.Exit(1)
 
 
-@app.command("triage")
+@app.command("triage", help="Tingkat risiko dan kategori pesan, dengan aturan yang memutuskannya.")
 def triage_cmd(
     as_json: Annotated[
-        bool, typer.Option("--json", help="Read one message from stdin, print one answer.")
+        bool, typer.Option("--json", help="Baca satu pesan dari stdin, tulis satu jawaban.")
     ] = False,
     as_jsonl: Annotated[
-        bool, typer.Option("--jsonl", help='Read one {"text": ...} a line, answer a line each.')
+        bool,
+        typer.Option(
+            "--jsonl", help='Baca satu {"text": ...} per baris, jawab satu baris untuk tiap baris.'
+        ),
     ] = False,
     rules: Annotated[
-        Path | None, typer.Option(help="An office's rules file, added to the product's rules.")
+        Path | None, typer.Option(help="Berkas aturan kantor, ditambahkan ke aturan bawaan.")
     ] = None,
 ) -> None:
     """Urgency and category of messages, with the rules that decided (docs/architecture.md,
@@ -166,9 +189,9 @@ def triage_cmd(
         typer.echo(line)
 
 
-@app.command("inbox")
+@app.command("inbox", help="Percakapan dengan pesan, pengatur waktu, dan statusnya.")
 def inbox_cmd(
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Tulis JSON, bukan tabel.")] = False,
     config: ConfigOpt = DEFAULT_CONFIG,
 ) -> None:
     """Conversations with their messages, timers and state."""
@@ -192,10 +215,16 @@ def inbox_cmd(
             console.print(line, markup=False)
 
 
-@app.command("dead-letters")
+@app.command(
+    "dead-letters",
+    help=(
+        "Pesan yang tidak bisa disimpan atau diproses dan disisihkan agar pesan lain tetap "
+        "masuk; simpan ulang satu per satu."
+    ),
+)
 def dead_letters(
     retry: Annotated[
-        int | None, typer.Option("--retry", help="Store this set-aside message now.")
+        int | None, typer.Option("--retry", help="Simpan sekarang pesan sisihan bernomor ini.")
     ] = None,
     config: ConfigOpt = DEFAULT_CONFIG,
 ) -> None:
@@ -229,7 +258,7 @@ def dead_letters(
         typer.echo(f"  #{letter.id}  {when:%d-%m-%Y %H.%M}  {letter.source}  {letter.error}")
 
 
-@app.command()
+@app.command(help="Perbarui skema basis data (juga dilakukan oleh `run`).")
 def migrate(config: ConfigOpt = DEFAULT_CONFIG) -> None:
     """Bring the database schema up to date (also done by `run`)."""
     engine = database(_settings(config))
@@ -237,10 +266,12 @@ def migrate(config: ConfigOpt = DEFAULT_CONFIG) -> None:
     typer.echo(f"basis data pada revisi {current_revision(engine)}")
 
 
-@app.command()
+@app.command(
+    help="Laporan bulanan: laporan klien, buku register, ketepatan waktu, grafik (XLSX, CSV, PNG)."
+)
 def report(
-    month: Annotated[str, typer.Option(help="The month, YYYY-MM (e.g. 2026-11).")],
-    out: Annotated[Path, typer.Option(help="Where the files go.")] = Path("laporan"),
+    month: Annotated[str, typer.Option(help="Bulannya, TTTT-BB (misalnya 2026-11).")],
+    out: Annotated[Path, typer.Option(help="Folder tujuan berkas.")] = Path("laporan"),
     config: ConfigOpt = DEFAULT_CONFIG,
 ) -> None:
     """The monthly report: client report, register book, SLA compliance (XLSX, CSV, PNG)."""
@@ -262,11 +293,16 @@ def report(
         typer.echo(str(path))
 
 
-@app.command()
+@app.command(
+    help=(
+        "Semua data tentang satu klien, sebagai JSON dan berkas yang bisa dibaca (permintaan "
+        "subjek data; jawab dalam 3x24 jam). Hanya ketua; tercatat di log audit."
+    )
+)
 def export(
-    client: Annotated[int, typer.Option(help="The client's number (see `puspaga inbox --json`).")],
-    by: Annotated[int, typer.Option(help="The telegram_id of the head (ketua) asking.")],
-    out: Annotated[Path, typer.Option(help="Where the files go.")] = Path("ekspor"),
+    client: Annotated[int, typer.Option(help="Nomor klien (lihat `puspaga inbox --json`).")],
+    by: Annotated[int, typer.Option(help="telegram_id ketua yang meminta.")],
+    out: Annotated[Path, typer.Option(help="Folder tujuan berkas.")] = Path("ekspor"),
     config: ConfigOpt = DEFAULT_CONFIG,
 ) -> None:
     """Everything held about one client, as JSON and a readable file (a data subject's request;
@@ -299,11 +335,16 @@ def _staff_actor(settings, by: int):  # noqa: ANN001, ANN202
     return Actor(by, Role(staff[by].role), staff[by].name)
 
 
-@app.command()
+@app.command(
+    help=(
+        "Hapus data pribadi klien atas permintaannya (jawab dalam 3x24 jam). Angka laporan "
+        "tetap. Hanya ketua; tercatat di log audit."
+    )
+)
 def forget(
-    client: Annotated[int, typer.Option(help="The client's number (see `puspaga inbox --json`).")],
-    by: Annotated[int, typer.Option(help="The telegram_id of the head (ketua) asking.")],
-    yes: Annotated[bool, typer.Option("--yes", help="Erase without asking again.")] = False,
+    client: Annotated[int, typer.Option(help="Nomor klien (lihat `puspaga inbox --json`).")],
+    by: Annotated[int, typer.Option(help="telegram_id ketua yang meminta.")],
+    yes: Annotated[bool, typer.Option("--yes", help="Hapus tanpa bertanya lagi.")] = False,
     config: ConfigOpt = DEFAULT_CONFIG,
 ) -> None:
     """Erase a client's personal data on their request (answer within 3x24 hours): names,
@@ -330,7 +371,12 @@ def forget(
     typer.echo(f"Klien #{client} dihapus: {len(erased)} percakapan.")
 
 
-@app.command()
+@app.command(
+    help=(
+        "Hapus sekarang data yang disimpan lebih lama dari batas \\[retention] (layanan "
+        "melakukannya tiap malam pada \\[retention] purge_at)."
+    )
+)
 def purge(config: ConfigOpt = DEFAULT_CONFIG) -> None:
     """Erase now what has been kept longer than [retention] allows (the service does this
     every night at [retention] purge_at)."""
@@ -341,7 +387,10 @@ def purge(config: ConfigOpt = DEFAULT_CONFIG) -> None:
         typer.echo(f"{kind}: {count}")
 
 
-@app.command()
+@app.command(
+    help="Cadangan: basis data dan berkas data_dir, disegel dengan kunci kantor; boleh saat "
+    "layanan berjalan. Simpan kunci terpisah dari cadangan."
+)
 def backup(
     to: Annotated[
         Path | None, typer.Option("--ke", help="Folder cadangan (bawaan: data_dir/backups).")
@@ -360,7 +409,10 @@ def backup(
     typer.echo(f"Cadangan dibuat: {path}\n{_counted(counts)}")
 
 
-@app.command()
+@app.command(
+    help="Pulihkan cadangan (hentikan layanan dulu). Klien yang dihapus sesudah cadangan dibuat "
+    "dihapus lagi."
+)
 def restore(
     backup_file: Annotated[Path, typer.Argument(help="Berkas .backup dari `puspaga backup`.")],
     timpa: Annotated[
@@ -394,11 +446,17 @@ def _counted(counts: dict[str, int]) -> str:
     return ", ".join(f"{counts.get(table, 0)} {label}" for table, label in shown.items())
 
 
-@app.command("rotate-key")
+@app.command(
+    "rotate-key",
+    help=(
+        "Segel rekam psikologis dan sesi Instagram dengan kunci baru; kunci lama tidak berlaku "
+        "lagi. Hentikan layanan dulu."
+    ),
+)
 def rotate_key(
     config: ConfigOpt = DEFAULT_CONFIG,
     new_key: Annotated[
-        bool, typer.Option("--new-key", help="Only print a fresh key (for PUSPAGA_SECRET_KEY).")
+        bool, typer.Option("--new-key", help="Hanya tulis kunci baru (untuk PUSPAGA_SECRET_KEY).")
     ] = False,
 ) -> None:
     """Seal the psychological records and the Instagram session with a new key; the old key
@@ -420,12 +478,12 @@ def rotate_key(
         typer.echo("Berkas kunci kini hanya berisi kunci baru: kunci lama tak membuka apa pun.")
 
 
-@app.command()
+@app.command(
+    help="Seluruh alur dari ujung ke ujung di komputer ini, tanpa akun dan tanpa internet."
+)
 def demo(
-    data_dir: Annotated[Path, typer.Option(help="Where the demo's database goes.")] = Path(
-        "demo-data"
-    ),
-    lang: Annotated[str, typer.Option(help="id (Bahasa Indonesia) or en.")] = "id",
+    data_dir: Annotated[Path, typer.Option(help="Folder basis data demo.")] = Path("demo-data"),
+    lang: Annotated[str, typer.Option(help="id (Bahasa Indonesia) atau en (English).")] = "id",
 ) -> None:
     """The whole pipeline end to end on this machine, with no accounts and no network."""
     if lang not in ("id", "en"):

@@ -14,7 +14,7 @@ from telegram.request import HTTPXRequest
 
 from bot.config.channel_settings import TelegramConfig
 from bot.telegram.runtime import file_url
-from channels.network import explain
+from channels.network import explain, kind
 from triage.texts.catalog import Lang, text
 
 # what the bot does in the admin group: pins the case card at the top of its topic, deletes a
@@ -44,6 +44,10 @@ async def _probe(config: TelegramConfig, lang: Lang, proxy: str | None) -> tuple
     except (BadRequest, Forbidden):
         return text("check.tg.group", lang, chat=config.admin_chat_id), ""
     except NetworkError as exc:
+        if proxy and kind(exc) in ("dns", "refused", "unreachable", "timeout"):
+            # through a proxy, the only connection made is to the proxy: it is what failed
+            host = urlparse(proxy).hostname or proxy
+            return explain(exc, lang, host, "[network] proxy"), ""
         host = urlparse(config.base_url).hostname or config.base_url
         return explain(exc, lang, host, "[telegram] base_url, [network] proxy"), ""
     except TelegramError as exc:

@@ -132,11 +132,14 @@ class TelegramRuntime:
         await self._register_commands(application)
         self._cursor_key = f"telegram:{application.bot.id}:updates"
         polling = asyncio.create_task(self._poll(application))
+        log.info("Telegram tersambung sebagai @%s; menunggu pesan", application.bot.username)
         self.ready.set()
         while not self._stop.is_set():
             if polling.done():  # a bug or an unforeseen error: never stay deaf, start again
                 error = polling.exception() if not polling.cancelled() else None
-                log.error("Telegram polling stopped (%s); restarting", type(error).__name__)
+                log.error(
+                    "pengambilan update Telegram terhenti (%s); dimulai lagi", type(error).__name__
+                )
                 await asyncio.sleep(1.0)
                 polling = asyncio.create_task(self._poll(application))
             await asyncio.sleep(0.1)
@@ -151,7 +154,7 @@ class TelegramRuntime:
         """A handler failed (say, the database is away): the update is not done, the loop
         tries it again. Logged by type only: the error text may quote a message."""
         self._failed = context.error
-        log.error("handling a Telegram update failed (%s)", type(context.error).__name__)
+        log.error("memproses update Telegram gagal (%s); dicoba lagi", type(context.error).__name__)
         log.debug("traceback (may contain personal data; DEBUG only)", exc_info=context.error)
 
     async def _steady(self, fn, *args):  # noqa: ANN001, ANN202
@@ -163,7 +166,10 @@ class TelegramRuntime:
             except Exception as exc:
                 if not is_outage(exc):
                     raise
-                log.warning("database unavailable for the update offset (%s)", type(exc).__name__)
+                log.warning(
+                    "basis data tidak menjawab untuk posisi update (%s); menunggu",
+                    type(exc).__name__,
+                )
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 30.0)
 
@@ -248,7 +254,7 @@ class TelegramRuntime:
         if tries < MAX_TRIES:
             return True
         log.error(
-            "Telegram update %s set aside after %s failures (%s); kept as a dead letter",
+            "update Telegram %s disisihkan setelah %s kali gagal (%s); disimpan sebagai sisihan",
             update_id,
             tries,
             type(error).__name__,
@@ -308,7 +314,7 @@ class TelegramRuntime:
                     scope=scope,  # type: ignore[arg-type]
                 )
             except TelegramError as exc:
-                log.warning("could not register the bot's commands (%s)", type(exc).__name__)
+                log.warning("daftar perintah bot gagal didaftarkan (%s)", type(exc).__name__)
 
 
 def _raw_sender(raw: dict) -> str | None:

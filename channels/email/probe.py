@@ -22,7 +22,8 @@ def imap_problem(account: MailAccount) -> str | None:
         return text("check.imap.login", lang, where=where)  # type: ignore[arg-type]
     except (IMAPClientError, OSError) as exc:
         if kind(exc):
-            return explain(exc, lang, where, "[email] imap_host, imap_port")  # type: ignore[arg-type]
+            key = "[email] imap_host, imap_port"
+            return explain(exc, lang, account.imap_host, key, direct=True)  # type: ignore[arg-type]
         return text("check.imap.reach", lang, where=where, error=type(exc).__name__)  # type: ignore[arg-type]
     try:
         if not client.folder_exists(account.folder):
@@ -43,6 +44,7 @@ def smtp_problem(account: MailAccount) -> str | None:
         return text("check.smtp.login", lang, where=where)  # type: ignore[arg-type]
     except (smtplib.SMTPException, OSError) as exc:
         if kind(exc):
-            return explain(exc, lang, where, "[email] smtp_host, smtp_port")  # type: ignore[arg-type]
+            key = "[email] smtp_host, smtp_port"
+            return explain(exc, lang, account.smtp_host, key, direct=True)  # type: ignore[arg-type]
         return text("check.smtp.use", lang, where=where, error=type(exc).__name__)  # type: ignore[arg-type]
     return None

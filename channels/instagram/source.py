@@ -112,7 +112,8 @@ class InstagramSource:
         return count
 
     def _trouble(self, now: datetime, key: str, exc: Exception) -> None:
-        log.warning("Instagram: %s (%s); pausing", key, type(exc).__name__)
+        said = text(key, self.language).lstrip("⚠️🔐 ")  # type: ignore[arg-type]
+        log.warning("Instagram berhenti sebentar: %s (%s)", said, type(exc).__name__)
         news = self.breaker.trip(self.clock(), key)  # now: a login may have waited for a code
         if news and not (key == "ig.trouble.challenge" and self.session.asked_code):
             self.tell_admins(key)

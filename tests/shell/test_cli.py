@@ -69,6 +69,9 @@ def test_migrate_check_and_poll_once_on_a_fresh_install(config):
     assert code == 0 and "OK    basis data: basis data baru, tabelnya dibuat" in out, out
     code, out = invoke("--version")
     assert code == 0 and out.startswith("puspaga 0.")
+    code, out = invoke("report", "--help")  # help in Bahasa Indonesia
+    assert code == 0 and "Pemakaian: " in out and "Pilihan" in out
+    assert "Tampilkan bantuan ini lalu keluar." in out and "[wajib]" in out
     code, out = invoke("migrate", "--config", config)
     assert code == 0 and f"basis data pada revisi {head_revision()}" in out
     code, out = invoke("check", "--config", config)
@@ -88,9 +91,9 @@ def test_check_reports_an_unreachable_service_in_plain_words(config):
     )
     code, out = invoke("check", "--config", config)
     flat = " ".join(out.split())  # the console wraps long lines
-    assert code == 1 and "GAGAL surel IMAP: 127.0.0.1:1 menolak sambungan" in flat, out
+    assert code == 1 and "GAGAL surel IMAP: 127.0.0.1 menolak sambungan" in flat, out
     assert "Perbaiki: [email] imap_host, imap_port" in flat
-    assert "GAGAL surel SMTP: 127.0.0.1:1 menolak sambungan" in flat
+    assert "GAGAL surel SMTP: 127.0.0.1 menolak sambungan" in flat
     code, out = invoke("poll", "--once", "--config", config)  # a timer must see it failed
     assert code == 1 and "kanal tidak terbaca: email" in out, out
 

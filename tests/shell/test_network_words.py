@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import errno
+import smtplib
 import socket
 import ssl
 import threading
@@ -74,7 +75,7 @@ def test_a_closed_port_refuses():
     assert "menolak sambungan" in explain(caught.value, "id", f"127.0.0.1:{port}", "k")
 
 
-def test_a_server_that_accepts_and_never_answers_is_a_timeout_with_the_proxy_named():
+def test_a_server_that_accepts_and_never_answers_is_a_timeout():
     quiet = threading.Event()
     with listening(lambda conn: quiet.wait(5)) as port:
         with pytest.raises(OSError) as caught:
@@ -83,6 +84,9 @@ def test_a_server_that_accepts_and_never_answers_is_a_timeout_with_the_proxy_nam
     assert kind(caught.value) == "timeout"
     said = explain(caught.value, "id", "imap.kantor", "k")
     assert "tidak menjawab dalam waktu tunggu" in said and "[network] proxy" in said
+    # mail never goes through the proxy: its silence is a closed port
+    said = explain(caught.value, "id", "imap.kantor", "[email] imap_port", direct=True)
+    assert "membuka port 993 dan 465/587" in said and "[network] proxy" not in said
 
 
 def _self_signed(folder: Path) -> ssl.SSLContext:
@@ -147,3 +151,63 @@ def test_no_route_as_the_libraries_wrap_it():
         assert kind(wrapped) == "unreachable"
     assert kind(ValueError("something else")) is None
     assert explain(ValueError("x"), "en", "h", "[k]") == "cannot reach h (ValueError). Fix: [k]"
+
+
+def test_what_a_server_answers_is_not_read_as_the_network():
+    """An SMTP greeting that says "timeout" or "proxy" came from a server that was reached;
+    instagrapi's "ProxyAddressIsBlocked" answers a wrong user name."""
+    from instagrapi.exceptions import ClientConnectionError, ProxyAddressIsBlocked
+
+    busy = smtplib.SMTPConnectError(421, b"4.7.0 Too many connections, timeout")
+    assert kind(busy) is None
+    assert kind(smtplib.SMTPConnectError(554, b"5.7.1 proxy connections not allowed")) is None
+    assert kind(ProxyAddressIsBlocked("username doesn't appear to belong to an account")) is None
+    tunnel = ClientConnectionError("CONNECT tunnel failed, response 407")  # curl through a proxy
+    assert kind(tunnel) == "proxy"
+
+
+def test_a_proxy_that_is_not_there_is_named_not_telegram():
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+    config = TelegramConfig(token="1:rahasia", admin_chat_id=-100)
+    problem, _ = telegram_problem(config, "id", proxy=f"http://it:sandi@127.0.0.1:{port}")
+    assert problem is not None and problem.startswith("127.0.0.1 menolak sambungan")
+    assert problem.endswith("Perbaiki: [network] proxy") and "sandi" not in problem
+
+
+def test_the_service_sends_fetches_and_logs_in_through_the_proxy(tmp_path):
+    """The gateway that sends, the application that fetches updates and Instagram's client all
+    take `[network] proxy`: a proxy that refuses is what each of them meets."""
+    import asyncio
+
+    from bot.bootstrap import _proxied_client, build
+    from bot.config.settings import from_mapping
+
+    def refuse(conn: socket.socket) -> None:
+        conn.recv(4096)
+        conn.sendall(b"HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n\r\n")
+
+    with listening(refuse) as port:
+        proxy = f"http://127.0.0.1:{port}"
+        settings = from_mapping(
+            {
+                "data_dir": str(tmp_path),
+                "office": {"name": "PUSPAGA Uji"},
+                "telegram": {"token": "1:x", "admin_chat_id": -100},
+                "network": {"proxy": proxy},
+            },
+            environ={},
+        )
+        app = build(settings)
+        assert app.telegram is not None
+        gateway = app.telegram.gateway
+        with pytest.raises(Exception) as sent:
+            gateway.call(gateway.bot.get_me())
+        assert kind(sent.value) == "proxy"
+        application = app.telegram._application()
+        with pytest.raises(Exception) as fetched:
+            asyncio.run(application.bot.get_updates(timeout=0))
+        assert kind(fetched.value) == "proxy"
+        app.engine.dispose()
+    client = _proxied_client(proxy)
+    assert client.private.proxies == {"http": proxy, "https": proxy}

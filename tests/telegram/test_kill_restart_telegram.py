@@ -114,3 +114,27 @@ def test_sigkill_while_clients_write_then_restart(tmp_path):
     # (docs/OUTBOX.md): at most the one post that was in flight
     assert len(posts) - len(set(posts)) <= 1
     assert query(url, "SELECT count(*) FROM outbox WHERE status != 'sent'")[0][0] == 0
+
+
+@pytest.mark.slow
+def test_the_service_says_it_runs_and_that_it_stopped_and_nothing_of_the_migrations(tmp_path):
+    """What an operator reads in the journal at INFO: one line when it runs, one when it has
+    stopped (SIGTERM, as systemd sends it); no line per database migration."""
+    state = office_state()
+    with LocalBotApi(state) as api:
+        path = config(tmp_path, api)
+        path.write_text(path.read_text().replace('log_level = "WARNING"', 'log_level = "INFO"'))
+        running = service(path)
+        assert running.stderr is not None
+        seen = []
+        for line in running.stderr:  # until it says it runs (or ends)
+            seen.append(line)
+            if "berjalan" in line:
+                break
+        running.send_signal(signal.SIGTERM)
+        _, rest = running.communicate(timeout=30)
+    said = "".join(seen) + rest
+    assert running.returncode == 0, said
+    assert "puspaga: berjalan; hentikan dengan Ctrl+C atau SIGTERM" in said
+    assert said.rstrip().endswith("puspaga: berhenti")
+    assert "alembic" not in said
