@@ -12,7 +12,15 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-install: $(STAMP)
+# The office's install (README, Deployment): the program and what it needs, not editable and
+# without the test tools. Python 3.11 or newer (Debian 12 and Ubuntu 24.04 have it).
+install:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else \
+	  "Puspaga Inbox memerlukan Python 3.11 atau lebih baru; ini " + sys.version.split()[0] + \
+	  ". Lihat README, Deployment.")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet .
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -4,6 +4,7 @@ every problem listed) and where its errors go."""
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 from typing import Annotated
 
@@ -11,6 +12,7 @@ import typer
 from rich.console import Console
 
 from bot.config.settings import ConfigError, Settings, load
+from triage.texts.catalog import text
 
 err = Console(stderr=True)
 
@@ -36,4 +38,20 @@ def _settings(path: Path) -> Settings:
     if stuck is not None and not os.environ.get(ENV):  # not wrapped: the mv is copied
         err.print(str(stuck), markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(2)
+    if (problem := _unwritable(settings.data_dir)) is not None:
+        said = text("config.data_dir", settings.language, path=settings.data_dir, why=problem)
+        err.print(said, markup=False, highlight=False, soft_wrap=True)
+        raise typer.Exit(2)
     return settings
+
+
+def _unwritable(folder: Path) -> str | None:
+    """Why the service could not keep its database and files in `folder` (None: it can): a
+    data_dir left at its default lands beside config.toml, under /etc, read-only under the
+    unit's ProtectSystem=strict."""
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=folder):
+            return None
+    except OSError as exc:
+        return exc.strerror or type(exc).__name__

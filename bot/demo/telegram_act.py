@@ -121,13 +121,22 @@ def run_telegram_act(data_dir: Path, lang: Lang, console: Console) -> None:
             assert app.telegram is not None
             if not app.telegram.ready.wait(20):
                 raise DemoFailed("the bot did not start polling")
-            _play(Stage(api, app), settings, lang, say)
+
+            explained: list[bool] = []
+
+            def waiting(seconds: int) -> None:  # the group's budget: 20 posts a minute
+                key = "demo.tg.queue" if explained else "demo.tg.queue_why"
+                explained.append(True)  # why it waits: said once
+                say(f"    [dim]{escape(text(key, lang, seconds=seconds))}[/dim]")
+
+            stage = Stage(api, app, progress=waiting)
+            _play(stage, settings, lang, say)
             _timeline(app, settings, lang, console)
-            _complaint_and_psychoeducation(Stage(api, app), lang, say)  # conversations #2, #3
-            _roster_and_timers(Stage(api, app), settings, lang, say)  # #4; moves the clock
-            _possible_danger(Stage(api, app), lang, say)  # #5
-            _undelivered(Stage(api, app), lang, say)  # #5 again
-            _stranger_joins(Stage(api, app), lang, say)
+            _complaint_and_psychoeducation(stage, lang, say)  # conversations #2, #3
+            _roster_and_timers(stage, settings, lang, say)  # #4; moves the clock
+            _possible_danger(stage, lang, say)  # #5
+            _undelivered(stage, lang, say)  # #5 again
+            _stranger_joins(stage, lang, say)
         finally:
             stop.set()
             app.wake.set()
@@ -162,9 +171,9 @@ def _play(stage: Stage, settings: Settings, lang: Lang, say: Callable[..., None]
     line("demo.tg.form")
     shown("Bot →", stage.post(CLIENT, DEFAULT_FORM.field("usia").prompt[lang]))  # type: ignore[union-attr]
 
-    state.user_writes(
-        CLIENT, text="Selamat siang. Saya bingung, anak saya 9 tahun sering dipukul ayahnya."
-    )
+    story = "Selamat siang. Saya bingung, anak saya 9 tahun sering dipukul ayahnya."
+    state.user_writes(CLIENT, text=story)
+    say(f"    [dim]{escape('Rina →')}[/dim] {escape(story)}")  # the message the reply answers
     stage.wait(lambda: stage.app.telegram.maps.topic(1), "a topic for conversation #1")
     topic = stage.app.telegram.maps.topic(1)
     thread = topic.thread_id
@@ -260,13 +269,25 @@ def _roster_and_timers(
     commands = [r for r in help_post.get("text", "").splitlines() if r.startswith("• /")]
     shown("Bot → grup admin:" if lang == "id" else "Bot → admin group:", help_post)
     line("demo.tg.help_count", count=len(commands))
-    line("demo.tg.roster")
-    state.user_writes(ADMIN, GROUP, "/jadwal besok -Nyoman")
-    shown(
-        "Bot → grup admin:" if lang == "id" else "Bot → admin group:",
-        stage.post(GROUP, "−Nyoman"),
-        4,
+    # the next working day Monday to Thursday (Made and Nyoman's days), whatever day the demo
+    # runs: the same story on a weekend or before a holiday
+    assert app.timers is not None
+    today = app.clock().astimezone(ZoneInfo(settings.office.timezone)).date()
+    day = next(
+        today + timedelta(days=n)
+        for n in range(1, 30)
+        if (today + timedelta(days=n)).weekday() < 4
+        and app.timers.calendar.is_working_day(today + timedelta(days=n))
     )
+    command = f"/jadwal {day.isoformat()} -Nyoman"
+    line("demo.tg.roster", command=command)
+    state.user_writes(ADMIN, GROUP, command)
+    roster = stage.post(GROUP, "−Nyoman")
+    rows = [r for r in roster.get("text", "").splitlines() if r.strip()]
+    that_day = [r for r in rows if r.startswith("•") and f" {day.day} " in r][:1]
+    group = "Bot → grup admin:" if lang == "id" else "Bot → admin group:"
+    for row in [rows[0], *[r for r in rows if "📅" in r][:1], *that_day]:
+        say(f"    [dim]{escape(group)}[/dim] {escape(row)}")
 
     state.user_writes(CLIENT_2, text="Selamat pagi, saya mau tanya soal anak remaja saya.")
     stage.wait(lambda: app.telegram.maps.topic(4), "a topic for conversation #4")

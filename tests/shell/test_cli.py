@@ -106,6 +106,18 @@ def test_a_wrong_config_stops_the_start_naming_the_key(config):
     assert 'tertulis "lots"' in flat and "Traceback" not in out
 
 
+def test_a_data_dir_that_cannot_be_written_stops_the_start_with_its_fix(tmp_path):
+    """What a data_dir left at its default meets under the unit's ProtectSystem=strict; here a
+    file stands where the folder should be."""
+    (tmp_path / "taken").write_text("")
+    path = tmp_path / "config.toml"
+    path.write_text(f'data_dir = "{tmp_path / "taken"}"\n[office]\nname = "PUSPAGA Uji"\n')
+    code, out = invoke("run", "--config", path)
+    flat = " ".join(out.split())
+    assert code == 2 and f"data_dir {tmp_path / 'taken'} tidak bisa dipakai" in flat, out
+    assert 'data_dir = "/var/lib/puspaga-inbox"' in flat and "Traceback" not in out
+
+
 def test_the_installed_console_script_runs_the_demo_in_english(tmp_path):
     script = Path(sys.executable).parent / "puspaga"
     assert script.exists(), "make test installs the package with its console script"

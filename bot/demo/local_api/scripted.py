@@ -3,6 +3,7 @@ the server's own state (no sleeps). The demo's acts and the tests' office both u
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -20,6 +21,8 @@ class DemoFailed(Exception):
 class Stage:
     api: LocalBotApi
     app: App
+    # told every few seconds while a wait goes on (the demo prints it): seconds waited so far
+    progress: Callable[[int], None] | None = None
 
     @property
     def state(self) -> ApiState:
@@ -27,9 +30,17 @@ class Stage:
 
     def wait(self, condition: Callable[[], Any], what: str, timeout: float = 90.0) -> None:
         """Wait on the server's state (no sleeps): condition true, or DemoFailed. Posts to the
-        admin group wait their turn in its budget (20 a minute): a burst takes a while."""
-        if not self.state.wait_until(lambda: bool(condition()), timeout):
-            raise DemoFailed(f"timed out waiting for: {what}")
+        admin group wait their turn in its budget (20 a minute): a burst takes a while, and
+        `progress` hears of it after 3 s, then every 10 s."""
+        started = time.monotonic()
+        step = 3.0
+        while not self.state.wait_until(lambda: bool(condition()), step):
+            waited = time.monotonic() - started
+            if waited >= timeout:
+                raise DemoFailed(f"timed out waiting for: {what}")
+            if self.progress is not None:
+                self.progress(round(waited))
+            step = min(10.0, timeout - waited)
 
     def known(self, message: dict) -> dict:
         """Wait until the bot has recorded its post, so that a reply to it names the case: the
