@@ -15,6 +15,7 @@ $(STAMP): pyproject.toml
 # The office's install (README, Deployment): the program and what it needs, not editable and
 # without the test tools. Python 3.11 or newer (Debian 12 and Ubuntu 24.04 have it).
 install:
+	rm -f $(STAMP)  # `make test` and `make demo` install the test tools again when next run
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else \
 	  "Puspaga Inbox memerlukan Python 3.11 atau lebih baru; ini " + sys.version.split()[0] + \
 	  ". Lihat README, Deployment.")'

@@ -1,7 +1,8 @@
 """README.md and the operator guide name only what exists: every `puspaga` command, every
-`[section] key` of config.toml, every staff command typed in Telegram and every file of the
-repository they mention. An office follows them literally; a renamed key or command must
-fail here, not at the office."""
+`[section] key` of config.toml (in backticks, or any key with an underscore), every staff
+command the guide shows in backticks, and every file of the repository they mention (in
+backticks, or a path under one of its folders, code blocks included). An office follows them
+literally; a renamed key or command must fail here, not at the office."""
 
 from __future__ import annotations
 
@@ -30,8 +31,9 @@ def test_every_puspaga_command_named_exists(doc):
         c.name or c.callback.__name__.replace("_", "-")  # type: ignore[union-attr]
         for c in app.registered_commands
     }
-    # not "sudo -u puspaga bash" or "createdb -O puspaga puspaga" (the user, the database)
-    named = set(re.findall(r"(?<!-u )(?<!-O )\bpuspaga ([a-z][a-z-]*)", _read(doc)))
+    # not "sudo -u puspaga bash", "createdb -O puspaga puspaga", "install -g puspaga config…"
+    # (the user, its group, the database)
+    named = set(re.findall(r"(?<!-u )(?<!-O )(?<!-g )\bpuspaga ([a-z][a-z-]*)", _read(doc)))
     assert named, "the doc names no command: the pattern is wrong"
     assert named - commands == set()
 
@@ -78,7 +80,10 @@ def test_every_telegram_command_in_the_guide_exists():
 @pytest.mark.parametrize("doc", DOCS, ids=lambda p: p.name)
 def test_every_repository_file_named_exists(doc):
     ending = r"\.(?:md|py|toml|service|timer|ini|cfg|txt)"
-    paths = set(re.findall(r"`([A-Za-z_.][\w./-]*" + ending + ")`", _read(doc)))
+    said = _read(doc)
+    paths = set(re.findall(r"`([A-Za-z_.][\w./-]*" + ending + ")`", said))
+    folders = "|".join(sorted(p for p in TOP if (ROOT / p).is_dir() and not p.startswith(".")))
+    paths |= set(re.findall(rf"(?<![\w/.-])((?:{folders})/[\w./-]*{ending})\b", said))  # code too
     ours = {p for p in paths if p.split("/")[0] in TOP}  # not config.toml (the office's own)
     assert ours, "the doc names no file: the pattern is wrong"
     assert sorted(p for p in ours if not (ROOT / p).exists()) == []

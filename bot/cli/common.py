@@ -3,6 +3,7 @@ every problem listed) and where its errors go."""
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from pathlib import Path
@@ -39,13 +40,18 @@ def _settings(path: Path) -> Settings:
         err.print(str(stuck), markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(2)
     if (problem := _unwritable(settings.data_dir)) is not None:
-        said = text("config.data_dir", settings.language, path=settings.data_dir, why=problem)
+        why, mistake = problem
+        said = text("config.data_dir", settings.language, path=settings.data_dir, why=why)
         err.print(said, markup=False, highlight=False, soft_wrap=True)
-        raise typer.Exit(2)
+        raise typer.Exit(2 if mistake else 1)  # 2: not restarted by the unit (a full disk is)
     return settings
 
 
-def _unwritable(folder: Path) -> str | None:
+# the folder's own fault (a path it may not use), not the moment's (a full disk)
+MISTAKES = (errno.EACCES, errno.EPERM, errno.EROFS, errno.EEXIST, errno.ENOTDIR, errno.ENOENT)
+
+
+def _unwritable(folder: Path) -> tuple[str, bool] | None:
     """Why the service could not keep its database and files in `folder` (None: it can): a
     data_dir left at its default lands beside config.toml, under /etc, read-only under the
     unit's ProtectSystem=strict."""
@@ -54,4 +60,4 @@ def _unwritable(folder: Path) -> str | None:
         with tempfile.TemporaryFile(dir=folder):
             return None
     except OSError as exc:
-        return exc.strerror or type(exc).__name__
+        return exc.strerror or type(exc).__name__, exc.errno in MISTAKES

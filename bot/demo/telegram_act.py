@@ -269,16 +269,13 @@ def _roster_and_timers(
     commands = [r for r in help_post.get("text", "").splitlines() if r.startswith("• /")]
     shown("Bot → grup admin:" if lang == "id" else "Bot → admin group:", help_post)
     line("demo.tg.help_count", count=len(commands))
-    # the next working day Monday to Thursday (Made and Nyoman's days), whatever day the demo
-    # runs: the same story on a weekend or before a holiday
+    # the next working day Monday to Thursday (Made and Nyoman's days) within the week /jadwal
+    # shows, whatever day the demo runs: the same story on a weekend or before a holiday
     assert app.timers is not None
     today = app.clock().astimezone(ZoneInfo(settings.office.timezone)).date()
-    day = next(
-        today + timedelta(days=n)
-        for n in range(1, 30)
-        if (today + timedelta(days=n)).weekday() < 4
-        and app.timers.calendar.is_working_day(today + timedelta(days=n))
-    )
+    week = [today + timedelta(days=n) for n in range(1, 7)]
+    open_days = [d for d in week if d.weekday() < 4 and app.timers.calendar.is_working_day(d)]
+    day = (open_days or week)[0]  # a week of holidays (Lebaran): its first day
     command = f"/jadwal {day.isoformat()} -Nyoman"
     line("demo.tg.roster", command=command)
     state.user_writes(ADMIN, GROUP, command)

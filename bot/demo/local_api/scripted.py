@@ -33,7 +33,7 @@ class Stage:
         admin group wait their turn in its budget (20 a minute): a burst takes a while, and
         `progress` hears of it after 3 s, then every 10 s."""
         started = time.monotonic()
-        step = 3.0
+        step = min(3.0, timeout)
         while not self.state.wait_until(lambda: bool(condition()), step):
             waited = time.monotonic() - started
             if waited >= timeout:
