@@ -55,6 +55,10 @@ class Hotline:
                 f"start:{key}", str(user.id), self.greeting(), Target.HOTLINE, buttons="consent"
             )
             return
+        if command is not None and command[0] == "saya":  # a new staff member setting up
+            said = text("tg.my_id", desk.lang, id=user.id)  # their own id: it opens no case
+            await desk.tell(f"saya:{key}", str(user.id), said, Target.HOTLINE)
+            return
         if command is not None and command[0] in STAFF_COMMANDS:
             text_ = text("staff.not_staff", desk.lang)
             await desk.tell(f"refuse:{key}", str(user.id), text_, Target.HOTLINE)

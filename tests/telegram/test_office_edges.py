@@ -482,3 +482,17 @@ def test_outside_service_hours_the_client_hears_when_a_person_will_answer(tmp_pa
         office.wait(lambda: len(messages(office)) == 2, "the second message stored")
         office.wait_for_post(GROUP, "kak?", office.topic_of(1))
         assert len([t for t in office.texts(CLIENT) if "di luar jam layanan" in t]) == 1
+
+
+def test_anyone_learns_their_telegram_id_with_saya_and_nothing_is_stored(tmp_path):
+    """Setting up: a new staff member sends /saya to the bot and reads the number that goes in
+    [[staff]]; it opens no conversation (it is not a client's message)."""
+    with running_office(tmp_path) as office:
+        office.state.user_writes(STRANGER, text="/saya")
+        told = office.wait_for_post(STRANGER, f"ID Telegram Anda: {STRANGER}")
+        assert f"telegram_id = {STRANGER}" in told["text"]
+        office.state.user_writes(ADMIN, text="/saya")
+        told = office.wait_for_post(ADMIN, f"ID Telegram Anda: {ADMIN}")
+        assert "terdaftar sebagai admin" in told["text"]
+        with office.app.uows() as uow:
+            assert uow.conversations.get(1) is None  # no client conversation was opened

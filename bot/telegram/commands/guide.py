@@ -1,12 +1,24 @@
-"""/bantuan (also /start and /help): how staff of the writer's role work, and their commands."""
+"""/bantuan (also /start and /help): how staff of the writer's role work, and their commands;
+/saya: the writer's Telegram id and role (someone not yet staff gets the id from the hotline,
+bot/telegram/hotline.py)."""
 
 from __future__ import annotations
 
 from bot.telegram.commands.registry import EVERYONE, Command, Request
+from triage.texts.catalog import text
 
 
 async def bantuan(request: Request) -> None:
     await request.say("help", request.registry.help(request.actor.role, request.lang))
 
 
-COMMANDS = [Command("bantuan", bantuan, EVERYONE, aliases=("start", "help"))]
+async def saya(request: Request) -> None:
+    actor = request.actor
+    said = text("tg.my_id_staff", request.lang, id=actor.staff_id, role=actor.role.value)
+    await request.say("saya", said)
+
+
+COMMANDS = [
+    Command("bantuan", bantuan, EVERYONE, aliases=("start", "help")),
+    Command("saya", saya, EVERYONE),
+]
