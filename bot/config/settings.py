@@ -22,6 +22,8 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 from bot.config.channel_settings import (
     EmailConfig,
@@ -52,6 +54,21 @@ WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 class DatabaseConfig(Section):
     url: str = ""  # empty: a SQLite file in data_dir
     sqlite_synchronous: Literal["full", "normal"] = "full"
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, value: str) -> str:
+        """SQLite or PostgreSQL through psycopg: anything else stops the start with its fix,
+        not a traceback ("postgres://…" is how other tools write it)."""
+        if not value:
+            return value
+        try:
+            driver = make_url(value).drivername
+        except ArgumentError:
+            raise wrong("database_url") from None
+        if driver not in ("sqlite", "postgresql+psycopg"):
+            raise wrong("database_url")
+        return value
 
 
 def _date_or_text(value: object) -> object:

@@ -78,6 +78,15 @@ def test_a_proxy_that_is_no_address_is_explained_without_its_password():
     assert settings.network.proxy == "http://it:rahasia@proxy:8080"  # from the unit's env file
 
 
+def test_a_database_address_of_another_kind_is_explained_not_a_traceback():
+    for url in ("postgres://puspaga:rahasia@db/puspaga", "mysql://u@h/db", "bukan alamat"):
+        (problem,) = problems({**MINIMAL, "database": {"url": url}})
+        assert problem.startswith("- [database] url: harus alamat basis data SQLite atau")
+        assert "postgresql+psycopg://" in problem and "rahasia" not in problem
+    found = from_mapping({**MINIMAL, "database": {"url": "postgresql+psycopg://u@/db"}}, environ={})
+    assert found.database.url == "postgresql+psycopg://u@/db"
+
+
 def test_bad_time_zone_hours_and_duplicate_staff_are_explained():
     found = problems(
         {
