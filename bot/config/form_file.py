@@ -24,11 +24,13 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from bot.config.settings import ConfigError
 from triage.domain.forms.spec import FieldSpec, FormSpec
+from triage.texts.catalog import Lang, text
 
 KINDS = ("text", "age", "gender", "phone", "nik", "choice", "consent", "address")
 KEYS = {
@@ -38,79 +40,72 @@ KEYS = {
 NAME = re.compile(r"[a-z][a-z0-9_]{0,39}")
 
 
-def load_form(path: Path) -> FormSpec:
+def load_form(path: Path, lang: Lang = "id") -> FormSpec:
     where = str(path)
+
+    def said(kind: str, **values: object) -> str:
+        return f"- {text(f'form_file.{kind}', lang, **values)}"
+
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except FileNotFoundError:
-        raise ConfigError(
-            where,
-            ["- the form file does not exist. Fix: create it, or remove [triage] form_file."],
-        ) from None
+        raise ConfigError(where, [said("no_file")], lang) from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(where, [f"- not valid TOML: {exc}. Fix: check that line."]) from None
+        raise ConfigError(where, [said("toml", error=exc)], lang) from None
     problems: list[str] = []
     entries = raw.get("field")
     if set(raw) - {"field"} or not isinstance(entries, list) or not entries:
-        raise ConfigError(where, ["- the file must hold [[field]] tables only, at least one."])
+        raise ConfigError(where, [said("fields_only")], lang)
     fields = []
     for n, entry in enumerate(entries, start=1):
-        spec = _field(n, entry, problems)
+        spec = _field(n, entry, problems, said)
         if spec is not None:
             fields.append(spec)
     names = [f.name for f in fields]
     problems += [
-        f"- [[field]] {name!r}: the name is used twice. Fix: give each field its own name."
-        for name in sorted({x for x in names if names.count(x) > 1})
+        said("twice", name=repr(n)) for n in sorted({x for x in names if names.count(x) > 1})
     ]
     consent = [f for f in fields if f.kind == "consent"]
     if not consent or consent[0].name != "persetujuan":
-        problems.append(
-            '- the form needs a field name = "persetujuan" with kind = "consent" (nothing is '
-            "recorded before the client agrees). Fix: add it as the first [[field]]."
-        )
+        problems.append(said("consent"))
     if problems:
-        raise ConfigError(where, problems)
+        raise ConfigError(where, problems, lang)
     return FormSpec(tuple(fields))
 
 
-def _field(n: int, entry: Any, problems: list[str]) -> FieldSpec | None:
+def _field(n: int, entry: Any, problems: list[str], said: Callable[..., str]) -> FieldSpec | None:
     where = f"[[field]] #{n}"
     if not isinstance(entry, dict):
-        problems.append(f"- {where}: not a table. Fix: write it as [[field]] with keys below.")
+        problems.append(said("not_table", where=where))
         return None
     unknown = sorted(set(entry) - KEYS)
-    problems += [
-        f"- {where} {k}: unknown key. Fix: use {', '.join(sorted(KEYS))}." for k in unknown
-    ]
+    problems += [said("key", where=where, key=k, allowed=", ".join(sorted(KEYS))) for k in unknown]
     name, kind = entry.get("name"), entry.get("kind", "text")
     if not isinstance(name, str) or not NAME.fullmatch(name):
-        problems.append(
-            f'- {where} name: required, lower-case letters, digits and _ (e.g. "nama").'
-        )
+        problems.append(said("name", where=where))
         return None
     where = f"[[field]] {name!r}"
     if kind not in KINDS:
-        problems.append(f"- {where} kind: {kind!r} is not known. Fix: use {', '.join(KINDS)}.")
+        problems.append(said("kind", where=where, value=repr(kind), allowed=", ".join(KINDS)))
     prompts = {lang: entry.get(f"prompt_{lang}") for lang in ("id", "en")}
     for lang, prompt in prompts.items():
         if not isinstance(prompt, str) or not prompt.strip():
-            problems.append(f"- {where} prompt_{lang}: required, the question in that language.")
+            problems.append(said("prompt", where=where, key=f"prompt_{lang}"))
     lists = {k: entry.get(k, []) for k in ("aliases", "choices")}
     for key, value in lists.items():
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            problems.append(f'- {where} {key}: a list of words, e.g. {key} = ["..."].')
+            problems.append(said("words", where=where, key=key))
             lists[key] = []
     if kind == "choice" and not lists["choices"]:
-        problems.append(f"- {where} choices: a choice field needs its choices.")
+        problems.append(said("choices", where=where))
     flags = {k: entry.get(k, d) for k, d in (("required", False), ("personal", False),
                                               ("first_message", True))}  # fmt: skip
     for key, value in flags.items():
         if not isinstance(value, bool):
-            problems.append(f"- {where} {key}: true or false.")
+            problems.append(said("flag", where=where, key=key))
     max_len = entry.get("max_len", 120)
     if not isinstance(max_len, int) or isinstance(max_len, bool) or not 1 <= max_len <= 4000:
-        problems.append(f"- {where} max_len: a whole number from 1 to 4000.")
+        problems.append(said("max_len", where=where))
         max_len = 120
     return FieldSpec(
         name,

@@ -20,23 +20,20 @@ from pathlib import Path
 from bot.config.settings import ConfigError
 from triage.domain.rules.classify import RuleSet
 from triage.domain.rules.toml_rules import RulesProblems, read
+from triage.texts.catalog import Lang, text
 
 
-def load_rules(path: Path, base: RuleSet) -> RuleSet:
+def load_rules(path: Path, base: RuleSet, lang: Lang = "id") -> RuleSet:
     where = str(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text_ = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise ConfigError(
-            where,
-            [
-                "- the rules file does not exist. Fix: create it, or remove "
-                "[triage] rules_file from the configuration."
-            ],
-        ) from None
+        raise ConfigError(where, [f"- {text('rules.no_file', lang)}"], lang) from None
     except UnicodeDecodeError as exc:
-        raise ConfigError(where, [f"- not UTF-8 text: {exc}. Fix: save it as UTF-8."]) from None
+        said = text("rules.not_utf8", lang, error=str(exc))
+        raise ConfigError(where, [f"- {said}"], lang) from None
     try:
-        return read(text, base)
+        return read(text_, base)
     except RulesProblems as exc:
-        raise ConfigError(where, exc.problems) from None
+        said = [f"- {text(f'rules.{kind}', lang, **values)}" for kind, values in exc.problems]
+        raise ConfigError(where, said, lang) from None

@@ -73,7 +73,7 @@ def form_setup(settings: Settings) -> FormSetup:
     lang = settings.language
     form = DEFAULT_FORM
     if settings.triage.form_file:
-        form = load_form(Path(settings.triage.form_file))
+        form = load_form(Path(settings.triage.form_file), settings.language)
     return FormSetup(
         form=form,
         lang=lang,
@@ -88,7 +88,7 @@ def office_rules(settings: Settings) -> RuleSet:
     if not settings.triage.rules_file:
         return DEFAULT_RULES
 
-    return load_rules(Path(settings.triage.rules_file), DEFAULT_RULES)
+    return load_rules(Path(settings.triage.rules_file), DEFAULT_RULES, settings.language)
 
 
 def office_facts(settings: Settings) -> OfficeFacts:

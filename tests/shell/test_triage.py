@@ -141,13 +141,17 @@ def test_an_office_adds_its_own_rules_and_a_mistake_names_the_fix(tmp_path):
     try:
         load_rules(rules_file, DEFAULT_RULES)
     except ConfigError as exc:
-        text = str(exc)
-        assert "[colours]: unknown section" in text
+        text = str(exc)  # in the office's language (Bahasa Indonesia unless told)
+        assert "[colours]: bagian tidak dikenal. Perbaiki: pakai fragments, urgent" in text
     else:
         raise AssertionError("a wrong rules file must stop the start")
     rules_file.write_text('[urgent]\nsuicide = ["(unclosed"]\n')
     try:
         load_rules(rules_file, DEFAULT_RULES)
+    except ConfigError as exc:
+        assert "'(unclosed' bukan pola yang benar" in str(exc) and "Perbaiki:" in str(exc)
+    try:
+        load_rules(rules_file, DEFAULT_RULES, "en")
     except ConfigError as exc:
         assert "'(unclosed' is not a valid pattern" in str(exc) and "Fix:" in str(exc)
     else:

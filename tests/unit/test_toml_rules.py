@@ -3,9 +3,9 @@ additions read the same way, and every mistake is named with where it is and the
 
 import pytest
 
-from triage.domain.rules.classify import classify
+from triage.domain.rules.classify import CATEGORIES, classify
 from triage.domain.rules.defaults import DEFAULT_RULES
-from triage.domain.rules.toml_rules import RulesProblems, read
+from triage.domain.rules.toml_rules import RULE_KEYS, RulesProblems, read
 
 WHOLE = """
 format = 1
@@ -23,10 +23,11 @@ phrases = ['sudah aman']
 """
 
 
-def problems(text: str, base=DEFAULT_RULES) -> str:  # noqa: ANN001
+def problems(text: str, base=DEFAULT_RULES) -> list:  # noqa: ANN001
+    """What is wrong, as the core finds it: (kind, values) each; the shell words them."""
     with pytest.raises(RulesProblems) as caught:
         read(text, base)
-    return str(caught.value)
+    return caught.value.problems
 
 
 def test_a_whole_rule_set_reads_with_its_fragments_concept_and_language():
@@ -56,25 +57,36 @@ def test_a_file_saved_with_a_byte_order_mark_reads():
 
 
 @pytest.mark.parametrize(
-    ("text", "said"),
+    ("text", "found"),
     [
-        ("format = 2\n", "format = 2: this version reads format 1"),
-        ('[urgent]\nx = ["{NOPE} mati"]\n', "the fragment {NOPE} is not defined"),
-        ('[urgent.x]\nlevel = "perlu_dicek"\nphrases = ["a"]\n', "reads only mendesak"),
-        ('[urgent.x]\nphrase = ["a"]\n', "[urgent.x] phrase: not a rule's key"),
-        ('[urgent.x]\nnegatable = "yes"\nphrases = ["a"]\n', "negatable: true or false"),
-        ("[categories.bayi]\nsusu = 2\n", "unknown category 'bayi'"),
-        ('urgent_category = "perang"\n', "urgent_category = 'perang' is not a category"),
-        ("[urgent\n", "not valid TOML"),
+        ("format = 2\n", ("format", {"value": "2", "format": "1"})),
+        ('[urgent]\nx = ["{NOPE} mati"]\n', ("fragment_undefined", {"where": "[urgent] x",
+                                                                    "name": "NOPE"})),
+        ('[urgent.x]\nlevel = "perlu_dicek"\nphrases = ["a"]\n', ("level", {
+            "where": "[urgent.x]", "value": "'perlu_dicek'", "allowed": "mendesak"})),
+        ('[urgent.x]\nphrase = ["a"]\n', ("rule_key", {"where": "[urgent.x]", "key": "phrase",
+                                                      "allowed": ", ".join(RULE_KEYS)})),
+        ('[urgent.x]\nnegatable = "yes"\nphrases = ["a"]\n', ("flag", {"where": "[urgent.x]",
+                                                                        "key": "negatable"})),
+        ("[categories.bayi]\nsusu = 2\n", ("category", {"code": "bayi",
+                                                        "allowed": ", ".join(CATEGORIES)})),
+        ('urgent_category = "perang"\n', ("urgent_category", {
+            "value": "'perang'", "allowed": ", ".join(CATEGORIES)})),
     ],
-)
-def test_a_mistake_is_named_with_its_fix(text, said):
-    assert said in problems(text)
+)  # fmt: skip
+def test_a_mistake_is_named_with_what_to_fill_in(text, found):
+    assert found in problems(text)
+
+
+def test_a_file_that_is_no_toml_says_where():
+    ((kind, values),) = problems("[urgent\n")
+    assert kind == "toml" and "line 1" in values["error"]
 
 
 def test_a_whole_rule_set_must_have_its_urgent_and_now_rules():
-    said = problems('format = 1\nnegations = ["tidak"]\n', base=None)
-    assert "[urgent] is missing" in said and "[danger_now] is missing" in said
+    found = problems('format = 1\nnegations = ["tidak"]\n', base=None)
+    assert ("missing", {"section": "urgent"}) in found
+    assert ("missing", {"section": "danger_now"}) in found
 
 
 def test_an_empty_list_in_an_office_file_changes_nothing():

@@ -63,11 +63,16 @@ RULE_KEYS = ("phrases", "negatable", "topical", "concept", "level", "language")
 _FRAGMENT = re.compile(r"\{([A-Z][A-Z0-9_]*)\}")
 
 
-class RulesProblems(ValueError):
-    """Everything wrong with a rules file, one line each: where, what, and the fix."""
+# One problem: its kind and what to fill in. The shell words it in the office's language
+# (`rules.<kind>` in the message catalogue: bot/config/rules_file.py); the core only finds it.
+Problem = tuple[str, dict[str, str]]
 
-    def __init__(self, problems: Sequence[str]) -> None:
-        super().__init__("\n".join(problems))
+
+class RulesProblems(ValueError):
+    """Everything wrong with a rules file: where, what, and the fix, one problem each."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        super().__init__("\n".join(f"- {kind}: {values}" for kind, values in problems))
         self.problems = list(problems)
 
 
@@ -76,7 +81,7 @@ def read(text: str, base: RuleSet | None = None) -> RuleSet:
     try:
         doc = tomllib.loads(text.removeprefix("\ufeff"))
     except tomllib.TOMLDecodeError as exc:
-        raise RulesProblems([f"- not valid TOML: {exc}. Fix: check that line."]) from None
+        raise RulesProblems([("toml", {"error": str(exc)})]) from None
     reader = _Reader(dict(base.fragments) if base else {})
     reader.check_top(doc)
     reader.fragments_of(doc.get("fragments", {}))
@@ -90,14 +95,11 @@ def read(text: str, base: RuleSet | None = None) -> RuleSet:
     categories = reader.categories(doc.get("categories", {}))
     urgent_category = doc.get("urgent_category", base.urgent_category if base else "kekerasan")
     if urgent_category not in CATEGORIES:
-        reader.problems.append(
-            f"- urgent_category = {urgent_category!r} is not a category. "
-            f"Fix: use one of {', '.join(CATEGORIES)}."
-        )
+        reader.said("urgent_category", value=repr(urgent_category), allowed=", ".join(CATEGORIES))
     if base is None:
         for name, value in (("urgent", urgent), ("danger_now", danger_now), ("safe_now", safe_now)):
             if not value:
-                reader.problems.append(f"- [{name}] is missing. Fix: a whole rule set needs it.")
+                reader.said("missing", section=name)
     if reader.problems:
         raise RulesProblems(reader.problems)
     if base is None:
@@ -158,29 +160,25 @@ def _joined(base: Sequence[Rule], more: Sequence[Rule]) -> tuple[Rule, ...]:
 class _Reader:
     def __init__(self, fragments: dict[str, str]) -> None:
         self.fragments = fragments
-        self.problems: list[str] = []
+        self.problems: list[Problem] = []
+
+    def said(self, kind: str, **values: str) -> None:
+        self.problems.append((kind, values))
 
     def check_top(self, doc: Mapping[str, Any]) -> None:
         for key in doc:
             if key not in SECTIONS:
-                self.problems.append(
-                    f"- [{key}]: unknown section. Fix: use {', '.join(SECTIONS[1:])}."
-                )
+                self.said("section", section=key, allowed=", ".join(SECTIONS[1:]))
         if doc.get("format", FORMAT) != FORMAT:
-            self.problems.append(
-                f"- format = {doc['format']!r}: this version reads format {FORMAT}. "
-                "Fix: write the file in that format, or update Puspaga Inbox."
-            )
+            self.said("format", value=repr(doc["format"]), format=str(FORMAT))
 
     def fragments_of(self, raw: object) -> None:
         if not isinstance(raw, dict):
-            self.problems.append("- [fragments]: names with a pattern, e.g. W = '(?:\\w+ )'.")
+            self.said("fragments")
             return
         for name, value in raw.items():
             if not re.fullmatch(r"[A-Z][A-Z0-9_]*", name) or not isinstance(value, str):
-                self.problems.append(
-                    f"- [fragments] {name}: a name in capitals and a pattern, e.g. W = '(?:\\w+ )'."
-                )
+                self.said("fragment_name", name=name)
                 continue
             self.fragments[name] = self.expand(value, f"[fragments] {name}")
 
@@ -188,10 +186,7 @@ class _Reader:
         def one(match: re.Match[str]) -> str:
             name = match.group(1)
             if name not in self.fragments:
-                self.problems.append(
-                    f"- {where}: the fragment {{{name}}} is not defined. "
-                    "Fix: define it under [fragments]."
-                )
+                self.said("fragment_undefined", where=where, name=name)
                 return ""
             return self.fragments[name]
 
@@ -199,7 +194,7 @@ class _Reader:
 
     def phrases(self, raw: object, where: str) -> tuple[str, ...]:
         if not isinstance(raw, list) or not all(isinstance(p, str) for p in raw):
-            self.problems.append(f'- {where}: a list of phrases, e.g. phrases = ["..."].')
+            self.said("phrases", where=where)
             return ()
         return tuple(self.expand(phrase, where) for phrase in raw)
 
@@ -215,17 +210,14 @@ class _Reader:
                 try:
                     re.compile(phrase)
                 except re.error as exc:
-                    self.problems.append(
-                        f"- {where}: {phrase!r} is not a valid pattern ({exc}). "
-                        "Fix: correct it in the rules file."
-                    )
+                    self.said("pattern", where=where, phrase=repr(phrase), error=str(exc))
                 else:
                     valid.append(phrase)
             return Rule(name, tuple(valid), **kwargs)
 
     def rules(self, section: str, raw: object, *, new_flags: bool) -> list[Rule]:
         if not isinstance(raw, dict):
-            self.problems.append(f'- [{section}]: rules by name, e.g. suicide = ["..."].')
+            self.said("rules_by_name", section=section)
             return []
         out = []
         for name, spec in raw.items():
@@ -237,10 +229,7 @@ class _Reader:
                 out.append(self.rule(rule_name, phrases, where, **flags))
                 continue
             if not isinstance(spec, dict):
-                self.problems.append(
-                    f'- {where}: a list of phrases, e.g. {name} = ["..."], '
-                    f"or a table [{section}.{name}] with phrases = [...]."
-                )
+                self.said("rule_shape", where=where, name=name, section=section)
                 continue
             out.append(self._rule(rule_name, spec, f"[{section}.{name}]", new_flags))
         return out
@@ -249,41 +238,36 @@ class _Reader:
         if raw is None:
             return None
         if not isinstance(raw, dict):
-            self.problems.append(f'- [{section}]: a table with phrases = ["..."].')
+            self.said("table", section=section)
             return None
         return self._rule(section, raw, f"[{section}]", new_flags=False)
 
     def _rule(self, name: str, spec: Mapping[str, Any], where: str, new_flags: bool) -> Rule:
         for key in spec:
             if key not in RULE_KEYS:
-                self.problems.append(
-                    f"- {where} {key}: not a rule's key. Fix: use {', '.join(RULE_KEYS)}."
-                )
+                self.said("rule_key", where=where, key=key, allowed=", ".join(RULE_KEYS))
         flags = {}
         for flag in ("negatable", "topical"):
             value = spec.get(flag, new_flags)
             if not isinstance(value, bool):
-                self.problems.append(f"- {where} {flag}: true or false.")
+                self.said("flag", where=where, key=flag)
                 value = new_flags
             flags[flag] = value
         labels = {}
         for key in ("concept", "language"):
             value = spec.get(key, "")
             if not isinstance(value, str):
-                self.problems.append(f'- {where} {key}: a text, e.g. {key} = "...".')
+                self.said("label", where=where, key=key)
                 value = ""
             labels[key] = value
         level = spec.get("level", LEVELS[0])
         if level not in LEVELS:
-            self.problems.append(
-                f"- {where} level = {level!r}: this version reads only "
-                f"{', '.join(LEVELS)}. Fix: leave level out."
-            )
+            self.said("level", where=where, value=repr(level), allowed=", ".join(LEVELS))
         return self.rule(name, self.phrases(spec.get("phrases"), where), where, **flags, **labels)
 
     def strings(self, where: str, raw: object) -> tuple[str, ...]:
         if not isinstance(raw, list) or not all(isinstance(w, str) for w in raw):
-            self.problems.append(f'- {where}: a list of words, e.g. {where} = ["tidak"].')
+            self.said("words", where=where)
             return ()
         return tuple(raw)
 
@@ -293,17 +277,12 @@ class _Reader:
             and all(isinstance(w, int | float) and not isinstance(w, bool) for w in words.values())
             for words in raw.values()
         ):
-            self.problems.append(
-                "- [categories.<code>]: words with a number weight, e.g. posbindu = 2.5."
-            )
+            self.said("categories")
             return {}
         out = {}
         for category, words in raw.items():
             if category not in CATEGORIES:
-                self.problems.append(
-                    f"- [categories.{category}]: unknown category {category!r}. "
-                    f"Fix: use one of {', '.join(CATEGORIES)}."
-                )
+                self.said("category", code=category, allowed=", ".join(CATEGORIES))
                 continue
             out[category] = {word: float(weight) for word, weight in words.items()}
         return out
