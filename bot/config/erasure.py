@@ -36,7 +36,7 @@ def remover(settings: Settings) -> erasure_cases.Remove:
         for named in paths:
             path = Path(named).resolve()
             if not path.is_relative_to(root) or path == root:  # never outside our data
-                log.warning("erasure: a stored file outside the data directory was not removed")
+                log.warning("penghapusan: berkas tersimpan di luar folder data tidak dihapus")
                 continue
             if path.is_dir():  # a case's letters
                 shutil.rmtree(path)
@@ -62,7 +62,7 @@ def purge(app: App) -> dict[str, int]:
     done["report_files"] = drop_kept_files(settings, now - REPORT_FILES_KEPT)
     if any(done.values()):
         scrubbed(app)
-    log.info("retention purge: %s", ", ".join(f"{k} {n}" for k, n in done.items()))
+    log.info("pembersihan masa simpan: %s", ", ".join(f"{k} {n}" for k, n in done.items()))
     return done
 
 

@@ -89,7 +89,7 @@ class TelegramInbound:
         except Exception as exc:
             if is_outage(exc):
                 raise
-            log.error("a staff request failed (%s); answered with an error", type(exc).__name__)
+            log.error("permintaan petugas gagal (%s); dijawab: gagal", type(exc).__name__)
             await self.desk.tell(f"{key}:error", where, text("staff.error", self.desk.lang))
 
     async def on_private(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -160,7 +160,7 @@ class TelegramInbound:
         except Exception as exc:
             if is_outage(exc):
                 raise
-            log.error("a button failed (%s); answered with an error", type(exc).__name__)
+            log.error("tombol gagal diproses (%s); dijawab: gagal", type(exc).__name__)
             answer = text("staff.error", self.desk.lang)
         alert = bool(answer) and answer != text("staff.done", self.desk.lang)
         await _answer(query, answer, alert=alert)
@@ -172,7 +172,7 @@ async def _answer(query: CallbackQuery, markup: str = "", *, alert: bool = False
     try:
         await query.answer(_plain(markup) or None, show_alert=alert)
     except BadRequest:
-        log.info("a button's answer came too late for Telegram")
+        log.info("jawaban tombol terlambat untuk Telegram")
 
 
 def _plain(markup: str) -> str:

@@ -159,7 +159,7 @@ class StaffSender:
                 )
             )
         except SendError as exc:  # the bot may lack the right to pin: the board still works
-            log.warning("could not pin the queue board (%s)", str(exc)[:100])
+            log.warning("papan antrean gagal disematkan (%s)", str(exc)[:100])
         return _remote(message)
 
     # --- the conversation's place in the admin group -----------------------------------------

@@ -59,7 +59,7 @@ class IdleWatcher:
                 self.connected.clear()
                 self.on_state(False)
                 log.warning(
-                    "%s: IDLE connection lost (%s); reconnecting in %.0f s",
+                    "%s: sambungan IDLE putus (%s); menyambung lagi dalam %.0f detik",
                     self.account.key,
                     type(exc).__name__,
                     backoff,
@@ -72,7 +72,7 @@ class IdleWatcher:
         try:
             if b"IDLE" not in client.capabilities():
                 self.supported = False
-                log.info("%s: the server has no IDLE; polling only", self.account.key)
+                log.info("%s: server tidak mendukung IDLE; surel ditarik berkala", self.account.key)
                 return
             self.supported = True
             client.select_folder(self.account.folder, readonly=True)
@@ -117,4 +117,4 @@ class IdleWatcher:
         try:
             self.look_now()
         except Exception as exc:  # noqa: BLE001 - a failing poll is logged; IDLE goes on
-            log.error("%s: polling after IDLE failed (%s)", self.account.key, type(exc).__name__)
+            log.error("%s: menarik surel gagal (%s)", self.account.key, type(exc).__name__)

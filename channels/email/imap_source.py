@@ -88,7 +88,10 @@ class ImapSource:
         elif cursor is not None:
             if cursor.validity not in self._warned:
                 self._warned.add(cursor.validity)
-                log.warning("%s was renumbered (UIDVALIDITY changed): resyncing", self.cursor_key)
+                log.warning(
+                    "%s dinomori ulang (UIDVALIDITY berubah): dibaca ulang",
+                    self.cursor_key,
+                )
             uids = client.search(["SINCE", cursor.day - timedelta(days=1)])
         else:  # the very first start: recent mail only, not years of the office's history
             since = self.clock().date() - timedelta(days=self.account.backfill_days)
@@ -120,7 +123,7 @@ class ImapSource:
         """One raw mail as an inbox message; its files and the raw mail kept on disk."""
         mail = parse_mail(raw, max_file_bytes=self.account.max_file_bytes)
         if mail.problems:
-            log.info("a mail had problems: %s", ", ".join(mail.problems))
+            log.info("satu surel bermasalah: %s", ", ".join(mail.problems))
         identity = mail.identity(raw)
         # Named by the bytes: another mail can never overwrite this one's files.
         folder = self.account.files_dir / hashlib.sha256(raw).hexdigest()[:32]

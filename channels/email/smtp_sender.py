@@ -54,7 +54,7 @@ class SmtpSender:
                 smtp.send_message(msg)
         except smtplib.SMTPAuthenticationError:
             # Our credentials, not this reply: it waits (uncounted) until the office fixes them.
-            log.error("SMTP refused the login: fix [email] username and password (app password)")
+            log.error("SMTP menolak login: perbaiki [email] username dan password (sandi aplikasi)")
             raise SendError("SMTP login refused", transient=True, counts=False, down=True) from None
         except smtplib.SMTPRecipientsRefused as exc:
             # 4xx: try later, not counted (greylisting, a full mailbox); 5xx: refused for good
@@ -74,7 +74,7 @@ class SmtpSender:
         except ssl.SSLError as exc:
             # A certificate or TLS mismatch is configuration: counted, so it ends as failed
             # and staff see it, instead of waiting for ever.
-            log.error("TLS with the SMTP server failed: check [email] smtp_security and smtp_port")
+            log.error("TLS dengan server SMTP gagal: periksa [email] smtp_security dan smtp_port")
             raise SendError(type(exc).__name__, transient=True) from None
         except (smtplib.SMTPServerDisconnected, OSError) as exc:
             # The server could not be reached: nothing was refused, the item waits its turn.
@@ -97,7 +97,7 @@ class SmtpSender:
             finally:
                 client.logout()
         except (IMAPClientError, OSError) as exc:
-            log.warning("could not look in the Sent folder (%s)", type(exc).__name__)
+            log.warning("folder Sent tidak bisa diperiksa (%s)", type(exc).__name__)
             return None
         return SendResult(wanted) if found else None
 

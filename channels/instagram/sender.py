@@ -84,5 +84,5 @@ class InstagramSender:
                         if texts[start : start + len(wanted)] == wanted:
                             return SendResult(f"ig:{ours[start + len(wanted) - 1].id}")
         except Exception as exc:  # noqa: BLE001 - cannot tell: the dispatcher sends again
-            log.warning("could not read the Instagram thread (%s)", type(exc).__name__)
+            log.warning("percakapan Instagram tidak bisa dibaca (%s)", type(exc).__name__)
         return None

@@ -99,7 +99,7 @@ class InstagramSession:
             try:
                 client.set_settings(json.loads(self.sealer.open(sealed)))
             except Exception:  # noqa: BLE001 - a session we cannot open: log in afresh
-                log.warning("the stored Instagram session could not be read; logging in again")
+                log.warning("sesi Instagram tersimpan tidak terbaca; login ulang")
         try:
             if code:
                 client.login(self.username, self.password, verification_code=code)

@@ -129,7 +129,9 @@ class InstagramSource:
                 try:
                     client.direct_pending_approve(int(thread.id))
                 except ClientError as exc:  # e.g. the request was withdrawn: the rest go on
-                    log.warning("a message request could not be accepted (%s)", type(exc).__name__)
+                    log.warning(
+                        "permintaan pesan Instagram gagal diterima (%s)", type(exc).__name__
+                    )
                     continue
                 threads[str(thread.id)] = thread
         for thread in client.direct_threads(amount=THREADS):
@@ -142,7 +144,7 @@ class InstagramSource:
             except (ClientConnectionError, *SLOW_DOWN, LoginRequired, NeedsCode):
                 raise  # the account's trouble: the breaker
             except ClientError as exc:  # this thread's trouble: the others go on
-                log.warning("an Instagram thread could not be read (%s)", type(exc).__name__)
+                log.warning("satu percakapan Instagram tidak bisa dibaca (%s)", type(exc).__name__)
         return delivered
 
     def _thread(
@@ -159,7 +161,10 @@ class InstagramSource:
         if items and len(items) == len(thread.messages):  # more may lie beyond the page
             items = [m for m in client.direct_messages(int(thread_id), DEPTH) if int(m.id) > last]
             if len(items) == DEPTH:
-                log.warning("a thread had %d or more new items; older ones are not read", DEPTH)
+                log.warning(
+                    "percakapan Instagram berisi %d pesan baru atau lebih; yang lama tidak dibaca",
+                    DEPTH,
+                )
         delivered = 0
         for item in sorted(items, key=lambda m: int(m.id)):
             state["threads"][thread_id] = item.id
