@@ -25,7 +25,7 @@ from bot.files import report_charts
 from bot.files.cells import cell
 from triage.domain import notices
 from triage.domain.referral import TARGETS
-from triage.domain.reports import UNKNOWN, MonthReport, age_labels, month_report
+from triage.domain.reports import OPEN, UNKNOWN, MonthReport, age_labels, month_report
 from triage.domain.survey import QUESTIONS, SurveyResult, summarise
 from triage.domain.triage_checks import accuracy
 from triage.effects import notify
@@ -79,21 +79,18 @@ def label(kind: str, code: str, lang: Lang) -> str:
     return text(key, lang) if key in texts() else code
 
 
-OPEN = "belum ditutup"  # the domain's outcome of a round not closed yet
-
-
 def summary_rows(report: MonthReport, lang: Lang) -> list[list[object]]:
     rows: list[list[object]] = [[_t("total", lang), report.total]]
-    sections = (
-        ("channel", "channel", report.by_channel, None),
-        ("category", "category", report.by_category, None),
-        ("gender", "gender", report.by_gender, None),
-        ("age", "age", report.by_age, age_labels()),
-        ("outcome", "outcome", report.by_outcome, None),
+    sections = (  # each section's name is also its codes' kind in the catalogue
+        ("channel", report.by_channel, None),
+        ("category", report.by_category, None),
+        ("gender", report.by_gender, None),
+        ("age", report.by_age, age_labels()),
+        ("outcome", report.by_outcome, None),
     )
-    for name, kind, counts, order in sections:
+    for kind, counts, order in sections:
         rows.append([])
-        rows.append([_t(name, lang), _t("count", lang)])
+        rows.append([_t(kind, lang), _t("count", lang)])
         if order:  # age groups in their own order, every group shown
             rows += [[label(kind, key, lang), counts.get(key, 0)] for key in order]
         else:  # as a head reads them: by name

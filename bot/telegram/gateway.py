@@ -46,7 +46,6 @@ class Gateway:
         proxy: str | None = None,  # [network] proxy
     ):
         self.timeout = timeout
-        self.proxy = proxy
         request = HTTPXRequest(
             connect_timeout=5.0, read_timeout=timeout, write_timeout=timeout, proxy=proxy
         )

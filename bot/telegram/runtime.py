@@ -109,8 +109,8 @@ class TelegramRuntime:
             .base_file_url(file_url(self.config.base_url))
             .updater(None)  # our own polling loop: see the module docstring
         )
-        if self.gateway.proxy:  # [network] proxy, for the updates too
-            builder = builder.proxy(self.gateway.proxy).get_updates_proxy(self.gateway.proxy)
+        if proxy := self.app.settings.network.proxy:  # as the gateway's, for the updates too
+            builder = builder.proxy(proxy).get_updates_proxy(proxy)
         return builder.build()
 
     async def _main(self) -> None:

@@ -57,6 +57,12 @@ def listening(serve: Callable[[socket.socket], None]) -> Iterator[int]:
         server.close()
 
 
+def refuse(conn: socket.socket) -> None:
+    """A proxy that answers CONNECT with 502: the request goes no further."""
+    conn.recv(4096)
+    conn.sendall(b"HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n\r\n")
+
+
 def test_a_name_no_dns_knows():
     with pytest.raises(OSError) as caught:
         IMAPClient("imap.tidak-ada.invalid", port=993, timeout=3)
@@ -132,10 +138,6 @@ def test_telegram_through_a_proxy_that_refuses_says_the_proxy():
     """`[network] proxy` is used by `check`: a proxy that answers CONNECT with 502 is named
     (nothing leaves this machine: the proxy refuses)."""
 
-    def refuse(conn: socket.socket) -> None:
-        conn.recv(4096)
-        conn.sendall(b"HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n\r\n")
-
     config = TelegramConfig(token="1:rahasia", admin_chat_id=-100)
     with listening(refuse) as port:
         problem, found = telegram_problem(config, "id", proxy=f"http://127.0.0.1:{port}")
@@ -182,10 +184,6 @@ def test_the_service_sends_fetches_and_logs_in_through_the_proxy(tmp_path):
 
     from bot.bootstrap import _proxied_client, build
     from bot.config.settings import from_mapping
-
-    def refuse(conn: socket.socket) -> None:
-        conn.recv(4096)
-        conn.sendall(b"HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n\r\n")
 
     with listening(refuse) as port:
         proxy = f"http://127.0.0.1:{port}"

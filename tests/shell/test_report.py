@@ -3,6 +3,7 @@
 
 import csv
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from zipfile import ZipFile
 
 from openpyxl import load_workbook
@@ -72,17 +73,29 @@ def a_month(app) -> None:
            uow_factory=app.uows, now=december)  # fmt: skip
 
 
+def office_config(tmp_path, before: str = "", after: str = "") -> Path:
+    """The config.toml of the office in tmp_path/office (`before` [office], `after` it)."""
+    config = tmp_path / "office" / "config.toml"
+    config.write_text(
+        f'data_dir = "{tmp_path / "office"}"\n{before}[office]\nname = "PUSPAGA Uji"\n{after}'
+    )
+    return config
+
+
+def report(config: Path, out: Path, month: str):  # noqa: ANN201 - typer's Result
+    """`puspaga report --month` as an operator runs it."""
+    args = ["report", "--month", month, "--out", str(out), "--config", str(config)]
+    return CliRunner().invoke(cli, args)
+
+
 def test_the_monthly_report_files_open_in_a_spreadsheet_and_add_up(tmp_path):
     app = office(tmp_path / "office")
     a_month(app)
-    config = tmp_path / "office" / "config.toml"
-    config.write_text(
-        f'data_dir = "{tmp_path / "office"}"\n[office]\nname = "PUSPAGA Uji"\n'
-        '[[staff]]\ntelegram_id = 2001\nname = "Made"\nrole = "konselor"\n'
+    config = office_config(
+        tmp_path, after='[[staff]]\ntelegram_id = 2001\nname = "Made"\nrole = "konselor"\n'
     )
     out = tmp_path / "laporan"
-    result = CliRunner().invoke(cli, ["report", "--month", "2026-11", "--out", str(out),
-                                      "--config", str(config)])  # fmt: skip
+    result = report(config, out, "2026-11")
     assert result.exit_code == 0, result.output
     book = load_workbook(out / "laporan-2026-11.xlsx")
     assert book.sheetnames == [
@@ -160,11 +173,8 @@ def test_a_name_that_is_a_formula_or_holds_control_characters_stays_text(tmp_pat
             answers = {"usia": "-1+1", "domisili": "=1+1"}
             uow.forms.save(FormState(conv, None, answers, "complete", f"PUSPAGA/2026/11/01{n}"))
             uow.commit()
-    config = tmp_path / "office" / "config.toml"
-    config.write_text(f'data_dir = "{tmp_path / "office"}"\n[office]\nname = "PUSPAGA Uji"\n')
     out = tmp_path / "laporan"
-    result = CliRunner().invoke(cli, ["report", "--month", "2026-11", "--out", str(out),
-                                      "--config", str(config)])  # fmt: skip
+    result = report(office_config(tmp_path), out, "2026-11")
     assert result.exit_code == 0, result.output
     sheet = load_workbook(out / "laporan-2026-11.xlsx")["Buku register"]
     cells = [c for row in sheet.iter_rows(min_row=4) for c in row if c.value is not None]
@@ -182,11 +192,8 @@ def test_a_name_that_is_a_formula_or_holds_control_characters_stays_text(tmp_pat
 
 def test_an_empty_month_says_so_and_a_month_not_begun_is_refused(tmp_path):
     app = office(tmp_path / "office")
-    config = tmp_path / "office" / "config.toml"
-    config.write_text(f'data_dir = "{tmp_path / "office"}"\n[office]\nname = "PUSPAGA Uji"\n')
-    out = tmp_path / "laporan"
-    run = ["--out", str(out), "--config", str(config)]
-    result = CliRunner().invoke(cli, ["report", "--month", "2026-10", *run])
+    config, out = office_config(tmp_path), tmp_path / "laporan"
+    result = report(config, out, "2026-10")
     assert result.exit_code == 0, result.output
     book = load_workbook(out / "laporan-2026-10.xlsx")
     assert book["Buku register"]["A5"].value == "Tidak ada data untuk bulan ini."
@@ -197,7 +204,7 @@ def test_an_empty_month_says_so_and_a_month_not_begun_is_refused(tmp_path):
     with ZipFile(out / "laporan-2026-10.xlsx") as xlsx:  # no empty plot in the workbook
         assert not [n for n in xlsx.namelist() if n.startswith("xl/charts/")]
     assert (out / "laporan-2026-10-kategori.png").read_bytes()[:4] == b"\x89PNG"
-    result = CliRunner().invoke(cli, ["report", "--month", "2999-01", *run])
+    result = report(config, out, "2999-01")
     assert result.exit_code == 2 and "Januari 2999 belum tiba" in result.output
     assert not (out / "laporan-2999-01.xlsx").exists()
     app.engine.dispose()
@@ -206,13 +213,8 @@ def test_an_empty_month_says_so_and_a_month_not_begun_is_refused(tmp_path):
 def test_the_report_in_english_has_no_indonesian_codes_left(tmp_path):
     app = office(tmp_path / "office")
     a_month(app)
-    config = tmp_path / "office" / "config.toml"
-    config.write_text(
-        f'data_dir = "{tmp_path / "office"}"\nlanguage = "en"\n[office]\nname = "PUSPAGA Uji"\n'
-    )
     out = tmp_path / "laporan"
-    result = CliRunner().invoke(cli, ["report", "--month", "2026-11", "--out", str(out),
-                                      "--config", str(config)])  # fmt: skip
+    result = report(office_config(tmp_path, before='language = "en"\n'), out, "2026-11")
     assert result.exit_code == 0, result.output
     book = load_workbook(out / "laporan-2026-11.xlsx")
     values = {c for sheet in book for row in sheet.iter_rows(values_only=True) for c in row if c}
@@ -242,9 +244,7 @@ def test_the_current_month_is_marked_provisional(tmp_path):
     from bot.files import report as report_files
 
     app = office(tmp_path / "office")
-    config = tmp_path / "office" / "config.toml"
-    config.write_text(f'data_dir = "{tmp_path / "office"}"\n[office]\nname = "PUSPAGA Uji"\n')
-    settings = load(config, environ={})
+    settings = load(office_config(tmp_path), environ={})
     at = datetime(2026, 12, 1, 2, tzinfo=UTC)  # one message, not answered yet
     ingest(InboundMessage(Channel.EMAIL, "d1", "c1", "Klien", "halo", at),
            uow_factory=app.uows, now=at)  # fmt: skip

@@ -21,6 +21,7 @@ from triage.domain.triage_checks import TriageAccuracy
 
 AGE_GROUPS = ((0, 5), (6, 12), (13, 17), (18, 24), (25, 44), (45, 59), (60, 200))
 UNKNOWN = "tidak diketahui"
+OPEN = "belum ditutup"  # the outcome of a round not closed yet
 
 
 @dataclass(frozen=True)
@@ -197,7 +198,7 @@ def month_report(
         by_category=dict(Counter(r.category or "lainnya" for r in ordered)),
         by_gender=dict(Counter(r.answers.get("jenis_kelamin") or UNKNOWN for r in ordered)),
         by_age=dict(Counter(age_group(r.answers.get("usia")) for r in ordered)),
-        by_outcome=dict(Counter(r.outcome or "belum ditutup" for r in ordered)),
+        by_outcome=dict(Counter(r.outcome or OPEN for r in ordered)),
         urgent=sum(r.urgent for r in ordered),
         referrals=sum(r.outcome == "rujukan" for r in ordered),
         register=ordered,
