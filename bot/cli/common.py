@@ -21,10 +21,28 @@ ConfigOpt = Annotated[Path, typer.Option("--config", "-c", help="Letak berkas co
 DEFAULT_CONFIG = Path("config.toml")
 
 
+def secrets_beside(path: Path) -> None:
+    """The secrets in `env` beside config.toml (what the systemd unit reads as its
+    EnvironmentFile, written by `puspaga setup`) for this command too; a variable already set
+    wins."""
+    from bot.config.writer import env_path, read_env
+
+    found = env_path(path)
+    try:
+        values = read_env(found) if found.is_file() else {}
+    except OSError as exc:  # not readable by this user: say so, the check will say what is missing
+        why = exc.strerror or type(exc).__name__
+        err.print(text("config.env_unreadable", "id", path=found, why=why), markup=False)
+        return
+    for name, value in values.items():
+        os.environ.setdefault(name, value)
+
+
 def _settings(path: Path) -> Settings:
     from bot.config.triage import form_setup, office_rules
 
     os.umask(0o077)  # the office's data: files 0600, folders 0700 (as the systemd unit's UMask)
+    secrets_beside(path)
     try:
         settings = load(path)
         office_rules(settings)  # a broken rules file stops the start here, with its fix

@@ -11,7 +11,7 @@ import typer
 from sqlalchemy import text as sql
 
 from bot.bootstrap import build, database
-from bot.cli.common import DEFAULT_CONFIG, ConfigOpt, _settings, err
+from bot.cli.common import DEFAULT_CONFIG, ConfigOpt, _settings, err, secrets_beside
 from bot.config.settings import ConfigError, load
 from channels import network
 from storage.migrate import current_revision, head_revision
@@ -28,6 +28,7 @@ def alarm(
     from bot.bootstrap import mail_sender
     from bot.service.alarm import stopped
 
+    secrets_beside(config)
     try:  # the settings alone: a broken rules or form file must not silence the alarm
         settings = load(config)
     except ConfigError as exc:

@@ -19,7 +19,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from bot.bootstrap import build, database
-from bot.cli import health, help_words  # noqa: F401 - help_words: the help in Indonesian
+from bot.cli import health, help_words, setup  # noqa: F401 - help_words: the help in Indonesian
 from bot.cli.common import DEFAULT_CONFIG, ConfigOpt, _settings, err
 from bot.cli.inbox import inbox_table
 from bot.cli.triage import batch_jsonl, decide
@@ -38,6 +38,7 @@ from triage.usecases.subject_access import export_client
 app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
+    pretty_exceptions_show_locals=False,  # a traceback must not print a token or a password
 )
 
 
@@ -63,6 +64,9 @@ app.command(
         "Telegram, Instagram); katakan apa yang salah dan cara memperbaikinya."
     )
 )(health.check)
+app.command(help="Pemasangan langkah demi langkah: token bot, grup staf, petugas, kantor, kanal.")(
+    setup.setup
+)
 app.command(
     help=r"Kirim surel ke kepala (\[alarm] emails) bahwa layanan berhenti (dijalankan systemd)."
 )(health.alarm)

@@ -27,6 +27,7 @@ from bot.demo.email_act import run_email_act
 from bot.demo.instagram_act import run_instagram_act
 from bot.demo.local_api.scripted import DemoFailed
 from bot.demo.script import script
+from bot.demo.setup_act import run_setup_act
 from bot.demo.telegram_act import run_telegram_act
 from bot.files import letter as referral_letter
 from bot.service import backup
@@ -142,6 +143,7 @@ def run_demo(
         run_email_act(data_dir / "email", lang, console, clock())
         run_instagram_act(data_dir / "instagram", lang, console, clock())
     if telegram:
+        run_setup_act(data_dir / "setup", lang, console)
         run_telegram_act(data_dir / "telegram", lang, console)
     return app
 

@@ -8,8 +8,15 @@ from __future__ import annotations
 import asyncio
 from urllib.parse import urlparse
 
-from telegram import Bot
-from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, TelegramError
+from telegram import Bot, ChatFullInfo
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    InvalidToken,
+    NetworkError,
+    TelegramError,
+)
 from telegram.request import HTTPXRequest
 
 from bot.config.channel_settings import TelegramConfig
@@ -37,10 +44,11 @@ async def _probe(config: TelegramConfig, lang: Lang, proxy: str | None) -> tuple
     bot = bot_for(config, proxy)
     try:
         async with bot:  # asks getMe: the token works
-            chat = await bot.get_chat(config.admin_chat_id)
-            member = await bot.get_chat_member(config.admin_chat_id, bot.id)
+            problem, chat = await group_problem(bot, config.admin_chat_id, lang)
     except InvalidToken:
         return text("check.tg.token", lang), ""
+    except ChatMigrated as exc:  # turning Topics on made a basic group a supergroup
+        return text("check.tg.migrated", lang, new=exc.new_chat_id), ""
     except (BadRequest, Forbidden):
         return text("check.tg.group", lang, chat=config.admin_chat_id), ""
     except NetworkError as exc:
@@ -52,15 +60,25 @@ async def _probe(config: TelegramConfig, lang: Lang, proxy: str | None) -> tuple
         return explain(exc, lang, host, "[telegram] base_url, [network] proxy"), ""
     except TelegramError as exc:
         return text("check.tg.answer", lang, message=exc.message), ""
+    if problem is not None:
+        return problem, ""
+    forum = text("check.tg.forum" if chat.is_forum else "check.tg.no_forum", lang)
+    return None, text("check.tg.ok", lang, bot=f"@{bot.username}", group=chat.title, forum=forum)
+
+
+async def group_problem(bot: Bot, chat_id: int, lang: Lang) -> tuple[str | None, ChatFullInfo]:
+    """What keeps the bot from serving in the group (None: nothing), and the group. Raises
+    BadRequest or Forbidden when the bot cannot see the group at all."""
+    chat = await bot.get_chat(chat_id)
+    member = await bot.get_chat_member(chat_id, bot.id)
     if member.status != "administrator":
-        return text("check.tg.admin", lang), ""
+        return text("check.tg.admin", lang), chat
     needed = RIGHTS + (("can_manage_topics",) if chat.is_forum else ())
     missing = [right for right in needed if not getattr(member, right, False)]
     if missing:
         names = ", ".join(text(f"check.tg.right.{right}", lang) for right in missing)
-        return text("check.tg.rights", lang, rights=names), ""
-    forum = text("check.tg.forum" if chat.is_forum else "check.tg.no_forum", lang)
-    return None, text("check.tg.ok", lang, bot=f"@{bot.username}", group=chat.title, forum=forum)
+        return text("check.tg.rights", lang, rights=names), chat
+    return None, chat
 
 
 def telegram_problem(

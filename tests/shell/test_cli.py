@@ -38,6 +38,10 @@ def test_demo_then_inbox_json_shows_every_conversation_with_state_and_steps(tmp_
     assert "8 dikenali sebagai duplikat" in out and "6 pesan terkirim" in out
     # act 2: the real bot against the local Bot API server, the case walked through Telegram
     assert "Babak 2" in out and "«📞 Rina Wulandari · #1»" in out
+    # the setup act: the wizard as an office runs it, the group and staff taken from Telegram
+    assert "Tekan Enter bila semua petugas sudah muncul" in out and "+ Nyoman (ID 2002)" in out
+    assert "OK    telegram: bot @puspaga_local_bot di grup «Admin PUSPAGA»" in out
+    assert "Pemasangan selesai" in out
     assert "tidak satu pun berisi isi konseling" in out and "Linimasa kasus #1" in out
     # the duty roster, the SLA reminder and escalation, the complaint and psychoeducation
     assert "Jadwal piket konselor" in out and "Eskalasi #4" in out
@@ -131,6 +135,10 @@ def test_the_installed_console_script_runs_the_demo_in_english(tmp_path):
     out = done.stdout
     assert "8 new messages stored" in out and "Unified inbox" in out
     assert "Timeline of case #1" in out and "A complaint (4 working days)" in out
+    # the setup act in English: its questions, the check of what it wrote, nothing Indonesian
+    assert "Step 3 of 5: the staff" in out and "Setup done:" in out
+    assert "OK    telegram: bot @puspaga_local_bot in the group «Admin PUSPAGA»" in out
+    assert "Langkah" not in out and "Pemasangan" not in out
 
 
 def test_the_inbox_table_lists_messages_that_failed_to_send(config):

@@ -96,6 +96,9 @@ def get_me(state: ApiState, params: JSON, files: Files) -> JSON:
 
 
 def get_updates(state: ApiState, params: JSON, files: Files) -> list[JSON]:
+    if state.other_poller:  # another program reads this bot's updates
+        raise ApiError(409, "Conflict: terminated by other getUpdates request; make sure that "
+                       "only one bot instance is running")  # fmt: skip
     asked = params.get("allowed_updates")
     if asked:  # kept for the calls after, as Telegram does
         state.allowed_updates = list(json.loads(asked) if isinstance(asked, str) else asked)

@@ -103,6 +103,9 @@ class ApiState:
     storming: int | None = None  # every send answered 429 with this retry_after (a flood wait)
     stormed: list[tuple[str, float]] = field(default_factory=list)  # (chat, monotonic) refused
     failed_calls: int = 0  # calls answered so
+    other_poller: bool = False  # getUpdates answered 409, as when another program polls
+    # a basic group upgraded to a supergroup (turning Topics on does it): old id -> new id
+    migrated: dict[int, int] = field(default_factory=dict)
     lock: threading.Condition = field(default_factory=threading.Condition)
     _message_ids: dict[int, itertools.count] = field(default_factory=dict)
     _thread_ids: dict[int, itertools.count] = field(default_factory=dict)
@@ -167,6 +170,10 @@ class ApiState:
         return chat
 
     def chat(self, chat_id: Any) -> JSON:
+        moved = self.migrated.get(int(chat_id)) if str(chat_id).lstrip("-").isdigit() else None
+        if moved is not None:
+            raise ApiError(400, "Bad Request: group chat was upgraded to a supergroup chat",
+                           {"migrate_to_chat_id": moved})  # fmt: skip
         try:
             return self.chats[int(chat_id)]
         except (KeyError, TypeError, ValueError):
