@@ -18,10 +18,12 @@ class TerminalFailed(Exception):
 
 
 class Terminal:
-    def __init__(self, args: list[str], env: dict[str, str]) -> None:
+    def __init__(
+        self, args: list[str], env: dict[str, str], program: list[str] | None = None
+    ) -> None:
         # a session of its own: no terminal to ask hidden answers on, so they come from stdin
         self.process = subprocess.Popen(
-            [*PROGRAM, *args],
+            [*(program or PROGRAM), *args],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
