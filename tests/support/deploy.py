@@ -39,7 +39,8 @@ class Machine:
 
     def moved(self, command: str) -> str:
         for path in ("/opt/puspaga-inbox", "/etc/puspaga-inbox", "/var/lib/puspaga-inbox"):
-            command = command.replace(path, f"{self.base}{path}")
+            moved = f"{self.base}{path}"  # a path moved already stays as it is
+            command = command.replace(moved, "\0").replace(path, moved).replace("\0", moved)
         return command.replace("<this repository>", str(self.clone_from))
 
     def path(self, readme_path: str) -> Path:
