@@ -19,13 +19,12 @@ from rich.console import Console
 from rich.markup import escape
 
 from bot.bootstrap import build, database
-from bot.cli import health, help_words, setup  # noqa: F401 - help_words: the help in Indonesian
+from bot.cli import health, help_words, practice, setup  # noqa: F401 - help_words: the help in Indonesian
 from bot.cli.common import DEFAULT_CONFIG, ConfigOpt, _settings, err
 from bot.cli.inbox import inbox_table
 from bot.cli.triage import batch_jsonl, decide
 from bot.config.rules_file import load_rules
 from bot.config.settings import ConfigError, Settings
-from bot.demo.run import run_demo
 from bot.service import loops as service
 from storage.migrate import current_revision, upgrade
 from triage.domain.errors import AccessDenied, NotFound, TransitionNotAllowed
@@ -64,6 +63,15 @@ app.command(
         "Telegram, Instagram); katakan apa yang salah dan cara memperbaikinya."
     )
 )(health.check)
+app.command(
+    help="Seluruh alur dari ujung ke ujung di komputer ini, tanpa akun dan tanpa internet."
+)(practice.demo)
+app.command(
+    help=(
+        "Telegram latihan di komputer ini: bot, grup admin, petugas dan klien rekaan; ketik apa "
+        "yang ditulis setiap orang. Untuk latihan petugas dan mencoba setup."
+    )
+)(practice.latihan)
 app.command(help="Pemasangan langkah demi langkah: token bot, grup staf, petugas, kantor, kanal.")(
     setup.setup
 )
@@ -480,17 +488,3 @@ def rotate_key(
         typer.echo(f"Sekarang simpan hanya kunci pertama di {ENV}: kunci lama tak diperlukan.")
     else:
         typer.echo("Berkas kunci kini hanya berisi kunci baru: kunci lama tak membuka apa pun.")
-
-
-@app.command(
-    help="Seluruh alur dari ujung ke ujung di komputer ini, tanpa akun dan tanpa internet."
-)
-def demo(
-    data_dir: Annotated[Path, typer.Option(help="Folder basis data demo.")] = Path("demo-data"),
-    lang: Annotated[str, typer.Option(help="id (Bahasa Indonesia) atau en (English).")] = "id",
-) -> None:
-    """The whole pipeline end to end on this machine, with no accounts and no network."""
-    if lang not in ("id", "en"):
-        err.print("--lang must be id or en")
-        raise typer.Exit(2)
-    run_demo(data_dir.resolve(), lang=lang)  # type: ignore[arg-type]
