@@ -21,6 +21,19 @@ ConfigOpt = Annotated[Path, typer.Option("--config", "-c", help="Letak berkas co
 DEFAULT_CONFIG = Path("config.toml")
 
 
+# what the system says of a file it refused, in the operator's words (its own are English)
+OS_WORDS = {
+    errno.EACCES: "izin ditolak", errno.EPERM: "tidak diizinkan", errno.ENOENT: "tidak ada",
+    errno.EROFS: "sistem berkas hanya-baca", errno.ENOSPC: "disk penuh",
+    errno.ENOTDIR: "bagian jalurnya bukan folder", errno.EEXIST: "sudah ada berkas di sana",
+    errno.EISDIR: "itu sebuah folder",
+}  # fmt: skip
+
+
+def os_words(exc: OSError) -> str:
+    return OS_WORDS.get(exc.errno or 0) or exc.strerror or type(exc).__name__
+
+
 def secrets_beside(path: Path) -> None:
     """The secrets in `env` beside config.toml (what the systemd unit reads as its
     EnvironmentFile, written by `puspaga setup`) for this command too; a variable already set
@@ -31,7 +44,7 @@ def secrets_beside(path: Path) -> None:
     try:
         values = read_env(found) if found.is_file() else {}
     except OSError as exc:  # not readable by this user: say so, the check will say what is missing
-        why = exc.strerror or type(exc).__name__
+        why = os_words(exc)
         err.print(text("config.env_unreadable", "id", path=found, why=why), markup=False)
         return
     for name, value in values.items():
@@ -62,7 +75,27 @@ def _settings(path: Path) -> Settings:
         said = text("config.data_dir", settings.language, path=settings.data_dir, why=why)
         err.print(said, markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(2 if mistake else 1)  # 2: not restarted by the unit (a full disk is)
+    if not os.environ.get(ENV) and (why := _key_unusable(settings.key_path)) is not None:
+        said = text("config.key_file", settings.language, path=settings.key_path, why=why)
+        err.print(said, markup=False, highlight=False, soft_wrap=True)
+        raise typer.Exit(2)
     return settings
+
+
+def _key_unusable(path: Path) -> str | None:
+    """Why the office key could not be read, or made at its first use (a record sealed, an
+    Instagram session kept), without making it now: a command run as root must not leave a key
+    the service's user cannot read."""
+    if path.exists():
+        return None if os.access(path, os.R_OK) else os_words(PermissionError(errno.EACCES, ""))
+    folder = path.parent
+    while not folder.exists():  # made with its parents at the first use
+        folder = folder.parent
+    try:
+        with tempfile.TemporaryFile(dir=folder):  # what root's os.access would not tell
+            return None
+    except OSError as exc:
+        return os_words(exc)
 
 
 # the folder's own fault (a path it may not use), not the moment's (a full disk)
@@ -78,4 +111,4 @@ def _unwritable(folder: Path) -> tuple[str, bool] | None:
         with tempfile.TemporaryFile(dir=folder):
             return None
     except OSError as exc:
-        return exc.strerror or type(exc).__name__, exc.errno in MISTAKES
+        return os_words(exc), exc.errno in MISTAKES

@@ -214,3 +214,33 @@ def test_check_reaches_the_bot_api_and_says_what_to_fix(tmp_path):
         assert code == 1 and "admin_chat_id" in out
         code, out = invoke("check", "--config", config_with(state.token, -1009))
         assert code == 1 and "bot bukan administrator" in out
+
+
+def test_a_mistyped_command_line_is_told_in_indonesian():
+    for args, said in (
+        (["report"], "Pilihan '--month' wajib diisi."),
+        (["report", "--bulan", "2026-11"], "Tidak ada pilihan --bulan."),
+        (["export", "--client", "dua", "--by", "1"], "'--client' harus bilangan bulat."),
+        (["laporan"], "Tidak ada perintah 'laporan'."),
+        (["setup", "--lang"], "Pilihan '--lang' memerlukan nilai sesudahnya."),
+    ):
+        code, out = invoke(*args)
+        assert code == 2 and said in " ".join(out.replace("│", " ").split()), out
+        assert "Missing" not in out and "No such" not in out and "Invalid" not in out
+
+
+def test_a_key_file_that_cannot_be_made_stops_the_start_with_its_fix(tmp_path):
+    """Found at the start, not at the first record sealed; nothing is made meanwhile."""
+    (tmp_path / "a-file").write_text("")
+    path = tmp_path / "config.toml"
+    path.write_text(
+        f'data_dir = "data"\n[office]\nname = "PUSPAGA Uji"\n[security]\n'
+        f'key_file = "{tmp_path / "a-file" / "kunci" / "secret.key"}"\n'
+    )
+    code, out = invoke("check", "--config", path)
+    flat = " ".join(out.split())
+    assert code == 2 and "Kunci kantor" in flat and "bagian jalurnya bukan folder" in flat, out
+    path.write_text(path.read_text().replace("a-file/kunci", "kunci-baru"))
+    code, out = invoke("check", "--config", path)
+    assert code == 0, out
+    assert not (tmp_path / "kunci-baru").exists()  # the key is made at its first use only
