@@ -19,7 +19,14 @@ install:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else \
 	  "Puspaga Inbox memerlukan Python 3.11 atau lebih baru; ini " + sys.version.split()[0] + \
 	  ". Lihat README, Deployment.")'
-	$(PYTHON) -m venv $(VENV)
+	@$(PYTHON) -c 'import os, stat, sys; p = os.path.realpath(sys.executable); \
+	  chain = [p]; \
+	  [chain.append(os.path.dirname(chain[-1])) for _ in range(64) if os.path.dirname(chain[-1]) != chain[-1]]; \
+	  shut = [d for d in chain if not os.stat(d).st_mode & stat.S_IXOTH]; \
+	  sys.exit(0 if not shut else "Python " + p + " ada di folder yang tidak bisa dibuka pengguna lain (" + \
+	  shut[-1] + "): pengguna layanan tidak akan bisa menjalankannya. Pakai Python sistem: " + \
+	  "sudo make install PYTHON=/usr/bin/python3")'
+	$(PYTHON) -m venv --clear $(VENV)  # --clear: another Python may have made the old one
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet .
 

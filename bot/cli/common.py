@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import errno
 import os
+import pwd
 import tempfile
 from pathlib import Path
 from typing import Annotated
@@ -70,6 +71,10 @@ def _settings(path: Path) -> Settings:
     if stuck is not None and not os.environ.get(ENV):  # not wrapped: the mv is copied
         err.print(str(stuck), markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(2)
+    if (owner := _someone_elses(settings.data_dir)) is not None:
+        said = text("config.as_root", settings.language, path=settings.data_dir, user=owner)
+        err.print(said, markup=False, highlight=False, soft_wrap=True)
+        raise typer.Exit(2)
     if (problem := _unwritable(settings.data_dir)) is not None:
         why, mistake = problem
         said = text("config.data_dir", settings.language, path=settings.data_dir, why=why)
@@ -80,6 +85,23 @@ def _settings(path: Path) -> Settings:
         err.print(said, markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(2)
     return settings
+
+
+def _someone_elses(folder: Path) -> str | None:
+    """The service user's name when root runs a command on that user's data_dir: what root
+    makes there (a database, the office key) the service could not open afterwards."""
+    if os.geteuid() != 0:
+        return None
+    try:
+        owner = folder.stat().st_uid
+    except OSError:
+        return None
+    if owner == 0:
+        return None
+    try:
+        return pwd.getpwuid(owner).pw_name
+    except KeyError:
+        return str(owner)
 
 
 def _key_unusable(path: Path) -> str | None:

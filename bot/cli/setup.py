@@ -7,13 +7,11 @@ from __future__ import annotations
 
 import os
 import pwd
-import re
 import subprocess
 import sys
 import threading
 import time
 import tomllib
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Annotated
@@ -22,6 +20,23 @@ import tomlkit
 import typer
 
 from bot.cli import health
+from bot.cli.common import os_words
+from bot.cli.setup_answers import (
+    DAY_GROUPS,
+    PROVIDERS,
+    ROLES,
+    ZONES,
+    Dialogue,
+    Given,
+    Known,
+    Stop,
+    hours_text,
+    known_from,
+    parse_day_option,
+    parse_hours,
+    parse_staff_option,
+    token_in,
+)
 from bot.config.settings import ConfigError, from_mapping
 from bot.config.writer import (
     DEFAULT_BOT_API,
@@ -34,131 +49,21 @@ from bot.config.writer import (
     write_private,
 )
 from bot.telegram.enrol import RETRY_SECONDS, EnrolError, Enrolment, Person
-from triage.texts.catalog import Lang, text
+from triage.texts.catalog import text
 
-ZONES = {"wib": "Asia/Jakarta", "wita": "Asia/Makassar", "wit": "Asia/Jayapura"}
-ROLES = {"a": "admin", "k": "konselor", "e": "ketua", "admin": "admin", "konselor": "konselor",
-         "ketua": "ketua"}  # fmt: skip
-DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-DAY_GROUPS = (("mon", "tue", "wed", "thu"), ("fri",), ("sat",), ("sun",))
-RANGE = re.compile(r"^([01]\d|2[0-3])[:.]([0-5]\d)-([01]\d|2[0-4])[:.]([0-5]\d)$")
-# well-known mail providers: (IMAP host, SMTP host, SMTP port, security, sent folder)
-PROVIDERS = {
-    "gmail.com": ("imap.gmail.com", "smtp.gmail.com", 465, "ssl", ""),
-    "yahoo.com": ("imap.mail.yahoo.com", "smtp.mail.yahoo.com", 465, "ssl", "Sent"),
-    "yahoo.co.id": ("imap.mail.yahoo.com", "smtp.mail.yahoo.com", 465, "ssl", "Sent"),
-    "outlook.com": ("outlook.office365.com", "smtp-mail.outlook.com", 587, "starttls", "Sent"),
-    "hotmail.com": ("outlook.office365.com", "smtp-mail.outlook.com", 587, "starttls", "Sent"),
-}
-CLOSED = ("", "-", "tutup", "libur", "closed")
 WAIT_NOTE_POLLS = 30  # about a minute of getUpdates waits between "still waiting" lines
 
 
-@dataclass
-class Given:
-    """What the options answered before any question."""
-
-    update: bool
-    token: str | None
-    group: int | None
-    staff: list[str]
-    office: str | None
-    timezone: str | None
-    hours: list[str]
-    phone: str | None
-    address: str | None
-    email: str | None
-    imap_host: str | None
-    smtp_host: str | None
-    instagram: str | None
-    data_dir: str | None
-    telegram_url: str
-    proxy: str | None
-
-
-class Stop(Exception):
-    """The setup cannot go on (exit 2): the message says why and what to do."""
-
-
-def parse_hours(said: str) -> list[str] | None:
-    """ "08:00-12:00, 13:00-16:00" (or 08.00-16.00, as Indonesians write it) → the ranges;
-    [] for a closed day; None for what is not hours."""
-    said = said.strip().lower()
-    if said in CLOSED:
-        return []
-    ranges = []
-    for part in said.replace(" ", "").split(","):
-        found = RANGE.match(part)
-        if found is None:
-            return None
-        h1, m1, h2, m2 = found.groups()
-        if (h1, m1) >= (h2, m2):
-            return None
-        ranges.append(f"{h1}:{m1}-{h2}:{m2}")
-    return ranges
-
-
-def parse_day_option(said: str, lang: Lang = "id") -> dict[str, list[str]]:
-    """--hours "mon-thu=08:00-16:00": the days (one, or a span) and their ranges."""
-    days, _, ranges = said.partition("=")
-    first, _, last = days.strip().lower().partition("-")
-    last = last or first
-    hours = parse_hours(ranges)
-    if first not in DAYS or last not in DAYS or hours is None:
-        raise Stop(text("setup.bad_hours_option", lang, value=said))
-    span = DAYS[DAYS.index(first) : DAYS.index(last) + 1]
-    return {day: hours for day in span}
-
-
-def parse_staff_option(said: str, lang: Lang = "id") -> tuple[int, str, str]:
-    """--staff "123456789:konselor:Made Sari"."""
-    parts = said.split(":", 2)
-    if len(parts) == 3 and parts[0].strip().isdigit() and parts[1].strip().lower() in ROLES:
-        return int(parts[0]), parts[2].strip(), ROLES[parts[1].strip().lower()]
-    raise Stop(text("setup.bad_staff_option", lang, value=said))
-
-
-class Dialogue:
-    """Asks the operator (or takes the options' answers when `--yes`)."""
-
-    def __init__(self, lang: Lang, interactive: bool) -> None:
-        self.lang = lang
-        self.interactive = interactive
-
-    def t(self, key: str, **values: object) -> str:
-        return text(key, self.lang, **values)
-
-    def say(self, key: str, **values: object) -> None:
-        typer.echo(self.t(key, **values))
-
-    def ask(self, key: str, given: str | None, *, default: str = "", secret: bool = False,
-            option: str = "", **values: object) -> str:  # fmt: skip
-        if given is not None:
-            return given
-        if not self.interactive:
-            if default or not option:
-                return default
-            raise Stop(self.t("setup.missing_option", option=option))
-        answer = str(
-            typer.prompt(
-                self.t(key, **values),
-                default=default,
-                hide_input=secret,
-                show_default=bool(default),
-            )
-        )
-        return answer if secret else answer.strip()  # a password keeps its spaces
-
-    def yes(self, key: str, default: bool = True, **values: object) -> bool:
-        if not self.interactive:
-            return default
-        return typer.confirm(self.t(key, **values), default=default)
-
-
-def _token(d: Dialogue, given: str | None, url: str, proxy: str | None) -> tuple[str, Enrolment]:
+def _token(d: Dialogue, given: str | None, k: Known, url: str, proxy: str | None):  # noqa: ANN202
     while True:
-        token = d.ask("setup.ask.token", given, secret=True, option="PUSPAGA_TELEGRAM_TOKEN")
-        token = token.strip()
+        if given is None and k.token and d.interactive:  # Enter keeps the token it has
+            said = str(typer.prompt(d.t("setup.ask.token_keep"), default="", hide_input=True,
+                                    show_default=False))  # fmt: skip
+            token = token_in(said) if said.strip() else k.token
+        else:
+            said = d.ask("setup.ask.token", given or k.token, secret=True,
+                         option="PUSPAGA_TELEGRAM_TOKEN")  # fmt: skip
+            token = token_in(said)
         if not token:
             d.say("setup.token_needed")
             continue
@@ -175,15 +80,17 @@ def _token(d: Dialogue, given: str | None, url: str, proxy: str | None) -> tuple
         return token, enrol
 
 
-def _group(d: Dialogue, enrol: Enrolment, given: int | None, bot: str) -> int:
-    if given is not None:
-        group = enrol.group(given)
+def _group(d: Dialogue, enrol: Enrolment, given: int | None, k: Known, bot: str) -> int:
+    if given is not None or k.group is not None:
+        group = enrol.group(given if given is not None else k.group)  # type: ignore[arg-type]
         if group.problem is None:
-            d.say("setup.group_ok", title=group.title, id=group.id)
-            return group.id
-        if not d.interactive:
+            if given is not None or d.yes("setup.ask.group_keep", title=group.title, id=group.id):
+                d.say("setup.group_ok", title=group.title, id=group.id)
+                return group.id
+        elif not d.interactive:
             raise Stop(d.t("setup.group_problem", title=group.title, problem=group.problem))
-        d.say("setup.group_problem", title=group.title, problem=group.problem)
+        else:
+            d.say("setup.group_problem", title=group.title, problem=group.problem)
     d.say("setup.step.group", bot=bot)
     polls = 0
     while True:
@@ -209,12 +116,16 @@ def _group(d: Dialogue, enrol: Enrolment, given: int | None, bot: str) -> int:
         d.say("setup.group_again")
 
 
-def _staff(d: Dialogue, enrol: Enrolment, given: list[str], bot: str) -> list[tuple[int, str, str]]:
-    staff = [parse_staff_option(s, d.lang) for s in given]
+def _staff(d: Dialogue, enrol: Enrolment, given: list[str], k: Known, bot: str):  # noqa: ANN202
+    staff = [parse_staff_option(s, d.lang) for s in given] or list(k.staff)
     if not d.interactive:
         if not any(role == "admin" for _, _, role in staff):
             raise Stop(d.t("setup.no_admin_option"))
         return staff
+    if staff:
+        d.say("setup.staff_now", staff=_named(d, staff))
+        if not d.yes("setup.ask.more_staff", default=False):
+            return staff
     d.say("setup.step.staff", bot=bot)
     while True:
         _wait_for_people(d, enrol)
@@ -233,8 +144,13 @@ def _staff(d: Dialogue, enrol: Enrolment, given: list[str], bot: str) -> list[tu
                 d.say("setup.role_unknown")
             taken.add(person.id)
         if any(role == "admin" for _, _, role in staff):
+            d.say("setup.staff_now", staff=_named(d, staff))
             return staff
         d.say("setup.no_admin")
+
+
+def _named(d: Dialogue, staff: list[tuple[int, str, str]]) -> str:
+    return ", ".join(f"{name} ({d.t('setup.role.' + role)})" for _, name, role in staff)
 
 
 def _wait_for_people(d: Dialogue, enrol: Enrolment) -> None:
@@ -270,18 +186,19 @@ def _wait_for_people(d: Dialogue, enrol: Enrolment) -> None:
         raise Stop(failed[0])
 
 
-def _hours(d: Dialogue, given: list[str]) -> dict[str, list[str]] | None:
+def _hours(d: Dialogue, given: list[str], k: Known) -> dict[str, list[str]] | None:
     if given:
         hours: dict[str, list[str]] = {}
         for said in given:
             hours.update(parse_day_option(said, d.lang))
         return hours
     if not d.interactive:
-        return None
+        return k.hours
     hours = {}
     defaults = ("08:00-16:00", "08:00-11:30", "tutup", "tutup")
-    for days, default in zip(DAY_GROUPS, defaults, strict=True):
+    for days, fallback in zip(DAY_GROUPS, defaults, strict=True):
         while True:
+            default = hours_text(k.hours, days[0], fallback)
             said = d.ask(f"setup.ask.hours.{days[0]}", None, default=default)
             ranges = parse_hours(said)
             if ranges is not None:
@@ -293,9 +210,9 @@ def _hours(d: Dialogue, given: list[str]) -> dict[str, list[str]] | None:
     return hours
 
 
-def _zone(d: Dialogue, given: str | None) -> str:
+def _zone(d: Dialogue, given: str | None, k: Known) -> str:
     while True:
-        said = d.ask("setup.ask.zone", given, default="WITA")
+        said = d.ask("setup.ask.zone", given, default=k.zone)
         zone = ZONES.get(said.strip().lower(), said.strip())
         if zone in ZONES.values():
             return zone
@@ -304,20 +221,28 @@ def _zone(d: Dialogue, given: str | None) -> str:
         d.say("setup.bad_zone", value=said)
 
 
-def _mail(d: Dialogue, given: str | None, imap: str | None, smtp: str | None,
-          secrets: dict[str, str]) -> MailAnswers | None:  # fmt: skip
-    address = d.ask("setup.ask.email", given, default="").strip()
-    if not address:
+def _office(d: Dialogue, given: str | None, k: Known) -> str:
+    while True:
+        name = d.ask("setup.ask.office", given, default=k.office, option="--office")
+        if name:
+            return name
+        d.say("setup.office_needed")
+
+
+def _mail(d: Dialogue, g: Given, k: Known, secrets: dict[str, str]) -> MailAnswers | None:
+    """The email channel; None when none is wanted or the one configured stays as it is."""
+    address = d.ask("setup.ask.email", g.email, default=k.email).strip()
+    if not address or (address == k.email and g.imap_host is None and g.smtp_host is None):
         return None
     domain = address.rpartition("@")[2].lower()
     known = PROVIDERS.get(domain)
-    if known is not None and imap is None and smtp is None:
+    if known is not None and g.imap_host is None and g.smtp_host is None:
         imap_host, smtp_host, port, security, sent = known
         mail = MailAnswers(address, imap_host, smtp_host, smtp_port=port, smtp_security=security,
                            sent_folder=sent)  # fmt: skip
     else:
-        imap_host = d.ask("setup.ask.imap", imap, default=f"imap.{domain}")
-        smtp_host = d.ask("setup.ask.smtp", smtp, default=f"smtp.{domain}")
+        imap_host = d.ask("setup.ask.imap", g.imap_host, default=f"imap.{domain}")
+        smtp_host = d.ask("setup.ask.smtp", g.smtp_host, default=f"smtp.{domain}")
         mail = MailAnswers(address, imap_host, smtp_host)
     password = os.environ.get("PUSPAGA_EMAIL_PASSWORD")
     secrets["PUSPAGA_EMAIL_PASSWORD"] = d.ask(
@@ -326,10 +251,10 @@ def _mail(d: Dialogue, given: str | None, imap: str | None, smtp: str | None,
     return mail
 
 
-def _instagram(d: Dialogue, given: str | None, secrets: dict[str, str]) -> str | None:
-    name = d.ask("setup.ask.instagram", given, default="").strip().lstrip("@")
-    if not name:
-        return None
+def _instagram(d: Dialogue, given: str | None, k: Known, secrets: dict[str, str]) -> str | None:
+    name = d.ask("setup.ask.instagram", given, default=k.instagram).strip().lstrip("@")
+    if not name or name == k.instagram:
+        return None  # none wanted, or the account configured stays with its password
     password = os.environ.get("PUSPAGA_INSTAGRAM_PASSWORD")
     secrets["PUSPAGA_INSTAGRAM_PASSWORD"] = d.ask(
         "setup.ask.instagram_password", password, secret=True, option="PUSPAGA_INSTAGRAM_PASSWORD"
@@ -408,13 +333,19 @@ def _check(config: Path) -> None:
         return
     uid, gid = owner
     program = [sys.executable, "-c", "from bot.cli.main import app; app()"]
-    done = subprocess.run(
-        [*program, "check", "--config", str(config)],
-        user=uid,
-        group=gid,
-        extra_groups=[],  # the service user's own groups only, not root's
-        check=False,
-    )
+    try:
+        done = subprocess.run(
+            [*program, "check", "--config", str(config)],
+            user=uid,
+            group=gid,
+            extra_groups=[],  # the service user's own groups only, not root's
+            check=False,
+        )
+    except OSError as exc:  # a program the service's user cannot run (a Python under /root)
+        name = pwd.getpwuid(uid).pw_name
+        said = text("setup.check_failed", "id", user=name, why=os_words(exc), config=config)
+        typer.echo(said, err=True)
+        raise typer.Exit(1) from None
     raise typer.Exit(done.returncode)
 
 
@@ -436,46 +367,48 @@ def _dialogue(d: Dialogue, config: Path, g: Given) -> None:
     if config.is_dir():
         raise Stop(d.t("config.is_folder", path=config))
     base = None
+    env = env_path(config)
+    known = Known()
     if config.exists():
-        if not (g.update or d.yes("setup.ask.overwrite", default=False, path=config)):
+        asked = d.interactive and d.yes("setup.ask.overwrite", default=True, path=config)
+        if not (g.update or asked):
             if not d.interactive:
                 raise Stop(d.t("setup.exists", path=config))
             raise typer.Abort
         try:  # updated, not replaced: the keys the setup does not ask about stay
             base = tomlkit.parse(config.read_text(encoding="utf-8-sig"))
+            known = known_from(base.unwrap(), read_env(env) if env.is_file() else {})
         except (OSError, UnicodeDecodeError, tomlkit.exceptions.ParseError) as exc:
             raise Stop(d.t("setup.unreadable", path=config, why=exc)) from None
     proxy = g.proxy or os.environ.get("PUSPAGA_PROXY") or None
     d.say("setup.step.token")
-    token, enrol = _token(d, g.token, g.telegram_url, proxy)
+    token, enrol = _token(d, g.token, known, g.telegram_url, proxy)
     bot = f"@{enrol.bot.username}"
     try:
-        group_id = _group(d, enrol, g.group, bot)
-        people = _staff(d, enrol, g.staff, bot)
+        group_id = _group(d, enrol, g.group, known, bot)
+        people = _staff(d, enrol, g.staff, known, bot)
     finally:
         enrol.acknowledge()
     d.say("setup.step.office")
     answers = Answers(
-        office=d.ask("setup.ask.office", g.office, option="--office"),
+        office=_office(d, g.office, known),
         group_id=group_id,
         staff=people,
         language=d.lang,
-        timezone=_zone(d, g.timezone),
-        hours=_hours(d, g.hours),
-        phone=d.ask("setup.ask.phone", g.phone),
-        address=d.ask("setup.ask.address", g.address),
+        timezone=_zone(d, g.timezone, known),
+        hours=_hours(d, g.hours, known),
+        phone=d.ask("setup.ask.phone", g.phone, default=known.phone),
+        address=d.ask("setup.ask.address", g.address, default=known.address),
         telegram_url=g.telegram_url,
     )
-    if not answers.office:
-        raise Stop(d.t("setup.missing_option", option="--office"))
     answers.secrets["PUSPAGA_TELEGRAM_TOKEN"] = token
     if proxy:
         answers.secrets["PUSPAGA_PROXY"] = proxy
     d.say("setup.step.channels")
-    answers.mail = _mail(d, g.email, g.imap_host, g.smtp_host, answers.secrets)
-    answers.instagram = _instagram(d, g.instagram, answers.secrets)
-    answers.data_dir = d.ask("setup.ask.data_dir", g.data_dir, default=_data_dir(config))
-    env = env_path(config)
+    answers.mail = _mail(d, g, known, answers.secrets)
+    answers.instagram = _instagram(d, g.instagram, known, answers.secrets)
+    where = known.data_dir or _data_dir(config)  # a data folder in use stays the answer
+    answers.data_dir = d.ask("setup.ask.data_dir", g.data_dir, default=where)
     if env.is_file():  # the secrets it does not ask about (the office key, the database) stay
         answers.secrets = {**read_env(env), **answers.secrets}
     document = config_document(answers, date.today(), base)

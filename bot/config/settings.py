@@ -367,7 +367,7 @@ def load(path: Path, environ: Mapping[str, str] | None = None) -> Settings:
         if path.is_dir():
             raise ConfigError(str(path), [text("config.is_folder", "id", path=path)])
         if not path.exists():
-            raise ConfigError(str(path), [text("config.no_file", "id", path=path)])
+            raise ConfigError(str(path), [text("config.no_file", "id", path=path.resolve())])
         # utf-8-sig: a file Notepad saved with a byte order mark reads too
         raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except tomllib.TOMLDecodeError as exc:

@@ -54,7 +54,8 @@ class Training:
         chat = GROUP if found["group"] else None
         thread = int(found["topic"]) if found["topic"] else None
         try:
-            self.state.user_writes(who, chat, found["said"], thread_id=thread)
+            said = found["said"].replace("\\n", "\n")  # "\n" typed: a new line in the message
+            self.state.user_writes(who, chat, said, thread_id=thread)
         except ApiError as exc:  # a topic that does not exist
             self.say(text("training.refused", t, why=exc.description))
 
@@ -93,7 +94,8 @@ class Training:
             where = "grup" if thread is None else f"grup#{thread}"
         body = message.get("text") or message.get("caption") or "[berkas]"
         rows = (message.get("reply_markup") or {}).get("inline_keyboard", [])
-        buttons = [b["callback_data"] for row in rows for b in row if "callback_data" in b]
+        buttons = [f"{b['text']}={b['callback_data']}" for row in rows for b in row
+                   if "callback_data" in b]  # fmt: skip
         extra = f"\n    [{text('training.buttons', self.lang)}: {', '.join(buttons)}]"
         return f"🤖 → {where}: {body}" + (extra if buttons else "")
 

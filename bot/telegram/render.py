@@ -141,6 +141,32 @@ def entries_html(raw: str, lang: Lang, tz: tzinfo) -> str:
     return "\n\n".join(lines)
 
 
+def plain_reasons(found: str, lang: Lang) -> str:
+    """Triage's reasons ("category.ekonomi: model; model: 0.40") in the staff's words: the
+    category by its name, the model as a share, the rules and the client's words as found."""
+    said = []
+    for part in found.split("; "):
+        name, _, value = part.partition(": ")
+        if name.startswith("category."):
+            category = text(f"category.{name.removeprefix('category.')}", lang)
+            key = "tg.why.category_model" if value == "model" else "tg.why.category"
+            said.append(text(key, lang, category=category))
+        elif name == "model":
+            try:
+                share = round(float(value) * 100)
+            except ValueError:
+                said.append(part)
+                continue
+            said.append(text("tg.why.model", lang, share=share))
+        elif name in ("context.calm", "context.framing"):
+            said.append(text(f"tg.why.{name.removeprefix('context.')}", lang))
+        elif name.startswith("concept."):
+            said.append(f"{name.removeprefix('concept.').replace('_', ' ')}: {value}")
+        else:
+            said.append(part)
+    return "; ".join(said)
+
+
 def render(item: OutboxItem, lang: Lang, tz: tzinfo) -> Post:
     kind = item.options.get("kind")
     who = _who(item, lang)
@@ -148,9 +174,11 @@ def render(item: OutboxItem, lang: Lang, tz: tzinfo) -> Post:
     if not urgent and item.options.get("review"):
         urgent = text("tg.review", lang) + "\n"
     found = item.options.get("triage")
-    triage_line = "\n" + text("tg.triage", lang, rules=esc(found)) if found else ""
+    triage_line = (
+        "\n" + text("tg.triage", lang, rules=esc(plain_reasons(found, lang))) if found else ""
+    )
     if kind == Kind.ALERT:
-        rules = esc(item.options.get("rules", ""))
+        rules = esc(plain_reasons(item.options.get("rules", ""), lang))
         key = "tg.alert_review" if item.options.get("level") == "perlu_dicek" else "tg.alert"
         return Post(text(key, lang, rules=rules, **who))
     if kind == Kind.CARD:

@@ -131,6 +131,8 @@ def test_readme_deployment_as_written_ends_with_a_first_message_answered(base):
         log.wait_for("berhenti")
         assert code == 0, log.text
     assert len(handled) == len(commands)
+    linked = machine.path("/usr/local/bin/puspaga")  # `puspaga` in any folder
+    assert linked.is_symlink() and machine.sh(f"{linked} --version").stdout.startswith("puspaga ")
     config = machine.path("/etc/puspaga-inbox/config.toml")
     env = config.parent / "env"
     assert oct(env.stat().st_mode & 0o777) == "0o640" and env.stat().st_gid == group_id()

@@ -2,6 +2,7 @@
 script."""
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -244,3 +245,16 @@ def test_a_key_file_that_cannot_be_made_stops_the_start_with_its_fix(tmp_path):
     code, out = invoke("check", "--config", path)
     assert code == 0, out
     assert not (tmp_path / "kunci-baru").exists()  # the key is made at its first use only
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="what root may do to the service's data")
+def test_root_is_refused_on_the_service_users_data(tmp_path):
+    data = tmp_path / "data"
+    data.mkdir()
+    os.chown(data, 65534, 65534)  # the service's own user (here: nobody)
+    path = tmp_path / "config.toml"
+    path.write_text(f'data_dir = "{data}"\n[office]\nname = "PUSPAGA Uji"\n')
+    code, out = invoke("check", "--config", path)
+    flat = " ".join(out.split())
+    assert code == 2 and "berjalan sebagai root" in flat and "sudo -u nobody" in flat, out
+    assert list(data.iterdir()) == []  # nothing made there as root

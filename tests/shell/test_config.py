@@ -116,8 +116,9 @@ def test_secrets_come_from_the_environment_when_set():
 
 
 def test_file_problems_are_plain(tmp_path):
-    with pytest.raises(ConfigError, match="berkas ini tidak ada. Perbaiki: salin config"):
+    with pytest.raises(ConfigError, match="berkas ini tidak ada .dicari: /") as told:
         load(tmp_path / "config.toml", environ={})
+    assert "puspaga setup --config" in str(told.value)  # the way to make one
     broken = tmp_path / "broken.toml"
     broken.write_text('[office]\nname = "x\n')
     with pytest.raises(ConfigError, match="bukan TOML yang sah"):

@@ -264,3 +264,70 @@ def test_another_program_reading_the_bot_stops_the_setup_in_plain_words(tmp_path
         term.expect("sudo systemctl stop puspaga-inbox")
         assert term.finish() == 2
     assert "Traceback" not in term.out and not config.exists()
+
+
+@pytest.mark.slow
+def test_running_setup_again_offers_what_the_office_has(tmp_path, monkeypatch):
+    """Enter on every question keeps the office as it is: the token, the group, the staff, the
+    hours with their lunch break, the data folder in use."""
+    state = office()
+    config = tmp_path / "config.toml"
+    with LocalBotApi(state) as api:
+        monkeypatch.setenv("PUSPAGA_TELEGRAM_TOKEN", state.token)
+        first = ["setup", "--yes", "--config", str(config), "--telegram-url", api.base_url,
+                 "--group", str(GROUP), "--staff", "1001:admin:Wayan", "--staff",
+                 "2001:konselor:Made", "--office", "PUSPAGA Uji", "--timezone", "WIB",
+                 "--hours", "mon-thu=08:00-12:00,13:00-16:00", "--data-dir", "/srv/puspaga",
+                 "--no-check"]  # fmt: skip
+        assert CliRunner().invoke(app, first).exit_code == 0
+        before = tomllib.loads(config.read_text())
+        term = Terminal(["setup", "--config", str(config), "--telegram-url", api.base_url,
+                         "--no-check"], clean_env())  # fmt: skip
+        term.expect("Perbarui isinya?")
+        term.type("")
+        term.expect("Enter: tetap memakai token yang tersimpan")
+        term.type("")
+        term.expect("Tetap memakai grup staf «Staf PUSPAGA»")
+        term.type("")
+        term.expect("Petugas: Wayan (admin), Made (konselor)")
+        term.expect("Tambah petugas baru")
+        term.type("")
+        questions = (
+            "Nama kantor", "Zona waktu", "Jam layanan Senin–Kamis", "Jam layanan Jumat",
+            "Jam layanan Sabtu", "Jam layanan Minggu", "Nomor telepon", "Alamat kantor",
+            "Alamat email", "Akun Instagram", "Folder data",
+        )  # fmt: skip
+        for question in questions:
+            term.expect(question)
+            term.type("")
+        term.expect("Pengaturan ditulis ke")
+        assert term.finish() == 0, term.out
+    assert "[08:00-12:00, 13:00-16:00]" in term.out and "[/srv/puspaga]" in term.out
+    assert tomllib.loads(config.read_text()) == before
+    assert read_env(tmp_path / "env") == {"PUSPAGA_TELEGRAM_TOKEN": state.token}
+
+
+def test_a_token_pasted_with_botfathers_words_is_found():
+    from bot.cli.setup_answers import token_in
+
+    said = "Use this token to access the HTTP API:\n123456789:AAF-x_yZ0123456789abcdef"
+    assert token_in(said) == "123456789:AAF-x_yZ0123456789abcdef"
+    assert token_in("  7000000001:LOCAL-TEST-TOKEN ") == "7000000001:LOCAL-TEST-TOKEN"
+    assert token_in("salah") == "salah"
+
+
+@pytest.mark.slow
+def test_setup_beside_a_running_service_is_stopped_by_telegrams_conflict(tmp_path):
+    """Two programs polling one bot: Telegram ends one's wait with 409; the setup says to stop
+    the service instead of waiting forever while the service answers every /saya."""
+    from tests.support.telegram_office import running_office
+
+    with running_office(tmp_path) as running:
+        env = clean_env(PUSPAGA_TELEGRAM_TOKEN=running.state.token)
+        args = ["setup", "--config", str(tmp_path / "baru.toml"), "--telegram-url",
+                running.api.base_url]  # fmt: skip
+        term = Terminal(args, env)
+        term.expect("Token diterima")
+        term.expect("Bot ini sedang dipakai oleh program lain")
+        assert term.finish() == 2
+    assert "Traceback" not in term.out and not (tmp_path / "baru.toml").exists()

@@ -174,3 +174,15 @@ def test_a_flood_note_is_rendered_in_the_offices_language():
     )
     assert "212 pesan" in render(item, "id", UTC).text
     assert "212 messages" in render(item, "en", UTC).text
+
+
+def test_triages_reasons_are_shown_in_the_staffs_words():
+    from bot.telegram.render import plain_reasons
+
+    found = "concept.self_harm: sayat tangan; model: 0.40; category.ekonomi: model; context.calm"
+    assert plain_reasons(found, "id") == (
+        "self harm: sayat tangan; model: 40% kemungkinan bahaya; "
+        "kategori Ekonomi keluarga (menurut model); konteks tenang"
+    )
+    said = plain_reasons("category.remaja: 2; urgent.weapon", "en")
+    assert "category." not in said and said.endswith("; urgent.weapon")

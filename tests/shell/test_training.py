@@ -16,10 +16,12 @@ def test_lines_become_messages_and_the_bots_posts_are_shown():
     session.act("wayan@grup: /daftar_grup")
     session.act("rina: halo, saya butuh bantuan: tolong")  # a colon inside the text stays
     session.act("Guru BK: bisa minta penyuluhan?")
+    session.act("wayan@grup: /identitas\\nNama: Rina")  # \n typed: a second line
     written = [(m["chat"]["id"], m["from"]["id"], m["text"]) for m in state.messages.values()]
     assert (GROUP, ADMIN, "/daftar_grup") in written
     assert (CLIENT, CLIENT, "halo, saya butuh bantuan: tolong") in written
     assert any(text == "bisa minta penyuluhan?" for _, _, text in written)
+    assert (GROUP, ADMIN, "/identitas\nNama: Rina") in written
     session.act("wayan@grup#77: Baik Ibu")  # no such topic: Telegram's refusal is shown
     assert said[-1] == "Telegram menolak: Bad Request: message thread not found"
     session.act("siapa: halo")
@@ -31,7 +33,7 @@ def test_lines_become_messages_and_the_bots_posts_are_shown():
     with state.lock:
         state.bot_sends(CLIENT, text="Apakah Anda setuju?", reply_markup=keyboard)
     session.show_new()
-    assert said[-1] == "🤖 → Rina: Apakah Anda setuju?\n    [tombol: consent:yes]"
+    assert said[-1] == "🤖 → Rina: Apakah Anda setuju?\n    [tombol: Setuju=consent:yes]"
     session.show_new()  # shown once
     assert said[-1].startswith("🤖 → Rina")
     session.act("rina klik consent:yes")

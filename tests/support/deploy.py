@@ -14,6 +14,8 @@ from pathlib import Path
 from bot.config.writer import read_env
 
 SERVICE_USER = "puspaga"
+# README's paths, moved under the test's folder; /usr/local/bin/puspaga: the link to the program
+MOVED = ("/opt/puspaga-inbox", "/etc/puspaga-inbox", "/var/lib/puspaga-inbox", "/usr/local/bin")
 SYSTEM_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"  # sudo's
 
 
@@ -36,9 +38,10 @@ class Machine:
         self.base = base
         self.clone_from = clone_from
         self.env = {"PATH": SYSTEM_PATH, "LANG": "C.UTF-8", "HOME": "/root"}
+        (base / "usr/local/bin").mkdir(parents=True, exist_ok=True)
 
     def moved(self, command: str) -> str:
-        for path in ("/opt/puspaga-inbox", "/etc/puspaga-inbox", "/var/lib/puspaga-inbox"):
+        for path in MOVED:
             moved = f"{self.base}{path}"  # a path moved already stays as it is
             command = command.replace(moved, "\0").replace(path, moved).replace("\0", moved)
         return command.replace("<this repository>", str(self.clone_from))

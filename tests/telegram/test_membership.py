@@ -54,3 +54,11 @@ def test_an_update_this_library_cannot_read_is_set_aside_and_the_bot_hears_the_r
             GROUP, "tidak dapat diproses"
         )  # the admins are told something was set aside
         assert len(office.app.dead_letters.all()) == 1
+
+
+def test_daftar_grup_once_the_service_runs_says_the_group_is_registered(tmp_path):
+    """What `puspaga setup` asked for is answered by the service too, not with the help text."""
+    with running_office(tmp_path) as running:
+        running.state.user_writes(ADMIN, GROUP, "/daftar_grup")
+        running.wait_for_post(GROUP, "sudah terdaftar sebagai grup staf Puspaga Inbox")
+        assert not any("Bantuan admin" in t for t in running.texts(GROUP))

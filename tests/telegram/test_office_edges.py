@@ -423,7 +423,7 @@ def test_an_admin_fills_and_corrects_the_identity_form_with_identitas(tmp_path):
             "/identitas\nNama: Rina Wulandari\nUsia: tua sekali\nNIK: 5171014107900001",
             thread_id=topic,
         )
-        saved = office.wait_for_post(GROUP, "Tersimpan: Nama, Nik", topic)
+        saved = office.wait_for_post(GROUP, "Tersimpan: Nama, NIK", topic)
         assert "Belum tersimpan — Usia" in saved["text"]  # named, not stored
         card = office.wait_for_post(GROUP, "Identitas klien #1", topic)
         assert "Nama: Rina Wulandari" in card["text"] and "Nomor registrasi: —" in card["text"]

@@ -110,6 +110,7 @@ class ApiState:
     _message_ids: dict[int, itertools.count] = field(default_factory=dict)
     _thread_ids: dict[int, itertools.count] = field(default_factory=dict)
     _update_ids: itertools.count = field(default_factory=lambda: itertools.count(1))
+    _poll_turn: int = 0  # the latest getUpdates; an older one still waiting is refused
     _callback_ids: itertools.count = field(default_factory=lambda: itertools.count(1))
 
     # --- people and chats -------------------------------------------------------------------
@@ -254,7 +255,15 @@ class ApiState:
         """getUpdates: forget everything before `offset`, wait up to `timeout` for news."""
         deadline = time.monotonic() + max(0.0, timeout)
         with self.lock:
+            # as Telegram: a getUpdates ends the one still waiting with 409 (two programs
+            # polling one bot, e.g. `puspaga setup` beside a running service)
+            self._poll_turn += 1
+            mine = self._poll_turn
+            self.lock.notify_all()
             while True:
+                if mine != self._poll_turn:
+                    raise ApiError(409, "Conflict: terminated by other getUpdates request; "
+                                   "make sure that only one bot instance is running")  # fmt: skip
                 self.updates = [u for u in self.updates if u["update_id"] >= offset]
                 if self.updates:
                     return list(self.updates[:limit])

@@ -1,6 +1,7 @@
 """/bantuan (also /start and /help): how staff of the writer's role work, and their commands;
 /saya: the writer's Telegram id and role (someone not yet staff gets the id from the hotline,
-bot/telegram/hotline.py)."""
+bot/telegram/hotline.py); /daftar_grup: what `puspaga setup` asks for in the staff group
+(bot/telegram/enrol.py), answered once the service runs."""
 
 from __future__ import annotations
 
@@ -18,7 +19,13 @@ async def saya(request: Request) -> None:
     await request.say("saya", said)
 
 
+async def daftar_grup(request: Request) -> None:
+    key = "tg.group_where" if request.private else "tg.group_registered"
+    await request.say("daftar_grup", text(key, request.lang))
+
+
 COMMANDS = [
     Command("bantuan", bantuan, EVERYONE, aliases=("start", "help")),
     Command("saya", saya, EVERYONE),
+    Command("daftar_grup", daftar_grup, EVERYONE),  # enrol.GROUP_COMMAND (tests/test_docs.py)
 ]

@@ -18,8 +18,13 @@ MAILED = "mailed"  # the list went out; answers are awaited
 QUOTED_LINE = re.compile(r"^\s*>.*$", re.MULTILINE)
 
 
+ACRONYMS = frozenset({"nik", "hp", "kk", "rt", "rw", "wa", "ktp"})  # written in capitals
+
+
 def label(name: str) -> str:
-    return name.replace("_", " ").capitalize()
+    """ "nomor_hp" -> "Nomor HP", "nik" -> "NIK"."""
+    words = name.replace("_", " ").capitalize().split(" ")
+    return " ".join(w.upper() if w.lower() in ACRONYMS else w for w in words)
 
 
 def questions(form: FormSpec, lang: str, names: Sequence[str] | None = None) -> str:
