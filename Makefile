@@ -26,9 +26,16 @@ install:
 	  sys.exit(0 if not shut else "Python " + p + " ada di folder yang tidak bisa dibuka pengguna lain (" + \
 	  shut[-1] + "): pengguna layanan tidak akan bisa menjalankannya. Pakai Python sistem: " + \
 	  "sudo make install PYTHON=/usr/bin/python3")'
-	$(PYTHON) -m venv --clear $(VENV)  # --clear: another Python may have made the old one
+	@# a .venv another Python made is made again (--clear); the same Python's is kept, so that a
+	@# failed download leaves the installed program in place
+	$(PYTHON) -m venv $$($(PYTHON) -c 'import os, sys; cfg = "$(VENV)/pyvenv.cfg"; \
+	  home = [l.split("=", 1)[1].strip() for l in open(cfg) if l.startswith("home")] \
+	  if os.path.exists(cfg) else []; \
+	  print("--clear" if home and home[0] != os.path.dirname(os.path.realpath(sys.executable)) \
+	  else "")') $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet .
+	@echo "Puspaga Inbox terpasang: $$($(BIN)/puspaga --version), perintahnya $(CURDIR)/$(BIN)/puspaga"
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

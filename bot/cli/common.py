@@ -6,6 +6,8 @@ from __future__ import annotations
 import errno
 import os
 import pwd
+import shutil
+import sys
 import tempfile
 from pathlib import Path
 from typing import Annotated
@@ -72,7 +74,9 @@ def _settings(path: Path) -> Settings:
         err.print(str(stuck), markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(2)
     if (owner := _someone_elses(settings.data_dir)) is not None:
-        said = text("config.as_root", settings.language, path=settings.data_dir, user=owner)
+        program = shutil.which(sys.argv[0]) or sys.argv[0]  # the puspaga that was run
+        said = text("config.as_root", settings.language, path=settings.data_dir, user=owner,
+                    program=program)  # fmt: skip
         err.print(said, markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(2)
     if (problem := _unwritable(settings.data_dir)) is not None:

@@ -11,7 +11,7 @@ from typing import Any
 from typer import _click as click  # typer's own copy of click: its help option is made there
 from typer import rich_utils
 
-rich_utils.OPTIONS_PANEL_TITLE = "Pilihan"
+rich_utils.OPTIONS_PANEL_TITLE = "Opsi"
 rich_utils.COMMANDS_PANEL_TITLE = "Perintah"
 rich_utils.ARGUMENTS_PANEL_TITLE = "Argumen"
 rich_utils.ERRORS_PANEL_TITLE = "Kesalahan"
@@ -44,23 +44,27 @@ click.Command.get_help_option = _bantuan  # type: ignore[method-assign]
 MISTAKES = (
     (
         r"No such option: (?P<a>\S+?)\.? Did you mean (?P<b>\S+)\?",
-        "Tidak ada pilihan {a}. Mungkin maksud Anda {b}?",
+        "Tidak ada opsi {a}. Mungkin maksud Anda {b}?",
     ),
     (
         r"No such option: (?P<a>\S+?)\.? \(Possible options: (?P<b>.+)\)",
-        "Tidak ada pilihan {a} (yang ada: {b}).",
+        "Tidak ada opsi {a}. Mungkin maksud Anda: {b}?",
     ),
-    (r"No such option: (?P<a>\S+)", "Tidak ada pilihan {a}."),
-    (r"Missing option (?P<a>.+)\.", "Pilihan {a} wajib diisi."),
+    (r"No such option: (?P<a>\S+)", "Tidak ada opsi {a}."),
+    (r"Missing option (?P<a>.+)\.", "Opsi {a} wajib diisi."),
     (r"Missing argument (?P<a>.+)\.", "Argumen {a} wajib diisi."),
     (r"Missing parameter: (?P<a>.+)", "{a} wajib diisi."),
-    (r"Option (?P<a>\S+) requires an argument\.", "Pilihan {a} memerlukan nilai sesudahnya."),
-    (r"Option (?P<a>\S+) requires (?P<b>\d+) arguments\.", "Pilihan {a} memerlukan {b} nilai."),
+    (r"Option (?P<a>\S+) requires an argument\.", "Opsi {a} memerlukan nilai sesudahnya."),
+    (r"Option (?P<a>\S+) requires (?P<b>\d+) arguments\.", "Opsi {a} memerlukan {b} nilai."),
     (
         r"Got unexpected extra arguments? ?(?:\(s\))? \((?P<a>.+)\)",
         "Ada kata yang tidak dikenal: {a}.",
     ),
-    (r"No such command (?P<a>.+)\.", "Tidak ada perintah {a}. Lihat: puspaga --help"),
+    (
+        r"No such command (?P<a>\S+)\. Did you mean (?P<b>\S+)\?",
+        "Tidak ada perintah {a}. Mungkin maksud Anda {b}?",
+    ),
+    (r"No such command (?P<a>.+?)\.", "Tidak ada perintah {a}. Lihat: puspaga --help"),
     (
         r"Invalid value for (?P<a>\S+): Input should be a valid integer.*",
         "{a} harus bilangan bulat.",

@@ -3,6 +3,7 @@ scripted) and `puspaga latihan` (a Telegram of one's own, typed by the trainee).
 
 from __future__ import annotations
 
+import errno
 from pathlib import Path
 from typing import Annotated
 
@@ -11,6 +12,7 @@ import typer
 from bot.cli.common import err
 from bot.demo.run import run_demo
 from bot.demo.training import run_training
+from triage.texts.catalog import text
 
 LangOpt = Annotated[str, typer.Option(help="id (Bahasa Indonesia) atau en (English).")]
 
@@ -36,4 +38,10 @@ def latihan(
 ) -> None:
     """A local Telegram for training: type what each person writes, see what the bot sends."""
     _lang(lang)
-    run_training(port, lang, typer.echo, input)  # type: ignore[arg-type]
+    try:
+        run_training(port, lang, typer.echo, input)  # type: ignore[arg-type]
+    except OSError as exc:
+        if exc.errno != errno.EADDRINUSE:
+            raise
+        err.print(text("training.port_busy", lang, port=port), markup=False)  # type: ignore[arg-type]
+        raise typer.Exit(2) from None

@@ -9,12 +9,14 @@ import os
 import pwd
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import tomllib
 from datetime import date
 from pathlib import Path
 from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import tomlkit
 import typer
@@ -30,6 +32,7 @@ from bot.cli.setup_answers import (
     Given,
     Known,
     Stop,
+    day_groups,
     hours_text,
     known_from,
     parse_day_option,
@@ -77,6 +80,7 @@ def _token(d: Dialogue, given: str | None, k: Known, url: str, proxy: str | None
             typer.echo(f"  ✗ {exc}")
             continue
         d.say("setup.token_ok", bot=name)
+        enrol.poll()  # a program already reading this bot (the service) shows now: 409
         return token, enrol
 
 
@@ -170,7 +174,7 @@ def _wait_for_people(d: Dialogue, enrol: Enrolment) -> None:
             enrol.collect(stop, show, trouble)
         except Exception as exc:  # noqa: BLE001 - told at once, the wizard stops on Enter
             failed.append(str(exc) if isinstance(exc, EnrolError) else repr(exc))
-            typer.echo(f"  ✗ {failed[0]}")
+            typer.echo(f"  ✗ {failed[0]}\n  {d.t('setup.press_enter')}")
 
     d.say("setup.ask.all_here")  # a line of its own: the names come in below it
     worker = threading.Thread(target=collect, daemon=True)
@@ -187,19 +191,23 @@ def _wait_for_people(d: Dialogue, enrol: Enrolment) -> None:
 
 
 def _hours(d: Dialogue, given: list[str], k: Known) -> dict[str, list[str]] | None:
-    if given:
-        hours: dict[str, list[str]] = {}
+    if given:  # the days named change; the office's other days stay
+        hours: dict[str, list[str]] = dict(k.hours or {})
         for said in given:
             hours.update(parse_day_option(said, d.lang))
-        return hours
+        return {day: ranges for day, ranges in hours.items() if ranges}
     if not d.interactive:
         return k.hours
     hours = {}
-    defaults = ("08:00-16:00", "08:00-11:30", "tutup", "tutup")
-    for days, fallback in zip(DAY_GROUPS, defaults, strict=True):
+    fallbacks = {"mon": "08:00-16:00", "fri": "08:00-11:30"}
+    for days in day_groups(k.hours):
+        if days == DAY_GROUPS[0] or days[0] in ("fri", "sat", "sun"):
+            question, values = f"setup.ask.hours.{days[0]}", {}
+        else:  # a day asked on its own: the office's days differ
+            question, values = "setup.ask.hours.day", {"day": d.t(f"setup.day.{days[0]}")}
         while True:
-            default = hours_text(k.hours, days[0], fallback)
-            said = d.ask(f"setup.ask.hours.{days[0]}", None, default=default)
+            default = hours_text(k.hours, days[0], fallbacks.get(days[0], "tutup"))
+            said = d.ask(question, None, default=default, **values)
             ranges = parse_hours(said)
             if ranges is not None:
                 break
@@ -214,11 +222,30 @@ def _zone(d: Dialogue, given: str | None, k: Known) -> str:
     while True:
         said = d.ask("setup.ask.zone", given, default=k.zone)
         zone = ZONES.get(said.strip().lower(), said.strip())
-        if zone in ZONES.values():
+        if zone in ZONES.values() or _indonesian_zone(zone):
             return zone
         if given is not None or not d.interactive:
             raise Stop(d.t("setup.bad_zone", value=said))
         d.say("setup.bad_zone", value=said)
+
+
+def _cannot_write(folder: Path) -> str | None:
+    while not folder.exists():  # made with its parents when the files are written
+        folder = folder.parent
+    try:
+        with tempfile.TemporaryFile(dir=folder):
+            return None
+    except OSError as exc:
+        return os_words(exc)
+
+
+def _indonesian_zone(zone: str) -> bool:
+    """A zone of Indonesia's own by name (Asia/Pontianak is WIB): kept as the office has it."""
+    try:
+        ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return zone.startswith("Asia/")
 
 
 def _office(d: Dialogue, given: str | None, k: Known) -> str:
@@ -288,8 +315,9 @@ def setup(
     instagram: Annotated[str | None, typer.Option(help="Akun Instagram kantor.")] = None,
     data_dir: Annotated[str | None, typer.Option(help="Folder basis data dan lampiran.")] = None,
     telegram_url: Annotated[
-        str, typer.Option(help="Alamat Bot API (server lokal untuk latihan).")
-    ] = DEFAULT_BOT_API,
+        str | None,
+        typer.Option(help="Alamat Bot API (server lokal untuk latihan); bawaan: Telegram."),
+    ] = None,
     proxy: Annotated[
         str | None, typer.Option(help="Proxy web kantor (atau PUSPAGA_PROXY).")
     ] = None,
@@ -366,6 +394,8 @@ def _service_user(config: Path) -> tuple[int, int] | None:
 def _dialogue(d: Dialogue, config: Path, g: Given) -> None:
     if config.is_dir():
         raise Stop(d.t("config.is_folder", path=config))
+    if (why := _cannot_write(config.parent)) is not None:  # before any question, not after
+        raise Stop(d.t("setup.cannot_write", path=config.parent.resolve(), why=why))
     base = None
     env = env_path(config)
     known = Known()
@@ -381,6 +411,7 @@ def _dialogue(d: Dialogue, config: Path, g: Given) -> None:
         except (OSError, UnicodeDecodeError, tomlkit.exceptions.ParseError) as exc:
             raise Stop(d.t("setup.unreadable", path=config, why=exc)) from None
     proxy = g.proxy or os.environ.get("PUSPAGA_PROXY") or None
+    g.telegram_url = g.telegram_url or known.telegram_url or DEFAULT_BOT_API
     d.say("setup.step.token")
     token, enrol = _token(d, g.token, known, g.telegram_url, proxy)
     bot = f"@{enrol.bot.username}"
@@ -420,3 +451,4 @@ def _dialogue(d: Dialogue, config: Path, g: Given) -> None:
     write_private(env, env_text(answers))
     write_private(config, document.as_string())
     d.say("setup.written", config=config, env=env)
+    d.say("setup.next", config=config.resolve())

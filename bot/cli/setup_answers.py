@@ -46,7 +46,7 @@ class Given:
     smtp_host: str | None
     instagram: str | None
     data_dir: str | None
-    telegram_url: str
+    telegram_url: str | None
     proxy: str | None
 
 
@@ -137,7 +137,8 @@ class Known:
     group: int | None = None
     staff: list[tuple[int, str, str]] = field(default_factory=list)
     office: str = ""
-    zone: str = "WITA"
+    zone: str = "WITA"  # WIB, WITA, WIT, or the zone's own name (Asia/Pontianak)
+    telegram_url: str | None = None
     hours: dict[str, list[str]] | None = None
     phone: str = ""
     address: str = ""
@@ -160,7 +161,8 @@ def known_from(config: dict[str, Any], env: dict[str, str]) -> Known:
         group=telegram.get("admin_chat_id"),
         staff=staff,
         office=office.get("name", ""),
-        zone=zones.get(office.get("timezone", ""), "WITA"),
+        zone=zones.get(office.get("timezone", ""), office.get("timezone") or "WITA"),
+        telegram_url=telegram.get("base_url"),
         hours=office.get("hours"),
         phone=office.get("phone", ""),
         address=office.get("address", ""),
@@ -168,6 +170,16 @@ def known_from(config: dict[str, Any], env: dict[str, str]) -> Known:
         instagram=(config.get("instagram") or {}).get("username", ""),
         data_dir=config.get("data_dir"),
     )
+
+
+def day_groups(hours: dict[str, list[str]] | None) -> list[tuple[str, ...]]:
+    """The days asked together (Monday to Thursday, then one by one), unless the office's days
+    differ within a group: then each of them is asked on its own."""
+    groups: list[tuple[str, ...]] = []
+    for days in DAY_GROUPS:
+        same = hours is None or len({tuple(hours.get(day) or ()) for day in days}) == 1
+        groups.extend([days] if same else [(day,) for day in days])
+    return groups
 
 
 def hours_text(hours: dict[str, list[str]] | None, day: str, fallback: str) -> str:

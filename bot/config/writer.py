@@ -115,11 +115,31 @@ def config_document(
     for name, table in sections.items():
         if name not in doc:
             doc[name] = table
-    staff = tomlkit.aot()
-    for telegram_id, name, role in answers.staff:
-        staff.append(tomlkit.item({"telegram_id": telegram_id, "name": name, "role": role}))
-    doc["staff"] = staff
+    _staff(doc, answers.staff)
     return doc
+
+
+def _staff(doc: tomlkit.TOMLDocument, staff: list[tuple[int, str, str]]) -> None:
+    """[[staff]] as answered; a person already there keeps their other keys (specialties)
+    and comments, only the name and role are set."""
+    found = doc.get("staff")
+    if not isinstance(found, tomlkit.items.AoT):
+        found = tomlkit.aot()
+        doc["staff"] = found
+    wanted = {telegram_id: (name, role) for telegram_id, name, role in staff}
+    for index in reversed(range(len(found))):
+        if found[index].get("telegram_id") not in wanted:
+            del found[index]
+    there = {entry.get("telegram_id"): entry for entry in found}
+    for telegram_id, (name, role) in wanted.items():
+        entry = there.get(telegram_id)
+        if entry is None:
+            entry = tomlkit.table()
+            entry["telegram_id"] = telegram_id
+            found.append(entry)
+            entry = found[-1]
+        entry["name"] = name
+        entry["role"] = role
 
 
 def env_text(answers: Answers) -> str:

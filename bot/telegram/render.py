@@ -142,29 +142,34 @@ def entries_html(raw: str, lang: Lang, tz: tzinfo) -> str:
 
 
 def plain_reasons(found: str, lang: Lang) -> str:
-    """Triage's reasons ("category.ekonomi: model; model: 0.40") in the staff's words: the
-    category by its name, the model as a share, the rules and the client's words as found."""
-    said = []
-    for part in found.split("; "):
-        name, _, value = part.partition(": ")
+    """Triage's reasons ("category.ekonomi: model · model: 0.40") in the staff's words: the
+    category by its name, the model's score, the rules and the client's words as found. A part
+    it does not know (or one cut short) is shown as it is."""
+    return "".join(
+        part if part in SEPARATORS else _plain(part, lang) for part in REASON_PARTS.split(found)
+    )
+
+
+SEPARATORS = ("; ", " · ")
+REASON_PARTS = re.compile(r"(; | · )")
+
+
+def _plain(part: str, lang: Lang) -> str:
+    name, _, value = part.partition(": ")
+    try:
         if name.startswith("category."):
             category = text(f"category.{name.removeprefix('category.')}", lang)
             key = "tg.why.category_model" if value == "model" else "tg.why.category"
-            said.append(text(key, lang, category=category))
-        elif name == "model":
-            try:
-                share = round(float(value) * 100)
-            except ValueError:
-                said.append(part)
-                continue
-            said.append(text("tg.why.model", lang, share=share))
-        elif name in ("context.calm", "context.framing"):
-            said.append(text(f"tg.why.{name.removeprefix('context.')}", lang))
-        elif name.startswith("concept."):
-            said.append(f"{name.removeprefix('concept.').replace('_', ' ')}: {value}")
-        else:
-            said.append(part)
-    return "; ".join(said)
+            return text(key, lang, category=category)
+        if name == "model":
+            return text("tg.why.model", lang, share=round(float(value) * 100))
+        if name in ("context.calm", "context.framing"):
+            return text(f"tg.why.{name.removeprefix('context.')}", lang)
+    except (KeyError, ValueError):  # cut short at the length kept, or unknown here
+        return part
+    if name.startswith("concept.") and value:
+        return f"{name.removeprefix('concept.').replace('_', ' ')}: {value}"
+    return part
 
 
 def render(item: OutboxItem, lang: Lang, tz: tzinfo) -> Post:

@@ -69,11 +69,20 @@ def answer_setup(term: Terminal, state: ApiState, data_dir: str) -> None:
         term.type(said)
 
 
-def test_readme_deployment_as_written_ends_with_a_first_message_answered(base):
+# where each document gives the install: README's Deployment (English), the guide (Indonesian)
+INSTALLS = {
+    "README": ("README.md", "## Deployment", "Prerequisites:"),
+    "panduan": ("docs/panduan-operator.md", "## 3. Memasang", "### Memasang program di server"),
+}
+
+
+@pytest.mark.parametrize("doc", sorted(INSTALLS))
+def test_the_install_as_written_ends_with_a_first_message_answered(base, doc):
     clone = base / "source"  # the repository as it was committed, as a server would clone it
     subprocess.run(["git", "clone", "-q", str(ROOT), str(clone)], check=True, timeout=120)
-    readme = (clone / "README.md").read_text()
-    commands = shell_block(readme[readme.index("## Deployment") :], "Prerequisites:")
+    name, section, after = INSTALLS[doc]
+    written = (clone / name).read_text()
+    commands = shell_block(written[written.index(section) :], after)
     machine = Machine(base, clone)
     state = ApiState()
     state.add_user(ADMIN, "Wayan")

@@ -75,7 +75,7 @@ def test_migrate_check_and_poll_once_on_a_fresh_install(config):
     code, out = invoke("--version")
     assert code == 0 and out.startswith("puspaga 0.")
     code, out = invoke("report", "--help")  # help in Bahasa Indonesia
-    assert code == 0 and "Pemakaian: " in out and "Pilihan" in out
+    assert code == 0 and "Pemakaian: " in out and "Opsi" in out
     assert "Tampilkan bantuan ini lalu keluar." in out and "[wajib]" in out
     code, out = invoke("migrate", "--config", config)
     assert code == 0 and f"basis data pada revisi {head_revision()}" in out
@@ -219,15 +219,17 @@ def test_check_reaches_the_bot_api_and_says_what_to_fix(tmp_path):
 
 def test_a_mistyped_command_line_is_told_in_indonesian():
     for args, said in (
-        (["report"], "Pilihan '--month' wajib diisi."),
-        (["report", "--bulan", "2026-11"], "Tidak ada pilihan --bulan."),
+        (["report"], "Opsi '--month' wajib diisi."),
+        (["report", "--bulan", "2026-11"], "Tidak ada opsi --bulan."),
         (["export", "--client", "dua", "--by", "1"], "'--client' harus bilangan bulat."),
         (["laporan"], "Tidak ada perintah 'laporan'."),
-        (["setup", "--lang"], "Pilihan '--lang' memerlukan nilai sesudahnya."),
+        (["latihn"], "Tidak ada perintah 'latihn'. Mungkin maksud Anda 'latihan'?"),
+        (["setup", "--lang"], "Opsi '--lang' memerlukan nilai sesudahnya."),
     ):
         code, out = invoke(*args)
         assert code == 2 and said in " ".join(out.replace("│", " ").split()), out
         assert "Missing" not in out and "No such" not in out and "Invalid" not in out
+        assert "Did you mean" not in out
 
 
 def test_a_key_file_that_cannot_be_made_stops_the_start_with_its_fix(tmp_path):

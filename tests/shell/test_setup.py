@@ -268,21 +268,23 @@ def test_another_program_reading_the_bot_stops_the_setup_in_plain_words(tmp_path
 
 @pytest.mark.slow
 def test_running_setup_again_offers_what_the_office_has(tmp_path, monkeypatch):
-    """Enter on every question keeps the office as it is: the token, the group, the staff, the
-    hours with their lunch break, the data folder in use."""
+    """Enter on every question keeps the office as it is: the token, the Bot API address, the
+    group, the staff with their specialties, each day's hours (Tuesday differs: asked on its
+    own), a zone of its own (Asia/Pontianak), the data folder in use."""
     state = office()
     config = tmp_path / "config.toml"
     with LocalBotApi(state) as api:
         monkeypatch.setenv("PUSPAGA_TELEGRAM_TOKEN", state.token)
         first = ["setup", "--yes", "--config", str(config), "--telegram-url", api.base_url,
                  "--group", str(GROUP), "--staff", "1001:admin:Wayan", "--staff",
-                 "2001:konselor:Made", "--office", "PUSPAGA Uji", "--timezone", "WIB",
-                 "--hours", "mon-thu=08:00-12:00,13:00-16:00", "--data-dir", "/srv/puspaga",
-                 "--no-check"]  # fmt: skip
+                 "2001:konselor:Made", "--office", "PUSPAGA Uji", "--timezone", "Asia/Pontianak",
+                 "--hours", "mon-thu=08:00-12:00,13:00-16:00", "--hours", "tue=08:00-12:00",
+                 "--data-dir", "/srv/puspaga", "--no-check"]  # fmt: skip
         assert CliRunner().invoke(app, first).exit_code == 0
+        made = 'role = "konselor"\n'
+        config.write_text(config.read_text().replace(made, made + 'specialties = ["kekerasan"]\n'))
         before = tomllib.loads(config.read_text())
-        term = Terminal(["setup", "--config", str(config), "--telegram-url", api.base_url,
-                         "--no-check"], clean_env())  # fmt: skip
+        term = Terminal(["setup", "--config", str(config), "--no-check"], clean_env())
         term.expect("Perbarui isinya?")
         term.type("")
         term.expect("Enter: tetap memakai token yang tersimpan")
@@ -293,9 +295,10 @@ def test_running_setup_again_offers_what_the_office_has(tmp_path, monkeypatch):
         term.expect("Tambah petugas baru")
         term.type("")
         questions = (
-            "Nama kantor", "Zona waktu", "Jam layanan Senin–Kamis", "Jam layanan Jumat",
-            "Jam layanan Sabtu", "Jam layanan Minggu", "Nomor telepon", "Alamat kantor",
-            "Alamat email", "Akun Instagram", "Folder data",
+            "Nama kantor", "Zona waktu", "Jam layanan Senin", "Jam layanan Selasa",
+            "Jam layanan Rabu", "Jam layanan Kamis", "Jam layanan Jumat", "Jam layanan Sabtu",
+            "Jam layanan Minggu", "Nomor telepon", "Alamat kantor", "Alamat email",
+            "Akun Instagram", "Folder data",
         )  # fmt: skip
         for question in questions:
             term.expect(question)
@@ -303,6 +306,7 @@ def test_running_setup_again_offers_what_the_office_has(tmp_path, monkeypatch):
         term.expect("Pengaturan ditulis ke")
         assert term.finish() == 0, term.out
     assert "[08:00-12:00, 13:00-16:00]" in term.out and "[/srv/puspaga]" in term.out
+    assert "[Asia/Pontianak]" in term.out
     assert tomllib.loads(config.read_text()) == before
     assert read_env(tmp_path / "env") == {"PUSPAGA_TELEGRAM_TOKEN": state.token}
 
@@ -331,3 +335,55 @@ def test_setup_beside_a_running_service_is_stopped_by_telegrams_conflict(tmp_pat
         term.expect("Bot ini sedang dipakai oleh program lain")
         assert term.finish() == 2
     assert "Traceback" not in term.out and not (tmp_path / "baru.toml").exists()
+
+
+@pytest.mark.slow
+def test_the_guides_example_without_questions_works_as_written(tmp_path):
+    """docs/panduan-operator.md's `setup --yes` line, run as printed: only the stand-in's
+    address is added and the example token is the stand-in's."""
+    import shlex
+    from pathlib import Path
+
+    from tests.support.deploy import shell_block
+
+    guide = (Path(__file__).resolve().parents[2] / "docs/panduan-operator.md").read_text()
+    [line] = [c for c in shell_block(guide, "Untuk pemasangan otomatis") if "--yes" in c]
+    variables, _, command = line.partition(" puspaga ")
+    state = office()
+    state.add_group(-1001234567890, "Grup contoh", members={WAYAN: "creator"})
+    with LocalBotApi(state) as api:
+        assert variables.startswith("PUSPAGA_TELEGRAM_TOKEN=")  # the token: a variable
+        env = clean_env(PUSPAGA_TELEGRAM_TOKEN=state.token)  # the stand-in's, for '123:abc'
+        args = [*shlex.split(command), "--config", str(tmp_path / "config.toml"),
+                "--telegram-url", api.base_url, "--no-check"]  # fmt: skip
+        done = subprocess.run([*PROGRAM, *args], env=env, cwd=tmp_path, capture_output=True,
+                              text=True, timeout=120)  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    written = tomllib.loads((tmp_path / "config.toml").read_text())
+    assert written["telegram"]["admin_chat_id"] == -1001234567890
+    assert written["office"]["hours"]["fri"] == ["08:00-11:30"]
+
+
+def test_update_changes_only_the_days_named_and_a_folder_setup_cannot_use_is_said_first(
+    tmp_path, monkeypatch
+):
+    state = office()
+    config = tmp_path / "config.toml"
+    monkeypatch.setenv("PUSPAGA_TELEGRAM_TOKEN", state.token)
+    runner = CliRunner()
+    with LocalBotApi(state) as api:
+        base = ["setup", "--yes", "--config", str(config), "--telegram-url", api.base_url,
+                "--group", str(GROUP), "--staff", "1001:admin:Wayan", "--office", "P",
+                "--no-check"]  # fmt: skip
+        assert runner.invoke(app, [*base, "--hours", "mon-fri=08:00-15:00"]).exit_code == 0
+        done = runner.invoke(app, [*base, "--update", "--hours", "sat=09:00-12:00"])
+        assert done.exit_code == 0, done.output
+        hours = tomllib.loads(config.read_text())["office"]["hours"]
+        assert hours["fri"] == ["08:00-15:00"] and hours["sat"] == ["09:00-12:00"]
+        assert runner.invoke(app, [*base, "--update", "--hours", "fri=tutup"]).exit_code == 0
+        assert "fri" not in tomllib.loads(config.read_text())["office"]["hours"]
+        (tmp_path / "a-file").write_text("")
+        elsewhere = str(tmp_path / "a-file" / "config.toml")
+        done = runner.invoke(app, [*base[:3], elsewhere, *base[4:]])
+    assert done.exit_code == 2 and "Setup tidak bisa menulis di" in done.output
+    assert "Token diterima" not in done.output  # said before anything was asked

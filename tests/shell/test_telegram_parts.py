@@ -181,8 +181,15 @@ def test_triages_reasons_are_shown_in_the_staffs_words():
 
     found = "concept.self_harm: sayat tangan; model: 0.40; category.ekonomi: model; context.calm"
     assert plain_reasons(found, "id") == (
-        "self harm: sayat tangan; model: 40% kemungkinan bahaya; "
-        "kategori Ekonomi keluarga (menurut model); konteks tenang"
+        "self harm: sayat tangan; skor model 40% (bukan peluang pasti); "
+        "kategori Ekonomi keluarga (menurut model); "
+        "ada kata yang mengkhawatirkan, tetapi dibaca sebagai konteks tenang"
+    )
+    # the card joins them with " · "; a list cut at its length keeps the cut part as it is
+    card = "category.ekonomi: 1 · concept.self_harm: capek hidup · model: 0.55 · category.kekerasa"
+    assert plain_reasons(card, "id") == (
+        "kategori Ekonomi keluarga · self harm: capek hidup · skor model 55% (bukan peluang "
+        "pasti) · category.kekerasa"
     )
     said = plain_reasons("category.remaja: 2; urgent.weapon", "en")
     assert "category." not in said and said.endswith("; urgent.weapon")

@@ -56,3 +56,19 @@ def test_the_session_serves_until_keluar():
     assert done.wait(10)
     assert said[0].startswith("Training Telegram running: http://127.0.0.1:")
     assert "  rina (id 4242)" in said and not any("never read" in s for s in said)
+
+
+def test_a_busy_port_is_told_with_another_to_try():
+    import socket
+
+    from typer.testing import CliRunner
+
+    from bot.cli.main import app
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = CliRunner().invoke(app, ["latihan", "--port", str(port)], input="")
+    assert done.exit_code == 2 and f"Port {port} sudah dipakai" in done.output
+    assert "Traceback" not in done.output

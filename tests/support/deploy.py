@@ -44,7 +44,9 @@ class Machine:
         for path in MOVED:
             moved = f"{self.base}{path}"  # a path moved already stays as it is
             command = command.replace(moved, "\0").replace(path, moved).replace("\0", moved)
-        return command.replace("<this repository>", str(self.clone_from))
+        for placeholder in ("<this repository>", "<alamat repositori>"):  # README, the guide
+            command = command.replace(placeholder, str(self.clone_from))
+        return command
 
     def path(self, readme_path: str) -> Path:
         return Path(self.moved(readme_path))

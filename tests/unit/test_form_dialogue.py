@@ -116,6 +116,16 @@ def test_a_story_told_in_the_middle_is_not_taken_for_an_answer():
     assert next(iter(uows.db.forms.values())).answers["nama"] == "Sari"
 
 
+def test_a_short_story_or_a_question_is_not_taken_for_a_name():
+    """What two walkthroughs of the guide met: a sentence shorter than the name's limit, and
+    a client asking whether anyone is there, were stored as the name."""
+    uows = FakeUnitOfWorkFactory()
+    said = talk(uows, [CONSENT, "halo, saya butuh bantuan soal anak saya yang susah diatur",
+                       "halo? masih ada petugas?", "Rina Wulandari"])  # fmt: skip
+    assert said[1] == [] and said[2] == [] and said[3] == [prompt("usia")]
+    assert next(iter(uows.db.forms.values())).answers["nama"] == "Rina Wulandari"
+
+
 def test_a_story_is_not_read_as_an_age():
     uows = FakeUnitOfWorkFactory()
     said = talk(uows, [CONSENT, "Sari", "anak saya 9 tahun tidak mau sekolah sejak bulan lalu kak"])

@@ -25,6 +25,21 @@ SKIP, BACK, STOP = (
 SHORT_KINDS = {"age": 40, "gender": 20, "phone": 30, "choice": 40, "consent": 20, "nik": 30}
 
 
+SHORT_TEXT = 60  # a text field this short (a name) takes a few words, not a sentence
+SHORT_TEXT_WORDS = 6
+
+
+def _story(text: str, kind: str, max_len: int) -> bool:
+    """Longer than an answer of its kind can be, a question ("halo? masih ada petugas?"), or a
+    sentence where a name is asked: the client is talking, not answering."""
+    said = text.strip()
+    if len(said) > min(max_len, SHORT_KINDS.get(kind, max_len)):
+        return True
+    if kind != "text":
+        return False
+    return said.endswith("?") or (max_len <= SHORT_TEXT and len(said.split()) > SHORT_TEXT_WORDS)
+
+
 @dataclass(frozen=True)
 class FormState:
     conversation_id: int
@@ -74,7 +89,7 @@ def answer(
         at = order.index(state.asking)
         previous = order[max(0, at - 1)]
         return Turn(replace(state, asking=previous), [form.field(previous).prompt[lang]])  # type: ignore[union-attr]
-    if len(text.strip()) > min(spec.max_len, SHORT_KINDS.get(spec.kind, spec.max_len)):
+    if _story(text, spec.kind, spec.max_len):
         return Turn(state, [])  # a story, not an answer: the question stays open, unrepeated
     answers = dict(state.answers)
     if word in SKIP:
