@@ -13,10 +13,13 @@ from triage.texts.catalog import Lang, text
 
 ZONES = {"wib": "Asia/Jakarta", "wita": "Asia/Makassar", "wit": "Asia/Jayapura"}
 ROLES = {"a": "admin", "k": "konselor", "e": "ketua", "admin": "admin", "konselor": "konselor",
+         "kepala": "ketua",
          "ketua": "ketua"}  # fmt: skip
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DAY_GROUPS = (("mon", "tue", "wed", "thu"), ("fri",), ("sat",), ("sun",))
-RANGE = re.compile(r"^([01]\d|2[0-3])[:.]([0-5]\d)-([01]\d|2[0-4])[:.]([0-5]\d)$")
+# 08:00-16:00, 8.00-11.30, 8-16 (whole hours), "s/d" or "sampai" for the dash
+TIME = r"(\d{1,2})(?:[:.]([0-5]\d))?"
+RANGE = re.compile(rf"^{TIME}(?:-|s/d|sampai|sd|–)+{TIME}$")
 # well-known mail providers: (IMAP host, SMTP host, SMTP port, security, sent folder)
 PROVIDERS = {
     "gmail.com": ("imap.gmail.com", "smtp.gmail.com", 465, "ssl", ""),
@@ -66,9 +69,10 @@ def parse_hours(said: str) -> list[str] | None:
         if found is None:
             return None
         h1, m1, h2, m2 = found.groups()
-        if (h1, m1) >= (h2, m2):
+        start, end = (int(h1), int(m1 or 0)), (int(h2), int(m2 or 0))
+        if start[0] > 23 or end > (24, 0) or start >= end:
             return None
-        ranges.append(f"{h1}:{m1}-{h2}:{m2}")
+        ranges.append(f"{start[0]:02d}:{start[1]:02d}-{end[0]:02d}:{end[1]:02d}")
     return ranges
 
 

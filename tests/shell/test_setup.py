@@ -104,8 +104,8 @@ def test_setup_goes_from_a_token_to_a_checked_office(tmp_path):
         term.expect("Jam layanan Jumat")
         term.type("")  # the default
         term.expect("Jam layanan Sabtu")
-        term.type("9-12")
-        term.expect("«9-12» bukan jam layanan")
+        term.type("jam 8 sampai 4")
+        term.expect("«jam 8 sampai 4» bukan jam layanan")
         term.type("08:00-12:00")
         term.expect("Jam layanan Minggu")
         term.type("")
@@ -166,8 +166,8 @@ def test_setup_without_questions_takes_every_answer_from_options(tmp_path, monke
         assert not config.exists()
         done = runner.invoke(app, [*base, "--group", str(OLD_GROUP), "--office", "P"])
         assert done.exit_code == 2 and "Topik belum menyala" in done.output
-        done = runner.invoke(app, [*base, "--group", str(GROUP), "--staff", "1001:kepala:W"])
-        assert done.exit_code == 2 and "--staff 1001:kepala:W: tulis ID:peran:Nama" in done.output
+        done = runner.invoke(app, [*base, "--group", str(GROUP), "--staff", "1001:bos:W"])
+        assert done.exit_code == 2 and "--staff 1001:bos:W: tulis ID:peran:Nama" in done.output
         done = runner.invoke(app, [*base, "--group", str(GROUP), "--staff", "2001:konselor:M",
                                    "--office", "P"])  # fmt: skip
         assert done.exit_code == 2 and "setidaknya satu orang harus admin" in done.output
@@ -224,7 +224,10 @@ def test_service_hours_as_offices_write_them():
     assert parse_hours("08.00-16.00") == ["08:00-16:00"]
     assert parse_hours(" 08:00 - 12:00 , 13:00-16:00 ") == ["08:00-12:00", "13:00-16:00"]
     assert parse_hours("Tutup") == [] and parse_hours("") == []
-    assert parse_hours("16:00-08:00") is None and parse_hours("8-16") is None
+    assert parse_hours("16:00-08:00") is None and parse_hours("jam 8 sampai 4") is None
+    # one-digit and whole hours, "sampai" and "s/d" for the dash, as offices write them
+    assert parse_hours("8-16") == parse_hours("8 sampai 16") == ["08:00-16:00"]
+    assert parse_hours("8.00-11.30, 13 s/d 15.30") == ["08:00-11:30", "13:00-15:30"]
     assert parse_hours("25:00-26:00") is None
     assert parse_day_option("sat=tutup") == {"sat": []}
     assert list(parse_day_option("wed-fri=08:00-12:00")) == ["wed", "thu", "fri"]
