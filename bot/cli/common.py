@@ -20,6 +20,8 @@ from triage.texts.catalog import text
 
 err = Console(stderr=True)
 
+# this same program in another process (setup's check as the service's user, the demo's setup)
+PROGRAM = [sys.executable, "-c", "from bot.cli.main import app; app()"]
 ConfigOpt = Annotated[Path, typer.Option("--config", "-c", help="Letak berkas config.toml.")]
 DEFAULT_CONFIG = Path("config.toml")
 
@@ -114,11 +116,17 @@ def _key_unusable(path: Path) -> str | None:
     the service's user cannot read."""
     if path.exists():
         return None if os.access(path, os.R_OK) else os_words(PermissionError(errno.EACCES, ""))
-    folder = path.parent
-    while not folder.exists():  # made with its parents at the first use
+    return cannot_write(path.parent)
+
+
+def cannot_write(folder: Path) -> str | None:
+    """Why a file could not be made in `folder`, made with its parents when needed (None: it
+    can), found without making anything: a file tried in the nearest folder that exists, which
+    root's os.access would not tell."""
+    while not folder.exists():
         folder = folder.parent
     try:
-        with tempfile.TemporaryFile(dir=folder):  # what root's os.access would not tell
+        with tempfile.TemporaryFile(dir=folder):
             return None
     except OSError as exc:
         return os_words(exc)

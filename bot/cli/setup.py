@@ -8,11 +8,8 @@ from __future__ import annotations
 import os
 import pwd
 import subprocess
-import sys
-import tempfile
 import threading
 import time
-import tomllib
 from datetime import date
 from pathlib import Path
 from typing import Annotated
@@ -22,7 +19,7 @@ import tomlkit
 import typer
 
 from bot.cli import health
-from bot.cli.common import os_words
+from bot.cli.common import PROGRAM, cannot_write, os_words
 from bot.cli.setup_answers import (
     DAY_GROUPS,
     PROVIDERS,
@@ -229,16 +226,6 @@ def _zone(d: Dialogue, given: str | None, k: Known) -> str:
         d.say("setup.bad_zone", value=said)
 
 
-def _cannot_write(folder: Path) -> str | None:
-    while not folder.exists():  # made with its parents when the files are written
-        folder = folder.parent
-    try:
-        with tempfile.TemporaryFile(dir=folder):
-            return None
-    except OSError as exc:
-        return os_words(exc)
-
-
 def _indonesian_zone(zone: str) -> bool:
     """A zone of Indonesia's own by name (Asia/Pontianak is WIB): kept as the office has it."""
     try:
@@ -339,7 +326,7 @@ def setup(
     given = Given(update, token, group, staff, office, timezone, hours, phone, address, email,
                   imap_host, smtp_host, instagram, data_dir, telegram_url, proxy)  # fmt: skip
     try:
-        _dialogue(d, config, given)
+        data = _dialogue(d, config, given)
     except (Stop, EnrolError) as exc:
         typer.echo(f"✗ {exc}", err=True)
         raise typer.Exit(2) from None
@@ -349,21 +336,20 @@ def setup(
     if no_check:
         return
     d.say("setup.checking")
-    _check(config)
+    _check(config, data)
 
 
-def _check(config: Path) -> None:
+def _check(config: Path, data: Path) -> None:
     """`puspaga check` on what was written, as the user who owns the data folder when root runs
     the setup (a database check made as root would leave files the service cannot open)."""
-    owner = _service_user(config)
+    owner = _service_user(data)
     if owner is None:
         health.check(config)  # exits 1 when something is wrong, saying what
         return
     uid, gid = owner
-    program = [sys.executable, "-c", "from bot.cli.main import app; app()"]
     try:
         done = subprocess.run(
-            [*program, "check", "--config", str(config)],
+            [*PROGRAM, "check", "--config", str(config)],
             user=uid,
             group=gid,
             extra_groups=[],  # the service user's own groups only, not root's
@@ -377,27 +363,27 @@ def _check(config: Path) -> None:
     raise typer.Exit(done.returncode)
 
 
-def _service_user(config: Path) -> tuple[int, int] | None:
+def _service_user(data: Path) -> tuple[int, int] | None:
     """(uid, gid) of the data folder's owner, when root runs the setup and it is not root."""
     if os.geteuid() != 0:
         return None
     try:
-        folder = Path(tomllib.loads(config.read_text(encoding="utf-8"))["data_dir"])
-        folder = folder if folder.is_absolute() else config.parent / folder
-        owner = folder.stat().st_uid
+        owner = data.stat().st_uid
         gid = pwd.getpwuid(owner).pw_gid if owner else 0
-    except (OSError, KeyError, tomllib.TOMLDecodeError):
+    except (OSError, KeyError):
         return None
     return (owner, gid) if owner else None
 
 
-def _dialogue(d: Dialogue, config: Path, g: Given) -> None:
+def _dialogue(d: Dialogue, config: Path, g: Given) -> Path:
+    """Ask, write config.toml and env; the data folder they name (relative to config.toml)."""
     if config.is_dir():
         raise Stop(d.t("config.is_folder", path=config))
-    if (why := _cannot_write(config.parent)) is not None:  # before any question, not after
+    if (why := cannot_write(config.parent)) is not None:  # before any question, not after
         raise Stop(d.t("setup.cannot_write", path=config.parent.resolve(), why=why))
     base = None
     env = env_path(config)
+    saved = read_env(env) if env.is_file() else {}  # the secrets it has: offered, then kept
     known = Known()
     if config.exists():
         asked = d.interactive and d.yes("setup.ask.overwrite", default=True, path=config)
@@ -407,7 +393,7 @@ def _dialogue(d: Dialogue, config: Path, g: Given) -> None:
             raise typer.Abort
         try:  # updated, not replaced: the keys the setup does not ask about stay
             base = tomlkit.parse(config.read_text(encoding="utf-8-sig"))
-            known = known_from(base.unwrap(), read_env(env) if env.is_file() else {})
+            known = known_from(base.unwrap(), saved)
         except (OSError, UnicodeDecodeError, tomlkit.exceptions.ParseError) as exc:
             raise Stop(d.t("setup.unreadable", path=config, why=exc)) from None
     proxy = g.proxy or os.environ.get("PUSPAGA_PROXY") or None
@@ -440,8 +426,8 @@ def _dialogue(d: Dialogue, config: Path, g: Given) -> None:
     answers.instagram = _instagram(d, g.instagram, known, answers.secrets)
     where = known.data_dir or _data_dir(config)  # a data folder in use stays the answer
     answers.data_dir = d.ask("setup.ask.data_dir", g.data_dir, default=where)
-    if env.is_file():  # the secrets it does not ask about (the office key, the database) stay
-        answers.secrets = {**read_env(env), **answers.secrets}
+    # the secrets it does not ask about (the office key, the database) stay
+    answers.secrets = {**saved, **answers.secrets}
     document = config_document(answers, date.today(), base)
     try:  # what the service will read: a mistake shows here, not at the first start
         from_mapping(document.unwrap(), source=str(config), environ=answers.secrets)
@@ -452,3 +438,4 @@ def _dialogue(d: Dialogue, config: Path, g: Given) -> None:
     write_private(config, document.as_string())
     d.say("setup.written", config=config, env=env)
     d.say("setup.next", config=config.resolve())
+    return config.parent / answers.data_dir  # an absolute data_dir stays itself

@@ -6,11 +6,10 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 import threading
 import time
 
-PROGRAM = [sys.executable, "-c", "from bot.cli.main import app; app()"]
+from bot.cli.common import PROGRAM
 
 
 class TerminalFailed(Exception):

@@ -65,11 +65,9 @@ class Training:
             self.say(text("training.nobody", self.lang, name=name))
             return
         for chat in (who, GROUP):
-            for message in reversed(self.state.sent(chat)):
-                rows = (message.get("reply_markup") or {}).get("inline_keyboard", [])
-                if any(b.get("callback_data") == data for row in rows for b in row):
-                    self.state.user_presses(who, message, data)
-                    return
+            if (message := self.state.with_button(chat, data)) is not None:
+                self.state.user_presses(who, message, data)
+                return
         self.say(text("training.no_button", self.lang, data=data))
 
     def show_new(self) -> None:

@@ -13,8 +13,8 @@ import threading
 import time
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any
+from urllib.parse import urlparse
 
 from telegram import Bot, Message, Update
 from telegram.error import (
@@ -29,6 +29,7 @@ from telegram.error import (
 )
 from telegram.request import HTTPXRequest
 
+from bot.telegram.gateway import wait_seconds
 from bot.telegram.probe import group_problem
 from bot.telegram.runtime import file_url
 from channels.network import explain
@@ -38,10 +39,6 @@ POLL_SECONDS = 2  # one getUpdates wait: how soon a stop is heard
 RETRY_SECONDS = 5  # after a network trouble, before asking again
 # what people send while the setup runs: in the staff group, and to the bot in private
 GROUP_COMMAND, PERSON_COMMAND = "daftar_grup", "saya"
-
-
-def _seconds(wait: float | timedelta) -> float:
-    return wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
 
 
 class EnrolError(Exception):
@@ -108,7 +105,7 @@ class Enrolment:
         return future.result(timeout)
 
     def _host(self) -> str:
-        return self.base_url.split("//", 1)[-1].split("/", 1)[0]
+        return urlparse(self.base_url).hostname or self.base_url  # as check says it (probe.py)
 
     # --- the token --------------------------------------------------------------------------
 
@@ -138,7 +135,7 @@ class Enrolment:
         except InvalidToken:  # the token revoked in @BotFather meanwhile
             raise EnrolError(text("setup.tg.token", self.lang)) from None
         except RetryAfter as exc:
-            time.sleep(min(_seconds(exc.retry_after), 5.0))
+            time.sleep(min(wait_seconds(exc.retry_after), 5.0))
         except NetworkError as exc:  # TimedOut too: the network may come back
             said = explain(exc, self.lang, self._host(), "--proxy")
             raise EnrolError(said, passing=True) from None
@@ -189,7 +186,7 @@ class Enrolment:
                 await self.bot.send_message(chat_id, said)  # plain text: names are not markup
                 return
             except RetryAfter as exc:
-                await asyncio.sleep(min(_seconds(exc.retry_after), 5.0))
+                await asyncio.sleep(min(wait_seconds(exc.retry_after), 5.0))
             except TelegramError:
                 return  # a courtesy: the terminal shows the same
 

@@ -32,7 +32,8 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
-def _seconds(value: float | timedelta) -> float:
+def wait_seconds(value: float | timedelta) -> float:
+    """A RetryAfter's wait: seconds, or a timedelta in newer python-telegram-bot."""
     return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
 
@@ -63,7 +64,7 @@ class Gateway:
         try:
             return future.result(self.timeout + 10)
         except RetryAfter as exc:
-            wait = _seconds(exc.retry_after)
+            wait = wait_seconds(exc.retry_after)
             raise SendError(
                 f"Telegram flood limit: retry after {wait:g}s",
                 transient=True,

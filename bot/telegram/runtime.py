@@ -16,7 +16,6 @@ import json
 import logging
 import threading
 import warnings
-from datetime import timedelta
 
 from telegram import BotCommand, BotCommandScopeChat, BotCommandScopeDefault, Update
 from telegram.error import Conflict, NetworkError, RetryAfter, TelegramError
@@ -27,7 +26,7 @@ from bot.app import App
 from bot.config.channel_settings import TelegramConfig
 from bot.service import alarm
 from bot.telegram.commands.registered import REGISTRY
-from bot.telegram.gateway import Gateway
+from bot.telegram.gateway import Gateway, wait_seconds
 from bot.telegram.greeting import greeting
 from bot.telegram.inbound import TelegramInbound, is_outage
 from bot.telegram.staff_directory import StaffDirectory
@@ -43,10 +42,6 @@ POLL_SECONDS = 10  # long polling: Telegram answers at once when an update arriv
 MAX_TRIES = 3  # for an update that fails for another reason than an outage
 # What the handlers read (inbound.py); chat_member must be asked for by name (membership.py).
 ALLOWED_UPDATES = ("message", "edited_message", "callback_query", "chat_member")
-
-
-def _seconds(value: float | timedelta) -> float:
-    return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
 
 def file_url(base_url: str) -> str:
@@ -185,7 +180,7 @@ class TelegramRuntime:
                     allowed_updates=ALLOWED_UPDATES,
                 )
             except RetryAfter as exc:
-                await asyncio.sleep(_seconds(exc.retry_after))
+                await asyncio.sleep(wait_seconds(exc.retry_after))
                 continue
             except (NetworkError, TelegramError) as exc:
                 alarm.saw(self.app, alarm.TELEGRAM, False)

@@ -55,11 +55,7 @@ class Stage:
         """The bot's latest message in a chat that carries a button with this data."""
 
         def found() -> dict | None:
-            for message in reversed(self.state.sent(chat_id)):
-                rows = (message.get("reply_markup") or {}).get("inline_keyboard", [])
-                if any(b.get("callback_data") == data for row in rows for b in row):
-                    return message
-            return None
+            return self.state.with_button(chat_id, data)
 
         self.wait(found, f"a button {data!r}")
         result = found()

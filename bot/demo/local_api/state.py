@@ -400,6 +400,14 @@ class ApiState:
             found = [m for m in found if m.get("message_thread_id") == thread_id]
         return found  # dicts keep insertion order: oldest first
 
+    def with_button(self, chat_id: int, data: str) -> JSON | None:
+        """The bot's latest message in a chat that carries a button with this callback data."""
+        for message in reversed(self.sent(chat_id)):
+            rows = (message.get("reply_markup") or {}).get("inline_keyboard", [])
+            if any(b.get("callback_data") == data for row in rows for b in row):
+                return message
+        return None
+
     def wait_until(self, condition: Callable[[], bool], timeout: float = 10.0) -> bool:
         deadline = time.monotonic() + timeout
         with self.lock:
