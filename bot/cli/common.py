@@ -15,10 +15,29 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from bot.cli import english
 from bot.config.settings import ConfigError, Settings, load
-from triage.texts.catalog import text
+from triage.texts.catalog import Lang, text
 
 err = Console(stderr=True)
+LangOpt = Annotated[
+    str | None,
+    typer.Option(
+        help="id (Bahasa Indonesia) atau en (English); bawaan: language di config.toml, "
+        "atau PUSPAGA_LANG."
+    ),
+]
+
+
+def chosen_language(lang: str | None) -> Lang:
+    """`--lang` when given, else the language the command line speaks (english.spoken)."""
+    if lang is None:
+        return english.speaking[0]
+    if lang not in ("id", "en"):
+        err.print("--lang: id / en")
+        raise typer.Exit(2)
+    return lang  # type: ignore[return-value]
+
 
 # this same program in another process (setup's check as the service's user, the demo's setup)
 PROGRAM = [sys.executable, "-c", "from bot.cli.main import app; app()"]

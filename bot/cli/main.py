@@ -19,8 +19,9 @@ from rich.console import Console
 from rich.markup import escape
 
 from bot.bootstrap import build, database
-from bot.cli import health, help_words, practice, setup  # noqa: F401 - help_words: the help in Indonesian
+from bot.cli import health, help_words, practice, setup
 from bot.cli.common import DEFAULT_CONFIG, ConfigOpt, _settings, err
+from bot.cli.english import english_logs
 from bot.cli.inbox import inbox_table
 from bot.cli.triage import batch_jsonl, decide
 from bot.config.rules_file import load_rules
@@ -35,6 +36,7 @@ from triage.usecases import inbox
 from triage.usecases.subject_access import export_client
 
 app = typer.Typer(
+    cls=help_words.Speaking,  # the help in the office's language
     add_completion=False,
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,  # a traceback must not print a token or a password
@@ -95,6 +97,8 @@ def _logging(settings: Settings) -> None:
     )
     for name in QUIET_LOGGERS:
         logging.getLogger(name).setLevel(max(logging.WARNING, logging.getLogger().level))
+    if settings.language == "en":
+        english_logs()
 
 
 @app.command(

@@ -19,7 +19,7 @@ import tomlkit
 import typer
 
 from bot.cli import health
-from bot.cli.common import PROGRAM, cannot_write, os_words
+from bot.cli.common import PROGRAM, LangOpt, cannot_write, chosen_language, os_words
 from bot.cli.setup_answers import (
     DAY_GROUPS,
     PROVIDERS,
@@ -308,7 +308,7 @@ def setup(
     proxy: Annotated[
         str | None, typer.Option(help="Proxy web kantor (atau PUSPAGA_PROXY).")
     ] = None,
-    lang: Annotated[str, typer.Option(help="id (Bahasa Indonesia) atau en (English).")] = "id",
+    lang: LangOpt = None,
     yes: Annotated[
         bool, typer.Option("--yes", "-y", help="Jangan bertanya: semua jawaban dari opsi.")
     ] = False,
@@ -318,10 +318,7 @@ def setup(
     no_check: Annotated[bool, typer.Option("--no-check", help="Lewati `check` di akhir.")] = False,
 ) -> None:
     """Tulis config.toml langkah demi langkah: token bot, grup staf, petugas, kantor, kanal."""
-    if lang not in ("id", "en"):
-        typer.echo("--lang: id / en", err=True)
-        raise typer.Exit(2)
-    d = Dialogue(lang, interactive=not yes)  # type: ignore[arg-type]
+    d = Dialogue(chosen_language(lang), interactive=not yes)
     token = os.environ.get("PUSPAGA_TELEGRAM_TOKEN") or None  # never an option: `ps` shows those
     given = Given(update, token, group, staff, office, timezone, hours, phone, address, email,
                   imap_host, smtp_host, instagram, data_dir, telegram_url, proxy)  # fmt: skip

@@ -91,7 +91,7 @@ def dispatch_due(
         if answered is not None:
             (reached if answered else unreachable).add(item.target.value)
         if not recorded:
-            log.warning("outbox item %s was claimed again meanwhile; outcome dropped", item.id)
+            log.warning("kiriman %s sudah diambil proses lain; hasilnya diabaikan", item.id)
             continue
         if outcome.status is OutboxStatus.PENDING and outcome.attempts == item.attempts:
             deferred += 1  # a budget wait or an unreachable remote: not an attempt
@@ -100,7 +100,7 @@ def dispatch_due(
         elif outcome.status is OutboxStatus.FAILED:
             failed += 1
             # The error text may quote an address: it stays in the row (staff see it), not the log.
-            log.warning("outbox item %s to %s failed for good", outcome.id, outcome.target.value)
+            log.warning("kiriman %s ke %s gagal untuk selamanya", outcome.id, outcome.target.value)
         else:
             retrying += 1
     return DispatchReport(
@@ -150,7 +150,7 @@ def _deliver(
         return failed, not down
     except Exception as exc:  # noqa: BLE001 - an adapter bug must not stop the other items
         log.error(
-            "sender for %s raised %s on outbox item %s",
+            "pengirim %s gagal (%s) pada kiriman %s",
             item.target.value,
             type(exc).__name__,
             item.id,
