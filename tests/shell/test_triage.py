@@ -23,10 +23,11 @@ DATA = Path(__file__).parents[1] / "data"
 CORPORA = sorted(p.name for p in DATA.glob("triage_*.jsonl"))
 
 
-# False crisis replies left on purpose (docs/BENCHMARKS.md, round 10): the writer's own danger
-# words in another time or mood. Every rule tried for them took the crisis reply from someone
-# in danger now ("aku cerita dulu ya, suamiku sempat mencekik aku tadi malam", "aku bilang
-# tidak, sampe sampe dicekik", "sekarang dia menjadi kasar"): tests/unit/test_risk.py.
+# False crisis replies left on purpose (docs/BENCHMARKS.md, rounds 10 and 11): the writer's
+# own danger words in another time or mood, or as a topic. Every rule tried for them took the
+# crisis reply from someone in danger now ("aku cerita dulu ya, suamiku sempat mencekik aku
+# tadi malam", "aku bilang tidak, sampe sampe dicekik", "sekarang dia menjadi kasar"):
+# tests/unit/test_risk.py.
 LEFT = {
     "triage_eleventh_mn.jsonl": {
         "min tolong tegur temen aku @bebek.goreng99 dia bilang mau bunuh aku kalo ga bayar utang "
@@ -35,6 +36,19 @@ LEFT = {
         "aku kuliah psikologi. pengen magang di puspaga bisa ga kak?",
         "ambyar tenan min, ditinggal rabi mantan 😭 rasane pengen mati wae... ning yo ora lah 😂 "
         "mung arep takon konseling pranikah kanggo aku karo calon anyar ki piye",
+    },
+    # round 11: a teacher asking whether this is the number for reporting abuse (where to report
+    # is often reporting now, so no frame), a podcast whose theme quotes "pengen mati", a
+    # toddler repeating a cartoon's "aku mau mati aja"
+    "triage_twelfth_qr.jsonl": {
+        "Hi, I'm updating our school's poster of emergency contacts for students. Is this the "
+        "right number for reporting child abuse and sexual violence, or is there a separate "
+        "24-hour hotline? Also does the hotline work on weekends?",
+        "kak boleh ga jadi narsum podcast sekolah kita? temanya 'kenapa remaja sekarang gampang "
+        "bilang pengen mati?' durasi 30 menit aja, rekamnya di studio mini sekolah 😁",
+        "anak gue umur 3 thn kalo ngambek suka teriak 'aku mau mati aja!!' 😅 kayaknya niru "
+        "kartun di yutub. gimana ya cara ngasih tau dia kalo itu kata2 ga baik tanpa bikin dia "
+        "makin penasaran",
     },
     "triage_eleventh_op.jsonl": {
         "Assalamu'alaikum. Sepuluh tahun lalu saya pernah mengalami kekerasan dari ustadz saat "

@@ -700,3 +700,103 @@ def test_the_krama_passive_a_lure_and_farewell_notes_are_looked_at(text):
     """The krama "dipun gebugi" is read as "digebugi"; a child met online asked out at night;
     Balinese groping; notes written for friends."""
     assert classify(text, DEFAULT_RULES).risk != BIASA
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # round 11 (the twelfth corpora): a talk, a training, a webinar or a poster whose topic
+        # is the danger, the number to report to, a pupil's "mati bosen", a growth card, a
+        # question "for knowledge" where nothing has happened, "biar dia gak ngamuk"
+        "Yth. Kepala PUSPAGA, kami bermaksud mengundang narasumber untuk materi 'Pencegahan "
+        "Bunuh Diri dan Perilaku Menyakiti Diri pada Remaja' bagi 360 siswa baru.",
+        "Could someone give a 1-hour talk to our staff on recognising signs of child abuse?",
+        "sekolah kami mau bikin webinar 'stop bullying & self harm' buat siswa bulan depan",
+        "kita dari BEM mau ngadain kelas 'self-harm & kesehatan mental' buat mahasiswa baru",
+        "setelah maraknya pemberitaan tentang remaja yang menyakiti diri sendiri, kami ingin "
+        "mengikuti pelatihan",
+        "nunggu 3 jam sampe mau mati bosen, sistem antrinya tolong diperbaiki",
+        "Punten bu, upami aya tatangga nu disangka KDRT, saha nu kedah dihubungi? Ieu mah naros "
+        "wungkul kanggo pangaweruh, da di lingkungan abdi mah teu aya kajadian nanaon.",
+        "anak 14 th kecanduan game, gimana ngomongnya biar dia gak ngamuk?",
+    ],
+)
+def test_a_talk_a_report_line_and_idioms_get_no_crisis_reply(text):
+    assert classify(text, DEFAULT_RULES).risk != MENDESAK
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # each of round 11's frames beside danger now, told as people in danger write it
+        "habis ikut seminar malah pengen mati",
+        "aku kelas 9 mau bunuh diri",
+        "kak aku kelas 9, tentang bunuh diri aku udah siapin talinya",
+        "sekolah ngadain webinar tentang bunuh diri, tapi aku sendiri pengen bunuh diri malam ini",
+        "ini nomor untuk melaporkan kekerasan? suami saya memukul saya sekarang",
+        "is this the number for reporting abuse? my dad is beating me right now",
+        "kami ditawari pelatihan kerja ke malaysia, paspor ditahan dan dikurung",
+        "pemberitaan tentang remaja yang menyakiti diri bikin aku pengen menyakiti diri juga",
+        "dia ngamuk bawa parang",
+        "suami tidak mengamuk tapi memukul saya tiap malam",
+        "i want to kms tonight",
+        # a review of round 11 found these lowered by its first version: "talk to", "training
+        # on saturday", a report line, "bosen hidup", "curhat dulu ya", a gap holding "tidak
+        # terima", "only for knowledge" before a stepfather who comes at night, a Sundanese
+        # "nothing happened, says the RT, but …"
+        "I need someone to talk to about ending my life tonight",
+        "He keeps talking on the phone saying he will kill me tonight",
+        "My husband came home from training on saturday night and beat me",
+        "Need the number for reporting child abuse, my neighbour is beating his daughter right now",
+        "kak minta nomor buat lapor, suami mukul aku barusan",
+        "habis liat poster tentang bunuh diri jadi pengen bunuh diri aja",
+        "lagi ikut webinar tentang parenting, suami datang mabuk mukul kepala pakai helm",
+        "aku bosen hidup, pengen mati aja",
+        "Aku wis bosen, pengen mati wae",
+        "pengen mati. bosen jadi beban terus",
+        "curhat dulu ya kak. semalem sempet kepikiran bundir lagi",
+        "aku pamit dulu ya kak, udah sempet kepikiran bundir dari kemarin",
+        "suami gak terima, ngamuk lagi sekarang",
+        "bapak belum selesai ngamuk, adik masih di dalam",
+        "buat pengetahuan aja kak, kalo ayah tiri suka masuk kamar malam malam dan pegang pegang "
+        "itu termasuk pelecehan ga?",
+        "Punten, ceuk RT teu aya kajadian, tapi budak abdi diperkosa ku bapa tirina, ayeuna masih "
+        "di imah",
+    ],
+)
+def test_the_twelfth_rounds_frames_leave_danger_now_alone(text):
+    assert classify(text, DEFAULT_RULES).risk == MENDESAK
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "what's the least painful way. asking for real, not for a story",
+        "kauleh la capek bu, rassana la tak aguna odi'. mon kauleh tadha', ana' kauleh biar "
+        "erabat bi' embak",
+        "Bayi usia 4 bulan dirawat dengan perdarahan intrakranial dan fraktur iga multipel, "
+        "anamnesis dari pengasuh tidak konsisten",
+        "pacar aku, minggu lalu sampe dijahit 3 di igd. dia bilang malem ini mau dateng",
+    ],
+)
+def test_a_method_question_a_madurese_farewell_and_injuries_that_do_not_fit_are_looked_at(text):
+    assert classify(text, DEFAULT_RULES).risk != BIASA
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ini pesan terakhir dari anakmu, maafin ya bu",
+        "Chat terakhir dari anak saya semalam maafin aku ma, aku capek, sekarang tidak bisa "
+        "dihubungi",
+    ],
+)
+def test_a_last_message_from_a_child_is_no_partners_chat(text):
+    """The trap for "chat terakhir dari suami" names the partner: a child's last message, or the
+    writer naming themself, is a farewell (a review of round 11)."""
+    assert classify(text, DEFAULT_RULES).risk != BIASA
+
+
+def test_a_growth_card_is_not_kill_myself():
+    said = classify("berat badan anak di bawah garis merah di KMS", DEFAULT_RULES)
+    assert not any("suicide" in rule for rule in said.rules)
