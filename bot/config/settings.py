@@ -78,6 +78,15 @@ def _date_or_text(value: object) -> object:
     return value
 
 
+class AnswersConfig(Section):
+    """The office's own answers to "how much does it cost", "what do I need to bring", "what do
+    you serve" (empty: the catalogue's, faq.cost, faq.requirements, faq.services)."""
+
+    cost: str = ""
+    requirements: str = ""
+    services: str = ""
+
+
 class OfficeConfig(Section):
     name: str
     timezone: str = "Asia/Makassar"
@@ -99,6 +108,7 @@ class OfficeConfig(Section):
     # standard);
     # answered when a client asks which day serves what. Empty: every day serves everything.
     weekday_themes: dict[str, str] = Field(default_factory=dict)
+    answers: AnswersConfig = Field(default_factory=AnswersConfig)
 
     @field_validator("weekday_themes")
     @classmethod

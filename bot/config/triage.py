@@ -103,9 +103,9 @@ def office_facts(settings: Settings) -> OfficeFacts:
             zone=ZONES.get(office.timezone, office.timezone),
         ),
         "address": text("faq.address", lang, address=office.address) if office.address else "",
-        "cost": text("faq.cost", lang, office=office.name),
-        "requirements": text("faq.requirements", lang),
-        "services": text("faq.services", lang),
+        "cost": office.answers.cost or text("faq.cost", lang, office=office.name),
+        "requirements": office.answers.requirements or text("faq.requirements", lang),
+        "services": office.answers.services or text("faq.services", lang),
         "themes": themes_phrase(office.weekday_themes, lang),
     }
     return OfficeFacts(answers, text("faq.closing", lang))

@@ -222,3 +222,21 @@ def test_a_large_batch_is_answered_on_every_core_in_input_order(stem):
     assert json.loads(answers[-2]) == {
         "error": f'line {len(lines) - 1}: expected {{"text": "..."}}'
     }
+
+
+def test_the_office_answers_cost_requirements_and_services_in_its_own_words():
+    from bot.config.settings import ConfigError, from_mapping
+    from bot.config.triage import office_facts
+
+    plain = office_facts(from_mapping({"office": {"name": "Uji"}}, environ={}))
+    said = plain.reply(["requirements"])
+    assert said is not None and "KTP" in said and "kartu pelajar" in said  # the standards ask
+    own = {"cost": "Gratis, kecuali tes psikologi Rp50.000.", "services": "Konseling keluarga."}
+    office = office_facts(from_mapping({"office": {"name": "Uji", "answers": own}}, environ={}))
+    said = office.reply(["cost", "services", "requirements"])
+    assert said is not None and own["cost"] in said and own["services"] in said
+    assert "KTP" in said  # what the office left out stays the default
+    assert "GRATIS, tanpa biaya" not in said
+    with pytest.raises(ConfigError) as wrong:
+        from_mapping({"office": {"name": "Uji", "answers": {"biaya": "x"}}}, environ={})
+    assert "answers" in str(wrong.value) and "biaya" in str(wrong.value)

@@ -3,9 +3,11 @@ service answers, where the form stands (restarts included: the state is in the d
 
 from datetime import timedelta
 
+import pytest
+
 from tests.builders import T0, inbound
 from tests.fakes import FakeUnitOfWorkFactory
-from triage.domain.forms.spec import DEFAULT_FORM
+from triage.domain.forms.spec import DEFAULT_FORM, read
 from triage.domain.outbox import Target
 from triage.domain.rules.classify import Decision
 from triage.effects.assess import RelaySetup
@@ -176,3 +178,48 @@ def test_on_instagram_no_is_respected_and_nothing_is_asked_again():
     assert said == [[text("form.chat.consent", "id")], [text("form.chat.declined", "id")], []]
     [state] = uows.db.forms.values()
     assert state.status == "stopped" and dict(state.answers) == {"persetujuan": "tidak"}
+
+
+def test_the_english_form_takes_english_answers():
+    """Mother, woman, "I am the father": an English-speaking client can finish the form."""
+    consent = text("hotline.consent_given", "en")
+    english = FormSetup(
+        DEFAULT_FORM,
+        "en",
+        consent,
+        {k: text(k, "en") for k in TEXT_KEYS},
+        "PUSPAGA/{year}/{month:02d}/{number:04d}",
+    )
+    uows = FakeUnitOfWorkFactory()
+    said = []
+    triage = RelaySetup(calm, "We hear you. SAPA 129.", (), None, english)
+    lines = [consent, "Sarah", "I'm 34 years old", "I am a woman.", "Denpasar", "skip", "Mother",
+             "my son does not eat"]  # fmt: skip
+    for n, line in enumerate(lines, start=1):
+        before = {o.id for o in uows.db.outbox.values()}
+        at = T0 + timedelta(seconds=n)
+        ingest(inbound(n, text=line, at=at), uow_factory=uows, now=at)
+        relay_new_messages(uow_factory=uows, now=at, triage=triage)
+        said += [o.text for o in uows.db.outbox.values() if o.id not in before]
+    assert text("form.gender", "en") not in said and text("form.choice", "en") not in said
+    [state] = uows.db.forms.values()
+    assert state.status == "complete", said
+    assert state.answers["jenis_kelamin"] == "perempuan" and state.answers["hubungan"] == "ibu"
+    assert state.answers["usia"] == "34"
+
+
+@pytest.mark.parametrize(
+    ("field", "said", "value"),
+    [
+        ("hubungan", "I am the father", "ayah"),
+        ("hubungan", "a teenager", "remaja sendiri"),
+        ("hubungan", "remaja", "remaja sendiri"),
+        ("hubungan", "sebagai ibu", "ibu"),
+        ("hubungan", "banana", None),
+        ("jenis_kelamin", "Male", "laki-laki"),
+        ("jenis_kelamin", "saya perempuan", "perempuan"),
+        ("jenis_kelamin", "manusia", None),
+    ],
+)
+def test_a_choice_in_other_words_is_taken_and_garbage_is_not(field, said, value):
+    assert read(DEFAULT_FORM.field(field), said, T0.date()).value == value

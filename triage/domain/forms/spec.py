@@ -154,7 +154,40 @@ GENDER = {
     "male": "laki-laki",
     "m": "laki-laki",
     "cowok": "laki-laki",
+    "woman": "perempuan",
+    "girl": "perempuan",
+    "cewe": "perempuan",
+    "lelaki": "laki-laki",
+    "laki": "laki-laki",
+    "man": "laki-laki",
+    "boy": "laki-laki",
+    "cowo": "laki-laki",
 }
+# What clients write for the relation's choices in English and in other words; taken only
+# when the office's form has that choice.
+CHOICE_WORDS = {
+    "mother": "ibu",
+    "mom": "ibu",
+    "mum": "ibu",
+    "mama": "ibu",
+    "bunda": "ibu",
+    "emak": "ibu",
+    "father": "ayah",
+    "dad": "ayah",
+    "papa": "ayah",
+    "bapak": "ayah",
+    "child": "anak",
+    "son": "anak",
+    "daughter": "anak",
+    "kid": "anak",
+    "teenager": "remaja sendiri",
+    "teen": "remaja sendiri",
+    "remaja": "remaja sendiri",
+    "other": "lainnya",
+    "someone else": "lainnya",
+}
+# how an answer may begin before the word itself: "I am a woman", "as a mother", "saya ibu"
+PREAMBLE = re.compile(r"^(?:(?:i am|i'm|im|saya|aku|sebagai|as|a|an|the|my|seorang)\s+)+")
 YES = frozenset({"ya", "iya", "y", "setuju", "yes", "boleh", "ok", "oke", "bersedia"})
 NO = frozenset({"tidak", "tdk", "ga", "gak", "no", "tidak setuju", "enggak", "nggak"})
 DATE = re.compile(r"(\d{1,2})[-/. ](\d{1,2})[-/. ](\d{4})")
@@ -204,10 +237,16 @@ def read(spec: FieldSpec, raw: str, today: date) -> Answer:
     if not text or lowered in SKIP_WORDS:
         return Answer(None, None if not spec.required else "form.required")
     if spec.kind == "gender":
-        found = GENDER.get(lowered)
+        found = GENDER.get(lowered) or GENDER.get(PREAMBLE.sub("", lowered).rstrip(".!"))
         return Answer(found) if found else Answer(None, "form.gender")
     if spec.kind == "choice":
-        found = next((c for c in spec.choices if lowered.startswith(c)), None)
+        plain = PREAMBLE.sub("", lowered)
+        found = next(
+            (c for c in spec.choices if plain.startswith(c) or lowered.startswith(c)), None
+        )
+        if found is None:
+            word = next((w for w in CHOICE_WORDS if plain.startswith(w)), None)
+            found = CHOICE_WORDS[word] if word and CHOICE_WORDS[word] in spec.choices else None
         return Answer(found) if found else Answer(None, "form.choice")
     if spec.kind == "phone":
         e164 = phone_e164(text)
