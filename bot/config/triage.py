@@ -14,7 +14,7 @@ from bot.config.calendar import after_hours
 from bot.config.form_file import load_form
 from bot.config.rules_file import load_rules
 from bot.config.settings import WEEKDAYS, Settings
-from bot.telegram.greeting import DAY_NAMES, ZONES, hours_phrase
+from bot.telegram.greeting import DAY_NAMES, ZONES, hours_phrase, privacy_notice
 from triage.domain.forms.spec import DEFAULT_FORM
 from triage.domain.rules.classify import RuleSet, classify
 from triage.domain.rules.defaults import DEFAULT_RULES
@@ -78,9 +78,14 @@ def form_setup(settings: Settings) -> FormSetup:
         form=form,
         lang=lang,
         consent_text=text("hotline.consent_given", lang),
-        texts={key: text(key, lang) for key in TEXT_KEYS},
+        texts={key: text(key, lang, **_filled(key, settings)) for key in TEXT_KEYS},
         register_template=settings.office.register_format,
     )
+
+
+def _filled(key: str, settings: Settings) -> dict[str, str]:
+    """The values a form text needs: the consent texts say what happens to the client's data."""
+    return {"privacy": privacy_notice(settings)} if "{privacy}" in text(key, "id") else {}
 
 
 def office_rules(settings: Settings) -> RuleSet:

@@ -1,4 +1,5 @@
-"""The hotline's /start greeting, with the office's own hours written the way people say them."""
+"""The hotline's /start greeting, with the office's own hours written the way people say them,
+and what the client consents to (also in the form's consent texts: bot/config/triage.py)."""
 
 from __future__ import annotations
 
@@ -38,6 +39,33 @@ def hours_phrase(hours: dict[str, list[str]], lang: Lang) -> str:
     return "; ".join(parts) if parts else "-"
 
 
+def privacy_notice(settings: Settings) -> str:
+    """What the client consents to (UU 27/2022 Pasal 20 and 21): the purpose, who reads, how long
+    each kind is kept (from [retention]), and the client's rights with how to use them."""
+    lang, kept = settings.language, settings.retention
+    longest = max(kept.forms_days, kept.records_days, kept.identity_days)
+    if 0 in (kept.forms_days, kept.records_days, kept.identity_days):
+        longest = 0  # one of them is kept until erased: say so
+    return text(
+        "privacy.notice",
+        lang,
+        messages=_kept_for(kept.messages_days, lang),
+        records=_kept_for(longest, lang),
+    )
+
+
+def _kept_for(days: int, lang: Lang) -> str:
+    if days == 0:
+        return text("privacy.until_erased", lang)
+    if days == 365:
+        return text("privacy.one_year", lang)
+    if days % 365 == 0:
+        return text("privacy.years", lang, n=days // 365)
+    if days % 30 == 0:
+        return text("privacy.months", lang, n=days // 30)
+    return text("privacy.days", lang, n=days)
+
+
 def greeting(settings: Settings) -> str:
     lang = settings.language
     office = settings.office
@@ -47,4 +75,5 @@ def greeting(settings: Settings) -> str:
         office=office.name,
         hours=hours_phrase(office.hours, lang),
         zone=ZONES.get(office.timezone, office.timezone),
+        privacy=privacy_notice(settings),
     )

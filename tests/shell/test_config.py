@@ -1,4 +1,5 @@
 import re
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -43,6 +44,21 @@ def test_the_example_config_is_valid_and_documents_every_key():
     documented = set(re.findall(r"^#?\s*([a-z_]+)\s*=", source, re.M))
     documented |= set(re.findall(r"^#?\s*\[\[?(?:[a-z_]+\.)?([a-z_]+)\]", source, re.M))
     assert _keys(Settings) - documented == set()
+
+
+def test_the_english_example_has_the_same_keys_values_and_examples():
+    """docs/config.example.en.toml is config.example.toml with English comments: the same
+    settings, and the same commented-out examples line for line, so neither drifts."""
+    english = EXAMPLE.parent / "docs" / "config.example.en.toml"
+    assert tomllib.loads(english.read_text()) == tomllib.loads(EXAMPLE.read_text())
+    ours, theirs = EXAMPLE.read_text().splitlines(), english.read_text().splitlines()
+    assert len(ours) == len(theirs)
+    example = re.compile(r"^#\s*(?:\[[a-z_.]+\]|[a-z_]+ = )")
+    for indonesian, translated in zip(ours, theirs, strict=True):
+        if example.match(indonesian):  # a commented-out example: the same TOML, its note aside
+            assert translated.split("#")[:2] == indonesian.split("#")[:2]
+        elif not indonesian.lstrip().startswith("#"):  # a setting: the same, its comment aside
+            assert translated.split("#")[0] == indonesian.split("#")[0]
 
 
 def test_an_unknown_key_is_named_with_its_section():
