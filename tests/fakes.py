@@ -449,8 +449,8 @@ class FakeForms(_Repo):
     def delete(self, conv_id: int) -> None:
         self.db.forms.pop(conv_id, None)
 
-    def next_number(self, period: str) -> int:
-        self.db.counters[period] = self.db.counters.get(period, 0) + 1
+    def next_number(self, period: str, after: int = 0) -> int:
+        self.db.counters[period] = max(self.db.counters.get(period, 0), after) + 1
         return self.db.counters[period]
 
 

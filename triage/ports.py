@@ -176,9 +176,10 @@ class FormStore(Protocol):
     def get(self, conv_id: int) -> FormState | None: ...
     def save(self, state: FormState) -> None: ...
     def delete(self, conv_id: int) -> None: ...
-    def next_number(self, period: str) -> int:
-        """The next register number of `period` (e.g. "2026-11"), 1 first; safe with
-        several workers (a lost race surfaces as Conflict and is retried)."""
+    def next_number(self, period: str, after: int = 0) -> int:
+        """The next register number of `period` (e.g. "2026-11"), 1 first, or `after` + 1
+        when numbers up to `after` were given on paper; safe with several workers (a lost race
+        surfaces as Conflict and is retried)."""
 
 
 class DeadlineRepository(Protocol):

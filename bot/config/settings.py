@@ -93,6 +93,9 @@ class OfficeConfig(Section):
     phone: str = ""
     address: str = ""
     register_format: str = "PUSPAGA/{year}/{month:02d}/{number:04d}"
+    # Moving from a paper register: per month, the last number given on paper; the program's
+    # numbers of that month follow it, e.g. {"2026-12" = 57}.
+    register_start: dict[str, Annotated[int, Field(ge=0)]] = Field(default_factory=dict)
     hours: dict[str, list[str]] = Field(
         default_factory=lambda: (
             {d: ["08:00-16:00"] for d in WEEKDAYS[:4]} | {"fri": ["08:00-11:30"]}
@@ -125,6 +128,14 @@ class OfficeConfig(Section):
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
             raise wrong("time_zone", value=repr(value)) from None
+        return value
+
+    @field_validator("register_start")
+    @classmethod
+    def _months(cls, value: dict[str, int]) -> dict[str, int]:
+        for month in value:
+            if not re.fullmatch(r"\d{4}-(?:0[1-9]|1[0-2])", month):
+                raise wrong("register_month", value=repr(month))
         return value
 
     @field_validator("register_format")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy import bindparam, case, delete, insert, select, update
 
 from storage.repositories._base import Repo
 from storage.tables import FormStateRow, RegisterCounterRow
@@ -17,7 +17,12 @@ COUNTER_NEXT = (
     .where(
         counter_t.c.office_id == bindparam("_office"), counter_t.c.period == bindparam("_period")
     )
-    .values(last=counter_t.c.last + 1)
+    .values(
+        last=case(
+            (counter_t.c.last < bindparam("_after"), bindparam("_after")), else_=counter_t.c.last
+        )
+        + 1
+    )
     .returning(counter_t.c.last)
 )
 
@@ -45,13 +50,13 @@ class SqlForms(Repo):
     def delete(self, conv_id: int) -> None:
         self.conn.execute(delete(form_t).where(form_t.c.conversation_id == conv_id))
 
-    def next_number(self, period: str) -> int:
+    def next_number(self, period: str, after: int = 0) -> int:
         row = self.conn.execute(
-            COUNTER_NEXT, {"_office": self.office_id, "_period": period}
+            COUNTER_NEXT, {"_office": self.office_id, "_period": period, "_after": after}
         ).first()
         if row is not None:
             return int(row[0])
         self.conn.execute(
-            insert(counter_t).values(office_id=self.office_id, period=period, last=1)
+            insert(counter_t).values(office_id=self.office_id, period=period, last=after + 1)
         )  # a race: Conflict
-        return 1
+        return after + 1

@@ -167,3 +167,18 @@ def test_what_a_unit_of_work_creates_belongs_to_its_office_and_cursors_are_per_o
     with SqlUnitOfWorkFactory(engine)() as uow:  # the default office has its own cursor, counter
         assert uow.office_id == "default" and uow.cursors.get("hotline:updates") is None
         assert uow.forms.next_number("2026-12") == 1
+
+
+def test_a_register_continues_after_its_paper_numbers(engine):
+    """next_number(period, after): a new month starts after the paper's last number; a month
+    already counted jumps to it once when the office sets it later; a lower one changes
+    nothing."""
+    from storage.unit_of_work import SqlUnitOfWorkFactory
+
+    with SqlUnitOfWorkFactory(engine)() as uow:
+        assert uow.forms.next_number("2027-01", after=57) == 58
+        assert uow.forms.next_number("2027-01", after=57) == 59
+        assert uow.forms.next_number("2027-02") == 1
+        assert uow.forms.next_number("2027-02", after=40) == 41
+        assert uow.forms.next_number("2027-02", after=3) == 42
+        uow.commit()

@@ -6,18 +6,17 @@ from tests.builders import ADMIN, COUNSELOR, T0, inbound
 from tests.fakes import FakeUnitOfWorkFactory
 from triage.domain.errors import AccessDenied
 from triage.domain.forms.spec import DEFAULT_FORM, shown
+from triage.effects.form_prompts import FormSetup
 from triage.usecases.identity import correct_fields, identity
 from triage.usecases.ingest import ingest
 
 TEMPLATE = "PUSPAGA/{year}/{month:02d}/{number:04d}"
+SETUP = FormSetup(DEFAULT_FORM, "id", "", {}, TEMPLATE)
 
 
-def fill(uows, lines, actor=ADMIN):
+def fill(uows, lines, actor=ADMIN, setup=SETUP):
     (conv_id,) = uows.db.conversations
-    return correct_fields(
-        conv_id, lines, form=DEFAULT_FORM, register_template=TEMPLATE, actor=actor,
-        uow_factory=uows, now=T0,
-    )  # fmt: skip
+    return correct_fields(conv_id, lines, setup=setup, actor=actor, uow_factory=uows, now=T0)
 
 
 def test_staff_corrections_are_kept_named_and_complete_the_form():
@@ -62,3 +61,17 @@ def test_joining_cases_and_giving_a_login_code_are_checked_by_role():
     assert not access.may_join_cases(ADMIN, conv, counseling)  # only the head may
     assert access.may_join_cases(HEAD, conv, counseling)
     assert access.may_give_code(ADMIN) and not access.may_give_code(COUNSELOR)
+
+
+def test_the_register_continues_after_the_last_number_given_on_paper():
+    """An office moving from a paper register sets the month's last paper number
+    ([office] register_start): the program's first number of that month follows it."""
+    uows = FakeUnitOfWorkFactory()
+    ingest(inbound(1), uow_factory=uows, now=T0)
+    moving = FormSetup(DEFAULT_FORM, "id", "", {}, TEMPLATE, register_start={"2026-11": 57})
+    done = fill(
+        uows,
+        "Persetujuan: ya\nNama: Sari\nUsia: 35\nJK: P\nDomisili: Badung\nHubungan: ibu\nTopik: x",
+        setup=moving,
+    )
+    assert done.register_no == "PUSPAGA/2026/11/0058"

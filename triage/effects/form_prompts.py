@@ -5,7 +5,7 @@ form is complete (triage/domain/forms/dialogue.py holds the rules of the dialogu
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from triage.domain import lifecycle
@@ -55,6 +55,9 @@ class FormSetup:
     consent_text: str  # the client's consent as the hotline stores it: the form starts there
     texts: Mapping[str, str]  # form.intro, form.done, form.stopped, form.incomplete, problems
     register_template: str  # e.g. "PUSPAGA/{year}/{month:02d}/{number:04d}"
+    # per month ("2026-12"), the last number the office gave on paper before the program: the
+    # register continues after it
+    register_start: Mapping[str, int] = field(default_factory=dict)
 
 
 def advance(
@@ -101,7 +104,7 @@ def advance(
         state = turn.state
         say = list(turn.say)
         if turn.completed:
-            conv, state = complete_form(uow, conv, state, setup.register_template, now)
+            conv, state = complete_form(uow, conv, state, setup, now)
             say.append(setup.texts["form.done"].format(register=state.register_no))
         elif state.status == "incomplete":
             say.append(setup.texts["form.incomplete"])
@@ -167,7 +170,7 @@ def _by_mail(
             setup.form, state, m.text, setup.lang, now.date(), setup.texts
         )
         if complete:
-            conv, state = complete_form(uow, conv, state, setup.register_template, now)
+            conv, state = complete_form(uow, conv, state, setup, now)
             say = [setup.texts["form.done"].format(register=state.register_no)]
         uow.forms.save(state)
         _say(uow, conv, Channel.EMAIL, address, m, say, now)
@@ -180,12 +183,13 @@ def _say(uow, conv, channel, recipient, m, texts, now) -> None:  # noqa: ANN001
 
 
 def complete_form(
-    uow: UnitOfWork, conv: Conversation, state: FormState, template: str, now: datetime
+    uow: UnitOfWork, conv: Conversation, state: FormState, setup: FormSetup, now: datetime
 ) -> tuple[Conversation, FormState]:
     """Every required answer is in: the register number of this month, the SOP step stamped,
     the admins told. Whoever completed it (the client on any channel, or staff)."""
-    number = uow.forms.next_number(period_of(now))
-    state = replace(state, register_no=register_number(template, now, number))
+    period = period_of(now)
+    number = uow.forms.next_number(period, after=setup.register_start.get(period, 0))
+    state = replace(state, register_no=register_number(setup.register_template, now, number))
     try:
         changed, logged = lifecycle.apply(conv, lifecycle.FormCompleted(), now)
     except TransitionNotAllowed:

@@ -10,9 +10,9 @@ from datetime import datetime
 from triage.domain import access
 from triage.domain.errors import NotFound
 from triage.domain.forms.dialogue import FormState
-from triage.domain.forms.spec import FormSpec, read_lines
+from triage.domain.forms.spec import read_lines
 from triage.domain.model import Actor, Channel, State
-from triage.effects.form_prompts import complete_form
+from triage.effects.form_prompts import FormSetup, complete_form
 from triage.ports import UnitOfWorkFactory
 from triage.usecases._retry import on_conflict
 
@@ -59,8 +59,7 @@ def correct_fields(
     conv_id: int,
     lines: str,
     *,
-    form: FormSpec,
-    register_template: str,
+    setup: FormSetup,
     actor: Actor,
     uow_factory: UnitOfWorkFactory,
     now: datetime,
@@ -68,6 +67,7 @@ def correct_fields(
     """Staff write "Label: value" lines: valid values are stored (over the client's), wrong ones
     named; when every required field is in, the register number is given and the step
     stamped, as when the client completes the form."""
+    form = setup.form
     reading = read_lines(form, lines, now.date())
 
     def work() -> Correction:
@@ -85,7 +85,7 @@ def correct_fields(
             missing = [f for f in form.fields if f.required and state.answers.get(f.name) is None]
             if not missing and state.register_no is None:
                 done = replace(state, asking=None, status="complete")
-                _, state = complete_form(uow, conv, done, register_template, now)
+                _, state = complete_form(uow, conv, done, setup, now)
             uow.forms.save(state)
             uow.commit()
             return Correction(tuple(given), wrong, state.register_no)

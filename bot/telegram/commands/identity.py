@@ -35,8 +35,7 @@ def correct(desk: Desk, actor: Actor, conv_id: int, lines: str) -> str:
     done = correct_fields(
         conv_id,
         lines,
-        form=setup.form,
-        register_template=setup.register_template,
+        setup=setup,
         actor=actor,
         uow_factory=desk.app.uows,
         now=desk.app.clock(),
