@@ -23,8 +23,8 @@ err = Console(stderr=True)
 LangOpt = Annotated[
     str | None,
     typer.Option(
-        help="id (Bahasa Indonesia) atau en (English); bawaan: language di config.toml, "
-        "atau PUSPAGA_LANG."
+        help="id (Bahasa Indonesia) atau en (English); bawaan: PUSPAGA_LANG, atau language di "
+        "config.toml."
     ),
 ]
 

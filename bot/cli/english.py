@@ -31,12 +31,13 @@ def english(words: str) -> str:
     return catalogue().get(words, words)
 
 
-def _option(args: Sequence[str], name: str) -> str | None:
-    for i, arg in enumerate(args):
-        if arg == name and i + 1 < len(args):
-            return args[i + 1]
-        if arg.startswith(name + "="):
-            return arg.split("=", 1)[1]
+def _option(args: Sequence[str], *names: str) -> str | None:
+    for i, arg in enumerate(map(str, args)):
+        if arg in names and i + 1 < len(args):
+            return str(args[i + 1])
+        for name in names:
+            if name.startswith("--") and arg.startswith(name + "="):
+                return arg.split("=", 1)[1]
     return None
 
 
@@ -47,8 +48,10 @@ def spoken(args: Sequence[str], environ: Mapping[str, str], default_config: Path
     for said in (_option(args, "--lang"), environ.get("PUSPAGA_LANG")):
         if said in ("id", "en"):
             return said  # type: ignore[return-value]
-    config = Path(_option(args, "--config") or default_config)
+    config = Path(_option(args, "--config", "-c") or default_config)
     try:
+        if not config.is_file():  # a pipe (--config <(…)) is read once, by the command
+            return "id"
         raw = tomllib.loads(config.read_text(encoding="utf-8-sig"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
         return "id"  # the command itself says what is wrong with the file

@@ -321,7 +321,7 @@ def setup(
     d = Dialogue(chosen_language(lang), interactive=not yes)
     token = os.environ.get("PUSPAGA_TELEGRAM_TOKEN") or None  # never an option: `ps` shows those
     given = Given(update, token, group, staff, office, timezone, hours, phone, address, email,
-                  imap_host, smtp_host, instagram, data_dir, telegram_url, proxy)  # fmt: skip
+                  imap_host, smtp_host, instagram, data_dir, telegram_url, proxy, lang)  # fmt: skip
     try:
         data = _dialogue(d, config, given)
     except (Stop, EnrolError) as exc:
@@ -408,7 +408,7 @@ def _dialogue(d: Dialogue, config: Path, g: Given) -> Path:
         office=_office(d, g.office, known),
         group_id=group_id,
         staff=people,
-        language=d.lang,
+        language=g.lang or known.language or "id",
         timezone=_zone(d, g.timezone, known),
         hours=_hours(d, g.hours, known),
         phone=d.ask("setup.ask.phone", g.phone, default=known.phone),

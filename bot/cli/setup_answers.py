@@ -51,6 +51,9 @@ class Given:
     data_dir: str | None
     telegram_url: str | None
     proxy: str | None
+    # the clients' and staff's language written to the file: only `--lang` sets it (PUSPAGA_LANG
+    # and an English setup dialogue do not change what an office's clients read)
+    lang: str | None = None
 
 
 class Stop(Exception):
@@ -149,6 +152,7 @@ class Known:
     email: str = ""
     instagram: str = ""
     data_dir: str | None = None
+    language: str | None = None
 
 
 def known_from(config: dict[str, Any], env: dict[str, str]) -> Known:
@@ -173,6 +177,7 @@ def known_from(config: dict[str, Any], env: dict[str, str]) -> Known:
         email=(config.get("email") or {}).get("username", ""),
         instagram=(config.get("instagram") or {}).get("username", ""),
         data_dir=config.get("data_dir"),
+        language=config.get("language") if config.get("language") in ("id", "en") else None,
     )
 
 

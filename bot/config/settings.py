@@ -384,23 +384,27 @@ class ConfigError(Exception):
 
 def load(path: Path, environ: Mapping[str, str] | None = None) -> Settings:
     environ = os.environ if environ is None else environ
+    # a file that cannot be read names no language: PUSPAGA_LANG's, as the command line speaks
+    early: Lang = "en" if environ.get("PUSPAGA_LANG") == "en" else "id"
     try:
         if path.is_dir():
-            raise ConfigError(str(path), [text("config.is_folder", "id", path=path)])
+            raise ConfigError(str(path), [text("config.is_folder", early, path=path)], early)
         if not path.exists():
-            raise ConfigError(str(path), [text("config.no_file", "id", path=path.resolve())])
+            raise ConfigError(
+                str(path), [text("config.no_file", early, path=path.resolve())], early
+            )
         # utf-8-sig: a file Notepad saved with a byte order mark reads too
         raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except tomllib.TOMLDecodeError as exc:
         at = re.search(r"line (\d+), column (\d+)", str(exc))
         line, column = at.groups() if at else ("?", "?")
-        problem = text("config.not_toml", "id", line=line, column=column)
-        raise ConfigError(str(path), [problem]) from None
+        problem = text("config.not_toml", early, line=line, column=column)
+        raise ConfigError(str(path), [problem], early) from None
     except UnicodeDecodeError:
-        raise ConfigError(str(path), [text("config.not_utf8", "id")]) from None
+        raise ConfigError(str(path), [text("config.not_utf8", early)], early) from None
     except OSError as exc:  # no permission (a folder of root's), a file gone meanwhile
         why = exc.strerror or type(exc).__name__
-        raise ConfigError(str(path), [text("config.unreadable", "id", why=why)]) from None
+        raise ConfigError(str(path), [text("config.unreadable", early, why=why)], early) from None
     settings = from_mapping(raw, source=str(path), environ=environ)
     # Relative paths are relative to the config file, not to wherever the command ran.
     update: dict[str, Any] = {}

@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from bot.config.calendar import after_hours
 from bot.config.form_file import load_form
@@ -81,6 +82,7 @@ def form_setup(settings: Settings) -> FormSetup:
         texts={key: text(key, lang, **_filled(key, settings)) for key in TEXT_KEYS},
         register_template=settings.office.register_format,
         register_start=settings.office.register_start,
+        zone=ZoneInfo(settings.office.timezone),
     )
 
 
@@ -109,9 +111,9 @@ def office_facts(settings: Settings) -> OfficeFacts:
             zone=ZONES.get(office.timezone, office.timezone),
         ),
         "address": text("faq.address", lang, address=office.address) if office.address else "",
-        "cost": office.answers.cost or text("faq.cost", lang, office=office.name),
-        "requirements": office.answers.requirements or text("faq.requirements", lang),
-        "services": office.answers.services or text("faq.services", lang),
+        "cost": office.answers.cost.strip() or text("faq.cost", lang, office=office.name),
+        "requirements": office.answers.requirements.strip() or text("faq.requirements", lang),
+        "services": office.answers.services.strip() or text("faq.services", lang),
         "themes": themes_phrase(office.weekday_themes, lang),
     }
     return OfficeFacts(answers, text("faq.closing", lang))

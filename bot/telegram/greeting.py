@@ -43,15 +43,18 @@ def privacy_notice(settings: Settings) -> str:
     """What the client consents to (UU 27/2022 Pasal 20 and 21): the purpose, who reads, how long
     each kind is kept (from [retention]), and the client's rights with how to use them."""
     lang, kept = settings.language, settings.retention
-    longest = max(kept.forms_days, kept.records_days, kept.identity_days)
-    if 0 in (kept.forms_days, kept.records_days, kept.identity_days):
-        longest = 0  # one of them is kept until erased: say so
+    messages = (kept.messages_days, kept.attachments_days)
+    records = (kept.forms_days, kept.case_files_days, kept.records_days, kept.identity_days)
     return text(
         "privacy.notice",
         lang,
-        messages=_kept_for(kept.messages_days, lang),
-        records=_kept_for(longest, lang),
+        messages=_kept_for(_longest(messages), lang),
+        records=_kept_for(_longest(records), lang),
     )
+
+
+def _longest(days: tuple[int, ...]) -> int:
+    return 0 if 0 in days else max(days)  # 0: one of them is kept until erased: say so
 
 
 def _kept_for(days: int, lang: Lang) -> str:
@@ -62,8 +65,9 @@ def _kept_for(days: int, lang: Lang) -> str:
     if days % 365 == 0:
         return text("privacy.years", lang, n=days // 365)
     if days % 30 == 0:
-        return text("privacy.months", lang, n=days // 30)
-    return text("privacy.days", lang, n=days)
+        n = days // 30
+        return text("privacy.one_month", lang) if n == 1 else text("privacy.months", lang, n=n)
+    return text("privacy.one_day", lang) if days == 1 else text("privacy.days", lang, n=days)
 
 
 def greeting(settings: Settings) -> str:

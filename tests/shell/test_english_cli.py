@@ -5,6 +5,7 @@ command line's help and mistakes, and the log lines, which the code writes in Ba
 import ast
 import io
 import logging
+import os
 from pathlib import Path
 
 import pytest
@@ -87,7 +88,11 @@ def test_help_is_indonesian_unless_the_office_chose_english(tmp_path, monkeypatc
     english_office.write_text('language = "en"\n[office]\nname = "PUSPAGA Uji"\n')
     assert "The month, YYYY-MM" in _help("report", "--config", english_office)
     assert "The month, YYYY-MM" in _help("report", f"--config={english_office}")
+    assert "The month, YYYY-MM" in _help("report", "-c", english_office)
     assert "Bulannya" in _help("report", "--config", tmp_path / "tidak-ada.toml")
+    pipe = tmp_path / "pipa"
+    os.mkfifo(pipe)  # --config <(…): read by the command, never by the language sniff (no hang)
+    assert "Bulannya" in _help("report", "--config", pipe)
     (tmp_path / "config.toml").write_text('\ufefflanguage = "en"\n')  # the default file, a BOM
     assert "Where config.toml is." in _help("check")
     assert "Letak berkas config.toml." in _help("check", env={"PUSPAGA_LANG": "id"})
@@ -156,3 +161,12 @@ def test_the_service_logs_in_the_office_language(tmp_path, language):
             for f in [f for f in other.filters if isinstance(f, english.EnglishLogs)]:
                 other.removeFilter(f)
     assert stream.getvalue() == ("stopped\n" if language == "en" else "berhenti\n")
+
+
+def test_a_config_that_cannot_be_read_is_told_in_the_language_asked_for(tmp_path, monkeypatch):
+    monkeypatch.setenv("PUSPAGA_LANG", "en")
+    result = runner.invoke(app, ["check", "--config", str(tmp_path / "config.toml")])
+    assert result.exit_code != 0 and "this file does not exist" in result.output, result.output
+    monkeypatch.setenv("PUSPAGA_LANG", "id")
+    result = runner.invoke(app, ["check", "--config", str(tmp_path / "config.toml")])
+    assert "berkas ini tidak ada" in result.output

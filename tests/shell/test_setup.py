@@ -312,6 +312,13 @@ def test_running_setup_again_offers_what_the_office_has(tmp_path, monkeypatch):
     assert "[Asia/Pontianak]" in term.out
     assert tomllib.loads(config.read_text()) == before
     assert read_env(tmp_path / "env") == {"PUSPAGA_TELEGRAM_TOKEN": state.token}
+    with LocalBotApi(state) as api:  # the dialogue's language is not the clients'
+        again = [*first[:5], api.base_url, *first[6:], "--update"]
+        said = CliRunner().invoke(app, again, env={"PUSPAGA_LANG": "en"})
+        assert said.exit_code == 0 and "Step 1 of 5" in said.output, said.output
+        assert tomllib.loads(config.read_text())["language"] == "id"
+        assert CliRunner().invoke(app, [*again, "--lang", "en"]).exit_code == 0
+        assert tomllib.loads(config.read_text())["language"] == "en"
 
 
 def test_a_token_pasted_with_botfathers_words_is_found():

@@ -237,6 +237,8 @@ def test_the_office_answers_cost_requirements_and_services_in_its_own_words():
     assert said is not None and own["cost"] in said and own["services"] in said
     assert "KTP" in said  # what the office left out stays the default
     assert "GRATIS, tanpa biaya" not in said
+    blank = {"office": {"name": "Uji", "answers": {"cost": "  "}}}
+    assert "GRATIS" in (office_facts(from_mapping(blank, environ={})).reply(["cost"]) or "")
     with pytest.raises(ConfigError) as wrong:
         from_mapping({"office": {"name": "Uji", "answers": {"biaya": "x"}}}, environ={})
     assert "answers" in str(wrong.value) and "biaya" in str(wrong.value)

@@ -216,6 +216,13 @@ def test_the_english_form_takes_english_answers():
         ("hubungan", "remaja", "remaja sendiri"),
         ("hubungan", "sebagai ibu", "ibu"),
         ("hubungan", "banana", None),
+        # a word that only begins like one, or names the other person: asked again (a review)
+        ("hubungan", "sonny", None),
+        ("hubungan", "bundaran", None),
+        ("hubungan", "mother-in-law", None),
+        ("hubungan", "my son", None),
+        ("hubungan", "otherwise no", None),
+        ("jenis_kelamin", "I am a woman?", "perempuan"),
         ("jenis_kelamin", "Male", "laki-laki"),
         ("jenis_kelamin", "saya perempuan", "perempuan"),
         ("jenis_kelamin", "manusia", None),

@@ -75,3 +75,21 @@ def test_the_register_continues_after_the_last_number_given_on_paper():
         setup=moving,
     )
     assert done.register_no == "PUSPAGA/2026/11/0058"
+
+
+def test_the_register_month_is_the_offices_month():
+    """07:30 WITA on 1 December is December's, though UTC still says 30 November."""
+    from datetime import UTC, datetime, timedelta, timezone
+
+    uows = FakeUnitOfWorkFactory()
+    ingest(inbound(1), uow_factory=uows, now=T0)
+    (conv_id,) = uows.db.conversations
+    wita = timezone(timedelta(hours=8))
+    office = FormSetup(DEFAULT_FORM, "id", "", {}, TEMPLATE, zone=wita)
+    at = datetime(2026, 11, 30, 23, 30, tzinfo=UTC)
+    done = correct_fields(
+        conv_id,
+        "Persetujuan: ya\nNama: Sari\nUsia: 35\nJK: P\nDomisili: Badung\nHubungan: ibu\nTopik: x",
+        setup=office, actor=ADMIN, uow_factory=uows, now=at,
+    )  # fmt: skip
+    assert done.register_no == "PUSPAGA/2026/12/0001"

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, tzinfo
 
 from triage.domain import lifecycle
 from triage.domain.errors import TransitionNotAllowed
@@ -58,6 +58,9 @@ class FormSetup:
     # per month ("2026-12"), the last number the office gave on paper before the program: the
     # register continues after it
     register_start: Mapping[str, int] = field(default_factory=dict)
+    # the office's time zone: a register month is the office's month (a form done at 07:30
+    # WITA on 1 January is January's, though it is still 31 December in UTC)
+    zone: tzinfo | None = None
 
 
 def advance(
@@ -187,9 +190,10 @@ def complete_form(
 ) -> tuple[Conversation, FormState]:
     """Every required answer is in: the register number of this month, the SOP step stamped,
     the admins told. Whoever completed it (the client on any channel, or staff)."""
-    period = period_of(now)
+    local = now.astimezone(setup.zone) if setup.zone is not None else now
+    period = period_of(local)
     number = uow.forms.next_number(period, after=setup.register_start.get(period, 0))
-    state = replace(state, register_no=register_number(setup.register_template, now, number))
+    state = replace(state, register_no=register_number(setup.register_template, local, number))
     try:
         changed, logged = lifecycle.apply(conv, lifecycle.FormCompleted(), now)
     except TransitionNotAllowed:

@@ -186,8 +186,10 @@ CHOICE_WORDS = {
     "other": "lainnya",
     "someone else": "lainnya",
 }
-# how an answer may begin before the word itself: "I am a woman", "as a mother", "saya ibu"
-PREAMBLE = re.compile(r"^(?:(?:i am|i'm|im|saya|aku|sebagai|as|a|an|the|my|seorang)\s+)+")
+# how an answer may begin before the word itself: "I am a woman", "as a mother", "saya ibu";
+# not "my" ("my son" names the other person: the writer is the parent)
+PREAMBLE = re.compile(r"^(?:(?:i am|i'm|im|saya|aku|sebagai|as|a|an|the|seorang)\s+)+")
+END = " .!?,"
 YES = frozenset({"ya", "iya", "y", "setuju", "yes", "boleh", "ok", "oke", "bersedia"})
 NO = frozenset({"tidak", "tdk", "ga", "gak", "no", "tidak setuju", "enggak", "nggak"})
 DATE = re.compile(r"(\d{1,2})[-/. ](\d{1,2})[-/. ](\d{4})")
@@ -237,16 +239,16 @@ def read(spec: FieldSpec, raw: str, today: date) -> Answer:
     if not text or lowered in SKIP_WORDS:
         return Answer(None, None if not spec.required else "form.required")
     if spec.kind == "gender":
-        found = GENDER.get(lowered) or GENDER.get(PREAMBLE.sub("", lowered).rstrip(".!"))
+        found = GENDER.get(lowered) or GENDER.get(PREAMBLE.sub("", lowered).rstrip(END))
         return Answer(found) if found else Answer(None, "form.gender")
     if spec.kind == "choice":
         plain = PREAMBLE.sub("", lowered)
         found = next(
             (c for c in spec.choices if plain.startswith(c) or lowered.startswith(c)), None
         )
-        if found is None:
-            word = next((w for w in CHOICE_WORDS if plain.startswith(w)), None)
-            found = CHOICE_WORDS[word] if word and CHOICE_WORDS[word] in spec.choices else None
+        if found is None:  # the whole answer one of the other words ("mother", "a teenager")
+            chosen = CHOICE_WORDS.get(plain.rstrip(END))
+            found = chosen if chosen in spec.choices else None
         return Answer(found) if found else Answer(None, "form.choice")
     if spec.kind == "phone":
         e164 = phone_e164(text)
