@@ -1,7 +1,7 @@
 """The operator's words in English when the office asks for it (`language = "en"`, `--lang en`
-or PUSPAGA_LANG=en). The code writes its help and log lines in Bahasa Indonesia; english.po
-beside this module gives each its English, as gettext does: the msgid is the Indonesian text.
-A test checks that every help text and every log line has one."""
+or PUSPAGA_LANG=en). The code writes its help, its log lines and the commands' own messages
+(`said()`) in Bahasa Indonesia; english.po beside this module gives each its English, as
+gettext does: the msgid is the Indonesian text. A test checks that every one has it."""
 
 from __future__ import annotations
 
@@ -29,6 +29,13 @@ def catalogue() -> dict[str, str]:
 def english(words: str) -> str:
     """`words` in English; words this file does not know (a name, a number) stay."""
     return catalogue().get(words, words)
+
+
+def said(words: str, /, **values: object) -> str:
+    """A command's own message (Bahasa Indonesia, with {placeholders}) in the language the
+    command line speaks."""
+    template = english(words) if speaking[0] == "en" else words
+    return template.format(**values) if values else template
 
 
 def _option(args: Sequence[str], *names: str) -> str | None:

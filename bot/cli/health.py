@@ -12,6 +12,7 @@ from sqlalchemy import text as sql
 
 from bot.bootstrap import build, database
 from bot.cli.common import DEFAULT_CONFIG, ConfigOpt, _settings, err, secrets_beside
+from bot.cli.english import said
 from bot.config.settings import ConfigError, load
 from channels import network
 from storage.migrate import current_revision, head_revision
@@ -35,12 +36,12 @@ def alarm(
         err.print(str(exc), markup=False, highlight=False)
         raise typer.Exit(2) from None
     if not settings.alarm.emails or settings.email is None:
-        err.print("[alarm] emails belum diisi: tidak ada yang bisa dikabari lewat surel.")
+        err.print(said("[alarm] emails belum diisi: tidak ada yang bisa dikabari lewat surel."))
         raise typer.Exit(2)
     if not stopped(settings, mail_sender(settings), datetime.now(UTC), detail):
-        err.print("Surel ke kepala gagal dikirim; lihat log di atas.")
+        err.print(said("Surel ke kepala gagal dikirim; lihat log di atas."))
         raise typer.Exit(1)
-    typer.echo(f"Surel terkirim ke {', '.join(settings.alarm.emails)}.")
+    typer.echo(said("Surel terkirim ke {to}.", to=", ".join(settings.alarm.emails)))
 
 
 def check(config: ConfigOpt = DEFAULT_CONFIG) -> None:

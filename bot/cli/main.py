@@ -19,9 +19,9 @@ from rich.console import Console
 from rich.markup import escape
 
 from bot.bootstrap import build, database
-from bot.cli import health, help_words, practice, setup
+from bot.cli import backups, health, help_words, practice, setup
 from bot.cli.common import DEFAULT_CONFIG, ConfigOpt, _settings, err
-from bot.cli.english import english_logs
+from bot.cli.english import english_logs, said
 from bot.cli.inbox import inbox_table
 from bot.cli.triage import batch_jsonl, decide
 from bot.config.rules_file import load_rules
@@ -142,7 +142,7 @@ def poll(
 ) -> None:
     """Poll every configured channel into the inbox and send what is due."""
     if not once:
-        err.print("Pakai `puspaga poll --once` (sekali tarik) atau `puspaga run` (layanan).")
+        err.print(said("Pakai `puspaga poll --once` (sekali tarik) atau `puspaga run` (layanan)."))
         raise typer.Exit(2)
     settings = _settings(config)
     _logging(settings)
@@ -189,7 +189,9 @@ def triage_cmd(
     from bot.config.triage import stemmer
 
     if as_json == as_jsonl:
-        err.print("Pakai tepat satu: --json (satu pesan) atau --jsonl (satu objek per baris).")
+        err.print(
+            said("Pakai tepat satu: --json (satu pesan) atau --jsonl (satu objek per baris).")
+        )
         raise typer.Exit(2)
     try:
         ruleset = load_rules(rules, DEFAULT_RULES) if rules else DEFAULT_RULES
@@ -279,7 +281,7 @@ def migrate(config: ConfigOpt = DEFAULT_CONFIG) -> None:
     """Bring the database schema up to date (also done by `run`)."""
     engine = database(_settings(config))
     upgrade(engine)
-    typer.echo(f"basis data pada revisi {current_revision(engine)}")
+    typer.echo(said("basis data pada revisi {revision}", revision=current_revision(engine)))
 
 
 @app.command(
@@ -332,10 +334,10 @@ def export(
         data = export_client(client, actor=actor, sealer=application.sealer,
                              uow_factory=application.uows, now=application.clock())  # fmt: skip
     except AccessDenied:
-        err.print("Hanya ketua (role ketua) yang boleh mengekspor data klien.")
+        err.print(said("Hanya ketua (role ketua) yang boleh mengekspor data klien."))
         raise typer.Exit(2) from None
     except NotFound:
-        err.print(f"Tidak ada klien #{client}.")
+        err.print(said("Tidak ada klien #{n}.", n=client))
         raise typer.Exit(2) from None
     for path in export_files.write(data, out):
         typer.echo(str(path))
@@ -346,7 +348,7 @@ def _staff_actor(settings, by: int):  # noqa: ANN001, ANN202
 
     staff = {s.telegram_id: s for s in settings.staff}
     if by not in staff:
-        err.print(f"--by {by}: bukan telegram_id salah satu [[staff]] di konfigurasi.")
+        err.print(said("--by {by}: bukan telegram_id salah satu [[staff]] di konfigurasi.", by=by))
         raise typer.Exit(2)
     return Actor(by, Role(staff[by].role), staff[by].name)
 
@@ -370,21 +372,23 @@ def forget(
 
     settings = _settings(config)
     actor = _staff_actor(settings, by)
-    if not yes and not typer.confirm(f"Hapus semua data pribadi klien #{client}?"):
+    if not yes and not typer.confirm(said("Hapus semua data pribadi klien #{n}?", n=client)):
         raise typer.Exit(1)
     application = build(settings)
     try:
         erased = erasure_setup.forget(application, client, actor)
     except AccessDenied:
-        err.print("Hanya ketua (role ketua) yang boleh menghapus data klien.")
+        err.print(said("Hanya ketua (role ketua) yang boleh menghapus data klien."))
         raise typer.Exit(2) from None
     except NotFound:
-        err.print(f"Tidak ada klien #{client}.")
+        err.print(said("Tidak ada klien #{n}.", n=client))
         raise typer.Exit(2) from None
     except TransitionNotAllowed:
-        err.print(f"Klien #{client} masih punya kasus terbuka: tutup dulu (/tutup), lalu hapus.")
+        err.print(
+            said("Klien #{n} masih punya kasus terbuka: tutup dulu (/tutup), lalu hapus.", n=client)
+        )
         raise typer.Exit(2) from None
-    typer.echo(f"Klien #{client} dihapus: {len(erased)} percakapan.")
+    typer.echo(said("Klien #{n} dihapus: {count} percakapan.", n=client, count=len(erased)))
 
 
 @app.command(
@@ -403,63 +407,14 @@ def purge(config: ConfigOpt = DEFAULT_CONFIG) -> None:
         typer.echo(f"{kind}: {count}")
 
 
-@app.command(
+app.command(
     help="Cadangan: basis data dan berkas data_dir, disegel dengan kunci kantor; boleh saat "
     "layanan berjalan. Simpan kunci terpisah dari cadangan."
-)
-def backup(
-    to: Annotated[
-        Path | None, typer.Option("--ke", help="Folder cadangan (bawaan: data_dir/backups).")
-    ] = None,
-    config: ConfigOpt = DEFAULT_CONFIG,
-) -> None:
-    """Cadangan: basis data dan berkas data_dir, disegel dengan kunci kantor; boleh saat layanan
-    berjalan. Simpan kunci terpisah dari cadangan."""
-    from bot.service.backup import make
-
-    try:
-        path, counts = make(build(_settings(config)), to)
-    except Exception as exc:  # noqa: BLE001 - said in Indonesian, with a failing exit for systemd
-        err.print(escape(f"Cadangan GAGAL dibuat ({type(exc).__name__}: {exc})"))
-        raise typer.Exit(1) from None
-    typer.echo(f"Cadangan dibuat: {path}\n{_counted(counts)}")
-
-
-@app.command(
+)(backups.backup)
+app.command(
     help="Pulihkan cadangan (hentikan layanan dulu). Klien yang dihapus sesudah cadangan dibuat "
     "dihapus lagi."
-)
-def restore(
-    backup_file: Annotated[Path, typer.Argument(help="Berkas .backup dari `puspaga backup`.")],
-    timpa: Annotated[
-        bool, typer.Option("--timpa", help="Timpa basis data yang sudah berisi data.")
-    ] = False,
-    config: ConfigOpt = DEFAULT_CONFIG,
-) -> None:
-    """Pulihkan cadangan (hentikan layanan dulu). Klien yang dihapus sesudah cadangan dibuat
-    dihapus lagi."""
-    from bot.service.backup import BackupError
-    from bot.service.backup import restore as put_back
-    from storage.backup import BackupToolError
-
-    try:  # not migrated first: the backup's own schema goes in, then the migrations
-        done = put_back(build(_settings(config), migrate=False), backup_file, replace_data=timpa)
-    except (BackupError, BackupToolError) as exc:
-        err.print(escape(str(exc)))
-        raise typer.Exit(2) from None
-    typer.echo(f"Cadangan {done.made_at} dipulihkan.\n{_counted(done.counts)}")
-    if not done.ledger_found:
-        typer.echo("Perhatian: daftar klien yang dihapus (erased-clients.txt) tidak ada di samping "
-                   "kunci; dipakai daftar di dalam cadangan saja.")  # fmt: skip
-    if done.erased_again:
-        again = len(done.erased_again)
-        typer.echo(f"Dihapus lagi (dihapus sesudah cadangan dibuat): {again} klien.")
-
-
-def _counted(counts: dict[str, int]) -> str:
-    shown = {"message": "pesan", "client": "klien", "psych_record": "rekam psikologis",
-             "audit_log": "catatan audit", "outbox": "kiriman"}  # fmt: skip
-    return ", ".join(f"{counts.get(table, 0)} {label}" for table, label in shown.items())
+)(backups.restore)
 
 
 @app.command(
@@ -487,8 +442,14 @@ def rotate_key(
 
     settings = _settings(config)
     count = rotate(build(settings))
-    typer.echo(f"{count} nilai tersegel disegel ulang dengan kunci pertama.")
+    typer.echo(said("{n} nilai tersegel disegel ulang dengan kunci pertama.", n=count))
     if os.environ.get(ENV):
-        typer.echo(f"Sekarang simpan hanya kunci pertama di {ENV}: kunci lama tak diperlukan.")
+        typer.echo(
+            said(
+                "Sekarang simpan hanya kunci pertama di {env}: kunci lama tak diperlukan.", env=ENV
+            )
+        )
     else:
-        typer.echo("Berkas kunci kini hanya berisi kunci baru: kunci lama tak membuka apa pun.")
+        typer.echo(
+            said("Berkas kunci kini hanya berisi kunci baru: kunci lama tak membuka apa pun.")
+        )

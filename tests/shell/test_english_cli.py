@@ -6,6 +6,7 @@ import ast
 import io
 import logging
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -46,6 +47,36 @@ def _log_lines():
                     yield f"{path.relative_to(ROOT)}:{node.lineno}", node.args[0]
 
 
+def _said():
+    """Every message a command writes itself through `said()` (bot/cli/english.py)."""
+    for path in sorted((ROOT / "bot" / "cli").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "said":
+                yield f"{path.relative_to(ROOT)}:{node.lineno}", node.args[0]
+
+
+def test_every_message_a_command_writes_has_its_english_with_the_same_placeholders():
+    said = list(_said())
+    assert len(said) > 20
+    not_plain = [w for w, arg in said if not isinstance(arg, ast.Constant)]
+    assert not not_plain, f"said() takes the Indonesian text itself: {not_plain}"
+    for where, arg in said:
+        assert arg.value in english.catalogue(), f"no English in bot/cli/english.po for {where}"
+        ours = sorted(re.findall(r"{(\w+)}", arg.value))
+        assert ours == sorted(re.findall(r"{(\w+)}", english.catalogue()[arg.value])), where
+
+
+def test_a_command_answers_in_the_offices_language(tmp_path):
+    config = tmp_path / "config.toml"
+    config.write_text('language = "en"\ndata_dir = "data"\n[office]\nname = "PUSPAGA Uji"\n')
+    result = runner.invoke(app, ["forget", "--client", "9", "--by", "5", "--config", str(config)])
+    said = " ".join(result.output.split())
+    assert result.exit_code == 2 and "--by 5: not the telegram_id of any" in said, said
+    config.write_text(config.read_text().replace('"en"', '"id"'))
+    result = runner.invoke(app, ["forget", "--client", "9", "--by", "5", "--config", str(config)])
+    assert "bukan telegram_id salah satu" in " ".join(result.output.split())
+
+
 def test_every_help_text_has_its_english():
     helps = list(_helps(typer.main.get_command(app)))
     assert len(helps) > 60  # the walk reached the commands and their options
@@ -65,6 +96,7 @@ def test_every_log_line_is_a_plain_indonesian_text_with_its_english():
 def test_the_catalogue_has_no_entry_the_code_no_longer_writes():
     written = {words for _, words in _helps(typer.main.get_command(app))}
     written |= {arg.value for _, arg in _log_lines()}
+    written |= {arg.value for _, arg in _said()}
     argument_words = {"gangguan", "pulih"}  # the alarm's kind, a log line's argument
     assert set(english.catalogue()) - written - argument_words == set()
 
