@@ -87,6 +87,8 @@ def _settings(path: Path) -> Settings:
     except ConfigError as exc:
         err.print(str(exc), markup=False, highlight=False)
         raise typer.Exit(2) from None
+    if settings.language == "en":
+        english.english_last_resort()  # a command's warnings too, not only the service's
     from bot.service.secret_box import ENV, key_not_moved
 
     # a key_file set on an office whose key is still in data_dir

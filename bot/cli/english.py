@@ -89,6 +89,18 @@ class EnglishLogs(logging.Filter):
 
 
 def english_logs(root: logging.Logger | None = None) -> None:
+    """Every handler of `root` (the root logger, as the service sets it up) writes English."""
     for handler in (root or logging.getLogger()).handlers:
-        if not any(isinstance(f, EnglishLogs) for f in handler.filters):
-            handler.addFilter(EnglishLogs())
+        _english(handler)
+
+
+def english_last_resort() -> None:
+    """The handler Python writes with when a command set none up (forget, purge, backup …)
+    writes English; unused while any handler is set (the service, the tests)."""
+    if logging.lastResort is not None:
+        _english(logging.lastResort)
+
+
+def _english(handler: logging.Handler) -> None:
+    if not any(isinstance(f, EnglishLogs) for f in handler.filters):
+        handler.addFilter(EnglishLogs())

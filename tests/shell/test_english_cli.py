@@ -202,3 +202,28 @@ def test_a_config_that_cannot_be_read_is_told_in_the_language_asked_for(tmp_path
     monkeypatch.setenv("PUSPAGA_LANG", "id")
     result = runner.invoke(app, ["check", "--config", str(tmp_path / "config.toml")])
     assert "berkas ini tidak ada" in result.output
+
+
+def test_a_one_shot_commands_warnings_are_english_too(tmp_path):
+    """forget, purge, backup … set up no logging: Python's last-resort handler writes their
+    warnings, and speaks English once the office chose it."""
+    from bot.cli.common import _settings
+
+    def english_filters():
+        return [f for f in logging.lastResort.filters if isinstance(f, english.EnglishLogs)]
+
+    for f in english_filters():
+        logging.lastResort.removeFilter(f)
+    config = tmp_path / "config.toml"
+    config.write_text('data_dir = "data"\n[office]\nname = "PUSPAGA Uji"\n')
+    _settings(config)
+    assert english_filters() == []
+    config.write_text('language = "en"\n' + config.read_text())
+    try:
+        _settings(config)
+        assert len(english_filters()) == 1
+        record = logging.LogRecord("uji", logging.WARNING, __file__, 1, "berhenti", None, None)
+        assert logging.lastResort.filter(record) and record.getMessage() == "stopped"
+    finally:
+        for f in english_filters():
+            logging.lastResort.removeFilter(f)
