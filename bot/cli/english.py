@@ -52,9 +52,9 @@ def spoken(args: Sequence[str], environ: Mapping[str, str], default_config: Path
     """The command line's language, known before the command runs (its help is printed before
     any config is read): `--lang`, then PUSPAGA_LANG, then the `language` of the config file the
     command names (or config.toml here); Bahasa Indonesia when none says."""
-    for said in (_option(args, "--lang"), environ.get("PUSPAGA_LANG")):
-        if said in ("id", "en"):
-            return said  # type: ignore[return-value]
+    for asked in (_option(args, "--lang"), environ.get("PUSPAGA_LANG")):
+        if asked in ("id", "en"):
+            return asked  # type: ignore[return-value]
     config = Path(_option(args, "--config", "-c") or default_config)
     try:
         if not config.is_file():  # a pipe (--config <(…)) is read once, by the command

@@ -31,11 +31,10 @@ INDONESIAN = {
     "RICH_HELP": "Coba [blue]'{command_path} {help_option}'[/] untuk bantuan.",
 }
 TYPERS = {name: getattr(rich_utils, name) for name in INDONESIAN}
-speaking = english.speaking
 
 
 def use(lang: Lang) -> None:
-    speaking[0] = lang
+    english.speaking[0] = lang
     for name, words in (INDONESIAN if lang == "id" else TYPERS).items():
         setattr(rich_utils, name, words)
 
@@ -69,7 +68,7 @@ _write_usage = click.formatting.HelpFormatter.write_usage
 
 
 def _pemakaian(self: Any, prog: str, args: str = "", prefix: str | None = None) -> None:
-    if prefix is None and speaking[0] == "id":
+    if prefix is None and english.speaking[0] == "id":
         prefix = "Pemakaian: "
     _write_usage(self, prog, args, prefix)
 
@@ -79,7 +78,7 @@ click.formatting.HelpFormatter.write_usage = _pemakaian  # type: ignore[method-a
 
 def _bantuan(self: click.Command, ctx: click.Context) -> click.Option | None:
     option = _help_option(self, ctx)
-    if option is not None and speaking[0] == "id":
+    if option is not None and english.speaking[0] == "id":
         option.help = "Tampilkan bantuan ini lalu keluar."
     return option
 
@@ -135,7 +134,7 @@ _format_error = rich_utils.rich_format_error
 
 def _kesalahan(self: click.ClickException) -> None:
     said = self.format_message()
-    said = indonesian(said) if speaking[0] == "id" else said
+    said = indonesian(said) if english.speaking[0] == "id" else said
     self.format_message = lambda: said  # type: ignore[method-assign]
     _format_error(self)
 

@@ -8,6 +8,7 @@ import pytest
 from tests.builders import T0, inbound
 from tests.fakes import FakeUnitOfWorkFactory
 from triage.domain.forms.spec import DEFAULT_FORM, read
+from triage.domain.model import Channel
 from triage.domain.outbox import Target
 from triage.domain.rules.classify import Decision
 from triage.effects.assess import RelaySetup
@@ -16,14 +17,15 @@ from triage.texts.catalog import text
 from triage.usecases.ingest import ingest
 from triage.usecases.relay import relay_new_messages
 
-CONSENT = text("hotline.consent_given", "id")
-SETUP = FormSetup(
-    DEFAULT_FORM,
-    "id",
-    CONSENT,
-    {k: text(k, "id") for k in TEXT_KEYS},
-    "PUSPAGA/{year}/{month:02d}/{number:04d}",
-)
+
+def form_setup(lang):
+    consent = text("hotline.consent_given", lang)
+    texts = {k: text(k, lang) for k in TEXT_KEYS}
+    return FormSetup(DEFAULT_FORM, lang, consent, texts, "PUSPAGA/{year}/{month:02d}/{number:04d}")
+
+
+SETUP = form_setup("id")
+CONSENT = SETUP.consent_text
 
 
 def calm(body):
@@ -38,16 +40,19 @@ def prompt(name):
     return DEFAULT_FORM.field(name).prompt["id"]
 
 
-def talk(uows, lines):
-    """Each client line through ingest and the relay; returns what the client was sent."""
+def talk(uows, lines, triage=TRIAGE, *, start=1, instagram=False):
+    """Each client line through ingest and the relay (a hotline client, or an Instagram one);
+    returns what the client was sent, line by line."""
+    channel = {"channel": Channel.INSTAGRAM, "sender": "ig-77"} if instagram else {}
+    target = Target.INSTAGRAM if instagram else Target.HOTLINE
     said = []
-    for n, line in enumerate(lines, start=1):
+    for n, line in enumerate(lines, start=start):
         before = {o.id for o in uows.db.outbox.values()}
         at = T0 + timedelta(seconds=n)
-        ingest(inbound(n, text=line, at=at), uow_factory=uows, now=at)
-        relay_new_messages(uow_factory=uows, now=at, triage=TRIAGE)
+        ingest(inbound(n, text=line, at=at, **channel), uow_factory=uows, now=at)
+        relay_new_messages(uow_factory=uows, now=at, triage=triage)
         new = sorted((o for o in uows.db.outbox.values() if o.id not in before), key=lambda o: o.id)
-        said.append([o.text for o in new if o.target is Target.HOTLINE])
+        said.append([o.text for o in new if o.target is target])
     return said
 
 
@@ -134,26 +139,12 @@ def test_a_story_is_not_read_as_an_age():
     assert said[2] == [] and "usia" not in next(iter(uows.db.forms.values())).answers
 
 
-def talk_on_instagram(uows, lines, start=1):
-    """As `talk`, for an Instagram client: what they were sent, line by line."""
-    from triage.domain.model import Channel
-
-    said = []
-    for n, line in enumerate(lines, start=start):
-        before = {o.id for o in uows.db.outbox.values()}
-        at = T0 + timedelta(seconds=n)
-        message = inbound(n, channel=Channel.INSTAGRAM, sender="ig-77", text=line, at=at)
-        ingest(message, uow_factory=uows, now=at)
-        relay_new_messages(uow_factory=uows, now=at, triage=TRIAGE)
-        new = sorted((o for o in uows.db.outbox.values() if o.id not in before), key=lambda o: o.id)
-        said.append([o.text for o in new if o.target is Target.INSTAGRAM])
-    return said
-
-
 def test_on_instagram_consent_is_asked_by_message_and_the_form_survives_a_restart():
     uows = FakeUnitOfWorkFactory()
-    said = talk_on_instagram(
-        uows, ["Kak, anak saya 3 tahun susah makan", "gimana ya kak", "ya", "Wulan", "29"]
+    said = talk(
+        uows,
+        ["Kak, anak saya 3 tahun susah makan", "gimana ya kak", "ya", "Wulan", "29"],
+        instagram=True,
     )
     assert said == [
         [text("form.chat.consent", "id")],
@@ -164,8 +155,8 @@ def test_on_instagram_consent_is_asked_by_message_and_the_form_survives_a_restar
     ]
     # the service restarts: a new process reads the same database and goes on
     restarted = FakeUnitOfWorkFactory(uows.db)
-    said = talk_on_instagram(
-        restarted, ["P", "Gianyar", "lewati", "ibu", "anak susah makan"], start=6
+    said = talk(
+        restarted, ["P", "Gianyar", "lewati", "ibu", "anak susah makan"], start=6, instagram=True
     )
     assert said[-1] == [text("form.done", "id").format(register="PUSPAGA/2026/11/0001")]
     [state] = restarted.db.forms.values()
@@ -174,7 +165,7 @@ def test_on_instagram_consent_is_asked_by_message_and_the_form_survives_a_restar
 
 def test_on_instagram_no_is_respected_and_nothing_is_asked_again():
     uows = FakeUnitOfWorkFactory()
-    said = talk_on_instagram(uows, ["halo kak mau cerita", "tidak", "jadi begini kak"])
+    said = talk(uows, ["halo kak mau cerita", "tidak", "jadi begini kak"], instagram=True)
     assert said == [[text("form.chat.consent", "id")], [text("form.chat.declined", "id")], []]
     [state] = uows.db.forms.values()
     assert state.status == "stopped" and dict(state.answers) == {"persetujuan": "tidak"}
@@ -182,25 +173,12 @@ def test_on_instagram_no_is_respected_and_nothing_is_asked_again():
 
 def test_the_english_form_takes_english_answers():
     """Mother, woman, "I am the father": an English-speaking client can finish the form."""
-    consent = text("hotline.consent_given", "en")
-    english = FormSetup(
-        DEFAULT_FORM,
-        "en",
-        consent,
-        {k: text(k, "en") for k in TEXT_KEYS},
-        "PUSPAGA/{year}/{month:02d}/{number:04d}",
-    )
+    english = form_setup("en")
     uows = FakeUnitOfWorkFactory()
-    said = []
     triage = RelaySetup(calm, "We hear you. SAPA 129.", (), None, english)
-    lines = [consent, "Sarah", "I'm 34 years old", "I am a woman.", "Denpasar", "skip", "Mother",
-             "my son does not eat"]  # fmt: skip
-    for n, line in enumerate(lines, start=1):
-        before = {o.id for o in uows.db.outbox.values()}
-        at = T0 + timedelta(seconds=n)
-        ingest(inbound(n, text=line, at=at), uow_factory=uows, now=at)
-        relay_new_messages(uow_factory=uows, now=at, triage=triage)
-        said += [o.text for o in uows.db.outbox.values() if o.id not in before]
+    lines = [english.consent_text, "Sarah", "I'm 34 years old", "I am a woman.", "Denpasar",
+             "skip", "Mother", "my son does not eat"]  # fmt: skip
+    said = [sent for turn in talk(uows, lines, triage) for sent in turn]
     assert text("form.gender", "en") not in said and text("form.choice", "en") not in said
     [state] = uows.db.forms.values()
     assert state.status == "complete", said

@@ -14,9 +14,12 @@ TEMPLATE = "PUSPAGA/{year}/{month:02d}/{number:04d}"
 SETUP = FormSetup(DEFAULT_FORM, "id", "", {}, TEMPLATE)
 
 
-def fill(uows, lines, actor=ADMIN, setup=SETUP):
+COMPLETE = "Persetujuan: ya\nNama: Sari\nUsia: 35\nJK: P\nDomisili: Badung\nHubungan: ibu\nTopik: x"
+
+
+def fill(uows, lines, actor=ADMIN, setup=SETUP, now=T0):
     (conv_id,) = uows.db.conversations
-    return correct_fields(conv_id, lines, setup=setup, actor=actor, uow_factory=uows, now=T0)
+    return correct_fields(conv_id, lines, setup=setup, actor=actor, uow_factory=uows, now=now)
 
 
 def test_staff_corrections_are_kept_named_and_complete_the_form():
@@ -69,12 +72,7 @@ def test_the_register_continues_after_the_last_number_given_on_paper():
     uows = FakeUnitOfWorkFactory()
     ingest(inbound(1), uow_factory=uows, now=T0)
     moving = FormSetup(DEFAULT_FORM, "id", "", {}, TEMPLATE, register_start={"2026-11": 57})
-    done = fill(
-        uows,
-        "Persetujuan: ya\nNama: Sari\nUsia: 35\nJK: P\nDomisili: Badung\nHubungan: ibu\nTopik: x",
-        setup=moving,
-    )
-    assert done.register_no == "PUSPAGA/2026/11/0058"
+    assert fill(uows, COMPLETE, setup=moving).register_no == "PUSPAGA/2026/11/0058"
 
 
 def test_the_register_month_is_the_offices_month():
@@ -83,13 +81,6 @@ def test_the_register_month_is_the_offices_month():
 
     uows = FakeUnitOfWorkFactory()
     ingest(inbound(1), uow_factory=uows, now=T0)
-    (conv_id,) = uows.db.conversations
-    wita = timezone(timedelta(hours=8))
-    office = FormSetup(DEFAULT_FORM, "id", "", {}, TEMPLATE, zone=wita)
+    office = FormSetup(DEFAULT_FORM, "id", "", {}, TEMPLATE, zone=timezone(timedelta(hours=8)))
     at = datetime(2026, 11, 30, 23, 30, tzinfo=UTC)
-    done = correct_fields(
-        conv_id,
-        "Persetujuan: ya\nNama: Sari\nUsia: 35\nJK: P\nDomisili: Badung\nHubungan: ibu\nTopik: x",
-        setup=office, actor=ADMIN, uow_factory=uows, now=at,
-    )  # fmt: skip
-    assert done.register_no == "PUSPAGA/2026/12/0001"
+    assert fill(uows, COMPLETE, setup=office, now=at).register_no == "PUSPAGA/2026/12/0001"
