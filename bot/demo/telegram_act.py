@@ -164,6 +164,9 @@ def _play(stage: Stage, settings: Settings, lang: Lang, say: Callable[..., None]
     greeting = stage.post(CLIENT, "")
     line("demo.tg.start")
     shown("Bot →", greeting)
+    about_data = text("privacy.notice", lang).split(":")[0]  # what the client consents to
+    notice = [ln for ln in greeting.get("text", "").splitlines() if ln.startswith(about_data)]
+    shown("Bot →", {"text": notice[0] if notice else ""})
     state.user_presses(CLIENT, greeting, "consent:yes")
     shown("Bot →", stage.post(CLIENT, text("form.intro", lang)[:30]))
     shown("Bot →", stage.post(CLIENT, DEFAULT_FORM.field("nama").prompt[lang]))  # type: ignore[union-attr]

@@ -39,6 +39,7 @@ def test_demo_then_inbox_json_shows_every_conversation_with_state_and_steps(tmp_
     assert "8 dikenali sebagai duplikat" in out and "6 pesan terkirim" in out
     # act 2: the real bot against the local Bot API server, the case walked through Telegram
     assert "Babak 2" in out and "«📞 Rina Wulandari · #1»" in out
+    assert "Tentang data Anda (UU 27/2022" in out  # the consent says what it covers
     # the setup act: the wizard as an office runs it, the group and staff taken from Telegram
     assert "Tekan Enter bila semua petugas sudah muncul" in out and "+ Nyoman (ID 2002)" in out
     assert "OK    telegram: bot @puspaga_local_bot di grup «Admin PUSPAGA»" in out
