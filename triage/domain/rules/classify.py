@@ -21,15 +21,17 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from operator import itemgetter
 
 import ahocorasick
 
+from triage.domain.rules.category_words import CategoryIndex
 from triage.domain.rules.lexicon import Hit, Lexicon
 from triage.domain.rules.literals import needles
 from triage.domain.rules.model import LinearModel
 from triage.domain.rules.textnorm import normalize
 
+_second = itemgetter(1)
 MENDESAK, PERLU_DICEK, BIASA = "mendesak", "perlu_dicek", "biasa"
 LEVELS = (BIASA, PERLU_DICEK, MENDESAK)  # lowest first: a conversation's level only rises
 SELF_HARM = frozenset({"suicide", "farewell_burden", "self_harm"})  # danger to oneself only
@@ -93,10 +95,10 @@ class RuleSet:
     fragments: Mapping[str, str] = field(default_factory=dict, compare=False)  # {NAME} pieces
     lexicon: Lexicon | None = field(default=None, compare=False)  # raises to perlu_dicek
     model: LinearModel | None = field(default=None, compare=False)  # raises to perlu_dicek
-    index: _CategoryIndex = field(init=False, repr=False, compare=False)
+    index: CategoryIndex = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "index", _CategoryIndex.of(self.categories))
+        object.__setattr__(self, "index", CategoryIndex.of(self.categories))
 
     @cached_property
     def _urgent(self) -> _Phrases:
@@ -125,11 +127,9 @@ class _Needles:
     always: frozenset[int]  # rules with no needle: always searched
 
     def candidates(self, text: str) -> set[int]:
-        found = set(self.always)
-        if self.automaton is not None:
-            for _, rules in self.automaton.iter(text):
-                found.update(rules)
-        return found
+        if self.automaton is None:
+            return set(self.always)
+        return self.always.union(*map(_second, self.automaton.iter(text)))  # in C
 
     @classmethod
     def of(cls, urgent: Sequence[Rule]) -> _Needles:
@@ -193,51 +193,6 @@ class _Phrases:
                 pairs.append((rule, i))  # to another phrase's group): the rule searched whole
         phrases = tuple(p for p, _ in pairs)
         return cls(phrases, _Needles.of(phrases), tuple(i for _, i in pairs))
-
-
-@dataclass(frozen=True)
-class _CategoryIndex:
-    """Category words arranged for speed: a word is stemmed only if a category stem occurs
-    inside it (stemming is the slow part; most words of a message are not candidates)."""
-
-    single: Mapping[str, tuple[tuple[str, float], ...]]  # stem -> (category, weight)…
-    phrases: tuple[tuple[str, str, float], ...]  # (" words ", category, weight)
-    candidate: re.Pattern[str]
-    # remembered per stemmer: words repeat across messages (bounded)
-    memos: dict[object, dict[str, tuple[tuple[str, float], ...] | None]] = field(
-        default_factory=dict
-    )
-
-    def lookup(self, word: str, stem: Callable[[str], str]) -> tuple[tuple[str, float], ...] | None:
-        """The categories a word counts for, remembered (words repeat across messages)."""
-        if word.isdigit():  # numbers are kept for the urgent phrases, never stemmed
-            return self.single.get(word)
-        memo = self.memos.setdefault(stem, {})
-        if word in memo:
-            return memo[word]
-        found = self.single.get(word)
-        if found is None and self.candidate.search(word):
-            found = self.single.get(stem(word))
-        if len(memo) < 200_000:
-            memo[word] = found
-        return found
-
-    @classmethod
-    def of(cls, categories: Mapping[str, Mapping[str, float]]) -> _CategoryIndex:
-        single: dict[str, list[tuple[str, float]]] = {}
-        phrases = []
-        for category, weights in categories.items():
-            for term, weight in weights.items():
-                if " " in term:
-                    phrases.append((f" {term} ", category, weight))
-                else:
-                    single.setdefault(term, []).append((category, weight))
-        terms = sorted(single, key=len, reverse=True)
-        return cls(
-            {k: tuple(v) for k, v in single.items()},
-            tuple(phrases),
-            re.compile("|".join(re.escape(t) for t in terms) or "(?!)"),
-        )
 
 
 @dataclass(frozen=True)
@@ -356,25 +311,8 @@ def calm_frame(text: str, rules: RuleSet) -> bool:
     return framed
 
 
-_UNSEEN: Any = object()  # a word not yet looked up (a remembered one holds None or categories)
-
-
 def category_scores(text: str, rules: RuleSet, stem: Callable[[str], str]) -> dict[str, float]:
-    index = rules.index
-    scores = dict.fromkeys(rules.categories, 0.0)
-    memo = index.memos.get(stem, {})
-    for word in dict.fromkeys(text.split()):  # a word counts once however often it is repeated
-        found = memo.get(word, _UNSEEN)  # most words: remembered, no call
-        if found is _UNSEEN:
-            found = index.lookup(word, stem)
-        if found:
-            for category, weight in found:
-                scores[category] += weight
-    padded = f" {text} "
-    for phrase, category, weight in index.phrases:
-        if phrase in padded:
-            scores[category] += weight
-    return scores
+    return rules.index.scores(text, stem)
 
 
 def concepts(text: str, rules: RuleSet) -> list[Hit]:
