@@ -353,6 +353,18 @@ class ReferralRow(SQLModel, table=True):
     letter_path: str | None = None  # the sealed letter file under the data directory
 
 
+class IncomingReferralRow(SQLModel, table=True):
+    """A client referred to the office by another body (triage.domain.intake)."""
+
+    __tablename__ = "referral_in"
+    conversation_id: int = Field(primary_key=True, foreign_key="conversation.id")
+    origin: str = Field(max_length=200)
+    letter_number: str = Field(max_length=200)
+    letter_date: date | None = None
+    staff_id: int = Field(sa_column=Column(BigInteger, nullable=False))
+    at: datetime = Field(sa_column=_time(nullable=False))
+
+
 class SurveyRow(SQLModel, table=True):
     """The satisfaction survey of a closed round (triage.domain.survey)."""
 

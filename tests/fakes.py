@@ -15,6 +15,7 @@ from typing import Self
 from triage.domain.erasure import KEPT_ANSWERS
 from triage.domain.errors import Conflict
 from triage.domain.forms.dialogue import FormState
+from triage.domain.intake import IncomingReferral
 from triage.domain.model import (
     DEFAULT_OFFICE,
     Channel,
@@ -58,6 +59,7 @@ class FakeDatabase:
     grants: dict[tuple[int, int], int] = field(default_factory=dict)
     referrals: dict[tuple[int, int], Referral] = field(default_factory=dict)
     letters: dict[tuple[int, int], str] = field(default_factory=dict)
+    incoming: dict[int, IncomingReferral] = field(default_factory=dict)  # referrals received
     surveys: dict[tuple[int, int], Survey] = field(default_factory=dict)
     erased: dict[tuple[int, str], datetime] = field(default_factory=dict)
     ids: itertools.count = field(default_factory=lambda: itertools.count(1))
@@ -643,6 +645,15 @@ class FakeReferrals(_Repo):
     def move(self, from_conv: int, to_conv: int) -> None:
         _move_rounds(self.db.referrals, from_conv, to_conv)
         _move_rounds(self.db.letters, from_conv, to_conv)
+        moved = self.db.incoming.pop(from_conv, None)
+        if moved is not None and to_conv not in self.db.incoming:
+            self.db.incoming[to_conv] = replace(moved, conversation_id=to_conv)
+
+    def add_incoming(self, referral: IncomingReferral) -> None:
+        self.db.incoming[referral.conversation_id] = referral
+
+    def incoming(self, conv_id: int) -> IncomingReferral | None:
+        return self.db.incoming.get(conv_id)
 
 
 class FakeSurveys(_Repo):
@@ -757,6 +768,7 @@ COPIED = (
     "grants",
     "referrals",
     "letters",
+    "incoming",
     "surveys",
     "erased",
 )

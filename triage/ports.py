@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 from typing import Protocol, Self
 
 from triage.domain.forms.dialogue import FormState
+from triage.domain.intake import IncomingReferral
 from triage.domain.model import (
     Channel,
     Client,
@@ -280,6 +281,11 @@ class ReferralRepository(Protocol):
 
     def move(self, from_conv: int, to_conv: int) -> None:
         """A merge: rounds the other conversation has not got move; the rest are dropped."""
+
+    def add_incoming(self, referral: IncomingReferral) -> None:
+        """A client referred to the office by another body (triage.domain.intake)."""
+
+    def incoming(self, conv_id: int) -> IncomingReferral | None: ...
 
 
 class SurveyRepository(Protocol):

@@ -22,6 +22,7 @@ from rich.table import Table
 from bot.app import App
 from bot.bootstrap import build
 from bot.config.settings import Settings, from_mapping
+from bot.demo.intake_act import walk_in
 from bot.demo.local_api import ApiState, LocalBotApi
 from bot.demo.local_api.scripted import DemoFailed, Stage
 from bot.service import loops as service
@@ -136,6 +137,7 @@ def run_telegram_act(data_dir: Path, lang: Lang, console: Console) -> None:
             _roster_and_timers(stage, settings, lang, say)  # #4; moves the clock
             _possible_danger(stage, lang, say)  # #5
             _undelivered(stage, lang, say)  # #5 again
+            walk_in(stage, lang, say)  # #6, registered by the admin
             _stranger_joins(stage, lang, say)
         finally:
             stop.set()

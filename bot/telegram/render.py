@@ -17,7 +17,8 @@ from triage.domain.outbox import OutboxItem
 from triage.texts.catalog import Lang, text
 from triage.usecases import board
 
-CHANNEL_ICONS = {"email": "📧", "instagram": "📸", "hotline": "📞"}
+CHANNEL_ICONS = {"email": "📧", "instagram": "📸", "hotline": "📞", "langsung": "🚶",
+                 "telepon": "☎️", "surat": "✉️", "rujukan": "📨"}  # fmt: skip
 MAX_TOPIC_NAME = 128
 MAX_NAME = 100  # a client's name as shown in a post (the inbox keeps it whole)
 Keyboard = list[list[tuple[str, str]]]  # rows of (label, callback data)

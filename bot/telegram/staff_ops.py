@@ -14,6 +14,7 @@ from triage.domain import access, lifecycle
 from triage.domain.errors import AccessDenied, NotFound, TransitionNotAllowed
 from triage.domain.forms.by_mail import label
 from triage.domain.forms.spec import shown
+from triage.domain.intake import OFFLINE
 from triage.domain.model import Actor, Conversation, Outcome, State
 from triage.effects.form_prompts import FormSetup
 from triage.texts.catalog import text
@@ -106,13 +107,17 @@ def identity_card(desk: Desk, actor: Actor, conv_id: int) -> str:
     lang = desk.lang
     found = identity(conv_id, actor=actor, uow_factory=desk.app.uows)
     listed = ", ".join(
-        f"{text(f'channel.{channel.value}', lang)} {external}"
-        for channel, external in found.contacts
+        text(f"channel.{channel.value}", lang) + ("" if channel in OFFLINE else f" {external}")
+        for channel, external in found.contacts  # met offline: no address to show
     )
     fields = "\n".join(
         f"{esc(label(f.name))}: {esc(shown(f.kind, found.answers.get(f.name)))}"
         for f in form_setup(desk).form.fields
     )
+    if (referred := found.referral) is not None:
+        day = referred.letter_date.strftime("%d-%m-%Y") if referred.letter_date else "—"
+        fields += "\n" + text("staff.identity_referral", lang, origin=esc(referred.origin),
+                                number=esc(referred.letter_number or "—"), date=day)  # fmt: skip
     return text(
         "staff.identity",
         lang,

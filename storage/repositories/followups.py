@@ -8,11 +8,13 @@ from datetime import datetime
 from sqlalchemy import Connection, Table, and_, bindparam, delete, func, insert, select, update
 
 from storage.repositories._base import Repo
-from storage.tables import ReferralRow, SurveyRow
+from storage.tables import IncomingReferralRow, ReferralRow, SurveyRow
+from triage.domain.intake import IncomingReferral
 from triage.domain.referral import Referral
 from triage.domain.survey import Survey
 
 referral_t = ReferralRow.__table__
+referral_in_t = IncomingReferralRow.__table__
 survey_t = SurveyRow.__table__
 
 
@@ -63,6 +65,29 @@ class SqlReferrals(Repo):
 
     def move(self, from_conv: int, to_conv: int) -> None:
         move_rounds(self.conn, referral_t, from_conv, to_conv)
+        if self.incoming(to_conv) is None:  # one referral letter per case: the kept case's
+            self.conn.execute(update(referral_in_t)
+                              .where(referral_in_t.c.conversation_id == from_conv)
+                              .values(conversation_id=to_conv))  # fmt: skip
+        self.conn.execute(delete(referral_in_t).where(referral_in_t.c.conversation_id == from_conv))
+
+    def add_incoming(self, referral: IncomingReferral) -> None:
+        self.conn.execute(
+            insert(referral_in_t).values(
+                conversation_id=referral.conversation_id, origin=referral.origin,
+                letter_number=referral.letter_number, letter_date=referral.letter_date,
+                staff_id=referral.staff_id, at=referral.at,
+            )
+        )  # fmt: skip
+
+    def incoming(self, conv_id: int) -> IncomingReferral | None:
+        r = self.conn.execute(
+            select(referral_in_t).where(referral_in_t.c.conversation_id == conv_id)
+        ).first()
+        if r is None:
+            return None
+        return IncomingReferral(r.conversation_id, r.origin, r.letter_number, r.letter_date,
+                                r.staff_id, r.at)  # fmt: skip
 
     def get(self, conv_id: int, round_: int) -> Referral | None:
         r = self.conn.execute(REFERRAL_GET, {"_conv": conv_id, "_round": round_}).first()

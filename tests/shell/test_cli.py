@@ -3,6 +3,7 @@ script."""
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -48,6 +49,10 @@ def test_demo_then_inbox_json_shows_every_conversation_with_state_and_steps(tmp_
     # the duty roster, the SLA reminder and escalation, the complaint and psychoeducation
     assert "Jadwal piket konselor" in out and "Eskalasi #4" in out
     assert "Pengaduan selesai" in out and "Permohonan psikoedukasi Anda kami terima" in out
+    # a walk-in registered by the admin: a card, an identity form, a register number, notes
+    assert "Seorang ibu datang langsung" in out and "klien Ibu Wulan terdaftar" in out
+    assert re.search(r"Nomor registrasi: PUSPAGA/\d{4}/\d{2}/\d{4}", out)
+    assert "disimpan sebagai catatan: bot tidak mengirim" in out
     # the email act: the real adapter against Dovecot (installed by make demo / .ci/run)
     if find_dovecot() is not None:
         assert "Email diambil dari kotak surat: 3; diambil lagi: 0" in out

@@ -127,6 +127,12 @@ def may_join_cases(actor: Actor, *convs: Conversation) -> bool:
     return may_link_contacts(actor)
 
 
+def may_register_client(actor: Actor) -> bool:
+    """A client who came in person, phoned, wrote or was referred: the admins record them (the
+    Kaltim and Karangasem standards), and the head."""
+    return actor.role in (Role.ADMIN, Role.HEAD)
+
+
 def may_dispose(actor: Actor) -> bool:
     """The disposition of a complaint is the head's (the complaint standard)."""
     return actor.role is Role.HEAD

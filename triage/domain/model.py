@@ -17,6 +17,11 @@ class Channel(StrEnum):
     EMAIL = "email"
     INSTAGRAM = "instagram"
     HOTLINE = "hotline"
+    # clients who do not write online, registered by staff (triage.domain.intake)
+    LANGSUNG = "langsung"  # came in person
+    TELEPON = "telepon"  # phoned
+    SURAT = "surat"  # wrote a letter
+    RUJUKAN = "rujukan"  # referred by another body
 
 
 class State(StrEnum):

@@ -1,6 +1,7 @@
 """Our automatic replies to a client (the crisis reply, answers to information questions, the
 identity form's questions): queued in the outbox like any reply and kept in the transcript
-marked automatic, so the email channel sends them with Auto-Submitted: auto-replied."""
+marked automatic, so the email channel sends them with Auto-Submitted: auto-replied. A client
+staff registered offline (triage.domain.intake) has no address: nothing is queued for them."""
 
 from __future__ import annotations
 
@@ -25,6 +26,8 @@ def send_auto(
     """One of our automatic replies: queued, and in the transcript marked automatic (so the
     email channel sends it with Auto-Submitted: auto-replied)."""
     assert conv.id is not None
+    if channel not in CHANNEL_TARGET:  # met in person, by phone, by letter: staff talk to them
+        return
     options = {"auto_reply": "1"}
     if channel is Channel.EMAIL:  # in the client's thread, as a person's reply would be
         last = uow.messages.latest_inbound(conv.id)

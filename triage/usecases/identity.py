@@ -11,6 +11,7 @@ from triage.domain import access
 from triage.domain.errors import NotFound
 from triage.domain.forms.dialogue import FormState
 from triage.domain.forms.spec import read_lines
+from triage.domain.intake import IncomingReferral
 from triage.domain.model import Actor, Channel, State
 from triage.effects.form_prompts import FormSetup, complete_form
 from triage.ports import UnitOfWorkFactory
@@ -25,6 +26,7 @@ class Identity:
     state: State
     answers: dict[str, str | None] = field(default_factory=dict)
     register_no: str | None = None
+    referral: IncomingReferral | None = None  # the body that referred the client, if one did
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,7 @@ def identity(conv_id: int, *, actor: Actor, uow_factory: UnitOfWorkFactory) -> I
             (c.channel, c.external_id) for c in uow.contacts.for_client(conv.client_id)
         )
         form = uow.forms.get(conv_id)
+        referral = uow.referrals.incoming(conv_id)
     return Identity(
         conv_id,
         client.display_name if client else "?",
@@ -52,6 +55,7 @@ def identity(conv_id: int, *, actor: Actor, uow_factory: UnitOfWorkFactory) -> I
         conv.state,
         dict(form.answers) if form else {},
         form.register_no if form else None,
+        referral,
     )
 
 

@@ -1,4 +1,8 @@
-"""Use case: a client's message arrives from any channel and lands in the unified inbox.
+"""Use case: a client's message arrives from any channel and lands in the unified inbox; or
+staff register a client who came in person, phoned, wrote a letter or was referred
+(triage.domain.intake: `register`): the client, a contact without an address and a conversation
+are made as for a first message, what they came with is that message (the relay then reads it,
+posts the card and opens the topic), and registering it is the admin's first answer.
 
 Exactly once: the message's (channel, external id) is unique, the channel's cursor is saved in
 the same transaction, and a lost race with another worker is retried (it then sees the winner).
@@ -9,9 +13,13 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from triage.domain import lifecycle, survey
+from triage.domain import access, lifecycle, survey
+from triage.domain.forms.dialogue import FormState
+from triage.domain.intake import IncomingReferral, Intake
 from triage.domain.model import (
     COUNSELING_STATES,
+    Actor,
+    Channel,
     Client,
     Contact,
     Conversation,
@@ -22,7 +30,7 @@ from triage.domain.model import (
     StoredMessage,
     storable,
 )
-from triage.effects.steplog import log_steps
+from triage.effects.steplog import load_locked, log_steps
 from triage.ports import UnitOfWork, UnitOfWorkFactory
 from triage.usecases._retry import on_conflict
 
@@ -59,7 +67,7 @@ def ingest(
 
     def work() -> IngestResult:
         with uow_factory() as uow:
-            result = _ingest(uow, msg, now, reopen_window)
+            result = store(uow, msg, now, reopen_window)
             if result is None:  # stored before: undo this attempt, keep only the cursor
                 uow.rollback()
                 known = uow.messages.find(msg.channel, msg.external_id)
@@ -73,10 +81,11 @@ def ingest(
     return on_conflict(work, uow_factory.pause)
 
 
-def _ingest(
+def store(
     uow: UnitOfWork, msg: InboundMessage, now: datetime, reopen_window: timedelta
 ) -> IngestResult | None:
-    """Store the message, or return None if it was stored before (the caller rolls back).
+    """Store the message in an open unit of work, or return None if it was stored before (the
+    caller rolls back); also what registers a client staff met offline (`register` below).
     The duplicate check is the insert itself: no extra round trip on the common path."""
     if msg.edit_of is not None:
         original = uow.messages.find(msg.channel, msg.edit_of)
@@ -264,3 +273,57 @@ def _start_conversation(uow: UnitOfWork, contact: Contact, msg: InboundMessage) 
     log_steps(uow, created, ["received"], msg.received_at)
     assert created.id is not None
     return created.id
+
+
+NAME = "nama"  # the identity form's name field (triage.domain.forms.spec)
+
+
+@dataclass(frozen=True)
+class Registered:
+    conversation_id: int
+    duplicate: bool = False  # registered before, by the same staff action
+
+
+def register(
+    intake: Intake, *, actor: Actor, key: str, uow_factory: UnitOfWorkFactory, now: datetime
+) -> Registered:
+    """`key` names the staff action (the Telegram update): registering twice makes one case."""
+    access.require(access.may_register_client(actor), actor, "register a client")
+    msg = InboundMessage(
+        channel=intake.channel,
+        external_id=f"intake:{key}",
+        sender_id=f"{intake.channel.value}:{key}",  # no address: nothing is ever sent to it
+        sender_name=intake.name,
+        text=intake.summary,
+        received_at=now,
+    )
+
+    def work() -> Registered:
+        with uow_factory() as uow:
+            stored = store(uow, msg, now, DEFAULT_REOPEN_WINDOW)
+            if stored is None:
+                uow.rollback()
+                known = uow.messages.find(msg.channel, msg.external_id)
+                assert known is not None
+                return Registered(known.conversation_id, duplicate=True)
+            conv = load_locked(uow, stored.conversation_id)
+            # the name staff wrote down is the form's: they fill the rest with /identitas
+            uow.forms.save(FormState(conv.id, None, {NAME: intake.name[:60]}, "staff"))
+            changed, logged = lifecycle.apply(conv, lifecycle.AdminReplied(), now)
+            uow.conversations.save(changed)
+            log_steps(uow, changed, logged, now, actor.staff_id, detail=intake.channel.value)
+            if intake.channel is Channel.RUJUKAN:
+                uow.referrals.add_incoming(
+                    IncomingReferral(
+                        stored.conversation_id,
+                        intake.origin,
+                        intake.letter_number,
+                        intake.letter_date,
+                        actor.staff_id,
+                        now,
+                    )
+                )
+            uow.commit()
+            return Registered(stored.conversation_id)
+
+    return on_conflict(work, uow_factory.pause)

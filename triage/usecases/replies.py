@@ -8,7 +8,7 @@ from datetime import datetime
 
 from triage.domain import access, lifecycle
 from triage.domain.errors import NotFound
-from triage.domain.model import Actor, Direction, Role, State, StoredMessage
+from triage.domain.model import Actor, Channel, Direction, Role, State, StoredMessage
 from triage.domain.outbox import CHANNEL_TARGET, TARGET_CHANNEL, OutboxItem
 from triage.effects.steplog import load_locked, log_steps
 from triage.ports import UnitOfWork, UnitOfWorkFactory
@@ -71,6 +71,8 @@ def _reply(
     contact = uow.contacts.get(conv.reply_contact_id)
     if contact is None:
         raise NotFound(f"contact {conv.reply_contact_id}")
+    if contact.channel not in CHANNEL_TARGET:  # a client met offline: what staff write of the
+        return _offline_note(uow, conv_id, contact.channel, text, actor, key, now, event)
     options = _thread_options(uow, conv_id)
     item = uow.outbox.add(
         OutboxItem(
@@ -103,6 +105,51 @@ def _reply(
     )
     assert message.id is not None
     return ReplyResult(item.id, message.id)
+
+
+def _offline_note(
+    uow: UnitOfWork,
+    conv_id: int,
+    channel: Channel,
+    text: str,
+    actor: Actor,
+    key: str,
+    now: datetime,
+    event: lifecycle.Event,
+) -> ReplyResult:
+    """… conversation with the client (in person, by phone) is kept as a note: nothing can be
+    sent, and the step counts as their answer (`register` in usecases/ingest.py)."""
+    known = uow.messages.find(channel, key)
+    if known is not None and known.id is not None:
+        return ReplyResult(0, known.id, True)
+    private = isinstance(event, lifecycle.CounselorReplied)
+    note = uow.messages.add(_note(conv_id, channel, text, actor, key, now, private))
+    assert note.id is not None
+    return ReplyResult(0, note.id)
+
+
+def _note(
+    conv_id: int,
+    channel: Channel,
+    text: str,
+    actor: Actor,
+    key: str,
+    now: datetime,
+    confidential: bool,
+) -> StoredMessage:
+    """A staff note in the transcript: never sent; counseling content when `confidential`."""
+    return StoredMessage(
+        id=None,
+        conversation_id=conv_id,
+        direction=Direction.OUT,
+        channel=channel,
+        external_id=key,
+        text=text,
+        created_at=now,
+        staff_id=actor.staff_id,
+        internal=True,
+        confidential=confidential,
+    )
 
 
 def _thread_options(uow: UnitOfWork, conv_id: int) -> dict[str, str]:
@@ -138,19 +185,9 @@ def add_note(
             known = uow.messages.find(contact.channel, idempotency_key)
             if known is not None and known.id is not None:
                 return known.id
+            private = conv.state is State.WITH_COUNSELOR
             note = uow.messages.add(
-                StoredMessage(
-                    id=None,
-                    conversation_id=conv_id,
-                    direction=Direction.OUT,
-                    channel=contact.channel,
-                    external_id=idempotency_key,
-                    text=text,
-                    created_at=now,
-                    staff_id=actor.staff_id,
-                    internal=True,
-                    confidential=conv.state is State.WITH_COUNSELOR,
-                )
+                _note(conv_id, contact.channel, text, actor, idempotency_key, now, private)
             )
             uow.commit()
             assert note.id is not None

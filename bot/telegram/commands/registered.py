@@ -9,6 +9,7 @@ from bot.telegram.commands import (
     codes,
     guide,
     identity,
+    intake,
     records,
     report,
     roster,
@@ -19,6 +20,7 @@ from bot.telegram.commands.registry import Registry
 REGISTRY = Registry(
     [
         *cases.COMMANDS,
+        *intake.COMMANDS,
         *closing.COMMANDS,
         *identity.COMMANDS,
         *assessment.COMMANDS,

@@ -1,0 +1,48 @@
+"""The demo's walk-in (the register book counts clients who do not write online): the admin
+registers a mother who came to the office with /klien_baru; her case gets a card and a topic
+like an online client's, the admin fills her identity form with /identitas, and a line typed in
+the topic is kept as a note, since the bot cannot write to her."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from rich.markup import escape
+
+from bot.demo.local_api.scripted import DemoFailed, Stage
+from triage.texts.catalog import Lang, text
+
+GROUP = -1001234567890
+ADMIN = 1001
+CONV = 6  # the demo's sixth case
+
+
+def walk_in(stage: Stage, lang: Lang, say: Callable[..., None]) -> None:
+    state = stage.state
+    group = "Bot → grup admin:" if lang == "id" else "Bot → admin group:"
+    command = "/klien_baru langsung Ibu Wulan\nAnaknya (9 th) sering mengamuk di sekolah."
+    state.user_writes(ADMIN, GROUP, command)
+    say(escape(text("demo.tg.walk_in", lang)))
+    say(f"    [dim]Admin →[/dim] {escape(command.replace(chr(10), ' · '))}")
+    done = stage.post(GROUP, f"#{CONV};")  # "… terdaftar sebagai kasus #6; …"
+    say(f"    [dim]{escape(group)}[/dim] {escape(done.get('text', '').splitlines()[0])}")
+    stage.wait(lambda: stage.app.telegram.maps.topic(CONV), f"a topic for case #{CONV}")
+    thread = stage.app.telegram.maps.topic(CONV).thread_id
+    stage.post(GROUP, f"#{CONV}", thread)  # the card, in her topic
+    form = "/identitas\npersetujuan: ya\nusia: 38\njk: P\nalamat: Kuta\nhubungan: ibu\ntopik: anak"
+    state.user_writes(ADMIN, GROUP, form, thread_id=thread)
+    card = stage.post(GROUP, "Usia: 38", thread)
+    number = next((ln for ln in card.get("text", "").splitlines() if "/0" in ln), "")
+    say(f"    [dim]{escape(group)}[/dim] {escape(number)}")
+    state.user_writes(ADMIN, GROUP, "Ibu Wulan menunggu di ruang konseling.", thread_id=thread)
+    stage.wait(lambda: _noted(stage, "Ibu Wulan menunggu"), "the admin's note")
+    with stage.app.uows() as uow:
+        queued = uow.outbox.for_conversation(CONV)
+    if any(item.target.value != "telegram" for item in queued):
+        raise DemoFailed("nothing may be sent to a client met offline")
+    say(escape(text("demo.tg.walk_in_noted", lang)))
+
+
+def _noted(stage: Stage, words: str) -> bool:
+    with stage.app.uows() as uow:
+        return any(m.internal and words in m.text for m in uow.messages.for_conversation(CONV))
