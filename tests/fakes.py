@@ -734,6 +734,8 @@ class FakeErasure(_Repo):
                     del db.records[key]
                 for key in [k for k in db.letters if k[0] == conv_id]:
                     paths.append(db.letters.pop(key))
+                if (referred := db.incoming.get(conv_id)) is not None:
+                    db.incoming[conv_id] = replace(referred, letter_number="", letter_date=None)
             elif kind == "identity":
                 paths += self.erase_client(db.conversations[conv_id].client_id)
             else:

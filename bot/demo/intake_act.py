@@ -5,6 +5,7 @@ the topic is kept as a note, since the bot cannot write to her."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from rich.markup import escape
@@ -14,7 +15,6 @@ from triage.texts.catalog import Lang, text
 
 GROUP = -1001234567890
 ADMIN = 1001
-CONV = 6  # the demo's sixth case
 
 
 def walk_in(stage: Stage, lang: Lang, say: Callable[..., None]) -> None:
@@ -24,25 +24,29 @@ def walk_in(stage: Stage, lang: Lang, say: Callable[..., None]) -> None:
     state.user_writes(ADMIN, GROUP, command)
     say(escape(text("demo.tg.walk_in", lang)))
     say(f"    [dim]Admin →[/dim] {escape(command.replace(chr(10), ' · '))}")
-    done = stage.post(GROUP, f"#{CONV};")  # "… terdaftar sebagai kasus #6; …"
-    say(f"    [dim]{escape(group)}[/dim] {escape(done.get('text', '').splitlines()[0])}")
-    stage.wait(lambda: stage.app.telegram.maps.topic(CONV), f"a topic for case #{CONV}")
-    thread = stage.app.telegram.maps.topic(CONV).thread_id
-    stage.post(GROUP, f"#{CONV}", thread)  # the card, in her topic
+    marker = "terdaftar sebagai kasus" if lang == "id" else "registered as case"
+    done = stage.post(GROUP, marker)  # "…: klien Ibu Wulan terdaftar sebagai kasus #6; …"
+    said = done.get("text", "")
+    say(f"    [dim]{escape(group)}[/dim] {escape(said.splitlines()[0])}")
+    conv = int(re.search(r"#(\d+)", said)[1])  # type: ignore[index]
+    maps = stage.app.telegram.maps  # type: ignore[union-attr]
+    stage.wait(lambda: maps.topic(conv), f"a topic for case #{conv}")
+    thread = maps.topic(conv).thread_id
+    stage.post(GROUP, f"#{conv}", thread)  # the card, in her topic
     form = "/identitas\npersetujuan: ya\nusia: 38\njk: P\nalamat: Kuta\nhubungan: ibu\ntopik: anak"
     state.user_writes(ADMIN, GROUP, form, thread_id=thread)
     card = stage.post(GROUP, "Usia: 38", thread)
     number = next((ln for ln in card.get("text", "").splitlines() if "/0" in ln), "")
     say(f"    [dim]{escape(group)}[/dim] {escape(number)}")
     state.user_writes(ADMIN, GROUP, "Ibu Wulan menunggu di ruang konseling.", thread_id=thread)
-    stage.wait(lambda: _noted(stage, "Ibu Wulan menunggu"), "the admin's note")
+    stage.wait(lambda: _noted(stage, conv, "Ibu Wulan menunggu"), "the admin's note")
     with stage.app.uows() as uow:
-        queued = uow.outbox.for_conversation(CONV)
+        queued = uow.outbox.for_conversation(conv)
     if any(item.target.value != "telegram" for item in queued):
         raise DemoFailed("nothing may be sent to a client met offline")
     say(escape(text("demo.tg.walk_in_noted", lang)))
 
 
-def _noted(stage: Stage, words: str) -> bool:
+def _noted(stage: Stage, conv: int, words: str) -> bool:
     with stage.app.uows() as uow:
-        return any(m.internal and words in m.text for m in uow.messages.for_conversation(CONV))
+        return any(m.internal and words in m.text for m in uow.messages.for_conversation(conv))

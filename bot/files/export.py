@@ -60,7 +60,7 @@ def readable(export: dict[str, Any]) -> str:
         f"Diekspor: {export['exported_at']}",
         "",
         "Kontak:",
-        *(f"  - {c['channel']}: {c['address']} ({c['name']})" for c in export["contacts"]),
+        *(f"  - {c['channel']}: {c['address'] or '-'} ({c['name']})" for c in export["contacts"]),
     ]
     for conv in export["conversations"]:
         lines += ["", f"Percakapan #{conv['id']} · status {conv['state']} · hasil "
@@ -74,6 +74,8 @@ def readable(export: dict[str, Any]) -> str:
         lines.append("  Pesan:")
         for m in conv["messages"]:
             who = "klien" if m["direction"] == "in" else "petugas"
+            if m.get("written_by_staff"):  # what a client met offline came with, as staff wrote
+                who = "klien (dicatat petugas)"
             lines.append(f"    [{m['at']}] {who}: {m['text']}")
         for version in conv["psychological_record"]:
             lines.append(f"  Rekam psikologis, versi {version['version']}:")
@@ -81,6 +83,10 @@ def readable(export: dict[str, Any]) -> str:
         for made in conv.get("referrals", []):
             lines.append(f"  Rujukan ({made['at']}): {made['addressee'] or made['target']}; "
                          f"alasan: {made['reason'] or '-'}")  # fmt: skip
+        if referred := conv.get("referred_by"):
+            lines.append(f"  Dirujuk oleh: {referred['origin']}; surat nomor "
+                         f"{referred['letter_number'] or '-'}, tanggal "
+                         f"{referred['letter_date'] or '-'}")  # fmt: skip
         for asked in conv.get("surveys", []):
             scores = " ".join(str(n) for n in asked["scores"]) or "belum dijawab"
             lines.append(f"  Survei kepuasan ({asked['asked_at']}): {scores} {asked['comment']}")

@@ -12,13 +12,15 @@ from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
 from triage.domain import notices
+from triage.domain.intake import OFFLINE
 from triage.domain.notices import Kind
 from triage.domain.outbox import OutboxItem
-from triage.texts.catalog import Lang, text
+from triage.texts.catalog import Lang, text, texts
 from triage.usecases import board
 
 CHANNEL_ICONS = {"email": "📧", "instagram": "📸", "hotline": "📞", "langsung": "🚶",
                  "telepon": "☎️", "surat": "✉️", "rujukan": "📨"}  # fmt: skip
+OFFLINE_CHANNELS = frozenset(c.value for c in OFFLINE)
 MAX_TOPIC_NAME = 128
 MAX_NAME = 100  # a client's name as shown in a post (the inbox keeps it whole)
 Keyboard = list[list[tuple[str, str]]]  # rows of (label, callback data)
@@ -183,13 +185,16 @@ def render(item: OutboxItem, lang: Lang, tz: tzinfo) -> Post:
     triage_line = (
         "\n" + text("tg.triage", lang, rules=esc(plain_reasons(found, lang))) if found else ""
     )
+    # a client staff registered offline (triage.domain.intake): nothing was sent to them
+    offline = item.options.get("channel", "") in OFFLINE_CHANNELS
     if kind == Kind.ALERT:
         rules = esc(plain_reasons(item.options.get("rules", ""), lang))
         key = "tg.alert_review" if item.options.get("level") == "perlu_dicek" else "tg.alert"
-        return Post(text(key, lang, rules=rules, **who))
+        return Post(text(f"{key}_offline" if offline else key, lang, rules=rules, **who))
     if kind == Kind.CARD:
         key = "tg.card" if who["round"] == "1" else "tg.card_round"
-        head = urgent + text(key, lang, **who) + triage_line + "\n" + text("tg.card_hint", lang)
+        hint = text("tg.card_hint_offline" if offline else "tg.card_hint", lang)
+        head = urgent + text(key, lang, **who) + triage_line + "\n" + hint
         body = entries_html(item.text, lang, tz)
         return Post(f"{head}\n\n{body}", card_keyboard(who["conv"], who["round"], lang))
     if kind == Kind.CLIENT:
@@ -197,6 +202,8 @@ def render(item: OutboxItem, lang: Lang, tz: tzinfo) -> Post:
         return Post(f"{head}\n{entries_html(item.text, lang, tz)}")
     if kind == Kind.CASE:
         head = urgent + text("tg.case", lang, **who)
+        if offline:
+            head += "\n" + text("tg.case_offline", lang)
         if item.options.get("assigned_by"):
             head += "\n" + text("tg.case_assigned", lang, head=esc(item.options["assigned_by"]))
         return Post(f"{head}\n\n{entries_html(item.text, lang, tz)}")
@@ -218,7 +225,8 @@ def render(item: OutboxItem, lang: Lang, tz: tzinfo) -> Post:
             "by": esc(item.options.get("by", "")),
             "outcome": esc(text(f"outcome.{outcome}", lang)) if outcome else "",
         }
-        body = text(f"tg.status.{event}", lang, **values)
+        said = f"tg.status.{event}.offline"  # "the requester has been told": by staff, offline
+        body = text(said if offline and said in texts() else f"tg.status.{event}", lang, **values)
         if item.text:  # what was sent (an automatic answer) or a case file's facts
             body += "\n" + esc(item.text)
         if item.options.get("offered"):

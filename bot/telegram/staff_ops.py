@@ -31,10 +31,12 @@ def load(desk: Desk, conv_id: int) -> Conversation | None:
 
 def write(
     desk: Desk, use_case: Callable[..., Any], actor: Actor, conv: int, body: str, key: str
-) -> None:
-    """A reply to the client or an internal note (`use_case`), once per key."""
+) -> Any:
+    """A reply to the client or an internal note (`use_case`), once per key; what it returns."""
     app = desk.app
-    use_case(conv, body, actor=actor, idempotency_key=key, uow_factory=app.uows, now=app.clock())
+    return use_case(
+        conv, body, actor=actor, idempotency_key=key, uow_factory=app.uows, now=app.clock()
+    )
 
 
 def transition(

@@ -95,7 +95,12 @@ class StaffSide:
             if public:
                 if self.sign_with_name and actor.name:
                     public = f"{public}\n\n— {actor.name}"
-                await desk.run(staff_ops.write, desk, reply_to_client, actor, conv, public, key)
+                done = await desk.run(
+                    staff_ops.write, desk, reply_to_client, actor, conv, public, key
+                )
+                if done.outbox_id == 0 and not done.duplicate:  # a client met offline: a note
+                    said = text("staff.offline_note", desk.lang)
+                    await desk.tell(f"offline-note:{conv}", where, said, conv=conv)  # once
         except staff_ops.REFUSALS as exc:
             await staff_ops.refuse(desk, exc, conv, where, key)
             return

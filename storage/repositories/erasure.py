@@ -27,6 +27,7 @@ from storage.tables import (
     ConversationRow,
     ErasureRow,
     FormStateRow,
+    IncomingReferralRow,
     MessageRow,
     OutboxRow,
     PsychRecordRow,
@@ -107,6 +108,12 @@ LETTERS = select(REFERRAL_T.c.letter_path).where(
     REFERRAL_T.c.conversation_id == CONV, REFERRAL_T.c.letter_path.is_not(None)
 )
 NO_LETTERS = update(REFERRAL_T).where(REFERRAL_T.c.conversation_id == CONV).values(letter_path=None)
+REFERRED_T = IncomingReferralRow.__table__
+REFERRED_BLANK = (
+    update(REFERRED_T)
+    .where(REFERRED_T.c.conversation_id == CONV)
+    .values(letter_number="", letter_date=None)
+)
 CLIENT_OF = select(conv_t.c.client_id).where(conv_t.c.id == CONV)
 CLIENT_T, CONTACT_T = ClientRow.__table__, ContactRow.__table__
 CLIENT_BLANK = (
@@ -157,6 +164,7 @@ class SqlErasure(Repo):
                 paths += list(self.conn.execute(LETTERS, args).scalars())
                 self.conn.execute(RECORD_DELETE, args)
                 self.conn.execute(NO_LETTERS, args)
+                self.conn.execute(REFERRED_BLANK, args)
             elif kind == "identity":
                 client = self.conn.execute(CLIENT_OF, args).scalar()
                 if client is not None:

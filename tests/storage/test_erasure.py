@@ -236,3 +236,25 @@ def test_erasing_a_client_removes_what_of_theirs_could_not_be_stored(uows, engin
     with engine.connect() as conn:
         kept = conn.exec_driver_sql("SELECT sender FROM dead_letter ORDER BY id").scalars().all()
     assert kept == ["hotline:99", None]
+
+
+def test_erasing_a_referred_client_blanks_the_letter_they_came_with(factory, tmp_path):
+    from datetime import date
+
+    from triage.domain.intake import parse
+    from triage.usecases.ingest import register
+
+    words = "rujukan Ibu Sari\nAsal: UPTD PPA\nNomor surat: 12/PPA/XI\nTanggal surat: 20-11-2026"
+    intake = parse(words, date(2026, 11, 24))
+    conv = register(intake, actor=ADMIN, key="walk", uow_factory=factory, now=T0).conversation_id
+    casework.close(conv, Outcome.TUNTAS, actor=ADMIN, uow_factory=factory, now=T0)
+    with factory() as uow:
+        client_id = uow.conversations.get(conv).client_id
+        assert uow.surveys.get(conv, 1) is None  # a client met offline is never asked
+    later = T0 + timedelta(days=1)
+    erasure_cases.forget_client(client_id, actor=HEAD, uow_factory=factory, now=later,
+                                remove=remover([]))  # fmt: skip
+    with factory() as uow:
+        kept = uow.referrals.incoming(conv)
+        assert (kept.origin, kept.letter_number, kept.letter_date) == ("UPTD PPA", "", None)
+        assert uow.clients.get(client_id).display_name == "(dihapus)"

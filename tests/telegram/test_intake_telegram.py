@@ -26,6 +26,8 @@ def test_an_admin_registers_a_walk_in_who_then_lives_like_an_online_client(tmp_p
         assert "<b>Sari</b>" in card["text"]  # the name shown as typed, not as markup
         topic = office.topic_of(1)
         state.user_writes(ADMIN, GROUP, "Ibu Sari menunggu di ruang konseling", thread_id=topic)
+        office.wait_for_post(GROUP, "Disimpan sebagai catatan", topic)
+        state.user_writes(ADMIN, GROUP, "Sudah masuk ruang 2", thread_id=topic)
         state.user_writes(
             ADMIN,
             GROUP,
@@ -45,6 +47,9 @@ def test_an_admin_registers_a_walk_in_who_then_lives_like_an_online_client(tmp_p
         assert conv.steps.form_completed is not None
         note = next(m for m in messages if m.text == "Ibu Sari menunggu di ruang konseling")
         assert note.internal and note.staff_id == ADMIN
+        assert any(m.internal and m.text == "Sudah masuk ruang 2" for m in messages)
+        hints = [t for t in office.texts(GROUP, topic) if "Disimpan sebagai catatan" in t]
+        assert len(hints) == 1  # said once per case, not after every note
         assert {item.target for item in queued} == {Target.TELEGRAM}  # staff only
         assert all(t.startswith(("group:", "staff:")) for t in (i.recipient for i in queued))
 

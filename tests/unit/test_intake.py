@@ -1,6 +1,7 @@
 """Clients who do not write online: staff register a walk-in, a phone call, a letter or a
 referral; the case lives like an online one, and the bot never writes to the client."""
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
@@ -9,7 +10,7 @@ from tests.builders import ADMIN, COUNSELOR, HEAD, T0
 from tests.fakes import FakeUnitOfWorkFactory
 from triage.domain.errors import AccessDenied
 from triage.domain.intake import IntakeProblem, parse
-from triage.domain.model import Channel, State
+from triage.domain.model import Channel, Outcome, State
 from triage.domain.notices import Kind
 from triage.domain.outbox import Target
 from triage.domain.rules.classify import MENDESAK, Decision
@@ -154,3 +155,90 @@ def test_a_referral_is_kept_with_the_case_and_only_admins_and_the_head_register(
     assert kept.staff_id == HEAD.staff_id
     with pytest.raises(AccessDenied):
         registered(uows, "langsung Ibu Sari", key="u9", actor=COUNSELOR)
+
+
+def test_the_client_export_names_the_referral_and_what_staff_wrote_down_for_them():
+    from bot.files.export import readable
+    from tests.fakes import FakeSealer
+    from triage.usecases.subject_access import export_client
+
+    uows = FakeUnitOfWorkFactory()
+    words = "rujukan Ibu Sari\nAsal: UPTD PPA\nNomor surat: 12/PPA\nTanggal surat: 20-11-2026\nKDRT"
+    conv_id = registered(uows, words).conversation_id
+    client_id = uows.db.conversations[conv_id].client_id
+    data = export_client(client_id, actor=HEAD, sealer=FakeSealer(), uow_factory=uows, now=T0)
+    [contact] = data["contacts"]
+    assert contact["channel"] == "rujukan" and contact["address"] is None  # no made-up address
+    [conv] = data["conversations"]
+    assert conv["referred_by"] == {
+        "origin": "UPTD PPA", "letter_number": "12/PPA", "letter_date": "2026-11-20",
+    }  # fmt: skip
+    assert [m["written_by_staff"] for m in conv["messages"]] == [True]
+    shown = readable(data)
+    assert "rujukan: - (Ibu Sari)" in shown and "klien (dicatat petugas): KDRT" in shown
+    assert "Dirujuk oleh: UPTD PPA; surat nomor 12/PPA, tanggal 2026-11-20" in shown
+
+
+def test_a_redelivered_note_is_kept_once_even_after_the_case_moved_on():
+    uows = FakeUnitOfWorkFactory()
+    conv_id = registered(uows, "telepon Pak Budi\nkonsultasi").conversation_id
+    first = reply_to_client(conv_id, "sudah ditelepon balik", actor=ADMIN, idempotency_key="n1",
+                            uow_factory=uows, now=T0)  # fmt: skip
+    casework.close(conv_id, Outcome.TUNTAS, actor=ADMIN, uow_factory=uows, now=T0)
+    again = reply_to_client(conv_id, "sudah ditelepon balik", actor=ADMIN, idempotency_key="n1",
+                            uow_factory=uows, now=T0)  # fmt: skip
+    assert again.duplicate and again.message_id == first.message_id
+
+
+def test_a_year_written_with_two_digits_is_not_moved_back():
+    with pytest.raises(IntakeProblem):  # 25 November 2026 is still to come on the 24th
+        parse("rujukan Ibu R\nAsal: RS\nTanggal surat: 25/11/26", TODAY)
+    assert parse("rujukan Ibu R\nAsal: RS\nTgl: 20/11/26", TODAY).letter_date == date(2026, 11, 20)
+
+
+def test_staff_are_not_told_of_automatic_answers_or_replies_that_were_never_sent():
+    from zoneinfo import ZoneInfo
+
+    from bot.telegram.render import render
+    from tests.unit.test_after_hours import CAL
+    from triage.effects.assess import AfterHours
+
+    night = T0 + timedelta(hours=12)  # 21.00 WITA: outside service hours
+    setup = RelaySetup(decide, "Kami mendengar Anda.", alert_to=(2001,),
+                       after_hours=AfterHours(CAL, lambda at: "Di luar jam layanan"))  # fmt: skip
+    uows = FakeUnitOfWorkFactory()
+    registered(uows, "telepon Ibu R\nanak dipukul ayahnya barusan", at=night)
+    relay_new_messages(uow_factory=uows, now=night, triage=setup)
+    zone = ZoneInfo("Asia/Makassar")
+    posts = [render(o, "id", zone).text for o in uows.db.outbox.values()]
+    assert not any("Di luar jam layanan" in p for p in posts)  # no after-hours answer shown
+    alerts = [o for o in uows.db.outbox.values() if o.options.get("kind") == Kind.ALERT]
+    assert alerts and len({render(o, "id", zone).text for o in alerts}) == 1
+    alert = render(alerts[0], "id", zone).text
+    assert "bot tidak mengirim apa pun" in alert and "sudah dikirim ke klien" not in alert
+    [card] = [p for p in posts if "Klien ini tidak menulis daring" in p]
+    assert "untuk menjawab klien" not in card
+    assert not any(s.step == "auto_answer" for s in uows.db.steps)
+
+
+def test_joined_with_the_same_client_online_replies_go_where_they_can_be_read():
+    from tests.builders import inbound
+    from triage.usecases.ingest import ingest
+    from triage.usecases.linking import link_contacts
+
+    uows = FakeUnitOfWorkFactory()
+    walk_in = registered(uows, "langsung Ibu Sari\nkonsultasi").conversation_id
+    later = T0 + timedelta(minutes=5)
+    online = ingest(inbound(1, text="ini Sari yang tadi datang", at=later), uow_factory=uows,
+                    now=later).conversation_id  # fmt: skip
+    offline_contact = uows.db.conversations[walk_in].reply_contact_id
+    online_contact = uows.db.conversations[online].reply_contact_id
+    # the offline registration is the newer one here: replies must still go online
+    newest = uows.db.conversations[walk_in]
+    uows.db.conversations[walk_in] = replace(newest, last_message_at=T0 + timedelta(hours=1))
+    link_contacts(offline_contact, online_contact, actor=ADMIN, uow_factory=uows, now=later)
+    [conv] = [c for c in uows.db.conversations.values() if c.is_open]
+    assert conv.reply_contact_id == online_contact
+    done = reply_to_client(conv.id, "Bu Sari, jadwal besok jam 9", actor=ADMIN,
+                           idempotency_key="r1", uow_factory=uows, now=later)  # fmt: skip
+    assert uows.db.outbox[done.outbox_id].target is Target.HOTLINE

@@ -23,7 +23,8 @@ KINDS: Mapping[str, str] = {
     "attachments": "attachment files and their names",
     "forms": "identity-form answers except gender and age (the report counts them)",
     "case_files": "complaint and psychoeducation facts and decisions",
-    "records": "the psychological record (every version) and referral letters",
+    "records": "the psychological record (every version), referral letters, and the number "
+    "and date of the letter the client was referred with (the referring body is kept)",
     "identity": "the client's name and their addresses on every channel",
 }
 ALL_KINDS = tuple(KINDS)

@@ -15,6 +15,7 @@ from datetime import date, datetime
 from triage.domain.model import Channel
 from triage.domain.psychoeducation import parse_date
 
+INTAKE = "intake:"  # the external id of what such a client came with, as staff wrote it
 OFFLINE = frozenset({Channel.LANGSUNG, Channel.TELEPON, Channel.SURAT, Channel.RUJUKAN})
 WAYS = {
     "langsung": Channel.LANGSUNG, "datang": Channel.LANGSUNG, "walkin": Channel.LANGSUNG,
@@ -33,7 +34,7 @@ FIELDS = {
     "tanggal surat": "date", "tgl surat": "date", "tanggal": "date", "tgl": "date",
     "letter date": "date", "date": "date",
 }  # fmt: skip
-YEAR = re.compile(r"\d{4}")
+YEAR = re.compile(r"\d{4}|\d{1,2}[/.-]\d{1,2}[/.-]\d{2}")  # a year written, 4 or 2 digits
 MAX_NAME, MAX_FIELD, MAX_SUMMARY = 120, 200, 4000
 
 

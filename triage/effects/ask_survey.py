@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from triage.domain.model import Conversation, Direction
+from triage.domain.outbox import CHANNEL_TARGET
 from triage.domain.survey import ASK_AGAIN_AFTER, NOT_ASKED_AFTER, Survey
 from triage.effects.auto_reply import send_auto
 from triage.ports import UnitOfWork
@@ -31,8 +32,8 @@ def ask(uow: UnitOfWork, conv: Conversation, question: str, now: datetime) -> bo
         for m in uow.messages.for_conversation(conv.id)
     )
     contact = uow.contacts.get(conv.reply_contact_id)
-    if not wrote or contact is None:
-        return False
+    if not wrote or contact is None or contact.channel not in CHANNEL_TARGET:
+        return False  # a client met offline cannot be asked: no survey counts as unanswered
     uow.surveys.add(Survey(conv.id, conv.round, now))
     key = f"survey:{conv.id}:{conv.round}"
     send_auto(uow, conv, contact.channel, contact.external_id, key, question, now, priority=0)

@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from triage.domain.intake import OFFLINE
 from triage.domain.model import CONSENT_MARK, Contact, Conversation, Direction, State, StoredMessage
 from triage.domain.notices import URGENT_PRIORITY, Kind, group, staff
 from triage.domain.rules.classify import BIASA, MENDESAK, PERLU_DICEK, Decision, highest
@@ -74,10 +75,11 @@ def assess(
     # unless triage finds possible danger in it (a client may tell their story instead).
     counted = [(m, d) for m, d in decided if not answering or d.risk != BIASA]
     changed, urgent, reasons, private = _level_and_topic(uow, conv, counted, triage, now)
-    if not urgent and triage.facts is not None:
+    offline = _offline(uow, changed)  # met in person, by phone, by letter: staff answer them
+    if not urgent and not offline and triage.facts is not None:
         asked = [m for m in messages if not m.auto_generated and not m.confidential and m.text]
         _answer_questions(uow, changed, asked, triage.facts, now)
-    if not urgent and triage.after_hours is not None:
+    if not urgent and not offline and triage.after_hours is not None:
         _after_hours(uow, changed, messages, triage.after_hours, now)
     on_file = False
     if triage.workflows is not None and not changed.urgent:
@@ -129,6 +131,13 @@ def _level_and_topic(
 
 
 CONTEXT = 20  # earlier client messages read with the new ones
+
+
+def _offline(uow: UnitOfWork, conv: Conversation) -> bool:
+    """A client staff registered offline (triage.domain.intake): no automatic answer is shown
+    as sent; their level, topic and case file (a complaint by letter) as for anyone."""
+    contact = uow.contacts.get(conv.reply_contact_id)
+    return contact is not None and contact.channel in OFFLINE
 
 
 def _readable(m: StoredMessage) -> bool:

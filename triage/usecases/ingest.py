@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 
 from triage.domain import access, lifecycle, survey
 from triage.domain.forms.dialogue import FormState
-from triage.domain.intake import IncomingReferral, Intake
+from triage.domain.intake import INTAKE, IncomingReferral, Intake
 from triage.domain.model import (
     COUNSELING_STATES,
     Actor,
@@ -289,14 +289,16 @@ def register(
 ) -> Registered:
     """`key` names the staff action (the Telegram update): registering twice makes one case."""
     access.require(access.may_register_client(actor), actor, "register a client")
-    msg = InboundMessage(
-        channel=intake.channel,
-        external_id=f"intake:{key}",
-        sender_id=f"{intake.channel.value}:{key}",  # no address: nothing is ever sent to it
-        sender_name=intake.name,
-        text=intake.summary,
-        received_at=now,
-    )
+    msg = storable(
+        InboundMessage(
+            channel=intake.channel,
+            external_id=f"{INTAKE}{key}",
+            sender_id=f"{intake.channel.value}:{key}",  # no address: nothing is ever sent to it
+            sender_name=intake.name,
+            text=intake.summary,
+            received_at=now,
+        )
+    )  # without NUL characters, as any message
 
     def work() -> Registered:
         with uow_factory() as uow:

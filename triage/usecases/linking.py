@@ -9,6 +9,7 @@ from datetime import datetime
 from triage.domain import access
 from triage.domain.errors import NotFound
 from triage.domain.model import Actor, Conversation, State, Steps
+from triage.domain.outbox import CHANNEL_TARGET
 from triage.domain.rules.classify import highest
 from triage.effects.steplog import log_steps
 from triage.ports import UnitOfWork, UnitOfWorkFactory
@@ -77,11 +78,7 @@ def _merge_open(
         survivor,
         opened_at=min(survivor.opened_at, gone.opened_at),
         last_message_at=max(survivor.last_message_at, gone.last_message_at),
-        reply_contact_id=(
-            survivor.reply_contact_id
-            if survivor.last_message_at >= gone.last_message_at
-            else gone.reply_contact_id
-        ),
+        reply_contact_id=_reply_contact(uow, survivor, gone),
         steps=_earliest(survivor.steps, gone.steps),
         urgent=survivor.urgent or gone.urgent,
         risk=highest(survivor.risk, gone.risk),
@@ -90,6 +87,22 @@ def _merge_open(
     uow.conversations.delete(gone.id)
     uow.conversations.save(combined, expect=survivor.state)
     log_steps(uow, combined, ["merged"], now, actor.staff_id, f"from conversation {gone.id}")
+
+
+def _reply_contact(uow: UnitOfWork, survivor: Conversation, gone: Conversation) -> int:
+    """Where replies go after the merge: the contact the client wrote from last, unless only
+    the other can be written to (a client met offline who also writes online)."""
+    newest, other = (
+        (survivor, gone) if survivor.last_message_at >= gone.last_message_at else (gone, survivor)
+    )
+
+    def reachable(contact_id: int) -> bool:
+        contact = uow.contacts.get(contact_id)
+        return contact is not None and contact.channel in CHANNEL_TARGET
+
+    if not reachable(newest.reply_contact_id) and reachable(other.reply_contact_id):
+        return other.reply_contact_id
+    return newest.reply_contact_id
 
 
 def _join_forms(uow: UnitOfWork, gone_id: int, survivor_id: int) -> None:

@@ -42,6 +42,9 @@ def reply_to_client(
                 assert existing.id is not None
                 known = uow.messages.find(TARGET_CHANNEL[existing.target], idempotency_key)
                 return ReplyResult(existing.id, known.id if known and known.id else 0, True)
+            noted = _noted_before(uow, conv_id, idempotency_key)
+            if noted is not None:  # an offline client's note, redelivered: kept once, whatever
+                return ReplyResult(0, noted, True)  # the case's state is now
             result = _reply(uow, conv_id, text, actor, idempotency_key, now, priority)
             uow.commit()
             return result
@@ -107,6 +110,15 @@ def _reply(
     return ReplyResult(item.id, message.id)
 
 
+def _noted_before(uow: UnitOfWork, conv_id: int, key: str) -> int | None:
+    conv = uow.conversations.get(conv_id)
+    contact = uow.contacts.get(conv.reply_contact_id) if conv is not None else None
+    if contact is None or contact.channel in CHANNEL_TARGET:
+        return None
+    known = uow.messages.find(contact.channel, key)
+    return known.id if known is not None else None
+
+
 def _offline_note(
     uow: UnitOfWork,
     conv_id: int,
@@ -119,9 +131,6 @@ def _offline_note(
 ) -> ReplyResult:
     """… conversation with the client (in person, by phone) is kept as a note: nothing can be
     sent, and the step counts as their answer (`register` in usecases/ingest.py)."""
-    known = uow.messages.find(channel, key)
-    if known is not None and known.id is not None:
-        return ReplyResult(0, known.id, True)
     private = isinstance(event, lifecycle.CounselorReplied)
     note = uow.messages.add(_note(conv_id, channel, text, actor, key, now, private))
     assert note.id is not None

@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from triage.domain.errors import AccessDenied, NotFound
+from triage.domain.intake import INTAKE, OFFLINE, IncomingReferral
 from triage.domain.model import Actor, Role
 from triage.domain.records import AuditEntry, Sealer
 from triage.ports import UnitOfWorkFactory
@@ -74,6 +75,7 @@ def export_client(
                             "text": m.text,
                             "attachments": [a.filename for a in m.attachments],
                             "internal_note": m.internal,
+                            "written_by_staff": m.external_id.startswith(INTAKE),
                         }
                         for m in uow.messages.for_conversation(conv.id)
                     ],
@@ -100,6 +102,7 @@ def export_client(
                         for n in range(1, conv.round + 1)
                         if (r := uow.referrals.get(conv.id, n)) is not None
                     ],  # fmt: skip
+                    "referred_by": _referred_by(uow.referrals.incoming(conv.id)),
                     "surveys": [
                         {
                             "round": v.round,
@@ -117,7 +120,11 @@ def export_client(
                 uow.audit.append(AuditEntry(now, actor.staff_id, actor.role.value,
                                             "record.read", conv.id, "export"))  # fmt: skip
         contacts = [
-            {"channel": c.channel.value, "address": c.external_id, "name": c.display_name}
+            {
+                "channel": c.channel.value,
+                "address": None if c.channel in OFFLINE else c.external_id,  # none: met offline
+                "name": c.display_name,
+            }
             for c in uow.contacts.for_client(client_id)
         ]
         uow.audit.append(AuditEntry(now, actor.staff_id, actor.role.value, "client.exported",
@@ -129,3 +136,10 @@ def export_client(
         "contacts": contacts,
         "conversations": conversations,
     }
+
+
+def _referred_by(referral: IncomingReferral | None) -> dict[str, str | None] | None:
+    if referral is None:
+        return None
+    day = referral.letter_date.isoformat() if referral.letter_date else None
+    return {"origin": referral.origin, "letter_number": referral.letter_number, "letter_date": day}
