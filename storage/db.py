@@ -60,7 +60,8 @@ def is_sqlite(engine: Engine) -> bool:
 
 
 ERASED_TABLES = ("message", "outbox", "client", "contact", "dead_letter", "psych_record",
-                 "case_file", "form_state", "referral", "referral_in", "survey")  # fmt: skip
+                 "case_file", "form_state", "referral", "referral_in", "survey",
+                 "appointment")  # fmt: skip
 
 
 def scrub(engine: Engine) -> bool:

@@ -365,6 +365,20 @@ class IncomingReferralRow(SQLModel, table=True):
     at: datetime = Field(sa_column=_time(nullable=False))
 
 
+class AppointmentRow(SQLModel, table=True):
+    """A session agreed with a client (triage.domain.appointments)."""
+
+    __tablename__ = "appointment"
+    id: int | None = Field(default=None, primary_key=True)
+    conversation_id: int = Field(foreign_key="conversation.id", index=True)
+    at: datetime = Field(sa_column=_time(nullable=False, index=True))
+    place: str = Field(max_length=200)
+    counselor_id: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    status: str = Field(max_length=20)
+    staff_id: int = Field(sa_column=Column(BigInteger, nullable=False))
+    created_at: datetime = Field(sa_column=_time(nullable=False))
+
+
 class SurveyRow(SQLModel, table=True):
     """The satisfaction survey of a closed round (triage.domain.survey)."""
 

@@ -15,7 +15,7 @@ from storage.repositories.conversations import SqlConversations
 from storage.repositories.cursors import SqlCursors
 from storage.repositories.deadlines import SqlDeadlines
 from storage.repositories.erasure import SqlErasure
-from storage.repositories.followups import SqlReferrals, SqlSurveys
+from storage.repositories.followups import SqlAppointments, SqlReferrals, SqlSurveys
 from storage.repositories.forms import SqlForms
 from storage.repositories.messages import SqlMessages
 from storage.repositories.outbox import SqlOutbox
@@ -55,6 +55,7 @@ REPOSITORIES = {
     "grants": SqlGrants,
     "referrals": SqlReferrals,
     "surveys": SqlSurveys,
+    "appointments": SqlAppointments,
     "erasure": SqlErasure,
 }
 
@@ -77,6 +78,7 @@ class SqlUnitOfWork:
     grants: SqlGrants
     referrals: SqlReferrals
     surveys: SqlSurveys
+    appointments: SqlAppointments
     erasure: SqlErasure
 
     def __init__(self, engine: Engine, office_id: str = DEFAULT_OFFICE) -> None:

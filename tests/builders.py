@@ -47,3 +47,14 @@ class MovingClock:
 
     def move_to(self, at: datetime) -> None:
         self.offset = at - datetime.now(UTC)
+
+
+def next_session(uows, conv_id: int, days: int = 30) -> None:  # noqa: ANN001
+    """A session scheduled for the case (closing it as Ulang needs one)."""
+    from triage.domain.appointments import SCHEDULED, Appointment
+
+    with uows() as uow:
+        session = Appointment(None, conv_id, T0 + timedelta(days=days), "Ruang konseling 1",
+                              None, SCHEDULED, ADMIN.staff_id, T0)  # fmt: skip
+        uow.appointments.add(session)
+        uow.commit()

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Self
 
+from triage.domain.appointments import Appointment
 from triage.domain.erasure import KEPT_ANSWERS
 from triage.domain.errors import Conflict
 from triage.domain.forms.dialogue import FormState
@@ -60,6 +61,7 @@ class FakeDatabase:
     referrals: dict[tuple[int, int], Referral] = field(default_factory=dict)
     letters: dict[tuple[int, int], str] = field(default_factory=dict)
     incoming: dict[int, IncomingReferral] = field(default_factory=dict)  # referrals received
+    appointments: dict[int, Appointment] = field(default_factory=dict)
     surveys: dict[tuple[int, int], Survey] = field(default_factory=dict)
     erased: dict[tuple[int, str], datetime] = field(default_factory=dict)
     ids: itertools.count = field(default_factory=lambda: itertools.count(1))
@@ -670,6 +672,33 @@ class FakeSurveys(_Repo):
         _move_rounds(self.db.surveys, from_conv, to_conv)
 
 
+class FakeAppointments(_Repo):
+    def add(self, appointment: Appointment) -> Appointment:
+        made = replace(appointment, id=next(self.db.ids))
+        self.db.appointments[made.id] = made  # type: ignore[index]
+        return made
+
+    def get(self, appointment_id: int) -> Appointment | None:
+        return self.db.appointments.get(appointment_id)
+
+    def for_conversation(self, conv_id: int) -> list[Appointment]:
+        mine = [a for a in self.db.appointments.values() if a.conversation_id == conv_id]
+        return sorted(mine, key=lambda a: (a.at, a.id))
+
+    def between(self, start: datetime, end: datetime) -> list[Appointment]:
+        found = [a for a in self.db.appointments.values() if start <= a.at < end]
+        return sorted(found, key=lambda a: (a.at, a.id))
+
+    def set_status(self, appointment_id: int, status: str) -> None:
+        self.db.appointments[appointment_id] = replace(
+            self.db.appointments[appointment_id], status=status
+        )
+
+    def move(self, from_conv: int, to_conv: int) -> None:
+        for a in self.for_conversation(from_conv):
+            self.db.appointments[a.id] = replace(a, conversation_id=to_conv)  # type: ignore[index]
+
+
 def _move_rounds(rows: dict, from_conv: int, to_conv: int) -> None:
     for conv, round_ in [k for k in rows if k[0] == from_conv]:
         row = rows.pop((conv, round_))
@@ -718,6 +747,9 @@ class FakeErasure(_Repo):
                 for key, ref in list(db.referrals.items()):
                     if key[0] == conv_id:
                         db.referrals[key] = replace(ref, reason="")
+                for key, session in list(db.appointments.items()):
+                    if session.conversation_id == conv_id:
+                        db.appointments[key] = replace(session, place="")
             elif kind == "attachments":
                 for m in mine:
                     paths += [a.stored_path for a in m.attachments if a.stored_path]
@@ -771,6 +803,7 @@ COPIED = (
     "referrals",
     "letters",
     "incoming",
+    "appointments",
     "surveys",
     "erased",
 )
@@ -805,6 +838,7 @@ class FakeUnitOfWork:
         self.grants = FakeGrants(self.work)
         self.referrals = FakeReferrals(self.work)
         self.surveys = FakeSurveys(self.work)
+        self.appointments = FakeAppointments(self.work)
         self.erasure = FakeErasure(self.work)
         return self
 

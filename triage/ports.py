@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Protocol, Self
 
+from triage.domain.appointments import Appointment
 from triage.domain.forms.dialogue import FormState
 from triage.domain.intake import IncomingReferral
 from triage.domain.model import (
@@ -298,6 +299,22 @@ class SurveyRepository(Protocol):
         """A merge: as ReferralRepository.move."""
 
 
+class AppointmentRepository(Protocol):
+    """Sessions agreed with clients (triage.domain.appointments)."""
+
+    def add(self, appointment: Appointment) -> Appointment: ...
+    def get(self, appointment_id: int) -> Appointment | None: ...
+    def for_conversation(self, conv_id: int) -> list[Appointment]:
+        """Earliest first."""
+
+    def between(self, start: datetime, end: datetime) -> list[Appointment]:
+        """Every appointment beginning in [start, end), earliest first (the week's sessions)."""
+
+    def set_status(self, appointment_id: int, status: str) -> None: ...
+    def move(self, from_conv: int, to_conv: int) -> None:
+        """A merge: the other conversation's appointments become the kept one's."""
+
+
 class Erasure(Protocol):
     """Blanking personal content (triage.domain.erasure); what each kind covers is in its KINDS."""
 
@@ -347,6 +364,7 @@ class UnitOfWork(Protocol):
     reports: ReportSource
     referrals: ReferralRepository
     surveys: SurveyRepository
+    appointments: AppointmentRepository
     erasure: Erasure
 
     def __enter__(self) -> Self: ...

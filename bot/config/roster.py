@@ -3,13 +3,18 @@ specialties, [sla])."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from zoneinfo import ZoneInfo
 
 from bot.config.calendar import office_calendar, period_of
 from bot.config.settings import WEEKDAYS, Settings
+from triage.domain.appointments import Appointment
 from triage.domain.schedule.calendar import ServiceCalendar
 from triage.domain.schedule.roster import Roster, Shift
 from triage.domain.schedule.sla import Targets
+from triage.texts.catalog import text
+from triage.usecases.appointments import AppointmentSetup
 from triage.usecases.timers import TimerSetup
 
 
@@ -53,4 +58,22 @@ def timer_setup(settings: Settings, around: date) -> TimerSetup:
         calendar=calendar,
         counselors=tuple(s.telegram_id for s in settings.staff if s.role == "konselor"),
         heads=tuple(s.telegram_id for s in settings.staff if s.role == "ketua"),
+        appointment_text=session_text(settings),
     )
+
+
+def appointment_setup(settings: Settings, around: date) -> AppointmentSetup:
+    return AppointmentSetup(office_calendar(settings, around), session_text(settings))
+
+
+def session_text(settings: Settings) -> Callable[[Appointment, str], str]:
+    """What a client is told of their session ("set" when it is made, "reminder" before it),
+    in the office's language, the time in the office's zone."""
+    lang, zone, office = settings.language, ZoneInfo(settings.office.timezone), settings.office.name
+
+    def said(session: Appointment, what: str) -> str:
+        local = session.at.astimezone(zone)
+        return text(f"appointment.client_{what}", lang, office=office, place=session.place,
+                    date=local.strftime("%d-%m-%Y"), time=local.strftime("%H.%M"))  # fmt: skip
+
+    return said

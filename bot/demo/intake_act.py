@@ -45,8 +45,24 @@ def walk_in(stage: Stage, lang: Lang, say: Callable[..., None]) -> None:
     if any(item.target.value != "telegram" for item in queued):
         raise DemoFailed("nothing may be sent to a client met offline")
     say(escape(text("demo.tg.walk_in_noted", lang)))
+    # her next session, then the case closes as Ulang (to be continued), which needs one
+    state.user_writes(ADMIN, GROUP, "/tutup ulang", thread_id=thread)
+    refused = stage.post(GROUP, "sesi berikutnya" if lang == "id" else "next session", thread)
+    state.user_writes(ADMIN, GROUP, "/janji besok 10.00 Ruang konseling 1", thread_id=thread)
+    session = stage.post(GROUP, "📅 Sesi kasus" if lang == "id" else "📅 Session of case", thread)
+    state.user_writes(ADMIN, GROUP, "/tutup ulang", thread_id=thread)
+    stage.wait(lambda: _closed(stage, conv), f"case #{conv} closed as Ulang")
+    say(escape(text("demo.tg.session", lang)))
+    for shown in (refused, session):
+        say(f"    [dim]{escape(group)}[/dim] {escape(shown.get('text', '').splitlines()[0])}")
 
 
 def _noted(stage: Stage, conv: int, words: str) -> bool:
     with stage.app.uows() as uow:
         return any(m.internal and words in m.text for m in uow.messages.for_conversation(conv))
+
+
+def _closed(stage: Stage, conv: int) -> bool:
+    with stage.app.uows() as uow:
+        found = uow.conversations.get(conv)
+        return found is not None and found.state.value == "closed"

@@ -38,8 +38,8 @@ from triage.domain.model import Actor, Channel, InboundMessage, Outcome, Role
 from triage.domain.outbox import Target
 from triage.texts.catalog import Lang, text
 from triage.usecases import casework, inbox, records, referral
+from triage.usecases.identity import link_contacts
 from triage.usecases.ingest import ingest
-from triage.usecases.linking import link_contacts
 from triage.usecases.replies import reply_to_client
 
 # Tuesday 24 November 2026, 09.00 WITA: inside the default service hours.

@@ -224,6 +224,7 @@ def render(item: OutboxItem, lang: Lang, tz: tzinfo) -> Post:
             "register": esc(item.options.get("register", "")),
             "by": esc(item.options.get("by", "")),
             "outcome": esc(text(f"outcome.{outcome}", lang)) if outcome else "",
+            "when": esc(_local(item.options.get("at", ""), tz)),  # a session's time
         }
         said = f"tg.status.{event}.offline"  # "the requester has been told": by staff, offline
         body = text(said if offline and said in texts() else f"tg.status.{event}", lang, **values)

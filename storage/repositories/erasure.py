@@ -21,6 +21,7 @@ from sqlalchemy import (
 from storage.dead_letters import forget_senders
 from storage.repositories._base import Repo
 from storage.tables import (
+    AppointmentRow,
     CaseFileRow,
     ClientRow,
     ContactRow,
@@ -87,6 +88,10 @@ SURVEY_COMMENT = (
     .values(comment="")
 )
 REFERRAL_T = ReferralRow.__table__
+APPOINTMENT_T = AppointmentRow.__table__
+SESSION_PLACES = (
+    update(APPOINTMENT_T).where(APPOINTMENT_T.c.conversation_id == CONV).values(place="")
+)
 REFERRAL_REASON = update(REFERRAL_T).where(REFERRAL_T.c.conversation_id == CONV).values(reason="")
 ATTACHED = select(message_t.c.id, message_t.c.attachments).where(
     message_t.c.conversation_id == CONV, message_t.c.attachments.is_not(None)
@@ -147,7 +152,7 @@ class SqlErasure(Repo):
         for kind in kinds:  # each statement is idempotent: a request erases again whatever came
             if kind == "messages":
                 for statement in (MESSAGES, OUTBOX_STOP, OUTBOX_TEXTS, SURVEY_COMMENT,
-                                  REFERRAL_REASON):  # fmt: skip
+                                  REFERRAL_REASON, SESSION_PLACES):  # fmt: skip
                     self.conn.execute(statement, args)
             elif kind == "attachments":
                 for row in self.conn.execute(ATTACHED, args):

@@ -3,18 +3,21 @@ ReferralRepository and SurveyRepository)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy import Connection, Table, and_, bindparam, delete, func, insert, select, update
 
 from storage.repositories._base import Repo
-from storage.tables import IncomingReferralRow, ReferralRow, SurveyRow
+from storage.tables import AppointmentRow, IncomingReferralRow, ReferralRow, SurveyRow
+from triage.domain.appointments import Appointment
 from triage.domain.intake import IncomingReferral
 from triage.domain.referral import Referral
 from triage.domain.survey import Survey
 
 referral_t = ReferralRow.__table__
 referral_in_t = IncomingReferralRow.__table__
+appointment_t = AppointmentRow.__table__
 survey_t = SurveyRow.__table__
 
 
@@ -132,3 +135,54 @@ class SqlSurveys(Repo):
         asked = self.conn.execute(SURVEYS_ASKED, {"_start": start, "_end": end}).scalar_one()
         answered = self.conn.execute(SURVEYS_ANSWERED, {"_start": start, "_end": end})
         return int(asked), [survey_of(r) for r in answered]
+
+
+def appointment_of(r) -> Appointment:  # type: ignore[no-untyped-def]
+    return Appointment(r.id, r.conversation_id, r.at, r.place, r.counselor_id, r.status,
+                       r.staff_id, r.created_at)  # fmt: skip
+
+
+class SqlAppointments(Repo):
+    def add(self, appointment: Appointment) -> Appointment:
+        new_id = self.conn.execute(
+            insert(appointment_t).values(
+                conversation_id=appointment.conversation_id, at=appointment.at,
+                place=appointment.place, counselor_id=appointment.counselor_id,
+                status=appointment.status, staff_id=appointment.by,
+                created_at=appointment.created_at,
+            ).returning(appointment_t.c.id)
+        ).scalar_one()  # fmt: skip
+        return replace(appointment, id=new_id)
+
+    def get(self, appointment_id: int) -> Appointment | None:
+        r = self.conn.execute(select(appointment_t).where(appointment_t.c.id == appointment_id))
+        row = r.first()
+        return appointment_of(row) if row is not None else None
+
+    def for_conversation(self, conv_id: int) -> list[Appointment]:
+        rows = self.conn.execute(
+            select(appointment_t)
+            .where(appointment_t.c.conversation_id == conv_id)
+            .order_by(appointment_t.c.at, appointment_t.c.id)
+        )
+        return [appointment_of(r) for r in rows]
+
+    def between(self, start: datetime, end: datetime) -> list[Appointment]:
+        rows = self.conn.execute(
+            select(appointment_t)
+            .where(appointment_t.c.at >= start, appointment_t.c.at < end)
+            .order_by(appointment_t.c.at, appointment_t.c.id)
+        )
+        return [appointment_of(r) for r in rows]
+
+    def set_status(self, appointment_id: int, status: str) -> None:
+        self.conn.execute(
+            update(appointment_t).where(appointment_t.c.id == appointment_id).values(status=status)
+        )
+
+    def move(self, from_conv: int, to_conv: int) -> None:
+        self.conn.execute(
+            update(appointment_t)
+            .where(appointment_t.c.conversation_id == from_conv)
+            .values(conversation_id=to_conv)
+        )

@@ -9,13 +9,13 @@ import pytest
 
 from storage.repositories.conversations import SqlConversations
 from storage.unit_of_work import SqlUnitOfWorkFactory
-from tests.builders import ADMIN, COUNSELOR, T0, inbound
+from tests.builders import ADMIN, COUNSELOR, T0, inbound, next_session
 from tests.support.held import HeldInside, run_in_thread
 from tests.support.waiting import wait_for_a_lock_wait
 from triage.domain.model import Channel, Outcome, State
 from triage.usecases import casework
+from triage.usecases.identity import link_contacts
 from triage.usecases.ingest import ingest
-from triage.usecases.linking import link_contacts
 
 pytestmark = pytest.mark.pg
 
@@ -60,6 +60,7 @@ def test_a_reopen_during_a_link_is_not_undone(pg_engine, monkeypatch):
     merged = ingest(
         inbound(1, channel=Channel.EMAIL, sender="merge@example.org"), uow_factory=uows, now=T0
     )
+    next_session(uows, merged.conversation_id)
     casework.close(
         merged.conversation_id,
         Outcome.ULANG,

@@ -8,8 +8,8 @@ from tests.builders import ADMIN, COUNSELOR, HEAD, T0, inbound
 from tests.fakes import FakeSealer
 from triage.domain.model import Channel, Outcome
 from triage.usecases import casework, records
+from triage.usecases.identity import link_contacts
 from triage.usecases.ingest import ingest
-from triage.usecases.linking import link_contacts
 
 
 def test_a_merge_carries_the_record_and_the_survey_along(any_uows):

@@ -15,8 +15,8 @@ from triage.domain.schedule.calendar import ServiceCalendar
 from triage.domain.schedule.roster import DutyChange
 from triage.domain.schedule.sla import Targets
 from triage.usecases import casework
+from triage.usecases.identity import link_contacts
 from triage.usecases.ingest import ingest
-from triage.usecases.linking import link_contacts
 from triage.usecases.timers import TimerSetup, sweep
 
 WITA = ZoneInfo("Asia/Makassar")

@@ -13,9 +13,9 @@ from triage.domain.model import Attachment, Channel, Client, Outcome, State
 from triage.domain.outbox import OutboxItem, OutboxStatus, RetryPolicy, Target
 from triage.usecases import casework
 from triage.usecases.dispatch import dispatch_due
+from triage.usecases.identity import link_contacts
 from triage.usecases.inbox import as_json, snapshot
 from triage.usecases.ingest import Cursor, ingest
-from triage.usecases.linking import link_contacts
 from triage.usecases.replies import reply_to_client
 
 

@@ -81,6 +81,8 @@ def test_a_counselor_off_duty_cannot_take_a_case_the_head_can_give_them(office):
     """Issue 17, item 8: only whom the hand-off was offered to may take it (or anyone once it
     has waited past its target); the head assigns whom they choose."""
     state = office.state
+    calendar = office.app.roster.calendar  # who is on duty "now" needs service hours now
+    move_clock(office.app, calendar.next_open(office.app.clock()) + timedelta(minutes=30))
     state.user_writes(ADMIN, GROUP, "/jadwal hariini +Made -Nyoman")
     office.wait_for_post(GROUP, "−Nyoman")
     state.user_writes(CLIENT, text="Halo, saya perlu bicara dengan psikolog.")

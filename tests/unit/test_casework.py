@@ -1,6 +1,6 @@
 import pytest
 
-from tests.builders import ADMIN, COUNSELOR, COUNSELOR_2, HEAD, T0, inbound
+from tests.builders import ADMIN, COUNSELOR, COUNSELOR_2, HEAD, T0, inbound, next_session
 from tests.fakes import FakeUnitOfWorkFactory
 from triage.domain.errors import AccessDenied, TransitionNotAllowed
 from triage.domain.model import Actor, Direction, Outcome, Role, State
@@ -147,6 +147,7 @@ def test_counseling_content_stays_hidden_from_admins_after_release_and_reopen(ca
     assert [m.confidential for m in messages] == [False, True, True]
     assert [may_read_message(ADMIN, conv, m) for m in messages] == [True, False, False]
     assert all(may_read_message(HEAD, conv, m) for m in messages)
+    next_session(uows, conv_id)
     casework.close(conv_id, Outcome.ULANG, actor=HEAD, uow_factory=uows, now=T0)
     ingest(inbound(3), uow_factory=uows, now=T0)  # reopens: a new round for the admins
     conv = uows.db.conversations[conv_id]

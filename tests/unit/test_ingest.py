@@ -1,6 +1,6 @@
 from datetime import timedelta
 
-from tests.builders import ADMIN, COUNSELOR, T0, inbound
+from tests.builders import ADMIN, COUNSELOR, T0, inbound, next_session
 from tests.fakes import FakeConversations, FakeUnitOfWorkFactory
 from triage.domain.model import Channel, Outcome, State
 from triage.usecases import casework
@@ -42,6 +42,7 @@ def test_a_message_after_a_recent_close_reopens_and_a_late_one_opens_anew():
     assert again.reopened and again.conversation_id == first.conversation_id
     reopened = uows.db.conversations[first.conversation_id]
     assert reopened.round == 2 and reopened.state is State.NEW
+    next_session(uows, first.conversation_id)
     casework.close(first.conversation_id, Outcome.ULANG, actor=ADMIN, uow_factory=uows, now=soon)
     late = soon + timedelta(days=30)
     fresh = ingest(inbound(3, at=late), uow_factory=uows, now=late)

@@ -223,8 +223,8 @@ def test_staff_are_not_told_of_automatic_answers_or_replies_that_were_never_sent
 
 def test_joined_with_the_same_client_online_replies_go_where_they_can_be_read():
     from tests.builders import inbound
+    from triage.usecases.identity import link_contacts
     from triage.usecases.ingest import ingest
-    from triage.usecases.linking import link_contacts
 
     uows = FakeUnitOfWorkFactory()
     walk_in = registered(uows, "langsung Ibu Sari\nkonsultasi").conversation_id

@@ -6,8 +6,8 @@ from tests.builders import ADMIN, COUNSELOR, T0, inbound
 from tests.fakes import FakeUnitOfWorkFactory
 from triage.domain.errors import AccessDenied
 from triage.domain.model import Channel
+from triage.usecases.identity import link_contacts
 from triage.usecases.ingest import ingest
-from triage.usecases.linking import link_contacts
 
 
 def contact_id(uows, channel, external_id):

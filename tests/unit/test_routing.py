@@ -4,7 +4,7 @@ the day's /jadwal changes, a returning client's last counselor."""
 from datetime import time, timedelta
 from zoneinfo import ZoneInfo
 
-from tests.builders import ADMIN, COUNSELOR, HEAD, T0, inbound
+from tests.builders import ADMIN, COUNSELOR, HEAD, T0, inbound, next_session
 from tests.fakes import FakeUnitOfWorkFactory
 from triage.domain.model import Outcome
 from triage.domain.notices import Kind
@@ -79,6 +79,7 @@ def test_a_returning_client_is_offered_to_their_last_counselor():
     conv = ingest(inbound(1), uow_factory=uows, now=T0).conversation_id
     hand_off(uows, conv)
     casework.claim(conv, actor=COUNSELOR, uow_factory=uows, now=T0)
+    next_session(uows, conv)
     casework.close(conv, Outcome.ULANG, actor=COUNSELOR, uow_factory=uows, now=T0)
     later = T0 + timedelta(days=7)  # the next Tuesday: the client writes again (a new round)
     again = ingest(inbound(2, at=later), uow_factory=uows, now=later).conversation_id

@@ -133,6 +133,14 @@ def may_register_client(actor: Actor) -> bool:
     return actor.role in (Role.ADMIN, Role.HEAD)
 
 
+def may_schedule(actor: Actor, conv: Conversation) -> bool:
+    """A session with the client (and whether they came): the admins (a client phones for an
+    appointment), the head, and the counselor whose case it is or was."""
+    if actor.role in (Role.ADMIN, Role.HEAD):
+        return True
+    return conv.counselor_id == actor.staff_id
+
+
 def may_dispose(actor: Actor) -> bool:
     """The disposition of a complaint is the head's (the complaint standard)."""
     return actor.role is Role.HEAD

@@ -27,3 +27,7 @@ class NotFound(TriageError):
 
 class Conflict(TriageError):
     """A concurrent writer got there first (unique key or lock). The use case retries."""
+
+
+class NeedsNextSession(TriageError):
+    """A counseling closes as Ulang (to be continued) only with its next session scheduled."""

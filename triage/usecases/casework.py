@@ -11,7 +11,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from triage.domain import access, lifecycle, notices
-from triage.domain.errors import TransitionNotAllowed
+from triage.domain.errors import NeedsNextSession, TransitionNotAllowed
 from triage.domain.model import Actor, Conversation, Direction, Outcome, StoredMessage
 from triage.domain.notices import Kind, author_of
 from triage.domain.records import AuditEntry
@@ -22,6 +22,7 @@ from triage.effects.offers import offer, offer_for
 from triage.effects.steplog import load_locked, log_steps
 from triage.ports import UnitOfWork, UnitOfWorkFactory
 from triage.usecases._retry import on_conflict
+from triage.usecases.appointments import next_session
 
 # Told to the staff side inside the transition's transaction: (uow, before, after, actor, now,
 # tag). The tag names the action in the notices' keys: the shell's request key, or the time.
@@ -297,6 +298,8 @@ def _closed(
 ) -> Notify:
     def notify(uow: UnitOfWork, before: Conversation, after: Conversation, actor: Actor, now, tag):  # noqa: ANN001
         assert after.id is not None
+        if outcome is Outcome.ULANG and next_session(uow, after.id, now) is None:
+            raise NeedsNextSession(after.id)  # the whole close is undone
         if also is not None:
             also(uow, after)
         held = [m for m in uow.messages.for_conversation(after.id) if _held(m)]

@@ -1,6 +1,8 @@
 """Use case: what we know of a conversation's client (name, contacts, state, the identity form
 and register number), for staff who may see it: the admins (intake), the head, the assigned
-counselor; and the same staff filling or correcting form fields ("Nama: …" lines, /identitas)."""
+counselor; the same staff filling or correcting form fields ("Nama: …" lines, /identitas); and
+an admin saying two contacts are the same person (/gabung: e.g. the same mother writes by email
+and on Instagram): their client records become one, and two open conversations become one."""
 
 from __future__ import annotations
 
@@ -12,9 +14,12 @@ from triage.domain.errors import NotFound
 from triage.domain.forms.dialogue import FormState
 from triage.domain.forms.spec import read_lines
 from triage.domain.intake import IncomingReferral
-from triage.domain.model import Actor, Channel, State
+from triage.domain.model import Actor, Channel, Conversation, State, Steps
+from triage.domain.outbox import CHANNEL_TARGET
+from triage.domain.rules.classify import highest
 from triage.effects.form_prompts import FormSetup, complete_form
-from triage.ports import UnitOfWorkFactory
+from triage.effects.steplog import log_steps
+from triage.ports import UnitOfWork, UnitOfWorkFactory
 from triage.usecases._retry import on_conflict
 
 
@@ -95,3 +100,119 @@ def correct_fields(
             return Correction(tuple(given), wrong, state.register_no)
 
     return on_conflict(work, uow_factory.pause)
+
+
+def link_contacts(
+    keep_contact_id: int,
+    merge_contact_id: int,
+    *,
+    actor: Actor,
+    uow_factory: UnitOfWorkFactory,
+    now: datetime,
+) -> int:
+    """Move every contact of the second contact's client to the first one's client; returns the
+    surviving client id. Linking a contact to its own client changes nothing."""
+    access.require(access.may_link_contacts(actor), actor, "link contacts")
+
+    def work() -> int:
+        with uow_factory() as uow:
+            keep = uow.contacts.get(keep_contact_id)
+            merge = uow.contacts.get(merge_contact_id)
+            if keep is None or merge is None:
+                raise NotFound("contact")
+            if keep.client_id == merge.client_id:
+                return keep.client_id
+            # Lock both clients' conversations, always in client id order (no deadlock between
+            # two links); every write below is a targeted move or a locked row.
+            locked = {
+                client_id: uow.conversations.lock_for_client(client_id)
+                for client_id in sorted((keep.client_id, merge.client_id))
+            }
+            _merge_open(uow, locked[keep.client_id], locked[merge.client_id], actor, now)
+            uow.contacts.move_client(merge.client_id, keep.client_id)
+            uow.conversations.move_client(merge.client_id, keep.client_id)
+            uow.clients.delete(merge.client_id)
+            uow.commit()
+            return keep.client_id
+
+    return on_conflict(work, uow_factory.pause)
+
+
+PROGRESS = {State.NEW: 0, State.WITH_ADMIN: 1, State.HANDED_OFF: 2, State.WITH_COUNSELOR: 3}
+
+
+def _merge_open(
+    uow: UnitOfWork,
+    keep_convs: list[Conversation],
+    merge_convs: list[Conversation],
+    actor: Actor,
+    now: datetime,
+) -> None:
+    """Two open conversations become one: the one further along (a counselor's case survives
+    as it is), else the older; the other's messages, steps and outbox move into it."""
+    opened = [c for c in (*keep_convs, *merge_convs) if c.is_open]
+    if len(opened) < 2:
+        return
+    survivor, gone = sorted(opened, key=lambda c: (-PROGRESS[c.state], c.id or 0))[:2]
+    assert survivor.id is not None and gone.id is not None
+    uow.messages.move(gone.id, survivor.id)
+    uow.steps.move(gone.id, survivor.id)
+    uow.outbox.move(gone.id, survivor.id)
+    for kept in (uow.records, uow.grants, uow.referrals, uow.surveys, uow.appointments):
+        kept.move(gone.id, survivor.id)
+    combined = replace(
+        survivor,
+        opened_at=min(survivor.opened_at, gone.opened_at),
+        last_message_at=max(survivor.last_message_at, gone.last_message_at),
+        reply_contact_id=_reply_contact(uow, survivor, gone),
+        steps=_earliest(survivor.steps, gone.steps),
+        urgent=survivor.urgent or gone.urgent,
+        risk=highest(survivor.risk, gone.risk),
+    )
+    _join_forms(uow, gone.id, survivor.id)
+    uow.conversations.delete(gone.id)
+    uow.conversations.save(combined, expect=survivor.state)
+    log_steps(uow, combined, ["merged"], now, actor.staff_id, f"from conversation {gone.id}")
+
+
+def _reply_contact(uow: UnitOfWork, survivor: Conversation, gone: Conversation) -> int:
+    """Where replies go after the merge: the contact the client wrote from last, unless only
+    the other can be written to (a client met offline who also writes online)."""
+    newest, other = (
+        (survivor, gone) if survivor.last_message_at >= gone.last_message_at else (gone, survivor)
+    )
+
+    def reachable(contact_id: int) -> bool:
+        contact = uow.contacts.get(contact_id)
+        return contact is not None and contact.channel in CHANNEL_TARGET
+
+    if not reachable(newest.reply_contact_id) and reachable(other.reply_contact_id):
+        return other.reply_contact_id
+    return newest.reply_contact_id
+
+
+def _join_forms(uow: UnitOfWork, gone_id: int, survivor_id: int) -> None:
+    """The identity form survives the merge: answers the survivor lacks come from the other
+    form (a register number too, when the survivor has none)."""
+    gone = uow.forms.get(gone_id)
+    if gone is None:
+        return
+    uow.forms.delete(gone_id)  # first: its register number is unique
+    kept = uow.forms.get(survivor_id)
+    if kept is None:
+        uow.forms.save(replace(gone, conversation_id=survivor_id))
+    else:
+        answers = {k: v for k, v in gone.answers.items() if v}
+        answers.update({k: v for k, v in kept.answers.items() if v})
+        register = kept.register_no or gone.register_no
+        uow.forms.save(replace(kept, answers=answers, register_no=register))
+
+
+def _earliest(a: Steps, b: Steps) -> Steps:
+    """The merged conversation keeps the earliest time of each step (the client waited since)."""
+    values = {}
+    for name, left in a.as_dict().items():
+        right = getattr(b, name)
+        present = [t for t in (left, right) if t is not None]
+        values[name] = min(present) if present else None
+    return Steps(**values)

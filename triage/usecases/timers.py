@@ -11,11 +11,13 @@ clock stepped back, `replan` moves what waits back by the step.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from triage.domain import notices
+from triage.domain.appointments import STEPS as SESSION_REMINDERS
+from triage.domain.appointments import Appointment
 from triage.domain.model import Conversation
 from triage.domain.notices import Kind
 from triage.domain.schedule.calendar import ServiceCalendar
@@ -26,6 +28,7 @@ from triage.effects import notify
 from triage.effects.offers import offer
 from triage.effects.steplog import log_steps
 from triage.ports import UnitOfWork, UnitOfWorkFactory
+from triage.usecases import appointments
 from triage.usecases._retry import on_conflict
 
 
@@ -35,6 +38,8 @@ class TimerSetup:
     calendar: ServiceCalendar
     counselors: Sequence[int] = ()  # every counselor: an unclaimed case is offered to all
     heads: Sequence[int] = ()
+    # a session's reminder to the client, in the office's language (usecases/appointments.py)
+    appointment_text: Callable[[Appointment, str], str] | None = None
 
 
 @dataclass(frozen=True)
@@ -76,6 +81,13 @@ def fire_due(
                 # a conversation another transaction holds is left for the next pass
                 conv = uow.conversations.try_lock(deadline.conversation_id)
                 if conv is None and uow.conversations.get(deadline.conversation_id) is not None:
+                    continue
+                if deadline.step in SESSION_REMINDERS:  # a session's: its own rule of due
+                    done = conv is not None and appointments.remind(
+                        uow, conv, deadline, setup.appointment_text, now
+                    )
+                    uow.deadlines.finish(deadline_id, "fired" if done else "moot", now)
+                    fired, moot = fired + done, moot + (not done)
                     continue
                 if deadline.step in KINDS:
                     cf = uow.casefiles.get(deadline.conversation_id)

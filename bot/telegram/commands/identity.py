@@ -14,8 +14,7 @@ from triage.domain.errors import NotFound
 from triage.domain.forms.by_mail import label
 from triage.domain.model import Actor
 from triage.texts.catalog import text
-from triage.usecases.identity import correct_fields
-from triage.usecases.linking import link_contacts
+from triage.usecases.identity import correct_fields, link_contacts
 
 
 async def identitas(request: Request) -> None:

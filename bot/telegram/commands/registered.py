@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.telegram.commands import (
+    appointments,
     assessment,
     cases,
     closing,
@@ -22,6 +23,7 @@ REGISTRY = Registry(
         *cases.COMMANDS,
         *intake.COMMANDS,
         *closing.COMMANDS,
+        *appointments.COMMANDS,
         *identity.COMMANDS,
         *assessment.COMMANDS,
         *roster.COMMANDS,

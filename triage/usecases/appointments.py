@@ -1,0 +1,188 @@
+"""Use cases: schedule a session with a client (/janji), record whether they came (/hadir,
+/tidak_hadir), list the week's sessions (/sesi), and the reminders the sweeper fires
+(triage.domain.appointments: when they go; usecases/timers.py: exactly once)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+
+from triage.domain import access, notices
+from triage.domain.appointments import (
+    ATTENDED,
+    NO_SHOW,
+    SCHEDULED,
+    Appointment,
+    Wanted,
+    reminder_times,
+)
+from triage.domain.errors import NotFound
+from triage.domain.model import Actor, Conversation, Role
+from triage.domain.notices import Kind
+from triage.domain.schedule.calendar import ServiceCalendar
+from triage.domain.schedule.sla import REMINDER, Deadline
+from triage.effects import notify
+from triage.effects.steplog import log_steps
+from triage.effects.workflow_files import tell_client
+from triage.ports import UnitOfWork, UnitOfWorkFactory
+from triage.usecases._retry import on_conflict
+
+SAME_DAY = timedelta(hours=12)  # /hadir after a session: one that began up to this long ago
+
+
+@dataclass(frozen=True)
+class AppointmentSetup:
+    calendar: ServiceCalendar
+    # what the client is told, in the office's language: (the appointment, "set" or "reminder")
+    client_text: Callable[[Appointment, str], str]
+
+
+def schedule(
+    conv_id: int,
+    wanted: Wanted,
+    *,
+    actor: Actor,
+    setup: AppointmentSetup,
+    uow_factory: UnitOfWorkFactory,
+    now: datetime,
+) -> Appointment:
+    """The session, its two reminders (deadline rows), the client told where they can be
+    written to, the topic and the counselor told. The same time asked again is the same
+    session (a redelivered command schedules nothing twice)."""
+
+    def work() -> Appointment:
+        with uow_factory() as uow:
+            conv = _case(uow, conv_id)
+            access.require(access.may_schedule(actor, conv), actor, "schedule")
+            for known in uow.appointments.for_conversation(conv_id):
+                if known.at == wanted.when and known.status == SCHEDULED:
+                    return known
+            counselor = conv.counselor_id or (
+                actor.staff_id if actor.role is Role.COUNSELOR else None
+            )
+            made = uow.appointments.add(
+                Appointment(
+                    None,
+                    conv_id,
+                    wanted.when,
+                    wanted.place,
+                    counselor,
+                    SCHEDULED,
+                    actor.staff_id,
+                    now,
+                )  # fmt: skip
+            )
+            uow.deadlines.add(
+                [
+                    Deadline(conv_id, conv.round, step, REMINDER, wanted.when, due)
+                    for step, due in reminder_times(wanted.when, setup.calendar, now)
+                ]
+            )
+            log_steps(uow, conv, ["appointment_set"], now, actor.staff_id, wanted.when.isoformat())
+            key = f"appointment:{made.id}"
+            tell_client(uow, conv, f"{key}:client", setup.client_text(made, "set"), now)
+            _tell_staff(uow, conv, made, "appointment_set", key, now)
+            uow.commit()
+            return made
+
+    return on_conflict(work, uow_factory.pause)
+
+
+def record_attendance(
+    conv_id: int, came: bool, *, actor: Actor, uow_factory: UnitOfWorkFactory, now: datetime
+) -> Appointment:
+    """/hadir or /tidak_hadir: the case's session that began last (up to SAME_DAY ago, or
+    any still to come today) is marked; a no-show is in the step log for the reports."""
+
+    def work() -> Appointment:
+        with uow_factory() as uow:
+            conv = _case(uow, conv_id)
+            access.require(access.may_schedule(actor, conv), actor, "attendance")
+            due = [
+                a
+                for a in uow.appointments.for_conversation(conv_id)
+                if a.status == SCHEDULED and a.at - SAME_DAY <= now
+            ]
+            if not due:
+                raise NotFound(f"a session of conversation {conv_id} to mark")
+            session = due[-1]
+            status = ATTENDED if came else NO_SHOW
+            uow.appointments.set_status(session.id, status)  # type: ignore[arg-type]
+            log_steps(uow, conv, [f"appointment_{status}"], now, actor.staff_id,
+                      session.at.isoformat())  # fmt: skip
+            uow.commit()
+            return replace(session, status=status)
+
+    return on_conflict(work, uow_factory.pause)
+
+
+def week(start: datetime, *, actor: Actor, uow_factory: UnitOfWorkFactory) -> list[Appointment]:
+    """The sessions of the seven days from `start`: the head sees every one, a counselor
+    their own, an admin every one (they call the clients who come in person)."""
+    with uow_factory() as uow:
+        found = uow.appointments.between(start, start + timedelta(days=7))
+    if actor.role is Role.COUNSELOR:
+        return [a for a in found if a.counselor_id == actor.staff_id]
+    return found
+
+
+def next_session(uow: UnitOfWork, conv_id: int, now: datetime) -> Appointment | None:
+    """The case's next scheduled session (closing as Ulang needs one)."""
+    ahead = [
+        a
+        for a in uow.appointments.for_conversation(conv_id)
+        if a.status == SCHEDULED and a.at > now
+    ]
+    return ahead[0] if ahead else None
+
+
+def remind(
+    uow: UnitOfWork,
+    conv: Conversation,
+    deadline: Deadline,
+    client_text: Callable[[Appointment, str], str] | None,
+    now: datetime,
+) -> bool:
+    """A reminder row fell due (usecases/timers.py): False when its session is gone (moved or
+    marked). The client is reminded where they can be written to; a client met offline is
+    reminded by staff (a task in the topic); the counselor hears of it in their chat."""
+    assert conv.id is not None
+    session = next(
+        (
+            a
+            for a in uow.appointments.for_conversation(conv.id)
+            if a.at == deadline.since and a.status == SCHEDULED
+        ),
+        None,
+    )
+    if session is None:
+        return False
+    key = f"appointment:{session.id}:{deadline.step}"
+    if client_text is not None:
+        tell_client(uow, conv, f"{key}:client", client_text(session, "reminder"), now)
+    _tell_staff(uow, conv, session, deadline.step, key, now)
+    return True
+
+
+def _tell_staff(
+    uow: UnitOfWork, conv: Conversation, session: Appointment, event: str, key: str, now: datetime
+) -> None:
+    fields = {
+        **notify.client_fields(uow, conv),
+        "event": event,
+        "at": session.at.isoformat(),
+        "place": session.place,
+    }
+    notify.queue(uow, key=f"{key}:topic", recipient=notices.group(conv.id), kind=Kind.STATUS,  # type: ignore[arg-type]
+                 now=now, conv=conv, **fields)  # fmt: skip
+    if session.counselor_id is not None:
+        notify.queue(uow, key=f"{key}:counselor", recipient=notices.staff(session.counselor_id),
+                     kind=Kind.STATUS, now=now, conv=conv, **fields)  # fmt: skip
+
+
+def _case(uow: UnitOfWork, conv_id: int) -> Conversation:
+    conv = uow.conversations.get(conv_id, lock=True)
+    if conv is None:
+        raise NotFound(f"conversation {conv_id}")
+    return conv
