@@ -749,7 +749,8 @@ class FakeErasure(_Repo):
                         db.referrals[key] = replace(ref, reason="")
                 for key, session in list(db.appointments.items()):
                     if session.conversation_id == conv_id:
-                        db.appointments[key] = replace(session, place="")
+                        off = "batal" if session.status == "terjadwal" else session.status
+                        db.appointments[key] = replace(session, place="", status=off)
             elif kind == "attachments":
                 for m in mine:
                     paths += [a.stored_path for a in m.attachments if a.stored_path]

@@ -87,6 +87,8 @@ def readable(export: dict[str, Any]) -> str:
             lines.append(f"  Dirujuk oleh: {referred['origin']}; surat nomor "
                          f"{referred['letter_number'] or '-'}, tanggal "
                          f"{referred['letter_date'] or '-'}")  # fmt: skip
+        for session in conv.get("sessions", []):
+            lines.append(f"  Sesi {session['at']}: {session['place'] or '-'} ({session['status']})")
         for asked in conv.get("surveys", []):
             scores = " ".join(str(n) for n in asked["scores"]) or "belum dijawab"
             lines.append(f"  Survei kepuasan ({asked['asked_at']}): {scores} {asked['comment']}")

@@ -92,6 +92,11 @@ APPOINTMENT_T = AppointmentRow.__table__
 SESSION_PLACES = (
     update(APPOINTMENT_T).where(APPOINTMENT_T.c.conversation_id == CONV).values(place="")
 )
+SESSIONS_OFF = (  # nothing is reminded of an erased client's sessions
+    update(APPOINTMENT_T)
+    .where(APPOINTMENT_T.c.conversation_id == CONV, APPOINTMENT_T.c.status == "terjadwal")
+    .values(status="batal")
+)
 REFERRAL_REASON = update(REFERRAL_T).where(REFERRAL_T.c.conversation_id == CONV).values(reason="")
 ATTACHED = select(message_t.c.id, message_t.c.attachments).where(
     message_t.c.conversation_id == CONV, message_t.c.attachments.is_not(None)
@@ -152,7 +157,7 @@ class SqlErasure(Repo):
         for kind in kinds:  # each statement is idempotent: a request erases again whatever came
             if kind == "messages":
                 for statement in (MESSAGES, OUTBOX_STOP, OUTBOX_TEXTS, SURVEY_COMMENT,
-                                  REFERRAL_REASON, SESSION_PLACES):  # fmt: skip
+                                  REFERRAL_REASON, SESSION_PLACES, SESSIONS_OFF):  # fmt: skip
                     self.conn.execute(statement, args)
             elif kind == "attachments":
                 for row in self.conn.execute(ATTACHED, args):

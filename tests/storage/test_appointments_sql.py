@@ -42,16 +42,22 @@ def test_a_session_is_kept_reminded_once_marked_merged_and_erased(any_uows):
     with uows() as uow:
         keep = uow.conversations.get(conv).reply_contact_id
         gone = uow.conversations.get(other).reply_contact_id
+    later_session = THURSDAY_10 + timedelta(days=7)
+    appointments.schedule(other, Wanted(later_session, "Ruang 2"), actor=ADMIN, setup=SETUP,
+                          uow_factory=uows, now=T0)  # fmt: skip
     link_contacts(keep, gone, actor=ADMIN, uow_factory=uows, now=T0)
     with uows() as uow:
         [kept] = [c for c in (uow.conversations.get(conv), uow.conversations.get(other)) if c]
-        [session] = uow.appointments.for_conversation(kept.id)
-        assert session.status == ATTENDED
+        first, second = uow.appointments.for_conversation(kept.id)
+        assert first.status == ATTENDED and second.place == "Ruang 2"
         client = kept.client_id
+    # the merged-away session's reminders followed it into the kept case
+    sweep(uow_factory=uows, now=later_session - timedelta(days=1), setup=TIMERS)
+    assert reminders(uows, kept.id) == ["appointment_day", "appointment_day"]
     later = THURSDAY_10 + timedelta(days=1)
     casework.close(kept.id, Outcome.TUNTAS, actor=ADMIN, uow_factory=uows, now=later)
     erasure_cases.forget_client(client, actor=HEAD, uow_factory=uows, now=later,
                                 remove=lambda paths: None)  # fmt: skip
     with uows() as uow:
-        [session] = uow.appointments.for_conversation(kept.id)
-        assert session.place == "" and session.at == THURSDAY_10  # the report still counts it
+        sessions = uow.appointments.for_conversation(kept.id)
+        assert [(s.place, s.at) for s in sessions] == [("", THURSDAY_10), ("", later_session)]

@@ -19,7 +19,8 @@ def test_a_session_is_set_the_client_told_and_ulang_needs_it(tmp_path):
         state.user_writes(ADMIN, GROUP, "/janji Selasa Ruang konseling 1", thread_id=topic)
         office.wait_for_post(GROUP, "Jamnya tidak terbaca", topic)
         state.user_writes(ADMIN, GROUP, "/janji Selasa 10.00 Ruang <b>1</b>", thread_id=topic)
-        done = office.wait_for_post(GROUP, "📅 Sesi kasus #1", topic)
+        done = office.wait_for_post(GROUP, "pukul 10.00", topic)
+        assert "📅 Sesi kasus #1" in done["text"]
         assert "pukul 10.00, Ruang <b>1</b>" in done["text"]  # shown as typed, not as markup
         told = office.wait_for_post(CLIENT, "Jadwal sesi konseling Anda")
         assert "pukul 10.00, Ruang <b>1</b>" in told["text"]

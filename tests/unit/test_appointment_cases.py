@@ -133,3 +133,60 @@ def test_the_week_shows_a_counselor_their_own_sessions_and_the_head_every_one():
     [own] = appointments.week(start, actor=COUNSELOR, uow_factory=uows)
     assert own.conversation_id == mine
     assert appointments.week(start + timedelta(days=7), actor=HEAD, uow_factory=uows) == []
+
+
+def test_a_session_is_marked_only_once_held_and_its_slot_can_be_used_again():
+    uows = FakeUnitOfWorkFactory()
+    conv = a_case(uows)
+    scheduled(uows, conv)
+    with pytest.raises(NotFound):  # an hour before it begins: not held yet
+        appointments.record_attendance(conv, False, actor=ADMIN, uow_factory=uows,
+                                       now=THURSDAY_10 - timedelta(hours=1))  # fmt: skip
+    appointments.cancel(conv, actor=ADMIN, uow_factory=uows, now=T0)
+    again = scheduled(uows, conv)  # the same slot, made again after the cancel
+    assert again.status == "terjadwal"
+    sweep(uow_factory=uows, now=THURSDAY_10 - timedelta(hours=1), setup=TIMERS)
+    assert to_client(uows).count("reminder 26-11 10.00 Ruang 1") == 2  # the day and the hour
+
+
+def test_closing_done_cancels_the_sessions_ahead_and_a_cancelled_one_is_not_reminded():
+    uows = FakeUnitOfWorkFactory()
+    conv = a_case(uows)
+    scheduled(uows, conv)
+    casework.close(conv, Outcome.TUNTAS, actor=ADMIN, uow_factory=uows, now=T0)
+    sweep(uow_factory=uows, now=THURSDAY_10, setup=TIMERS)
+    assert to_client(uows) == ["set 26-11 10.00 Ruang 1"]
+    assert [a.status for a in uows.db.appointments.values()] == ["batal"]
+
+
+def test_an_erased_clients_sessions_are_not_reminded():
+    from triage.usecases import erasure
+
+    uows = FakeUnitOfWorkFactory()
+    conv = a_case(uows)
+    scheduled(uows, conv)
+    casework.close(conv, Outcome.ULANG, actor=ADMIN, uow_factory=uows, now=T0)
+    client = uows.db.conversations[conv].client_id
+    erasure.forget_client(client, actor=HEAD, uow_factory=uows, now=T0, remove=lambda p: None)
+    before = len(uows.db.outbox)
+    sweep(uow_factory=uows, now=THURSDAY_10, setup=TIMERS)
+    assert len(uows.db.outbox) == before
+
+
+def test_the_counselor_who_has_the_case_now_is_reminded_not_the_one_who_left_it():
+    uows = FakeUnitOfWorkFactory()
+    conv = a_case(uows)
+    common = {"uow_factory": uows, "now": T0}
+    casework.hand_off(conv, actor=ADMIN, counselors=[COUNSELOR.staff_id, COUNSELOR_2.staff_id],
+                      **common)  # fmt: skip
+    casework.claim(conv, actor=COUNSELOR, **common)
+    scheduled(uows, conv, actor=COUNSELOR)
+    casework.release(conv, actor=COUNSELOR, counselors=[COUNSELOR_2.staff_id], **common)
+    casework.claim(conv, actor=COUNSELOR_2, counselors=[COUNSELOR_2.staff_id], **common)
+    sweep(uow_factory=uows, now=THURSDAY_10 - timedelta(days=1), setup=TIMERS)
+    told = {o.recipient for o in uows.db.outbox.values()
+            if o.options.get("event") == "appointment_day"}  # fmt: skip
+    assert told == {f"group:{conv}", f"staff:{COUNSELOR_2.staff_id}"}
+    start = THURSDAY_10 - timedelta(days=2)
+    assert appointments.week(start, actor=COUNSELOR, uow_factory=uows) == []
+    assert len(appointments.week(start, actor=COUNSELOR_2, uow_factory=uows)) == 1

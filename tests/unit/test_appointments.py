@@ -28,6 +28,12 @@ def local(day: int, hour: int, minute: int = 0) -> datetime:
         ("besok jam 9 rumah klien", local(7, 9), "rumah klien"),
         ("Selasa 10.00 ruang 1", local(8, 10), "ruang 1"),
         ("tuesday at 14:15 office", local(8, 14, 15), "office"),
+        ("Kamis 17 Desember 2026 10.00 Ruang 1", local(17, 10), "Ruang 1"),  # it is a Thursday
+        ("12 Desember 10.00 Ruang 2.1", local(12, 10), "Ruang 2.1"),  # numbers in the place
+        ("besok 10.00 di Jl. Melati 5/7", local(7, 10), "Jl. Melati 5/7"),
+        ("besok pukul 7 malam daring", local(7, 19), "daring"),
+        ("besok jam 3 sore ruang 1", local(7, 15), "ruang 1"),
+        ("tomorrow at 7 pm online", local(7, 19), "online"),
     ],
 )
 def test_a_date_a_time_and_a_place_are_read_as_staff_write_them(words, when, place):
@@ -44,6 +50,10 @@ def test_a_date_a_time_and_a_place_are_read_as_staff_write_them(words, when, pla
         ("5 Desember 2026 10.00 ruang 1", "past"),
         ("hari ini 09.00 ruang 1", "past"),  # 09.00 today is gone at 10.00
         ("", "time"),
+        ("Senin 17 Desember 2026 10.00 Ruang 1", "date"),  # the 17th is a Thursday
+        ("besok jam 5 ruang 1", "time"),  # five in the morning or the afternoon?
+        ("5 Desember 10.00 ruang 1", "past"),  # just passed, not next year's
+        ("12/12/99 10.00 ruang 1", "date"),  # 2099
     ],
 )
 def test_what_cannot_make_a_session_says_what_is_missing(words, problem):

@@ -29,6 +29,22 @@ TIME = re.compile(
     re.IGNORECASE,
 )
 LEADING = re.compile(r"^(?:di|at|in|tempat|place)\b[:\s]*", re.IGNORECASE)
+# "7 malam", "3 sore", "1 siang", "7 pm": the hour is in the afternoon or evening
+DAYPART = re.compile(r"(pagi|siang|sore|petang|malam|a\.m\.|p\.m\.|am|pm)(?![a-z])", re.I)
+AFTERNOON = frozenset({"siang", "sore", "petang", "malam", "pm", "p.m."})
+EARLIEST_HOUR = 6  # an earlier hour needs "pagi" or "malam": nobody means 5 in the morning
+YEAR = re.compile(r"\d{4}|\d{1,2}[/.-]\d{1,2}[/.-]\d{2}")  # a year written, 4 or 2 digits
+JUST_PASSED_DAYS = 300  # a date without its year this far ahead has just passed
+MAX_AHEAD_DAYS = 370
+RELATIVE = {"besok": 1, "tomorrow": 1, "lusa": 2, "hari ini": 0, "today": 0}
+WEEKDAYS = {
+    **{d: n for n, d in enumerate("senin selasa rabu kamis jumat sabtu minggu".split())},
+    **{d: n for n, d in enumerate(
+        "monday tuesday wednesday thursday friday saturday sunday".split())},
+    "jum'at": 4, "ahad": 6,
+}  # fmt: skip
+_DAY_WORDS = sorted(map(re.escape, [*RELATIVE, *WEEKDAYS]), key=len, reverse=True)
+DAY_WORD = re.compile(r"\b(" + "|".join(_DAY_WORDS) + r")\b")
 
 
 @dataclass(frozen=True)
@@ -37,7 +53,7 @@ class Appointment:
     conversation_id: int
     at: datetime  # when the session begins (aware)
     place: str
-    counselor_id: int | None  # who holds the session (None: not yet known)
+    counselor_id: int | None  # who scheduled it as the case's counselor (None: not known then)
     status: str  # one of STATUSES
     by: int  # the staff member who scheduled it
     created_at: datetime
@@ -50,7 +66,8 @@ class Wanted:
 
 
 class AppointmentProblem(ValueError):
-    """`date` (no date read), `time` (no time read), `past` (not in the future), `place`."""
+    """`date` (no date read, or a weekday that is not the date's), `time` (no time read, or an
+    early hour without "pagi"/"malam"), `past` (not in the future), `place` (none written)."""
 
     def __init__(self, code: str) -> None:
         super().__init__(code)
@@ -58,66 +75,59 @@ class AppointmentProblem(ValueError):
 
 
 def parse(words: str, today: date, now: datetime, zone: tzinfo) -> Wanted:
-    """ "12 Desember 2026 10.00 Ruang konseling 1", "12-12 pukul 09:30 daring (Zoom)": a date,
-    a time, and the rest is the place."""
+    """ "12 Desember 2026 10.00 Ruang konseling 1", "besok pukul 7 malam daring (Zoom)",
+    "Kamis 17 Desember 09.30 rumah klien": the date before the time, the place after it (so a
+    number in the place, "Jl. Melati 5/7", is never taken for a date)."""
     text = " ".join(words.split())
-    times = list(TIME.finditer(text))
-    if not times:
+    found = TIME.search(text)
+    if found is None:
         raise AppointmentProblem("time")
-    found = times[-1]  # "12.12 10.00": the last one is the time
-    rest = (text[: found.start()] + " " + text[found.end() :]).strip()
-    day = _relative_day(rest, today) or parse_date(rest, today)
-    if day is None:
-        raise AppointmentProblem("date")
-    hour, minute = (found[1], found[2]) if found[1] is not None else (found[3], "0")
-    when = datetime.combine(day, time(int(hour), int(minute)), zone)
+    hour = int(found[1] if found[1] is not None else found[3])
+    minute = int(found[2]) if found[1] is not None else 0
+    before, after = text[: found.start()].strip(), text[found.end() :].strip()
+    part = DAYPART.match(after)
+    if part is not None:  # "7 malam", "3 sore", "7 pm": afternoon and evening hours
+        after = after[part.end() :].strip()
+        if part[1].casefold() in AFTERNOON and hour < 12:
+            hour += 12
+    elif hour < EARLIEST_HOUR:  # "jam 5": morning or afternoon? staff say which
+        raise AppointmentProblem("time")
+    day = _date_of(before, today)
+    when = datetime.combine(day, time(hour, minute), zone)
     if when <= now:
         raise AppointmentProblem("past")
-    place = LEADING.sub("", _without_date(rest)).strip()[:MAX_PLACE]
+    place = LEADING.sub("", after).strip(" ,.-")[:MAX_PLACE]
     if not place:
         raise AppointmentProblem("place")
     return Wanted(when, place)
 
 
-RELATIVE = {"besok": 1, "tomorrow": 1, "lusa": 2, "hari ini": 0, "today": 0}
-WEEKDAYS = {
-    **{d: n for n, d in enumerate("senin selasa rabu kamis jumat sabtu minggu".split())},
-    **{d: n for n, d in enumerate(
-        "monday tuesday wednesday thursday friday saturday sunday".split())},
-    "jum'at": 4, "ahad": 6,
-}  # fmt: skip
-DAY_WORD = re.compile(
-    r"\b("
-    + "|".join(sorted(map(re.escape, [*RELATIVE, *WEEKDAYS]), key=len, reverse=True))
-    + r")\b",
-    re.IGNORECASE,
-)
+def _date_of(before: str, today: date) -> date:
+    """The date written before the time: a date (a weekday beside it must agree), or "besok",
+    "lusa", a weekday (the next one after today). Without a year, the next such date, unless it
+    has just passed ("5 Desember" on the 8th is past, not next year's)."""
+    words = " ".join(before.casefold().replace(",", " ").split())
+    named = DAY_WORD.search(words)
+    bare = " ".join(DAY_WORD.sub(" ", words).split())
+    written = parse_date(bare, today) if bare else None
+    if written is not None:
+        if not YEAR.search(bare) and written - today > timedelta(days=JUST_PASSED_DAYS):
+            raise AppointmentProblem("past")
+        if named is not None and named[1] in WEEKDAYS and WEEKDAYS[named[1]] != written.weekday():
+            raise AppointmentProblem("date")  # "Kamis 17 Desember" when the 17th is no Thursday
+    elif named is not None and not bare:
+        written = _relative_day(named[1], today)
+    if written is None or written - today > timedelta(days=MAX_AHEAD_DAYS):
+        raise AppointmentProblem("date")
+    return written
 
 
-def _relative_day(text: str, today: date) -> date | None:
+def _relative_day(word: str, today: date) -> date:
     """ "besok", "lusa", "Selasa": the coming day (a weekday named is the next one after today)."""
-    found = DAY_WORD.search(text)
-    if found is None:
-        return None
-    word = found[1].casefold()
     if word in RELATIVE:
         return today + timedelta(days=RELATIVE[word])
     ahead = (WEEKDAYS[word] - today.weekday()) % 7 or 7
     return today + timedelta(days=ahead)
-
-
-DATE_WORDS = re.compile(
-    r"\b\d{4}-\d{1,2}-\d{1,2}\b|\b\d{1,2}[/.-]\d{1,2}(?:[/.-]\d{2,4})?\b"
-    r"|\b\d{1,2}\s+[A-Za-z]+\.?(?:\s+\d{4})?\b"
-)
-
-
-def _without_date(text: str) -> str:
-    if DAY_WORD.search(text):
-        text = DAY_WORD.sub(" ", text, count=1)
-    else:
-        text = DATE_WORDS.sub(" ", text, count=1)
-    return " ".join(text.split()).strip(" ,.-")
 
 
 def reminder_times(

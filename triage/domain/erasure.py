@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 # What each kind blanks (storage.repositories.erasure does it in SQL, tests/fakes.py in memory):
 KINDS: Mapping[str, str] = {
     "messages": "message texts, subjects and ids; our replies' texts and addresses; survey "
-    "comments; referral reasons; the places of sessions",
+    "comments; referral reasons; the places of sessions (those still ahead are cancelled)",
     "attachments": "attachment files and their names",
     "forms": "identity-form answers except gender and age (the report counts them)",
     "case_files": "complaint and psychoeducation facts and decisions",

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from triage.domain import access, notices
 from triage.domain.appointments import (
     ATTENDED,
+    CANCELLED,
     NO_SHOW,
     SCHEDULED,
     Appointment,
@@ -73,12 +74,12 @@ def schedule(
                     now,
                 )  # fmt: skip
             )
-            uow.deadlines.add(
-                [
-                    Deadline(conv_id, conv.round, step, REMINDER, wanted.when, due)
-                    for step, due in reminder_times(wanted.when, setup.calendar, now)
-                ]
-            )
+            known = {d.key for _, d in uow.deadlines.for_conversation(conv_id)}
+            wanted_rows = [
+                Deadline(conv_id, conv.round, step, REMINDER, wanted.when, due)
+                for step, due in reminder_times(wanted.when, setup.calendar, now)
+            ]  # a slot used before (a session marked or cancelled): its rows are there
+            uow.deadlines.add([d for d in wanted_rows if d.key not in known])
             log_steps(uow, conv, ["appointment_set"], now, actor.staff_id, wanted.when.isoformat())
             key = f"appointment:{made.id}"
             tell_client(uow, conv, f"{key}:client", setup.client_text(made, "set"), now)
@@ -99,10 +100,10 @@ def record_attendance(
         with uow_factory() as uow:
             conv = _case(uow, conv_id)
             access.require(access.may_schedule(actor, conv), actor, "attendance")
-            due = [
+            due = [  # the session held last: begun, at most SAME_DAY ago
                 a
                 for a in uow.appointments.for_conversation(conv_id)
-                if a.status == SCHEDULED and a.at - SAME_DAY <= now
+                if a.status == SCHEDULED and now - SAME_DAY <= a.at <= now
             ]
             if not due:
                 raise NotFound(f"a session of conversation {conv_id} to mark")
@@ -122,9 +123,46 @@ def week(start: datetime, *, actor: Actor, uow_factory: UnitOfWorkFactory) -> li
     their own, an admin every one (they call the clients who come in person)."""
     with uow_factory() as uow:
         found = uow.appointments.between(start, start + timedelta(days=7))
-    if actor.role is Role.COUNSELOR:
-        return [a for a in found if a.counselor_id == actor.staff_id]
-    return found
+        if actor.role is not Role.COUNSELOR:
+            return found
+        cases = {a.conversation_id: uow.conversations.get(a.conversation_id) for a in found}
+    return [a for a in found if _counselor_of(a, cases[a.conversation_id]) == actor.staff_id]
+
+
+def _counselor_of(session: Appointment, conv: Conversation | None) -> int | None:
+    """Whose session it is: the case's counselor now, else the one it was made with."""
+    return (conv.counselor_id if conv is not None else None) or session.counselor_id
+
+
+def cancel(
+    conv_id: int, *, actor: Actor, uow_factory: UnitOfWorkFactory, now: datetime
+) -> Appointment:
+    """/batal_sesi: the case's next session is off (its reminders go moot); the topic and the
+    counselor are told. The client is told by staff, who know why."""
+
+    def work() -> Appointment:
+        with uow_factory() as uow:
+            conv = _case(uow, conv_id)
+            access.require(access.may_schedule(actor, conv), actor, "cancel a session")
+            session = next_session(uow, conv_id, now)
+            if session is None:
+                raise NotFound(f"a session of conversation {conv_id} to cancel")
+            uow.appointments.set_status(session.id, CANCELLED)  # type: ignore[arg-type]
+            log_steps(uow, conv, ["appointment_batal"], now, actor.staff_id, session.at.isoformat())
+            _tell_staff(
+                uow, conv, session, "appointment_cancelled", f"appointment:{session.id}", now
+            )
+            uow.commit()
+            return replace(session, status=CANCELLED)
+
+    return on_conflict(work, uow_factory.pause)
+
+
+def cancel_ahead(uow: UnitOfWork, conv_id: int, now: datetime) -> None:
+    """In a closing transaction (not Ulang): the case's sessions still ahead are off."""
+    for session in uow.appointments.for_conversation(conv_id):
+        if session.status == SCHEDULED and session.at > now:
+            uow.appointments.set_status(session.id, CANCELLED)  # type: ignore[arg-type]
 
 
 def next_session(uow: UnitOfWork, conv_id: int, now: datetime) -> Appointment | None:
@@ -161,7 +199,7 @@ def remind(
     key = f"appointment:{session.id}:{deadline.step}"
     if client_text is not None:
         tell_client(uow, conv, f"{key}:client", client_text(session, "reminder"), now)
-    _tell_staff(uow, conv, session, deadline.step, key, now)
+    _tell_staff(uow, conv, session, deadline.step, key, now)  # to the case's counselor now
     return True
 
 
@@ -176,8 +214,9 @@ def _tell_staff(
     }
     notify.queue(uow, key=f"{key}:topic", recipient=notices.group(conv.id), kind=Kind.STATUS,  # type: ignore[arg-type]
                  now=now, conv=conv, **fields)  # fmt: skip
-    if session.counselor_id is not None:
-        notify.queue(uow, key=f"{key}:counselor", recipient=notices.staff(session.counselor_id),
+    counselor = _counselor_of(session, conv)  # released and taken since: today's counselor
+    if counselor is not None:
+        notify.queue(uow, key=f"{key}:counselor", recipient=notices.staff(counselor),
                      kind=Kind.STATUS, now=now, conv=conv, **fields)  # fmt: skip
 
 

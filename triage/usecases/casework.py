@@ -22,7 +22,7 @@ from triage.effects.offers import offer, offer_for
 from triage.effects.steplog import load_locked, log_steps
 from triage.ports import UnitOfWork, UnitOfWorkFactory
 from triage.usecases._retry import on_conflict
-from triage.usecases.appointments import next_session
+from triage.usecases.appointments import cancel_ahead, next_session
 
 # Told to the staff side inside the transition's transaction: (uow, before, after, actor, now,
 # tag). The tag names the action in the notices' keys: the shell's request key, or the time.
@@ -300,6 +300,8 @@ def _closed(
         assert after.id is not None
         if outcome is Outcome.ULANG and next_session(uow, after.id, now) is None:
             raise NeedsNextSession(after.id)  # the whole close is undone
+        if outcome is not Outcome.ULANG:  # done or referred: no session is kept waiting
+            cancel_ahead(uow, after.id, now)
         if also is not None:
             also(uow, after)
         held = [m for m in uow.messages.for_conversation(after.id) if _held(m)]

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from triage.domain import access
+from triage.domain.appointments import STEPS as SESSION_REMINDERS
 from triage.domain.errors import NotFound
 from triage.domain.forms.dialogue import FormState
 from triage.domain.forms.spec import read_lines
@@ -160,6 +161,15 @@ def _merge_open(
     uow.outbox.move(gone.id, survivor.id)
     for kept in (uow.records, uow.grants, uow.referrals, uow.surveys, uow.appointments):
         kept.move(gone.id, survivor.id)
+    # the SLA's deadlines are derived and go with the other conversation; its sessions'
+    # reminders are not: they follow the sessions
+    known = {d.key for _, d in uow.deadlines.for_conversation(survivor.id)}
+    followed = [
+        replace(d, conversation_id=survivor.id, round=survivor.round)
+        for status, d in uow.deadlines.for_conversation(gone.id)
+        if status == "pending" and d.step in SESSION_REMINDERS
+    ]
+    uow.deadlines.add([d for d in followed if d.key not in known])
     combined = replace(
         survivor,
         opened_at=min(survivor.opened_at, gone.opened_at),

@@ -103,6 +103,10 @@ def export_client(
                         if (r := uow.referrals.get(conv.id, n)) is not None
                     ],  # fmt: skip
                     "referred_by": _referred_by(uow.referrals.incoming(conv.id)),
+                    "sessions": [
+                        {"at": _iso(a.at), "place": a.place, "status": a.status}
+                        for a in uow.appointments.for_conversation(conv.id)
+                    ],
                     "surveys": [
                         {
                             "round": v.round,

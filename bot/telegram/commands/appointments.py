@@ -13,6 +13,7 @@ from bot.telegram.commands.registry import EVERYONE, Command, Request
 from bot.telegram.desk import Desk
 from bot.telegram.render import esc
 from triage.domain.appointments import Appointment, AppointmentProblem, parse
+from triage.domain.errors import NotFound
 from triage.domain.model import Actor
 from triage.texts.catalog import text
 from triage.usecases import appointments
@@ -57,16 +58,45 @@ async def tidak_hadir(request: Request) -> None:
 async def _attendance(request: Request, *, came: bool) -> None:
     desk, lang = request.desk, request.lang
 
-    async def work(conv: int, _: str) -> None:
+    async def work(conv: int, _: str) -> bool:
         app = desk.app
-        marked = await desk.run(
-            lambda: appointments.record_attendance(
-                conv, came, actor=request.actor, uow_factory=app.uows, now=app.clock()
+        try:
+            marked = await desk.run(
+                lambda: appointments.record_attendance(
+                    conv, came, actor=request.actor, uow_factory=app.uows, now=app.clock()
+                )
             )
-        )
+        except NotFound:
+            await request.say("none", text("staff.session_none_held", lang, conv=conv))
+            return False
         zone = ZoneInfo(app.settings.office.timezone)
         key = "staff.session_attended" if came else "staff.session_no_show"
         await request.say("marked", text(key, lang, conv=conv, **_shown(marked, zone)))
+        return True
+
+    await on_case(request, work)
+
+
+async def batal_sesi(request: Request) -> None:
+    """The case's next session is off; the client is told by staff, who know why."""
+    desk, lang = request.desk, request.lang
+
+    async def work(conv: int, _: str) -> bool:
+        app = desk.app
+        try:
+            off = await desk.run(
+                lambda: appointments.cancel(
+                    conv, actor=request.actor, uow_factory=app.uows, now=app.clock()
+                )
+            )
+        except NotFound:
+            await request.say("none", text("staff.session_none_ahead", lang, conv=conv))
+            return False
+        zone = ZoneInfo(app.settings.office.timezone)
+        await request.say(
+            "off", text("staff.session_cancelled", lang, conv=conv, **_shown(off, zone))
+        )
+        return True
 
     await on_case(request, work)
 
@@ -108,5 +138,6 @@ COMMANDS = [
     Command("janji", janji, EVERYONE, refused_to_clients=True),
     Command("hadir", hadir, EVERYONE, refused_to_clients=True),
     Command("tidak_hadir", tidak_hadir, EVERYONE, refused_to_clients=True),
+    Command("batal_sesi", batal_sesi, EVERYONE, refused_to_clients=True),
     Command("sesi", sesi, EVERYONE, refused_to_clients=True),
 ]
