@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Self
 
-from triage.domain.appointments import Appointment
+from triage.domain.appointments import CANCELLED, SCHEDULED, Appointment
 from triage.domain.erasure import KEPT_ANSWERS
 from triage.domain.errors import Conflict
 from triage.domain.forms.dialogue import FormState
@@ -749,7 +749,7 @@ class FakeErasure(_Repo):
                         db.referrals[key] = replace(ref, reason="")
                 for key, session in list(db.appointments.items()):
                     if session.conversation_id == conv_id:
-                        off = "batal" if session.status == "terjadwal" else session.status
+                        off = CANCELLED if session.status == SCHEDULED else session.status
                         db.appointments[key] = replace(session, place="", status=off)
             elif kind == "attachments":
                 for m in mine:

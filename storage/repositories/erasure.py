@@ -35,6 +35,7 @@ from storage.tables import (
     ReferralRow,
     SurveyRow,
 )
+from triage.domain.appointments import CANCELLED, SCHEDULED
 from triage.domain.erasure import KEPT_ANSWERS
 
 conv_t = ConversationRow.__table__
@@ -94,8 +95,8 @@ SESSION_PLACES = (
 )
 SESSIONS_OFF = (  # nothing is reminded of an erased client's sessions
     update(APPOINTMENT_T)
-    .where(APPOINTMENT_T.c.conversation_id == CONV, APPOINTMENT_T.c.status == "terjadwal")
-    .values(status="batal")
+    .where(APPOINTMENT_T.c.conversation_id == CONV, APPOINTMENT_T.c.status == SCHEDULED)
+    .values(status=CANCELLED)
 )
 REFERRAL_REASON = update(REFERRAL_T).where(REFERRAL_T.c.conversation_id == CONV).values(reason="")
 ATTACHED = select(message_t.c.id, message_t.c.attachments).where(

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 
-from triage.domain.psychoeducation import parse_date
+from triage.domain.psychoeducation import YEAR_WRITTEN, parse_date
 from triage.domain.schedule.calendar import ServiceCalendar
 
 SCHEDULED, ATTENDED, NO_SHOW, CANCELLED = "terjadwal", "hadir", "tidak_hadir", "batal"
@@ -33,7 +33,6 @@ LEADING = re.compile(r"^(?:di|at|in|tempat|place)\b[:\s]*", re.IGNORECASE)
 DAYPART = re.compile(r"(pagi|siang|sore|petang|malam|a\.m\.|p\.m\.|am|pm)(?![a-z])", re.I)
 AFTERNOON = frozenset({"siang", "sore", "petang", "malam", "pm", "p.m."})
 EARLIEST_HOUR = 6  # an earlier hour needs "pagi" or "malam": nobody means 5 in the morning
-YEAR = re.compile(r"\d{4}|\d{1,2}[/.-]\d{1,2}[/.-]\d{2}")  # a year written, 4 or 2 digits
 JUST_PASSED_DAYS = 300  # a date without its year this far ahead has just passed
 MAX_AHEAD_DAYS = 370
 RELATIVE = {"besok": 1, "tomorrow": 1, "lusa": 2, "hari ini": 0, "today": 0}
@@ -111,7 +110,7 @@ def _date_of(before: str, today: date) -> date:
     bare = " ".join(DAY_WORD.sub(" ", words).split())
     written = parse_date(bare, today) if bare else None
     if written is not None:
-        if not YEAR.search(bare) and written - today > timedelta(days=JUST_PASSED_DAYS):
+        if not YEAR_WRITTEN.search(bare) and written - today > timedelta(days=JUST_PASSED_DAYS):
             raise AppointmentProblem("past")
         if named is not None and named[1] in WEEKDAYS and WEEKDAYS[named[1]] != written.weekday():
             raise AppointmentProblem("date")  # "Kamis 17 Desember" when the 17th is no Thursday

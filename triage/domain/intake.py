@@ -8,12 +8,11 @@ A referral brings the referring body, its letter's number and date (kept with th
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from triage.domain.model import Channel
-from triage.domain.psychoeducation import parse_date
+from triage.domain.psychoeducation import YEAR_WRITTEN, parse_date
 
 INTAKE = "intake:"  # the external id of what such a client came with, as staff wrote it
 OFFLINE = frozenset({Channel.LANGSUNG, Channel.TELEPON, Channel.SURAT, Channel.RUJUKAN})
@@ -34,7 +33,6 @@ FIELDS = {
     "tanggal surat": "date", "tgl surat": "date", "tanggal": "date", "tgl": "date",
     "letter date": "date", "date": "date",
 }  # fmt: skip
-YEAR = re.compile(r"\d{4}|\d{1,2}[/.-]\d{1,2}[/.-]\d{2}")  # a year written, 4 or 2 digits
 MAX_NAME, MAX_FIELD, MAX_SUMMARY = 120, 200, 4000
 
 
@@ -91,7 +89,11 @@ def parse(arg: str, today: date) -> Intake:
     letter_date = None
     if fields.get("date"):
         letter_date = parse_date(fields["date"], today)
-        if letter_date is not None and letter_date > today and not YEAR.search(fields["date"]):
+        if (
+            letter_date is not None
+            and letter_date > today
+            and not YEAR_WRITTEN.search(fields["date"])
+        ):
             letter_date = _a_year_before(letter_date)  # "5 des" read in January: last year's
         if letter_date is None or letter_date > today:
             raise IntakeProblem("date")

@@ -76,6 +76,9 @@ MONTHS = {
 NUMERIC = re.compile(r"(\d{1,2})[/.-](\d{1,2})(?:[/.-](\d{2,4}))?")
 ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 WORDS = re.compile(r"(\d{1,2})\s+([a-z]+)\.?(?:\s+(\d{4}))?")
+# a year written in a date (4 digits, or 2 after a day and a month): parse_date fills in one
+# that is missing, and its callers need to know whether it did
+YEAR_WRITTEN = re.compile(r"\d{4}|\d{1,2}[/.-]\d{1,2}[/.-]\d{2}")
 
 
 def parse_date(text: str, today: date) -> date | None:

@@ -42,9 +42,6 @@ def reply_to_client(
                 assert existing.id is not None
                 known = uow.messages.find(TARGET_CHANNEL[existing.target], idempotency_key)
                 return ReplyResult(existing.id, known.id if known and known.id else 0, True)
-            noted = _noted_before(uow, conv_id, idempotency_key)
-            if noted is not None:  # an offline client's note, redelivered: kept once, whatever
-                return ReplyResult(0, noted, True)  # the case's state is now
             result = _reply(uow, conv_id, text, actor, idempotency_key, now, priority)
             uow.commit()
             return result
@@ -62,6 +59,13 @@ def _reply(
     priority: int,
 ) -> ReplyResult:
     conv = load_locked(uow, conv_id)
+    contact = uow.contacts.get(conv.reply_contact_id)
+    if contact is None:
+        raise NotFound(f"contact {conv.reply_contact_id}")
+    offline = contact.channel not in CHANNEL_TARGET  # a client met offline: a note, no outbox row
+    if offline and (known := uow.messages.find(contact.channel, key)) is not None:
+        assert known.id is not None  # redelivered: kept once, whatever the case's state is now
+        return ReplyResult(0, known.id, True)
     access.require(access.may_reply(actor, conv), actor, "reply")
     event: lifecycle.Event = (
         lifecycle.CounselorReplied()
@@ -71,10 +75,7 @@ def _reply(
     changed, logged = lifecycle.apply(conv, event, now)
     uow.conversations.save(changed)
     log_steps(uow, changed, logged, now, actor.staff_id)
-    contact = uow.contacts.get(conv.reply_contact_id)
-    if contact is None:
-        raise NotFound(f"contact {conv.reply_contact_id}")
-    if contact.channel not in CHANNEL_TARGET:  # a client met offline: what staff write of the
+    if offline:  # a client met offline: what staff write of the
         return _offline_note(uow, conv_id, contact.channel, text, actor, key, now, event)
     options = _thread_options(uow, conv_id)
     item = uow.outbox.add(
@@ -108,15 +109,6 @@ def _reply(
     )
     assert message.id is not None
     return ReplyResult(item.id, message.id)
-
-
-def _noted_before(uow: UnitOfWork, conv_id: int, key: str) -> int | None:
-    conv = uow.conversations.get(conv_id)
-    contact = uow.contacts.get(conv.reply_contact_id) if conv is not None else None
-    if contact is None or contact.channel in CHANNEL_TARGET:
-        return None
-    known = uow.messages.find(contact.channel, key)
-    return known.id if known is not None else None
 
 
 def _offline_note(

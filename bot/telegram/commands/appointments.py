@@ -4,6 +4,7 @@ sweeper's (usecases/timers.py); closing as Ulang needs the next session schedule
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -56,46 +57,40 @@ async def tidak_hadir(request: Request) -> None:
 
 
 async def _attendance(request: Request, *, came: bool) -> None:
-    desk, lang = request.desk, request.lang
+    def mark(app, conv: int) -> Appointment:  # noqa: ANN001 - bot.app.App
+        return appointments.record_attendance(
+            conv, came, actor=request.actor, uow_factory=app.uows, now=app.clock()
+        )
 
-    async def work(conv: int, _: str) -> bool:
-        app = desk.app
-        try:
-            marked = await desk.run(
-                lambda: appointments.record_attendance(
-                    conv, came, actor=request.actor, uow_factory=app.uows, now=app.clock()
-                )
-            )
-        except NotFound:
-            await request.say("none", text("staff.session_none_held", lang, conv=conv))
-            return False
-        zone = ZoneInfo(app.settings.office.timezone)
-        key = "staff.session_attended" if came else "staff.session_no_show"
-        await request.say("marked", text(key, lang, conv=conv, **_shown(marked, zone)))
-        return True
-
-    await on_case(request, work)
+    done = "staff.session_attended" if came else "staff.session_no_show"
+    await _on_session(request, mark, done, "staff.session_none_held")
 
 
 async def batal_sesi(request: Request) -> None:
     """The case's next session is off; the client is told by staff, who know why."""
+
+    def cancel(app, conv: int) -> Appointment:  # noqa: ANN001 - bot.app.App
+        return appointments.cancel(conv, actor=request.actor, uow_factory=app.uows, now=app.clock())
+
+    await _on_session(request, cancel, "staff.session_cancelled", "staff.session_none_ahead")
+
+
+async def _on_session(
+    request: Request, act: Callable[..., Appointment], done: str, none: str
+) -> None:
+    """Do `act` to one of the case's sessions and say `done` with it, or `none` when the case
+    has no such session."""
     desk, lang = request.desk, request.lang
 
     async def work(conv: int, _: str) -> bool:
         app = desk.app
         try:
-            off = await desk.run(
-                lambda: appointments.cancel(
-                    conv, actor=request.actor, uow_factory=app.uows, now=app.clock()
-                )
-            )
+            session = await desk.run(act, app, conv)
         except NotFound:
-            await request.say("none", text("staff.session_none_ahead", lang, conv=conv))
+            await request.say("none", text(none, lang, conv=conv))
             return False
         zone = ZoneInfo(app.settings.office.timezone)
-        await request.say(
-            "off", text("staff.session_cancelled", lang, conv=conv, **_shown(off, zone))
-        )
+        await request.say("done", text(done, lang, conv=conv, **_shown(session, zone)))
         return True
 
     await on_case(request, work)
