@@ -23,7 +23,12 @@ from triage.domain.outbox import OutboxItem, OutboxStatus, Target
 
 def client(r: Any) -> Client:
     return Client(
-        id=r.id, display_name=r.display_name, created_at=r.created_at, office_id=r.office_id
+        id=r.id,
+        display_name=r.display_name,
+        created_at=r.created_at,
+        office_id=r.office_id,
+        consent=r.consent,
+        consent_at=r.consent_at,
     )
 
 
@@ -99,6 +104,7 @@ def message(r: Any) -> StoredMessage:
         relayed=r.relayed,
         counselor_id=r.counselor_id,
         risk=r.risk,
+        masked=r.masked,
     )
 
 
@@ -121,6 +127,7 @@ def message_values(m: StoredMessage) -> dict[str, Any]:
         "relayed": m.relayed,
         "counselor_id": m.counselor_id,
         "risk": m.risk,
+        "masked": m.masked,
     }
 
 

@@ -36,6 +36,8 @@ class ClientRow(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     display_name: str
     created_at: datetime = Field(sa_column=_time(nullable=False))
+    consent: str | None = Field(default=None, sa_column=Column(String(20)))  # triage.domain.consent
+    consent_at: datetime | None = Field(default=None, sa_column=_time())
 
 
 class ContactRow(SQLModel, table=True):
@@ -132,6 +134,10 @@ class MessageRow(SQLModel, table=True):
     # (triage/domain/access.py)
     counselor_id: int | None = Field(default=None, sa_column=Column(BigInteger))
     risk: str | None = Field(default=None, sa_column=Column(String(20)))  # as triage read it
+    # shown to staff as a placeholder until the client consents (triage.domain.consent)
+    masked: bool = Field(
+        default=False, sa_column=Column(Boolean, nullable=False, server_default=false())
+    )
 
 
 class StepLogRow(SQLModel, table=True):

@@ -90,6 +90,10 @@ class FakeClients(_Repo):
     def delete(self, client_id: int) -> None:
         del self.db.clients[client_id]
 
+    def set_consent(self, client_id: int, consent: str, at: datetime) -> None:
+        client = self.db.clients[client_id]
+        self.db.clients[client_id] = replace(client, consent=consent, consent_at=at)
+
 
 class FakeContacts(_Repo):
     def find(self, channel: Channel, external_id: str) -> Contact | None:
@@ -288,6 +292,10 @@ class FakeMessages(_Repo):
             self.db.messages[mid] = replace(
                 self.db.messages[mid], relayed=True, counselor_id=counselor_id
             )
+
+    def set_masked(self, ids: list[int], masked: bool) -> None:
+        for mid in ids:
+            self.db.messages[mid] = replace(self.db.messages[mid], masked=masked)
 
 
 class FakeStepLog(_Repo):

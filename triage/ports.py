@@ -40,6 +40,8 @@ class ClientRepository(Protocol):
         """Serialise writers of this client's conversations until the unit of work ends."""
 
     def delete(self, client_id: int) -> None: ...
+    def set_consent(self, client_id: int, consent: str, at: datetime) -> None:
+        """The client's answer to the data-protection notice (triage.domain.consent)."""
 
 
 class ContactRepository(Protocol):
@@ -126,6 +128,9 @@ class MessageRepository(Protocol):
     def deliver_held(self, ids: list[int], counselor_id: int) -> None:
         """Held counseling content has now been given to `counselor_id`: it is theirs, and
         passed on."""
+
+    def set_masked(self, ids: list[int], masked: bool) -> None:
+        """Staff saw these as placeholders (True), or now see their words (False)."""
 
 
 class StepLog(Protocol):

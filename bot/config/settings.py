@@ -194,6 +194,11 @@ class SurveyConfig(Section):
     enabled: bool = True  # ask the client the satisfaction questions when a case closes
 
 
+class ConsentConfig(Section):
+    # staff see placeholders until the client answers the data-protection notice
+    mask_before: bool = True
+
+
 class ReferralConfig(Section):
     # How the letter addresses each target, e.g. uptd_ppa = "UPTD PPA Kabupaten Karangasem".
     places: dict[str, str] = Field(default_factory=dict)
@@ -325,6 +330,7 @@ class Settings(Section):
     instagram: InstagramConfig | None = None
     triage: TriageConfig = TriageConfig()
     survey: SurveyConfig = SurveyConfig()
+    consent: ConsentConfig = ConsentConfig()
     referral: ReferralConfig = ReferralConfig()
     retention: RetentionConfig = RetentionConfig()
     security: SecurityConfig = SecurityConfig()

@@ -79,6 +79,8 @@ def form_setup(settings: Settings) -> FormSetup:
         form=form,
         lang=lang,
         consent_text=text("hotline.consent_given", lang),
+        refused_text=text("hotline.consent_refused", lang),
+        mask_before_consent=settings.consent.mask_before,
         texts={key: text(key, lang, **_filled(key, settings)) for key in TEXT_KEYS},
         register_template=settings.office.register_format,
         register_start=settings.office.register_start,

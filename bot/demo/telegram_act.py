@@ -25,6 +25,7 @@ from bot.config.settings import Settings, from_mapping
 from bot.demo.intake_act import walk_in
 from bot.demo.local_api import ApiState, LocalBotApi
 from bot.demo.local_api.scripted import DemoFailed, Stage
+from bot.demo.review_act import WORRIED, possible_danger
 from bot.service import loops as service
 from triage.domain.forms.spec import DEFAULT_FORM
 from triage.domain.model import STEP_NAMES
@@ -35,7 +36,6 @@ CLIENT = 4242
 CLIENT_2 = 4343  # writes and is left waiting: the SLA reminder and escalation
 COMPLAINANT = 4444  # a complaint (the complaint standard)
 SCHOOL = 4545  # a request for psychoeducation (the Kaltim standard)
-WORRIED = 4646  # writes in Javanese of feeling a burden: possible danger (perlu_dicek)
 ADMIN = 1001
 MADE = 2001
 NYOMAN = 2002
@@ -135,7 +135,7 @@ def run_telegram_act(data_dir: Path, lang: Lang, console: Console) -> None:
             _timeline(app, settings, lang, console)
             _complaint_and_psychoeducation(stage, lang, say)  # conversations #2, #3
             _roster_and_timers(stage, settings, lang, say)  # #4; moves the clock
-            _possible_danger(stage, lang, say)  # #5
+            possible_danger(stage, lang, say)  # #5
             _undelivered(stage, lang, say)  # #5 again
             walk_in(stage, lang, say)  # #6, registered by the admin
             _stranger_joins(stage, lang, say)
@@ -321,33 +321,6 @@ def _roster_and_timers(
     for message in state.sent(HEAD):
         if "document" in message:
             say(f"    [dim]Bot → Ketut:[/dim] 📎 {escape(message['document']['file_name'])}")
-
-
-def _possible_danger(stage: Stage, lang: Lang, say: Callable[..., None]) -> None:
-    """A client hints at danger in Javanese: no crisis reply, but the counselors on duty and the
-    admins are alerted and the case tops the board; the admin reads it and sets level and
-    category (/tingkat, /kategori)."""
-    state = stage.state
-    group = "Bot → grup admin:" if lang == "id" else "Bot → admin group:"
-
-    def line(key: str, **values: object) -> None:
-        say(escape(text(key, lang, **values)))
-
-    state.user_writes(
-        WORRIED, text="mbak, aku wes kesel banget, rasane aku mung dadi beban keluarga"
-    )
-    stage.wait(lambda: stage.app.telegram.maps.topic(5), "a topic for conversation #5")
-    thread = stage.app.telegram.maps.topic(5).thread_id
-    alert = stage.post(GROUP, "🔶", thread)
-    line("demo.tg.review")
-    say(f"    [dim]{escape(group)}[/dim] {escape(alert.get('text', '').splitlines()[0])}")
-    if any("129" in m.get("text", "") for m in state.sent(WORRIED)):
-        raise DemoFailed("possible danger must not get the crisis reply")
-    state.user_writes(ADMIN, GROUP, "/tingkat perlu_dicek", thread_id=thread)
-    stage.post(GROUP, "#5: perlu_dicek", thread)
-    state.user_writes(ADMIN, GROUP, "/kategori keluarga_harmonis", thread_id=thread)
-    stage.post(GROUP, "#5: keluarga_harmonis", thread)
-    line("demo.tg.review_set")
 
 
 def _undelivered(stage: Stage, lang: Lang, say: Callable[..., None]) -> None:

@@ -85,7 +85,7 @@ def _who(item: OutboxItem, lang: Lang) -> dict[str, str]:
     channel = o.get("channel", "")
     return {
         "conv": esc(o.get("conv", "?")),
-        "name": esc(" ".join(o.get("name", "?").split())[:MAX_NAME] or "?"),
+        "name": esc(_name(item, lang)[:MAX_NAME] or "?"),
         "icon": CHANNEL_ICONS.get(channel, "💬"),
         "channel": esc(text(f"channel.{channel}", lang)) if channel in CHANNEL_ICONS else "",
         "round": esc(o.get("round", "1")),
@@ -100,10 +100,17 @@ def topic_title(item: OutboxItem, lang: Lang) -> str:
         "tg.topic_title",
         lang,
         icon=CHANNEL_ICONS.get(o.get("channel", ""), "💬"),
-        name=" ".join(o.get("name", "?").split())[:80] or "?",
+        name=_name(item, lang)[:80] or "?",
         conv=o.get("conv", "?"),
     )
     return title[:MAX_TOPIC_NAME]
+
+
+def _name(item: OutboxItem, lang: Lang) -> str:
+    """The client's name; before their consent, a word saying it is held back."""
+    if item.options.get("masked"):
+        return text("tg.masked_name", lang)
+    return " ".join(item.options.get("name", "?").split())
 
 
 def card_keyboard(conv: str, round_: str, lang: Lang) -> Keyboard:
@@ -137,6 +144,8 @@ def entries_html(raw: str, lang: Lang, tz: tzinfo) -> str:
         if entry.auto:
             head += " " + esc(text("tg.auto", lang))
         body = esc(entry.text)
+        if entry.author == "masked":
+            body = f"<i>{esc(text('tg.masked_body', lang))}</i>"
         if entry.files:
             files = text("tg.files", lang, files=", ".join(entry.files))
             body = f"{body}\n{esc(files)}" if body else esc(files)
@@ -194,11 +203,15 @@ def render(item: OutboxItem, lang: Lang, tz: tzinfo) -> Post:
     if kind == Kind.CARD:
         key = "tg.card" if who["round"] == "1" else "tg.card_round"
         hint = text("tg.card_hint_offline" if offline else "tg.card_hint", lang)
+        if item.options.get("masked"):
+            hint = text("tg.card_hint_masked", lang) + "\n" + hint
         head = urgent + text(key, lang, **who) + triage_line + "\n" + hint
         body = entries_html(item.text, lang, tz)
         return Post(f"{head}\n\n{body}", card_keyboard(who["conv"], who["round"], lang))
     if kind == Kind.CLIENT:
         head = urgent + text("tg.client_header", lang, **who) + triage_line
+        if item.options.get("revealed"):
+            head += "\n" + text("tg.revealed", lang)
         return Post(f"{head}\n{entries_html(item.text, lang, tz)}")
     if kind == Kind.CASE:
         head = urgent + text("tg.case", lang, **who)

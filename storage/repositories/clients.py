@@ -4,6 +4,7 @@ lookup of a sender with their open conversation."""
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import datetime
 
 from sqlalchemy import and_, bindparam, delete, insert, select, update
 
@@ -26,6 +27,11 @@ CLIENT_INSERT = FastStatement(
 CLIENT_GET = select(client_t).where(by_id(client_t))
 CLIENT_LOCK = select(client_t.c.id).where(by_id(client_t)).with_for_update()
 CLIENT_DELETE = delete(client_t).where(by_id(client_t))
+CLIENT_CONSENT = (
+    update(client_t)
+    .where(by_id(client_t))
+    .values(consent=bindparam("_consent"), consent_at=bindparam("_at"))
+)
 
 
 class SqlClients(Repo):
@@ -47,6 +53,9 @@ class SqlClients(Repo):
 
     def delete(self, client_id: int) -> None:
         self.conn.execute(CLIENT_DELETE, {"_id": client_id})
+
+    def set_consent(self, client_id: int, consent: str, at: datetime) -> None:
+        self.conn.execute(CLIENT_CONSENT, {"_id": client_id, "_consent": consent, "_at": at})
 
 
 CONTACT_FIND = select(contact_t).where(

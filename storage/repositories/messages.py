@@ -86,6 +86,11 @@ MESSAGE_MARK_ASSESSED = (
     .where(message_t.c.id.in_(bindparam("_ids", expanding=True)))
     .values(risk=bindparam("_risk"))
 )
+MESSAGE_SET_MASKED = (
+    update(message_t)
+    .where(message_t.c.id.in_(bindparam("_ids", expanding=True)))
+    .values(masked=bindparam("_masked"))
+)
 
 
 class SqlMessages(Repo):
@@ -150,3 +155,7 @@ class SqlMessages(Repo):
     def deliver_held(self, ids: list[int], counselor_id: int) -> None:
         if ids:
             self.conn.execute(MESSAGE_DELIVER_HELD, {"_ids": ids, "_owner": counselor_id})
+
+    def set_masked(self, ids: list[int], masked: bool) -> None:
+        if ids:
+            self.conn.execute(MESSAGE_SET_MASKED, {"_ids": ids, "_masked": masked})

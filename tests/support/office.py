@@ -48,6 +48,7 @@ def office_settings(
     database_url: str = "",
     office: dict[str, Any] | None = None,
     limits: dict[str, Any] | None = None,
+    consent: dict[str, Any] | None = None,
     **outbox: Any,
 ) -> Settings:
     """The office's configuration. It answers the same at any hour (no out-of-hours reply)
@@ -63,6 +64,7 @@ def office_settings(
             # a test's files are kept whatever the machine's free disk (the floor's own tests
             # set it)
             "limits": {"min_free_disk_mb": 0, **(limits or {})},
+            "consent": consent or {},
             "referral": {
                 "places": {
                     "uptd_ppa": "UPTD PPA Kabupaten Contoh",
@@ -81,6 +83,11 @@ def office_settings(
         },
         environ={},
     )
+
+
+# For tests that follow a hotline client's words without their answering the data-protection
+# notice: what staff see before it has its own tests (tests/telegram/test_consent_telegram.py).
+UNMASKED = {"mask_before": False}
 
 
 def move_clock(app: App, at: datetime) -> None:

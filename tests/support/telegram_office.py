@@ -82,6 +82,7 @@ def running_office(
     database_url: str = "",
     office: dict[str, Any] | None = None,
     limits: dict[str, Any] | None = None,
+    consent: dict[str, Any] | None = None,
     **outbox: Any,
 ) -> Iterator[Office]:
     with LocalBotApi(state or office_state()) as api:
@@ -92,6 +93,7 @@ def running_office(
             database_url=database_url,
             office=office,
             limits=limits,
+            consent=consent,
             **{"interval_seconds": 0.1, "retry_base_seconds": 0.3, **outbox},
         )
         app = build(settings, clock=MovingClock())

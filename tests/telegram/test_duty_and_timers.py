@@ -10,13 +10,13 @@ from datetime import timedelta
 import pytest
 
 from bot.service import loops as service
-from tests.support.office import ADMIN, CLIENT, GROUP, HEAD, MADE, NYOMAN, move_clock
+from tests.support.office import ADMIN, CLIENT, GROUP, HEAD, MADE, NYOMAN, UNMASKED, move_clock
 from tests.support.telegram_office import running_office
 
 
 @pytest.fixture
 def office(tmp_path):
-    with running_office(tmp_path) as running:
+    with running_office(tmp_path, consent=UNMASKED) as running:
         yield running
 
 

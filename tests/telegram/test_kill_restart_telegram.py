@@ -31,6 +31,8 @@ def config(tmp_path: Path, api: LocalBotApi) -> Path:
     path.write_text(
         'data_dir = "data"\nlog_level = "WARNING"\n[office]\nname = "PUSPAGA Uji"\n'
         "after_hours_reply = false\n"
+        # the clients' words are what this test counts (masking has tests of its own)
+        "[consent]\nmask_before = false\n"
         "[outbox]\ninterval_seconds = 0.1\nretry_base_seconds = 0.3\nlease_seconds = 2\n"
         f'[telegram]\ntoken = "{api.state.token}"\nbase_url = "{api.base_url}"\n'
         f"admin_chat_id = {GROUP}\n" + staff

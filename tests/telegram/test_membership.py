@@ -4,7 +4,7 @@ client's intake): loudly when not registered staff. The local Bot API server sen
 
 from __future__ import annotations
 
-from tests.support.office import ADMIN, CLIENT, GROUP, HEAD, MADE
+from tests.support.office import ADMIN, CLIENT, GROUP, HEAD, MADE, UNMASKED
 from tests.support.telegram_office import running_office
 
 GUEST, LURKER = 7777, 7778
@@ -39,7 +39,7 @@ def test_who_joins_the_admin_group_is_told_to_the_heads_and_who_leaves_is_not(tm
 
 def test_an_update_this_library_cannot_read_is_set_aside_and_the_bot_hears_the_rest(tmp_path):
     """A field of a newer Bot API (or a broken update) must not make the bot deaf."""
-    with running_office(tmp_path) as office:
+    with running_office(tmp_path, consent=UNMASKED) as office:
         state = office.state
         state.user_writes(CLIENT, text="Halo")
         office.topic_of(1)

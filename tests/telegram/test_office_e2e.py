@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from tests.support.office import ADMIN, CLIENT, GROUP, MADE, NYOMAN
+from tests.support.office import ADMIN, CLIENT, GROUP, MADE, NYOMAN, UNMASKED
 from tests.support.telegram_office import STRANGER, running_office
 from triage.domain.model import Actor, Role, State
 from triage.usecases import casework
@@ -18,6 +18,12 @@ from triage.usecases.replies import reply_to_client
 @pytest.fixture
 def office(tmp_path):
     with running_office(tmp_path) as running:
+        yield running
+
+
+@pytest.fixture
+def unmasked(tmp_path):
+    with running_office(tmp_path, consent=UNMASKED) as running:
         yield running
 
 
@@ -160,7 +166,8 @@ def outbox_items(office, conv_id):
         return uow.outbox.for_conversation(conv_id)
 
 
-def test_a_429_is_waited_out_and_retried(office):
+def test_a_429_is_waited_out_and_retried(unmasked):
+    office = unmasked
     state = office.state
     state.user_writes(CLIENT, text="Halo")
     office.topic_of(1)

@@ -9,7 +9,7 @@ import threading
 import pytest
 
 from bot.telegram import staff_ops
-from tests.support.office import ADMIN, CLIENT, GROUP, HEAD, MADE, NYOMAN
+from tests.support.office import ADMIN, CLIENT, GROUP, HEAD, MADE, NYOMAN, UNMASKED
 from tests.support.telegram_office import STRANGER, running_office
 from triage.domain.model import State
 
@@ -25,7 +25,9 @@ def conversation(office, conv_id=1):
 
 
 def test_photos_documents_and_voice_are_kept_and_big_files_only_noted(tmp_path):
-    with running_office(tmp_path, telegram={"max_media_mb": 0.01}) as office:  # ~10 KB cap
+    with running_office(
+        tmp_path, telegram={"max_media_mb": 0.01}, consent=UNMASKED
+    ) as office:  # ~10 KB cap
         state = office.state
         state.user_sends_file(
             CLIENT, "photo", b"\xff\xd8" + b"p" * 500, "x.jpg", "image/jpeg", caption="foto memar"
@@ -49,7 +51,9 @@ def test_photos_documents_and_voice_are_kept_and_big_files_only_noted(tmp_path):
 
 
 def test_a_client_over_the_daily_file_allowance_is_told_to_staff_and_the_message_kept(tmp_path):
-    with running_office(tmp_path, limits={"client_files_mb_per_day": 0.01}) as office:  # 10 KB
+    with running_office(
+        tmp_path, limits={"client_files_mb_per_day": 0.01}, consent=UNMASKED
+    ) as office:  # 10 KB
         state = office.state
         state.user_sends_file(CLIENT, "photo", b"\xff\xd8" + b"a" * 6000, "a.jpg", "image/jpeg")
         state.user_sends_file(
@@ -66,7 +70,7 @@ def test_a_client_over_the_daily_file_allowance_is_told_to_staff_and_the_message
 
 
 def test_an_edited_message_reaches_staff_as_a_new_message(tmp_path):
-    with running_office(tmp_path) as office:
+    with running_office(tmp_path, consent=UNMASKED) as office:
         sent = office.state.user_writes(CLIENT, text="nomor saya 0812")
         office.wait(lambda: len(messages(office)) == 1, "the message stored")
         office.state.user_edits(sent, "nomor saya 0813")
@@ -85,7 +89,7 @@ def test_a_plain_group_works_by_replying_to_the_bots_posts(tmp_path):
         forum=False,
         members={ADMIN: "member", HEAD: "member", STRANGER: "member"},
     )
-    with running_office(tmp_path, state) as office:
+    with running_office(tmp_path, state, consent=UNMASKED) as office:
         state.user_writes(CLIENT, text="Halo dari grup biasa")
         card = office.wait_for_post(GROUP, "Percakapan #1")
         assert "message_thread_id" not in card
@@ -102,7 +106,7 @@ def test_a_plain_group_works_by_replying_to_the_bots_posts(tmp_path):
 
 
 def test_a_deleted_topic_is_opened_again(tmp_path):
-    with running_office(tmp_path) as office:
+    with running_office(tmp_path, consent=UNMASKED) as office:
         office.state.user_writes(CLIENT, text="satu")
         first = office.topic_of(1)
         office.wait_for_post(GROUP, "satu", first)
@@ -155,7 +159,7 @@ def test_two_counselors_tapping_at_once_on_postgresql_one_wins(tmp_path, pg_serv
 
 
 def test_an_update_whose_handling_failed_is_handled_again_not_lost(tmp_path, caplog):
-    with running_office(tmp_path) as office:
+    with running_office(tmp_path, consent=UNMASKED) as office:
         hotline = office.app.telegram.inbound.hotline
         real, failures = hotline._ingest, []
 
@@ -198,7 +202,7 @@ def test_the_head_takes_a_case_by_command_and_answers_from_the_private_chat(tmp_
 
 
 def test_stickers_and_locations_are_described_and_staff_files_are_not_passed_on(tmp_path):
-    with running_office(tmp_path) as office:
+    with running_office(tmp_path, consent=UNMASKED) as office:
         state = office.state
         sticker = {
             "file_id": "S1",
@@ -290,7 +294,7 @@ def test_a_button_answered_too_late_still_acts_and_does_not_stop_the_bot(tmp_pat
 def test_an_update_that_keeps_failing_is_kept_as_a_dead_letter_and_the_admins_told(tmp_path):
     from sqlalchemy import text as sql
 
-    with running_office(tmp_path) as office:
+    with running_office(tmp_path, consent=UNMASKED) as office:
         hotline = office.app.telegram.inbound.hotline
         real = hotline._ingest
 
@@ -312,7 +316,7 @@ def test_an_update_that_keeps_failing_is_kept_as_a_dead_letter_and_the_admins_to
 def test_a_database_outage_while_saving_the_offset_does_not_stop_the_bot(tmp_path):
     from sqlalchemy.exc import OperationalError
 
-    with running_office(tmp_path) as office:
+    with running_office(tmp_path, consent=UNMASKED) as office:
         runtime = office.app.telegram
         real, failed = runtime._save_offset, []
 
@@ -344,7 +348,7 @@ def test_an_urgent_message_on_the_hotline_gets_the_safe_reply_and_alerts_at_once
 
 
 def test_an_information_question_is_answered_at_once_and_the_admin_sees_it(tmp_path):
-    with running_office(tmp_path) as office:
+    with running_office(tmp_path, consent=UNMASKED) as office:
         office.state.user_writes(CLIENT, text="Permisi kak, jam buka kantornya? Ada biayanya?")
         answer = office.wait_for_post(CLIENT, "jawaban otomatis")
         assert "Senin–Kamis 08.00–16.00" in answer["text"] and "GRATIS" in answer["text"]
@@ -473,7 +477,7 @@ def test_outside_service_hours_the_client_hears_when_a_person_will_answer(tmp_pa
     today = datetime.now(UTC).date()
     closed = [str(today + timedelta(days=d)) for d in (-1, 0, 1)]  # closed whatever the hour
     office_config = {"after_hours_reply": True, "closed_days": closed}
-    with running_office(tmp_path, office=office_config) as office:
+    with running_office(tmp_path, office=office_config, consent=UNMASKED) as office:
         office.state.user_writes(CLIENT, text="Halo kak, saya mau cerita")
         reply = office.wait_for_post(CLIENT, "di luar jam layanan")
         assert "SAPA 129" in reply["text"] and "Petugas kami akan membalas mulai" in reply["text"]

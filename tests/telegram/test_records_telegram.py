@@ -8,14 +8,14 @@ import pytest
 from sqlalchemy import text
 
 from bot.files.report import month_label
-from tests.support.office import ADMIN, CLIENT, GROUP, HEAD, MADE, NYOMAN
+from tests.support.office import ADMIN, CLIENT, GROUP, HEAD, MADE, NYOMAN, UNMASKED
 from tests.support.telegram_office import running_office
 from triage.domain.model import State
 
 
 @pytest.fixture
 def office(tmp_path):
-    with running_office(tmp_path) as running:
+    with running_office(tmp_path, consent=UNMASKED) as running:
         yield running
 
 

@@ -4,7 +4,7 @@ the level and the category with /tingkat and /kategori."""
 
 from __future__ import annotations
 
-from tests.support.office import ADMIN, CLIENT, GROUP
+from tests.support.office import ADMIN, CLIENT, GROUP, UNMASKED
 from tests.support.telegram_office import running_office
 
 
@@ -14,7 +14,7 @@ def conversation(office, conv_id=1):
 
 
 def test_possible_danger_is_marked_and_staff_set_level_and_category(tmp_path):
-    with running_office(tmp_path) as office:
+    with running_office(tmp_path, consent=UNMASKED) as office:
         state = office.state
         state.user_writes(CLIENT, text="aku ngerasa cuma jadi beban buat keluarga")
         topic = office.topic_of(1)

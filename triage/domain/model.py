@@ -128,6 +128,10 @@ class Client:
     display_name: str
     created_at: datetime
     office_id: str = DEFAULT_OFFICE
+    # the client's answer to the data-protection notice (triage.domain.consent): None, asked,
+    # given, refused or withdrawn; and when it was last changed
+    consent: str | None = None
+    consent_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -227,6 +231,7 @@ class StoredMessage:
     relayed: bool = False  # an inbound message already passed on to staff (triage.usecases.relay)
     counselor_id: int | None = None  # whose counseling an inbound confidential message is
     risk: str | None = None  # the level triage gave this client message; None: not read
+    masked: bool = False  # shown to staff as a placeholder until the client consents
 
 
 def owner_of(message: StoredMessage) -> int | None:

@@ -63,13 +63,16 @@ class Entry:
     text: str
     files: tuple[str, ...] = ()
     auto: bool = False  # an auto-reply or bounce: shown, never answered
-    author: str = "client"  # client, staff, note
+    author: str = "client"  # client, staff, note, masked (a placeholder: no words)
     part: str = ""  # "2/3" when a long message was split
 
 
 def entries_of(messages: Iterable[StoredMessage], *, author_of=None) -> list[Entry]:  # noqa: ANN001
     out: list[Entry] = []
     for m in messages:
+        if m.masked:  # before the client's consent: when, never what (triage.domain.consent)
+            out.append(Entry(m.created_at.isoformat(), "", (), m.auto_generated, "masked"))
+            continue
         author = author_of(m) if author_of else "client"
         files = tuple(f"{a.filename[:MAX_FILE_NAME]} ({a.size} B)" for a in m.attachments)
         if len(files) > MAX_FILES:  # the rest are in the inbox; the post must stay short

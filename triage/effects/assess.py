@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from triage.domain.consent import ANSWERED
 from triage.domain.intake import OFFLINE
 from triage.domain.model import CONSENT_MARK, Contact, Conversation, Direction, State, StoredMessage
 from triage.domain.notices import URGENT_PRIORITY, Kind, group, staff
@@ -323,14 +324,18 @@ def _alert(
     now: datetime,
     *,
     private: bool = False,
+    hidden: bool = False,
     **extra: str,
 ) -> None:
     """Where to look, never what was said; counseling content's reasons are the counselor's:
-    the admin topic (when `private`) is told only that it rose."""
+    the admin topic (when `private`) is told only that it rose. `hidden`: before the client's
+    consent, neither their name nor the words that decided."""
     assert conv.id is not None
     fields = client_fields(uow, conv)
+    if hidden:
+        fields.update(name="", masked="1")
     for recipient in recipients:
-        shown = "" if private and recipient == group(conv.id) else reasons[:300]
+        shown = "" if hidden or (private and recipient == group(conv.id)) else reasons[:300]
         queue(
             uow,
             key=f"{prefix}:{conv.id}:{conv.round}{_spell(conv)}:{_key_part(recipient)}",
@@ -370,4 +375,17 @@ def _review(
     reasons = "; ".join(dict.fromkeys(r for d in decisions for r in d.rules))
     log_steps(uow, conv, ["marked_review"], now, detail=reasons[:200])
     recipients = [staff(s) for s in _on_duty(uow, triage, (), now)] + [group(conv.id)]
-    _alert(uow, conv, "review", recipients, reasons, now, private=private, level=PERLU_DICEK)
+    hidden = _before_consent(uow, conv, triage)
+    _alert(uow, conv, "review", recipients, reasons, now, private=private, hidden=hidden,
+           level=PERLU_DICEK)  # fmt: skip
+
+
+def _before_consent(uow: UnitOfWork, conv: Conversation, triage: RelaySetup) -> bool:
+    """An online client who has not answered the data-protection notice (asked in this very
+    pass, or before): staff are alerted without their words or name (triage.domain.consent)."""
+    if triage.form is None or not triage.form.mask_before_consent:
+        return False
+    contact = uow.contacts.get(conv.reply_contact_id)
+    client = uow.clients.get(conv.client_id)
+    online = contact is not None and contact.channel not in OFFLINE
+    return online and client is not None and client.consent not in ANSWERED

@@ -22,6 +22,7 @@ def send_auto(
     now: datetime,
     *,
     priority: int,
+    buttons: str | None = None,
 ) -> None:
     """One of our automatic replies: queued, and in the transcript marked automatic (so the
     email channel sends it with Auto-Submitted: auto-replied)."""
@@ -29,6 +30,8 @@ def send_auto(
     if channel not in CHANNEL_TARGET:  # met in person, by phone, by letter: staff talk to them
         return
     options = {"auto_reply": "1"}
+    if buttons:  # the hotline's answer buttons (the consent question's)
+        options["buttons"] = buttons
     if channel is Channel.EMAIL:  # in the client's thread, as a person's reply would be
         last = uow.messages.latest_inbound(conv.id)
         if last is not None:

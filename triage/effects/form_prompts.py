@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, tzinfo
 
+from triage.domain import consent as rules
 from triage.domain import lifecycle
 from triage.domain.errors import TransitionNotAllowed
 from triage.domain.forms import by_mail
@@ -15,13 +16,15 @@ from triage.domain.forms.dialogue import FormState, answer, begin, period_of, re
 from triage.domain.forms.spec import FormSpec, read
 from triage.domain.model import Channel, Contact, Conversation, StoredMessage
 from triage.domain.notices import Kind, group
+from triage.effects import consent
 from triage.effects.auto_reply import send_auto
 from triage.effects.notify import queue
 from triage.effects.steplog import log_steps
 from triage.ports import UnitOfWork
 
 CHAT_CHANNELS = frozenset({Channel.HOTLINE, Channel.INSTAGRAM})
-# Asked for consent by a message (the hotline asks with the /start greeting's buttons).
+# Asked for consent by a message in every new conversation (the hotline asks with the /start
+# greeting's buttons, and again while the client has not answered: `_ask_consent`).
 CONSENT_BY_TEXT = frozenset({Channel.INSTAGRAM})
 CONSENT_ASKED = "consent"  # the form's status while the client's yes or no is awaited
 # the catalogue texts the dialogue needs (FormSetup.texts): its own, and one per problem
@@ -61,6 +64,10 @@ class FormSetup:
     # the office's time zone: a register month is the office's month (a form done at 07:30
     # WITA on 1 January is January's, though it is still 31 December in UTC)
     zone: tzinfo | None = None
+    refused_text: str = ""  # the client's refusal as the hotline stores it
+    # staff see placeholders until the client answers the notice (triage.domain.consent): the
+    # notice's sending is recorded, and a hotline client who writes unanswered is asked again
+    mask_before_consent: bool = True
 
 
 def advance(
@@ -85,21 +92,23 @@ def advance(
                 state = replace(state, asking=None, status="paused")
                 uow.forms.save(state)
             return conv
-        if state is None and contact.channel in CONSENT_BY_TEXT:
+        button = _button(m, setup)  # the hotline's consent buttons
+        if state is None and button is None and _ask_consent(uow, conv, contact, setup):
             state = FormState(conv.id, "persetujuan", {}, CONSENT_ASKED)
             uow.forms.save(state)
+            if setup.mask_before_consent:
+                consent.record(uow, conv, rules.ASKED, now)
+            buttons = "consent" if contact.channel is Channel.HOTLINE else None
             _say(uow, conv, contact.channel, contact.external_id, m,
-                 [setup.texts["form.chat.consent"]], now)  # fmt: skip
+                 [setup.texts["form.chat.consent"]], now, buttons=buttons)  # fmt: skip
+            continue
+        if (state is None or state.status in ("stopped", CONSENT_ASKED)) and button is not None:
+            state = _consented(uow, conv, contact, state, m, setup, now, button)
             continue
         if state is not None and state.status == CONSENT_ASKED:
             state = _consent_by_text(uow, conv, contact, state, m, setup, now)
             continue
         if state is None or state.status in ("stopped",):
-            if m.text.strip() == setup.consent_text:
-                turn = begin(setup.form, conv.id, setup.lang, setup.texts["form.intro"])
-                state = turn.state
-                uow.forms.save(state)
-                _say(uow, conv, contact.channel, contact.external_id, m, turn.say, now)
             continue
         if state.asking is None:
             continue
@@ -126,22 +135,58 @@ def _consent_by_text(
     now: datetime,
 ) -> FormState:
     """Yes starts the questions, no is respected; anything else (their story) waits."""
-    assert conv.id is not None
     spec = setup.form.field("persetujuan")
     assert spec is not None
     given = read(spec, m.text, now.date()).value if len(m.text) <= 40 else None
+    if given in ("ya", "tidak"):
+        return _consented(uow, conv, contact, state, m, setup, now, given)
+    return state
+
+
+def _consented(
+    uow: UnitOfWork,
+    conv: Conversation,
+    contact: Contact,
+    state: FormState | None,
+    m: StoredMessage,
+    setup: FormSetup,
+    now: datetime,
+    given: str,
+) -> FormState:
+    """The client's answer to the notice, by a word or by the hotline's button."""
+    assert conv.id is not None
+    consent.record(uow, conv, rules.GIVEN if given == "ya" else rules.REFUSED, now)
     if given == "ya":
         turn = begin(setup.form, conv.id, setup.lang, setup.texts["form.intro"])
         uow.forms.save(turn.state)
         _say(uow, conv, contact.channel, contact.external_id, m, turn.say, now)
         return turn.state
-    if given == "tidak":
-        stopped = replace(state, asking=None, answers={"persetujuan": "tidak"}, status="stopped")
-        uow.forms.save(stopped)
+    stopped = FormState(conv.id, None, {"persetujuan": "tidak"}, "stopped")
+    uow.forms.save(stopped)
+    if contact.channel is not Channel.HOTLINE:  # the hotline thanks them itself (hotline.py)
         say = [setup.texts["form.chat.declined"]]
         _say(uow, conv, contact.channel, contact.external_id, m, say, now)
-        return stopped
-    return state
+    return stopped
+
+
+def _button(m: StoredMessage, setup: FormSetup) -> str | None:
+    """ "ya" or "tidak" when the message is the hotline's record of a consent button."""
+    said = m.text.strip()
+    if said == setup.consent_text:
+        return "ya"
+    return "tidak" if setup.refused_text and said == setup.refused_text else None
+
+
+def _ask_consent(uow: UnitOfWork, conv: Conversation, contact: Contact, setup: FormSetup) -> bool:
+    """Instagram asks each new conversation by a message; the hotline's /start greeting asks
+    with buttons, and a client who writes without having answered is asked again (so that
+    staff may read them: triage.domain.consent)."""
+    if contact.channel in CONSENT_BY_TEXT:
+        return True
+    if not setup.mask_before_consent:
+        return False
+    client = uow.clients.get(conv.client_id)
+    return client is not None and client.consent not in rules.ANSWERED
 
 
 def _by_mail(
@@ -165,6 +210,8 @@ def _by_mail(
                 setup.form, conv.id, setup.lang, setup.texts["form.mail.intro"]
             )
             uow.forms.save(state)
+            if setup.mask_before_consent:  # the letter asks it first
+                consent.record(uow, conv, rules.ASKED, now)
             _say(uow, conv, Channel.EMAIL, address, m, [letter], now)
             continue
         if state.status != by_mail.MAILED:
@@ -172,6 +219,9 @@ def _by_mail(
         state, say, complete = by_mail.read_answer(
             setup.form, state, m.text, setup.lang, now.date(), setup.texts
         )
+        answered = state.answers.get("persetujuan")
+        if answered in ("ya", "tidak"):
+            consent.record(uow, conv, rules.GIVEN if answered == "ya" else rules.REFUSED, now)
         if complete:
             conv, state = complete_form(uow, conv, state, setup, now)
             say = [setup.texts["form.done"].format(register=state.register_no)]
@@ -180,9 +230,10 @@ def _by_mail(
     return conv
 
 
-def _say(uow, conv, channel, recipient, m, texts, now) -> None:  # noqa: ANN001
+def _say(uow, conv, channel, recipient, m, texts, now, buttons=None) -> None:  # noqa: ANN001
     for n, body in enumerate(texts):
-        send_auto(uow, conv, channel, recipient, f"form:{m.id}:{n}", body, now, priority=0)
+        key = f"form:{m.id}:{n}"
+        send_auto(uow, conv, channel, recipient, key, body, now, priority=0, buttons=buttons)
 
 
 def complete_form(

@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
+from triage.domain import consent
+from triage.domain.intake import OFFLINE
 from triage.domain.model import Client, Conversation
 from triage.domain.notices import MAX_CONTENT, Entry, Kind, batches, dump, load, priority, size
 from triage.domain.outbox import OutboxItem, Target
@@ -67,6 +69,8 @@ def queue_content(
         last is not None
         and last.options.get("kind") in (Kind.CARD, Kind.CLIENT)
         and last.options.get("conv") == str(conv.id)
+        # placeholders and words never share a post (triage.domain.consent)
+        and last.options.get("masked") == fields.get("masked")
     ):
         merged = load(last.text)
         total, take = size(merged), 0
@@ -93,11 +97,16 @@ def queue_content(
 
 
 def client_fields(uow: UnitOfWork, conv: Conversation) -> dict[str, str]:
-    """What staff see of who wrote: the client's name, channel and the conversation number."""
+    """What staff see of who wrote: the client's name, channel and the conversation number.
+    Before the client's consent, not the name (`masked`: triage.domain.consent)."""
     client: Client | None = uow.clients.get(conv.client_id)
     contact = uow.contacts.get(conv.reply_contact_id)
-    return {
+    fields = {
         "name": client.display_name if client else "?",
         "channel": contact.channel.value if contact else "",
         "round": str(conv.round),
     }
+    online = contact is not None and contact.channel not in OFFLINE
+    if client is not None and consent.hidden(client.consent, online=online, urgent=conv.urgent):
+        fields.update(name="", masked="1")
+    return fields

@@ -13,10 +13,12 @@ claims receives it then.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from triage.domain.model import Conversation, State, StoredMessage
 from triage.domain.notices import GENERAL, Kind, entries_of, group, staff
+from triage.effects import consent
 from triage.effects.assess import RelaySetup, assess
 from triage.effects.notify import client_fields, queue, queue_content
 from triage.ports import UnitOfWork, UnitOfWorkFactory
@@ -111,6 +113,12 @@ def _route(
     first = messages[0].id
     visible = [m for m in messages if not m.confidential]
     fields = client_fields(uow, conv)
+    if fields.get("masked"):  # before consent: when and how urgent, not what (domain.consent)
+        uow.messages.set_masked([m.id for m in visible if m.id is not None], True)
+        visible = [replace(m, masked=True) for m in visible]
+        reasons = ""  # the rules that decided quote the client's words
+    elif conv.urgent:  # a person may be in danger: what was held back is shown now
+        consent.reveal_if_held(uow, conv, now)
     if reasons:
         fields["triage"] = reasons[:300]
     group_fields = {k: v for k, v in fields.items() if not (private and k == "triage")}

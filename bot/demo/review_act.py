@@ -1,0 +1,54 @@
+"""The demo's possible danger, before consent: a client who never answered the data-protection
+notice hints at danger in Javanese. No crisis reply; the counselors on duty and the admins are
+alerted and the case tops the board, but the admins see a placeholder, not her words, until
+she taps "Setuju"; then they read it and set level and category (/tingkat, /kategori)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from rich.markup import escape
+
+from bot.demo.local_api.scripted import DemoFailed, Stage
+from triage.texts.catalog import Lang, text
+
+GROUP = -1001234567890
+ADMIN = 1001
+WORRIED = 4646  # writes in Javanese of feeling a burden: possible danger (perlu_dicek)
+WORDS = "mbak, aku wes kesel banget, rasane aku mung dadi beban keluarga"
+
+
+def possible_danger(stage: Stage, lang: Lang, say: Callable[..., None]) -> None:
+    state = stage.state
+    group = "Bot → grup admin:" if lang == "id" else "Bot → admin group:"
+
+    def line(key: str, **values: object) -> None:
+        say(escape(text(key, lang, **values)))
+
+    state.user_writes(WORRIED, text=WORDS)
+    stage.wait(lambda: stage.app.telegram.maps.topic(5), "a topic for conversation #5")
+    thread = stage.app.telegram.maps.topic(5).thread_id  # type: ignore[union-attr]
+    alert = stage.post(GROUP, "🔶", thread)
+    line("demo.tg.review")
+    say(f"    [dim]{escape(group)}[/dim] {escape(alert.get('text', '').splitlines()[0])}")
+    if any("129" in m.get("text", "") for m in state.sent(WORRIED)):
+        raise DemoFailed("possible danger must not get the crisis reply")
+    card = stage.post(GROUP, text("tg.masked_body", lang), thread)
+    asked = stage.post(WORRIED, text("form.chat.consent", lang)[:20])
+    if any("beban" in m.get("text", "") for m in state.sent(GROUP)):
+        raise DemoFailed("a client's words reached the admins before her consent")
+    line("demo.tg.masked")
+    say(f"    [dim]{escape(group)}[/dim] {escape(_line(card, text('tg.masked_body', lang)))}")
+    state.user_presses(WORRIED, asked, "consent:yes")
+    shown = stage.post(GROUP, "beban", thread)
+    line("demo.tg.revealed")
+    say(f"    [dim]{escape(group)}[/dim] {escape(_line(shown, 'beban'))}")
+    state.user_writes(ADMIN, GROUP, "/tingkat perlu_dicek", thread_id=thread)
+    stage.post(GROUP, "#5: perlu_dicek", thread)
+    state.user_writes(ADMIN, GROUP, "/kategori keluarga_harmonis", thread_id=thread)
+    stage.post(GROUP, "#5: keluarga_harmonis", thread)
+    line("demo.tg.review_set")
+
+
+def _line(post: dict, words: str) -> str:
+    return next((ln for ln in post.get("text", "").splitlines() if words in ln), "")

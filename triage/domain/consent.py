@@ -1,0 +1,25 @@
+"""The client's consent to the data-protection notice (UU 27/2022 Pasal 20 to 25), and what
+staff may see before it.
+
+Before a client online has answered the notice, staff see a placeholder for each message (its
+channel, time and risk level, never its words or the sender's name), so that the five-minute
+answer and the risk levels still work. An urgent message is always shown: a person may be in
+danger (the vital interest of Pasal 20 ayat (2) huruf d). A client who refused is still
+answered: they were told they may talk without giving personal data, so staff read what they
+write. A client registered offline gave consent on paper to the staff who registered them.
+"""
+
+from __future__ import annotations
+
+ASKED = "asked"  # the notice was sent and not yet answered
+GIVEN = "given"
+REFUSED = "refused"  # no identity form; the client talks without giving personal data
+WITHDRAWN = "withdrawn"  # BERHENTI, confirmed: processing stopped (triage.usecases.withdrawal)
+STATES = (ASKED, GIVEN, REFUSED, WITHDRAWN)
+ANSWERED = frozenset({GIVEN, REFUSED})
+
+
+def hidden(consent: str | None, *, online: bool, urgent: bool) -> bool:
+    """Whether staff see a placeholder instead of this client's words and name. A client never
+    asked (no identity form configured, or written before the notice existed) is shown."""
+    return online and not urgent and consent in (ASKED, WITHDRAWN)

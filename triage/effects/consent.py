@@ -1,0 +1,53 @@
+"""The client's consent recorded, and what staff could not read before it shown to them then
+(the rules are in triage/domain/consent.py)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+
+from triage.domain import consent as rules
+from triage.domain.model import Conversation
+from triage.domain.notices import Kind, entries_of, group
+from triage.effects.notify import client_fields, queue_content
+from triage.ports import UnitOfWork
+
+
+def record(uow: UnitOfWork, conv: Conversation, answer: str, now: datetime) -> None:
+    """The client's answer (or that the notice was sent: `rules.ASKED`). Asking again never
+    undoes an answer; an answer (given or refused) shows staff what was held back."""
+    client = uow.clients.get(conv.client_id)
+    if client is None or client.consent == answer:
+        return
+    if answer == rules.ASKED and client.consent in rules.ANSWERED:
+        return
+    uow.clients.set_consent(conv.client_id, answer, now)
+    if answer in rules.ANSWERED:
+        reveal(uow, conv, now)
+
+
+def reveal_if_held(uow: UnitOfWork, conv: Conversation, now: datetime) -> None:
+    """An urgent conversation of a client who has not answered: staff must read it all."""
+    client = uow.clients.get(conv.client_id)
+    if client is not None and client.consent in (rules.ASKED, rules.WITHDRAWN):
+        reveal(uow, conv, now)
+
+
+def reveal(uow: UnitOfWork, conv: Conversation, now: datetime) -> None:
+    """The messages staff saw as placeholders, now in words, in the conversation's topic."""
+    assert conv.id is not None
+    held = [m for m in uow.messages.for_conversation(conv.id) if m.masked]
+    if not held:
+        return
+    uow.messages.set_masked([m.id for m in held if m.id is not None], False)
+    queue_content(
+        uow,
+        key=f"reveal:{conv.id}:{held[0].id}",
+        recipient=group(conv.id),
+        kind=Kind.CLIENT,
+        entries=entries_of([replace(m, masked=False) for m in held]),
+        now=now,
+        conv=conv,
+        revealed="1",
+        **client_fields(uow, conv),
+    )
