@@ -90,7 +90,7 @@ class FakeClients(_Repo):
     def delete(self, client_id: int) -> None:
         del self.db.clients[client_id]
 
-    def set_consent(self, client_id: int, consent: str, at: datetime) -> None:
+    def set_consent(self, client_id: int, consent: str | None, at: datetime) -> None:
         client = self.db.clients[client_id]
         self.db.clients[client_id] = replace(client, consent=consent, consent_at=at)
 

@@ -40,7 +40,7 @@ class ClientRepository(Protocol):
         """Serialise writers of this client's conversations until the unit of work ends."""
 
     def delete(self, client_id: int) -> None: ...
-    def set_consent(self, client_id: int, consent: str, at: datetime) -> None:
+    def set_consent(self, client_id: int, consent: str | None, at: datetime) -> None:
         """The client's answer to the data-protection notice (triage.domain.consent)."""
 
 

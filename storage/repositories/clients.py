@@ -54,7 +54,7 @@ class SqlClients(Repo):
     def delete(self, client_id: int) -> None:
         self.conn.execute(CLIENT_DELETE, {"_id": client_id})
 
-    def set_consent(self, client_id: int, consent: str, at: datetime) -> None:
+    def set_consent(self, client_id: int, consent: str | None, at: datetime) -> None:
         self.conn.execute(CLIENT_CONSENT, {"_id": client_id, "_consent": consent, "_at": at})
 
 

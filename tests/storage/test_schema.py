@@ -80,7 +80,6 @@ def test_the_consent_migration_keeps_the_answers_clients_gave_on_the_identity_fo
     with engine.begin() as conn:
         rows = conn.execute(text("SELECT id, consent FROM client ORDER BY id")).all()
         assert [tuple(r) for r in rows] == [(1, "given"), (2, "refused"), (3, None)]
-        assert conn.execute(text("SELECT count(*) FROM message WHERE masked")).scalar() == 0
 
 
 def _migrate(engine, revision: str, up: bool) -> None:

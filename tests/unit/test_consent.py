@@ -163,3 +163,80 @@ def test_hidden_only_online_before_an_answer_and_never_when_urgent():
     assert not consent.hidden(None, online=True, urgent=False)
     assert not consent.hidden(consent.GIVEN, online=True, urgent=False)
     assert not consent.hidden(consent.REFUSED, online=True, urgent=False)
+
+
+def test_a_complaint_is_the_offices_public_task_shown_without_the_notice():
+    from tests.unit.test_complaint import SETUP as COMPLAINTS
+
+    uows = FakeUnitOfWorkFactory()
+    complaints = replace(TRIAGE, workflows=COMPLAINTS, decide=lambda body: Decision(
+        False, "pengaduan", ("category.pengaduan: 6",), {}))  # fmt: skip
+    write(uows, 1, "Saya mau mengadukan petugas yang membentak saya.", complaints, **IG)
+    assert "membentak" in shown_words(uows)
+    assert not any(o.options.get("masked") for o in group_posts(uows))
+
+
+def test_staff_opening_a_complaint_on_a_masked_conversation_show_what_was_held():
+    from tests.builders import ADMIN
+    from tests.unit.test_complaint import SETUP as COMPLAINTS
+    from triage.effects import complaint_intake
+    from triage.usecases import workflow
+
+    uows = FakeUnitOfWorkFactory()
+    write(uows, 1, STORY, **IG)
+    assert STORY not in shown_words(uows)
+    (conv,) = uows.db.conversations.values()
+    workflow.start(conv.id, complaint_intake.open_file, actor=ADMIN, setup=COMPLAINTS,
+                   uow_factory=uows, now=T0 + timedelta(minutes=2))  # fmt: skip
+    assert STORY in shown_words(uows)
+    write(uows, 3, "Kronologi: kemarin siang.", **IG)
+    assert "Kronologi: kemarin siang." in shown_words(uows)
+
+
+def test_an_urgent_message_leaves_the_consent_question_open_for_after_it():
+    uows = FakeUnitOfWorkFactory()
+    write(uows, 1, STORY, **IG)
+    write(uows, 2, "saya mau mati saja", **IG)
+    (state,) = uows.db.forms.values()
+    assert state.status == "consent"
+    (conv,) = uows.db.conversations.values()  # staff lower the level: placeholders again
+    uows.db.conversations[conv.id] = replace(conv, urgent=False, risk="biasa")
+    write(uows, 3, "Anak saya juga takut.", **IG)
+    assert "Anak saya juga takut." not in shown_words(uows)
+    write(uows, 4, "ya", **IG)
+    assert client(uows).consent == consent.GIVEN
+    assert "Anak saya juga takut." in shown_words(uows)
+
+
+def test_staff_recording_the_answer_with_identitas_show_what_was_held():
+    from tests.builders import ADMIN
+    from triage.usecases.identity import correct_fields
+
+    uows = FakeUnitOfWorkFactory()
+    write(uows, 1, STORY, **IG)
+    (conv,) = uows.db.conversations.values()
+    correct_fields(conv.id, "Persetujuan: ya\nNama: Sari", actor=ADMIN, setup=SETUP,
+                   uow_factory=uows, now=T0 + timedelta(minutes=3))  # fmt: skip
+    assert client(uows).consent == consent.GIVEN and STORY in shown_words(uows)
+
+
+def test_merging_a_masked_client_into_one_who_agreed_shows_what_was_held():
+    from tests.builders import ADMIN
+    from triage.usecases.identity import link_contacts
+
+    uows = FakeUnitOfWorkFactory()
+    write(uows, 1, SETUP.consent_text)  # the hotline client agrees
+    write(uows, 2, STORY, **IG)  # the same person on Instagram, unanswered
+    assert STORY not in shown_words(uows)
+    hotline, insta = sorted(uows.db.contacts.values(), key=lambda c: c.id)
+    link_contacts(hotline.id, insta.id, actor=ADMIN, uow_factory=uows, now=T0 + timedelta(1))
+    assert client(uows).consent == consent.GIVEN and STORY in shown_words(uows)
+
+
+def test_an_office_that_turns_the_placeholders_off_shows_a_client_already_asked():
+    uows = FakeUnitOfWorkFactory()
+    write(uows, 1, STORY, **IG)
+    shown = replace(TRIAGE, form=replace(SETUP, mask_before_consent=False))
+    write(uows, 2, "halo?", shown, **IG)
+    assert STORY in shown_words(uows) and "halo?" in shown_words(uows)
+    assert client(uows).consent is None

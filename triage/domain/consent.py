@@ -6,7 +6,9 @@ channel, time and risk level, never its words or the sender's name), so that the
 answer and the risk levels still work. An urgent message is always shown: a person may be in
 danger (the vital interest of Pasal 20 ayat (2) huruf d). A client who refused is still
 answered: they were told they may talk without giving personal data, so staff read what they
-write. A client registered offline gave consent on paper to the staff who registered them.
+write. A client registered offline gave consent on paper to the staff who registered them. A
+complaint or a psychoeducation request (a case file) is the office's public task, handled on
+that basis (Pasal 20 ayat (2) huruf e), not on consent to counseling: it is shown.
 """
 
 from __future__ import annotations
@@ -14,12 +16,12 @@ from __future__ import annotations
 ASKED = "asked"  # the notice was sent and not yet answered
 GIVEN = "given"
 REFUSED = "refused"  # no identity form; the client talks without giving personal data
-WITHDRAWN = "withdrawn"  # BERHENTI, confirmed: processing stopped (triage.usecases.withdrawal)
+WITHDRAWN = "withdrawn"  # the client took consent back: asked again if they write again
 STATES = (ASKED, GIVEN, REFUSED, WITHDRAWN)
 ANSWERED = frozenset({GIVEN, REFUSED})
 
 
-def hidden(consent: str | None, *, online: bool, urgent: bool) -> bool:
+def hidden(consent: str | None, *, online: bool, urgent: bool, on_file: bool = False) -> bool:
     """Whether staff see a placeholder instead of this client's words and name. A client never
     asked (no identity form configured, or written before the notice existed) is shown."""
-    return online and not urgent and consent in (ASKED, WITHDRAWN)
+    return online and not urgent and not on_file and consent in (ASKED, WITHDRAWN)

@@ -23,7 +23,7 @@ from triage.domain.rules.faq import OfficeFacts, topics_asked
 from triage.domain.schedule.calendar import ServiceCalendar
 from triage.domain.schedule.roster import Roster
 from triage.domain.workflow import COMPLAINT, PSYCHOEDUCATION, WorkflowSetup
-from triage.effects import complaint_intake, psychoeducation_intake
+from triage.effects import complaint_intake, consent, psychoeducation_intake
 from triage.effects.auto_reply import send_auto
 from triage.effects.form_prompts import FormSetup, advance
 from triage.effects.notify import client_fields, queue
@@ -85,6 +85,8 @@ def assess(
     on_file = False
     if triage.workflows is not None and not changed.urgent:
         on_file = _case_file(uow, changed, messages, triage.workflows, now)
+        if on_file:  # the office's public task, not counseling: shown (triage.domain.consent)
+            consent.reveal(uow, changed, now)
     if triage.form is not None and not on_file:
         chat = [m for m in messages if not m.auto_generated and not m.confidential]
         changed = advance(uow, changed, chat, triage.form, now, urgent=bool(urgent))

@@ -7,7 +7,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from triage.domain import consent as rules
-from triage.domain.model import Conversation
+from triage.domain.model import Client, Conversation
 from triage.domain.notices import Kind, entries_of, group
 from triage.effects.notify import client_fields, queue_content
 from triage.ports import UnitOfWork
@@ -23,6 +23,28 @@ def record(uow: UnitOfWork, conv: Conversation, answer: str, now: datetime) -> N
         return
     uow.clients.set_consent(conv.client_id, answer, now)
     if answer in rules.ANSWERED:
+        reveal(uow, conv, now)
+
+
+def forget_asking(uow: UnitOfWork, conv: Conversation, now: datetime) -> None:
+    """The office turned the placeholders off (`[consent] mask_before = false`): a client
+    marked as asked is shown, with what was held."""
+    client = uow.clients.get(conv.client_id)
+    if client is not None and client.consent in (rules.ASKED, rules.WITHDRAWN):
+        uow.clients.set_consent(conv.client_id, None, now)
+        reveal(uow, conv, now)
+
+
+def carry_over(uow: UnitOfWork, gone: Client, keep: Client, conv: Conversation | None,
+               now: datetime) -> None:  # fmt: skip
+    """Two clients merged into one: the answer one of them gave holds for both; what was held
+    back in the surviving conversation is shown."""
+    assert keep.id is not None
+    if gone.consent in rules.ANSWERED and keep.consent not in rules.ANSWERED:
+        uow.clients.set_consent(keep.id, gone.consent, gone.consent_at or now)
+    elif keep.consent not in rules.ANSWERED:
+        return
+    if conv is not None:
         reveal(uow, conv, now)
 
 

@@ -86,9 +86,12 @@ def advance(
     if contact is None or contact.channel not in CHAT_CHANNELS:
         return conv
     state = uow.forms.get(conv.id)
+    if not setup.mask_before_consent:
+        consent.forget_asking(uow, conv, now)
     for m in messages:
         if urgent:  # nobody in danger is asked for their district: staff take over
-            if state is not None and state.asking is not None:
+            # (the consent question stays open: the answer still shows staff what was held)
+            if state is not None and state.asking is not None and state.status != CONSENT_ASKED:
                 state = replace(state, asking=None, status="paused")
                 uow.forms.save(state)
             return conv

@@ -108,5 +108,6 @@ def client_fields(uow: UnitOfWork, conv: Conversation) -> dict[str, str]:
     }
     online = contact is not None and contact.channel not in OFFLINE
     if client is not None and consent.hidden(client.consent, online=online, urgent=conv.urgent):
-        fields.update(name="", masked="1")
+        if conv.id is None or uow.casefiles.get(conv.id) is None:  # a complaint is shown
+            fields.update(name="", masked="1")
     return fields

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from triage.domain import access
+from triage.domain import consent as rules
 from triage.domain.appointments import STEPS as SESSION_REMINDERS
 from triage.domain.errors import NotFound
 from triage.domain.forms.dialogue import FormState
@@ -18,6 +19,7 @@ from triage.domain.intake import IncomingReferral
 from triage.domain.model import Actor, Channel, Conversation, State, Steps
 from triage.domain.outbox import CHANNEL_TARGET
 from triage.domain.rules.classify import highest
+from triage.effects import consent
 from triage.effects.form_prompts import FormSetup, complete_form
 from triage.effects.steplog import log_steps
 from triage.ports import UnitOfWork, UnitOfWorkFactory
@@ -92,6 +94,9 @@ def correct_fields(
                 (n, a.problem) for n, a in reading.answers.items() if a.value is None and a.problem
             )
             state = replace(state, answers={**state.answers, **given})
+            if given.get("persetujuan") in ("ya", "tidak"):  # told to staff, on paper or by phone
+                answer = rules.GIVEN if given["persetujuan"] == "ya" else rules.REFUSED
+                consent.record(uow, conv, answer, now)
             missing = [f for f in form.fields if f.required and state.answers.get(f.name) is None]
             if not missing and state.register_no is None:
                 done = replace(state, asking=None, status="complete")
@@ -132,6 +137,11 @@ def link_contacts(
             _merge_open(uow, locked[keep.client_id], locked[merge.client_id], actor, now)
             uow.contacts.move_client(merge.client_id, keep.client_id)
             uow.conversations.move_client(merge.client_id, keep.client_id)
+            gone, kept = uow.clients.get(merge.client_id), uow.clients.get(keep.client_id)
+            if gone is not None and kept is not None:
+                opened = uow.conversations.lock_for_client(keep.client_id)
+                current = next((c for c in opened if c.is_open), None)
+                consent.carry_over(uow, gone, kept, current, now)
             uow.clients.delete(merge.client_id)
             uow.commit()
             return keep.client_id

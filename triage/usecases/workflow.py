@@ -10,6 +10,7 @@ from triage.domain.errors import NotFound
 from triage.domain.model import Actor, Conversation
 from triage.domain.records import AuditEntry
 from triage.domain.workflow import CaseFile, WorkflowSetup
+from triage.effects import consent
 from triage.effects.workflow_files import Opener
 from triage.ports import UnitOfWork, UnitOfWorkFactory
 from triage.usecases._retry import in_transaction
@@ -35,6 +36,7 @@ def start(
         first = next((m.text for m in uow.messages.for_conversation(conv_id) if m.text), "")
         opened = open_file(uow, conv, first, setup, now)
         assert opened is not None
+        consent.reveal(uow, conv, now)  # a complaint is shown (triage.domain.consent)
         return opened
 
     return in_transaction(conv_id, uow_factory, step)
