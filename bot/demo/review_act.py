@@ -52,3 +52,19 @@ def possible_danger(stage: Stage, lang: Lang, say: Callable[..., None]) -> None:
 
 def _line(post: dict, words: str) -> str:
     return next((ln for ln in post.get("text", "").splitlines() if words in ln), "")
+
+
+def withdraws(stage: Stage, lang: Lang, say: Callable[..., None]) -> None:
+    """The same client takes her consent back: BERHENTI, confirmed with a button; the bot
+    closes her case and tells the admins (triage.effects.withdrawal)."""
+    state = stage.state
+    group = "Bot → grup admin:" if lang == "id" else "Bot → admin group:"
+    thread = stage.app.telegram.maps.topic(5).thread_id  # type: ignore[union-attr]
+    state.user_writes(WORRIED, text="/berhenti")
+    asked = stage.post(WORRIED, text("consent.withdraw_ask", lang)[:30])
+    state.user_presses(WORRIED, asked, "withdraw:yes")
+    stage.post(WORRIED, text("consent.withdrawn", lang)[:30])
+    told = stage.post(GROUP, "🛑", thread)
+    stage.wait(lambda: state.topics[(GROUP, thread)]["closed"], "case #5's topic closed")
+    say(escape(text("demo.tg.withdrawn", lang)))
+    say(f"    [dim]{escape(group)}[/dim] {escape(told.get('text', '').split('.')[0])}.")

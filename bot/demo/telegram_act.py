@@ -25,7 +25,7 @@ from bot.config.settings import Settings, from_mapping
 from bot.demo.intake_act import walk_in
 from bot.demo.local_api import ApiState, LocalBotApi
 from bot.demo.local_api.scripted import DemoFailed, Stage
-from bot.demo.review_act import WORRIED, possible_danger
+from bot.demo.review_act import WORRIED, possible_danger, withdraws
 from bot.service import loops as service
 from triage.domain.forms.spec import DEFAULT_FORM
 from triage.domain.model import STEP_NAMES
@@ -137,6 +137,7 @@ def run_telegram_act(data_dir: Path, lang: Lang, console: Console) -> None:
             _roster_and_timers(stage, settings, lang, say)  # #4; moves the clock
             possible_danger(stage, lang, say)  # #5
             _undelivered(stage, lang, say)  # #5 again
+            withdraws(stage, lang, say)  # #5 closed: consent taken back
             walk_in(stage, lang, say)  # #6, registered by the admin
             _stranger_joins(stage, lang, say)
         finally:

@@ -86,6 +86,32 @@ class Hotline:
         thanks = text("hotline.thanks_no", desk.lang)
         await desk.tell(f"consent-reply:{user.id}:{query_id}", str(user.id), thanks, Target.HOTLINE)
 
+    async def on_withdraw(self, query_id: str, user: User, confirmed: bool) -> None:
+        """The answer to "stop processing my data?" (triage.effects.withdrawal): a yes is kept
+        as the client's own message, which the relay acts on; a no changes nothing."""
+        desk = self.desk
+        if not await desk.run(self._open, str(user.id)):
+            return  # a tap on an old question: the case is closed already, nothing to stop
+        if not confirmed:
+            kept = text("hotline.withdraw_kept", desk.lang)
+            await desk.tell(f"withdraw-no:{user.id}:{query_id}", str(user.id), kept, Target.HOTLINE)
+            return
+        inbound = InboundMessage(
+            channel=Channel.HOTLINE,
+            external_id=f"{CONSENT_MARK}withdraw:{user.id}:{query_id}",
+            sender_id=str(user.id),
+            sender_name=user.full_name or str(user.id),
+            text=text("hotline.withdraw_confirmed", desk.lang),
+            received_at=desk.app.clock(),
+        )
+        await desk.run(self._ingest, inbound)
+        desk.wake()
+
+    def _open(self, user_id: str) -> bool:
+        with self.desk.app.uows() as uow:
+            found = uow.contacts.find_for_ingest(Channel.HOTLINE, user_id)
+        return found is not None and found[1] is not None
+
     def _ingest(self, inbound: InboundMessage) -> None:
         app = self.desk.app
         ingest(inbound, uow_factory=app.uows, now=app.clock(), reopen_window=app.reopen_window)

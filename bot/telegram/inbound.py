@@ -152,6 +152,9 @@ class TelegramInbound:
             if data in ("consent:yes", "consent:no"):
                 await self.hotline.on_consent(query.id, user, data == "consent:yes")
                 await _answer(query)
+            elif data in ("withdraw:yes", "withdraw:no"):
+                await self.hotline.on_withdraw(query.id, user, data == "withdraw:yes")
+                await _answer(query)
             else:
                 await _answer(query, text("staff.not_staff", self.desk.lang), alert=True)
             return

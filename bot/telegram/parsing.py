@@ -12,7 +12,7 @@ from telegram import Message
 from bot.telegram.render import esc
 from triage.domain.forms.by_mail import label
 from triage.domain.forms.spec import FormSpec, read_lines
-from triage.domain.model import Outcome
+from triage.domain.model import STAFF_OUTCOMES, Outcome
 from triage.texts.catalog import Lang, text
 
 CASE_NUMBER = re.compile(r"#?([0-9]{1,9})")
@@ -66,9 +66,10 @@ def trailing_case(arg: str) -> tuple[str, int | None]:
 
 def outcome_of(word: str) -> Outcome | None:
     try:
-        return Outcome(word.strip().lower())
+        outcome = Outcome(word.strip().lower())
     except ValueError:
         return None
+    return outcome if outcome in STAFF_OUTCOMES else None
 
 
 @dataclass(frozen=True)

@@ -313,11 +313,12 @@ class HotlineSender:
         if wait > 0:
             raise NotYet(wait)
         keyboard: Keyboard | None = None
-        if item.options.get("buttons") == "consent":
+        buttons = item.options.get("buttons")
+        if buttons in ("consent", "withdraw"):  # the client's answer, as hotline.py takes it
             keyboard = [
                 [
-                    (text("hotline.consent_yes", self.lang), "consent:yes"),
-                    (text("hotline.consent_no", self.lang), "consent:no"),
+                    (text(f"hotline.{buttons}_yes", self.lang), f"{buttons}:yes"),
+                    (text(f"hotline.{buttons}_no", self.lang), f"{buttons}:no"),
                 ]
             ]
         texts = parts(item.text, MessageLimit.MAX_TEXT_LENGTH)

@@ -29,7 +29,8 @@ def test_every_consent_text_says_purpose_readers_keeping_and_rights():
         assert "Pesan dan lampiran disimpan 2 tahun sesudah kasus selesai" in said  # defaults
         assert "catatan konseling 5 tahun sesudah kasus selesai" in said
         assert "salinan, perbaikan, atau penghapusan" in said and "menarik persetujuan" in said
-        assert "tulis permintaan Anda di sini" in said and "3×24 jam" in said
+        assert "tulis BERHENTI untuk menarik persetujuan" in said  # triage.effects.withdrawal
+        assert "permintaan lain tulis di sini" in said and "3×24 jam" in said
     assert len(greeting(settings)) < 4096  # one Telegram message
 
 

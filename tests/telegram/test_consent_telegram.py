@@ -46,3 +46,28 @@ def test_possible_danger_before_consent_alerts_without_the_words_or_the_name(tmp
         asked = office.wait_for_post(CLIENT, "Apakah Anda setuju?")
         office.tap(CLIENT, asked, "consent:yes")
         office.wait_for_post(GROUP, "jadi beban", topic)
+
+
+def test_berhenti_with_the_button_withdraws_consent_closes_the_case_and_tells_staff(tmp_path):
+    with running_office(tmp_path) as office:
+        state = office.state
+        state.user_writes(CLIENT, text="/start")
+        greeting = office.wait_for_post(CLIENT, "GRATIS dan RAHASIA")
+        assert "tulis BERHENTI" in greeting["text"]
+        office.tap(CLIENT, greeting, "consent:yes")
+        office.wait_for_post(CLIENT, "Nama (boleh nama panggilan)")
+        state.user_writes(CLIENT, text=STORY)
+        thread = office.topic_of(1)
+        state.user_writes(CLIENT, text="/berhenti")
+        asked = office.wait_for_post(CLIENT, "menarik persetujuan data pribadi Anda?")
+        taps = [b["callback_data"] for row in asked["reply_markup"]["inline_keyboard"] for b in row]
+        assert taps == ["withdraw:yes", "withdraw:no"]
+        office.tap(CLIENT, asked, "withdraw:yes")
+        office.wait_for_post(CLIENT, "Persetujuan Anda sudah ditarik")
+        told = office.wait_for_post(GROUP, "menarik persetujuan data pribadinya", thread)
+        assert "#1" in told["text"]
+        office.wait(lambda: state.topics[(GROUP, thread)]["closed"], "the topic closed")
+        with office.app.uows() as uow:
+            conv = uow.conversations.get(1)
+            client = uow.clients.get(conv.client_id)
+        assert conv.outcome.value == "berhenti" and client.consent == "withdrawn"

@@ -21,6 +21,24 @@ STATES = (ASKED, GIVEN, REFUSED, WITHDRAWN)
 ANSWERED = frozenset({GIVEN, REFUSED})
 
 
+# a message that is only this asks to take consent back (triage.effects.withdrawal)
+STOP_WORDS = frozenset({"berhenti", "/berhenti"})
+CONFIRM_WORDS = frozenset({"ya berhenti", "yes berhenti"})
+
+
+def _words(text: str) -> str:
+    said = " ".join(text.casefold().replace(",", " ").split()).strip(" .!")
+    return said.split("@")[0] if said.startswith("/") else said  # /berhenti@puspaga_bot
+
+
+def asks_to_stop(text: str) -> bool:
+    return _words(text) in STOP_WORDS
+
+
+def confirms_stop(text: str) -> bool:
+    return _words(text) in CONFIRM_WORDS
+
+
 def hidden(consent: str | None, *, online: bool, urgent: bool, on_file: bool = False) -> bool:
     """Whether staff see a placeholder instead of this client's words and name. A client never
     asked (no identity form configured, or written before the notice existed) is shown."""

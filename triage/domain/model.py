@@ -40,6 +40,11 @@ class Outcome(StrEnum):
     TUNTAS = "tuntas"
     ULANG = "ulang"
     RUJUKAN = "rujukan"
+    # the client took their consent back (BERHENTI): closed by the bot, never chosen by staff
+    BERHENTI = "berhenti"
+
+
+STAFF_OUTCOMES = (Outcome.TUNTAS, Outcome.ULANG, Outcome.RUJUKAN)
 
 
 class Role(StrEnum):

@@ -23,7 +23,7 @@ from triage.domain.rules.faq import OfficeFacts, topics_asked
 from triage.domain.schedule.calendar import ServiceCalendar
 from triage.domain.schedule.roster import Roster
 from triage.domain.workflow import COMPLAINT, PSYCHOEDUCATION, WorkflowSetup
-from triage.effects import complaint_intake, consent, psychoeducation_intake
+from triage.effects import complaint_intake, consent, psychoeducation_intake, withdrawal
 from triage.effects.auto_reply import send_auto
 from triage.effects.form_prompts import FormSetup, advance
 from triage.effects.notify import client_fields, queue
@@ -58,6 +58,7 @@ class Findings:
     conv: Conversation  # as updated (urgent, category)
     reasons: str  # what the admin sees on the post: the rules that decided
     private: bool = False  # counseling content was read: the reasons are the counselor's only
+    withdrawn: bool = False  # the client confirmed BERHENTI: the relay closes the case
 
 
 def assess(
@@ -69,6 +70,11 @@ def assess(
 ) -> Findings:
     if not any(not m.auto_generated and m.text for m in messages):
         return Findings(conv, "")  # automatic mail only: never classified or answered
+    confirmed = False
+    if triage.form is not None:
+        messages, confirmed = withdrawal.read(uow, conv, messages, triage.form.texts, now)
+        if not messages:
+            return Findings(conv, "", withdrawn=withdrawal.holds(uow, conv, confirmed, now))
     readable = [m for m in messages if _readable(m)]
     answering = _form_waits_for_an_answer(uow, conv)
     decided = [(m, triage.decide(m.text)) for m in readable]
@@ -90,7 +96,8 @@ def assess(
     if triage.form is not None and not on_file:
         chat = [m for m in messages if not m.auto_generated and not m.confidential]
         changed = advance(uow, changed, chat, triage.form, now, urgent=bool(urgent))
-    return Findings(changed, reasons)
+    stop = withdrawal.holds(uow, changed, confirmed, now)
+    return Findings(changed, reasons, withdrawn=stop)
 
 
 def _level_and_topic(

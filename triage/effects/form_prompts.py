@@ -48,6 +48,9 @@ TEXT_KEYS = (
     "form.nik_province",
     "form.nik_date",
     "form.nik_serial",
+    "consent.withdraw_ask",
+    "consent.withdraw_ask_typed",
+    "consent.withdrawn",
 )
 
 

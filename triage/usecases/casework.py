@@ -290,6 +290,30 @@ def close(
     )
 
 
+def withdrawn(uow: UnitOfWork, conv: Conversation, now: datetime) -> Conversation:
+    """In the relay's transaction: the client confirmed BERHENTI. The case closes (outcome
+    `berhenti`, by nobody), its sessions ahead are off, staff are told and the topic closes;
+    no survey. Its data then goes by the retention rules, counted from today."""
+    assert conv.id is not None
+    if not lifecycle.allowed(conv, lifecycle.Closed(Outcome.BERHENTI)):
+        return conv
+    changed, logged = lifecycle.apply(conv, lifecycle.Closed(Outcome.BERHENTI), now)
+    uow.conversations.save(changed)
+    log_steps(uow, changed, logged, now, None, Outcome.BERHENTI.value)
+    cancel_ahead(uow, conv.id, now)
+    told = [notices.group(conv.id)]
+    if conv.counselor_id is not None:
+        told.append(notices.staff(conv.counselor_id))
+    tag = f"{conv.round}:{now.isoformat()}"
+    for recipient in told:
+        queue(uow, key=f"withdrawn:{conv.id}:{tag}:{recipient}", recipient=recipient,
+              kind=Kind.STATUS, now=now, conv=changed, event="consent_withdrawn",
+              **client_fields(uow, changed))  # fmt: skip
+    queue(uow, key=f"topic:{conv.id}:close:{tag}", recipient=notices.group(conv.id),
+          kind=Kind.TOPIC, now=now, conv=changed, action="close")  # fmt: skip
+    return changed
+
+
 def _closed(
     outcome: Outcome,
     heads: Sequence[int],

@@ -25,6 +25,7 @@ from triage.domain.model import (
     Conversation,
     Direction,
     InboundMessage,
+    Outcome,
     State,
     Steps,
     StoredMessage,
@@ -215,6 +216,7 @@ def _reopen_or_start(
     if (
         last is not None
         and last.steps.closed is not None
+        and last.outcome is not Outcome.BERHENTI  # consent taken back: writing again is new
         and (answered is not None or msg.received_at - last.steps.closed <= reopen_window)
     ):
         reopened, logged = lifecycle.apply(last, lifecycle.Reopened(), msg.received_at)

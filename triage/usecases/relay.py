@@ -18,10 +18,11 @@ from datetime import datetime, timedelta
 
 from triage.domain.model import Conversation, State, StoredMessage
 from triage.domain.notices import GENERAL, Kind, entries_of, group, staff
-from triage.effects import consent
+from triage.effects import consent, withdrawal
 from triage.effects.assess import RelaySetup, assess
 from triage.effects.notify import client_fields, queue, queue_content
 from triage.ports import UnitOfWork, UnitOfWorkFactory
+from triage.usecases import casework
 from triage.usecases._retry import on_conflict
 
 FLOOD_WINDOW = timedelta(minutes=1)
@@ -51,11 +52,16 @@ def relay_new_messages(
                     continue
                 mine = uow.messages.unrelayed_in(conv_id)
                 if mine:
-                    reasons, private = "", False
+                    reasons, private, stop = "", False, False
                     if triage is not None:
                         found = assess(uow, conv, mine, triage, now)
                         conv, reasons, private = found.conv, found.reasons, found.private
+                        stop = found.withdrawn
                     _route(uow, conv, mine, now, reasons, private=private)
+                    if stop and triage is not None and triage.form is not None:
+                        # the client took their consent back (triage.effects.withdrawal)
+                        withdrawal.confirm(uow, conv, triage.form.texts, now)
+                        conv = casework.withdrawn(uow, conv, now)
                     if flood_per_minute:
                         _flood_note(uow, conv, mine, now, flood_per_minute)
                     done.extend(m.id for m in mine if m.id is not None)
