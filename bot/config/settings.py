@@ -197,6 +197,7 @@ class SurveyConfig(Section):
 class ConsentConfig(Section):
     # staff see placeholders until the client answers the data-protection notice
     mask_before: bool = True
+    minors: Literal["wali", "konselor"] = "wali"  # triage/effects/minors.py
 
 
 class ReferralConfig(Section):

@@ -81,6 +81,7 @@ def form_setup(settings: Settings) -> FormSetup:
         consent_text=text("hotline.consent_given", lang),
         refused_text=text("hotline.consent_refused", lang),
         mask_before_consent=settings.consent.mask_before,
+        minors=settings.consent.minors,
         texts={key: text(key, lang, **_filled(key, settings)) for key in TEXT_KEYS},
         register_template=settings.office.register_format,
         register_start=settings.office.register_start,

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from rich.markup import escape
 
 from bot.demo.local_api.scripted import DemoFailed, Stage
+from triage.domain.forms.spec import DEFAULT_FORM
 from triage.texts.catalog import Lang, text
 
 GROUP = -1001234567890
@@ -43,6 +44,13 @@ def possible_danger(stage: Stage, lang: Lang, say: Callable[..., None]) -> None:
     shown = stage.post(GROUP, "beban", thread)
     line("demo.tg.revealed")
     say(f"    [dim]{escape(group)}[/dim] {escape(_line(shown, 'beban'))}")
+    stage.post(WORRIED, DEFAULT_FORM.field("nama").prompt[lang])  # type: ignore[union-attr]
+    state.user_writes(WORRIED, text="Sekar")
+    stage.post(WORRIED, DEFAULT_FORM.field("usia").prompt[lang])  # type: ignore[union-attr]
+    state.user_writes(WORRIED, text="16")
+    minor = stage.post(GROUP, "👧", thread)
+    line("demo.tg.minor")
+    say(f"    [dim]{escape(group)}[/dim] {escape(minor.get('text', '').split('.')[0])}.")
     state.user_writes(ADMIN, GROUP, "/tingkat perlu_dicek", thread_id=thread)
     stage.post(GROUP, "#5: perlu_dicek", thread)
     state.user_writes(ADMIN, GROUP, "/kategori keluarga_harmonis", thread_id=thread)

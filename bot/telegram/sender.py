@@ -212,6 +212,8 @@ class StaffSender:
         return SendResult(f"topic-deleted:{conv_id}")
 
     def _topic_action(self, item: OutboxItem, topic: Topic) -> SendResult:
+        if item.options.get("action") == "rename":  # the client answered: their name shows
+            return self._rename(item, topic)
         closing = item.options.get("action") == "close"
         if topic.thread_id is not None and topic.closed != closing:
             self._wait(None, group=False)
@@ -223,6 +225,19 @@ class StaffSender:
                 if "TOPIC_NOT_MODIFIED" not in str(exc):
                     raise
         self.maps.save_topic(replace(topic, closed=closing))
+        return SendResult(f"{topic.chat_id}:topic:{topic.thread_id}")
+
+    def _rename(self, item: OutboxItem, topic: Topic) -> SendResult:
+        if topic.thread_id is not None:
+            self._wait(None, group=False)
+            name = topic_title(item, self.lang)
+            try:
+                self.gateway.call(
+                    self.gateway.bot.edit_forum_topic(topic.chat_id, topic.thread_id, name=name)
+                )
+            except SendError as exc:  # the same name, or a topic staff deleted: nothing to do
+                if "TOPIC_NOT_MODIFIED" not in str(exc) and "TOPIC_ID_INVALID" not in str(exc):
+                    raise
         return SendResult(f"{topic.chat_id}:topic:{topic.thread_id}")
 
     # --- posts ------------------------------------------------------------------------------

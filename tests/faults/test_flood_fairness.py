@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.office import CLIENT, CLIENT_2, GROUP
+from tests.support.office import CLIENT, CLIENT_2, GROUP, UNMASKED
 from tests.support.telegram_office import running_office
 
 FLOOD = 40
@@ -16,7 +16,7 @@ STORY = "anak saya susah makan sayur, bagaimana caranya. " * 22  # calm: no prio
 
 @pytest.mark.long  # the flood takes the group's budget for a minute or two to drain
 def test_a_flood_from_one_client_does_not_hold_up_another_clients_card(tmp_path):
-    with running_office(tmp_path) as office:
+    with running_office(tmp_path, consent=UNMASKED) as office:
         state = office.state
         for n in range(FLOOD):  # about ten posts' worth: ten seconds of the group's budget
             state.user_writes(

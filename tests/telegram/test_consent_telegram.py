@@ -28,6 +28,8 @@ def test_a_client_unanswered_is_a_placeholder_until_they_tap_agree(tmp_path):
         office.tap(CLIENT, asked, "consent:yes")
         shown = office.wait_for_post(GROUP, STORY, thread)
         assert "sudah menjawab pemberitahuan" in shown["text"] and "Sari" in shown["text"]
+        named = "📞 Sari <b>Dewi</b> · #1"  # the topic's title names her now
+        office.wait(lambda: state.topics[(GROUP, thread)]["name"] == named, "the topic renamed")
         office.wait_for_post(CLIENT, "Nama (boleh nama panggilan)")  # the form begins
         state.user_writes(CLIENT, text="Sari")
         office.wait_for_post(GROUP, "Sari", thread)

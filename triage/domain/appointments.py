@@ -11,8 +11,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 
-from triage.domain.psychoeducation import YEAR_WRITTEN, parse_date
 from triage.domain.schedule.calendar import ServiceCalendar
+from triage.domain.schedule.dates import YEAR_WRITTEN, parse_date
 
 SCHEDULED, ATTENDED, NO_SHOW, CANCELLED = "terjadwal", "hadir", "tidak_hadir", "batal"
 STATUSES = (SCHEDULED, ATTENDED, NO_SHOW, CANCELLED)

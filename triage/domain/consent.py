@@ -13,6 +13,8 @@ that basis (Pasal 20 ayat (2) huruf e), not on consent to counseling: it is show
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 ASKED = "asked"  # the notice was sent and not yet answered
 GIVEN = "given"
 REFUSED = "refused"  # no identity form; the client talks without giving personal data
@@ -37,6 +39,23 @@ def asks_to_stop(text: str) -> bool:
 
 def confirms_stop(text: str) -> bool:
     return _words(text) in CONFIRM_WORDS
+
+
+ADULT = 18  # younger: a child's data (Pasal 25), handled by the office's `minors` rule
+MINOR_RULES = ("wali", "konselor")  # guardian's consent; or the counselor decides (violence cases)
+
+
+def age(answers: Mapping[str, str | None], field: str = "usia") -> int | None:
+    """The client's age in the identity form (its field of the kind "age" keeps a number of
+    years, a date of birth read as one)."""
+    said = answers.get(field) or ""
+    return int(said) if said.isdigit() else None
+
+
+def minor_age(answers: Mapping[str, str | None], field: str = "usia") -> int | None:
+    """The client's age when the identity form says they are under 18."""
+    years = age(answers, field)
+    return years if years is not None and years < ADULT else None
 
 
 def hidden(consent: str | None, *, online: bool, urgent: bool, on_file: bool = False) -> bool:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from triage.domain.model import Channel
-from triage.domain.psychoeducation import YEAR_WRITTEN, parse_date
+from triage.domain.schedule.dates import YEAR_WRITTEN, parse_date
 
 INTAKE = "intake:"  # the external id of what such a client came with, as staff wrote it
 OFFLINE = frozenset({Channel.LANGSUNG, Channel.TELEPON, Channel.SURAT, Channel.RUJUKAN})

@@ -9,7 +9,7 @@ from datetime import datetime
 from triage.domain import consent as rules
 from triage.domain.model import Client, Conversation
 from triage.domain.notices import Kind, entries_of, group
-from triage.effects.notify import client_fields, queue_content
+from triage.effects.notify import client_fields, queue, queue_content
 from triage.ports import UnitOfWork
 
 
@@ -62,6 +62,10 @@ def reveal(uow: UnitOfWork, conv: Conversation, now: datetime) -> None:
     if not held:
         return
     uow.messages.set_masked([m.id for m in held if m.id is not None], False)
+    fields = client_fields(uow, conv)
+    if not fields.get("masked"):  # the topic's title names the client now
+        queue(uow, key=f"topic:{conv.id}:rename:{held[0].id}", recipient=group(conv.id),
+              kind=Kind.TOPIC, now=now, conv=conv, action="rename", **fields)  # fmt: skip
     queue_content(
         uow,
         key=f"reveal:{conv.id}:{held[0].id}",
@@ -71,5 +75,5 @@ def reveal(uow: UnitOfWork, conv: Conversation, now: datetime) -> None:
         now=now,
         conv=conv,
         revealed="1",
-        **client_fields(uow, conv),
+        **fields,
     )

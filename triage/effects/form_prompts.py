@@ -16,7 +16,7 @@ from triage.domain.forms.dialogue import FormState, answer, begin, period_of, re
 from triage.domain.forms.spec import FormSpec, read
 from triage.domain.model import Channel, Contact, Conversation, StoredMessage
 from triage.domain.notices import Kind, group
-from triage.effects import consent
+from triage.effects import consent, minors
 from triage.effects.auto_reply import send_auto
 from triage.effects.notify import queue
 from triage.effects.steplog import log_steps
@@ -51,6 +51,8 @@ TEXT_KEYS = (
     "consent.withdraw_ask",
     "consent.withdraw_ask_typed",
     "consent.withdrawn",
+    "consent.minor_wali",
+    "consent.minor_konselor",
 )
 
 
@@ -71,6 +73,7 @@ class FormSetup:
     # staff see placeholders until the client answers the notice (triage.domain.consent): the
     # notice's sending is recorded, and a hotline client who writes unanswered is asked again
     mask_before_consent: bool = True
+    minors: str = "wali"  # the office's rule for a child (triage.effects.minors)
 
 
 def advance(
@@ -118,9 +121,10 @@ def advance(
             continue
         if state.asking is None:
             continue
+        before = state.answers
         turn = answer(setup.form, state, m.text, setup.lang, now.date(), setup.texts)
         state = turn.state
-        say = list(turn.say)
+        say = _minor(uow, conv, before, state.answers, setup, now) + list(turn.say)
         if turn.completed:
             conv, state = complete_form(uow, conv, state, setup, now)
             say.append(setup.texts["form.done"].format(register=state.register_no))
@@ -222,6 +226,7 @@ def _by_mail(
             continue
         if state.status != by_mail.MAILED:
             continue
+        before = state.answers
         state, say, complete = by_mail.read_answer(
             setup.form, state, m.text, setup.lang, now.date(), setup.texts
         )
@@ -231,9 +236,20 @@ def _by_mail(
         if complete:
             conv, state = complete_form(uow, conv, state, setup, now)
             say = [setup.texts["form.done"].format(register=state.register_no)]
+        minor = _minor(uow, conv, before, state.answers, setup, now)
+        say = ["\n\n".join(minor + say)] if minor else say  # one mail, not two
         uow.forms.save(state)
         _say(uow, conv, Channel.EMAIL, address, m, say, now)
     return conv
+
+
+def _minor(uow, conv, before, after, setup, now) -> list[str]:  # noqa: ANN001
+    """What a child who just gave their age is told (triage.effects.minors); nothing while the
+    case is urgent (staff are told all the same)."""
+    told = minors.check(uow, conv, before, after, setup.form, setup.minors, now)
+    if told and not conv.urgent:
+        return [setup.texts[f"consent.minor_{setup.minors}"]]
+    return []
 
 
 def _say(uow, conv, channel, recipient, m, texts, now, buttons=None) -> None:  # noqa: ANN001

@@ -19,7 +19,7 @@ from triage.domain.intake import IncomingReferral
 from triage.domain.model import Actor, Channel, Conversation, State, Steps
 from triage.domain.outbox import CHANNEL_TARGET
 from triage.domain.rules.classify import highest
-from triage.effects import consent
+from triage.effects import consent, minors
 from triage.effects.form_prompts import FormSetup, complete_form
 from triage.effects.steplog import log_steps
 from triage.ports import UnitOfWork, UnitOfWorkFactory
@@ -93,7 +93,9 @@ def correct_fields(
             wrong = tuple(
                 (n, a.problem) for n, a in reading.answers.items() if a.value is None and a.problem
             )
+            before = state.answers
             state = replace(state, answers={**state.answers, **given})
+            minors.check(uow, conv, before, state.answers, form, setup.minors, now)
             if given.get("persetujuan") in ("ya", "tidak"):  # told to staff, on paper or by phone
                 answer = rules.GIVEN if given["persetujuan"] == "ya" else rules.REFUSED
                 consent.record(uow, conv, answer, now)

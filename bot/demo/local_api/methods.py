@@ -222,6 +222,22 @@ def delete_forum_topic(state: ApiState, params: JSON, files: Files) -> bool:
     return True
 
 
+def edit_forum_topic(state: ApiState, params: JSON, files: Files) -> bool:
+    """editForumTopic: a new name (1 to 128 characters)."""
+    _required(params, "chat_id", "message_thread_id")
+    name = str(params.get("name") or "")
+    if name and not 1 <= len(name) <= 128:
+        raise ApiError(400, "Bad Request: TOPIC_NAME_INVALID")
+    with state.lock:
+        key = (state.chat(params["chat_id"])["id"], int(params["message_thread_id"]))
+        if key not in state.topics:
+            raise ApiError(400, "Bad Request: TOPIC_ID_INVALID")
+        if not name or state.topics[key]["name"] == name:
+            raise ApiError(400, "Bad Request: TOPIC_NOT_MODIFIED")
+        state.topics[key]["name"] = name
+    return True
+
+
 def _set_topic_closed(closed: bool) -> Method:
     def toggle(state: ApiState, params: JSON, files: Files) -> bool:
         _required(params, "chat_id", "message_thread_id")
@@ -352,6 +368,7 @@ METHODS: dict[str, Method] = {
     "closeforumtopic": _set_topic_closed(True),
     "reopenforumtopic": _set_topic_closed(False),
     "deleteforumtopic": delete_forum_topic,
+    "editforumtopic": edit_forum_topic,
     "copymessage": copy_message,
     "forwardmessage": forward_message,
     "getfile": get_file,

@@ -15,6 +15,8 @@ from datetime import date
 
 import phonenumbers
 
+from triage.domain.schedule.dates import parse_date
+
 PROVINCES = frozenset(
     {11, 12, 13, 14, 15, 16, 17, 18, 19, 21, 31, 32, 33, 34, 35, 36, 51, 52, 53}
     | {61, 62, 63, 64, 65, 71, 72, 73, 74, 75, 76, 81, 82, 91, 92, 93, 94, 95, 96}
@@ -193,7 +195,9 @@ END = " .!?,"
 YES = frozenset({"ya", "iya", "y", "setuju", "yes", "boleh", "ok", "oke", "bersedia"})
 NO = frozenset({"tidak", "tdk", "ga", "gak", "no", "tidak setuju", "enggak", "nggak"})
 DATE = re.compile(r"(\d{1,2})[-/. ](\d{1,2})[-/. ](\d{4})")
-AGE = re.compile(r"(\d{1,3})\s*(?:th|thn|tahun|years?|yo)?\b")
+# a number on its own ("15", "15 tahun", "17,5": 17), never a piece of a longer one
+AGE = re.compile(r"(?<![\d,.])(\d{1,3})(?:[,.]\d+)?(?![\d,.])\s*(?:th|thn|tahun|years?|yo)?\b")
+YEAR = re.compile(r"(?<!\d)(19\d\d|20\d\d)(?!\d)")  # "lahir 2003", "12 Maret 1990"
 LINE = re.compile(r"^\s*([A-Za-z][A-Za-z ./]{0,30}?)\s*[:=]\s*(.*)$")
 
 
@@ -270,6 +274,15 @@ def _age(text: str, today: date) -> Answer:
         except ValueError:
             return Answer(None, "form.age")
         years = today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
+        return Answer(str(years)) if 0 <= years <= 120 else Answer(None, "form.age")
+    year = YEAR.search(text)
+    if year:  # a date with the month's name, or a year alone (then this year's age)
+        birth = parse_date(text, today)
+        if birth is None or birth.year != int(year[1]):
+            birth = date(int(year[1]), 1, 1)
+            years = today.year - birth.year
+        else:
+            years = today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
         return Answer(str(years)) if 0 <= years <= 120 else Answer(None, "form.age")
     found = AGE.search(text)
     if found and 0 <= int(found.group(1)) <= 120:
