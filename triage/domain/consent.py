@@ -19,8 +19,13 @@ ASKED = "asked"  # the notice was sent and not yet answered
 GIVEN = "given"
 REFUSED = "refused"  # no identity form; the client talks without giving personal data
 WITHDRAWN = "withdrawn"  # the client took consent back: asked again if they write again
-STATES = (ASKED, GIVEN, REFUSED, WITHDRAWN)
 ANSWERED = frozenset({GIVEN, REFUSED})
+PENDING = frozenset({ASKED, WITHDRAWN})  # staff see placeholders (`hidden`)
+
+
+def answer_of(word: str | None) -> str | None:
+    """The form's "persetujuan" answer ("ya", "tidak") as the client's consent."""
+    return {"ya": GIVEN, "tidak": REFUSED}.get(word or "")
 
 
 # a message that is only this asks to take consent back (triage.effects.withdrawal)
@@ -42,7 +47,6 @@ def confirms_stop(text: str) -> bool:
 
 
 ADULT = 18  # younger: a child's data (Pasal 25), handled by the office's `minors` rule
-MINOR_RULES = ("wali", "konselor")  # guardian's consent; or the counselor decides (violence cases)
 
 
 def age(answers: Mapping[str, str | None], field: str = "usia") -> int | None:
@@ -58,7 +62,7 @@ def minor_age(answers: Mapping[str, str | None], field: str = "usia") -> int | N
     return years if years is not None and years < ADULT else None
 
 
-def hidden(consent: str | None, *, online: bool, urgent: bool, on_file: bool = False) -> bool:
+def hidden(consent: str | None, *, online: bool, urgent: bool) -> bool:
     """Whether staff see a placeholder instead of this client's words and name. A client never
     asked (no identity form configured, or written before the notice existed) is shown."""
-    return online and not urgent and not on_file and consent in (ASKED, WITHDRAWN)
+    return online and not urgent and consent in PENDING

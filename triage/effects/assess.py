@@ -392,9 +392,7 @@ def _review(
 def _before_consent(uow: UnitOfWork, conv: Conversation, triage: RelaySetup) -> bool:
     """An online client who has not answered the data-protection notice (asked in this very
     pass, or before): staff are alerted without their words or name (triage.domain.consent)."""
-    if triage.form is None or not triage.form.mask_before_consent:
+    if triage.form is None or not triage.form.mask_before_consent or _offline(uow, conv):
         return False
-    contact = uow.contacts.get(conv.reply_contact_id)
     client = uow.clients.get(conv.client_id)
-    online = contact is not None and contact.channel not in OFFLINE
-    return online and client is not None and client.consent not in ANSWERED
+    return client is not None and client.consent not in ANSWERED

@@ -29,10 +29,7 @@ def record(uow: UnitOfWork, conv: Conversation, answer: str, now: datetime) -> N
 def forget_asking(uow: UnitOfWork, conv: Conversation, now: datetime) -> None:
     """The office turned the placeholders off (`[consent] mask_before = false`): a client
     marked as asked is shown, with what was held."""
-    client = uow.clients.get(conv.client_id)
-    if client is not None and client.consent in (rules.ASKED, rules.WITHDRAWN):
-        uow.clients.set_consent(conv.client_id, None, now)
-        reveal(uow, conv, now)
+    reveal_if_held(uow, conv, now, forget=True)
 
 
 def carry_over(uow: UnitOfWork, gone: Client, keep: Client, conv: Conversation | None,
@@ -48,10 +45,14 @@ def carry_over(uow: UnitOfWork, gone: Client, keep: Client, conv: Conversation |
         reveal(uow, conv, now)
 
 
-def reveal_if_held(uow: UnitOfWork, conv: Conversation, now: datetime) -> None:
-    """An urgent conversation of a client who has not answered: staff must read it all."""
+def reveal_if_held(uow: UnitOfWork, conv: Conversation, now: datetime, *,
+                   forget: bool = False) -> None:  # fmt: skip
+    """An urgent conversation of a client who has not answered: staff must read it all.
+    `forget`: the client is no longer marked as asked either."""
     client = uow.clients.get(conv.client_id)
-    if client is not None and client.consent in (rules.ASKED, rules.WITHDRAWN):
+    if client is not None and client.consent in rules.PENDING:
+        if forget:
+            uow.clients.set_consent(conv.client_id, None, now)
         reveal(uow, conv, now)
 
 

@@ -165,7 +165,7 @@ def _consented(
 ) -> FormState:
     """The client's answer to the notice, by a word or by the hotline's button."""
     assert conv.id is not None
-    consent.record(uow, conv, rules.GIVEN if given == "ya" else rules.REFUSED, now)
+    consent.record(uow, conv, rules.answer_of(given) or rules.REFUSED, now)
     if given == "ya":
         turn = begin(setup.form, conv.id, setup.lang, setup.texts["form.intro"])
         uow.forms.save(turn.state)
@@ -230,9 +230,8 @@ def _by_mail(
         state, say, complete = by_mail.read_answer(
             setup.form, state, m.text, setup.lang, now.date(), setup.texts
         )
-        answered = state.answers.get("persetujuan")
-        if answered in ("ya", "tidak"):
-            consent.record(uow, conv, rules.GIVEN if answered == "ya" else rules.REFUSED, now)
+        if answered := rules.answer_of(state.answers.get("persetujuan")):
+            consent.record(uow, conv, answered, now)
         if complete:
             conv, state = complete_form(uow, conv, state, setup, now)
             say = [setup.texts["form.done"].format(register=state.register_no)]

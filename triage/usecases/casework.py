@@ -305,13 +305,19 @@ def withdrawn(uow: UnitOfWork, conv: Conversation, now: datetime) -> Conversatio
     if conv.counselor_id is not None:
         told.append(notices.staff(conv.counselor_id))
     tag = f"{conv.round}:{now.isoformat()}"
+    fields = client_fields(uow, changed)
     for recipient in told:
         queue(uow, key=f"withdrawn:{conv.id}:{tag}:{recipient}", recipient=recipient,
               kind=Kind.STATUS, now=now, conv=changed, event="consent_withdrawn",
-              **client_fields(uow, changed))  # fmt: skip
-    queue(uow, key=f"topic:{conv.id}:close:{tag}", recipient=notices.group(conv.id),
-          kind=Kind.TOPIC, now=now, conv=changed, action="close")  # fmt: skip
+              **fields)  # fmt: skip
+    _close_topic(uow, changed, tag, now)
     return changed
+
+
+def _close_topic(uow: UnitOfWork, conv: Conversation, tag: str, now: datetime) -> None:
+    assert conv.id is not None
+    queue(uow, key=f"topic:{conv.id}:close:{tag}", recipient=notices.group(conv.id),
+          kind=Kind.TOPIC, now=now, conv=conv, action="close")  # fmt: skip
 
 
 def _closed(
@@ -350,15 +356,7 @@ def _closed(
         triage = {"risk": after.risk, "category": after.category or "lainnya"}
         triage["round"] = str(after.round)
         _status("confirm_triage", **triage)(uow, before, after, actor, now, tag)
-        queue(
-            uow,
-            key=f"topic:{after.id}:close:{tag}",
-            recipient=notices.group(after.id),
-            kind=Kind.TOPIC,
-            now=now,
-            conv=after,
-            action="close",
-        )
+        _close_topic(uow, after, tag, now)
         if survey_question:
             ask_survey.ask(uow, after, survey_question, now)
 

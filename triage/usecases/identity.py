@@ -96,8 +96,7 @@ def correct_fields(
             before = state.answers
             state = replace(state, answers={**state.answers, **given})
             minors.check(uow, conv, before, state.answers, form, setup.minors, now)
-            if given.get("persetujuan") in ("ya", "tidak"):  # told to staff, on paper or by phone
-                answer = rules.GIVEN if given["persetujuan"] == "ya" else rules.REFUSED
+            if answer := rules.answer_of(given.get("persetujuan")):  # told to staff in person
                 consent.record(uow, conv, answer, now)
             missing = [f for f in form.fields if f.required and state.answers.get(f.name) is None]
             if not missing and state.register_no is None:
