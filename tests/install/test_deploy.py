@@ -26,6 +26,7 @@ from tests.support.deploy import (
     SERVICE_USER,
     Log,
     Machine,
+    client_agrees,
     group_id,
     shell_block,
     start_unit,
@@ -153,18 +154,7 @@ def test_the_install_as_written_ends_with_a_first_message_answered(base, doc):
 
 
 def first_message_answered(state: ApiState) -> None:
-    # a client starts the bot and agrees to the data notice (before it, staff see placeholders)
-    state.user_writes(CLIENT, text="/start")
-
-    def greeting() -> dict | None:
-        for message in state.sent(CLIENT):
-            rows = (message.get("reply_markup") or {}).get("inline_keyboard") or []
-            if any(b.get("callback_data") == "consent:yes" for row in rows for b in row):
-                return message
-        return None
-
-    assert state.wait_until(lambda: greeting() is not None, 60), state.sent(CLIENT)
-    state.user_presses(CLIENT, greeting(), "consent:yes")
+    client_agrees(state, CLIENT)
     state.user_writes(CLIENT, text="Halo, saya ingin konsultasi soal anak saya")
 
     def topic() -> int | None:

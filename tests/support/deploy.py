@@ -12,6 +12,7 @@ import threading
 from pathlib import Path
 
 from bot.config.writer import read_env
+from bot.demo.local_api import ApiState
 
 SERVICE_USER = "puspaga"
 # README's paths, moved under the test's folder; /usr/local/bin/puspaga: the link to the program
@@ -122,3 +123,19 @@ class Log:
         with self.changed:
             found = self.changed.wait_for(lambda: words in self.text, timeout)
         assert found, f"the service never logged {words!r}:\n{self.text}"
+
+
+def client_agrees(state: ApiState, client: int) -> None:
+    """The client starts the bot and taps Setuju under the data notice: before the answer staff
+    see placeholders, so a test that follows the client's words into the group needs it."""
+    state.user_writes(client, text="/start")
+
+    def greeting() -> dict | None:
+        for message in state.sent(client):
+            rows = (message.get("reply_markup") or {}).get("inline_keyboard") or []
+            if any(b.get("callback_data") == "consent:yes" for row in rows for b in row):
+                return message
+        return None
+
+    assert state.wait_until(lambda: greeting() is not None, 60), state.sent(client)
+    state.user_presses(client, greeting(), "consent:yes")
