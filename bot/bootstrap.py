@@ -198,7 +198,13 @@ def _add_telegram(app: App, settings: Settings) -> None:
         roster=app.roster,
         heads=staff.heads,
         workflows=app.workflows,
-    )
+    )  # the configured lists: a member deactivated later is told nothing (triage.effects.notify)
+    staff.load_inactive = lambda: _inactive(app)
+
+
+def _inactive(app: App) -> frozenset[int]:
+    with app.uows() as uow:
+        return uow.roster.inactive()
 
 
 def _add_instagram(app: App, settings: Settings) -> None:

@@ -29,6 +29,7 @@ def client(r: Any) -> Client:
         office_id=r.office_id,
         consent=r.consent,
         consent_at=r.consent_at,
+        safe_contact=r.safe_contact,
     )
 
 
@@ -173,6 +174,7 @@ def outbox(r: Any) -> OutboxItem:
         remote_id=r.remote_id,
         last_error=r.last_error,
         sent_at=r.sent_at,
+        not_before=r.not_before,
     )
 
 
@@ -195,6 +197,7 @@ def outbox_values(o: OutboxItem) -> dict[str, Any]:
         "remote_id": o.remote_id,
         "last_error": o.last_error,
         "sent_at": o.sent_at,
+        "not_before": o.not_before,
     }
 
 

@@ -38,6 +38,8 @@ class ClientRow(SQLModel, table=True):
     created_at: datetime = Field(sa_column=_time(nullable=False))
     consent: str | None = Field(default=None, sa_column=Column(String(20)))  # triage.domain.consent
     consent_at: datetime | None = Field(default=None, sa_column=_time())
+    # /kontak: may we write first, where, when, how (triage.domain.privacy.safe_contact)
+    safe_contact: str | None = Field(default=None, sa_column=Column(Text))
 
 
 class ContactRow(SQLModel, table=True):
@@ -181,6 +183,8 @@ class OutboxRow(SQLModel, table=True):
     remote_id: str | None = None
     last_error: str | None = None
     sent_at: datetime | None = Field(default=None, sa_column=_time())
+    # kept for a client's safe hours (triage.domain.privacy.safe_contact)
+    not_before: datetime | None = Field(default=None, sa_column=_time())
 
 
 class CursorRow(SQLModel, table=True):
@@ -287,6 +291,18 @@ class DutyChangeRow(SQLModel, table=True):
     day: date = Field(primary_key=True)
     staff_id: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
     on_duty: bool
+    changed_by: int = Field(sa_column=Column(BigInteger, nullable=False))
+    changed_at: datetime = Field(sa_column=_time(nullable=False))
+
+
+class StaffStatusRow(SQLModel, table=True):
+    """A staff member the head deactivated with /nonaktif (who left, or is away), or activated
+    again: no row means active (the [[staff]] list in the configuration says who is staff)."""
+
+    __tablename__ = "staff_status"
+    office_id: str = Field(default=DEFAULT_OFFICE, max_length=64, sa_column_kwargs=OFFICE)
+    staff_id: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    active: bool
     changed_by: int = Field(sa_column=Column(BigInteger, nullable=False))
     changed_at: datetime = Field(sa_column=_time(nullable=False))
 
@@ -406,6 +422,16 @@ class ErasureRow(SQLModel, table=True):
     at: datetime = Field(sa_column=_time(nullable=False))
 
 
+class LegalHoldRow(SQLModel, table=True):
+    """A case the head holds for the police, a court or UPTD PPA (triage.domain.erasure)."""
+
+    __tablename__ = "legal_hold"
+    conversation_id: int = Field(primary_key=True, foreign_key="conversation.id")
+    held_by: int = Field(sa_column=Column(BigInteger, nullable=False))
+    at: datetime = Field(sa_column=_time(nullable=False))
+    reason: str = Field(sa_column=Column(Text, nullable=False))
+
+
 ALL_TABLES = [
     ClientRow,
     ContactRow,
@@ -429,4 +455,6 @@ ALL_TABLES = [
     ReferralRow,
     SurveyRow,
     ErasureRow,
+    LegalHoldRow,
+    StaffStatusRow,
 ]

@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 from typing import Self
 
 from triage.domain.appointments import CANCELLED, SCHEDULED, Appointment
-from triage.domain.erasure import KEPT_ANSWERS
+from triage.domain.erasure import KEPT_ANSWERS, LegalHold
 from triage.domain.errors import Conflict
 from triage.domain.forms.dialogue import FormState
 from triage.domain.intake import IncomingReferral
@@ -64,6 +64,8 @@ class FakeDatabase:
     appointments: dict[int, Appointment] = field(default_factory=dict)
     surveys: dict[tuple[int, int], Survey] = field(default_factory=dict)
     erased: dict[tuple[int, str], datetime] = field(default_factory=dict)
+    holds: dict[int, LegalHold] = field(default_factory=dict)
+    staff_active: dict[int, bool] = field(default_factory=dict)
     ids: itertools.count = field(default_factory=lambda: itertools.count(1))
 
 
@@ -93,6 +95,9 @@ class FakeClients(_Repo):
     def set_consent(self, client_id: int, consent: str | None, at: datetime) -> None:
         client = self.db.clients[client_id]
         self.db.clients[client_id] = replace(client, consent=consent, consent_at=at)
+
+    def set_safe_contact(self, client_id: int, prefs: str | None) -> None:
+        self.db.clients[client_id] = replace(self.db.clients[client_id], safe_contact=prefs)
 
 
 class FakeContacts(_Repo):
@@ -206,6 +211,8 @@ class FakeConversations(_Repo):
         return [c for c in self.db.conversations.values() if c.client_id == client_id]
 
     def delete(self, conv_id: int) -> None:
+        if conv_id in self.db.holds:  # as the legal_hold table's foreign key refuses it
+            raise Conflict(f"conversation {conv_id} is on legal hold")
         del self.db.conversations[conv_id]
         self.db.casefiles.pop(conv_id, None)
         self.db.erased = {k: v for k, v in self.db.erased.items() if k[0] != conv_id}
@@ -331,7 +338,12 @@ class FakeOutbox(_Repo):
         return next((o for o in self.db.outbox.values() if o.idempotency_key == key), None)
 
     def claim_due(self, now: datetime, limit: int, lease_until: datetime) -> list[OutboxItem]:
+        def kept(o: OutboxItem) -> bool:  # for a client's safe hours
+            return o.not_before is not None and o.not_before > now
+
         def due(o: OutboxItem) -> bool:
+            if kept(o):
+                return False
             if o.status is OutboxStatus.PENDING:
                 return o.next_attempt_at <= now
             return (
@@ -346,6 +358,7 @@ class FakeOutbox(_Repo):
                 and e.recipient == o.recipient
                 and (e.id or 0) < (o.id or 0)
                 and e.status in ACTIVE
+                and not kept(e)
                 for e in self.db.outbox.values()
             )
 
@@ -461,6 +474,9 @@ class FakeForms(_Repo):
     def delete(self, conv_id: int) -> None:
         self.db.forms.pop(conv_id, None)
 
+    def holder(self, register_no: str) -> int | None:
+        return next((c for c, f in self.db.forms.items() if f.register_no == register_no), None)
+
     def next_number(self, period: str, after: int = 0) -> int:
         self.db.counters[period] = max(self.db.counters.get(period, 0), after) + 1
         return self.db.counters[period]
@@ -540,6 +556,12 @@ class FakeRosterChanges(_Repo):
 
     def set(self, change: DutyChange, by: int, at: datetime) -> None:
         self.db.duty[(change.day, change.staff_id)] = change
+
+    def inactive(self) -> frozenset[int]:
+        return frozenset(s for s, active in self.db.staff_active.items() if not active)
+
+    def set_active(self, staff_id: int, active: bool, by: int, at: datetime) -> None:
+        self.db.staff_active[staff_id] = active
 
 
 class FakeCaseFiles(_Repo):
@@ -723,6 +745,8 @@ class FakeErasure(_Repo):
             c for c in self.db.conversations.values()
             if c.state is State.CLOSED and c.steps.closed and c.steps.closed < cutoff
             and not ((at := self.db.erased.get((c.id, kind))) and at >= c.steps.closed)
+            and c.id not in self.db.holds
+            and not (kind == "identity" and self.held_for_client(c.client_id))
         ]  # fmt: skip
         return [c.id for c in sorted(due, key=lambda c: (c.steps.closed, c.id))][:limit]  # type: ignore[misc]
 
@@ -731,6 +755,19 @@ class FakeErasure(_Repo):
 
     def erased_at(self, conv_id: int, kind: str) -> datetime | None:
         return self.db.erased.get((conv_id, kind))
+
+    def hold(self, hold: LegalHold) -> None:
+        self.db.holds[hold.conversation_id] = hold
+
+    def lift(self, conv_id: int) -> None:
+        self.db.holds.pop(conv_id, None)
+
+    def hold_of(self, conv_id: int) -> LegalHold | None:
+        return self.db.holds.get(conv_id)
+
+    def held_for_client(self, client_id: int) -> list[int]:
+        mine = {c.id for c in self.db.conversations.values() if c.client_id == client_id}
+        return sorted(c for c in self.db.holds if c in mine)
 
     def erase(self, conv_id: int, kinds, now: datetime) -> list[str]:  # noqa: ANN001
         db, paths = self.db, []

@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 from typing import Protocol, Self
 
 from triage.domain.appointments import Appointment
+from triage.domain.erasure import LegalHold
 from triage.domain.forms.dialogue import FormState
 from triage.domain.intake import IncomingReferral
 from triage.domain.model import (
@@ -42,6 +43,9 @@ class ClientRepository(Protocol):
     def delete(self, client_id: int) -> None: ...
     def set_consent(self, client_id: int, consent: str | None, at: datetime) -> None:
         """The client's answer to the data-protection notice (triage.domain.consent)."""
+
+    def set_safe_contact(self, client_id: int, prefs: str | None) -> None:
+        """/kontak's preferences, serialised (triage.domain.privacy.safe_contact)."""
 
 
 class ContactRepository(Protocol):
@@ -183,6 +187,9 @@ class FormStore(Protocol):
     def get(self, conv_id: int) -> FormState | None: ...
     def save(self, state: FormState) -> None: ...
     def delete(self, conv_id: int) -> None: ...
+    def holder(self, register_no: str) -> int | None:
+        """The conversation that has this register number, if any."""
+
     def next_number(self, period: str, after: int = 0) -> int:
         """The next register number of `period` (e.g. "2026-11"), 1 first, or `after` + 1
         when numbers up to `after` were given on paper; safe with several workers (a lost race
@@ -224,6 +231,11 @@ class RosterChanges(Protocol):
     def between(self, first: date, last: date) -> list[DutyChange]: ...
     def set(self, change: DutyChange, by: int, at: datetime) -> None:
         """Store the change (a later change of the same day and person replaces it)."""
+
+    def inactive(self) -> frozenset[int]:
+        """Staff the head deactivated (/nonaktif): offered, alerted and told nothing."""
+
+    def set_active(self, staff_id: int, active: bool, by: int, at: datetime) -> None: ...
 
 
 class CaseFileRepository(Protocol):
@@ -334,6 +346,15 @@ class Erasure(Protocol):
 
     def mark(self, conv_id: int, kind: str, now: datetime) -> None: ...
     def erased_at(self, conv_id: int, kind: str) -> datetime | None: ...
+    def hold(self, hold: LegalHold) -> None:
+        """Place (or replace) a legal hold: `closed_before` leaves the case out, and the
+        client's identity too while any of their cases is held."""
+
+    def lift(self, conv_id: int) -> None: ...
+    def hold_of(self, conv_id: int) -> LegalHold | None: ...
+    def held_for_client(self, client_id: int) -> list[int]:
+        """The client's conversations on legal hold."""
+
     def erase_client(self, client_id: int) -> list[str]:
         """The client's name and every contact's address and name become placeholders; what
         they sent that was set aside goes too. Returns the stored files to remove."""

@@ -16,7 +16,9 @@ import typer
 from rich.console import Console
 
 from bot.cli import english
+from bot.cli.english import said
 from bot.config.settings import ConfigError, Settings, load
+from triage.domain.model import Actor, Role
 from triage.texts.catalog import Lang, text
 
 err = Console(stderr=True)
@@ -167,3 +169,12 @@ def _unwritable(folder: Path) -> tuple[str, bool] | None:
             return None
     except OSError as exc:
         return os_words(exc), exc.errno in MISTAKES
+
+
+def staff_actor(settings: Settings, by: int) -> Actor:
+    """The staff member --by names, as the core's Actor; exit 2 when not configured."""
+    staff = {s.telegram_id: s for s in settings.staff}
+    if by not in staff:
+        err.print(said("--by {by}: bukan telegram_id salah satu [[staff]] di konfigurasi.", by=by))
+        raise typer.Exit(2)
+    return Actor(by, Role(staff[by].role), staff[by].name)

@@ -19,8 +19,8 @@ from rich.console import Console
 from rich.markup import escape
 
 from bot.bootstrap import build, database
-from bot.cli import backups, health, help_words, practice, setup
-from bot.cli.common import DEFAULT_CONFIG, ConfigOpt, _settings, err
+from bot.cli import backups, book_import, health, help_words, practice, setup
+from bot.cli.common import DEFAULT_CONFIG, ConfigOpt, _settings, err, staff_actor
 from bot.cli.english import english_logs, said
 from bot.cli.inbox import inbox_table
 from bot.cli.triage import batch_jsonl, decide
@@ -28,8 +28,7 @@ from bot.config.rules_file import load_rules
 from bot.config.settings import ConfigError, Settings
 from bot.service import loops as service
 from storage.migrate import current_revision, upgrade
-from triage.domain.errors import AccessDenied, NotFound, TransitionNotAllowed
-from triage.domain.model import Actor, Role
+from triage.domain.errors import AccessDenied, NotFound, OnLegalHold, TransitionNotAllowed
 from triage.domain.rules.defaults import DEFAULT_RULES
 from triage.texts.catalog import text
 from triage.usecases import inbox
@@ -328,7 +327,7 @@ def export(
     from bot.files import export as export_files
 
     settings = _settings(config)
-    actor = _staff_actor(settings, by)
+    actor = staff_actor(settings, by)
     application = build(settings)
     try:
         data = export_client(client, actor=actor, sealer=application.sealer,
@@ -341,16 +340,6 @@ def export(
         raise typer.Exit(2) from None
     for path in export_files.write(data, out):
         typer.echo(str(path))
-
-
-def _staff_actor(settings, by: int):  # noqa: ANN001, ANN202
-    """The staff member --by names, as the core's Actor; exit 2 when not configured."""
-
-    staff = {s.telegram_id: s for s in settings.staff}
-    if by not in staff:
-        err.print(said("--by {by}: bukan telegram_id salah satu [[staff]] di konfigurasi.", by=by))
-        raise typer.Exit(2)
-    return Actor(by, Role(staff[by].role), staff[by].name)
 
 
 @app.command(
@@ -371,7 +360,7 @@ def forget(
     from bot.config import erasure as erasure_setup
 
     settings = _settings(config)
-    actor = _staff_actor(settings, by)
+    actor = staff_actor(settings, by)
     if not yes and not typer.confirm(said("Hapus semua data pribadi klien #{n}?", n=client)):
         raise typer.Exit(1)
     application = build(settings)
@@ -386,6 +375,16 @@ def forget(
     except TransitionNotAllowed:
         err.print(
             said("Klien #{n} masih punya kasus terbuka: tutup dulu (/tutup), lalu hapus.", n=client)
+        )
+        raise typer.Exit(2) from None
+    except OnLegalHold as held:
+        cases = ", ".join(f"#{n}" for n in held.conv_ids)
+        err.print(
+            said(
+                "Klien #{n} tidak dihapus: kasus {cases} ditahan untuk proses hukum (/lepas_tahan).",  # noqa: E501
+                n=client,
+                cases=cases,
+            )
         )
         raise typer.Exit(2) from None
     typer.echo(said("Klien #{n} dihapus: {count} percakapan.", n=client, count=len(erased)))
@@ -415,6 +414,10 @@ app.command(
     help="Pulihkan cadangan (hentikan layanan dulu). Klien yang dihapus sesudah cadangan dibuat "
     "dihapus lagi."
 )(backups.restore)
+app.command(
+    "impor-register",
+    help="Impor kasus yang masih berjalan dari buku register Excel kantor (pindah dari kertas).",
+)(book_import.import_register)
 
 
 @app.command(

@@ -67,8 +67,9 @@ def appointment_setup(settings: Settings, around: date) -> AppointmentSetup:
 
 
 def session_text(settings: Settings) -> Callable[[Appointment, str], str]:
-    """What a client is told of their session ("set" when it is made, "reminder" before it),
-    in the office's language, the time in the office's zone."""
+    """What a client is told of their session ("set" when it is made, "reminder" before it;
+    "discreet_…" for a client who asked for discretion: no office, no place), in the office's
+    language, the time in the office's zone."""
     lang, zone, office = settings.language, ZoneInfo(settings.office.timezone), settings.office.name
 
     def said(session: Appointment, what: str) -> str:

@@ -7,10 +7,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from rich.markup import escape
 
 from bot.demo.local_api.scripted import DemoFailed, Stage
+from triage.domain.model import Actor, Role
 from triage.texts.catalog import Lang, text
 
 GROUP = -1001234567890
@@ -66,3 +70,37 @@ def _closed(stage: Stage, conv: int) -> bool:
     with stage.app.uows() as uow:
         found = uow.conversations.get(conv)
         return found is not None and found.state.value == "closed"
+
+
+def from_paper(stage: Stage, lang: Lang, say: Callable[..., None], folder: Path) -> None:
+    """Moving from paper: two open cases of the office's Excel register book imported (as
+    `puspaga impor-register` does), with their paper numbers and their counselor; a closed one
+    stays on paper."""
+    from openpyxl import Workbook
+
+    from bot.cli.book_import import import_row, read_book
+    from bot.config.triage import form_setup
+
+    app = stage.app
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["No. Register", "Tanggal", "Nama", "Usia", "Cara datang", "Konselor", "Status",
+                  "Keterangan"])  # fmt: skip
+    sheet.append(["PPKS/2026/11/0041", "2 November 2026", "Ibu Ratna", 36, "langsung", "Made",
+                  "Proses", "Konseling pasangan, sesi ketiga"])  # fmt: skip
+    sheet.append(["PPKS/2026/11/0042", "4 November 2026", "Pak Hendra", 45, "telepon", "", "",
+                  "Menanyakan hak asuh anak"])  # fmt: skip
+    sheet.append(["PPKS/2026/10/0035", "20 Oktober 2026", "Ibu Yuni", 30, "langsung", "Made",
+                  "Selesai", ""])  # fmt: skip
+    path = folder / "buku-register.xlsx"
+    workbook.save(path)
+    zone = ZoneInfo(app.settings.office.timezone)
+    setup = form_setup(app.settings)
+    reading = read_book(path, setup, datetime.now(zone).date())
+    if len(reading.rows) != 2 or len(reading.closed) != 1:
+        raise DemoFailed(f"the register book was misread: {reading}")
+    say(escape(text("demo.tg.from_paper", lang)))
+    admin = Actor(ADMIN, Role.ADMIN, "Wayan")
+    for row in reading.rows:
+        done = import_row(app, admin, row, zone, setup)
+        say(f"    [dim]puspaga impor-register →[/dim] {escape(done)}")

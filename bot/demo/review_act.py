@@ -1,11 +1,13 @@
 """The demo's possible danger, before consent: a client who never answered the data-protection
 notice hints at danger in Javanese. No crisis reply; the counselors on duty and the admins are
 alerted and the case tops the board, but the admins see a placeholder, not her words, until
-she taps "Setuju"; then they read it and set level and category (/tingkat, /kategori)."""
+she taps "Setuju"; then they read it and set level and category (/tingkat, /kategori), and
+record that she must not be written to first (/kontak)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 
 from rich.markup import escape
 
@@ -15,6 +17,8 @@ from triage.texts.catalog import Lang, text
 
 GROUP = -1001234567890
 ADMIN = 1001
+MADE = 2001
+HEAD = 3001
 WORRIED = 4646  # writes in Javanese of feeling a burden: possible danger (perlu_dicek)
 WORDS = "mbak, aku wes kesel banget, rasane aku mung dadi beban keluarga"
 
@@ -76,3 +80,59 @@ def withdraws(stage: Stage, lang: Lang, say: Callable[..., None]) -> None:
     stage.wait(lambda: state.topics[(GROUP, thread)]["closed"], "case #5's topic closed")
     say(escape(text("demo.tg.withdrawn", lang)))
     say(f"    [dim]{escape(group)}[/dim] {escape(told.get('text', '').split('.')[0])}.")
+
+
+def safe_contact(stage: Stage, lang: Lang, say: Callable[..., None]) -> None:
+    """Her phone is read at home: the admin records /kontak tidak samar; an hour later a reply
+    the admin writes is not sent, and the topic says why (triage.domain.privacy.safe_contact).
+    She agrees by phone to be written to again: /kontak bebas."""
+    state, app = stage.state, stage.app
+    group = "Bot → grup admin:" if lang == "id" else "Bot → admin group:"
+    thread = app.telegram.maps.topic(5).thread_id  # type: ignore[union-attr]
+    state.user_writes(ADMIN, GROUP, "/kontak tidak samar", thread_id=thread)
+    said = stage.post(GROUP, "🛡️", thread)
+    say(escape(text("demo.tg.safe_contact", lang)))
+    say(f"    [dim]{escape(group)}[/dim] {escape(said.get('text', '').split('(')[0].strip())}")
+    app.clock.move_to(app.clock() + timedelta(hours=1))  # type: ignore[attr-defined]
+    state.user_writes(ADMIN, GROUP, "Mbak, besok bisa datang ke kantor?", thread_id=thread)
+    refused = stage.post(GROUP, text("staff.contact_not_first", lang, conv=5)[:30], thread)
+    if any("besok bisa datang" in m.get("text", "") for m in state.sent(WORRIED)):
+        raise DemoFailed("a reply reached a client who asked not to be written to first")
+    say(escape(text("demo.tg.safe_contact_refused", lang)))
+    say(f"    [dim]{escape(group)}[/dim] {escape(refused.get('text', '').split(':')[0])}.")
+    state.user_writes(ADMIN, GROUP, "/kontak bebas", thread_id=thread)  # she agreed by phone
+    stage.post(GROUP, text("staff.contact_free", lang, conv=5)[:20], thread)
+    say(escape(text("demo.tg.safe_contact_lifted", lang)))
+
+
+def legal_hold(stage: Stage, lang: Lang, say: Callable[..., None]) -> None:
+    """Her case went to UPTD PPA: the head holds it (/tahan_hukum), and a request to erase her
+    data is refused while it holds (triage.usecases.erasure.hold)."""
+    state = stage.state
+    to_head = "Bot → Ketut:"
+    state.user_writes(HEAD, text="/tahan_hukum 5 UPTD PPA Kabupaten Contoh, reg. 45/XII/2026")
+    placed = stage.post(HEAD, "⚖️")
+    if "#5" not in placed.get("text", ""):  # the number written, not the head's selected case
+        raise DemoFailed(f"the hold went to another case: {placed.get('text', '')}")
+    say(escape(text("demo.tg.legal_hold", lang)))
+    say(f"    [dim]{escape(to_head)}[/dim] {escape(placed.get('text', ''))}")
+    state.user_writes(HEAD, text="/hapus 5 ya")
+    refused = stage.post(HEAD, text("staff.forget_held", lang, conv=5, held="#5")[:25])
+    say(f"    [dim]{escape(to_head)}[/dim] {escape(refused.get('text', '').split('.')[0])}.")
+
+
+def staff_leaves(stage: Stage, lang: Lang, say: Callable[..., None]) -> None:
+    """Nyoman goes on leave: the head deactivates him without a restart and gives his case (#4)
+    to Made (triage.usecases.roster.set_active); back from leave, /aktif."""
+    state = stage.state
+    state.user_writes(HEAD, text="/nonaktif Nyoman Made")
+    done = text("staff.deactivated", lang, name="Nyoman", cases="", to="").split(" (")[0]
+    said = stage.post(HEAD, done)
+    if "#4" not in said.get("text", ""):
+        raise DemoFailed(f"Nyoman's case was not handed on: {said.get('text', '')}")
+    given = stage.post(MADE, text("tg.case_assigned", lang, head="Ketut"))
+    say(escape(text("demo.tg.staff_leaves", lang)))
+    say(f"    [dim]Bot → Ketut:[/dim] {escape(said.get('text', '').split(':')[0])}.")
+    say(f"    [dim]Bot → Made:[/dim] {escape(given.get('text', '').splitlines()[0])}")
+    state.user_writes(HEAD, text="/aktif Nyoman")
+    stage.post(HEAD, text("staff.activated", lang, name="Nyoman"))

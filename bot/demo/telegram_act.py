@@ -22,10 +22,17 @@ from rich.table import Table
 from bot.app import App
 from bot.bootstrap import build
 from bot.config.settings import Settings, from_mapping
-from bot.demo.intake_act import walk_in
+from bot.demo.intake_act import from_paper, walk_in
 from bot.demo.local_api import ApiState, LocalBotApi
 from bot.demo.local_api.scripted import DemoFailed, Stage
-from bot.demo.review_act import WORRIED, possible_danger, withdraws
+from bot.demo.review_act import (
+    WORRIED,
+    legal_hold,
+    possible_danger,
+    safe_contact,
+    staff_leaves,
+    withdraws,
+)
 from bot.service import loops as service
 from triage.domain.forms.spec import DEFAULT_FORM
 from triage.domain.model import STEP_NAMES
@@ -137,8 +144,12 @@ def run_telegram_act(data_dir: Path, lang: Lang, console: Console) -> None:
             _roster_and_timers(stage, settings, lang, say)  # #4; moves the clock
             possible_danger(stage, lang, say)  # #5
             _undelivered(stage, lang, say)  # #5 again
+            safe_contact(stage, lang, say)  # #5: /kontak; moves the clock an hour
             withdraws(stage, lang, say)  # #5 closed: consent taken back
+            legal_hold(stage, lang, say)  # #5 held for UPTD PPA: not erased
+            staff_leaves(stage, lang, say)  # Nyoman deactivated: #4 to Made
             walk_in(stage, lang, say)  # #6, registered by the admin
+            from_paper(stage, lang, say, data_dir)  # #7, #8 from the Excel register book
             _stranger_joins(stage, lang, say)
         finally:
             stop.set()

@@ -97,10 +97,13 @@ class TelegramInbound:
         if message is None or user is None or user.is_bot:
             return
         actor = self.desk.staff.get(user.id)
+        key = f"tg:{message.chat_id}:{message.message_id}"
+        if actor is None and self.desk.staff.is_inactive(user.id):  # not a client: say why
+            await self.desk.tell(f"{key}:inactive", notices.staff(user.id), self._inactive())
+            return
         if actor is None:
             await self.hotline.on_message(message, user, edited=update.edited_message is not None)
             return
-        key = f"tg:{message.chat_id}:{message.message_id}"
         where = notices.staff(actor.staff_id)
         if update.edited_message is not None:
             await self.desk.tell(f"{key}:edit:{message.edit_date}", where, self._edits_note())
@@ -125,10 +128,12 @@ class TelegramInbound:
             return
         actor = self.desk.staff.get(user.id)
         if actor is None:
-            if command_of(message) is not None:
-                await self.desk.tell(
-                    f"{key}:refuse", where, text("staff.not_staff", self.desk.lang)
-                )
+            if command_of(message) is not None or (
+                conv is not None and self.desk.staff.is_inactive(user.id)
+            ):  # a deactivated member writing in a topic: nothing reaches the client
+                inactive = self.desk.staff.is_inactive(user.id)
+                said = self._inactive() if inactive else text("staff.not_staff", self.desk.lang)
+                await self.desk.tell(f"{key}:refuse", where, said)
             return  # a non-staff member's chatter in the admin group is not ours to act on
         if update.edited_message is not None:
             if conv is not None:
@@ -137,6 +142,9 @@ class TelegramInbound:
         await self._staff_guard(
             where, key, self.staff_side.on_message(actor, message, conv, where, key)
         )
+
+    def _inactive(self) -> str:
+        return text("staff.inactive", self.desk.lang)
 
     def _edits_note(self) -> str:
         return text("staff.edit_not_sent", self.desk.lang)
@@ -156,7 +164,9 @@ class TelegramInbound:
                 await self.hotline.on_withdraw(query.id, user, data == "withdraw:yes")
                 await _answer(query)
             else:
-                await _answer(query, text("staff.not_staff", self.desk.lang), alert=True)
+                inactive = self.desk.staff.is_inactive(user.id)
+                said = self._inactive() if inactive else text("staff.not_staff", self.desk.lang)
+                await _answer(query, said, alert=True)
             return
         try:
             answer = await self.staff_side.on_button(actor, query)

@@ -1,38 +1,76 @@
-"""Who is staff: configured by Telegram user id and role. Everyone else is a client."""
+"""Who is staff: configured by Telegram user id and role. Everyone else is a client. A member the
+head deactivated (/nonaktif: left, or away) is no one's staff until /aktif: what the database
+says is read again every few seconds, so a change holds without a restart."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+import logging
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 
 from triage.domain.model import Actor, Role
 
+log = logging.getLogger(__name__)
+FRESH_SECONDS = 5.0
 
-@dataclass(frozen=True)
+
+@dataclass
 class StaffDirectory:
     members: dict[int, Actor]
+    # reads the deactivated members (uow.roster.inactive); None: nobody is ever deactivated
+    load_inactive: Callable[[], frozenset[int]] | None = None
+    _inactive: frozenset[int] = field(default=frozenset(), repr=False)
+    _read_at: float = field(default=float("-inf"), repr=False)
 
     @classmethod
-    def from_config(cls, staff: Iterable[object]) -> StaffDirectory:
-        return cls(
-            {
-                s.telegram_id: Actor(s.telegram_id, Role(s.role), s.name)  # type: ignore[attr-defined]
-                for s in staff
-            }
-        )
+    def from_config(
+        cls, staff: Iterable[object], load_inactive: Callable[[], frozenset[int]] | None = None
+    ) -> StaffDirectory:
+        members = {
+            s.telegram_id: Actor(s.telegram_id, Role(s.role), s.name)  # type: ignore[attr-defined]
+            for s in staff
+        }
+        return cls(members, load_inactive)
+
+    def inactive(self) -> frozenset[int]:
+        """Deactivated members, as the database said at most FRESH_SECONDS ago."""
+        if self.load_inactive is not None and time.monotonic() - self._read_at > FRESH_SECONDS:
+            try:
+                self._inactive = self.load_inactive()
+            except Exception as exc:  # noqa: BLE001 - the database away: the last answer holds
+                log.warning("daftar staf nonaktif tidak terbaca (%s)", type(exc).__name__)
+            self._read_at = time.monotonic()
+        return self._inactive
+
+    def forget_reading(self) -> None:
+        """After /nonaktif or /aktif in this process: read again at the next question."""
+        self._read_at = float("-inf")
 
     def get(self, telegram_id: int | None) -> Actor | None:
-        return self.members.get(telegram_id) if telegram_id is not None else None
+        if telegram_id is None or telegram_id in self.inactive():
+            return None
+        return self.members.get(telegram_id)
+
+    def is_inactive(self, telegram_id: int | None) -> bool:
+        return telegram_id in self.members and telegram_id in self.inactive()
 
     @property
     def counselors(self) -> list[int]:
         """Offered every hand-off (the duty roster narrows this with the calendar issue)."""
-        return [a.staff_id for a in self.members.values() if a.role is Role.COUNSELOR]
+        away = self.inactive()
+        return [
+            a.staff_id
+            for a in self.members.values()
+            if a.role is Role.COUNSELOR and a.staff_id not in away
+        ]
 
     @property
     def heads(self) -> list[int]:
-        return [a.staff_id for a in self.members.values() if a.role is Role.HEAD]
+        away = self.inactive()
+        heads = (a.staff_id for a in self.members.values() if a.role is Role.HEAD)
+        return [h for h in heads if h not in away]
 
     def name(self, staff_id: int | None) -> str:
-        actor = self.get(staff_id)
+        actor = self.members.get(staff_id) if staff_id is not None else None
         return actor.name if actor else "?"

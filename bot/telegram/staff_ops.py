@@ -11,7 +11,13 @@ from bot.config.workflows import survey_question
 from bot.telegram.desk import Desk
 from bot.telegram.render import esc
 from triage.domain import access, lifecycle
-from triage.domain.errors import AccessDenied, NeedsNextSession, NotFound, TransitionNotAllowed
+from triage.domain.errors import (
+    AccessDenied,
+    NeedsNextSession,
+    NotFound,
+    NotNow,
+    TransitionNotAllowed,
+)
 from triage.domain.forms.by_mail import label
 from triage.domain.forms.spec import shown
 from triage.domain.intake import OFFLINE
@@ -21,7 +27,7 @@ from triage.texts.catalog import text
 from triage.usecases import casework
 from triage.usecases.identity import identity
 
-REFUSALS = (AccessDenied, TransitionNotAllowed, NotFound, NeedsNextSession)
+REFUSALS = (AccessDenied, TransitionNotAllowed, NotFound, NeedsNextSession, NotNow)
 
 
 def load(desk: Desk, conv_id: int) -> Conversation | None:
@@ -141,6 +147,8 @@ def why(desk: Desk, exc: Exception, conv: int | None) -> str:
     current = load(desk, conv) if conv is not None else None
     if isinstance(exc, NeedsNextSession):
         return text("staff.ulang_needs_session", lang, conv=conv)
+    if isinstance(exc, NotNow):
+        return text("staff.contact_not_first", lang, conv=conv)
     if isinstance(exc, NotFound) or current is None:
         return text("staff.no_case", lang)
     if isinstance(exc, AccessDenied):

@@ -8,6 +8,8 @@ carries its Telegram key, so an update handled twice (after a crash) acts once.
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from telegram import CallbackQuery, Message
 
 from bot.telegram import staff_ops
@@ -101,6 +103,11 @@ class StaffSide:
                 if done.outbox_id == 0 and not done.duplicate:  # a client met offline: a note
                     said = text("staff.offline_note", desk.lang)
                     await desk.tell(f"offline-note:{conv}", where, said, conv=conv)  # once
+                if done.later is not None:  # the client's safe hours (/kontak)
+                    zone = ZoneInfo(desk.app.settings.office.timezone)
+                    when = done.later.astimezone(zone).strftime("%d-%m-%Y %H.%M")
+                    said = text("staff.contact_later", desk.lang, when=when)
+                    await desk.tell(f"{key}:later", where, said, conv=conv)
         except staff_ops.REFUSALS as exc:
             await staff_ops.refuse(desk, exc, conv, where, key)
             return

@@ -40,6 +40,7 @@ class SmtpSender:
             options=dict(item.options),
             default_subject=default,
             now=self.clock(),
+            discreet_subject=catalog_text("email.discreet_subject", self.account.language),  # type: ignore[arg-type]
         )
 
     def send(self, item: OutboxItem) -> SendResult:
@@ -88,7 +89,8 @@ class SmtpSender:
         """Our Message-ID in the Sent folder means the earlier try went out."""
         if not self.account.sent_folder:
             return None
-        wanted = message_id_for(item.idempotency_key, self.account.from_address)
+        discreet = bool(item.options.get("discreet"))
+        wanted = message_id_for(item.idempotency_key, self.account.from_address, discreet=discreet)
         try:
             client = connect(self.account)
             try:

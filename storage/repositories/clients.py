@@ -33,6 +33,10 @@ CLIENT_CONSENT = (
     .values(consent=bindparam("_consent"), consent_at=bindparam("_at"))
 )
 
+CLIENT_SAFE_CONTACT = (
+    update(client_t).where(by_id(client_t)).values(safe_contact=bindparam("_prefs"))
+)
+
 
 class SqlClients(Repo):
     def add(self, client: Client) -> Client:
@@ -56,6 +60,9 @@ class SqlClients(Repo):
 
     def set_consent(self, client_id: int, consent: str | None, at: datetime) -> None:
         self.conn.execute(CLIENT_CONSENT, {"_id": client_id, "_consent": consent, "_at": at})
+
+    def set_safe_contact(self, client_id: int, prefs: str | None) -> None:
+        self.conn.execute(CLIENT_SAFE_CONTACT, {"_id": client_id, "_prefs": prefs})
 
 
 CONTACT_FIND = select(contact_t).where(

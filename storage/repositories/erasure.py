@@ -29,6 +29,7 @@ from storage.tables import (
     ErasureRow,
     FormStateRow,
     IncomingReferralRow,
+    LegalHoldRow,
     MessageRow,
     OutboxRow,
     PsychRecordRow,
@@ -36,15 +37,18 @@ from storage.tables import (
     SurveyRow,
 )
 from triage.domain.appointments import CANCELLED, SCHEDULED
-from triage.domain.erasure import KEPT_ANSWERS
+from triage.domain.erasure import KEPT_ANSWERS, LegalHold
 
 conv_t = ConversationRow.__table__
 message_t = MessageRow.__table__
 outbox_t = OutboxRow.__table__
 mark_t = ErasureRow.__table__
+hold_t = LegalHoldRow.__table__
+held_conv_t = conv_t.alias("held_conv")
 CONV = bindparam("_conv")
 ERASED = "(dihapus)"
 
+UNHELD = ~exists().where(hold_t.c.conversation_id == conv_t.c.id)  # not on legal hold
 DUE = (
     select(conv_t.c.id)
     .where(
@@ -57,9 +61,17 @@ DUE = (
                 mark_t.c.at >= conv_t.c.closed_at,
             )
         ),
+        UNHELD,
     )
     .order_by(conv_t.c.closed_at, conv_t.c.id)
     .limit(bindparam("_limit"))
+)
+# the client's name and addresses stay while any of their cases is on legal hold
+DUE_IDENTITY = DUE.where(
+    ~exists().where(
+        hold_t.c.conversation_id == held_conv_t.c.id,
+        held_conv_t.c.client_id == conv_t.c.client_id,
+    )
 )
 MARKED = select(mark_t.c.kind, mark_t.c.at).where(mark_t.c.conversation_id == CONV)
 UNMARK = delete(mark_t).where(mark_t.c.conversation_id == CONV, mark_t.c.kind == bindparam("_k"))
@@ -143,7 +155,8 @@ CONTACTS_BLANK = (
 class SqlErasure(Repo):
     def closed_before(self, kind: str, cutoff: datetime, limit: int) -> list[int]:
         args = {"_kind": kind, "_cutoff": cutoff, "_limit": limit}
-        return list(self.conn.execute(DUE, args).scalars())
+        due = DUE_IDENTITY if kind == "identity" else DUE
+        return list(self.conn.execute(due, args).scalars())
 
     def mark(self, conv_id: int, kind: str, now: datetime) -> None:
         self.conn.execute(UNMARK, {"_conv": conv_id, "_k": kind})
@@ -184,6 +197,27 @@ class SqlErasure(Repo):
                 raise ValueError(f"unknown kind of data {kind!r}")
             self.mark(conv_id, kind, now)
         return paths
+
+    def hold(self, hold: LegalHold) -> None:
+        self.lift(hold.conversation_id)
+        row = {"conversation_id": hold.conversation_id, "held_by": hold.by, "at": hold.at}
+        self.conn.execute(insert(hold_t).values(**row, reason=hold.reason))
+
+    def lift(self, conv_id: int) -> None:
+        self.conn.execute(delete(hold_t).where(hold_t.c.conversation_id == conv_id))
+
+    def hold_of(self, conv_id: int) -> LegalHold | None:
+        row = self.conn.execute(select(hold_t).where(hold_t.c.conversation_id == conv_id)).first()
+        return LegalHold(row.conversation_id, row.held_by, row.at, row.reason) if row else None
+
+    def held_for_client(self, client_id: int) -> list[int]:
+        query = (
+            select(hold_t.c.conversation_id)
+            .join(conv_t, conv_t.c.id == hold_t.c.conversation_id)
+            .where(conv_t.c.client_id == client_id)
+            .order_by(hold_t.c.conversation_id)
+        )
+        return list(self.conn.execute(query).scalars())
 
     def erase_client(self, client_id: int) -> list[str]:
         contacts = self.conn.execute(CONTACTS_OF, {"_client": client_id}).all()

@@ -11,6 +11,7 @@ from triage.domain.forms.dialogue import FormState
 form_t = FormStateRow.__table__
 counter_t = RegisterCounterRow.__table__
 FORM_GET = select(form_t).where(form_t.c.conversation_id == bindparam("_conv"))
+FORM_HOLDER = select(form_t.c.conversation_id).where(form_t.c.register_no == bindparam("_no"))
 FORM_UPDATE = update(form_t).where(form_t.c.conversation_id == bindparam("_conv"))
 COUNTER_NEXT = (
     update(counter_t)
@@ -35,6 +36,9 @@ class SqlForms(Repo):
         return FormState(
             row.conversation_id, row.asking, dict(row.answers or {}), row.status, row.register_no
         )
+
+    def holder(self, register_no: str) -> int | None:
+        return self.conn.execute(FORM_HOLDER, {"_no": register_no}).scalar()
 
     def save(self, state: FormState) -> None:
         values = {

@@ -22,12 +22,15 @@ OUTBOX_PICK = (
             and_(outbox_t.c.status == "pending", outbox_t.c.next_attempt_at <= bindparam("_now")),
             and_(outbox_t.c.status == "sending", outbox_t.c.lease_until <= bindparam("_now")),
         ),
-        # the oldest unfinished item per recipient only: order is kept per chat
+        or_(outbox_t.c.not_before.is_(None), outbox_t.c.not_before <= bindparam("_now")),
+        # the oldest unfinished item per recipient only: order is kept per chat (one kept for
+        # the client's safe hours holds nothing back: the crisis reply must not wait on it)
         ~exists().where(
             earlier.c.target == outbox_t.c.target,
             earlier.c.recipient == outbox_t.c.recipient,
             earlier.c.id < outbox_t.c.id,
             earlier.c.status.in_(("pending", "sending")),
+            or_(earlier.c.not_before.is_(None), earlier.c.not_before <= bindparam("_now")),
         ),
     )
     # Among recipients: urgent first, then the item passed over most often (each claim that a

@@ -48,5 +48,6 @@ def test_menus_and_help_list_what_each_role_is_shown():
 def test_a_client_is_told_that_a_staff_command_is_for_staff_but_may_ask_for_help():
     assert {"serahkan", "tutup", "identitas", "catatan", "kasus", "lepas", "ambil", "gabung",
             "kode", "tingkat", "kategori", "tugaskan", "klien_baru", "janji", "hadir",
-            "tidak_hadir", "sesi", "batal_sesi"} == STAFF_COMMANDS  # fmt: skip
+            "tidak_hadir", "sesi", "batal_sesi", "tahan_hukum", "lepas_tahan", "nonaktif",
+            "aktif"} == STAFF_COMMANDS  # fmt: skip
     assert not {"start", "help", "bantuan", "terima", "selesai"} & STAFF_COMMANDS

@@ -32,6 +32,18 @@ KEPT_ANSWERS = ("jenis_kelamin", "usia")
 
 
 @dataclass(frozen=True)
+class LegalHold:
+    """The head holds a case handled by the police, a court or UPTD PPA: none of its data is
+    purged or erased on request, nor the client's name and addresses, until the hold is lifted
+    (both audited)."""
+
+    conversation_id: int
+    by: int
+    at: datetime
+    reason: str
+
+
+@dataclass(frozen=True)
 class Retention:
     """Days a kind is kept after its case closed; None keeps it."""
 

@@ -137,6 +137,7 @@ class Client:
     # given, refused or withdrawn; and when it was last changed
     consent: str | None = None
     consent_at: datetime | None = None
+    safe_contact: str | None = None  # /kontak (triage.domain.privacy.safe_contact), serialised
 
 
 @dataclass(frozen=True)

@@ -55,6 +55,12 @@ def staff(staff_id: int) -> str:
     return f"staff:{staff_id}"
 
 
+def staff_id_of(recipient: str) -> int | None:
+    """The staff member a `staff(…)` recipient names; None for a group or topic."""
+    prefix, _, rest = recipient.partition(":")
+    return int(rest) if prefix == "staff" and rest.lstrip("-").isdigit() else None
+
+
 @dataclass(frozen=True)
 class Entry:
     """One message inside a notice: when, what, which files, and who wrote it."""

@@ -49,6 +49,9 @@ class OutboxItem:
     remote_id: str | None = None
     last_error: str | None = None
     sent_at: datetime | None = None
+    # not sent before then, and meanwhile not holding back later items to the same recipient:
+    # a message kept for a client's safe hours (triage.domain.privacy.safe_contact)
+    not_before: datetime | None = None
 
 
 GAVE_UP = "no answer for"  # how an item that waited out its channel's silence says so

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from triage.domain.model import Conversation, Direction
 from triage.domain.outbox import CHANNEL_TARGET
+from triage.domain.privacy import safe_contact
 from triage.domain.survey import ASK_AGAIN_AFTER, NOT_ASKED_AFTER, Survey
 from triage.effects.auto_reply import send_auto
 from triage.ports import UnitOfWork
@@ -15,7 +16,8 @@ from triage.ports import UnitOfWork
 def ask(uow: UnitOfWork, conv: Conversation, question: str, now: datetime) -> bool:
     """In the closing transaction: ask the client, once per round, if a person wrote in it
     (never an auto-reply or a bounce); not for a complaint or a psychoeducation request (their
-    workflows ask for feedback themselves), nor after an urgent or violence case."""
+    workflows ask for feedback themselves), nor after an urgent or violence case, nor to a
+    client who asked not to be written to first or only discreetly (/kontak)."""
     assert conv.id is not None
     if conv.urgent or conv.category == "kekerasan":
         return False
@@ -34,6 +36,10 @@ def ask(uow: UnitOfWork, conv: Conversation, question: str, now: datetime) -> bo
     contact = uow.contacts.get(conv.reply_contact_id)
     if not wrote or contact is None or contact.channel not in CHANNEL_TARGET:
         return False  # a client met offline cannot be asked: no survey counts as unanswered
+    client = uow.clients.get(conv.client_id)
+    prefs = safe_contact.loads(client.safe_contact if client else None)
+    if not prefs.write_first or prefs.discreet:  # /kontak: no survey reaches them (none counted)
+        return False
     uow.surveys.add(Survey(conv.id, conv.round, now))
     key = f"survey:{conv.id}:{conv.round}"
     send_auto(uow, conv, contact.channel, contact.external_id, key, question, now, priority=0)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from triage.domain import consent
+from triage.domain import consent, notices
 from triage.domain.intake import OFFLINE
 from triage.domain.model import Client, Conversation
 from triage.domain.notices import MAX_CONTENT, Entry, Kind, batches, dump, load, priority, size
@@ -25,7 +25,8 @@ def queue(
     text: str = "",
     **fields: str,
 ) -> OutboxItem:
-    """Queue one notice (the idempotency key makes a repeated action queue nothing twice)."""
+    """Queue one notice (the idempotency key makes a repeated action queue nothing twice). A
+    staff member the head deactivated (/nonaktif) is told nothing: the item is not queued."""
     options = {"kind": kind.value, **fields}
     if conv is not None:
         assert conv.id is not None
@@ -34,20 +35,21 @@ def queue(
             options.setdefault("urgent", "1")
         elif conv.risk == "perlu_dicek":
             options.setdefault("review", "1")
-    return uow.outbox.add(
-        OutboxItem(
-            id=None,
-            idempotency_key=key,
-            target=Target.TELEGRAM,
-            recipient=recipient,
-            text=text,
-            created_at=now,
-            next_attempt_at=now,
-            conversation_id=conv.id if conv else None,
-            priority=priority(conv) if conv else 0,
-            options=options,
-        )
+    item = OutboxItem(
+        id=None,
+        idempotency_key=key,
+        target=Target.TELEGRAM,
+        recipient=recipient,
+        text=text,
+        created_at=now,
+        next_attempt_at=now,
+        conversation_id=conv.id if conv else None,
+        priority=priority(conv) if conv else 0,
+        options=options,
     )
+    if notices.staff_id_of(recipient) in uow.roster.inactive():
+        return item  # not kept: nobody will send it
+    return uow.outbox.add(item)
 
 
 def queue_content(

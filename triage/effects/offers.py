@@ -5,6 +5,7 @@ posts themselves, and who is alerted of an urgent case."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 
 from triage.domain import notices
@@ -24,7 +25,8 @@ def offer(
     is logged: who was offered a case is who may claim it (triage.domain.access.may_claim)."""
     assert conv.id is not None
     fields = notify.client_fields(uow, conv)
-    for staff_id in counselors:
+    away = uow.roster.inactive()  # deactivated (/nonaktif): offered nothing
+    for staff_id in [c for c in counselors if c not in away]:
         log_steps(uow, conv, ["offered"], now, detail=str(staff_id))
         notify.queue(
             uow,
@@ -61,7 +63,7 @@ def last_counselor(uow: UnitOfWork, conv: Conversation) -> int | None:
 
 def offer_for(uow: UnitOfWork, conv: Conversation, roster: Roster, now: datetime) -> Offer:
     return route(
-        roster,
+        active(uow, roster),
         now,
         category=conv.category,
         loads=uow.conversations.counselor_loads(),
@@ -71,4 +73,15 @@ def offer_for(uow: UnitOfWork, conv: Conversation, roster: Roster, now: datetime
 
 
 def alerted(uow: UnitOfWork, roster: Roster, heads: Sequence[int], now: datetime) -> list[int]:
-    return alert_to(roster, heads, now, changes_on(uow, roster, now))
+    away = uow.roster.inactive()
+    on = alert_to(active(uow, roster), heads, now, changes_on(uow, roster, now))
+    return [s for s in on if s not in away]
+
+
+def active(uow: UnitOfWork, roster: Roster) -> Roster:
+    """The roster without the counselors the head deactivated (/nonaktif): never on duty, and
+    not among "every counselor" when nobody is on duty."""
+    away = uow.roster.inactive()
+    if not away:
+        return roster
+    return replace(roster, counselors=tuple(c for c in roster.counselors if c not in away))

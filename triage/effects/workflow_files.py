@@ -25,11 +25,22 @@ def store_new(uow: UnitOfWork, cf: CaseFile, conv: Conversation, remind_at: date
     uow.deadlines.add([d for d in deadlines_of(cf, conv, remind_at) if d.key not in known])
 
 
-def tell_client(uow: UnitOfWork, conv: Conversation, key: str, body: str, now: datetime) -> None:
-    """An automatic message to the client on their channel (once per key)."""
+def tell_client(
+    uow: UnitOfWork,
+    conv: Conversation,
+    key: str,
+    body: str,
+    now: datetime,
+    *,
+    discreet: str | None = None,
+    before: datetime | None = None,
+) -> None:
+    """An automatic message to the client on their channel (once per key); `discreet` and
+    `before` as in send_auto."""
     contact = uow.contacts.get(conv.reply_contact_id)
     if contact is not None and uow.outbox.find_key(key) is None:
-        send_auto(uow, conv, contact.channel, contact.external_id, key, body, now, priority=0)
+        send_auto(uow, conv, contact.channel, contact.external_id, key, body, now, priority=0,
+                  discreet=discreet, before=before)  # fmt: skip
 
 
 def tell_topic(

@@ -82,7 +82,9 @@ def schedule(
             uow.deadlines.add([d for d in wanted_rows if d.key not in known])
             log_steps(uow, conv, ["appointment_set"], now, actor.staff_id, wanted.when.isoformat())
             key = f"appointment:{made.id}"
-            tell_client(uow, conv, f"{key}:client", setup.client_text(made, "set"), now)
+            said = setup.client_text
+            tell_client(uow, conv, f"{key}:client", said(made, "set"), now,
+                        discreet=said(made, "discreet_set"), before=made.at)  # fmt: skip
             _tell_staff(uow, conv, made, "appointment_set", key, now)
             uow.commit()
             return made
@@ -120,13 +122,15 @@ def record_attendance(
 
 def week(start: datetime, *, actor: Actor, uow_factory: UnitOfWorkFactory) -> list[Appointment]:
     """The sessions of the seven days from `start`: the head sees every one, a counselor
-    their own, an admin every one (they call the clients who come in person)."""
+    their own, an admin every one (they call the clients who come in person). Each names the
+    case's counselor now (a case handed on, by /tugaskan or /nonaktif, takes its sessions)."""
     with uow_factory() as uow:
         found = uow.appointments.between(start, start + timedelta(days=7))
-        if actor.role is not Role.COUNSELOR:
-            return found
         cases = {a.conversation_id: uow.conversations.get(a.conversation_id) for a in found}
-    return [a for a in found if _counselor_of(a, cases[a.conversation_id]) == actor.staff_id]
+    now_with = [replace(a, counselor_id=_counselor_of(a, cases[a.conversation_id])) for a in found]
+    if actor.role is not Role.COUNSELOR:
+        return now_with
+    return [a for a in now_with if a.counselor_id == actor.staff_id]
 
 
 def _counselor_of(session: Appointment, conv: Conversation | None) -> int | None:
@@ -198,7 +202,8 @@ def remind(
         return False
     key = f"appointment:{session.id}:{deadline.step}"
     if client_text is not None:
-        tell_client(uow, conv, f"{key}:client", client_text(session, "reminder"), now)
+        said, quiet = client_text(session, "reminder"), client_text(session, "discreet_reminder")
+        tell_client(uow, conv, f"{key}:client", said, now, discreet=quiet, before=session.at)
     _tell_staff(uow, conv, session, deadline.step, key, now)  # to the case's counselor now
     return True
 

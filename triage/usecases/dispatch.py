@@ -19,6 +19,7 @@ from triage.domain import access
 from triage.domain.errors import AccessDenied, NotFound
 from triage.domain.model import Actor, Role
 from triage.domain.outbox import (
+    TARGET_CHANNEL,
     OutboxItem,
     OutboxStatus,
     RetryPolicy,
@@ -27,7 +28,7 @@ from triage.domain.outbox import (
     delivered,
 )
 from triage.domain.records import AuditEntry
-from triage.effects import undelivered
+from triage.effects import safe_send, undelivered
 from triage.ports import Clock, NotYet, Sender, SendError, UnitOfWorkFactory
 from triage.usecases._retry import on_conflict
 
@@ -73,6 +74,9 @@ def dispatch_due(
         progress()  # the shell's watchdog: a slow send is progress, not a hang
         if item.lease_until is not None and clock() >= item.lease_until:
             continue  # too slow: another dispatcher may hold it now; never send past the lease
+        if item.target in TARGET_CHANNEL and _kept_safe(uow_factory, item, clock()):
+            deferred += 1  # the client's safe contact: kept for their hours, or withheld
+            continue
         if item.attempts >= policy.max_attempts:  # interrupted again and again: a crash loop
             outcome = replace(
                 item,
@@ -106,6 +110,18 @@ def dispatch_due(
     return DispatchReport(
         sent, retrying, failed, deferred, frozenset(reached), frozenset(unreachable - reached)
     )
+
+
+def _kept_safe(uow_factory: UnitOfWorkFactory, item: OutboxItem, now: datetime) -> bool:
+    """The client's safe-contact preferences as they are now: True when the item was kept for
+    later or withheld instead of sent (triage.effects.safe_send)."""
+    with uow_factory() as uow:
+        kept = safe_send.recheck(uow, item, now)
+        if kept is None:
+            return False
+        if uow.outbox.record(kept):  # else another dispatcher holds it now: not ours to send
+            uow.commit()
+        return True
 
 
 def _deliver(

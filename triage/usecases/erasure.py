@@ -1,5 +1,6 @@
-"""Use cases: erase a client's data on request, and purge what has been kept past its retention
-period (what each kind blanks is in triage/domain/erasure.py)."""
+"""Use cases: erase a client's data on request, purge what has been kept past its retention
+period (what each kind blanks is in triage/domain/erasure.py), and the head's legal hold that
+suspends both for a case (/tahan_hukum, /lepas_tahan)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,8 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 
 from triage.domain import notices
-from triage.domain.erasure import ALL_KINDS, Retention
-from triage.domain.errors import AccessDenied, NotFound, TransitionNotAllowed
+from triage.domain.erasure import ALL_KINDS, LegalHold, Retention
+from triage.domain.errors import AccessDenied, NotFound, OnLegalHold, TransitionNotAllowed
 from triage.domain.model import Actor, Conversation, Role
 from triage.domain.records import AuditEntry
 from triage.effects import notify
@@ -41,6 +42,10 @@ def forget_client(
             convs = uow.conversations.lock_for_client(client_id)
             if any(c.is_open for c in convs):
                 raise TransitionNotAllowed("open", "erase")
+            if held := uow.erasure.held_for_client(client_id):
+                _audit(uow, actor, "client.erase.held", None, f"client {client_id}", now)
+                uow.commit()
+                raise OnLegalHold(held)
             remove(_erase_whole(uow, client_id, convs, now))
             for conv in convs:
                 _drop_topic(uow, conv, now)
@@ -126,6 +131,10 @@ def _purge_one(conv_id: int, kind: str, cutoff: datetime, uow_factory: UnitOfWor
             closed = conv.steps.closed if conv is not None else None
             if conv is None or conv.is_open or closed is None or closed > cutoff:
                 return 0  # reopened since it was listed: its data is in use again
+            if uow.erasure.held_for_client(conv.client_id) and (
+                kind == "identity" or uow.erasure.hold_of(conv_id) is not None
+            ):
+                return 0  # held since it was listed (a legal hold)
             erased = uow.erasure.erased_at(conv_id, kind)
             if erased is not None and erased >= closed:
                 return 0  # another worker's purge did it meanwhile
@@ -144,6 +153,48 @@ def _purge_one(conv_id: int, kind: str, cutoff: datetime, uow_factory: UnitOfWor
             uow.audit.append(AuditEntry(now, 0, "system", "retention.erased", conv_id, kind))
             uow.commit()
             return 1
+
+    return on_conflict(work, uow_factory.pause)
+
+
+def hold(
+    conv_id: int,
+    reason: str | None,
+    *,
+    actor: Actor,
+    uow_factory: UnitOfWorkFactory,
+    now: datetime,
+    key: str,
+) -> LegalHold | None:
+    """The head places a legal hold with its reason (who holds the case: the police, a court,
+    UPTD PPA; their reference), or lifts it (`reason` None); audited, and the topic told.
+    Returns the hold now in force."""
+
+    def work() -> LegalHold | None:
+        with uow_factory() as uow:
+            conv = uow.conversations.get(conv_id, lock=True)
+            if conv is None:
+                raise NotFound(f"conversation {conv_id}")
+            what = "legal_hold.placed" if reason else "legal_hold.lifted"
+            if actor.role is not Role.HEAD:
+                _audit(uow, actor, f"{what}.denied", conv_id, "", now)
+                uow.commit()
+                raise AccessDenied(actor.staff_id, "legal_hold")
+            before = uow.erasure.hold_of(conv_id)
+            placed = LegalHold(conv_id, actor.staff_id, now, reason) if reason else None
+            if placed is None and before is None:
+                return None  # nothing to lift
+            if placed is not None:
+                uow.erasure.hold(placed)
+            else:
+                uow.erasure.lift(conv_id)
+            _audit(uow, actor, what, conv_id, reason or (before.reason if before else ""), now)
+            event = "legal_hold" if placed else "legal_hold_lifted"
+            notify.queue(uow, key=f"{key}:hold", recipient=notices.group(conv_id),
+                         kind=notices.Kind.STATUS, now=now, conv=conv, event=event,
+                         by=actor.name, reason=reason or "")  # fmt: skip
+            uow.commit()
+            return placed
 
     return on_conflict(work, uow_factory.pause)
 

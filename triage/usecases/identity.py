@@ -18,6 +18,8 @@ from triage.domain.forms.spec import read_lines
 from triage.domain.intake import IncomingReferral
 from triage.domain.model import Actor, Channel, Conversation, State, Steps
 from triage.domain.outbox import CHANNEL_TARGET
+from triage.domain.privacy import safe_contact as contact_rules
+from triage.domain.privacy.safe_contact import SafeContact
 from triage.domain.rules.classify import highest
 from triage.effects import consent, minors
 from triage.effects.form_prompts import FormSetup, complete_form
@@ -84,10 +86,7 @@ def correct_fields(
 
     def work() -> Correction:
         with uow_factory() as uow:
-            conv = uow.conversations.get(conv_id, lock=True)
-            if conv is None:
-                raise NotFound(f"conversation {conv_id}")
-            access.require(access.may_edit_form(actor, conv), actor, "edit form")
+            conv = _editable(uow, conv_id, actor, "edit form")
             state = uow.forms.get(conv_id) or FormState(conv_id, None, {}, "staff")
             given = {n: a.value for n, a in reading.answers.items() if a.value is not None}
             wrong = tuple(
@@ -143,6 +142,11 @@ def link_contacts(
                 opened = uow.conversations.lock_for_client(keep.client_id)
                 current = next((c for c in opened if c.is_open), None)
                 consent.carry_over(uow, gone, kept, current, now)
+                both = contact_rules.stricter(
+                    contact_rules.loads(kept.safe_contact), contact_rules.loads(gone.safe_contact)
+                )
+                if both.dumps() != kept.safe_contact:
+                    uow.clients.set_safe_contact(keep.client_id, both.dumps())
             uow.clients.delete(merge.client_id)
             uow.commit()
             return keep.client_id
@@ -191,6 +195,10 @@ def _merge_open(
         risk=highest(survivor.risk, gone.risk),
     )
     _join_forms(uow, gone.id, survivor.id)
+    if (held := uow.erasure.hold_of(gone.id)) is not None:  # a legal hold holds the joined case
+        uow.erasure.lift(gone.id)
+        if uow.erasure.hold_of(survivor.id) is None:
+            uow.erasure.hold(replace(held, conversation_id=survivor.id))
     uow.conversations.delete(gone.id)
     uow.conversations.save(combined, expect=survivor.state)
     log_steps(uow, combined, ["merged"], now, actor.staff_id, f"from conversation {gone.id}")
@@ -237,3 +245,76 @@ def _earliest(a: Steps, b: Steps) -> Steps:
         present = [t for t in (left, right) if t is not None]
         values[name] = min(present) if present else None
     return Steps(**values)
+
+
+@dataclass(frozen=True)
+class SafeContactView:
+    prefs: SafeContact
+    channels: tuple[str, ...]  # where the client can be written to
+    missing: str | None = None  # a channel asked for that the client has no address on
+
+
+def safe_contact(
+    conv_id: int,
+    prefs: SafeContact | None,
+    *,
+    actor: Actor,
+    uow_factory: UnitOfWorkFactory,
+    now: datetime,
+) -> SafeContactView:
+    """/kontak: the client's safe-contact preferences shown (`prefs` None) or recorded, with
+    who and when in the step log (the summary, no address)."""
+
+    def work() -> SafeContactView:
+        with uow_factory() as uow:
+            conv = _editable(uow, conv_id, actor, "safe contact")
+            client = uow.clients.get(conv.client_id)
+            channels = tuple(
+                c.channel.value
+                for c in uow.contacts.for_client(conv.client_id)
+                if c.channel in CHANNEL_TARGET
+            )
+            known = contact_rules.loads(client.safe_contact if client else None)
+            if prefs is None:
+                return SafeContactView(known, channels)
+            if prefs.channel and prefs.channel not in channels:
+                return SafeContactView(known, channels, missing=prefs.channel)
+            uow.clients.set_safe_contact(conv.client_id, prefs.dumps())
+            log_steps(uow, conv, ["safe_contact"], now, actor.staff_id, prefs.summary())
+            uow.commit()
+            return SafeContactView(prefs, channels)
+
+    return on_conflict(work, uow_factory.pause)
+
+
+def _editable(uow: UnitOfWork, conv_id: int, actor: Actor, action: str) -> Conversation:
+    """The conversation, locked, when `actor` may write what is known of its client."""
+    conv = uow.conversations.get(conv_id, lock=True)
+    if conv is None:
+        raise NotFound(f"conversation {conv_id}")
+    access.require(access.may_edit_form(actor, conv), actor, action)
+    return conv
+
+
+def keep_register_no(
+    conv_id: int, number: str, *, actor: Actor, uow_factory: UnitOfWorkFactory, now: datetime
+) -> int | None:
+    """A case moved from the paper register keeps the number it had there (the form then never
+    gives it a new one). Returns the conversation that holds the number: this one, or another
+    (then nothing is changed)."""
+
+    def work() -> int | None:
+        with uow_factory() as uow:
+            conv = _editable(uow, conv_id, actor, "register number")
+            holder = uow.forms.holder(number)
+            if holder is not None:
+                return holder
+            state = uow.forms.get(conv_id) or FormState(conv_id, None, {}, "staff")
+            if state.register_no is not None:
+                return conv_id if state.register_no == number else None
+            uow.forms.save(replace(state, register_no=number))
+            log_steps(uow, conv, ["register_kept"], now, actor.staff_id, number)
+            uow.commit()
+            return conv_id
+
+    return on_conflict(work, uow_factory.pause)

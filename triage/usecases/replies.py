@@ -7,9 +7,19 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from triage.domain import access, lifecycle
-from triage.domain.errors import NotFound
-from triage.domain.model import Actor, Channel, Direction, Role, State, StoredMessage
+from triage.domain.errors import NotFound, NotNow
+from triage.domain.model import (
+    Actor,
+    Channel,
+    Contact,
+    Conversation,
+    Direction,
+    Role,
+    State,
+    StoredMessage,
+)
 from triage.domain.outbox import CHANNEL_TARGET, TARGET_CHANNEL, OutboxItem
+from triage.domain.privacy import safe_contact
 from triage.effects.steplog import load_locked, log_steps
 from triage.ports import UnitOfWork, UnitOfWorkFactory
 from triage.usecases._retry import on_conflict
@@ -20,6 +30,7 @@ class ReplyResult:
     outbox_id: int
     message_id: int
     duplicate: bool = False
+    later: datetime | None = None  # held to the client's safe hours (/kontak): sent then
 
 
 def reply_to_client(
@@ -77,7 +88,7 @@ def _reply(
     log_steps(uow, changed, logged, now, actor.staff_id)
     if offline:  # a client met offline: what staff write of the
         return _offline_note(uow, conv_id, contact.channel, text, actor, key, now, event)
-    options = _thread_options(uow, conv_id)
+    contact, at, options = _safely(uow, conv, contact, text, now)
     item = uow.outbox.add(
         OutboxItem(
             id=None,
@@ -86,7 +97,8 @@ def _reply(
             recipient=contact.external_id,
             text=text,
             created_at=now,
-            next_attempt_at=now,
+            next_attempt_at=at,
+            not_before=at if at > now else None,  # the client's safe hours
             conversation_id=conv_id,
             priority=priority,
             options=options,
@@ -108,7 +120,34 @@ def _reply(
         )
     )
     assert message.id is not None
-    return ReplyResult(item.id, message.id)
+    return ReplyResult(item.id, message.id, later=at if at > now else None)
+
+
+def _safely(
+    uow: UnitOfWork, conv: Conversation, contact: Contact, text: str, now: datetime
+) -> tuple[Contact, datetime, dict[str, str]]:
+    """The client's safe-contact preferences (triage.domain.privacy.safe_contact) for a reply
+    written long after their last message: their channel, their hours, no thread or office
+    name when discreet (staff's words are their own), refused when we may not write first."""
+    assert conv.id is not None
+    last = uow.messages.latest_inbound(conv.id)
+    client = uow.clients.get(conv.client_id)
+    prefs = safe_contact.loads(client.safe_contact if client else None)
+    plan = safe_contact.plan(
+        prefs, text, now, last_inbound=safe_contact.last_written(last), discreet=text
+    )
+    if plan.held:
+        raise NotNow(plan.held)
+    quiet = {"discreet": "1"} if plan.quiet else {}  # the email channel: no thread, no office
+    if plan.channel and plan.channel != contact.channel.value:
+        mine = uow.contacts.for_client(conv.client_id)
+        moved = [c for c in mine if c.channel.value == plan.channel]
+        if not moved:
+            raise NotNow("no_channel")
+        return moved[0], plan.at, quiet  # not in the other channel's thread
+    if plan.quiet:
+        return contact, plan.at, quiet
+    return contact, plan.at, _thread_options(last) if last is not None else {}
 
 
 def _offline_note(
@@ -153,11 +192,8 @@ def _note(
     )
 
 
-def _thread_options(uow: UnitOfWork, conv_id: int) -> dict[str, str]:
+def _thread_options(last: StoredMessage) -> dict[str, str]:
     """What a channel needs to thread the reply: the client's last message id and subject."""
-    last = uow.messages.latest_inbound(conv_id)
-    if last is None:
-        return {}
     options = {"in_reply_to": last.external_id}
     if last.subject:
         options["subject"] = last.subject

@@ -1,13 +1,17 @@
 """Use cases: the head or an admin changes who is on duty on a day (/jadwal), and the week is
-shown with those changes."""
+shown with those changes; the head deactivates a staff member who left or is away (/nonaktif)
+and activates them again (/aktif), without a restart."""
 
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
 from triage.domain import access
-from triage.domain.model import Actor
+from triage.domain.errors import AccessDenied
+from triage.domain.model import Actor, Role, State
+from triage.domain.records import AuditEntry
 from triage.domain.schedule.roster import DutyChange, Roster
+from triage.effects.offers import active
 from triage.ports import UnitOfWorkFactory
 from triage.usecases._retry import on_conflict
 
@@ -27,10 +31,38 @@ def change_duty(
 
 
 def week(uow_factory: UnitOfWorkFactory, roster: Roster, first: date, days: int = 7):
-    """(day, counselors on duty that day) for `days` days from `first`."""
+    """(day, counselors on duty that day) for `days` days from `first` (the deactivated never)."""
     with uow_factory() as uow:
         changes = uow.roster.between(first, first + timedelta(days=days - 1))
+        roster = active(uow, roster)
     return [
         (day, roster.on_day(day, changes))
         for day in (first + timedelta(days=n) for n in range(days))
     ]
+
+
+def set_active(
+    staff_id: int, active: bool, *, actor: Actor, uow_factory: UnitOfWorkFactory, now: datetime
+) -> list[int]:
+    """/nonaktif, /aktif (the head; audited). A deactivated member is offered, alerted and told
+    nothing from now on (triage.effects.notify, offers). Returns the open cases they hold, for
+    the shell to hand back to the queue or to another counselor, each its own transaction (a
+    crash between them: /nonaktif again goes on)."""
+
+    def work() -> list[int]:
+        with uow_factory() as uow:
+            action = "staff.activated" if active else "staff.deactivated"
+            if actor.role is not Role.HEAD or staff_id == actor.staff_id:
+                uow.audit.append(AuditEntry(now, actor.staff_id, actor.role.value,
+                                            f"{action}.denied", None, str(staff_id)))  # fmt: skip
+                uow.commit()
+                raise AccessDenied(actor.staff_id, "deactivate")
+            uow.roster.set_active(staff_id, active, actor.staff_id, now)
+            uow.audit.append(AuditEntry(now, actor.staff_id, actor.role.value, action, None,
+                                        str(staff_id)))  # fmt: skip
+            theirs = (c for c in uow.conversations.all() if c.counselor_id == staff_id)
+            held = [c.id for c in theirs if c.id is not None and c.state is State.WITH_COUNSELOR]
+            uow.commit()
+            return [] if active else held
+
+    return on_conflict(work, uow_factory.pause)

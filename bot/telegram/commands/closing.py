@@ -5,6 +5,8 @@
 /tutup rujukan …       the same (commands/cases.py hands it here)
 /ekspor N              (head, private chat) everything held about case N's client
 /hapus N               (head) what erasing case N's client would do; /hapus N YA does it
+/tahan_hukum alasan    (head) a legal hold: nothing of the case is purged or erased until
+                       /lepas_tahan (in a private chat the case number comes first)
 """
 
 from __future__ import annotations
@@ -17,9 +19,10 @@ from bot.telegram.commands.registry import EVERYONE, HEADS, Command, Request, of
 from bot.telegram.parsing import case_number
 from bot.telegram.render import esc
 from triage.domain import referral
-from triage.domain.errors import NotFound
+from triage.domain.errors import NotFound, OnLegalHold
 from triage.domain.model import COUNSELING_STATES, Role
 from triage.texts.catalog import text
+from triage.usecases import erasure as erasure_cases
 from triage.usecases import referral as referral_cases
 from triage.usecases.subject_access import export_client
 
@@ -82,8 +85,44 @@ def forget(request: Request) -> str:
     client_id = _client_of(request, conv)
     if len(words) < 2 or words[1].lower() not in CONFIRM:
         return text("staff.forget_confirm", lang, conv=conv)
-    erased = erasure_setup.forget(app, client_id, actor)
+    try:
+        erased = erasure_setup.forget(app, client_id, actor)
+    except OnLegalHold as held:  # said of the case written, not the chat's selected one
+        cases = ", ".join(f"#{n}" for n in held.conv_ids)
+        return text("staff.forget_held", lang, conv=conv, held=cases)
     return text("staff.forgotten", lang, conv=conv, count=len(erased))
+
+
+def legal_hold(request: Request) -> str:
+    return _hold(request, lift=False)
+
+
+def lift_hold(request: Request) -> str:
+    return _hold(request, lift=True)
+
+
+def _hold(request: Request, *, lift: bool) -> str:
+    """The case is the topic's; in a private chat (or written "#N") its number comes first,
+    so that a number in the reason (a police report's) is never taken for a case."""
+    app, lang, conv, words = request.desk.app, request.lang, request.conv, request.arg.split()
+    named = case_number(words[0]) if words else None
+    if named is not None and (request.private or conv is None or words[0].startswith("#")):
+        conv, words = named, words[1:]  # not the private chat's selected case
+    if conv is None:
+        return text("staff.hold_usage", lang)
+    reason = " ".join(words)
+    with app.uows() as uow:
+        current = uow.erasure.hold_of(conv)
+    if current is None and (lift or not reason):
+        return text("staff.hold_none", lang, conv=conv) + "\n" + text("staff.hold_usage", lang)
+    if not lift and not reason:
+        assert current is not None
+        return text("staff.hold_now", lang, conv=conv, reason=esc(current.reason))
+    erasure_cases.hold(conv, None if lift else reason, actor=request.actor, uow_factory=app.uows,
+                       now=app.clock(), key=request.key)  # fmt: skip
+    if not request.private:
+        return ""  # the topic hears it as a status
+    return text("staff.hold_lifted" if lift else "staff.hold_placed", lang, conv=conv)
 
 
 def _client_of(request: Request, conv: int) -> int:
@@ -99,4 +138,6 @@ COMMANDS = [
     Command("rujuk", rujuk, EVERYONE),
     Command("ekspor", off_loop(export), HEADS),
     Command("hapus", off_loop(forget), HEADS),
+    Command("tahan_hukum", off_loop(legal_hold), HEADS, refused_to_clients=True),
+    Command("lepas_tahan", off_loop(lift_hold), HEADS, refused_to_clients=True),
 ]

@@ -1,11 +1,12 @@
 """Who the client is: /identitas (the identity card; with "Label: value" lines, fields filled
-or corrected) and /gabung N (case N's client is the same person as this one's)."""
+or corrected), /gabung N (case N's client is the same person as this one's) and /kontak (how
+the client may safely be written to: triage.domain.privacy.safe_contact)."""
 
 from __future__ import annotations
 
 from bot.telegram import staff_ops
 from bot.telegram.commands.cases import on_case
-from bot.telegram.commands.registry import ADMINS, Command, Request
+from bot.telegram.commands.registry import ADMINS, EVERYONE, Command, Request
 from bot.telegram.desk import Desk
 from bot.telegram.parsing import case_number
 from bot.telegram.render import esc
@@ -13,8 +14,9 @@ from triage.domain import access
 from triage.domain.errors import NotFound
 from triage.domain.forms.by_mail import label
 from triage.domain.model import Actor
-from triage.texts.catalog import text
-from triage.usecases.identity import correct_fields, link_contacts
+from triage.domain.privacy.safe_contact import SafeContact, TwoRanges, Unreadable, parse
+from triage.texts.catalog import Lang, text
+from triage.usecases.identity import correct_fields, link_contacts, safe_contact
 
 
 async def identitas(request: Request) -> None:
@@ -82,7 +84,57 @@ def link(desk: Desk, actor: Actor, conv_id: int, other_id: int) -> str:
     return text("staff.linked", desk.lang, conv=conv_id, other=other_id)
 
 
+async def kontak(request: Request) -> None:
+    desk, lang, app = request.desk, request.lang, request.desk.app
+
+    async def work(conv: int, arg: str) -> bool:
+        try:
+            wanted = parse(arg, app.settings.office.timezone) if arg.strip() else None
+        except Unreadable as exc:
+            why = (
+                "staff.contact_two_ranges"
+                if isinstance(exc, TwoRanges)
+                else "staff.contact_unreadable"
+            )
+            said = text(why, lang, word=esc(str(exc)))
+            await request.say("usage", said + "\n" + text("staff.contact_usage", lang))
+            return False
+        done = await desk.run(
+            lambda: safe_contact(
+                conv, wanted, actor=request.actor, uow_factory=app.uows, now=app.clock()
+            )
+        )
+        if done.missing:
+            said = text("staff.contact_no_channel", lang, channel=esc(done.missing),
+                        channels=esc(", ".join(done.channels) or "-"))  # fmt: skip
+        else:
+            said = describe(done.prefs, lang, conv)
+            if wanted is None:
+                said += "\n\n" + text("staff.contact_usage", lang)
+        await request.say("set" if wanted else "show", said)
+        return True
+
+    await on_case(request, work, named=True)
+
+
+def describe(prefs: SafeContact, lang: Lang, conv: int) -> str:
+    """The preferences in words, one line each."""
+    if not prefs.any:
+        return text("staff.contact_free", lang, conv=conv)
+    lines = [text("staff.contact_head", lang, conv=conv)]
+    if not prefs.write_first:
+        lines.append(text("staff.contact_line_never", lang))
+    if prefs.channel:
+        lines.append(text("staff.contact_line_channel", lang, channel=esc(prefs.channel)))
+    if prefs.start:
+        lines.append(text("staff.contact_line_hours", lang, hours=esc(prefs.hours())))
+    if prefs.discreet:
+        lines.append(text("staff.contact_line_discreet", lang))
+    return "\n".join(lines)
+
+
 COMMANDS = [
     Command("identitas", identitas, ADMINS, refused_to_clients=True),
     Command("gabung", gabung, ADMINS, refused_to_clients=True),
+    Command("kontak", kontak, EVERYONE),  # a client may write "/kontak" asking for ours
 ]

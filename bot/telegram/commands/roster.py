@@ -1,16 +1,19 @@
 """/jadwal: the duty roster for the week ahead; with a day and "+Name" / "-Name", a change of
 that day first (the head and the admins; checked in the core). The words are read in
-bot/telegram/duty.py."""
+bot/telegram/duty.py. /nonaktif NAMA [PENGGANTI] and /aktif NAMA: the head deactivates a staff
+member who left or is away (their open cases back to the queue, or to the replacement) and
+activates them again."""
 
 from __future__ import annotations
 
-from bot.telegram import duty
-from bot.telegram.commands.registry import EVERYONE, Command, Request, off_loop
+from bot.telegram import duty, staff_ops
+from bot.telegram.commands.registry import EVERYONE, HEADS, Command, Request, off_loop
 from bot.telegram.render import esc
 from triage.domain.errors import AccessDenied
+from triage.domain.model import Role
 from triage.domain.schedule.roster import DutyChange
 from triage.texts.catalog import text
-from triage.usecases.roster import change_duty, week
+from triage.usecases.roster import change_duty, set_active, week
 
 
 def jadwal(request: Request) -> str:
@@ -40,4 +43,45 @@ def jadwal(request: Request) -> str:
     return "\n\n".join(said)
 
 
-COMMANDS = [Command("jadwal", off_loop(jadwal, "roster"), EVERYONE)]
+def nonaktif(request: Request) -> str:
+    return _set_active(request, active=False)
+
+
+def aktif(request: Request) -> str:
+    return _set_active(request, active=True)
+
+
+def _set_active(request: Request, *, active: bool) -> str:
+    desk, lang, app = request.desk, request.lang, request.desk.app
+    everyone = {a.staff_id: a.name for a in desk.staff.members.values()}
+    words = request.arg.split()
+    who = duty.staff_named(words[0], everyone) if words else None
+    usage = "staff.activate_usage" if active else "staff.deactivate_usage"
+    if who is None or who == request.actor.staff_id:
+        return text(usage, lang, names=esc(", ".join(sorted(everyone.values())) or "—"))
+    to = None
+    if not active and len(words) > 1:
+        others = {c: everyone[c] for c in desk.staff.counselors if c != who}
+        to = desk.staff.get(duty.staff_named(words[1], others))
+        if to is None or to.role is not Role.COUNSELOR:
+            return text(usage, lang, names=esc(", ".join(sorted(others.values())) or "—"))
+    held = set_active(who, active, actor=request.actor, uow_factory=app.uows, now=app.clock())
+    desk.staff.forget_reading()
+    for conv in held:  # each its own transaction; /nonaktif again picks up what a crash left
+        staff_ops.transition(desk, "release", request.actor, conv, f"{request.key}:release:{conv}")
+        if to is not None:
+            key = f"{request.key}:assign:{conv}"
+            staff_ops.transition(desk, "assign", request.actor, conv, key, None, to)
+    name = esc(everyone[who])
+    if active:
+        return text("staff.activated", lang, name=name)
+    cases = ", ".join(f"#{c}" for c in held) or "—"
+    where = esc(to.name) if to is not None else text("staff.deactivated_queue", lang)
+    return text("staff.deactivated", lang, name=name, cases=cases, to=where)
+
+
+COMMANDS = [
+    Command("jadwal", off_loop(jadwal, "roster"), EVERYONE),
+    Command("nonaktif", off_loop(nonaktif), HEADS, refused_to_clients=True),
+    Command("aktif", off_loop(aktif), HEADS, refused_to_clients=True),
+]

@@ -1,0 +1,69 @@
+"""A staff member the head deactivates (/nonaktif: triage.usecases.roster.set_active) is
+offered, alerted and told nothing from then on, is off the roster (nobody on duty falls back
+to the active counselors only), and the cases they held are returned for reassignment; only
+the head may, never on themselves, and every change is audited."""
+
+import pytest
+
+from tests.builders import ADMIN, COUNSELOR, HEAD, T0, inbound
+from tests.fakes import FakeUnitOfWorkFactory
+from tests.unit.test_routing import MADE, NYOMAN, PUTU, ROSTER, hand_off, offers
+from triage.domain.errors import AccessDenied
+from triage.domain.notices import Kind
+from triage.domain.rules.classify import Decision
+from triage.effects.assess import RelaySetup
+from triage.usecases import casework
+from triage.usecases.ingest import ingest
+from triage.usecases.relay import relay_new_messages
+from triage.usecases.roster import set_active, week
+
+
+def deactivate(uows, staff_id, actor=HEAD):
+    return set_active(staff_id, False, actor=actor, uow_factory=uows, now=T0)
+
+
+def test_a_deactivated_counselor_is_offered_nothing_and_their_cases_are_returned():
+    uows = FakeUnitOfWorkFactory()
+    held = ingest(inbound(1, sender="a"), uow_factory=uows, now=T0).conversation_id
+    hand_off(uows, held)
+    casework.claim(held, actor=COUNSELOR, uow_factory=uows, now=T0)  # Made holds it
+    assert deactivate(uows, MADE) == [held]
+    conv = ingest(inbound(1, sender="b"), uow_factory=uows, now=T0).conversation_id
+    hand_off(uows, conv)
+    assert offers(uows, conv) == ["staff:2002"]  # Nyoman, the one active on duty
+    with uows() as uow:
+        assert [e.action for e in uow.audit.entries()] == ["staff.deactivated"]
+    assert set_active(MADE, True, actor=HEAD, uow_factory=uows, now=T0) == []
+
+
+def test_nobody_active_on_duty_alerts_every_active_counselor_and_the_head():
+    triage = RelaySetup(
+        lambda t: Decision(True, "kekerasan", ("test",), {}),
+        "Kami mendengar Anda. SAPA 129, 112.",
+        alert_to=(MADE, NYOMAN, PUTU, HEAD.staff_id),
+        roster=ROSTER,
+        heads=(HEAD.staff_id,),
+    )
+    uows = FakeUnitOfWorkFactory()
+    deactivate(uows, MADE)
+    deactivate(uows, NYOMAN)  # the two on duty this Tuesday
+    ingest(inbound(1, text="tolong"), uow_factory=uows, now=T0)
+    relay_new_messages(uow_factory=uows, now=T0, triage=triage)
+    alerted = sorted(
+        i.recipient for i in uows.db.outbox.values() if i.options.get("kind") == Kind.ALERT
+    )
+    assert alerted == ["staff:2003", "staff:3001"]  # Putu, off duty but active, and the head
+    assert all(i.recipient not in ("staff:2001", "staff:2002") for i in uows.db.outbox.values())
+    days = week(uows, ROSTER, T0.astimezone(ROSTER.calendar.zone).date())
+    assert all(MADE not in on and NYOMAN not in on for _, on in days)
+
+
+def test_only_the_head_deactivates_and_never_themselves():
+    uows = FakeUnitOfWorkFactory()
+    with pytest.raises(AccessDenied):
+        deactivate(uows, MADE, actor=ADMIN)
+    with pytest.raises(AccessDenied):
+        deactivate(uows, HEAD.staff_id)
+    with uows() as uow:
+        assert uow.roster.inactive() == frozenset()
+        assert [e.action for e in uow.audit.entries()] == ["staff.deactivated.denied"] * 2
