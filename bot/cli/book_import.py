@@ -6,6 +6,7 @@ names one, and a topic like any case. Importing the same book again adds nothing
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Annotated
@@ -30,7 +31,7 @@ from triage.usecases import casework
 from triage.usecases.assessment import set_assessment
 from triage.usecases.identity import correct_fields, keep_register_no
 from triage.usecases.ingest import register
-from triage.usecases.replies import reply_to_client
+from triage.usecases.replies import add_note, reply_to_client
 
 
 def import_register(
@@ -51,6 +52,10 @@ def import_register(
     zone = ZoneInfo(settings.office.timezone)
     setup = form_setup(settings)
     reading = read_book(book, setup, datetime.now(zone).date())
+    if reading.too_long:
+        err.print(said("Buku register lebih dari {rows} baris: pecah menjadi beberapa berkas.",
+                       rows=register_book.MAX_ROWS))  # fmt: skip
+        raise typer.Exit(2)
     if reading.missing:
         err.print(
             said(
@@ -110,21 +115,31 @@ def _sheet(book: Path) -> list[tuple[object, ...]]:
                        kind=type(exc).__name__))  # fmt: skip
         raise typer.Exit(2) from None
     sheet = workbook.worksheets[0]
-    rows = list(sheet.iter_rows(values_only=True, max_row=register_book.MAX_ROWS + 20))
+    sheet.reset_dimensions()  # some programs write a wrong size: read every cell there is
+    rows = list(sheet.iter_rows(values_only=True, max_row=register_book.MAX_ROWS + 21))
     workbook.close()
     return rows
 
 
 def import_row(app: App, actor: Actor, row: BookRow, zone: ZoneInfo, setup: FormSetup) -> str:
-    """One row: each step its own transaction, each safe to run again (a second import, or
-    one after a crash, finishes what the first left)."""
-    when = datetime.combine(row.came, time(9), zone) if row.came else app.clock()
+    """One row, once: a row imported before (the same register number, or the same name, date
+    and summary) is left as staff may have changed it since. The case and its form are dated
+    as the book says (the monthly report counts it in its own month); its summary is a staff
+    note (what staff wrote is not triaged as a new message); a case with its counselor named
+    goes to them, one without waits in the queue from now (its timers run from the import)."""
+    now = app.clock()
+    when = min(datetime.combine(row.came, time(9), zone), now) if row.came else now
     common = {"actor": actor, "uow_factory": app.uows, "now": when}
-    key = f"book:{row.register_no or f'baris-{row.line}'}"
-    summary = row.summary or said("(diimpor dari buku register)")
-    done = register(Intake(row.channel, row.name, summary), key=key, **common)
+    key = f"book:{row.register_no or _digest(row)}"
+    done = register(Intake(row.channel, row.name, said("(diimpor dari buku register)")), key=key,
+                    **common)  # fmt: skip
     conv = done.conversation_id
     said_of = [said("baris {row}: kasus #{conv}", row=row.line, conv=conv)]
+    if done.duplicate:
+        return "; ".join([*said_of, said("sudah diimpor sebelumnya")])
+    if row.summary:
+        add_note(conv, row.summary, actor=actor, idempotency_key=f"{key}:summary",
+                 uow_factory=app.uows, now=when)  # fmt: skip
     if row.register_no:
         holder = keep_register_no(conv, row.register_no, **common)
         if holder not in (conv, None):
@@ -139,16 +154,35 @@ def import_row(app: App, actor: Actor, row: BookRow, zone: ZoneInfo, setup: Form
     if counselor is not None:
         _give(app, conv, actor, counselor, key, when)
         said_of.append(said("konselor {name}", name=counselor.name))
-    elif row.counselor:
-        said_of.append(said("konselor «{name}» tidak dikenal: serahkan dengan /serahkan",
-                            name=row.counselor))  # fmt: skip
-    if done.duplicate:
-        said_of.append(said("sudah diimpor sebelumnya"))
+    else:
+        casework.hand_off(conv, actor=actor, roster=app.roster, uow_factory=app.uows, now=now,
+                          counselors=_counselors(app), key=f"{key}:handoff")  # fmt: skip
+        if row.counselor:
+            said_of.append(said("konselor «{name}» tidak dikenal atau nonaktif: ditawarkan ke "
+                                "antrean", name=row.counselor))  # fmt: skip
+        else:
+            said_of.append(said("ditawarkan ke antrean konselor"))
     return "; ".join(said_of)
 
 
+def _digest(row: BookRow) -> str:
+    """A row without a register number, known again by what it says (never by its line: a row
+    deleted above would shift every later one)."""
+    came = row.came.isoformat() if row.came else ""
+    words = "|".join([" ".join(row.name.casefold().split()), came, row.summary])
+    return hashlib.sha256(words.encode()).hexdigest()[:16]
+
+
+def _counselors(app: App) -> list[int]:
+    with app.uows() as uow:
+        away = uow.roster.inactive()
+    return [s.telegram_id for s in app.settings.staff
+            if s.role == "konselor" and s.telegram_id not in away]  # fmt: skip
+
+
 def _counselor(app: App, name: str) -> Actor | None:
-    counselors = {s.telegram_id: s.name for s in app.settings.staff if s.role == "konselor"}
+    active = set(_counselors(app))  # a deactivated counselor (/nonaktif) is given nothing
+    counselors = {s.telegram_id: s.name for s in app.settings.staff if s.telegram_id in active}
     staff_id = staff_named(name, counselors) if name else None
     return Actor(staff_id, Role.COUNSELOR, counselors[staff_id]) if staff_id else None
 

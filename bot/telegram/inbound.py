@@ -99,7 +99,8 @@ class TelegramInbound:
         actor = self.desk.staff.get(user.id)
         key = f"tg:{message.chat_id}:{message.message_id}"
         if actor is None and self.desk.staff.is_inactive(user.id):  # not a client: say why
-            await self.desk.tell(f"{key}:inactive", notices.staff(user.id), self._inactive())
+            said, where = self._inactive(), notices.staff(user.id)
+            await self.desk.tell(f"{key}:inactive", where, said, deactivated="1")
             return
         if actor is None:
             await self.hotline.on_message(message, user, edited=update.edited_message is not None)

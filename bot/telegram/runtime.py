@@ -125,6 +125,7 @@ class TelegramRuntime:
         if self._stop.is_set():
             return
         await self._register_commands(application)
+        await asyncio.to_thread(self.staff.refresh, True)  # the deactivated, before any update
         self._cursor_key = f"telegram:{application.bot.id}:updates"
         polling = asyncio.create_task(self._poll(application))
         log.info("Telegram tersambung sebagai @%s; menunggu pesan", application.bot.username)

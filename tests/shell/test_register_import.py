@@ -15,7 +15,10 @@ from typer.testing import CliRunner
 from bot.bootstrap import build
 from bot.cli.common import _settings
 from bot.cli.main import app
+from bot.config.triage import form_setup
+from tests.builders import ADMIN
 from triage.domain.model import State
+from triage.usecases.identity import correct_fields
 
 runner = CliRunner()
 HEADERS = ["No. Register", "Tanggal", "Nama", "Jenis Kelamin", "Usia", "Alamat", "No HP",
@@ -86,11 +89,18 @@ def test_the_open_cases_of_the_register_book_become_cases_once(tmp_path):
         came = first.opened_at.astimezone(ZoneInfo("Asia/Makassar"))
         assert came.date().isoformat() == "2026-11-03"  # counted in its own month's report
         assert first.category == "keluarga_harmonis"  # the office wrote «keluarga»
-        assert second.state is State.WITH_ADMIN and uow.forms.get(2).register_no.endswith("0032")
+        # no counselor named: in the queue from now, its timers from the import, not from 5 Nov
+        assert second.state is State.HANDED_OFF and uow.forms.get(2).register_no.endswith("0032")
+        assert second.steps.handed_off.date() == datetime.now(ZoneInfo("UTC")).date()
+        notes = [m for m in uow.messages.for_conversation(1) if m.internal]
+        assert notes[0].text == "Suami sering marah"  # kept as a note, never triaged
+    correct_fields(1, "Usia: 35", setup=form_setup(application.settings), actor=ADMIN,
+                   uow_factory=application.uows, now=datetime.now(ZoneInfo("UTC")))  # fmt: skip
     code, again = invoke("impor-register", xlsx, "--by", 1, "--config", cfg)
     assert code == 0 and again.count("sudah diimpor sebelumnya") == 2, again
     with application.uows() as uow:
         assert len(uow.conversations.all()) == 2
+        assert uow.forms.get(1).answers["usia"] == "35"  # staff's correction stays
 
 
 def test_a_file_that_is_not_a_workbook_or_a_counselor_importing_is_refused(tmp_path):

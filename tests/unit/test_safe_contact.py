@@ -92,10 +92,15 @@ def test_the_next_safe_moment_is_inside_the_hours_in_the_office_zone():
 def test_an_answer_while_the_client_writes_is_not_held():
     strict = SafeContact(write_first=False, discreet=True, zone=ZONE)
     now = T0 + timedelta(hours=5)
-    assert plan(strict, "x", now, last_inbound=now - RESPONSE_WINDOW).held is None
-    assert plan(strict, "x", now, last_inbound=now - 2 * RESPONSE_WINDOW).held == "never_first"
+    writing = plan(strict, "x", now, last_inbound=now - RESPONSE_WINDOW, discreet="y")
+    assert (writing.held, writing.body, writing.at) == (None, "y", now)
+    late = plan(strict, "x", now, last_inbound=now - 2 * RESPONSE_WINDOW, discreet="y")
+    assert late.held == "never_first"
     discreet = SafeContact(discreet=True, zone=ZONE)
     assert plan(discreet, "x", now, last_inbound=None).held == "no_discreet"
+    # no discreet wording: not even while she writes (the office's name would be on her phone)
+    assert plan(discreet, "x", now, last_inbound=now).held == "no_discreet"
+    assert plan(discreet, "x", now, last_inbound=now, urgent=True).held is None  # the crisis
     quiet = plan(discreet, "x", now, last_inbound=None, discreet="y")
     assert (quiet.body, quiet.quiet) == ("y", True)
 
@@ -271,6 +276,9 @@ def test_a_staff_reply_long_after_is_refused_or_held_to_the_hours():
                            uow_factory=uows, now=LATER)  # fmt: skip
     assert done.later == datetime(2026, 11, 24, 13, 0, tzinfo=WITA)
     assert uows.db.outbox[done.outbox_id].next_attempt_at == done.later
+    again = reply_to_client(conv, "Jadwal Anda besok.", actor=ADMIN, idempotency_key="r3",
+                            uow_factory=uows, now=LATER)  # fmt: skip
+    assert again.duplicate and again.later == done.later  # a redelivered update says it too
 
 
 def test_a_channel_the_client_has_no_address_on_is_refused_and_nothing_changes():

@@ -9,6 +9,7 @@ from tests.builders import ADMIN, COUNSELOR, HEAD, T0, inbound
 from tests.fakes import FakeUnitOfWorkFactory
 from tests.unit.test_routing import MADE, NYOMAN, PUTU, ROSTER, hand_off, offers
 from triage.domain.errors import AccessDenied
+from triage.domain.model import Actor, Role
 from triage.domain.notices import Kind
 from triage.domain.rules.classify import Decision
 from triage.effects.assess import RelaySetup
@@ -16,6 +17,8 @@ from triage.usecases import casework
 from triage.usecases.ingest import ingest
 from triage.usecases.relay import relay_new_messages
 from triage.usecases.roster import set_active, week
+
+ACTORS = {NYOMAN: Actor(NYOMAN, Role.COUNSELOR, "Nyoman")}
 
 
 def deactivate(uows, staff_id, actor=HEAD):
@@ -67,3 +70,34 @@ def test_only_the_head_deactivates_and_never_themselves():
     with uows() as uow:
         assert uow.roster.inactive() == frozenset()
         assert [e.action for e in uow.audit.entries()] == ["staff.deactivated.denied"] * 2
+
+
+def test_a_waiting_case_offered_to_them_is_offered_to_the_others_and_nothing_queued_goes():
+    from triage.domain.outbox import OutboxStatus, RetryPolicy, Target
+    from triage.usecases.dispatch import dispatch_due
+
+    uows = FakeUnitOfWorkFactory()
+    conv = ingest(inbound(1, sender="b"), uow_factory=uows, now=T0).conversation_id
+    casework.hand_off(conv, actor=ADMIN, counselors=[MADE], uow_factory=uows, now=T0)
+    assert offers(uows, conv) == ["staff:2001"]  # Made alone may take it
+    set_active(MADE, False, actor=HEAD, uow_factory=uows, now=T0, counselors=[NYOMAN, PUTU])
+    assert offers(uows, conv) == ["staff:2001", "staff:2002", "staff:2003"]
+    casework.claim(conv, actor=ACTORS[NYOMAN], uow_factory=uows, now=T0)  # not stuck
+
+    sent: list[str] = []
+
+    class Chats:
+        def send(self, item):
+            from triage.ports import SendResult
+
+            sent.append(item.recipient)
+            return SendResult(str(len(sent)))
+
+        def already_sent(self, item):
+            return None
+
+    dispatch_due(uow_factory=uows, senders={Target.TELEGRAM: Chats()}, clock=lambda: T0,
+                 policy=RetryPolicy(), jitter=lambda: 0.0, batch=100)  # fmt: skip
+    assert "staff:2001" not in sent and "staff:2002" in sent
+    to_made = [o for o in uows.db.outbox.values() if o.recipient == "staff:2001"]
+    assert to_made and all(o.status is OutboxStatus.FAILED for o in to_made)

@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from triage.domain import access
+from triage.domain import access, notices
 from triage.domain.errors import AccessDenied, NotFound
 from triage.domain.model import Actor, Role
 from triage.domain.outbox import (
@@ -66,6 +66,7 @@ def dispatch_due(
     now = clock()
     with uow_factory() as uow:
         items = uow.outbox.claim_due(now, batch, now + policy.lease)
+        away = uow.roster.inactive()  # deactivated since their notices were queued (/nonaktif)
         uow.commit()
     sent = retrying = failed = deferred = 0
     reached: set[str] = set()
@@ -76,6 +77,14 @@ def dispatch_due(
             continue  # too slow: another dispatcher may hold it now; never send past the lease
         if item.target in TARGET_CHANNEL and _kept_safe(uow_factory, item, clock()):
             deferred += 1  # the client's safe contact: kept for their hours, or withheld
+            continue
+        if notices.staff_id_of(item.recipient) in away and not item.options.get("deactivated"):
+            # never sent, never announced (only the answer telling them they are deactivated)
+            with uow_factory() as uow:
+                gone = replace(item, status=OutboxStatus.FAILED, lease_until=None,
+                               last_error="staff deactivated")  # fmt: skip
+                if uow.outbox.record(gone):
+                    uow.commit()
             continue
         if item.attempts >= policy.max_attempts:  # interrupted again and again: a crash loop
             outcome = replace(

@@ -52,7 +52,12 @@ def reply_to_client(
             if existing is not None:
                 assert existing.id is not None
                 known = uow.messages.find(TARGET_CHANNEL[existing.target], idempotency_key)
-                return ReplyResult(existing.id, known.id if known and known.id else 0, True)
+                kept = (
+                    existing.not_before
+                    if existing.not_before and existing.not_before > now
+                    else None
+                )
+                return ReplyResult(existing.id, known.id if known and known.id else 0, True, kept)
             result = _reply(uow, conv_id, text, actor, idempotency_key, now, priority)
             uow.commit()
             return result

@@ -57,16 +57,21 @@ def _set_active(request: Request, *, active: bool) -> str:
     words = request.arg.split()
     who = duty.staff_named(words[0], everyone) if words else None
     usage = "staff.activate_usage" if active else "staff.deactivate_usage"
-    if who is None or who == request.actor.staff_id:
-        return text(usage, lang, names=esc(", ".join(sorted(everyone.values())) or "—"))
+    target = desk.staff.members.get(who) if who is not None else None
+    if target is None or who == request.actor.staff_id or target.role is Role.HEAD:
+        # a head is changed in the configuration: two heads could otherwise lock each other out
+        listed = [a.name for a in desk.staff.members.values() if a.role is not Role.HEAD]
+        return text(usage, lang, names=esc(", ".join(sorted(listed)) or "—"))
     to = None
     if not active and len(words) > 1:
         others = {c: everyone[c] for c in desk.staff.counselors if c != who}
         to = desk.staff.get(duty.staff_named(words[1], others))
         if to is None or to.role is not Role.COUNSELOR:
             return text(usage, lang, names=esc(", ".join(sorted(others.values())) or "—"))
-    held = set_active(who, active, actor=request.actor, uow_factory=app.uows, now=app.clock())
-    desk.staff.forget_reading()
+    others = [c for c in desk.staff.counselors if c != who]
+    held = set_active(who, active, actor=request.actor, uow_factory=app.uows, now=app.clock(),
+                      counselors=others)  # fmt: skip
+    desk.staff.refresh(wait=True)  # this thread is off the event loop
     for conv in held:  # each its own transaction; /nonaktif again picks up what a crash left
         staff_ops.transition(desk, "release", request.actor, conv, f"{request.key}:release:{conv}")
         if to is not None:

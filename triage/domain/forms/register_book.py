@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from triage.domain.forms.spec import FormSpec
 from triage.domain.intake import MAX_NAME, MAX_SUMMARY, WAYS
@@ -16,13 +16,13 @@ from triage.domain.model import Channel
 from triage.domain.rules.classify import CATEGORIES
 from triage.domain.schedule.dates import parse_date
 
-# header words (lower case, spaces single) -> what the column holds for the case itself
+# header words (lower case, no dots, spaces single) -> what the column holds for the case itself
 COLUMNS = {
-    "no register": "register", "no. register": "register", "nomor register": "register",
-    "no reg": "register", "no. reg": "register", "register": "register",
-    "no registrasi": "register", "nomor registrasi": "register", "register number": "register",
-    "tanggal": "date", "tgl": "date", "tanggal datang": "date", "tanggal masuk": "date",
-    "date": "date",
+    "no register": "register", "nomor register": "register", "no reg": "register",
+    "register": "register", "no registrasi": "register", "nomor registrasi": "register",
+    "register number": "register",
+    "tanggal": "date", "tgl": "date", "tanggal datang": "date", "tgl datang": "date",
+    "tanggal masuk": "date", "tgl masuk": "date", "date": "date",
     "nama": "name", "nama klien": "name", "nama lengkap": "name", "name": "name",
     "cara datang": "way", "kanal": "way", "layanan": "way", "datang melalui": "way",
     "channel": "way", "way": "way",
@@ -35,7 +35,12 @@ COLUMNS = {
 }  # fmt: skip
 CLOSED = frozenset({"selesai", "tuntas", "tutup", "ditutup", "closed", "dirujuk", "rujuk",
                     "done", "finished", "referred", "batal"})  # fmt: skip
-MAX_ROWS = 5000
+NOT_YET = frozenset({"belum", "blm", "tidak", "not", "bukan"})  # "belum selesai" is open
+MORE_WAYS = {"tatap": Channel.LANGSUNG, "wa": Channel.TELEPON, "whatsapp": Channel.TELEPON,
+             "sms": Channel.TELEPON}  # fmt: skip
+MAX_ROWS = 100_000
+EMPTY = frozenset({"", "-", "--", "—", "–", "n/a", "na"})
+EXCEL_EPOCH = date(1899, 12, 30)  # a date cell read as a number counts days from here
 
 
 @dataclass(frozen=True)
@@ -60,16 +65,20 @@ class Reading:
     problems: tuple[tuple[int, str, str], ...] = ()  # (row, catalogue key, the value)
     unknown_headers: tuple[str, ...] = ()  # columns nobody reads: said, never silently lost
     missing: tuple[str, ...] = field(default=())  # what the header row lacks
+    too_long: bool = False  # more rows than MAX_ROWS: nothing is read (split the book)
 
 
 def _header(cell: object) -> str:
-    return " ".join(str(cell or "").replace(":", " ").casefold().split())
+    """ "No. Register:", "Tgl.\nDatang" -> "no register", "tgl datang"."""
+    return " ".join(str(cell or "").replace(":", " ").replace(".", " ").casefold().split())
 
 
 def read(sheet: Sequence[Sequence[object]], form_labels: frozenset[str], today: date) -> Reading:
     """The first row whose cells name a case's name column is the header row; every row below
     it with a name is a case (open unless its status says closed)."""
-    rows = [list(r) for r in sheet[: MAX_ROWS + 20]]
+    if len(sheet) > MAX_ROWS + 20:
+        return Reading(too_long=True)
+    rows = [list(r) for r in sheet]
     at = next(
         (n for n, r in enumerate(rows[:20]) if any(COLUMNS.get(_header(c)) == "name" for c in r)),
         None,
@@ -83,18 +92,21 @@ def read(sheet: Sequence[Sequence[object]], form_labels: frozenset[str], today: 
     problems: list[tuple[int, str, str]] = []
     numbers: set[str] = set()
     for n, row in enumerate(rows[at + 1 :], start=at + 2):
-        cells = {h: _text(v) for h, v in zip(headers, row, strict=False) if h}
+        cells: dict[str, str] = {}
+        for h, v in zip(headers, row, strict=False):
+            if h and h not in cells:  # a second "Nama" (the reported party's) is not the client's
+                cells[h] = "" if _text(v).casefold() in EMPTY else _text(v)
         own = {COLUMNS[h]: v for h, v in cells.items() if h in COLUMNS and v}
         if not any(cells.values()):
             continue  # an empty line between blocks
         if not own.get("name"):
             problems.append((n, "import.no_name", ""))
             continue
-        if own.get("status", "").casefold() in CLOSED:
+        if _closed(own.get("status", "")):
             closed.append(n)
             continue
-        way = own.get("way", "langsung").casefold().split()
-        channel = WAYS.get(way[0]) if way else Channel.LANGSUNG
+        way = own.get("way", "langsung").casefold().replace("-", " ").split()
+        channel = (WAYS.get(way[0]) or MORE_WAYS.get(way[0])) if way else Channel.LANGSUNG
         if channel is None:
             problems.append((n, "import.way", own["way"]))
             continue
@@ -144,6 +156,12 @@ def category_of(words: str) -> str:
     return starts[0] if len(starts) == 1 else ""
 
 
+def _closed(status: str) -> bool:
+    """ "Selesai.", "Sudah selesai", "Selesai (dirujuk UPTD)": closed; "belum selesai": open."""
+    words = set("".join(c if c.isalnum() else " " for c in status.casefold()).split())
+    return bool(words & CLOSED) and not words & NOT_YET
+
+
 def _text(value: object) -> str:
     if value is None:
         return ""
@@ -162,6 +180,12 @@ def _date(row: Sequence[object], headers: Sequence[str], today: date) -> date | 
             continue
         if isinstance(value, datetime):
             value = value.date()
+        if isinstance(value, int | float):  # a date cell read as its serial number
+            if not 30_000 <= value < 2_958_466:  # before 1982 or no date at all: "2026"
+                return False
+            value = EXCEL_EPOCH + timedelta(days=int(value))
+        if not isinstance(value, date) and _text(value).casefold() in EMPTY:
+            return True
         day = value if isinstance(value, date) else parse_date(str(value), today)
         return day if day is not None and day <= today else False
     return True

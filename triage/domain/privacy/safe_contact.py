@@ -192,17 +192,17 @@ def plan(
     urgent: bool = False,
 ) -> Plan:
     """`discreet`: the message's discreet wording (None: it has none, so a client who asked for
-    discretion does not get it, unless they are writing now); `before`: it is worthless from
-    then (a session's start); `urgent`: the crisis reply, which always goes at once."""
+    discretion does not get it, also while they write); `before`: it is worthless from then (a
+    session's start); `urgent`: the crisis reply, which always goes at once."""
     if urgent or not prefs.any:
         return Plan(body, now)
-    quiet = prefs.discreet and discreet is not None
+    if prefs.discreet and discreet is None:
+        return Plan(body, now, held="no_discreet")
+    quiet = prefs.discreet
     if last_inbound is not None and now - last_inbound <= RESPONSE_WINDOW:
         return Plan(discreet, now, quiet=True) if quiet else Plan(body, now)  # type: ignore[arg-type]
     if not prefs.write_first:
         return Plan(body, now, held="never_first")
-    if prefs.discreet and not quiet:
-        return Plan(body, now, held="no_discreet")
     at = next_open(prefs, now)
     if before is not None and at >= before:
         return Plan(body, at, prefs.channel, held="too_late")
