@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import re
+from dataclasses import replace
 from datetime import UTC, date, datetime, tzinfo
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -23,7 +24,7 @@ from bot.config.roster import timer_setup
 from bot.config.settings import Settings
 from bot.files import report_charts
 from bot.files.cells import cell
-from triage.domain import notices
+from triage.domain import complaint, notices
 from triage.domain.referral import TARGETS
 from triage.domain.reports import OPEN, UNKNOWN, MonthReport, age_labels, month_report
 from triage.domain.survey import QUESTIONS, SurveyResult, summarise
@@ -62,8 +63,10 @@ def build(app: App, month: str) -> MonthReport:
         rows = uow.reports.cases_received(start, end)
         asked, answered = uow.reports.surveys(start, end)
         checks = accuracy(uow.reports.triage_checks(start, end))
+        complaints = complaint.figures(uow.casefiles.of_kind("pengaduan"), start, end)
     survey = summarise(asked, answered)
-    return month_report(month, rows, timers.targets, timers.calendar, survey, checks)
+    report = month_report(month, rows, timers.targets, timers.calendar, survey, checks)
+    return replace(report, complaints=complaints)
 
 
 def _t(key: str, lang: Lang, **values: object) -> str:
@@ -103,6 +106,28 @@ def summary_rows(report: MonthReport, lang: Lang) -> list[list[object]]:
         unknown = f"{_t('referrals', lang)}: {_t('unknown', lang)}"
         rows.append([unknown, report.by_referral[UNKNOWN]])
     return rows + survey_rows(report.survey, lang)
+
+
+def complaint_rows(report: MonthReport, lang: Lang) -> list[list[object]]:
+    """The complaint standard's figures: received, settled, within 4 working days, open past
+    the deadline, by object and by division."""
+    found = report.complaints
+    if found is None:
+        return []
+    on_time = round(100 * found.on_time / found.settled, 1) if found.settled else ""
+    rows: list[list[object]] = [
+        [_t("complaints", lang), _t("count", lang)],
+        [_t("complaints.received", lang), found.received],
+        [_t("complaints.anonymous", lang), found.anonymous],
+        [_t("complaints.settled", lang), found.settled],
+        [_t("complaints.on_time", lang), found.on_time],
+        [_t("complaints.on_time_pct", lang), on_time],
+        [_t("complaints.overdue", lang), found.overdue_open],
+    ]
+    for kind, counts in (("object", found.by_object), ("division", found.by_division)):
+        rows += [[], [_t(f"complaints.{kind}", lang), _t("count", lang)]]
+        rows += sorted([name, n] for name, n in counts.items())
+    return rows
 
 
 def survey_rows(result: SurveyResult | None, lang: Lang) -> list[list[object]]:
@@ -220,6 +245,7 @@ def write(
         "buku-register": register_rows(report, lang, zone, staff),
         "sla": sla_rows(report, lang),
         "ketepatan-triase": triage_rows(report, lang),
+        "pengaduan": complaint_rows(report, lang),
     }
     notes = {  # below a table in the workbook; the CSV files hold only the tables
         "buku-register": [] if report.register else [_t("no_data", lang)],

@@ -99,7 +99,8 @@ def test_the_monthly_report_files_open_in_a_spreadsheet_and_add_up(tmp_path):
     assert result.exit_code == 0, result.output
     book = load_workbook(out / "laporan-2026-11.xlsx")
     assert book.sheetnames == [
-        "Ringkasan", "Buku register", "Ketepatan waktu", "Ketepatan triase", "Grafik",
+        "Ringkasan", "Buku register", "Ketepatan waktu", "Ketepatan triase", "Pengaduan",
+        "Grafik",
     ]  # fmt: skip
     assert book["Ringkasan"]["A1"].value == "Laporan PUSPAGA Uji bulan November 2026"
     checks = {r[0]: r[1:] for r in book["Ketepatan triase"].iter_rows(values_only=True) if r[0]}
@@ -258,3 +259,35 @@ def test_the_current_month_is_marked_provisional(tmp_path):
     assert "Belum ada kasus yang mencapai langkah SOP bulan ini." in charts
     assert "Tidak ada data untuk bulan ini." not in charts
     app.engine.dispose()
+
+
+def test_the_complaint_figures_count_the_month_received_settled_and_late(tmp_path):
+    from triage.domain.workflow import CaseFile
+
+    app = office(tmp_path / "office")
+    nov = datetime(2026, 11, 2, 2, 0, tzinfo=UTC)
+    day = timedelta(days=1)
+    files = [  # (object, name, opened, due, closed, division)
+        ("Pelayanan konseling", "Ibu Ani", nov, nov + 4 * day, nov + 3 * day, "PPA"),
+        ("Pelayanan konseling", "anonim", nov, nov + 4 * day, None, "PPA"),
+        ("Sikap petugas", "Pak Budi", nov + 9 * day, nov + 13 * day, nov + 20 * day, ""),
+    ]
+    for n, (thing, name, opened, due, closed, division) in enumerate(files, start=1):
+        message = InboundMessage(Channel.HOTLINE, f"c{n}", f"p{n}", name, "aduan", opened)
+        conv = ingest(message, uow_factory=app.uows, now=opened).conversation_id
+        with app.uows() as uow:
+            status = "closed" if closed else "disposed"
+            data = {"division": division} if division else {}
+            uow.casefiles.save(CaseFile(conv, "pengaduan", status, {"objek": thing, "nama": name},
+                                        opened, due, data, closed))  # fmt: skip
+            uow.commit()
+    out = tmp_path / "laporan"
+    assert report(office_config(tmp_path), out, "2026-11").exit_code == 0
+    rows = load_workbook(out / "laporan-2026-11.xlsx")["Pengaduan"].iter_rows(values_only=True)
+    figures = {r[0]: r[1] for r in rows if r[0]}
+    assert figures["Pengaduan diterima"] == 3 and figures["… di antaranya tanpa nama pengadu"] == 1
+    assert figures["Pengaduan diselesaikan bulan ini"] == 2
+    assert figures["… diselesaikan dalam 4 hari kerja"] == 1  # Pak Budi's took too long
+    assert figures["… persen dalam 4 hari kerja"] == 50.0
+    assert figures["Pengaduan terbuka yang melewati batas 4 hari kerja (akhir bulan)"] == 1
+    assert figures["Pelayanan konseling"] == 2 and figures["Sikap petugas"] == 1

@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
+from triage.domain.complaint import ComplaintFigures
 from triage.domain.model import STEP_NAMES, StepRecord, Steps
 from triage.domain.schedule.calendar import ServiceCalendar
 from triage.domain.schedule.sla import Targets
@@ -117,6 +118,7 @@ class MonthReport:
     by_referral: Mapping[str, int] = field(default_factory=dict)
     survey: SurveyResult | None = None
     triage: TriageAccuracy | None = None  # from staff's confirmations at closing
+    complaints: ComplaintFigures | None = None  # the complaint standard's figures
 
 
 def age_group(value: str | None) -> str:
