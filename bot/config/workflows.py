@@ -13,6 +13,7 @@ CLIENT_TEXTS = (
     "complaint.received",
     "complaint.ask",
     "complaint.feedback",
+    "complaint.outside_remit",
     "psychoed.received",
     "psychoed.ask",
     "psychoed.accepted",

@@ -17,8 +17,6 @@ from triage.texts.catalog import Lang, text
 
 GROUP = -1001234567890
 ADMIN = 1001
-MADE = 2001
-HEAD = 3001
 WORRIED = 4646  # writes in Javanese of feeling a burden: possible danger (perlu_dicek)
 WORDS = "mbak, aku wes kesel banget, rasane aku mung dadi beban keluarga"
 
@@ -103,36 +101,3 @@ def safe_contact(stage: Stage, lang: Lang, say: Callable[..., None]) -> None:
     state.user_writes(ADMIN, GROUP, "/kontak bebas", thread_id=thread)  # she agreed by phone
     stage.post(GROUP, text("staff.contact_free", lang, conv=5)[:20], thread)
     say(escape(text("demo.tg.safe_contact_lifted", lang)))
-
-
-def legal_hold(stage: Stage, lang: Lang, say: Callable[..., None]) -> None:
-    """Her case went to UPTD PPA: the head holds it (/tahan_hukum), and a request to erase her
-    data is refused while it holds (triage.usecases.erasure.hold)."""
-    state = stage.state
-    to_head = "Bot → Ketut:"
-    state.user_writes(HEAD, text="/tahan_hukum 5 UPTD PPA Kabupaten Contoh, reg. 45/XII/2026")
-    placed = stage.post(HEAD, "⚖️")
-    if "#5" not in placed.get("text", ""):  # the number written, not the head's selected case
-        raise DemoFailed(f"the hold went to another case: {placed.get('text', '')}")
-    say(escape(text("demo.tg.legal_hold", lang)))
-    say(f"    [dim]{escape(to_head)}[/dim] {escape(placed.get('text', ''))}")
-    state.user_writes(HEAD, text="/hapus 5 ya")
-    refused = stage.post(HEAD, text("staff.forget_held", lang, conv=5, held="#5")[:25])
-    say(f"    [dim]{escape(to_head)}[/dim] {escape(refused.get('text', '').split('.')[0])}.")
-
-
-def staff_leaves(stage: Stage, lang: Lang, say: Callable[..., None]) -> None:
-    """Nyoman goes on leave: the head deactivates him without a restart and gives his case (#4)
-    to Made (triage.usecases.roster.set_active); back from leave, /aktif."""
-    state = stage.state
-    state.user_writes(HEAD, text="/nonaktif Nyoman Made")
-    done = text("staff.deactivated", lang, name="Nyoman", cases="", to="").split(" (")[0]
-    said = stage.post(HEAD, done)
-    if "#4" not in said.get("text", ""):
-        raise DemoFailed(f"Nyoman's case was not handed on: {said.get('text', '')}")
-    given = stage.post(MADE, text("tg.case_assigned", lang, head="Ketut"))
-    say(escape(text("demo.tg.staff_leaves", lang)))
-    say(f"    [dim]Bot → Ketut:[/dim] {escape(said.get('text', '').split(':')[0])}.")
-    say(f"    [dim]Bot → Made:[/dim] {escape(given.get('text', '').splitlines()[0])}")
-    state.user_writes(HEAD, text="/aktif Nyoman")
-    stage.post(HEAD, text("staff.activated", lang, name="Nyoman"))

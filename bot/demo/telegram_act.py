@@ -25,14 +25,8 @@ from bot.config.settings import Settings, from_mapping
 from bot.demo.intake_act import from_paper, walk_in
 from bot.demo.local_api import ApiState, LocalBotApi
 from bot.demo.local_api.scripted import DemoFailed, Stage
-from bot.demo.review_act import (
-    WORRIED,
-    legal_hold,
-    possible_danger,
-    safe_contact,
-    staff_leaves,
-    withdraws,
-)
+from bot.demo.office_act import NEIGHBOUR, legal_hold, outside_remit, staff_leaves
+from bot.demo.review_act import WORRIED, possible_danger, safe_contact, withdraws
 from bot.service import loops as service
 from triage.domain.forms.spec import DEFAULT_FORM
 from triage.domain.model import STEP_NAMES
@@ -72,6 +66,7 @@ def training_state() -> ApiState:
     state.add_user(COMPLAINANT, "Ani", last_name="Lestari")
     state.add_user(SCHOOL, "Guru BK", last_name="SMP 3")
     state.add_user(WORRIED, "Sekar", last_name="Ayu")
+    state.add_user(NEIGHBOUR, "Dodi")
     for user_id, name, _ in STAFF:
         state.add_user(user_id, name)
     state.add_group(GROUP, "Admin PUSPAGA", members={ADMIN: "member", HEAD: "member"})
@@ -150,6 +145,7 @@ def run_telegram_act(data_dir: Path, lang: Lang, console: Console) -> None:
             staff_leaves(stage, lang, say)  # Nyoman deactivated: #4 to Made
             walk_in(stage, lang, say)  # #6, registered by the admin
             from_paper(stage, lang, say, data_dir)  # #7, #8 from the Excel register book
+            outside_remit(stage, lang, say)  # #9, a complaint not the office's
             _stranger_joins(stage, lang, say)
         finally:
             stop.set()

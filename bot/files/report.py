@@ -122,6 +122,7 @@ def complaint_rows(report: MonthReport, lang: Lang) -> list[list[object]]:
         [_t("complaints.settled", lang), found.settled],
         [_t("complaints.on_time", lang), found.on_time],
         [_t("complaints.on_time_pct", lang), on_time],
+        [_t("complaints.outside_remit", lang), found.outside_remit],
         [_t("complaints.overdue", lang), found.overdue_open],
     ]
     for kind, counts in (("object", found.by_object), ("division", found.by_division)):

@@ -83,3 +83,24 @@ def test_a_psychoeducation_request_is_answered_and_listed_for_the_head(office):
     state.user_writes(HEAD, text="/psikoedukasi")
     listed = office.wait_for_post(HEAD, "Jadwal psikoedukasi")
     assert "SMP 3 Contoh" in listed["text"]
+
+
+def test_the_head_answers_a_complaint_outside_the_offices_remit_from_its_post(office):
+    state = office.state
+    state.user_writes(CLIENT, text="Saya mau mengadukan petugas kelurahan yang mempersulit saya.")
+    office.wait_for_post(CLIENT, "pengaduan Anda sudah kami terima")
+    thread = office.topic_of(1)
+    state.user_writes(
+        ADMIN, GROUP, "/pengaduan\nNama: Sari Dewi\nAlamat: Jl. Mawar 3\nTerlapor: petugas "
+        "kelurahan\nObjek: surat pindah\nWaktu: Senin\nTempat: kelurahan\nKronologi: ditolak",
+        thread_id=thread,
+    )  # fmt: skip
+    for_head = office.wait_for_post(HEAD, "menunggu disposisi Anda")
+    state.user_writes(
+        HEAD, text="/luar_wewenang urusan kelurahan; silakan ke Ombudsman atau kantor camat",
+        reply_to=office.known(for_head)["message_id"],
+    )  # fmt: skip
+    told = office.wait_for_post(CLIENT, "bukan wewenang kantor kami")
+    assert "silakan ke Ombudsman atau kantor camat" in told["text"]
+    office.wait_for_post(GROUP, "di luar wewenang kantor", thread)
+    office.wait(lambda: state.topics[(GROUP, thread)]["closed"], "the topic closed")

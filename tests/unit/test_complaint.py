@@ -154,3 +154,29 @@ def test_a_case_files_card_is_read_only_by_those_who_may_see_the_client_and_audi
         assert found is not None and found.kind == "pengaduan"
     read = [(e.staff_id, e.action) for e in uows.db.audit if e.conversation_id == conv]
     assert read == [(ADMIN.staff_id, "casefile.read"), (HEAD.staff_id, "casefile.read")]
+
+
+def test_the_head_decides_a_complaint_is_outside_the_remit_and_the_complainant_is_told_why():
+    from datetime import timedelta
+
+    from triage.domain.errors import TransitionNotAllowed
+
+    uows = FakeUnitOfWorkFactory()
+    texts = {**TEXTS, "complaint.outside_remit": "Bukan wewenang: {reason}"}
+    setup = WorkflowSetup(CAL, "id", texts, when=lambda at: at.isoformat(), when_day=str)
+    conv = client_says(uows, 1, "Saya mau mengadukan tetangga yang parkir sembarangan")
+    common = {"setup": setup, "uow_factory": uows, "now": MONDAY_9 + timedelta(hours=1)}
+    with pytest.raises(AccessDenied):  # the head's decision (the complaint standard)
+        complaint_cases.outside_remit(conv, "urusan RT", actor=ADMIN, key="r0", **common)
+    reason = "urusan lingkungan; silakan ke kantor kelurahan"
+    done = complaint_cases.outside_remit(conv, reason, actor=HEAD, key="r1", **common)
+    assert done.status == complaint.OUTSIDE_REMIT and done.data["remit_reason"] == reason
+    assert to_client(uows)[-1] == f"Bukan wewenang: {reason}"
+    assert uows.db.conversations[conv].state is State.CLOSED
+    assert "complaint_outside_remit" in events(uows)
+    with pytest.raises(TransitionNotAllowed):  # decided: not decided twice
+        complaint_cases.outside_remit(conv, "lagi", actor=HEAD, key="r2", **common)
+    figures = complaint.figures(
+        list(uows.db.casefiles.values()), MONDAY_9, MONDAY_9 + timedelta(days=30)
+    )
+    assert (figures.settled, figures.outside_remit) == (1, 1)

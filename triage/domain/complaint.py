@@ -29,6 +29,7 @@ DISPOSED = "disposed"  # with a division: clarification, investigation, mediatio
 RESPONDED = "responded"  # the response sent, the complainant's feedback awaited
 FEEDBACK = "feedback"  # the feedback recorded: the closing report remains
 CLOSED = "closed"
+OUTSIDE_REMIT = "outside_remit"  # the head decided it is not the office's to handle (reasons kept)
 
 COMPLAINT_FORM = FormSpec(
     (
@@ -113,6 +114,7 @@ class ComplaintFigures:
     anonymous: int = 0
     settled: int = 0
     on_time: int = 0
+    outside_remit: int = 0  # of the settled: answered with the head's reasons, not handled
     overdue_open: int = 0
     by_object: Mapping[str, int] = field(default_factory=dict)
     by_division: Mapping[str, int] = field(default_factory=dict)
@@ -129,6 +131,7 @@ def figures(files: Sequence[CaseFile], start: datetime, end: datetime) -> Compla
         anonymous=sum(anonymous(f) for f in received),
         settled=len(settled),
         on_time=sum(f.closed_at is not None and f.closed_at <= f.due_at for f in settled),
+        outside_remit=sum(f.status == OUTSIDE_REMIT for f in settled),
         overdue_open=sum(f.closed_at is None and f.due_at < end for f in mine),
         by_object=dict(objects),
         by_division=dict(divisions),

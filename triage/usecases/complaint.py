@@ -14,11 +14,13 @@ from triage.domain.complaint import (
     COMPLAINT_FORM,
     DISPOSED,
     FEEDBACK,
+    OUTSIDE_REMIT,
     RECORDING,
     RESPONDED,
     WAITING,
     settle,
 )
+from triage.domain.errors import TransitionNotAllowed
 from triage.domain.model import Actor, Conversation, Outcome
 from triage.domain.workflow import COMPLAINT, CaseFile, WorkflowSetup, merged, read_facts
 from triage.effects import workflow_files
@@ -80,6 +82,35 @@ def dispose(
     return in_transaction(conv_id, uow_factory, step)
 
 
+def outside_remit(
+    conv_id: int, reason: str, *, actor: Actor, setup: WorkflowSetup,
+    uow_factory: UnitOfWorkFactory, now: datetime, key: str, heads: tuple[int, ...] = (),
+) -> CaseFile:  # fmt: skip
+    """/luar_wewenang: the head decides the complaint is not the office's to handle; the
+    complainant is told why (and where to turn, in the head's words), the file and the
+    conversation close. Not for a file already answered or closed."""
+
+    def step(uow: UnitOfWork, conv: Conversation) -> CaseFile:
+        access.require(access.may_dispose(actor), actor, "complaint_outside_remit")
+        cf = workflow_files.file_of(uow, conv_id, COMPLAINT)
+        if cf.status in (RESPONDED, FEEDBACK, CLOSED, OUTSIDE_REMIT):
+            raise TransitionNotAllowed(cf.status, "outside_remit")
+        data = {**cf.data, "remit": "outside", "remit_reason": reason[:2000],
+                "remit_at": now.isoformat()}  # fmt: skip
+        changed = replace(cf, status=OUTSIDE_REMIT, data=data, closed_at=now)
+        uow.casefiles.save(changed)
+        tell_topic(uow, conv, COMPLAINT_FORM, changed, "complaint_outside_remit", now,
+                   reason=reason[:300])  # fmt: skip
+        return changed
+
+    done = in_transaction(conv_id, uow_factory, step)
+    body = setup.texts["complaint.outside_remit"].replace("{reason}", reason)
+    reply_to_client(conv_id, body, actor=actor, idempotency_key=key, uow_factory=uow_factory,
+                    now=now)  # fmt: skip
+    _close_case(conv_id, actor, uow_factory, now, heads)
+    return done
+
+
 def clarify(
     conv_id: int, note: str, *, actor: Actor, uow_factory: UnitOfWorkFactory, now: datetime
 ) -> CaseFile:
@@ -132,9 +163,15 @@ def finish(
         return changed
 
     done = in_transaction(conv_id, uow_factory, step)
+    _close_case(conv_id, actor, uow_factory, now, heads)
+    return done
+
+
+def _close_case(conv_id: int, actor: Actor, uow_factory: UnitOfWorkFactory, now: datetime,
+                heads: tuple[int, ...]) -> None:  # fmt: skip
+    """The complaint settled (or answered as outside the remit): its conversation closes too."""
     with uow_factory() as uow:
         conv = uow.conversations.get(conv_id)
     if conv is not None and conv.is_open:
         casework.close(conv_id, Outcome.TUNTAS, actor=actor, uow_factory=uow_factory, now=now,
                        heads=heads, key=f"complaint-close:{conv_id}")  # fmt: skip
-    return done

@@ -3,6 +3,7 @@
 In a conversation's topic (or replying to the bot's post about it):
   /pengaduan [lines]         the complaint's card; with "Label: value" lines, its facts
   /disposisi BIDANG catatan  the head sends it to a division
+  /luar_wewenang alasan      the head: not the office's to handle; the complainant told why
   /klarifikasi teks          what clarification, investigation or mediation found
   /tanggapan teks            the response to the complainant (feedback is asked with it)
   /selesai laporan           the closing report: the complaint and the conversation close
@@ -99,6 +100,12 @@ def disposisi(request: Request, conv: int, setup: WorkflowSetup, common: dict) -
     return ""
 
 
+def luar_wewenang(request: Request, conv: int, setup: WorkflowSetup, common: dict) -> str:
+    heads, key = tuple(request.desk.staff.heads), f"{request.key}:remit"
+    complaint_cases.outside_remit(conv, request.arg, setup=setup, key=key, heads=heads, **common)
+    return ""
+
+
 def klarifikasi(request: Request, conv: int, setup: WorkflowSetup, common: dict) -> str:
     complaint_cases.clarify(conv, request.arg, **common)
     return text("staff.clarified", request.lang)
@@ -185,6 +192,12 @@ def sessions(request: Request) -> str:
 COMMANDS = [
     Command("pengaduan", off_loop(on_file(pengaduan)), ADMINS),
     Command("disposisi", off_loop(on_file(disposisi)), HEADS),
+    Command(
+        "luar_wewenang",
+        off_loop(on_file(luar_wewenang, needs_text=True)),
+        HEADS,
+        refused_to_clients=True,
+    ),  # fmt: skip
     Command("klarifikasi", off_loop(on_file(klarifikasi, needs_text=True)), ADMINS),
     Command("tanggapan", off_loop(on_file(tanggapan, needs_text=True)), ADMINS),
     Command("selesai", off_loop(on_file(selesai, needs_text=True)), ADMINS),
