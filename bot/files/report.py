@@ -63,7 +63,8 @@ def build(app: App, month: str) -> MonthReport:
         rows = uow.reports.cases_received(start, end)
         asked, answered = uow.reports.surveys(start, end)
         checks = accuracy(uow.reports.triage_checks(start, end))
-        complaints = complaint.figures(uow.casefiles.of_kind("pengaduan"), start, end)
+        files = uow.casefiles.of_kind("pengaduan")
+        complaints = complaint.figures(files, start, end, now=app.clock())
     survey = summarise(asked, answered)
     report = month_report(month, rows, timers.targets, timers.calendar, survey, checks)
     return replace(report, complaints=complaints)
@@ -108,9 +109,9 @@ def summary_rows(report: MonthReport, lang: Lang) -> list[list[object]]:
     return rows + survey_rows(report.survey, lang)
 
 
-def complaint_rows(report: MonthReport, lang: Lang) -> list[list[object]]:
-    """The complaint standard's figures: received, settled, within 4 working days, open past
-    the deadline, by object and by division."""
+def complaint_rows(report: MonthReport, lang: Lang, days: int) -> list[list[object]]:
+    """The complaint standard's figures: received, settled, within their `days` working days,
+    open past the deadline, by object and by division."""
     found = report.complaints
     if found is None:
         return []
@@ -120,10 +121,10 @@ def complaint_rows(report: MonthReport, lang: Lang) -> list[list[object]]:
         [_t("complaints.received", lang), found.received],
         [_t("complaints.anonymous", lang), found.anonymous],
         [_t("complaints.settled", lang), found.settled],
-        [_t("complaints.on_time", lang), found.on_time],
-        [_t("complaints.on_time_pct", lang), on_time],
+        [_t("complaints.on_time", lang, days=days), found.on_time],
+        [_t("complaints.on_time_pct", lang, days=days), on_time],
         [_t("complaints.outside_remit", lang), found.outside_remit],
-        [_t("complaints.overdue", lang), found.overdue_open],
+        [_t("complaints.overdue", lang, days=days), found.overdue_open],
     ]
     for kind, counts in (("object", found.by_object), ("division", found.by_division)):
         rows += [[], [_t(f"complaints.{kind}", lang), _t("count", lang)]]
@@ -246,7 +247,7 @@ def write(
         "buku-register": register_rows(report, lang, zone, staff),
         "sla": sla_rows(report, lang),
         "ketepatan-triase": triage_rows(report, lang),
-        "pengaduan": complaint_rows(report, lang),
+        "pengaduan": complaint_rows(report, lang, settings.sla.complaint_working_days),
     }
     notes = {  # below a table in the workbook; the CSV files hold only the tables
         "buku-register": [] if report.register else [_t("no_data", lang)],

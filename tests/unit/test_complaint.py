@@ -174,9 +174,34 @@ def test_the_head_decides_a_complaint_is_outside_the_remit_and_the_complainant_i
     assert to_client(uows)[-1] == f"Bukan wewenang: {reason}"
     assert uows.db.conversations[conv].state is State.CLOSED
     assert "complaint_outside_remit" in events(uows)
+    again = complaint_cases.outside_remit(conv, reason, actor=HEAD, key="r1", **common)
+    assert again == done and to_client(uows).count(f"Bukan wewenang: {reason}") == 1  # redelivered
     with pytest.raises(TransitionNotAllowed):  # decided: not decided twice
         complaint_cases.outside_remit(conv, "lagi", actor=HEAD, key="r2", **common)
+    with pytest.raises(TransitionNotAllowed):  # nor settled afterwards (counted once)
+        complaint_cases.finish(conv, "laporan", actor=HEAD, uow_factory=uows, now=common["now"])
+    kept = complaint_cases.dispose(conv, "PPA", "", actor=HEAD, uow_factory=uows, now=MONDAY_9)
+    assert kept.status == complaint.OUTSIDE_REMIT
     figures = complaint.figures(
         list(uows.db.casefiles.values()), MONDAY_9, MONDAY_9 + timedelta(days=30)
     )
     assert (figures.settled, figures.outside_remit) == (1, 1)
+
+
+def test_a_complaint_past_its_deadline_at_the_months_end_counts_late_whenever_it_closed():
+    from datetime import timedelta
+
+    from triage.domain.workflow import CaseFile
+
+    nov, dec = datetime(2026, 11, 1, tzinfo=WITA), datetime(2026, 12, 1, tzinfo=WITA)
+    late = CaseFile(1, "pengaduan", "closed", {"nama": "Sari"}, nov + timedelta(days=20),
+                    nov + timedelta(days=25), {}, dec + timedelta(hours=1))  # fmt: skip
+    anon = CaseFile(2, "pengaduan", "recording", {"nama": "anonim"}, nov + timedelta(days=28),
+                    dec + timedelta(days=3), {}, None)  # fmt: skip
+    erased = CaseFile(3, "pengaduan", "closed", {}, nov + timedelta(days=2),
+                      nov + timedelta(days=6), {}, nov + timedelta(days=5))  # fmt: skip
+    found = complaint.figures([late, anon, erased], nov, dec)
+    assert (found.received, found.anonymous, found.overdue_open) == (3, 1, 1)
+    # the month still running, read on the 22nd: nothing is overdue yet
+    early = complaint.figures([late, anon, erased], nov, dec, now=nov + timedelta(days=22))
+    assert early.overdue_open == 0

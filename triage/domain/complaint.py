@@ -100,8 +100,9 @@ ANONYMOUS = frozenset({"anonim", "anonymous", "tanpa nama", "rahasia", "hamba al
 
 
 def anonymous(cf: CaseFile) -> bool:
-    """A complaint without a name the office can answer: handled last (the complaint standard)."""
-    return " ".join(cf.facts.get("nama", "").casefold().split()) in ANONYMOUS | {""}
+    """A complainant who gave their name as none ("anonim"): handled last (the complaint
+    standard). A name not given yet, or erased since, is not anonymity."""
+    return " ".join((cf.facts or {}).get("nama", "").casefold().split()) in ANONYMOUS
 
 
 @dataclass(frozen=True)
@@ -120,19 +121,29 @@ class ComplaintFigures:
     by_division: Mapping[str, int] = field(default_factory=dict)
 
 
-def figures(files: Sequence[CaseFile], start: datetime, end: datetime) -> ComplaintFigures:
+def figures(
+    files: Sequence[CaseFile], start: datetime, end: datetime, now: datetime | None = None
+) -> ComplaintFigures:
+    """`now`: a month still running is counted up to now (what is overdue so far)."""
     mine = [f for f in files if f.kind == "pengaduan"]
+    cutoff = min(end, now) if now is not None else end
     received = [f for f in mine if start <= f.opened_at < end]
     settled = [f for f in mine if f.closed_at is not None and start <= f.closed_at < end]
-    objects = Counter(" ".join(f.facts.get("objek", "").split())[:60] or "-" for f in received)
-    divisions = Counter(str(f.data.get("division") or "-")[:60] for f in received)
+    objects = Counter(" ".join((f.facts or {}).get("objek", "").split())[:60] or "-"
+                      for f in received)  # fmt: skip
+    divisions = Counter(str((f.data or {}).get("division") or "-")[:60] for f in received)
     return ComplaintFigures(
         received=len(received),
         anonymous=sum(anonymous(f) for f in received),
         settled=len(settled),
         on_time=sum(f.closed_at is not None and f.closed_at <= f.due_at for f in settled),
         outside_remit=sum(f.status == OUTSIDE_REMIT for f in settled),
-        overdue_open=sum(f.closed_at is None and f.due_at < end for f in mine),
+        overdue_open=sum(
+            f.opened_at < cutoff
+            and f.due_at < cutoff
+            and (f.closed_at is None or f.closed_at >= cutoff)
+            for f in mine
+        ),  # open at the month's end (or now) and past its deadline, whenever it closed later
         by_object=dict(objects),
         by_division=dict(divisions),
     )

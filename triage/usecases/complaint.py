@@ -71,7 +71,9 @@ def dispose(
         cf = workflow_files.file_of(uow, conv_id, COMPLAINT)
         data = {**cf.data, "division": division[:100], "disposition": note[:1000],
                 "disposed_at": now.isoformat()}  # fmt: skip
-        status = cf.status if cf.status in (RESPONDED, FEEDBACK, CLOSED) else DISPOSED
+        status = (
+            cf.status if cf.status in (RESPONDED, FEEDBACK, CLOSED, OUTSIDE_REMIT) else DISPOSED
+        )
         changed = replace(cf, status=status, data=data)
         uow.casefiles.save(changed)
         tell_topic(
@@ -93,10 +95,12 @@ def outside_remit(
     def step(uow: UnitOfWork, conv: Conversation) -> CaseFile:
         access.require(access.may_dispose(actor), actor, "complaint_outside_remit")
         cf = workflow_files.file_of(uow, conv_id, COMPLAINT)
-        if cf.status in (RESPONDED, FEEDBACK, CLOSED, OUTSIDE_REMIT):
+        if cf.status == OUTSIDE_REMIT and cf.data.get("remit_key") == key:
+            return cf  # the same command again (after a restart): finish what it left below
+        if cf.status in (RESPONDED, FEEDBACK, CLOSED, OUTSIDE_REMIT) or not conv.is_open:
             raise TransitionNotAllowed(cf.status, "outside_remit")
         data = {**cf.data, "remit": "outside", "remit_reason": reason[:2000],
-                "remit_at": now.isoformat()}  # fmt: skip
+                "remit_at": now.isoformat(), "remit_key": key}  # fmt: skip
         changed = replace(cf, status=OUTSIDE_REMIT, data=data, closed_at=now)
         uow.casefiles.save(changed)
         tell_topic(uow, conv, COMPLAINT_FORM, changed, "complaint_outside_remit", now,
@@ -156,6 +160,8 @@ def finish(
     def step(uow: UnitOfWork, conv: Conversation) -> CaseFile:
         access.require(access.may_edit_form(actor, conv), actor, "finish_complaint")
         cf = workflow_files.file_of(uow, conv_id, COMPLAINT)
+        if cf.closed_at is not None:  # settled, or answered as outside the remit: counted once
+            raise TransitionNotAllowed(cf.status, "finish")
         data = {**cf.data, "report": report[:3000]}
         changed = replace(cf, status=CLOSED, data=data, closed_at=now)
         uow.casefiles.save(changed)
