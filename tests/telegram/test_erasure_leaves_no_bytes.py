@@ -65,7 +65,7 @@ def test_hapus_leaves_nothing_readable_on_disk(office):
     office.tap(MADE, office.wait_for_post(MADE, "Kasus #1"), "claim:1:1")
     office.wait(lambda: conversation(app).state is State.WITH_COUNSELOR, "the claim")
     state.user_writes(MADE, text=f"/rekam\nAsesmen: {PLANTED['record']} ringan")
-    office.wait_for_post(MADE, "tersimpan")
+    office.wait_for_post(MADE, "versi 1 tersimpan")  # the record saved (not an earlier post)
     state.blocked.add(MADE)  # the record read back cannot be delivered yet: it waits, failed
     state.user_writes(MADE, text="/rekam")
     notice = office.wait_for_post(GROUP, "Tidak terkirim", thread)

@@ -40,7 +40,7 @@ def test_a_whole_case_leaves_no_personal_data_in_the_logs(tmp_path, caplog):
         office.tap(MADE, office.wait_for_post(MADE, "Kasus #1"), "claim:1:1")
         office.wait(lambda: state_of(app) is State.WITH_COUNSELOR, "the claim")
         state.user_writes(MADE, text=f"/rekam\nAsesmen: {PLANTED['record']}")
-        office.wait_for_post(MADE, "tersimpan")
+        office.wait_for_post(MADE, "versi 1 tersimpan")  # the record saved, not an earlier post
         state.user_writes(MADE, text="/tutup tuntas")
         office.wait(lambda: state_of(app) is State.CLOSED, "closed")
     lines = [record.getMessage() for record in caplog.records]

@@ -41,6 +41,8 @@ def test_a_counselor_deactivated_hands_their_case_to_the_replacement(tmp_path):
         office.wait_for_post(NYOMAN, "tidak mau sekolah")
         assert not any("tidak mau sekolah" in t for t in office.texts(MADE))
 
+        state.user_writes(HEAD, text="/buka 1 Made")  # no case is opened to a deactivated member
+        office.wait_for_post(HEAD, "Tulis /buka")
         state.user_writes(HEAD, text="/aktif Made")
         office.wait_for_post(HEAD, "Made aktif kembali")
         state.user_writes(MADE, text="/sesi")

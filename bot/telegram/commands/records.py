@@ -49,7 +49,8 @@ def buka(request: Request) -> str:
     desk, lang = request.desk, request.lang
     number, _, who = request.arg.strip().partition(" ")
     conv = case_number(number) if number else None
-    names = {a.staff_id: a.name for a in desk.staff.members.values()}
+    away = desk.staff.inactive()  # a deactivated member (/nonaktif) is opened nothing
+    names = {a.staff_id: a.name for a in desk.staff.members.values() if a.staff_id not in away}
     staff_id = duty.staff_named(who.strip(), names) if who.strip() else None
     if conv is None or staff_id is None:
         return text("staff.open_usage", lang)
