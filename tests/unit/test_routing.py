@@ -98,18 +98,23 @@ def test_a_returning_client_is_offered_to_their_last_counselor():
     assert reasons[-1] == "returning"
 
 
-def test_an_urgent_message_alerts_the_counselors_on_duty_and_the_head():
-    triage = RelaySetup(
-        lambda t: Decision(True, "kekerasan", ("test",), {}),
-        "Kami mendengar Anda. SAPA 129, 112.",
-        alert_to=(MADE, NYOMAN, PUTU, HEAD.staff_id),
-        roster=ROSTER,
-        heads=(HEAD.staff_id,),
-    )
-    uows = FakeUnitOfWorkFactory()
+URGENT = RelaySetup(  # every message urgent: whom its alert reaches
+    lambda t: Decision(True, "kekerasan", ("test",), {}),
+    "Kami mendengar Anda. SAPA 129, 112.",
+    alert_to=(MADE, NYOMAN, PUTU, HEAD.staff_id),
+    roster=ROSTER,
+    heads=(HEAD.staff_id,),
+)
+
+
+def alerted_by_an_urgent_message(uows) -> list[str]:
     ingest(inbound(1, text="tolong"), uow_factory=uows, now=T0)
-    relay_new_messages(uow_factory=uows, now=T0, triage=triage)
-    alerted = sorted(
+    relay_new_messages(uow_factory=uows, now=T0, triage=URGENT)
+    return sorted(
         i.recipient for i in uows.db.outbox.values() if i.options.get("kind") == Kind.ALERT
     )
+
+
+def test_an_urgent_message_alerts_the_counselors_on_duty_and_the_head():
+    alerted = alerted_by_an_urgent_message(FakeUnitOfWorkFactory())
     assert alerted == ["staff:2001", "staff:2002", "staff:3001"]

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from tests.builders import ADMIN, COUNSELOR, T0, inbound
-from tests.fakes import FakeUnitOfWorkFactory
+from tests.fakes import FakeSender, FakeUnitOfWorkFactory
 from triage.domain.appointments import Wanted
 from triage.domain.errors import AccessDenied, NotNow
 from triage.domain.model import Channel
@@ -232,27 +232,17 @@ def test_a_kept_message_holds_nothing_back_and_a_change_withholds_it_before_it_g
     ingest(inbound(2, text="Bu, saya takut", at=answer), uow_factory=uows, now=answer)
     reply_to_client(conv, "Kami di sini, Bu.", actor=ADMIN, idempotency_key="r2",
                     uow_factory=uows, now=answer)  # fmt: skip
-    sent: list[str] = []
-
-    class Hotline:
-        def send(self, item):
-            from triage.ports import SendResult
-
-            sent.append(item.text)
-            return SendResult(str(len(sent)))
-
-        def already_sent(self, item):
-            return None
+    hotline = FakeSender(Target.HOTLINE)
 
     def dispatch(at):
-        return dispatch_due(uow_factory=uows, senders={Target.HOTLINE: Hotline()},
+        return dispatch_due(uow_factory=uows, senders={Target.HOTLINE: hotline},
                             clock=lambda: at, policy=RetryPolicy(), jitter=lambda: 0.0)  # fmt: skip
 
     dispatch(answer)
-    assert sent == ["Kami di sini, Bu."]  # the kept one did not hold it back
+    assert [i.text for i in hotline.sent] == ["Kami di sini, Bu."]  # the kept one did not wait
     set_prefs(uows, conv, "tidak")  # "he found my phone"
     dispatch(datetime(2026, 11, 24, 13, 0, tzinfo=WITA))  # its hour comes
-    assert sent == ["Kami di sini, Bu."]
+    assert [i.text for i in hotline.sent] == ["Kami di sini, Bu."]
     assert uows.db.outbox[kept.outbox_id].status is OutboxStatus.FAILED
     assert [o.options["event"] for o in held(uows, conv)] == ["contact_withheld"]
 

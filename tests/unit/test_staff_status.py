@@ -6,16 +6,20 @@ the head may, never on themselves, and every change is audited."""
 import pytest
 
 from tests.builders import ADMIN, COUNSELOR, HEAD, T0, inbound
-from tests.fakes import FakeUnitOfWorkFactory
-from tests.unit.test_routing import MADE, NYOMAN, PUTU, ROSTER, hand_off, offers
+from tests.fakes import FakeSender, FakeUnitOfWorkFactory
+from tests.unit.test_routing import (
+    MADE,
+    NYOMAN,
+    PUTU,
+    ROSTER,
+    alerted_by_an_urgent_message,
+    hand_off,
+    offers,
+)
 from triage.domain.errors import AccessDenied
 from triage.domain.model import Actor, Role
-from triage.domain.notices import Kind
-from triage.domain.rules.classify import Decision
-from triage.effects.assess import RelaySetup
 from triage.usecases import casework
 from triage.usecases.ingest import ingest
-from triage.usecases.relay import relay_new_messages
 from triage.usecases.roster import set_active, week
 
 ACTORS = {NYOMAN: Actor(NYOMAN, Role.COUNSELOR, "Nyoman")}
@@ -40,21 +44,10 @@ def test_a_deactivated_counselor_is_offered_nothing_and_their_cases_are_returned
 
 
 def test_nobody_active_on_duty_alerts_every_active_counselor_and_the_head():
-    triage = RelaySetup(
-        lambda t: Decision(True, "kekerasan", ("test",), {}),
-        "Kami mendengar Anda. SAPA 129, 112.",
-        alert_to=(MADE, NYOMAN, PUTU, HEAD.staff_id),
-        roster=ROSTER,
-        heads=(HEAD.staff_id,),
-    )
     uows = FakeUnitOfWorkFactory()
     deactivate(uows, MADE)
     deactivate(uows, NYOMAN)  # the two on duty this Tuesday
-    ingest(inbound(1, text="tolong"), uow_factory=uows, now=T0)
-    relay_new_messages(uow_factory=uows, now=T0, triage=triage)
-    alerted = sorted(
-        i.recipient for i in uows.db.outbox.values() if i.options.get("kind") == Kind.ALERT
-    )
+    alerted = alerted_by_an_urgent_message(uows)
     assert alerted == ["staff:2003", "staff:3001"]  # Putu, off duty but active, and the head
     assert all(i.recipient not in ("staff:2001", "staff:2002") for i in uows.db.outbox.values())
     days = week(uows, ROSTER, T0.astimezone(ROSTER.calendar.zone).date())
@@ -84,20 +77,10 @@ def test_a_waiting_case_offered_to_them_is_offered_to_the_others_and_nothing_que
     assert offers(uows, conv) == ["staff:2001", "staff:2002", "staff:2003"]
     casework.claim(conv, actor=ACTORS[NYOMAN], uow_factory=uows, now=T0)  # not stuck
 
-    sent: list[str] = []
-
-    class Chats:
-        def send(self, item):
-            from triage.ports import SendResult
-
-            sent.append(item.recipient)
-            return SendResult(str(len(sent)))
-
-        def already_sent(self, item):
-            return None
-
-    dispatch_due(uow_factory=uows, senders={Target.TELEGRAM: Chats()}, clock=lambda: T0,
+    chats = FakeSender(Target.TELEGRAM)
+    dispatch_due(uow_factory=uows, senders={Target.TELEGRAM: chats}, clock=lambda: T0,
                  policy=RetryPolicy(), jitter=lambda: 0.0, batch=100)  # fmt: skip
+    sent = [i.recipient for i in chats.sent]
     assert "staff:2001" not in sent and "staff:2002" in sent
     to_made = [o for o in uows.db.outbox.values() if o.recipient == "staff:2001"]
     assert to_made and all(o.status is OutboxStatus.FAILED for o in to_made)

@@ -7,8 +7,8 @@ from datetime import datetime
 
 from triage.domain.model import Conversation, Direction
 from triage.domain.outbox import CHANNEL_TARGET
-from triage.domain.privacy import safe_contact
 from triage.domain.survey import ASK_AGAIN_AFTER, NOT_ASKED_AFTER, Survey
+from triage.effects import safe_send
 from triage.effects.auto_reply import send_auto
 from triage.ports import UnitOfWork
 
@@ -36,8 +36,7 @@ def ask(uow: UnitOfWork, conv: Conversation, question: str, now: datetime) -> bo
     contact = uow.contacts.get(conv.reply_contact_id)
     if not wrote or contact is None or contact.channel not in CHANNEL_TARGET:
         return False  # a client met offline cannot be asked: no survey counts as unanswered
-    client = uow.clients.get(conv.client_id)
-    prefs = safe_contact.loads(client.safe_contact if client else None)
+    prefs = safe_send.prefs_of(uow, conv.client_id)
     if not prefs.write_first or prefs.discreet:  # /kontak: no survey reaches them (none counted)
         return False
     uow.surveys.add(Survey(conv.id, conv.round, now))

@@ -14,7 +14,7 @@ from triage.domain.model import Channel, Conversation, Direction, StoredMessage
 from triage.domain.notices import Kind
 from triage.domain.outbox import CHANNEL_TARGET, OutboxItem
 from triage.domain.privacy import safe_contact
-from triage.effects import notify
+from triage.effects import notify, safe_send
 from triage.ports import UnitOfWork
 
 
@@ -38,19 +38,19 @@ def send_auto(
     assert conv.id is not None
     if channel not in CHANNEL_TARGET:  # met in person, by phone, by letter: staff talk to them
         return
-    last = uow.messages.latest_inbound(conv.id)
-    client = uow.clients.get(conv.client_id)
-    prefs = safe_contact.loads(client.safe_contact if client else None)
+    prefs = safe_send.prefs_of(uow, conv.client_id)
+    # read only when it counts: the client's hours, or the mail thread to answer in
+    last = uow.messages.latest_inbound(conv.id) if prefs.any or channel is Channel.EMAIL else None
     plan = safe_contact.plan(
         prefs, body, now, last_inbound=safe_contact.last_written(last), discreet=discreet,
         before=before, urgent=priority >= notices.URGENT_PRIORITY,  # the crisis reply: always
     )  # fmt: skip
     if plan.channel is not None and plan.channel != channel.value and not plan.held:
-        moved = _contact_on(uow, conv.client_id, Channel(plan.channel))
+        moved = safe_send.contact_on(uow, conv.client_id, plan.channel)
         if moved is None:
             plan = safe_contact.Plan(body, now, held="no_channel")
         else:
-            channel, recipient = moved
+            channel, recipient = moved.channel, moved.external_id
     if plan.held:
         _tell_staff_held(uow, conv, key, plan.held, body, now)
         return
@@ -93,13 +93,6 @@ def send_auto(
             outbox_id=item.id,
         )
     )
-
-
-def _contact_on(uow: UnitOfWork, client_id: int, channel: Channel) -> tuple[Channel, str] | None:
-    for contact in uow.contacts.for_client(client_id):
-        if contact.channel is channel:
-            return channel, contact.external_id
-    return None
 
 
 def _tell_staff_held(

@@ -9,6 +9,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from triage.domain import notices
+from triage.domain.model import Contact
 from triage.domain.notices import URGENT_PRIORITY, Kind
 from triage.domain.outbox import TARGET_CHANNEL, OutboxItem, OutboxStatus
 from triage.domain.privacy import safe_contact
@@ -16,6 +17,17 @@ from triage.effects import notify
 from triage.ports import UnitOfWork
 
 WITHHELD = "safe_contact"  # the start of a withheld item's last_error
+
+
+def prefs_of(uow: UnitOfWork, client_id: int) -> safe_contact.SafeContact:
+    """The client's /kontak preferences (none recorded: no limits)."""
+    client = uow.clients.get(client_id)
+    return safe_contact.loads(client.safe_contact if client else None)
+
+
+def contact_on(uow: UnitOfWork, client_id: int, channel: str) -> Contact | None:
+    """The client's address on the channel their preferences name, if they have one."""
+    return next((c for c in uow.contacts.for_client(client_id) if c.channel.value == channel), None)
 
 
 def recheck(uow: UnitOfWork, item: OutboxItem, now: datetime) -> OutboxItem | None:
@@ -26,9 +38,7 @@ def recheck(uow: UnitOfWork, item: OutboxItem, now: datetime) -> OutboxItem | No
     if channel is None or item.conversation_id is None or item.priority >= URGENT_PRIORITY:
         return None
     conv = uow.conversations.get(item.conversation_id)
-    client = uow.clients.get(conv.client_id) if conv is not None else None
-    prefs = safe_contact.loads(client.safe_contact if client else None)
-    if conv is None or not prefs.any:
+    if conv is None or not (prefs := prefs_of(uow, conv.client_id)).any:
         return None
     last = safe_contact.last_written(uow.messages.latest_inbound(item.conversation_id))
     # staff's words are their own; ours were queued in the discreet wording or not

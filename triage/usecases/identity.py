@@ -21,7 +21,7 @@ from triage.domain.outbox import CHANNEL_TARGET
 from triage.domain.privacy import safe_contact as contact_rules
 from triage.domain.privacy.safe_contact import SafeContact
 from triage.domain.rules.classify import highest
-from triage.effects import consent, minors
+from triage.effects import consent, minors, safe_send
 from triage.effects.form_prompts import FormSetup, complete_form
 from triage.effects.steplog import log_steps
 from triage.ports import UnitOfWork, UnitOfWorkFactory
@@ -268,13 +268,12 @@ def safe_contact(
     def work() -> SafeContactView:
         with uow_factory() as uow:
             conv = _editable(uow, conv_id, actor, "safe contact")
-            client = uow.clients.get(conv.client_id)
             channels = tuple(
                 c.channel.value
                 for c in uow.contacts.for_client(conv.client_id)
                 if c.channel in CHANNEL_TARGET
             )
-            known = contact_rules.loads(client.safe_contact if client else None)
+            known = safe_send.prefs_of(uow, conv.client_id)
             if prefs is None:
                 return SafeContactView(known, channels)
             if prefs.channel and prefs.channel not in channels:

@@ -20,6 +20,7 @@ from triage.domain.model import (
 )
 from triage.domain.outbox import CHANNEL_TARGET, TARGET_CHANNEL, OutboxItem
 from triage.domain.privacy import safe_contact
+from triage.effects import safe_send
 from triage.effects.steplog import load_locked, log_steps
 from triage.ports import UnitOfWork, UnitOfWorkFactory
 from triage.usecases._retry import on_conflict
@@ -136,8 +137,7 @@ def _safely(
     name when discreet (staff's words are their own), refused when we may not write first."""
     assert conv.id is not None
     last = uow.messages.latest_inbound(conv.id)
-    client = uow.clients.get(conv.client_id)
-    prefs = safe_contact.loads(client.safe_contact if client else None)
+    prefs = safe_send.prefs_of(uow, conv.client_id)
     plan = safe_contact.plan(
         prefs, text, now, last_inbound=safe_contact.last_written(last), discreet=text
     )
@@ -145,11 +145,10 @@ def _safely(
         raise NotNow(plan.held)
     quiet = {"discreet": "1"} if plan.quiet else {}  # the email channel: no thread, no office
     if plan.channel and plan.channel != contact.channel.value:
-        mine = uow.contacts.for_client(conv.client_id)
-        moved = [c for c in mine if c.channel.value == plan.channel]
-        if not moved:
+        moved = safe_send.contact_on(uow, conv.client_id, plan.channel)
+        if moved is None:
             raise NotNow("no_channel")
-        return moved[0], plan.at, quiet  # not in the other channel's thread
+        return moved, plan.at, quiet  # not in the other channel's thread
     if plan.quiet:
         return contact, plan.at, quiet
     return contact, plan.at, _thread_options(last) if last is not None else {}
