@@ -34,7 +34,8 @@ def possible_danger(stage: Stage, lang: Lang, say: Callable[..., None]) -> None:
     alert = stage.post(GROUP, "🔶", thread)
     line("demo.tg.review")
     say(f"    [dim]{escape(group)}[/dim] {escape(alert.get('text', '').splitlines()[0])}")
-    if any("129" in m.get("text", "") for m in state.sent(WORRIED)):
+    crisis = text("crisis.reply", lang).split(".")[1]  # "… you are not alone"
+    if any(crisis in m.get("text", "") for m in state.sent(WORRIED)):
         raise DemoFailed("possible danger must not get the crisis reply")
     card = stage.post(GROUP, text("tg.masked_body", lang), thread)
     asked = stage.post(WORRIED, text("form.chat.consent", lang)[:20])

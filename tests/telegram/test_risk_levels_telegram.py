@@ -21,7 +21,7 @@ def test_possible_danger_is_marked_and_staff_set_level_and_category(tmp_path):
         alert = office.wait_for_post(GROUP, "Perlu dicek", topic)
         assert "jadi beban" in alert["text"]  # the words that decided, for the admin
         office.wait(lambda: conversation(office).risk == "perlu_dicek", "the level stored")
-        assert not any("129" in t for t in office.texts(CLIENT))  # no crisis reply
+        assert not any("tidak sendiri" in t for t in office.texts(CLIENT))  # no crisis reply
         card = office.wait_for_post(GROUP, "Percakapan #1", topic)
         assert "PERLU DICEK" in card["text"]
         state.user_writes(ADMIN, GROUP, "/tingkat sedang", thread_id=topic)

@@ -23,7 +23,7 @@ def test_a_reply_that_fails_for_good_is_announced_and_sent_again_by_a_tap(tmp_pa
         state, app = office.state, office.app
         state.user_writes(CLIENT, text="tolong suami saya memukul saya sekarang, saya takut")
         topic = office.topic_of(1)
-        office.wait_for_post(CLIENT, "129")  # the crisis reply went out before the block
+        office.wait_for_post(CLIENT, "tidak sendiri")  # the crisis reply went out before the block
         state.blocked.add(CLIENT)
         state.user_writes(ADMIN, GROUP, REPLY, thread_id=topic)
         notice = office.wait_for_post(GROUP, "Tidak terkirim", topic)

@@ -180,6 +180,11 @@ def test_the_needle_shortcut_changes_no_answer(tmp_path):
         assert urgency(norm, DEFAULT_RULES) == _reference_urgency(norm, DEFAULT_RULES), text
         whole = any(rule.pattern.search(norm) for rule in DEFAULT_RULES.calm_context)
         assert DEFAULT_RULES._calm.any(norm) == whole, text  # phrase by phrase, same answer
+        for rule, each in (
+            (DEFAULT_RULES.safe_now, DEFAULT_RULES._safe_now),
+            (DEFAULT_RULES.danger_now, DEFAULT_RULES._danger_now),
+        ):
+            assert each.any(norm) == bool(rule.pattern.search(norm)), (rule.name, text)
 
 
 @settings(max_examples=200)
@@ -800,3 +805,107 @@ def test_a_last_message_from_a_child_is_no_partners_chat(text):
 def test_a_growth_card_is_not_kill_myself():
     said = classify("berat badan anak di bawah garis merah di KMS", DEFAULT_RULES)
     assert not any("suicide" in rule for rule in said.rules)
+
+
+# round 12 (the thirteenth corpora): an old person gone missing, in words that say so (a second
+# reader found "hilang sejak", "tidak pulang", "is missing" in "nafsu makan nenek hilang sejak
+# seminggu", "kakek tidak pulang kampung", "my grandma is missing her friends")
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Bu, nenek kaula ta' etemmo dhari lagghu', sateya ampon malem",
+        "kakek saya belum ketemu dari pagi, dia pikun, kami sudah cari ke pasar",
+        "mbahku durung mulih ket isuk, wis peteng",
+        "my grandmother with dementia wandered off this morning and we cannot find her",
+    ],
+)
+def test_an_old_person_missing_is_looked_at(text):
+    decision = classify(text, DEFAULT_RULES)
+    assert decision.risk != BIASA
+    assert any(r.startswith("concept.missing_elder") for r in decision.rules)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "nenek saya hilang ingatan, sudah pikun",
+        "nafsu makan nenek saya hilang sejak seminggu",
+        "kakek tidak pulang kampung lebaran ini",
+        "my grandma is missing her old friends",
+        "nenek saya menghilangkan noda di baju pakai apa ya",
+    ],
+)
+def test_an_old_person_who_forgets_or_misses_someone_is_not_missing(text):
+    assert not any(
+        r.startswith("concept.missing_elder") for r in classify(text, DEFAULT_RULES).rules
+    )
+
+
+def test_a_wish_to_die_beside_money_is_the_crisis_reply():
+    """A trap for "bunuh diri finansial" (an idiom) was tried in round 12 and dropped: the
+    normaliser drops the comma, so it hid "aku pengen bunuh diri, finansial aku hancur"."""
+    for text in [
+        "aku pengen bunuh diri, finansial aku udah ga ketolong lagi",
+        "aku mau bunuh diri, keuangan hancur",
+    ]:
+        assert classify(text, DEFAULT_RULES).risk == MENDESAK
+
+
+def test_the_lexicon_finds_what_one_regular_expression_of_its_forms_finds():
+    """The automaton takes the leftmost whole-word form, the longest there, none overlapping:
+    what one trie expression of its forms did before it (`_trie_pattern`), on every corpus and on
+    runs of forms written side by side, where forms overlap most."""
+    import random
+    from pathlib import Path
+
+    from triage.domain.rules.lexicon import Hit
+
+    body = _trie_pattern(sorted(LEXICON.forms, key=len, reverse=True))
+    pattern = re.compile(rf"(?<![a-z0-9])({body})(?![a-z0-9])")
+
+    def expected(text):
+        found = [
+            Hit(concept, m.group(1), cue, m.start(1), m.end(1))
+            for m in pattern.finditer(text)
+            for concept, cue in LEXICON.forms[m.group(1)]
+        ]
+        present = {h.concept for h in found}
+        return [
+            h
+            for h in found
+            if not h.concept.startswith("helper.")
+            and (h.concept not in LEXICON.needs or LEXICON.needs[h.concept] in present)
+        ]
+
+    data = Path(__file__).parents[1] / "data"
+    texts = [
+        json.loads(line)["text"]
+        for corpus in sorted(data.glob("triage_*.jsonl"))
+        for line in corpus.read_text(encoding="utf-8").splitlines()
+    ]
+    forms, rng = sorted(LEXICON.forms), random.Random(1)
+    texts += [" ".join(rng.choice(forms) for _ in range(rng.randint(1, 6))) for _ in range(3000)]
+    for text in texts:
+        norm = normalize(text)
+        assert LEXICON.hits(norm) == expected(norm), norm
+
+
+def _trie_pattern(words: list[str]) -> str:
+    """One regular expression for many words, shared prefixes factored out: how the lexicon
+    searched before its automaton (the reference it is held to)."""
+    trie: dict[str, dict] = {}
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def emit(node: dict[str, dict]) -> str:
+        ends = "" in node
+        branches = [re.escape(c) + emit(child) for c, child in sorted(node.items()) if c]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if ends else body
+
+    return emit(trie)

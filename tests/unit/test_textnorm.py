@@ -67,3 +67,9 @@ def test_the_krama_passive_written_apart_is_one_word():
         "putra kula digebugi disiram toya"
     )
     assert t.normalize("dipun") == "dipun" and t.normalize("dipunten") == "dipunten"
+
+
+def test_every_combining_mark_is_dropped_by_the_table():
+    every = {c for c in range(0x110000) if unicodedata.combining(chr(c))}
+    assert set(t._COMBINING) == every
+    assert t.normalize("matè") == "mate" and t.normalize("bu\u064bnuh diri") == "bunuh diri"

@@ -116,6 +116,14 @@ class RuleSet:
     def _framing(self) -> _Phrases:
         return _Phrases.of(self.framing)
 
+    @cached_property
+    def _safe_now(self) -> _Phrases:
+        return _Phrases.of((self.safe_now,))
+
+    @cached_property
+    def _danger_now(self) -> _Phrases:
+        return _Phrases.of((self.danger_now,))
+
 
 @dataclass(frozen=True)
 class _Needles:
@@ -304,8 +312,8 @@ def calm_frame(text: str, rules: RuleSet) -> bool:
     last_text, last_rules, framed = _last_frame  # read once: another thread may replace it
     if last_rules is rules and last_text == text:
         return framed
-    framed = bool(rules.safe_now.pattern.search(text)) or (
-        rules._calm.any(text) and not rules.danger_now.pattern.search(text)
+    framed = rules._safe_now.any(text) or (  # each phrase behind its words, as the traps
+        rules._calm.any(text) and not rules._danger_now.any(text)
     )
     _last_frame = (text, rules, framed)
     return framed

@@ -1,7 +1,9 @@
 """The risk lexicon (risk_lexicon.toml): danger named by concept, in every language at once.
 
-Phrases are matched on normalised text (textnorm.py) by one regular expression built as a trie,
-so thousands of forms cost one pass. No language is guessed first: a Sundanese word is looked
+Phrases are matched on normalised text (textnorm.py), whole words only, in one pass of an
+Aho-Corasick automaton (pyahocorasick, in C), so thousands of forms cost one pass; where forms
+overlap, the leftmost wins, and the longest of those starting there, as a regular expression
+would take them. No language is guessed first: a Sundanese word is looked
 for in an Indonesian message too, and the reverse. Indonesian roots are written out in their
 affixed forms here (id_forms), so the file lists "pukul" once and "dipukuli", "memukul",
 "mukulin" are found. A concept's words raise a message to `perlu_dicek`; its cues only feed
@@ -10,12 +12,12 @@ the learned model (model.py), which weighs them against the rest of the message.
 
 from __future__ import annotations
 
-import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from triage.domain.rules.literals import trie_pattern
+import ahocorasick
+
 from triage.domain.rules.textnorm import normalize
 
 _VOWELS = "aeiou"
@@ -67,14 +69,27 @@ class Lexicon:
     about: Mapping[str, str]  # concept -> what it is
     needs: Mapping[str, str]  # concept -> helper that must also occur
     forms: Mapping[str, tuple[tuple[str, bool], ...]]  # form -> ((concept, cue)…)
-    pattern: re.Pattern[str] = field(repr=False, compare=False)
+    automaton: ahocorasick.Automaton | None = field(repr=False, compare=False)  # " form " -> form
 
     def hits(self, text: str) -> list[Hit]:
-        """Concept hits in normalised `text`; a concept whose helper is absent is dropped."""
+        """Concept hits in normalised `text` (words of [a-z0-9] between single spaces); a
+        concept whose helper is absent is dropped."""
         found: list[Hit] = []
-        for match in self.pattern.finditer(text):
-            for concept, cue in self.forms[match.group(1)]:
-                found.append(Hit(concept, match.group(1), cue, match.start(1), match.end(1)))
+        if self.automaton is None:
+            return found
+        # every whole-word occurrence, then leftmost first and the longest at a place, none
+        # overlapping: (start in `text`, -length, form)
+        places = sorted(
+            (end - len(form) - 1, -len(form), form)
+            for end, form in self.automaton.iter(f" {text} ")
+        )
+        at = 0
+        for start, _, form in places:
+            if start < at:
+                continue
+            at = start + len(form)
+            for concept, cue in self.forms[form]:
+                found.append(Hit(concept, form, cue, start, at))
         if not found:
             return found
         present = {hit.concept for hit in found}
@@ -116,7 +131,10 @@ def read(text: str) -> Lexicon:
                 add(form, name, False)
         for phrase in concept.get("cues", ()):
             add(phrase, name, True)
-    # the longest form at a position wins; a form must be whole words
-    body = trie_pattern(sorted(forms, key=len, reverse=True))
-    pattern = re.compile(rf"(?<![a-z0-9])({body})(?![a-z0-9])")
-    return Lexicon(about, needs, {k: tuple(v) for k, v in forms.items()}, pattern)
+    automaton = None
+    if forms:
+        automaton = ahocorasick.Automaton()
+        for form in forms:
+            automaton.add_word(f" {form} ", form)
+        automaton.make_automaton()
+    return Lexicon(about, needs, {k: tuple(v) for k, v in forms.items()}, automaton)

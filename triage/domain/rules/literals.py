@@ -10,7 +10,6 @@ before.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from typing import Any
 
 try:  # Python 3.11+: the parser behind re
@@ -75,24 +74,3 @@ def _sequence(items: list[tuple[Any, Any]]) -> set[str] | None:
     if not candidates:
         return None
     return max(candidates, key=lambda s: (min(len(n) for n in s), -len(s)))
-
-
-def trie_pattern(words: Iterable[str]) -> str:
-    """One regular expression for many words, shared prefixes factored out (one pass over the
-    text, however many forms)."""
-    trie: dict[str, dict] = {}
-    for word in words:
-        node = trie
-        for char in word:
-            node = node.setdefault(char, {})
-        node[""] = {}
-
-    def emit(node: dict[str, dict]) -> str:
-        ends = "" in node
-        branches = [re.escape(c) + emit(child) for c, child in sorted(node.items()) if c]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        return f"(?:{body})?" if ends else body
-
-    return emit(trie)

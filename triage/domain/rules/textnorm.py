@@ -233,10 +233,14 @@ def _joined(match: re.Match[str]) -> str:
     return re.sub(r"[.\-_* ]", "", match.group(0))
 
 
+# every combining mark (none lies above U+1FFFF), dropped by one translate in C rather than a
+# test per character
+_COMBINING = dict.fromkeys(c for c in range(0x20000) if unicodedata.combining(chr(c)))
+
+
 def _unaccented(text: str) -> str:
     """ "matè" → "mate" (Madurese and Balinese are written with and without accents)."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    return unicodedata.normalize("NFKD", text).translate(_COMBINING)
 
 
 def _unleet(match: re.Match[str]) -> str:
