@@ -19,6 +19,7 @@ GROUP = -1001234567890
 ADMIN = 1001
 WORRIED = 4646  # writes in Javanese of feeling a burden: possible danger (perlu_dicek)
 WORDS = "mbak, aku wes kesel banget, rasane aku mung dadi beban keluarga"
+OWN = "dadi beban"  # her own words (staff's texts say "beban" too: a counselor's workload)
 
 
 def possible_danger(stage: Stage, lang: Lang, say: Callable[..., None]) -> None:
@@ -39,14 +40,14 @@ def possible_danger(stage: Stage, lang: Lang, say: Callable[..., None]) -> None:
         raise DemoFailed("possible danger must not get the crisis reply")
     card = stage.post(GROUP, text("tg.masked_body", lang), thread)
     asked = stage.post(WORRIED, text("form.chat.consent", lang)[:20])
-    if any("beban" in m.get("text", "") for m in state.sent(GROUP)):
+    if any(OWN in m.get("text", "") for m in state.sent(GROUP)):
         raise DemoFailed("a client's words reached the admins before her consent")
     line("demo.tg.masked")
     say(f"    [dim]{escape(group)}[/dim] {escape(_line(card, text('tg.masked_body', lang)))}")
     state.user_presses(WORRIED, asked, "consent:yes")
-    shown = stage.post(GROUP, "beban", thread)
+    shown = stage.post(GROUP, OWN, thread)
     line("demo.tg.revealed")
-    say(f"    [dim]{escape(group)}[/dim] {escape(_line(shown, 'beban'))}")
+    say(f"    [dim]{escape(group)}[/dim] {escape(_line(shown, OWN))}")
     stage.post(WORRIED, DEFAULT_FORM.field("nama").prompt[lang])  # type: ignore[union-attr]
     state.user_writes(WORRIED, text="Sekar")
     stage.post(WORRIED, DEFAULT_FORM.field("usia").prompt[lang])  # type: ignore[union-attr]

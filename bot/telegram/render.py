@@ -312,6 +312,7 @@ def board_text(raw: str, lang: Lang) -> str:
             step=esc(text(f"board.step.{line.step}", lang)),
             minutes=line.minutes,
             late=" ⚠️" if line.late else "",
+            last=text("tg.board.anonymous", lang) if line.last else "",
         )
         for line in waiting
     ]

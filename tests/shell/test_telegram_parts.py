@@ -193,3 +193,21 @@ def test_triages_reasons_are_shown_in_the_staffs_words():
     )
     said = plain_reasons("category.remaja: 2; urgent.weapon", "en")
     assert "category." not in said and said.endswith("; urgent.weapon")
+
+
+def test_the_board_marks_an_anonymous_complaint_as_handled_last():
+    from bot.telegram.render import board_text
+    from triage.usecases import board
+
+    raw = board.dump(
+        [
+            board.Line(4, "first_admin_response", 3, False, False),
+            board.Line(7, "first_admin_response", 9, True, False, last=True),
+        ]
+    )
+    said = board_text(raw, "id").splitlines()
+    assert said[1].startswith("#4 · ") and "anonim" not in said[1]
+    assert said[2].startswith("#7 · ") and said[2].endswith(
+        "9 mnt ⚠️ · pengaduan anonim: ditangani terakhir"
+    )
+    assert "anonymous complaint: handled last" in board_text(raw, "en")

@@ -49,3 +49,28 @@ def test_the_board_is_queued_once_per_slot_and_only_when_changed():
     # the first edit was never sent: replaced in place, one board item in the queue
     assert len(board_items(uows)) == 1
     assert board.load(board_items(uows)[0].text)[0][0].minutes == 3
+
+
+def test_an_anonymous_complaint_waits_after_the_others_unless_in_danger():
+    from triage.domain.workflow import CaseFile
+
+    uows = FakeUnitOfWorkFactory()
+    convs = [
+        ingest(inbound(1, sender=s, at=T0), uow_factory=uows, now=T0).conversation_id
+        for s in ("anon", "named", "anon-urgent")
+    ]
+    later = T0 + timedelta(minutes=3)
+    fresh = ingest(inbound(1, sender="new", at=later), uow_factory=uows, now=later)
+    for conv, name in zip(convs, ("anonim", "Sari", "Anonim"), strict=True):
+        uows.db.casefiles[conv] = CaseFile(
+            conv, "pengaduan", "recording", {"nama": name}, T0, T0 + timedelta(days=6)
+        )
+    casework.mark_urgent(convs[2], actor=ADMIN, uow_factory=uows, now=later)
+    assert refresh(uows, T0 + timedelta(minutes=6))
+    shown, _ = board.load(board_items(uows)[0].text)
+    assert [(b.conv, b.last) for b in shown] == [
+        (convs[2], False),  # anonymous, but urgent: first
+        (convs[1], False),  # a named complaint, the longest wait
+        (fresh.conversation_id, False),  # waited less, still before the anonymous one
+        (convs[0], True),
+    ]

@@ -1,7 +1,8 @@
 """The queue board: one post pinned in the admin group listing the
 conversations waiting for a person, urgent first, then possible danger (perlu_dicek), then the
-longest wait, with the service minutes each has waited and whether it is past its target. No
-names: a glance at the group must not expose who wrote.
+longest wait, anonymous complaints after the others (the complaint standard handles them last),
+with the service minutes each has waited and whether it is past its target. No names: a glance
+at the group must not expose who wrote.
 
 Refreshed by the sweeper at most every `every` seconds, and only when it changed; an edit
 still waiting for the group's budget is replaced rather than queued behind (one edit at most
@@ -15,13 +16,14 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from datetime import datetime
 
+from triage.domain import complaint
 from triage.domain.model import Conversation
 from triage.domain.notices import Kind
 from triage.domain.outbox import Target
 from triage.domain.schedule.calendar import ServiceCalendar
 from triage.domain.schedule.sla import Targets, waiting_for
 from triage.effects import notify
-from triage.ports import UnitOfWorkFactory
+from triage.ports import UnitOfWork, UnitOfWorkFactory
 from triage.usecases._retry import on_conflict
 
 BOARD = "group:board"  # the recipient: the pinned post in the admin group
@@ -36,6 +38,7 @@ class Line:
     late: bool
     urgent: bool
     review: bool = False  # possible danger (perlu_dicek): right after the urgent ones
+    last: bool = False  # an anonymous complaint: after the others, unless in danger
 
 
 def lines(
@@ -43,6 +46,7 @@ def lines(
     targets: Targets,
     calendar: ServiceCalendar,
     now: datetime,
+    anonymous: frozenset[int] = frozenset(),  # conversations with an anonymous complaint open
 ) -> list[Line]:
     out = []
     for conv, released_at in waiting:
@@ -52,9 +56,11 @@ def lines(
         minutes = int(calendar.minutes_between(wait.since, now))
         late = minutes >= targets.for_step(wait.step)
         review = conv.risk == "perlu_dicek"
-        out.append(Line(conv.id, wait.step, minutes, late, conv.urgent, review))
+        last = conv.id in anonymous and not (conv.urgent or review)
+        out.append(Line(conv.id, wait.step, minutes, late, conv.urgent, review, last))
     return sorted(
-        out, key=lambda line: (not line.urgent, not line.review, -line.minutes, line.conv)
+        out,
+        key=lambda line: (not line.urgent, not line.review, line.last, -line.minutes, line.conv),
     )
 
 
@@ -88,7 +94,8 @@ def refresh(
         with uow_factory() as uow:
             if uow.cursors.get("board:slot") == str(slot):
                 return False
-            body = dump(lines(uow.deadlines.waiting_conversations(), targets, calendar, now))
+            waiting = uow.deadlines.waiting_conversations()
+            body = dump(lines(waiting, targets, calendar, now, _anonymous(uow, waiting)))
             uow.cursors.set("board:slot", str(slot))
             if uow.cursors.get("board:last") == body:
                 uow.commit()
@@ -103,3 +110,14 @@ def refresh(
             return True
 
     return on_conflict(work, uow_factory.pause)
+
+
+def _anonymous(
+    uow: UnitOfWork, waiting: Iterable[tuple[Conversation, datetime | None]]
+) -> frozenset[int]:
+    files = (uow.casefiles.get(conv.id) for conv, _ in waiting if conv.id is not None)
+    return frozenset(
+        cf.conversation_id
+        for cf in files
+        if cf is not None and cf.kind == "pengaduan" and cf.is_open and complaint.anonymous(cf)
+    )
