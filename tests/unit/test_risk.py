@@ -629,8 +629,15 @@ def test_a_talk_this_week_a_lyric_the_news_or_a_reply_awaited_gets_no_crisis_rep
 )
 def test_everyday_words_beside_the_new_concepts_raise_nothing(text):
     """Parents, a car battery, a photo of an identity card, a meeting at a hotel, sins that
-    fall away: not an old person neglected, not grooming, not self-harm."""
-    assert classify(text, DEFAULT_RULES).risk == BIASA
+    fall away: not an old person neglected, not grooming, not self-harm. The model retrained
+    in round 12 (review threshold 0.27) sends the hotel meeting for a look on its own (0.31):
+    no concept of the lexicon may."""
+    decision = classify(text, DEFAULT_RULES)
+    assert not any(r.startswith(("concept.", "urgent.")) for r in decision.rules)
+    if text.startswith("rapat koordinasi"):
+        assert decision.risk == PERLU_DICEK and decision.rules[0].startswith("model: ")
+    else:
+        assert decision.risk == BIASA
 
 
 @pytest.mark.parametrize(
@@ -823,6 +830,22 @@ def test_an_old_person_missing_is_looked_at(text):
     decision = classify(text, DEFAULT_RULES)
     assert decision.risk != BIASA
     assert any(r.startswith("concept.missing_elder") for r in decision.rules)
+
+
+def test_a_missing_child_is_not_hidden_by_the_old_persons_longer_words():
+    """The longest form at a place wins: "belum pulang sejak" (an old person's) must not hide
+    "belum pulang" (a child's), as it did for a day (a nine-year-old missing since yesterday
+    went unseen by the lexicon)."""
+    for text in [
+        "Anak warga kami, perempuan usia 9 tahun, belum pulang sejak kemarin pukul 14.00",
+        "anak saya tidak pulang sejak tadi malam, hp tidak aktif",
+        "adhiku durung mulih ket wingi",
+    ]:
+        decision = classify(text, DEFAULT_RULES)
+        assert any(r.startswith("concept.missing_child") for r in decision.rules), text
+        assert decision.risk != BIASA
+    shared = [f for f, found in LEXICON.forms.items() if ("missing_elder", False) in found]
+    assert all(("missing_child", False) in LEXICON.forms[f] for f in shared)
 
 
 @pytest.mark.parametrize(
