@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from rich.markup import escape
 
-from bot.demo.local_api.scripted import DemoFailed, Stage
+from bot.demo.local_api.scripted import DemoFailed, Stage, crisis_words
 from triage.domain.forms.spec import DEFAULT_FORM
 from triage.texts.catalog import Lang, text
 
@@ -35,8 +35,7 @@ def possible_danger(stage: Stage, lang: Lang, say: Callable[..., None]) -> None:
     alert = stage.post(GROUP, "🔶", thread)
     line("demo.tg.review")
     say(f"    [dim]{escape(group)}[/dim] {escape(alert.get('text', '').splitlines()[0])}")
-    crisis = text("crisis.reply", lang).split(".")[1]  # "… you are not alone"
-    if any(crisis in m.get("text", "") for m in state.sent(WORRIED)):
+    if any(crisis_words(lang) in m.get("text", "") for m in state.sent(WORRIED)):
         raise DemoFailed("possible danger must not get the crisis reply")
     card = stage.post(GROUP, text("tg.masked_body", lang), thread)
     asked = stage.post(WORRIED, text("form.chat.consent", lang)[:20])

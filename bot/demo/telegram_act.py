@@ -24,7 +24,7 @@ from bot.bootstrap import build
 from bot.config.settings import Settings, from_mapping
 from bot.demo.intake_act import from_paper, walk_in
 from bot.demo.local_api import ApiState, LocalBotApi
-from bot.demo.local_api.scripted import DemoFailed, Stage
+from bot.demo.local_api.scripted import DemoFailed, Stage, crisis_words
 from bot.demo.office_act import NEIGHBOUR, legal_hold, outside_remit, staff_leaves
 from bot.demo.review_act import WORRIED, possible_danger, safe_contact, withdraws
 from bot.service import loops as service
@@ -190,7 +190,7 @@ def _play(stage: Stage, settings: Settings, lang: Lang, say: Callable[..., None]
     stage.wait(lambda: stage.app.telegram.maps.topic(1), "a topic for conversation #1")
     topic = stage.app.telegram.maps.topic(1)
     thread = topic.thread_id
-    shown(to_client, stage.post(CLIENT, text("crisis.reply", lang).split(".")[1].strip()))
+    shown(to_client, stage.post(CLIENT, crisis_words(lang)))
     line("demo.tg.crisis")
     shown("Bot → Made:", stage.post(MADE, "🚨"))
     line("demo.tg.topic", name=state.topics[(GROUP, thread)]["name"])

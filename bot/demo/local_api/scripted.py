@@ -11,10 +11,17 @@ from typing import Any
 from bot.app import App
 from bot.demo.local_api.server import LocalBotApi
 from bot.demo.local_api.state import ApiState
+from triage.texts.catalog import Lang, text
 
 
 class DemoFailed(Exception):
     pass
+
+
+def crisis_words(lang: Lang) -> str:
+    """The crisis reply's own sentence ("… you are not alone"): the help numbers alone no
+    longer tell it apart, every first reply carries them."""
+    return text("crisis.reply", lang).split(".")[1].strip()
 
 
 @dataclass

@@ -125,6 +125,8 @@ def read(text: str) -> Lexicon:
             needs[name] = f"helper.{concept['needs']}"
         for words in concept.get("words", {}).values():
             for phrase in words:
+                for other in concept.get("also", ()):  # a longer form must not hide theirs
+                    add(phrase, other, False)
                 add(phrase, name, False)
         for root in concept.get("verbs", ()):
             for form in id_forms(root.casefold()):  # each form normalised as a text is
