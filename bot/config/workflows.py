@@ -14,6 +14,7 @@ CLIENT_TEXTS = (
     "complaint.ask",
     "complaint.feedback",
     "complaint.outside_remit",
+    "complaint.report",
     "psychoed.received",
     "psychoed.ask",
     "psychoed.accepted",

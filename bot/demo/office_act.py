@@ -1,12 +1,15 @@
 """The demo's office acts: what a head does besides cases' daily work. A case held for the
 law (/tahan_hukum) is not erased on request; a counselor goes on leave (/nonaktif) and his case
 goes to a colleague; a complaint outside the office's remit is answered with the head's reasons
-(/luar_wewenang)."""
+(/luar_wewenang); a complaint's disposition sheet and handling report reach the head as Word
+files (papers)."""
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 
+from docx import Document
 from rich.markup import escape
 
 from bot.demo.local_api.scripted import DemoFailed, Stage
@@ -73,3 +76,16 @@ def outside_remit(stage: Stage, lang: Lang, say: Callable[..., None]) -> None:
     told = stage.post(NEIGHBOUR, reason)
     say(escape(text("demo.wf.outside_remit", lang)))
     say(f"    [dim]Bot → Dodi:[/dim] {escape(told.get('text', '').splitlines()[0])}")
+
+
+def papers(stage: Stage, name: str) -> str:
+    """A complaint's Word file in the head's chat, and what it is headed (read back)."""
+
+    def sent() -> list[dict]:
+        return [m for m in stage.state.sent(HEAD)
+                if m.get("document", {}).get("file_name") == name]  # fmt: skip
+
+    stage.wait(sent, f"{name} in Ketut's chat")
+    content = stage.state.files[sent()[-1]["document"]["file_id"]].content
+    title = next(p.text for p in Document(io.BytesIO(content)).paragraphs if p.text.isupper())
+    return f"{name}: {title}"

@@ -25,7 +25,7 @@ from bot.config.settings import Settings, from_mapping
 from bot.demo.intake_act import from_paper, walk_in
 from bot.demo.local_api import ApiState, LocalBotApi
 from bot.demo.local_api.scripted import DemoFailed, Stage, crisis_words
-from bot.demo.office_act import NEIGHBOUR, legal_hold, outside_remit, staff_leaves
+from bot.demo.office_act import NEIGHBOUR, legal_hold, outside_remit, papers, staff_leaves
 from bot.demo.review_act import WORRIED, possible_danger, safe_contact, withdraws
 from bot.service import loops as service
 from triage.domain.forms.spec import DEFAULT_FORM
@@ -380,6 +380,8 @@ def _complaint_and_psychoeducation(stage: Stage, lang: Lang, say: Callable[..., 
     line("demo.wf.facts")
     for_head = stage.known(stage.post(HEAD, "📣"))
     shown("Bot → Ketut:", for_head)
+    state.user_writes(ADMIN, GROUP, "/lembar_disposisi", thread_id=thread)
+    say(f"    [dim]Bot → Ketut:[/dim] 📄 {escape(papers(stage, 'lembar-disposisi-2.docx'))}")
     state.user_writes(
         HEAD, text="/disposisi Bidang PPA mohon klarifikasi", reply_to=for_head["message_id"]
     )
@@ -390,8 +392,10 @@ def _complaint_and_psychoeducation(stage: Stage, lang: Lang, say: Callable[..., 
     shown("Bot → Ani:", stage.post(COMPLAINANT, "Petugas sudah ditegur"))
     state.user_writes(COMPLAINANT, text="Terima kasih, sudah cukup.")
     shown(to_group, stage.post(GROUP, "💬", thread))
-    state.user_writes(ADMIN, GROUP, "/selesai Petugas ditegur; pengadu puas.", thread_id=thread)
-    shown(to_group, stage.post(GROUP, "✅", thread))
+    state.user_writes(ADMIN, GROUP, "/selesai Petugas ditegur dan meminta maaf.", thread_id=thread)
+    shown(to_group, stage.post(GROUP, text("tg.status.complaint_closed", lang)[:20], thread))
+    shown("Bot → Ani:", stage.post(COMPLAINANT, "Petugas ditegur dan meminta maaf."))
+    say(f"    [dim]Bot → Ketut:[/dim] 📄 {escape(papers(stage, 'laporan-pengaduan-2.docx'))}")
 
     line("demo.wf.psychoed")
     state.user_writes(

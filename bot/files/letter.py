@@ -16,14 +16,13 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Pt
 
 from bot.app import App
 from bot.config.calendar import MONTHS
 from bot.config.settings import Settings
 from bot.files.cells import plain
+from bot.files.letterhead import letterhead
 from triage.domain import notices
 from triage.domain.model import Actor
 from triage.domain.records import RECORD_FORM, Sealer
@@ -55,16 +54,7 @@ def render(letter: Letter, settings: Settings, staff: dict[int, str]) -> bytes:
     """The .docx bytes of the letter, in the office's language."""
     lang: Lang = settings.language  # type: ignore[assignment]
     office, made = settings.office, letter.referral
-    template = settings.referral.template_file
-    doc = Document(template) if template else Document()
-    if not template:
-        head = doc.add_paragraph()
-        head.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        run = head.add_run(office.name)
-        run.bold, run.font.size = True, Pt(14)
-        for line in (office.address, office.phone):
-            if line:
-                doc.add_paragraph(line).alignment = WD_ALIGN_PARAGRAPH.CENTER
+    doc = letterhead(settings)
     place = place_of(made, settings)
     facts = doc.add_table(rows=0, cols=2)
     for label, value in (

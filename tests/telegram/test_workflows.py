@@ -4,7 +4,10 @@ API server: the client on the hotline, the admin in the topic, the head in the p
 
 from __future__ import annotations
 
+import io
+
 import pytest
+from docx import Document
 
 from tests.support.office import ADMIN, CLIENT, CLIENT_2, GROUP, HEAD
 from tests.support.telegram_office import running_office
@@ -15,6 +18,22 @@ from triage.domain.model import State
 def office(tmp_path):
     with running_office(tmp_path) as running:
         yield running
+
+
+def docx_text(office, chat: int, name: str) -> str:
+    """The last Word file `name` sent to `chat`, as its paragraphs and cells."""
+    sent = [m for m in office.state.sent(chat) if m.get("document", {}).get("file_name") == name]
+    doc = Document(io.BytesIO(office.state.files[sent[-1]["document"]["file_id"]].content))
+    cells = [c.text for t in doc.tables for row in t.rows for c in row.cells]
+    return "\n".join([p.text for p in doc.paragraphs] + cells)
+
+
+def has_file(office, chat: int, name: str, count: int = 1):
+    def sent() -> bool:
+        found = [m for m in office.state.sent(chat) if "document" in m]
+        return sum(m["document"]["file_name"] == name for m in found) >= count
+
+    return sent
 
 
 def test_a_complaint_from_the_hotline_to_its_closing_report(office):
@@ -38,6 +57,15 @@ def test_a_complaint_from_the_hotline_to_its_closing_report(office):
     assert "petugas membentak <keras>" in for_head["text"]  # escaped, shown as written
     assert "Jl. Mawar 3" not in for_head["text"] and "Alamat: Jl.•••" in for_head["text"]
 
+    # step 6: the disposition sheet, blank where the head writes, to the head and the admin
+    state.user_writes(ADMIN, GROUP, "/lembar_disposisi", thread_id=thread)
+    office.wait_for_post(GROUP, "lembar-disposisi-1.docx", thread)
+    for chat in (HEAD, ADMIN):
+        office.wait(has_file(office, chat, "lembar-disposisi-1.docx"), "the disposition sheet")
+    sheet = docx_text(office, HEAD, "lembar-disposisi-1.docx")
+    for expected in ("LEMBAR DISPOSISI", "PGD/", "Sari Dewi", "petugas membentak <keras>",
+                     "Diteruskan kepada", "…………"):  # fmt: skip
+        assert expected in sheet, expected
     state.user_writes(ADMIN, GROUP, "/disposisi Bidang PPA cek", thread_id=thread)
     office.wait_for_post(GROUP, "tidak berwenang", thread)  # only the head disposes
     state.user_writes(
@@ -54,8 +82,21 @@ def test_a_complaint_from_the_hotline_to_its_closing_report(office):
     office.wait_for_post(GROUP, "menunggu umpan balik", thread)
     state.user_writes(CLIENT, text="Terima kasih, sudah cukup.")
     office.wait_for_post(GROUP, "Umpan balik pengadu tercatat", thread)
+    state.user_writes(ADMIN, GROUP, "/pengaduan", thread_id=thread)  # the card: the steps so far
+    steps = office.wait_for_post(GROUP, "✅ 14. Umpan balik", thread)["text"]
+    assert "✅ 7. Disposisi kepala" in steps and "⬜ 15. Laporan penanganan" in steps
+    assert "Ketut" in steps.split("✅ 7.")[1].splitlines()[0]  # who gave the disposition
     state.user_writes(ADMIN, GROUP, "/selesai Petugas ditegur, pengadu puas.", thread_id=thread)
     office.wait_for_post(GROUP, "Pengaduan selesai", thread)
+    office.wait_for_post(CLIENT, "Petugas ditegur, pengadu puas.")  # step 16: the report
+    office.wait(has_file(office, HEAD, "laporan-pengaduan-1.docx"), "the handling report")
+    report = docx_text(office, HEAD, "laporan-pengaduan-1.docx")
+    for expected in ("LAPORAN PENANGANAN PENGADUAN", "Bidang PPA", "mohon klarifikasi",
+                     "petugas mengakui", "Terima kasih, sudah cukup.", "Petugas ditegur",
+                     "16. Laporan penanganan disampaikan", "Tembusan:",
+                     "Pihak terlapor: petugas loket"):  # fmt: skip
+        assert expected in report, expected
+    assert "belum" not in report.split("E. Langkah")[1].split("Tembusan")[0]
     office.wait(lambda: state.topics[(GROUP, thread)]["closed"], "the topic closed")
     with app.uows() as uow:
         cf = uow.casefiles.get(1)
@@ -104,3 +145,37 @@ def test_the_head_answers_a_complaint_outside_the_offices_remit_from_its_post(of
     assert "silakan ke Ombudsman atau kantor camat" in told["text"]
     office.wait_for_post(GROUP, "di luar wewenang kantor", thread)
     office.wait(lambda: state.topics[(GROUP, thread)]["closed"], "the topic closed")
+
+
+def test_a_complaint_by_phone_goes_the_whole_path_through_staff(office):
+    """The complaint standard's phoned complaint: staff register it, type what they heard, and
+    hand the response and the report over by phone or letter (the bot writes to no one)."""
+    from triage.domain.outbox import Target
+
+    state, app = office.state, office.app
+    state.user_writes(ADMIN, GROUP, "/klien_baru telepon Pak Dodi\nMengadukan petugas loket")
+    office.wait_for_post(GROUP, "terdaftar sebagai kasus #1")
+    thread = office.topic_of(1)
+    state.user_writes(
+        ADMIN,
+        GROUP,
+        "/pengaduan\nAduan: petugas loket tidak ramah\nNama: Dodi\nAlamat: Jl. Kenanga 2\n"
+        "Terlapor: petugas loket\nObjek: loket\nWaktu: Selasa\nTempat: kantor\n"
+        "Kronologi: ditanya jadwal, petugas tidak menjawab",
+        thread_id=thread,
+    )
+    for_head = office.wait_for_post(HEAD, "menunggu disposisi Anda")
+    to_head = office.known(for_head)["message_id"]
+    state.user_writes(HEAD, text="/disposisi Bidang PPA", reply_to=to_head)
+    office.wait_for_post(GROUP, "ditangani Bidang PPA", thread)
+    state.user_writes(ADMIN, GROUP, "/tanggapan Petugas diberi pembinaan.", thread_id=thread)
+    office.wait_for_post(GROUP, "sampaikan tanggapannya lewat surat atau telepon", thread)
+    state.user_writes(ADMIN, GROUP, "/selesai Petugas diberi pembinaan.", thread_id=thread)
+    office.wait_for_post(GROUP, "sampaikan laporannya lewat surat atau telepon", thread)
+    office.wait(has_file(office, HEAD, "laporan-pengaduan-1.docx"), "the handling report")
+    assert "Telepon" in docx_text(office, HEAD, "laporan-pengaduan-1.docx")
+    with app.uows() as uow:
+        queued = uow.outbox.for_conversation(1)
+        cf = uow.casefiles.get(1)
+    assert {item.target for item in queued} == {Target.TELEGRAM}  # staff only, no client
+    assert cf.status == "closed" and cf.facts["nama"] == "Dodi"

@@ -33,6 +33,7 @@ TEXTS = {
     "complaint.received": "Diterima; selesai paling lambat {due}.",
     "complaint.ask": "Mohon lengkapi:",
     "complaint.feedback": "Mohon umpan balik Anda.",
+    "complaint.report": "Selesai. Laporan: {report}",
 }
 SETUP = WorkflowSetup(CAL, "id", TEXTS, when=lambda at: at.isoformat(), when_day=str,
                       heads=(HEAD.staff_id,))  # fmt: skip
@@ -95,8 +96,9 @@ def test_a_complaint_from_its_first_message_to_the_closing_report():
     client_says(uows, 3, "Terima kasih, sudah cukup.")
     cf = uows.db.casefiles[conv]
     assert cf.status == complaint.FEEDBACK and cf.data["feedback"] == "Terima kasih, sudah cukup."
-    complaint_cases.finish(conv, "Selesai dengan teguran.", actor=ADMIN, uow_factory=uows,
-                     now=MONDAY_9)  # fmt: skip
+    complaint_cases.finish(conv, "Selesai dengan teguran.", actor=ADMIN, setup=SETUP,
+                           uow_factory=uows, now=MONDAY_9, key="c1")  # fmt: skip
+    assert to_client(uows)[-1] == "Selesai. Laporan: Selesai dengan teguran."  # step 16
     cf = uows.db.casefiles[conv]
     assert cf.status == complaint.CLOSED and cf.data["clarifications"][0]["text"]
     assert uows.db.conversations[conv].state is State.CLOSED
@@ -134,7 +136,8 @@ def test_the_deadline_reminds_a_working_day_before_and_tells_the_head_at_it():
 def test_a_closed_complaint_reminds_nobody():
     uows = FakeUnitOfWorkFactory()
     conv = client_says(uows, 1, "Saya mengadukan layanan yang lambat.")
-    complaint_cases.finish(conv, "ditangani", actor=HEAD, uow_factory=uows, now=MONDAY_9)
+    complaint_cases.finish(conv, "ditangani", actor=HEAD, setup=SETUP, uow_factory=uows,
+                           now=MONDAY_9, key="c1")  # fmt: skip
     setup = TimerSetup(Targets(), CAL, heads=(HEAD.staff_id,))
     report = sweep(uow_factory=uows, now=datetime(2026, 12, 1, 9, 0, tzinfo=WITA), setup=setup)
     reminders = [i for i in uows.db.outbox.values() if i.options.get("step") == "pengaduan"]
@@ -179,7 +182,7 @@ def test_the_head_decides_a_complaint_is_outside_the_remit_and_the_complainant_i
     with pytest.raises(TransitionNotAllowed):  # decided: not decided twice
         complaint_cases.outside_remit(conv, "lagi", actor=HEAD, key="r2", **common)
     with pytest.raises(TransitionNotAllowed):  # nor settled afterwards (counted once)
-        complaint_cases.finish(conv, "laporan", actor=HEAD, uow_factory=uows, now=common["now"])
+        complaint_cases.finish(conv, "laporan", actor=HEAD, key="c1", **common)
     kept = complaint_cases.dispose(conv, "PPA", "", actor=HEAD, uow_factory=uows, now=MONDAY_9)
     assert kept.status == complaint.OUTSIDE_REMIT
     figures = complaint.figures(
@@ -205,3 +208,65 @@ def test_a_complaint_past_its_deadline_at_the_months_end_counts_late_whenever_it
     # the month still running, read on the 22nd: nothing is overdue yet
     early = complaint.figures([late, anon, erased], nov, dec, now=nov + timedelta(days=22))
     assert early.overdue_open == 0
+
+
+def test_the_sixteen_steps_are_logged_with_who_and_when_as_the_complaint_goes():
+    from datetime import timedelta
+
+    from tests.builders import COUNSELOR
+
+    uows = FakeUnitOfWorkFactory()
+    conv = client_says(uows, 1, "Saya mau mengadukan petugas yang membentak saya.")
+    at = MONDAY_9 + timedelta(minutes=10)
+    common = {"uow_factory": uows}
+    done = {s.number for s in complaint_cases.steps_of(conv, uows) if s.at}
+    assert done == {1, 2, 3, 4}  # received, in the group, filed, sorted on the board
+    complaint_cases.record(conv, "Nama: Bu Ani\nAlamat: Jl. Mawar 3\nTerlapor: petugas\n"
+                           "Objek: loket\nWaktu: Senin\nTempat: kantor\nKronologi: dibentak",
+                           actor=ADMIN, setup=SETUP, now=at, **common)  # fmt: skip
+    with pytest.raises(AccessDenied):  # a counselor not on the case makes no paper
+        complaint_cases.paper(conv, actor=COUNSELOR, now=at, sheet=True, **common)
+    paper = complaint_cases.paper(conv, actor=ADMIN, now=at, sheet=True, **common)
+    assert paper.channel == "hotline" and paper.file.facts["nama"] == "Bu Ani"
+    complaint_cases.dispose(conv, "Bidang PPA", "cek", actor=HEAD, now=at, **common)
+    complaint_cases.clarify(conv, "diakui", actor=ADMIN, now=at, **common)
+    complaint_cases.respond(conv, "Sudah ditegur.", actor=ADMIN, setup=SETUP, now=at, key="r",
+                            **common)  # fmt: skip
+    client_says(uows, 2, "Terima kasih.", at=at)
+    complaint_cases.finish(conv, "Ditegur.", actor=ADMIN, setup=SETUP, now=at, key="c", **common)
+    steps = complaint_cases.steps_of(conv, uows)
+    assert [s.number for s in steps if s.at] == list(range(1, 17))
+    by = {s.number: s.staff_id for s in steps}
+    assert by[7] == HEAD.staff_id and by[9] == ADMIN.staff_id and by[6] == ADMIN.staff_id
+    assert by[14] is None and by[16] == ADMIN.staff_id  # the complainant's own feedback
+    assert steps[0].at == MONDAY_9 and steps[15].at == at
+    # /selesai again (the update redelivered): nothing twice
+    complaint_cases.finish(conv, "Ditegur.", actor=ADMIN, setup=SETUP, now=at, key="c", **common)
+    assert to_client(uows).count("Selesai. Laporan: Ditegur.") == 1
+    audit = [e.action for e in uows.db.audit if e.conversation_id == conv]
+    assert audit.count("complaint.sheet") == 1
+
+
+def test_a_complaint_answered_outside_the_remit_skips_the_handling_steps():
+    uows = FakeUnitOfWorkFactory()
+    texts = {**TEXTS, "complaint.outside_remit": "Bukan wewenang: {reason}"}
+    setup = WorkflowSetup(CAL, "id", texts, when=lambda at: at.isoformat(), when_day=str)
+    conv = client_says(uows, 1, "Saya mau mengadukan tetangga yang parkir sembarangan")
+    complaint_cases.outside_remit(conv, "urusan RT", actor=HEAD, key="r1", setup=setup,
+                                  uow_factory=uows, now=MONDAY_9)  # fmt: skip
+    steps = complaint_cases.steps_of(conv, uows)
+    assert [s.number for s in steps if s.skipped] == list(range(8, 15))
+    assert [s.number for s in steps if s.at] == [1, 2, 3, 4, 7, 15, 16]
+    assert steps[6].staff_id == HEAD.staff_id
+
+
+def test_a_complaint_complete_in_its_first_message_goes_to_the_head_without_an_interview():
+    uows = FakeUnitOfWorkFactory()
+    conv = client_says(uows, 1, "Saya mengadukan petugas.\nNama: Bu Ani\nAlamat: Jl. Mawar 3\n"
+                       "Terlapor: petugas loket\nObjek: loket\nWaktu: Senin\nTempat: kantor\n"
+                       "Kronologi: saya dibentak")  # fmt: skip
+    assert uows.db.casefiles[conv].status == complaint.WAITING
+    heads = [i for i in uows.db.outbox.values() if i.recipient == f"staff:{HEAD.staff_id}"]
+    assert [i.options["event"] for i in heads] == ["complaint_for_disposition"]
+    steps = complaint_cases.steps_of(conv, uows)
+    assert steps[4].at == MONDAY_9 and steps[8].skipped  # forwarded; no interview needed

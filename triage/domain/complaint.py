@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from triage.domain.forms.spec import FormSpec
+from triage.domain.model import StepRecord
 from triage.domain.workflow import (
     CaseFile,
     facts_text,
@@ -103,6 +104,71 @@ def anonymous(cf: CaseFile) -> bool:
     """A complainant who gave their name as none ("anonim"): handled last (the complaint
     standard). A name not given yet, or erased since, is not anonymity."""
     return " ".join((cf.facts or {}).get("nama", "").casefold().split()) in ANONYMOUS
+
+
+# The complaint standard's 16 steps, each shown done by step-log entries (who, when). Steps 1-4
+# happen as the complaint arrives: received on a channel (or registered by staff), in the admin
+# group's topic, filed, sorted on the queue board (urgent first, anonymous last). Steps 8, 10
+# and 11 are one action, /klarifikasi: what the division found, clarified, investigated or
+# mediated. After an answer outside the remit, 8-14 do not apply, and the head's reasons are
+# the handling report (15), sent to the complainant with them (16).
+OPENED, FORWARDED, SHEET = "complaint_opened", "complaint_forwarded", "complaint_sheet"
+DISPOSED_STEP, REMIT_STEP = "complaint_disposed", "complaint_outside_remit"
+FACTS, CLARIFIED = "complaint_facts", "complaint_clarified"
+RESPONDED_STEP, FEEDBACK_STEP = "complaint_responded", "complaint_feedback"
+CLOSED_STEP, REPORT_SENT = "complaint_closed", "complaint_report_sent"
+STEP_MARKS: tuple[tuple[str, ...], ...] = (
+    (OPENED,), (OPENED,), (OPENED,), (OPENED,), (FORWARDED,), (SHEET,),
+    (DISPOSED_STEP, REMIT_STEP), (CLARIFIED,), (FACTS,), (CLARIFIED,), (CLARIFIED,),
+    (RESPONDED_STEP,), (RESPONDED_STEP,), (FEEDBACK_STEP,), (CLOSED_STEP, REMIT_STEP),
+    (REPORT_SENT, REMIT_STEP),
+)  # fmt: skip
+NOT_AFTER_REMIT = frozenset(range(8, 15))
+
+
+@dataclass(frozen=True)
+class StepDone:
+    """One of the 16 steps: done (when, by whom; `staff_id` None: the bot or the client), not
+    yet (`at` None), or not applicable to this complaint (`skipped`)."""
+
+    number: int
+    at: datetime | None = None
+    staff_id: int | None = None
+    skipped: bool = False
+
+
+def trail(steps: Sequence[StepRecord]) -> list[StepDone]:
+    """The 16 steps of a complaint from its conversation's step log. A complaint complete in its
+    first message needed no interview (9); one answered as outside the remit skips 8-14."""
+    first: dict[str, StepRecord] = {}
+    for record in sorted(steps, key=lambda r: r.at):
+        first.setdefault(record.step, record)
+    facts = [r for r in steps if r.step == FACTS]
+    if facts:  # the interview is done when the last fact came in
+        first[FACTS] = max(facts, key=lambda r: r.at)
+    outside = REMIT_STEP in first
+    done = []
+    for number, marks in enumerate(STEP_MARKS, start=1):
+        found = next((first[m] for m in marks if m in first), None)
+        if found is not None and not (outside and number in NOT_AFTER_REMIT):
+            done.append(StepDone(number, found.at, found.staff_id))
+        elif (outside and number in NOT_AFTER_REMIT) or (
+            number == 9 and FORWARDED in first
+        ):  # outside the remit, or complete without an interview
+            done.append(StepDone(number, skipped=True))
+        else:
+            done.append(StepDone(number))
+    return done
+
+
+@dataclass(frozen=True)
+class Paper:
+    """What the disposition sheet and the handling report are written from."""
+
+    file: CaseFile
+    channel: str
+    urgent: bool
+    steps: Sequence[StepDone]
 
 
 @dataclass(frozen=True)

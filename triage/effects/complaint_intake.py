@@ -10,7 +10,11 @@ from datetime import datetime
 from triage.domain import notices
 from triage.domain.complaint import (
     COMPLAINT_FORM,
+    FACTS,
     FEEDBACK,
+    FEEDBACK_STEP,
+    FORWARDED,
+    OPENED,
     RECORDING,
     RESPONDED,
     WAITING,
@@ -50,7 +54,7 @@ def open_file(
     cf = CaseFile(conv.id, COMPLAINT, RECORDING, facts, now, due)
     cf = settle(cf)
     store_new(uow, cf, conv, remind)
-    log_steps(uow, conv, ["complaint_opened"], now)
+    log_steps(uow, conv, [OPENED], now)
     ask = missing(COMPLAINT_FORM, cf.facts)
     body = setup.texts["complaint.received"].format(due=setup.when(due))
     if ask:
@@ -58,6 +62,8 @@ def open_file(
         body += questions(COMPLAINT_FORM, setup.lang, ask)
     tell_client(uow, conv, f"complaint:{conv.id}:opened", body, now)
     tell_topic(uow, conv, COMPLAINT_FORM, cf, "complaint_opened", now, due=setup.when(due))
+    if cf.status == WAITING:  # every fact in the first message (a letter typed out whole)
+        forward_complete(uow, conv, cf, setup, now)
     return cf
 
 
@@ -79,11 +85,13 @@ def on_client_messages(
             data = {**changed.data, "feedback": m.text[:2000], "feedback_at": now.isoformat()}
             changed = replace(changed, status=FEEDBACK, data=data)
             tell_topic(uow, conv, COMPLAINT_FORM, changed, "complaint_feedback", now)
+            log_steps(uow, conv, [FEEDBACK_STEP], now)
             continue
         if changed.status == RECORDING:
             given = read_facts(COMPLAINT_FORM, m.text, now.date())
             if given:
                 changed = settle(merged(changed, given))
+                log_steps(uow, conv, [FACTS], now)
     if changed != cf:
         uow.casefiles.save(changed)
         if cf.status == RECORDING and changed.status == WAITING:
@@ -98,6 +106,7 @@ def forward_complete(
     (the complaint standard: the admin forwards it to the head)."""
     assert conv.id is not None
     tell_topic(uow, conv, COMPLAINT_FORM, cf, "complaint_complete", now)
+    log_steps(uow, conv, [FORWARDED], now)
     for head in setup.heads:
         notify.queue(
             uow,

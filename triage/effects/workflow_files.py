@@ -52,8 +52,10 @@ def tell_topic(
     now: datetime,
     **fields: str,
 ) -> None:
-    """The admin topic hears of a step (with the facts still missing)."""
+    """The admin topic hears of a step (with the facts still missing); its channel says whether
+    the client was told by the bot or must be told by staff (met offline)."""
     assert conv.id is not None
+    contact = uow.contacts.get(conv.reply_contact_id)
     notify.queue(
         uow,
         key=f"{event}:{conv.id}:{now.isoformat()}",
@@ -63,6 +65,7 @@ def tell_topic(
         conv=conv,
         event=event,
         missing=", ".join(label(n) for n in missing(spec, cf.facts)) or "—",
+        channel=contact.channel.value if contact else "",
         **fields,
     )
 

@@ -10,21 +10,34 @@ from typing import Any
 
 from triage.domain import access
 from triage.domain.complaint import (
+    CLARIFIED,
     CLOSED,
+    CLOSED_STEP,
     COMPLAINT_FORM,
     DISPOSED,
+    DISPOSED_STEP,
+    FACTS,
     FEEDBACK,
     OUTSIDE_REMIT,
     RECORDING,
+    REMIT_STEP,
+    REPORT_SENT,
     RESPONDED,
+    RESPONDED_STEP,
+    SHEET,
     WAITING,
+    Paper,
+    StepDone,
     settle,
+    trail,
 )
-from triage.domain.errors import TransitionNotAllowed
+from triage.domain.errors import NotFound, TransitionNotAllowed
 from triage.domain.model import Actor, Conversation, Outcome
+from triage.domain.records import AuditEntry
 from triage.domain.workflow import COMPLAINT, CaseFile, WorkflowSetup, merged, read_facts
 from triage.effects import workflow_files
 from triage.effects.complaint_intake import forward_complete, open_file
+from triage.effects.steplog import log_steps
 from triage.effects.workflow_files import tell_topic
 from triage.ports import UnitOfWork, UnitOfWorkFactory
 from triage.usecases import casework
@@ -53,6 +66,8 @@ def record(
         given = read_facts(COMPLAINT_FORM, lines, now.date())
         changed = settle(merged(cf, given))
         uow.casefiles.save(changed)
+        if given:  # what staff heard from the complainant (the standard's interview)
+            log_steps(uow, conv, [FACTS], now, actor.staff_id)
         if cf.status == RECORDING and changed.status == WAITING:
             forward_complete(uow, conv, changed, setup, now)
         return changed, list(given)
@@ -79,6 +94,7 @@ def dispose(
         tell_topic(
             uow, conv, COMPLAINT_FORM, changed, "complaint_disposed", now, division=division[:100]
         )
+        log_steps(uow, conv, [DISPOSED_STEP], now, actor.staff_id)
         return changed
 
     return in_transaction(conv_id, uow_factory, step)
@@ -105,6 +121,7 @@ def outside_remit(
         uow.casefiles.save(changed)
         tell_topic(uow, conv, COMPLAINT_FORM, changed, "complaint_outside_remit", now,
                    reason=reason[:300])  # fmt: skip
+        log_steps(uow, conv, [REMIT_STEP], now, actor.staff_id)
         return changed
 
     done = in_transaction(conv_id, uow_factory, step)
@@ -126,6 +143,7 @@ def clarify(
         notes = [*cf.data.get("clarifications", []), {"at": now.isoformat(), "text": note[:2000]}]
         changed = replace(cf, data={**cf.data, "clarifications": notes})
         uow.casefiles.save(changed)
+        log_steps(uow, conv, [CLARIFIED], now, actor.staff_id)
         return changed
 
     return in_transaction(conv_id, uow_factory, step)
@@ -146,31 +164,86 @@ def respond(
         changed = replace(cf, status=RESPONDED, data=data)
         uow.casefiles.save(changed)
         tell_topic(uow, conv, COMPLAINT_FORM, changed, "complaint_responded", now)
+        log_steps(uow, conv, [RESPONDED_STEP], now, actor.staff_id)
         return changed
 
     return in_transaction(conv_id, uow_factory, step)
 
 
 def finish(
-    conv_id: int, report: str, *, actor: Actor, uow_factory: UnitOfWorkFactory, now: datetime,
-    heads: tuple[int, ...] = (),
+    conv_id: int, report: str, *, actor: Actor, setup: WorkflowSetup,
+    uow_factory: UnitOfWorkFactory, now: datetime, key: str, heads: tuple[int, ...] = (),
 ) -> CaseFile:  # fmt: skip
-    """/selesai: the closing report; the complaint and its conversation close (tuntas)."""
+    """/selesai: the handling report (15) is kept and sent to the complainant (16); the complaint
+    and its conversation close (tuntas)."""
 
     def step(uow: UnitOfWork, conv: Conversation) -> CaseFile:
         access.require(access.may_edit_form(actor, conv), actor, "finish_complaint")
         cf = workflow_files.file_of(uow, conv_id, COMPLAINT)
+        if cf.status == CLOSED and cf.data.get("close_key") == key:
+            return cf  # the same command again (after a restart): finish what it left below
         if cf.closed_at is not None:  # settled, or answered as outside the remit: counted once
             raise TransitionNotAllowed(cf.status, "finish")
-        data = {**cf.data, "report": report[:3000]}
+        data = {**cf.data, "report": report[:3000], "close_key": key}
         changed = replace(cf, status=CLOSED, data=data, closed_at=now)
         uow.casefiles.save(changed)
         tell_topic(uow, conv, COMPLAINT_FORM, changed, "complaint_closed", now)
+        log_steps(uow, conv, [CLOSED_STEP], now, actor.staff_id)
         return changed
 
     done = in_transaction(conv_id, uow_factory, step)
+    _send_report(conv_id, report, actor, setup, uow_factory, now, key)
     _close_case(conv_id, actor, uow_factory, now, heads)
     return done
+
+
+def _send_report(conv_id: int, report: str, actor: Actor, setup: WorkflowSetup,
+                 uow_factory: UnitOfWorkFactory, now: datetime, key: str) -> None:  # fmt: skip
+    """The handling report to the complainant (the complaint standard's step 16; a complainant
+    met offline gets it from staff, whom the topic tells)."""
+    with uow_factory() as uow:
+        conv = uow.conversations.get(conv_id)
+        sent = any(s.step == REPORT_SENT for s in uow.steps.for_conversation(conv_id))
+    if conv is None or sent or not conv.is_open:
+        return
+    body = setup.texts["complaint.report"].replace("{report}", report)
+    reply_to_client(conv_id, body, actor=actor, idempotency_key=f"{key}:report",
+                    uow_factory=uow_factory, now=now)  # fmt: skip
+
+    def step(uow: UnitOfWork, conv: Conversation) -> None:
+        if not any(s.step == REPORT_SENT for s in uow.steps.for_conversation(conv_id)):
+            log_steps(uow, conv, [REPORT_SENT], now, actor.staff_id)
+
+    in_transaction(conv_id, uow_factory, step)
+
+
+def paper(
+    conv_id: int, *, actor: Actor, uow_factory: UnitOfWorkFactory, now: datetime, sheet: bool
+) -> Paper:
+    """What the disposition sheet (`sheet`: the complaint standard's step 6, logged) or the
+    handling report is written from; for admins and heads, each reading audited."""
+
+    def step(uow: UnitOfWork, conv: Conversation) -> Paper:
+        access.require(access.may_dispose(actor) or access.may_edit_form(actor, conv), actor,
+                       "complaint_paper")  # fmt: skip
+        cf = workflow_files.file_of(uow, conv_id, COMPLAINT)
+        what = "complaint.sheet" if sheet else "complaint.report"
+        uow.audit.append(AuditEntry(now, actor.staff_id, actor.role.value, what, conv_id))
+        if sheet:
+            log_steps(uow, conv, [SHEET], now, actor.staff_id)
+        contact = uow.contacts.get(conv.reply_contact_id)
+        if contact is None:
+            raise NotFound(f"contact {conv.reply_contact_id}")
+        steps = trail(uow.steps.for_conversation(conv_id))
+        return Paper(cf, contact.channel.value, conv.urgent, steps)
+
+    return in_transaction(conv_id, uow_factory, step)
+
+
+def steps_of(conv_id: int, uow_factory: UnitOfWorkFactory) -> list[StepDone]:
+    """The complaint's 16 steps for its card (read with the card, whose reading is audited)."""
+    with uow_factory() as uow:
+        return trail(uow.steps.for_conversation(conv_id))
 
 
 def _close_case(conv_id: int, actor: Actor, uow_factory: UnitOfWorkFactory, now: datetime,

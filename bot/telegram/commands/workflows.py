@@ -6,7 +6,10 @@ In a conversation's topic (or replying to the bot's post about it):
   /luar_wewenang alasan      the head: not the office's to handle; the complainant told why
   /klarifikasi teks          what clarification, investigation or mediation found
   /tanggapan teks            the response to the complainant (feedback is asked with it)
-  /selesai laporan           the closing report: the complaint and the conversation close
+  /selesai laporan           the handling report: sent to the complainant, as .docx to the
+                             heads; the complaint and the conversation close
+  /lembar_disposisi          the disposition sheet (.docx) to the heads and the one who asks
+  /laporan_pengaduan         the handling report (.docx) as it stands, to the one who asks
   /psikoedukasi [lines]      the request's card, or its facts; without a case: the sessions
   /terima [tanggal]          accept (the date given, else the one asked or proposed)
   /tolak [alasan]            decline
@@ -20,6 +23,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
+from bot.files import complaint_papers
 from bot.telegram.commands.registry import ADMINS, EVERYONE, HEADS, Command, Request, off_loop
 from bot.telegram.duty import day_label, parse_day
 from bot.telegram.parsing import unread
@@ -32,6 +36,7 @@ from triage.usecases import complaint as complaint_cases
 from triage.usecases import psychoeducation as psychoeducation_cases
 from triage.usecases import workflow as workflow_cases
 
+PAPERS = ADMINS | HEADS  # the admin sends the head the sheet; the head asks for the report
 FORMS = {COMPLAINT: complaint.COMPLAINT_FORM, PSYCHOEDUCATION: psychoeducation.REQUEST_FORM}
 Step = Callable[[Request, int, WorkflowSetup, dict[str, Any]], str]
 
@@ -119,8 +124,26 @@ def tanggapan(request: Request, conv: int, setup: WorkflowSetup, common: dict) -
 
 def selesai(request: Request, conv: int, setup: WorkflowSetup, common: dict) -> str:
     heads = tuple(request.desk.staff.heads)
-    complaint_cases.finish(conv, request.arg, heads=heads, **common)
+    complaint_cases.finish(conv, request.arg, setup=setup, heads=heads,
+                           key=f"{request.key}:close", **common)  # fmt: skip
+    complaint_papers.send(request.desk.app, request.actor, conv, sheet=False, heads=heads,
+                          key=f"{request.key}:paper")  # fmt: skip
     return ""
+
+
+def lembar_disposisi(request: Request, conv: int, setup: WorkflowSetup, common: dict) -> str:
+    heads = tuple(request.desk.staff.heads)
+    complaint_papers.send(request.desk.app, request.actor, conv, sheet=True, heads=heads,
+                          key=f"{request.key}:sheet")  # fmt: skip
+    return text("staff.paper_sent", request.lang, conv=conv,
+                file=complaint_papers.filename(conv, True))  # fmt: skip
+
+
+def laporan_pengaduan(request: Request, conv: int, setup: WorkflowSetup, common: dict) -> str:
+    complaint_papers.send(request.desk.app, request.actor, conv, sheet=False,
+                          key=f"{request.key}:paper")  # fmt: skip
+    return text("staff.paper_sent", request.lang, conv=conv,
+                file=complaint_papers.filename(conv, False))  # fmt: skip
 
 
 def terima(request: Request, conv: int, setup: WorkflowSetup, common: dict) -> str:
@@ -163,6 +186,8 @@ def card(request: Request, conv: int, cf: CaseFile | None = None) -> str:
     for key in ("division", "date", "proposed", "session"):
         if cf.data.get(key):
             extra.append(f"{label(key)}: {esc(cf.data[key])}")
+    if cf.kind == COMPLAINT:
+        extra.append(_steps(request, conv))
     body = "\n".join([facts, *extra])
     return text(
         "staff.casefile",
@@ -173,6 +198,25 @@ def card(request: Request, conv: int, cf: CaseFile | None = None) -> str:
         due=esc(setup.when(cf.due_at)),
         facts=body,
     )
+
+
+def _steps(request: Request, conv: int) -> str:
+    """The complaint standard's 16 steps: done (when, by whom), not applicable, or not yet."""
+    app, lang = request.desk.app, request.lang
+    names = {s.telegram_id: s.name for s in app.settings.staff}
+    zone = app.workflows.calendar.zone  # type: ignore[union-attr]
+    lines = [text("staff.complaint_steps", lang)]
+    for step in complaint_cases.steps_of(conv, app.uows):
+        what = esc(text(f"complaint.step.{step.number}", lang))
+        if step.skipped:
+            lines.append(f"▫️ {step.number}. {what} — {text('staff.step_skipped', lang)}")
+        elif step.at is None:
+            lines.append(f"⬜ {step.number}. {what}")
+        else:
+            who = names.get(step.staff_id or 0) or text("staff.step_automatic", lang)
+            at = step.at.astimezone(zone).strftime("%d-%m %H.%M")
+            lines.append(f"✅ {step.number}. {what} — {esc(who)}, {at}")
+    return "\n".join(lines)
 
 
 def sessions(request: Request) -> str:
@@ -201,6 +245,12 @@ COMMANDS = [
     Command("klarifikasi", off_loop(on_file(klarifikasi, needs_text=True)), ADMINS),
     Command("tanggapan", off_loop(on_file(tanggapan, needs_text=True)), ADMINS),
     Command("selesai", off_loop(on_file(selesai, needs_text=True)), ADMINS),
+    Command(
+        "lembar_disposisi", off_loop(on_file(lembar_disposisi)), PAPERS, refused_to_clients=True
+    ),
+    Command(
+        "laporan_pengaduan", off_loop(on_file(laporan_pengaduan)), PAPERS, refused_to_clients=True
+    ),
     Command("psikoedukasi", off_loop(psikoedukasi), EVERYONE),
     Command("terima", off_loop(on_file(terima)), ADMINS),
     Command("tolak", off_loop(on_file(tolak)), ADMINS),
