@@ -96,6 +96,10 @@ def check(config: ConfigOpt = DEFAULT_CONFIG) -> None:
         report("rules", None)  # a broken file already stopped _settings, with its fix
     if settings.triage.form_file:
         report("form", None)
+    from bot.files.official_forms import forms
+
+    usable, wrong = forms(settings)
+    report("official_forms", "; ".join(wrong) or None, ", ".join(f.name for f in usable))
     raise typer.Exit(1 if problems else 0)
 
 

@@ -253,6 +253,8 @@ def _play(stage: Stage, settings: Settings, lang: Lang, say: Callable[..., None]
     letters = lambda: [m for m in state.sent(MADE) if "document" in m]  # noqa: E731
     stage.wait(letters, "the referral letter in Made's chat")
     line("demo.tg.closed", file=letters()[0]["document"]["file_name"])
+    state.user_writes(MADE, text="/rujukan_diterima 1 diterima Bu Wayan, reg. 45/XII")
+    shown("Bot → Made:", stage.post(MADE, text("staff.received", lang, conv=1, place="")[:10]))
     line("demo.tg.survey")
 
     group_text = " ".join(m.get("text", "") for m in state.sent(GROUP))
@@ -323,12 +325,13 @@ def _roster_and_timers(
     shown("Bot → Nyoman:", stage.post(NYOMAN, "#4 · "), 2)
 
     month = app.clock().strftime("%Y-%m")
+    files = lambda: [m for m in state.sent(HEAD) if "document" in m]  # noqa: E731
+    before = len(files())  # the complaint's papers came earlier
     state.user_writes(HEAD, text=f"/laporan {month}")
     line("demo.tg.report")
-    stage.wait(lambda: sum("document" in m for m in state.sent(HEAD)) >= 4, "the report's files")
-    for message in state.sent(HEAD):
-        if "document" in message:
-            say(f"    [dim]Bot → Ketut:[/dim] 📎 {escape(message['document']['file_name'])}")
+    stage.wait(lambda: len(files()) >= before + 7, "the report's files and the official forms")
+    for message in files()[before:]:
+        say(f"    [dim]Bot → Ketut:[/dim] 📎 {escape(message['document']['file_name'])}")
 
 
 def _undelivered(stage: Stage, lang: Lang, say: Callable[..., None]) -> None:

@@ -80,6 +80,13 @@ def _signature(doc: Doc, lang: Lang, day: datetime, name: str, settings: Setting
     signed.alignment = WD_ALIGN_PARAGRAPH.RIGHT
 
 
+def head_of(paper: Paper, settings: Settings) -> str:
+    """Who signs as the head: the head who decided (step 7), else the office's first head."""
+    heads = {s.telegram_id: s.name for s in settings.staff if s.role == "ketua"}
+    decided = paper.steps[6].staff_id
+    return heads.get(decided or 0) or next(iter(heads.values()), "")
+
+
 def _done_by(paper: Paper, number_: int, names: dict[int, str]) -> str:
     step = paper.steps[number_ - 1]
     return names.get(step.staff_id or 0, "") if step.at else ""
@@ -115,7 +122,7 @@ def disposition_sheet(
     ])  # fmt: skip
     decided = data.get("disposed_at") or data.get("remit_at")
     _signature(doc, lang, datetime.fromisoformat(decided) if decided else now,
-               _done_by(paper, 7, names), settings)  # fmt: skip
+               head_of(paper, settings), settings)  # fmt: skip
     doc.add_paragraph().add_run(_t("confidential", lang)).italic = True
     out = io.BytesIO()
     doc.save(out)
@@ -185,7 +192,7 @@ def handling_report(
         start=1,
     ):  # fmt: skip
         doc.add_paragraph(plain(f"{n}. {who}"))
-    _signature(doc, lang, cf.closed_at or now, _done_by(paper, 15, names), settings)
+    _signature(doc, lang, cf.closed_at or now, head_of(paper, settings), settings)
     doc.add_paragraph().add_run(_t("confidential", lang)).italic = True
     out = io.BytesIO()
     doc.save(out)

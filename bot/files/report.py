@@ -1,5 +1,6 @@
 """The monthly report's files: XLSX (openpyxl) with the summary, the
-register book, SLA compliance and charts; the same tables as CSV (UTF-8 with a BOM, so spreadsheet
+register book, SLA compliance and charts, and the official forms beside it
+(bot.files.official_forms); the same tables as CSV (UTF-8 with a BOM, so spreadsheet
 programs read it right); PNG charts (bot.files.report_charts). In the office's language, in
 the words a head reports with: labels, not codes; month names; dates a spreadsheet can sort and
 filter."""
@@ -22,14 +23,22 @@ from openpyxl.worksheet.worksheet import Worksheet
 from bot.app import App
 from bot.config.roster import timer_setup
 from bot.config.settings import Settings
-from bot.files import report_charts
+from bot.files import official_forms, report_charts
 from bot.files.cells import cell
 from triage.domain import complaint, notices
-from triage.domain.referral import TARGETS
-from triage.domain.reports import OPEN, UNKNOWN, MonthReport, age_labels, month_report
+from triage.domain.referral import RECEIVED_STEP, TARGETS
+from triage.domain.reports import (
+    OPEN,
+    UNKNOWN,
+    MonthReport,
+    ReferralSeen,
+    age_labels,
+    month_report,
+)
 from triage.domain.survey import QUESTIONS, SurveyResult, summarise
 from triage.domain.triage_checks import accuracy
 from triage.effects import notify
+from triage.ports import UnitOfWork
 from triage.texts.catalog import Lang, text, texts
 
 MONTH = re.compile(r"(?:19|2\d)\d\d-(0[1-9]|1[0-2])")  # "2026-11": what --month and /laporan take
@@ -65,9 +74,24 @@ def build(app: App, month: str) -> MonthReport:
         checks = accuracy(uow.reports.triage_checks(start, end))
         files = uow.casefiles.of_kind("pengaduan")
         complaints = complaint.figures(files, start, end, now=app.clock())
+        sessions = uow.casefiles.of_kind("psikoedukasi")
+        referred = {r.conversation_id: seen for r in rows if r.referral_target
+                    if (seen := referral_seen(uow, r.conversation_id, r.round))}  # fmt: skip
     survey = summarise(asked, answered)
     report = month_report(month, rows, timers.targets, timers.calendar, survey, checks)
-    return replace(report, complaints=complaints)
+    return replace(report, complaints=complaints, psychoeducation=sessions, referred=referred)
+
+
+def referral_seen(uow: UnitOfWork, conv_id: int, round_: int) -> ReferralSeen | None:
+    """The round's referral and the receiving body's confirmation, if staff recorded one."""
+    made = uow.referrals.get(conv_id, round_)
+    if made is None:
+        return None
+    got = [s for s in uow.steps.for_conversation(conv_id)
+           if s.step == RECEIVED_STEP and s.at >= made.at]  # fmt: skip
+    last = max(got, key=lambda s: s.at) if got else None
+    return ReferralSeen(made.target, made.addressee, made.at, last.at if last else None,
+                        (last.detail or "") if last else "")  # fmt: skip
 
 
 def _t(key: str, lang: Lang, **values: object) -> str:
@@ -273,6 +297,8 @@ def write(
         with path.open("w", newline="", encoding="utf-8-sig") as handle:
             csv.writer(handle).writerows([[_csv(value) for value in row] for row in rows])
         paths.append(path)
+    paths += official_forms.write(report, out, settings, staff, month_bounds(report.month, zone),
+                                  title)  # fmt: skip
     charts = _charts(report, lang)
     no_data = _t("no_data", lang)
     report_charts.sheet(book, _t("sheet.grafik", lang), title, charts, no_data)

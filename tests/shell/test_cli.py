@@ -89,6 +89,7 @@ def test_migrate_check_and_poll_once_on_a_fresh_install(config):
     assert code == 0 and f"basis data pada revisi {head_revision()}" in out
     code, out = invoke("check", "--config", config)
     assert code == 0 and "OK    basis data" in out
+    assert "OK    formulir resmi (data_dir/formulir): K-0-PPKS, psikoedukasi, R-I-PPKS" in out
     code, out = invoke("poll", "--once", "--config", config)
     assert code == 0 and json.loads(out.splitlines()[-1])["sent"] == 0
 

@@ -64,6 +64,11 @@ def test_referral_letter_survey_and_erasure(office):
     sealed = next((app.settings.data_dir / "rujukan").rglob("*.sealed"))
     assert b"cemas" not in sealed.read_bytes() and b"PK" not in sealed.read_bytes()[:4]
 
+    # the body's confirmation that it has the case (for the SIMFONI-PPA sheet)
+    state.user_writes(MADE, text="/rujukan_diterima 1 diterima Bu Wayan, reg. 45/XI")
+    office.wait_for_post(MADE, "Puskesmas Kecamatan Contoh telah menerima rujukan kasus #1")
+    said = office.wait_for_post(GROUP, "mengonfirmasi telah menerima rujukan", thread)
+    assert "diterima Bu Wayan, reg. 45/XI" in said["text"]
     office.wait_for_post(CLIENT, "Mohon bantu kami menilai layanan kami")
     state.user_writes(CLIENT, text="4 3 4 terima kasih")
     office.wait(lambda: _answered(office), "the survey's answer")

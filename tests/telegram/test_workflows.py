@@ -5,6 +5,8 @@ API server: the client on the hotline, the admin in the topic, the head in the p
 from __future__ import annotations
 
 import io
+import re
+from dataclasses import replace
 
 import pytest
 from docx import Document
@@ -26,6 +28,14 @@ def docx_text(office, chat: int, name: str) -> str:
     doc = Document(io.BytesIO(office.state.files[sent[-1]["document"]["file_id"]].content))
     cells = [c.text for t in doc.tables for row in t.rows for c in row.cells]
     return "\n".join([p.text for p in doc.paragraphs] + cells)
+
+
+def steps_table(office, chat: int, name: str) -> list[tuple[str, str, str]]:
+    """The handling report's table of the 16 steps: (step, when, by) per row."""
+    sent = [m for m in office.state.sent(chat) if m.get("document", {}).get("file_name") == name]
+    doc = Document(io.BytesIO(office.state.files[sent[-1]["document"]["file_id"]].content))
+    table = next(t for t in doc.tables if t.rows[0].cells[0].text == "Langkah")
+    return [tuple(c.text for c in row.cells) for row in table.rows[1:]]  # type: ignore[misc]
 
 
 def has_file(office, chat: int, name: str, count: int = 1):
@@ -96,7 +106,10 @@ def test_a_complaint_from_the_hotline_to_its_closing_report(office):
                      "16. Laporan penanganan disampaikan", "Tembusan:",
                      "Pihak terlapor: petugas loket"):  # fmt: skip
         assert expected in report, expected
-    assert "belum" not in report.split("E. Langkah")[1].split("Tembusan")[0]
+    steps = steps_table(office, HEAD, "laporan-pengaduan-1.docx")
+    stamp = re.compile(r"\d\d-\d\d-\d{4} \d\d\.\d\d")  # every step done, with its time
+    assert len(steps) == 16 and all(stamp.fullmatch(when) for _, when, _ in steps)
+    assert steps[6][2] == "Ketut" and steps[13][2] == "otomatis"  # the head; the complainant
     office.wait(lambda: state.topics[(GROUP, thread)]["closed"], "the topic closed")
     with app.uows() as uow:
         cf = uow.casefiles.get(1)
@@ -124,6 +137,19 @@ def test_a_psychoeducation_request_is_answered_and_listed_for_the_head(office):
     state.user_writes(HEAD, text="/psikoedukasi")
     listed = office.wait_for_post(HEAD, "Jadwal psikoedukasi")
     assert "SMP 3 Contoh" in listed["text"]
+    state.user_writes(ADMIN, GROUP, "/terlaksana 37", thread_id=thread)
+    office.wait_for_post(GROUP, "belum diterima (/terima) atau tanggal sesinya belum tiba", thread)
+    with office.app.uows() as uow:  # the session's day has come
+        cf = uow.casefiles.get(1)
+        today = office.app.clock().astimezone(office.app.workflows.calendar.zone).date()
+        uow.casefiles.save(replace(cf, data={**cf.data, "session": today.isoformat()}))
+        uow.commit()
+    state.user_writes(ADMIN, GROUP, "/terlaksana tiga puluh", thread_id=thread)
+    office.wait_for_post(GROUP, "Tulis: /terlaksana JUMLAH", thread)
+    state.user_writes(ADMIN, GROUP, "/terlaksana 37 orang tua kelas 7", thread_id=thread)
+    office.wait_for_post(GROUP, "Psikoedukasi terlaksana: 37 peserta hadir", thread)
+    with office.app.uows() as uow:
+        assert uow.casefiles.get(1).data["participants"] == 37
 
 
 def test_the_head_answers_a_complaint_outside_the_offices_remit_from_its_post(office):

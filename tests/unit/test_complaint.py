@@ -255,7 +255,7 @@ def test_a_complaint_answered_outside_the_remit_skips_the_handling_steps():
     complaint_cases.outside_remit(conv, "urusan RT", actor=HEAD, key="r1", setup=setup,
                                   uow_factory=uows, now=MONDAY_9)  # fmt: skip
     steps = complaint_cases.steps_of(conv, uows)
-    assert [s.number for s in steps if s.skipped] == list(range(8, 15))
+    assert [s.number for s in steps if s.skipped] == [5, *range(8, 15)]  # decided at once
     assert [s.number for s in steps if s.at] == [1, 2, 3, 4, 7, 15, 16]
     assert steps[6].staff_id == HEAD.staff_id
 
@@ -270,3 +270,53 @@ def test_a_complaint_complete_in_its_first_message_goes_to_the_head_without_an_i
     assert [i.options["event"] for i in heads] == ["complaint_for_disposition"]
     steps = complaint_cases.steps_of(conv, uows)
     assert steps[4].at == MONDAY_9 and steps[8].skipped  # forwarded; no interview needed
+
+
+def test_finishing_sends_the_report_first_so_a_refusal_changes_nothing():
+    from datetime import timedelta
+
+    from tests.builders import COUNSELOR
+    from triage.domain.privacy.safe_contact import parse
+    from triage.usecases import casework
+    from triage.usecases.identity import safe_contact
+
+    uows = FakeUnitOfWorkFactory()
+    conv = client_says(uows, 1, "Saya mau mengadukan petugas yang membentak saya.")
+    common = {"setup": SETUP, "uow_factory": uows}
+    casework.hand_off(conv, actor=ADMIN, uow_factory=uows, now=MONDAY_9)
+    casework.claim(conv, actor=COUNSELOR, uow_factory=uows, now=MONDAY_9)
+    with pytest.raises(AccessDenied):  # with a counselor: the admin may not write to the client
+        complaint_cases.finish(conv, "Selesai.", actor=ADMIN, now=MONDAY_9, key="c1", **common)
+    cf = uows.db.casefiles[conv]
+    assert cf.closed_at is None and not [s for s in uows.db.steps if s.step == "complaint_closed"]
+    # she asked not to be written to first: the file closes, the report is not sent, staff told
+    safe_contact(conv, parse("tidak", "Asia/Makassar"), actor=HEAD, uow_factory=uows, now=MONDAY_9)
+    later = MONDAY_9 + timedelta(days=2)
+    done = complaint_cases.finish(conv, "Ditegur.", actor=HEAD, now=later, key="c2", **common)
+    assert done.status == complaint.CLOSED and done.data["report_sent"] is False
+    assert not any("Ditegur." in t for t in to_client(uows))
+    assert "complaint_closed_unsent" in events(uows)
+    assert complaint_cases.steps_of(conv, uows)[15].at is None  # step 16 not done
+
+
+def test_the_trail_keeps_what_was_done_and_skips_what_does_not_apply():
+    from datetime import timedelta
+
+    from triage.domain.model import StepRecord
+
+    at = [MONDAY_9 + timedelta(minutes=n) for n in range(6)]
+
+    def log(*names):
+        return [StepRecord(1, name, at[n], 1, 3001 if "remit" in name else 1001)
+                for n, name in enumerate(names)]  # fmt: skip
+
+    # clarified, then the head answered it is not the office's: 8, 10, 11 done, the rest skipped
+    steps = complaint.trail(log("complaint_opened", "complaint_clarified",
+                                "complaint_outside_remit"))  # fmt: skip
+    done = {s.number for s in steps if s.at}
+    skipped = {s.number for s in steps if s.skipped}
+    assert done == {1, 2, 3, 4, 7, 8, 10, 11, 15, 16}
+    assert skipped == {5, 9, 12, 13, 14}  # the head decided without the forward (5)
+    assert {s.number for s in steps if not s.at and not s.skipped} == {6}
+    spoken = complaint.trail(log("complaint_opened"), spoken=True)
+    assert spoken[5].skipped and not spoken[4].skipped  # no letter: no sheet; 5 still to do

@@ -111,3 +111,35 @@ def test_dates_are_read_as_people_write_them(written, expected):
 @given(st.text(max_size=60))
 def test_reading_a_date_never_raises(written):
     pe.parse_date(written, date(2026, 11, 23))
+
+
+def test_a_session_held_is_recorded_with_who_came_and_counted_in_the_month():
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from triage.domain.errors import TransitionNotAllowed
+
+    uows = FakeUnitOfWorkFactory()
+    conv = asks(uows, 1, "Kami dari SMP 3 ingin mengundang narasumber penyuluhan parenting.")
+    asks(uows, 2, "Institusi: SMP 3\nNarahubung: Bu Rina 0812\nTopik: parenting remaja\n"
+         "Peserta: 40 orang tua\nTanggal: 30/11/2026")  # fmt: skip
+    common = {"actor": ADMIN, "uow_factory": uows, "now": MONDAY_9}
+    with pytest.raises(TransitionNotAllowed):  # not accepted yet
+        pe_cases.held(conv, 37, "", today=date(2026, 12, 1), **common)
+    pe_cases.accept(conv, None, setup=SETUP, key="a1", **common)
+    with pytest.raises(TransitionNotAllowed):  # its day has not come
+        pe_cases.held(conv, 37, "", today=date(2026, 11, 29), **common)
+    done = pe_cases.held(conv, 37, "orang tua kelas 7", today=date(2026, 11, 30), **common)
+    assert done.status == pe.HELD and done.data["participants"] == 37
+    fixed = pe_cases.held(conv, 38, "", today=date(2026, 12, 1),
+                          **{**common, "now": MONDAY_9 + timedelta(hours=1)})  # fmt: skip
+    assert fixed.data["participants"] == 38  # corrected
+    held = [i for i in uows.db.outbox.values() if i.options.get("event") == "psychoed_held"]
+    assert [i.options["participants"] for i in held] == ["37", "38"]
+    zone = ZoneInfo("Asia/Makassar")
+    nov = (datetime(2026, 11, 1, tzinfo=zone), datetime(2026, 12, 1, tzinfo=zone))
+    files = list(uows.db.casefiles.values())
+    got = pe.figures(files, *nov)
+    assert (got.requested, got.accepted, got.held, got.participants) == (1, 1, 1, 38)
+    december = pe.figures(files, nov[1], datetime(2027, 1, 1, tzinfo=zone))
+    assert (december.requested, december.held) == (0, 0)  # counted in the month of its day

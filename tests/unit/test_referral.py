@@ -97,3 +97,24 @@ def test_the_letter_tells_the_chronology_and_the_record_to_those_allowed(case):
     with uows() as uow:
         actions = [e.action for e in uow.audit.entries(conv)]
     assert actions.count("referral.letter") == 2 and actions.count("referral.letter.denied") == 2
+
+
+def test_the_receiving_bodys_confirmation_is_kept_with_who_wrote_it(case):
+    from triage.domain.errors import NotFound
+
+    uows, conv = case
+    at = T0 + timedelta(days=1)
+    with pytest.raises(NotFound):  # not referred yet
+        referral_cases.confirm_receipt(conv, "x", actor=COUNSELOR, uow_factory=uows, now=at)
+    referral_cases.refer(conv, "uptd_ppa", "KDRT", actor=COUNSELOR, uow_factory=uows, now=at)
+    with pytest.raises(AccessDenied):  # a counselor who never had the case
+        referral_cases.confirm_receipt(conv, "x", actor=COUNSELOR_2, uow_factory=uows, now=at)
+    made = referral_cases.confirm_receipt(conv, "diterima  Bu Wayan,\nreg. 45/XI",
+                                          actor=COUNSELOR, uow_factory=uows, now=at)  # fmt: skip
+    assert made.target == "uptd_ppa"
+    with uows() as uow:
+        [kept] = [s for s in uow.steps.for_conversation(conv) if s.step == "referral_received"]
+    assert (kept.detail, kept.staff_id, kept.at) == ("diterima Bu Wayan, reg. 45/XI",
+                                                     COUNSELOR.staff_id, at)  # fmt: skip
+    told = [i for i in uows.db.outbox.values() if i.options.get("event") == "referral_received"]
+    assert [i.recipient for i in told] == [f"group:{conv}"]

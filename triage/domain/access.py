@@ -60,6 +60,12 @@ def may_edit_form(actor: Actor, conv: Conversation) -> bool:
     return actor.role in (Role.ADMIN, Role.HEAD) or _assigned(actor, conv)
 
 
+def may_keep_paperwork(actor: Actor, conv: Conversation) -> bool:
+    """The paperwork of a case, also once it is closed (a referral's receipt by the receiving
+    body, a complaint's documents): admins, heads, and the counselor who had the case."""
+    return actor.role in (Role.ADMIN, Role.HEAD) or conv.counselor_id == actor.staff_id
+
+
 def may_confirm_triage(actor: Actor, conv: Conversation) -> bool:
     """Admins, heads, and the counselor of the case, also once it is closed (the tap comes
     with the closing)."""

@@ -137,9 +137,11 @@ class StepDone:
     skipped: bool = False
 
 
-def trail(steps: Sequence[StepRecord]) -> list[StepDone]:
-    """The 16 steps of a complaint from its conversation's step log. A complaint complete in its
-    first message needed no interview (9); one answered as outside the remit skips 8-14."""
+def trail(steps: Sequence[StepRecord], *, spoken: bool = False) -> list[StepDone]:
+    """The 16 steps of a complaint from its conversation's step log. Not applicable: the
+    interview (9) for a complaint complete in its first message, the disposition sheet (6) for
+    one told by phone or in person (`spoken`) unless made, forwarding (5) once the head decided
+    without it, and 8-14 not done before an answer outside the remit."""
     first: dict[str, StepRecord] = {}
     for record in sorted(steps, key=lambda r: r.at):
         first.setdefault(record.step, record)
@@ -147,14 +149,18 @@ def trail(steps: Sequence[StepRecord]) -> list[StepDone]:
     if facts:  # the interview is done when the last fact came in
         first[FACTS] = max(facts, key=lambda r: r.at)
     outside = REMIT_STEP in first
+    decided = outside or DISPOSED_STEP in first
     done = []
     for number, marks in enumerate(STEP_MARKS, start=1):
         found = next((first[m] for m in marks if m in first), None)
-        if found is not None and not (outside and number in NOT_AFTER_REMIT):
+        if found is not None:
             done.append(StepDone(number, found.at, found.staff_id))
-        elif (outside and number in NOT_AFTER_REMIT) or (
-            number == 9 and FORWARDED in first
-        ):  # outside the remit, or complete without an interview
+        elif (
+            (outside and number in NOT_AFTER_REMIT)
+            or (number == 9 and FORWARDED in first)
+            or (number == 6 and spoken)
+            or (number == 5 and decided)
+        ):
             done.append(StepDone(number, skipped=True))
         else:
             done.append(StepDone(number))

@@ -4,12 +4,14 @@ audience, proposed date) come as "Label: value" lines; a date less than 7 days a
 allowed, and the first allowed working day is proposed instead. The request is answered within
 3×24 hours (a reminder at 48 h, the head told at 72 h): /terima [date] accepts and tells the
 requester, /tolak [reason] declines. Accepted sessions are listed for the head
-(/psikoedukasi).
+(/psikoedukasi); once held, /terlaksana records how many came (the Kaltim standard reports the
+sessions held).
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from triage.domain.forms.spec import FormSpec
@@ -22,6 +24,7 @@ from triage.domain.workflow import (
 )
 
 RECORDING, WAITING, ACCEPTED, DECLINED = "recording", "waiting_answer", "accepted", "declined"
+HELD = "held"  # the session took place (/terlaksana: participants counted)
 ANSWER_HOURS = 72  # 3×24 hours (the Kaltim standard)
 REMIND_HOURS = 48
 LEAD_DAYS = 7  # booked at least one week ahead
@@ -98,3 +101,36 @@ def stored_date(value: object) -> date | None:
         return date.fromisoformat(str(value)) if value else None
     except ValueError:
         return None
+
+
+@dataclass(frozen=True)
+class SessionFigures:
+    """The month's psychoeducation for the report (the Kaltim standard): requests received,
+    sessions accepted and held in the month (by their day), declined, and who came."""
+
+    requested: int = 0
+    accepted: int = 0
+    declined: int = 0
+    held: int = 0
+    participants: int = 0
+
+
+def figures(files: Sequence[CaseFile], start: datetime, end: datetime) -> SessionFigures:
+    mine = [f for f in files if f.kind == "psikoedukasi"]
+    first, last = start.date(), end.date()
+
+    def in_month(cf: CaseFile) -> bool:
+        day = stored_date(cf.data.get("session"))
+        return day is not None and first <= day < last
+
+    held = [f for f in mine if f.status == HELD and in_month(f)]
+    return SessionFigures(
+        requested=sum(start <= f.opened_at < end for f in mine),
+        accepted=sum(f.status in (ACCEPTED, HELD) and in_month(f) for f in mine),
+        declined=sum(
+            f.status == DECLINED and f.closed_at is not None and start <= f.closed_at < end
+            for f in mine
+        ),  # fmt: skip
+        held=len(held),
+        participants=sum(int(f.data.get("participants") or 0) for f in held),
+    )

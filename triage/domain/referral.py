@@ -25,6 +25,9 @@ ALIASES = {
     "other": "lainnya",
 }  # fmt: skip
 MAX_TEXT = 1500
+# The receiving body confirmed it has the case (its register number or who received it, as staff
+# wrote it): a step-log entry, so the monthly forms show it beside the referral.
+RECEIVED_STEP = "referral_received"
 # The steps a letter's chronology tells, in the receiving body's words (catalogue keys).
 CHRONOLOGY_STEPS = ("received", "form_completed", "handed_off", "claimed", "closed")
 

@@ -19,6 +19,7 @@ from triage.domain.schedule.calendar import ServiceCalendar
 from triage.domain.schedule.sla import Targets
 from triage.domain.survey import SurveyResult
 from triage.domain.triage_checks import TriageAccuracy
+from triage.domain.workflow import CaseFile
 
 AGE_GROUPS = ((0, 5), (6, 12), (13, 17), (18, 24), (25, 44), (45, 59), (60, 200))
 UNKNOWN = "tidak diketahui"
@@ -88,6 +89,18 @@ def rounds_received(
 
 
 @dataclass(frozen=True)
+class ReferralSeen:
+    """A case's latest referral for the official forms: where and when, and the receiving
+    body's confirmation that it has the case (/rujukan_diterima, as staff wrote it)."""
+
+    target: str
+    addressee: str
+    at: datetime
+    received_at: datetime | None = None
+    received: str = ""
+
+
+@dataclass(frozen=True)
 class StepCompliance:
     step: str  # the step reached, e.g. first_admin_response, or end_to_end
     since: str  # the step its clock starts from
@@ -119,6 +132,9 @@ class MonthReport:
     survey: SurveyResult | None = None
     triage: TriageAccuracy | None = None  # from staff's confirmations at closing
     complaints: ComplaintFigures | None = None  # the complaint standard's figures
+    # the official forms (bot.files.official_forms): psychoeducation requests, and referrals
+    psychoeducation: Sequence[CaseFile] = ()
+    referred: Mapping[int, ReferralSeen] = field(default_factory=dict)  # by conversation
 
 
 def age_group(value: str | None) -> str:

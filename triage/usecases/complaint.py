@@ -31,8 +31,8 @@ from triage.domain.complaint import (
     settle,
     trail,
 )
-from triage.domain.errors import NotFound, TransitionNotAllowed
-from triage.domain.model import Actor, Conversation, Outcome
+from triage.domain.errors import NotFound, NotNow, TransitionNotAllowed
+from triage.domain.model import Actor, Channel, Conversation, Outcome
 from triage.domain.records import AuditEntry
 from triage.domain.workflow import COMPLAINT, CaseFile, WorkflowSetup, merged, read_facts
 from triage.effects import workflow_files
@@ -44,6 +44,8 @@ from triage.usecases import casework
 from triage.usecases import workflow as workflow_cases
 from triage.usecases._retry import in_transaction
 from triage.usecases.replies import reply_to_client
+
+SPOKEN = frozenset({Channel.TELEPON, Channel.LANGSUNG})  # no letter: no disposition sheet
 
 # --- staff steps, each its own transaction ---------------------------------------------------
 
@@ -174,58 +176,64 @@ def finish(
     conv_id: int, report: str, *, actor: Actor, setup: WorkflowSetup,
     uow_factory: UnitOfWorkFactory, now: datetime, key: str, heads: tuple[int, ...] = (),
 ) -> CaseFile:  # fmt: skip
-    """/selesai: the handling report (15) is kept and sent to the complainant (16); the complaint
-    and its conversation close (tuntas)."""
+    """/selesai: the handling report (15) goes to the complainant (16) first, so that a refusal
+    (the case is with a counselor, for an admin) changes nothing; then the complaint and its
+    conversation close (tuntas). A complainant the bot may not write to now (safe contact) or
+    whose conversation is closed is not written to: the topic says staff must deliver it."""
+    report = report[:3000]
+    with uow_factory() as uow:
+        cf = workflow_files.file_of(uow, conv_id, COMPLAINT)
+    if cf.closed_at is not None and cf.data.get("close_key") != key:
+        raise TransitionNotAllowed(cf.status, "finish")  # settled or outside the remit: once
+    sent = _send_report(conv_id, report, actor, setup, uow_factory, now, key)
 
     def step(uow: UnitOfWork, conv: Conversation) -> CaseFile:
         access.require(access.may_edit_form(actor, conv), actor, "finish_complaint")
         cf = workflow_files.file_of(uow, conv_id, COMPLAINT)
         if cf.status == CLOSED and cf.data.get("close_key") == key:
             return cf  # the same command again (after a restart): finish what it left below
-        if cf.closed_at is not None:  # settled, or answered as outside the remit: counted once
+        if cf.closed_at is not None:
             raise TransitionNotAllowed(cf.status, "finish")
-        data = {**cf.data, "report": report[:3000], "close_key": key}
+        data = {**cf.data, "report": report, "close_key": key, "report_sent": sent}
         changed = replace(cf, status=CLOSED, data=data, closed_at=now)
         uow.casefiles.save(changed)
-        tell_topic(uow, conv, COMPLAINT_FORM, changed, "complaint_closed", now)
-        log_steps(uow, conv, [CLOSED_STEP], now, actor.staff_id)
+        event = "complaint_closed" if sent else "complaint_closed_unsent"
+        tell_topic(uow, conv, COMPLAINT_FORM, changed, event, now)
+        log_steps(uow, conv, [CLOSED_STEP, *([REPORT_SENT] if sent else [])], now,
+                  actor.staff_id)  # fmt: skip
         return changed
 
     done = in_transaction(conv_id, uow_factory, step)
-    _send_report(conv_id, report, actor, setup, uow_factory, now, key)
     _close_case(conv_id, actor, uow_factory, now, heads)
     return done
 
 
 def _send_report(conv_id: int, report: str, actor: Actor, setup: WorkflowSetup,
-                 uow_factory: UnitOfWorkFactory, now: datetime, key: str) -> None:  # fmt: skip
-    """The handling report to the complainant (the complaint standard's step 16; a complainant
-    met offline gets it from staff, whom the topic tells)."""
+                 uow_factory: UnitOfWorkFactory, now: datetime, key: str) -> bool:  # fmt: skip
+    """The handling report to the complainant (the complaint standard's step 16; for one met
+    offline a note, and the topic asks staff to hand it over). False when not sent."""
     with uow_factory() as uow:
         conv = uow.conversations.get(conv_id)
-        sent = any(s.step == REPORT_SENT for s in uow.steps.for_conversation(conv_id))
-    if conv is None or sent or not conv.is_open:
-        return
+    if conv is None or not conv.is_open:
+        return False
     body = setup.texts["complaint.report"].replace("{report}", report)
-    reply_to_client(conv_id, body, actor=actor, idempotency_key=f"{key}:report",
-                    uow_factory=uow_factory, now=now)  # fmt: skip
-
-    def step(uow: UnitOfWork, conv: Conversation) -> None:
-        if not any(s.step == REPORT_SENT for s in uow.steps.for_conversation(conv_id)):
-            log_steps(uow, conv, [REPORT_SENT], now, actor.staff_id)
-
-    in_transaction(conv_id, uow_factory, step)
+    try:
+        reply_to_client(conv_id, body, actor=actor, idempotency_key=f"{key}:report",
+                        uow_factory=uow_factory, now=now)  # fmt: skip
+    except NotNow:  # the client's safe-contact preferences: staff deliver it some other way
+        return False
+    return True
 
 
 def paper(
     conv_id: int, *, actor: Actor, uow_factory: UnitOfWorkFactory, now: datetime, sheet: bool
 ) -> Paper:
     """What the disposition sheet (`sheet`: the complaint standard's step 6, logged) or the
-    handling report is written from; for admins and heads, each reading audited."""
+    handling report is written from; for admins, heads and the counselor who had the case
+    (the report goes to the heads when they close it), each reading audited."""
 
     def step(uow: UnitOfWork, conv: Conversation) -> Paper:
-        access.require(access.may_dispose(actor) or access.may_edit_form(actor, conv), actor,
-                       "complaint_paper")  # fmt: skip
+        access.require(access.may_keep_paperwork(actor, conv), actor, "complaint_paper")
         cf = workflow_files.file_of(uow, conv_id, COMPLAINT)
         what = "complaint.sheet" if sheet else "complaint.report"
         uow.audit.append(AuditEntry(now, actor.staff_id, actor.role.value, what, conv_id))
@@ -234,7 +242,7 @@ def paper(
         contact = uow.contacts.get(conv.reply_contact_id)
         if contact is None:
             raise NotFound(f"contact {conv.reply_contact_id}")
-        steps = trail(uow.steps.for_conversation(conv_id))
+        steps = trail(uow.steps.for_conversation(conv_id), spoken=contact.channel in SPOKEN)
         return Paper(cf, contact.channel.value, conv.urgent, steps)
 
     return in_transaction(conv_id, uow_factory, step)
@@ -243,7 +251,10 @@ def paper(
 def steps_of(conv_id: int, uow_factory: UnitOfWorkFactory) -> list[StepDone]:
     """The complaint's 16 steps for its card (read with the card, whose reading is audited)."""
     with uow_factory() as uow:
-        return trail(uow.steps.for_conversation(conv_id))
+        conv = uow.conversations.get(conv_id)
+        contact = uow.contacts.get(conv.reply_contact_id) if conv is not None else None
+        spoken = contact is not None and contact.channel in SPOKEN
+        return trail(uow.steps.for_conversation(conv_id), spoken=spoken)
 
 
 def _close_case(conv_id: int, actor: Actor, uow_factory: UnitOfWorkFactory, now: datetime,

@@ -1,5 +1,6 @@
 """Use cases of a psychoeducation request: staff record its facts, accept it with a date or
-decline it, and list the accepted sessions (the rules are in triage/domain/psychoeducation.py)."""
+decline it, record the session held, and list the accepted sessions (the rules are in
+triage/domain/psychoeducation.py)."""
 
 from __future__ import annotations
 
@@ -8,10 +9,12 @@ from datetime import date, datetime
 from typing import Any
 
 from triage.domain import access
+from triage.domain.errors import TransitionNotAllowed
 from triage.domain.model import Actor, Conversation
 from triage.domain.psychoeducation import (
     ACCEPTED,
     DECLINED,
+    HELD,
     RECORDING,
     REQUEST_FORM,
     WAITING,
@@ -101,6 +104,30 @@ def decline(
         changed = replace(found, status=DECLINED, data=data, closed_at=now)
         uow.casefiles.save(changed)
         tell_topic(uow, conv, REQUEST_FORM, changed, "psychoed_declined", now)
+        return changed
+
+    return in_transaction(conv_id, uow_factory, step)
+
+
+def held(
+    conv_id: int, participants: int, note: str, *, actor: Actor, uow_factory: UnitOfWorkFactory,
+    now: datetime, today: date,
+) -> CaseFile:  # fmt: skip
+    """/terlaksana: the accepted session took place, with how many came (said again: corrected).
+    Not before its day, nor for a request not accepted."""
+
+    def step(uow: UnitOfWork, conv: Conversation) -> CaseFile:
+        access.require(access.may_edit_form(actor, conv), actor, "psychoeducation_held")
+        found = workflow_files.file_of(uow, conv_id, PSYCHOEDUCATION)
+        day = stored_date(found.data.get("session"))
+        if found.status not in (ACCEPTED, HELD) or day is None or day > today:
+            raise TransitionNotAllowed(found.status, "held")
+        data = {**found.data, "participants": participants, "held_note": note[:500],
+                "held_at": now.isoformat(), "held_by": actor.staff_id}  # fmt: skip
+        changed = replace(found, status=HELD, data=data)
+        uow.casefiles.save(changed)
+        tell_topic(uow, conv, REQUEST_FORM, changed, "psychoed_held", now,
+                   participants=str(participants))  # fmt: skip
         return changed
 
     return in_transaction(conv_id, uow_factory, step)

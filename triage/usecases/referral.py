@@ -7,12 +7,24 @@ import json
 from collections.abc import Sequence
 from datetime import datetime
 
+from triage.domain import access, notices
 from triage.domain.errors import AccessDenied, NotFound, TransitionNotAllowed
 from triage.domain.model import Actor, Conversation, Outcome
+from triage.domain.notices import Kind
 from triage.domain.records import AuditEntry, Sealer, may_read
-from triage.domain.referral import CHRONOLOGY_STEPS, TARGETS, Letter, Referral, may_have_letter
+from triage.domain.referral import (
+    CHRONOLOGY_STEPS,
+    RECEIVED_STEP,
+    TARGETS,
+    Letter,
+    Referral,
+    may_have_letter,
+)
+from triage.effects import notify
+from triage.effects.steplog import log_steps
 from triage.ports import UnitOfWork, UnitOfWorkFactory
 from triage.usecases import casework
+from triage.usecases._retry import in_transaction
 
 
 def refer(
@@ -57,6 +69,29 @@ def refer(
     if made is None:
         raise TransitionNotAllowed(closed.state.value, "refer")
     return made
+
+
+def confirm_receipt(
+    conv_id: int, detail: str, *, actor: Actor, uow_factory: UnitOfWorkFactory, now: datetime
+) -> Referral:
+    """/rujukan_diterima: the receiving body confirmed it has the case (UPTD PPA then records a
+    violence case in SIMFONI-PPA); kept in the step log with who wrote it, told to the topic.
+    The case's latest referral; refused when it has none."""
+
+    def step(uow: UnitOfWork, conv: Conversation) -> Referral:
+        access.require(access.may_keep_paperwork(actor, conv), actor, "referral_received")
+        made = next((found for r in range(conv.round, 0, -1)
+                     if (found := uow.referrals.get(conv_id, r)) is not None), None)  # fmt: skip
+        if made is None:
+            raise NotFound(f"referral of conversation {conv_id}")
+        said = " ".join(detail.split())[:300]
+        log_steps(uow, conv, [RECEIVED_STEP], now, actor.staff_id, said)
+        notify.queue(uow, key=f"{RECEIVED_STEP}:{conv_id}:{now.isoformat()}",
+                     recipient=notices.group(conv_id), kind=Kind.STATUS, now=now, conv=conv,
+                     event=RECEIVED_STEP, text=said)  # fmt: skip
+        return made
+
+    return in_transaction(conv_id, uow_factory, step)
 
 
 def letter(

@@ -3,6 +3,8 @@
 /rujuk TUJUAN alasan   close the case as Rujukan; the letter comes to your private chat
                        (TUJUAN: uptd, puskesmas, rs, polisi, lbh, or "lain Nama lembaga")
 /tutup rujukan …       the same (commands/cases.py hands it here)
+/rujukan_diterima ket  the receiving body confirmed it has the case (in a private chat the
+                       case number comes first)
 /ekspor N              (head, private chat) everything held about case N's client
 /hapus N               (head) what erasing case N's client would do; /hapus N YA does it
 /tahan_hukum alasan    (head) a legal hold: nothing of the case is purged or erased until
@@ -93,6 +95,25 @@ def forget(request: Request) -> str:
     return text("staff.forgotten", lang, conv=conv, count=len(erased))
 
 
+def referral_received(request: Request) -> str:
+    """The case is the topic's; in a private chat (or written "#N") its number comes first."""
+    app, lang, conv, words = request.desk.app, request.lang, request.conv, request.arg.split()
+    named = case_number(words[0]) if words else None
+    if named is not None and (request.private or conv is None or words[0].startswith("#")):
+        conv, words = named, words[1:]
+    if conv is None or not words:
+        return text("staff.received_usage", lang)
+    try:
+        made = referral_cases.confirm_receipt(conv, " ".join(words), actor=request.actor,
+                                              uow_factory=app.uows, now=app.clock())  # fmt: skip
+    except NotFound:
+        return text("staff.received_none", lang, conv=conv)
+    if not request.private:
+        return ""  # the topic hears it as a status
+    place = referral_letter.place_of(made, app.settings)
+    return text("staff.received", lang, conv=conv, place=esc(place))
+
+
 def legal_hold(request: Request) -> str:
     return _hold(request, lift=False)
 
@@ -136,6 +157,7 @@ def _client_of(request: Request, conv: int) -> int:
 
 COMMANDS = [
     Command("rujuk", rujuk, EVERYONE),
+    Command("rujukan_diterima", off_loop(referral_received), EVERYONE, refused_to_clients=True),
     Command("ekspor", off_loop(export), HEADS),
     Command("hapus", off_loop(forget), HEADS),
     Command("tahan_hukum", off_loop(legal_hold), HEADS, refused_to_clients=True),

@@ -13,6 +13,7 @@ In a conversation's topic (or replying to the bot's post about it):
   /psikoedukasi [lines]      the request's card, or its facts; without a case: the sessions
   /terima [tanggal]          accept (the date given, else the one asked or proposed)
   /tolak [alasan]            decline
+  /terlaksana JUMLAH [cat.]  the accepted session took place, with how many came
 Each answers "" when the admin topic hears the step as a status anyway (the group's budget is
 20 posts a minute).
 """
@@ -29,6 +30,7 @@ from bot.telegram.duty import day_label, parse_day
 from bot.telegram.parsing import unread
 from bot.telegram.render import esc
 from triage.domain import complaint, psychoeducation
+from triage.domain.errors import TransitionNotAllowed
 from triage.domain.forms.by_mail import label
 from triage.domain.workflow import COMPLAINT, PSYCHOEDUCATION, CaseFile, WorkflowSetup, facts_text
 from triage.texts.catalog import text
@@ -169,6 +171,18 @@ def tolak(request: Request, conv: int, setup: WorkflowSetup, common: dict) -> st
     return ""
 
 
+def terlaksana(request: Request, conv: int, setup: WorkflowSetup, common: dict) -> str:
+    count, _, note = request.arg.partition(" ")
+    if not count.isdigit() or len(count) > 5:
+        return text("staff.held_usage", request.lang)
+    today = common["now"].astimezone(setup.calendar.zone).date()
+    try:
+        psychoeducation_cases.held(conv, int(count), note.strip(), today=today, **common)
+    except TransitionNotAllowed:
+        return text("staff.held_not_yet", request.lang)
+    return ""
+
+
 def _file(request: Request, conv: int) -> CaseFile | None:
     """The case file, if the one asking may read it (refused otherwise; audited)."""
     app = request.desk.app
@@ -254,4 +268,5 @@ COMMANDS = [
     Command("psikoedukasi", off_loop(psikoedukasi), EVERYONE),
     Command("terima", off_loop(on_file(terima)), ADMINS),
     Command("tolak", off_loop(on_file(tolak)), ADMINS),
+    Command("terlaksana", off_loop(on_file(terlaksana, needs_text=True)), ADMINS),
 ]
