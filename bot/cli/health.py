@@ -96,7 +96,7 @@ def check(config: ConfigOpt = DEFAULT_CONFIG) -> None:
         report("rules", None)  # a broken file already stopped _settings, with its fix
     if settings.triage.form_file:
         report("form", None)
-    from bot.files.official_forms import forms
+    from bot.files.form_templates import forms
 
     usable, wrong = forms(settings)
     report("official_forms", "; ".join(wrong) or None, ", ".join(f.name for f in usable))

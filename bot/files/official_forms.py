@@ -2,22 +2,19 @@
 R/I register and K/0 card, the psychoeducation sessions, and an optional SIMFONI-PPA sheet.
 
 Public sources give the forms' purpose but not every column, so each form is a template an
-office edits without code: a TOML file naming the columns in order, each filled from one field
-(or left blank for staff), with a title, a totals row and a place to sign. The defaults are in
-bot/files/forms/; a file of the same name in data_dir/formulir/ replaces one, and a new name adds
-a form. `blank` names the Dinas's own blank form (.xlsx, in that folder): the rows are written
-into its first sheet from `first_row`, each column at its `column` letter.
+office edits without code (bot.files.form_templates): the columns in order, each filled from one
+field (or left blank for staff), with a title, a totals row and a place to sign; or the Dinas's
+own blank form (.xlsx), whose first sheet gets the rows from `first_row`, each column at its
+`column` letter.
 """
 
 from __future__ import annotations
 
 import logging
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook, load_workbook
@@ -26,6 +23,7 @@ from openpyxl.utils import column_index_from_string
 
 from bot.config.settings import Settings
 from bot.files.cells import cell
+from bot.files.form_templates import Form, forms
 from triage.domain import psychoeducation
 from triage.domain.reports import CaseRow, MonthReport, age_group
 from triage.domain.workflow import CaseFile
@@ -33,35 +31,9 @@ from triage.texts.catalog import Lang, text
 
 log = logging.getLogger(__name__)
 
-DEFAULTS = Path(__file__).parent / "forms"
-SOURCES = ("register", "kekerasan", "psikoedukasi", "kantor")
+PROBLEMS = "formulir-bermasalah.txt"
 TARGET_GROUP = {"balita": "Keluarga balita", "remaja": "Remaja", "lansia": "Lansia",
                 "pranikah": "Calon pengantin", "kekerasan": "Keluarga rentan"}  # fmt: skip
-
-
-class FormError(ValueError):
-    """A template that cannot be used: the message names the file, the key and the fix."""
-
-
-@dataclass(frozen=True)
-class Column:
-    header: str
-    value: str  # a field of the form's rows; "" for a column staff fill in by hand
-    letter: str = ""  # where it goes on a blank form ("C"); "" for the next column
-
-
-@dataclass(frozen=True)
-class Form:
-    path: Path
-    name: str
-    title: str
-    rows: str
-    columns: tuple[Column, ...]
-    items: tuple[str, ...] = ()
-    totals: bool = False
-    signature: bool = False
-    blank: Path | None = None
-    first_row: int = 0
 
 
 @dataclass(frozen=True)
@@ -71,9 +43,12 @@ class Context:
     staff: Mapping[int, str]
     lang: Lang
 
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.settings.office.timezone)
+
     def when(self, at: datetime | None) -> object:
-        zone = ZoneInfo(self.settings.office.timezone)
-        return at.astimezone(zone).replace(tzinfo=None).date() if at else ""
+        return at.astimezone(self.zone).replace(tzinfo=None).date() if at else ""
 
 
 def _case_fields(row: CaseRow, n: int, c: Context) -> dict[str, object]:
@@ -133,8 +108,8 @@ def _session_fields(cf: CaseFile, n: int, c: Context) -> dict[str, object]:
 
 
 def _sessions(c: Context, start: datetime, end: datetime) -> list[CaseFile]:
-    """Requests received in the month, and sessions whose day falls in it."""
-    first, last = start.date(), end.date()
+    """Requests received in the month, and sessions whose day (office time) falls in it."""
+    first, last = start.astimezone(c.zone).date(), end.astimezone(c.zone).date()
 
     def in_month(cf: CaseFile) -> bool:
         day = psychoeducation.stored_date(cf.data.get("session"))
@@ -146,7 +121,7 @@ def _sessions(c: Context, start: datetime, end: datetime) -> list[CaseFile]:
 def _office_items(c: Context, start: datetime, end: datetime) -> dict[str, object]:
     s, report = c.settings, c.report
     roles = [member.role for member in s.staff]
-    held = psychoeducation.figures(report.psychoeducation, start, end).held
+    held = psychoeducation.figures(report.psychoeducation, start, end, c.zone).held
     channels = [text(f"channel.{name}", c.lang) for name, on in
                 (("email", s.email is not None), ("instagram", s.instagram is not None),
                  ("hotline", s.telegram is not None)) if on]  # fmt: skip
@@ -183,105 +158,33 @@ def rows_of(form: Form, c: Context, start: datetime, end: datetime) -> list[dict
             for n, item in enumerate(form.items, start=1)]  # fmt: skip
 
 
-_CASE = frozenset({
-    "no", "tanggal", "nomor_register", "nama", "usia", "kelompok_usia", "jenis_kelamin",
-    "domisili", "saluran", "kategori", "sasaran", "jenis_layanan", "mendesak", "rujukan_ke",
-    "konselor", "tanggal_rujukan", "rujukan_diterima", "penerima_rujukan",
-})  # fmt: skip
-_SESSIONS = frozenset({
-    "no", "tanggal_permohonan", "institusi", "narahubung", "topik", "peserta_diminta",
-    "tanggal_kegiatan", "status", "peserta_hadir",
-})  # fmt: skip
-FIELDS: Mapping[str, frozenset[str]] = {  # what a column's `value` may name, by `rows`
-    "register": _CASE, "kekerasan": _CASE, "psikoedukasi": _SESSIONS,
-    "kantor": frozenset({"no", "uraian", "isi"}),
-}  # fmt: skip
-
-
-ITEMS = frozenset({
-    "nama_kantor", "alamat", "telepon", "jam_layanan", "saluran_layanan", "jumlah_ketua",
-    "jumlah_konselor", "jumlah_admin", "kontak_bulan_ini", "konseling_bulan_ini",
-    "rujukan_bulan_ini", "psikoedukasi_terlaksana",
-})  # fmt: skip
-
-
-def parse(path: Path, folder: Path, lang: Lang = "id") -> Form | None:
-    """The template at `path` (None when it is switched off), or FormError saying what to fix."""
-    where = str(path)
-    try:
-        raw: dict[str, Any] = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise FormError(text("form.error.read", lang, file=where, error=exc)) from None
-    if raw.get("enabled", True) is False:
-        return None
-    rows = raw.get("rows")
-    if rows not in SOURCES:
-        raise FormError(text("form.error.rows", lang, file=where, value=rows,
-                             allowed=", ".join(SOURCES)))  # fmt: skip
-    names = FIELDS[rows]
-    columns = []
-    for n, column in enumerate(raw.get("columns") or [], start=1):
-        if not isinstance(column, dict) or not isinstance(column.get("header"), str):
-            raise FormError(text("form.error.column", lang, file=where, n=n))
-        value = str(column.get("value", ""))
-        if value and value not in names:
-            raise FormError(text("form.error.value", lang, file=where, n=n, value=value,
-                                 allowed=", ".join(sorted(names))))  # fmt: skip
-        letter = str(column.get("column", "")).upper()
-        if letter and not letter.isalpha():
-            raise FormError(text("form.error.letter", lang, file=where, n=n, value=letter))
-        columns.append(Column(column["header"], value, letter))
-    if not columns:
-        raise FormError(text("form.error.columns", lang, file=where))
-    items = tuple(str(i) for i in raw.get("items") or ())
-    if unknown := [i for i in items if i not in ITEMS]:
-        raise FormError(text("form.error.items", lang, file=where, value=", ".join(unknown),
-                             allowed=", ".join(sorted(ITEMS))))  # fmt: skip
-    blank = (folder / str(raw["blank"])) if raw.get("blank") else None
-    if blank is not None and not blank.is_file():
-        raise FormError(text("form.error.blank", lang, file=where, blank=blank))
-    name = "".join(ch for ch in str(raw.get("name") or path.stem) if ch.isalnum() or ch in "-_")
-    return Form(path, name or path.stem, str(raw.get("title", "")), rows, tuple(columns), items,
-                bool(raw.get("totals")), bool(raw.get("signature")), blank,
-                int(raw.get("first_row") or 0))  # fmt: skip
-
-
-def forms(settings: Settings) -> tuple[list[Form], list[str]]:
-    """The office's forms (its own files replace the defaults of the same name) and what is
-    wrong with any that cannot be used."""
-    own = settings.data_dir / "formulir"
-    chosen = {p.name: p for p in sorted(DEFAULTS.glob("*.toml"))}
-    if own.is_dir():
-        chosen |= {p.name: p for p in sorted(own.glob("*.toml"))}
-    found, problems = [], []
-    for path in chosen.values():
-        try:
-            form = parse(path, own, settings.language)  # type: ignore[arg-type]
-        except FormError as exc:
-            problems.append(str(exc))
-            continue
-        if form is not None:
-            found.append(form)
-    return found, problems
-
-
 def write(report: MonthReport, out: Path, settings: Settings, staff: Mapping[int, str],
           bounds: tuple[datetime, datetime], title: str) -> list[Path]:  # fmt: skip
-    """Each usable form as out/<name>-<month>.xlsx; a broken template is logged (and named in a
-    text file beside the report) and skipped, never stopping the month's report."""
+    """Each usable form as out/<name>-<month>.xlsx. A form that cannot be made (a broken
+    template, a blank form it cannot be written into) is logged, named in out/PROBLEMS (which
+    goes to the head with the report) and skipped, never stopping the month's report."""
     lang: Lang = settings.language  # type: ignore[assignment]
     context = Context(report, settings, staff, lang)
     found, problems = forms(settings)
     paths = []
     for form in found:
-        rows = rows_of(form, context, *bounds)
         path = out / f"{form.name}-{report.month}.xlsx"
-        (_fill_blank if form.blank else _new_book)(form, rows, path, title, context, bounds)
+        try:
+            rows = rows_of(form, context, *bounds)
+            (_fill_blank if form.blank else _new_book)(form, rows, path, title, context, bounds)
+        except Exception as exc:  # noqa: BLE001 - e.g. a merged cell where rows go
+            path.unlink(missing_ok=True)
+            problems.append(text("form.error.write", lang, file=str(form.path),
+                                 error=type(exc).__name__))  # fmt: skip
+            continue
         paths.append(path)
     for problem in problems:
         log.warning("formulir resmi dilewati: %s", problem)
+    told = out / PROBLEMS
+    told.unlink(missing_ok=True)  # an earlier run's, its templates since mended
     if problems:
-        (out / "formulir-bermasalah.txt").write_text("\n".join(problems) + "\n", encoding="utf-8")
+        told.write_text("\n".join(problems) + "\n", encoding="utf-8")
+        paths.append(told)
     return paths
 
 
@@ -291,7 +194,7 @@ def _closing(form: Form, rows: list[dict[str, object]], c: Context,
     if form.totals:
         lines.append([text("form.total", c.lang), len(rows)])
         if form.rows == "psikoedukasi":
-            made = psychoeducation.figures(c.report.psychoeducation, *bounds)
+            made = psychoeducation.figures(c.report.psychoeducation, *bounds, c.zone)
             for key in ("requested", "accepted", "declined", "held", "participants"):
                 lines.append([text(f"form.sessions.{key}", c.lang), getattr(made, key)])
     if form.signature:

@@ -88,7 +88,7 @@ def referral_seen(uow: UnitOfWork, conv_id: int, round_: int) -> ReferralSeen | 
     if made is None:
         return None
     got = [s for s in uow.steps.for_conversation(conv_id)
-           if s.step == RECEIVED_STEP and s.at >= made.at]  # fmt: skip
+           if s.step == RECEIVED_STEP and s.round == round_]  # fmt: skip
     last = max(got, key=lambda s: s.at) if got else None
     return ReferralSeen(made.target, made.addressee, made.at, last.at if last else None,
                         (last.detail or "") if last else "")  # fmt: skip

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from telegram import CallbackQuery, Message
 
-from bot.telegram import staff_ops
+from bot.telegram import kept_files, staff_ops
 from bot.telegram.commands.registered import REGISTRY
 from bot.telegram.commands.registry import Registry, Request
 from bot.telegram.desk import Desk
@@ -85,6 +85,14 @@ class StaffSide:
         desk = self.desk
         body = message.text or message.caption or ""
         if message.effective_attachment is not None:
+            if kept_files.offline(desk, conv):  # a paper the case came with: kept sealed
+                try:
+                    said = await kept_files.keep(desk, actor, conv, message, key)
+                except staff_ops.REFUSALS as exc:
+                    await staff_ops.refuse(desk, exc, conv, where, key)
+                    return
+                await desk.tell(f"{key}:kept", where, said, conv=conv)
+                return
             await desk.tell(f"{key}:text-only", where, text("staff.text_only", desk.lang))
             if not body:
                 return

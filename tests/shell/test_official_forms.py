@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from openpyxl import Workbook, load_workbook
 
-from bot.files.official_forms import DEFAULTS
+from bot.files.form_templates import DEFAULTS
 from tests.builders import ADMIN, COUNSELOR
 from tests.shell.test_jobs import office
 from tests.shell.test_report import office_config, report
@@ -35,7 +35,7 @@ def a_violence_case_referred_and_a_session_held(app) -> None:
     referral.refer(conv, "uptd_ppa", "KDRT", actor=COUNSELOR, now=NOV_3 + timedelta(hours=1),
                    **common)  # fmt: skip
     referral.confirm_receipt(conv, "diterima Bu Wayan, reg. 45/XI", actor=COUNSELOR,
-                             now=NOV_3 + timedelta(days=1), **common)  # fmt: skip
+                             now=NOV_3 + timedelta(days=1), key="k", **common)  # fmt: skip
     school = InboundMessage(Channel.EMAIL, "m2", "smp3@contoh.sch.id", "SMP 3", "penyuluhan", NOV_3)
     other = ingest(school, uow_factory=app.uows, now=NOV_3).conversation_id
     facts = {"institusi": "SMP 3 Contoh", "narahubung": "Bu Rina 0812", "topik": "parenting",
@@ -138,3 +138,60 @@ def test_check_names_a_broken_form_template_and_how_to_fix_it(tmp_path):
     assert result.exit_code == 1, result.output
     assert "GAGAL formulir resmi (data_dir/formulir):" in flat and "r1-ppks.toml" in flat
     assert "dari-dinas.xlsx tidak ditemukan" in flat and "hapus kunci blank" in flat
+
+
+BAD = [  # (template, what the message must name)
+    ('rows = "register"\ncolumns = 5\n', "columns"),
+    ('rows = "register"\ncolumns = [{ header = "X" }]\nitems = 5\n', "items"),
+    ('rows = "register"\ncolumns = [{ header = "X" }]\nfirst_row = -3\n', "first_row = -3"),
+    ('rows = "register"\ncolumns = [{ header = "X" }]\nfirst_row = "x"\n', "first_row"),
+    ('rows = "register"\ncolumns = [{ header = "X" }]\nenabled = "false"\n', "enabled"),
+    ('rows = "register"\ncolumns = [{ header = "X", column = "ZZZZ" }]\n', "ZZZZ"),
+    ('rows = "register"\ncolumns = [{ header = "X", column = "É" }]\n', "É"),
+    ('rows = "register"\ncolumns = [{ header = "X" }]\nblank = "../../../../etc/passwd"\n',
+     "di dalam folder formulir"),
+    ('rows = "register"\ncolumns = [{ header = "X" }]\nblank = "/etc/passwd"\n', "formulir"),
+    ('rows = "register"\ncolumns = [{ header = "X" }]\nblank = "bukan.xlsx"\n',
+     "tidak dapat dibuka sebagai XLSX"),
+]  # fmt: skip
+
+
+def test_a_template_mistake_is_told_by_file_and_key_and_never_raises_otherwise(tmp_path):
+    import pytest
+
+    from bot.files.form_templates import FormError, parse
+
+    (tmp_path / "bukan.xlsx").write_text("ini bukan excel")
+    for n, (template, named) in enumerate(BAD):
+        path = tmp_path / f"t{n}.toml"
+        path.write_text(template)
+        with pytest.raises(FormError) as told:
+            parse(path, tmp_path)
+        assert named in str(told.value) and str(path) in str(told.value), (template, told.value)
+    path = tmp_path / "laporan.toml"  # the report's own files' name: kept apart
+    path.write_text('rows = "register"\ncolumns = [{ header = "X" }]\n')
+    assert parse(path, tmp_path).name == "formulir-laporan"
+
+
+def test_a_blank_form_with_merged_cells_where_rows_go_is_named_and_the_report_still_made(
+    tmp_path,
+):
+    app = office(tmp_path / "office")
+    a_violence_case_referred_and_a_session_held(app)
+    own = tmp_path / "office" / "formulir"
+    own.mkdir(parents=True)
+    blank = Workbook()
+    blank.active.merge_cells("A8:D8")
+    blank.save(own / "dinas.xlsx")
+    template = 'rows = "register"\nblank = "dinas.xlsx"\nfirst_row = 8\n'
+    template += 'columns = [{ header = "No", value = "no", column = "B" }]\n'
+    (own / "r1-ppks.toml").write_text(template)
+    out = tmp_path / "laporan"
+    assert report(office_config(tmp_path), out, "2026-11").exit_code == 0
+    problems = (out / "formulir-bermasalah.txt").read_text()
+    assert "r1-ppks.toml" in problems and "sel gabungan" in problems
+    assert (out / "laporan-2026-11.xlsx").exists() and not (out / "R-I-PPKS-2026-11.xlsx").exists()
+    (own / "r1-ppks.toml").unlink()  # mended: the note of the earlier run goes
+    assert report(office_config(tmp_path), out, "2026-11").exit_code == 0
+    assert not (out / "formulir-bermasalah.txt").exists()
+    app.engine.dispose()

@@ -74,3 +74,23 @@ def test_a_counselor_cannot_register_and_a_referral_without_its_origin_is_refuse
         card = office.wait_for_post(GROUP, "Identitas klien #1", office.topic_of(1))
         assert "Dirujuk oleh: UPTD PPA · surat nomor 12/PPA, tanggal 02-11-2026" in card["text"]
         assert "Kontak: Rujukan\n" in card["text"]  # no made-up address shown
+        # the chronology the referring body sent: kept sealed with the case, given back on request
+        topic = office.topic_of(1)
+        chronology = b"%PDF-1.4 kronologi: anak didampingi sejak Oktober"
+        pdf = "application/pdf"
+        state.user_sends_file(ADMIN, "document", chronology, "kronologi PPA.pdf", pdf, GROUP,
+                              "dari UPTD PPA", thread_id=topic)  # fmt: skip
+        office.wait_for_post(GROUP, "kronologi_PPA.pdf disimpan tersegel bersama kasus #1", topic)
+        sealed = next((office.app.settings.data_dir / "rujukan" / "masuk-1").glob("*.sealed"))
+        assert b"kronologi" not in sealed.read_bytes()  # sealed with the office key
+        state.user_writes(ADMIN, GROUP, "/berkas", thread_id=topic)
+        office.wait_for_post(GROUP, "1 berkas kasus #1 dikirim", topic)
+        got = lambda: [m for m in state.sent(ADMIN) if "document" in m]  # noqa: E731
+        office.wait(got, "the chronology in the admin's private chat")
+        assert got()[0]["document"]["file_name"] == "kronologi_PPA.pdf"
+        assert state.files[got()[0]["document"]["file_id"]].content == chronology
+        with office.app.uows() as uow:
+            notes = [m for m in uow.messages.for_conversation(1) if m.attachments]
+            actions = [e.action for e in uow.audit.entries(1)]
+        assert notes[0].internal and "dari UPTD PPA" in notes[0].text
+        assert "kept_files.read" in actions

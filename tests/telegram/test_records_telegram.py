@@ -78,16 +78,17 @@ def test_the_head_gets_the_monthly_report_files_and_an_admin_does_not(office):
     state.user_writes(HEAD, text="/laporan 2999-01")
     office.wait_for_post(HEAD, "Bulan Januari 2999 belum tiba")  # nothing to report yet
     state.user_writes(HEAD, text=f"/laporan {month}")
-    office.wait_for_post(HEAD, f"Laporan {month_label(month, 'id')} disiapkan: 4 berkas")
+    office.wait_for_post(HEAD, f"Laporan {month_label(month, 'id')} disiapkan: 7 berkas")
 
     def documents() -> list[str]:
         return [m["document"]["file_name"] for m in state.sent(HEAD) if "document" in m]
 
-    office.wait(lambda: len(documents()) == 4, "the report's files in the head's chat")
+    office.wait(lambda: len(documents()) == 7, "the report's files in the head's chat")
     assert sorted(documents()) == sorted(
-        f"laporan-{month}{suffix}"
-        for suffix in (".xlsx", "-kategori.png", "-kanal.png", "-sla.png")
-    )
+        [f"laporan-{month}{suffix}" for suffix in (".xlsx", "-kategori.png", "-kanal.png",
+                                                    "-sla.png")]
+        + [f"{form}-{month}.xlsx" for form in ("R-I-PPKS", "K-0-PPKS", "psikoedukasi")]
+    )  # fmt: skip
 
 
 def test_the_head_opens_a_case_to_another_counselor_and_an_admin_cannot(office):

@@ -320,3 +320,5 @@ def test_the_trail_keeps_what_was_done_and_skips_what_does_not_apply():
     assert {s.number for s in steps if not s.at and not s.skipped} == {6}
     spoken = complaint.trail(log("complaint_opened"), spoken=True)
     assert spoken[5].skipped and not spoken[4].skipped  # no letter: no sheet; 5 still to do
+    made = complaint.trail(log("complaint_opened", "complaint_sheet"), spoken=True)
+    assert made[5].at == at[1] and not made[5].skipped  # made anyway: shown done

@@ -114,7 +114,7 @@ def test_reading_a_date_never_raises(written):
 
 
 def test_a_session_held_is_recorded_with_who_came_and_counted_in_the_month():
-    from datetime import datetime
+    from datetime import UTC, datetime
     from zoneinfo import ZoneInfo
 
     from triage.domain.errors import TransitionNotAllowed
@@ -125,21 +125,29 @@ def test_a_session_held_is_recorded_with_who_came_and_counted_in_the_month():
          "Peserta: 40 orang tua\nTanggal: 30/11/2026")  # fmt: skip
     common = {"actor": ADMIN, "uow_factory": uows, "now": MONDAY_9}
     with pytest.raises(TransitionNotAllowed):  # not accepted yet
-        pe_cases.held(conv, 37, "", today=date(2026, 12, 1), **common)
+        pe_cases.held(conv, 37, "", today=date(2026, 12, 1), key="h0", **common)
     pe_cases.accept(conv, None, setup=SETUP, key="a1", **common)
     with pytest.raises(TransitionNotAllowed):  # its day has not come
-        pe_cases.held(conv, 37, "", today=date(2026, 11, 29), **common)
-    done = pe_cases.held(conv, 37, "orang tua kelas 7", today=date(2026, 11, 30), **common)
+        pe_cases.held(conv, 37, "", today=date(2026, 11, 29), key="h0", **common)
+    done = pe_cases.held(conv, 37, "orang tua kelas 7", today=date(2026, 11, 30), key="h1",
+                         **common)  # fmt: skip
+    again = pe_cases.held(conv, 37, "orang tua kelas 7", today=date(2026, 11, 30), key="h1",
+                          **{**common, "now": MONDAY_9 + timedelta(minutes=1)})  # fmt: skip
+    assert again == done  # redelivered: nothing again
     assert done.status == pe.HELD and done.data["participants"] == 37
-    fixed = pe_cases.held(conv, 38, "", today=date(2026, 12, 1),
+    fixed = pe_cases.held(conv, 38, "", today=date(2026, 12, 1), key="h2",
                           **{**common, "now": MONDAY_9 + timedelta(hours=1)})  # fmt: skip
     assert fixed.data["participants"] == 38  # corrected
+    with pytest.raises(TransitionNotAllowed):  # held: not accepted or declined again
+        pe_cases.accept(conv, None, setup=SETUP, key="a2", **common)
+    with pytest.raises(TransitionNotAllowed):
+        pe_cases.decline(conv, "", setup=SETUP, key="d2", **common)
     held = [i for i in uows.db.outbox.values() if i.options.get("event") == "psychoed_held"]
     assert [i.options["participants"] for i in held] == ["37", "38"]
     zone = ZoneInfo("Asia/Makassar")
     nov = (datetime(2026, 11, 1, tzinfo=zone), datetime(2026, 12, 1, tzinfo=zone))
     files = list(uows.db.casefiles.values())
-    got = pe.figures(files, *nov)
+    got = pe.figures(files, *[at.astimezone(UTC) for at in nov], zone)  # as the report passes
     assert (got.requested, got.accepted, got.held, got.participants) == (1, 1, 1, 38)
-    december = pe.figures(files, nov[1], datetime(2027, 1, 1, tzinfo=zone))
+    december = pe.figures(files, nov[1], datetime(2027, 1, 1, tzinfo=zone), zone)
     assert (december.requested, december.held) == (0, 0)  # counted in the month of its day

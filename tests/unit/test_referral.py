@@ -105,12 +105,16 @@ def test_the_receiving_bodys_confirmation_is_kept_with_who_wrote_it(case):
     uows, conv = case
     at = T0 + timedelta(days=1)
     with pytest.raises(NotFound):  # not referred yet
-        referral_cases.confirm_receipt(conv, "x", actor=COUNSELOR, uow_factory=uows, now=at)
+        referral_cases.confirm_receipt(conv, "x", actor=COUNSELOR, uow_factory=uows, now=at,
+                                       key="k0")  # fmt: skip
     referral_cases.refer(conv, "uptd_ppa", "KDRT", actor=COUNSELOR, uow_factory=uows, now=at)
     with pytest.raises(AccessDenied):  # a counselor who never had the case
-        referral_cases.confirm_receipt(conv, "x", actor=COUNSELOR_2, uow_factory=uows, now=at)
-    made = referral_cases.confirm_receipt(conv, "diterima  Bu Wayan,\nreg. 45/XI",
-                                          actor=COUNSELOR, uow_factory=uows, now=at)  # fmt: skip
+        referral_cases.confirm_receipt(conv, "x", actor=COUNSELOR_2, uow_factory=uows, now=at,
+                                       key="k1")  # fmt: skip
+    for _ in range(2):  # the command redelivered: kept once
+        made = referral_cases.confirm_receipt(conv, "diterima  Bu Wayan,\nreg. 45/XI",
+                                              actor=COUNSELOR, uow_factory=uows, now=at,
+                                              key="k2")  # fmt: skip
     assert made.target == "uptd_ppa"
     with uows() as uow:
         [kept] = [s for s in uow.steps.for_conversation(conv) if s.step == "referral_received"]

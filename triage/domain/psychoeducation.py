@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 
 from triage.domain.forms.spec import FormSpec
 from triage.domain.schedule.dates import parse_date
@@ -115,9 +115,12 @@ class SessionFigures:
     participants: int = 0
 
 
-def figures(files: Sequence[CaseFile], start: datetime, end: datetime) -> SessionFigures:
+def figures(
+    files: Sequence[CaseFile], start: datetime, end: datetime, zone: tzinfo
+) -> SessionFigures:
+    """[start, end): the month's instants; a session's day is read in the office's `zone`."""
     mine = [f for f in files if f.kind == "psikoedukasi"]
-    first, last = start.date(), end.date()
+    first, last = start.astimezone(zone).date(), end.astimezone(zone).date()
 
     def in_month(cf: CaseFile) -> bool:
         day = stored_date(cf.data.get("session"))

@@ -142,6 +142,8 @@ def clarify(
     def step(uow: UnitOfWork, conv: Conversation) -> CaseFile:
         access.require(access.may_edit_form(actor, conv), actor, "clarify_complaint")
         cf = workflow_files.file_of(uow, conv_id, COMPLAINT)
+        if cf.closed_at is not None:  # settled or answered outside the remit: its steps are done
+            raise TransitionNotAllowed(cf.status, "clarify")
         notes = [*cf.data.get("clarifications", []), {"at": now.isoformat(), "text": note[:2000]}]
         changed = replace(cf, data={**cf.data, "clarifications": notes})
         uow.casefiles.save(changed)

@@ -68,6 +68,8 @@ def accept(
     and the requester told."""
     with uow_factory() as uow:
         cf = workflow_files.file_of(uow, conv_id, PSYCHOEDUCATION)
+    if cf.status == HELD:  # the session took place: nothing left to accept
+        raise TransitionNotAllowed(cf.status, "accept")
     chosen = when or stored_date(cf.data.get("date") or cf.data.get("proposed"))
     if chosen is None or not allowed(setup, cf.opened_at, chosen):
         raise ValueError("date")
@@ -92,6 +94,9 @@ def decline(
     conv_id: int, reason: str, *, actor: Actor, setup: WorkflowSetup,
     uow_factory: UnitOfWorkFactory, now: datetime, key: str,
 ) -> CaseFile:  # fmt: skip
+    with uow_factory() as uow:
+        if workflow_files.file_of(uow, conv_id, PSYCHOEDUCATION).status == HELD:
+            raise TransitionNotAllowed(HELD, "decline")
     body = setup.texts["psychoed.declined"]
     if reason:
         body = f"{body}\n\n{reason}"
@@ -111,19 +116,22 @@ def decline(
 
 def held(
     conv_id: int, participants: int, note: str, *, actor: Actor, uow_factory: UnitOfWorkFactory,
-    now: datetime, today: date,
+    now: datetime, today: date, key: str,
 ) -> CaseFile:  # fmt: skip
-    """/terlaksana: the accepted session took place, with how many came (said again: corrected).
-    Not before its day, nor for a request not accepted."""
+    """/terlaksana: the accepted session took place, with how many came (said again: corrected;
+    the same command redelivered: nothing again). Not before its day, nor for a request not
+    accepted."""
 
     def step(uow: UnitOfWork, conv: Conversation) -> CaseFile:
         access.require(access.may_edit_form(actor, conv), actor, "psychoeducation_held")
         found = workflow_files.file_of(uow, conv_id, PSYCHOEDUCATION)
+        if found.data.get("held_key") == key:
+            return found
         day = stored_date(found.data.get("session"))
         if found.status not in (ACCEPTED, HELD) or day is None or day > today:
             raise TransitionNotAllowed(found.status, "held")
         data = {**found.data, "participants": participants, "held_note": note[:500],
-                "held_at": now.isoformat(), "held_by": actor.staff_id}  # fmt: skip
+                "held_at": now.isoformat(), "held_by": actor.staff_id, "held_key": key}  # fmt: skip
         changed = replace(found, status=HELD, data=data)
         uow.casefiles.save(changed)
         tell_topic(uow, conv, REQUEST_FORM, changed, "psychoed_held", now,

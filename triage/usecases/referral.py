@@ -9,7 +9,7 @@ from datetime import datetime
 
 from triage.domain import access, notices
 from triage.domain.errors import AccessDenied, NotFound, TransitionNotAllowed
-from triage.domain.model import Actor, Conversation, Outcome
+from triage.domain.model import Actor, Attachment, Conversation, Outcome, StepRecord
 from triage.domain.notices import Kind
 from triage.domain.records import AuditEntry, Sealer, may_read
 from triage.domain.referral import (
@@ -21,7 +21,6 @@ from triage.domain.referral import (
     may_have_letter,
 )
 from triage.effects import notify
-from triage.effects.steplog import log_steps
 from triage.ports import UnitOfWork, UnitOfWorkFactory
 from triage.usecases import casework
 from triage.usecases._retry import in_transaction
@@ -72,11 +71,13 @@ def refer(
 
 
 def confirm_receipt(
-    conv_id: int, detail: str, *, actor: Actor, uow_factory: UnitOfWorkFactory, now: datetime
-) -> Referral:
+    conv_id: int, detail: str, *, actor: Actor, uow_factory: UnitOfWorkFactory, now: datetime,
+    key: str,
+) -> Referral:  # fmt: skip
     """/rujukan_diterima: the receiving body confirmed it has the case (UPTD PPA then records a
-    violence case in SIMFONI-PPA); kept in the step log with who wrote it, told to the topic.
-    The case's latest referral; refused when it has none."""
+    violence case in SIMFONI-PPA); kept in the step log of the referral's round with who wrote
+    it, told to the topic; the same command redelivered does nothing again. The case's latest
+    referral; refused when it has none."""
 
     def step(uow: UnitOfWork, conv: Conversation) -> Referral:
         access.require(access.may_keep_paperwork(actor, conv), actor, "referral_received")
@@ -84,14 +85,35 @@ def confirm_receipt(
                      if (found := uow.referrals.get(conv_id, r)) is not None), None)  # fmt: skip
         if made is None:
             raise NotFound(f"referral of conversation {conv_id}")
+        notice = f"{RECEIVED_STEP}:{conv_id}:{key}"
+        if uow.outbox.find_key(notice) is not None:
+            return made
         said = " ".join(detail.split())[:300]
-        log_steps(uow, conv, [RECEIVED_STEP], now, actor.staff_id, said)
-        notify.queue(uow, key=f"{RECEIVED_STEP}:{conv_id}:{now.isoformat()}",
-                     recipient=notices.group(conv_id), kind=Kind.STATUS, now=now, conv=conv,
-                     event=RECEIVED_STEP, text=said)  # fmt: skip
+        uow.steps.append(StepRecord(conv_id, RECEIVED_STEP, now, made.round, actor.staff_id,
+                                    said))  # fmt: skip
+        notify.queue(uow, key=notice, recipient=notices.group(conv_id), kind=Kind.STATUS,
+                     now=now, conv=conv, event=RECEIVED_STEP, text=said)  # fmt: skip
         return made
 
     return in_transaction(conv_id, uow_factory, step)
+
+
+def kept_files(
+    conv_id: int, *, actor: Actor, uow_factory: UnitOfWorkFactory, now: datetime
+) -> list[Attachment]:
+    """The files staff kept with a case met offline (an incoming referral's chronology, a
+    complaint letter), for those who may see the client; the reading is audited."""
+    with uow_factory() as uow:
+        conv = uow.conversations.get(conv_id)
+        if conv is None:
+            raise NotFound(f"conversation {conv_id}")
+        access.require(access.may_view_identity(actor, conv), actor, "kept_files")
+        found = [a for m in uow.messages.for_conversation(conv_id) if m.internal
+                 for a in m.attachments if a.stored_path]  # fmt: skip
+        uow.audit.append(AuditEntry(now, actor.staff_id, actor.role.value, "kept_files.read",
+                                    conv_id, str(len(found))))  # fmt: skip
+        uow.commit()
+    return found
 
 
 def letter(

@@ -10,6 +10,7 @@ from triage.domain import access, lifecycle
 from triage.domain.errors import NotFound, NotNow
 from triage.domain.model import (
     Actor,
+    Attachment,
     Channel,
     Contact,
     Conversation,
@@ -180,6 +181,7 @@ def _note(
     key: str,
     now: datetime,
     confidential: bool,
+    attachments: tuple[Attachment, ...] = (),
 ) -> StoredMessage:
     """A staff note in the transcript: never sent; counseling content when `confidential`."""
     return StoredMessage(
@@ -193,6 +195,7 @@ def _note(
         staff_id=actor.staff_id,
         internal=True,
         confidential=confidential,
+        attachments=attachments,
     )
 
 
@@ -212,9 +215,11 @@ def add_note(
     idempotency_key: str,
     uow_factory: UnitOfWorkFactory,
     now: datetime,
+    attachments: tuple[Attachment, ...] = (),
 ) -> int:
-    """An internal note (a `//` line, /catatan): kept in the transcript, never sent to the
-    client. Written during counseling it is the counselor's, like the rest of the case."""
+    """An internal note (a `//` line, /catatan, a file staff keep with the case): kept in the
+    transcript, never sent to the client. Written during counseling it is the counselor's, like
+    the rest of the case."""
 
     def work() -> int:
         with uow_factory() as uow:
@@ -228,7 +233,16 @@ def add_note(
                 return known.id
             private = conv.state is State.WITH_COUNSELOR
             note = uow.messages.add(
-                _note(conv_id, contact.channel, text, actor, idempotency_key, now, private)
+                _note(
+                    conv_id,
+                    contact.channel,
+                    text,
+                    actor,
+                    idempotency_key,
+                    now,
+                    private,
+                    attachments,
+                )  # fmt: skip
             )
             uow.commit()
             assert note.id is not None

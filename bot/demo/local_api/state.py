@@ -354,6 +354,7 @@ class ApiState:
         mime_type: str,
         chat_id: int | None = None,
         caption: str | None = None,
+        thread_id: int | None = None,
     ) -> JSON:
         """kind: photo, document or voice."""
         with self.lock:
@@ -369,7 +370,9 @@ class ApiState:
             media = {**base, "duration": 3, "mime_type": mime_type}
         else:
             media = {**base, "file_name": filename, "mime_type": mime_type}
-        return self.user_writes(user_id, chat_id, None, caption=caption, **{kind: media})
+        return self.user_writes(
+            user_id, chat_id, None, thread_id=thread_id, caption=caption, **{kind: media}
+        )
 
     def user_presses(self, user_id: int, message: JSON, data: str) -> JSON:
         """A user taps an inline button (callback_data `data`) under `message`."""

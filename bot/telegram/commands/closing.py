@@ -105,7 +105,8 @@ def referral_received(request: Request) -> str:
         return text("staff.received_usage", lang)
     try:
         made = referral_cases.confirm_receipt(conv, " ".join(words), actor=request.actor,
-                                              uow_factory=app.uows, now=app.clock())  # fmt: skip
+                                              uow_factory=app.uows, now=app.clock(),
+                                              key=request.key)  # fmt: skip
     except NotFound:
         return text("staff.received_none", lang, conv=conv)
     if not request.private:

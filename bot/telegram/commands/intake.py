@@ -1,12 +1,15 @@
 """/klien_baru: a client who came in person, phoned, wrote a letter or was referred by another
 body (triage.domain.intake). The case gets its card and topic like any other; what staff type
-in that topic is kept as notes, since the bot cannot write to this client."""
+in that topic is kept as notes, since the bot cannot write to this client, and a file sent there
+(the referral's chronology, a letter) is kept sealed with the case: /berkas sends them back
+(bot.telegram.kept_files)."""
 
 from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from bot.telegram.commands.registry import ADMINS, HEADS, Command, Request
+from bot.telegram import kept_files
+from bot.telegram.commands.registry import ADMINS, EVERYONE, HEADS, Command, Request, off_loop
 from bot.telegram.desk import Desk
 from bot.telegram.render import esc
 from triage.domain.errors import AccessDenied
@@ -44,4 +47,15 @@ def _register(desk: Desk, actor: Actor, intake: Intake, key: str) -> int:
     ).conversation_id
 
 
-COMMANDS = [Command("klien_baru", klien_baru, ADMINS | HEADS, refused_to_clients=True)]
+def berkas(request: Request) -> str:
+    if request.conv is None:
+        return text("staff.no_case", request.lang)
+    count = kept_files.send(request.desk, request.actor, request.conv, request.key)
+    return text("staff.files_sent" if count else "staff.files_none", request.lang,
+                conv=request.conv, count=count)  # fmt: skip
+
+
+COMMANDS = [
+    Command("klien_baru", klien_baru, ADMINS | HEADS, refused_to_clients=True),
+    Command("berkas", off_loop(berkas), EVERYONE, refused_to_clients=True),
+]

@@ -173,11 +173,12 @@ def tolak(request: Request, conv: int, setup: WorkflowSetup, common: dict) -> st
 
 def terlaksana(request: Request, conv: int, setup: WorkflowSetup, common: dict) -> str:
     count, _, note = request.arg.partition(" ")
-    if not count.isdigit() or len(count) > 5:
+    if not (count.isascii() and count.isdigit()) or len(count) > 5:
         return text("staff.held_usage", request.lang)
     today = common["now"].astimezone(setup.calendar.zone).date()
     try:
-        psychoeducation_cases.held(conv, int(count), note.strip(), today=today, **common)
+        psychoeducation_cases.held(conv, int(count), note.strip(), today=today,
+                                   key=f"{request.key}:held", **common)  # fmt: skip
     except TransitionNotAllowed:
         return text("staff.held_not_yet", request.lang)
     return ""
