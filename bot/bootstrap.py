@@ -186,6 +186,7 @@ def _add_telegram(app: App, settings: Settings) -> None:
     app.senders[Target.TELEGRAM] = StaffSender(
         gateway, maps, budget, admin_chat_id=config.admin_chat_id, lang=lang, tz=tz,
         unseal=lambda sealed: app.sealer.open(sealed),
+        summary=settings.consent.group_view == "ringkas",
     )  # fmt: skip
     app.senders[Target.HOTLINE] = HotlineSender(gateway, budget, lang)
     app.telegram = TelegramRuntime(app, gateway=gateway, maps=maps, staff=staff)

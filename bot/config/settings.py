@@ -198,6 +198,7 @@ class ConsentConfig(Section):
     # staff see placeholders until the client answers the data-protection notice
     mask_before: bool = True
     minors: Literal["wali", "konselor"] = "wali"  # triage/effects/minors.py
+    group_view: Literal["lengkap", "ringkas"] = "lengkap"  # bot/telegram/summary.py
 
 
 class ReferralConfig(Section):

@@ -28,6 +28,7 @@ from bot.demo.instagram_act import run_instagram_act
 from bot.demo.local_api.scripted import DemoFailed
 from bot.demo.script import script
 from bot.demo.setup_act import run_setup_act
+from bot.demo.summary_act import run_summary_act
 from bot.demo.telegram_act import run_telegram_act
 from bot.files import letter as referral_letter
 from bot.service import backup
@@ -145,6 +146,7 @@ def run_demo(
     if telegram:
         run_setup_act(data_dir / "setup", lang, console)
         run_telegram_act(data_dir / "telegram", lang, console)
+        run_summary_act(data_dir / "ringkas", lang, console)
     return app
 
 

@@ -24,6 +24,7 @@ class Desk:
     admin_chat_id: int
     lang: Lang
     wake: Callable[[], None]
+    summary: bool = False  # the group sees summaries; answers go to the staff member's chat
 
     async def run(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         return await asyncio.to_thread(fn, *args, **kwargs)

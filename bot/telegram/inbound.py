@@ -59,7 +59,8 @@ class TelegramInbound:
         greeting: Callable[[], str],
         sign_with_name: bool = False,
     ) -> None:
-        self.desk = Desk(app, maps, staff, admin_chat_id, lang, wake)
+        summary = app.settings.consent.group_view == "ringkas"  # bot.telegram.summary
+        self.desk = Desk(app, maps, staff, admin_chat_id, lang, wake, summary)
         self.hotline = Hotline(
             self.desk, media_dir=media_dir, max_media_bytes=max_media_bytes, greeting=greeting
         )

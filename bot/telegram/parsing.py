@@ -17,7 +17,7 @@ from triage.texts.catalog import Lang, text
 
 CASE_NUMBER = re.compile(r"#?([0-9]{1,9})")
 BUTTON = re.compile(
-    r"(?P<action>handoff|urgent|form|claim|close|confirm):(?P<conv>[0-9]{1,9})"
+    r"(?P<action>handoff|urgent|form|claim|close|confirm|open):(?P<conv>[0-9]{1,9})"
     r"(?::(?P<round>[0-9]{1,6}))?(?::(?P<outcome>tuntas|ulang|rujukan))?"
 )
 RESEND = re.compile(r"resend:(?P<item>[0-9]{1,12})")

@@ -108,6 +108,8 @@ def topic_title(item: OutboxItem, lang: Lang) -> str:
 
 def _name(item: OutboxItem, lang: Lang) -> str:
     """The client's name; before their consent, a word saying it is held back."""
+    if item.options.get("summary"):  # minimal disclosure (bot.telegram.summary)
+        return text("tg.summary_name", lang)
     if item.options.get("masked"):
         return text("tg.masked_name", lang)
     return " ".join(item.options.get("name", "?").split())
@@ -144,8 +146,8 @@ def entries_html(raw: str, lang: Lang, tz: tzinfo) -> str:
         if entry.auto:
             head += " " + esc(text("tg.auto", lang))
         body = esc(entry.text)
-        if entry.author == "masked":
-            body = f"<i>{esc(text('tg.masked_body', lang))}</i>"
+        if entry.author in ("masked", "summary"):  # no words: consent, or the group's summary
+            body = f"<i>{esc(text(f'tg.{entry.author}_body', lang))}</i>"
         if entry.files:
             files = text("tg.files", lang, files=", ".join(entry.files))
             body = f"{body}\n{esc(files)}" if body else esc(files)
@@ -194,6 +196,10 @@ def render(item: OutboxItem, lang: Lang, tz: tzinfo) -> Post:
     triage_line = (
         "\n" + text("tg.triage", lang, rules=esc(plain_reasons(found, lang))) if found else ""
     )
+    code = item.options.get("category", "")
+    if item.options.get("summary") and f"category.{code}" in texts():  # the words stay out
+        category = text(f"category.{code}", lang)
+        triage_line = "\n" + text("tg.summary_category", lang, category=esc(category))
     # a client staff registered offline (triage.domain.intake): nothing was sent to them
     offline = item.options.get("channel", "") in OFFLINE_CHANNELS
     if kind == Kind.ALERT:
@@ -203,7 +209,9 @@ def render(item: OutboxItem, lang: Lang, tz: tzinfo) -> Post:
     if kind == Kind.CARD:
         key = "tg.card" if who["round"] == "1" else "tg.card_round"
         hint = text("tg.card_hint_offline" if offline else "tg.card_hint", lang)
-        if item.options.get("masked"):
+        if item.options.get("summary"):
+            hint = text("tg.card_hint_summary", lang) + "\n" + hint
+        elif item.options.get("masked"):
             hint = text("tg.card_hint_masked", lang) + "\n" + hint
         head = urgent + text(key, lang, **who) + triage_line + "\n" + hint
         body = entries_html(item.text, lang, tz)
@@ -217,6 +225,8 @@ def render(item: OutboxItem, lang: Lang, tz: tzinfo) -> Post:
         head = urgent + text("tg.case", lang, **who)
         if offline:
             head += "\n" + text("tg.case_offline", lang)
+        if item.options.get("opened"):  # an admin opened it from the group's summary
+            head += "\n" + text("tg.opened_hint", lang)
         if item.options.get("assigned_by"):
             head += "\n" + text("tg.case_assigned", lang, head=esc(item.options["assigned_by"]))
         return Post(f"{head}\n\n{entries_html(item.text, lang, tz)}")

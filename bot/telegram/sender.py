@@ -22,6 +22,7 @@ from telegram.constants import MessageLimit, ParseMode
 from bot.telegram.budget import SendBudget
 from bot.telegram.gateway import Gateway
 from bot.telegram.render import Keyboard, Post, render, split_html, topic_title
+from bot.telegram.summary import open_button, summarised
 from storage.telegram_maps import TelegramMaps, Topic
 from triage.domain.notices import GENERAL, Kind
 from triage.domain.outbox import SEALED_TEXT, OutboxItem, parts
@@ -60,8 +61,10 @@ class StaffSender:
         lang: Lang,
         tz: tzinfo,
         unseal: Callable[[str], bytes] | None = None,
+        summary: bool = False,
     ) -> None:
         self.unseal = unseal  # opens what is sealed with the office key (a letter, an answer)
+        self.summary = summary  # the group sees summaries only (bot.telegram.summary)
         self.gateway = gateway
         self.maps = maps
         self.budget = budget
@@ -81,6 +84,8 @@ class StaffSender:
             if item.options.get("kind") == Kind.DOCUMENT:
                 return self._document(item, chat_id)
             return self._post(item, chat_id, None, None, group=False)
+        if self.summary and (recipient == GENERAL or recipient.startswith("group:")):
+            item = summarised(item)
         if recipient == GENERAL:
             return self._post(item, self.admin_chat_id, None, None, group=True)
         if recipient == BOARD:
@@ -258,6 +263,9 @@ class StaffSender:
         topic: Topic | None = None,
     ) -> SendResult:
         post: Post = render(item, self.lang, self.tz)
+        opening = open_button(item, self.lang) if item.options.get("summary") else None
+        if opening is not None:
+            post = Post(post.text, [*(post.keyboard or []), opening])
         texts = split_html(post.text, MessageLimit.MAX_TEXT_LENGTH)
         if not texts:
             raise SendError("empty message", transient=False)

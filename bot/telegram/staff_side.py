@@ -29,6 +29,7 @@ from triage.domain.model import Actor, Outcome
 from triage.texts.catalog import text
 from triage.usecases.assessment import confirm_assessment
 from triage.usecases.dispatch import resend
+from triage.usecases.inbox import open_privately
 from triage.usecases.replies import add_note, reply_to_client
 
 
@@ -149,9 +150,15 @@ class StaffSide:
         if button.round is not None and button.round != current.round:
             return text("staff.old_button", lang, conv=conv)
         private = query.message is not None and query.message.chat.type == "private"
-        where = notices.staff(actor.staff_id) if private else notices.group(conv)
+        where = notices.staff(actor.staff_id) if private or desk.summary else notices.group(conv)
         key = f"cb:{query.id}"
         try:
+            if button.action == "open":  # minimal disclosure: the story, to this admin only
+                app = desk.app
+                await desk.run(lambda: open_privately(conv, actor=actor, uow_factory=app.uows,
+                                                      now=app.clock(), key=key))  # fmt: skip
+                desk.wake()
+                return text("staff.opened_private", lang)
             if button.action == "form":
                 card = await desk.run(staff_ops.identity_card, desk, actor, conv)
                 await desk.tell(f"{key}:id", where, card, conv=conv)

@@ -107,6 +107,7 @@ def client_fields(uow: UnitOfWork, conv: Conversation) -> dict[str, str]:
         "name": client.display_name if client else "?",
         "channel": contact.channel.value if contact else "",
         "round": str(conv.round),
+        "category": conv.category or "",  # shown alone where words are not (a summary)
     }
     online = contact is not None and contact.channel not in OFFLINE
     if client is not None and consent.hidden(client.consent, online=online, urgent=conv.urgent):

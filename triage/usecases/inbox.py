@@ -1,14 +1,20 @@
 """Read model of the unified inbox: each conversation with its client, channel, messages, step
-times and SLA deadlines, ready for `puspaga inbox --json` and the demo's table."""
+times and SLA deadlines, ready for `puspaga inbox --json` and the demo's table; and a case's
+story opened by one admin in their private chat (minimal disclosure)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from triage.domain.model import Contact, Conversation, StepRecord, StoredMessage
+from triage.domain import access, notices
+from triage.domain.errors import NotFound
+from triage.domain.model import Actor, Contact, Conversation, StepRecord, StoredMessage
+from triage.domain.notices import Kind
 from triage.domain.outbox import OutboxItem
+from triage.domain.records import AuditEntry
 from triage.domain.schedule.sla import Deadline
+from triage.effects.notify import client_fields, queue_content
 from triage.ports import UnitOfWorkFactory
 
 
@@ -115,3 +121,28 @@ def _delivery(outbox: list[OutboxItem], outbox_id: int | None) -> str | None:
         if item.id == outbox_id:
             return item.status.value
     return None
+
+
+def open_privately(
+    conv_id: int, *, actor: Actor, uow_factory: UnitOfWorkFactory, now: datetime, key: str
+) -> int:
+    """The case's story as the group's summary leaves it out (`[consent] group_view =
+    "ringkas"`), into the admin's private chat: a reply to it answers the client. What they may
+    read only (counseling content stays the counselor's; before consent, placeholders); the
+    opening is audited. Returns the posts queued."""
+    with uow_factory() as uow:
+        conv = uow.conversations.get(conv_id)
+        if conv is None:
+            raise NotFound(f"conversation {conv_id}")
+        access.require(access.may_view_identity(actor, conv), actor, "content.open")
+        story = [m for m in uow.messages.for_conversation(conv_id)
+                 if not m.confidential and access.may_read_message(actor, conv, m)]  # fmt: skip
+        uow.audit.append(AuditEntry(now, actor.staff_id, actor.role.value, "content.open",
+                                    conv_id, str(len(story))))  # fmt: skip
+        posts = queue_content(uow, key=f"open:{conv_id}:{key}",
+                              recipient=notices.staff(actor.staff_id), kind=Kind.CASE,
+                              entries=notices.entries_of(story, author_of=notices.author_of),
+                              now=now, conv=conv, opened="1",
+                              **client_fields(uow, conv))  # fmt: skip
+        uow.commit()
+    return posts

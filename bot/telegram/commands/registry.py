@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from bot.telegram import staff_ops
 from bot.telegram.desk import Desk
+from triage.domain import notices
 from triage.domain.model import Actor, Role
 from triage.texts.catalog import Lang, text
 
@@ -45,7 +46,10 @@ class Request:
         return self.where.startswith("staff:")
 
     async def say(self, suffix: str, body: str) -> None:
-        await self.desk.tell(f"{self.key}:{suffix}", self.where, body, conv=self.conv)
+        """The answer, where it was asked; with a summary-only group (bot.telegram.summary), in
+        the staff member's private chat, since an answer may show the client's data."""
+        where = notices.staff(self.actor.staff_id) if self.desk.summary else self.where
+        await self.desk.tell(f"{self.key}:{suffix}", where, body, conv=self.conv)
 
 
 Handler = Callable[[Request], Awaitable[None]]

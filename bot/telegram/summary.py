@@ -1,0 +1,41 @@
+"""Minimal disclosure (`[consent] group_view = "ringkas"`, docs/dpia.md): the admin group sees
+what a case needs to be picked up (its number, channel, category, risk level, how long it
+waits) and never the client's words, name or the rules' quotes of them; a button opens them in
+the admin's private chat with the bot, where the reading is audited and a reply to that post
+answers the client. The core queues what it always does: the summary is made here, on the way
+into the group, so no kind of post can slip past it."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from triage.domain import notices
+from triage.domain.notices import Entry, Kind
+from triage.domain.outbox import OutboxItem
+from triage.texts.catalog import Lang, text
+
+WITH_WORDS = frozenset({Kind.CARD, Kind.CLIENT, Kind.CASE})  # entries of the client's messages
+OPENABLE = frozenset({Kind.CARD, Kind.CLIENT, Kind.ALERT})  # posts that get the open button
+QUOTES = ("name", "triage", "rules")  # what may carry the client's name or words
+
+
+def summarised(item: OutboxItem) -> OutboxItem:
+    """The item as the group may see it."""
+    kind = item.options.get("kind")
+    options = {k: v for k, v in item.options.items() if k not in QUOTES}
+    options.update(masked="1", summary="1")
+    body = item.text
+    if kind in WITH_WORDS:
+        body = notices.dump([Entry(e.at, "", (), e.auto, "summary")
+                             for e in notices.load(item.text) if not e.part
+                             or e.part.startswith("1/")])  # fmt: skip
+    elif kind in (Kind.STATUS, Kind.ALERT):
+        body = ""  # a case file's facts, an automatic answer's text: not in the group
+    return replace(item, text=body, options=options)
+
+
+def open_button(item: OutboxItem, lang: Lang) -> list[tuple[str, str]] | None:
+    """The row with the button that opens a post's case in the admin's private chat."""
+    if item.options.get("kind") not in OPENABLE or not item.options.get("conv"):
+        return None
+    return [(text("btn.open_private", lang), f"open:{item.options['conv']}")]

@@ -1,0 +1,43 @@
+"""The group's summary (bot.telegram.summary): no kind of post carries the client's words, name
+or the rules' quotes of them into the group; what staff need to pick a case up stays."""
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from bot.telegram.render import render, topic_title
+from bot.telegram.summary import open_button, summarised
+from triage.domain import notices
+from triage.domain.notices import Entry, Kind
+from triage.domain.outbox import OutboxItem, Target
+
+T0 = datetime(2026, 12, 7, 2, 0, tzinfo=UTC)
+WORDS = "suami saya memukul"
+
+
+def item(kind: Kind, body: str = "", **options: str) -> OutboxItem:
+    base = {"kind": kind.value, "conv": "7", "round": "1", "channel": "hotline",
+            "name": "Rina Wulandari", "category": "kekerasan", "urgent": "1"}  # fmt: skip
+    return OutboxItem(None, f"k:{kind}", Target.TELEGRAM, "group:7", body, T0, T0,
+                      options={**base, **options})  # fmt: skip
+
+
+def test_no_post_carries_the_clients_words_or_name_into_the_group():
+    story = notices.dump([Entry(T0.isoformat(), WORDS, ("visum.jpg (10 B)",))])
+    zone = ZoneInfo("Asia/Makassar")
+    posts = [
+        item(Kind.CARD, story, triage=f"kekerasan: {WORDS}"),
+        item(Kind.CLIENT, story),
+        item(Kind.ALERT, "", rules=f"urgent: {WORDS}"),
+        item(Kind.STATUS, f"Kronologi: {WORDS}", event="complaint_complete"),
+    ]
+    for post in posts:
+        shown = summarised(post)
+        words = render(shown, "id", zone).text + topic_title(shown, "id")
+        assert WORDS not in words and "Rina" not in words and "visum" not in words, words
+        assert "#7" in words or shown.options["kind"] == "status"
+    card = render(summarised(posts[0]), "id", zone).text
+    assert "kategori Kekerasan" in card and "MENDESAK" in card  # what picking it up needs
+    assert open_button(summarised(posts[0]), "id") == [("🔓 Buka di chat pribadi", "open:7")]
+    assert open_button(summarised(posts[3]), "id") is None  # a status opens nothing
+    board = item(Kind.BOARD, "#7 · 4 mnt")
+    assert summarised(board).text == "#7 · 4 mnt"  # numbers and minutes only already
