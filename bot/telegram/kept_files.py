@@ -40,10 +40,11 @@ async def keep(desk: Desk, actor: Actor, conv: int, message: Message, key: str) 
     """Seal and keep the message's file with the case; what to tell the staff member."""
     lang = desk.lang
     media = message.document or (message.photo[-1] if message.photo else None)
-    if media is None:  # a voice note, a sticker: nothing a case file keeps
-        return text("staff.text_only", lang)
+    if media is None:  # a voice note, a sticker, a video: send it as a document
+        return text("staff.file_kind", lang)
     name = getattr(media, "file_name", None) or "foto.jpg"
-    safe = SAFE_NAME.sub("_", name).strip("._")[:80] or "berkas"
+    stem, dot, suffix = SAFE_NAME.sub("_", name).strip("._").rpartition(".")
+    safe = (f"{stem[:70]}.{suffix[:10]}" if dot and stem else suffix[:80]) or "berkas"
     size = int(getattr(media, "file_size", 0) or 0)
     if size > MAX_BYTES:
         return text("staff.file_too_big", lang, name=safe, limit=MAX_BYTES // (1024 * 1024))
@@ -63,8 +64,12 @@ async def keep(desk: Desk, actor: Actor, conv: int, message: Message, key: str) 
     said = " ".join((message.caption or "").split())
     note = text("staff.file_note", lang, name=safe) + (f" {said}" if said else "")
     attached = (Attachment(safe, mime, len(content), str(path)),)
-    await desk.run(add_note, conv, note, actor=actor, idempotency_key=f"file:{key}",
-                   uow_factory=app.uows, now=app.clock(), attachments=attached)  # fmt: skip
+    try:
+        await desk.run(add_note, conv, note, actor=actor, idempotency_key=f"file:{key}",
+                       uow_factory=app.uows, now=app.clock(), attachments=attached)  # fmt: skip
+    except Exception:  # refused (the case closed, or with a counselor): no file without its row
+        path.unlink(missing_ok=True)
+        raise
     return text("staff.file_kept", lang, name=safe, conv=conv)
 
 
@@ -73,11 +78,12 @@ def send(desk: Desk, actor: Actor, conv: int, key: str) -> int:
     app = desk.app
     files = kept_files(conv, actor=actor, uow_factory=app.uows, now=app.clock())
     with app.uows() as uow:
+        case = uow.conversations.get(conv)  # erasing the case reaches a file still waiting
         for n, kept in enumerate(files):
             notify.queue(uow, key=f"{key}:{n}", recipient=notices.staff(actor.staff_id),
                          kind=notices.Kind.DOCUMENT, now=app.clock(),
                          text=text("staff.file_caption", desk.lang, conv=conv),
-                         path=str(kept.stored_path), sealed="1",
+                         path=str(kept.stored_path), sealed="1", conv=case,
                          filename=kept.filename)  # fmt: skip
         uow.commit()
     app.wake.set()

@@ -209,8 +209,8 @@ def render(item: OutboxItem, lang: Lang, tz: tzinfo) -> Post:
     if kind == Kind.CARD:
         key = "tg.card" if who["round"] == "1" else "tg.card_round"
         hint = text("tg.card_hint_offline" if offline else "tg.card_hint", lang)
-        if item.options.get("summary"):
-            hint = text("tg.card_hint_summary", lang) + "\n" + hint
+        if item.options.get("summary"):  # answered from the private chat, not the topic
+            hint = text("tg.card_hint_summary", lang)
         elif item.options.get("masked"):
             hint = text("tg.card_hint_masked", lang) + "\n" + hint
         head = urgent + text(key, lang, **who) + triage_line + "\n" + hint
@@ -221,12 +221,14 @@ def render(item: OutboxItem, lang: Lang, tz: tzinfo) -> Post:
         if item.options.get("revealed"):
             head += "\n" + text("tg.revealed", lang)
         return Post(f"{head}\n{entries_html(item.text, lang, tz)}")
+    if kind == Kind.CASE and item.options.get("opened"):  # from the group's summary, to read
+        key = "tg.opened_held" if item.options.get("held_by_counselor") else "tg.opened_hint"
+        head = urgent + text("tg.opened", lang, **who) + "\n" + text(key, lang)
+        return Post(f"{head}\n\n{entries_html(item.text, lang, tz)}")
     if kind == Kind.CASE:
         head = urgent + text("tg.case", lang, **who)
         if offline:
             head += "\n" + text("tg.case_offline", lang)
-        if item.options.get("opened"):  # an admin opened it from the group's summary
-            head += "\n" + text("tg.opened_hint", lang)
         if item.options.get("assigned_by"):
             head += "\n" + text("tg.case_assigned", lang, head=esc(item.options["assigned_by"]))
         return Post(f"{head}\n\n{entries_html(item.text, lang, tz)}")

@@ -84,6 +84,8 @@ class StaffSide:
 
     async def write(self, actor: Actor, conv: int, message: Message, where: str, key: str):
         desk = self.desk
+        if desk.summary:  # what is said back may name a file or the client: not in the group
+            where = notices.staff(actor.staff_id)
         body = message.text or message.caption or ""
         if message.effective_attachment is not None:
             if kept_files.offline(desk, conv):  # a paper the case came with: kept sealed
@@ -157,6 +159,7 @@ class StaffSide:
                 app = desk.app
                 await desk.run(lambda: open_privately(conv, actor=actor, uow_factory=app.uows,
                                                       now=app.clock(), key=key))  # fmt: skip
+                desk.maps.set_focus(actor.staff_id, conv)  # a message without a reply goes here
                 desk.wake()
                 return text("staff.opened_private", lang)
             if button.action == "form":

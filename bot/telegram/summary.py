@@ -17,6 +17,11 @@ from triage.texts.catalog import Lang, text
 WITH_WORDS = frozenset({Kind.CARD, Kind.CLIENT, Kind.CASE})  # entries of the client's messages
 OPENABLE = frozenset({Kind.CARD, Kind.CLIENT, Kind.ALERT})  # posts that get the open button
 QUOTES = ("name", "triage", "rules")  # what may carry the client's name or words
+# what staff wrote about the case, shown in place as "…" (the texts name them): a session's
+# place, a failed reply's first words, and the reason of a legal hold or of a remit decision
+# (other statuses' "reason" is a code: a hand-off's offer, kept)
+STAFF_WORDS = {Kind.STATUS: ("place",), Kind.UNDELIVERED: ("preview",)}
+FREE_REASONS = frozenset({"legal_hold", "legal_hold_lifted", "complaint_outside_remit"})
 
 
 def summarised(item: OutboxItem) -> OutboxItem:
@@ -24,6 +29,9 @@ def summarised(item: OutboxItem) -> OutboxItem:
     kind = item.options.get("kind")
     options = {k: v for k, v in item.options.items() if k not in QUOTES}
     options.update(masked="1", summary="1")
+    options.update({k: "…" for k in STAFF_WORDS.get(kind, ()) if options.get(k)})
+    if options.get("event") in FREE_REASONS and options.get("reason"):
+        options["reason"] = "…"
     body = item.text
     if kind in WITH_WORDS:
         body = notices.dump([Entry(e.at, "", (), e.auto, "summary")

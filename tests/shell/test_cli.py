@@ -4,8 +4,6 @@ script."""
 import json
 import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -132,25 +130,6 @@ def test_a_data_dir_that_cannot_be_written_stops_the_start_with_its_fix(tmp_path
     flat = " ".join(out.split())
     assert code == 2 and f"data_dir {tmp_path / 'taken'} tidak bisa dipakai" in flat, out
     assert 'data_dir = "/var/lib/puspaga-inbox"' in flat and "Traceback" not in out
-
-
-def test_the_installed_console_script_runs_the_demo_in_english(tmp_path):
-    script = Path(sys.executable).parent / "puspaga"
-    assert script.exists(), "make test installs the package with its console script"
-    done = subprocess.run(
-        [str(script), "demo", "--data-dir", str(tmp_path / "d"), "--lang", "en"],
-        capture_output=True,
-        text=True,
-        timeout=240,
-    )
-    assert done.returncode == 0, done.stderr
-    out = done.stdout
-    assert "8 new messages stored" in out and "Unified inbox" in out
-    assert "Timeline of case #1" in out and "A complaint (4 working days)" in out
-    # the setup act in English: its questions, the check of what it wrote, nothing Indonesian
-    assert "Step 3 of 5: the staff" in out and "Setup done:" in out
-    assert "OK    telegram: bot @puspaga_local_bot in the group «Admin PUSPAGA»" in out
-    assert "Langkah" not in out and "Pemasangan" not in out
 
 
 def test_the_inbox_table_lists_messages_that_failed_to_send(config):

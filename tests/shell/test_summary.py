@@ -39,5 +39,16 @@ def test_no_post_carries_the_clients_words_or_name_into_the_group():
     assert "kategori Kekerasan" in card and "MENDESAK" in card  # what picking it up needs
     assert open_button(summarised(posts[0]), "id") == [("🔓 Buka di chat pribadi", "open:7")]
     assert open_button(summarised(posts[3]), "id") is None  # a status opens nothing
+    staff_words = [  # what staff wrote about the case: not in the group either
+        item(Kind.UNDELIVERED, "", preview=f"Bu Rina, {WORDS}?", reason="blocked"),
+        item(Kind.STATUS, "", event="legal_hold", reason=f"laporan polisi: {WORDS}", by="Ketut"),
+        item(Kind.STATUS, "", event="complaint_outside_remit", reason=WORDS),
+        item(Kind.STATUS, "", event="appointment_set", at=T0.isoformat(), place=f"rumah {WORDS}"),
+    ]
+    for post in staff_words:
+        words = render(summarised(post), "id", zone).text
+        assert WORDS not in words and "Rina" not in words, words
+    handed = item(Kind.STATUS, "", event="handed_off", offered="Made", reason="on_duty")
+    assert "piket" in render(summarised(handed), "id", zone).text  # a code, kept: no words
     board = item(Kind.BOARD, "#7 · 4 mnt")
     assert summarised(board).text == "#7 · 4 mnt"  # numbers and minutes only already

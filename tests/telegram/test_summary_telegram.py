@@ -47,6 +47,11 @@ def test_the_group_sees_a_summary_and_the_admin_reads_and_answers_in_private(tmp
         office.wait_for_post(CLIENT_2, "tidak sendiri")
         alert = office.wait_for_post(GROUP, "MENDESAK", office.topic_of(2))
         assert "open:2" in json.dumps(alert["reply_markup"])
+        office.tap(ADMIN, office.known(alert), "open:2")
+        office.wait_for_post(ADMIN, "Percakapan #2")
+        state.user_writes(ADMIN, text="Mas, kami di sini. Boleh kami telepon?")  # no reply gesture
+        office.wait_for_post(CLIENT_2, "Boleh kami telepon?")  # the case opened last, not #1
+        assert not any("Boleh kami telepon" in t for t in office.texts(CLIENT))
         shown = everything_in_the_group(state)
         assert WORDS not in shown and "Rina" not in shown and "Identitas klien" not in shown
         assert "bunuh diri" not in shown and "ga kuat" not in shown

@@ -122,3 +122,19 @@ def test_the_receiving_bodys_confirmation_is_kept_with_who_wrote_it(case):
                                                      COUNSELOR.staff_id, at)  # fmt: skip
     told = [i for i in uows.db.outbox.values() if i.options.get("event") == "referral_received"]
     assert [i.recipient for i in told] == [f"group:{conv}"]
+
+
+def test_a_file_a_counselor_keeps_during_counseling_is_theirs_not_the_admins(case):
+    from triage.domain.model import Attachment
+    from triage.usecases.replies import add_note
+
+    uows, conv = case  # claimed by COUNSELOR: what is kept now is counseling content
+    at = T0 + timedelta(hours=1)
+    kept = (Attachment("catatan_sesi.pdf", "application/pdf", 9, "/data/rujukan/masuk-1/x"),)
+    add_note(conv, "📎 catatan sesi", actor=COUNSELOR, idempotency_key="f1", uow_factory=uows,
+             now=at, attachments=kept)  # fmt: skip
+    assert referral_cases.kept_files(conv, actor=COUNSELOR, uow_factory=uows, now=at) == [*kept]
+    assert referral_cases.kept_files(conv, actor=HEAD, uow_factory=uows, now=at) == [*kept]
+    assert referral_cases.kept_files(conv, actor=ADMIN, uow_factory=uows, now=at) == []
+    with pytest.raises(AccessDenied):
+        referral_cases.kept_files(conv, actor=COUNSELOR_2, uow_factory=uows, now=at)

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from triage.domain import access, notices
-from triage.domain.errors import NotFound
-from triage.domain.model import Actor, Contact, Conversation, StepRecord, StoredMessage
+from triage.domain.errors import AccessDenied, NotFound
+from triage.domain.model import Actor, Contact, Conversation, State, StepRecord, StoredMessage
 from triage.domain.notices import Kind
 from triage.domain.outbox import OutboxItem
 from triage.domain.records import AuditEntry
@@ -134,15 +134,22 @@ def open_privately(
         conv = uow.conversations.get(conv_id)
         if conv is None:
             raise NotFound(f"conversation {conv_id}")
-        access.require(access.may_view_identity(actor, conv), actor, "content.open")
+        if not access.may_view_identity(actor, conv):
+            uow.audit.append(AuditEntry(now, actor.staff_id, actor.role.value,
+                                        "content.open.denied", conv_id))  # fmt: skip
+            uow.commit()
+            raise AccessDenied(actor.staff_id, "content.open")
+        if uow.outbox.find_key(f"open:{conv_id}:{key}:0") is not None:
+            return 0  # the same tap redelivered: opened and audited once
         story = [m for m in uow.messages.for_conversation(conv_id)
                  if not m.confidential and access.may_read_message(actor, conv, m)]  # fmt: skip
         uow.audit.append(AuditEntry(now, actor.staff_id, actor.role.value, "content.open",
                                     conv_id, str(len(story))))  # fmt: skip
+        held = "1" if conv.state is State.WITH_COUNSELOR else ""  # read only, then
         posts = queue_content(uow, key=f"open:{conv_id}:{key}",
                               recipient=notices.staff(actor.staff_id), kind=Kind.CASE,
                               entries=notices.entries_of(story, author_of=notices.author_of),
-                              now=now, conv=conv, opened="1",
+                              now=now, conv=conv, opened="1", held_by_counselor=held,
                               **client_fields(uow, conv))  # fmt: skip
         uow.commit()
     return posts

@@ -102,13 +102,15 @@ def kept_files(
     conv_id: int, *, actor: Actor, uow_factory: UnitOfWorkFactory, now: datetime
 ) -> list[Attachment]:
     """The files staff kept with a case met offline (an incoming referral's chronology, a
-    complaint letter), for those who may see the client; the reading is audited."""
+    complaint letter), for those who may see the client; one a counselor kept during counseling
+    is the counselor's, like the rest of it. The reading is audited."""
     with uow_factory() as uow:
         conv = uow.conversations.get(conv_id)
         if conv is None:
             raise NotFound(f"conversation {conv_id}")
         access.require(access.may_view_identity(actor, conv), actor, "kept_files")
-        found = [a for m in uow.messages.for_conversation(conv_id) if m.internal
+        found = [a for m in uow.messages.for_conversation(conv_id)
+                 if m.internal and access.may_read_message(actor, conv, m)
                  for a in m.attachments if a.stored_path]  # fmt: skip
         uow.audit.append(AuditEntry(now, actor.staff_id, actor.role.value, "kept_files.read",
                                     conv_id, str(len(found))))  # fmt: skip
