@@ -1,7 +1,8 @@
 """The demo's walk-in (the register book counts clients who do not write online): the admin
 registers a mother who came to the office with /klien_baru; her case gets a card and a topic
-like an online client's, the admin fills her identity form with /identitas, and a line typed in
-the topic is kept as a note, since the bot cannot write to her."""
+like an online client's, the admin fills her identity form with /identitas, a line typed in
+the topic is kept as a note, since the bot cannot write to her, and the letter she brought is
+kept sealed with her case (/berkas gives it back)."""
 
 from __future__ import annotations
 
@@ -49,6 +50,21 @@ def walk_in(stage: Stage, lang: Lang, say: Callable[..., None]) -> None:
     if any(item.target.value != "telegram" for item in queued):
         raise DemoFailed("nothing may be sent to a client met offline")
     say(escape(text("demo.tg.walk_in_noted", lang)))
+    # the school's letter she brought: kept sealed with her case, given back on request
+    letter = b"%PDF-1.4 surat pengantar sekolah"
+    state.user_sends_file(ADMIN, "document", letter, "surat-sekolah.pdf", "application/pdf",
+                          GROUP, thread_id=thread)  # fmt: skip
+    stage.post(GROUP, "surat-sekolah.pdf", thread)
+    state.user_writes(ADMIN, GROUP, "/berkas", thread_id=thread)
+
+    def kept() -> list[dict]:
+        return [m for m in state.sent(ADMIN)
+                if m.get("document", {}).get("file_name") == "surat-sekolah.pdf"]  # fmt: skip
+
+    stage.wait(kept, "the kept letter in the admin's private chat")
+    if state.files[kept()[-1]["document"]["file_id"]].content != letter:
+        raise DemoFailed("the kept letter came back changed")
+    say(escape(text("demo.tg.kept_file", lang, file="surat-sekolah.pdf")))
     # her next session, then the case closes as Ulang (to be continued), which needs one
     state.user_writes(ADMIN, GROUP, "/tutup ulang", thread_id=thread)
     refused = stage.post(GROUP, "sesi berikutnya" if lang == "id" else "next session", thread)
