@@ -205,12 +205,13 @@ def filename(conv_id: int, sheet: bool) -> str:
 
 
 def send(app: App, actor: Actor, conv_id: int, *, sheet: bool, key: str,
-         heads: Iterable[int] = ()) -> int:  # fmt: skip
+         heads: Iterable[int] = (), delivered_to: int | None = None) -> int:  # fmt: skip
     """Make the sheet or the report, keep it sealed and queue it to the private chats of the
-    one who asked and the heads. Returns how many chats it goes to."""
+    one who asked and the heads (`heads`: whoever else gets it; `delivered_to`: a party the
+    report is delivered to, logged). Returns how many chats it goes to."""
     settings, now = app.settings, app.clock()
     paper = complaint_cases.paper(conv_id, actor=actor, uow_factory=app.uows, now=now,
-                                  sheet=sheet)  # fmt: skip
+                                  sheet=sheet, delivered_to=delivered_to)  # fmt: skip
     names = {s.telegram_id: s.name for s in settings.staff}
     content = (disposition_sheet if sheet else handling_report)(paper, settings, names, now)
     name = filename(conv_id, sheet)

@@ -11,7 +11,7 @@ from dataclasses import replace
 import pytest
 from docx import Document
 
-from tests.support.office import ADMIN, CLIENT, CLIENT_2, GROUP, HEAD
+from tests.support.office import ADMIN, CLIENT, CLIENT_2, GROUP, HEAD, MADE
 from tests.support.telegram_office import running_office
 from triage.domain.model import State
 
@@ -110,6 +110,19 @@ def test_a_complaint_from_the_hotline_to_its_closing_report(office):
     stamp = re.compile(r"\d\d-\d\d-\d{4} \d\d\.\d\d")  # every step done, with its time
     assert len(steps) == 16 and all(stamp.fullmatch(when) for _, when, _ in steps)
     assert steps[6][2] == "Ketut" and steps[13][2] == "otomatis"  # the head; the complainant
+    # the reported party among the staff gets the report too (step 16), by name
+    state.user_writes(
+        HEAD, text="/laporan_pengaduan Siapa", reply_to=office.known(for_head)["message_id"]
+    )
+    office.wait_for_post(HEAD, "Tidak ada petugas bernama «Siapa»")
+    state.user_writes(
+        HEAD, text="/laporan_pengaduan Made", reply_to=office.known(for_head)["message_id"]
+    )
+    office.wait_for_post(HEAD, "dikirim ke Made (tercatat sebagai langkah 16)")
+    office.wait(has_file(office, MADE, "laporan-pengaduan-1.docx"), "the report to Made")
+    with app.uows() as uow:
+        given = [s for s in uow.steps.for_conversation(1) if s.step == "complaint_report_delivered"]
+    assert [(s.staff_id, s.detail) for s in given] == [(HEAD, str(MADE))]
     office.wait(lambda: state.topics[(GROUP, thread)]["closed"], "the topic closed")
     with app.uows() as uow:
         cf = uow.casefiles.get(1)

@@ -117,11 +117,12 @@ DISPOSED_STEP, REMIT_STEP = "complaint_disposed", "complaint_outside_remit"
 FACTS, CLARIFIED = "complaint_facts", "complaint_clarified"
 RESPONDED_STEP, FEEDBACK_STEP = "complaint_responded", "complaint_feedback"
 CLOSED_STEP, REPORT_SENT = "complaint_closed", "complaint_report_sent"
+DELIVERED = "complaint_report_delivered"  # to a party among the staff (the reported, a division)
 STEP_MARKS: tuple[tuple[str, ...], ...] = (
     (OPENED,), (OPENED,), (OPENED,), (OPENED,), (FORWARDED,), (SHEET,),
     (DISPOSED_STEP, REMIT_STEP), (CLARIFIED,), (FACTS,), (CLARIFIED,), (CLARIFIED,),
     (RESPONDED_STEP,), (RESPONDED_STEP,), (FEEDBACK_STEP,), (CLOSED_STEP, REMIT_STEP),
-    (REPORT_SENT, REMIT_STEP),
+    (REPORT_SENT, REMIT_STEP, DELIVERED),
 )  # fmt: skip
 NOT_AFTER_REMIT = frozenset(range(8, 15))
 

@@ -14,6 +14,7 @@ from triage.domain.complaint import (
     CLOSED,
     CLOSED_STEP,
     COMPLAINT_FORM,
+    DELIVERED,
     DISPOSED,
     DISPOSED_STEP,
     FACTS,
@@ -228,8 +229,9 @@ def _send_report(conv_id: int, report: str, actor: Actor, setup: WorkflowSetup,
 
 
 def paper(
-    conv_id: int, *, actor: Actor, uow_factory: UnitOfWorkFactory, now: datetime, sheet: bool
-) -> Paper:
+    conv_id: int, *, actor: Actor, uow_factory: UnitOfWorkFactory, now: datetime, sheet: bool,
+    delivered_to: int | None = None,
+) -> Paper:  # fmt: skip
     """What the disposition sheet (`sheet`: the complaint standard's step 6, logged) or the
     handling report is written from; for admins, heads and the counselor who had the case
     (the report goes to the heads when they close it), each reading audited."""
@@ -241,6 +243,8 @@ def paper(
         uow.audit.append(AuditEntry(now, actor.staff_id, actor.role.value, what, conv_id))
         if sheet:
             log_steps(uow, conv, [SHEET], now, actor.staff_id)
+        if delivered_to is not None:  # the report to a party among the staff (step 16)
+            log_steps(uow, conv, [DELIVERED], now, actor.staff_id, str(delivered_to))
         contact = uow.contacts.get(conv.reply_contact_id)
         if contact is None:
             raise NotFound(f"contact {conv.reply_contact_id}")

@@ -9,7 +9,8 @@ In a conversation's topic (or replying to the bot's post about it):
   /selesai laporan           the handling report: sent to the complainant, as .docx to the
                              heads; the complaint and the conversation close
   /lembar_disposisi          the disposition sheet (.docx) to the heads and the one who asks
-  /laporan_pengaduan         the handling report (.docx) as it stands, to the one who asks
+  /laporan_pengaduan [NAMA]  the handling report (.docx) as it stands, to the one who asks
+                             (and to the staff member named: the reported party, the division)
   /psikoedukasi [lines]      the request's card, or its facts; without a case: the sessions
   /terima [tanggal]          accept (the date given, else the one asked or proposed)
   /tolak [alasan]            decline
@@ -26,7 +27,7 @@ from typing import Any
 
 from bot.files import complaint_papers
 from bot.telegram.commands.registry import ADMINS, EVERYONE, HEADS, Command, Request, off_loop
-from bot.telegram.duty import day_label, parse_day
+from bot.telegram.duty import day_label, parse_day, staff_named
 from bot.telegram.parsing import unread
 from bot.telegram.render import esc
 from triage.domain import complaint, psychoeducation
@@ -142,8 +143,17 @@ def lembar_disposisi(request: Request, conv: int, setup: WorkflowSetup, common: 
 
 
 def laporan_pengaduan(request: Request, conv: int, setup: WorkflowSetup, common: dict) -> str:
+    """The handling report to the asker; with a staff member's name, to them too (the reported
+    party or the division's officer among the staff: the standard's step 16), logged."""
+    staff = {s.telegram_id: s.name for s in request.desk.app.settings.staff}
+    to = staff_named(request.arg.strip(), staff) if request.arg.strip() else None
+    if request.arg.strip() and to is None:
+        return text("staff.paper_who", request.lang, name=esc(request.arg.strip()))
     complaint_papers.send(request.desk.app, request.actor, conv, sheet=False,
-                          key=f"{request.key}:paper")  # fmt: skip
+                          key=f"{request.key}:paper", heads=[to] if to else [],
+                          delivered_to=to)  # fmt: skip
+    if to is not None:
+        return text("staff.paper_delivered", request.lang, conv=conv, name=esc(staff[to]))
     return text("staff.paper_sent", request.lang, conv=conv,
                 file=complaint_papers.filename(conv, False))  # fmt: skip
 
