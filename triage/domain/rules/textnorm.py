@@ -217,6 +217,9 @@ _LOOKALIKE = str.maketrans(
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e"))
 # "b.u.n.u.h", "m-a-t-i", "b u n u h": four or more letters spelled apart
 _SPELLED = re.compile(r"\b[a-z](?:[.\-_*][a-z]){3,}\b|\b[a-z](?: [a-z]){3,}\b")
+# what every spelled-apart word holds (a separator, a letter, a separator …), searched first:
+# it starts only at a separator, where _SPELLED tries every place
+_SPELLED_HINT = re.compile(r"[.\-_* ][a-z][.\-_* ][a-z][.\-_* ]")
 # emoji that name a means of harm are read as the word (the rest are dropped with punctuation)
 _EMOJI = {
     "\U0001f48a": " pil pilemoji ",  # pills: read as the word and as the sign it is at helplines
@@ -229,6 +232,25 @@ _EMOJI = {
 _EMOJI_WORDS = str.maketrans(_EMOJI)
 
 
+def _as_text(value: int | str | None) -> str:
+    return chr(value) if isinstance(value, int) else value or ""
+
+
+# The three tables in one substitution: their keys differ and no value is another's key, so
+# this is the three translates in turn, but touches only the odd characters (a translate looks
+# up every character of the text: a third of a non-ASCII message's time went there)
+_ODD_TEXT = {
+    chr(key): _as_text(value)
+    for table in (_INVISIBLE, _LOOKALIKE, _EMOJI_WORDS)
+    for key, value in table.items()
+}
+_ODD = re.compile("[" + "".join(f"\\U{ord(c):08x}" for c in _ODD_TEXT) + "]")
+
+
+def _plain(match: re.Match[str]) -> str:
+    return _ODD_TEXT[match.group(0)]
+
+
 def _joined(match: re.Match[str]) -> str:
     return re.sub(r"[.\-_* ]", "", match.group(0))
 
@@ -238,9 +260,24 @@ def _joined(match: re.Match[str]) -> str:
 _COMBINING = dict.fromkeys(c for c in range(0x20000) if unicodedata.combining(chr(c)))
 
 
+def _ranges(codes: list[int]) -> str:
+    """Code points as the ranges of a character class."""
+    out, first = [], codes[0]
+    for prev, code in zip(codes, [*codes[1:], -1], strict=True):
+        if code != prev + 1:
+            out.append(f"\\U{first:08x}-\\U{prev:08x}")
+            first = code
+    return "".join(out)
+
+
+# the same marks as a character class: a search skips the unmarked letters in C, where the
+# table's translate looked each one up
+_MARKS = re.compile(f"[{_ranges(sorted(_COMBINING))}]")
+
+
 def _unaccented(text: str) -> str:
     """ "matè" → "mate" (Madurese and Balinese are written with and without accents)."""
-    return unicodedata.normalize("NFKD", text).translate(_COMBINING)
+    return _MARKS.sub("", unicodedata.normalize("NFKD", text))
 
 
 def _unleet(match: re.Match[str]) -> str:
@@ -251,16 +288,15 @@ def normalize(text: str, slang: Mapping[str, str] = SLANG) -> str:
     """Lower-case words separated by single spaces; see the module docstring."""
     folded = unicodedata.normalize("NFKC", text).casefold()
     if not folded.isascii():  # most messages are plain ASCII: skip three passes
-        folded = folded.translate(_INVISIBLE).translate(_LOOKALIKE).translate(_EMOJI_WORDS)
-        folded = _unaccented(folded)
-    if _SPELLED.search(folded):
+        folded = _unaccented(_ODD.sub(_plain, folded))
+    if _SPELLED_HINT.search(folded) and _SPELLED.search(folded):
         folded = _SPELLED.sub(_joined, folded)
     if "http" in folded or "www." in folded:
         folded = URL.sub(" ", folded)
     if slang is not SLANG:
-        return _passive(" ".join(w for token in RAW.findall(folded) for w in _words(token, slang)))
+        return _passive(" ".join(w for token in _raw(folded) for w in _words(token, slang)))
     words: list[str] = []
-    for token in RAW.findall(folded):
+    for token in _raw(folded):
         found = _seen.get(token)
         if found is None and token.isascii() and token.isdigit():  # a number is itself (each
             words.append(token)  # phone number, date and amount would fill the memory)
@@ -283,6 +319,15 @@ def _passive(text: str) -> str:
 # the runs the passes below see: \b's letters (any script, digits, "_") and "@", so each pass
 # finds in a run what it finds in the whole text
 RAW = re.compile(r"[\w@]+")
+# in ASCII text RAW's runs are what is left of [A-Za-z0-9_@] when the rest is a space (a
+# translate of ASCII text is a table lookup in C; cheaper than the search)
+_NOT_RAW = {c: " " for c in range(128) if not re.fullmatch(RAW, chr(c))}
+
+
+def _raw(folded: str) -> list[str]:
+    return folded.translate(_NOT_RAW).split() if folded.isascii() else RAW.findall(folded)
+
+
 _seen: dict[str, tuple[str, ...]] = {}
 
 
