@@ -21,17 +21,14 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from operator import itemgetter
-
-import ahocorasick
 
 from triage.domain.rules.category_words import CategoryIndex
 from triage.domain.rules.lexicon import Hit, Lexicon
 from triage.domain.rules.literals import needles
 from triage.domain.rules.model import LinearModel
+from triage.domain.rules.phrases import Index, Phrases
 from triage.domain.rules.textnorm import normalize
 
-_second = itemgetter(1)
 MENDESAK, PERLU_DICEK, BIASA = "mendesak", "perlu_dicek", "biasa"
 LEVELS = (BIASA, PERLU_DICEK, MENDESAK)  # lowest first: a conversation's level only rises
 SELF_HARM = frozenset({"suicide", "farewell_burden", "self_harm"})  # danger to oneself only
@@ -101,106 +98,55 @@ class RuleSet:
         object.__setattr__(self, "index", CategoryIndex.of(self.categories))
 
     @cached_property
-    def _urgent(self) -> _Phrases:
-        return _Phrases.of(self.urgent)
-
-    @cached_property
-    def _traps(self) -> _Phrases:
-        return _Phrases.of(self.traps)
-
-    @cached_property
-    def _calm(self) -> _Phrases:
-        return _Phrases.of(self.calm_context)
-
-    @cached_property
-    def _framing(self) -> _Phrases:
-        return _Phrases.of(self.framing)
-
-    @cached_property
-    def _safe_now(self) -> _Phrases:
-        return _Phrases.of((self.safe_now,))
-
-    @cached_property
-    def _danger_now(self) -> _Phrases:
-        return _Phrases.of((self.danger_now,))
-
-
-@dataclass(frozen=True)
-class _Needles:
-    """The words each rule cannot match without (literals.py), found in one pass, so only the
-    rules that may match are searched (the urgent rules, and the traps). The pass is an
-    Aho-Corasick automaton (pyahocorasick): every needle, overlapping ones too, in C."""
-
-    automaton: ahocorasick.Automaton | None  # needle -> the rules that need it
-    always: frozenset[int]  # rules with no needle: always searched
-
-    def candidates(self, text: str) -> set[int]:
-        if self.automaton is None:
-            return set(self.always)
-        return self.always.union(*map(_second, self.automaton.iter(text)))  # in C
-
-    @classmethod
-    def of(cls, urgent: Sequence[Rule]) -> _Needles:
-        rules: dict[str, list[int]] = {}
-        always = set()
-        for i, rule in enumerate(urgent):
-            if rule.needles is None:
-                always.add(i)
-            else:
-                for needle in rule.needles:
-                    rules.setdefault(needle, []).append(i)
-        automaton = None
-        if rules:
-            automaton = ahocorasick.Automaton()
-            for needle, which in rules.items():
-                automaton.add_word(needle, tuple(which))
-            automaton.make_automaton()
-        return cls(automaton, frozenset(always))
-
-
-@dataclass(frozen=True)
-class _Phrases:
-    """Rules whose phrases only ever count one by one (traps, calm frames), each phrase its own
-    pattern behind its needles: a message is searched for the few phrases whose words it has,
-    not for the whole list. Built on first use, so reading the rules stays quick."""
-
-    phrases: tuple[Rule, ...]
-    needles: _Needles
-    rule_of: tuple[int, ...]  # phrase -> the rule it belongs to
-
-    def spans(self, text: str) -> list[tuple[int, int, str]]:
-        """Every phrase's matches, in text order (they may overlap)."""
-        phrases = self.phrases
-        return sorted(
-            (m.start(), m.end(), m.group(0))
-            for i in self.needles.candidates(text)
-            for m in phrases[i].pattern.finditer(text)
+    def _index(self) -> Index:
+        """Every kind's phrases, one by one behind their words (phrases.py); built on first
+        use, so reading the rules stays quick."""
+        return Index(
+            {
+                "urgent": _one_by_one(self.urgent),
+                "traps": _one_by_one(self.traps),
+                "calm": _one_by_one(self.calm_context),
+                "framing": _one_by_one(self.framing),
+                "safe_now": _one_by_one((self.safe_now,)),
+                "danger_now": _one_by_one((self.danger_now,)),
+            }
         )
 
-    def any(self, text: str) -> bool:
-        phrases = self.phrases
-        return any(phrases[i].pattern.search(text) for i in self.needles.candidates(text))
+    @cached_property
+    def _urgent(self) -> Phrases:
+        return self._index.kinds["urgent"]
 
-    def matches(self, text: str) -> dict[int, list[re.Match[str]]]:
-        """Rule -> its phrases' matches in `text`, in order (at one place, the phrase listed
-        first, as the rule's own pattern would find it); overlapping matches are all kept."""
-        found: dict[int, list[tuple[int, int, re.Match[str]]]] = {}
-        phrases, rule_of = self.phrases, self.rule_of
-        for i in self.needles.candidates(text):
-            for m in phrases[i].pattern.finditer(text):
-                found.setdefault(rule_of[i], []).append((m.start(), i, m))
-        return {rule: [m for *_, m in sorted(ms)] for rule, ms in found.items()}
+    @cached_property
+    def _traps(self) -> Phrases:
+        return self._index.kinds["traps"]
 
-    @classmethod
-    def of(cls, rules: Sequence[Rule]) -> _Phrases:
-        pairs: list[tuple[Rule, int]] = []
-        for i, rule in enumerate(rules):
-            try:
-                pairs += [(Rule(rule.name, (p,)), i) for p in rule.phrases]
-            except re.error:  # a phrase that compiles only beside the others (a back-reference
-                pairs.append((rule, i))  # to another phrase's group): the rule searched whole
-        phrases = tuple(p for p, _ in pairs)
-        return cls(phrases, _Needles.of(phrases), tuple(i for _, i in pairs))
+    @cached_property
+    def _calm(self) -> Phrases:
+        return self._index.kinds["calm"]
+
+    @cached_property
+    def _framing(self) -> Phrases:
+        return self._index.kinds["framing"]
+
+    @cached_property
+    def _safe_now(self) -> Phrases:
+        return self._index.kinds["safe_now"]
+
+    @cached_property
+    def _danger_now(self) -> Phrases:
+        return self._index.kinds["danger_now"]
+
+
+def _one_by_one(rules: Sequence[Rule]) -> list[tuple[Rule, int]]:
+    """Each phrase as a rule of its own, with the number of the rule it belongs to: traps and
+    calm frames only ever count phrase by phrase."""
+    pairs: list[tuple[Rule, int]] = []
+    for i, rule in enumerate(rules):
+        try:
+            pairs += [(Rule(rule.name, (p,)), i) for p in rule.phrases]
+        except re.error:  # a phrase that compiles only beside the others (a back-reference
+            pairs.append((rule, i))  # to another phrase's group): the rule searched whole
+    return pairs
 
 
 @dataclass(frozen=True)

@@ -74,3 +74,28 @@ def _sequence(items: list[tuple[Any, Any]]) -> set[str] | None:
     if not candidates:
         return None
     return max(candidates, key=lambda s: (min(len(n) for n in s), -len(s)))
+
+
+def plain_start(phrase: str) -> bool:
+    """Whether every match of `phrase` is non-empty and begins with a character re can skip to
+    (a literal, a class, or alternatives each beginning with a literal): re's search then looks
+    only where a match can begin, if nothing else (a \\b) stands before it."""
+    if _sre is None:
+        return False
+    try:
+        parsed = _sre.parse(phrase)
+        return parsed.getwidth()[0] > 0 and _plain_first(list(parsed))
+    except Exception:  # noqa: BLE001 - any surprise: searched as before
+        return False
+
+
+def _plain_first(items: list[tuple[Any, Any]]) -> bool:
+    if not items:
+        return False
+    op, av = items[0]
+    name = str(op)
+    if name == "SUBPATTERN":
+        return _plain_first(list(av[-1]))
+    if name == "BRANCH":
+        return all(branch and str(branch[0][0]) == "LITERAL" for branch in av[1])
+    return name in ("LITERAL", "IN")
