@@ -11,9 +11,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 import ahocorasick
 
+_second = itemgetter(1)
 Counts = tuple[tuple[str, float], ...]  # (category, weight)…
 
 
@@ -32,12 +34,16 @@ class CategoryIndex:
     automaton: ahocorasick.Automaton | None  # " words " of the phrases -> their place
     memos: dict[object, _Memo] = field(default_factory=dict)  # one per stemmer
 
+    def _memo(self, stem: Callable[[str], str]) -> _Memo:
+        """The stemmer's memo (made once: not a new one on every call, as setdefault would)."""
+        return self.memos.get(stem) or self.memos.setdefault(stem, _Memo())
+
     def lookup(self, word: str, stem: Callable[[str], str]) -> Counts | None:
         """The categories a word counts for, remembered (numbers are kept for the urgent
         phrases, never stemmed nor remembered: each phone number would fill the memory)."""
         if word.isdigit():
             return self.single.get(word)
-        memo = self.memos.setdefault(stem, _Memo())
+        memo = self._memo(stem)
         if word in memo.seen:
             return memo.counting.get(word)
         found = self.single.get(word)
@@ -56,14 +62,14 @@ class CategoryIndex:
         scores = dict.fromkeys(self.names, 0.0)
         words = text.split()
         distinct = set(words)
-        memo = self.memos.setdefault(stem, _Memo())
+        memo = self._memo(stem)
         found = {w: c for w in distinct.difference(memo.seen) if (c := self.lookup(w, stem))}
         found.update((w, memo.counting[w]) for w in memo.counting.keys() & distinct)
         for word in sorted(found, key=words.index) if len(found) > 1 else found:
             for category, weight in found[word]:
                 scores[category] += weight
         if self.automaton is not None:  # each phrase once, in the order the rules list them
-            for i in sorted({i for _, i in self.automaton.iter(f" {text} ")}):
+            for i in sorted(set(map(_second, self.automaton.iter(f" {text} ")))):
                 _, category, weight = self.phrases[i]
                 scores[category] += weight
         return scores

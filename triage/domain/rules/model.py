@@ -108,9 +108,11 @@ class LinearModel:
         sums = list(self.intercepts)
         if words:
             scale = 1 / math.sqrt(len(words))
-            memo, word_of = self._memo, self._word
-            columns = zip(*[memo.get(word) or word_of(word) for word in words], strict=True)
-            sums = [s + sum(col) * scale for s, col in zip(sums, columns, strict=True)]
+            rows = list(map(self._memo.get, words))
+            if not all(rows):  # a word met for the first time, or a number (remembered as "000")
+                rows = [row or self._word(word) for row, word in zip(rows, words, strict=True)]
+            columns = map(sum, zip(*rows, strict=True))  # each label's sum, in the words' order
+            sums = [s + total * scale for s, total in zip(sums, columns, strict=True)]
         for name in concept_features(concepts, cues):
             row = self.weights.get(name)
             if row is not None:
@@ -127,10 +129,11 @@ class LinearModel:
         weight = self.rule_weight
         best, top = "lainnya", -math.inf
         for label, logit in zip(self.labels[1:], scores.logits, strict=True):
-            ruled = rule_scores.get(label, 0.0) > 0
+            rule_score = rule_scores.get(label, 0.0)
+            ruled = rule_score > 0
             if label in NEEDS_A_RULE and not ruled or label in NEEDS_HARM and not (ruled or harm):
                 continue
-            value = logit + weight * rule_scores.get(label, 0.0)
+            value = logit + weight * rule_score
             if value > top:
                 best, top = label, value
         return best
