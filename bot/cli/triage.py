@@ -12,6 +12,9 @@ from collections.abc import Callable, Iterable, Iterator
 from triage.domain.rules.classify import Decision, RuleSet, classify
 from triage.domain.rules.defaults import DEFAULT_RULES
 
+# json.dumps(…, ensure_ascii=False) makes this encoder anew for every answer
+_encode = json.JSONEncoder(ensure_ascii=False).encode
+
 
 def decide(text: str, stem: Callable[[str], str], rules: RuleSet = DEFAULT_RULES) -> Decision:
     return classify(text, rules, stem)
@@ -36,7 +39,7 @@ def jsonl(
         except (ValueError, KeyError):
             yield json.dumps({"error": f'line {number}: expected {{"text": "..."}}'})
             continue
-        yield json.dumps(decide(text, stem, rules).as_json(), ensure_ascii=False)
+        yield _encode(decide(text, stem, rules).as_json())
 
 
 CHUNK = 2000  # lines a worker takes at a time
