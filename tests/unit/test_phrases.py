@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from triage.domain.rules.defaults import DEFAULT_RULES
-from triage.domain.rules.literals import plain_start
+from triage.domain.rules.literals import plain_start, requirements
 from triage.domain.rules.textnorm import normalize
 
 DATA = Path(__file__).parents[1] / "data"
@@ -51,3 +51,24 @@ def test_the_lead_on_any_text(text):
 def test_an_empty_match_or_a_boundary_first_keeps_the_pattern():
     assert not plain_start("(?:x)?") and not plain_start(r"\bx") and not plain_start(r"\w+ x")
     assert plain_start("sudah (?:aman|baik)") and plain_start("(?:pukul|tampar)an")
+
+
+def test_every_match_holds_a_word_of_each_requirement():
+    texts = [
+        normalize(json.loads(line)["text"])
+        for path in sorted(DATA.glob("triage_*.jsonl"))
+        for line in path.read_text("utf-8").splitlines()
+    ][::3]  # a third of them: enough matches, in a few seconds
+    checked = 0
+    for finder in FINDERS:
+        required = requirements(finder.pattern.pattern)
+        for text in texts:
+            for match in finder.pattern.finditer(text):
+                words = match.group(0)
+                assert all(any(w in words for w in need) for need in required), words
+                checked += 1
+    assert checked > 300
+    assert requirements(r"\b(?:(?:mau|ingin) (?:\w+ ){0,2}bunuh diri)\b") == [
+        frozenset({"mau", "ingin"}),
+        frozenset({"bunuh diri"}),
+    ]

@@ -36,6 +36,53 @@ def needles(pattern: str) -> frozenset[str] | None:
     return frozenset(found)
 
 
+def requirements(pattern: str) -> list[frozenset[str]]:
+    """Every set of words a match must hold one of (a literal run, a group's, a branch's): the
+    needles above are the best of them; a phrase whose needle is found is searched only when
+    it holds a word of each of the others too. Empty when none is found."""
+    if _sre is None:
+        return []
+    try:
+        parsed = _sre.parse(pattern)
+        if parsed.state.flags & re.IGNORECASE or _CASELESS.search(pattern):
+            return []
+        found = _every(list(parsed))
+    except Exception:  # noqa: BLE001 - any surprise: no requirement
+        return []
+    return list(dict.fromkeys(frozenset(s) for s in found if min(map(len, s)) >= _MIN))
+
+
+def _every(items: list[tuple[Any, Any]]) -> list[set[str]]:
+    """All the requirements of a sequence: each mandatory part's, a group's all of them."""
+    found: list[set[str]] = []
+    run = ""
+    for op, av in items:
+        name = str(op)
+        if name == "LITERAL":
+            run += chr(av)
+            continue
+        if run:
+            found.append({run})
+            run = ""
+        if name == "SUBPATTERN":
+            found += _every(list(av[-1]))
+        elif name == "BRANCH":
+            union: set[str] = set()
+            for branch in av[1]:
+                inner = _sequence(list(branch))
+                if not inner:
+                    union = set()
+                    break
+                union |= inner
+            if union:
+                found.append(union)
+        elif name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT") and av[0] >= 1:
+            found += _every(list(av[2]))
+    if run:
+        found.append({run})
+    return found
+
+
 def _sequence(items: list[tuple[Any, Any]]) -> set[str] | None:
     """The best requirement of a sequence: its longest literal run, or the requirement of one
     of its mandatory parts, whichever has the longest shortest needle."""

@@ -4,9 +4,12 @@ phrases whose words it has (literals.py), not for the whole list.
 The words of every kind of phrase (urgent rules, traps, calm frames, framing, safe now, danger
 now) are found in one pass of an Aho-Corasick automaton (pyahocorasick, in C), remembered for
 the message, and each kind takes its own: the kinds ask about the same message one after the
-other. A phrase is searched without its leading \\b where re can then skip to where it may
-begin (a literal or a set first: re's search looks past a \\b for nothing), each match's start
-checked for the \\b after, so the matches are the pattern's own.
+other. A phrase's needle admits it only if the message also holds a word of each of the other
+sets of words it cannot match without (literals.py, `requirements`).
+
+A phrase is searched without its leading \\b where re can then skip to where it may begin (a
+literal or a set first: re's search looks past a \\b for nothing), each match's start checked
+for the \\b after, so the matches are the pattern's own.
 """
 
 from __future__ import annotations
@@ -18,10 +21,14 @@ from typing import Protocol
 
 import ahocorasick
 
-from triage.domain.rules.literals import plain_start
+from triage.domain.rules.literals import plain_start, requirements
 
-_second = itemgetter(1)
+_first, _second = itemgetter(0), itemgetter(1)
 _BOUNDARY = re.compile(r"\b")
+# the shortest word of the other words a phrase needs: shorter ones ("an", "di") are in nearly
+# every message, so each would cost a hit in the pass and reject nothing (counted: two letters
+# cost more than they save, five save little)
+_OTHER_MIN = 3
 
 
 class Searched(Protocol):
@@ -90,18 +97,29 @@ class Index:
             first += len(pairs)
         needing: dict[str, list[int]] = {}
         always = []
+        more: dict[int, tuple[frozenset[str], ...]] = {}  # the other words a phrase needs
         for i, phrase in enumerate(every):
             if phrase.needles is None:
                 always.append(i)
-            else:
-                for needle in phrase.needles:
-                    needing.setdefault(needle, []).append(i)
+                continue
+            for needle in phrase.needles:
+                needing.setdefault(needle, []).append(i)
+            others = [
+                words
+                for words in requirements(phrase.pattern.pattern)
+                if words != phrase.needles and min(map(len, words)) >= _OTHER_MIN
+            ]
+            if others:
+                more[i] = tuple(others)
+                for needle in frozenset().union(*others):
+                    needing.setdefault(needle, [])
         self.always = frozenset(always)  # phrases with no needle: always searched
+        self.more, self.checked = more, frozenset(more)
         self.automaton: ahocorasick.Automaton | None = None
         if needing:
             self.automaton = ahocorasick.Automaton()
-            for needle, which in needing.items():
-                self.automaton.add_word(needle, tuple(which))
+            for needle, which in needing.items():  # the needle, and the phrases it admits
+                self.automaton.add_word(needle, (needle, tuple(which)))
             self.automaton.make_automaton()
         self._last: tuple[str | None, frozenset[int]] = (None, self.always)
 
@@ -113,7 +131,13 @@ class Index:
             return found
         if self.automaton is None:
             return self.always
-        found = self.always.union(*map(_second, self.automaton.iter(text)))  # in C
+        hits = list(map(_second, self.automaton.iter(text)))
+        found = self.always.union(*map(_second, hits))  # in C
+        if not self.checked.isdisjoint(found):  # a phrase with other words it needs
+            words, more = set(map(_first, hits)), self.more
+            found = frozenset(
+                i for i in found if i not in more or not any(map(words.isdisjoint, more[i]))
+            )
         self._last = (text, found)
         return found
 
