@@ -1,9 +1,15 @@
-"""The installed console script runs the whole demo in English (its own file, so that it runs
-beside the Indonesian demo in tests/shell/test_cli.py, not after it: each takes minutes)."""
+"""The installed console script runs the whole demo in English: minutes of both cores, so in the
+slow suite (`make test-slow`, which .ci/run runs after `make test`); `make test` runs the demo in
+Indonesian in-process (tests/shell/test_cli.py) and the English texts are checked key by key
+(tests/unit/test_catalog.py)."""
 
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.long
 
 
 def test_the_installed_console_script_runs_the_demo_in_english(tmp_path):
