@@ -323,6 +323,21 @@ class CaseFileRow(SQLModel, table=True):
     closed_at: datetime | None = Field(default=None, sa_column=_time())
 
 
+class ProgrammeStepRow(SQLModel, table=True):
+    """A step of a semester's guidance programme (triage.domain.programme), only ever added;
+    `key` makes a redelivered command add nothing."""
+
+    __tablename__ = "programme_step"
+    office_id: str = Field(default=DEFAULT_OFFICE, max_length=64, sa_column_kwargs=OFFICE)
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=200, unique=True)
+    semester: str = Field(max_length=7, index=True)
+    step: str = Field(max_length=20)
+    at: datetime = Field(sa_column=_time(nullable=False))
+    staff_id: int = Field(sa_column=Column(BigInteger, nullable=False))
+    detail: dict | None = Field(default=None, sa_column=Column(JsonText()))
+
+
 class PsychRecordRow(SQLModel, table=True):
     """A version of a psychological record, sealed (triage.domain.records): the plaintext never
     reaches the database."""
@@ -449,6 +464,7 @@ ALL_TABLES = [
     DeadlineRow,
     DutyChangeRow,
     CaseFileRow,
+    ProgrammeStepRow,
     PsychRecordRow,
     CaseGrantRow,
     AuditRow,

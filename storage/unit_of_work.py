@@ -19,6 +19,7 @@ from storage.repositories.followups import SqlAppointments, SqlReferrals, SqlSur
 from storage.repositories.forms import SqlForms
 from storage.repositories.messages import SqlMessages
 from storage.repositories.outbox import SqlOutbox
+from storage.repositories.programme import SqlProgramme
 from storage.repositories.records import SqlAudit, SqlGrants, SqlRecords
 from storage.repositories.reports import SqlReports
 from storage.repositories.roster import SqlRosterChanges
@@ -49,6 +50,7 @@ REPOSITORIES = {
     "deadlines": SqlDeadlines,
     "roster": SqlRosterChanges,
     "casefiles": SqlCaseFiles,
+    "programme": SqlProgramme,
     "records": SqlRecords,
     "audit": SqlAudit,
     "reports": SqlReports,
@@ -72,6 +74,7 @@ class SqlUnitOfWork:
     deadlines: SqlDeadlines
     roster: SqlRosterChanges
     casefiles: SqlCaseFiles
+    programme: SqlProgramme
     records: SqlRecords
     audit: SqlAudit
     reports: SqlReports

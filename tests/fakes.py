@@ -30,6 +30,7 @@ from triage.domain.model import (
     StoredMessage,
 )
 from triage.domain.outbox import OutboxItem, OutboxStatus, Target
+from triage.domain.programme import ProgrammeStep
 from triage.domain.records import AuditEntry, SealedRecord
 from triage.domain.referral import Referral
 from triage.domain.reports import CaseRow, rounds_received
@@ -55,6 +56,7 @@ class FakeDatabase:
     deadlines: dict[int, tuple[str, Deadline]] = field(default_factory=dict)
     duty: dict[tuple[date, int], DutyChange] = field(default_factory=dict)
     casefiles: dict[int, CaseFile] = field(default_factory=dict)
+    programme: dict[str, ProgrammeStep] = field(default_factory=dict)  # by key
     records: dict[tuple[int, int], SealedRecord] = field(default_factory=dict)
     audit: list[AuditEntry] = field(default_factory=list)
     grants: dict[tuple[int, int], int] = field(default_factory=dict)
@@ -576,6 +578,18 @@ class FakeCaseFiles(_Repo):
         return sorted(mine, key=lambda c: c.due_at)
 
 
+class FakeProgramme(_Repo):
+    def of(self, semester: str) -> list[ProgrammeStep]:
+        mine = [s for s in self.db.programme.values() if s.semester == semester]
+        return sorted(mine, key=lambda s: s.at)
+
+    def add(self, step: ProgrammeStep, key: str) -> bool:
+        if key in self.db.programme:
+            return False
+        self.db.programme[key] = step
+        return True
+
+
 class FakeRecords(_Repo):
     def add(self, record: SealedRecord) -> None:
         key = (record.conversation_id, record.version)
@@ -844,6 +858,7 @@ COPIED = (
     "deadlines",
     "duty",
     "casefiles",
+    "programme",
     "records",
     "grants",
     "referrals",
@@ -878,6 +893,7 @@ class FakeUnitOfWork:
         self.deadlines = FakeDeadlines(self.work)
         self.roster = FakeRosterChanges(self.work)
         self.casefiles = FakeCaseFiles(self.work)
+        self.programme = FakeProgramme(self.work)
         self.records = FakeRecords(self.work)
         self.audit = FakeAudit(self.work)
         self.reports = FakeReports(self.work)

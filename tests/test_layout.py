@@ -123,10 +123,16 @@ def test_no_module_over_500_lines():
     assert too_long.keys() == TOO_LONG.keys(), (too_long, "TOO_LONG lists what is left to split")
 
 
+# The schema's history: one file per change, in order, never edited (docs/architecture.md).
+HISTORY = ROOT / "storage" / "migrations" / "versions"
+
+
 def test_no_folder_with_more_than_20_modules():
     crowded = {}
     for pkg in PACKAGES:
         for folder in [ROOT / pkg, *(p for p in (ROOT / pkg).rglob("*") if p.is_dir())]:
+            if folder == HISTORY:
+                continue
             modules = [p for p in folder.glob("*.py") if p.name != "__init__.py"]
             if len(modules) > MAX_MODULES:
                 crowded[str(folder.relative_to(ROOT))] = len(modules)

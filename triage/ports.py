@@ -24,6 +24,7 @@ from triage.domain.model import (
     StoredMessage,
 )
 from triage.domain.outbox import OutboxItem, Target
+from triage.domain.programme import ProgrammeStep
 from triage.domain.records import AuditEntry, SealedRecord
 from triage.domain.referral import Referral
 from triage.domain.reports import CaseRow
@@ -246,6 +247,16 @@ class CaseFileRepository(Protocol):
     def of_kind(self, kind: str) -> list[CaseFile]: ...
 
 
+class ProgrammeLog(Protocol):
+    """The steps of each semester's guidance programme (triage.domain.programme)."""
+
+    def of(self, semester: str) -> list[ProgrammeStep]:
+        """Oldest first."""
+
+    def add(self, step: ProgrammeStep, key: str) -> bool:
+        """Store the step; False when `key` was stored already (a command redelivered)."""
+
+
 class RecordStore(Protocol):
     """Sealed psychological records (triage.domain.records): versions are only ever added."""
 
@@ -384,6 +395,7 @@ class UnitOfWork(Protocol):
     deadlines: DeadlineRepository
     roster: RosterChanges
     casefiles: CaseFileRepository
+    programme: ProgrammeLog
     records: RecordStore
     audit: AuditLog
     grants: CaseGrants

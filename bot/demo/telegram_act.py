@@ -26,6 +26,7 @@ from bot.demo.intake_act import from_paper, walk_in
 from bot.demo.local_api import ApiState, LocalBotApi
 from bot.demo.local_api.scripted import DemoFailed, Stage, crisis_words
 from bot.demo.office_act import NEIGHBOUR, legal_hold, outside_remit, papers, staff_leaves
+from bot.demo.programme_act import programme_act
 from bot.demo.review_act import WORRIED, possible_danger, safe_contact, withdraws
 from bot.service import loops as service
 from triage.domain.forms.spec import DEFAULT_FORM
@@ -146,6 +147,7 @@ def run_telegram_act(data_dir: Path, lang: Lang, console: Console) -> None:
             walk_in(stage, lang, say)  # #6, registered by the admin
             from_paper(stage, lang, say, data_dir)  # #7, #8 from the Excel register book
             outside_remit(stage, lang, say)  # #9, a complaint not the office's
+            programme_act(stage, lang, say)  # #3's session held; moves the clock to its day
             _stranger_joins(stage, lang, say)
         finally:
             stop.set()

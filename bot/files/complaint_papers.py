@@ -8,7 +8,6 @@ chats."""
 
 from __future__ import annotations
 
-import hashlib
 import io
 from collections.abc import Iterable
 from datetime import datetime
@@ -20,12 +19,12 @@ from docx.shared import Pt
 
 from bot.app import App
 from bot.config.settings import Settings
+from bot.files import sealed
 from bot.files.cells import plain
 from bot.files.letterhead import letterhead
-from triage.domain import complaint, notices
+from triage.domain import complaint
 from triage.domain.complaint import COMPLAINT_FORM, Paper
 from triage.domain.model import Actor
-from triage.effects import notify
 from triage.texts.catalog import Lang, text
 from triage.usecases import complaint as complaint_cases
 
@@ -214,21 +213,8 @@ def send(app: App, actor: Actor, conv_id: int, *, sheet: bool, key: str,
                                   sheet=sheet, delivered_to=delivered_to)  # fmt: skip
     names = {s.telegram_id: s.name for s in settings.staff}
     content = (disposition_sheet if sheet else handling_report)(paper, settings, names, now)
-    name = filename(conv_id, sheet)
-    folder = settings.data_dir / "ekspor" / f"pengaduan-{conv_id}"
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{name}.{hashlib.sha256(key.encode()).hexdigest()[:10]}.sealed"
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(app.sealer.seal(content), encoding="ascii")
-    tmp.replace(path)
     lang: Lang = settings.language  # type: ignore[assignment]
     caption = _t("sheet_caption" if sheet else "report_caption", lang, conv=conv_id)
-    to = list(dict.fromkeys([actor.staff_id, *heads]))
-    with app.uows() as uow:
-        for staff_id in to:
-            notify.queue(uow, key=f"{key}:{staff_id}", recipient=notices.staff(staff_id),
-                         kind=notices.Kind.DOCUMENT, now=now, text=caption, path=str(path),
-                         sealed="1", filename=name)  # fmt: skip
-        uow.commit()
-    app.wake.set()
-    return len(to)
+    return sealed.send(app, content, folder=f"pengaduan-{conv_id}",
+                       name=filename(conv_id, sheet), caption=caption,
+                       to=[actor.staff_id, *heads], key=key, now=now)  # fmt: skip

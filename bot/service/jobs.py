@@ -4,7 +4,8 @@ happens once when it is back (within the grace time). Each run queues its post w
 idempotency key of the day, so several workers sharing the store post it once.
 
 The monthly report to the heads on the 1st, the morning duty roster for the admin
-group, and the nightly retention purge (personal data kept no longer than its period;
+group, the guidance programme's steps past their target (to the group and the heads), and the
+nightly retention purge (personal data kept no longer than its period;
 several workers running it at once erase each thing once, as each erasure is marked).
 """
 
@@ -21,6 +22,8 @@ from bot.app import App
 from bot.telegram.duty import week_text
 from triage.domain import notices
 from triage.effects import notify
+from triage.texts.catalog import text
+from triage.usecases import psychoeducation
 from triage.usecases.roster import week
 
 log = logging.getLogger(__name__)
@@ -42,6 +45,9 @@ def install(scheduler: BaseScheduler, app: App) -> None:
     if app.roster is not None:
         _calendar_job(scheduler, "morning_roster", "morning-roster", app.roster.calendar.zone,
                       hour=7, minute=30)  # fmt: skip
+    if app.workflows is not None:
+        _calendar_job(scheduler, "programme_due", "programme-due", app.workflows.calendar.zone,
+                      hour=8, minute=5)  # fmt: skip
 
 
 def _calendar_job(scheduler: BaseScheduler, func: str, job_id: str, zone: tzinfo,
@@ -107,3 +113,37 @@ def morning_roster() -> bool:
         uow.commit()
     app.wake.set()
     return True
+
+
+def programme_due() -> int:
+    """On a working day: each step of the guidance programme past its target (the submission,
+    the head's approval, the semester's report, the receipt: triage.domain.programme), told once
+    to the admin group and the heads. Returns how many posts it queued."""
+    app = _running
+    if app is None or app.workflows is None:
+        return 0
+    calendar, now = app.workflows.calendar, app.clock()
+    today = now.astimezone(calendar.zone).date()
+    if not calendar.is_working_day(today):
+        return 0
+    late = psychoeducation.programme_due(today, calendar=calendar, uow_factory=app.uows, now=now)
+    lang = app.settings.language
+    heads = [s.telegram_id for s in app.settings.staff if s.role == "ketua"]
+    queued = 0
+    with app.uows() as uow:
+        for semester, due in late:
+            body = text(
+                "prog.overdue", lang, semester=str(semester),  # type: ignore[arg-type]
+                step=text(f"prog.step.{due.step}", lang),  # type: ignore[arg-type]
+                due=due.due_at.astimezone(calendar.zone).strftime("%d-%m-%Y %H.%M"),
+            )  # fmt: skip
+            for where in [notices.GENERAL, *(notices.staff(h) for h in heads)]:
+                key = f"programme-due:{semester}:{due.step}:{due.due_at.isoformat()}:{where}"
+                if uow.outbox.find_key(key) is None:
+                    notify.queue(uow, key=key, recipient=where, kind=notices.Kind.INFO, now=now,
+                                 text=body)  # fmt: skip
+                    queued += 1
+        uow.commit()
+    if queued:
+        app.wake.set()
+    return queued

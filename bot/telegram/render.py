@@ -279,7 +279,7 @@ def render(item: OutboxItem, lang: Lang, tz: tzinfo) -> Post:
 def reminder(item: OutboxItem, who: dict[str, str], lang: Lang, tz: tzinfo) -> str:
     o = item.options
     step = o.get("step", "")
-    if step in ("pengaduan", "psikoedukasi"):
+    if step in ("pengaduan", "psikoedukasi", "psikoedukasi_laporan"):
         due = _local(o.get("due", ""), tz)
         key = f"tg.casefile_due.{step}.{o.get('level', '0')}"
         return text(key, lang, due=esc(due), **who)

@@ -1,5 +1,6 @@
 """Calendar jobs in the database (APScheduler's SQLAlchemy job store): stored, found again after
-a restart, and the morning roster posted once a day however often it runs."""
+a restart, the morning roster posted once a day however often it runs, and the guidance
+programme's late steps told once."""
 
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -40,7 +41,12 @@ def test_the_calendar_job_is_kept_in_the_database_and_found_after_a_restart(tmp_
     scheduler.shutdown(wait=False)
     with app.engine.connect() as conn:
         stored = conn.execute(text("SELECT id FROM apscheduler_jobs")).scalars().all()
-    assert sorted(stored) == ["monthly-report", "morning-roster", "retention-purge"]
+    assert sorted(stored) == [
+        "monthly-report",
+        "morning-roster",
+        "programme-due",
+        "retention-purge",
+    ]
     again = BackgroundScheduler()
     jobs.install(again, app)
     again.start(paused=True)
@@ -64,4 +70,27 @@ def test_the_morning_roster_is_posted_once_a_working_day(tmp_path):
     assert item is not None and item.recipient == GENERAL and "Made" in item.text
     app.clock.at = datetime(2026, 11, 28, 7, 30, tzinfo=WITA)  # a Saturday: closed
     assert not jobs.morning_roster()
+    app.engine.dispose()
+
+
+def test_a_programme_step_past_its_target_is_told_once_to_the_group_and_the_head(tmp_path):
+    from triage.domain import programme
+    from triage.domain.model import Actor, Role
+    from triage.usecases import psychoeducation
+
+    app = office(tmp_path)
+    jobs.install(BackgroundScheduler(), app)
+    admin = Actor(staff_id=1001, role=Role.ADMIN, name="Wayan")
+    mapped_at = datetime(2026, 11, 23, 9, tzinfo=WITA)  # a Monday
+    psychoeducation.take_step(programme.Semester(2026, 2), programme.MAPPED, {}, actor=admin,
+                              uow_factory=app.uows, now=mapped_at, key="m")  # fmt: skip
+    app.clock.at = datetime(2026, 11, 24, 8, 5, tzinfo=WITA)  # the submission is due at 16.00
+    assert jobs.programme_due() == 0
+    app.clock.at = datetime(2026, 11, 25, 8, 5, tzinfo=WITA)
+    assert jobs.programme_due() == 2 and jobs.programme_due() == 0  # the group and the head
+    due = datetime(2026, 11, 24, 16, tzinfo=WITA).isoformat()
+    with app.uows() as uow:
+        told = [uow.outbox.find_key(f"programme-due:2026-2:submitted:{due}:{where}")
+                for where in (GENERAL, "staff:3001")]  # fmt: skip
+    assert all(i is not None and "«Program kerja diajukan kepada ketua»" in i.text for i in told)
     app.engine.dispose()

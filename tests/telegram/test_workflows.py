@@ -131,7 +131,8 @@ def test_a_complaint_from_the_hotline_to_its_closing_report(office):
     assert cf.data["division"] == "Bidang PPA" and cf.data["report"].startswith("Petugas")
 
 
-def test_a_psychoeducation_request_is_answered_and_listed_for_the_head(office):
+def school_asks(office) -> tuple[int, dict]:
+    """A school's psychoeducation request, complete (case #1): its topic and the post saying so."""
     state = office.state
     state.user_writes(
         CLIENT_2, text="Kami dari SMP 3 ingin mengundang narasumber penyuluhan parenting."
@@ -143,7 +144,21 @@ def test_a_psychoeducation_request_is_answered_and_listed_for_the_head(office):
         text="Institusi: SMP 3 Contoh\nNarahubung: Bu Rina 0812\nTopik: parenting remaja\n"
         "Peserta: 40 orang tua\nTanggal: besok",
     )
-    complete = office.wait_for_post(GROUP, "Permohonan lengkap", thread)
+    return thread, office.wait_for_post(GROUP, "Permohonan lengkap", thread)
+
+
+def session_day_comes(office, conv: int = 1) -> None:
+    """The accepted session's day is today (a week's wait, skipped)."""
+    with office.app.uows() as uow:
+        cf = uow.casefiles.get(conv)
+        today = office.app.clock().astimezone(office.app.workflows.calendar.zone).date()
+        uow.casefiles.save(replace(cf, data={**cf.data, "session": today.isoformat()}))
+        uow.commit()
+
+
+def test_a_psychoeducation_request_is_answered_and_listed_for_the_head(office):
+    state = office.state
+    thread, complete = school_asks(office)
     assert "diusulkan" in complete["text"]
     state.user_writes(ADMIN, GROUP, "/terima", thread_id=thread)
     office.wait_for_post(CLIENT_2, "kami terima. Jadwal:")
@@ -152,11 +167,7 @@ def test_a_psychoeducation_request_is_answered_and_listed_for_the_head(office):
     assert "SMP 3 Contoh" in listed["text"]
     state.user_writes(ADMIN, GROUP, "/terlaksana 37", thread_id=thread)
     office.wait_for_post(GROUP, "belum diterima (/terima) atau tanggal sesinya belum tiba", thread)
-    with office.app.uows() as uow:  # the session's day has come
-        cf = uow.casefiles.get(1)
-        today = office.app.clock().astimezone(office.app.workflows.calendar.zone).date()
-        uow.casefiles.save(replace(cf, data={**cf.data, "session": today.isoformat()}))
-        uow.commit()
+    session_day_comes(office)
     state.user_writes(ADMIN, GROUP, "/terlaksana tiga puluh", thread_id=thread)
     office.wait_for_post(GROUP, "Tulis: /terlaksana JUMLAH", thread)
     state.user_writes(ADMIN, GROUP, "/terlaksana 37 orang tua kelas 7", thread_id=thread)

@@ -162,6 +162,12 @@ def may_give_code(actor: Actor) -> bool:
     return actor.role in (Role.ADMIN, Role.HEAD)
 
 
+def may_take_programme_step(actor: Actor, head_only: bool) -> bool:
+    """The guidance programme: the coordinator (an admin) maps, submits and reports; the head
+    comments, approves and assigns (triage.domain.programme)."""
+    return actor.role is Role.HEAD or (actor.role is Role.ADMIN and not head_only)
+
+
 def require(allowed: bool, actor: Actor, action: str) -> None:
     if not allowed:
         raise AccessDenied(actor.staff_id, action)

@@ -12,10 +12,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import date, datetime, time, timedelta, tzinfo
 
 from triage.domain.forms.spec import FormSpec
+from triage.domain.model import Conversation
+from triage.domain.schedule.calendar import ServiceCalendar
 from triage.domain.schedule.dates import parse_date
+from triage.domain.schedule.sla import ESCALATION, REMINDER, Deadline
 from triage.domain.workflow import (
     CaseFile,
     WorkflowSetup,
@@ -28,6 +31,8 @@ HELD = "held"  # the session took place (/terlaksana: participants counted)
 ANSWER_HOURS = 72  # 3×24 hours (the Kaltim standard)
 REMIND_HOURS = 48
 LEAD_DAYS = 7  # booked at least one week ahead
+REPORT_DAYS = 5  # the session's report within 5 working days (the Tangerang standard's step 6)
+REPORT_STEP = "psikoedukasi_laporan"  # the deadline of that report
 
 REQUEST_FORM = FormSpec(
     (
@@ -101,6 +106,27 @@ def stored_date(value: object) -> date | None:
         return date.fromisoformat(str(value)) if value else None
     except ValueError:
         return None
+
+
+def report_deadlines(cf: CaseFile, conv: Conversation, calendar: ServiceCalendar) -> list[Deadline]:
+    """The accepted session's report: a reminder a working day before its 5 working days, the
+    heads at the end (moot once it is held, or when the session moves to another day)."""
+    day = stored_date(cf.data.get("session"))
+    if day is None:
+        return []
+    since = datetime.combine(day, time(), calendar.zone)
+    due = calendar.add_working_days(since, REPORT_DAYS)
+    remind = calendar.add_working_days(since, REPORT_DAYS - 1)
+    return [
+        Deadline(cf.conversation_id, conv.round, REPORT_STEP, REMINDER, since, remind),
+        Deadline(cf.conversation_id, conv.round, REPORT_STEP, ESCALATION, since, due),
+    ]
+
+
+def report_still_due(cf: CaseFile | None, since: datetime, calendar: ServiceCalendar) -> bool:
+    """A report deadline counts while its session is accepted (not held) on that same day."""
+    day = since.astimezone(calendar.zone).date().isoformat()
+    return cf is not None and cf.status == ACCEPTED and cf.data.get("session") == day
 
 
 @dataclass(frozen=True)

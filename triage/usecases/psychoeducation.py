@@ -1,14 +1,16 @@
 """Use cases of a psychoeducation request: staff record its facts, accept it with a date or
 decline it, record the session held, and list the accepted sessions (the rules are in
-triage/domain/psychoeducation.py)."""
+triage/domain/psychoeducation.py); and of the semester's guidance programme those sessions
+belong to (triage/domain/programme.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import date, datetime, time, tzinfo
 from typing import Any
 
-from triage.domain import access
+from triage.domain import access, programme
 from triage.domain.errors import TransitionNotAllowed
 from triage.domain.model import Actor, Conversation
 from triage.domain.psychoeducation import (
@@ -20,9 +22,11 @@ from triage.domain.psychoeducation import (
     WAITING,
     allowed,
     dates_of,
+    report_deadlines,
     settle,
     stored_date,
 )
+from triage.domain.schedule.calendar import ServiceCalendar
 from triage.domain.workflow import PSYCHOEDUCATION, CaseFile, WorkflowSetup, merged, read_facts
 from triage.effects import workflow_files
 from triage.effects.psychoeducation_intake import open_file
@@ -82,6 +86,9 @@ def accept(
         data = {**found.data, "session": chosen.isoformat(), "answered_by": actor.staff_id}
         changed = replace(found, status=ACCEPTED, data=data, closed_at=now)
         uow.casefiles.save(changed)
+        known = uow.deadlines.keys_for_open()
+        report = report_deadlines(changed, conv, setup.calendar)
+        uow.deadlines.add([d for d in report if d.key not in known])
         tell_topic(
             uow, conv, REQUEST_FORM, changed, "psychoed_accepted", now, session=chosen.isoformat()
         )
@@ -151,3 +158,67 @@ def sessions(uow_factory: UnitOfWorkFactory, today: date) -> list[tuple[date, Ca
         if cf.status == ACCEPTED and (day := stored_date(cf.data.get("session"))) and day >= today
     ]
     return sorted(out, key=lambda pair: pair[0])
+
+
+# The guidance programme of a semester (triage.domain.programme): its steps are kept in its
+# own log, each by the role the standard names.
+HEAD_STEPS = (programme.FEEDBACK, programme.APPROVED, programme.ASSIGNED)
+
+
+def programme_of(semester: programme.Semester, *, actor: Actor,
+                 uow_factory: UnitOfWorkFactory) -> programme.Programme:  # fmt: skip
+    access.require(access.may_take_programme_step(actor, False), actor, "programme")
+    with uow_factory() as uow:
+        return programme.Programme(semester, uow.programme.of(str(semester)))
+
+
+def take_step(
+    semester: programme.Semester, step: str, detail: Mapping[str, Any], *, actor: Actor,
+    uow_factory: UnitOfWorkFactory, now: datetime, key: str,
+) -> programme.Programme:  # fmt: skip
+    """One step of the programme, by whom the standard names (a redelivered command adds
+    nothing); a step out of order is refused (TransitionNotAllowed with the reason)."""
+    allowed = access.may_take_programme_step(actor, step in HEAD_STEPS)
+    access.require(allowed, actor, f"programme_{step}")
+    with uow_factory() as uow:
+        before = programme.Programme(semester, uow.programme.of(str(semester)))
+        if any(e.detail.get("key") == key for e in before.log):
+            return before
+        reason = programme.refusal(before, step)
+        if reason is not None:
+            raise TransitionNotAllowed(reason, step)
+        entry = programme.ProgrammeStep(str(semester), step, now, actor.staff_id,
+                                        {**detail, "key": key})  # fmt: skip
+        uow.programme.add(entry, key)
+        uow.commit()
+        return programme.Programme(semester, uow.programme.of(str(semester)))
+
+
+def needs_of(semester: programme.Semester, *, uow_factory: UnitOfWorkFactory,
+             zone: tzinfo) -> programme.Needs:  # fmt: skip
+    """The mapping for `semester` from the semester before it (cases by category, the topics
+    asked for)."""
+    before = semester.previous()
+    start, end = (datetime.combine(d, time(), zone) for d in (before.first, before.end))
+    with uow_factory() as uow:
+        cases = uow.reports.cases_received(start, end)
+        files = uow.casefiles.of_kind(PSYCHOEDUCATION)
+    return programme.needs((c.category for c in cases), files, start, end)
+
+
+def outcome_of(semester: programme.Semester, *,
+               uow_factory: UnitOfWorkFactory) -> programme.Outcome:  # fmt: skip
+    with uow_factory() as uow:
+        return programme.outcome(uow.casefiles.of_kind(PSYCHOEDUCATION), semester)
+
+
+def programme_due(
+    today: date, *, calendar: ServiceCalendar, uow_factory: UnitOfWorkFactory, now: datetime
+) -> list[tuple[programme.Semester, programme.Due]]:
+    """The steps of this semester's and the last one's programme past their target."""
+    out = []
+    with uow_factory() as uow:
+        for semester in (programme.semester_of(today).previous(), programme.semester_of(today)):
+            found = programme.Programme(semester, uow.programme.of(str(semester)))
+            out += [(semester, d) for d in programme.due(found, calendar) if d.due_at <= now]
+    return out

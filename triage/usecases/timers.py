@@ -20,6 +20,7 @@ from triage.domain.appointments import STEPS as SESSION_REMINDERS
 from triage.domain.appointments import Appointment
 from triage.domain.model import Conversation
 from triage.domain.notices import Kind
+from triage.domain.psychoeducation import REPORT_DAYS, REPORT_STEP, report_still_due
 from triage.domain.schedule.calendar import ServiceCalendar
 from triage.domain.schedule.clock import written_ahead
 from triage.domain.schedule.sla import ESCALATION, REMINDER, Deadline, Targets, deadlines, still_due
@@ -89,7 +90,10 @@ def fire_due(
                     uow.deadlines.finish(deadline_id, "fired" if done else "moot", now)
                     fired, moot = fired + done, moot + (not done)
                     continue
-                if deadline.step in KINDS:
+                if deadline.step == REPORT_STEP:
+                    cf = uow.casefiles.get(deadline.conversation_id)
+                    due = report_still_due(cf, deadline.since, setup.calendar)
+                elif deadline.step in KINDS:
                     cf = uow.casefiles.get(deadline.conversation_id)
                     due = cf is not None and cf.is_open and cf.opened_at == deadline.since
                 else:
@@ -129,7 +133,7 @@ def _notify(
     now: datetime,
 ) -> None:
     assert conv.id is not None
-    if deadline.step in KINDS:
+    if deadline.step in (*KINDS, REPORT_STEP):
         _casefile_due(uow, conv, deadline, deadline_id, setup, now)
         return
     waited = setup.calendar.minutes_between(deadline.since, now)
@@ -189,8 +193,9 @@ def _casefile_due(
     setup: TimerSetup,
     now: datetime,
 ) -> None:
-    """A complaint a working day before its deadline, or a psychoeducation request not yet
-    answered after 48 h: the topic and the heads; at the deadline, the heads again."""
+    """A complaint a working day before its deadline, a psychoeducation request not yet
+    answered after 48 h, or a session's report a working day before its 5: the topic and the
+    heads; at the deadline, the heads again."""
     assert conv.id is not None
     step = "reminded" if deadline.level == REMINDER else "escalated"
     log_steps(uow, conv, [step], now, detail=deadline.step)
@@ -201,6 +206,8 @@ def _casefile_due(
         "level": str(deadline.level),
         "due": cf.due_at.isoformat() if cf else "",
     }
+    if deadline.step == REPORT_STEP:  # the report's own 5 working days
+        fields["due"] = setup.calendar.add_working_days(deadline.since, REPORT_DAYS).isoformat()
     key = f"timer:{deadline_id}"
     to = [notices.staff(h) for h in setup.heads]
     if deadline.level == REMINDER:

@@ -14,7 +14,8 @@ In a conversation's topic (or replying to the bot's post about it):
   /psikoedukasi [lines]      the request's card, or its facts; without a case: the sessions
   /terima [tanggal]          accept (the date given, else the one asked or proposed)
   /tolak [alasan]            decline
-  /terlaksana JUMLAH [cat.]  the accepted session took place, with how many came
+  /terlaksana JUMLAH [cat.]  the accepted session took place, with how many came; its
+                             activity report (.docx) to the one who asks and the heads
 Each answers "" when the admin topic hears the step as a status anyway (the group's budget is
 20 posts a minute).
 """
@@ -25,7 +26,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from bot.files import complaint_papers
+from bot.files import complaint_papers, programme_papers, sealed
 from bot.telegram.commands.registry import ADMINS, EVERYONE, HEADS, Command, Request, off_loop
 from bot.telegram.duty import day_label, parse_day, staff_named
 from bot.telegram.parsing import unread
@@ -187,11 +188,19 @@ def terlaksana(request: Request, conv: int, setup: WorkflowSetup, common: dict) 
         return text("staff.held_usage", request.lang)
     today = common["now"].astimezone(setup.calendar.zone).date()
     try:
-        psychoeducation_cases.held(conv, int(count), note.strip(), today=today,
-                                   key=f"{request.key}:held", **common)  # fmt: skip
+        cf = psychoeducation_cases.held(conv, int(count), note.strip(), today=today,
+                                        key=f"{request.key}:held", **common)  # fmt: skip
     except TransitionNotAllowed:
         return text("staff.held_not_yet", request.lang)
-    return ""
+    app = request.desk.app  # the activity's report (the Tangerang standard's step 6)
+    names = {s.telegram_id: s.name for s in app.settings.staff}
+    name = f"laporan-kegiatan-{conv}.docx"
+    sealed.send(app, programme_papers.activity_report(cf, app.settings, names),
+                folder=f"psikoedukasi-{conv}", name=name,
+                caption=text("prog.activity_caption", request.lang, conv=conv),
+                to=[request.actor.staff_id, *request.desk.staff.heads],
+                key=f"{request.key}:activity", now=common["now"])  # fmt: skip
+    return text("prog.activity_sent", request.lang, conv=conv, file=name)
 
 
 def _file(request: Request, conv: int) -> CaseFile | None:
