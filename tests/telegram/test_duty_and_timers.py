@@ -5,7 +5,7 @@ shows on the queue board pinned in the group."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 
@@ -82,7 +82,11 @@ def test_a_counselor_off_duty_cannot_take_a_case_the_head_can_give_them(office):
     has waited past its target); the head assigns whom they choose."""
     state = office.state
     calendar = office.app.roster.calendar  # who is on duty "now" needs service hours now
-    move_clock(office.app, calendar.next_open(office.app.clock()) + timedelta(minutes=30))
+    # half an hour into tomorrow's first opening (next_open of "now" may be minutes before
+    # closing, and half an hour later nobody is on duty: the test failed late in the day)
+    tomorrow = office.app.clock().astimezone(calendar.zone).date() + timedelta(days=1)
+    midnight = datetime.combine(tomorrow, time(0), calendar.zone)
+    move_clock(office.app, calendar.next_open(midnight) + timedelta(minutes=30))
     state.user_writes(ADMIN, GROUP, "/jadwal hariini +Made -Nyoman")
     office.wait_for_post(GROUP, "−Nyoman")
     state.user_writes(CLIENT, text="Halo, saya perlu bicara dengan psikolog.")
