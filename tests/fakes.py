@@ -581,7 +581,10 @@ class FakeCaseFiles(_Repo):
 class FakeProgramme(_Repo):
     def of(self, semester: str) -> list[ProgrammeStep]:
         mine = [s for s in self.db.programme.values() if s.semester == semester]
-        return sorted(mine, key=lambda s: s.at)
+        return sorted(mine, key=lambda s: s.at)  # stable: ties keep the order of writing
+
+    def by_key(self, key: str) -> ProgrammeStep | None:
+        return self.db.programme.get(key)
 
     def add(self, step: ProgrammeStep, key: str) -> bool:
         if key in self.db.programme:

@@ -253,6 +253,9 @@ class ProgrammeLog(Protocol):
     def of(self, semester: str) -> list[ProgrammeStep]:
         """Oldest first."""
 
+    def by_key(self, key: str) -> ProgrammeStep | None:
+        """The step a command stored under `key` (any semester)."""
+
     def add(self, step: ProgrammeStep, key: str) -> bool:
         """Store the step; False when `key` was stored already (a command redelivered)."""
 

@@ -44,12 +44,15 @@ def programme_act(stage: Stage, lang: Lang, say: Callable[..., None]) -> None:
     shown(group, stage.post(GROUP, f"laporan-kegiatan-{SCHOOL_CASE}.docx", thread))
     say(f"    [dim]Bot → Ketut:[/dim] 📄 {escape(papers(stage, 'laporan-kegiatan-3.docx'))}")
 
-    semester = str(semester_of(day))
+    semester = str(semester_of(day))  # named: the demo runs on any date
+    months = ("Maret", "April", "Mei") if day.month <= 6 else ("Oktober", "November", "Des")
     say(escape(text("demo.prog.plan", lang, semester=semester)))
-    admin("/program pemetaan dengar pendapat UPTD PPA dan komite sekolah")
+    admin(f"/program pemetaan {semester} dengar pendapat UPTD PPA dan komite sekolah")
     shown(group, stage.post(GROUP, text("prog.done.mapped", lang, semester=semester)[:30]))
-    admin("/program ajukan\nPola asuh positif; orang tua murid SD; Oktober\n"
-          "Cegah perundungan; siswa SMP; November\nLiterasi digital; orang tua; Des")  # fmt: skip
+    plan = ("Pola asuh positif; orang tua murid SD", "Cegah perundungan; siswa SMP",
+            "Literasi digital; orang tua")  # fmt: skip
+    admin("\n".join([f"/program ajukan {semester}",
+                     *(f"{a}; {m}" for a, m in zip(plan, months, strict=True))]))  # fmt: skip
     shown(group, stage.post(GROUP, text("prog.done.submitted", lang, semester=semester)[:30]))
     to_head = "    [dim]Bot → Ketut:[/dim] 📄 "
     say(to_head + escape(papers(stage, f"program-kerja-{semester}.docx")))

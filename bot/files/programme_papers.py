@@ -182,6 +182,8 @@ def activity_report(cf: CaseFile, settings: Settings, names: Mapping[int, str]) 
         (_t("note", lang), str(data.get("held_note", ""))),
         (_t("reported_by", lang), names.get(int(data.get("held_by") or 0), "")),
         (_t("reported_at", lang), paper.at(held_at)),
+        *([(_t("corrected_at", lang), paper.at(datetime.fromisoformat(data["corrected_at"])))]
+          if data.get("corrected_at") else []),
     ])  # fmt: skip
     paper.signature(_t("role.implementer", lang), names.get(int(data.get("held_by") or 0), ""),
                     held_at or cf.opened_at)  # fmt: skip

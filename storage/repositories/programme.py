@@ -9,7 +9,7 @@ from storage.tables import ProgrammeStepRow
 from triage.domain.programme import ProgrammeStep
 
 programme_t = ProgrammeStepRow.__table__
-KEY_TAKEN = select(programme_t.c.id).where(programme_t.c.key == bindparam("_key"))
+BY_KEY = select(programme_t).where(programme_t.c.key == bindparam("_key"))
 OF_SEMESTER = (
     select(programme_t)
     .where(programme_t.c.semester == bindparam("_semester"))
@@ -17,14 +17,20 @@ OF_SEMESTER = (
 )
 
 
+def _step(r) -> ProgrammeStep:  # type: ignore[no-untyped-def]
+    return ProgrammeStep(r.semester, r.step, r.at, r.staff_id, dict(r.detail or {}))
+
+
 class SqlProgramme(Repo):
     def of(self, semester: str) -> list[ProgrammeStep]:
-        rows = self.conn.execute(OF_SEMESTER, {"_semester": semester})
-        return [ProgrammeStep(r.semester, r.step, r.at, r.staff_id, dict(r.detail or {}))
-                for r in rows]  # fmt: skip
+        return [_step(r) for r in self.conn.execute(OF_SEMESTER, {"_semester": semester})]
+
+    def by_key(self, key: str) -> ProgrammeStep | None:
+        row = self.conn.execute(BY_KEY, {"_key": key}).first()
+        return _step(row) if row is not None else None
 
     def add(self, step: ProgrammeStep, key: str) -> bool:
-        if self.conn.execute(KEY_TAKEN, {"_key": key}).first() is not None:
+        if self.by_key(key) is not None:
             return False
         self.conn.execute(insert(programme_t).values(
             key=key, semester=step.semester, step=step.step, at=step.at,

@@ -83,7 +83,8 @@ def test_a_programme_step_past_its_target_is_told_once_to_the_group_and_the_head
     admin = Actor(staff_id=1001, role=Role.ADMIN, name="Wayan")
     mapped_at = datetime(2026, 11, 23, 9, tzinfo=WITA)  # a Monday
     psychoeducation.take_step(programme.Semester(2026, 2), programme.MAPPED, {}, actor=admin,
-                              uow_factory=app.uows, now=mapped_at, key="m")  # fmt: skip
+                              uow_factory=app.uows, now=mapped_at, today=mapped_at.date(),
+                              key="m")  # fmt: skip
     app.clock.at = datetime(2026, 11, 24, 8, 5, tzinfo=WITA)  # the submission is due at 16.00
     assert jobs.programme_due() == 0
     app.clock.at = datetime(2026, 11, 25, 8, 5, tzinfo=WITA)

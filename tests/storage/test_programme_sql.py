@@ -17,13 +17,13 @@ ACTIVITIES = {"activities": [["Pola asuh; «positif»", "orang tua", "Feb"]]}
 def test_the_programme_log_keeps_each_step_once_in_order(any_uows):
     uows = any_uows
     cases.take_step(SPRING, pg.SUBMITTED, ACTIVITIES, actor=ADMIN, uow_factory=uows, now=T0,
-                    key="u1")  # fmt: skip
+                    today=T0.date(), key="u1")  # fmt: skip
     for _ in range(2):  # the same update handled twice
         cases.take_step(SPRING, pg.APPROVED, {"note": "ok"}, actor=HEAD, uow_factory=uows,
-                        now=T0 + timedelta(hours=1), key="u2")  # fmt: skip
+                        now=T0 + timedelta(hours=1), today=T0.date(), key="u2")  # fmt: skip
     with pytest.raises(TransitionNotAllowed):
         cases.take_step(SPRING, pg.APPROVED, {}, actor=HEAD, uow_factory=uows,
-                        now=T0 + timedelta(hours=2), key="u3")  # fmt: skip
+                        now=T0 + timedelta(hours=2), today=T0.date(), key="u3")  # fmt: skip
     got = cases.programme_of(SPRING, actor=HEAD, uow_factory=uows)
     assert [(e.step, e.staff_id, e.at) for e in got.log] == [
         (pg.SUBMITTED, ADMIN.staff_id, T0),

@@ -5,6 +5,8 @@ head and the documentation section's receipt is kept; every document read back f
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from tests.support.office import ADMIN, CLIENT_2, GROUP, HEAD, MADE
 from tests.telegram.test_workflows import (  # noqa: F401 (office: the fixture)
     docx_text,
@@ -13,13 +15,13 @@ from tests.telegram.test_workflows import (  # noqa: F401 (office: the fixture)
     school_asks,
     session_day_comes,
 )
-from triage.domain import programme
 
 
 def test_a_semesters_programme_from_the_mapping_to_the_receipt(office):  # noqa: F811
     state, app = office.state, office.app
-    today = app.clock().astimezone(app.workflows.calendar.zone).date()
-    semester = str(programme.semester_of(today))
+    zone = app.workflows.calendar.zone
+    app.clock.move_to(datetime(2026, 12, 14, 10, tzinfo=zone))  # a Monday of December
+    semester = "2026-2"
     # a session the office held this semester: its activity report (step 6)
     thread, _ = school_asks(office)
     state.user_writes(ADMIN, GROUP, "/terima", thread_id=thread)
@@ -38,15 +40,21 @@ def test_a_semesters_programme_from_the_mapping_to_the_receipt(office):  # noqa:
     state.user_writes(HEAD, text="/program setuju")
     office.wait_for_post(HEAD, f"semester {semester} belum diajukan")
 
+    # in December, planning is for the next semester unless another is named
+    state.user_writes(ADMIN, GROUP, "/program")
+    office.wait_for_post(GROUP, "Program kerja bimbingan dan informasi 2027-1 (Januari–Juni 2027)")
+    state.user_writes(ADMIN, GROUP, "/program setuju")  # the head's step
+    office.wait_for_post(GROUP, "Umpan balik dan persetujuan program kerja diberikan oleh ketua")
+
     # steps 2-3: the coordinator maps the needs and submits the programme from the group
-    state.user_writes(ADMIN, GROUP, "/program pemetaan dengar pendapat UPTD PPA")
+    state.user_writes(ADMIN, GROUP, f"/program pemetaan {semester} dengar pendapat UPTD PPA")
     office.wait_for_post(GROUP, f"Pemetaan kebutuhan semester {semester} dicatat")
     office.wait(has_file(office, ADMIN, f"program-kerja-{semester}.docx"), "the form")
     state.user_writes(ADMIN, GROUP, "/program ajukan")
     office.wait_for_post(GROUP, "satu kegiatan per baris")
     state.user_writes(
-        ADMIN, GROUP, "/program ajukan\n1. Pola asuh positif; orang tua SD; Februari\n"
-        "2. Cegah perundungan <b>; siswa SMP; Maret",
+        ADMIN, GROUP, f"/program ajukan {semester}\n1. Pola asuh positif; orang tua SD; Oktober\n"
+        "2. Cegah perundungan <b>; siswa SMP; November",
     )  # fmt: skip
     office.wait_for_post(GROUP, f"Program kerja semester {semester} diajukan kepada ketua")
     office.wait(has_file(office, HEAD, f"program-kerja-{semester}.docx"), "the form to the head")
@@ -56,9 +64,12 @@ def test_a_semesters_programme_from_the_mapping_to_the_receipt(office):  # noqa:
         assert words in form
 
     # step 4: the head comments, the coordinator is told; then approves: the letter (step 5)
-    state.user_writes(HEAD, text="/program catatan tambahkan kegiatan untuk remaja & <i>")
+    state.user_writes(
+        HEAD, text="/program catatan tambahkan kegiatan untuk remaja & <i>\nserta jadwal Desember"
+    )
     told = office.wait_for_post(ADMIN, "Umpan balik ketua (Ketut)")
-    assert "tambahkan kegiatan untuk remaja & <i>" in told["text"]  # shown as written
+    assert "tambahkan kegiatan untuk remaja & <i>\nserta jadwal Desember" in told["text"]
+    assert f"/program ajukan {semester}" in told["text"]  # the way back names the semester
     state.user_writes(HEAD, text="/program setuju lanjutkan")
     office.wait_for_post(HEAD, f"Program kerja semester {semester} disetujui")
     office.wait(has_file(office, ADMIN, f"surat-tugas-{semester}.docx"), "the letter")
@@ -66,7 +77,7 @@ def test_a_semesters_programme_from_the_mapping_to_the_receipt(office):  # noqa:
     assert "SURAT TUGAS" in letter and "Wayan" in letter and "Pola asuh positif" in letter
 
     # steps 7-9: the report handed to the head, the documentation section's receipt
-    state.user_writes(ADMIN, GROUP, f"/program laporan {semester}")
+    state.user_writes(ADMIN, GROUP, "/program laporan")  # the approved one not yet reported
     office.wait(has_file(office, HEAD, f"laporan-program-{semester}.docx"), "the report")
     report = docx_text(office, HEAD, f"laporan-program-{semester}.docx")
     for words in ("LAPORAN PELAKSANAAN PROGRAM KERJA", "Bersama ini kami serahkan", "SMP 3 Contoh",
@@ -79,3 +90,5 @@ def test_a_semesters_programme_from_the_mapping_to_the_receipt(office):  # noqa:
     office.wait(has_file(office, HEAD, f"tanda-terima-{semester}.docx"), "the receipt")
     receipt = docx_text(office, HEAD, f"tanda-terima-{semester}.docx")
     assert "TANDA TERIMA" in receipt and "Bu Sari (arsip)" in receipt
+    state.user_writes(ADMIN, GROUP, f"/program terima {semester} Pak Eko")
+    office.wait_for_post(GROUP, f"laporan program semester {semester} sudah dicatat")

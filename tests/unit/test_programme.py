@@ -28,9 +28,11 @@ SPRING = pg.Semester(2027, 1)
 PLAN = {"activities": [["Pola asuh positif", "orang tua SD", "Februari"]]}
 
 
-def step(uows, what, detail=None, *, actor=ADMIN, at=MONDAY_9, key=None):
-    return pe_cases.take_step(SPRING, what, detail or {}, actor=actor, uow_factory=uows, now=at,
-                              key=key or f"{what}:{at.isoformat()}")  # fmt: skip
+def step(uows, what, detail=None, *, actor=ADMIN, at=MONDAY_9, key=None, semester=SPRING,
+         then=()):  # fmt: skip
+    return pe_cases.take_step(semester, what, detail or {}, actor=actor, uow_factory=uows,
+                              now=at, today=at.date(), key=key or f"{what}:{at.isoformat()}",
+                              then=then)  # fmt: skip
 
 
 def test_the_programme_goes_step_by_step_each_by_its_role():
@@ -79,17 +81,45 @@ def test_the_report_is_due_ten_working_days_after_the_semester_and_the_receipt_a
     step(uows, pg.SUBMITTED, PLAN)
     step(uows, pg.APPROVED, actor=HEAD, at=MONDAY_9 + timedelta(hours=1))
     prog = pe_cases.programme_of(SPRING, actor=ADMIN, uow_factory=uows)
+    overdue = pe_cases.programme_due(date(2026, 11, 30), calendar=CAL, uow_factory=uows,
+                                     now=datetime(2026, 11, 30, 9, tzinfo=WITA))  # fmt: skip
+    assert overdue == []  # the next semester's programme is watched too: nothing late in it
     # 30 June 2027 is a Wednesday: the working days from Thursday 1 July, the tenth is 14 July
     assert pg.due(prog, CAL) == [pg.Due(pg.REPORTED, datetime(2027, 7, 14, 16, tzinfo=WITA))]
+    with pytest.raises(TransitionNotAllowed) as early:  # nothing carried out yet
+        step(uows, pg.REPORTED, at=MONDAY_9 + timedelta(hours=2))
+    assert early.value.state == "not_started"
     july_15 = datetime(2027, 7, 15, 9, tzinfo=WITA)
     overdue = pe_cases.programme_due(date(2027, 7, 15), calendar=CAL, uow_factory=uows,
                                      now=july_15)  # fmt: skip
     assert [(str(s), d.step) for s, d in overdue] == [("2027-1", pg.REPORTED)]
-    step(uows, pg.REPORTED, at=july_15)
-    handed = step(uows, pg.HANDED, at=july_15)
+    handed = step(uows, pg.REPORTED, at=july_15, then=(pg.HANDED,))  # one transaction
     assert pg.due(handed, CAL) == [pg.Due(pg.RECEIVED, datetime(2027, 7, 16, 11, 30, tzinfo=WITA))]
     got = step(uows, pg.RECEIVED, {"receiver": "Bu Sari"}, at=july_15 + timedelta(hours=2))
     assert pg.due(got, CAL) == [] and got.last(pg.RECEIVED).detail["receiver"] == "Bu Sari"
+    with pytest.raises(TransitionNotAllowed) as twice:  # once for each handing over
+        step(uows, pg.RECEIVED, {"receiver": "Pak Eko"}, at=july_15 + timedelta(hours=3))
+    assert twice.value.state == "already_received"
+
+
+def test_a_redelivered_command_answers_with_the_semester_it_acted_on():
+    """The same Telegram update handled again, after its first run changed which semester the
+    words would now point to: nothing is added and the programme it acted on comes back."""
+    uows = FakeUnitOfWorkFactory()
+    autumn = pg.Semester(2026, 2)
+    first = step(uows, pg.SUBMITTED, PLAN, key="u1", semester=autumn)
+    again = step(uows, pg.SUBMITTED, PLAN, key="u1", semester=SPRING)  # another default now
+    assert again.semester == autumn and again.log == first.log
+    assert pe_cases.programme_of(SPRING, actor=ADMIN, uow_factory=uows).log == []
+
+
+def test_steps_written_in_the_same_instant_keep_their_order():
+    uows = FakeUnitOfWorkFactory()
+    step(uows, pg.SUBMITTED, PLAN, key="a")
+    step(uows, pg.APPROVED, actor=HEAD, key="b", then=(pg.ASSIGNED,))
+    again = {"activities": [["Tema baru"]]}
+    later = step(uows, pg.SUBMITTED, again, key="c")  # the same `now` as the approval
+    assert [a.theme for a in later.activities] == ["Tema baru"] and not later.approved
 
 
 def test_the_semesters_are_named_and_read_as_staff_write_them():
@@ -104,10 +134,12 @@ def test_the_semesters_are_named_and_read_as_staff_write_them():
 
 def test_activities_are_read_one_a_line_whatever_the_bullets():
     lines = "1. Pola asuh; orang tua; Feb\n- Cegah perundungan | siswa SMP\n\n  ---\n• Literasi"
-    assert pg.read_activities(lines) == [
+    assert pg.read_activities(lines + "\n1.000 HPK; ibu hamil\n2) -5 langkah aman") == [
         pg.Activity("Pola asuh", "orang tua", "Feb"),
         pg.Activity("Cegah perundungan", "siswa SMP"),
         pg.Activity("Literasi"),
+        pg.Activity("1.000 HPK", "ibu hamil"),  # a number in the theme is not a bullet
+        pg.Activity("-5 langkah aman"),
     ]
     assert len(pg.read_activities("kegiatan\n" * 100)) == pg.MAX_ACTIVITIES
 

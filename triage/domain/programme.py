@@ -96,7 +96,7 @@ def read_activities(lines: str) -> list[Activity]:
     lines of punctuation only skipped, each part cut to a sane length."""
     found = []
     for line in lines.splitlines():
-        cleaned = re.sub(r"^\s*(?:[-•*]|\d{1,2}[.)])\s*", "", line).strip()
+        cleaned = re.sub(r"^\s*(?:[-•*]|\d{1,2}[.)])\s+", "", line).strip()  # "1.000 HPK" stays
         if not re.search(r"\w", cleaned):
             continue
         parts = [p.strip()[:200] for p in re.split(r"[;|]", cleaned)]
@@ -114,8 +114,15 @@ class Programme:
     log: Sequence[ProgrammeStep]
 
     def last(self, step: str) -> ProgrammeStep | None:
+        """The step's latest entry, by the log's order (its time, then the order of writing:
+        two steps in the same instant, or a wall clock set back, keep the order they came)."""
         found = [e for e in self.log if e.step == step]
-        return max(found, key=lambda e: e.at) if found else None
+        return found[-1] if found else None
+
+    def _after(self, later: str, earlier: str) -> bool:
+        """`later` was logged after the last `earlier` (or `earlier` never was)."""
+        at = {e.step: n for n, e in enumerate(self.log)}  # the last position of each step
+        return later in at and at[later] > at.get(earlier, -1)
 
     @property
     def activities(self) -> list[Activity]:
@@ -130,20 +137,28 @@ class Programme:
     @property
     def approved(self) -> bool:
         """Approved after its last submission (a new submission asks again)."""
-        done, submitted = self.last(APPROVED), self.last(SUBMITTED)
-        return done is not None and (submitted is None or done.at >= submitted.at)
+        return self._after(APPROVED, SUBMITTED)
+
+    @property
+    def received(self) -> bool:
+        """The documentation section received the report last handed over."""
+        return self._after(RECEIVED, HANDED)
 
 
-def refusal(programme: Programme, step: str) -> str | None:
+def refusal(programme: Programme, step: str, today: date) -> str | None:
     """Why `step` cannot be taken now (a catalogue key's last word), or None."""
     if step in (FEEDBACK, APPROVED) and programme.last(SUBMITTED) is None:
         return "not_submitted"
     if step == APPROVED and programme.approved:
         return "already_approved"
-    if step == ASSIGNED and not programme.approved:
+    if step in (ASSIGNED, REPORTED) and not programme.approved:
         return "not_approved"
+    if step == REPORTED and today < programme.semester.first:
+        return "not_started"  # nothing carried out to report yet
     if step == RECEIVED and programme.last(HANDED) is None:
         return "not_handed"
+    if step == RECEIVED and programme.received:
+        return "already_received"
     return None
 
 
@@ -168,7 +183,7 @@ def due(programme: Programme, calendar: ServiceCalendar) -> list[Due]:
         last = programme.semester.end - timedelta(days=1)
         ended = datetime.combine(last, datetime.min.time(), calendar.zone)
         out.append(Due(REPORTED, calendar.add_working_days(ended, REPORT_DAYS)))
-    if handed and programme.last(RECEIVED) is None:
+    if handed and not programme.received:
         out.append(Due(RECEIVED, calendar.add_working_days(handed.at, RECEIPT_DAYS)))
     return out
 

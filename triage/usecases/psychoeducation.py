@@ -5,7 +5,7 @@ belong to (triage/domain/programme.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import date, datetime, time, tzinfo
 from typing import Any
@@ -33,7 +33,7 @@ from triage.effects.psychoeducation_intake import open_file
 from triage.effects.workflow_files import tell_topic
 from triage.ports import UnitOfWork, UnitOfWorkFactory
 from triage.usecases import workflow as workflow_cases
-from triage.usecases._retry import in_transaction
+from triage.usecases._retry import in_transaction, on_conflict
 from triage.usecases.replies import reply_to_client
 
 
@@ -137,8 +137,14 @@ def held(
         day = stored_date(found.data.get("session"))
         if found.status not in (ACCEPTED, HELD) or day is None or day > today:
             raise TransitionNotAllowed(found.status, "held")
+        # the first record says when the report was made (its 5 working days); a correction
+        # of the count keeps it and says when it was corrected
+        first = {"held_at": now.isoformat(), "held_by": actor.staff_id}
+        if found.data.get("held_at"):
+            first = {"held_at": found.data["held_at"], "held_by": found.data.get("held_by"),
+                     "corrected_at": now.isoformat(), "corrected_by": actor.staff_id}  # fmt: skip
         data = {**found.data, "participants": participants, "held_note": note[:500],
-                "held_at": now.isoformat(), "held_by": actor.staff_id, "held_key": key}  # fmt: skip
+                **first, "held_key": key}  # fmt: skip
         changed = replace(found, status=HELD, data=data)
         uow.casefiles.save(changed)
         tell_topic(uow, conv, REQUEST_FORM, changed, "psychoed_held", now,
@@ -174,24 +180,34 @@ def programme_of(semester: programme.Semester, *, actor: Actor,
 
 def take_step(
     semester: programme.Semester, step: str, detail: Mapping[str, Any], *, actor: Actor,
-    uow_factory: UnitOfWorkFactory, now: datetime, key: str,
+    uow_factory: UnitOfWorkFactory, now: datetime, today: date, key: str,
+    then: Sequence[str] = (),
 ) -> programme.Programme:  # fmt: skip
-    """One step of the programme, by whom the standard names (a redelivered command adds
-    nothing); a step out of order is refused (TransitionNotAllowed with the reason)."""
+    """One step of the programme, by whom the standard names, with the steps that come with it
+    (`then`: the letter of assignment with the approval, the handing over with the report) in
+    the same transaction. A step out of order is refused (TransitionNotAllowed with the
+    reason). The same command again (`key`) adds nothing and answers with the programme it
+    acted on, whatever semester the words would point to now."""
     allowed = access.may_take_programme_step(actor, step in HEAD_STEPS)
     access.require(allowed, actor, f"programme_{step}")
-    with uow_factory() as uow:
-        before = programme.Programme(semester, uow.programme.of(str(semester)))
-        if any(e.detail.get("key") == key for e in before.log):
-            return before
-        reason = programme.refusal(before, step)
-        if reason is not None:
-            raise TransitionNotAllowed(reason, step)
-        entry = programme.ProgrammeStep(str(semester), step, now, actor.staff_id,
-                                        {**detail, "key": key})  # fmt: skip
-        uow.programme.add(entry, key)
-        uow.commit()
-        return programme.Programme(semester, uow.programme.of(str(semester)))
+
+    def work() -> programme.Programme:
+        with uow_factory() as uow:
+            done = uow.programme.by_key(key)
+            if done is not None:
+                acted_on = programme.parse_semester(done.semester) or semester
+                return programme.Programme(acted_on, uow.programme.of(done.semester))
+            before = programme.Programme(semester, uow.programme.of(str(semester)))
+            reason = programme.refusal(before, step, today)
+            if reason is not None:
+                raise TransitionNotAllowed(reason, step)
+            for n, (what, wrote) in enumerate([(step, detail), *((s, {}) for s in then)]):
+                entry = programme.ProgrammeStep(str(semester), what, now, actor.staff_id, wrote)
+                uow.programme.add(entry, key if n == 0 else f"{key}:{what}")
+            uow.commit()
+            return programme.Programme(semester, uow.programme.of(str(semester)))
+
+    return on_conflict(work, uow_factory.pause)  # a race on the key: the winner's is found
 
 
 def needs_of(semester: programme.Semester, *, uow_factory: UnitOfWorkFactory,
@@ -215,10 +231,12 @@ def outcome_of(semester: programme.Semester, *,
 def programme_due(
     today: date, *, calendar: ServiceCalendar, uow_factory: UnitOfWorkFactory, now: datetime
 ) -> list[tuple[programme.Semester, programme.Due]]:
-    """The steps of this semester's and the last one's programme past their target."""
+    """The steps past their target of the last semester's programme (its report), this one's
+    and the next one's (planned during this one)."""
     out = []
     with uow_factory() as uow:
-        for semester in (programme.semester_of(today).previous(), programme.semester_of(today)):
+        now_on = programme.semester_of(today)  # the next one is planned during this one
+        for semester in (now_on.previous(), now_on, now_on.next()):
             found = programme.Programme(semester, uow.programme.of(str(semester)))
             out += [(semester, d) for d in programme.due(found, calendar) if d.due_at <= now]
     return out

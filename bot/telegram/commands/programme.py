@@ -24,6 +24,7 @@ from bot.telegram.commands.registry import ADMINS, HEADS, Command, Request, off_
 from bot.telegram.render import esc
 from triage.domain import notices, programme
 from triage.domain.errors import AccessDenied, TransitionNotAllowed
+from triage.domain.model import Role
 from triage.domain.programme import Programme, Semester
 from triage.effects import notify
 from triage.texts.catalog import text
@@ -37,7 +38,9 @@ ACTIONS = {
     "laporan": programme.REPORTED,
     "terima": programme.RECEIVED,
 }
-REPORTING = (programme.REPORTED, programme.RECEIVED)
+WRITTEN = (programme.MAPPED, programme.FEEDBACK, programme.APPROVED)  # a note of many lines
+# planning in a semester's last two months is for the next one
+PLANS_NEXT = frozenset({5, 6, 11, 12})
 
 
 def program(request: Request) -> str:
@@ -51,16 +54,19 @@ def program(request: Request) -> str:
     named = programme.parse_semester(words[place]) if len(words) > place else None
     skip = place + (named is not None)
     note = " ".join(words[skip:])
+    if action in WRITTEN and rest.strip():  # the comment goes on below the command
+        note = "\n".join(part for part in (note, rest.strip()) if part)
     if words and action is None and named is None:
         return text("cmd.program.help", lang)
+    semester = named or _default(request, action)
     try:
-        semester = named or _default(request, action)
         if action is None:
             return card(request, cases.programme_of(semester, actor=request.actor,
                                                     uow_factory=app.uows))  # fmt: skip
         return _take(request, semester, action, note, rest)
     except AccessDenied:
-        return text("prog.denied", lang)
+        head_only = action in cases.HEAD_STEPS and request.actor.role is Role.ADMIN
+        return text("prog.denied_head" if head_only else "prog.denied", lang)
     except TransitionNotAllowed as exc:
         return text(f"prog.refused.{exc.state}", lang, semester=str(semester))
 
@@ -70,35 +76,41 @@ def _today(app: App) -> date:
 
 
 def _default(request: Request, action: str | None) -> Semester:
-    """Planning: this semester until its programme is approved, then the next; reporting: the
-    semester that ended (the report is due in the 10 working days after it); the receipt: the
-    one handed over and not yet received."""
+    """Planning: the next semester in this one's last two months or once this one's programme
+    is approved, else this one; the head's answer: the semester whose submission waits;
+    reporting: the semester before if approved and not yet reported, else this one if so, else
+    the one before; the receipt: the one handed over and not yet received."""
     app = request.desk.app
-    now = programme.semester_of(_today(app))
+    today = _today(app)
+    now = programme.semester_of(today)
+    if request.actor.role is Role.COUNSELOR:
+        return now  # refused with the reason, whatever the semester
 
     def of(s: Semester) -> Programme:
         return cases.programme_of(s, actor=request.actor, uow_factory=app.uows)
 
     if action == programme.RECEIVED:
         waiting = [s for s in (now, now.previous()) if of(s).last(programme.HANDED)
-                   and of(s).last(programme.RECEIVED) is None]  # fmt: skip
+                   and not of(s).received]  # fmt: skip
         return waiting[0] if waiting else now.previous()
     if action == programme.REPORTED:
-        return now.previous()
+        unreported = [s for s in (now.previous(), now) if of(s).approved
+                      and of(s).last(programme.REPORTED) is None]  # fmt: skip
+        return unreported[0] if unreported else now.previous()
     if action in (programme.FEEDBACK, programme.APPROVED):
-        pending = [s for s in (now, now.next()) if of(s).last(programme.SUBMITTED)
+        pending = [s for s in (now.next(), now) if of(s).last(programme.SUBMITTED)
                    and not of(s).approved]  # fmt: skip
         return pending[0] if pending else now
-    return now.next() if of(now).approved else now
+    return now.next() if today.month in PLANS_NEXT or of(now).approved else now
 
 
 def _take(request: Request, semester: Semester, action: str, note: str, rest: str) -> str:
     app, lang = request.desk.app, request.lang
-    detail: dict = {"note": note[:1000]} if note else {}
+    detail: dict = {"note": note[:2000]} if note else {}
     if action == programme.SUBMITTED:
         activities = programme.read_activities(rest)
         if not activities:
-            return text("prog.submit_usage", lang)
+            return text("prog.submit_usage", lang, semester=str(semester))
         detail["activities"] = [[a.theme, a.audience, a.month] for a in activities]
     if action == programme.FEEDBACK and not note:
         return text("prog.comment_usage", lang)
@@ -106,13 +118,11 @@ def _take(request: Request, semester: Semester, action: str, note: str, rest: st
         if not note:
             return text("prog.receipt_usage", lang)
         detail = {"receiver": note[:120]}
-    common = {"actor": request.actor, "uow_factory": app.uows, "now": app.clock()}
+    then = {programme.APPROVED: (programme.ASSIGNED,), programme.REPORTED: (programme.HANDED,)}
     key = f"{request.key}:{action}"
-    prog = cases.take_step(semester, action, detail, key=key, **common)
-    if action == programme.APPROVED:
-        prog = cases.take_step(semester, programme.ASSIGNED, {}, key=f"{key}:assigned", **common)
-    if action == programme.REPORTED:
-        prog = cases.take_step(semester, programme.HANDED, {}, key=f"{key}:handed", **common)
+    prog = cases.take_step(semester, action, detail, actor=request.actor, uow_factory=app.uows,
+                           now=app.clock(), today=_today(app), key=key,
+                           then=then.get(action, ()))  # fmt: skip
     return _papers(request, prog, action, key)
 
 
@@ -175,7 +185,11 @@ def card(request: Request, prog: Programme) -> str:
     for step in (programme.MAPPED, programme.SUBMITTED, programme.APPROVED, programme.ASSIGNED,
                  programme.REPORTED, programme.HANDED, programme.RECEIVED):  # fmt: skip
         what = esc(text(f"prog.step.{step}", lang))
-        done = prog.last(step) if step != programme.APPROVED or prog.approved else None
+        done = prog.last(step)
+        if step in (programme.APPROVED, programme.ASSIGNED) and not prog.approved:
+            done = None  # submitted again since: the approval and its letter are asked anew
+        if step == programme.RECEIVED and not prog.received:
+            done = None  # handed over again since
         number = programme.NUMBER[step]
         if done is not None:
             who = esc(names.get(done.staff_id, str(done.staff_id)))

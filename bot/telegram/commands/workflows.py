@@ -17,7 +17,7 @@ In a conversation's topic (or replying to the bot's post about it):
   /terlaksana JUMLAH [cat.]  the accepted session took place, with how many came; its
                              activity report (.docx) to the one who asks and the heads
 Each answers "" when the admin topic hears the step as a status anyway (the group's budget is
-20 posts a minute).
+20 posts a minute); the papers' commands and /terlaksana say where their document went.
 """
 
 from __future__ import annotations
