@@ -354,7 +354,7 @@ def test_an_information_question_is_answered_at_once_and_the_admin_sees_it(tmp_p
         assert "Senin–Kamis 08.00–16.00" in answer["text"] and "GRATIS" in answer["text"]
         thread = office.topic_of(1)
         shown = office.wait_for_post(GROUP, "Jawaban otomatis terkirim", thread)
-        assert "GRATIS" in shown["text"]
+        assert "GRATIS" in shown["text"] and "Percakapan #1" in shown["text"]  # on the card
         office.state.user_writes(CLIENT, text="jam buka hari sabtu?")  # asked again: not twice
         office.wait(lambda: len(messages(office)) == 3, "the second question stored")
         office.wait_for_post(GROUP, "hari sabtu", thread)

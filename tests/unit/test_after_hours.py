@@ -56,3 +56,26 @@ def test_a_message_written_at_night_but_passed_on_in_service_hours_gets_no_such_
     night = datetime(2026, 11, 27, 20, 0, tzinfo=WITA)
     monday = datetime(2026, 11, 30, 10, 0, tzinfo=WITA)  # e.g. mail caught up after a pause
     assert say(uows, 1, "halo kak", night, relayed_at=monday) == []
+
+
+def test_the_admins_see_the_answer_on_the_new_conversations_card_one_post_not_two():
+    """A new conversation costs the admin group one post of its 20 a minute: the automatic
+    answer rides on the card; answered again later, it rides on the client's next post."""
+    from triage.domain import notices
+    from triage.domain.notices import Kind
+
+    uows = FakeUnitOfWorkFactory()
+    friday_night = datetime(2026, 11, 27, 20, 0, tzinfo=WITA)
+    say(uows, 1, "halo kak", friday_night)
+    posts = [o for o in uows.db.outbox.values() if o.recipient.startswith("group:")]
+    assert [o.options["kind"] for o in posts] == [Kind.CARD]
+    entries = notices.load(posts[0].text)
+    assert [(e.author, e.text) for e in entries] == [
+        ("client", "halo kak"),
+        ("bot", "Di luar jam layanan; kami membalas Monday 08.00."),
+    ]
+    monday_night = datetime(2026, 11, 30, 20, 0, tzinfo=WITA)
+    say(uows, 2, "kak, masih ada?", monday_night)  # the card is still waiting: joined to it
+    posts = [o for o in uows.db.outbox.values() if o.recipient.startswith("group:")]
+    assert [o.options["kind"] for o in posts] == [Kind.CARD]
+    assert [e.author for e in notices.load(posts[0].text)] == ["client", "bot", "client", "bot"]

@@ -69,7 +69,7 @@ class Entry:
     text: str
     files: tuple[str, ...] = ()
     auto: bool = False  # an auto-reply or bounce: shown, never answered
-    author: str = "client"  # client, staff, note, masked (a placeholder: no words)
+    author: str = "client"  # client, staff, note, bot (our automatic answer), masked (no words)
     part: str = ""  # "2/3" when a long message was split
 
 
@@ -85,6 +85,12 @@ def entries_of(messages: Iterable[StoredMessage], *, author_of=None) -> list[Ent
             files = (*files[:MAX_FILES], f"+{len(files) - MAX_FILES}")
         out.extend(_split(m.created_at, m.text, files, m.auto_generated, author))
     return out
+
+
+def answer_entries(at: datetime, body: str) -> list[Entry]:
+    """An automatic answer the bot sent the client, shown in the same post as the message it
+    answers (author "bot")."""
+    return _split(at, body, (), False, "bot")
 
 
 def _split(at: datetime, text: str, files: tuple[str, ...], auto: bool, author: str) -> list[Entry]:

@@ -54,11 +54,22 @@ class RelaySetup:
 
 
 @dataclass(frozen=True)
+class Shown:
+    """An automatic answer sent to the client, for the admins to see: on the conversation's
+    card when the card is made now (one post for a new conversation, not two), else a post of
+    its own (`show`)."""
+
+    key: str
+    body: str
+
+
+@dataclass(frozen=True)
 class Findings:
     conv: Conversation  # as updated (urgent, category)
     reasons: str  # what the admin sees on the post: the rules that decided
     private: bool = False  # counseling content was read: the reasons are the counselor's only
     withdrawn: bool = False  # the client confirmed BERHENTI: the relay closes the case
+    answered: tuple[Shown, ...] = ()  # automatic answers sent, not shown to the admins yet
 
 
 def assess(
@@ -83,11 +94,12 @@ def assess(
     counted = [(m, d) for m, d in decided if not answering or d.risk != BIASA]
     changed, urgent, reasons, private = _level_and_topic(uow, conv, counted, triage, now)
     offline = _offline(uow, changed)  # met in person, by phone, by letter: staff answer them
+    answered: list[Shown | None] = []
     if not urgent and not offline and triage.facts is not None:
         asked = [m for m in messages if not m.auto_generated and not m.confidential and m.text]
-        _answer_questions(uow, changed, asked, triage.facts, now)
+        answered.append(_answer_questions(uow, changed, asked, triage.facts, now))
     if not urgent and not offline and triage.after_hours is not None:
-        _after_hours(uow, changed, messages, triage.after_hours, now)
+        answered.append(_after_hours(uow, changed, messages, triage.after_hours, now))
     on_file = False
     if triage.workflows is not None and not changed.urgent:
         on_file = _case_file(uow, changed, messages, triage.workflows, now)
@@ -97,7 +109,7 @@ def assess(
         chat = [m for m in messages if not m.auto_generated and not m.confidential]
         changed = advance(uow, changed, chat, triage.form, now, urgent=bool(urgent))
     stop = withdrawal.holds(uow, changed, confirmed, now)
-    return Findings(changed, reasons, withdrawn=stop)
+    return Findings(changed, reasons, withdrawn=stop, answered=tuple(a for a in answered if a))
 
 
 def _level_and_topic(
@@ -225,7 +237,7 @@ def _answer_questions(
     messages: Sequence[StoredMessage],
     facts: OfficeFacts,
     now: datetime,
-) -> None:
+) -> Shown | None:
     """Each topic once per round (the step log remembers); the admin topic shows what was
     sent."""
     assert conv.id is not None
@@ -242,27 +254,32 @@ def _answer_questions(
     body = facts.reply(topics)
     contact = uow.contacts.get(conv.reply_contact_id)
     if body is None or contact is None:
-        return
+        return None
     key = f"faq:{conv.id}:{conv.round}:{'+'.join(topics)}"
     for topic in topics:
         log_steps(uow, conv, ["auto_answer"], now, detail=topic)
-    _answer_and_show(uow, conv, contact, key, body, now)
+    return _answer(uow, conv, contact, key, body, now)
 
 
-def _answer_and_show(
+def _answer(
     uow: UnitOfWork, conv: Conversation, contact: Contact, key: str, body: str, now: datetime
-) -> None:
-    """One of our automatic answers to the client, and the same text shown to the admins."""
-    assert conv.id is not None
+) -> Shown:
+    """One of our automatic answers to the client; the same text is for the admins (`show`)."""
     send_auto(uow, conv, contact.channel, contact.external_id, key, body, now, priority=0)
+    return Shown(key, body)
+
+
+def show(uow: UnitOfWork, conv: Conversation, shown: Shown, now: datetime) -> None:
+    """An automatic answer shown to the admins as a post of its own (the card was made before)."""
+    assert conv.id is not None
     queue(
         uow,
-        key=f"shown:{key}",
+        key=f"shown:{shown.key}",
         recipient=group(conv.id),
         kind=Kind.STATUS,
         now=now,
         conv=conv,
-        text=body,
+        text=shown.body,
         event="auto_answer",
     )
 
@@ -273,22 +290,22 @@ def _after_hours(
     messages: Sequence[StoredMessage],
     after: AfterHours,
     now: datetime,
-) -> None:
+) -> Shown | None:
     """Once per closed spell (until service resumes) and round: the hours, the help numbers,
     and when a person will answer. Urgent messages get the crisis reply instead."""
     assert conv.id is not None
     # Judged now, not when the message was written: mail caught up after the weekend, or an
     # Instagram pause, must not be told "we answer at <a time already past>".
     if conv.urgent or after.calendar.is_open(now):
-        return
+        return None
     if not any(not m.auto_generated for m in messages):
-        return
+        return None
     resumes = after.calendar.next_open(now)
     key = f"after-hours:{conv.id}:{conv.round}:{resumes.isoformat()}"
     contact = uow.contacts.get(conv.reply_contact_id)
     if contact is None or uow.outbox.find_key(key) is not None:
-        return
-    _answer_and_show(uow, conv, contact, key, after.reply(resumes), now)
+        return None
+    return _answer(uow, conv, contact, key, after.reply(resumes), now)
 
 
 def _crisis(

@@ -13,13 +13,14 @@ claims receives it then.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 
 from triage.domain.model import Conversation, State, StoredMessage
-from triage.domain.notices import GENERAL, Kind, entries_of, group, staff
+from triage.domain.notices import GENERAL, Kind, answer_entries, entries_of, group, staff
 from triage.effects import consent, withdrawal
-from triage.effects.assess import RelaySetup, assess
+from triage.effects.assess import RelaySetup, Shown, assess, show
 from triage.effects.notify import client_fields, queue, queue_content
 from triage.ports import UnitOfWork, UnitOfWorkFactory
 from triage.usecases import casework
@@ -52,12 +53,12 @@ def relay_new_messages(
                     continue
                 mine = uow.messages.unrelayed_in(conv_id)
                 if mine:
-                    reasons, private, stop = "", False, False
+                    reasons, private, stop, answered = "", False, False, ()
                     if triage is not None:
                         found = assess(uow, conv, mine, triage, now)
                         conv, reasons, private = found.conv, found.reasons, found.private
-                        stop = found.withdrawn
-                    _route(uow, conv, mine, now, reasons, private=private)
+                        stop, answered = found.withdrawn, found.answered
+                    _route(uow, conv, mine, now, reasons, private=private, answered=answered)
                     if stop and triage is not None and triage.form is not None:
                         # the client took their consent back (triage.effects.withdrawal)
                         withdrawal.confirm(uow, conv, triage.form.texts, now)
@@ -114,8 +115,11 @@ def _route(
     reasons: str = "",
     *,
     private: bool = False,
+    answered: Sequence[Shown] = (),
 ):
-    """`private`: the reasons come from counseling content, shown to its counselor only."""
+    """`private`: the reasons come from counseling content, shown to its counselor only.
+    `answered`: our automatic answers to these messages, shown in the same post as them (a new
+    conversation costs the group one post of its 20 a minute, not two)."""
     first = messages[0].id
     visible = [m for m in messages if not m.confidential]
     fields = client_fields(uow, conv)
@@ -130,16 +134,20 @@ def _route(
     group_fields = {k: v for k, v in fields.items() if not (private and k == "triage")}
     if visible:
         has_card = uow.outbox.find_key(card_key(conv) + ":0") is not None
+        shown = [e for a in answered for e in answer_entries(now, a.body)]
         queue_content(
             uow,
             key=f"relay:{first}" if has_card else card_key(conv),
             recipient=group(conv.id) if conv.id is not None else GENERAL,
             kind=Kind.CLIENT if has_card else Kind.CARD,
-            entries=entries_of(visible),
+            entries=entries_of(visible) + shown,
             now=now,
             conv=conv,
             **group_fields,
         )
+    else:
+        for answer in answered:
+            show(uow, conv, answer, now)
     by_owner: dict[int, list[StoredMessage]] = {}
     for m in messages:
         if m.confidential and m.counselor_id is not None:

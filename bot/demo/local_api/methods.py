@@ -201,6 +201,10 @@ def create_forum_topic(state: ApiState, params: JSON, files: Files) -> JSON:
         chat = state.chat(params["chat_id"])
         if not chat.get("is_forum"):
             raise ApiError(400, "Bad Request: the chat is not a forum")
+        if state.flood.topics_count:
+            wait = state.flood.check(chat["id"], True, state.clock())
+            if wait is not None:
+                raise ApiError(429, f"Too Many Requests: retry after {wait}", {"retry_after": wait})
         counter = state._thread_ids.setdefault(chat["id"], itertools.count(2))  # 1 is General
         thread_id = next(counter)
         color = int(params.get("icon_color") or TOPIC_COLORS[thread_id % len(TOPIC_COLORS)])
