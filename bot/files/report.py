@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import re
+from collections import Counter
 from dataclasses import replace
 from datetime import UTC, date, datetime, tzinfo
 from pathlib import Path
@@ -26,6 +27,7 @@ from bot.config.settings import Settings
 from bot.files import official_forms, report_charts
 from bot.files.cells import cell
 from triage.domain import complaint, notices
+from triage.domain.appointments import STATUSES as SESSION_STATUSES
 from triage.domain.referral import RECEIVED_STEP, TARGETS
 from triage.domain.reports import (
     OPEN,
@@ -75,11 +77,13 @@ def build(app: App, month: str) -> MonthReport:
         files = uow.casefiles.of_kind("pengaduan")
         complaints = complaint.figures(files, start, end, now=app.clock())
         sessions = uow.casefiles.of_kind("psikoedukasi")
+        met = Counter(a.status for a in uow.appointments.between(start, end))
         referred = {r.conversation_id: seen for r in rows if r.referral_target
                     if (seen := referral_seen(uow, r.conversation_id, r.round))}  # fmt: skip
     survey = summarise(asked, answered)
     report = month_report(month, rows, timers.targets, timers.calendar, survey, checks)
-    return replace(report, complaints=complaints, psychoeducation=sessions, referred=referred)
+    return replace(report, complaints=complaints, psychoeducation=sessions, referred=referred,
+                   sessions=dict(met))  # fmt: skip
 
 
 def referral_seen(uow: UnitOfWork, conv_id: int, round_: int) -> ReferralSeen | None:
@@ -123,6 +127,9 @@ def summary_rows(report: MonthReport, lang: Lang) -> list[list[object]]:
             rows += [[label(kind, key, lang), counts.get(key, 0)] for key in order]
         else:  # as a head reads them: by name
             rows += sorted([label(kind, key, lang), n] for key, n in counts.items())
+    rows += [[], [_t("sessions", lang), _t("count", lang)]]
+    rows += [[_t(f"sessions.{status}", lang), report.sessions.get(status, 0)]
+             for status in SESSION_STATUSES]  # fmt: skip
     rows += [[], [_t("urgent", lang), report.urgent], [_t("referrals", lang), report.referrals]]
     for target in TARGETS:
         if target in report.by_referral:

@@ -291,3 +291,25 @@ def test_the_complaint_figures_count_the_month_received_settled_and_late(tmp_pat
     assert figures["… persen dalam 4 hari kerja"] == 50.0
     assert figures["Pengaduan terbuka yang melewati batas 4 hari kerja (akhir bulan)"] == 1
     assert figures["Pelayanan konseling"] == 2 and figures["Sikap petugas"] == 1
+
+
+def test_the_months_face_to_face_sessions_are_counted_by_whether_the_client_came(tmp_path):
+    """The Karangasem standard records sessions attended and missed: the summary counts them."""
+    from triage.domain.appointments import ATTENDED, CANCELLED, NO_SHOW, Appointment
+
+    app = office(tmp_path / "office")
+    nov = datetime(2026, 11, 2, 2, 0, tzinfo=UTC)
+    conv = ingest(InboundMessage(Channel.HOTLINE, "c1", "p1", "Ibu Ani", "halo", nov),
+                  uow_factory=app.uows, now=nov).conversation_id  # fmt: skip
+    sessions = [(1, ATTENDED), (2, ATTENDED), (3, NO_SHOW), (4, CANCELLED), (40, NO_SHOW)]
+    with app.uows() as uow:  # the last one falls in December: not counted in November
+        for days, status in sessions:
+            uow.appointments.add(Appointment(None, conv, nov + timedelta(days=days), "Ruang 1",
+                                             None, status, ADMIN.staff_id, nov))  # fmt: skip
+        uow.commit()
+    out = tmp_path / "laporan"
+    assert report(office_config(tmp_path), out, "2026-11").exit_code == 0
+    rows = load_workbook(out / "laporan-2026-11.xlsx")["Ringkasan"].iter_rows(values_only=True)
+    summary = {r[0]: r[1] for r in rows if r[0]}
+    assert summary["Klien hadir"] == 2 and summary["Klien tidak hadir"] == 1
+    assert summary["Dibatalkan"] == 1 and summary["Dijadwalkan, belum dicatat"] == 0

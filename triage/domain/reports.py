@@ -135,6 +135,9 @@ class MonthReport:
     # the official forms (bot.files.official_forms): psychoeducation requests, and referrals
     psychoeducation: Sequence[CaseFile] = ()
     referred: Mapping[int, ReferralSeen] = field(default_factory=dict)  # by conversation
+    # face-to-face sessions of the month by what became of them (triage.domain.appointments:
+    # terjadwal, hadir, tidak_hadir, batal): the Karangasem standard's no-shows counted
+    sessions: Mapping[str, int] = field(default_factory=dict)
 
 
 def age_group(value: str | None) -> str:
