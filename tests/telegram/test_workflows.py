@@ -50,6 +50,7 @@ def test_a_complaint_from_the_hotline_to_its_closing_report(office):
     state, app = office.state, office.app
     state.user_writes(CLIENT, text="Saya mau mengadukan petugas loket yang membentak saya kemarin.")
     told = office.wait_for_post(CLIENT, "pengaduan Anda sudah kami terima")
+    assert "lapor.go.id" in told["text"]  # the national complaint channel named too
     assert "Nama: " in told["text"] and "Kronologi: " in told["text"]
     thread = office.topic_of(1)
     office.wait_for_post(GROUP, "Pengaduan", thread)
