@@ -521,6 +521,10 @@ class FakeDeadlines(_Repo):
                 raise Conflict("deadline key exists")
             self.db.deadlines[self._id()] = ("pending", d)
 
+    def next_due(self) -> datetime | None:
+        pending = [d.due_at for status, d in self.db.deadlines.values() if status == "pending"]
+        return min(pending, default=None)
+
     def claim_due(self, now: datetime, limit: int) -> list[tuple[int, Deadline]]:
         due = sorted(
             (

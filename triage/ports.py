@@ -214,6 +214,9 @@ class DeadlineRepository(Protocol):
         """Pending deadlines due by `now`, earliest first, locked until the unit of work ends;
         rows another sweeper holds are skipped (PostgreSQL `SKIP LOCKED`)."""
 
+    def next_due(self) -> datetime | None:
+        """When the earliest pending deadline falls due (the sweeper wakes then)."""
+
     def released_at(self, conv_id: int, round_: int) -> datetime | None: ...
     def finish(self, deadline_id: int, status: str, at: datetime) -> None:
         """Mark a deadline "fired" or "moot"."""

@@ -6,21 +6,29 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.base import BaseScheduler
 
 from bot.app import App
 from bot.service import alarm, setaside, systemd
 from storage.db import is_database_outage
 from triage.domain.model import InboundMessage
 from triage.domain.schedule.clock import ClockWatch
-from triage.ports import ChannelSource
+from triage.ports import ChannelSource, UnitOfWorkFactory
 from triage.usecases.board import refresh as refresh_board
 from triage.usecases.dispatch import DispatchReport, dispatch_due
 from triage.usecases.ingest import Cursor, ingest
 from triage.usecases.relay import relay_new_messages
-from triage.usecases.timers import SweepReport, replan, replan_after_restart, sweep
+from triage.usecases.timers import (
+    SweepReport,
+    fire_all_due,
+    next_due,
+    replan,
+    replan_after_restart,
+    sweep,
+)
 
 log = logging.getLogger(__name__)
 
@@ -162,14 +170,14 @@ def relay(app: App) -> int:
             return total
 
 
-def sweep_timers(app: App) -> SweepReport | None:
+def sweep_timers(app: App, going: Callable[[], bool] = lambda: True) -> SweepReport | None:
     """The SLA sweeper's pass (triage.usecases.timers): store the deadlines the open conversations
     need
     and fire those due. Any number of workers may run it at once."""
     if app.timers is None:
         return None
     now = app.clock()
-    report = sweep(uow_factory=app.uows, now=now, setup=app.timers)
+    report = sweep(uow_factory=app.uows, now=now, setup=app.timers, going=going)
     sla = app.settings.sla
     board_changed = sla.board_seconds > 0 and refresh_board(
         uow_factory=app.uows,
@@ -183,18 +191,55 @@ def sweep_timers(app: App) -> SweepReport | None:
     return report
 
 
-def _sweep_safely(app: App) -> None:
+def _sweep_safely(app: App, scheduler: BaseScheduler | None = None,
+                  stop: threading.Event | None = None, *, plan: bool = True) -> None:  # fmt: skip
+    """A pass of the sweeper (`plan`: the interval's, which also stores the deadlines new waits
+    need; else a pass that only fires what fell due), then its wake at the next deadline. Once
+    `stop` is set it fires nothing more and plans no wake: the service stops at once."""
+
+    def going() -> bool:
+        return stop is None or not stop.is_set()
+
     try:
-        sweep_timers(app)
+        if plan:
+            sweep_timers(app, going)
+        elif (
+            app.timers is not None
+            and fire_all_due(
+                uow_factory=app.uows, now=app.clock(), setup=app.timers, going=going
+            ).fired
+        ):
+            app.wake.set()
+        if scheduler is not None and going():
+            wake_at_next_due(scheduler, app.uows, app.clock(),
+                             lambda: _sweep_safely(app, scheduler, stop, plan=False))  # fmt: skip
     except Exception as exc:  # noqa: BLE001 - a database hiccup: the next pass tries again
         log.error("pemeriksaan SLA gagal (%s); dicoba lagi nanti", type(exc).__name__)
         log.debug("traceback", exc_info=True)
 
 
-def start_scheduler(app: App) -> BackgroundScheduler | None:
-    """APScheduler runs the sweep every `[sla] sweep_seconds` (at most 30 s, so a reminder is at
-    most that late; the deadlines themselves are rows: a restart loses none) and the calendar
-    jobs, kept in the database (bot.service.jobs)."""
+SOONEST_WAKE = timedelta(seconds=0.25)  # a row due but locked elsewhere is not a busy loop
+
+
+def wake_at_next_due(scheduler: BaseScheduler, uows: UnitOfWorkFactory, now: datetime,
+                     run: Callable[[], None]) -> datetime | None:  # fmt: skip
+    """A one-shot run of `run` when the next pending deadline falls due, so a reminder does not
+    wait for the interval (which stays, to plan and as the floor). `now` is the service's clock
+    (a test's or the demo's may run ahead of the wall clock, which the scheduler keeps)."""
+    due = next_due(uow_factory=uows)
+    if due is None:
+        return None
+    at = datetime.now(UTC) + max(due - now, SOONEST_WAKE)
+    scheduler.add_job(run, "date", run_date=at, id=f"sla-due-{due.timestamp():.3f}",
+                      replace_existing=True, misfire_grace_time=None, coalesce=True)  # fmt: skip
+    return due
+
+
+def start_scheduler(app: App, stop: threading.Event | None = None) -> BackgroundScheduler | None:
+    """APScheduler runs the sweep every `[sla] sweep_seconds` (planning and firing; the
+    deadlines themselves are rows: a restart loses none), and once at each next deadline
+    between those passes (so a reminder is queued within about a second of its due time), and
+    the calendar jobs, kept in the database (bot.service.jobs)."""
     if app.timers is None:
         return None
     scheduler = BackgroundScheduler(timezone=UTC)
@@ -202,7 +247,7 @@ def start_scheduler(app: App) -> BackgroundScheduler | None:
         _sweep_safely,
         "interval",
         seconds=app.settings.sla.sweep_seconds,
-        args=[app],
+        args=[app, scheduler, stop],
         id="sla-sweep",
         max_instances=1,
         coalesce=True,
@@ -221,7 +266,7 @@ def run_forever(app: App, stop: threading.Event, poll_every: float = 5.0) -> Non
     if app.telegram is not None:
         app.telegram.start()
     watching = _start_watchers(app)
-    scheduler = start_scheduler(app)
+    scheduler = start_scheduler(app, stop)
     next_poll: dict[str, float] = {}
 
     def due(source: ChannelSource) -> bool:

@@ -23,7 +23,16 @@ class SendBudget:
     _chat: dict[int, deque[float]] = field(default_factory=lambda: defaultdict(deque))
     _group: dict[int, deque[float]] = field(default_factory=lambda: defaultdict(deque))
     _all: deque[float] = field(default_factory=deque)
+    _held: dict[int, float] = field(default_factory=dict)  # chat: no send before this instant
     _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def hold(self, chat_id: int, seconds: float) -> None:
+        """Telegram answered 429 for this chat: nothing more goes to it for `seconds` (asking
+        again at once earns another 429; a topic's creation may count against a group's
+        minute, which our windows do not know)."""
+        until = self.clock() + max(seconds, 0.0)
+        with self._lock:
+            self._held[chat_id] = max(self._held.get(chat_id, 0.0), until)
 
     def _windows(
         self, chat_id: int | None, *, group: bool, gap: bool = True
@@ -48,7 +57,7 @@ class SendBudget:
         now = self.clock()
         windows = self._windows(chat_id, group=group)
         with self._lock:
-            wait = 0.0
+            wait = self._held.get(chat_id, 0.0) - now if chat_id is not None else 0.0
             for times, limit, span in windows:
                 if self._pruned(times, span, now) >= limit:
                     wait = max(wait, times[0] + span - now)
@@ -63,7 +72,7 @@ class SendBudget:
         (the per-chat gap aside, which a later part waits out in `wait_for`)."""
         now = self.clock()
         with self._lock:
-            return all(
+            return self._held.get(chat_id, 0.0) <= now and all(
                 self._pruned(times, span, now) + count <= limit
                 for times, limit, span in self._windows(chat_id, group=group, gap=False)
             )

@@ -271,9 +271,26 @@ def render(item: OutboxItem, lang: Lang, tz: tzinfo) -> Post:
         return undelivered(item, urgent, lang)
     if kind == Kind.BOARD:
         return Post(board_text(item.text, lang))
+    if kind == Kind.DIGEST:
+        return Post(digest_text(item, lang))
     if kind == Kind.INFO:  # HTML the shell made from the catalogue, user values escaped there
         return Post(item.text)
     return Post(esc(item.text))  # unknown: shown as text, never taken as markup
+
+
+def digest_text(item: OutboxItem, lang: Lang) -> str:
+    """Reminders told together: how many, the longest waits by case number (no names: the
+    topics hold the rest), and where to see them all."""
+    found = notices.load_digest(item.text)
+    head = "tg.digest_head" if item.recipient.startswith("staff:") else "tg.digest"
+    lines = [text(head, lang, count=found.count, escalated=found.escalated)]
+    for e in found.worst:
+        step = esc(text(f"step.{e.step}", lang)) if f"step.{e.step}" in texts() else esc(e.step)
+        key = "tg.digest_line_head" if e.level else "tg.digest_line"
+        lines.append(text(key, lang, conv=e.conv, step=step, minutes=e.minutes, target=e.target))
+    if found.count > len(found.worst):
+        lines.append(text("tg.digest_rest", lang, count=found.count - len(found.worst)))
+    return "\n".join(lines)
 
 
 def reminder(item: OutboxItem, who: dict[str, str], lang: Lang, tz: tzinfo) -> str:

@@ -24,6 +24,7 @@ from bot.telegram.gateway import Gateway
 from bot.telegram.render import Keyboard, Post, render, split_html, topic_title
 from bot.telegram.summary import open_button, summarised
 from storage.telegram_maps import TelegramMaps, Topic
+from triage.domain import notices
 from triage.domain.notices import GENERAL, Kind
 from triage.domain.outbox import SEALED_TEXT, OutboxItem, parts
 from triage.ports import NotYet, SendError, SendResult
@@ -76,6 +77,15 @@ class StaffSender:
         return None  # the Bot API cannot look a message up: see docs/OUTBOX.md
 
     def send(self, item: OutboxItem) -> SendResult:
+        try:
+            return self._deliver(item)
+        except SendError as exc:
+            if exc.retry_after:  # a 429: the chat rests before anything else goes to it
+                staff_id = notices.staff_id_of(item.recipient)
+                self.budget.hold(staff_id or self.admin_chat_id, exc.retry_after)
+            raise
+
+    def _deliver(self, item: OutboxItem) -> SendResult:
         if item.options.get(SEALED_TEXT):  # opened in memory only, for this send
             item = replace(item, text=self._opened(item.text).decode())
         recipient = item.recipient

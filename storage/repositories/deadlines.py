@@ -46,6 +46,8 @@ DEADLINE_PICK = (
     .limit(bindparam("_limit"))
 )
 DEADLINE_PICK_LOCKED = DEADLINE_PICK.with_for_update(skip_locked=True)
+# the earliest pending row, read from the (status, due_at) index
+NEXT_DUE = select(func.min(deadline_t.c.due_at)).where(deadline_t.c.status == "pending")
 DEADLINE_FINISH = (
     update(deadline_t)
     .where(by_id(deadline_t))
@@ -108,6 +110,9 @@ class SqlDeadlines(Repo):
         pick = DEADLINE_PICK_LOCKED if self.locks else DEADLINE_PICK
         rows = self.conn.execute(pick, {"_now": now, "_limit": limit})
         return [(r.id, _deadline(r)) for r in rows]
+
+    def next_due(self) -> datetime | None:
+        return self.conn.execute(NEXT_DUE).scalar()
 
     def released_at(self, conv_id: int, round_: int) -> datetime | None:
         return self.conn.execute(RELEASED_AT, {"_conv": conv_id, "_round": round_}).scalar()

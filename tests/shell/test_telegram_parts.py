@@ -100,6 +100,18 @@ def test_the_budget_keeps_under_telegrams_limits():
         assert times[i + 19] - times[i] >= 60.0  # never 20 within a minute
 
 
+def test_after_a_429_the_chat_rests_for_its_retry_after():
+    """Telegram's own count may differ from ours (a topic's creation, another program on the
+    same bot): after its 429 nothing more is tried in that chat until retry_after has passed."""
+    now = [0.0]
+    budget = SendBudget(clock=lambda: now[0])
+    budget.hold(-100, 7.0)
+    assert budget.take(-100, group=True) == 7.0 and not budget.fits(-100, group=True, count=1)
+    assert budget.take(-200, group=True) == 0  # another group is not held
+    now[0] = 7.0
+    assert budget.take(-100, group=True) == 0 and budget.fits(-100, group=True, count=1)
+
+
 def test_case_numbers_and_buttons_are_read_strictly():
     assert case_number("12") == 12 and case_number("#12") == 12
     for junk in ("²", "1e3", "99999999999999999999", "-1", "", "12a"):

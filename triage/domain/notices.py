@@ -19,6 +19,9 @@ from triage.domain.model import Conversation, Direction, StoredMessage
 
 URGENT_PRIORITY = 10
 REVIEW_PRIORITY = 5  # possible danger (perlu_dicek): after the urgent, before the rest
+REMINDER_PRIORITY = -1  # a target missed: after new clients' cards and messages
+DIGEST_OVER = 3  # more reminders than this for one place at once: one digest instead
+DIGEST_WORST = 10  # the digest names the longest waits; the rest it counts
 # Room left for the header and markup of a post under Telegram's 4,096 characters.
 MAX_CONTENT = 3000
 ENTRY_HEADER = 80  # "Klien 09:05 (bagian 2/3) [pesan otomatis, tidak perlu dijawab]"
@@ -40,6 +43,7 @@ class Kind(StrEnum):
     BOARD = "board"  # the queue board pinned in the admin group (triage.usecases.board)
     REMINDER = "reminder"  # an SLA target reached (level 0) or missed, told to the head (1)
     UNDELIVERED = "undelivered"  # an item that failed for good, with a button to try again
+    DIGEST = "digest"  # many reminders at once as one post: how many, the longest waits first
 
 
 def group(conv_id: int) -> str:
@@ -156,3 +160,46 @@ def author_of(m: StoredMessage) -> str:
     if m.internal:
         return "note"
     return "client" if m.direction is Direction.IN else "staff"
+
+
+@dataclass(frozen=True)
+class DigestEntry:
+    """A case in a digest of reminders: which step waits, at which level (0 the target
+    reached, 1 the head told), how long it has waited and the target, in service minutes."""
+
+    conv: int
+    step: str
+    level: int
+    minutes: int
+    target: int
+
+
+@dataclass(frozen=True)
+class Digest:
+    """Reminders told together: how many, how many of them went to the head, and the longest
+    waits (escalations first). Its size stays the same however many it counts."""
+
+    count: int = 0
+    escalated: int = 0
+    worst: tuple[DigestEntry, ...] = ()
+
+    def plus(self, entries: Sequence[DigestEntry]) -> Digest:
+        ranked = sorted([*self.worst, *entries],
+                        key=lambda e: (-e.level, e.target - e.minutes, e.conv))  # fmt: skip
+        return Digest(self.count + len(entries),
+                      self.escalated + sum(e.level > 0 for e in entries),
+                      tuple(ranked[:DIGEST_WORST]))  # fmt: skip
+
+
+def dump_digest(digest: Digest) -> str:
+    return json.dumps(asdict(digest))
+
+
+def load_digest(text: str) -> Digest:
+    """A digest as stored; anything else reads as an empty one."""
+    try:
+        raw = json.loads(text)
+        worst = tuple(DigestEntry(**e) for e in raw.get("worst", []))
+        return Digest(int(raw.get("count", 0)), int(raw.get("escalated", 0)), worst)
+    except (ValueError, TypeError, AttributeError):
+        return Digest()

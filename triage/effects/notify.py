@@ -3,13 +3,29 @@ chat). The types and rules of a notice are in triage/domain/notices.py."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from triage.domain import consent, notices
 from triage.domain.intake import OFFLINE
 from triage.domain.model import Client, Conversation
-from triage.domain.notices import MAX_CONTENT, Entry, Kind, batches, dump, load, priority, size
+from triage.domain.notices import (
+    DIGEST_OVER,
+    GENERAL,
+    MAX_CONTENT,
+    REMINDER_PRIORITY,
+    DigestEntry,
+    Entry,
+    Kind,
+    batches,
+    dump,
+    dump_digest,
+    load,
+    load_digest,
+    priority,
+    size,
+)
 from triage.domain.outbox import OutboxItem, Target
 from triage.ports import UnitOfWork
 
@@ -23,10 +39,12 @@ def queue(
     now: datetime,
     conv: Conversation | None = None,
     text: str = "",
+    rank: int | None = None,
     **fields: str,
 ) -> OutboxItem:
     """Queue one notice (the idempotency key makes a repeated action queue nothing twice). A
-    staff member the head deactivated (/nonaktif) is told nothing: the item is not queued."""
+    staff member the head deactivated (/nonaktif) is told nothing: the item is not queued.
+    `rank`: its place in the queue, if not the conversation's (urgent first)."""
     options = {"kind": kind.value, **fields}
     if conv is not None:
         assert conv.id is not None
@@ -44,7 +62,7 @@ def queue(
         created_at=now,
         next_attempt_at=now,
         conversation_id=conv.id if conv else None,
-        priority=priority(conv) if conv else 0,
+        priority=rank if rank is not None else priority(conv) if conv else 0,
         options=options,
     )
     if notices.staff_id_of(recipient) in uow.roster.inactive():
@@ -114,3 +132,52 @@ def client_fields(uow: UnitOfWork, conv: Conversation) -> dict[str, str]:
         if conv.id is None or uow.casefiles.get(conv.id) is None:  # a complaint is shown
             fields.update(name="", masked="1")
     return fields
+
+
+@dataclass(frozen=True)
+class Reminder:
+    """An SLA reminder or escalation for one recipient (triage.usecases.timers)."""
+
+    key: str
+    recipient: str
+    conv: Conversation
+    fields: Mapping[str, str]
+
+
+def queue_reminders(uow: UnitOfWork, reminders: Sequence[Reminder], now: datetime) -> None:
+    """Reminders after new clients' posts in the queue. A few at a time each go to their
+    place (the case's topic, a head's chat); more than DIGEST_OVER for one place (the admin
+    group counts as one: its 20 posts a minute are shared by all topics), or any while that
+    place's last digest waits unsent, make one digest there, so a backlog grows the outbox by
+    recipients, not cases. An urgent or possible-danger case's reminder goes on its own, first."""
+    places: dict[str, list[Reminder]] = {}
+    for r in reminders:
+        if priority(r.conv) > 0:
+            queue(uow, key=r.key, recipient=r.recipient, kind=Kind.REMINDER, now=now,
+                  conv=r.conv, **r.fields)  # fmt: skip
+            continue
+        place = GENERAL if r.recipient.startswith("group:") else r.recipient
+        places.setdefault(place, []).append(r)
+    for place, mine in places.items():
+        last = uow.outbox.last_active(Target.TELEGRAM, place)
+        waiting = last if last is not None and last.options.get("kind") == Kind.DIGEST else None
+        if waiting is None and len(mine) <= DIGEST_OVER:
+            for r in mine:
+                queue(uow, key=r.key, recipient=r.recipient, kind=Kind.REMINDER, now=now,
+                      conv=r.conv, rank=REMINDER_PRIORITY, **r.fields)  # fmt: skip
+            continue
+        entries = [_entry(r) for r in mine]
+        if waiting is not None:
+            joined = load_digest(waiting.text).plus(entries)
+            if uow.outbox.extend_pending(waiting, dump_digest(joined)):
+                continue
+        queue(uow, key=f"digest:{mine[0].key}", recipient=place, kind=Kind.DIGEST, now=now,
+              text=dump_digest(load_digest("").plus(entries)),
+              rank=REMINDER_PRIORITY)  # fmt: skip
+
+
+def _entry(r: Reminder) -> DigestEntry:
+    assert r.conv.id is not None
+    f = r.fields
+    return DigestEntry(r.conv.id, f.get("step", ""), int(f.get("level", "0")),
+                       int(f.get("minutes", "0")), int(f.get("target", "0")))  # fmt: skip

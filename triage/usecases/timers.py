@@ -12,7 +12,7 @@ clock stepped back, `replan` moves what waits back by the step.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from triage.domain import notices
@@ -78,6 +78,7 @@ def fire_due(
     def work() -> tuple[int, int]:
         fired = moot = 0
         with uow_factory() as uow:
+            told: list[notify.Reminder] = []  # queued together: a backlog makes digests
             for deadline_id, deadline in uow.deadlines.claim_due(now, limit):
                 # a conversation another transaction holds is left for the next pass
                 conv = uow.conversations.try_lock(deadline.conversation_id)
@@ -101,27 +102,52 @@ def fire_due(
                     due = still_due(conv, deadline, released)
                 if due:
                     assert conv is not None
-                    _notify(uow, conv, deadline, deadline_id, setup, now)
+                    told += _notify(uow, conv, deadline, deadline_id, setup, now)
                     uow.deadlines.finish(deadline_id, "fired", now)
                     fired += 1
                 else:
                     uow.deadlines.finish(deadline_id, "moot", now)
                     moot += 1
+            notify.queue_reminders(uow, told, now)
             uow.commit()
         return fired, moot
 
     return on_conflict(work, uow_factory.pause)
 
 
-def sweep(*, uow_factory: UnitOfWorkFactory, now: datetime, setup: TimerSetup) -> SweepReport:
-    """One pass of the scheduler job: plan, then fire until nothing due is left."""
+MAX_BATCHES = 25  # a pass fires at most this many batches (5,000 rows); the next goes on
+
+
+def sweep(*, uow_factory: UnitOfWorkFactory, now: datetime, setup: TimerSetup,
+          going: Callable[[], bool] = lambda: True) -> SweepReport:  # fmt: skip
+    """One pass of the scheduler job: plan, then fire what is due (at most MAX_BATCHES)."""
     planned = plan(uow_factory=uow_factory, setup=setup)
+    fired = fire_all_due(uow_factory=uow_factory, now=now, setup=setup, going=going)
+    return replace(fired, planned=planned)
+
+
+def fire_all_due(*, uow_factory: UnitOfWorkFactory, now: datetime, setup: TimerSetup,
+                 going: Callable[[], bool] = lambda: True, limit: int = 200,
+                 ) -> SweepReport:  # fmt: skip
+    """Fire what fell due, planning nothing: also the pass the sweeper makes when a deadline
+    falls due between its interval's passes. Bounded: at most MAX_BATCHES batches, and none
+    once `going` says the service stops (a backlog is worked through over several passes, each
+    a commit per batch, so a stop never waits for it)."""
     fired = moot = 0
-    while True:
-        f, m = fire_due(uow_factory=uow_factory, now=now, setup=setup)
+    for _ in range(MAX_BATCHES):
+        if not going():
+            break
+        f, m = fire_due(uow_factory=uow_factory, now=now, setup=setup, limit=limit)
         fired, moot = fired + f, moot + m
         if f + m == 0:
-            return SweepReport(planned, fired, moot)
+            break
+    return SweepReport(0, fired, moot)
+
+
+def next_due(*, uow_factory: UnitOfWorkFactory) -> datetime | None:
+    """When the sweeper next has something to fire."""
+    with uow_factory() as uow:
+        return uow.deadlines.next_due()
 
 
 def _notify(
@@ -131,11 +157,13 @@ def _notify(
     deadline_id: int,
     setup: TimerSetup,
     now: datetime,
-) -> None:
+) -> list[notify.Reminder]:
+    """The step logged and the offers made; the reminders returned, for the pass to queue
+    together (a case file's reminders are queued here: few, and each with its own deadline)."""
     assert conv.id is not None
     if deadline.step in (*KINDS, REPORT_STEP):
         _casefile_due(uow, conv, deadline, deadline_id, setup, now)
-        return
+        return []
     waited = setup.calendar.minutes_between(deadline.since, now)
     fields = {
         **notify.client_fields(uow, conv),
@@ -152,37 +180,17 @@ def _notify(
             where = notices.staff(conv.counselor_id)
         else:
             where = notices.group(conv.id)
-        notify.queue(
-            uow, key=key, recipient=where, kind=Kind.REMINDER, now=now, conv=conv, **fields
-        )
         if step == "claimed":
             offer(uow, conv, setup.counselors, now, f"{key}:offer")
-        return
+        return [notify.Reminder(key, where, conv, fields)]
     assert deadline.level == ESCALATION
     log_steps(uow, conv, ["escalated"], now, detail=step)
-    for head in setup.heads:
-        notify.queue(
-            uow,
-            key=f"{key}:{head}",
-            recipient=notices.staff(head),
-            kind=Kind.REMINDER,
-            now=now,
-            conv=conv,
-            **fields,
-        )
+    told = [notify.Reminder(f"{key}:{h}", notices.staff(h), conv, fields) for h in setup.heads]
     if step == "claimed":
         offer(uow, conv, setup.heads, now, f"{key}:offer")
     # the admin topic sees that the head was told (status only, never counseling content)
-    notify.queue(
-        uow,
-        key=f"{key}:group",
-        recipient=notices.group(conv.id),
-        kind=Kind.REMINDER,
-        now=now,
-        conv=conv,
-        told="head" if setup.heads else "",
-        **fields,
-    )
+    group_fields = {**fields, "told": "head" if setup.heads else ""}
+    return [*told, notify.Reminder(f"{key}:group", notices.group(conv.id), conv, group_fields)]
 
 
 def _casefile_due(

@@ -1,0 +1,84 @@
+"""A backlog without a storm: reminders and escalations falling due together become one digest
+per place (the admin group, a head's chat) while the last one waits unsent, so the outbox grows
+with recipients, not cases; a few at a time still go to each case's topic; an urgent case's
+reminder never joins a digest; new cards go before reminders."""
+
+from datetime import timedelta
+
+from tests.builders import inbound
+from tests.fakes import FakeUnitOfWorkFactory
+from tests.unit.test_sla_walk import SETUP, wita
+from triage.domain import notices
+from triage.domain.notices import GENERAL, Kind
+from triage.usecases.ingest import ingest
+from triage.usecases.timers import sweep
+
+
+def clients(uows, count, at, first=0):
+    for n in range(first, first + count):
+        message = inbound(1, sender=f"client-{n}", text="halo kak", at=at)
+        ingest(message, uow_factory=uows, now=at)
+
+
+def timer_posts(uows):
+    """(recipient, kind, count) of every reminder or digest, in the order queued."""
+    out = []
+    for i in sorted(uows.db.outbox.values(), key=lambda i: i.id or 0):
+        kind = i.options.get("kind")
+        if kind == Kind.REMINDER:
+            out.append((i.recipient, kind, 1))
+        elif kind == Kind.DIGEST:
+            out.append((i.recipient, kind, notices.load_digest(i.text).count))
+    return out
+
+
+def test_thirty_reminders_at_once_are_one_digest_and_the_next_ones_join_it():
+    uows = FakeUnitOfWorkFactory()
+    monday = wita(7, 9, 0)
+    clients(uows, 30, monday)
+    sweep(uow_factory=uows, now=monday + timedelta(minutes=5, seconds=1), setup=SETUP)
+    assert timer_posts(uows) == [(GENERAL, Kind.DIGEST, 30)]
+    clients(uows, 5, monday + timedelta(minutes=1), first=30)  # the digest is not sent yet
+    sweep(uow_factory=uows, now=monday + timedelta(minutes=6, seconds=1), setup=SETUP)
+    assert timer_posts(uows) == [(GENERAL, Kind.DIGEST, 35)]
+    digest = notices.load_digest(next(i for i in uows.db.outbox.values()
+                                      if i.options.get("kind") == Kind.DIGEST).text)  # fmt: skip
+    assert len(digest.worst) == notices.DIGEST_WORST  # the longest waits first, the rest counted
+    assert digest.worst[0].minutes >= digest.worst[-1].minutes
+    # the escalations 10 minutes later: one digest for the head; the group's, still unsent,
+    # takes the word that the head was told
+    sweep(uow_factory=uows, now=monday + timedelta(minutes=16, seconds=1), setup=SETUP)
+    assert timer_posts(uows) == [(GENERAL, Kind.DIGEST, 70), ("staff:3001", Kind.DIGEST, 35)]
+    reminders = [i for i in uows.db.outbox.values() if i.options.get("kind") == Kind.DIGEST]
+    assert all(i.priority < 0 for i in reminders)  # after new clients' cards
+
+
+def test_a_few_at_a_time_go_to_each_cases_topic_as_before():
+    uows = FakeUnitOfWorkFactory()
+    monday = wita(7, 9, 0)
+    clients(uows, 2, monday)
+    sweep(uow_factory=uows, now=monday + timedelta(minutes=5, seconds=1), setup=SETUP)
+    posts = timer_posts(uows)
+    assert [(r.startswith("group:") and r != GENERAL, k) for r, k, _ in posts] == [
+        (True, Kind.REMINDER),
+        (True, Kind.REMINDER),
+    ]
+
+
+def test_a_pass_is_bounded_and_fires_nothing_more_once_the_service_stops(monkeypatch):
+    from triage.usecases import timers
+
+    uows = FakeUnitOfWorkFactory()
+    monday = wita(7, 9, 0)
+    clients(uows, 30, monday)
+    timers.plan(uow_factory=uows, setup=SETUP)
+    due = monday + timedelta(minutes=5, seconds=1)
+    answers = iter([True, False])  # the service stops after the first batch
+    stopped = timers.fire_all_due(uow_factory=uows, now=due, setup=SETUP, limit=10,
+                                  going=lambda: next(answers))  # fmt: skip
+    assert stopped.fired == 10
+    monkeypatch.setattr(timers, "MAX_BATCHES", 2)
+    bounded = timers.fire_all_due(uow_factory=uows, now=due, setup=SETUP, limit=5)
+    assert bounded.fired == 10  # two batches; the rest waits for the next pass
+    rest = timers.fire_all_due(uow_factory=uows, now=due, setup=SETUP)
+    assert rest.fired == 10 and timers.next_due(uow_factory=uows) > due  # only escalations left
