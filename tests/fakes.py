@@ -437,6 +437,7 @@ class FakeOutbox(_Repo):
             or now.status is not OutboxStatus.PENDING
             or now.claims != item.claims
             or now.interrupted
+            or now.text != item.text
         ):
             return False
         self.db.outbox[item.id] = replace(now, text=text)  # type: ignore[index]

@@ -165,8 +165,9 @@ class OutboxRepository(Protocol):
         """The newest pending or sending item for one recipient."""
 
     def extend_pending(self, item: OutboxItem, text: str) -> bool:
-        """Replace the text of `item` if no dispatcher has touched it since it was read (still
-        pending, same claim count, not interrupted): coalescing. False when it was."""
+        """Replace the text of `item` if nobody has touched it since it was read (still
+        pending, same claim count, not interrupted, the same text): coalescing. False when
+        somebody had."""
 
     def unsent(self) -> list[OutboxItem]:
         """Every item not sent (pending, sending or failed): what a new key must seal again."""

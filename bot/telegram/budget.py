@@ -26,6 +26,11 @@ class SendBudget:
     _held: dict[int, float] = field(default_factory=dict)  # chat: no send before this instant
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
+    def resting(self, chat_id: int) -> float:
+        """Seconds this chat still rests after a 429 (0: none)."""
+        with self._lock:
+            return max(self._held.get(chat_id, 0.0) - self.clock(), 0.0)
+
     def hold(self, chat_id: int, seconds: float) -> None:
         """Telegram answered 429 for this chat: nothing more goes to it for `seconds` (asking
         again at once earns another 429; a topic's creation may count against a group's

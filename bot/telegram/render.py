@@ -151,7 +151,7 @@ def entries_html(raw: str, lang: Lang, tz: tzinfo) -> str:
         if entry.files:
             files = text("tg.files", lang, files=", ".join(entry.files))
             body = f"{body}\n{esc(files)}" if body else esc(files)
-        lines.append(f"{head}\n{body}")
+        lines.append(f"{head}\n{body}" if body else head)  # our answer, not shown: said
     return "\n\n".join(lines)
 
 
@@ -282,7 +282,10 @@ def digest_text(item: OutboxItem, lang: Lang) -> str:
     """Reminders told together: how many, the longest waits by case number (no names: the
     topics hold the rest), and where to see them all."""
     found = notices.load_digest(item.text)
-    head = "tg.digest_head" if item.recipient.startswith("staff:") else "tg.digest"
+    if item.recipient.startswith("staff:"):
+        head = "tg.digest_head"
+    else:
+        head = "tg.digest" if found.escalated else "tg.digest_plain"
     lines = [text(head, lang, count=found.count, escalated=found.escalated)]
     for e in found.worst:
         step = esc(text(f"step.{e.step}", lang)) if f"step.{e.step}" in texts() else esc(e.step)

@@ -185,7 +185,7 @@ class StaffSender:
         if topic is None:
             if not forum:
                 return Topic(conv_id, self.admin_chat_id, None, None, False)
-            self._wait(None, group=False)
+            self._wait_topic()
             created = self.gateway.call(
                 self.gateway.bot.create_forum_topic(
                     self.admin_chat_id, topic_title(item, self.lang)
@@ -194,7 +194,7 @@ class StaffSender:
             topic = Topic(conv_id, self.admin_chat_id, created.message_thread_id, None, False)
             self.maps.save_topic(topic)
         elif topic.closed and item.options.get("kind") == Kind.CARD and topic.thread_id:
-            self._wait(None, group=False)
+            self._wait_topic()
             self._reopen(topic)
             topic = replace(topic, closed=False)
             self.maps.save_topic(topic)
@@ -214,7 +214,7 @@ class StaffSender:
         A plain group has no topic to delete: its posts stay (the operator guide says so)."""
         topic = self.maps.topic(conv_id)
         if topic is not None and topic.thread_id is not None:
-            self._wait(None, group=False)
+            self._wait_topic()
             try:
                 self.gateway.call(
                     self.gateway.bot.delete_forum_topic(topic.chat_id, topic.thread_id)
@@ -231,7 +231,7 @@ class StaffSender:
             return self._rename(item, topic)
         closing = item.options.get("action") == "close"
         if topic.thread_id is not None and topic.closed != closing:
-            self._wait(None, group=False)
+            self._wait_topic()
             bot = self.gateway.bot
             call = bot.close_forum_topic if closing else bot.reopen_forum_topic
             try:
@@ -244,7 +244,7 @@ class StaffSender:
 
     def _rename(self, item: OutboxItem, topic: Topic) -> SendResult:
         if topic.thread_id is not None:
-            self._wait(None, group=False)
+            self._wait_topic()
             name = topic_title(item, self.lang)
             try:
                 self.gateway.call(
@@ -259,6 +259,13 @@ class StaffSender:
 
     def _wait(self, chat_id: int | None, *, group: bool) -> None:
         wait = self.budget.take(chat_id, group=group)
+        if wait > 0:
+            raise NotYet(wait)
+
+    def _wait_topic(self) -> None:
+        """A topic's creation, reopening, closing or renaming: the overall window, and the
+        group's rest after a 429 (Telegram may count these against the group's minute)."""
+        wait = self.budget.resting(self.admin_chat_id) or self.budget.take(None, group=False)
         if wait > 0:
             raise NotYet(wait)
 

@@ -34,9 +34,10 @@ def summarised(item: OutboxItem) -> OutboxItem:
         options["reason"] = "…"
     body = item.text
     if kind in WITH_WORDS:
-        body = notices.dump([Entry(e.at, "", (), e.auto, "summary")
-                             for e in notices.load(item.text) if not e.part
-                             or e.part.startswith("1/")])  # fmt: skip
+        # our automatic answer stays said (its author), not shown: its words tell the topic
+        body = notices.dump([Entry(e.at, "", (), e.auto, "bot" if e.author == "bot" else "summary")
+                             for e in notices.load(item.text)
+                             if not e.part or e.part.startswith("1/")])  # fmt: skip
     elif kind in (Kind.STATUS, Kind.ALERT):
         body = ""  # a case file's facts, an automatic answer's text: not in the group
     return replace(item, text=body, options=options)

@@ -117,6 +117,10 @@ OUTBOX_EXTEND = (
         outbox_t.c.status == "pending",
         outbox_t.c.claims == bindparam("_claims"),
         ~outbox_t.c.interrupted,
+        # as it was read: two writers joining one digest (its place is shared by many cases,
+        # no conversation lock orders them) must not overwrite each other; the second, its
+        # read stale, gets 0 rows (PostgreSQL re-checks this after the first commits)
+        outbox_t.c.text == bindparam("_old"),
     )
     .values(text=bindparam("_text"))
 )
@@ -163,13 +167,14 @@ class SqlOutbox(Repo):
 
     def last_active(self, target: Target, recipient: str) -> OutboxItem | None:
         """Not locked: the relay holds the conversation's lock, and `extend_pending` is
-        conditional on the claim count, so a dispatcher that took the post meanwhile wins."""
+        conditional on the claim count and the text read, so a dispatcher that took the post
+        meanwhile, or another writer that extended it, wins."""
         params = {"_target": target.value, "_recipient": recipient}
         row = self.conn.execute(OUTBOX_LAST_ACTIVE, params).first()
         return mapping.outbox(row) if row else None
 
     def extend_pending(self, item: OutboxItem, text: str) -> bool:
-        params = {"_id": item.id, "_claims": item.claims, "_text": text}
+        params = {"_id": item.id, "_claims": item.claims, "_text": text, "_old": item.text}
         return self.conn.execute(OUTBOX_EXTEND, params).rowcount == 1
 
     def unsent(self) -> list[OutboxItem]:

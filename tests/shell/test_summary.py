@@ -52,3 +52,17 @@ def test_no_post_carries_the_clients_words_or_name_into_the_group():
     assert "piket" in render(summarised(handed), "id", zone).text  # a code, kept: no words
     board = item(Kind.BOARD, "#7 · 4 mnt")
     assert summarised(board).text == "#7 · 4 mnt"  # numbers and minutes only already
+
+
+def test_the_card_says_an_automatic_answer_went_out_without_its_words():
+    """The answer tells the client's topic (the help numbers, the cost): said, not shown."""
+    zone = ZoneInfo("Asia/Makassar")
+    answer = "Layanan kami gratis. Untuk kekerasan dalam rumah tangga hubungi SAPA 129."
+    story = notices.dump(
+        [Entry(T0.isoformat(), WORDS), *notices.answer_entries(T0, answer)]
+    )  # fmt: skip
+    card = render(summarised(item(Kind.CARD, story)), "id", zone).text
+    assert "🤖 Jawaban otomatis terkirim ke klien" in card
+    assert "SAPA 129" not in card and WORDS not in card
+    full = render(item(Kind.CARD, story), "id", zone).text  # the full group sees it all
+    assert "SAPA 129" in full and "🤖 Jawaban otomatis terkirim ke klien" in full

@@ -108,6 +108,7 @@ def test_after_a_429_the_chat_rests_for_its_retry_after():
     budget.hold(-100, 7.0)
     assert budget.take(-100, group=True) == 7.0 and not budget.fits(-100, group=True, count=1)
     assert budget.take(-200, group=True) == 0  # another group is not held
+    assert budget.resting(-100) == 7.0 and budget.resting(-200) == 0  # topic calls ask this
     now[0] = 7.0
     assert budget.take(-100, group=True) == 0 and budget.fits(-100, group=True, count=1)
 

@@ -6,9 +6,11 @@ import threading
 from datetime import date, time, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
 from sqlalchemy import func, select
 
 from storage.tables import DeadlineRow, OutboxRow, StepLogRow
+from storage.unit_of_work import SqlUnitOfWorkFactory
 from tests.builders import ADMIN, COUNSELOR, T0, inbound
 from triage.domain.forms.dialogue import FormState
 from triage.domain.notices import load_digest
@@ -138,3 +140,46 @@ def test_the_audit_log_refuses_changes(uows, engine):
             conn.execute(sql(statement))
     with uows() as uow:
         assert [e.action for e in uow.audit.entries()] == ["record.read"]
+
+
+@pytest.mark.pg
+def test_two_passes_joining_one_digest_at_once_lose_no_reminder(pg_engine):
+    """The admin group's digest is shared by every case, so no conversation lock orders two
+    writers joining it: the second, its read stale, starts a digest of its own."""
+    from tests.support.waiting import wait_for_a_lock_wait
+    from triage.domain.model import Conversation, State
+    from triage.domain.notices import GENERAL, Digest, DigestEntry, Kind, dump_digest
+    from triage.effects import notify
+
+    uows = SqlUnitOfWorkFactory(pg_engine)
+    with uows() as uow:
+        seed = Digest().plus([DigestEntry(1, "claimed", 0, 5, 5)] * 4)
+        notify.queue(uow, key="digest:seed", recipient=GENERAL, kind=Kind.DIGEST, now=T0,
+                     text=dump_digest(seed), rank=-1)  # fmt: skip
+        uow.commit()
+
+    def reminder(n: int) -> notify.Reminder:
+        conv = Conversation(id=n, client_id=1, state=State.NEW, opened_at=T0,
+                            last_message_at=T0, reply_contact_id=1)  # fmt: skip
+        fields = {"step": "claimed", "level": "0", "minutes": "5", "target": "5"}
+        return notify.Reminder(f"timer:{n}", f"group:{n}", conv, fields)
+
+    first = uows()
+    first.__enter__()
+    notify.queue_reminders(first, [reminder(n) for n in range(10, 15)], T0)  # holds the row
+
+    def second() -> None:
+        with uows() as uow:
+            notify.queue_reminders(uow, [reminder(n) for n in range(20, 27)], T0)
+            uow.commit()
+
+    other = threading.Thread(target=second)
+    other.start()
+    wait_for_a_lock_wait(pg_engine)
+    first.commit()
+    first.__exit__(None, None, None)
+    other.join(timeout=30)
+    with uows() as uow:
+        digests = [load_digest(i.text) for i in uow.outbox.unsent()
+                   if i.options.get("kind") == Kind.DIGEST]  # fmt: skip
+    assert sum(d.count for d in digests) == 4 + 5 + 7

@@ -1,7 +1,7 @@
 """A backlog without a storm: reminders and escalations falling due together become one digest
-per place (the admin group, a head's chat) while the last one waits unsent, so the outbox grows
-with recipients, not cases; a few at a time still go to each case's topic; an urgent case's
-reminder never joins a digest; new cards go before reminders."""
+per place (the admin group, a head's chat) while the last one waits unsent, so a backlog costs a
+post a place, not a case; a few at a time still go to each case's topic; a counselor's own and
+an urgent case's reminders never join a digest; a pass is bounded and stops with the service."""
 
 from datetime import timedelta
 
@@ -49,8 +49,43 @@ def test_thirty_reminders_at_once_are_one_digest_and_the_next_ones_join_it():
     # takes the word that the head was told
     sweep(uow_factory=uows, now=monday + timedelta(minutes=16, seconds=1), setup=SETUP)
     assert timer_posts(uows) == [(GENERAL, Kind.DIGEST, 70), ("staff:3001", Kind.DIGEST, 35)]
-    reminders = [i for i in uows.db.outbox.values() if i.options.get("kind") == Kind.DIGEST]
-    assert all(i.priority < 0 for i in reminders)  # after new clients' cards
+    group = notices.load_digest(next(i.text for i in uows.db.outbox.values()
+                                     if i.recipient == GENERAL))  # fmt: skip
+    assert group.escalated == 35  # the head was told of each
+    # a case's reminder and escalation caught up together: one line, the escalation
+    assert len({(e.conv, e.step) for e in group.worst}) == len(group.worst)
+    assert all(e.level == 1 for e in group.worst)
+
+
+def test_without_heads_the_group_digest_does_not_say_a_head_was_told():
+    from dataclasses import replace
+
+    uows = FakeUnitOfWorkFactory()
+    monday = wita(7, 9, 0)
+    clients(uows, 5, monday)
+    sweep(uow_factory=uows, now=monday + timedelta(minutes=16), setup=replace(SETUP, heads=()))
+    digests = [notices.load_digest(i.text) for i in uows.db.outbox.values()
+               if i.options.get("kind") == Kind.DIGEST]  # fmt: skip
+    assert [(d.count, d.escalated) for d in digests] == [(10, 0)]  # 5 reminders, 5 escalations
+    assert [e.level for e in digests[0].worst] == [0] * 5  # one line a case, nobody told
+
+
+def test_a_counselors_reminders_of_their_own_cases_stay_their_own():
+    from triage.domain.model import Conversation, State
+    from triage.effects import notify
+
+    uows = FakeUnitOfWorkFactory()
+    now = wita(7, 9, 0)
+    fields = {"step": "first_counselor_response", "level": "0", "minutes": "15", "target": "15"}
+    told = [notify.Reminder(f"timer:{n}", "staff:2001",
+                            Conversation(id=n, client_id=1, state=State.WITH_COUNSELOR,
+                                         opened_at=now, last_message_at=now,
+                                         reply_contact_id=1), fields)
+            for n in range(1, 6)]  # fmt: skip
+    with uows() as uow:
+        notify.queue_reminders(uow, told, now)
+        uow.commit()
+    assert timer_posts(uows) == [("staff:2001", Kind.REMINDER, 1)] * 5
 
 
 def test_a_few_at_a_time_go_to_each_cases_topic_as_before():

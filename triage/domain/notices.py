@@ -19,7 +19,6 @@ from triage.domain.model import Conversation, Direction, StoredMessage
 
 URGENT_PRIORITY = 10
 REVIEW_PRIORITY = 5  # possible danger (perlu_dicek): after the urgent, before the rest
-REMINDER_PRIORITY = -1  # a target missed: after new clients' cards and messages
 DIGEST_OVER = 3  # more reminders than this for one place at once: one digest instead
 DIGEST_WORST = 10  # the digest names the longest waits; the rest it counts
 # Room left for the header and markup of a post under Telegram's 4,096 characters.
@@ -184,11 +183,16 @@ class Digest:
     worst: tuple[DigestEntry, ...] = ()
 
     def plus(self, entries: Sequence[DigestEntry]) -> Digest:
+        """Counted all; named the longest waits, one line a case and step (its reminder and
+        its escalation caught up together: the escalation)."""
         ranked = sorted([*self.worst, *entries],
                         key=lambda e: (-e.level, e.target - e.minutes, e.conv))  # fmt: skip
+        named: dict[tuple[int, str], DigestEntry] = {}
+        for e in ranked:
+            named.setdefault((e.conv, e.step), e)
         return Digest(self.count + len(entries),
                       self.escalated + sum(e.level > 0 for e in entries),
-                      tuple(ranked[:DIGEST_WORST]))  # fmt: skip
+                      tuple(list(named.values())[:DIGEST_WORST]))  # fmt: skip
 
 
 def dump_digest(digest: Digest) -> str:

@@ -14,7 +14,6 @@ from triage.domain.notices import (
     DIGEST_OVER,
     GENERAL,
     MAX_CONTENT,
-    REMINDER_PRIORITY,
     DigestEntry,
     Entry,
     Kind,
@@ -145,14 +144,20 @@ class Reminder:
 
 
 def queue_reminders(uow: UnitOfWork, reminders: Sequence[Reminder], now: datetime) -> None:
-    """Reminders after new clients' posts in the queue. A few at a time each go to their
-    place (the case's topic, a head's chat); more than DIGEST_OVER for one place (the admin
-    group counts as one: its 20 posts a minute are shared by all topics), or any while that
-    place's last digest waits unsent, make one digest there, so a backlog grows the outbox by
-    recipients, not cases. An urgent or possible-danger case's reminder goes on its own, first."""
+    """A few at a time each go to their place (the case's topic, a head's or a counselor's
+    chat); more than DIGEST_OVER for the admin group (one place: its 20 posts a minute are
+    shared by all topics) or for a head, or any while that place's last digest waits unsent,
+    make one digest there, so a backlog of reminders costs one post a place, not one a case.
+    An urgent or possible-danger case's reminder goes on its own, first; a counselor's
+    reminders of their own cases too (a private chat has its own budget, and a reply to the
+    reminder answers the case)."""
     places: dict[str, list[Reminder]] = {}
     for r in reminders:
         if priority(r.conv) > 0:
+            queue(uow, key=r.key, recipient=r.recipient, kind=Kind.REMINDER, now=now,
+                  conv=r.conv, **r.fields)  # fmt: skip
+            continue
+        if r.recipient.startswith("staff:") and r.fields.get("level") != "1":
             queue(uow, key=r.key, recipient=r.recipient, kind=Kind.REMINDER, now=now,
                   conv=r.conv, **r.fields)  # fmt: skip
             continue
@@ -164,7 +169,7 @@ def queue_reminders(uow: UnitOfWork, reminders: Sequence[Reminder], now: datetim
         if waiting is None and len(mine) <= DIGEST_OVER:
             for r in mine:
                 queue(uow, key=r.key, recipient=r.recipient, kind=Kind.REMINDER, now=now,
-                      conv=r.conv, rank=REMINDER_PRIORITY, **r.fields)  # fmt: skip
+                      conv=r.conv, **r.fields)  # fmt: skip
             continue
         entries = [_entry(r) for r in mine]
         if waiting is not None:
@@ -172,12 +177,14 @@ def queue_reminders(uow: UnitOfWork, reminders: Sequence[Reminder], now: datetim
             if uow.outbox.extend_pending(waiting, dump_digest(joined)):
                 continue
         queue(uow, key=f"digest:{mine[0].key}", recipient=place, kind=Kind.DIGEST, now=now,
-              text=dump_digest(load_digest("").plus(entries)),
-              rank=REMINDER_PRIORITY)  # fmt: skip
+              text=dump_digest(load_digest("").plus(entries)))  # fmt: skip
 
 
 def _entry(r: Reminder) -> DigestEntry:
+    """Level 1 in the group's digest only when a head was told (an office without heads)."""
     assert r.conv.id is not None
     f = r.fields
-    return DigestEntry(r.conv.id, f.get("step", ""), int(f.get("level", "0")),
-                       int(f.get("minutes", "0")), int(f.get("target", "0")))  # fmt: skip
+    told = r.recipient.startswith("staff:") or f.get("told") == "head"
+    level = 1 if f.get("level") == "1" and told else 0
+    return DigestEntry(r.conv.id, f.get("step", ""), level, int(f.get("minutes", "0")),
+                       int(f.get("target", "0")))  # fmt: skip
