@@ -15,6 +15,8 @@ from operator import itemgetter
 
 import ahocorasick
 
+from triage.domain.rules.textnorm import distinct_words
+
 _second = itemgetter(1)
 Counts = tuple[tuple[str, float], ...]  # (category, weight)…
 
@@ -60,7 +62,7 @@ class CategoryIndex:
         repeated, its weights added in the order the words first occur (the sums are then the
         same in every process, whatever the order of a set)."""
         scores = dict.fromkeys(self.names, 0.0)
-        words = text.split()
+        words = distinct_words(text)  # split once for the model too
         distinct = set(words)
         memo = self._memo(stem)
         found = {w: c for w in distinct.difference(memo.seen) if (c := self.lookup(w, stem))}

@@ -19,6 +19,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from operator import add
 
+from triage.domain.rules.textnorm import distinct_words  # the words that count, each once
+
 NGRAMS = (2, 3, 4, 5)
 NEEDS_A_RULE = frozenset({"pengaduan", "psikoedukasi"})  # categories that open a case file
 # despair told in words of harm to oneself only (the lexicon's) is not violence unless a word
@@ -41,11 +43,6 @@ def word_features(word: str) -> list[str]:
     for n in NGRAMS:
         grams.extend(padded[i : i + n] for i in range(len(padded) - n + 1))
     return grams
-
-
-def distinct_words(text: str) -> list[str]:
-    """The words that count, each once (normalised text: single spaces, lower case)."""
-    return list(dict.fromkeys(text.split()))
 
 
 def concept_features(concepts: Iterable[str], cues: Iterable[str]) -> list[str]:

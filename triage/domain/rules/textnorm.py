@@ -344,3 +344,20 @@ def _words(token: str, slang: Mapping[str, str]) -> tuple[str, ...]:
         token = MIXED.sub(_unleet, token)
     token = STRETCH.sub(r"\1", token)
     return tuple(slang.get(t, t) for t in TOKEN.findall(token))
+
+
+_last_words: tuple[str | None, list[str]] = (None, [])
+
+
+def distinct_words(text: str) -> list[str]:
+    """The words of normalised `text` (single spaces), each once, in the order they first occur.
+    The last answer is remembered (read once: another thread may replace it): the category
+    words and the learned model read the same message one after the other. Not to be changed
+    by the caller."""
+    global _last_words
+    last_text, words = _last_words
+    if last_text == text:
+        return words
+    words = list(dict.fromkeys(text.split()))
+    _last_words = (text, words)
+    return words
