@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from operator import add
 
@@ -75,6 +75,19 @@ class Scores:
         return {label: e / total for label, e in zip(labels, exps, strict=True)}
 
 
+class _Shares(dict[str, tuple[float, ...]]):
+    """Word -> its share of each label's sum; a word not remembered (new, or a number, which is
+    remembered as "000") is asked of `share` on the lookup itself, so the lookups of a message
+    run in C (`map`) even when one word is new, as a number makes most messages."""
+
+    def __init__(self, share: Callable[[str], tuple[float, ...]]) -> None:
+        super().__init__()
+        self.share = share
+
+    def __missing__(self, word: str) -> tuple[float, ...]:
+        return self.share(word)
+
+
 @dataclass(frozen=True)
 class LinearModel:
     labels: tuple[str, ...]  # "risk", then the categories
@@ -82,7 +95,10 @@ class LinearModel:
     weights: Mapping[str, tuple[float, ...]]  # feature -> one weight per label
     review_threshold: float  # risk score at or above which a message is `perlu_dicek`
     rule_weight: float = 1.0  # how much a point of the category rules counts against the model
-    _memo: dict[str, tuple[float, ...]] = field(default_factory=dict, repr=False, compare=False)
+    _memo: _Shares = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_memo", _Shares(self._word))
 
     def _word(self, word: str) -> tuple[float, ...]:
         word = read_as(word)  # so a number is remembered once, as "000"
@@ -105,9 +121,7 @@ class LinearModel:
         sums = list(self.intercepts)
         if words:
             scale = 1 / math.sqrt(len(words))
-            rows = list(map(self._memo.get, words))
-            if not all(rows):  # a word met for the first time, or a number (remembered as "000")
-                rows = [row or self._word(word) for row, word in zip(rows, words, strict=True)]
+            rows = list(map(self._memo.__getitem__, words))  # a new word or a number: _word
             columns = map(sum, zip(*rows, strict=True))  # each label's sum, in the words' order
             sums = [s + total * scale for s, total in zip(sums, columns, strict=True)]
         for name in concept_features(concepts, cues):
