@@ -17,7 +17,8 @@ import json
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from operator import add
+from itertools import repeat
+from operator import add, mul
 
 from triage.domain.rules.textnorm import distinct_words  # the words that count, each once
 
@@ -105,12 +106,10 @@ class LinearModel:
         found = self._memo.get(word)
         if found is not None:
             return found
-        total = [0.0] * len(self.labels)
-        for gram in word_features(word):
-            row = self.weights.get(gram)
-            if row is not None:
-                total = list(map(add, total, row))
-        result = tuple(total)
+        rows = list(filter(None, map(self.weights.get, word_features(word))))  # grams known
+        # each label's sum in the grams' order, as adding row by row from 0.0 gave (sum's float
+        # additions are the same), in C
+        result = tuple(map(sum, zip(*rows, strict=True))) if rows else (0.0,) * len(self.labels)
         if len(self._memo) < 300_000:  # words repeat across messages; bounded
             self._memo[word] = result
         return result
@@ -123,8 +122,8 @@ class LinearModel:
             scale = 1 / math.sqrt(len(words))
             rows = list(map(self._memo.__getitem__, words))  # a new word or a number: _word
             columns = map(sum, zip(*rows, strict=True))  # each label's sum, in the words' order
-            sums = [s + total * scale for s, total in zip(sums, columns, strict=True)]
-        for name in concept_features(concepts, cues):
+            sums = list(map(add, sums, map(mul, columns, repeat(scale))))  # s + total * scale
+        for name in concept_features(concepts, cues) if concepts or cues else ():
             row = self.weights.get(name)
             if row is not None:
                 sums = list(map(add, sums, row))
