@@ -217,9 +217,8 @@ def urgency_framed(text: str, rules: RuleSet, framed: bool = True) -> tuple[list
     explained: bool | None = None if framed else False  # asked only when a topical rule holds
     found, framed_away = [], False
     matched = rules._urgent.matches(text)  # most messages: one pass, no phrase searched
-    for i, rule in enumerate(rules.urgent):
-        if i not in matched:
-            continue
+    for i in sorted(matched):  # in the rules' order
+        rule = rules.urgent[i]
         if trapped is None:
             trapped = [(t0, t1) for t0, t1, _ in trap_spans(text, rules)]
             if framed:
