@@ -296,6 +296,8 @@ def rules_level(
     so: `framed_away`); else `biasa`."""
     if urgent_rules:
         return MENDESAK
+    if not named and not framed_away and not rules._urgent.matches(text):
+        return BIASA  # nothing a frame could explain or lower: the frames are not searched
     calm = calm_frame(text, rules)
     if not calm:
         return PERLU_DICEK if named or framed_away else BIASA
