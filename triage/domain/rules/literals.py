@@ -10,6 +10,7 @@ before.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 try:  # Python 3.11+: the parser behind re
@@ -54,6 +55,29 @@ def requirements(pattern: str) -> list[frozenset[str]]:
 
 def _every(items: list[tuple[Any, Any]]) -> list[set[str]]:
     """All the requirements of a sequence: each mandatory part's, a group's all of them."""
+    return _parts(items, _every)
+
+
+def _sequence(items: list[tuple[Any, Any]]) -> set[str] | None:
+    """The best requirement of a sequence: its longest literal run, or the requirement of one
+    of its mandatory parts, whichever has the longest shortest needle."""
+    candidates = _parts(items, _best)
+    if not candidates:
+        return None
+    return max(candidates, key=lambda s: (min(len(n) for n in s), -len(s)))
+
+
+def _best(items: list[tuple[Any, Any]]) -> list[set[str]]:
+    best = _sequence(items)
+    return [best] if best else []
+
+
+def _parts(
+    items: list[tuple[Any, Any]], inner: Callable[[list[tuple[Any, Any]]], list[set[str]]]
+) -> list[set[str]]:
+    """The requirements of a sequence's mandatory parts, in order: each literal run, each
+    branch's (one of its alternatives' best), and what `inner` takes of a group or of a part
+    repeated at least once (`_every` all of them, `_best` the best)."""
     found: list[set[str]] = []
     run = ""
     for op, av in items:
@@ -65,62 +89,22 @@ def _every(items: list[tuple[Any, Any]]) -> list[set[str]]:
             found.append({run})
             run = ""
         if name == "SUBPATTERN":
-            found += _every(list(av[-1]))
+            found += inner(list(av[-1]))
         elif name == "BRANCH":
             union: set[str] = set()
             for branch in av[1]:
-                inner = _sequence(list(branch))
-                if not inner:
+                alternative = _sequence(list(branch))
+                if not alternative:
                     union = set()
                     break
-                union |= inner
+                union |= alternative
             if union:
                 found.append(union)
         elif name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT") and av[0] >= 1:
-            found += _every(list(av[2]))
+            found += inner(list(av[2]))
     if run:
         found.append({run})
     return found
-
-
-def _sequence(items: list[tuple[Any, Any]]) -> set[str] | None:
-    """The best requirement of a sequence: its longest literal run, or the requirement of one
-    of its mandatory parts, whichever has the longest shortest needle."""
-    candidates: list[set[str]] = []
-    run = ""
-    for op, av in items:
-        name = str(op)
-        if name == "LITERAL":
-            run += chr(av)
-            continue
-        if run:
-            candidates.append({run})
-            run = ""
-        if name == "SUBPATTERN":
-            inner = _sequence(list(av[-1]))
-            if inner:
-                candidates.append(inner)
-        elif name == "BRANCH":
-            union: set[str] = set()
-            for branch in av[1]:
-                inner = _sequence(list(branch))
-                if not inner:
-                    union = set()
-                    break
-                union |= inner
-            if union:
-                candidates.append(union)
-        elif name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
-            low, _high, body = av
-            if low >= 1:
-                inner = _sequence(list(body))
-                if inner:
-                    candidates.append(inner)
-    if run:
-        candidates.append({run})
-    if not candidates:
-        return None
-    return max(candidates, key=lambda s: (min(len(n) for n in s), -len(s)))
 
 
 def plain_start(phrase: str) -> bool:
