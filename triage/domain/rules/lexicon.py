@@ -15,6 +15,7 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import ahocorasick
 
@@ -55,8 +56,10 @@ def id_forms(root: str) -> set[str]:
     return {form for form in forms if len(form) >= 4}
 
 
-@dataclass(frozen=True)
-class Hit:
+class Hit(NamedTuple):
+    """A concept's form found in a message (a named tuple: made a few times a message, it is made
+    in a third of a frozen dataclass's time)."""
+
     concept: str
     words: str  # as matched in the normalised text
     cue: bool  # a cue feeds the model only
