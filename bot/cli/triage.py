@@ -12,8 +12,9 @@ from collections.abc import Callable, Iterable, Iterator
 from triage.domain.rules.classify import Decision, RuleSet, classify
 from triage.domain.rules.defaults import DEFAULT_RULES
 
-# json.dumps(…, ensure_ascii=False) makes this encoder anew for every answer
-_encode = json.JSONEncoder(ensure_ascii=False).encode
+# json.dumps(…, ensure_ascii=False) makes this encoder anew for every answer; an answer is a
+# fresh dict of plain values, with no cycle to look for
+_encode = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
 
 
 def decide(text: str, stem: Callable[[str], str], rules: RuleSet = DEFAULT_RULES) -> Decision:
