@@ -107,12 +107,30 @@ def _logging(settings: Settings) -> None:
     )
 )
 def run(config: ConfigOpt = DEFAULT_CONFIG) -> None:
-    """The service: migrate the database, then poll channels and send the outbox until stopped."""
-    from bot.bootstrap import mail_sender
-    from bot.service.starting import build_when_ready
+    """The service: migrate the database, then poll channels and send the outbox until stopped
+    (alone, on SQLite)."""
+    from bot.service import single
 
     settings = _settings(config)
     _logging(settings)
+    try:
+        with single.only_service(settings):
+            _serve(settings)
+    except single.AlreadyRunning as running:
+        err.print(said(
+            "Layanan Puspaga Inbox sudah berjalan dengan basis data SQLite di {data_dir} (proses "
+            "{pid}). Dua layanan pada satu SQLite akan menarik bot dan kotak surat yang sama: "
+            "hentikan yang lain dulu (sudo systemctl stop puspaga-inbox), atau pakai PostgreSQL "
+            "([database] url) untuk beberapa pekerja. puspaga report, inbox dan backup tetap "
+            "bisa dipakai di sampingnya.", data_dir=settings.data_dir, pid=running.pid,
+        ))  # fmt: skip
+        raise typer.Exit(1) from None
+
+
+def _serve(settings: Settings) -> None:
+    from bot.bootstrap import mail_sender
+    from bot.service.starting import build_when_ready
+
     stop = threading.Event()
     woken: list[threading.Event] = [stop]
     for sig in (signal.SIGINT, signal.SIGTERM):

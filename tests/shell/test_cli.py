@@ -120,6 +120,23 @@ def test_a_wrong_config_stops_the_start_naming_the_key(config):
     assert 'tertulis "lots"' in flat and "Traceback" not in out
 
 
+def test_a_second_service_on_one_sqlite_is_refused_and_the_report_still_works(config):
+    """Two services on one SQLite would poll the same bot and mailbox: the second is told why
+    and what to do; the commands beside the service still work."""
+    from bot.config.settings import load
+    from bot.service.single import only_service
+
+    settings = load(config)
+    with only_service(settings):  # the service that runs
+        code, out = invoke("run", "--config", config)
+        flat = " ".join(out.split())
+        assert code == 1 and "sudah berjalan dengan basis data SQLite" in flat, out
+        assert f"(proses {os.getpid()})" in flat and "PostgreSQL" in flat
+        assert invoke("report", "--config", config, "--month", "2026-11")[0] == 0
+    with only_service(settings):  # gone with its holder: the next start takes it
+        pass
+
+
 def test_a_data_dir_that_cannot_be_written_stops_the_start_with_its_fix(tmp_path):
     """What a data_dir left at its default meets under the unit's ProtectSystem=strict; here a
     file stands where the folder should be."""
