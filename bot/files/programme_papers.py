@@ -100,6 +100,14 @@ def _category(code: str, lang: Lang) -> str:
     return text(f"category.{code}", lang) if f"category.{code}" in texts() else code
 
 
+def _comments(paper: Paper, prog: Programme, names: Mapping[int, str], *, empty: str) -> None:
+    """The head's comments, oldest first (`empty` when there are none)."""
+    for c in prog.comments:
+        paper.line(f"{paper.at(c.at)} — {_name(names, c)}: {c.detail.get('note', '')}")
+    if not prog.comments:
+        paper.line(empty)
+
+
 def _activities(paper: Paper, prog: Programme) -> None:
     lang = paper.lang
     rows = [[str(n), a.theme, a.audience, a.month] for n, a in enumerate(prog.activities, 1)]
@@ -135,10 +143,7 @@ def work_programme(prog: Programme, needs: Needs, settings: Settings, names: Map
     paper.heading(_t("part.plan", lang))
     _activities(paper, prog)
     paper.heading(_t("part.comments", lang))
-    for c in prog.comments:
-        paper.line(f"{paper.at(c.at)} — {_name(names, c)}: {c.detail.get('note', '')}")
-    if not prog.comments:
-        paper.line(BLANK)
+    _comments(paper, prog, names, empty=BLANK)
     paper.heading(_t("part.disposition", lang))
     paper.rows([
         (_t("decision", lang), _t("approved", lang) if approved else BLANK),
@@ -232,10 +237,7 @@ def programme_report(prog: Programme, done: Outcome, settings: Settings,
     ]  # fmt: skip
     paper.table(header, rows or [["-"] * len(header)])
     paper.heading(_t("part.comments", lang))
-    for c in prog.comments:
-        paper.line(f"{paper.at(c.at)} — {_name(names, c)}: {c.detail.get('note', '')}")
-    if not prog.comments:
-        paper.line("-")
+    _comments(paper, prog, names, empty="-")
     reported = prog.last(programme.REPORTED)
     paper.signature(_t("role.coordinator", lang), _name(names, reported),
                     reported.at if reported else now)  # fmt: skip

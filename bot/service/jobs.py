@@ -128,7 +128,7 @@ def programme_due() -> int:
         return 0
     late = psychoeducation.programme_due(today, calendar=calendar, uow_factory=app.uows, now=now)
     lang = app.settings.language
-    heads = [s.telegram_id for s in app.settings.staff if s.role == "ketua"]
+    heads = app.workflows.heads
     queued = 0
     with app.uows() as uow:
         for semester, due in late:

@@ -14,6 +14,7 @@ from triage.domain.notices import (
     DIGEST_OVER,
     GENERAL,
     MAX_CONTENT,
+    Digest,
     DigestEntry,
     Entry,
     Kind,
@@ -151,15 +152,17 @@ def queue_reminders(uow: UnitOfWork, reminders: Sequence[Reminder], now: datetim
     An urgent or possible-danger case's reminder goes on its own, first; a counselor's
     reminders of their own cases too (a private chat has its own budget, and a reply to the
     reminder answers the case)."""
+
+    def alone(r: Reminder) -> None:
+        queue(uow, key=r.key, recipient=r.recipient, kind=Kind.REMINDER, now=now, conv=r.conv,
+              **r.fields)  # fmt: skip
+
     places: dict[str, list[Reminder]] = {}
     for r in reminders:
-        if priority(r.conv) > 0:
-            queue(uow, key=r.key, recipient=r.recipient, kind=Kind.REMINDER, now=now,
-                  conv=r.conv, **r.fields)  # fmt: skip
-            continue
-        if r.recipient.startswith("staff:") and r.fields.get("level") != "1":
-            queue(uow, key=r.key, recipient=r.recipient, kind=Kind.REMINDER, now=now,
-                  conv=r.conv, **r.fields)  # fmt: skip
+        if priority(r.conv) > 0 or (
+            r.recipient.startswith("staff:") and r.fields.get("level") != "1"
+        ):
+            alone(r)
             continue
         place = GENERAL if r.recipient.startswith("group:") else r.recipient
         places.setdefault(place, []).append(r)
@@ -168,8 +171,7 @@ def queue_reminders(uow: UnitOfWork, reminders: Sequence[Reminder], now: datetim
         waiting = last if last is not None and last.options.get("kind") == Kind.DIGEST else None
         if waiting is None and len(mine) <= DIGEST_OVER:
             for r in mine:
-                queue(uow, key=r.key, recipient=r.recipient, kind=Kind.REMINDER, now=now,
-                      conv=r.conv, **r.fields)  # fmt: skip
+                alone(r)
             continue
         entries = [_entry(r) for r in mine]
         if waiting is not None:
@@ -177,7 +179,7 @@ def queue_reminders(uow: UnitOfWork, reminders: Sequence[Reminder], now: datetim
             if uow.outbox.extend_pending(waiting, dump_digest(joined)):
                 continue
         queue(uow, key=f"digest:{mine[0].key}", recipient=place, kind=Kind.DIGEST, now=now,
-              text=dump_digest(load_digest("").plus(entries)))  # fmt: skip
+              text=dump_digest(Digest().plus(entries)))  # fmt: skip
 
 
 def _entry(r: Reminder) -> DigestEntry:

@@ -4,7 +4,7 @@ workflows."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from triage.domain import notices
@@ -13,6 +13,7 @@ from triage.domain.forms.by_mail import label
 from triage.domain.forms.spec import FormSpec
 from triage.domain.model import Conversation
 from triage.domain.notices import Kind
+from triage.domain.schedule.sla import Deadline
 from triage.domain.workflow import CaseFile, WorkflowSetup, deadlines_of, missing
 from triage.effects import notify
 from triage.effects.auto_reply import send_auto
@@ -21,8 +22,15 @@ from triage.ports import UnitOfWork
 
 def store_new(uow: UnitOfWork, cf: CaseFile, conv: Conversation, remind_at: datetime) -> None:
     uow.casefiles.save(cf)
-    known = uow.deadlines.keys_for_open()
-    uow.deadlines.add([d for d in deadlines_of(cf, conv, remind_at) if d.key not in known])
+    add_deadlines(uow, conv, deadlines_of(cf, conv, remind_at))
+
+
+def add_deadlines(uow: UnitOfWork, conv: Conversation, wanted: Sequence[Deadline]) -> None:
+    """The case file's deadlines not stored yet (a key names its wait: a repeat adds nothing);
+    looked up in this conversation's rows only."""
+    assert conv.id is not None
+    known = {d.key for _, d in uow.deadlines.for_conversation(conv.id)}
+    uow.deadlines.add([d for d in wanted if d.key not in known])
 
 
 def tell_client(

@@ -86,9 +86,7 @@ def accept(
         data = {**found.data, "session": chosen.isoformat(), "answered_by": actor.staff_id}
         changed = replace(found, status=ACCEPTED, data=data, closed_at=now)
         uow.casefiles.save(changed)
-        known = uow.deadlines.keys_for_open()
-        report = report_deadlines(changed, conv, setup.calendar)
-        uow.deadlines.add([d for d in report if d.key not in known])
+        workflow_files.add_deadlines(uow, conv, report_deadlines(changed, conv, setup.calendar))
         tell_topic(
             uow, conv, REQUEST_FORM, changed, "psychoed_accepted", now, session=chosen.isoformat()
         )

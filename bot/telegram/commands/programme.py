@@ -86,8 +86,12 @@ def _default(request: Request, action: str | None) -> Semester:
     if request.actor.role is Role.COUNSELOR:
         return now  # refused with the reason, whatever the semester
 
-    def of(s: Semester) -> Programme:
-        return cases.programme_of(s, actor=request.actor, uow_factory=app.uows)
+    read: dict[Semester, Programme] = {}
+
+    def of(s: Semester) -> Programme:  # each semester read from the database once
+        if s not in read:
+            read[s] = cases.programme_of(s, actor=request.actor, uow_factory=app.uows)
+        return read[s]
 
     if action == programme.RECEIVED:
         waiting = [s for s in (now, now.previous()) if of(s).last(programme.HANDED)
