@@ -16,6 +16,7 @@ from typing import Any, Protocol
 from sqlalchemy import Engine
 
 from bot.config.settings import Settings
+from bot.service.leases import LeaseKeeper
 from bot.service.secret_box import SecretBox
 from channels.file_quota import FileQuota
 from storage.dead_letters import DeadLetters
@@ -33,6 +34,7 @@ class TelegramSide(Protocol):
     """The Telegram runtime as the service loop sees it (bot/telegram/runtime.py)."""
 
     staff: Any  # bot.telegram.staff_directory.StaffDirectory
+    lease_name: str  # several workers: the one holding it fetches the updates and sends
 
     def start(self) -> Any: ...
     def stop(self) -> None: ...
@@ -64,6 +66,7 @@ class App:
     outage_lock: threading.Lock = field(default_factory=threading.Lock)  # threads report too
     alarm_retry: dict[Any, float] = field(default_factory=dict)  # bot/service/alarm.py
     file_quota: FileQuota | None = None  # what one client's files may take of the disk
+    leases: LeaseKeeper | None = None  # several workers on PostgreSQL (bot/service/leases.py)
     _sealed: bool = field(default=False, init=False, repr=False)
 
     def seal(self) -> None:
@@ -76,6 +79,13 @@ class App:
                 f"App.{name} is set once, by bot/bootstrap.py: pass it to build() instead"
             )
         object.__setattr__(self, name, value)
+
+    def tenure(self, name: str) -> int | None:
+        """Whether this worker runs the single poller `name`: its lease's fencing token, 0 when
+        it is under no lease (one worker runs them all), None while another worker holds it."""
+        if self.leases is None or name not in self.leases.leases:
+            return 0
+        return self.leases.tenure(name)
 
     @cached_property
     def sealer(self) -> SecretBox:

@@ -15,12 +15,14 @@ from sqlalchemy import Engine
 from bot.app import App
 from bot.config.settings import Settings, database_url
 from bot.service import alarm, loops
+from bot.service.leases import HolderOnly, LeaseKeeper, holder_name
 from bot.telegram.budget import SendBudget
 from bot.telegram.staff_directory import StaffDirectory
 from channels.email.account import MailAccount
 from channels.file_quota import FileQuota
 from storage.db import make_engine
 from storage.dead_letters import DeadLetters
+from storage.leases import Fences, SqlLeases
 from storage.migrate import upgrade
 from storage.telegram_maps import TelegramMaps
 from storage.unit_of_work import SqlUnitOfWorkFactory
@@ -49,10 +51,12 @@ def build(
     engine = database(settings)
     if migrate:
         upgrade(engine)
+    keeper = _lease_keeper(settings, engine)
     app = App(
         settings=settings,
         engine=engine,
-        uows=SqlUnitOfWorkFactory(engine),
+        uows=SqlUnitOfWorkFactory(engine, fences=keeper.fences if keeper else None),
+        leases=keeper,
         dead_letters=DeadLetters(engine),
         outages=OutageBook(timedelta(minutes=settings.alarm.after_minutes)),
         file_quota=file_quota(settings),
@@ -69,6 +73,20 @@ def build(
     app.senders.update(senders or {})
     app.seal()
     return app
+
+
+def _lease_keeper(settings: Settings, engine: Engine) -> LeaseKeeper | None:
+    """On PostgreSQL several workers may run: each single poller under a lease (started by
+    `puspaga run` only). SQLite serves one process (bot/service/single.py)."""
+    if engine.dialect.name != "postgresql":
+        return None
+    store = SqlLeases(engine)
+    return LeaseKeeper(store, Fences(holder_name()), ttl=settings.database.lease_seconds)
+
+
+def lease_holders(engine: Engine) -> dict[str, tuple[str, int, datetime]]:
+    """Which worker holds each lease (`puspaga check`)."""
+    return SqlLeases(engine).holders()
 
 
 def file_quota(settings: Settings) -> FileQuota:
@@ -103,7 +121,9 @@ def database(settings: Settings) -> Engine:
     """The office's database engine (its data folder made first, for the SQLite file)."""
     private_data_dir(settings)
     return make_engine(
-        database_url(settings), sqlite_synchronous=settings.database.sqlite_synchronous
+        database_url(settings),
+        sqlite_synchronous=settings.database.sqlite_synchronous,
+        idle_in_transaction=max(5.0, settings.database.lease_seconds),
     )
 
 
@@ -161,6 +181,7 @@ def _add_email(app: App, settings: Settings) -> None:
                 account,
                 look_now=lambda: loops.poll_now(app, source),
                 on_state=lambda ok: alarm.saw(app, source.cursor_key, ok),
+                allowed=lambda: app.tenure(source.cursor_key) is not None,
                 renew_seconds=mail.idle_renew_seconds,
             )
         )
@@ -171,7 +192,7 @@ def _add_telegram(app: App, settings: Settings) -> None:
     from bot.config.triage import office_triage
     from bot.config.workflows import workflow_setup
     from bot.telegram.gateway import Gateway
-    from bot.telegram.runtime import TelegramRuntime, file_url
+    from bot.telegram.runtime import TelegramRuntime, file_url, updates_key
     from bot.telegram.sender import HotlineSender, StaffSender
 
     config = settings.telegram
@@ -183,12 +204,18 @@ def _add_telegram(app: App, settings: Settings) -> None:
     staff = StaffDirectory.from_config(settings.staff)
     budget = SendBudget()
     tz = ZoneInfo(settings.office.timezone)
-    app.senders[Target.TELEGRAM] = StaffSender(
+
+    # Several workers: only the one fetching the bot's updates sends through it, so Telegram's
+    # flood budget is counted in one process (bot/telegram/budget.py).
+    def sending() -> bool:
+        return app.tenure(updates_key(config.token)) is not None
+
+    app.senders[Target.TELEGRAM] = HolderOnly(StaffSender(
         gateway, maps, budget, admin_chat_id=config.admin_chat_id, lang=lang, tz=tz,
         unseal=lambda sealed: app.sealer.open(sealed),
         summary=settings.consent.group_view == "ringkas",
-    )  # fmt: skip
-    app.senders[Target.HOTLINE] = HotlineSender(gateway, budget, lang)
+    ), sending)  # fmt: skip
+    app.senders[Target.HOTLINE] = HolderOnly(HotlineSender(gateway, budget, lang), sending)
     app.telegram = TelegramRuntime(app, gateway=gateway, maps=maps, staff=staff)
     app.timers = timer_setup(settings, datetime.now(UTC).date())
     app.roster = office_roster(settings, app.timers.calendar)
@@ -252,7 +279,10 @@ def _add_instagram(app: App, settings: Settings) -> None:
     session.on_code_needed = tell_admins
     app.sources.append(source)
     app.threaded.add(source.cursor_key)
-    app.senders[Target.INSTAGRAM] = InstagramSender(session)
+    # one login per account: with several workers, only the one polling it sends
+    app.senders[Target.INSTAGRAM] = HolderOnly(
+        InstagramSender(session), lambda: app.tenure(source.cursor_key) is not None
+    )
     poller = PollThread(app, source, config.poll_seconds, jitter=0.5)  # Instagram dislikes haste
     app.watchers.append(poller)
     app.instagram_codes = (vault, source, poller)

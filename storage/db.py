@@ -17,15 +17,27 @@ def sqlite_url(data_dir: Path) -> str:
     return f"sqlite:///{(data_dir / 'puspaga.sqlite3').resolve()}"
 
 
-def make_engine(url: str, *, sqlite_synchronous: SqliteSync = "full") -> Engine:
+def make_engine(
+    url: str, *, sqlite_synchronous: SqliteSync = "full", idle_in_transaction: float = 0
+) -> Engine:
     """WAL, foreign keys and a busy timeout on SQLite; every SQLite transaction starts with
-    BEGIN IMMEDIATE so writers queue up instead of failing on a lock upgrade."""
+    BEGIN IMMEDIATE so writers queue up instead of failing on a lock upgrade. On PostgreSQL,
+    `idle_in_transaction` seconds (0: none) is how long the server lets a transaction wait for
+    its process: a worker frozen or cut off in the middle of one would otherwise hold its row
+    locks, and every other worker behind them, until it wakes (bot/service/leases.py)."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
+        limit = int(idle_in_transaction * 1000)
+        options = {"options": f"-c idle_in_transaction_session_timeout={limit}"} if limit else {}
         # No pre-ping: it costs a round trip per unit of work; stale connections are recycled
         # instead, and a dropped one fails the unit of work, which its caller retries.
         return create_engine(
-            url, pool_recycle=1800, pool_size=10, max_overflow=10, hide_parameters=True
+            url,
+            pool_recycle=1800,
+            pool_size=10,
+            max_overflow=10,
+            hide_parameters=True,
+            connect_args=options,
         )
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)

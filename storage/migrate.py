@@ -8,9 +8,10 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+MIGRATING = 0x70757370  # PostgreSQL advisory lock: several workers starting at once migrate once
 
 
 def alembic_config(url: str) -> Config:
@@ -23,6 +24,8 @@ def alembic_config(url: str) -> Config:
 def upgrade(engine: Engine) -> None:
     cfg = alembic_config(engine.url.render_as_string(hide_password=False))
     with engine.connect() as conn:
+        if engine.dialect.name == "postgresql":  # held until the commit: the others then see head
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATING})
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
         conn.commit()

@@ -196,6 +196,17 @@ class CursorRow(SQLModel, table=True):
     value: str
 
 
+class LeaseRow(SQLModel, table=True):
+    """Who runs a poller that must be single (storage/leases.py): the holder until `expires_at`
+    (the database's clock), and the fencing token, raised at each change of holder."""
+
+    __tablename__ = "lease"
+    name: str = Field(primary_key=True, max_length=300)
+    holder: str = Field(max_length=200)
+    token: int = Field(sa_column=Column(BigInteger(), nullable=False))
+    expires_at: datetime = Field(sa_column=_time(nullable=False))
+
+
 class TelegramTopicRow(SQLModel, table=True):
     """Where a conversation lives in the admin group: a forum topic, or (plain group) the
     header post that staff reply to."""
@@ -455,6 +466,7 @@ ALL_TABLES = [
     StepLogRow,
     OutboxRow,
     CursorRow,
+    LeaseRow,
     TelegramTopicRow,
     TelegramPostRow,
     StaffFocusRow,

@@ -9,6 +9,7 @@ from typing import Any, Self
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 
+from storage.leases import Fences
 from storage.repositories.casefiles import SqlCaseFiles
 from storage.repositories.clients import SqlClients, SqlContacts
 from storage.repositories.conversations import SqlConversations
@@ -84,9 +85,12 @@ class SqlUnitOfWork:
     appointments: SqlAppointments
     erasure: SqlErasure
 
-    def __init__(self, engine: Engine, office_id: str = DEFAULT_OFFICE) -> None:
+    def __init__(
+        self, engine: Engine, office_id: str = DEFAULT_OFFICE, fences: Fences | None = None
+    ) -> None:
         self.engine = engine
         self.office_id = office_id
+        self.fences = fences  # several workers: a leased cursor is written with its token
         self._conn: Connection | None = None
 
     def __getattr__(self, name: str) -> Any:
@@ -95,6 +99,8 @@ class SqlUnitOfWork:
         if repo_class is None or self.__dict__.get("_conn") is None:
             raise AttributeError(name)
         repo = repo_class(self._conn, self.office_id)
+        if name == "cursors":
+            repo.fences = self.fences
         setattr(self, name, repo)
         return repo
 
@@ -142,12 +148,15 @@ def _conflict(exc: BaseException | None, engine: Engine) -> bool:
 class SqlUnitOfWorkFactory:
     """What the core's use cases receive: a fresh unit of work per call."""
 
-    def __init__(self, engine: Engine, office_id: str = DEFAULT_OFFICE) -> None:
+    def __init__(
+        self, engine: Engine, office_id: str = DEFAULT_OFFICE, fences: Fences | None = None
+    ) -> None:
         self.engine = engine
         self.office_id = office_id
+        self.fences = fences
 
     def __call__(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.engine, self.office_id)
+        return SqlUnitOfWork(self.engine, self.office_id, self.fences)
 
     def pause(self, attempt: int) -> None:
         """Jittered, growing wait before a retry, so a long transaction can finish first."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import itertools
+from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Self
@@ -339,7 +340,13 @@ class FakeOutbox(_Repo):
     def find_key(self, key: str) -> OutboxItem | None:
         return next((o for o in self.db.outbox.values() if o.idempotency_key == key), None)
 
-    def claim_due(self, now: datetime, limit: int, lease_until: datetime) -> list[OutboxItem]:
+    def claim_due(
+        self,
+        now: datetime,
+        limit: int,
+        lease_until: datetime,
+        targets: Collection[Target] | None = None,
+    ) -> list[OutboxItem]:
         def kept(o: OutboxItem) -> bool:  # for a client's safe hours
             return o.not_before is not None and o.not_before > now
 
@@ -365,7 +372,11 @@ class FakeOutbox(_Repo):
             )
 
         picked = sorted(
-            (o for o in self.db.outbox.values() if due(o) and not blocked(o)),
+            (
+                o
+                for o in self.db.outbox.values()
+                if due(o) and not blocked(o) and (targets is None or o.target in targets)
+            ),
             key=lambda o: (-o.priority, -o.claims, o.id or 0),  # as storage/repositories/outbox.py
         )[:limit]
         claimed = []

@@ -3,7 +3,7 @@ holds one in-memory fake of each."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Protocol, Self
@@ -150,9 +150,11 @@ class OutboxRepository(Protocol):
 
     def get(self, item_id: int) -> OutboxItem | None: ...
     def find_key(self, key: str) -> OutboxItem | None: ...
-    def claim_due(self, now: datetime, limit: int, lease_until: datetime) -> list[OutboxItem]:
+    def claim_due(self, now: datetime, limit: int, lease_until: datetime,
+                  targets: Collection[Target] | None = None) -> list[OutboxItem]:  # fmt: skip
         """Mark up to `limit` due items SENDING until `lease_until` and return them; items whose
-        lease expired (a dispatcher died) are due again. Safe with several workers."""
+        lease expired (a dispatcher died) are due again. Safe with several workers; `targets`:
+        only those this worker can send now (None: all)."""
 
     def retry(self, item_id: int, now: datetime) -> bool:
         """A failed item due again at `now`, its tries counted afresh; False when it is not

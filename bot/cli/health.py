@@ -70,6 +70,8 @@ def check(config: ConfigOpt = DEFAULT_CONFIG) -> None:
         else:
             problem = text("check.schema", lang, current=current, head=head)
             report("database", None if current == head else problem)
+            if engine.dialect.name == "postgresql" and current == head:
+                report("workers", None, _workers(engine, lang))
     except Exception as exc:  # noqa: BLE001 - report any failure in plain words
         first_line = next(iter(str(exc).splitlines()), "")
         report("database", f"{type(exc).__name__}: {first_line}")
@@ -101,6 +103,20 @@ def check(config: ConfigOpt = DEFAULT_CONFIG) -> None:
     usable, wrong = forms(settings)
     report("official_forms", "; ".join(wrong) or None, ", ".join(f.name for f in usable))
     raise typer.Exit(1 if problems else 0)
+
+
+def _workers(engine, lang: str) -> str:  # noqa: ANN001 - an Engine
+    """Several workers on PostgreSQL (bot/service/leases.py): which one polls what now (the
+    holder is host:process)."""
+    from bot.bootstrap import lease_holders
+
+    now = datetime.now(UTC)
+    held = [
+        text("check.workers.held", lang, name=name, holder=holder.rsplit(":", 1)[0])
+        for name, (holder, _, until) in sorted(lease_holders(engine).items())
+        if until > now
+    ]
+    return "; ".join(held) or text("check.workers.none", lang)
 
 
 def instagram_problem(settings) -> str | None:  # noqa: ANN001 - Settings, imported late

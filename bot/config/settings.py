@@ -54,6 +54,8 @@ WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 class DatabaseConfig(Section):
     url: str = ""  # empty: a SQLite file in data_dir
     sqlite_synchronous: Literal["full", "normal"] = "full"
+    # PostgreSQL, several workers: a dead worker's pollers move to another within this and a third
+    lease_seconds: Annotated[float, Field(ge=2, le=120)] = 15
 
     @field_validator("url")
     @classmethod

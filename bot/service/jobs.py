@@ -50,6 +50,15 @@ def install(scheduler: BaseScheduler, app: App) -> None:
                       hour=8, minute=5)  # fmt: skip
 
 
+def uninstall(scheduler: BaseScheduler) -> None:
+    """Another worker holds the calendar's lease now (bot/service/leases.py): this scheduler
+    lets go of the store (the jobs stay in it, for the new holder)."""
+    try:
+        scheduler.remove_jobstore(STORE, shutdown=True)
+    except KeyError:
+        pass  # never installed here
+
+
 def _calendar_job(scheduler: BaseScheduler, func: str, job_id: str, zone: tzinfo,
                   **when: int) -> None:  # fmt: skip
     """A cron job in the database store, replaced on each start; a run missed while the

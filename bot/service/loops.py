@@ -12,8 +12,9 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
 
 from bot.app import App
-from bot.service import alarm, setaside, systemd
+from bot.service import alarm, leases, setaside, systemd
 from storage.db import is_database_outage
+from storage.leases import LeaseLost
 from triage.domain.model import InboundMessage
 from triage.domain.schedule.clock import ClockWatch
 from triage.ports import ChannelSource, UnitOfWorkFactory
@@ -47,11 +48,16 @@ def poll_source(app: App, source: ChannelSource, *, wait: bool = True) -> int:
     pass at a time per channel (an IDLE push and the timer may meet); without `wait`, a
     channel already being polled is skipped (the main loop must not stall behind a long
     catch-up: urgent notices go out meanwhile)."""
+    if app.tenure(source.cursor_key) is None:
+        return 0  # another worker polls this channel (bot/service/leases.py)
     lock = app.poll_locks.setdefault(source.cursor_key, threading.Lock())
     if not lock.acquire(blocking=wait):
         return 0
     try:
         count = _poll_source(app, source)
+    except LeaseLost:
+        log.warning("%s diambil alih pekerja lain di tengah penarikan", source.cursor_key)
+        return 0  # what this pass stored stays (idempotent); the new holder goes on from its cursor
     except Exception as exc:
         # the database away fails every channel's cursor: it is the database that is down
         alarm.saw(app, "database" if is_database_outage(exc) else source.cursor_key, False)
@@ -88,6 +94,8 @@ def _poll_source(app: App, source: ChannelSource) -> int:
                 cursor=Cursor(source.cursor_key, new_cursor),
                 reopen_window=app.reopen_window,
             )
+        except LeaseLost:
+            raise  # not the message's fault: never set aside
         except Exception as exc:
             if not setaside.set_aside(app, source.cursor_key, message, new_cursor, exc):
                 raise  # the poll stops here; the next one tries this message again
@@ -134,6 +142,7 @@ def dispatch(app: App, max_passes: int = 100) -> DispatchReport:
             jitter=app.jitter,
             heads=app.timers.heads if app.timers else (),
             progress=systemd.alive,
+            targets=leases.sendable(app.senders) if app.leases is not None else None,
         )
         sent, retrying, failed = (
             sent + report.sent,
@@ -255,7 +264,11 @@ def start_scheduler(app: App, stop: threading.Event | None = None) -> Background
     )
     from bot.service import jobs
 
-    jobs.install(scheduler, app)
+    if app.leases is None:
+        jobs.install(scheduler, app)
+    else:  # one scheduler at a time keeps the calendar jobs' store
+        app.leases.want(leases.CALENDAR, on_gain=lambda: jobs.install(scheduler, app),
+                        on_loss=lambda: jobs.uninstall(scheduler))  # fmt: skip
     scheduler.start()
     return scheduler
 
@@ -263,6 +276,7 @@ def start_scheduler(app: App, stop: threading.Event | None = None) -> Background
 def run_forever(app: App, stop: threading.Event, poll_every: float = 5.0) -> None:
     """Poll, relay and dispatch until `stop` is set; Telegram's updates arrive on their own
     thread and wake this loop (`app.wake`) when there is something to pass on or send."""
+    keeping = _start_leases(app)
     if app.telegram is not None:
         app.telegram.start()
     watching = _start_watchers(app)
@@ -314,6 +328,23 @@ def run_forever(app: App, stop: threading.Event, poll_every: float = 5.0) -> Non
             thread.join(timeout=5)
         if app.telegram is not None:
             app.telegram.stop()
+        if keeping is not None and app.leases is not None:
+            app.leases.stop.set()
+            app.leases.soon.set()
+            keeping.join(timeout=5)
+            app.leases.release_all()  # the pollers have stopped: another worker goes on at once
+
+
+def _start_leases(app: App) -> threading.Thread | None:
+    """Several workers on PostgreSQL: each channel's poller under its lease (the calendar's
+    is asked for where the scheduler starts)."""
+    if app.leases is None:
+        return None
+    for source in app.sources:
+        app.leases.want(source.cursor_key)
+    if app.telegram is not None:  # its updates, and the sends (under one flood budget)
+        app.leases.want(app.telegram.lease_name)
+    return leases.start(app.leases)
 
 
 def _replan_safely(app: App, scheduler: BackgroundScheduler | None, watch: ClockWatch | None):

@@ -30,6 +30,7 @@ from bot.telegram.gateway import Gateway, wait_seconds
 from bot.telegram.greeting import greeting
 from bot.telegram.inbound import TelegramInbound, is_outage
 from bot.telegram.staff_directory import StaffDirectory
+from storage.leases import LeaseLost
 from storage.telegram_maps import TelegramMaps
 from triage.domain import notices
 from triage.domain.model import Channel, Role
@@ -42,6 +43,12 @@ POLL_SECONDS = 10  # long polling: Telegram answers at once when an update arriv
 MAX_TRIES = 3  # for an update that fails for another reason than an outage
 # What the handlers read (inbound.py); chat_member must be asked for by name (membership.py).
 ALLOWED_UPDATES = ("message", "edited_message", "callback_query", "chat_member")
+
+
+def updates_key(token: str) -> str:
+    """The updates' cursor and lease: the bot's id is the token's first part."""
+    bot_id = token.split(":", 1)[0]
+    return f"telegram:{bot_id}:updates" if bot_id.isdigit() else "telegram:updates"
 
 
 def file_url(base_url: str) -> str:
@@ -79,7 +86,7 @@ class TelegramRuntime:
         self._failed: object | None = None
         self._tries: dict[int, int] = {}
         self._set_aside = False
-        self._cursor_key = "telegram:updates"
+        self._cursor_key = self.lease_name = updates_key(config.token)
         self._thread: threading.Thread | None = None
 
     def start(self) -> TelegramRuntime:
@@ -126,7 +133,7 @@ class TelegramRuntime:
             return
         await self._register_commands(application)
         await asyncio.to_thread(self.staff.refresh, True)  # the deactivated, before any update
-        self._cursor_key = f"telegram:{application.bot.id}:updates"
+        self._cursor_key = f"telegram:{application.bot.id}:updates"  # as the token says
         polling = asyncio.create_task(self._poll(application))
         log.info("Telegram tersambung sebagai @%s; menunggu pesan", application.bot.username)
         self.ready.set()
@@ -170,9 +177,19 @@ class TelegramRuntime:
                 delay = min(delay * 2, 30.0)
 
     async def _poll(self, application: Application) -> None:
-        offset = await self._steady(self._load_offset)
+        """Fetch and handle updates while this worker holds the updates' lease (always, with
+        one worker); a new holder starts from the durable offset, not from one it knew."""
+        tenure: int | None = None
+        offset: int | None = None
         delay = 1.0
         while True:
+            held = self.app.tenure(self.lease_name)
+            if held is None:
+                tenure = None
+                await asyncio.sleep(0.5)
+                continue
+            if held != tenure:
+                offset, tenure = await self._steady(self._load_offset), held
             try:
                 updates = await application.bot.get_updates(
                     offset=offset,
@@ -203,18 +220,29 @@ class TelegramRuntime:
                 continue
             alarm.saw(self.app, alarm.TELEGRAM, True)
             delay = 1.0
-            for update in updates:
-                self._failed = None
-                self._set_aside = False
-                await application.process_update(update)
-                if self._failed is not None and self._retry(update.update_id, self._failed):
-                    await asyncio.sleep(delay)  # not done: fetched again from `offset`
-                    delay = min(delay * 2, 30.0)
-                    break
-                if self._set_aside:  # kept whole, and the admins are told, before moving on
-                    await self._steady(self._dead_letter, update, self._failed)
-                offset = update.update_id + 1
-                await self._steady(self._save_offset, offset)
+            try:
+                offset = await self._handle(application, updates, offset)
+            except LeaseLost:  # frozen or cut off meanwhile: the new holder has these
+                log.warning("update Telegram diambil alih pekerja lain; di sini berhenti")
+                tenure = None
+
+    async def _handle(self, application: Application, updates: list[Update],
+                      offset: int | None) -> int | None:  # fmt: skip
+        """Each update, then its offset (fenced: LeaseLost once another worker holds the
+        lease). Returns the offset to fetch from."""
+        delay = 1.0
+        for update in updates:
+            self._failed = None
+            self._set_aside = False
+            await application.process_update(update)
+            if self._failed is not None and self._retry(update.update_id, self._failed):
+                await asyncio.sleep(delay)  # not done: fetched again from `offset`
+                break
+            if self._set_aside:  # kept whole, and the admins are told, before moving on
+                await self._steady(self._dead_letter, update, self._failed)
+            offset = update.update_id + 1
+            await self._steady(self._save_offset, offset)
+        return offset
 
     async def _set_aside_unreadable(
         self, application: Application, offset: int | None, error: Exception

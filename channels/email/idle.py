@@ -39,6 +39,7 @@ class IdleWatcher:
     connected: threading.Event = field(default_factory=threading.Event)
     was_connected: bool = False  # this session got as far as IDLE
     on_state: Callable[[bool], None] = lambda ok: None  # connected / lost: the outage alarm
+    allowed: Callable[[], bool] = lambda: True  # False: another worker watches this mailbox
 
     @property
     def name(self) -> str:
@@ -47,6 +48,9 @@ class IdleWatcher:
     def run(self) -> None:
         backoff = 1.0
         while not self.stop.is_set():
+            if not self.allowed():
+                self.stop.wait(1.0)
+                continue
             self.was_connected = False
             try:
                 self._session()
@@ -79,7 +83,7 @@ class IdleWatcher:
             self.connected.set()
             self.on_state(True)
             self.was_connected = True
-            while not self.stop.is_set():
+            while not self.stop.is_set() and self.allowed():
                 self._idle_once(client)  # returns on news or at the renewal: the next IDLE looks
                 client.noop()
         finally:
@@ -97,7 +101,9 @@ class IdleWatcher:
         self._safe_look()
         deadline = time.monotonic() + self.renew_seconds
         news, empty_at_once = False, 0
-        while not self.stop.is_set() and time.monotonic() < deadline and not news:
+        while (
+            not self.stop.is_set() and self.allowed() and time.monotonic() < deadline and not news
+        ):
             started = time.monotonic()
             responses = client.idle_check(timeout=1)
             for response in responses:

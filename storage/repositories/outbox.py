@@ -3,6 +3,7 @@ unfinished item per recipient (order kept per chat) under a lease."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import replace
 from datetime import datetime, timedelta
 
@@ -40,6 +41,10 @@ OUTBOX_PICK = (
     .limit(bindparam("_limit"))
 )
 OUTBOX_PICK_LOCKED = OUTBOX_PICK.with_for_update(skip_locked=True, of=outbox_t)
+# several workers: only the targets this one can send now (bot/service/leases.py)
+_TARGETS = outbox_t.c.target.in_(bindparam("_targets", expanding=True))
+OUTBOX_PICK_FOR = OUTBOX_PICK.where(_TARGETS)
+OUTBOX_PICK_LOCKED_FOR = OUTBOX_PICK_LOCKED.where(_TARGETS)
 OUTBOX_CLAIM = (
     update(outbox_t)
     .where(outbox_t.c.id.in_(bindparam("_ids", expanding=True)))
@@ -142,10 +147,23 @@ class SqlOutbox(Repo):
         row = self.conn.execute(OUTBOX_KEY, {"_key": key}).first()
         return mapping.outbox(row) if row else None
 
-    def claim_due(self, now: datetime, limit: int, lease_until: datetime) -> list[OutboxItem]:
+    def claim_due(
+        self,
+        now: datetime,
+        limit: int,
+        lease_until: datetime,
+        targets: Collection[Target] | None = None,
+    ) -> list[OutboxItem]:
         """On PostgreSQL `SKIP LOCKED` lets several dispatchers share the queue."""
-        pick = OUTBOX_PICK_LOCKED if self.locks else OUTBOX_PICK
-        ids = list(self.conn.execute(pick, {"_now": now, "_limit": limit}).scalars())
+        params: dict[str, object] = {"_now": now, "_limit": limit}
+        if targets is None:
+            pick = OUTBOX_PICK_LOCKED if self.locks else OUTBOX_PICK
+        else:
+            if not targets:
+                return []
+            pick = OUTBOX_PICK_LOCKED_FOR if self.locks else OUTBOX_PICK_FOR
+            params["_targets"] = sorted(t.value for t in targets)
+        ids = list(self.conn.execute(pick, params).scalars())
         if not ids:
             return []
         rows = self.conn.execute(OUTBOX_CLAIM, {"_ids": ids, "_lease": lease_until})

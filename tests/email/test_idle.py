@@ -42,3 +42,25 @@ def test_idle_brings_mail_in_and_survives_a_killed_server(tmp_path, own_dovecot,
         loop.join(timeout=10)
     assert not loop.is_alive()
     assert stored_texts(app) == want
+
+
+def test_a_worker_not_holding_the_mailbox_does_not_watch_it_until_it_does(
+    tmp_path, own_dovecot, smtp_sink
+):
+    """Several workers (bot/service/leases.py): the mailbox's IDLE runs where its lease is."""
+    app = build_app(tmp_path, own_dovecot, smtp_sink, poll_seconds=3600, idle_renew_seconds=5)
+    (idle,) = [w for w in app.watchers if isinstance(w, IdleWatcher)]
+    holding = threading.Event()
+    watcher = IdleWatcher(idle.account, look_now=lambda: None, allowed=holding.is_set)
+    thread = threading.Thread(target=watcher.run, daemon=True)
+    thread.start()
+    try:
+        assert not watcher.connected.wait(1.0)  # another worker holds it: no connection
+        holding.set()
+        wait_for(watcher.connected.is_set, 10, "the IDLE connection once it holds the lease")
+        holding.clear()
+        wait_for(lambda: not watcher.connected.is_set(), 5, "letting go once it lost the lease")
+    finally:
+        watcher.stop.set()
+        thread.join(timeout=5)
+    assert not thread.is_alive()

@@ -126,6 +126,21 @@ def test_the_outbox_dispatches_in_order_and_keeps_failures_visible(uows):
     assert item.options == {"x": "y"} and item.claims == 1
 
 
+def test_a_worker_claims_only_the_targets_it_can_send_now(uows):
+    """Several workers: the Telegram items wait for the worker holding the bot's lease, the
+    others' dispatchers leave them unclaimed (bot/service/leases.py)."""
+    with uows() as uow:
+        for n, target in enumerate([Target.TELEGRAM, Target.EMAIL, Target.HOTLINE]):
+            uow.outbox.add(OutboxItem(None, f"t{n}", target, "r", f"pesan {n}", T0, T0))
+        uow.commit()
+    with uows() as uow:
+        assert uow.outbox.claim_due(T0, 10, T0 + timedelta(seconds=30), set()) == []
+        claimed = uow.outbox.claim_due(T0, 10, T0 + timedelta(seconds=30), {Target.EMAIL})
+        assert [i.text for i in claimed] == ["pesan 1"]
+        rest = uow.outbox.claim_due(T0, 10, T0 + timedelta(seconds=30))
+        assert sorted(i.text for i in rest) == ["pesan 0", "pesan 2"]
+
+
 def test_linking_contacts_merges_their_conversations(uows):
     ingest(inbound(1, channel=Channel.EMAIL, sender="sari@example.org"), uow_factory=uows, now=T0)
     ingest(inbound(2, channel=Channel.INSTAGRAM, sender="ig-5"), uow_factory=uows, now=T0)

@@ -6,59 +6,17 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
 
 from bot.demo.local_api import LocalBotApi
-from tests.support.office import GROUP, STAFF
+from tests.support.office import GROUP
+from tests.support.service_process import config, query, service
 from tests.support.telegram_office import office_state
 from tests.support.waiting import wait_for
 
 CLIENTS, EACH = 3, 20
 FIRST = 70_000
-
-
-def config(tmp_path: Path, api: LocalBotApi) -> Path:
-    staff = "".join(
-        f'[[staff]]\ntelegram_id = {tid}\nname = "{name}"\nrole = "{role}"\n'
-        for tid, name, role in STAFF
-    )
-    path = tmp_path / "config.toml"
-    path.write_text(
-        'data_dir = "data"\nlog_level = "WARNING"\n[office]\nname = "PUSPAGA Uji"\n'
-        "after_hours_reply = false\n"
-        # the clients' words are what this test counts (masking has tests of its own)
-        "[consent]\nmask_before = false\n"
-        "[outbox]\ninterval_seconds = 0.1\nretry_base_seconds = 0.3\nlease_seconds = 2\n"
-        f'[telegram]\ntoken = "{api.state.token}"\nbase_url = "{api.base_url}"\n'
-        f"admin_chat_id = {GROUP}\n" + staff
-    )
-    return path
-
-
-def service(path: Path) -> subprocess.Popen:
-    script = Path(sys.executable).parent / "puspaga"
-    return subprocess.Popen(
-        [str(script), "run", "--config", str(path)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-
-
-def query(url: str, sql: str) -> list:
-    engine = create_engine(url)
-    try:
-        with engine.connect() as conn:
-            return list(conn.execute(text(sql)))
-    except Exception:  # noqa: BLE001 - the schema may not exist yet
-        return []
-    finally:
-        engine.dispose()
 
 
 @pytest.mark.slow

@@ -11,7 +11,7 @@ of the one that took over, and never starts a send after its lease.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
@@ -59,13 +59,14 @@ def dispatch_due(
     batch: int = 20,
     heads: Sequence[int] = (),
     progress: Callable[[], None] = lambda: None,
+    targets: Collection[Target] | None = None,
 ) -> DispatchReport:
     """One pass: claim up to `batch` due items (the oldest per recipient, urgent first). An
     item that fails for good is announced to staff in the same transaction (`heads` hear of
-    urgent cases')."""
+    urgent cases'); `targets`: only items this worker can send now (several workers)."""
     now = clock()
     with uow_factory() as uow:
-        items = uow.outbox.claim_due(now, batch, now + policy.lease)
+        items = uow.outbox.claim_due(now, batch, now + policy.lease, targets)
         away = uow.roster.inactive()  # deactivated since their notices were queued (/nonaktif)
         uow.commit()
     sent = retrying = failed = deferred = 0
