@@ -132,7 +132,8 @@ def test_a_second_service_on_one_sqlite_is_refused_and_the_report_still_works(co
         flat = " ".join(out.split())
         assert code == 1 and "sudah berjalan dengan basis data SQLite" in flat, out
         assert f"(proses {os.getpid()})" in flat and "PostgreSQL" in flat
-        assert invoke("report", "--config", config, "--month", "2026-11")[0] == 0
+        out_dir = str(config.parent / "laporan")  # never the working directory (the checkout)
+        assert invoke("report", "--config", config, "--month", "2026-11", "--out", out_dir)[0] == 0
     with only_service(settings):  # gone with its holder: the next start takes it
         pass
 
