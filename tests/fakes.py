@@ -507,24 +507,24 @@ class FakeDeadlines(_Repo):
         ]
         return max(times) if times else None
 
-    def waiting_conversations(self) -> list[tuple[Conversation, datetime | None]]:
+    def waiting_conversations(
+        self, after: int = 0, limit: int = 1000
+    ) -> list[tuple[Conversation, datetime | None]]:
         wrote = {
             m.conversation_id
             for m in self.db.messages.values()
             if m.direction is Direction.IN and not m.auto_generated
         }
-        return [
-            (c, self._released(c))
-            for c in self.db.conversations.values()
-            if c.is_open and c.id in wrote
-        ]
+        found = sorted(
+            (c for c in self.db.conversations.values()
+             if c.is_open and c.id in wrote and (c.id or 0) > after),
+            key=lambda c: c.id or 0,
+        )  # fmt: skip
+        return [(c, self._released(c)) for c in found[:limit]]
 
-    def keys_for_open(self) -> set[str]:
-        return {
-            d.key
-            for _, d in self.db.deadlines.values()
-            if (c := self.db.conversations.get(d.conversation_id)) is not None and c.is_open
-        }
+    def keys_for(self, conv_ids: Collection[int]) -> set[str]:
+        wanted = set(conv_ids)
+        return {d.key for _, d in self.db.deadlines.values() if d.conversation_id in wanted}
 
     def add(self, deadlines: list[Deadline]) -> None:
         taken = {d.key for _, d in self.db.deadlines.values()}

@@ -202,15 +202,15 @@ class FormStore(Protocol):
 
 class DeadlineRepository(Protocol):
     """The SLA deadlines (triage.domain.schedule.sla): rows, so they survive restarts and several
-    workers share
-    them."""
+    workers share them."""
 
-    def waiting_conversations(self) -> list[tuple[Conversation, datetime | None]]:
-        """Open conversations in which a person wrote (not only automatic mail), each with
-        when it was last released in its current round (None: never)."""
+    def waiting_conversations(self, after: int = 0, limit: int = 1000,
+                              ) -> list[tuple[Conversation, datetime | None]]:  # fmt: skip
+        """Up to `limit` open conversations in which a person wrote (not only automatic mail),
+        by id from `after` on, each with when it was last released in its current round."""
 
-    def keys_for_open(self) -> set[str]:
-        """The keys of every deadline stored for an open conversation (any status)."""
+    def keys_for(self, conv_ids: Collection[int]) -> set[str]:
+        """The keys of every deadline stored for these conversations (any status)."""
 
     def add(self, deadlines: list[Deadline]) -> None: ...
     def claim_due(self, now: datetime, limit: int) -> list[tuple[int, Deadline]]:

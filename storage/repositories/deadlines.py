@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, exists, func, insert, select, update
@@ -30,13 +31,15 @@ _human_wrote = exists().where(
     message_t.c.direction == "in",
     ~message_t.c.auto_generated,
 )
-DEADLINE_WAITING = select(conv_t, _latest_release.label("released_at")).where(
-    is_open(conv_t), _human_wrote
+# a page at a time, by id: 100,000 open conversations are never in memory at once
+DEADLINE_WAITING = (
+    select(conv_t, _latest_release.label("released_at"))
+    .where(is_open(conv_t), _human_wrote, conv_t.c.id > bindparam("_after"))
+    .order_by(conv_t.c.id)
+    .limit(bindparam("_limit"))
 )
-DEADLINE_KEYS_OPEN = (
-    select(deadline_t.c.key)
-    .join(conv_t, conv_t.c.id == deadline_t.c.conversation_id)
-    .where(is_open(conv_t))
+DEADLINE_KEYS_FOR = select(deadline_t.c.key).where(
+    deadline_t.c.conversation_id.in_(bindparam("_ids", expanding=True))
 )
 DEADLINE_INSERT = insert(deadline_t)
 DEADLINE_PICK = (
@@ -80,12 +83,16 @@ def _deadline(r) -> Deadline:  # type: ignore[no-untyped-def]
 
 
 class SqlDeadlines(Repo):
-    def waiting_conversations(self) -> list[tuple[Conversation, datetime | None]]:
-        rows = self.conn.execute(DEADLINE_WAITING)
+    def waiting_conversations(
+        self, after: int = 0, limit: int = 1000
+    ) -> list[tuple[Conversation, datetime | None]]:
+        rows = self.conn.execute(DEADLINE_WAITING, {"_after": after, "_limit": limit})
         return [(mapping.conversation(r), r.released_at) for r in rows]
 
-    def keys_for_open(self) -> set[str]:
-        return set(self.conn.execute(DEADLINE_KEYS_OPEN).scalars())
+    def keys_for(self, conv_ids: Collection[int]) -> set[str]:
+        if not conv_ids:
+            return set()
+        return set(self.conn.execute(DEADLINE_KEYS_FOR, {"_ids": list(conv_ids)}).scalars())
 
     def add(self, deadlines: list[Deadline]) -> None:
         if deadlines:

@@ -74,3 +74,18 @@ def test_an_anonymous_complaint_waits_after_the_others_unless_in_danger():
         (fresh.conversation_id, False),  # waited less, still before the anonymous one
         (convs[0], True),
     ]
+
+
+def test_the_board_reads_the_waiting_a_page_at_a_time_and_counts_the_rest(monkeypatch):
+    monkeypatch.setattr(board, "PAGE", 3)
+    monkeypatch.setattr(board, "SHOWN", 4)
+    uows = FakeUnitOfWorkFactory()
+    convs = [
+        ingest(inbound(1, sender=f"k{n}", at=T0 + timedelta(minutes=n)), uow_factory=uows,
+               now=T0 + timedelta(minutes=n)).conversation_id
+        for n in range(10)
+    ]  # fmt: skip
+    casework.mark_urgent(convs[9], actor=ADMIN, uow_factory=uows, now=T0 + timedelta(minutes=9))
+    assert refresh(uows, T0 + timedelta(minutes=12))
+    shown, more = board.load(board_items(uows)[0].text)
+    assert [b.conv for b in shown] == [convs[9], convs[0], convs[1], convs[2]] and more == 6

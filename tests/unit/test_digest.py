@@ -117,3 +117,24 @@ def test_a_pass_is_bounded_and_fires_nothing_more_once_the_service_stops(monkeyp
     assert bounded.fired == 10  # two batches; the rest waits for the next pass
     rest = timers.fire_all_due(uow_factory=uows, now=due, setup=SETUP)
     assert rest.fired == 10 and timers.next_due(uow_factory=uows) > due  # only escalations left
+
+
+def test_planning_reads_the_open_conversations_a_page_at_a_time(monkeypatch):
+    """Memory stays flat with 100,000 open conversations (bench/backlog.py): every page is
+    planned, each once, and a stop ends the planning between pages."""
+    from triage.usecases import timers
+
+    monkeypatch.setattr(timers, "PAGE", 4)
+    uows = FakeUnitOfWorkFactory()
+    monday = wita(7, 9, 0)
+    clients(uows, 10, monday)
+    pages = iter([True, False])
+
+    def planned() -> set[int]:
+        return {d.conversation_id for _, d in uows.db.deadlines.values()}
+
+    part = timers.plan(uow_factory=uows, setup=SETUP, going=lambda: next(pages))
+    assert len(planned()) == 4 and part == len(uows.db.deadlines)  # one page, then the stop
+    rest = timers.plan(uow_factory=uows, setup=SETUP)
+    assert part + rest == len(uows.db.deadlines) and planned() == set(uows.db.conversations)
+    assert timers.plan(uow_factory=uows, setup=SETUP) == 0  # every key known

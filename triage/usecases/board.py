@@ -11,6 +11,7 @@ in the queue).
 
 from __future__ import annotations
 
+import heapq
 import json
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
@@ -28,6 +29,7 @@ from triage.usecases._retry import on_conflict
 
 BOARD = "group:board"  # the recipient: the pinned post in the admin group
 SHOWN = 30  # lines on the board; the rest are counted
+PAGE = 1000  # waiting conversations read at a time
 
 
 @dataclass(frozen=True)
@@ -58,16 +60,17 @@ def lines(
         review = conv.risk == "perlu_dicek"
         last = conv.id in anonymous and not (conv.urgent or review)
         out.append(Line(conv.id, wait.step, minutes, late, conv.urgent, review, last))
-    return sorted(
-        out,
-        key=lambda line: (not line.urgent, not line.review, line.last, -line.minutes, line.conv),
-    )
+    return sorted(out, key=order)
 
 
-def dump(board: list[Line]) -> str:
-    return json.dumps(
-        {"lines": [asdict(b) for b in board[:SHOWN]], "more": max(0, len(board) - SHOWN)}
-    )
+def order(line: Line) -> tuple[bool, bool, bool, int, int]:
+    return (not line.urgent, not line.review, line.last, -line.minutes, line.conv)
+
+
+def dump(board: list[Line], total: int | None = None) -> str:
+    """The first SHOWN lines of `board`, and how many more of `total` (default: the board's)."""
+    more = (len(board) if total is None else total) - len(board[:SHOWN])
+    return json.dumps({"lines": [asdict(b) for b in board[:SHOWN]], "more": max(0, more)})
 
 
 def load(raw: str) -> tuple[list[Line], int]:
@@ -94,8 +97,7 @@ def refresh(
         with uow_factory() as uow:
             if uow.cursors.get("board:slot") == str(slot):
                 return False
-            waiting = uow.deadlines.waiting_conversations()
-            body = dump(lines(waiting, targets, calendar, now, _anonymous(uow, waiting)))
+            body = _board(uow, targets, calendar, now)
             uow.cursors.set("board:slot", str(slot))
             if uow.cursors.get("board:last") == body:
                 uow.commit()
@@ -112,12 +114,26 @@ def refresh(
     return on_conflict(work, uow_factory.pause)
 
 
-def _anonymous(
-    uow: UnitOfWork, waiting: Iterable[tuple[Conversation, datetime | None]]
-) -> frozenset[int]:
-    files = (uow.casefiles.get(conv.id) for conv, _ in waiting if conv.id is not None)
+def _board(uow: UnitOfWork, targets: Targets, calendar: ServiceCalendar, now: datetime) -> str:
+    """The board's body, the open conversations read a page at a time (only the first SHOWN
+    lines are kept, the rest counted: memory stays flat with 100,000 waiting)."""
+    anonymous = _anonymous(uow)
+    best: list[Line] = []
+    total, after = 0, 0
+    while True:
+        waiting = uow.deadlines.waiting_conversations(after, PAGE)
+        found = lines(waiting, targets, calendar, now, anonymous)
+        total += len(found)
+        best = heapq.nsmallest(SHOWN, best + found, key=order)
+        if len(waiting) < PAGE:
+            return dump(best, total)
+        after = waiting[-1][0].id or 0
+
+
+def _anonymous(uow: UnitOfWork) -> frozenset[int]:
+    """Conversations with an open anonymous complaint (few: read whole)."""
     return frozenset(
         cf.conversation_id
-        for cf in files
-        if cf is not None and cf.kind == "pengaduan" and cf.is_open and complaint.anonymous(cf)
+        for cf in uow.casefiles.of_kind("pengaduan")
+        if cf.is_open and complaint.anonymous(cf)
     )

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from functools import partial
 
 from triage.domain import notices
 from triage.domain.appointments import STEPS as SESSION_REMINDERS
@@ -50,24 +51,38 @@ class SweepReport:
     moot: int = 0
 
 
-def plan(*, uow_factory: UnitOfWorkFactory, setup: TimerSetup) -> int:
-    """Store the deadlines every open conversation's current wait needs (idempotent: a key
-    already stored is left alone). Conversations with only automatic mail get none."""
+PAGE = 1000  # open conversations planned per transaction: memory stays flat with 100,000
 
-    def work() -> int:
+
+def plan(*, uow_factory: UnitOfWorkFactory, setup: TimerSetup,
+         going: Callable[[], bool] = lambda: True) -> int:  # fmt: skip
+    """Store the deadlines every open conversation's current wait needs (idempotent: a key
+    already stored is left alone), a page of conversations at a time, until `going` says the
+    service stops. Conversations with only automatic mail get none."""
+
+    def page(after: int) -> tuple[int, int | None]:
         with uow_factory() as uow:
-            known = uow.deadlines.keys_for_open()
+            waiting = uow.deadlines.waiting_conversations(after, PAGE)
+            known = uow.deadlines.keys_for([c.id for c, _ in waiting if c.id is not None])
             wanted = [
                 d
-                for conv, released_at in uow.deadlines.waiting_conversations()
+                for conv, released_at in waiting
                 for d in deadlines(conv, setup.targets, setup.calendar, released_at)
                 if d.key not in known
             ]
             uow.deadlines.add(wanted)
             uow.commit()
-            return len(wanted)
+            last = waiting[-1][0].id if len(waiting) == PAGE else None
+            return len(wanted), last
 
-    return on_conflict(work, uow_factory.pause)
+    planned, after = 0, 0
+    while going():
+        added, last = on_conflict(partial(page, after), uow_factory.pause)
+        planned += added
+        if last is None:
+            break
+        after = last
+    return planned
 
 
 def fire_due(
@@ -121,7 +136,7 @@ MAX_BATCHES = 25  # a pass fires at most this many batches (5,000 rows); the nex
 def sweep(*, uow_factory: UnitOfWorkFactory, now: datetime, setup: TimerSetup,
           going: Callable[[], bool] = lambda: True) -> SweepReport:  # fmt: skip
     """One pass of the scheduler job: plan, then fire what is due (at most MAX_BATCHES)."""
-    planned = plan(uow_factory=uow_factory, setup=setup)
+    planned = plan(uow_factory=uow_factory, setup=setup, going=going)
     fired = fire_all_due(uow_factory=uow_factory, now=now, setup=setup, going=going)
     return replace(fired, planned=planned)
 
