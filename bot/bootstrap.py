@@ -124,6 +124,7 @@ def database(settings: Settings) -> Engine:
         database_url(settings),
         sqlite_synchronous=settings.database.sqlite_synchronous,
         idle_in_transaction=max(5.0, settings.database.lease_seconds),
+        schema=settings.database.schema_name,
     )
 
 

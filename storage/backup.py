@@ -15,6 +15,7 @@ from sqlmodel import SQLModel
 
 import storage.tables  # noqa: F401 - the tables, registered in SQLModel.metadata
 from storage.db import is_sqlite
+from storage.migrate import own_schema
 
 
 class BackupToolError(RuntimeError):
@@ -45,7 +46,11 @@ def dump(engine: Engine, to: Path) -> str:
             target.close()
             source.close()
         return "sqlite"
-    _run(["pg_dump", "--format=custom", "--no-owner", "--no-privileges", f"--file={to}"], engine)
+    with engine.connect() as conn:
+        schema = own_schema(conn)
+    only = [f"--schema={schema}"] if schema else []  # an office's own, in a shared database
+    _run(["pg_dump", "--format=custom", "--no-owner", "--no-privileges", *only, f"--file={to}"],
+         engine)  # fmt: skip
     return "postgresql"
 
 
@@ -68,8 +73,12 @@ def load(engine: Engine, kind: str, source: Path) -> None:
     # into an empty schema, in one transaction: a dump of an older schema restored over a
     # migrated one fails half way (its constraints depend on each other)
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.execute(text("DROP SCHEMA public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
+        schema = own_schema(conn)
+        if schema:  # an office's own: the dump makes it again, and touches no other office's
+            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        else:
+            conn.execute(text("DROP SCHEMA public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
     engine.dispose()
     _run(["pg_restore", "--single-transaction", "--exit-on-error", "--no-owner",
           "--no-privileges", str(source)], engine, database_flag=True)  # fmt: skip

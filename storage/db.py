@@ -18,17 +18,25 @@ def sqlite_url(data_dir: Path) -> str:
 
 
 def make_engine(
-    url: str, *, sqlite_synchronous: SqliteSync = "full", idle_in_transaction: float = 0
+    url: str,
+    *,
+    sqlite_synchronous: SqliteSync = "full",
+    idle_in_transaction: float = 0,
+    schema: str = "",
 ) -> Engine:
     """WAL, foreign keys and a busy timeout on SQLite; every SQLite transaction starts with
     BEGIN IMMEDIATE so writers queue up instead of failing on a lock upgrade. On PostgreSQL,
     `idle_in_transaction` seconds (0: none) is how long the server lets a transaction wait for
     its process: a worker frozen or cut off in the middle of one would otherwise hold its row
-    locks, and every other worker behind them, until it wakes (bot/service/leases.py)."""
+    locks, and every other worker behind them, until it wakes (bot/service/leases.py); `schema`
+    (a checked name) is the office's own in a database several offices share: every statement
+    of the engine sees that office's tables only (bot/config/province.py)."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
         limit = int(idle_in_transaction * 1000)
-        options = {"options": f"-c idle_in_transaction_session_timeout={limit}"} if limit else {}
+        settings = [f"-c idle_in_transaction_session_timeout={limit}"] if limit else []
+        settings += [f"-c search_path={schema}"] if schema else []
+        options = {"options": " ".join(settings)} if settings else {}
         # No pre-ping: it costs a round trip per unit of work; stale connections are recycled
         # instead, and a dropped one fails the unit of work, which its caller retries.
         return create_engine(

@@ -78,12 +78,22 @@ def secrets_beside(path: Path) -> None:
 
 
 def _settings(path: Path) -> Settings:
-    from bot.config.triage import form_setup, office_rules
-
     os.umask(0o077)  # the office's data: files 0600, folders 0700 (as the systemd unit's UMask)
     secrets_beside(path)
     try:
         settings = load(path)
+    except ConfigError as exc:
+        err.print(str(exc), markup=False, highlight=False)
+        raise typer.Exit(2) from None
+    return checked(settings)
+
+
+def checked(settings: Settings) -> Settings:
+    """What an office's settings need beyond the file (its rules and form files, its key and
+    data folder), each failure said with its fix; also for each office of a province."""
+    from bot.config.triage import form_setup, office_rules
+
+    try:
         office_rules(settings)  # a broken rules file stops the start here, with its fix
         form_setup(settings)  # and so does a broken form file
     except ConfigError as exc:

@@ -13,7 +13,7 @@ from sqlalchemy import text as sql
 from bot.bootstrap import build, database
 from bot.cli.common import DEFAULT_CONFIG, ConfigOpt, _settings, err, secrets_beside
 from bot.cli.english import said
-from bot.config.settings import ConfigError, load
+from bot.config.settings import ConfigError, Settings, load
 from channels import network
 from storage.migrate import current_revision, head_revision
 from triage.texts.catalog import text
@@ -45,8 +45,21 @@ def alarm(
 
 
 def check(config: ConfigOpt = DEFAULT_CONFIG) -> None:
-    """Validate the configuration and reach each configured service."""
-    settings = _settings(config)
+    """Validate the configuration and reach each configured service (given a province file,
+    of each office in turn)."""
+    from bot.cli import province
+
+    if not province.is_province(config):
+        raise typer.Exit(1 if check_office(_settings(config)) else 0)
+    problems = 0
+    for office in province.load(config).offices:
+        typer.echo(f"== {office.settings.office.name} ({office.path})")
+        problems += check_office(office.settings)
+    raise typer.Exit(1 if problems else 0)
+
+
+def check_office(settings: Settings) -> int:
+    """One office's checks, each a line; returns how many failed."""
     lang = settings.language
     problems = 0
 
@@ -102,7 +115,7 @@ def check(config: ConfigOpt = DEFAULT_CONFIG) -> None:
 
     usable, wrong = forms(settings)
     report("official_forms", "; ".join(wrong) or None, ", ".join(f.name for f in usable))
-    raise typer.Exit(1 if problems else 0)
+    return problems
 
 
 def _workers(engine, lang: str) -> str:  # noqa: ANN001 - an Engine

@@ -5,9 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import os
-import signal
 import sys
-import threading
 from datetime import datetime
 from importlib.metadata import version as package_version
 from pathlib import Path
@@ -108,43 +106,29 @@ def _logging(settings: Settings) -> None:
 )
 def run(config: ConfigOpt = DEFAULT_CONFIG) -> None:
     """The service: migrate the database, then poll channels and send the outbox until stopped
-    (alone, on SQLite)."""
+    (alone, on SQLite); given a province file, every office's (bot/config/province.py)."""
+    from bot.cli import province
     from bot.service import single
 
-    settings = _settings(config)
-    _logging(settings)
+    if province.is_province(config):
+        found = province.load(config)
+        offices = [office.settings for office in found.offices]
+        says = {"log_level": found.config.log_level, "language": found.config.language}
+        _logging(offices[0].model_copy(update=says))
+    else:
+        offices = [_settings(config)]
+        _logging(offices[0])
     try:
-        with single.only_service(settings):
-            _serve(settings)
+        province.serve(offices, build)
     except single.AlreadyRunning as running:
         err.print(said(
             "Layanan Puspaga Inbox sudah berjalan dengan basis data SQLite di {data_dir} (proses "
             "{pid}). Dua layanan pada satu SQLite akan menarik bot dan kotak surat yang sama: "
             "hentikan yang lain dulu (sudo systemctl stop puspaga-inbox), atau pakai PostgreSQL "
             "([database] url) untuk beberapa pekerja. puspaga report, inbox dan backup tetap "
-            "bisa dipakai di sampingnya.", data_dir=settings.data_dir, pid=running.pid,
+            "bisa dipakai di sampingnya.", data_dir=running.data_dir, pid=running.pid,
         ))  # fmt: skip
         raise typer.Exit(1) from None
-
-
-def _serve(settings: Settings) -> None:
-    from bot.bootstrap import mail_sender
-    from bot.service.starting import build_when_ready
-
-    stop = threading.Event()
-    woken: list[threading.Event] = [stop]
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, lambda *_: [event.set() for event in woken])
-    mailer = (lambda: mail_sender(settings)) if settings.email else (lambda: None)
-    application = build_when_ready(settings, stop, build=build, mailer=mailer)
-    if application is None:
-        return
-    woken.append(application.wake)
-    for channel, why in application.unavailable.items():
-        logging.getLogger("puspaga").warning("kanal %s tidak berjalan: %s", channel, why)
-    logging.getLogger("puspaga").info("berjalan; hentikan dengan Ctrl+C atau SIGTERM")
-    service.run_forever(application, stop)
-    logging.getLogger("puspaga").info("berhenti")
 
 
 @app.command(
@@ -309,9 +293,15 @@ def report(
     out: Annotated[Path, typer.Option(help="Folder tujuan berkas.")] = Path("laporan"),
     config: ConfigOpt = DEFAULT_CONFIG,
 ) -> None:
-    """The monthly report: client report, register book, SLA compliance (XLSX, CSV, PNG)."""
+    """The monthly report: client report, register book, SLA compliance (XLSX, CSV, PNG);
+    given a province file, the offices' figures side by side and added up."""
+    from bot.cli import province
     from bot.files import report as report_files
 
+    if province.is_province(config):
+        for path in province.report(config, month, out, build):
+            typer.echo(str(path))
+        return
     settings = _settings(config)
     lang = settings.language
     if not report_files.MONTH.fullmatch(month):

@@ -22,8 +22,6 @@ from pydantic import (
     field_validator,
     model_validator,
 )
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
 
 from bot.config.channel_settings import (
     EmailConfig,
@@ -33,6 +31,7 @@ from bot.config.channel_settings import (
     Section,
     TelegramConfig,
 )
+from bot.config.database_settings import DatabaseConfig
 from bot.config.problems import explain, header, language_of, wrong
 from triage.domain.referral import TARGETS
 from triage.domain.rules.classify import CATEGORIES
@@ -49,28 +48,6 @@ SECRET_ENV = {
 
 PERIOD = re.compile(r"^([01]\d|2[0-3])[:.]([0-5]\d)-([01]\d|2[0-3]|24)[:.]([0-5]\d)$")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-
-
-class DatabaseConfig(Section):
-    url: str = ""  # empty: a SQLite file in data_dir
-    sqlite_synchronous: Literal["full", "normal"] = "full"
-    # PostgreSQL, several workers: a dead worker's pollers move to another within this and a third
-    lease_seconds: Annotated[float, Field(ge=2, le=120)] = 15
-
-    @field_validator("url")
-    @classmethod
-    def _url(cls, value: str) -> str:
-        """SQLite or PostgreSQL through psycopg: anything else stops the start with its fix,
-        not a traceback ("postgres://…" is how other tools write it)."""
-        if not value:
-            return value
-        try:
-            driver = make_url(value).drivername
-        except ArgumentError:
-            raise wrong("database_url") from None
-        if driver not in ("sqlite", "postgresql+psycopg"):
-            raise wrong("database_url")
-        return value
 
 
 def _date_or_text(value: object) -> object:

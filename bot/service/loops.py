@@ -317,6 +317,7 @@ def run_forever(app: App, stop: threading.Event, poll_every: float = 5.0) -> Non
             app.wake.wait(app.settings.outbox.interval_seconds)
             app.wake.clear()
     finally:
+        systemd.unwatch_this_thread()
         systemd.notify("STOPPING=1")
         if scheduler is not None:
             scheduler.shutdown(wait=False)

@@ -10,6 +10,7 @@ import fcntl
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import IO
 
 from bot.config.settings import Settings, database_url
@@ -18,9 +19,10 @@ LOCK_NAME = "puspaga-run.lock"
 
 
 class AlreadyRunning(Exception):
-    def __init__(self, pid: str) -> None:
+    def __init__(self, pid: str, data_dir: Path) -> None:
         super().__init__(pid)
         self.pid = pid
+        self.data_dir = data_dir
 
 
 @contextmanager
@@ -38,7 +40,7 @@ def only_service(settings: Settings) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             handle.seek(0)
-            raise AlreadyRunning(handle.read().strip() or "?") from None
+            raise AlreadyRunning(handle.read().strip() or "?", settings.data_dir) from None
         handle.seek(0)
         handle.truncate()
         handle.write(str(os.getpid()))

@@ -13,23 +13,33 @@ import time
 
 log = logging.getLogger(__name__)
 PING_SECONDS = 5.0  # WATCHDOG at most this often (a long catch-up calls `alive` per message)
+STALL_SECONDS = 60.0  # a main loop without progress this long holds the pings back
 _last_ping = [0.0]
-_loop_thread = [0]  # the main loop's thread: only its progress counts
+_loops: dict[int, float] = {}  # each main loop's thread (one per office) -> its last progress
 
 
 def watch_this_thread() -> None:
-    """The main loop calls this once: progress on other threads (a mail poller) must not hide
-    a main loop that hangs."""
-    _loop_thread[0] = threading.get_ident()
+    """Each main loop calls this once (several offices: one loop each): progress on other
+    threads (a mail poller) must not hide a main loop that hangs."""
+    _loops[threading.get_ident()] = time.monotonic()
+
+
+def unwatch_this_thread() -> None:
+    """A main loop that has stopped."""
+    _loops.pop(threading.get_ident(), None)
 
 
 def alive() -> None:
-    """The main loop is making progress: tell the watchdog (rate-limited, cheap to call often;
-    a call from another thread is ignored)."""
-    if threading.get_ident() != _loop_thread[0]:
+    """A main loop is making progress: tell the watchdog while every main loop does
+    (rate-limited, cheap to call often; a call from another thread is ignored)."""
+    me = threading.get_ident()
+    if me not in _loops:
         return
     now = time.monotonic()
-    if now - _last_ping[0] >= PING_SECONDS:
+    _loops[me] = now
+    if now - _last_ping[0] >= PING_SECONDS and all(
+        now - last < STALL_SECONDS for last in list(_loops.values())
+    ):
         _last_ping[0] = now
         notify("WATCHDOG=1")
 

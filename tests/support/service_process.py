@@ -13,7 +13,8 @@ from bot.demo.local_api import LocalBotApi
 from tests.support.office import GROUP, STAFF
 
 
-def config(tmp_path: Path, api: LocalBotApi, database: str = "") -> Path:
+def config(tmp_path: Path, api: LocalBotApi, database: str = "", name: str = "PUSPAGA Uji",
+           group: int = GROUP) -> Path:  # fmt: skip
     """Fast outbox retries; `database`: a PostgreSQL section's lines (empty: SQLite)."""
     staff = "".join(
         f'[[staff]]\ntelegram_id = {tid}\nname = "{name}"\nrole = "{role}"\n'
@@ -23,12 +24,12 @@ def config(tmp_path: Path, api: LocalBotApi, database: str = "") -> Path:
     path.write_text(
         'data_dir = "data"\nlog_level = "WARNING"\n'
         + (f"[database]\n{database}\n" if database else "")
-        + '[office]\nname = "PUSPAGA Uji"\nafter_hours_reply = false\n'
+        + f'[office]\nname = "{name}"\nafter_hours_reply = false\n'
         # the clients' words are what these tests count (masking has tests of its own)
         "[consent]\nmask_before = false\n"
         "[outbox]\ninterval_seconds = 0.1\nretry_base_seconds = 0.3\nlease_seconds = 2\n"
         f'[telegram]\ntoken = "{api.state.token}"\nbase_url = "{api.base_url}"\n'
-        f"admin_chat_id = {GROUP}\n" + staff
+        f"admin_chat_id = {group}\n" + staff
     )
     return path
 

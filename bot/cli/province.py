@@ -1,0 +1,99 @@
+"""`puspaga run`, `check` and `report` given a province file (bot/config/province.py): every
+office's service in one process, each office checked in turn, and the offices' figures added
+up for the provincial heads (no case in them)."""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import threading
+from collections.abc import Callable
+from contextlib import ExitStack
+from pathlib import Path
+
+import typer
+
+from bot.app import App
+from bot.cli.common import checked, err, secrets_beside
+from bot.config.province import Province, is_province, load_province
+from bot.config.settings import ConfigError, Settings
+from triage.texts.catalog import text
+
+__all__ = ["is_province", "load", "report", "serve"]
+log = logging.getLogger("puspaga")
+
+
+def load(path: Path) -> Province:
+    """The province and each office, every problem said with its fix (exit code 2)."""
+    os.umask(0o077)
+    secrets_beside(path)  # the province's env: for every office without its own
+    try:
+        province = load_province(path, os.environ)
+    except ConfigError as exc:
+        err.print(str(exc), markup=False, highlight=False)
+        raise typer.Exit(2) from None
+    for office in province.offices:
+        checked(office.settings)
+    return province
+
+
+def report(path: Path, month: str, out: Path, build: Callable[[Settings], App]) -> list[Path]:
+    """The provincial heads' report of `month`: counts only (bot/files/province_report.py)."""
+    from bot.files import province_report
+    from bot.files import report as report_files
+
+    found = load(path)
+    lang = found.config.language
+    if not report_files.MONTH.fullmatch(month):
+        err.print(text("report.month_form", lang))
+        raise typer.Exit(2)
+    reports = []
+    for office in found.offices:
+        app = build(office.settings)
+        reports.append((office.settings.office.name, report_files.build(app, month)))
+        app.engine.dispose()
+    return province_report.write(reports, out, found.config.name, month, lang)
+
+
+def serve(offices: list[Settings], build: Callable[[Settings], App]) -> None:
+    """Each office's service on its own main loop, all stopped together by SIGINT or SIGTERM;
+    one office's failing channel or database does not stop the others'."""
+    from bot.bootstrap import mail_sender
+    from bot.service import loops, single
+    from bot.service.starting import build_when_ready
+
+    stop = threading.Event()
+    woken: list[threading.Event] = [stop]
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: [event.set() for event in woken])
+    with ExitStack() as stack:
+        for settings in offices:  # SQLite: one service per office's file
+            stack.enter_context(single.only_service(settings))
+        apps = []
+        for settings in offices:
+            mailer = (lambda s=settings: mail_sender(s)) if settings.email else (lambda: None)
+            app = build_when_ready(settings, stop, build=build, mailer=mailer)
+            if app is None:
+                return
+            woken.append(app.wake)
+            for channel, why in app.unavailable.items():
+                log.warning("kanal %s tidak berjalan: %s", channel, why)
+            apps.append(app)
+        log.info("berjalan; hentikan dengan Ctrl+C atau SIGTERM")
+        if len(apps) == 1:
+            loops.run_forever(apps[0], stop)
+        else:
+            running = [
+                threading.Thread(
+                    target=loops.run_forever,
+                    args=(app, stop),
+                    name=f"kantor {settings.office.name}",
+                )  # fmt: skip
+                for app, settings in zip(apps, offices, strict=True)
+            ]
+            for thread in running:
+                thread.start()
+            for thread in running:
+                thread.join()
+    log.info("berhenti")

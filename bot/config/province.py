@@ -1,0 +1,120 @@
+"""Many offices in one install (a province's DP3A serving every district's PUSPAGA): a province
+file names each office's own configuration file, a whole single-office config.toml with its
+own name, time zone, hours, staff, roster, admin group, bot, mailbox, Instagram account,
+identity form and answers, and the provincial heads, who see the offices' figures added up,
+never a case.
+
+    name = "DP3A Provinsi Bali"
+    offices = ["badung/config.toml", "gianyar/config.toml"]
+    [[staff]]
+    telegram_id = 5550001
+    name = "Kepala Bidang PPA Provinsi"
+    role = "provinsi"
+
+Each office keeps its data apart from the others' by construction: its own SQLite file in its
+own data_dir, or, on a PostgreSQL several offices share, its own schema (`[database] schema_name`),
+so no query of one office's can reach another's. Each office's secrets are in the `env` beside
+its config.toml (a token or password of the province's `env` is for every office that has none
+of its own).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import Field, ValidationError
+
+from bot.config.channel_settings import Section
+from bot.config.problems import explain
+from bot.config.settings import ConfigError, Settings, database_url, load
+from bot.config.writer import env_path, read_env
+from triage.texts.catalog import Lang, text
+
+
+class ProvincialHead(Section):
+    telegram_id: int
+    name: str
+    role: Literal["provinsi"] = "provinsi"
+
+
+class ProvinceConfig(Section):
+    language: Literal["id", "en"] = "id"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    name: str
+    offices: Annotated[list[str], Field(min_length=1)]
+    staff: list[ProvincialHead] = Field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Office:
+    path: Path  # its config.toml
+    settings: Settings
+
+    @property
+    def key(self) -> str:
+        """How logs and file names call it: its schema, or its data folder's name."""
+        return self.settings.database.schema_name or self.settings.data_dir.name
+
+
+@dataclass(frozen=True)
+class Province:
+    config: ProvinceConfig
+    offices: list[Office]
+
+
+def is_province(path: Path) -> bool:
+    """A province file names its offices; an office's config.toml never does."""
+    try:
+        return "offices" in tomllib.loads(path.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return False  # the office loader says what is wrong with it
+
+
+def load_province(path: Path, environ: Mapping[str, str]) -> Province:
+    raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+    lang: Lang = "en" if raw.get("language") == "en" else "id"
+    try:
+        config = ProvinceConfig.model_validate(raw)
+    except ValidationError as exc:
+        sections = frozenset({"staff"})
+        problems = [explain(e, lang, sections=sections, secrets={}) for e in exc.errors()]  # type: ignore[arg-type]
+        raise ConfigError(str(path), problems, lang) from None
+    offices = []
+    for named in config.offices:
+        office_path = (path.parent / named).resolve()
+        beside = env_path(office_path)
+        own = read_env(beside) if beside.is_file() else {}
+        offices.append(Office(office_path, load(office_path, {**environ, **own})))
+    problems = _shared(offices, lang)
+    if problems:
+        raise ConfigError(str(path), problems, lang)
+    return Province(config, offices)
+
+
+def _shared(offices: list[Office], lang: Lang) -> list[str]:
+    """What two offices must not share: one would read, or overwrite, the other's."""
+    problems = []
+    seen: dict[tuple[str, object], Path] = {}
+    for office in offices:
+        s = office.settings
+        owned: list[tuple[str, object]] = [
+            ("database", (database_url(s), s.database.schema_name)),
+            ("data_dir", s.data_dir),
+        ]
+        if s.telegram is not None:
+            owned += [("telegram.token", s.telegram.token),
+                      ("telegram.admin_chat_id", s.telegram.admin_chat_id)]  # fmt: skip
+        if s.email is not None:
+            owned.append(("email", (s.email.imap_host, s.email.username)))
+        if s.instagram is not None:
+            owned.append(("instagram.username", s.instagram.username))
+        for key, value in owned:
+            first = seen.setdefault((key, value), office.path)
+            if first != office.path:
+                problems.append(text(f"province.shared.{key}", lang, first=first,
+                                     second=office.path))  # fmt: skip
+    return problems

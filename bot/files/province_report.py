@@ -1,0 +1,74 @@
+"""The provincial heads' monthly report: each office's figures side by side and added up
+(clients, urgent cases, referrals, categories, the share within each SOP target). Counts only:
+no name, no register row, no case (bot/config/province.py)."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from bot.files.cells import cell
+from bot.files.report import label, month_label
+from triage.domain.reports import MonthReport
+from triage.texts.catalog import Lang, text
+
+
+def _t(key: str, lang: Lang, **values: object) -> str:
+    return text(f"report.{key}", lang, **values)
+
+
+def rows(reports: list[tuple[str, MonthReport]], lang: Lang) -> list[list[object]]:
+    """One row an office and the province's total; the SLA share over every office's cases."""
+    categories = sorted({code for _, r in reports for code in r.by_category})
+    steps = [s.step for s in reports[0][1].sla] if reports else []
+    head: list[object] = [
+        text("province.report.office", lang), _t("total", lang), _t("urgent", lang),
+        _t("referrals", lang), *(label("category", c, lang) for c in categories),
+        *(f"{_t(f'step.{step}', lang)}: {_t('sla.share', lang)}" for step in steps),
+    ]  # fmt: skip
+    body: list[list[object]] = []
+    within = {step: [0, 0] for step in steps}
+    for name, report in reports:
+        shares: list[object] = []
+        for step in steps:
+            got = next((s for s in report.sla if s.step == step), None)
+            if got is not None:
+                within[step][0] += got.within
+                within[step][1] += got.measured
+            share = got.share_within if got is not None else None
+            shares.append(round(100 * share, 1) if share is not None else "")
+        body.append([name, report.total, report.urgent, report.referrals,
+                     *(report.by_category.get(c, 0) for c in categories), *shares])  # fmt: skip
+    total: list[object] = [
+        text("province.report.total", lang),
+        sum(r.total for _, r in reports), sum(r.urgent for _, r in reports),
+        sum(r.referrals for _, r in reports),
+        *(sum(r.by_category.get(c, 0) for _, r in reports) for c in categories),
+        *(round(100 * w / m, 1) if m else "" for w, m in within.values()),
+    ]  # fmt: skip
+    return [head, *body, total]
+
+
+def write(reports: list[tuple[str, MonthReport]], out: Path, province: str, month: str,
+          lang: Lang) -> list[Path]:  # fmt: skip
+    """The XLSX (one sheet) and its CSV into `out`; returns their paths."""
+    out.mkdir(parents=True, exist_ok=True)
+    table = rows(reports, lang)
+    title = _t("title", lang, office=province, month=month_label(month, lang))
+    book = Workbook()
+    sheet = book.active
+    sheet.title = text("province.report.sheet", lang)
+    sheet.append([cell(title)])
+    sheet["A1"].font = Font(bold=True)
+    sheet.append([])
+    for row in table:
+        sheet.append([cell(value) for value in row])
+    xlsx = out / f"provinsi-{month}.xlsx"
+    book.save(xlsx)
+    path = out / f"provinsi-{month}.csv"
+    with path.open("w", newline="", encoding="utf-8-sig") as handle:
+        csv.writer(handle).writerows(table)
+    return [xlsx, path]

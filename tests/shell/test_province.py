@@ -1,0 +1,111 @@
+"""Many offices in one install (bot/config/province.py): one `puspaga run` given a province file
+serves two offices, each with its own bot, admin group and data (a SQLite file each, or a
+schema each in one PostgreSQL); a client of one office is never shown to the other's staff;
+`puspaga check` checks each office; the provincial heads' report adds the offices' figures up
+and holds no case; offices that would share a bot, a group or a database are refused with
+the fix."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from bot.demo.local_api import LocalBotApi
+from tests.support.office import GROUP
+from tests.support.pg_cluster import fresh_pg_database
+from tests.support.service_process import config, service
+from tests.support.telegram_office import office_state
+from tests.support.waiting import wait_for
+
+PUSPAGA = str(Path(sys.executable).parent / "puspaga")
+CLIENT = 72_001
+GIANYAR_GROUP = GROUP - 1
+
+
+def province_file(tmp_path: Path, offices: list[Path]) -> Path:
+    named = ", ".join(f'"{office.relative_to(tmp_path)}"' for office in offices)
+    path = tmp_path / "provinsi.toml"
+    path.write_text(
+        f'name = "DP3A Provinsi Uji"\noffices = [{named}]\n'
+        '[[staff]]\ntelegram_id = 5550001\nname = "Kabid PPA Provinsi"\nrole = "provinsi"\n'
+    )
+    return path
+
+
+def puspaga(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([PUSPAGA, *args], capture_output=True, text=True, timeout=120)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("db", ["sqlite", pytest.param("postgresql", marks=pytest.mark.pg)])
+def test_one_service_two_offices_that_never_see_each_other(tmp_path, request, db):
+    url = fresh_pg_database(request.getfixturevalue("pg_server_url")) if db != "sqlite" else ""
+    states = [office_state(), office_state()]
+    states[1].token = "7000000002:LOCAL-TEST-TOKEN"
+    states[1].add_group(GIANYAR_GROUP, "Admin PUSPAGA Gianyar")
+    for state in states:
+        state.add_user(CLIENT, "Klien")
+    with LocalBotApi(states[0]) as badung_api, LocalBotApi(states[1]) as gianyar_api:
+        offices = []
+        for key, api, group in (("badung", badung_api, GROUP),
+                                ("gianyar", gianyar_api, GIANYAR_GROUP)):  # fmt: skip
+            folder = tmp_path / key
+            folder.mkdir()
+            database = f'url = "{url}"\nschema_name = "kab_{key}"' if url else ""
+            offices.append(config(folder, api, database, f"PUSPAGA Kabupaten {key}", group))
+        path = province_file(tmp_path, offices)
+        running = service(path)
+        try:
+            for state in states:
+                wait_for(lambda s=state: any(c.method == "getUpdates" for c in list(s.calls)),
+                         60, "each office's bot polled")  # fmt: skip
+            states[0].user_writes(CLIENT, text="cerita dari Badung")
+            states[1].user_writes(CLIENT, text="cerita dari Gianyar")
+
+            def shown(n: int) -> str:
+                group = (GROUP, GIANYAR_GROUP)[n]
+                return "\n".join(m.get("text", "") for m in states[n].sent(group))
+
+            wait_for(lambda: "cerita dari Badung" in shown(0), 60, "Badung's card")
+            wait_for(lambda: "cerita dari Gianyar" in shown(1), 60, "Gianyar's card")
+            assert "Gianyar" not in shown(0) and "Badung" not in shown(1)
+            checked = puspaga("check", "--config", str(path))
+            assert "== PUSPAGA Kabupaten badung" in checked.stdout
+            assert "== PUSPAGA Kabupaten gianyar" in checked.stdout
+            assert checked.stdout.count("OK    basis data") == 2, checked.stdout + checked.stderr
+        finally:
+            running.send_signal(signal.SIGTERM)
+            _, err = running.communicate(timeout=60)
+        assert running.returncode == 0, err
+
+    month = datetime.now(UTC).strftime("%Y-%m")
+    made = puspaga("report", "--config", str(path), "--month", month, "--out", str(tmp_path / "r"))
+    assert made.returncode == 0, made.stderr
+    table = (tmp_path / "r" / f"provinsi-{month}.csv").read_text(encoding="utf-8-sig")
+    lines = table.splitlines()
+    assert lines[1].startswith("PUSPAGA Kabupaten badung,1,")
+    assert lines[2].startswith("PUSPAGA Kabupaten gianyar,1,")
+    assert lines[3].startswith("Jumlah provinsi,2,")
+    assert "cerita" not in table and "Klien" not in table  # counts, never a case
+
+
+def test_offices_sharing_a_bot_or_a_data_folder_are_refused_with_the_fix(tmp_path):
+    state = office_state()
+    with LocalBotApi(state) as api:
+        offices = []
+        for key in ("a", "b"):
+            folder = tmp_path / key
+            folder.mkdir()
+            offices.append(config(folder, api, name=f"PUSPAGA {key}"))
+        text = offices[1].read_text().replace('data_dir = "data"', 'data_dir = "../a/data"')
+        offices[1].write_text(text)
+        refused = puspaga("run", "--config", str(province_file(tmp_path, offices)))
+    said = " ".join(refused.stdout.split() + refused.stderr.split())
+    assert refused.returncode == 2, said
+    assert "memakai bot Telegram yang sama" in said and "@BotFather" in said
+    assert "memakai data_dir yang sama" in said and "memakai grup admin yang sama" in said
