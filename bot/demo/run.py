@@ -26,6 +26,7 @@ from bot.config.workflows import survey_question
 from bot.demo.email_act import run_email_act
 from bot.demo.instagram_act import run_instagram_act
 from bot.demo.local_api.scripted import DemoFailed
+from bot.demo.province_act import run_province_act
 from bot.demo.script import script
 from bot.demo.setup_act import run_setup_act
 from bot.demo.summary_act import run_summary_act
@@ -140,6 +141,7 @@ def run_demo(
 
     console.print(inbox_table(inbox.snapshot(app.uows), zone=zone, lang=lang))
     _backup_and_restore(app, data_dir, lang, say)
+    run_province_act(data_dir / "provinsi", lang, say, clock())
     if email:
         run_email_act(data_dir / "email", lang, console, clock())
         run_instagram_act(data_dir / "instagram", lang, console, clock())

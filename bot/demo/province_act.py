@@ -1,0 +1,97 @@
+"""The demo's province act: two districts' offices in one install (bot/config/province.py), each
+with its own config.toml and its own data; a client of one is not seen from the other; the
+provincial head's report adds their figures up and holds no case; a third office that would
+share Badung's data folder is refused with the fix."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+from rich.markup import escape
+
+from bot.bootstrap import build
+from bot.config.province import load_province
+from bot.config.settings import ConfigError
+from bot.demo.local_api.scripted import DemoFailed
+from bot.files import province_report
+from bot.files import report as report_files
+from triage.domain.model import Actor, Channel, InboundMessage, Role
+from triage.texts.catalog import Lang, text
+from triage.usecases import casework, inbox
+from triage.usecases.ingest import ingest
+
+OFFICES = {  # key: (office name, clients who write, the first one urgent)
+    "badung": ("PUSPAGA Kabupaten Badung", ["Ayu", "Komang", "Gede"]),
+    "gianyar": ("PUSPAGA Kabupaten Gianyar", ["Putu", "Sari"]),
+}
+ADMIN = Actor(4001, Role.ADMIN, "Admin kabupaten")
+
+
+def _office(folder: Path, name: str, lang: Lang) -> Path:
+    folder.mkdir(parents=True)
+    path = folder / "config.toml"
+    path.write_text(
+        f'language = "{lang}"\ndata_dir = "data"\n[office]\nname = "{name}"\n'
+        'timezone = "Asia/Makassar"\n'
+        f'[[staff]]\ntelegram_id = {ADMIN.staff_id}\nname = "{ADMIN.name}"\nrole = "admin"\n',
+        encoding="utf-8",
+    )
+    return path
+
+
+def run_province_act(folder: Path, lang: Lang, say: Callable[..., None], now: datetime) -> None:
+    say(f"\n[bold]{escape(text('demo.province.title', lang))}[/bold]")
+    for key, (name, _) in OFFICES.items():
+        _office(folder / key, name, lang)
+    province_path = folder / "provinsi.toml"
+    named = ", ".join(f'"{key}/config.toml"' for key in OFFICES)
+    province_path.write_text(
+        f'language = "{lang}"\nname = "DP3A Provinsi Bali"\noffices = [{named}]\n'
+        '[[staff]]\ntelegram_id = 5550001\nname = "Kabid PPA Provinsi"\nrole = "provinsi"\n',
+        encoding="utf-8",
+    )
+    province = load_province(province_path, {})
+    reports = []
+    for office in province.offices:
+        app = build(office.settings, clock=lambda: now)
+        key = office.path.parent.name
+        for n, who in enumerate(OFFICES[key][1]):
+            message = InboundMessage(Channel.HOTLINE, f"{key}-{n}", str(600 + n), who,
+                                     "Selamat pagi, saya ingin konsultasi.", now)  # fmt: skip
+            got = ingest(message, uow_factory=app.uows, now=now)
+            if n == 0:
+                casework.mark_urgent(got.conversation_id, actor=ADMIN, uow_factory=app.uows,
+                                     now=now)  # fmt: skip
+        seen = [view.client_name for view in inbox.snapshot(app.uows)]
+        say(escape(text("demo.province.office", lang, office=office.settings.office.name,
+                        clients=", ".join(sorted(seen)))))  # fmt: skip
+        if sorted(seen) != sorted(OFFICES[key][1]):
+            raise DemoFailed(f"{key} sees other clients than its own: {seen}")
+        with app.uows() as uow:  # Gianyar's staff asking for Badung's third case by number
+            if key == "gianyar" and uow.conversations.get(3) is not None:
+                raise DemoFailed("Gianyar reached Badung's case #3")
+        reports.append(
+            (office.settings.office.name, report_files.build(app, now.strftime("%Y-%m")))
+        )
+        app.engine.dispose()
+    say(escape(text("demo.province.apart", lang)))
+    made = province_report.write(reports, folder / "laporan", province.config.name,
+                                 now.strftime("%Y-%m"), lang)  # fmt: skip
+    table = made[1].read_text(encoding="utf-8-sig")
+    if any(who in table for _, clients in OFFICES.values() for who in clients):
+        raise DemoFailed("a client's name reached the province's report")
+    say(escape(text("demo.province.report", lang, path=made[0])))
+    for line in table.splitlines():
+        say(escape("  " + line.replace(",", " | ")))
+    third = _office(folder / "karangasem", "PUSPAGA Kabupaten Karangasem", lang)
+    third.write_text(third.read_text().replace('data_dir = "data"', 'data_dir = "../badung/data"'))
+    province_path.write_text(province_path.read_text().replace(
+        "offices = [", 'offices = ["karangasem/config.toml", '))  # fmt: skip
+    try:
+        load_province(province_path, {})
+    except ConfigError as refused:
+        say(escape(text("demo.province.refused", lang, why=refused.problems[0])))
+    else:
+        raise DemoFailed("two offices sharing one data folder were accepted")
