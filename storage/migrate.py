@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 from alembic import command
@@ -12,6 +13,7 @@ from sqlalchemy import Connection, Engine, text
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 MIGRATING = 0x70757370  # PostgreSQL advisory lock: several workers starting at once migrate once
+_ONE_AT_A_TIME = threading.Lock()  # alembic's context is module-global: offices start on threads
 
 
 def alembic_config(url: str) -> Config:
@@ -22,6 +24,11 @@ def alembic_config(url: str) -> Config:
 
 
 def upgrade(engine: Engine) -> None:
+    with _ONE_AT_A_TIME:
+        _upgrade(engine)
+
+
+def _upgrade(engine: Engine) -> None:
     cfg = alembic_config(engine.url.render_as_string(hide_password=False))
     with engine.connect() as conn:
         if engine.dialect.name == "postgresql":  # held until the commit: the others then see head

@@ -58,10 +58,9 @@ def report(path: Path, month: str, out: Path, build: Callable[[Settings], App]) 
 
 def serve(offices: list[Settings], build: Callable[[Settings], App]) -> None:
     """Each office's service on its own main loop, all stopped together by SIGINT or SIGTERM;
-    one office's failing channel or database does not stop the others'."""
-    from bot.bootstrap import mail_sender
-    from bot.service import loops, single
-    from bot.service.starting import build_when_ready
+    each office is built on its own thread, so one whose database is not up yet keeps no
+    other from starting."""
+    from bot.service import single
 
     stop = threading.Event()
     woken: list[threading.Event] = [stop]
@@ -70,30 +69,37 @@ def serve(offices: list[Settings], build: Callable[[Settings], App]) -> None:
     with ExitStack() as stack:
         for settings in offices:  # SQLite: one service per office's file
             stack.enter_context(single.only_service(settings))
-        apps = []
-        for settings in offices:
-            mailer = (lambda s=settings: mail_sender(s)) if settings.email else (lambda: None)
-            app = build_when_ready(settings, stop, build=build, mailer=mailer)
-            if app is None:
-                return
-            woken.append(app.wake)
-            for channel, why in app.unavailable.items():
-                log.warning("kanal %s tidak berjalan: %s", channel, why)
-            apps.append(app)
-        log.info("berjalan; hentikan dengan Ctrl+C atau SIGTERM")
-        if len(apps) == 1:
-            loops.run_forever(apps[0], stop)
+        if len(offices) == 1:
+            _office(offices[0], build, stop, woken)
         else:
             running = [
                 threading.Thread(
-                    target=loops.run_forever,
-                    args=(app, stop),
+                    target=_office,
+                    args=(settings, build, stop, woken),
                     name=f"kantor {settings.office.name}",
                 )  # fmt: skip
-                for app, settings in zip(apps, offices, strict=True)
+                for settings in offices
             ]
             for thread in running:
                 thread.start()
             for thread in running:
                 thread.join()
     log.info("berhenti")
+
+
+def _office(settings: Settings, build: Callable[[Settings], App], stop: threading.Event,
+            woken: list[threading.Event]) -> None:  # fmt: skip
+    """One office: built once its database answers, then its main loop until `stop`."""
+    from bot.bootstrap import mail_sender
+    from bot.service import loops
+    from bot.service.starting import build_when_ready
+
+    mailer = (lambda: mail_sender(settings)) if settings.email else (lambda: None)
+    app = build_when_ready(settings, stop, build=build, mailer=mailer)
+    if app is None:
+        return
+    woken.append(app.wake)
+    for channel, why in app.unavailable.items():
+        log.warning("kanal %s tidak berjalan: %s", channel, why)
+    log.info("berjalan; hentikan dengan Ctrl+C atau SIGTERM")
+    loops.run_forever(app, stop)

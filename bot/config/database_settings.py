@@ -25,7 +25,9 @@ class DatabaseConfig(Section):
     @field_validator("schema_name")
     @classmethod
     def _schema(cls, value: str) -> str:
-        if value and not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", value):
+        # public is everyone's default; pg_ names are PostgreSQL's own
+        fits = re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", value)
+        if value and (not fits or value == "public" or value.startswith("pg_")):
             raise wrong("database_schema", value=value)
         return value
 

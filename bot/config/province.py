@@ -99,6 +99,11 @@ def _shared(offices: list[Office], lang: Lang) -> list[str]:
     """What two offices must not share: one would read, or overwrite, the other's."""
     problems = []
     seen: dict[tuple[str, object], Path] = {}
+    urls = [database_url(o.settings) for o in offices]
+    for office, url in zip(offices, urls, strict=True):
+        if urls.count(url) > 1 and not office.settings.database.schema_name:
+            # the default search path would also read a schema named after the database user
+            problems.append(text("province.needs_schema", lang, office=office.path))
     for office in offices:
         s = office.settings
         owned: list[tuple[str, object]] = [

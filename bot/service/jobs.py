@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 from datetime import tzinfo
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
@@ -29,25 +30,38 @@ from triage.usecases.roster import week
 log = logging.getLogger(__name__)
 STORE = "calendar"
 GRACE_SECONDS = 3 * 3600
-_running: App | None = None  # jobs come back from the store by name: they find the app here
+# Jobs come back from the store by name and find their office's app here, by its data folder
+# (several offices in one process: bot/config/province.py; each office's store is its own).
+_running: dict[str, App] = {}
+
+
+def _office(app: App) -> str:
+    return str(app.settings.data_dir)
+
+
+def _app(office: str | None) -> App | None:
+    """The job's office; a job stored before offices were named (replaced at each start) runs
+    for the office installed last."""
+    if office is None:
+        return next(reversed(_running.values()), None)
+    return _running.get(office)
 
 
 def install(scheduler: BaseScheduler, app: App) -> None:
     """The job store in the database, and the calendar jobs in it (replaced on each start,
     so a changed configuration takes effect)."""
-    global _running
-    _running = app
+    _running.pop(_office(app), None)
+    _running[_office(app)] = app  # the last installed is also the last in the dict
     scheduler.add_jobstore(SQLAlchemyJobStore(engine=app.engine), alias=STORE)
     zone = ZoneInfo(app.settings.office.timezone)
-    _calendar_job(scheduler, "monthly_report", "monthly-report", zone, day=1, hour=8)
+    job = partial(_calendar_job, scheduler, office=_office(app))
+    job("monthly_report", "monthly-report", zone, day=1, hour=8)
     hour, minute = (int(part) for part in app.settings.retention.purge_at.split(":"))
-    _calendar_job(scheduler, "retention_purge", "retention-purge", zone, hour=hour, minute=minute)
+    job("retention_purge", "retention-purge", zone, hour=hour, minute=minute)
     if app.roster is not None:
-        _calendar_job(scheduler, "morning_roster", "morning-roster", app.roster.calendar.zone,
-                      hour=7, minute=30)  # fmt: skip
+        job("morning_roster", "morning-roster", app.roster.calendar.zone, hour=7, minute=30)
     if app.workflows is not None:
-        _calendar_job(scheduler, "programme_due", "programme-due", app.workflows.calendar.zone,
-                      hour=8, minute=5)  # fmt: skip
+        job("programme_due", "programme-due", app.workflows.calendar.zone, hour=8, minute=5)
 
 
 def uninstall(scheduler: BaseScheduler) -> None:
@@ -59,8 +73,8 @@ def uninstall(scheduler: BaseScheduler) -> None:
         pass  # never installed here
 
 
-def _calendar_job(scheduler: BaseScheduler, func: str, job_id: str, zone: tzinfo,
-                  **when: int) -> None:  # fmt: skip
+def _calendar_job(scheduler: BaseScheduler, func: str, job_id: str, zone: tzinfo, *,
+                  office: str, **when: int) -> None:  # fmt: skip
     """A cron job in the database store, replaced on each start; a run missed while the
     service was down happens once when it is back (within the grace time)."""
     scheduler.add_job(
@@ -68,6 +82,7 @@ def _calendar_job(scheduler: BaseScheduler, func: str, job_id: str, zone: tzinfo
         "cron",
         timezone=zone,
         id=job_id,
+        kwargs={"office": office},
         jobstore=STORE,
         replace_existing=True,
         coalesce=True,
@@ -76,11 +91,11 @@ def _calendar_job(scheduler: BaseScheduler, func: str, job_id: str, zone: tzinfo
     )
 
 
-def monthly_report() -> int:
+def monthly_report(office: str | None = None) -> int:
     """On the 1st: last month's report files to every head (once: the key names the month)."""
     from bot.files import report as report_files
 
-    app = _running
+    app = _app(office)
     if app is None:
         return 0
     heads = [s.telegram_id for s in app.settings.staff if s.role == "ketua"]
@@ -91,18 +106,18 @@ def monthly_report() -> int:
     return report_files.send_to_heads(app, month, f"monthly-report:{month}", heads)
 
 
-def retention_purge() -> dict[str, int]:
+def retention_purge(office: str | None = None) -> dict[str, int]:
     """Every night: erase what has been kept its retention period (bot.config.erasure)."""
     from bot.config import erasure as erasure_setup
 
-    app = _running
+    app = _app(office)
     return erasure_setup.purge(app) if app is not None else {}
 
 
-def morning_roster() -> bool:
+def morning_roster(office: str | None = None) -> bool:
     """On a working day, who is on duty today, posted to the admin group once. True if it
     queued the post."""
-    app = _running
+    app = _app(office)
     if app is None or app.roster is None or not app.roster.counselors:
         return False
     roster = app.roster
@@ -124,11 +139,11 @@ def morning_roster() -> bool:
     return True
 
 
-def programme_due() -> int:
+def programme_due(office: str | None = None) -> int:
     """On a working day: each step of the guidance programme past its target (the submission,
     the head's approval, the semester's report, the receipt: triage.domain.programme), told once
     to the admin group and the heads. Returns how many posts it queued."""
-    app = _running
+    app = _app(office)
     if app is None or app.workflows is None:
         return 0
     calendar, now = app.workflows.calendar, app.clock()

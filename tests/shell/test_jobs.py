@@ -95,3 +95,26 @@ def test_a_programme_step_past_its_target_is_told_once_to_the_group_and_the_head
                 for where in (GENERAL, "staff:3001")]  # fmt: skip
     assert all(i is not None and "«Program kerja diajukan kepada ketua»" in i.text for i in told)
     app.engine.dispose()
+
+
+def test_each_office_in_one_process_runs_its_own_calendar_jobs(tmp_path):
+    """Several offices in one process (bot/config/province.py): a job from one office's store
+    acts on that office, whichever office was installed last."""
+    badung, gianyar = office(tmp_path / "badung"), office(tmp_path / "gianyar")
+    for app in (badung, gianyar):
+        jobs.install(BackgroundScheduler(), app)
+        app.clock.at = datetime(2026, 11, 24, 7, 30, tzinfo=WITA)
+    scheduler = BackgroundScheduler()
+    jobs.install(scheduler, badung)
+    scheduler.start(paused=True)
+    try:
+        (roster,) = [j for j in scheduler.get_jobs(jobstore=jobs.STORE) if j.id == "morning-roster"]
+        assert roster.kwargs == {"office": str(badung.settings.data_dir)}
+    finally:
+        scheduler.shutdown(wait=False)
+    jobs.install(BackgroundScheduler(), gianyar)  # the last installed
+    assert jobs.morning_roster(**roster.kwargs)
+    for app, posted in ((badung, True), (gianyar, False)):
+        with app.uows() as uow:
+            assert (uow.outbox.find_key("morning-roster:2026-11-24") is not None) is posted
+        app.engine.dispose()

@@ -109,3 +109,31 @@ def test_offices_sharing_a_bot_or_a_data_folder_are_refused_with_the_fix(tmp_pat
     assert refused.returncode == 2, said
     assert "memakai bot Telegram yang sama" in said and "@BotFather" in said
     assert "memakai data_dir yang sama" in said and "memakai grup admin yang sama" in said
+
+
+def test_offices_sharing_a_postgresql_database_each_need_their_own_schema(tmp_path):
+    """The default search path would also read a schema named after the database user, and
+    public is everyone's: neither keeps two offices apart."""
+    from bot.config.province import load_province
+    from bot.config.settings import ConfigError
+
+    url = "postgresql+psycopg://puspaga@127.0.0.1:1/provinsi"
+    offices = []
+    for key, schema in (("a", ""), ("b", "kab_b")):
+        folder = tmp_path / key
+        folder.mkdir()
+        database = f'[database]\nurl = "{url}"\nschema_name = "{schema}"\n'
+        (folder / "config.toml").write_text(
+            f'data_dir = "data"\n{database}[office]\nname = "{key}"\n'
+        )
+        offices.append(folder / "config.toml")
+    with pytest.raises(ConfigError) as refused:
+        load_province(province_file(tmp_path, offices), {})
+    (problem,) = refused.value.problems
+    assert str(offices[0]) in problem and 'schema_name = "kab_namakantor"' in problem
+    offices[0].write_text(
+        offices[0].read_text().replace('schema_name = ""', 'schema_name = "public"')
+    )
+    with pytest.raises(ConfigError) as refused:
+        load_province(province_file(tmp_path, offices), {})
+    assert "bukan public" in str(refused.value)
