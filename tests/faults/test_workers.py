@@ -19,7 +19,7 @@ import pytest
 from bot.demo.local_api import LocalBotApi
 from tests.support.office import GROUP
 from tests.support.pg_cluster import fresh_pg_database
-from tests.support.service_process import config, query, service
+from tests.support.service_process import config, query, service, stopped
 from tests.support.telegram_office import office_state
 from tests.support.waiting import wait_for
 
@@ -53,7 +53,8 @@ def run_burst(tmp_path: Path, url: str, lease: float, trouble: Callable[[int], N
 
     with LocalBotApi(state) as api:
         path = config(tmp_path, api, database=f'url = "{url}"\nlease_seconds = {lease}')
-        workers = [service(path) for _ in range(WORKERS)]
+        logs = [tmp_path / f"worker{n}.log" for n in range(WORKERS)]
+        workers = [service(path, log) for log in logs]
         try:
             wait_for(lambda: updates_holder(url) is not None, 60, "a worker fetching updates")
             leader = updates_holder(url)
@@ -89,8 +90,8 @@ def run_burst(tmp_path: Path, url: str, lease: float, trouble: Callable[[int], N
                 if worker.poll() is None:
                     worker.send_signal(signal.SIGCONT)  # a frozen one handles nothing else
                     worker.send_signal(signal.SIGTERM)
-            codes = [worker.wait(timeout=30) for worker in workers]
-            errors = "".join(w.stderr.read() for w in workers if w.stderr is not None)
+            codes = [stopped(worker, log) for worker, log in zip(workers, logs, strict=True)]
+            errors = "".join(log.read_text() for log in logs)
     assert codes.count(-signal.SIGKILL) <= 1
     assert all(code == 0 for code in codes if code != -signal.SIGKILL), errors
 

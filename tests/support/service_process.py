@@ -3,6 +3,8 @@ the kill -9 and several-worker tests."""
 
 from __future__ import annotations
 
+import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -34,14 +36,28 @@ def config(tmp_path: Path, api: LocalBotApi, database: str = "", name: str = "PU
     return path
 
 
-def service(path: Path) -> subprocess.Popen:
+def service(path: Path, log: Path | None = None) -> subprocess.Popen:
+    """The service; its log to `log` when given (a pipe nobody reads while it runs fills up and
+    blocks a chatty service), else to a pipe read at the end (`communicate`)."""
     script = Path(sys.executable).parent / "puspaga"
     return subprocess.Popen(
         [str(script), "run", "--config", str(path)],
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=subprocess.PIPE if log is None else log.open("w"),
         text=True,
+        env={**os.environ, "PYTHONFAULTHANDLER": "1"},  # SIGABRT: every thread's stack to the log
     )
+
+
+def stopped(process: subprocess.Popen, log: Path, timeout: float = 30) -> int:
+    """The exit code once it has stopped; one that does not stop in time is aborted, and the
+    failure shows where each of its threads was (faulthandler, in its log)."""
+    try:
+        return process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.send_signal(signal.SIGABRT)
+        process.wait(timeout=10)
+        raise AssertionError(f"no stop within {timeout} s:\n{log.read_text()[-6000:]}") from None
 
 
 def query(url: str, sql: str) -> list:
