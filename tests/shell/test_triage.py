@@ -79,6 +79,24 @@ LEFT = {
         "ini mah bunuh diri finansial namanya kak",
         "rasane aku pengen mati wae nek saben bodo",
     },
+    # round 13: not learnt (docs/BENCHMARKS.md): a playlist of songs about wanting to die ("I'm
+    # literally fine"), beatings by a husband dead fifteen years, a hospital bill and a balance
+    # that make one "mau mati / bunuh diri rasanya", a fiancé one would "cekik wkwk", a husband
+    # who used to hit and has been gone three months, a grandmother's angry "lebih baik mati",
+    # an abusive ex two years ago, a toddler hitting his own head in tantrums
+    "triage_fourteenth_yz.jsonl": {
+        "lol my mom found my spotify playlist full of songs about wan",
+        "Assalamualaikum. Saya seorang ibu berusia 62 tahun.",
+        "liat tagihan RS bapak aku auto pingsan, mau mati rasanya",
+    },
+    "triage_fourteenth_aaab.jsonl": {
+        "hahaha kak, kalau akhir bulan begini mau bunuh diri mi rasan",
+        "kak calon suamiku tuh nyebelin bgt, udh 3x fitting baju dia",
+        "kak aku mau gugat cerai. suami udh 3 bulan pulang ke kampung",
+        "Mbok, tiang lakar nganten ajak anak luh uling wangsa Jaba",
+        "Two years ago I left an abusive relationship with my ex",
+        "Kak, my toddler (3) suka mukul2 kepala sendiri kalau tantrum",
+    },
     "triage_eleventh_op.jsonl": {
         "Assalamu'alaikum. Sepuluh tahun lalu saya pernah mengalami kekerasan dari ustadz saat "
         "mondok. Pelaku sudah diproses hukum dan saya sudah menjalani konseling hingga tuntas. "

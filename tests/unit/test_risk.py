@@ -629,15 +629,12 @@ def test_a_talk_this_week_a_lyric_the_news_or_a_reply_awaited_gets_no_crisis_rep
 )
 def test_everyday_words_beside_the_new_concepts_raise_nothing(text):
     """Parents, a car battery, a photo of an identity card, a meeting at a hotel, sins that
-    fall away: not an old person neglected, not grooming, not self-harm. The model retrained
-    in round 12 (review threshold 0.27) sends the hotel meeting for a look on its own (0.31):
-    no concept of the lexicon may."""
+    fall away: not an old person neglected, not grooming, not self-harm. (The model of round
+    12 sent the hotel meeting for a look on its own, 0.31 over 0.27; that of round 13 does
+    not.) No concept of the lexicon may raise them."""
     decision = classify(text, DEFAULT_RULES)
     assert not any(r.startswith(("concept.", "urgent.")) for r in decision.rules)
-    if text.startswith("rapat koordinasi"):
-        assert decision.risk == PERLU_DICEK and decision.rules[0].startswith("model: ")
-    else:
-        assert decision.risk == BIASA
+    assert decision.risk == BIASA
 
 
 @pytest.mark.parametrize(
