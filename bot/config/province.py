@@ -101,7 +101,8 @@ def _shared(offices: list[Office], lang: Lang) -> list[str]:
     seen: dict[tuple[str, object], Path] = {}
     urls = [database_url(o.settings) for o in offices]
     for office, url in zip(offices, urls, strict=True):
-        if urls.count(url) > 1 and not office.settings.database.schema_name:
+        shared = urls.count(url) > 1 and url.startswith("postgresql")
+        if shared and not office.settings.database.schema_name:
             # the default search path would also read a schema named after the database user
             problems.append(text("province.needs_schema", lang, office=office.path))
     for office in offices:

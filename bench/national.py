@@ -1,0 +1,205 @@
+"""National-scale load (issue 20, item 6): many offices, several workers, one PostgreSQL, a day's
+hotline traffic compressed into minutes, through the local Bot API server with Telegram's flood
+limits (20 posts a minute per group).
+
+    .venv/bin/python bench/national.py [--offices 50] [--workers 3] [--conversations 20000]
+                                       [--minutes 15] [--drain 5] [--pg-url URL]
+
+Each office has its own bot, admin group and schema; every worker runs every office (a province
+file) and the leases decide which worker polls and sends for which. New clients write evenly
+over `--minutes`; then the run waits `--drain` minutes for the cards still queued. Measures:
+messages stored per second, the time from a client's message to its card in its office's group
+(p50, p95, and how many were still not shown), the most posts one group got in a minute,
+memory per worker, the database's size per 100,000 conversations. Prints one JSON line;
+docs/BENCHMARKS.md and docs/SCALING.md keep the results.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from contextlib import ExitStack
+from datetime import UTC, datetime
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from sqlalchemy import create_engine, text  # noqa: E402
+
+from bot.demo.local_api import ApiState, LocalBotApi  # noqa: E402
+from bot.demo.telegram_act import STAFF  # noqa: E402
+from tests.support.pg_cluster import fresh_pg_database, start_cluster  # noqa: E402
+
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+FIRST_CLIENT = 9_000_000
+GROUP = -1003000000000
+
+
+def office(folder: Path, n: int, api: LocalBotApi, url: str) -> Path:
+    staff = "".join(
+        f'[[staff]]\ntelegram_id = {tid}\nname = "{name}"\nrole = "{role}"\n'
+        for tid, name, role in STAFF
+    )
+    hours = "\n".join(f'{day} = ["00:00-23:59"]' for day in DAYS)
+    folder.mkdir(parents=True)
+    path = folder / "config.toml"
+    path.write_text(
+        f'data_dir = "data"\nlog_level = "WARNING"\n'
+        f'[database]\nurl = "{url}"\nschema_name = "kab_{n:02d}"\n'
+        f'[office]\nname = "PUSPAGA Kabupaten {n:02d}"\nafter_hours_reply = false\n'
+        f"[office.hours]\n{hours}\n[consent]\nmask_before = false\n"
+        f'[telegram]\ntoken = "{api.state.token}"\nbase_url = "{api.base_url}"\n'
+        f"admin_chat_id = {GROUP - n}\n{staff}",
+        encoding="utf-8",
+    )
+    return path
+
+
+def kb(pid: int, field: str) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    except OSError:
+        return 0
+    return 0
+
+
+def percentile(values: list[float], share: float) -> float | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    return round(ordered[min(len(ordered) - 1, int(share * len(ordered)))], 1)
+
+
+def main() -> None:  # noqa: PLR0915 - one measured run, read top to bottom
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--offices", type=int, default=50)
+    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--conversations", type=int, default=20_000)
+    parser.add_argument("--minutes", type=float, default=15)
+    parser.add_argument("--drain", type=float, default=5)
+    parser.add_argument("--pg-url", default=None)
+    args = parser.parse_args()
+    states = []
+    for n in range(args.offices):
+        state = ApiState()
+        state.token = f"{7200000000 + n}:LOCAL-BENCH-TOKEN"
+        for user_id, name, _ in STAFF:
+            state.add_user(user_id, name)
+        state.add_group(GROUP - n, f"Admin PUSPAGA {n:02d}")
+        states.append(state)
+    for i in range(args.conversations):
+        states[i % args.offices].add_user(FIRST_CLIENT + i, f"Klien {i}")
+    with tempfile.TemporaryDirectory() as tmp, ExitStack() as stack:
+        cluster = None
+        if args.pg_url is None:
+            cluster = start_cluster(fsync=True)  # PostgreSQL's durable defaults
+            stack.callback(cluster.stop)
+        url = fresh_pg_database(args.pg_url or cluster.url)  # type: ignore[union-attr]
+        apis = [stack.enter_context(LocalBotApi(state)) for state in states]
+        root = Path(tmp)
+        paths = [office(root / f"kab{n:02d}", n, api, url) for n, api in enumerate(apis)]
+        province = root / "provinsi.toml"
+        named = ", ".join(f'"{p.relative_to(root)}"' for p in paths)
+        province.write_text(f'name = "Nasional Uji"\noffices = [{named}]\n', encoding="utf-8")
+        puspaga = Path(sys.executable).parent / "puspaga"
+        workers = []
+        for w in range(args.workers):
+            log = (root / f"worker{w}.log").open("w")
+            workers.append(subprocess.Popen([str(puspaga), "run", "--config", str(province)],
+                                            stdout=subprocess.DEVNULL, stderr=log))  # fmt: skip
+        began = time.monotonic()
+        while not all(any(c.method == "getUpdates" for c in list(s.calls)) for s in states):
+            if time.monotonic() - began > 900:
+                raise SystemExit("the offices' bots were not all polled within 15 minutes")
+            time.sleep(1.0)
+        ready_s = round(time.monotonic() - began, 1)
+        written: dict[int, float] = {}
+        step = args.minutes * 60 / args.conversations
+        start = time.time()
+        peaks = [0] * args.workers
+        for i in range(args.conversations):
+            due = start + i * step
+            while (now := time.time()) < due:
+                time.sleep(min(0.2, due - now))
+            states[i % args.offices].user_writes(
+                FIRST_CLIENT + i, text=f"[c{i}] halo saya butuh bantuan"
+            )
+            written[i] = time.time()
+            if i % 500 == 0:
+                peaks = [max(p, kb(w.pid, "VmHWM")) for p, w in zip(peaks, workers, strict=True)]
+        fed_s = time.time() - start
+        engine = create_engine(url)
+
+        def stored() -> int:
+            total = 0
+            with engine.connect() as conn:
+                for n in range(args.offices):
+                    total += conn.execute(text(f"SELECT count(*) FROM kab_{n:02d}.message "
+                                               "WHERE direction = 'in'")).scalar_one()  # fmt: skip
+            return total
+
+        stored_at_end_of_feed = stored()
+        drain_until = time.time() + args.drain * 60
+        while time.time() < drain_until:
+            peaks = [max(p, kb(w.pid, "VmHWM")) for p, w in zip(peaks, workers, strict=True)]
+            time.sleep(5)
+        shown: dict[int, float] = {}
+        per_minute: Counter[tuple[int, int]] = Counter()
+        for n, state in enumerate(states):
+            for call in list(state.calls):
+                if call.method != "sendMessage" or str(call.params.get("chat_id")) != str(
+                    GROUP - n
+                ):
+                    continue
+                per_minute[(n, int(call.at // 60))] += 1
+                body = str(call.params.get("text", ""))
+                if body.startswith("[c") or "[c" in body:
+                    for part in body.split("[c")[1:]:
+                        number = part.split("]", 1)[0]
+                        if number.isdigit() and int(number) not in shown:
+                            shown[int(number)] = call.at
+        latencies = [shown[i] - written[i] for i in written if i in shown]
+        with engine.connect() as conn:
+            size = conn.execute(text("SELECT pg_database_size(current_database())")).scalar_one()
+            final = stored()
+        engine.dispose()
+        for worker in workers:
+            worker.send_signal(signal.SIGTERM)
+        codes = [worker.wait(120) for worker in workers]
+        result = {
+            "offices": args.offices,
+            "workers": args.workers,
+            "conversations": args.conversations,
+            "feed_minutes": round(fed_s / 60, 2),
+            "all_bots_polled_s": ready_s,
+            "stored_by_end_of_feed": stored_at_end_of_feed,
+            "stored_per_s": round(stored_at_end_of_feed / fed_s, 1),
+            "stored_at_end": final,
+            "cards_shown": len(latencies),
+            "card_latency_p50_s": percentile(latencies, 0.5),
+            "card_latency_p95_s": percentile(latencies, 0.95),
+            "not_shown_after_drain": args.conversations - len(latencies),
+            "most_group_posts_in_a_minute": max(per_minute.values(), default=0),
+            "peak_rss_mb_per_worker": [round(p / 1024, 1) for p in peaks],
+            "database_mb": round(size / 1e6, 1),
+            "database_mb_per_100000_conversations": round(size / 1e6 * 100_000 / max(final, 1), 1),
+            "exit_codes": codes,
+            "machine": f"{platform.machine()}, {os.cpu_count()} cores, "
+            f"Python {platform.python_version()}",
+            "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        }
+        print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()
