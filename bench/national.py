@@ -88,6 +88,8 @@ def main() -> None:  # noqa: PLR0915 - one measured run, read top to bottom
     parser.add_argument("--minutes", type=float, default=15)
     parser.add_argument("--drain", type=float, default=5)
     parser.add_argument("--pg-url", default=None)
+    # each office's engine in each worker keeps its own connections (docs/SCALING.md)
+    parser.add_argument("--max-connections", type=int, default=1500)
     args = parser.parse_args()
     states = []
     for n in range(args.offices):
@@ -102,7 +104,7 @@ def main() -> None:  # noqa: PLR0915 - one measured run, read top to bottom
     with tempfile.TemporaryDirectory() as tmp, ExitStack() as stack:
         cluster = None
         if args.pg_url is None:
-            cluster = start_cluster(fsync=True)  # PostgreSQL's durable defaults
+            cluster = start_cluster(fsync=True, max_connections=args.max_connections)
             stack.callback(cluster.stop)
         url = fresh_pg_database(args.pg_url or cluster.url)  # type: ignore[union-attr]
         apis = [stack.enter_context(LocalBotApi(state)) for state in states]

@@ -65,7 +65,7 @@ def serve(offices: list[Settings], build: Callable[[Settings], App]) -> None:
     stop = threading.Event()
     woken: list[threading.Event] = [stop]
     for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, lambda *_: [event.set() for event in woken])
+        signal.signal(sig, stopper(woken))
     with ExitStack() as stack:
         for settings in offices:  # SQLite: one service per office's file
             stack.enter_context(single.only_service(settings))
@@ -85,6 +85,19 @@ def serve(offices: list[Settings], build: Callable[[Settings], App]) -> None:
             for thread in running:
                 thread.join()
     log.info("berhenti")
+
+
+def stopper(woken: list[threading.Event]) -> Callable[..., None]:
+    """The SIGINT and SIGTERM handler: it sets the events from a thread of its own. Python runs
+    a handler in the main thread between two steps, perhaps while that thread holds one of these
+    events' locks (inside `wake.clear()` or `wake.wait()`): setting it there waited for itself
+    forever, and the service never stopped (seen once in a test, the stack read with gdb)."""
+
+    def handle(*_: object) -> None:
+        threading.Thread(target=lambda: [event.set() for event in list(woken)],
+                         name="stopping", daemon=True).start()  # fmt: skip
+
+    return handle
 
 
 def _office(settings: Settings, build: Callable[[Settings], App], stop: threading.Event,

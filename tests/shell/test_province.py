@@ -137,3 +137,17 @@ def test_offices_sharing_a_postgresql_database_each_need_their_own_schema(tmp_pa
     with pytest.raises(ConfigError) as refused:
         load_province(province_file(tmp_path, offices), {})
     assert "bukan public" in str(refused.value)
+
+
+def test_a_stop_signal_while_the_main_loop_holds_its_event_still_stops_the_service():
+    """The handler runs in the main thread, perhaps inside `wake.clear()` (the event's lock
+    held): setting the event there would wait for itself forever."""
+    import threading
+
+    from bot.cli.province import stopper
+
+    stop, wake = threading.Event(), threading.Event()
+    handle = stopper([stop, wake])
+    with wake._cond:  # the main loop in the middle of wake.clear() when SIGTERM comes
+        handle(signal.SIGTERM, None)
+    assert stop.wait(5) and wake.wait(5)

@@ -33,6 +33,7 @@ class PgCluster:
     root: Path
     port: int
     fsync: bool
+    max_connections: int = 200
 
     @property
     def url(self) -> str:
@@ -59,7 +60,8 @@ class PgCluster:
             "UTF8",
             "--no-locale",
         )
-        opts = f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.root} -c max_connections=200"
+        opts = f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.root}"
+        opts += f" -c max_connections={self.max_connections}"
         if not self.fsync:
             opts += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         self._run(
@@ -98,13 +100,13 @@ class PgCluster:
         shutil.rmtree(self.root, ignore_errors=True)
 
 
-def start_cluster(*, fsync: bool = False) -> PgCluster:
+def start_cluster(*, fsync: bool = False, max_connections: int = 200) -> PgCluster:
     bindir = find_bindir()
     if bindir is None:
         raise FileNotFoundError("PostgreSQL server binaries (pg_ctl) are not installed")
     root = Path(tempfile.mkdtemp(prefix="puspaga-pg-"))
     os.chmod(root, 0o755)  # noqa: S103 - the postgres user must reach its data directory
-    return PgCluster(bindir, root, free_port(), fsync).start()
+    return PgCluster(bindir, root, free_port(), fsync, max_connections).start()
 
 
 def fresh_pg_database(server_url: str) -> str:
