@@ -29,6 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import text  # noqa: E402
 
+from bench.common import office_config, proc_kb  # noqa: E402
 from bot.bootstrap import build  # noqa: E402
 from bot.config.settings import load  # noqa: E402
 from bot.demo.local_api import ApiState, LocalBotApi  # noqa: E402
@@ -36,26 +37,10 @@ from bot.demo.telegram_act import GROUP, STAFF  # noqa: E402
 from triage.domain.model import Channel, InboundMessage  # noqa: E402
 from triage.usecases.ingest import ingest  # noqa: E402
 
-DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-
 
 def config(api: LocalBotApi, data: Path) -> Path:
-    """Open all day (every wait counts), no consent placeholders to wait for."""
-    staff = "".join(
-        f'[[staff]]\ntelegram_id = {tid}\nname = "{name}"\nrole = "{role}"\n'
-        for tid, name, role in STAFF
-    )
-    hours = "\n".join(f'{day} = ["00:00-23:59"]' for day in DAYS)
-    path = data.parent / "config.toml"
-    path.write_text(
-        f'data_dir = "{data}"\n[database]\nsqlite_synchronous = "normal"\n'
-        f'[office]\nname = "PUSPAGA Uji"\nafter_hours_reply = false\n[office.hours]\n{hours}\n'
-        f"[consent]\nmask_before = false\n"
-        f'[telegram]\ntoken = "{api.state.token}"\nbase_url = "{api.base_url}"\n'
-        f"admin_chat_id = {GROUP}\n{staff}",
-        encoding="utf-8",
-    )
-    return path
+    return office_config(data.parent / "config.toml", api, group=GROUP, data_dir=str(data),
+                         log_level=None)  # fmt: skip
 
 
 def fill(path: Path, count: int) -> float:
@@ -69,13 +54,6 @@ def fill(path: Path, count: int) -> float:
         ingest(message, uow_factory=app.uows, now=at)
     app.engine.dispose()
     return time.monotonic() - began
-
-
-def kb(pid: int, field: str) -> int:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith(field + ":"):
-            return int(line.split()[1])
-    return 0
 
 
 def main() -> None:
@@ -96,9 +74,9 @@ def main() -> None:
         started = time.monotonic()
         peak = 0
         while time.monotonic() - started < args.seconds and service.poll() is None:
-            peak = max(peak, kb(service.pid, "VmHWM"))
+            peak = max(peak, proc_kb(service.pid, "VmHWM"))
             time.sleep(1.0)
-        peak = max(peak, kb(service.pid, "VmHWM"))
+        peak = max(peak, proc_kb(service.pid, "VmHWM"))
         stopping = time.monotonic()
         service.send_signal(signal.SIGTERM)
         code = service.wait(120)

@@ -105,3 +105,42 @@ def note_stored(app, seen: dict[str, float]) -> None:  # noqa: ANN001
     with app.engine.connect() as conn:
         for (ext,) in conn.execute(text("SELECT external_id FROM message")):
             seen.setdefault(ext.split("#", 1)[0], time.monotonic())
+
+
+ALL_DAY = "\n".join(f'{day} = ["00:00-23:59"]' for day in ("mon", "tue", "wed", "thu", "fri",
+                                                           "sat", "sun"))  # fmt: skip
+
+
+def office_config(path: Path, api: object, *, group: int, name: str = "PUSPAGA Uji",
+                  data_dir: str = "data", database: str = 'sqlite_synchronous = "normal"',
+                  log_level: str | None = "WARNING") -> Path:  # fmt: skip
+    """An office's config.toml for the service benches: open all day (every wait counts), no
+    consent placeholders to wait for, the demo's staff, the local Bot API server `api`'s bot
+    in the admin group `group`; `database`: the [database] section's lines."""
+    from bot.demo.telegram_act import STAFF
+
+    staff = "".join(
+        f'[[staff]]\ntelegram_id = {tid}\nname = "{who}"\nrole = "{role}"\n'
+        for tid, who, role in STAFF
+    )
+    level = f'log_level = "{log_level}"\n' if log_level else ""
+    path.write_text(
+        f'data_dir = "{data_dir}"\n{level}[database]\n{database}\n'
+        f'[office]\nname = "{name}"\nafter_hours_reply = false\n[office.hours]\n{ALL_DAY}\n'
+        f"[consent]\nmask_before = false\n"
+        f'[telegram]\ntoken = "{api.state.token}"\nbase_url = "{api.base_url}"\n'  # type: ignore[attr-defined]
+        f"admin_chat_id = {group}\n{staff}",
+        encoding="utf-8",
+    )
+    return path
+
+
+def proc_kb(pid: int, field: str) -> int:
+    """A field of /proc/PID/status in kB (VmRSS, VmHWM, Threads…); 0 once the process is gone."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    except OSError:
+        return 0
+    return 0

@@ -34,43 +34,20 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import create_engine, text  # noqa: E402
 
+from bench.common import office_config, proc_kb  # noqa: E402
 from bot.demo.local_api import ApiState, LocalBotApi  # noqa: E402
 from bot.demo.telegram_act import STAFF  # noqa: E402
 from tests.support.pg_cluster import fresh_pg_database, start_cluster  # noqa: E402
 
-DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 FIRST_CLIENT = 9_000_000
 GROUP = -1003000000000
 
 
 def office(folder: Path, n: int, api: LocalBotApi, url: str) -> Path:
-    staff = "".join(
-        f'[[staff]]\ntelegram_id = {tid}\nname = "{name}"\nrole = "{role}"\n'
-        for tid, name, role in STAFF
-    )
-    hours = "\n".join(f'{day} = ["00:00-23:59"]' for day in DAYS)
     folder.mkdir(parents=True)
-    path = folder / "config.toml"
-    path.write_text(
-        f'data_dir = "data"\nlog_level = "WARNING"\n'
-        f'[database]\nurl = "{url}"\nschema_name = "kab_{n:02d}"\n'
-        f'[office]\nname = "PUSPAGA Kabupaten {n:02d}"\nafter_hours_reply = false\n'
-        f"[office.hours]\n{hours}\n[consent]\nmask_before = false\n"
-        f'[telegram]\ntoken = "{api.state.token}"\nbase_url = "{api.base_url}"\n'
-        f"admin_chat_id = {GROUP - n}\n{staff}",
-        encoding="utf-8",
-    )
-    return path
-
-
-def kb(pid: int, field: str) -> int:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith(field + ":"):
-                return int(line.split()[1])
-    except OSError:
-        return 0
-    return 0
+    database = f'url = "{url}"\nschema_name = "kab_{n:02d}"'
+    return office_config(folder / "config.toml", api, group=GROUP - n, database=database,
+                         name=f"PUSPAGA Kabupaten {n:02d}")  # fmt: skip
 
 
 def percentile(values: list[float], share: float) -> float | None:
@@ -128,7 +105,6 @@ def main() -> None:  # noqa: PLR0915 - one measured run, read top to bottom
         written: dict[int, float] = {}
         step = args.minutes * 60 / args.conversations
         start = time.time()
-        peaks = [0] * args.workers
         for i in range(args.conversations):
             due = start + i * step
             while (now := time.time()) < due:
@@ -137,8 +113,6 @@ def main() -> None:  # noqa: PLR0915 - one measured run, read top to bottom
                 FIRST_CLIENT + i, text=f"[c{i}] halo saya butuh bantuan"
             )
             written[i] = time.time()
-            if i % 500 == 0:
-                peaks = [max(p, kb(w.pid, "VmHWM")) for p, w in zip(peaks, workers, strict=True)]
         fed_s = time.time() - start
         engine = create_engine(url)
 
@@ -151,10 +125,8 @@ def main() -> None:  # noqa: PLR0915 - one measured run, read top to bottom
             return total
 
         stored_at_end_of_feed = stored()
-        drain_until = time.time() + args.drain * 60
-        while time.time() < drain_until:
-            peaks = [max(p, kb(w.pid, "VmHWM")) for p, w in zip(peaks, workers, strict=True)]
-            time.sleep(5)
+        time.sleep(args.drain * 60)
+        peaks = [proc_kb(w.pid, "VmHWM") for w in workers]  # the high-water mark: the peak
         shown: dict[int, float] = {}
         per_minute: Counter[tuple[int, int]] = Counter()
         for n, state in enumerate(states):

@@ -27,38 +27,17 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.common import office_config, proc_kb  # noqa: E402
 from bot.demo.local_api import ApiState, LocalBotApi  # noqa: E402
 from bot.demo.telegram_act import STAFF  # noqa: E402
 
-DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 CLIENT = 880_001
 
 
 def office(folder: Path, n: int, api: LocalBotApi, group: int) -> Path:
-    """Open all day, its own bot and group; the staff are the demo's."""
-    staff = "".join(
-        f'[[staff]]\ntelegram_id = {tid}\nname = "{name}"\nrole = "{role}"\n'
-        for tid, name, role in STAFF
-    )
-    hours = "\n".join(f'{day} = ["00:00-23:59"]' for day in DAYS)
     folder.mkdir(parents=True)
-    path = folder / "config.toml"
-    path.write_text(
-        f'data_dir = "data"\nlog_level = "WARNING"\n[database]\nsqlite_synchronous = "normal"\n'
-        f'[office]\nname = "PUSPAGA Kabupaten {n:02d}"\nafter_hours_reply = false\n'
-        f"[office.hours]\n{hours}\n[consent]\nmask_before = false\n"
-        f'[telegram]\ntoken = "{api.state.token}"\nbase_url = "{api.base_url}"\n'
-        f"admin_chat_id = {group}\n{staff}",
-        encoding="utf-8",
-    )
-    return path
-
-
-def status(pid: int, field: str) -> int:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith(field + ":"):
-            return int(line.split()[1])
-    return 0
+    return office_config(folder / "config.toml", api, group=group,
+                         name=f"PUSPAGA Kabupaten {n:02d}")  # fmt: skip
 
 
 def wait(condition, timeout: float) -> float | None:  # noqa: ANN001
@@ -116,8 +95,8 @@ def main() -> None:
         cards = wait(carded, 600)
         cards_s = None if cards is None else round(time.monotonic() - sent, 1)
         time.sleep(max(0.0, args.seconds - (time.monotonic() - sent)))
-        rss, peak = status(service.pid, "VmRSS"), status(service.pid, "VmHWM")
-        threads = status(service.pid, "Threads")
+        rss, peak = proc_kb(service.pid, "VmRSS"), proc_kb(service.pid, "VmHWM")
+        threads = proc_kb(service.pid, "Threads")
         stopping = time.monotonic()
         service.send_signal(signal.SIGTERM)
         code = service.wait(180)

@@ -208,8 +208,10 @@ def _add_telegram(app: App, settings: Settings) -> None:
 
     # Several workers: only the one fetching the bot's updates sends through it, so Telegram's
     # flood budget is counted in one process (bot/telegram/budget.py).
+    updates = updates_key(config.token)
+
     def sending() -> bool:
-        return app.tenure(updates_key(config.token)) is not None
+        return app.tenure(updates) is not None
 
     app.senders[Target.TELEGRAM] = HolderOnly(StaffSender(
         gateway, maps, budget, admin_chat_id=config.admin_chat_id, lang=lang, tz=tz,

@@ -102,9 +102,7 @@ class LeaseKeeper:
             lease.token, lease.until = token, asked + self.ttl * LOCAL_SHARE
 
     def _lose(self, name: str, lease: Lease) -> None:
-        with self._lock:
-            lease.token, lease.until = None, 0.0
-        self.fences.drop(name)
+        self._lose_quietly(name, lease)
         log.warning("%s diambil alih pekerja lain; di sini berhenti", name)
         _safely(lease.on_loss, name)
 
@@ -126,6 +124,7 @@ class LeaseKeeper:
             self._lose_quietly(name, lease)
 
     def _lose_quietly(self, name: str, lease: Lease) -> None:
+        """No longer held here (its poller stops: `tenure` is None), no token for the fence."""
         with self._lock:
             lease.token, lease.until = None, 0.0
         self.fences.drop(name)
