@@ -67,6 +67,9 @@ class App:
     alarm_retry: dict[Any, float] = field(default_factory=dict)  # bot/service/alarm.py
     file_quota: FileQuota | None = None  # what one client's files may take of the disk
     leases: LeaseKeeper | None = None  # several workers on PostgreSQL (bot/service/leases.py)
+    # several offices in one install: the others, for a transfer (bot/service/offices.py)
+    offices: Any = None
+    office_key: str = ""
     _sealed: bool = field(default=False, init=False, repr=False)
 
     def seal(self) -> None:

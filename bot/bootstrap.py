@@ -16,6 +16,7 @@ from bot.app import App
 from bot.config.settings import Settings, database_url
 from bot.service import alarm, loops
 from bot.service.leases import HolderOnly, LeaseKeeper, holder_name
+from bot.service.offices import Offices, OfficeSender
 from bot.telegram.budget import SendBudget
 from bot.telegram.staff_directory import StaffDirectory
 from channels.email.account import MailAccount
@@ -45,9 +46,11 @@ def build(
     clock: Callable[[], datetime] | None = None,
     sources: Sequence[ChannelSource] | None = None,
     senders: Mapping[Target, Sender] | None = None,
+    offices: Offices | None = None,
 ) -> App:
     """The service made from `settings`. `clock`, `sources` and `senders` replace the real
-    clock, the configured channels and their senders (the demo and tests use them)."""
+    clock, the configured channels and their senders (the demo and tests use them); `offices`,
+    the install's other offices, when it serves several (a case may move between them)."""
     engine = database(settings)
     if migrate:
         upgrade(engine)
@@ -70,6 +73,9 @@ def build(
         _add_instagram(app, settings)
     if sources is not None:
         app.sources = list(sources)
+    if offices is not None:
+        app.offices, app.office_key = offices, offices.key_of(settings)
+        app.senders[Target.OFFICE] = OfficeSender(offices)
     app.senders.update(senders or {})
     app.seal()
     return app

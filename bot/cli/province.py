@@ -18,6 +18,7 @@ from bot.app import App
 from bot.cli.common import checked, err, secrets_beside
 from bot.config.province import Province, is_province, load_province
 from bot.config.settings import ConfigError, Settings
+from bot.service.offices import Offices
 from triage.texts.catalog import text
 
 __all__ = ["is_province", "load", "report", "serve"]
@@ -56,12 +57,16 @@ def report(path: Path, month: str, out: Path, build: Callable[[Settings], App]) 
     return province_report.write(reports, out, found.config.name, month, lang)
 
 
-def serve(offices: list[Settings], build: Callable[[Settings], App]) -> None:
+def serve(offices: list[Settings], build: Callable[..., App],
+          keys: list[str] | None = None) -> None:  # fmt: skip
     """Each office's service on its own main loop, all stopped together by SIGINT or SIGTERM;
     each office is built on its own thread, so one whose database is not up yet keeps no
-    other from starting."""
+    other from starting. With several offices (their `keys` from the province file) each one
+    reaches the others, for a case moving between them (bot/service/offices.py)."""
     from bot.service import single
 
+    if len(offices) > 1:
+        build = _joined(build, Offices(dict(zip(keys or [], offices, strict=True))))
     stop = threading.Event()
     woken: list[threading.Event] = [stop]
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -85,6 +90,15 @@ def serve(offices: list[Settings], build: Callable[[Settings], App]) -> None:
             for thread in running:
                 thread.join()
     log.info("berhenti")
+
+
+def _joined(build: Callable[..., App], directory: Offices) -> Callable[[Settings], App]:
+    def joined(settings: Settings) -> App:
+        app = build(settings, offices=directory)
+        directory.add(directory.key_of(settings), app)
+        return app
+
+    return joined
 
 
 def stopper(woken: list[threading.Event]) -> Callable[..., None]:

@@ -20,6 +20,7 @@ of its own).
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -56,8 +57,10 @@ class Office:
 
     @property
     def key(self) -> str:
-        """How logs and file names call it: its schema, or its data folder's name."""
-        return self.settings.database.schema_name or self.settings.data_dir.name
+        """How the other offices call it (a transfer's code, "badung-42-1"): its schema, or
+        the name of the folder its config.toml is in (two offices never share either)."""
+        named = self.settings.database.schema_name or self.path.parent.name
+        return re.sub(r"[^a-z0-9_]+", "_", named.casefold()).strip("_") or "kantor"
 
 
 @dataclass(frozen=True)
@@ -108,6 +111,7 @@ def _shared(offices: list[Office], lang: Lang) -> list[str]:
     for office in offices:
         s = office.settings
         owned: list[tuple[str, object]] = [
+            ("key", office.key),
             ("database", (database_url(s), s.database.schema_name)),
             ("data_dir", s.data_dir),
         ]

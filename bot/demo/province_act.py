@@ -11,15 +11,19 @@ from pathlib import Path
 
 from rich.markup import escape
 
+from bot.app import App
 from bot.bootstrap import build
 from bot.config.province import load_province
 from bot.config.settings import ConfigError
 from bot.demo.local_api.scripted import DemoFailed
 from bot.files import province_report
 from bot.files import report as report_files
-from triage.domain.model import Actor, Channel, InboundMessage, Role
+from bot.service import loops
+from bot.service.offices import Offices
+from triage.domain.forms.dialogue import FormState
+from triage.domain.model import Actor, Channel, InboundMessage, Outcome, Role
 from triage.texts.catalog import Lang, text
-from triage.usecases import casework, inbox
+from triage.usecases import casework, inbox, referral
 from triage.usecases.ingest import ingest
 
 OFFICES = {  # key: (office name, clients who write, the first one urgent)
@@ -27,17 +31,22 @@ OFFICES = {  # key: (office name, clients who write, the first one urgent)
     "gianyar": ("PUSPAGA Kabupaten Gianyar", ["Putu", "Sari"]),
 }
 ADMIN = Actor(4001, Role.ADMIN, "Admin kabupaten")
+HEADS = {"badung": Actor(4101, Role.HEAD, "Ketua Badung"),
+         "gianyar": Actor(4102, Role.HEAD, "Ketua Gianyar")}  # fmt: skip
 
 
 def _office(folder: Path, name: str, lang: Lang) -> Path:
     folder.mkdir(parents=True)
     path = folder / "config.toml"
+    head = HEADS.get(folder.name)
     path.write_text(
         f'language = "{lang}"\ndata_dir = "data"\n[office]\nname = "{name}"\n'
-        'timezone = "Asia/Makassar"\n'
-        f'[[staff]]\ntelegram_id = {ADMIN.staff_id}\nname = "{ADMIN.name}"\nrole = "admin"\n',
+        'timezone = "Asia/Makassar"\nphone = "+62 361 000000"\n'
+        f'[[staff]]\ntelegram_id = {ADMIN.staff_id}\nname = "{ADMIN.name}"\nrole = "admin"\n'
+        + (f'[[staff]]\ntelegram_id = {head.staff_id}\nname = "{head.name}"\nrole = "ketua"\n'
+           if head else ""),
         encoding="utf-8",
-    )
+    )  # fmt: skip
     return path
 
 
@@ -53,10 +62,13 @@ def run_province_act(folder: Path, lang: Lang, say: Callable[..., None], now: da
         encoding="utf-8",
     )
     province = load_province(province_path, {})
-    reports = []
+    directory = Offices({office.key: office.settings for office in province.offices})
+    reports, apps = [], {}
     for office in province.offices:
-        app = build(office.settings, clock=lambda: now)
+        app = build(office.settings, clock=lambda: now, offices=directory)
         key = office.path.parent.name
+        directory.add(key, app)
+        apps[key] = app
         for n, who in enumerate(OFFICES[key][1]):
             message = InboundMessage(Channel.HOTLINE, f"{key}-{n}", str(600 + n), who,
                                      "Selamat pagi, saya ingin konsultasi.", now)  # fmt: skip
@@ -75,8 +87,12 @@ def run_province_act(folder: Path, lang: Lang, say: Callable[..., None], now: da
         reports.append(
             (office.settings.office.name, report_files.build(app, now.strftime("%Y-%m")))
         )
-        app.engine.dispose()
     say(escape(text("demo.province.apart", lang)))
+    try:
+        _transfer(apps, lang, say, now)
+    finally:
+        for app in apps.values():
+            app.engine.dispose()
     made = province_report.write(reports, folder / "laporan", province.config.name,
                                  now.strftime("%Y-%m"), lang)  # fmt: skip
     table = made[1].read_text(encoding="utf-8-sig")
@@ -95,3 +111,38 @@ def run_province_act(folder: Path, lang: Lang, say: Callable[..., None], now: da
         say(escape(text("demo.province.refused", lang, why=refused.problems[0])))
     else:
         raise DemoFailed("two offices sharing one data folder were accepted")
+
+
+def _transfer(apps: dict[str, App], lang: Lang, say: Callable[..., None], now: datetime) -> None:
+    """Badung's third client moved to Gianyar: Badung's head asks, Gianyar's accepts, the case
+    goes over with its form and history (bot/service/offices.py carries each message)."""
+    badung, gianyar = apps["badung"], apps["gianyar"]
+    (conv,) = [v.conversation.id for v in inbox.snapshot(badung.uows) if v.client_name == "Gede"]
+    with badung.uows() as uow:
+        uow.forms.save(FormState(conv, None, {"nama": "Gede", "alamat": "Ubud, Gianyar"}, "staff"))
+        uow.commit()
+    ref = referral.offer_transfer(
+        conv, "gianyar", office_name=gianyar.settings.office.name,
+        reason=text("demo.province.transfer_reason", lang), origin="badung",
+        origin_name=badung.settings.office.name, actor=HEADS["badung"], uow_factory=badung.uows,
+        now=now, key="demo-transfer",
+    )  # fmt: skip
+    loops.dispatch(badung, max_passes=3)
+    say(escape(text("demo.province.transfer_asked", lang, conv=conv, ref=ref)))
+    referral.answer_transfer(
+        ref, True, reason="", office="gianyar", office_name=gianyar.settings.office.name,
+        phone=gianyar.settings.office.phone, heads=[HEADS["gianyar"].staff_id],
+        actor=HEADS["gianyar"], uow_factory=gianyar.uows, now=now,
+    )  # fmt: skip
+    for app in (gianyar, badung):  # the answer to Badung, then the case to Gianyar
+        loops.dispatch(app, max_passes=3)
+    moved = [v.conversation.id for v in inbox.snapshot(gianyar.uows) if v.client_name == "Gede"]
+    with badung.uows() as uow:
+        closed = uow.conversations.get(conv)
+        audit = [e.action for e in uow.audit.entries(conv) if e.action.startswith("transfer")]
+    with gianyar.uows() as uow:
+        audit += [e.action for e in uow.audit.entries() if e.action.startswith("transfer")]
+    if len(moved) != 1 or closed is None or closed.outcome is not Outcome.RUJUKAN:
+        raise DemoFailed(f"the transfer did not move the case: {moved}, {closed}")
+    say(escape(text("demo.province.transfer_done", lang, conv=conv, moved=moved[0],
+                    audit=", ".join(audit))))  # fmt: skip

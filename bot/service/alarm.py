@@ -20,7 +20,7 @@ from triage.texts.catalog import text
 
 log = logging.getLogger(__name__)
 RETRY_SECONDS = 60.0  # a mail that could not go is tried again this much later
-KINDS = ("email", "instagram", "telegram", "database")
+KINDS = ("email", "instagram", "telegram", "office", "database")
 TELEGRAM = "telegram"  # the staff group, the hotline and the updates poller: one Telegram
 
 

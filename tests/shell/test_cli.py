@@ -55,9 +55,12 @@ def test_demo_then_inbox_json_shows_every_conversation_with_state_and_steps(tmp_
     assert "hanya bila sesi berikutnya sudah dijadwalkan" in flat and "📅 Sesi kasus #6" in flat
     # the summary act: the group sees no words, the admin opens them privately, audited
     assert "Mode ringkas (pengungkapan minimal" in flat and "log audit (1 kali)" in flat
-    # the province act: two offices apart, the provincial head's figures, a shared folder refused
+    # the province act: two offices apart, a case moved between them by their heads, the
+    # provincial head's figures, a shared folder refused
     assert "PUSPAGA Kabupaten Gianyar: kotak masuknya hanya berisi kliennya sendiri" in flat
     assert "Jumlah provinsi | 5 | 2 |" in flat and "memakai basis data yang sama" in flat
+    # a case moved between the offices by their heads, audited in both
+    assert "transfer.offer, transfer.send, transfer.accept, transfer.receive" in flat
     # the email act: the real adapter against Dovecot (installed by make demo / .ci/run)
     if find_dovecot() is not None:
         assert "Email diambil dari kotak surat: 3; diambil lagi: 0" in out

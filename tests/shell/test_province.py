@@ -7,18 +7,21 @@ the fix."""
 
 from __future__ import annotations
 
+import re
 import signal
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from bot.demo.local_api import LocalBotApi
-from tests.support.office import GROUP
+from tests.support.office import ADMIN, GROUP, HEAD
 from tests.support.pg_cluster import fresh_pg_database
-from tests.support.service_process import config, service
+from tests.support.service_process import config, query, service
 from tests.support.telegram_office import office_state
 from tests.support.waiting import wait_for
 
@@ -41,13 +44,14 @@ def puspaga(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([PUSPAGA, *args], capture_output=True, text=True, timeout=120)
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("db", ["sqlite", pytest.param("postgresql", marks=pytest.mark.pg)])
-def test_one_service_two_offices_that_never_see_each_other(tmp_path, request, db):
-    url = fresh_pg_database(request.getfixturevalue("pg_server_url")) if db != "sqlite" else ""
+@contextmanager
+def two_offices(tmp_path: Path, url: str) -> Iterator[tuple[list, Path]]:
+    """Badung and Gianyar, each with its own bot and admin group, served by one `puspaga run`
+    (stopped by SIGTERM at the end, which must end it cleanly)."""
     states = [office_state(), office_state()]
     states[1].token = "7000000002:LOCAL-TEST-TOKEN"
-    states[1].add_group(GIANYAR_GROUP, "Admin PUSPAGA Gianyar")
+    states[1].add_group(GIANYAR_GROUP, "Admin PUSPAGA Gianyar",
+                        members={ADMIN: "member", HEAD: "member"})  # fmt: skip
     for state in states:
         state.add_user(CLIENT, "Klien")
     with LocalBotApi(states[0]) as badung_api, LocalBotApi(states[1]) as gianyar_api:
@@ -64,24 +68,35 @@ def test_one_service_two_offices_that_never_see_each_other(tmp_path, request, db
             for state in states:
                 wait_for(lambda s=state: any(c.method == "getUpdates" for c in list(s.calls)),
                          60, "each office's bot polled")  # fmt: skip
-            states[0].user_writes(CLIENT, text="cerita dari Badung")
-            states[1].user_writes(CLIENT, text="cerita dari Gianyar")
-
-            def shown(n: int) -> str:
-                group = (GROUP, GIANYAR_GROUP)[n]
-                return "\n".join(m.get("text", "") for m in states[n].sent(group))
-
-            wait_for(lambda: "cerita dari Badung" in shown(0), 60, "Badung's card")
-            wait_for(lambda: "cerita dari Gianyar" in shown(1), 60, "Gianyar's card")
-            assert "Gianyar" not in shown(0) and "Badung" not in shown(1)
-            checked = puspaga("check", "--config", str(path))
-            assert "== PUSPAGA Kabupaten badung" in checked.stdout
-            assert "== PUSPAGA Kabupaten gianyar" in checked.stdout
-            assert checked.stdout.count("OK    basis data") == 2, checked.stdout + checked.stderr
+            yield states, path
         finally:
             running.send_signal(signal.SIGTERM)
             _, err = running.communicate(timeout=60)
         assert running.returncode == 0, err
+
+
+def texts(state, chat: int, thread: int | None = None) -> str:  # noqa: ANN001
+    return "\n".join(m.get("text", "") for m in state.sent(chat, thread_id=thread))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("db", ["sqlite", pytest.param("postgresql", marks=pytest.mark.pg)])
+def test_one_service_two_offices_that_never_see_each_other(tmp_path, request, db):
+    url = fresh_pg_database(request.getfixturevalue("pg_server_url")) if db != "sqlite" else ""
+    with two_offices(tmp_path, url) as (states, path):
+        states[0].user_writes(CLIENT, text="cerita dari Badung")
+        states[1].user_writes(CLIENT, text="cerita dari Gianyar")
+
+        def shown(n: int) -> str:
+            return texts(states[n], (GROUP, GIANYAR_GROUP)[n])
+
+        wait_for(lambda: "cerita dari Badung" in shown(0), 60, "Badung's card")
+        wait_for(lambda: "cerita dari Gianyar" in shown(1), 60, "Gianyar's card")
+        assert "Gianyar" not in shown(0) and "Badung" not in shown(1)
+        checked = puspaga("check", "--config", str(path))
+        assert "== PUSPAGA Kabupaten badung" in checked.stdout
+        assert "== PUSPAGA Kabupaten gianyar" in checked.stdout
+        assert checked.stdout.count("OK    basis data") == 2, checked.stdout + checked.stderr
 
     month = datetime.now(UTC).strftime("%Y-%m")
     made = puspaga("report", "--config", str(path), "--month", month, "--out", str(tmp_path / "r"))
@@ -92,6 +107,62 @@ def test_one_service_two_offices_that_never_see_each_other(tmp_path, request, db
     assert lines[2].startswith("PUSPAGA Kabupaten gianyar,1,")
     assert lines[3].startswith("Jumlah provinsi,2,")
     assert "cerita" not in table and "Klien" not in table  # counts, never a case
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("db", ["sqlite", pytest.param("postgresql", marks=pytest.mark.pg)])
+def test_a_case_moves_to_another_office_by_the_heads_of_both(tmp_path, request, db):
+    """The client moved: Badung's head asks, Gianyar's heads hear no personal data until one
+    accepts; then the case is in Gianyar's group with its history, closed in Badung as a
+    referral, the client told; what the client writes to Gianyar next joins it. Admins of
+    either office cannot do it; every step is audited where it happens."""
+    url = fresh_pg_database(request.getfixturevalue("pg_server_url")) if db != "sqlite" else ""
+    badung_url = f"{url}?options=-csearch_path%3Dkab_badung" if url else (
+        f"sqlite:///{tmp_path / 'badung' / 'data' / 'puspaga.sqlite3'}")  # fmt: skip
+    gianyar_url = f"{url}?options=-csearch_path%3Dkab_gianyar" if url else (
+        f"sqlite:///{tmp_path / 'gianyar' / 'data' / 'puspaga.sqlite3'}")  # fmt: skip
+    with two_offices(tmp_path, url) as (states, _):
+        badung, gianyar = states
+        badung.user_writes(CLIENT, text="Saya sudah pindah ke Gianyar, anak saya dipukul")
+        wait_for(lambda: "dipukul" in texts(badung, GROUP), 60, "Badung's card")
+        card = next(m for m in badung.sent(GROUP) if "dipukul" in m.get("text", ""))
+        conv = int(re.search(r"#(\d+)", card["text"]).group(1))
+        thread = card["message_thread_id"]
+        badung.user_writes(ADMIN, GROUP, "/pindah gianyar klien pindah", thread_id=thread)
+        wait_for(lambda: "Hanya ketua" in texts(badung, GROUP, thread), 30, "admin refused")
+        badung.user_writes(HEAD, GROUP, "/pindah gianyar klien pindah domisili", thread_id=thread)
+        ref = f"{'kab_badung' if url else 'badung'}-{conv}-1"  # its schema, or its folder
+        wait_for(lambda: f"kode {ref}" in texts(badung, GROUP, thread), 30, "asked")
+        wait_for(lambda: f"/terima_pindahan {ref}" in texts(gianyar, HEAD), 30, "heads told")
+        assert "dipukul" not in texts(gianyar, HEAD) and "Klien" not in texts(gianyar, HEAD)
+        assert "klien pindah domisili" in texts(gianyar, HEAD)
+        assert "pindah" not in texts(gianyar, GIANYAR_GROUP)  # nothing of it in the group yet
+
+        gianyar.user_writes(ADMIN, text=f"/terima_pindahan {ref}")
+        wait_for(lambda: "Hanya ketua" in texts(gianyar, ADMIN), 30, "admin refused there")
+        gianyar.user_writes(HEAD, text=f"/terima_pindahan {ref}")
+        wait_for(lambda: "Diterima" in texts(gianyar, HEAD), 30, "accepted")
+        wait_for(lambda: "dipukul" in texts(gianyar, GIANYAR_GROUP), 60, "the case in Gianyar")
+        moved = texts(gianyar, GIANYAR_GROUP)
+        assert "Dipindahkan dari PUSPAGA Kabupaten badung" in moved
+        assert "klien pindah domisili" in moved
+        wait_for(lambda: "dipindahkan ke PUSPAGA Kabupaten gianyar" in texts(badung, GROUP, thread),
+                 30, "Badung's topic told")  # fmt: skip
+        wait_for(lambda: "PUSPAGA Kabupaten gianyar" in texts(badung, CLIENT), 30, "client told")
+        assert "Kasus Anda kami teruskan" in texts(badung, CLIENT)
+
+        gianyar.user_writes(CLIENT, text="halo, saya yang pindah dari Badung")
+        wait_for(lambda: "yang pindah" in texts(gianyar, GIANYAR_GROUP), 30, "joins the case")
+        joined = next(m for m in gianyar.sent(GIANYAR_GROUP) if "yang pindah" in m.get("text", ""))
+        first = next(m for m in gianyar.sent(GIANYAR_GROUP) if "dipukul" in m.get("text", ""))
+        assert joined.get("message_thread_id") == first.get("message_thread_id")
+
+    actions = {row[0] for row in query(badung_url, "SELECT action FROM audit_log")}
+    assert {"transfer.offer", "transfer.send"} <= actions
+    actions = {row[0] for row in query(gianyar_url, "SELECT action FROM audit_log")}
+    assert {"transfer.accept", "transfer.receive"} <= actions
+    (state,) = query(badung_url, f"SELECT state, outcome FROM conversation WHERE id = {conv}")
+    assert tuple(state) == ("closed", "rujukan")
 
 
 def test_offices_sharing_a_bot_or_a_data_folder_are_refused_with_the_fix(tmp_path):
@@ -151,3 +222,34 @@ def test_a_stop_signal_while_the_main_loop_holds_its_event_still_stops_the_servi
     with wake._cond:  # the main loop in the middle of wake.clear() when SIGTERM comes
         handle(signal.SIGTERM, None)
     assert stop.wait(5) and wake.wait(5)
+
+
+def test_a_transfer_message_waits_for_an_office_not_running_and_refuses_what_is_not_one(
+    tmp_path,
+):
+    """The other office still waiting for its database: the message waits without counting
+    as a failed try; an office the install does not have, or a text that is not a transfer's
+    message, fails for staff to see instead of being retried for a day."""
+    from bot.config.settings import from_mapping
+    from bot.service.offices import Offices, OfficeSender
+    from triage.domain.outbox import OutboxItem, Target
+    from triage.domain.referral import OfficeMessage, Transfer, dump_message
+    from triage.ports import SendError
+
+    settings = from_mapping({"data_dir": str(tmp_path / "g"), "office": {"name": "Gianyar"}})
+    sender = OfficeSender(Offices({"gianyar": settings}))
+    now = datetime.now(UTC)
+    offer = OfficeMessage("offer", Transfer("badung", 1, 1), "badung", "Badung", {})
+
+    def item(recipient: str, text: str) -> OutboxItem:
+        return OutboxItem(1, "k", Target.OFFICE, recipient, text, now, now)
+
+    with pytest.raises(SendError) as waiting:
+        sender.send(item("gianyar", dump_message(offer)))
+    assert waiting.value.transient and not waiting.value.counts
+    for wrong in (item("karangasem", dump_message(offer)), item("gianyar", '{"kind": "x"}')):
+        with pytest.raises(SendError) as refused:
+            sender.send(wrong)
+        assert not refused.value.transient
+    assert sender.offices.find("Gianyar", but="badung") == "gianyar"
+    assert sender.offices.find("gianyar", but="gianyar") is None  # never one's own office

@@ -21,12 +21,14 @@ class OutboxStatus(StrEnum):
 
 
 class Target(StrEnum):
-    """Where an item goes: a client on their channel, or a staff chat on Telegram."""
+    """Where an item goes: a client on their channel, a staff chat on Telegram, or another
+    office of the install (a transfer's messages, triage.domain.referral)."""
 
     EMAIL = "email"
     INSTAGRAM = "instagram"
     HOTLINE = "hotline"
     TELEGRAM = "telegram"
+    OFFICE = "office"
 
 
 @dataclass(frozen=True)

@@ -8,11 +8,13 @@ here; the shell lays it out as a document (bot.files.letter).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from triage.domain.model import Actor, Conversation, Role
+from triage.domain.model import Actor, Conversation, Role, StepRecord
 
 TARGETS = ("uptd_ppa", "puskesmas", "rumah_sakit", "polisi", "lbh", "lainnya")
 ALIASES = {
@@ -82,3 +84,94 @@ def may_have_letter(actor: Actor, conv: Conversation, made: Referral) -> bool:
         or actor.staff_id == made.staff_id
         or (actor.role is Role.COUNSELOR and conv.counselor_id == actor.staff_id)
     )
+
+
+# A case moved to another office of the same install (a province's offices): a head here asks,
+# a head there answers, then the case goes with its history and closes here as a referral to
+# that office. The offices speak through each one's outbox (`Target.OFFICE`, one JSON message an
+# item), so a crash or a restart at any point loses and doubles nothing.
+TRANSFER_ASKED = "transfer_asked"  # step log, detail "<office> <n>": the n-th ask of the case
+TRANSFER_REFUSED = "transfer_refused"
+TRANSFER_SENT = "transfer_sent"
+TRANSFER_STEPS = (TRANSFER_ASKED, TRANSFER_REFUSED, TRANSFER_SENT)
+TRANSFER_RECEIVED = "transfer_received"  # in the receiving office's step log, detail the ref
+KINDS = ("offer", "answer", "case")
+
+
+@dataclass(frozen=True)
+class Transfer:
+    """One ask: the office that asked, its case number, and the how-manieth ask of that case.
+    Written "badung-42-1" in the other office's notice and commands."""
+
+    origin: str
+    case: int
+    n: int
+
+    def __str__(self) -> str:
+        return f"{self.origin}-{self.case}-{self.n}"
+
+
+def transfer_ref(written: str) -> Transfer | None:
+    origin, _, rest = written.strip().lower().partition("-")
+    while rest.count("-") > 1:  # an office key with dashes in it
+        more, _, rest = rest.partition("-")
+        origin = f"{origin}-{more}"
+    case, _, n = rest.partition("-")
+    if not origin or not case.isdigit() or not n.isdigit():
+        return None
+    return Transfer(origin, int(case), int(n))
+
+
+@dataclass(frozen=True)
+class OfficeMessage:
+    """What one office tells another about a transfer: `offer` (no personal data: category,
+    risk, reason), `answer` (accepted or not, by whom) or `case` (the client and the history)."""
+
+    kind: str  # one of KINDS
+    ref: Transfer
+    sender: str  # the office key of who sends it
+    sender_name: str
+    fields: Mapping[str, Any]
+
+
+def dump_message(message: OfficeMessage) -> str:
+    ref = message.ref
+    return json.dumps({"kind": message.kind, "ref": [ref.origin, ref.case, ref.n],
+                       "sender": message.sender, "sender_name": message.sender_name,
+                       "fields": dict(message.fields)}, ensure_ascii=False)  # fmt: skip
+
+
+def load_message(raw: str) -> OfficeMessage:
+    """ValueError for anything that is not one of ours."""
+    try:
+        data = json.loads(raw)
+        origin, case, n = data["ref"]
+        message = OfficeMessage(str(data["kind"]), Transfer(str(origin), int(case), int(n)),
+                                str(data["sender"]), str(data["sender_name"]),
+                                dict(data["fields"]))  # fmt: skip
+    except (ValueError, TypeError, KeyError) as exc:
+        raise ValueError(f"not an office message: {type(exc).__name__}") from None
+    if message.kind not in KINDS:
+        raise ValueError(f"not an office message: kind {message.kind!r}")
+    return message
+
+
+def waiting_transfer(log: Sequence[StepRecord]) -> tuple[str, int] | None:
+    """The office a case's transfer was asked of and the ask's number, while no answer came."""
+    last = [r for r in log if r.step in TRANSFER_STEPS]
+    if not last or last[-1].step != TRANSFER_ASKED:
+        return None
+    office, _, n = (last[-1].detail or "").rpartition(" ")
+    return (office, int(n)) if n.isdigit() else None
+
+
+def asks(log: Sequence[StepRecord]) -> int:
+    return sum(1 for r in log if r.step == TRANSFER_ASKED)
+
+
+class TransferWaiting(Exception):
+    """The case's transfer waits for the other office's answer: not asked twice."""
+
+    def __init__(self, office: str) -> None:
+        super().__init__(f"a transfer to {office} waits for its answer")
+        self.office = office

@@ -15,6 +15,7 @@ from bot.telegram.commands import (
     records,
     report,
     roster,
+    transfer,
     workflows,
 )
 from bot.telegram.commands.registry import Registry
@@ -24,6 +25,7 @@ REGISTRY = Registry(
         *cases.COMMANDS,
         *intake.COMMANDS,
         *closing.COMMANDS,
+        *transfer.COMMANDS,
         *appointments.COMMANDS,
         *identity.COMMANDS,
         *assessment.COMMANDS,
