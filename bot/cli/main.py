@@ -113,14 +113,14 @@ def run(config: ConfigOpt = DEFAULT_CONFIG) -> None:
     if province.is_province(config):
         found = province.load(config)
         offices = [office.settings for office in found.offices]
-        keys = [office.key for office in found.offices]
+        keys, heads = [office.key for office in found.offices], province.heads_of(found)
         says = {"log_level": found.config.log_level, "language": found.config.language}
         _logging(offices[0].model_copy(update=says))
     else:
-        offices, keys = [_settings(config)], None
+        offices, keys, heads = [_settings(config)], None, None
         _logging(offices[0])
     try:
-        province.serve(offices, build, keys)
+        province.serve(offices, build, keys, heads)
     except single.AlreadyRunning as running:
         err.print(said(
             "Layanan Puspaga Inbox sudah berjalan dengan basis data SQLite di {data_dir} (proses "

@@ -16,13 +16,20 @@ import typer
 
 from bot.app import App
 from bot.cli.common import checked, err, secrets_beside
-from bot.config.province import Province, is_province, load_province
+from bot.config.province import Province, is_province, load_province, report_office
 from bot.config.settings import ConfigError, Settings
-from bot.service.offices import Offices
+from bot.service.offices import Offices, ProvinceHeads
 from triage.texts.catalog import text
 
-__all__ = ["is_province", "load", "report", "serve"]
+__all__ = ["heads_of", "is_province", "load", "report", "serve"]
 log = logging.getLogger("puspaga")
+
+
+def heads_of(found: Province) -> ProvinceHeads:
+    """The provincial heads and the office whose bot tells them (bot/telegram/province_desk.py)."""
+    config = found.config
+    heads = {head.telegram_id: head.name for head in config.staff}
+    return ProvinceHeads(config.name, config.language, heads, report_office(found))
 
 
 def load(path: Path) -> Province:
@@ -57,8 +64,8 @@ def report(path: Path, month: str, out: Path, build: Callable[[Settings], App]) 
     return province_report.write(reports, out, found.config.name, month, lang)
 
 
-def serve(offices: list[Settings], build: Callable[..., App],
-          keys: list[str] | None = None) -> None:  # fmt: skip
+def serve(offices: list[Settings], build: Callable[..., App], keys: list[str] | None = None,
+          province: ProvinceHeads | None = None) -> None:  # fmt: skip
     """Each office's service on its own main loop, all stopped together by SIGINT or SIGTERM;
     each office is built on its own thread, so one whose database is not up yet keeps no
     other from starting. With several offices (their `keys` from the province file) each one
@@ -66,7 +73,7 @@ def serve(offices: list[Settings], build: Callable[..., App],
     from bot.service import single
 
     if len(offices) > 1:
-        build = _joined(build, Offices(dict(zip(keys or [], offices, strict=True))))
+        build = _joined(build, Offices(dict(zip(keys or [], offices, strict=True)), province))
     stop = threading.Event()
     woken: list[threading.Event] = [stop]
     for sig in (signal.SIGINT, signal.SIGTERM):

@@ -6,6 +6,7 @@ never a case.
 
     name = "DP3A Provinsi Bali"
     offices = ["badung/config.toml", "gianyar/config.toml"]
+    report_office = "badung"  # whose bot sends the provincial heads their figures
     [[staff]]
     telegram_id = 5550001
     name = "Kepala Bidang PPA Provinsi"
@@ -48,6 +49,9 @@ class ProvinceConfig(Section):
     name: str
     offices: Annotated[list[str], Field(min_length=1)]
     staff: list[ProvincialHead] = Field(default_factory=list)
+    # the office (its code: schema or folder name) whose Telegram bot sends the provincial heads
+    # the province's figures; empty: the first office with a bot
+    report_office: str = ""
 
 
 @dataclass(frozen=True)
@@ -93,9 +97,19 @@ def load_province(path: Path, environ: Mapping[str, str]) -> Province:
         own = read_env(beside) if beside.is_file() else {}
         offices.append(Office(office_path, load(office_path, {**environ, **own})))
     problems = _shared(offices, lang)
+    keys = [office.key for office in offices]
+    if config.report_office and config.report_office not in keys:
+        problems.append(text("province.report_office", lang, value=config.report_office,
+                             keys=", ".join(keys)))  # fmt: skip
     if problems:
         raise ConfigError(str(path), problems, lang)
     return Province(config, offices)
+
+
+def report_office(province: Province) -> str:
+    """Whose bot tells the provincial heads: the one named, or the first office with a bot."""
+    with_bot = [o.key for o in province.offices if o.settings.telegram is not None]
+    return province.config.report_office or (with_bot[0] if with_bot else "")
 
 
 def _shared(offices: list[Office], lang: Lang) -> list[str]:

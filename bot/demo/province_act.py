@@ -23,8 +23,9 @@ from bot.service.offices import Offices
 from triage.domain.forms.dialogue import FormState
 from triage.domain.model import Actor, Channel, InboundMessage, Outcome, Role
 from triage.texts.catalog import Lang, text
-from triage.usecases import casework, inbox, referral
+from triage.usecases import casework, inbox
 from triage.usecases.ingest import ingest
+from triage.usecases.offices import transfer as transfer_cases
 
 OFFICES = {  # key: (office name, clients who write, the first one urgent)
     "badung": ("PUSPAGA Kabupaten Badung", ["Ayu", "Komang", "Gede"]),
@@ -121,7 +122,7 @@ def _transfer(apps: dict[str, App], lang: Lang, say: Callable[..., None], now: d
     with badung.uows() as uow:
         uow.forms.save(FormState(conv, None, {"nama": "Gede", "alamat": "Ubud, Gianyar"}, "staff"))
         uow.commit()
-    ref = referral.offer_transfer(
+    ref = transfer_cases.offer_transfer(
         conv, "gianyar", office_name=gianyar.settings.office.name,
         reason=text("demo.province.transfer_reason", lang), origin="badung",
         origin_name=badung.settings.office.name, actor=HEADS["badung"], uow_factory=badung.uows,
@@ -129,7 +130,7 @@ def _transfer(apps: dict[str, App], lang: Lang, say: Callable[..., None], now: d
     )  # fmt: skip
     loops.dispatch(badung, max_passes=3)
     say(escape(text("demo.province.transfer_asked", lang, conv=conv, ref=ref)))
-    referral.answer_transfer(
+    transfer_cases.answer_transfer(
         ref, True, reason="", office="gianyar", office_name=gianyar.settings.office.name,
         phone=gianyar.settings.office.phone, heads=[HEADS["gianyar"].staff_id],
         actor=HEADS["gianyar"], uow_factory=gianyar.uows, now=now,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -14,6 +15,9 @@ from bot.files.cells import cell
 from bot.files.report import label, month_label
 from triage.domain.reports import MonthReport
 from triage.texts.catalog import Lang, text
+
+if TYPE_CHECKING:
+    from bot.service.offices import Offices
 
 
 def _t(key: str, lang: Lang, **values: object) -> str:
@@ -72,3 +76,30 @@ def write(reports: list[tuple[str, MonthReport]], out: Path, province: str, mont
     with path.open("w", newline="", encoding="utf-8-sig") as handle:
         csv.writer(handle).writerows(table)
     return [xlsx, path]
+
+
+def send_to_heads(offices: Offices, month: str, key: str, to: list[int] | None = None) -> int:
+    """The month's province figures, made from every office running now, kept under the
+    reporting office's data_dir/laporan and queued (sealed, once per `key`) to the provincial
+    heads' private chats with its bot. An office not running yet is named in the caption, not
+    counted. `to`: some of the heads only (one who asked). Returns how many heads it was queued
+    to (0 when no office reports)."""
+    from bot.files import report as report_files
+    from bot.files import sealed
+
+    host = offices.app(offices.province.report_office)
+    province = offices.province
+    if host is None or not province.heads:
+        return 0
+    reports = [(app.settings.office.name, report_files.build(app, month))
+               for _, app in offices.started()]  # fmt: skip
+    missing = [offices.names[k] for k in offices.names if offices.app(k) is None]
+    made = write(reports, host.settings.data_dir / "laporan" / month, province.name, month,
+                 province.lang)  # fmt: skip
+    caption = text("province.tg.caption", province.lang, province=province.name,
+                   month=month_label(month, province.lang))  # fmt: skip
+    if missing:
+        caption += "\n" + text("province.tg.missing", province.lang, offices=", ".join(missing))
+    return sealed.send(host, made[0].read_bytes(), folder="provinsi", name=made[0].name,
+                       caption=caption, to=to or list(province.heads), key=key,
+                       now=host.clock())  # fmt: skip

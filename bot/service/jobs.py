@@ -3,7 +3,8 @@ SQLAlchemy job store), so a restart keeps them, and a run missed while the servi
 happens once when it is back (within the grace time). Each run queues its post with an
 idempotency key of the day, so several workers sharing the store post it once.
 
-The monthly report to the heads on the 1st, the morning duty roster for the admin
+The monthly report to the heads on the 1st (and, in the office that tells the province, the
+province's figures to the provincial heads), the morning duty roster for the admin
 group, the guidance programme's steps past their target (to the group and the heads), and the
 nightly retention purge (personal data kept no longer than its period;
 several workers running it at once erase each thing once, as each erasure is marked).
@@ -62,6 +63,8 @@ def install(scheduler: BaseScheduler, app: App) -> None:
         job("morning_roster", "morning-roster", app.roster.calendar.zone, hour=7, minute=30)
     if app.workflows is not None:
         job("programme_due", "programme-due", app.workflows.calendar.zone, hour=8, minute=5)
+    if app.offices is not None and app.offices.tells_province(app):
+        job("province_report", "province-report", zone, day=1, hour=8, minute=15)
 
 
 def uninstall(scheduler: BaseScheduler) -> None:
@@ -104,6 +107,20 @@ def monthly_report(office: str | None = None) -> int:
     zone = ZoneInfo(app.settings.office.timezone)
     month = report_files.last_month(app.clock().astimezone(zone).date())
     return report_files.send_to_heads(app, month, f"monthly-report:{month}", heads)
+
+
+def province_report(office: str | None = None) -> int:
+    """On the 1st, in the office whose bot tells the province: last month's figures of every
+    office to the provincial heads (once: the key names the month)."""
+    from bot.files import province_report as figures
+    from bot.files import report as report_files
+
+    app = _app(office)
+    if app is None or app.offices is None:
+        return 0
+    zone = ZoneInfo(app.settings.office.timezone)
+    month = report_files.last_month(app.clock().astimezone(zone).date())
+    return figures.send_to_heads(app.offices, month, f"province-report:{month}")
 
 
 def retention_purge(office: str | None = None) -> dict[str, int]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
@@ -20,7 +21,7 @@ from triage.domain.outbox import OutboxItem
 from triage.domain.referral import OfficeMessage, load_message
 from triage.ports import SendError, SendResult
 from triage.texts.catalog import Lang, text
-from triage.usecases import referral
+from triage.usecases.offices import transfer as transfer_cases
 
 if TYPE_CHECKING:
     from bot.app import App
@@ -29,11 +30,24 @@ log = logging.getLogger("puspaga")
 AUTHORS = ("client", "staff", "note", "bot", "masked")
 
 
+@dataclass(frozen=True)
+class ProvinceHeads:
+    """The province file's own part: its name and language, the provincial heads (telegram id
+    to name), and the office whose bot sends them the province's figures."""
+
+    name: str = ""
+    lang: Lang = "id"
+    heads: Mapping[int, str] = field(default_factory=dict)
+    report_office: str = ""
+
+
 class Offices:
-    """Every office of the install by its key (its schema or its data folder's name): its
+    """Every office of the install by its key (its schema or its config folder's name): its
     name, and its service once built (one still waiting for its database is not there yet)."""
 
-    def __init__(self, offices: Mapping[str, Settings]) -> None:
+    def __init__(self, offices: Mapping[str, Settings],
+                 province: ProvinceHeads | None = None) -> None:  # fmt: skip
+        self.province = province or ProvinceHeads()
         self.names = {key: settings.office.name for key, settings in offices.items()}
         self._keys = {settings.data_dir: key for key, settings in offices.items()}
         self._apps: dict[str, App] = {}
@@ -49,6 +63,15 @@ class Offices:
     def app(self, key: str) -> App | None:
         with self._lock:
             return self._apps.get(key)
+
+    def started(self) -> list[tuple[str, App]]:
+        """The offices running now, in the province file's order."""
+        with self._lock:
+            return [(k, self._apps[k]) for k in self.names if k in self._apps]
+
+    def tells_province(self, app: App) -> bool:
+        """Whether `app` is the office whose bot the provincial heads talk to."""
+        return bool(self.province.heads) and app.office_key == self.province.report_office
 
     def find(self, written: str, but: str) -> str | None:
         """The office a head means by `written`: its key, or words of its name ("gianyar" for
@@ -97,23 +120,26 @@ def arrive(app: App, message: OfficeMessage) -> str:
     now, lang = app.clock(), app.settings.language
     heads = _heads(app)
     if message.kind == "offer":
-        told = referral.transfer_offered(message, heads=heads, uow_factory=app.uows, now=now)
+        told = transfer_cases.transfer_offered(
+            message, heads=heads, office=app.office_key, office_name=app.settings.office.name,
+            unheard=text("transfer.unheard", lang), uow_factory=app.uows, now=now,
+        )  # fmt: skip
         if not told:
-            log.warning("kantor ini tidak punya ketua untuk menjawab permintaan pindah %s",
-                        message.ref)  # fmt: skip
+            log.warning("kantor ini tidak punya ketua untuk menjawab permintaan pindah %s; "
+                        "ditolak otomatis", message.ref)  # fmt: skip
         result = "offered"
     elif message.kind == "answer":
         phone = str(message.fields.get("phone", ""))
         said = text("client.transfer_phone", lang, phone=phone) if phone else ""
         body = text("client.transfer", lang, office=message.sender_name) + said
-        result = referral.transfer_answered(
+        result = transfer_cases.transfer_answered(
             message, origin_name=app.settings.office.name, client_text=body, heads=heads,
             uow_factory=app.uows, now=now,
         )  # fmt: skip
     else:
         tz = ZoneInfo(app.settings.office.timezone)
         summary = "" if message.fields.get("cancelled") else history(message, lang, tz)
-        made = referral.receive_transfer(message, summary=summary, heads=heads,
+        made = transfer_cases.receive_transfer(message, summary=summary, heads=heads,
                                          uow_factory=app.uows, now=now)  # fmt: skip
         result = "received" if made is not None else "cancelled"
     log.info("pindah kasus %s: %s (%s)", message.ref, result, message.kind)

@@ -20,6 +20,7 @@ from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
 from bot.app import App
+from bot.telegram import province_desk
 from bot.telegram.desk import Desk
 from bot.telegram.hotline import Hotline
 from bot.telegram.membership import Membership
@@ -102,6 +103,9 @@ class TelegramInbound:
         if actor is None and self.desk.staff.is_inactive(user.id):  # not a client: say why
             said, where = self._inactive(), notices.staff(user.id)
             await self.desk.tell(f"{key}:inactive", where, said, deactivated="1")
+            return
+        if actor is None and province_desk.is_provincial_head(self.desk, user.id):
+            await province_desk.on_message(self.desk, message, user)  # never a client
             return
         if actor is None:
             await self.hotline.on_message(message, user, edited=update.edited_message is not None)

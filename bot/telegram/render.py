@@ -251,6 +251,11 @@ def render(item: OutboxItem, lang: Lang, tz: tzinfo) -> Post:
             "outcome": esc(text(f"outcome.{outcome}", lang)) if outcome else "",
             "when": esc(_local(item.options.get("at", ""), tz)),  # a session's time
         }
+        if event == "transfer_incoming":  # codes in the office's words
+            code, risk = item.options.get("category", ""), item.options.get("risk", "biasa")
+            values["category"] = esc(text(f"category.{code}", lang)) if (
+                f"category.{code}" in texts()) else "–"  # fmt: skip
+            values["risk"] = esc(text(f"risk.{risk}", lang)) if f"risk.{risk}" in texts() else "–"
         said = f"tg.status.{event}.offline"  # "the requester has been told": by staff, offline
         body = text(said if offline and said in texts() else f"tg.status.{event}", lang, **values)
         if item.text:  # what was sent (an automatic answer) or a case file's facts

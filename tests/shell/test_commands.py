@@ -51,5 +51,5 @@ def test_a_client_is_told_that_a_staff_command_is_for_staff_but_may_ask_for_help
             "tidak_hadir", "sesi", "batal_sesi", "tahan_hukum", "lepas_tahan", "nonaktif",
             "aktif", "luar_wewenang", "lembar_disposisi", "laporan_pengaduan",
             "rujukan_diterima", "berkas", "program", "pindah", "terima_pindahan",
-            "tolak_pindahan"} == STAFF_COMMANDS  # fmt: skip
+            "tolak_pindahan", "batal_pindah"} == STAFF_COMMANDS  # fmt: skip
     assert not {"start", "help", "bantuan", "terima", "selesai"} & STAFF_COMMANDS

@@ -118,3 +118,56 @@ def test_each_office_in_one_process_runs_its_own_calendar_jobs(tmp_path):
         with app.uows() as uow:
             assert (uow.outbox.find_key("morning-roster:2026-11-24") is not None) is posted
         app.engine.dispose()
+
+
+def test_the_province_figures_go_to_the_provincial_heads_once_a_month(tmp_path):
+    """Only in the office whose bot tells the province; counts of every office running, the
+    one not running named in the caption; the same month again queues nothing."""
+    from bot.files import province_report
+    from bot.service.offices import Offices, ProvinceHeads
+    from triage.domain.model import Channel, InboundMessage
+    from triage.usecases.ingest import ingest
+
+    def settings(key: str):
+        return from_mapping({
+            "data_dir": str(tmp_path / key), "office": {"name": f"PUSPAGA {key}"},
+            "telegram": {"token": f"1:{key}", "base_url": "http://127.0.0.1:9/bot",
+                         "admin_chat_id": -1},
+        }, environ={})  # fmt: skip
+
+    heads = ProvinceHeads("DP3A Uji", "id", {5550001: "Kabid"}, "badung")
+    offices = Offices({k: settings(k) for k in ("badung", "gianyar", "bangli")}, heads)
+    apps = {}
+    for key in ("badung", "gianyar"):  # Bangli's database is not up
+        apps[key] = build(settings(key), clock=MovingClock(datetime(2026, 12, 1, 8, 15,
+                                                                    tzinfo=WITA)),
+                          offices=offices)  # fmt: skip
+        offices.add(key, apps[key])
+        ingest(
+            InboundMessage(
+                Channel.HOTLINE,
+                f"{key}-1",
+                "77",
+                "Sari Rahasia",
+                "cerita",
+                datetime(2026, 11, 20, 9, 0, tzinfo=WITA),
+            ),
+            uow_factory=apps[key].uows,
+            now=datetime(2026, 11, 20, 9, 0, tzinfo=WITA),
+        )
+    for key, told in (("gianyar", False), ("badung", True)):
+        scheduler = BackgroundScheduler()
+        jobs.install(scheduler, apps[key])
+        assert ("province-report" in {j.id for j in scheduler.get_jobs()}) is told
+    assert jobs.province_report(jobs._office(apps["badung"])) == 1
+    assert jobs.province_report(jobs._office(apps["badung"])) == 1  # the same key: kept once
+    with apps["badung"].uows() as uow:
+        (item,) = [i for i in uow.outbox.unsent() if i.options.get("kind") == "document"]
+    assert item.recipient == "staff:5550001"
+    assert "PUSPAGA bangli" in item.text and item.options["filename"] == "provinsi-2026-11.xlsx"
+    table = (tmp_path / "badung" / "laporan" / "2026-11" / "provinsi-2026-11.csv").read_text(
+        encoding="utf-8-sig")  # fmt: skip
+    assert "PUSPAGA badung,1," in table and "PUSPAGA gianyar,1," in table
+    assert "Sari" not in table and province_report.send_to_heads(offices, "2026-11", "x", [1])
+    for app in apps.values():
+        app.engine.dispose()

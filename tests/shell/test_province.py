@@ -28,6 +28,7 @@ from tests.support.waiting import wait_for
 PUSPAGA = str(Path(sys.executable).parent / "puspaga")
 CLIENT = 72_001
 GIANYAR_GROUP = GROUP - 1
+PROVINCIAL_HEAD = 5550001
 
 
 def province_file(tmp_path: Path, offices: list[Path]) -> Path:
@@ -54,6 +55,7 @@ def two_offices(tmp_path: Path, url: str) -> Iterator[tuple[list, Path]]:
                         members={ADMIN: "member", HEAD: "member"})  # fmt: skip
     for state in states:
         state.add_user(CLIENT, "Klien")
+    states[0].add_user(PROVINCIAL_HEAD, "Kabid")  # Badung's bot tells the province
     with LocalBotApi(states[0]) as badung_api, LocalBotApi(states[1]) as gianyar_api:
         offices = []
         for key, api, group in (("badung", badung_api, GROUP),
@@ -97,6 +99,17 @@ def test_one_service_two_offices_that_never_see_each_other(tmp_path, request, db
         assert "== PUSPAGA Kabupaten badung" in checked.stdout
         assert "== PUSPAGA Kabupaten gianyar" in checked.stdout
         assert checked.stdout.count("OK    basis data") == 2, checked.stdout + checked.stderr
+        # the provincial head asks Badung's bot: the offices' figures, never taken for a client
+        badung = states[0]
+        month = datetime.now(UTC).strftime("%Y-%m")
+        badung.user_writes(PROVINCIAL_HEAD, text="halo, apa kabar?")
+        wait_for(lambda: "kepala provinsi" in texts(badung, PROVINCIAL_HEAD), 30, "head's help")
+        badung.user_writes(PROVINCIAL_HEAD, text=f"/laporan {month}")
+        wait_for(lambda: any(m.get("document") for m in badung.sent(PROVINCIAL_HEAD)), 30,
+                 "the province's file")  # fmt: skip
+        (sent,) = [m for m in badung.sent(PROVINCIAL_HEAD) if m.get("document")]
+        assert sent["document"]["file_name"] == f"provinsi-{month}.xlsx"
+        assert "DP3A Provinsi Uji" in sent["caption"] and "halo" not in shown(0)
 
     month = datetime.now(UTC).strftime("%Y-%m")
     made = puspaga("report", "--config", str(path), "--month", month, "--out", str(tmp_path / "r"))
@@ -253,3 +266,21 @@ def test_a_transfer_message_waits_for_an_office_not_running_and_refuses_what_is_
         assert not refused.value.transient
     assert sender.offices.find("Gianyar", but="badung") == "gianyar"
     assert sender.offices.find("gianyar", but="gianyar") is None  # never one's own office
+
+
+def test_a_report_office_the_province_does_not_have_is_refused_with_the_codes(tmp_path):
+    from bot.config.province import load_province, report_office
+    from bot.config.settings import ConfigError
+
+    offices = []
+    for key in ("badung", "gianyar"):
+        (tmp_path / key).mkdir()
+        (tmp_path / key / "config.toml").write_text(f'[office]\nname = "PUSPAGA {key}"\n')
+        offices.append(tmp_path / key / "config.toml")
+    path = province_file(tmp_path, offices)
+    assert report_office(load_province(path, {})) == ""  # no office has a bot
+    path.write_text('report_office = "denpasar"\n' + path.read_text())
+    with pytest.raises(ConfigError) as refused:
+        load_province(path, {})
+    assert 'report_office = "denpasar"' in str(refused.value)
+    assert "badung, gianyar" in str(refused.value)

@@ -3,6 +3,7 @@ head of the second, then sent with its history (never the counseling content) an
 first as a referral; each step audited on its side, each message acting once however often it
 is handed over."""
 
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -21,8 +22,8 @@ from triage.domain.referral import (
     transfer_ref,
 )
 from triage.usecases import casework
-from triage.usecases import referral as cases
 from triage.usecases.ingest import ingest
+from triage.usecases.offices import transfer as cases
 
 GIANYAR_HEAD = Actor(3101, Role.HEAD, "Kadek")
 GIANYAR_ADMIN = Actor(1101, Role.ADMIN, "Luh")
@@ -53,8 +54,10 @@ class Install:
     def arrive(self, key: str, message: OfficeMessage, now) -> str:  # noqa: ANN001
         uows, heads = self.offices[key], self.heads[key]
         if message.kind == "offer":
-            cases.transfer_offered(message, heads=heads, uow_factory=uows, now=now)
-            return "offered"
+            told = cases.transfer_offered(message, heads=heads, office=key,
+                                          office_name=self.names[key], unheard="tak ada ketua",
+                                          uow_factory=uows, now=now)  # fmt: skip
+            return "offered" if told else "unheard"
         if message.kind == "answer":
             return cases.transfer_answered(message, origin_name=self.names[key],
                                            client_text="Kasus Anda pindah.", heads=heads,
@@ -189,3 +192,70 @@ def test_a_case_closed_before_the_answer_is_not_moved_and_the_other_office_is_to
         assert [i.recipient for i in told] == [f"staff:{GIANYAR_HEAD.staff_id}"]
     with place.offices["badung"]() as uow:
         assert uow.conversations.get(conv).outcome is Outcome.TUNTAS
+
+
+def test_an_office_with_no_head_to_answer_refuses_at_once(install):
+    place, conv = install
+    place.heads["gianyar"] = []
+    offer(place, conv)
+    assert place.post(T0) == ["unheard", "refused"]  # Gianyar's answer, handed on in turn
+    with place.offices["badung"]() as uow:
+        assert uow.conversations.get(conv).is_open
+        (told,) = [i for i in uow.outbox.unsent() if i.recipient == f"group:{conv}"
+                   and i.options.get("event") == "transfer_refused"]  # fmt: skip
+    assert told.options["reason"] == "tak ada ketua"
+    assert offer(place, conv, key="u2").n == 2  # the case may be asked again at once
+
+
+def test_a_head_withdraws_an_ask_that_waits_and_the_other_office_is_told(install):
+    place, conv = install
+    ref = offer(place, conv)
+    place.post(T0)
+    with pytest.raises(AccessDenied):
+        cases.cancel_transfer(conv, actor=ADMIN, uow_factory=place.offices["badung"], now=T0,
+                              key="c0")  # fmt: skip
+    assert cases.cancel_transfer(conv, actor=HEAD, uow_factory=place.offices["badung"], now=T0,
+                                 key="c1") == "gianyar"  # fmt: skip
+    assert cases.cancel_transfer(conv, actor=HEAD, uow_factory=place.offices["badung"], now=T0,
+                                 key="c2") is None  # fmt: skip
+    assert place.post(T0) == ["cancelled"]
+    answer(place, ref, True)  # a late acceptance: the case does not go
+    assert place.post(T0) == ["stale"]
+    with place.offices["gianyar"]() as uow:
+        assert uow.conversations.all() == []
+    with place.offices["badung"]() as uow:
+        assert uow.conversations.get(conv).is_open
+
+
+def test_an_answer_for_a_round_that_has_ended_moves_nothing_of_the_next(install):
+    place, conv = install
+    badung = place.offices["badung"]
+    ref = offer(place, conv)
+    place.post(T0)
+    casework.close(conv, Outcome.TUNTAS, actor=HEAD, uow_factory=badung, now=T0)
+    ingest(inbound(5, text="saya kembali"), uow_factory=badung, now=T0 + timedelta(days=1))
+    with badung() as uow:
+        assert uow.conversations.get(conv).round == 2
+    assert offer(place, conv, key="u9").n == 2  # the old ask ended with its round
+    answer(place, ref, True)
+    assert place.post(T0) == ["offered", "closed"]
+    with badung() as uow:
+        assert uow.conversations.get(conv).is_open  # round 2 stays, its own ask waits
+
+
+def test_the_client_s_safe_contact_and_the_higher_risk_travel(install):
+    place, conv = install
+    badung = place.offices["badung"]
+    with badung() as uow:
+        current = uow.conversations.get(conv)
+        uow.clients.set_safe_contact(current.client_id, '{"discreet": true}')
+        uow.conversations.save(replace(current, risk="perlu_dicek"))
+        uow.commit()
+    ref = offer(place, conv)
+    place.post(T0)
+    answer(place, ref, True)
+    assert place.post(T0) == ["sent"] and place.post(T0) == ["received"]
+    with place.offices["gianyar"]() as uow:
+        (moved,) = uow.conversations.all()
+        assert moved.risk == "perlu_dicek"
+        assert uow.clients.get(moved.client_id).safe_contact == '{"discreet": true}'

@@ -93,7 +93,8 @@ def may_have_letter(actor: Actor, conv: Conversation, made: Referral) -> bool:
 TRANSFER_ASKED = "transfer_asked"  # step log, detail "<office> <n>": the n-th ask of the case
 TRANSFER_REFUSED = "transfer_refused"
 TRANSFER_SENT = "transfer_sent"
-TRANSFER_STEPS = (TRANSFER_ASKED, TRANSFER_REFUSED, TRANSFER_SENT)
+TRANSFER_CANCELLED = "transfer_cancelled"  # withdrawn by a head of the office that asked
+TRANSFER_STEPS = (TRANSFER_ASKED, TRANSFER_REFUSED, TRANSFER_SENT, TRANSFER_CANCELLED)
 TRANSFER_RECEIVED = "transfer_received"  # in the receiving office's step log, detail the ref
 KINDS = ("offer", "answer", "case")
 
@@ -156,9 +157,10 @@ def load_message(raw: str) -> OfficeMessage:
     return message
 
 
-def waiting_transfer(log: Sequence[StepRecord]) -> tuple[str, int] | None:
-    """The office a case's transfer was asked of and the ask's number, while no answer came."""
-    last = [r for r in log if r.step in TRANSFER_STEPS]
+def waiting_transfer(log: Sequence[StepRecord], round_: int) -> tuple[str, int] | None:
+    """The office a case's transfer was asked of in this round and the ask's number, while no
+    answer came (an ask of an earlier round ended with it: the case was closed since)."""
+    last = [r for r in log if r.step in TRANSFER_STEPS and r.round == round_]
     if not last or last[-1].step != TRANSFER_ASKED:
         return None
     office, _, n = (last[-1].detail or "").rpartition(" ")

@@ -1,0 +1,1 @@
+"""Use cases across the offices of one install (a province's): moving a case between them."""
