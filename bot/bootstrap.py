@@ -17,6 +17,7 @@ from bot.config.settings import Settings, database_url
 from bot.service import alarm, loops
 from bot.service.leases import HolderOnly, LeaseKeeper, holder_name
 from bot.service.offices import Offices, OfficeSender
+from bot.service.switchboard import SharedHotline
 from bot.telegram.budget import SendBudget
 from bot.telegram.staff_directory import StaffDirectory
 from channels.email.account import MailAccount
@@ -76,6 +77,10 @@ def build(
     if offices is not None:
         app.offices, app.office_key = offices, offices.key_of(settings)
         app.senders[Target.OFFICE] = OfficeSender(offices)
+        hub = offices.districts.hub if offices.districts is not None else app.office_key
+        if hub != app.office_key:  # its clients write to, and are answered by, the shared bot
+            shared = SharedHotline(offices, hub)
+            app.senders[Target.HOTLINE] = HolderOnly(shared, shared.holds)
     app.senders.update(senders or {})
     app.seal()
     return app

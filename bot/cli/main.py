@@ -114,13 +114,14 @@ def run(config: ConfigOpt = DEFAULT_CONFIG) -> None:
         found = province.load(config)
         offices = [office.settings for office in found.offices]
         keys, heads = [office.key for office in found.offices], province.heads_of(found)
+        districts = province.districts_of(found)
         says = {"log_level": found.config.log_level, "language": found.config.language}
         _logging(offices[0].model_copy(update=says))
     else:
-        offices, keys, heads = [_settings(config)], None, None
+        offices, keys, heads, districts = [_settings(config)], None, None, None
         _logging(offices[0])
     try:
-        province.serve(offices, build, keys, heads)
+        province.serve(offices, build, keys, heads, districts)
     except single.AlreadyRunning as running:
         err.print(said(
             "Layanan Puspaga Inbox sudah berjalan dengan basis data SQLite di {data_dir} (proses "

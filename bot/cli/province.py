@@ -19,9 +19,10 @@ from bot.cli.common import checked, err, secrets_beside
 from bot.config.province import Province, is_province, load_province, report_office
 from bot.config.settings import ConfigError, Settings
 from bot.service.offices import Offices, ProvinceHeads
+from bot.service.switchboard import Districts
 from triage.texts.catalog import text
 
-__all__ = ["heads_of", "is_province", "load", "report", "serve"]
+__all__ = ["districts_of", "heads_of", "is_province", "load", "report", "serve"]
 log = logging.getLogger("puspaga")
 
 
@@ -30,6 +31,15 @@ def heads_of(found: Province) -> ProvinceHeads:
     config = found.config
     heads = {head.telegram_id: head.name for head in config.staff}
     return ProvinceHeads(config.name, config.language, heads, report_office(found))
+
+
+def districts_of(found: Province) -> Districts | None:
+    """The shared hotline's office and each office's district words (bot/service/switchboard.py),
+    when the province has one."""
+    if not found.config.hotline_office:
+        return None
+    names = {office.key: office.settings.office.name for office in found.offices}
+    return Districts.of(found.config.hotline_office, names, found.config.districts)
 
 
 def load(path: Path) -> Province:
@@ -64,8 +74,13 @@ def report(path: Path, month: str, out: Path, build: Callable[[Settings], App]) 
     return province_report.write(reports, out, found.config.name, month, lang)
 
 
-def serve(offices: list[Settings], build: Callable[..., App], keys: list[str] | None = None,
-          province: ProvinceHeads | None = None) -> None:  # fmt: skip
+def serve(
+    offices: list[Settings],
+    build: Callable[..., App],
+    keys: list[str] | None = None,
+    province: ProvinceHeads | None = None,
+    districts: Districts | None = None,
+) -> None:
     """Each office's service on its own main loop, all stopped together by SIGINT or SIGTERM;
     each office is built on its own thread, so one whose database is not up yet keeps no
     other from starting. With several offices (their `keys` from the province file) each one
@@ -73,7 +88,8 @@ def serve(offices: list[Settings], build: Callable[..., App], keys: list[str] | 
     from bot.service import single
 
     if len(offices) > 1:
-        build = _joined(build, Offices(dict(zip(keys or [], offices, strict=True)), province))
+        build = _joined(build, Offices(dict(zip(keys or [], offices, strict=True)), province,
+                                        districts))  # fmt: skip
     stop = threading.Event()
     woken: list[threading.Event] = [stop]
     for sig in (signal.SIGINT, signal.SIGTERM):

@@ -7,6 +7,9 @@ never a case.
     name = "DP3A Provinsi Bali"
     offices = ["badung/config.toml", "gianyar/config.toml"]
     report_office = "badung"  # whose bot sends the provincial heads their figures
+    hotline_office = "badung"  # whose bot is every office's hotline (bot/service/switchboard.py)
+    [districts]
+    gianyar = ["ubud", "sukawati"]  # more words naming a district, for the shared hotline
     [[staff]]
     telegram_id = 5550001
     name = "Kepala Bidang PPA Provinsi"
@@ -52,6 +55,12 @@ class ProvinceConfig(Section):
     # the office (its code: schema or folder name) whose Telegram bot sends the provincial heads
     # the province's figures; empty: the first office with a bot
     report_office: str = ""
+    # the office (its code) whose Telegram bot is the hotline of every office: a new client is
+    # sent to the office of the district they name, or asked; empty: each office its own bot
+    hotline_office: str = ""
+    # more words naming an office's district, for the shared hotline, e.g.
+    # badung = ["kuta", "mengwi", "nusa dua"] (each office's name counts already)
+    districts: dict[str, list[str]] = Field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -98,9 +107,15 @@ def load_province(path: Path, environ: Mapping[str, str]) -> Province:
         offices.append(Office(office_path, load(office_path, {**environ, **own})))
     problems = _shared(offices, lang)
     keys = [office.key for office in offices]
-    if config.report_office and config.report_office not in keys:
-        problems.append(text("province.report_office", lang, value=config.report_office,
-                             keys=", ".join(keys)))  # fmt: skip
+    for name, value in (("report_office", config.report_office),
+                        ("hotline_office", config.hotline_office), *(
+                            ("districts", k) for k in config.districts)):  # fmt: skip
+        if value and value not in keys:
+            problems.append(text("province.office_key", lang, key=name, value=value,
+                                 keys=", ".join(keys)))  # fmt: skip
+    hub = next((o for o in offices if o.key == config.hotline_office), None)
+    if hub is not None and hub.settings.telegram is None:
+        problems.append(text("province.hotline_needs_bot", lang, office=hub.path))
     if problems:
         raise ConfigError(str(path), problems, lang)
     return Province(config, offices)

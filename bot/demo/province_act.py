@@ -18,8 +18,9 @@ from bot.config.settings import ConfigError
 from bot.demo.local_api.scripted import DemoFailed
 from bot.files import province_report
 from bot.files import report as report_files
-from bot.service import loops
+from bot.service import loops, switchboard
 from bot.service.offices import Offices
+from bot.service.switchboard import Districts
 from triage.domain.forms.dialogue import FormState
 from triage.domain.model import Actor, Channel, InboundMessage, Outcome, Role
 from triage.texts.catalog import Lang, text
@@ -63,7 +64,10 @@ def run_province_act(folder: Path, lang: Lang, say: Callable[..., None], now: da
         encoding="utf-8",
     )
     province = load_province(province_path, {})
-    directory = Offices({office.key: office.settings for office in province.offices})
+    names = {office.key: office.settings.office.name for office in province.offices}
+    districts = Districts.of("badung", names, {"badung": ["kuta"], "gianyar": ["ubud"]})
+    directory = Offices({office.key: office.settings for office in province.offices},
+                        districts=districts)  # fmt: skip
     reports, apps = [], {}
     for office in province.offices:
         app = build(office.settings, clock=lambda: now, offices=directory)
@@ -91,6 +95,7 @@ def run_province_act(folder: Path, lang: Lang, say: Callable[..., None], now: da
     say(escape(text("demo.province.apart", lang)))
     try:
         _transfer(apps, lang, say, now)
+        _shared_hotline(apps, lang, say, now)
     finally:
         for app in apps.values():
             app.engine.dispose()
@@ -147,3 +152,26 @@ def _transfer(apps: dict[str, App], lang: Lang, say: Callable[..., None], now: d
         raise DemoFailed(f"the transfer did not move the case: {moved}, {closed}")
     say(escape(text("demo.province.transfer_done", lang, conv=conv, moved=moved[0],
                     audit=", ".join(audit))))  # fmt: skip
+
+
+def _shared_hotline(apps: dict[str, App], lang: Lang, say: Callable[..., None],
+                    now: datetime) -> None:  # fmt: skip
+    """Badung's bot as the hotline of both (bot/service/switchboard.py): a client who names no
+    district is asked, and their answer sends them to Gianyar; one who names Kuta goes straight
+    to Badung."""
+    hub, gianyar = apps["badung"], apps["gianyar"]
+
+    def writes(n: int, who: str, words: str) -> switchboard.Delivered:
+        sender = {"Wayan": "9001", "Made": "9002"}[who]  # a client's Telegram id
+        message = InboundMessage(Channel.HOTLINE, f"shared-{n}", sender, who, words, now)
+        return switchboard.deliver(hub, message, urgent=False)
+
+    first = writes(1, "Wayan", text("demo.province.hotline_first", lang))
+    second = writes(2, "Wayan", "2")
+    named = writes(3, "Made", text("demo.province.hotline_named", lang))
+    seen = [v.client_name for v in inbox.snapshot(gianyar.uows)]
+    if not first.ask or second.office != "gianyar" or named.office != "badung" or (
+            "Wayan" not in seen):  # fmt: skip
+        raise DemoFailed(f"the shared hotline sent clients astray: {first}, {second}, {named}")
+    say(escape(text("demo.province.hotline", lang, first=text("demo.province.hotline_first",
+                                                               lang))))  # fmt: skip

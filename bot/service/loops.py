@@ -12,7 +12,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
 
 from bot.app import App
-from bot.service import alarm, leases, setaside, systemd
+from bot.service import alarm, leases, setaside, switchboard, systemd
 from storage.db import is_database_outage
 from storage.leases import LeaseLost
 from triage.domain.model import InboundMessage
@@ -166,6 +166,8 @@ def relay(app: App) -> int:
     """Pass new client messages on to staff (only when a staff side is configured)."""
     if app.telegram is None:
         return 0
+    if app.offices is not None:  # the shared hotline: nobody waits for an answer that never came
+        switchboard.release_waiting(app, app.clock())
     total = 0
     while True:
         passed = relay_new_messages(

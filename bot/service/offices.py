@@ -25,6 +25,7 @@ from triage.usecases.offices import transfer as transfer_cases
 
 if TYPE_CHECKING:
     from bot.app import App
+    from bot.service.switchboard import Districts
 
 log = logging.getLogger("puspaga")
 AUTHORS = ("client", "staff", "note", "bot", "masked")
@@ -45,9 +46,10 @@ class Offices:
     """Every office of the install by its key (its schema or its config folder's name): its
     name, and its service once built (one still waiting for its database is not there yet)."""
 
-    def __init__(self, offices: Mapping[str, Settings],
-                 province: ProvinceHeads | None = None) -> None:  # fmt: skip
+    def __init__(self, offices: Mapping[str, Settings], province: ProvinceHeads | None = None,
+                 districts: Districts | None = None) -> None:  # fmt: skip
         self.province = province or ProvinceHeads()
+        self.districts = districts  # a hotline shared by every office (bot/service/switchboard.py)
         self.names = {key: settings.office.name for key, settings in offices.items()}
         self._keys = {settings.data_dir: key for key, settings in offices.items()}
         self._apps: dict[str, App] = {}

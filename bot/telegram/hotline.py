@@ -13,6 +13,7 @@ from typing import Any
 from telegram import Message, User
 from telegram.error import BadRequest, Forbidden
 
+from bot.service import switchboard
 from bot.telegram.commands.registered import REGISTRY
 from bot.telegram.desk import Desk
 from bot.telegram.parsing import command_of
@@ -64,8 +65,7 @@ class Hotline:
             await desk.tell(f"refuse:{key}", str(user.id), text_, Target.HOTLINE)
             return
         inbound = await self._inbound(message, user, edited=edited)
-        await desk.run(self._ingest, inbound)
-        desk.wake()
+        await self._take(inbound, key)
 
     async def on_consent(self, query_id: str, user: User, agreed: bool) -> None:
         """The answer to the greeting's question, kept in the conversation as the client's own
@@ -79,9 +79,8 @@ class Hotline:
             text=text("hotline.consent_given" if agreed else "hotline.consent_refused", desk.lang),
             received_at=desk.app.clock(),
         )
-        await desk.run(self._ingest, inbound)
+        await self._take(inbound, f"consent:{user.id}:{query_id}")
         if agreed:  # the identity form's first question follows from the relay (form_flow)
-            desk.wake()
             return
         thanks = text("hotline.thanks_no", desk.lang)
         await desk.tell(f"consent-reply:{user.id}:{query_id}", str(user.id), thanks, Target.HOTLINE)
@@ -104,17 +103,44 @@ class Hotline:
             text=text("hotline.withdraw_confirmed", desk.lang),
             received_at=desk.app.clock(),
         )
-        await desk.run(self._ingest, inbound)
+        await self._take(inbound, f"withdraw:{user.id}:{query_id}")
+
+    async def _take(self, inbound: InboundMessage, key: str) -> None:
+        """Stored in the inbox; with a hotline shared by several offices, in the client's
+        office, or held while they are asked where they live (bot/service/switchboard.py)."""
+        desk = self.desk
+        asked = await desk.run(self._ingest, inbound)
+        if asked:
+            await desk.tell(f"where:{key}", inbound.sender_id, asked, Target.HOTLINE)
         desk.wake()
 
+    def _shared(self) -> bool:
+        offices = self.desk.app.offices
+        districts = offices.districts if offices is not None else None
+        return districts is not None and districts.hub == self.desk.app.office_key
+
     def _open(self, user_id: str) -> bool:
-        with self.desk.app.uows() as uow:
+        app = self.desk.app
+        if self._shared():
+            app = app.offices.app(switchboard.office_of(app, user_id)) or app
+        with app.uows() as uow:
             found = uow.contacts.find_for_ingest(Channel.HOTLINE, user_id)
         return found is not None and found[1] is not None
 
-    def _ingest(self, inbound: InboundMessage) -> None:
+    def _ingest(self, inbound: InboundMessage) -> str:
+        """What to ask the client ("" when nothing)."""
         app = self.desk.app
-        ingest(inbound, uow_factory=app.uows, now=app.clock(), reopen_window=app.reopen_window)
+        if not self._shared():
+            ingest(inbound, uow_factory=app.uows, now=app.clock(),
+                   reopen_window=app.reopen_window)  # fmt: skip
+            return ""
+        urgent = app.triage is not None and app.triage.decide(inbound.text).risk != "biasa"
+        if not switchboard.deliver(app, inbound, urgent).ask:
+            return ""
+        names = app.offices.names
+        listed = "\n".join(f"{n}. {names[k]}" for n, k in
+                           enumerate(app.offices.districts.words, start=1))  # fmt: skip
+        return text("hotline.where", self.desk.lang, offices=listed)
 
     async def _inbound(self, message: Message, user: User, *, edited: bool) -> InboundMessage:
         lang = self.desk.lang

@@ -107,6 +107,10 @@ class TelegramInbound:
         if actor is None and province_desk.is_provincial_head(self.desk, user.id):
             await province_desk.on_message(self.desk, message, user)  # never a client
             return
+        if actor is None and self._hotline_elsewhere():
+            said = self._elsewhere_text()  # nothing stored here: the client is sent on
+            await self.desk.tell(f"{key}:elsewhere", notices.staff(user.id), said)
+            return
         if actor is None:
             await self.hotline.on_message(message, user, edited=update.edited_message is not None)
             return
@@ -148,6 +152,21 @@ class TelegramInbound:
         await self._staff_guard(
             where, key, self.staff_side.on_message(actor, message, conv, where, key)
         )
+
+    def _hotline_elsewhere(self) -> bool:
+        """Another office's bot is the province's hotline: this one is for staff only."""
+        offices = self.desk.app.offices
+        districts = offices.districts if offices is not None else None
+        return districts is not None and districts.hub != self.desk.app.office_key
+
+    def _elsewhere_text(self) -> str:
+        app = self.desk.app
+        hub = app.offices.app(app.offices.districts.hub)
+        phone = f" ({hub.settings.office.phone})" if hub and hub.settings.office.phone else ""
+        name = app.offices.names[app.offices.districts.hub]
+        return text("hotline.shared_elsewhere", self.desk.lang,
+                    office=html.escape(app.settings.office.name), hub=html.escape(name),
+                    phone=html.escape(phone))  # fmt: skip
 
     def _inactive(self) -> str:
         return text("staff.inactive", self.desk.lang)
