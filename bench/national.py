@@ -10,7 +10,10 @@ file) and the leases decide which worker polls and sends for which. New clients 
 over `--minutes`; then the run waits `--drain` minutes for the cards still queued. Measures:
 messages stored per second, the time from a client's message to its card in its office's group
 (p50, p95, and how many were still not shown), the most posts one group got in a minute,
-memory per worker, the database's size per 100,000 conversations. Prints one JSON line;
+memory per worker, the CPU each worker and PostgreSQL used (and so the messages stored a
+second per core used), the group posts by kind (cards, the other posts, edits, topics), the SLA
+sweep's lateness (each reminder queued after its deadline, p50/p95/max), the database's size per
+100,000 conversations. Prints one JSON line;
 docs/BENCHMARKS.md and docs/SCALING.md keep the results.
 """
 
@@ -48,6 +51,27 @@ def office(folder: Path, n: int, api: LocalBotApi, url: str) -> Path:
     database = f'url = "{url}"\nschema_name = "kab_{n:02d}"'
     return office_config(folder / "config.toml", api, group=GROUP - n, database=database,
                          name=f"PUSPAGA Kabupaten {n:02d}")  # fmt: skip
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time of a process so far (0 once it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def pids_named(name: str) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if (entry / "comm").read_text().strip() == name:
+                    found.append(int(entry.name))
+            except OSError:
+                continue
+    return found
 
 
 def percentile(values: list[float], share: float) -> float | None:
@@ -126,7 +150,10 @@ def main() -> None:  # noqa: PLR0915 - one measured run, read top to bottom
 
         stored_at_end_of_feed = stored()
         time.sleep(args.drain * 60)
+        wall_s = time.time() - start
         peaks = [proc_kb(w.pid, "VmHWM") for w in workers]  # the high-water mark: the peak
+        cpu = [cpu_seconds(w.pid) for w in workers]
+        postgres_cpu = sum(cpu_seconds(pid) for pid in pids_named("postgres"))
         shown: dict[int, float] = {}
         per_minute: Counter[tuple[int, int]] = Counter()
         for n, state in enumerate(states):
@@ -143,9 +170,22 @@ def main() -> None:  # noqa: PLR0915 - one measured run, read top to bottom
                         if number.isdigit() and int(number) not in shown:
                             shown[int(number)] = call.at
         latencies = [shown[i] - written[i] for i in written if i in shown]
+        kinds: Counter[str] = Counter()
+        groups = {str(GROUP - n) for n in range(args.offices)}
+        for state in states:
+            for call in list(state.calls):
+                if str(call.params.get("chat_id")) not in groups:
+                    continue
+                card = call.method == "sendMessage" and "[c" in str(call.params.get("text", ""))
+                kinds["card" if card else call.method] += 1
+        lateness = []
         with engine.connect() as conn:
             size = conn.execute(text("SELECT pg_database_size(current_database())")).scalar_one()
             final = stored()
+            for n in range(args.offices):
+                lateness += [r[0] for r in conn.execute(text(
+                    f"SELECT extract(epoch FROM done_at - due_at) FROM kab_{n:02d}.deadline "
+                    "WHERE status = 'fired'"))]  # fmt: skip
         engine.dispose()
         for worker in workers:
             worker.send_signal(signal.SIGTERM)
@@ -164,7 +204,18 @@ def main() -> None:  # noqa: PLR0915 - one measured run, read top to bottom
             "card_latency_p95_s": percentile(latencies, 0.95),
             "not_shown_after_drain": args.conversations - len(latencies),
             "most_group_posts_in_a_minute": max(per_minute.values(), default=0),
+            "group_calls_by_kind": dict(kinds.most_common()),
+            "sla_reminders_fired": len(lateness),
+            "sla_lateness_p50_s": percentile([float(x) for x in lateness], 0.5),
+            "sla_lateness_p95_s": percentile([float(x) for x in lateness], 0.95),
+            "sla_lateness_max_s": round(max((float(x) for x in lateness), default=0.0), 1),
             "peak_rss_mb_per_worker": [round(p / 1024, 1) for p in peaks],
+            "cpu_s_per_worker": [round(c, 1) for c in cpu],
+            "postgres_cpu_s": round(postgres_cpu, 1),
+            "cores_used": round((sum(cpu) + postgres_cpu) / wall_s, 2),
+            "stored_per_s_per_core_used": round(
+                stored_at_end_of_feed / fed_s / max((sum(cpu) + postgres_cpu) / wall_s, 0.01), 1
+            ),
             "database_mb": round(size / 1e6, 1),
             "database_mb_per_100000_conversations": round(size / 1e6 * 100_000 / max(final, 1), 1),
             "exit_codes": codes,

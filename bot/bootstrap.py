@@ -78,9 +78,9 @@ def build(
         app.offices, app.office_key = offices, offices.key_of(settings)
         app.senders[Target.OFFICE] = OfficeSender(offices)
         hub = offices.districts.hub if offices.districts is not None else app.office_key
-        if hub != app.office_key:  # its clients write to, and are answered by, the shared bot
-            shared = SharedHotline(offices, hub)
-            app.senders[Target.HOTLINE] = HolderOnly(shared, shared.holds)
+        own = app.senders.get(Target.HOTLINE)
+        if hub != app.office_key and own is not None:  # the shared bot's clients: through it
+            app.senders[Target.HOTLINE] = SharedHotline(offices, hub, app.office_key, own)
     app.senders.update(senders or {})
     app.seal()
     return app

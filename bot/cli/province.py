@@ -38,7 +38,11 @@ def districts_of(found: Province) -> Districts | None:
     when the province has one."""
     if not found.config.hotline_office:
         return None
-    names = {office.key: office.settings.office.name for office in found.offices}
+    names = {
+        office.key: office.settings.office.name
+        for office in found.offices
+        if office.settings.telegram is not None
+    }  # a client goes where staff will see them
     return Districts.of(found.config.hotline_office, names, found.config.districts)
 
 

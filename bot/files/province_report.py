@@ -5,6 +5,7 @@ no name, no register row, no case (bot/config/province.py)."""
 from __future__ import annotations
 
 import csv
+import logging
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,6 +19,8 @@ from triage.texts.catalog import Lang, text
 
 if TYPE_CHECKING:
     from bot.service.offices import Offices
+
+log = logging.getLogger("puspaga")
 
 
 def _t(key: str, lang: Lang, **values: object) -> str:
@@ -91,9 +94,14 @@ def send_to_heads(offices: Offices, month: str, key: str, to: list[int] | None =
     province = offices.province
     if host is None or not province.heads:
         return 0
-    reports = [(app.settings.office.name, report_files.build(app, month))
-               for _, app in offices.started()]  # fmt: skip
-    missing = [offices.names[k] for k in offices.names if offices.app(k) is None]
+    reports, missing = [], [offices.names[k] for k in offices.names if offices.app(k) is None]
+    for key, app in offices.started():
+        try:
+            reports.append((app.settings.office.name, report_files.build(app, month)))
+        except Exception as exc:  # noqa: BLE001 - its database away: named, the others counted
+            log.error("angka kantor %s untuk laporan provinsi gagal dibaca (%s)", key,
+                      type(exc).__name__)  # fmt: skip
+            missing.append(offices.names[key])
     made = write(reports, host.settings.data_dir / "laporan" / month, province.name, month,
                  province.lang)  # fmt: skip
     caption = text("province.tg.caption", province.lang, province=province.name,

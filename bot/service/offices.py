@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from bot.config.settings import Settings
+from bot.service import switchboard
+from bot.service.switchboard import Districts
 from storage.db import is_database_outage
 from triage.domain import notices
 from triage.domain.outbox import OutboxItem
@@ -25,7 +27,6 @@ from triage.usecases.offices import transfer as transfer_cases
 
 if TYPE_CHECKING:
     from bot.app import App
-    from bot.service.switchboard import Districts
 
 log = logging.getLogger("puspaga")
 AUTHORS = ("client", "staff", "note", "bot", "masked")
@@ -143,10 +144,23 @@ def arrive(app: App, message: OfficeMessage) -> str:
         summary = "" if message.fields.get("cancelled") else history(message, lang, tz)
         made = transfer_cases.receive_transfer(message, summary=summary, heads=heads,
                                          uow_factory=app.uows, now=now)  # fmt: skip
+        if made is not None:
+            _follow(app, message)
         result = "received" if made is not None else "cancelled"
     log.info("pindah kasus %s: %s (%s)", message.ref, result, message.kind)
     app.wake.set()
     return result
+
+
+def _follow(app: App, message: OfficeMessage) -> None:
+    """With a hotline shared by the offices, what the moved client writes next comes here."""
+    districts = app.offices.districts
+    hub = app.offices.app(districts.hub) if districts is not None else None
+    if hub is None:
+        return
+    for channel, client, _ in message.fields.get("contacts") or []:
+        if channel == "hotline":
+            switchboard.reroute(hub, str(client), app.office_key)
 
 
 def history(message: OfficeMessage, lang: Lang, tz: tzinfo) -> str:

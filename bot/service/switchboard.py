@@ -15,15 +15,17 @@ from __future__ import annotations
 import json
 import logging
 import re
+import shutil
+import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from bot.service.leases import HolderOnly
 from triage.domain.model import Attachment, Channel, InboundMessage
 from triage.domain.outbox import OutboxItem, Target
-from triage.ports import NotYet, SendResult
+from triage.ports import NotYet, Sender, SendResult
 from triage.usecases.ingest import ingest
 
 if TYPE_CHECKING:
@@ -39,15 +41,22 @@ class Offices(Protocol):
 log = logging.getLogger("puspaga")
 ROUTE = "hotline-route:"  # + the client's Telegram id: the office key their messages go to
 WAITING = "hotline-wait:"  # + the client's id: their messages held while asked (sealed JSON)
-WAITERS = "hotline-waiters"  # the ids of the clients held, for the release after WAIT_MINUTES
+WAITERS = "hotline-waiters"  # the clients held: id -> the office they go to once it runs, or null
+# one writer of the held lists at a time (they are written only in the worker holding the bot)
+_LOCK = threading.RLock()
 WAIT_MINUTES = 10
 # words of office names that name no district
 GENERIC = frozenset({
     "puspaga", "kabupaten", "kab", "kota", "upt", "uptd", "ppa", "dp3a", "dinas", "provinsi",
     "ppks", "pusat", "pembelajaran", "keluarga", "layanan", "perlindungan", "perempuan", "dan",
-    "anak", "administrasi",
+    "anak", "administrasi", "utara", "selatan", "timur", "barat", "tengah", "raya",
 })  # fmt: skip
 WORD = re.compile(r"[a-z0-9]+")
+# words after which a place is named ("saya di Ubud", "dari Kab. Badung", "tinggal Gianyar"):
+# in a first message a district counts only after one, so "nasib saya malang" names no place
+CUES = frozenset({"di", "dari", "daerah", "wilayah", "kab", "kabupaten", "kota", "tinggal",
+                  "domisili", "kecamatan", "kec", "desa", "kelurahan", "ke", "asal", "in",
+                  "from"})  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -68,18 +77,29 @@ class Districts:
                                           extra.get(key, ())} - {""})  # fmt: skip
         return cls(hub, words)
 
-    def named(self, text: str) -> str | None:
-        """The one office whose district the text names; None for none or several."""
-        said = " " + " ".join(WORD.findall(text.casefold())) + " "
-        found = {k for k, ws in self.words.items() if any(f" {w} " in said for w in ws)}
+    def named(self, text: str, cue: bool = True) -> str | None:
+        """The one office whose district the text names (after a word such as "di" or "dari",
+        unless `cue` is False: an answer to the question); None for none or several."""
+        words = WORD.findall(text.casefold())
+        found = set()
+        for key, names in self.words.items():
+            for name in names:
+                size = len(name.split())
+                for i in range(len(words) - size + 1):
+                    if " ".join(words[i : i + size]) != name:
+                        continue
+                    if not cue or any(w in CUES for w in words[max(0, i - 3) : i]):
+                        found.add(key)
         return found.pop() if len(found) == 1 else None
 
     def answer(self, text: str) -> str | None:
-        """An answer to the question: the number of an office in it, or a district named."""
+        """An answer to the question: the number of an office in it ("2", "nomor 2"), or a
+        district named."""
         words = WORD.findall(text.casefold())
-        if len(words) == 1 and words[0].isdigit() and 0 < int(words[0]) <= len(self.words):
-            return list(self.words)[int(words[0]) - 1]
-        return self.named(text)
+        numbers = [w for w in words if w.isdigit()]
+        if len(numbers) == 1 and len(words) <= 3 and 0 < int(numbers[0]) <= len(self.words):
+            return list(self.words)[int(numbers[0]) - 1]
+        return self.named(text, cue=False)
 
 
 @dataclass(frozen=True)
@@ -90,29 +110,37 @@ class Delivered:
 
 def deliver(hub: App, message: InboundMessage, urgent: bool) -> Delivered:
     """One client message taken by the shared bot: stored in its office, or held and asked.
-    Raises ConnectionError while the office it goes to is not running (the update is handled
-    again later, as in a database outage)."""
+    Runs in the worker holding the shared bot's lease (it alone fetches its updates), one
+    update at a time per client under `_LOCK`; an office not running yet keeps its messages
+    held here, never the others' updates waiting."""
     offices, client = hub.offices, message.sender_id
     districts: Districts = offices.districts
-    with hub.uows() as uow:
-        routed = uow.cursors.get(ROUTE + client)
-        held = _held(hub, uow.cursors.get(WAITING + client))
-        known = routed is None and uow.contacts.find(Channel.HOTLINE, client) is not None
-    if known:  # wrote to this bot before it was shared: stays with this office
-        routed = districts.hub
-    if routed is not None:
-        _store(offices, routed, [message], hub.clock())
-        return Delivered(routed)
-    chosen = districts.answer(message.text) if held else districts.named(message.text)
-    if chosen is None and (urgent or held):  # no time to lose, or asked once already
-        chosen = districts.hub
-    if chosen is None:
-        _hold(hub, client, [*held, message])
-        return Delivered(None, ask=not held)
-    _store(offices, chosen, [*held, message], hub.clock())
-    _route(hub, client, chosen)
-    log.info("klien hotline bersama diarahkan ke %s", chosen)
-    return Delivered(chosen)
+    with _LOCK:
+        with hub.uows() as uow:
+            routed = uow.cursors.get(ROUTE + client)
+            held = _held(hub, uow.cursors.get(WAITING + client))
+            bound = json.loads(uow.cursors.get(WAITERS) or "{}").get(client)
+            known = routed is None and uow.contacts.find(Channel.HOTLINE, client) is not None
+        if any(m.external_id == message.external_id for m in held):  # the same update again
+            first = held[0].external_id == message.external_id and bound is None
+            return Delivered(bound, ask=first and routed is None)
+        if known:  # wrote to this bot before it was shared: stays with this office
+            routed = districts.hub
+        chosen = routed
+        if chosen is None:
+            chosen = districts.answer(message.text) if held else districts.named(message.text)
+        if chosen is None and (urgent or held):  # no time to lose, or asked once already
+            chosen = districts.hub
+        if chosen is None:
+            _hold(hub, client, [*held, message], None)
+            return Delivered(None, ask=not held)
+        if not _store(hub, chosen, [*held, message]):
+            _hold(hub, client, [*held, message], chosen)  # its office is not running yet
+            return Delivered(chosen)
+        if routed is None or held:
+            _route(hub, client, chosen)
+            log.info("klien hotline bersama diarahkan ke %s", chosen)
+        return Delivered(chosen)
 
 
 def office_of(hub: App, client: str) -> str:
@@ -121,77 +149,119 @@ def office_of(hub: App, client: str) -> str:
         return uow.cursors.get(ROUTE + client) or hub.offices.districts.hub
 
 
+def reroute(hub: App, client: str, office: str) -> None:
+    """The client's case moved to `office` (/pindah): what they write next goes there."""
+    with _LOCK, hub.uows() as uow:
+        if uow.cursors.get(ROUTE + client) is not None or uow.contacts.find(
+                Channel.HOTLINE, client) is not None:  # fmt: skip
+            uow.cursors.set(ROUTE + client, office)
+            uow.commit()
+
+
 def release_waiting(hub: App, now: datetime) -> int:
-    """Messages held longer than WAIT_MINUTES go to the hotline office: nobody waits for an
-    answer that does not come. Returns how many clients were released."""
+    """Messages held longer than WAIT_MINUTES go to the hotline office (nobody waits for an
+    answer that does not come), and those held for an office that was not running go to it
+    once it runs. Only in the worker holding the shared bot (its updates' lease). Returns how
+    many clients' messages went."""
     offices = hub.offices
     if offices is None or offices.districts is None or hub.office_key != offices.districts.hub:
         return 0
-    with hub.uows() as uow:
-        waiters = json.loads(uow.cursors.get(WAITERS) or "[]")
-        held = {c: _held(hub, uow.cursors.get(WAITING + c)) for c in waiters}
-    due = [
-        c
-        for c, messages in held.items()
-        if messages and now - messages[0].received_at >= timedelta(minutes=WAIT_MINUTES)
-    ]
-    for client in due:
-        _store(offices, offices.districts.hub, held[client], now)
-        _route(hub, client, offices.districts.hub)
-    return len(due)
+    if hub.telegram is not None and hub.tenure(hub.telegram.lease_name) is None:
+        return 0
+    with _LOCK:
+        with hub.uows() as uow:
+            waiters = json.loads(uow.cursors.get(WAITERS) or "{}")
+        went = 0
+        for client, bound in dict(waiters).items():
+            try:
+                with hub.uows() as uow:
+                    held = _held(hub, uow.cursors.get(WAITING + client))
+                late = bool(held) and now - held[0].received_at >= timedelta(minutes=WAIT_MINUTES)
+                to = bound or (offices.districts.hub if late else None)
+                if not held:
+                    _route(hub, client, None)
+                elif to is not None and _store(hub, to, held):
+                    _route(hub, client, to)
+                    went += 1
+            except Exception as exc:  # noqa: BLE001 - one client's trouble keeps no other
+                log.error("pesan hotline bersama yang ditahan gagal diteruskan (%s)",
+                          type(exc).__name__)  # fmt: skip
+        return went
 
 
 class SharedHotline:
-    """An office's hotline items sent through the shared bot (the hotline office's sender),
-    only in the worker holding that bot's lease, like the hotline office's own."""
+    """The hotline sender of an office that is not the hotline office: a client the shared bot
+    sent here is answered through that bot (only in the worker holding its lease: elsewhere
+    the item waits its turn, not counted as a try); one who wrote to this office's own bot
+    before the hotline was shared, through this office's bot, as before."""
 
-    def __init__(self, offices: Offices, hub: str) -> None:
-        self.offices, self.hub = offices, hub
+    def __init__(self, offices: Offices, hub: str, office: str, own: Sender) -> None:
+        self.offices, self.hub, self.office, self.own = offices, hub, office, own
 
-    def _sender(self) -> HolderOnly | None:
+    def _sender(self, item: OutboxItem) -> Sender:
         app = self.offices.app(self.hub)
-        return app.senders.get(Target.HOTLINE) if app is not None else None  # type: ignore[return-value]
-
-    def holds(self) -> bool:
-        sender = self._sender()
-        return sender is not None and (not isinstance(sender, HolderOnly) or sender.holds())
+        if app is None:  # the hotline office is not running yet: whose client is not known
+            raise NotYet(1.0)
+        with app.uows() as uow:
+            routed = uow.cursors.get(ROUTE + item.recipient)
+        return app.senders[Target.HOTLINE] if routed == self.office else self.own
 
     def send(self, item: OutboxItem) -> SendResult:
-        sender = self._sender()
-        if sender is None:  # the hotline office is not running yet
-            raise NotYet(1.0)
-        return sender.send(item)
+        return self._sender(item).send(item)
 
     def already_sent(self, item: OutboxItem) -> SendResult | None:
-        sender = self._sender()
-        return sender.already_sent(item) if sender is not None else None
+        return self._sender(item).already_sent(item)
 
 
-def _store(offices: Offices, key: str, messages: Sequence[InboundMessage], now: datetime) -> None:
-    app = offices.app(key)
+def _store(hub: App, key: str, messages: Sequence[InboundMessage]) -> bool:
+    """Into office `key`'s inbox, each once whatever is delivered again, with the files moved
+    under that office's own data folder (its erasure, backups and quota); False when that
+    office is not running yet."""
+    app = hub.offices.app(key)
     if app is None:
-        raise ConnectionError(f"office {key} is not running")
-    for message in messages:  # each stored once whatever is delivered again
-        ingest(message, uow_factory=app.uows, now=now, reopen_window=app.reopen_window)
+        return False
+    for message in messages:
+        moved = message if app is hub else _files_to(app, message)
+        ingest(moved, uow_factory=app.uows, now=hub.clock(), reopen_window=app.reopen_window)
     app.wake.set()
+    return True
 
 
-def _route(hub: App, client: str, office: str) -> None:
+def _files_to(app: App, message: InboundMessage) -> InboundMessage:
+    kept = []
+    for attachment in message.attachments:
+        source = Path(attachment.stored_path) if attachment.stored_path else None
+        if source is None or not source.exists():
+            kept.append(attachment)
+            continue
+        target = app.settings.data_dir / "media" / "hotline" / source.name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.move(source, target)
+        kept.append(replace(attachment, stored_path=str(target)))
+    return replace(message, attachments=tuple(kept))
+
+
+def _route(hub: App, client: str, office: str | None) -> None:
+    """The client's office from now on (None: none yet), nothing held any more."""
     with hub.uows() as uow:
-        uow.cursors.set(ROUTE + client, office)
+        if office is not None:
+            uow.cursors.set(ROUTE + client, office)
         uow.cursors.set(WAITING + client, "")
-        waiters = [c for c in json.loads(uow.cursors.get(WAITERS) or "[]") if c != client]
+        waiters = json.loads(uow.cursors.get(WAITERS) or "{}")
+        waiters.pop(client, None)
         uow.cursors.set(WAITERS, json.dumps(waiters))
         uow.commit()
 
 
-def _hold(hub: App, client: str, messages: Sequence[InboundMessage]) -> None:
+def _hold(hub: App, client: str, messages: Sequence[InboundMessage], bound: str | None) -> None:
+    """Kept sealed in the hotline office's database; `bound`: the office they go to once it
+    runs (None: not known yet)."""
     raw = json.dumps([_dump(m) for m in messages], ensure_ascii=False)
     with hub.uows() as uow:
         uow.cursors.set(WAITING + client, hub.sealer.seal(raw.encode()))
-        waiters = json.loads(uow.cursors.get(WAITERS) or "[]")
-        if client not in waiters:
-            uow.cursors.set(WAITERS, json.dumps([*waiters, client]))
+        waiters = json.loads(uow.cursors.get(WAITERS) or "{}")
+        waiters[client] = bound
+        uow.cursors.set(WAITERS, json.dumps(waiters))
         uow.commit()
 
 

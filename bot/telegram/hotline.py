@@ -122,7 +122,10 @@ class Hotline:
     def _open(self, user_id: str) -> bool:
         app = self.desk.app
         if self._shared():
-            app = app.offices.app(switchboard.office_of(app, user_id)) or app
+            office = app.offices.app(switchboard.office_of(app, user_id))
+            if office is None:  # not running yet: the update is handled again later
+                raise ConnectionError("the client's office is not running")
+            app = office
         with app.uows() as uow:
             found = uow.contacts.find_for_ingest(Channel.HOTLINE, user_id)
         return found is not None and found[1] is not None

@@ -30,6 +30,7 @@ from bot.telegram.staff_side import StaffSide
 from storage.db import is_database_outage
 from storage.telegram_maps import TelegramMaps
 from triage.domain import notices
+from triage.domain.model import Channel
 from triage.texts.catalog import Lang, text
 
 log = logging.getLogger(__name__)
@@ -107,8 +108,9 @@ class TelegramInbound:
         if actor is None and province_desk.is_provincial_head(self.desk, user.id):
             await province_desk.on_message(self.desk, message, user)  # never a client
             return
-        if actor is None and self._hotline_elsewhere():
-            said = self._elsewhere_text()  # nothing stored here: the client is sent on
+        if actor is None and self._hotline_elsewhere() and not await self.desk.run(
+                self._known_here, user.id):  # fmt: skip
+            said = self._elsewhere_text()  # a new client: sent on, nothing stored here
             await self.desk.tell(f"{key}:elsewhere", notices.staff(user.id), said)
             return
         if actor is None:
@@ -158,6 +160,11 @@ class TelegramInbound:
         offices = self.desk.app.offices
         districts = offices.districts if offices is not None else None
         return districts is not None and districts.hub != self.desk.app.office_key
+
+    def _known_here(self, user_id: int) -> bool:
+        """A client who wrote to this office's own bot before the hotline was shared."""
+        with self.desk.app.uows() as uow:
+            return uow.contacts.find(Channel.HOTLINE, str(user_id)) is not None
 
     def _elsewhere_text(self) -> str:
         app = self.desk.app

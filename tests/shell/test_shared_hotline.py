@@ -83,8 +83,16 @@ def test_a_client_who_never_answers_goes_to_the_hotline_office(tmp_path):
     names = {"badung": "PUSPAGA Kabupaten Badung", "gianyar": "PUSPAGA Kabupaten Gianyar"}
     districts = switchboard.Districts.of("badung", names, {"gianyar": ["ubud"]})
     assert districts.named("saya tinggal di Ubud") == "gianyar"
-    assert districts.named("Badung atau Gianyar?") is None  # both: not one
+    assert districts.named("dari Badung atau di Gianyar?") is None  # both: not one
     assert districts.answer(" 1 ") == "badung" and districts.answer("3") is None
+    assert districts.answer("nomor 2") == "gianyar" and districts.answer("Gianyar") == "gianyar"
+    common = switchboard.Districts.of(
+        "a", {"a": "PUSPAGA Kota Malang", "b": "PUSPAGA Kabupaten Lombok Tengah"}, {}
+    )
+    assert common.named("nasib saya malang sekali") is None  # a word, not a place
+    assert common.named("saya sedang di tengah masalah") is None
+    assert common.named("saya tinggal di Malang") == "a"
+    assert common.named("dari Lombok") == "b"
     at = datetime(2026, 12, 7, 2, 0, tzinfo=UTC)
     offices = Offices({k: settings(k) for k in names}, districts=districts)
     apps = {k: build(settings(k), clock=MovingClock(at), offices=offices) for k in names}
@@ -105,4 +113,40 @@ def test_a_client_who_never_answers_goes_to_the_hotline_office(tmp_path):
     assert switchboard.deliver(hub, later, urgent=False).office == "badung"  # routed: stays
     assert inbox.snapshot(apps["gianyar"].uows) == []
     for app in apps.values():
+        app.engine.dispose()
+
+
+def test_an_office_not_running_yet_keeps_its_clients_held_and_no_one_else_waiting(tmp_path):
+    """Its messages wait, sealed, at the hotline office, and go once it runs; the same update
+    delivered again is held once; a client moved by /pindah is followed."""
+    from bot.bootstrap import build
+    from bot.config.settings import from_mapping
+    from bot.service import switchboard
+    from bot.service.offices import Offices
+    from tests.builders import MovingClock
+    from triage.domain.model import Channel, InboundMessage
+    from triage.usecases import inbox
+
+    names = {"badung": "PUSPAGA Kabupaten Badung", "gianyar": "PUSPAGA Kabupaten Gianyar"}
+    settings = {k: from_mapping({"data_dir": str(tmp_path / k), "office": {"name": n}},
+                                environ={}) for k, n in names.items()}  # fmt: skip
+    offices = Offices(settings, districts=switchboard.Districts.of("badung", names, {}))
+    at = datetime(2026, 12, 7, 2, 0, tzinfo=UTC)
+    hub = build(settings["badung"], clock=MovingClock(at), offices=offices)
+    offices.add("badung", hub)
+    first = InboundMessage(Channel.HOTLINE, "88:1", "88", "Ayu", "saya di Gianyar, tolong", at)
+    assert switchboard.deliver(hub, first, urgent=False).office == "gianyar"
+    assert switchboard.deliver(hub, first, urgent=False) == switchboard.Delivered("gianyar")
+    other = InboundMessage(Channel.HOTLINE, "99:1", "99", "Komang", "saya di Badung", at)
+    assert switchboard.deliver(hub, other, urgent=False).office == "badung"  # not held up
+    assert switchboard.release_waiting(hub, at) == 0  # Gianyar still away
+    gianyar = build(settings["gianyar"], clock=MovingClock(at), offices=offices)
+    offices.add("gianyar", gianyar)
+    assert switchboard.release_waiting(hub, at) == 1
+    (view,) = inbox.snapshot(gianyar.uows)
+    assert [m.text for m in view.messages] == ["saya di Gianyar, tolong"]
+    switchboard.reroute(hub, "99", "gianyar")  # Komang's case moved there
+    again = InboundMessage(Channel.HOTLINE, "99:2", "99", "Komang", "halo lagi", at)
+    assert switchboard.deliver(hub, again, urgent=False).office == "gianyar"
+    for app in (hub, gianyar):
         app.engine.dispose()
