@@ -19,7 +19,7 @@ from bot.demo.local_api.scripted import DemoFailed
 from bot.files import province_report
 from bot.files import report as report_files
 from bot.service import loops, switchboard
-from bot.service.offices import Offices
+from bot.service.offices import Offices, ProvinceHeads
 from bot.service.switchboard import Districts
 from triage.domain.forms.dialogue import FormState
 from triage.domain.model import Actor, Channel, InboundMessage, Outcome, Role
@@ -66,8 +66,9 @@ def run_province_act(folder: Path, lang: Lang, say: Callable[..., None], now: da
     province = load_province(province_path, {})
     names = {office.key: office.settings.office.name for office in province.offices}
     districts = Districts.of("badung", names, {"badung": ["kuta"], "gianyar": ["ubud"]})
-    directory = Offices({office.key: office.settings for office in province.offices},
-                        districts=districts)  # fmt: skip
+    heads = ProvinceHeads(province.config.name, lang, {5550001: "Kabid PPA Provinsi"}, "badung")
+    directory = Offices({office.key: office.settings for office in province.offices}, heads,
+                        districts)  # fmt: skip
     reports, apps = [], {}
     for office in province.offices:
         app = build(office.settings, clock=lambda: now, offices=directory)
@@ -94,6 +95,10 @@ def run_province_act(folder: Path, lang: Lang, say: Callable[..., None], now: da
         )
     say(escape(text("demo.province.apart", lang)))
     try:
+        month = now.strftime("%Y-%m")
+        if not province_report.send_to_heads(directory, month, f"demo-province:{month}"):
+            raise DemoFailed("the provincial head was sent no report")
+        say(escape(text("demo.province.head", lang, month=month)))
         _transfer(apps, lang, say, now)
         _shared_hotline(apps, lang, say, now)
     finally:

@@ -62,6 +62,7 @@ def test_demo_then_inbox_json_shows_every_conversation_with_state_and_steps(tmp_
     # a case moved between the offices by their heads, audited in both
     assert "transfer.offer, transfer.send, transfer.accept, transfer.receive" in flat
     assert "Wayan menjawab «2» dan kedua pesannya masuk ke kotak masuk Gianyar" in flat
+    assert "menerima provinsi-" in flat and "dengan bot Badung (report_office)" in flat
     # the email act: the real adapter against Dovecot (installed by make demo / .ci/run)
     if find_dovecot() is not None:
         assert "Email diambil dari kotak surat: 3; diambil lagi: 0" in out
