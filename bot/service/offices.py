@@ -52,6 +52,8 @@ class Offices:
         self.province = province or ProvinceHeads()
         self.districts = districts  # a hotline shared by every office (bot/service/switchboard.py)
         self.names = {key: settings.office.name for key, settings in offices.items()}
+        self._staff = {s.telegram_id: settings.office.name for settings in offices.values()
+                       for s in settings.staff}  # fmt: skip
         self._keys = {settings.data_dir: key for key, settings in offices.items()}
         self._apps: dict[str, App] = {}
         self._lock = threading.Lock()
@@ -71,6 +73,14 @@ class Offices:
         """The offices running now, in the province file's order."""
         with self._lock:
             return [(k, self._apps[k]) for k in self.names if k in self._apps]
+
+    def elsewhere(self, user_id: int, app: App) -> str | None:
+        """The office whose staff `user_id` is, or whose bot they talk to as a provincial head,
+        when it is not `app`'s: someone writing to this bot who is not a client."""
+        if user_id in self.province.heads and not self.tells_province(app):
+            return self.names.get(self.province.report_office)
+        office = self._staff.get(user_id)
+        return office if office is not None and office != app.settings.office.name else None
 
     def tells_province(self, app: App) -> bool:
         """Whether `app` is the office whose bot the provincial heads talk to."""

@@ -108,6 +108,13 @@ class TelegramInbound:
         if actor is None and province_desk.is_provincial_head(self.desk, user.id):
             await province_desk.on_message(self.desk, message, user)  # never a client
             return
+        other = self.desk.app.offices.elsewhere(user.id, self.desk.app) if (
+            actor is None and self.desk.app.offices is not None) else None  # fmt: skip
+        if other is not None:  # staff of another office, or a provincial head: never a client
+            said = text("tg.other_office_bot", self.desk.lang, office=html.escape(other),
+                        here=html.escape(self.desk.app.settings.office.name))  # fmt: skip
+            await self.desk.tell(f"{key}:other-office", notices.staff(user.id), said)
+            return
         if actor is None and self._hotline_elsewhere() and not await self.desk.run(
                 self._known_here, user.id):  # fmt: skip
             said = self._elsewhere_text()  # a new client: sent on, nothing stored here

@@ -233,3 +233,24 @@ def test_a_report_office_the_province_does_not_have_is_refused_with_the_codes(tm
         load_province(path, {})
     assert 'report_office = "denpasar"' in str(refused.value)
     assert "badung, gianyar" in str(refused.value)
+
+
+def test_staff_of_another_office_and_a_provincial_head_are_never_taken_for_clients(tmp_path):
+    from types import SimpleNamespace
+
+    from bot.config.settings import from_mapping
+    from bot.service.offices import Offices, ProvinceHeads
+
+    def office(key: str, staff_id: int):
+        return from_mapping({"data_dir": str(tmp_path / key), "office": {"name": key.title()},
+                             "staff": [{"telegram_id": staff_id, "name": "X", "role": "admin"}]},
+                            environ={})  # fmt: skip
+
+    settings = {"badung": office("badung", 11), "gianyar": office("gianyar", 22)}
+    offices = Offices(settings, ProvinceHeads("P", "id", {PROVINCIAL_HEAD: "Kabid"}, "badung"))
+    badung, gianyar = (SimpleNamespace(settings=settings[k], office_key=k) for k in settings)
+    assert offices.elsewhere(22, badung) == "Gianyar"  # Gianyar's admin on Badung's bot
+    assert offices.elsewhere(11, badung) is None  # one of its own: staff, handled as such
+    assert offices.elsewhere(PROVINCIAL_HEAD, gianyar) == "Badung"  # their bot is Badung's
+    assert offices.elsewhere(PROVINCIAL_HEAD, badung) is None  # the province desk answers
+    assert offices.elsewhere(99, gianyar) is None  # a client
