@@ -4,9 +4,13 @@ limits (20 posts a minute per group).
 
     .venv/bin/python bench/national.py [--offices 50] [--workers 3] [--conversations 20000]
                                        [--minutes 15] [--drain 5] [--pg-url URL]
+                                       [--email-share 0.2]
 
-Each office has its own bot, admin group and schema; every worker runs every office (a province
-file) and the leases decide which worker polls and sends for which. New clients write evenly
+Each office has its own bot, admin group, mailbox (one local Dovecot, a user an office) and
+schema; every worker runs every office (a province file) and the leases decide which worker
+polls and sends for which. A share of the clients (`--email-share`) write by email (appended to
+their office's INBOX, read by the office's IMAP IDLE watcher), the rest on the Telegram hotline;
+the times to a card are given per channel too. New clients write evenly
 over `--minutes`; then the run waits `--drain` minutes for the cards still queued. Measures:
 messages stored per second, the time from a client's message to its card in its office's group
 (p50, p95, and how many were still not shown), the most posts one group got in a minute,
@@ -20,6 +24,7 @@ docs/BENCHMARKS.md and docs/SCALING.md keep the results.
 from __future__ import annotations
 
 import argparse
+import imaplib
 import json
 import os
 import platform
@@ -31,14 +36,17 @@ import time
 from collections import Counter
 from contextlib import ExitStack
 from datetime import UTC, datetime
+from email.utils import format_datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import create_engine, text  # noqa: E402
 
-from bench.common import office_config, proc_kb  # noqa: E402
+from bench.common import mail_section, office_config, proc_kb  # noqa: E402
 from bot.demo.local_api import ApiState, LocalBotApi  # noqa: E402
+from bot.demo.local_mail.dovecot import start_dovecot  # noqa: E402
+from bot.demo.local_mail.smtp_sink import SmtpSink  # noqa: E402
 from bot.demo.telegram_act import STAFF  # noqa: E402
 from tests.support.pg_cluster import fresh_pg_database, start_cluster  # noqa: E402
 
@@ -51,6 +59,17 @@ def office(folder: Path, n: int, api: LocalBotApi, url: str) -> Path:
     database = f'url = "{url}"\nschema_name = "kab_{n:02d}"'
     return office_config(folder / "config.toml", api, group=GROUP - n, database=database,
                          name=f"PUSPAGA Kabupaten {n:02d}")  # fmt: skip
+
+
+def mail_of(i: int) -> bytes:
+    """A new client's first mail, its number in the subject and the body (found in the card)."""
+    return (
+        f"From: Klien {i} <klien{i}@example.org>\r\nTo: kantor@example.org\r\n"
+        f"Subject: Mohon bantuan [c{i}]\r\nMessage-ID: <c{i}@bench.example.org>\r\n"
+        f"Date: {format_datetime(datetime.now(UTC))}\r\n"
+        "Content-Type: text/plain; charset=utf-8\r\n\r\n"
+        f"[c{i}] halo saya butuh bantuan\r\n"
+    ).encode()
 
 
 def cpu_seconds(pid: int) -> float:
@@ -91,7 +110,9 @@ def main() -> None:  # noqa: PLR0915 - one measured run, read top to bottom
     parser.add_argument("--pg-url", default=None)
     # each office's engine in each worker keeps its own connections (docs/SCALING.md)
     parser.add_argument("--max-connections", type=int, default=1500)
+    parser.add_argument("--email-share", type=float, default=0.2)
     args = parser.parse_args()
+    every = round(1 / args.email_share) if args.email_share > 0 else 0  # every n-th by email
     states = []
     for n in range(args.offices):
         state = ApiState()
@@ -111,6 +132,19 @@ def main() -> None:  # noqa: PLR0915 - one measured run, read top to bottom
         apis = [stack.enter_context(LocalBotApi(state)) for state in states]
         root = Path(tmp)
         paths = [office(root / f"kab{n:02d}", n, api, url) for n, api in enumerate(apis)]
+        mailboxes: list[imaplib.IMAP4] = []
+        if every:
+            dovecot, sink = start_dovecot(), SmtpSink().start()
+            stack.callback(dovecot.stop)
+            stack.callback(sink.stop)
+            for n, path in enumerate(paths):
+                mail = mail_section(dovecot, sink, f"kab{n:02d}")
+                lines = "".join(f"{k} = {json.dumps(v)}\n" for k, v in mail.items())
+                path.write_text(path.read_text() + f"[email]\n{lines}", encoding="utf-8")
+                box = imaplib.IMAP4(dovecot.host, dovecot.port)
+                box.login(f"kab{n:02d}", dovecot.password)
+                mailboxes.append(box)
+                stack.callback(box.logout)
         province = root / "provinsi.toml"
         named = ", ".join(f'"{p.relative_to(root)}"' for p in paths)
         province.write_text(f'name = "Nasional Uji"\noffices = [{named}]\n', encoding="utf-8")
@@ -127,15 +161,20 @@ def main() -> None:  # noqa: PLR0915 - one measured run, read top to bottom
             time.sleep(1.0)
         ready_s = round(time.monotonic() - began, 1)
         written: dict[int, float] = {}
+        by_email: set[int] = set()
         step = args.minutes * 60 / args.conversations
         start = time.time()
         for i in range(args.conversations):
             due = start + i * step
             while (now := time.time()) < due:
                 time.sleep(min(0.2, due - now))
-            states[i % args.offices].user_writes(
-                FIRST_CLIENT + i, text=f"[c{i}] halo saya butuh bantuan"
-            )
+            if every and i % every == 0:
+                by_email.add(i)
+                mailboxes[i % args.offices].append("INBOX", None, None, mail_of(i))
+            else:
+                states[i % args.offices].user_writes(
+                    FIRST_CLIENT + i, text=f"[c{i}] halo saya butuh bantuan"
+                )
             written[i] = time.time()
         fed_s = time.time() - start
         engine = create_engine(url)
@@ -170,6 +209,7 @@ def main() -> None:  # noqa: PLR0915 - one measured run, read top to bottom
                         if number.isdigit() and int(number) not in shown:
                             shown[int(number)] = call.at
         latencies = [shown[i] - written[i] for i in written if i in shown]
+        mail_latencies = [shown[i] - written[i] for i in by_email if i in shown]
         kinds: Counter[str] = Counter()
         groups = {str(GROUP - n) for n in range(args.offices)}
         for state in states:
@@ -203,6 +243,10 @@ def main() -> None:  # noqa: PLR0915 - one measured run, read top to bottom
             "card_latency_p50_s": percentile(latencies, 0.5),
             "card_latency_p95_s": percentile(latencies, 0.95),
             "not_shown_after_drain": args.conversations - len(latencies),
+            "by_email": len(by_email),
+            "email_cards_shown": len(mail_latencies),
+            "email_card_latency_p50_s": percentile(mail_latencies, 0.5),
+            "email_card_latency_p95_s": percentile(mail_latencies, 0.95),
             "most_group_posts_in_a_minute": max(per_minute.values(), default=0),
             "group_calls_by_kind": dict(kinds.most_common()),
             "sla_reminders_fired": len(lateness),
