@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
 import signal
 import subprocess
 import sys
@@ -29,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import text  # noqa: E402
 
-from bench.common import office_config, proc_kb  # noqa: E402
+from bench.common import office_config, proc_kb, stamp  # noqa: E402
 from bot.bootstrap import build  # noqa: E402
 from bot.config.settings import load  # noqa: E402
 from bot.demo.local_api import ApiState, LocalBotApi  # noqa: E402
@@ -107,9 +105,7 @@ def main() -> None:
                 for c in state.calls
                 if c.method == "sendMessage" and str(c.params.get("chat_id")) == str(GROUP)
             ),  # fmt: skip
-            "machine": f"{platform.machine()}, {os.cpu_count()} cores, "
-            f"Python {platform.python_version()}",
-            "date": datetime.now(UTC).isoformat(timespec="seconds"),
+            **stamp(),
         }
         print(json.dumps(result))
 

@@ -16,17 +16,16 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import sys
 import tempfile
 import threading
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 
+from bench.common import stamp  # noqa: E402
 from bot.bootstrap import build  # noqa: E402
 from bot.demo.local_api import ApiState, LocalBotApi
 from bot.demo.telegram_act import GROUP, STAFF, training_settings
@@ -141,9 +140,7 @@ def main() -> None:
                 "http_429": state.flood.refused,
                 "lost": lost,
                 "doubled": doubled,
-                "machine": f"{platform.machine()}, {os.cpu_count()} cores, "
-                f"Python {platform.python_version()}",
-                "date": datetime.now(UTC).isoformat(timespec="seconds"),
+                **stamp(),
             }
             print(json.dumps(result))
         finally:

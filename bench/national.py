@@ -26,8 +26,6 @@ from __future__ import annotations
 import argparse
 import imaplib
 import json
-import os
-import platform
 import signal
 import subprocess
 import sys
@@ -43,7 +41,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import create_engine, text  # noqa: E402
 
-from bench.common import mail_section, office_config, proc_kb  # noqa: E402
+from bench.common import cpu_seconds, mail_section, office_config, pids_named, proc_kb, stamp  # noqa: E402
 from bot.demo.local_api import ApiState, LocalBotApi  # noqa: E402
 from bot.demo.local_mail.dovecot import start_dovecot  # noqa: E402
 from bot.demo.local_mail.smtp_sink import SmtpSink  # noqa: E402
@@ -70,27 +68,6 @@ def mail_of(i: int) -> bytes:
         "Content-Type: text/plain; charset=utf-8\r\n\r\n"
         f"[c{i}] halo saya butuh bantuan\r\n"
     ).encode()
-
-
-def cpu_seconds(pid: int) -> float:
-    """User and system CPU time of a process so far (0 once it is gone)."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def pids_named(name: str) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                if (entry / "comm").read_text().strip() == name:
-                    found.append(int(entry.name))
-            except OSError:
-                continue
-    return found
 
 
 def percentile(values: list[float], share: float) -> float | None:
@@ -263,9 +240,7 @@ def main() -> None:  # noqa: PLR0915 - one measured run, read top to bottom
             "database_mb": round(size / 1e6, 1),
             "database_mb_per_100000_conversations": round(size / 1e6 * 100_000 / max(final, 1), 1),
             "exit_codes": codes,
-            "machine": f"{platform.machine()}, {os.cpu_count()} cores, "
-            f"Python {platform.python_version()}",
-            "date": datetime.now(UTC).isoformat(timespec="seconds"),
+            **stamp(),
         }
         print(json.dumps(result))
 

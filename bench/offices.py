@@ -14,20 +14,17 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
 import signal
 import subprocess
 import sys
 import tempfile
 import time
 from contextlib import ExitStack
-from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.common import office_config, proc_kb  # noqa: E402
+from bench.common import office_config, proc_kb, stamp  # noqa: E402
 from bot.demo.local_api import ApiState, LocalBotApi  # noqa: E402
 from bot.demo.telegram_act import STAFF  # noqa: E402
 
@@ -110,9 +107,7 @@ def main() -> None:
             "threads": threads,
             "stop_s": round(time.monotonic() - stopping, 2),
             "exit_code": code,
-            "machine": f"{platform.machine()}, {os.cpu_count()} cores, "
-            f"Python {platform.python_version()}",
-            "date": datetime.now(UTC).isoformat(timespec="seconds"),
+            **stamp(),
         }
         print(json.dumps(result))
 

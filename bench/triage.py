@@ -15,17 +15,16 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import random
 import sys
 import time
 from dataclasses import replace
-from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.common import stamp  # noqa: E402
 from bot.cli.triage import batch_jsonl, jsonl  # noqa: E402
 from bot.config.triage import stemmer  # noqa: E402
 from triage.domain.rules.defaults import DEFAULT_RULES  # noqa: E402
@@ -71,9 +70,7 @@ def main() -> None:
                 "one_process_messages_per_s": round(args.count / one_core),
                 "rules_only_one_process_messages_per_s": round(args.count / rules_core),
                 "processes": os.cpu_count(),
-                "machine": f"{platform.machine()}, {os.cpu_count()} cores, "
-                f"Python {platform.python_version()}",
-                "date": datetime.now(UTC).isoformat(timespec="seconds"),
+                **stamp(),
             }
         )
     )

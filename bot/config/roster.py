@@ -57,7 +57,7 @@ def timer_setup(settings: Settings, around: date) -> TimerSetup:
         targets=targets(settings),
         calendar=calendar,
         counselors=tuple(s.telegram_id for s in settings.staff if s.role == "konselor"),
-        heads=tuple(s.telegram_id for s in settings.staff if s.role == "ketua"),
+        heads=settings.heads,
         appointment_text=session_text(settings),
     )
 

@@ -322,6 +322,11 @@ class Settings(Section):
     roster: list[ShiftConfig] = Field(default_factory=list)
 
     @property
+    def heads(self) -> tuple[int, ...]:
+        """The heads' Telegram ids, as configured (the staff directory leaves out inactive ones)."""
+        return tuple(s.telegram_id for s in self.staff if s.role == "ketua")
+
+    @property
     def key_path(self) -> Path:
         """The key file: `[security] key_file`, or secret.key in data_dir."""
         named = self.security.key_file

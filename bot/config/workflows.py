@@ -31,7 +31,7 @@ def workflow_setup(settings: Settings, calendar: ServiceCalendar) -> WorkflowSet
         when=lambda at: when(at, settings),
         when_day=lambda day: when_day(day, settings),
         complaint_days=settings.sla.complaint_working_days,
-        heads=tuple(s.telegram_id for s in settings.staff if s.role == "ketua"),
+        heads=settings.heads,
     )
 
 

@@ -398,6 +398,11 @@ def last_month(today: date) -> str:
     return f"{year:04d}-{month:02d}"
 
 
+def office_last_month(app: App) -> str:
+    """Last month as the office's calendar has it now (its time zone, its clock)."""
+    return last_month(app.clock().astimezone(ZoneInfo(app.settings.office.timezone)).date())
+
+
 def send_to_heads(app: App, month: str, key: str, heads: list[int]) -> int:
     """Make the month's files (kept under data_dir/laporan) and queue them to each head's
     private chat (the register book holds personal data: never to a group). Returns how many

@@ -101,11 +101,10 @@ def monthly_report(office: str | None = None) -> int:
     app = _app(office)
     if app is None:
         return 0
-    heads = [s.telegram_id for s in app.settings.staff if s.role == "ketua"]
+    heads = list(app.settings.heads)
     if not heads:
         return 0
-    zone = ZoneInfo(app.settings.office.timezone)
-    month = report_files.last_month(app.clock().astimezone(zone).date())
+    month = report_files.office_last_month(app)
     return report_files.send_to_heads(app, month, f"monthly-report:{month}", heads)
 
 
@@ -118,8 +117,7 @@ def province_report(office: str | None = None) -> int:
     app = _app(office)
     if app is None or app.offices is None:
         return 0
-    zone = ZoneInfo(app.settings.office.timezone)
-    month = report_files.last_month(app.clock().astimezone(zone).date())
+    month = report_files.office_last_month(app)
     return figures.send_to_heads(app.offices, month, f"province-report:{month}")
 
 

@@ -205,4 +205,4 @@ def _heads(app: App) -> list[int]:
     """The office's heads now (those the head set inactive are left out)."""
     if app.telegram is not None:
         return list(app.telegram.staff.heads)
-    return [s.telegram_id for s in app.settings.staff if s.role == "ketua"]
+    return list(app.settings.heads)

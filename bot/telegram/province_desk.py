@@ -4,8 +4,6 @@ case, and nothing they write is taken for a client's message."""
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
 from telegram import Message, User
 
 from bot.files import province_report
@@ -36,8 +34,8 @@ async def on_message(desk: Desk, message: Message, user: User) -> None:
         said = text("province.tg.help", lang, name=offices.province.heads.get(user.id, ""))
         await desk.tell(f"{key}:help", where, said)
         return
-    today = desk.app.clock().astimezone(ZoneInfo(desk.app.settings.office.timezone)).date()
-    month = command[1].split()[0] if command[1].split() else report_files.last_month(today)
+    words = command[1].split()
+    month = words[0] if words else report_files.office_last_month(desk.app)
     if not report_files.MONTH.fullmatch(month):
         await desk.tell(f"{key}:month", where, text("report.month_form", lang))
         return

@@ -97,10 +97,8 @@ def forget(request: Request) -> str:
 
 def referral_received(request: Request) -> str:
     """The case is the topic's; in a private chat (or written "#N") its number comes first."""
-    app, lang, conv, words = request.desk.app, request.lang, request.conv, request.arg.split()
-    named = case_number(words[0]) if words else None
-    if named is not None and (request.private or conv is None or words[0].startswith("#")):
-        conv, words = named, words[1:]
+    app, lang = request.desk.app, request.lang
+    conv, words = request.case_first()
     if conv is None or not words:
         return text("staff.received_usage", lang)
     try:
@@ -126,10 +124,8 @@ def lift_hold(request: Request) -> str:
 def _hold(request: Request, *, lift: bool) -> str:
     """The case is the topic's; in a private chat (or written "#N") its number comes first,
     so that a number in the reason (a police report's) is never taken for a case."""
-    app, lang, conv, words = request.desk.app, request.lang, request.conv, request.arg.split()
-    named = case_number(words[0]) if words else None
-    if named is not None and (request.private or conv is None or words[0].startswith("#")):
-        conv, words = named, words[1:]  # not the private chat's selected case
+    app, lang = request.desk.app, request.lang
+    conv, words = request.case_first()  # not the private chat's selected case
     if conv is None:
         return text("staff.hold_usage", lang)
     reason = " ".join(words)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from bot.telegram import staff_ops
 from bot.telegram.desk import Desk
+from bot.telegram.parsing import case_number
 from triage.domain import notices
 from triage.domain.model import Actor, Role
 from triage.texts.catalog import Lang, text
@@ -39,6 +40,16 @@ class Request:
     @property
     def lang(self) -> Lang:
         return self.desk.lang
+
+    def case_first(self) -> tuple[int | None, list[str]]:
+        """The case and the command's other words: a leading number ("12", "#12") names the
+        case in a private chat, when no case is at hand, or written with "#"; elsewhere it is a
+        word of the command (a police report's number in a reason is never taken for a case)."""
+        words = self.arg.split()
+        named = case_number(words[0]) if words else None
+        if named is not None and (self.private or self.conv is None or words[0].startswith("#")):
+            return named, words[1:]
+        return self.conv, words
 
     @property
     def private(self) -> bool:

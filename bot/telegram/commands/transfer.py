@@ -20,15 +20,13 @@ from triage.usecases.offices import transfer as transfer_cases
 
 
 def transfer(request: Request) -> str:
-    app, lang, conv, words = request.desk.app, request.lang, request.conv, request.arg.split()
+    app, lang = request.desk.app, request.lang
     offices = app.offices
     if offices is None:
         return text("staff.transfer_none", lang)
     if request.actor.role is not Role.HEAD:
         return text("staff.transfer_head_only", lang)
-    named = case_number(words[0]) if words else None
-    if named is not None and (request.private or conv is None or words[0].startswith("#")):
-        conv, words = named, words[1:]
+    conv, words = request.case_first()
     office, reason = _office_and_reason(offices, words, app.office_key)
     if conv is None or office is None or not reason:
         known = ", ".join(f"{key} ({esc(name)})" for key, name in offices.names.items()

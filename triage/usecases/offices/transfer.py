@@ -65,8 +65,9 @@ def offer_transfer(
 
     def step(uow: UnitOfWork, conv: Conversation) -> Transfer:
         done = uow.outbox.find_key(item_key)
-        if done is not None:
-            return load_message(done.text).ref
+        asked = _message(done) if done is not None else None
+        if asked is not None:
+            return asked.ref
         if not conv.is_open:
             raise TransitionNotAllowed(conv.state.value, "transfer")
         log = uow.steps.for_conversation(conv_id)
