@@ -1,15 +1,18 @@
 """National-scale load (issue 20, item 6): many offices, several workers, one PostgreSQL, a day's
 hotline traffic compressed into minutes, through the local Bot API server with Telegram's flood
-limits (20 posts a minute per group).
+limits (20 posts a minute per group), a local Dovecot and the Instagram stand-in.
 
     .venv/bin/python bench/national.py [--offices 50] [--workers 3] [--conversations 20000]
                                        [--minutes 15] [--drain 5] [--pg-url URL]
-                                       [--email-share 0.2]
+                                       [--email-share 0.2] [--instagram-share 0.2]
 
 Each office has its own bot, admin group, mailbox (one local Dovecot, a user an office) and
 schema; every worker runs every office (a province file) and the leases decide which worker
 polls and sends for which. A share of the clients (`--email-share`) write by email (appended to
-their office's INBOX, read by the office's IMAP IDLE watcher), the rest on the Telegram hotline;
+their office's INBOX, read by the office's IMAP IDLE watcher), a share (`--instagram-share`) by
+Instagram direct message (a request to the office's account on the stand-in,
+bench/instagram_standin.py, read by the office's poller every 20 s, the shortest it allows;
+the workers then run through bench/instagram_worker.py), the rest on the Telegram hotline;
 the times to a card are given per channel too. New clients write evenly
 over `--minutes`; then the run waits `--drain` minutes for the cards still queued. Measures:
 messages stored per second, the time from a client's message to its card in its office's group
@@ -26,6 +29,7 @@ from __future__ import annotations
 import argparse
 import imaplib
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -42,6 +46,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sqlalchemy import create_engine, text  # noqa: E402
 
 from bench.common import cpu_seconds, mail_section, office_config, pids_named, proc_kb, stamp  # noqa: E402
+from bench.instagram_standin import FIRST_ME, InstagramStandin, stored_session  # noqa: E402
 from bot.demo.local_api import ApiState, LocalBotApi  # noqa: E402
 from bot.demo.local_mail.dovecot import start_dovecot  # noqa: E402
 from bot.demo.local_mail.smtp_sink import SmtpSink  # noqa: E402
@@ -49,6 +54,7 @@ from bot.demo.telegram_act import STAFF  # noqa: E402
 from tests.support.pg_cluster import fresh_pg_database, start_cluster  # noqa: E402
 
 FIRST_CLIENT = 9_000_000
+FIRST_IG_CLIENT = 6_000_000
 GROUP = -1003000000000
 
 
@@ -70,6 +76,25 @@ def mail_of(i: int) -> bytes:
     ).encode()
 
 
+def channel_of(i: int, email: float, instagram: float) -> str:
+    """The channels spread evenly over the run (a low-discrepancy sequence), each its share."""
+    place = (i * 0.6180339887) % 1.0
+    return "email" if place < email else "instagram" if place < email + instagram else "telegram"
+
+
+def seed_sessions(paths: list[Path]) -> None:
+    """Each office's Instagram session stored as a past login leaves it (the stand-in has no
+    login), sealed with the office's key; the schemas are created on the way."""
+    from bot.bootstrap import build
+    from bot.config.settings import load
+
+    for n, path in enumerate(paths):
+        app = build(load(path, environ={}))
+        vault, source, _ = app.instagram_codes
+        vault.save_session(stored_session(source.session.sealer.seal, FIRST_ME + n))
+        app.engine.dispose()
+
+
 def percentile(values: list[float], share: float) -> float | None:
     if not values:
         return None
@@ -88,8 +113,10 @@ def main() -> None:  # noqa: PLR0915 - one measured run, read top to bottom
     # each office's engine in each worker keeps its own connections (docs/SCALING.md)
     parser.add_argument("--max-connections", type=int, default=1500)
     parser.add_argument("--email-share", type=float, default=0.2)
+    parser.add_argument("--instagram-share", type=float, default=0.2)
     args = parser.parse_args()
-    every = round(1 / args.email_share) if args.email_share > 0 else 0  # every n-th by email
+    channels = [channel_of(i, args.email_share, args.instagram_share)
+                for i in range(args.conversations)]  # fmt: skip
     states = []
     for n in range(args.offices):
         state = ApiState()
@@ -99,7 +126,8 @@ def main() -> None:  # noqa: PLR0915 - one measured run, read top to bottom
         state.add_group(GROUP - n, f"Admin PUSPAGA {n:02d}")
         states.append(state)
     for i in range(args.conversations):
-        states[i % args.offices].add_user(FIRST_CLIENT + i, f"Klien {i}")
+        if channels[i] == "telegram":
+            states[i % args.offices].add_user(FIRST_CLIENT + i, f"Klien {i}")
     with tempfile.TemporaryDirectory() as tmp, ExitStack() as stack:
         cluster = None
         if args.pg_url is None:
@@ -110,7 +138,7 @@ def main() -> None:  # noqa: PLR0915 - one measured run, read top to bottom
         root = Path(tmp)
         paths = [office(root / f"kab{n:02d}", n, api, url) for n, api in enumerate(apis)]
         mailboxes: list[imaplib.IMAP4] = []
-        if every:
+        if "email" in channels:
             dovecot, sink = start_dovecot(), SmtpSink().start()
             stack.callback(dovecot.stop)
             stack.callback(sink.stop)
@@ -122,15 +150,27 @@ def main() -> None:  # noqa: PLR0915 - one measured run, read top to bottom
                 box.login(f"kab{n:02d}", dovecot.password)
                 mailboxes.append(box)
                 stack.callback(box.logout)
+        instagram = None
+        if "instagram" in channels:
+            instagram = stack.enter_context(InstagramStandin())
+            for n, path in enumerate(paths):
+                section = f'username = "kab{n:02d}"\npassword = "bench"\npoll_seconds = 20\n'
+                path.write_text(path.read_text() + "[instagram]\n" + section, encoding="utf-8")
+            seed_sessions(paths)
         province = root / "provinsi.toml"
         named = ", ".join(f'"{p.relative_to(root)}"' for p in paths)
         province.write_text(f'name = "Nasional Uji"\noffices = [{named}]\n', encoding="utf-8")
-        puspaga = Path(sys.executable).parent / "puspaga"
+        puspaga = [str(Path(sys.executable).parent / "puspaga")]
+        env = dict(os.environ)
+        if instagram is not None:
+            puspaga = [sys.executable, str(Path(__file__).with_name("instagram_worker.py"))]
+            env["BENCH_INSTAGRAM"] = instagram.url
         workers = []
         for w in range(args.workers):
             log = (root / f"worker{w}.log").open("w")
-            workers.append(subprocess.Popen([str(puspaga), "run", "--config", str(province)],
-                                            stdout=subprocess.DEVNULL, stderr=log))  # fmt: skip
+            command = [*puspaga, "run", "--config", str(province)]
+            quiet = subprocess.DEVNULL
+            workers.append(subprocess.Popen(command, stdout=quiet, stderr=log, env=env))
         began = time.monotonic()
         while not all(any(c.method == "getUpdates" for c in list(s.calls)) for s in states):
             if time.monotonic() - began > 900:
@@ -138,16 +178,20 @@ def main() -> None:  # noqa: PLR0915 - one measured run, read top to bottom
             time.sleep(1.0)
         ready_s = round(time.monotonic() - began, 1)
         written: dict[int, float] = {}
-        by_email: set[int] = set()
         step = args.minutes * 60 / args.conversations
         start = time.time()
         for i in range(args.conversations):
             due = start + i * step
             while (now := time.time()) < due:
                 time.sleep(min(0.2, due - now))
-            if every and i % every == 0:
-                by_email.add(i)
+            if channels[i] == "email":
                 mailboxes[i % args.offices].append("INBOX", None, None, mail_of(i))
+            elif channels[i] == "instagram":
+                assert instagram is not None
+                account = FIRST_ME + i % args.offices
+                instagram.client_writes(
+                    account, FIRST_IG_CLIENT + i, f"Klien {i}", f"[c{i}] halo saya butuh bantuan"
+                )
             else:
                 states[i % args.offices].user_writes(
                     FIRST_CLIENT + i, text=f"[c{i}] halo saya butuh bantuan"
@@ -186,7 +230,13 @@ def main() -> None:  # noqa: PLR0915 - one measured run, read top to bottom
                         if number.isdigit() and int(number) not in shown:
                             shown[int(number)] = call.at
         latencies = [shown[i] - written[i] for i in written if i in shown]
-        mail_latencies = [shown[i] - written[i] for i in by_email if i in shown]
+        per_channel = {}
+        for name in ("telegram", "email", "instagram"):
+            mine = [i for i in written if channels[i] == name]
+            times = [shown[i] - written[i] for i in mine if i in shown]
+            per_channel[name] = {"written": len(mine), "cards_shown": len(times),
+                                 "card_latency_p50_s": percentile(times, 0.5),
+                                 "card_latency_p95_s": percentile(times, 0.95)}  # fmt: skip
         kinds: Counter[str] = Counter()
         groups = {str(GROUP - n) for n in range(args.offices)}
         for state in states:
@@ -220,10 +270,9 @@ def main() -> None:  # noqa: PLR0915 - one measured run, read top to bottom
             "card_latency_p50_s": percentile(latencies, 0.5),
             "card_latency_p95_s": percentile(latencies, 0.95),
             "not_shown_after_drain": args.conversations - len(latencies),
-            "by_email": len(by_email),
-            "email_cards_shown": len(mail_latencies),
-            "email_card_latency_p50_s": percentile(mail_latencies, 0.5),
-            "email_card_latency_p95_s": percentile(mail_latencies, 0.95),
+            "per_channel": per_channel,
+            "instagram_calls": dict(instagram.calls.most_common()) if instagram else {},
+            "instagram_sent": len(instagram.sent) if instagram else 0,
             "most_group_posts_in_a_minute": max(per_minute.values(), default=0),
             "group_calls_by_kind": dict(kinds.most_common()),
             "sla_reminders_fired": len(lateness),

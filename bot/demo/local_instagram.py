@@ -51,11 +51,11 @@ def thread(thread_id: str, items: list[dict], user: tuple[int, str, str], pendin
     }
 
 
-def current_user() -> dict:
+def current_user(me: int = ME) -> dict:
     return {
         "status": "ok",
         "user": {
-            "pk": ME,
+            "pk": me,
             "username": "puspaga.contoh",
             "full_name": "PUSPAGA Contoh",
             "is_private": False,
