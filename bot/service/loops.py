@@ -127,13 +127,18 @@ def poll_all(
     return counts
 
 
-def dispatch(app: App, max_passes: int = 100) -> DispatchReport:
+def dispatch(
+    app: App, max_passes: int = 100, going: Callable[[], bool] = lambda: True
+) -> DispatchReport:
     """Send everything due now. Each pass takes the oldest item per recipient (order per chat),
-    so passes repeat until one finds nothing left to do."""
+    so passes repeat until one finds nothing left to do, or until `going` says the service
+    stops (the rest stays in the outbox)."""
     sent = retrying = failed = 0
     reached: set[str] = set()
     unreachable: set[str] = set()
     for _ in range(max_passes):
+        if not going():
+            break
         report = dispatch_due(
             uow_factory=app.uows,
             senders=app.senders,
@@ -143,6 +148,7 @@ def dispatch(app: App, max_passes: int = 100) -> DispatchReport:
             heads=app.timers.heads if app.timers else (),
             progress=systemd.alive,
             targets=leases.sendable(app.senders) if app.leases is not None else None,
+            going=going,
         )
         sent, retrying, failed = (
             sent + report.sent,
@@ -294,6 +300,11 @@ def run_forever(app: App, stop: threading.Event, poll_every: float = 5.0) -> Non
         next_poll[source.cursor_key] = now + app.poll_seconds.get(source.cursor_key, poll_every)
         return True
 
+    def going() -> bool:
+        return not stop.is_set()
+
+    steps = (("relay", lambda: relay(app)), ("dispatch", lambda: dispatch(app, going=going)))
+
     watch = ClockWatch()
     _replan_safely(app, scheduler, None)
     systemd.watch_this_thread()
@@ -303,17 +314,15 @@ def run_forever(app: App, stop: threading.Event, poll_every: float = 5.0) -> Non
             systemd.alive()
             _replan_safely(app, scheduler, watch)
             poll_all(app, due, wait=False)
-            for step in (relay, dispatch):  # one failing never stops the other
+            for name, step in steps:  # one failing never stops the other
                 ok = True
                 try:
-                    step(app)
+                    step()
                 except Exception as exc:  # noqa: BLE001 - a database hiccup: log, wait, go on
                     ok = False
-                    log.error(
-                        "langkah %s gagal (%s); dicoba lagi", step.__name__, type(exc).__name__
-                    )
+                    log.error("langkah %s gagal (%s); dicoba lagi", name, type(exc).__name__)
                     log.debug("traceback", exc_info=True)
-                if step is dispatch:  # it reads the outbox first: its failure is the database's
+                if name == "dispatch":  # it reads the outbox first: its failure is the database's
                     alarm.saw(app, "database", ok)
             alarm.sound(app)
             app.wake.wait(app.settings.outbox.interval_seconds)
@@ -327,8 +336,9 @@ def run_forever(app: App, stop: threading.Event, poll_every: float = 5.0) -> Non
             watcher.stop.set()
             if hasattr(watcher, "halt"):
                 watcher.halt()  # a poller waiting for its next turn
-        for thread in watching:
-            thread.join(timeout=5)
+        until = time.monotonic() + 5  # for all together (a poll may be mid-way: its cursor
+        for thread in watching:  # moves with each message stored, so it ends as a kill would)
+            thread.join(timeout=max(0.0, until - time.monotonic()))
         if app.telegram is not None:
             app.telegram.stop()
         if keeping is not None and app.leases is not None:

@@ -11,7 +11,7 @@ from bot.config.settings import from_mapping
 from bot.service import loops as service
 from channels.simulated import RecordingSender, ScriptedSource
 from tests.builders import ADMIN, inbound
-from triage.domain.outbox import Target
+from triage.domain.outbox import OutboxItem, OutboxStatus, Target
 from triage.usecases import inbox
 from triage.usecases.replies import reply_to_client
 
@@ -63,6 +63,46 @@ def test_run_forever_ingests_sends_and_stops(tmp_path):
     assert sender.delivered[0].text == "Halo" and sender.delivered[0].recipient == "client-1"
     with app.uows() as uow:
         assert uow.cursors.get("sim:hotline") == "2"
+
+
+def test_a_stop_does_not_wait_for_a_batch_of_slow_sends(tmp_path):
+    """An Instagram send takes a second or more (instagrapi waits between requests): with a
+    backlog of replies, the stop must not wait for the twenty a pass claims; what was not
+    tried is pending again, for the next start, at once."""
+    settings = from_mapping(
+        {
+            "data_dir": str(tmp_path),
+            "office": {"name": "Uji"},
+            "outbox": {"interval_seconds": 0.05},
+        },
+        environ={},
+    )
+
+    class Slow(RecordingSender):
+        def send(self, item):
+            time.sleep(0.3)
+            return super().send(item)
+
+    sender = Slow(Target.HOTLINE)
+    app = build(settings, sources=[], senders={Target.HOTLINE: sender})
+    now = datetime.now(UTC)
+    with app.uows() as uow:
+        for n in range(30):
+            uow.outbox.add(OutboxItem(id=None, idempotency_key=f"r{n}", target=Target.HOTLINE,
+                                      recipient=f"client-{n}", text="Halo", created_at=now,
+                                      next_attempt_at=now))  # fmt: skip
+        uow.commit()
+    stop = threading.Event()
+    loop = threading.Thread(target=service.run_forever, args=(app, stop))
+    loop.start()
+    wait_for(lambda: len(sender.delivered) >= 1)
+    stop.set()
+    loop.join(timeout=2)
+    assert not loop.is_alive()
+    with app.uows() as uow:
+        unsent = uow.outbox.unsent()
+    assert len(sender.delivered) + len(unsent) == 30 and len(unsent) >= 10
+    assert all(i.status is OutboxStatus.PENDING and i.lease_until is None for i in unsent)
 
 
 def test_a_failing_channel_does_not_stop_the_others(tmp_path):

@@ -161,6 +161,44 @@ def test_items_whose_lease_passes_during_a_slow_batch_are_left_for_the_next_clai
     assert [i.text for i in sender.sent] == ["satu"]  # "dua" was not started late
 
 
+def test_a_stop_hands_back_at_once_what_was_claimed_and_not_tried():
+    """Sends may take seconds each (Instagram's): a stop does not wait for the batch, and what
+    it did not try goes to the next pass without waiting out the lease or counting an attempt."""
+    uows, clock = FakeUnitOfWorkFactory(), FakeClock(T0)
+    (first,) = queue(uows, "satu", recipient="a")
+    (second,) = queue(uows, "dua", recipient="b")
+    stopping: list[bool] = []
+
+    class Stops(FakeSender):
+        def send(self, item):
+            stopping.append(True)  # SIGTERM arrives during the first send
+            return super().send(item)
+
+    sender = Stops()
+    assert run(uows, sender, clock, going=lambda: not stopping).sent == 1
+    assert [i.text for i in sender.sent] == ["satu"]
+    back = uows.db.outbox[second]
+    assert back.status is OutboxStatus.PENDING and back.lease_until is None
+    assert back.attempts == 0
+    assert run(uows, sender, clock).sent == 1  # at once: no lease to wait out
+    assert [i.text for i in sender.sent] == ["satu", "dua"]
+
+
+def test_a_stop_keeps_the_claim_of_an_item_whose_earlier_send_was_interrupted():
+    """Its next taker must still ask the channel whether that send got through."""
+    uows, sender, clock = FakeUnitOfWorkFactory(), FakeSender(), FakeClock(T0)
+    (dead,) = queue(uows, "tiga", recipient="c")
+    with uows() as uow:  # claimed by a dispatcher that died; its lease ends at T0
+        uow.outbox.claim_due(T0, 10, T0)
+        uow.commit()
+    (fresh,) = queue(uows, "satu", recipient="a")
+    assert run(uows, sender, clock, going=lambda: False).handled == 0
+    assert sender.sent == []
+    kept, back = uows.db.outbox[dead], uows.db.outbox[fresh]
+    assert kept.status is OutboxStatus.SENDING and kept.interrupted and kept.lease_until
+    assert back.status is OutboxStatus.PENDING and back.lease_until is None
+
+
 def test_an_item_that_crashes_every_dispatcher_fails_after_max_attempts():
     uows, clock = FakeUnitOfWorkFactory(), FakeClock(T0)
     (item,) = queue(uows, "satu")

@@ -60,10 +60,13 @@ def dispatch_due(
     heads: Sequence[int] = (),
     progress: Callable[[], None] = lambda: None,
     targets: Collection[Target] | None = None,
+    going: Callable[[], bool] = lambda: True,
 ) -> DispatchReport:
     """One pass: claim up to `batch` due items (the oldest per recipient, urgent first). An
     item that fails for good is announced to staff in the same transaction (`heads` hear of
-    urgent cases'); `targets`: only items this worker can send now (several workers)."""
+    urgent cases'); `targets`: only items this worker can send now (several workers). Once
+    `going` says no (the service stops), the items not yet tried are handed back at once: a
+    send can take seconds (Instagram's), and a stop must not wait for twenty of them."""
     now = clock()
     with uow_factory() as uow:
         items = uow.outbox.claim_due(now, batch, now + policy.lease, targets)
@@ -72,7 +75,10 @@ def dispatch_due(
     sent = retrying = failed = deferred = 0
     reached: set[str] = set()
     unreachable: set[str] = set()
-    for item in items:
+    for n, item in enumerate(items):
+        if not going():
+            _hand_back(uow_factory, items[n:])
+            break
         progress()  # the shell's watchdog: a slow send is progress, not a hang
         if item.lease_until is not None and clock() >= item.lease_until:
             continue  # too slow: another dispatcher may hold it now; never send past the lease
@@ -120,6 +126,17 @@ def dispatch_due(
     return DispatchReport(
         sent, retrying, failed, deferred, frozenset(reached), frozenset(unreachable - reached)
     )
+
+
+def _hand_back(uow_factory: UnitOfWorkFactory, items: Sequence[OutboxItem]) -> None:
+    """Claimed and never tried: pending again, for the next pass or worker without waiting for
+    the lease. An item whose earlier claim was interrupted keeps its claim until the lease
+    ends, so whoever takes it next still asks the channel whether that try got through."""
+    with uow_factory() as uow:
+        for item in items:
+            if not item.interrupted:
+                uow.outbox.record(replace(item, status=OutboxStatus.PENDING, lease_until=None))
+        uow.commit()
 
 
 def _kept_safe(uow_factory: UnitOfWorkFactory, item: OutboxItem, now: datetime) -> bool:
