@@ -97,6 +97,20 @@ LEFT = {
         "Two years ago I left an abusive relationship with my ex",
         "Kak, my toddler (3) suka mukul2 kepala sendiri kalau tantrum",
     },
+    # round 14: not learnt (docs/BENCHMARKS.md): a football loss that makes one "pengen bunuh
+    # diri aja 😂", beatings in childhood by a father (twice), a campus asking for a speaker on
+    # helping "a friend who's suicidal", a forwarded kidnapping warning whose "3 anak hilang"
+    # lies past the forward's frame, a toddler copying "mati kau!", an abusive ex left four
+    # years ago
+    "triage_fifteenth_acad.jsonl": {
+        "wkwk min pengen bunuh diri aja rasanya liat timnas kalah",
+        "kak mau cerita dikit. dulu waktu SD aku sering dipukul bapak",
+        "Nuwun sewu. Kula rikala taksih alit asring dipun antem",
+        "halo kak! kampus kita mau ngadain Mental Health Week",
+        "[Diteruskan berkali-kali] ⚠️WASPADA!!! Penculik anak",
+        "kak anakku 3 thn suka mukul adeknya terus teriak 'mati kau!'",
+        "Kak I left my abusive ex-husband 4 years ago",
+    },
     "triage_eleventh_op.jsonl": {
         "Assalamu'alaikum. Sepuluh tahun lalu saya pernah mengalami kekerasan dari ustadz saat "
         "mondok. Pelaku sudah diproses hukum dan saya sudah menjalani konseling hingga tuntas. "

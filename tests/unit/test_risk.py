@@ -929,3 +929,33 @@ def _trie_pattern(words: list[str]) -> str:
         return f"(?:{body})?" if ends else body
 
     return emit(trie)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "bojoku nek mendem sok nyekek aku, wingi aku sampe pingsan",
+        "suamiku tadi nyekek leherku, aku takut",
+        "aku dicekek bojoku mau bengi",
+    ],
+)
+def test_strangling_told_in_javanese_takes_the_crisis_reply(text):
+    """Round 14's one miss: "nyekek" (Javanese for strangle) and "sampe pingsan"."""
+    assert classify(text, DEFAULT_RULES).risk == MENDESAK
+
+
+@pytest.mark.parametrize(
+    ("text", "framed"),
+    [
+        ("wingi nonton film horor nang bioskop sing ana adegan wong gantung diri, kepikiran", True),
+        ("[Diteruskan] ⚠️WASPADA!! Penculikan anak marak, pelaku menyamar. SEBARKAN!!", True),
+        # the writer's own words end the frame, and a forward naming a child found is no warning
+        ("film itu ada adegan gantung diri, aku pengen gantung diri juga malam ini", False),
+        ("*Diteruskan dari grup warga* anak saya hilang sejak tadi pagi tolong", False),
+    ],
+)
+def test_a_films_scene_and_a_forwarded_warning_are_topics(text, framed):
+    """Round 14: perlu_dicek at most, never the crisis reply; what lies past the frame, or a
+    forward that reports a child gone, is read as usual."""
+    risk = classify(text, DEFAULT_RULES).risk
+    assert (risk == PERLU_DICEK) if framed else (risk == MENDESAK)
