@@ -20,6 +20,7 @@ from urllib.parse import parse_qs, urlsplit
 from bot.demo import local_instagram as ig
 
 FIRST_ME = 2_000_000  # office n's account is FIRST_ME + n
+PAGE = 50  # threads an inbox page holds (the source asks for 50)
 
 
 @dataclass
@@ -81,8 +82,8 @@ class InstagramStandin:
 
     def _answer(self, method: str, path: str, me: int, form: dict[str, list[str]]) -> dict | None:
         account = self.account(me)
-        self.calls[re.sub(r"\d{6,}", "N", path)] += 1
         with self._lock:
+            self.calls[re.sub(r"\d{6,}", "N", path)] += 1
             if path == "accounts/current_user/":
                 return ig.current_user(me)
             if path in ("direct_v2/inbox/", "direct_v2/pending_inbox/"):
@@ -91,23 +92,27 @@ class InstagramStandin:
                     t for i, t in account.threads.items() if (i in account.pending) == pending
                 ]
                 chosen.sort(key=lambda t: int(t["last_activity_at"]), reverse=True)
-                threads = [_copy(t, 20) for t in chosen[:20]]
+                threads = [_copy(t, 20) for t in chosen[:PAGE]]
                 return {"status": "ok", "inbox": {"threads": threads, "oldest_cursor": None}}
             found = re.fullmatch(r"direct_v2/threads/(\d+)/approve/", path)
             if found and method == "POST":
                 account.pending.discard(found[1])
+                if held := account.threads.get(found[1]):
+                    held["pending"] = False
                 return {"status": "ok"}
             if found := re.fullmatch(r"direct_v2/threads/(\d+)/", path):
                 held = account.threads.get(found[1])
                 return None if held is None else {"status": "ok", "thread": _copy(held, 200)}
-            if path == "direct_v2/threads/broadcast/text/" and method == "POST":
+            if path in ("direct_v2/threads/broadcast/text/", "direct_v2/threads/broadcast/link/"):
                 recipient = json.loads(form["recipient_users"][0])[0][0]
                 body = form.get("text", form.get("link_text", [""]))[0]
                 self.sent.append(Sent(me, recipient, body, time.time()))
                 self._item += 1
                 thread_id = account.by_user.get(recipient, str(10**35 + recipient))
-                if held := account.threads.get(thread_id):
-                    held["items"].insert(0, ig.item(self._item, me, int(time.time()), text=body))
+                if held := account.threads.get(thread_id):  # the thread moves to the top
+                    reply = ig.item(self._item, me, int(time.time()), text=body)
+                    held["items"].insert(0, reply)
+                    held["last_activity_at"] = reply["timestamp"]
                 payload = {"item_id": str(self._item), "thread_id": thread_id,
                            "timestamp": str(int(time.time() * 1_000_000))}  # fmt: skip
                 return {"status": "ok", "payload": payload}
@@ -121,9 +126,11 @@ class InstagramStandin:
                 size = int(self.headers.get("Content-Length") or 0)
                 form = parse_qs(self.rfile.read(size).decode()) if size else {}
                 path = urlsplit(self.path).path.removeprefix("/api/v1/")
-                answer = standin._answer(self.command, path, _me(self.headers), form)
-                body = json.dumps(answer or {"status": "fail", "message": "not found"}).encode()
-                self.send_response(200 if answer else 404)
+                me = _me(self.headers)
+                answer = standin._answer(self.command, path, me, form) if me else None
+                refused = {"status": "fail", "message": "login_required" if not me else "not found"}
+                body = json.dumps(answer or refused).encode()
+                self.send_response(200 if answer else 403 if not me else 404)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()

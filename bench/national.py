@@ -117,6 +117,8 @@ def main() -> None:  # noqa: PLR0915 - one measured run, read top to bottom
     parser.add_argument("--email-share", type=float, default=0.2)
     parser.add_argument("--instagram-share", type=float, default=0.2)
     args = parser.parse_args()
+    if args.email_share + args.instagram_share > 1:
+        parser.error("--email-share and --instagram-share together are at most 1")
     channels = [channel_of(i, args.email_share, args.instagram_share)
                 for i in range(args.conversations)]  # fmt: skip
     states = []
@@ -267,15 +269,16 @@ def main() -> None:  # noqa: PLR0915 - one measured run, read top to bottom
         asked = time.monotonic()
         for worker in workers:
             worker.send_signal(signal.SIGTERM)
-        codes, stop_s = [], []
+        stop_s: list[float | None] = [None] * len(workers)  # None: still running after 120 s
+        while time.monotonic() - asked < 120 and None in stop_s:
+            for w, worker in enumerate(workers):
+                if stop_s[w] is None and worker.poll() is not None:
+                    stop_s[w] = round(time.monotonic() - asked, 1)
+            time.sleep(0.1)
         for worker in workers:
-            try:
-                codes.append(worker.wait(max(1.0, asked + 120 - time.monotonic())))
-                stop_s.append(round(time.monotonic() - asked, 1))
-            except subprocess.TimeoutExpired:  # said in the result, then killed
+            if worker.poll() is None:  # said in the result, then killed
                 worker.kill()
-                codes.append(worker.wait())
-                stop_s.append(None)
+        codes = [worker.wait() for worker in workers]
         result = {
             "offices": args.offices,
             "workers": args.workers,

@@ -345,7 +345,9 @@ def run_forever(app: App, stop: threading.Event, poll_every: float = 5.0) -> Non
             app.leases.stop.set()
             app.leases.soon.set()
             keeping.join(timeout=5)
-            app.leases.release_all()  # the pollers have stopped: another worker goes on at once
+            # the pollers have stopped, or been waited for 5 s: another worker goes on at once
+            # (a poller still finishing is fenced by its lease: its cursor write is refused)
+            app.leases.release_all()
 
 
 def _start_leases(app: App) -> threading.Thread | None:

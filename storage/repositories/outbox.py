@@ -35,8 +35,8 @@ OUTBOX_PICK = (
         ),
     )
     # Among recipients: urgent first, then the item passed over most often (each claim that a
-    # shared budget deferred counts), then the oldest: a flood in one topic cannot keep
-    # another topic's card waiting behind all of it.
+    # shared budget deferred, or a stop handed back, counts), then the oldest: a flood in one
+    # topic cannot keep another topic's card waiting behind all of it.
     .order_by(outbox_t.c.priority.desc(), outbox_t.c.claims.desc(), outbox_t.c.id)
     .limit(bindparam("_limit"))
 )

@@ -184,19 +184,26 @@ def test_a_stop_hands_back_at_once_what_was_claimed_and_not_tried():
     assert [i.text for i in sender.sent] == ["satu", "dua"]
 
 
-def test_a_stop_keeps_the_claim_of_an_item_whose_earlier_send_was_interrupted():
-    """Its next taker must still ask the channel whether that send got through."""
+def test_a_stop_keeps_an_interrupted_item_sending_and_its_next_taker_asks_about_it():
+    """Its next taker must still ask the channel whether the earlier send got through; it
+    takes it at once, and the stop costs it no attempt."""
     uows, sender, clock = FakeUnitOfWorkFactory(), FakeSender(), FakeClock(T0)
     (dead,) = queue(uows, "tiga", recipient="c")
-    with uows() as uow:  # claimed by a dispatcher that died; its lease ends at T0
-        uow.outbox.claim_due(T0, 10, T0)
+    with uows() as uow:  # claimed by a dispatcher that died after sending; its lease ends at T0
+        (claimed,) = uow.outbox.claim_due(T0, 10, T0)
         uow.commit()
+    sender.send(claimed)
     (fresh,) = queue(uows, "satu", recipient="a")
     assert run(uows, sender, clock, going=lambda: False).handled == 0
-    assert sender.sent == []
     kept, back = uows.db.outbox[dead], uows.db.outbox[fresh]
-    assert kept.status is OutboxStatus.SENDING and kept.interrupted and kept.lease_until
+    assert kept.status is OutboxStatus.SENDING and kept.lease_until == T0
     assert back.status is OutboxStatus.PENDING and back.lease_until is None
+    for _ in range(2):
+        run(uows, sender, clock)
+    after = uows.db.outbox[dead]
+    assert after.status is OutboxStatus.SENT and after.remote_id == "hotline-1"  # asked, found
+    assert after.attempts == 1  # the dead dispatcher's try, counted once
+    assert [i.text for i in sender.sent] == ["tiga", "satu"]  # never sent twice
 
 
 def test_an_item_that_crashes_every_dispatcher_fails_after_max_attempts():

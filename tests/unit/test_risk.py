@@ -940,8 +940,14 @@ def _trie_pattern(words: list[str]) -> str:
     ],
 )
 def test_strangling_told_in_javanese_takes_the_crisis_reply(text):
-    """Round 14's one miss: "nyekek" (Javanese for strangle) and "sampe pingsan"."""
+    """Round 14's one miss: "nyekek" (Javanese for strangle)."""
     assert classify(text, DEFAULT_RULES).risk == MENDESAK
+
+
+def test_fainting_from_period_pain_is_no_beating():
+    """ "sampe pingsan" alone is not violence (a review of round 14: a first corpus's question)."""
+    said = classify("mens gw sakit bgt sampe pingsan tiap bulan, itu normal gak?", DEFAULT_RULES)
+    assert said.risk != MENDESAK
 
 
 @pytest.mark.parametrize(
@@ -949,9 +955,15 @@ def test_strangling_told_in_javanese_takes_the_crisis_reply(text):
     [
         ("wingi nonton film horor nang bioskop sing ana adegan wong gantung diri, kepikiran", True),
         ("[Diteruskan] ⚠️WASPADA!! Penculikan anak marak, pelaku menyamar. SEBARKAN!!", True),
-        # the writer's own words end the frame, and a forward naming a child found is no warning
+        # the writer's own words or words of now end the frame; a likeness or a scene copied
+        # is no film; a forward of a child of one's own, a neighbour's or gone today is a report
         ("film itu ada adegan gantung diri, aku pengen gantung diri juga malam ini", False),
+        ("rumah tanggaku kayak sinetron, tiap malam ada adegan suami mukul aku", False),
+        ("abis nonton film itu dia niru adegannya, tadi dia coba gantung diri", False),
+        ("film itu ada adegan itu, tadi dia coba gantung diri di kamar", False),
         ("*Diteruskan dari grup warga* anak saya hilang sejak tadi pagi tolong", False),
+        ("[Diteruskan] AWAS!! anak tetangga hilang tadi sore di pasar, tolong bantu cari", False),
+        ("[Diteruskan] AWAS anak saya hilang, sebarkan", False),
     ],
 )
 def test_a_films_scene_and_a_forwarded_warning_are_topics(text, framed):

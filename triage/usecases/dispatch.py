@@ -77,7 +77,7 @@ def dispatch_due(
     unreachable: set[str] = set()
     for n, item in enumerate(items):
         if not going():
-            _hand_back(uow_factory, items[n:])
+            _hand_back(uow_factory, items[n:], clock())
             break
         progress()  # the shell's watchdog: a slow send is progress, not a hang
         if item.lease_until is not None and clock() >= item.lease_until:
@@ -128,14 +128,20 @@ def dispatch_due(
     )
 
 
-def _hand_back(uow_factory: UnitOfWorkFactory, items: Sequence[OutboxItem]) -> None:
-    """Claimed and never tried: pending again, for the next pass or worker without waiting for
-    the lease. An item whose earlier claim was interrupted keeps its claim until the lease
-    ends, so whoever takes it next still asks the channel whether that try got through."""
+def _hand_back(uow_factory: UnitOfWorkFactory, items: Sequence[OutboxItem], now: datetime) -> None:
+    """Claimed and never tried: free for the next pass or worker at once, no attempt counted.
+    An item whose earlier claim was interrupted stays `sending` with its lease ended now (and
+    the attempt this claim counted taken back, as the next claim counts it again), so whoever
+    takes it next still asks the channel whether that earlier try got through. Fenced by the
+    claim: an item another dispatcher took meanwhile is left as it is."""
     with uow_factory() as uow:
         for item in items:
-            if not item.interrupted:
-                uow.outbox.record(replace(item, status=OutboxStatus.PENDING, lease_until=None))
+            if item.interrupted:
+                back = replace(item, lease_until=now, attempts=max(0, item.attempts - 1))
+            else:
+                back = replace(item, status=OutboxStatus.PENDING, lease_until=None)
+            if not uow.outbox.record(back):
+                log.debug("kiriman %s sudah diambil proses lain", item.id)
         uow.commit()
 
 
