@@ -336,8 +336,11 @@ def run_forever(app: App, stop: threading.Event, poll_every: float = 5.0) -> Non
             watcher.stop.set()
             if hasattr(watcher, "halt"):
                 watcher.halt()  # a poller waiting for its next turn
-        until = time.monotonic() + 5  # for all together (a poll may be mid-way: its cursor
-        for thread in watching:  # moves with each message stored, so it ends as a kill would)
+        # 2 s for all together: an Instagram poll mid-way (a second between its requests) is not
+        # waited for longer; its cursor moves with each message stored, so it ends as a kill
+        # would, and its lease fences a late cursor write
+        until = time.monotonic() + 2
+        for thread in watching:
             thread.join(timeout=max(0.0, until - time.monotonic()))
         if app.telegram is not None:
             app.telegram.stop()
@@ -345,7 +348,7 @@ def run_forever(app: App, stop: threading.Event, poll_every: float = 5.0) -> Non
             app.leases.stop.set()
             app.leases.soon.set()
             keeping.join(timeout=5)
-            # the pollers have stopped, or been waited for 5 s: another worker goes on at once
+            # the pollers have stopped, or been waited for 2 s: another worker goes on at once
             # (a poller still finishing is fenced by its lease: its cursor write is refused)
             app.leases.release_all()
 
