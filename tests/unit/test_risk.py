@@ -971,3 +971,13 @@ def test_a_films_scene_and_a_forwarded_warning_are_topics(text, framed):
     forward that reports a child gone, is read as usual."""
     risk = classify(text, DEFAULT_RULES).risk
     assert (risk == PERLU_DICEK) if framed else (risk == MENDESAK)
+
+
+def test_pushed_until_one_fell_takes_the_crisis_reply():
+    """Round 14's leave-one-out found it missed when the model had not seen it."""
+    said = classify(
+        "sy hamil 5 bln, td spv dorong sy sampe jatuh di lantai produksi. perut sy kenceng2 skrg",
+        DEFAULT_RULES,
+    )
+    assert said.risk == MENDESAK and said.category == "kekerasan"
+    assert classify("bantu dorong motor yang mogok ke bengkel", DEFAULT_RULES).risk == BIASA
