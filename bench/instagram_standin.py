@@ -62,15 +62,19 @@ class InstagramStandin:
         with self._lock:
             return self.accounts.setdefault(me, Account(me))
 
+    def _new_item(self, user_id: int, body: str) -> dict:
+        """A direct message written now, with the next item id (under the lock)."""
+        self._item += 1
+        return ig.item(self._item, user_id, int(time.time()), text=body)
+
     def client_writes(self, me: int, pk: int, name: str, body: str) -> None:
         """A client's direct message to the office `me`: a new request, or their thread."""
         account = self.account(me)
         with self._lock:
-            self._item += 1
-            new = ig.item(self._item, pk, int(time.time()), text=body)
+            new = self._new_item(pk, body)
             thread_id = account.by_user.get(pk)
             if thread_id is None:
-                thread_id = str(10**35 + pk)
+                thread_id = _thread_id(pk)
                 user = (pk, f"klien.{pk}", name)
                 account.threads[thread_id] = ig.thread(thread_id, [new], user, pending=True)
                 account.pending.add(thread_id)
@@ -107,13 +111,12 @@ class InstagramStandin:
                 recipient = json.loads(form["recipient_users"][0])[0][0]
                 body = form.get("text", form.get("link_text", [""]))[0]
                 self.sent.append(Sent(me, recipient, body, time.time()))
-                self._item += 1
-                thread_id = account.by_user.get(recipient, str(10**35 + recipient))
+                reply = self._new_item(me, body)
+                thread_id = account.by_user.get(recipient, _thread_id(recipient))
                 if held := account.threads.get(thread_id):  # the thread moves to the top
-                    reply = ig.item(self._item, me, int(time.time()), text=body)
                     held["items"].insert(0, reply)
                     held["last_activity_at"] = reply["timestamp"]
-                payload = {"item_id": str(self._item), "thread_id": thread_id,
+                payload = {"item_id": reply["item_id"], "thread_id": thread_id,
                            "timestamp": str(int(time.time() * 1_000_000))}  # fmt: skip
                 return {"status": "ok", "payload": payload}
         return None
@@ -154,20 +157,9 @@ def _me(headers: object) -> int:
         return 0
 
 
+def _thread_id(pk: int) -> str:
+    return str(10**35 + pk)
+
+
 def _copy(thread: dict, depth: int) -> dict:
     return {**thread, "items": list(thread["items"][:depth])}
-
-
-def stored_session(seal, me: int) -> str:  # noqa: ANN001 - the office's SecretBox seal
-    """The sealed session a login with instagrapi's defaults leaves (its transport, its second
-    between requests), for the account `me`: the workers start logged in."""
-    from instagrapi import Client
-
-    settings = Client().get_settings()
-    settings["authorization_data"] = {
-        "ds_user_id": str(me),
-        "sessionid": f"{me}%3Abench%3A1%3Aabc",
-        "should_use_header_over_cookies": True,
-    }
-    settings["cookies"] = {}
-    return seal(json.dumps(settings).encode())

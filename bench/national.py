@@ -49,7 +49,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sqlalchemy import create_engine, text  # noqa: E402
 
 from bench.common import cpu_seconds, mail_section, office_config, pids_named, proc_kb, stamp  # noqa: E402
-from bench.instagram_standin import FIRST_ME, InstagramStandin, stored_session  # noqa: E402
+from bench.instagram_standin import FIRST_ME, InstagramStandin  # noqa: E402
 from bot.demo.local_api import ApiState, LocalBotApi  # noqa: E402
 from bot.demo.local_mail.dovecot import start_dovecot  # noqa: E402
 from bot.demo.local_mail.smtp_sink import SmtpSink  # noqa: E402
@@ -88,13 +88,17 @@ def channel_of(i: int, email: float, instagram: float) -> str:
 def seed_sessions(paths: list[Path]) -> None:
     """Each office's Instagram session stored as a past login leaves it (the stand-in has no
     login), sealed with the office's key; the schemas are created on the way."""
+    from instagrapi import Client
+
     from bot.bootstrap import build
     from bot.config.settings import load
+    from bot.demo.local_instagram import stored_session
 
     for n, path in enumerate(paths):
         app = build(load(path, environ={}))
         vault, source, _ = app.instagram_codes
-        vault.save_session(stored_session(source.session.sealer.seal, FIRST_ME + n))
+        # instagrapi's defaults (its transport, its second between requests), as in production
+        vault.save_session(stored_session(source.session.sealer.seal, FIRST_ME + n, Client))
         app.engine.dispose()
 
 

@@ -90,17 +90,19 @@ def offline_client():  # noqa: ANN201 - instagrapi.Client
     return Client(private_transport="requests", request_timeout=0, with_challenge_flow=False)
 
 
-def stored_session(seal) -> str:  # noqa: ANN001 - a SecretBox's seal
-    """A session as a previous login leaves it (the authorization header's data), sealed."""
+def stored_session(seal, me: int = ME, client=None) -> str:  # noqa: ANN001 - a seal, a Client class
+    """A session as a previous login leaves it (the authorization header's data), sealed: of
+    the account `me`, with the settings (transport, pause between requests) of `client`, by
+    default the offline one."""
     import json
 
-    settings = offline_client().get_settings()
+    settings = (client or offline_client)().get_settings()
     settings["authorization_data"] = {
-        "ds_user_id": str(ME),
-        "sessionid": f"{ME}%3Afake%3A1%3Aabc",
+        "ds_user_id": str(me),
+        "sessionid": f"{me}%3Afake%3A1%3Aabc",
         "should_use_header_over_cookies": True,
     }
-    settings.update({"cookies": {}, "private_transport": "requests", "request_timeout": 0})
+    settings["cookies"] = {}
     return seal(json.dumps(settings).encode())
 
 
