@@ -1,0 +1,68 @@
+"""The ports the core talks through. `storage/` and `channels/` implement them; tests/fakes.py
+holds one in-memory fake of each. By role: repositories.py (the aggregates), unit_of_work.py
+(one transaction over them), channels.py (what a channel adapter offers)."""
+
+from triage.ports.channels import (
+    ChannelSource,
+    Clock,
+    Deliver,
+    NotYet,
+    Sender,
+    SendError,
+    SendResult,
+)
+from triage.ports.repositories import (
+    AppointmentRepository,
+    AuditLog,
+    CaseFileRepository,
+    CaseGrants,
+    ClientRepository,
+    ContactRepository,
+    ConversationRepository,
+    CursorStore,
+    DeadlineRepository,
+    Erasure,
+    FormStore,
+    MessageRepository,
+    OutboxRepository,
+    ProgrammeLog,
+    RecordStore,
+    ReferralRepository,
+    ReportSource,
+    RosterChanges,
+    StepLog,
+    SurveyRepository,
+)
+from triage.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
+
+__all__ = [
+    "AppointmentRepository",
+    "AuditLog",
+    "CaseFileRepository",
+    "CaseGrants",
+    "ChannelSource",
+    "ClientRepository",
+    "Clock",
+    "ContactRepository",
+    "ConversationRepository",
+    "CursorStore",
+    "DeadlineRepository",
+    "Deliver",
+    "Erasure",
+    "FormStore",
+    "MessageRepository",
+    "NotYet",
+    "OutboxRepository",
+    "ProgrammeLog",
+    "RecordStore",
+    "ReferralRepository",
+    "ReportSource",
+    "RosterChanges",
+    "SendError",
+    "SendResult",
+    "Sender",
+    "StepLog",
+    "SurveyRepository",
+    "UnitOfWork",
+    "UnitOfWorkFactory",
+]
