@@ -72,6 +72,8 @@ def build(
         _add_email(app, settings)
     if settings.instagram is not None:
         _add_instagram(app, settings)
+    if settings.whatsapp is not None:
+        _add_whatsapp(app, settings)
     if sources is not None:
         app.sources = list(sources)
     if offices is not None:
@@ -300,6 +302,43 @@ def _add_instagram(app: App, settings: Settings) -> None:
     poller = PollThread(app, source, config.poll_seconds, jitter=0.5)  # Instagram dislikes haste
     app.watchers.append(poller)
     app.instagram_codes = (vault, source, poller)
+
+
+def _add_whatsapp(app: App, settings: Settings) -> None:
+    from bot.service.poll_thread import PollThread
+    from bot.service.webhook import Receiver, Route, WebhookServer
+    from channels.meta.graph import Graph
+    from channels.meta.whatsapp_sender import WhatsAppSender
+    from channels.meta.whatsapp_source import WhatsAppSource
+    from storage.webhook_events import WebhookEvents
+
+    config, hook = settings.whatsapp, settings.webhook
+    assert config is not None and hook is not None
+    graph = Graph(config.access_token, config.graph_url, config.graph_version,
+                  config.timeout_seconds, settings.network.proxy)  # fmt: skip
+    events = WebhookEvents(app.engine)
+    source = WhatsAppSource(
+        events,
+        config.phone_number_id,
+        graph,
+        settings.data_dir / "attachments" / "whatsapp",
+        language=settings.language,
+        mark_read=config.mark_read,
+        max_file_bytes=int(config.max_attachment_mb * 1024 * 1024),
+        quota=app.file_quota,
+        clock=app.clock,
+    )
+    app.sources.append(source)
+    app.threaded.add(source.cursor_key)
+    poller = PollThread(app, source, config.poll_seconds)
+    app.watchers.append(poller)
+    app.senders[Target.WHATSAPP] = WhatsAppSender(
+        graph, config.phone_number_id, config.reopen_template, config.template_language,
+        clock=app.clock,
+    )  # fmt: skip
+    route = Route(source.cursor_key, events, poller.now.set)
+    receiver = Receiver(hook, {config.phone_number_id: route}, app.dead_letters, app.clock)
+    app.watchers.append(WebhookServer(receiver, hook.host, hook.port))
 
 
 def _proxied_client(proxy: str):  # noqa: ANN202 - an instagrapi Client, imported late

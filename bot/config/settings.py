@@ -32,6 +32,7 @@ from bot.config.channel_settings import (
     TelegramConfig,
 )
 from bot.config.database_settings import DatabaseConfig
+from bot.config.meta_settings import WebhookConfig, WhatsAppConfig
 from bot.config.problems import explain, header, language_of, wrong
 from triage.domain.referral import TARGETS
 from triage.domain.rules.classify import CATEGORIES
@@ -44,6 +45,9 @@ SECRET_ENV = {
     ("email", "password"): "PUSPAGA_EMAIL_PASSWORD",
     ("instagram", "password"): "PUSPAGA_INSTAGRAM_PASSWORD",
     ("network", "proxy"): "PUSPAGA_PROXY",  # may hold the proxy's password
+    ("webhook", "app_secret"): "PUSPAGA_META_APP_SECRET",
+    ("webhook", "verify_token"): "PUSPAGA_META_VERIFY_TOKEN",
+    ("whatsapp", "access_token"): "PUSPAGA_WHATSAPP_TOKEN",
 }
 
 PERIOD = re.compile(r"^([01]\d|2[0-3])[:.]([0-5]\d)-([01]\d|2[0-3]|24)[:.]([0-5]\d)$")
@@ -309,6 +313,8 @@ class Settings(Section):
     telegram: TelegramConfig | None = None
     email: EmailConfig | None = None
     instagram: InstagramConfig | None = None
+    webhook: WebhookConfig | None = None
+    whatsapp: WhatsAppConfig | None = None
     triage: TriageConfig = TriageConfig()
     survey: SurveyConfig = SurveyConfig()
     consent: ConsentConfig = ConsentConfig()
@@ -336,6 +342,8 @@ class Settings(Section):
     def _alarm_needs_mail(self) -> Settings:
         if self.alarm.emails and self.email is None:
             raise wrong("alarm_needs_mail")
+        if self.whatsapp is not None and self.webhook is None:
+            raise wrong("whatsapp_needs_webhook")  # Meta posts the messages to it
         return self
 
     @model_validator(mode="after")

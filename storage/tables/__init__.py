@@ -33,6 +33,7 @@ from storage.tables.machinery import (
     StaffFocusRow,
     TelegramPostRow,
     TelegramTopicRow,
+    WebhookEventRow,
 )
 
 ALL_TABLES = [
@@ -62,6 +63,7 @@ ALL_TABLES = [
     ErasureRow,
     LegalHoldRow,
     StaffStatusRow,
+    WebhookEventRow,
 ]
 
 __all__ = [
@@ -95,4 +97,5 @@ __all__ = [
     "SurveyRow",
     "TelegramPostRow",
     "TelegramTopicRow",
+    "WebhookEventRow",
 ]

@@ -12,6 +12,7 @@ from sqlalchemy import (
     Index,
     Integer,
     Text,
+    UniqueConstraint,
     false,
 )
 from sqlmodel import Field, SQLModel
@@ -118,3 +119,22 @@ class DeadLetterRow(SQLModel, table=True):
     created_at: datetime = Field(sa_column=_time(nullable=False))
     # "<channel>:<address>" when known: erasing a client removes what they sent that failed
     sender: str | None = Field(default=None, max_length=340, index=True)
+
+
+class WebhookEventRow(SQLModel, table=True):
+    """A signed post from Meta, committed before the answer 200 and read by its channel's drain
+    (storage/webhook_events.py). The same bytes posted again (Meta retries for days) are kept
+    once per source. A body blanked is a post drained (not an id cursor: ids commit out of
+    order on PostgreSQL); the row itself, its digest, stays a week and a day."""
+
+    __tablename__ = "webhook_event"
+    __table_args__ = (
+        UniqueConstraint("source", "digest", name="uq_webhook_event_digest"),
+        Index("ix_webhook_event_source", "source", "id"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    office_id: str = Field(default=DEFAULT_OFFICE, max_length=64, sa_column_kwargs=OFFICE)
+    source: str = Field(max_length=300)  # the drain's cursor key, e.g. "whatsapp:<number id>"
+    digest: str = Field(max_length=64)  # sha256 of the body, hex
+    received_at: datetime = Field(sa_column=_time(nullable=False))
+    body: str | None = Field(default=None, sa_column=Column(Text))

@@ -49,6 +49,7 @@ def office_settings(
     office: dict[str, Any] | None = None,
     limits: dict[str, Any] | None = None,
     consent: dict[str, Any] | None = None,
+    sections: dict[str, Any] | None = None,
     **outbox: Any,
 ) -> Settings:
     """The office's configuration. It answers the same at any hour (no out-of-hours reply)
@@ -80,6 +81,7 @@ def office_settings(
             "staff": [
                 {"telegram_id": tid, "name": name, "role": role} for tid, name, role in STAFF
             ],
+            **(sections or {}),  # more sections: [whatsapp] and [webhook]
         },
         environ={},
     )

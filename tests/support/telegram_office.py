@@ -83,6 +83,7 @@ def running_office(
     office: dict[str, Any] | None = None,
     limits: dict[str, Any] | None = None,
     consent: dict[str, Any] | None = None,
+    sections: dict[str, Any] | None = None,
     **outbox: Any,
 ) -> Iterator[Office]:
     with LocalBotApi(state or office_state()) as api:
@@ -94,6 +95,7 @@ def running_office(
             office=office,
             limits=limits,
             consent=consent,
+            sections=sections,
             **{"interval_seconds": 0.1, "retry_base_seconds": 0.3, **outbox},
         )
         app = build(settings, clock=MovingClock())

@@ -56,7 +56,7 @@ def test_staff_words_are_read_into_preferences():
     assert loads(parse("tidak samar", ZONE).dumps()) == parse("tidak samar", ZONE)
 
 
-@pytest.mark.parametrize("words", ["whatsapp", "12.00-12.00", "25-26", "09.70-10", "kadang"])
+@pytest.mark.parametrize("words", ["signal", "12.00-12.00", "25-26", "09.70-10", "kadang"])
 def test_words_that_cannot_be_read_are_named(words):
     with pytest.raises(Unreadable):
         parse(words, ZONE)

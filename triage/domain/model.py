@@ -17,6 +17,7 @@ class Channel(StrEnum):
     EMAIL = "email"
     INSTAGRAM = "instagram"
     HOTLINE = "hotline"
+    WHATSAPP = "whatsapp"  # the WhatsApp Cloud API (webhooks)
     # clients who do not write online, registered by staff (triage.domain.intake)
     LANGSUNG = "langsung"  # came in person
     TELEPON = "telepon"  # phoned

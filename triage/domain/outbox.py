@@ -27,6 +27,7 @@ class Target(StrEnum):
     EMAIL = "email"
     INSTAGRAM = "instagram"
     HOTLINE = "hotline"
+    WHATSAPP = "whatsapp"
     TELEGRAM = "telegram"
     OFFICE = "office"
 
@@ -132,6 +133,7 @@ def after_failure(
 # channels/email/smtp_sender.py, channels/instagram/sender.py), first match wins; staff are
 # told the reason in their language (catalogue keys undelivered.reason.*).
 FAILURE_REASONS = (
+    ("window", ("24-hour window",)),
     ("interrupted", ("interrupted",)),
     ("no_sender", ("no sender configured",)),
     ("login", ("login refused", "loginrequired", "needscode")),
@@ -202,6 +204,7 @@ CHANNEL_TARGET = {
     Channel.EMAIL: Target.EMAIL,
     Channel.INSTAGRAM: Target.INSTAGRAM,
     Channel.HOTLINE: Target.HOTLINE,
+    Channel.WHATSAPP: Target.WHATSAPP,
 }
 TARGET_CHANNEL = {target: channel for channel, target in CHANNEL_TARGET.items()}
 

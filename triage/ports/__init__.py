@@ -10,6 +10,7 @@ from triage.ports.channels import (
     Sender,
     SendError,
     SendResult,
+    WebhookEvents,
 )
 from triage.ports.repositories import (
     AppointmentRepository,
@@ -65,4 +66,5 @@ __all__ = [
     "SurveyRepository",
     "UnitOfWork",
     "UnitOfWorkFactory",
+    "WebhookEvents",
 ]

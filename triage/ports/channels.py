@@ -83,3 +83,17 @@ class ChannelSource(Protocol):
 
     def poll_once(self, deliver: Deliver, cursor: str | None) -> int:
         """Deliver every message after `cursor`, oldest first; return how many."""
+
+
+class WebhookEvents(Protocol):
+    """Posts a webhook receiver committed before answering, waiting for their channel's drain
+    (a ChannelSource over them: its cursor says how far into the oldest post it got)."""
+
+    def pending(self, source: str, limit: int) -> list[tuple[int, str]]:
+        """(id, body) of the posts for `source` not yet drained, oldest first."""
+
+    def finish(self, event_id: int) -> None:
+        """The post is drained: its body goes, it is not read again."""
+
+    def purge(self, before: datetime) -> int:
+        """Forget drained posts received before `before` (Meta retries for a week at most)."""

@@ -26,6 +26,8 @@ CHANNEL_WORDS = {
     "mail": "email",
     "instagram": "instagram",
     "ig": "instagram",
+    "whatsapp": "whatsapp",
+    "wa": "whatsapp",
     "telegram": "hotline",
     "hotline": "hotline",
     "chat": "hotline",

@@ -1,0 +1,178 @@
+"""Meta's webhook receiver inside `puspaga run`: a small ASGI app served by uvicorn on a
+thread of its own, behind the office's HTTPS reverse proxy (docs/META.md). A post is answered
+200 only once it is committed (Meta posts again, for days, until it gets one): a bad signature
+gets 401, a body too big 413, a database that cannot take it 503. What a post holds is taken
+in later by its channel's drain (channels/meta/whatsapp_source.py), off the request path."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import logging
+import socket
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from urllib.parse import parse_qsl
+
+from bot.config.meta_settings import WebhookConfig
+from channels.meta import signature
+from channels.meta.whatsapp_parse import addresses
+from storage.dead_letters import DeadLetters
+from storage.webhook_events import WebhookEvents
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Route:
+    """Where the posts for one WhatsApp number go: its drain's key, its table, its wake-up."""
+
+    source: str
+    events: WebhookEvents
+    wake: Callable[[], None]
+
+
+@dataclass
+class Receiver:
+    """The ASGI app. `routes`: phone number id -> Route."""
+
+    config: WebhookConfig
+    routes: dict[str, Route]
+    dead_letters: DeadLetters
+    clock: Callable[[], datetime]
+
+    async def __call__(self, scope: dict, receive: Callable, send: Callable) -> None:
+        if scope["type"] != "http":
+            return
+        if scope["path"] != self.config.path:
+            await _answer(send, 404, b"")
+            return
+        if scope["method"] == "GET":
+            params = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1")))
+            challenge = signature.handshake(params, self.config.verify_token)
+            if challenge is None:
+                log.warning("permintaan verifikasi webhook ditolak: verify_token tidak cocok")
+                await _answer(send, 403, b"")
+            else:
+                log.info("webhook Meta terverifikasi")
+                await _answer(send, 200, challenge.encode())
+            return
+        if scope["method"] != "POST":
+            await _answer(send, 405, b"")
+            return
+        body = await _body(receive, self.config.max_body_kb * 1024)
+        if body is None:
+            log.warning("kiriman webhook ditolak: lebih dari %d KB", self.config.max_body_kb)
+            await _answer(send, 413, b"")
+            return
+        header = dict(scope.get("headers", [])).get(b"x-hub-signature-256", b"").decode()
+        if not signature.valid([self.config.app_secret], body, header):
+            log.warning("kiriman webhook ditolak: tanda tangan tidak sah atau tidak ada")
+            await _answer(send, 401, b"")
+            return
+        try:
+            status = await asyncio.to_thread(self.keep, body)
+        except Exception as exc:  # noqa: BLE001 - Meta posts again: nothing is lost
+            log.error("kiriman webhook tidak dapat disimpan (%s); Meta akan mengirim ulang",
+                      type(exc).__name__)  # fmt: skip
+            status = 503
+        await _answer(send, status, b"EVENT_RECEIVED" if status == 200 else b"")
+
+    def keep(self, body: bytes) -> int:
+        """Commit the post for each of our numbers it names; then wake their drains."""
+        now = self.clock()
+        try:
+            post: Any = json.loads(body)
+        except ValueError:
+            post = None
+        if not isinstance(post, dict) or not isinstance(post.get("entry"), list):
+            # signed by Meta but unreadable: kept whole to read, answered so it is not re-sent
+            self.dead_letters.add(source="webhook", external_id=_digest(body),
+                                  payload=body.decode("utf-8", "replace"),
+                                  error="not a webhook post", at=now)  # fmt: skip
+            log.warning("kiriman webhook bertanda tangan sah tetapi tidak terbaca; disimpan")
+            return 200
+        ours = [self.routes[a] for a in sorted(addresses(post)) if a in self.routes]
+        if not ours:
+            log.warning("kiriman webhook untuk nomor atau objek yang tidak diatur (%s); diabaikan",
+                        str(post.get("object"))[:40])  # fmt: skip
+            return 200  # not ours: an error would only make Meta post it again for days
+        for route in ours:
+            route.events.keep(route.source, body, now)
+        for route in ours:
+            route.wake()
+        return 200
+
+
+def _digest(body: bytes) -> str:
+    return hashlib.sha256(body).hexdigest()
+
+
+async def _body(receive: Callable, limit: int) -> bytes | None:
+    chunks, size = [], 0
+    while True:
+        message = await receive()
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            return None
+        chunks.append(chunk)
+        if not message.get("more_body"):
+            return b"".join(chunks)
+
+
+async def _answer(send: Callable, status: int, body: bytes) -> None:
+    headers = [(b"content-type", b"text/plain; charset=utf-8")]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+@dataclass
+class WebhookServer:
+    """The receiver on its port (a watcher: `run` on its thread until `halt`). The port is
+    bound with SO_REUSEPORT: several workers on one host each serve it."""
+
+    receiver: Receiver
+    host: str
+    port: int
+    stop: threading.Event = field(default_factory=threading.Event)
+    ready: threading.Event = field(default_factory=threading.Event)
+    bound: int | None = None  # the port actually bound (0 in tests: any free one)
+    _server: Any = None
+
+    @property
+    def name(self) -> str:
+        return "webhook"
+
+    def run(self) -> None:
+        import uvicorn  # only where a webhook is configured
+
+        try:
+            sock = socket.socket(socket.AF_INET6 if ":" in self.host else socket.AF_INET)
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+            sock.bind((self.host, self.port))
+            sock.listen(128)  # posts wait in the backlog until the loop takes them
+        except OSError as exc:
+            log.error("webhook tidak dapat membuka %s:%d (%s); periksa [webhook] host dan port",
+                      self.host, self.port, exc.strerror or type(exc).__name__)  # fmt: skip
+            return
+        self.bound = sock.getsockname()[1]
+        config = uvicorn.Config(self.receiver, lifespan="off", access_log=False,
+                                log_config=None, log_level="warning")  # fmt: skip
+        self._server = uvicorn.Server(config)
+        self.ready.set()
+        if self.stop.is_set():
+            sock.close()
+            return
+        self._server.run(sockets=[sock])
+        sock.close()
+
+    def halt(self) -> None:
+        self.stop.set()
+        if self._server is not None:
+            self._server.should_exit = True

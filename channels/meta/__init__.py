@@ -1,0 +1,1 @@
+"""Meta's channels (the WhatsApp Cloud API): signed webhook posts in, the Graph API out."""

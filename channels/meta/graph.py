@@ -1,0 +1,114 @@
+"""Meta's Graph API over HTTPS (httpx), and what its errors mean for the outbox: wait and try
+again, give up, or the token is refused (the channel is down until it is renewed)."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+from triage.ports import SendError
+
+log = logging.getLogger(__name__)
+
+# Slow down and try again, without holding it against the message: rate limits of the app, the
+# account, the number and one recipient (the codes in Meta's error pages).
+SLOW_DOWN = frozenset({4, 80007, 130429, 131056, 613, 131057})
+TOKEN_REFUSED = frozenset({190})
+WINDOW_CLOSED = frozenset({131047})
+NO_RECIPIENT = frozenset({131026, 551})  # not on WhatsApp, or not reachable
+BLOCKED = frozenset({130403})
+
+
+class GraphError(Exception):
+    """An answer other than 2xx: Meta's error envelope read, or the HTTP status alone."""
+
+    def __init__(self, status: int, code: int | None, message: str) -> None:
+        super().__init__(f"Graph {status} code {code}: {message}")
+        self.status, self.code = status, code
+
+
+@dataclass
+class Graph:
+    token: str
+    base_url: str = "https://graph.facebook.com"
+    version: str = "v23.0"
+    timeout: float = 20.0
+    proxy: str | None = None
+    transport: httpx.BaseTransport | None = None  # the tests' stand-in, in process
+    _http: httpx.Client | None = field(default=None, init=False, repr=False)
+
+    def _client(self) -> httpx.Client:
+        if self._http is None:
+            self._http = httpx.Client(
+                timeout=self.timeout,
+                proxy=self.proxy,
+                transport=self.transport,
+                headers={"Authorization": f"Bearer {self.token}"},
+            )
+        return self._http
+
+    def url(self, path: str) -> str:
+        return f"{self.base_url.rstrip('/')}/{self.version}/{path.lstrip('/')}"
+
+    def post(self, path: str, payload: dict[str, Any]) -> dict[str, Any]:
+        return _json(self._client().post(self.url(path), json=payload))
+
+    def get(self, path: str) -> dict[str, Any]:
+        return _json(self._client().get(self.url(path)))
+
+    def download(self, url: str, limit: int) -> bytes | None:
+        """A media file (its URL needs the token too); None when over `limit` bytes."""
+        data = b""
+        with self._client().stream("GET", url) as response:
+            if response.status_code >= 400:
+                response.read()
+                _json(response)
+            for chunk in response.iter_bytes():
+                data += chunk
+                if len(data) > limit:
+                    return None
+        return data
+
+    def close(self) -> None:
+        if self._http is not None:
+            self._http.close()
+            self._http = None
+
+
+def _json(response: httpx.Response) -> dict[str, Any]:
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    if response.status_code >= 400 or not isinstance(body, dict):
+        error = (body or {}).get("error") if isinstance(body, dict) else None
+        error = error if isinstance(error, dict) else {}
+        code = error.get("code")
+        message = str(error.get("message") or response.reason_phrase)[:200]
+        raise GraphError(response.status_code, code if isinstance(code, int) else None, message)
+    return body
+
+
+def send_error(exc: Exception) -> SendError:
+    """What the outbox does after a failed send (docs/META.md lists the codes)."""
+    if isinstance(exc, httpx.TimeoutException | httpx.TransportError):
+        # Also a send that may have arrived: Meta has no idempotency key (docs/OUTBOX.md)
+        return SendError(type(exc).__name__, transient=True, counts=False)
+    if not isinstance(exc, GraphError):
+        return SendError(type(exc).__name__, transient=True)
+    if exc.code in TOKEN_REFUSED:
+        return SendError(f"login refused: {exc}", transient=True, counts=False, down=True)
+    if exc.code in SLOW_DOWN:
+        return SendError(str(exc), transient=True, retry_after=60, counts=False, down=False)
+    if exc.code in WINDOW_CLOSED:
+        return SendError(f"outside the 24-hour window: {exc}", transient=False, down=False)
+    if exc.code in NO_RECIPIENT:
+        return SendError(f"recipient refused: {exc}", transient=False, down=False)
+    if exc.code in BLOCKED:
+        return SendError(f"blocked: {exc}", transient=False, down=False)
+    if exc.status >= 500:
+        return SendError(str(exc), transient=True, counts=False)
+    return SendError(str(exc), transient=True, down=False)

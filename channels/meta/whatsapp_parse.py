@@ -1,0 +1,135 @@
+"""A WhatsApp Cloud API webhook post as the items our number was sent: client messages (text,
+media, locations, contacts, button answers) and the statuses of what we sent. Every entry,
+change, message and status is read (a post may batch many); what is for another number is
+left to its own drain."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+MEDIA = ("image", "video", "audio", "document", "sticker")
+
+
+@dataclass(frozen=True)
+class Media:
+    id: str
+    kind: str  # one of MEDIA
+    mime_type: str
+    filename: str | None
+    voice: bool = False
+
+
+@dataclass(frozen=True)
+class WaMessage:
+    id: str  # the wamid: the exactly-once key
+    sender: str  # the wa_id (digits), or the business-scoped user id when no number is given
+    name: str
+    at: datetime  # WhatsApp's time of the message (a retry may arrive days later)
+    kind: str
+    text: str  # the words, a caption, a button's title, a location as words
+    media: Media | None = None
+
+
+@dataclass(frozen=True)
+class WaStatus:
+    id: str  # the wamid of our message
+    status: str  # sent, delivered, read, failed
+    errors: tuple[int, ...] = ()
+
+
+def items(body: str, phone_number_id: str) -> list[WaMessage | WaStatus]:
+    """Raises ValueError when the body is not a WhatsApp post."""
+    post = json.loads(body)
+    if not isinstance(post, dict) or post.get("object") != "whatsapp_business_account":
+        raise ValueError("not a WhatsApp post")
+    found: list[WaMessage | WaStatus] = []
+    for entry in _list(post.get("entry")):
+        for change in _list(entry.get("changes")):
+            value = change.get("value") if isinstance(change, dict) else None
+            if not isinstance(value, dict) or change.get("field") != "messages":
+                continue
+            meta = value.get("metadata") if isinstance(value.get("metadata"), dict) else {}
+            if str(meta.get("phone_number_id", "")) != phone_number_id:
+                continue
+            names = {
+                str(c.get("wa_id") or c.get("user_id") or ""): str(
+                    (c.get("profile") or {}).get("name") or ""
+                )
+                for c in _list(value.get("contacts"))
+            }
+            for message in _list(value.get("messages")):
+                parsed = _message(message, names)
+                if parsed is not None:
+                    found.append(parsed)
+            for status in _list(value.get("statuses")):
+                if status.get("id") and status.get("status"):
+                    codes = tuple(
+                        int(e["code"]) for e in _list(status.get("errors"))
+                        if isinstance(e.get("code"), int)
+                    )  # fmt: skip
+                    found.append(WaStatus(str(status["id"]), str(status["status"]), codes))
+    return found
+
+
+def _list(value: Any) -> list[dict[str, Any]]:
+    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
+
+
+def addresses(post: dict[str, Any]) -> set[str]:
+    """The phone number ids a post is for (the receiver routes by them)."""
+    found = set()
+    for entry in _list(post.get("entry")):
+        for change in _list(entry.get("changes")):
+            value = change.get("value")
+            if isinstance(value, dict) and isinstance(value.get("metadata"), dict):
+                found.add(str(value["metadata"].get("phone_number_id", "")))
+    return found - {""}
+
+
+def _message(message: dict[str, Any], names: dict[str, str]) -> WaMessage | None:
+    wamid = str(message.get("id") or "")
+    sender = str(message.get("from") or message.get("from_user_id") or "")
+    if not wamid or not sender:
+        return None
+    try:
+        at = datetime.fromtimestamp(int(message.get("timestamp", 0)), UTC)
+    except (TypeError, ValueError, OverflowError):
+        at = datetime.fromtimestamp(0, UTC)  # the source puts the time of reading instead
+    kind = str(message.get("type") or "unknown")
+    content = message.get(kind) if isinstance(message.get(kind), dict) else {}
+    media = None
+    text = ""
+    if kind == "text":
+        text = str(content.get("body") or "")
+    elif kind in MEDIA:
+        text = str(content.get("caption") or "")
+        if content.get("id"):
+            media = Media(
+                id=str(content["id"]),
+                kind=kind,
+                mime_type=str(content.get("mime_type") or "application/octet-stream"),
+                filename=str(content["filename"]) if content.get("filename") else None,
+                voice=bool(content.get("voice")),
+            )
+    elif kind == "location":
+        place = " ".join(str(content.get(k) or "") for k in ("name", "address")).strip()
+        where = f"{content.get('latitude')}, {content.get('longitude')}"
+        text = f"📍 {place} ({where})".replace("  ", " ") if place else f"📍 {where}"
+    elif kind == "contacts":
+        people = []
+        for card in _list(message.get("contacts")):
+            name = str((card.get("name") or {}).get("formatted_name") or "")
+            phones = ", ".join(str(p.get("phone") or "") for p in _list(card.get("phones")))
+            people.append(f"👤 {name} {phones}".strip())
+        text = "\n".join(people)
+    elif kind == "interactive":
+        reply = content.get("button_reply") or content.get("list_reply") or {}
+        text = str(reply.get("title") or "")
+    elif kind == "button":
+        text = str(content.get("text") or "")
+    elif kind == "reaction":
+        return None  # an emoji on an earlier message: not a message of its own
+    return WaMessage(wamid, sender, names.get(sender, ""), at, kind, text, media)

@@ -1,0 +1,110 @@
+"""WhatsApp end to end: Meta's signed posts into the real service (its receiver, the drain,
+the relay, the outbox), the admin group and the counselor on the local Bot API server, the
+replies out through the Graph API stand-in."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import httpx
+import pytest
+
+from tests.support.meta_office import CLIENT_WA, VERIFY, whatsapp_office
+from tests.support.office import ADMIN, GROUP, MADE, UNMASKED
+from triage.domain.model import Channel, State
+
+
+@pytest.fixture
+def wa(tmp_path):
+    with whatsapp_office(tmp_path, consent=UNMASKED) as running:
+        yield running
+
+
+def conversation(office, conv_id):
+    with office.app.uows() as uow:
+        return uow.conversations.get(conv_id)
+
+
+def messages(office, conv_id):
+    with office.app.uows() as uow:
+        return uow.messages.for_conversation(conv_id)
+
+
+def test_a_whatsapp_case_goes_from_the_client_to_the_admins_the_counselor_and_back(wa):
+    office, graph, meta = wa.office, wa.graph, wa.meta
+    post = graph.client_writes(CLIENT_WA, "Sari <b>WA</b>", "Halo kak, saya mau konsultasi <ya>")
+    assert meta.post(post) == 200
+    assert meta.post(post) == 200  # Meta's duplicate: stored once
+
+    thread = office.topic_of(1)
+    assert office.state.topics[(GROUP, thread)]["name"].startswith("🟢 Sari <b>WA</b>")
+    card = office.wait_for_post(GROUP, "Percakapan #1", thread)
+    assert "WhatsApp" in card["text"]
+    posted = office.wait_for_post(GROUP, "saya mau konsultasi", thread)
+    assert "<ya>" in posted["text"]  # shown as written, not taken as markup
+    office.wait(lambda: graph.reads, "the client's message marked read")
+    # the chat channels ask for consent in the conversation
+    office.wait(lambda: graph.texts_to(CLIENT_WA), "the first message to the client")
+
+    # the admin answers in the topic; WhatsApp carries it
+    office.state.user_writes(ADMIN, GROUP, "Baik Kak, kami bantu ya.", thread_id=thread)
+    office.wait(lambda: "Baik Kak, kami bantu ya." in graph.texts_to(CLIENT_WA), "the reply")
+
+    # hand-off and claim; after it the client's words go to the counselor only
+    office.tap(ADMIN, card, "handoff:1:1")
+    offer = office.wait_for_post(MADE, "Kasus #1")
+    office.tap(MADE, offer, "claim:1:1")
+    office.wait(lambda: conversation(office, 1).state is State.WITH_COUNSELOR, "the claim")
+    assert meta.post(graph.client_writes(CLIENT_WA, "Sari", "ini rahasia keluarga")) == 200
+    relayed = office.wait_for_post(MADE, "ini rahasia keluarga")
+    office.state.user_writes(
+        MADE, text="Saya Made, psikolog. Ceritakan pelan-pelan.",
+        reply_to=office.known(relayed)["message_id"],
+    )  # fmt: skip
+    office.wait(
+        lambda: "Saya Made, psikolog. Ceritakan pelan-pelan." in graph.texts_to(CLIENT_WA),
+        "the counselor's reply on WhatsApp",
+    )
+    assert "rahasia keluarga" not in " ".join(office.texts(GROUP))
+
+    stored = messages(office, 1)
+    inbound = [m for m in stored if m.direction == "in"]
+    assert [m.channel for m in inbound] == [Channel.WHATSAPP] * 2  # the duplicate stored once
+    assert graph.texts_to(CLIENT_WA).count("Baik Kak, kami bantu ya.") == 1
+    assert conversation(office, 1).steps.first_admin_response is not None
+
+
+def test_a_reply_after_the_24_hour_window_sends_the_template_and_tells_staff(tmp_path):
+    with whatsapp_office(
+        tmp_path, consent=UNMASKED, whatsapp={"reopen_template": "puspaga_tulis_lagi"}
+    ) as wa:
+        office, graph, meta = wa.office, wa.graph, wa.meta
+        old = office.app.clock() - timedelta(hours=30)
+        assert meta.post(graph.client_writes(CLIENT_WA, "Sari", "halo, ada yang bisa bantu?",
+                                             at=old)) == 200  # fmt: skip
+        thread = office.topic_of(1)
+        office.state.user_writes(ADMIN, GROUP, "Maaf baru membalas, Kak.", thread_id=thread)
+        office.wait_for_post(GROUP, "24 jam", thread)  # the undelivered notice, with the reason
+        assert graph.templates_to(CLIENT_WA) == ["puspaga_tulis_lagi"]
+        assert "Maaf baru membalas, Kak." not in graph.texts_to(CLIENT_WA)
+
+
+def test_the_receiver_refuses_what_meta_did_not_sign_and_answers_the_handshake(wa):
+    office, graph, meta = wa.office, wa.graph, wa.meta
+    base = f"http://127.0.0.1:{wa.port}/meta"
+    ok = httpx.get(base, params={"hub.mode": "subscribe", "hub.verify_token": VERIFY,
+                                 "hub.challenge": "1158201444"})  # fmt: skip
+    assert (ok.status_code, ok.text) == (200, "1158201444")
+    wrong = httpx.get(base, params={"hub.mode": "subscribe", "hub.verify_token": "nope",
+                                    "hub.challenge": "1"})  # fmt: skip
+    assert wrong.status_code == 403
+
+    forged = graph.client_writes(CLIENT_WA, "Palsu", "pesan palsu")
+    assert meta.post(forged, secret="another-secret") == 401
+    assert meta.post(forged, signed=False) == 401
+    assert httpx.post(base, content=b"x" * (5 * 1024 * 1024), timeout=10).status_code in (413,)
+    assert meta.post(b"{not json") == 200  # signed but unreadable: kept as a dead letter
+    office.wait(lambda: len(office.app.dead_letters.all()) >= 1, "the unreadable post kept")
+    # nothing forged became a conversation
+    with office.app.uows() as uow:
+        assert uow.contacts.find(Channel.WHATSAPP, CLIENT_WA) is None

@@ -1,0 +1,57 @@
+"""An office with WhatsApp: the service running for real (its webhook receiver on a local
+port, the drain, the outbox), the Graph API stand-in taking its sends, and `Meta` posting
+signed webhooks to it, next to the local Bot API server for staff."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bot.demo.local_graph import GraphState, LocalGraph, Meta
+from tests.support.telegram_office import Office, running_office
+
+APP_SECRET = "app-secret-of-the-test"  # noqa: S105 - a test's own
+VERIFY = "verify-token-of-the-test-0123"  # noqa: S105
+CLIENT_WA = "6281234567890"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class WhatsAppOffice:
+    office: Office
+    graph: GraphState
+    meta: Meta
+    port: int
+
+
+@contextmanager
+def whatsapp_office(
+    tmp_path: Path, *, whatsapp: dict[str, Any] | None = None, **kwargs: Any
+) -> Iterator[WhatsAppOffice]:
+    port = free_port()
+    with LocalGraph() as graph:
+        sections = {
+            "webhook": {"port": port, "verify_token": VERIFY, "app_secret": APP_SECRET},
+            "whatsapp": {
+                "phone_number_id": graph.state.number_id,
+                "access_token": graph.state.token,
+                "graph_url": graph.base_url,
+                "poll_seconds": 0.5,
+                **(whatsapp or {}),
+            },
+        }
+        with running_office(tmp_path, sections=sections, **kwargs) as office:
+            graph.state.clock = office.app.clock
+            server = next(w for w in office.app.watchers if w.name == "webhook")
+            office.wait(lambda: server.ready.is_set(), "the webhook receiver listening")
+            meta = Meta(f"http://127.0.0.1:{port}/meta", APP_SECRET)
+            yield WhatsAppOffice(office, graph.state, meta, port)
