@@ -31,6 +31,7 @@ from bot.demo.script import script
 from bot.demo.setup_act import run_setup_act
 from bot.demo.summary_act import run_summary_act
 from bot.demo.telegram_act import run_telegram_act
+from bot.demo.whatsapp_act import run_whatsapp_act
 from bot.files import letter as referral_letter
 from bot.service import backup
 from bot.service import loops as service
@@ -145,6 +146,7 @@ def run_demo(
     if email:
         run_email_act(data_dir / "email", lang, console, clock())
         run_instagram_act(data_dir / "instagram", lang, console, clock())
+    run_whatsapp_act(data_dir / "whatsapp", lang, console, clock())
     if telegram:
         run_setup_act(data_dir / "setup", lang, console)
         run_telegram_act(data_dir / "telegram", lang, console)

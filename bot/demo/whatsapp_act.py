@@ -1,0 +1,93 @@
+"""The demo's WhatsApp act: the real webhook receiver, drain and sender of `puspaga run` against
+the local Graph API stand-in (bot/demo/local_graph.py), which posts Meta's signed webhooks. A
+client writes (twice the same post, as Meta retries), a forged post is refused, the admin's
+reply goes out through the Graph API; a reply after the 24-hour window gets the office's
+template and a notice to staff instead."""
+
+from __future__ import annotations
+
+import threading
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from rich.console import Console
+from rich.markup import escape
+
+from bot.bootstrap import build
+from bot.config.settings import from_mapping
+from bot.demo.local_graph import LocalGraph, Meta
+from bot.service import loops as service
+from triage.domain.model import Actor, Role
+from triage.texts.catalog import Lang, text
+from triage.usecases import inbox
+from triage.usecases.replies import reply_to_client
+
+SECRET = "app-secret-demo"  # noqa: S105 - the stand-in's own
+TOKEN = "verify-token-demo-0000"  # noqa: S105
+FORGER = "not-meta-s-secret"  # noqa: S105 - what a forger signs with
+ADMIN = Actor(1001, Role.ADMIN, "Wayan")
+
+
+def run_whatsapp_act(data_dir: Path, lang: Lang, console: Console, now: datetime) -> None:
+    say = console.print
+    say(f"\n[bold]{escape(text('demo.wa.title', lang))}[/bold]")
+    with LocalGraph() as graph:
+        graph.state.clock = lambda: now
+        settings = from_mapping(
+            {
+                "language": lang,
+                "data_dir": str(data_dir),
+                "office": {"name": "PUSPAGA Kabupaten Contoh", "after_hours_reply": False},
+                "webhook": {"port": 8787, "verify_token": TOKEN, "app_secret": SECRET},
+                "whatsapp": {
+                    "phone_number_id": graph.state.number_id,
+                    "access_token": graph.state.token,
+                    "graph_url": graph.base_url,
+                    "reopen_template": "puspaga_tulis_lagi",
+                },
+            },
+            environ={},
+        )
+        app = build(settings, clock=lambda: now)
+        server = next(w for w in app.watchers if w.name == "webhook")
+        server.port = 0  # any free port: the demo may run beside a real service
+        thread = threading.Thread(target=server.run, daemon=True)
+        thread.start()
+        server.ready.wait(10)
+        meta = Meta(f"http://127.0.0.1:{server.bound}/meta", SECRET)
+        try:
+            _play(app, graph, meta, now, lang, say)
+        finally:
+            server.halt()
+            thread.join(5)
+
+
+def _play(app, graph, meta: Meta, now: datetime, lang: Lang, say) -> None:  # noqa: ANN001
+    state = graph.state
+    first = state.client_writes(
+        "6281234500001", "Rina", "Kak, saya mau tanya soal anak remaja saya"
+    )
+    answers = [meta.post(first), meta.post(first)]  # Meta's retry: the same bytes again
+    forged = meta.post(state.client_writes("6281234500009", "Palsu", "pesan palsu"),
+                       secret=FORGER)  # fmt: skip
+    old = now - timedelta(hours=30)
+    late = state.client_writes("6281234500002", "Dewi", "halo, masih buka?", at=old)
+    answers.append(meta.post(late))
+    taken = sum(service.poll_all(app).values())
+    say(escape(text("demo.wa.taken", lang, answers=", ".join(map(str, answers)),
+                    forged=forged, count=taken)))  # fmt: skip
+    views = {v.client_name: v for v in inbox.snapshot(app.uows)}
+    for name, view in views.items():
+        for m in view.messages:
+            say(escape(f"  🟢 {name}: {m.text}"))
+    for n, (name, words) in enumerate(
+        [("Rina", "Halo Kak Rina, boleh ceritakan usia anaknya?"),
+         ("Dewi", "Maaf baru membalas, Kak Dewi. Kami buka Senin–Jumat.")]
+    ):  # fmt: skip
+        reply_to_client(views[name].conversation.id, words, actor=ADMIN,
+                        idempotency_key=f"demo-wa:{n}", uow_factory=app.uows, now=now)  # fmt: skip
+    report = service.dispatch(app)
+    rina, dewi = state.texts_to("6281234500001"), state.texts_to("6281234500002")
+    say(escape(text("demo.wa.sent", lang, sent=len(rina), failed=report.failed,
+                    template=", ".join(state.templates_to("6281234500002")) or "-",
+                    late=len(dewi))))  # fmt: skip
