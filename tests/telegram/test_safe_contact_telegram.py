@@ -16,8 +16,8 @@ def test_staff_set_safe_contact_and_a_late_reply_is_refused_or_kept(tmp_path):
         state, app = office.state, office.app
         state.user_writes(CLIENT, text="Suami saya sering membaca HP saya, tolong hati-hati.")
         thread = office.topic_of(1)
-        state.user_writes(ADMIN, GROUP, "/kontak whatsapp", thread_id=thread)
-        office.wait_for_post(GROUP, "Tidak terbaca: «whatsapp»", thread)
+        state.user_writes(ADMIN, GROUP, "/kontak signal", thread_id=thread)
+        office.wait_for_post(GROUP, "Tidak terbaca: «signal»", thread)
         state.user_writes(ADMIN, GROUP, "/kontak tidak samar", thread_id=thread)
         said = office.wait_for_post(GROUP, "Kontak aman klien kasus #1", thread)
         assert "jangan menulis lebih dulu" in said["text"] and "kata-kata samar" in said["text"]
