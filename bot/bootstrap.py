@@ -332,10 +332,25 @@ def _add_whatsapp(app: App, settings: Settings) -> None:
     app.threaded.add(source.cursor_key)
     poller = PollThread(app, source, config.poll_seconds)
     app.watchers.append(poller)
-    app.senders[Target.WHATSAPP] = WhatsAppSender(
-        graph, config.phone_number_id, config.reopen_template, config.template_language,
-        clock=app.clock,
-    )  # fmt: skip
+    sender = WhatsAppSender(graph, config.phone_number_id, config.reopen_template,
+                            config.template_language, clock=app.clock)  # fmt: skip
+    app.senders[Target.WHATSAPP] = sender
+
+    def failed_later(remote_id: str, recipient: str, codes: tuple[int, ...]) -> None:
+        from channels.meta.graph import WINDOW_CLOSED, GraphError, send_error
+        from triage.usecases import dispatch
+
+        code = codes[0] if codes else None
+        said = str(send_error(GraphError(0, code, "reported after sending")))
+        heads = app.timers.heads if app.timers else ()
+        failed = dispatch.failed_later(Target.WHATSAPP, remote_id, said, uow_factory=app.uows,
+                                       now=app.clock(), heads=heads)  # fmt: skip
+        if failed is not None:
+            app.wake.set()
+            if code in WINDOW_CLOSED:
+                sender.invite(recipient)
+
+    source.on_failed = failed_later
     route = Route(source.cursor_key, events, poller.now.set)
     receiver = Receiver(hook, {config.phone_number_id: route}, app.dead_letters, app.clock)
     app.watchers.append(WebhookServer(receiver, hook.host, hook.port))

@@ -340,6 +340,12 @@ class FakeOutbox(_Repo):
     def find_key(self, key: str) -> OutboxItem | None:
         return next((o for o in self.db.outbox.values() if o.idempotency_key == key), None)
 
+    def find_remote(self, target: Target, remote_id: str) -> OutboxItem | None:
+        return next(
+            (o for o in self.db.outbox.values() if o.target is target and o.remote_id == remote_id),
+            None,
+        )
+
     def claim_due(
         self,
         now: datetime,

@@ -46,7 +46,9 @@ class WhatsAppConfig(Section):
     # meets a closed 24-hour window; "" for none (staff are told either way).
     reopen_template: str = ""
     template_language: str = "id"
-    mark_read: bool = True  # the client sees the office has read their message
+    # the client sees blue ticks as soon as the message is stored, before a person has read it:
+    # off unless the office wants that
+    mark_read: bool = False
     poll_seconds: Annotated[float, Field(gt=0)] = 5  # drain the stored posts at least this often
     max_attachment_mb: Annotated[float, Field(gt=0)] = 16
     timeout_seconds: Annotated[float, Field(gt=0, le=120)] = 20

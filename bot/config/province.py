@@ -151,6 +151,10 @@ def _shared(offices: list[Office], lang: Lang) -> list[str]:
             owned.append(("email", (s.email.imap_host, s.email.username)))
         if s.instagram is not None:
             owned.append(("instagram.username", s.instagram.username))
+        if s.webhook is not None:  # one receiver per port: a post for one office taken by another
+            owned.append(("webhook.port", (s.webhook.host, s.webhook.port)))
+        if s.whatsapp is not None:
+            owned.append(("whatsapp.phone_number_id", s.whatsapp.phone_number_id))
         for key, value in owned:
             first = seen.setdefault((key, value), office.path)
             if first != office.path:

@@ -72,10 +72,18 @@ class GraphState:
         value = {"contacts": [{"profile": {"name": name}, "wa_id": wa_id}], "messages": [message]}
         return self._post(value)
 
-    def status(self, wamid: str, status: str, recipient: str) -> dict[str, Any]:
-        item = {"id": wamid, "status": status, "recipient_id": recipient,
-                "timestamp": str(int(self.clock().timestamp()))}  # fmt: skip
+    def status(self, wamid: str, status: str, recipient: str, code: int | None = None
+               ) -> dict[str, Any]:  # fmt: skip
+        """The post of a status of ours; `code`, the error of a `failed` one."""
+        item: dict[str, Any] = {"id": wamid, "status": status, "recipient_id": recipient,
+                                "timestamp": str(int(self.clock().timestamp()))}  # fmt: skip
+        if code is not None:
+            item["errors"] = [{"code": code, "title": "refused by the stand-in"}]
         return self._post({"statuses": [item]})
+
+    def last_sent_id(self, wa_id: str) -> str:
+        """The wamid WhatsApp gave our latest text to `wa_id`."""
+        return str(self._sent(wa_id, "text")[-1]["_id"])
 
     def _post(self, value: dict[str, Any]) -> dict[str, Any]:
         value = {"messaging_product": "whatsapp",
@@ -117,8 +125,8 @@ class GraphState:
                 last is None or self.clock() - last > timedelta(hours=24)
             ):
                 return 400, _error(131047, "Re-engagement message")
-            self.sent.append(body)
             wamid = f"wamid.OUT{next(self.ids):08d}"
+            self.sent.append({**body, "_id": wamid})
         return 200, {"messaging_product": "whatsapp", "contacts": [{"input": body.get("to"),
                      "wa_id": to}], "messages": [{"id": wamid}]}  # fmt: skip
 

@@ -98,9 +98,14 @@ class Receiver:
             return 200
         ours = [self.routes[a] for a in sorted(addresses(post)) if a in self.routes]
         if not ours:
-            log.warning("kiriman webhook untuk nomor atau objek yang tidak diatur (%s); diabaikan",
+            # signed with our app's secret, yet for no number of ours (one not configured yet,
+            # another object): kept to read, answered so Meta does not post it for days
+            self.dead_letters.add(source="webhook", external_id=_digest(body),
+                                  payload=body.decode("utf-8", "replace"),
+                                  error="for no configured number", at=now)  # fmt: skip
+            log.warning("kiriman webhook untuk nomor atau objek yang tidak diatur (%s); disimpan",
                         str(post.get("object"))[:40])  # fmt: skip
-            return 200  # not ours: an error would only make Meta post it again for days
+            return 200
         for route in ours:
             route.events.keep(route.source, body, now)
         for route in ours:
@@ -110,6 +115,18 @@ class Receiver:
 
 def _digest(body: bytes) -> str:
     return hashlib.sha256(body).hexdigest()
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # a restart's TIME_WAIT
+        sock.bind((host, port))
+        sock.listen(128)  # posts wait in the backlog until the loop takes them
+    except OSError:
+        sock.close()
+        raise
+    return sock
 
 
 async def _body(receive: Callable, limit: int) -> bytes | None:
@@ -133,8 +150,10 @@ async def _answer(send: Callable, status: int, body: bytes) -> None:
 
 @dataclass
 class WebhookServer:
-    """The receiver on its port (a watcher: `run` on its thread until `halt`). The port is
-    bound with SO_REUSEPORT: several workers on one host each serve it."""
+    """The receiver on its port (a watcher: `run` on its thread until `halt`). One process
+    serves a port: with several workers on one host the others wait, trying again every
+    `retry_seconds`, and one of them takes over when the serving one stops (every worker
+    commits to the same database; the drain's lease holder takes the posts in)."""
 
     receiver: Receiver
     host: str
@@ -142,6 +161,7 @@ class WebhookServer:
     stop: threading.Event = field(default_factory=threading.Event)
     ready: threading.Event = field(default_factory=threading.Event)
     bound: int | None = None  # the port actually bound (0 in tests: any free one)
+    retry_seconds: float = 5.0
     _server: Any = None
 
     @property
@@ -151,16 +171,21 @@ class WebhookServer:
     def run(self) -> None:
         import uvicorn  # only where a webhook is configured
 
-        try:
-            sock = socket.socket(socket.AF_INET6 if ":" in self.host else socket.AF_INET)
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
-            sock.bind((self.host, self.port))
-            sock.listen(128)  # posts wait in the backlog until the loop takes them
-        except OSError as exc:
-            log.error("webhook tidak dapat membuka %s:%d (%s); periksa [webhook] host dan port",
-                      self.host, self.port, exc.strerror or type(exc).__name__)  # fmt: skip
-            return
+        sock, told = None, False
+        while sock is None:
+            try:
+                sock = _listen(self.host, self.port)
+            except OSError as exc:
+                if not told:  # once: a standby worker would say it every few seconds
+                    log.warning("webhook belum dapat membuka %s:%d (%s); dicoba lagi tiap %g "
+                                "detik (pekerja lain memakainya? periksa [webhook] host dan port)",
+                                self.host, self.port, exc.strerror or type(exc).__name__,
+                                self.retry_seconds)  # fmt: skip
+                    told = True
+                if self.stop.wait(self.retry_seconds):
+                    return
+        if told:
+            log.info("webhook kini dilayani pekerja ini di port %d", self.port)
         self.bound = sock.getsockname()[1]
         config = uvicorn.Config(self.receiver, lifespan="off", access_log=False,
                                 log_config=None, log_level="warning")  # fmt: skip
@@ -169,8 +194,12 @@ class WebhookServer:
         if self.stop.is_set():
             sock.close()
             return
-        self._server.run(sockets=[sock])
-        sock.close()
+        try:
+            self._server.run(sockets=[sock])
+        except Exception as exc:  # noqa: BLE001 - said, not hidden: Meta posts again meanwhile
+            log.error("webhook berhenti (%s)", type(exc).__name__)
+        finally:
+            sock.close()
 
     def halt(self) -> None:
         self.stop.set()

@@ -4,6 +4,7 @@ again, give up, or the token is refused (the channel is down until it is renewed
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -39,16 +40,19 @@ class Graph:
     proxy: str | None = None
     transport: httpx.BaseTransport | None = None  # the tests' stand-in, in process
     _http: httpx.Client | None = field(default=None, init=False, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
 
     def _client(self) -> httpx.Client:
-        if self._http is None:
-            self._http = httpx.Client(
-                timeout=self.timeout,
-                proxy=self.proxy,
-                transport=self.transport,
-                headers={"Authorization": f"Bearer {self.token}"},
-            )
-        return self._http
+        """One pooled client for the drain's thread and the outbox's (httpx's is thread-safe)."""
+        with self._lock:
+            if self._http is None:
+                self._http = httpx.Client(
+                    timeout=self.timeout,
+                    proxy=self.proxy,
+                    transport=self.transport,
+                    headers={"Authorization": f"Bearer {self.token}"},
+                )
+            return self._http
 
     def url(self, path: str) -> str:
         return f"{self.base_url.rstrip('/')}/{self.version}/{path.lstrip('/')}"
@@ -94,9 +98,12 @@ def _json(response: httpx.Response) -> dict[str, Any]:
 
 def send_error(exc: Exception) -> SendError:
     """What the outbox does after a failed send (docs/META.md lists the codes)."""
+    if isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout):
+        return SendError(type(exc).__name__, transient=True, counts=False)  # nothing left us
     if isinstance(exc, httpx.TimeoutException | httpx.TransportError):
-        # Also a send that may have arrived: Meta has no idempotency key (docs/OUTBOX.md)
-        return SendError(type(exc).__name__, transient=True, counts=False)
+        # The request left: Meta may have accepted it (no idempotency key, docs/OUTBOX.md).
+        # Counted, so such a send is tried `[outbox] max_attempts` times at most.
+        return SendError(type(exc).__name__, transient=True)
     if not isinstance(exc, GraphError):
         return SendError(type(exc).__name__, transient=True)
     if exc.code in TOKEN_REFUSED:

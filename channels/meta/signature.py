@@ -19,8 +19,8 @@ def valid(secrets: list[str], body: bytes, header: str | None) -> bool:
     constant time); a missing header or the old sha1 form is not."""
     if not header or not header.startswith(PREFIX):
         return False
-    given = header.strip().lower()
-    return any(hmac.compare_digest(given, sign(s, body)) for s in secrets if s)
+    given = header.strip().lower().encode("utf-8", "replace")  # bytes: any header compares
+    return any(hmac.compare_digest(given, sign(s, body).encode()) for s in secrets if s)
 
 
 def handshake(params: dict[str, str], verify_token: str) -> str | None:

@@ -38,6 +38,7 @@ class WaStatus:
     id: str  # the wamid of our message
     status: str  # sent, delivered, read, failed
     errors: tuple[int, ...] = ()
+    recipient: str = ""
 
 
 def items(body: str, phone_number_id: str) -> list[WaMessage | WaStatus]:
@@ -56,12 +57,15 @@ def items(body: str, phone_number_id: str) -> list[WaMessage | WaStatus]:
                 continue
             names = {
                 str(c.get("wa_id") or c.get("user_id") or ""): str(
-                    (c.get("profile") or {}).get("name") or ""
+                    _dict(c.get("profile")).get("name") or ""
                 )
                 for c in _list(value.get("contacts"))
             }
             for message in _list(value.get("messages")):
-                parsed = _message(message, names)
+                try:
+                    parsed = _message(message, names)
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    parsed = _unreadable(message, names)  # an odd shape: kept, said so
                 if parsed is not None:
                     found.append(parsed)
             for status in _list(value.get("statuses")):
@@ -70,12 +74,27 @@ def items(body: str, phone_number_id: str) -> list[WaMessage | WaStatus]:
                         int(e["code"]) for e in _list(status.get("errors"))
                         if isinstance(e.get("code"), int)
                     )  # fmt: skip
-                    found.append(WaStatus(str(status["id"]), str(status["status"]), codes))
+                    recipient = str(status.get("recipient_id") or "")
+                    found.append(WaStatus(str(status["id"]), str(status["status"]), codes,
+                                          recipient))  # fmt: skip
     return found
 
 
 def _list(value: Any) -> list[dict[str, Any]]:
     return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _unreadable(message: dict[str, Any], names: dict[str, str]) -> WaMessage | None:
+    wamid = str(message.get("id") or "")
+    sender = str(message.get("from") or message.get("from_user_id") or "")
+    if not wamid or not sender:
+        return None
+    at = datetime.fromtimestamp(0, UTC)  # the source puts the time of reading instead
+    return WaMessage(wamid, sender, names.get(sender, ""), at, "unreadable", "")
 
 
 def addresses(post: dict[str, Any]) -> set[str]:
@@ -99,7 +118,7 @@ def _message(message: dict[str, Any], names: dict[str, str]) -> WaMessage | None
     except (TypeError, ValueError, OverflowError):
         at = datetime.fromtimestamp(0, UTC)  # the source puts the time of reading instead
     kind = str(message.get("type") or "unknown")
-    content = message.get(kind) if isinstance(message.get(kind), dict) else {}
+    content = _dict(message.get(kind))
     media = None
     text = ""
     if kind == "text":
@@ -121,12 +140,12 @@ def _message(message: dict[str, Any], names: dict[str, str]) -> WaMessage | None
     elif kind == "contacts":
         people = []
         for card in _list(message.get("contacts")):
-            name = str((card.get("name") or {}).get("formatted_name") or "")
+            name = str(_dict(card.get("name")).get("formatted_name") or "")
             phones = ", ".join(str(p.get("phone") or "") for p in _list(card.get("phones")))
             people.append(f"👤 {name} {phones}".strip())
         text = "\n".join(people)
     elif kind == "interactive":
-        reply = content.get("button_reply") or content.get("list_reply") or {}
+        reply = _dict(content.get("button_reply") or content.get("list_reply"))
         text = str(reply.get("title") or "")
     elif kind == "button":
         text = str(content.get("text") or "")

@@ -41,7 +41,7 @@ class WhatsAppSender:
                 answer = self.graph.post(f"{self.phone_number_id}/messages", payload)
             except Exception as exc:  # noqa: BLE001 - classified for the outbox
                 if isinstance(exc, GraphError) and exc.code in WINDOW_CLOSED:
-                    self._invite(item.recipient)
+                    self.invite(item.recipient)
                 raise send_error(exc) from None
             sent = str(((answer.get("messages") or [{}])[0]).get("id") or "")
         return SendResult(f"wa:{sent}")
@@ -50,7 +50,8 @@ class WhatsAppSender:
         """WhatsApp cannot be asked what was sent: cannot tell (docs/OUTBOX.md)."""
         return None
 
-    def _invite(self, recipient: str) -> None:
+    def invite(self, recipient: str) -> None:
+        """The office's template to a client whose window closed (once a day at most)."""
         now = self.clock()
         last = self.invited.get(recipient)
         if not self.reopen_template or (last and now - last < timedelta(hours=24)):

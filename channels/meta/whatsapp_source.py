@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from channels.email.parse import safe_filename
 from channels.file_quota import FileQuota
-from channels.meta.graph import Graph, GraphError
+from channels.meta.graph import Graph
 from channels.meta.whatsapp_parse import Media, WaMessage, WaStatus, items
 from triage.domain.model import Attachment, Channel, InboundMessage
 from triage.ports import Deliver, WebhookEvents
@@ -39,6 +40,9 @@ class WhatsAppSource:
     quota: FileQuota | None = None
     clock: Callable[[], datetime] = lambda: datetime.now(UTC)
     purged: datetime | None = None
+    # a reply WhatsApp accepted and reports later as not delivered: (our remote id, the
+    # recipient, WhatsApp's error codes); the shell fails the item and tells staff
+    on_failed: Callable[[str, str, tuple[int, ...]], None] | None = None
 
     @property
     def cursor_key(self) -> str:
@@ -58,10 +62,18 @@ class WhatsAppSource:
                     continue  # stored before a stop, the post not yet finished
                 mark = f"{post_id}:{n}"
                 if isinstance(item, WaStatus):
-                    _status(item)
+                    if item.status == "failed" and self.on_failed is not None:
+                        _status(item)
+                        self.on_failed(f"wa:{item.id}", item.recipient, item.errors)
                     deliver(None, mark)
                     continue
-                deliver(self._inbound(item), mark)
+                try:
+                    message = self._inbound(item)
+                except Exception as exc:  # noqa: BLE001 - one odd message never blocks intake
+                    log.warning("pesan WhatsApp tidak terbaca utuh (%s); disimpan sebagai catatan",
+                                type(exc).__name__)  # fmt: skip
+                    message = self._inbound(replace(item, kind="unreadable", text="", media=None))
+                deliver(message, mark)
                 count += 1
                 self._read_receipt(item)
             self.events.finish(post_id)
@@ -100,14 +112,15 @@ class WhatsAppSource:
         the message (the client still has it), never fatal."""
         lang: Lang = self.language  # type: ignore[assignment]
         suffix = media.mime_type.split("/")[-1].split(";")[0][:8] or "bin"
-        name = media.filename or f"{NAMES[media.kind]}.{suffix}"
-        target = self.files_dir / f"{wamid[-40:].replace('/', '_')}-{Path(name).name}"
+        name = safe_filename(media.filename or f"{NAMES[media.kind]}.{suffix}", media.mime_type)
+        target = self.files_dir / safe_filename(f"{wamid[-40:]}-{name}")
         try:
             where = self.graph.get(media.id)
             data = self.graph.download(str(where["url"]), self.max_file_bytes)
-        except (GraphError, KeyError, OSError, Exception) as exc:  # noqa: BLE001
+        except Exception as exc:  # noqa: BLE001 - the message matters more than its file
             log.warning("berkas WhatsApp tidak dapat diambil (%s)", type(exc).__name__)
-            return Attachment(name, media.mime_type, 0, None), None
+            note = text("files.not_fetched", lang, name=name)
+            return Attachment(name, media.mime_type, 0, None), note
         if data is None:
             limit = f"{self.max_file_bytes // 1024} KB"
             note = text("files.too_big", lang, name=name, limit=limit)
@@ -117,8 +130,14 @@ class WhatsAppSource:
             if refused is not None:
                 note = self.quota.note(refused, name, "whatsapp", lang)
                 return Attachment(name, media.mime_type, len(data), None), note
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+        except OSError as exc:
+            log.warning("berkas WhatsApp tidak dapat disimpan (%s)", type(exc).__name__)
+            return Attachment(name, media.mime_type, len(data), None), text(
+                "files.not_fetched", lang, name=name
+            )
         return Attachment(name, media.mime_type, len(data), str(target)), None
 
     def _read_receipt(self, item: WaMessage) -> None:

@@ -147,6 +147,13 @@ class SqlOutbox(Repo):
         row = self.conn.execute(OUTBOX_KEY, {"_key": key}).first()
         return mapping.outbox(row) if row else None
 
+    def find_remote(self, target: Target, remote_id: str) -> OutboxItem | None:
+        found = select(outbox_t).where(
+            outbox_t.c.remote_id == remote_id, outbox_t.c.target == target.value
+        )
+        row = self.conn.execute(found).first()
+        return mapping.outbox(row) if row else None
+
     def claim_due(
         self,
         now: datetime,

@@ -131,6 +131,8 @@ class WebhookEventRow(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("source", "digest", name="uq_webhook_event_digest"),
         Index("ix_webhook_event_source", "source", "id"),
+        # ids never reused once the purge empties the table: the drain's cursor names one
+        {"sqlite_autoincrement": True},
     )
     id: int | None = Field(default=None, primary_key=True)
     office_id: str = Field(default=DEFAULT_OFFICE, max_length=64, sa_column_kwargs=OFFICE)

@@ -105,6 +105,31 @@ def test_the_receiver_refuses_what_meta_did_not_sign_and_answers_the_handshake(w
     assert httpx.post(base, content=b"x" * (5 * 1024 * 1024), timeout=10).status_code in (413,)
     assert meta.post(b"{not json") == 200  # signed but unreadable: kept as a dead letter
     office.wait(lambda: len(office.app.dead_letters.all()) >= 1, "the unreadable post kept")
-    # nothing forged became a conversation
+    # a real message after the forgeries is taken in; none of them was
+    assert meta.post(graph.client_writes("6289999", "Asli", "pesan asli")) == 200
+    office.wait(lambda: office.topic_of(1), "the real message's conversation")
     with office.app.uows() as uow:
         assert uow.contacts.find(Channel.WHATSAPP, CLIENT_WA) is None
+        assert uow.contacts.find(Channel.WHATSAPP, "6289999") is not None
+
+
+def test_a_reply_accepted_then_reported_failed_is_failed_and_staff_are_told(tmp_path):
+    """WhatsApp often accepts a send and reports later, in a status post, that it failed."""
+    with whatsapp_office(
+        tmp_path, consent=UNMASKED, whatsapp={"reopen_template": "puspaga_tulis_lagi"}
+    ) as wa:
+        office, graph, meta = wa.office, wa.graph, wa.meta
+        assert meta.post(graph.client_writes(CLIENT_WA, "Sari", "halo kak")) == 200
+        thread = office.topic_of(1)
+        office.state.user_writes(ADMIN, GROUP, "Halo Kak Sari, kami bantu.", thread_id=thread)
+        office.wait(lambda: "Halo Kak Sari, kami bantu." in graph.texts_to(CLIENT_WA), "sent")
+        wamid = graph.last_sent_id(CLIENT_WA)
+        assert meta.post(graph.status(wamid, "failed", CLIENT_WA, code=131047)) == 200
+        office.wait_for_post(GROUP, "24 jam", thread)  # the notice, with the reason
+        office.wait(lambda: graph.templates_to(CLIENT_WA) == ["puspaga_tulis_lagi"], "template")
+        assert meta.post(graph.status(wamid, "failed", CLIENT_WA, code=131047)) == 200
+        with office.app.uows() as uow:
+            (reply,) = [o for o in uow.outbox.failed() if o.target.value == "whatsapp"]
+        assert reply.remote_id == f"wa:{wamid}"
+        notices = [t for t in office.texts(GROUP, thread) if "24 jam" in t]
+        assert len(notices) == 1  # the same status again tells no one twice

@@ -46,6 +46,7 @@ def whatsapp_office(
                 "access_token": graph.state.token,
                 "graph_url": graph.base_url,
                 "poll_seconds": 0.5,
+                "mark_read": True,
                 **(whatsapp or {}),
             },
         }

@@ -32,7 +32,8 @@ def test_a_batch_of_several_entries_and_changes_is_read_whole_and_only_for_our_n
         ("628111", "Ani", "halo"),
         ("628222", "Budi", "tolong"),
     ]
-    assert [i for i in found if isinstance(i, WaStatus)] == [WaStatus("wamid.OUT1", "read")]
+    statuses = [i for i in found if isinstance(i, WaStatus)]
+    assert statuses == [WaStatus("wamid.OUT1", "read", (), "628111")]
     assert addresses(post) == {NUMBER_ID, "999"}
 
 

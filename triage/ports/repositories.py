@@ -147,6 +147,9 @@ class OutboxRepository(Protocol):
 
     def get(self, item_id: int) -> OutboxItem | None: ...
     def find_key(self, key: str) -> OutboxItem | None: ...
+    def find_remote(self, target: Target, remote_id: str) -> OutboxItem | None:
+        """An item by the id its channel gave it when it was sent (a later status names it)."""
+
     def claim_due(self, now: datetime, limit: int, lease_until: datetime,
                   targets: Collection[Target] | None = None) -> list[OutboxItem]:  # fmt: skip
         """Mark up to `limit` due items SENDING until `lease_until` and return them; items whose

@@ -246,3 +246,31 @@ def resend(item_id: int, *, actor: Actor, uow_factory: UnitOfWorkFactory, now: d
             return again
 
     return on_conflict(work, uow_factory.pause)
+
+
+def failed_later(
+    target: Target,
+    remote_id: str,
+    error: str,
+    *,
+    uow_factory: UnitOfWorkFactory,
+    now: datetime,
+    heads: Sequence[int] = (),
+) -> OutboxItem | None:
+    """A channel that accepted an item reports later that it was not delivered (WhatsApp's
+    `failed` status): the item fails now and staff are told, as for a refusal at sending. Once:
+    an item not found or no longer sent is left as it is."""
+
+    def work() -> OutboxItem | None:
+        with uow_factory() as uow:
+            item = uow.outbox.find_remote(target, remote_id)
+            if item is None or item.status is not OutboxStatus.SENT:
+                return None
+            failed = replace(item, status=OutboxStatus.FAILED, last_error=error, lease_until=None)
+            if not uow.outbox.record(failed):
+                return None
+            undelivered.announce(uow, failed, now, heads)
+            uow.commit()
+            return failed
+
+    return on_conflict(work, uow_factory.pause)

@@ -29,6 +29,7 @@ def upgrade() -> None:
         sa.Column("received_at", UtcDateTime(), nullable=False),
         sa.Column("body", sa.Text(), nullable=True),
         sa.UniqueConstraint("source", "digest", name="uq_webhook_event_digest"),
+        sqlite_autoincrement=True,  # ids never reused: the drain's cursor names one
     )
     op.create_index("ix_webhook_event_source", "webhook_event", ["source", "id"])
 
