@@ -105,6 +105,9 @@ class GraphState:
         if len(parts) < 2:
             return 404, _error(100, "Unknown path")
         if method == "GET":
+            if parts[1] == self.number_id:
+                return 200, {"display_phone_number": f"+{DISPLAY}", "id": self.number_id,
+                             "verified_name": "PUSPAGA Kabupaten Contoh"}  # fmt: skip
             if parts[1] in self.media:
                 mime = self.media[parts[1]][1]
                 return 200, {"url": f"{self.base}/media/{parts[1]}", "mime_type": mime,

@@ -34,6 +34,7 @@ class PgCluster:
     port: int
     fsync: bool
     max_connections: int = 200
+    opts: str = ""  # the server's options, as `start` gave them (`resume` gives them again)
 
     @property
     def url(self) -> str:
@@ -64,6 +65,7 @@ class PgCluster:
         opts += f" -c max_connections={self.max_connections}"
         if not self.fsync:
             opts += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+        self.opts = opts
         self._run(
             str(self.bindir / "pg_ctl"),
             "-D",
@@ -78,6 +80,16 @@ class PgCluster:
             opts,
         )
         return self
+
+    def halt(self) -> None:
+        """The server down, its data kept (`resume` brings it back): an outage."""
+        self._run(str(self.bindir / "pg_ctl"), "-D", str(self.root / "data"), "-w", "-t", "60",
+                  "-m", "fast", "stop")  # fmt: skip
+
+    def resume(self) -> None:
+        self._run(str(self.bindir / "pg_ctl"), "-D", str(self.root / "data"),
+                  "-l", str(self.root / "pg.log"), "-w", "-t", "60", "start",
+                  "-o", self.opts)  # fmt: skip
 
     def restart(self) -> None:
         """A fast restart (every connection dropped), as an upgrade or a reboot of the server."""
