@@ -126,7 +126,7 @@ def burst(args: argparse.Namespace, app, graph, hook: str) -> dict[str, object]:
         rows = conn.execute(text(
             "SELECT text FROM message WHERE channel = 'whatsapp' AND direction = 'in'"
         )).scalars().all()  # fmt: skip
-    marks = [r.split("]", 1)[0] for r in rows]
+    marks = [r.split("]", 1)[0] for r in rows if r.startswith("[wa")]  # the burst's own
     return {
         "posts": args.posts,
         "requests": len(work),
@@ -134,8 +134,8 @@ def burst(args: argparse.Namespace, app, graph, hook: str) -> dict[str, object]:
         "other_answers": sorted({a for a in answers if a != 200}),
         "receive_rate_per_s": round(len(work) / posted_s, 1),
         "unique_posts_per_s": round(args.posts / posted_s, 1),
-        "posts_stored": events,
-        "messages_stored": len(rows),
+        "posts_stored": events - args.latency,  # the latency samples were posted before
+        "messages_stored": len(marks),
         "lost": args.posts - len(set(marks)),
         "doubled": len(marks) - len(set(marks)),
         "all_stored_after_s": round(all_stored_s, 2),
