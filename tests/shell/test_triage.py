@@ -29,6 +29,18 @@ CORPORA = sorted(p.name for p in DATA.glob("triage_*.jsonl"))
 # tadi malam", "aku bilang tidak, sampe sampe dicekik", "sekarang dia menjadi kasar"):
 # tests/unit/test_risk.py.
 LEFT = {
+    # round 15: not learnt (docs/BENCHMARKS.md): a song's lyric in the writer's "ku", panic over
+    # a late period, beatings in childhood by a father dead ten years (Javanese krama),
+    # childhood abuse whose abuser is dead, an abusive ex-husband left two years ago, "capek
+    # hidup" laughed off over a thesis (Sundanese)
+    "triage_sixteenth_ab.jsonl": {
+        "min lagu yg dipake di reels kemaren judulnya apa ya?",
+        "kak aku telat haid 2 minggu, panik bgt mau mati rasanya",
+        "Nuwun sewu Bu, kula badhe cerita. Rumiyin nalika alit",
+        "Selamat siang. Saya perempuan berusia 34 tahun. Ketika masih SD",
+        "I left my abusive ex-husband two years ago.",
+        "teh story-na relate pisan 😭 'capek hidup' wkwk",
+    },
     "triage_eleventh_mn.jsonl": {
         "min tolong tegur temen aku @bebek.goreng99 dia bilang mau bunuh aku kalo ga bayar utang "
         "seblak 15rb 😂😂",

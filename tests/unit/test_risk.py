@@ -981,3 +981,25 @@ def test_pushed_until_one_fell_takes_the_crisis_reply():
     )
     assert said.risk == MENDESAK and said.category == "kekerasan"
     assert classify("bantu dorong motor yang mogok ke bengkel", DEFAULT_RULES).risk == BIASA
+
+
+@pytest.mark.parametrize(
+    ("text", "crisis"),
+    [
+        ("film horor kemarin bikin aku mau mati ketakutan, serem banget", False),
+        ("dia pulang mabuk bawa parang, aku mati ketakutan sembunyi di kamar mandi", True),
+        ("sehubungan dengan meningkatnya kasus melukai diri sendiri di kalangan pelajar", False),
+        ("to be clear, there's no self-harm, she's just lonely", False),
+        ("no one picked up. what if someone suicidal had been calling?", False),
+        ("kl hp nya disita malah ngambek gk mau makan", False),
+        ("my thesis looks at suicide and self-harm reporting in rural districts", False),
+        # the words of now beside them are read as usual
+        ("there's no self-harm anymore but tonight i want to kill myself", True),
+        ("aku ketakutan, dia bawa pisau dan bilang mau bunuh aku sekarang", True),
+        ("meningkatnya kasus bunuh diri bikin aku mikir, aku juga mau bunuh diri malam ini", True),
+    ],
+)
+def test_round_fifteens_traps_are_only_the_words_they_are_about(text, crisis):
+    """Round 15: a fright, a trend in a school's letter, self-harm ruled out, a hypothetical
+    caller, a phone taken away, a thesis's topic; never the crisis reply on their own."""
+    assert (classify(text, DEFAULT_RULES).risk == MENDESAK) is crisis
