@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import pwd
+import secrets as secrets_module
 import subprocess
 import threading
 import time
@@ -276,6 +277,21 @@ def _instagram(d: Dialogue, given: str | None, k: Known, secrets: dict[str, str]
     return name
 
 
+def _whatsapp(d: Dialogue, given: str | None, k: Known, secrets: dict[str, str]) -> str | None:
+    """WhatsApp through Meta's Cloud API: the number's id, its token, the app's secret, and a
+    verify token made here for the office to type into the Meta app (docs/META.md)."""
+    number = d.ask("setup.ask.whatsapp", given, default=k.whatsapp).strip()
+    if not number or number == k.whatsapp:
+        return None  # none wanted, or the number configured stays with its secrets
+    for variable, key in (("PUSPAGA_WHATSAPP_TOKEN", "setup.ask.whatsapp_token"),
+                          ("PUSPAGA_META_APP_SECRET", "setup.ask.meta_app_secret")):  # fmt: skip
+        secrets[variable] = d.ask(key, os.environ.get(variable), secret=True, option=variable)
+    verify = os.environ.get("PUSPAGA_META_VERIFY_TOKEN") or secrets_module.token_urlsafe(24)
+    secrets["PUSPAGA_META_VERIFY_TOKEN"] = verify
+    d.say("setup.whatsapp_verify", token=verify)
+    return number
+
+
 def _data_dir(config: Path) -> str:
     """Beside config.toml, unless that is under /etc (read-only for the service)."""
     return "/var/lib/puspaga-inbox" if config.resolve().is_relative_to("/etc") else "data"
@@ -300,6 +316,9 @@ def setup(
         str | None, typer.Option(help="Server SMTP, bila bukan Gmail/Yahoo/Outlook.")
     ] = None,
     instagram: Annotated[str | None, typer.Option(help="Akun Instagram kantor.")] = None,
+    whatsapp: Annotated[
+        str | None, typer.Option(help="Phone number ID WhatsApp kantor (dari WhatsApp Manager).")
+    ] = None,
     data_dir: Annotated[str | None, typer.Option(help="Folder basis data dan lampiran.")] = None,
     telegram_url: Annotated[
         str | None,
@@ -321,7 +340,8 @@ def setup(
     d = Dialogue(chosen_language(lang), interactive=not yes)
     token = os.environ.get("PUSPAGA_TELEGRAM_TOKEN") or None  # never an option: `ps` shows those
     given = Given(update, token, group, staff, office, timezone, hours, phone, address, email,
-                  imap_host, smtp_host, instagram, data_dir, telegram_url, proxy, lang)  # fmt: skip
+                  imap_host, smtp_host, instagram, data_dir, telegram_url, proxy, whatsapp,
+                  lang)  # fmt: skip
     try:
         data = _dialogue(d, config, given)
     except (Stop, EnrolError) as exc:
@@ -421,6 +441,7 @@ def _dialogue(d: Dialogue, config: Path, g: Given) -> Path:
     d.say("setup.step.channels")
     answers.mail = _mail(d, g, known, answers.secrets)
     answers.instagram = _instagram(d, g.instagram, known, answers.secrets)
+    answers.whatsapp = _whatsapp(d, g.whatsapp, known, answers.secrets)
     where = known.data_dir or _data_dir(config)  # a data folder in use stays the answer
     answers.data_dir = d.ask("setup.ask.data_dir", g.data_dir, default=where)
     # the secrets it does not ask about (the office key, the database) stay

@@ -51,6 +51,7 @@ class Given:
     data_dir: str | None
     telegram_url: str | None
     proxy: str | None
+    whatsapp: str | None = None  # the number's id (Meta's Phone number ID)
     # the clients' and staff's language written to the file: only `--lang` sets it (PUSPAGA_LANG
     # and an English setup dialogue do not change what an office's clients read)
     lang: str | None = None
@@ -151,6 +152,7 @@ class Known:
     address: str = ""
     email: str = ""
     instagram: str = ""
+    whatsapp: str = ""
     data_dir: str | None = None
     language: str | None = None
 
@@ -176,6 +178,7 @@ def known_from(config: dict[str, Any], env: dict[str, str]) -> Known:
         address=office.get("address", ""),
         email=(config.get("email") or {}).get("username", ""),
         instagram=(config.get("instagram") or {}).get("username", ""),
+        whatsapp=str((config.get("whatsapp") or {}).get("phone_number_id", "")),
         data_dir=config.get("data_dir"),
         language=config.get("language") if config.get("language") in ("id", "en") else None,
     )

@@ -49,6 +49,7 @@ class Answers:
     telegram_url: str = DEFAULT_BOT_API
     mail: MailAnswers | None = None
     instagram: str | None = None
+    whatsapp: str | None = None  # the number's id; its token and the app's secrets in `secrets`
     secrets: dict[str, str] = field(default_factory=dict)  # variable -> value
 
 
@@ -108,6 +109,9 @@ def config_document(
         mail["sent_folder"] = m.sent_folder
     if answers.instagram:
         section("instagram")["username"] = answers.instagram
+    if answers.whatsapp:  # the receiver on its defaults, behind the office's proxy (docs/META.md)
+        section("webhook")
+        section("whatsapp")["phone_number_id"] = answers.whatsapp
     for (name, key), variable in SECRET_ENV.items():
         value = answers.secrets.get(variable)
         if value and not _quotable(value) and (name in sections or name == "network"):

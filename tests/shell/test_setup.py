@@ -397,3 +397,31 @@ def test_update_changes_only_the_days_named_and_a_folder_setup_cannot_use_is_sai
         done = runner.invoke(app, [*base[:3], elsewhere, *base[4:]])
     assert done.exit_code == 2 and "Setup tidak bisa menulis di" in done.output
     assert "Token diterima" not in done.output  # said before anything was asked
+
+
+def test_setup_connects_whatsapp_and_makes_the_verify_token(tmp_path, monkeypatch):
+    state = office()
+    config = tmp_path / "config.toml"
+    for name in [k for k in os.environ if k.startswith("PUSPAGA_")]:
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("PUSPAGA_TELEGRAM_TOKEN", state.token)
+    with LocalBotApi(state) as api:
+        options = ["setup", "--yes", "--config", str(config), "--telegram-url", api.base_url,
+                   "--group", str(GROUP), "--staff", "1001:admin:Wayan", "--office", "P",
+                   "--whatsapp", "106540352242922", "--no-check"]  # fmt: skip
+        done = CliRunner().invoke(app, options)
+        assert done.exit_code == 2 and "PUSPAGA_WHATSAPP_TOKEN" in done.output  # asked, not given
+        monkeypatch.setenv("PUSPAGA_WHATSAPP_TOKEN", "EAAG-token-of-the-system-user")
+        monkeypatch.setenv("PUSPAGA_META_APP_SECRET", "app-secret-of-the-office")
+        done = CliRunner().invoke(app, options)
+        assert done.exit_code == 0, done.output
+    written = tomllib.loads(config.read_text())
+    assert written["whatsapp"] == {"phone_number_id": "106540352242922"}
+    assert "webhook" in written  # the receiver on its defaults
+    secrets = read_env(tmp_path / "env")
+    verify = secrets["PUSPAGA_META_VERIFY_TOKEN"]
+    assert len(verify) >= 16 and verify in done.output  # shown, to be typed into the Meta app
+    assert "EAAG-token" not in config.read_text()  # secrets stay in env
+    settings = load(config, environ=secrets)
+    assert settings.whatsapp is not None and settings.whatsapp.access_token.startswith("EAAG")
+    assert settings.webhook is not None and settings.webhook.verify_token == verify
