@@ -997,6 +997,18 @@ def test_pushed_until_one_fell_takes_the_crisis_reply():
         ("there's no self-harm anymore but tonight i want to kill myself", True),
         ("aku ketakutan, dia bawa pisau dan bilang mau bunuh aku sekarang", True),
         ("meningkatnya kasus bunuh diri bikin aku mikir, aku juga mau bunuh diri malam ini", True),
+        # a second reading found the first forms hiding these
+        ("suamiku kayak setan, dia pukul aku terus, aku mati ketakutan sekarang", True),
+        ("bojoku kaya setan, aku digebuki, aku mati ketakutan", True),
+        ("lagi nonton film dia dtg pukulin aku, mati ketakutan", True),
+        ("aku mau jadi angka bunuh diri berikutnya", True),
+        ("aku mau ikut tren self harm di tiktok malam ini", True),
+        ("hidupku hancur, harapan gak ada, menyakiti diri tiap malam", True),
+        ("sekolah gak ada, self harm terus tiap hari", True),
+        ("there's no self-harming that stops the voices anymore", True),
+        ("gimana kalau orang yg mau bunuh diri itu aku", True),
+        ("gimana kalau seseorang mau bunuh diri tapi gak punya siapa2, kayak aku sekarang", True),
+        ("i stopped my assignment, looking at suicide methods", True),
     ],
 )
 def test_round_fifteens_traps_are_only_the_words_they_are_about(text, crisis):
