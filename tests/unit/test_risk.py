@@ -1009,6 +1009,10 @@ def test_pushed_until_one_fell_takes_the_crisis_reply():
         ("gimana kalau orang yg mau bunuh diri itu aku", True),
         ("gimana kalau seseorang mau bunuh diri tapi gak punya siapa2, kayak aku sekarang", True),
         ("i stopped my assignment, looking at suicide methods", True),
+        # and an older trap's gaps, found by the same reading
+        ("i can't focus on my study, i think about suicide all the time", True),
+        ("can't finish my paper on time, the abuse at home is getting worse", True),
+        ("my research project on elder abuse needs interviews", False),
     ],
 )
 def test_round_fifteens_traps_are_only_the_words_they_are_about(text, crisis):
