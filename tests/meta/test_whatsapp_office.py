@@ -133,3 +133,40 @@ def test_a_reply_accepted_then_reported_failed_is_failed_and_staff_are_told(tmp_
         assert reply.remote_id == f"wa:{wamid}"
         notices = [t for t in office.texts(GROUP, thread) if "24 jam" in t]
         assert len(notices) == 1  # the same status again tells no one twice
+
+
+def test_an_urgent_whatsapp_message_gets_the_safe_first_reply_on_whatsapp(wa):
+    office, graph, meta = wa.office, wa.graph, wa.meta
+    words = "tolong kak suami saya lagi mukulin saya sekarang, saya kunci diri di kamar"
+    assert meta.post(graph.client_writes(CLIENT_WA, "Sari", words)) == 200
+    office.wait(lambda: any("129" in t for t in graph.texts_to(CLIENT_WA)), "the safe reply")
+    assert conversation(office, 1).urgent
+
+
+def test_graph_answering_5xx_is_waited_out_and_the_reply_goes_once(wa):
+    """Meta's rate-limit codes wait a minute (tests/unit/test_graph_errors.py); its 5xx wait one
+    base delay, not counted against the reply."""
+    office, graph, meta = wa.office, wa.graph, wa.meta
+    assert meta.post(graph.client_writes(CLIENT_WA, "Sari", "halo kak")) == 200
+    thread = office.topic_of(1)
+    with graph.lock:
+        graph.refusals += [(503, 1), (500, 2), (502, 1)]
+    office.state.user_writes(ADMIN, GROUP, "Baik Kak, kami bantu.", thread_id=thread)
+    office.wait(lambda: "Baik Kak, kami bantu." in graph.texts_to(CLIENT_WA), "the reply", 30)
+    assert graph.refusals == []  # every refusal met, then the send went
+    assert graph.texts_to(CLIENT_WA).count("Baik Kak, kami bantu.") == 1
+    assert not [t for t in office.texts(GROUP, thread) if "tidak terkirim" in t.lower()]
+
+
+def test_posts_out_of_order_keep_whatsapps_own_times(wa):
+    """Meta promises no order: a later message may be posted first, a retry days late."""
+    office, graph, meta = wa.office, wa.graph, wa.meta
+    now = office.app.clock()
+    first = graph.client_writes(CLIENT_WA, "Sari", "pesan pertama", at=now - timedelta(minutes=3))
+    second = graph.client_writes(CLIENT_WA, "Sari", "pesan kedua", at=now - timedelta(minutes=1))
+    assert meta.post(second) == 200 and meta.post(first) == 200 and meta.post(second) == 200
+    office.wait(lambda: len(messages(office, 1)) >= 2, "both stored")
+    inbound = sorted((m for m in messages(office, 1) if m.direction == "in"),
+                     key=lambda m: m.created_at)  # fmt: skip
+    assert [m.text for m in inbound] == ["pesan pertama", "pesan kedua"]
+    assert inbound[0].created_at == (now - timedelta(minutes=3)).replace(microsecond=0)
