@@ -1019,3 +1019,19 @@ def test_round_fifteens_traps_are_only_the_words_they_are_about(text, crisis):
     """Round 15: a fright, a trend in a school's letter, self-harm ruled out, a hypothetical
     caller, a phone taken away, a thesis's topic; never the crisis reply on their own."""
     assert (classify(text, DEFAULT_RULES).risk == MENDESAK) is crisis
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kurenan tiange megedi ka umah reramane, ngajak pianak. Tiang suba sing ngelah "
+        "nyen-nyen. Tali suba ada di paon.",  # Balinese
+        "bojoku lunga, tali wis ana neng mburi omah",  # Javanese ngoko
+        "tali sudah siap di kamar, aku pamit",
+    ],
+)
+def test_the_rope_made_ready_is_looked_at(text):
+    """Round 15's leave-one-out: the model trained without eighth ab no longer raised the
+    Balinese message (a husband gone with the child, nobody left, the rope in the kitchen);
+    the rope made ready is a concept word now, in the languages offices meet."""
+    assert classify(text, DEFAULT_RULES).risk != BIASA
