@@ -3,6 +3,7 @@ settings and hands them to each other (docs/architecture.md)."""
 
 from __future__ import annotations
 
+import logging
 import os
 import stat
 from collections.abc import Callable, Mapping, Sequence
@@ -22,7 +23,7 @@ from bot.telegram.budget import SendBudget
 from bot.telegram.staff_directory import StaffDirectory
 from channels.email.account import MailAccount
 from channels.file_quota import FileQuota
-from storage.db import make_engine
+from storage.db import is_database_outage, make_engine
 from storage.dead_letters import DeadLetters
 from storage.leases import Fences, SqlLeases
 from storage.migrate import upgrade
@@ -34,6 +35,8 @@ from triage.domain.outbox import Target
 from triage.effects import notify
 from triage.ports import ChannelSource, Sender
 from triage.texts.catalog import text
+
+log = logging.getLogger(__name__)
 
 # The channels' libraries (python-telegram-bot, imapclient, instagrapi), the holiday calendar
 # and the stemmer's dictionary are imported inside the functions that build them: only what is
@@ -344,19 +347,29 @@ def _add_whatsapp(app: App, settings: Settings) -> None:
                             config.template_language, clock=app.clock)  # fmt: skip
     app.senders[Target.WHATSAPP] = sender
 
-    def failed_later(remote_id: str, recipient: str, codes: tuple[int, ...]) -> None:
+    def failed_later(remote_id: str, item_id: int | None, codes: tuple[int, ...]) -> bool:
         from channels.meta.graph import WINDOW_CLOSED, GraphError, send_error
         from triage.usecases import dispatch
 
         code = codes[0] if codes else None
-        said = str(send_error(GraphError(0, code, "reported after sending")))
+        said = send_error(GraphError(0, code, "reported after sending"))
         heads = app.timers.heads if app.timers else ()
-        failed = dispatch.failed_later(Target.WHATSAPP, remote_id, said, uow_factory=app.uows,
-                                       now=app.clock(), heads=heads)  # fmt: skip
-        if failed is not None:
+        try:
+            done, item = dispatch.failed_later(
+                Target.WHATSAPP, remote_id, str(said), uow_factory=app.uows, now=app.clock(),
+                heads=heads, item_id=item_id,
+                retry_after=(said.retry_after or 60.0) if said.transient else None,
+            )  # fmt: skip
+        except Exception as exc:
+            if is_database_outage(exc):
+                raise  # the pass ends; the post is read again when the database is back
+            log.error("status WhatsApp tidak dapat diterapkan (%s); dilewati", type(exc).__name__)
+            return True  # one bad status never holds up the clients' messages
+        if done in ("failed", "again"):
             app.wake.set()
-            if code in WINDOW_CLOSED:
-                sender.invite(recipient)
+        if done == "failed" and code in WINDOW_CLOSED and item and item.recipient != "erased":
+            sender.invite(item.recipient)
+        return done != "later"
 
     source.on_failed = failed_later
     route = Route(source.cursor_key, events, poller.now.set)

@@ -152,7 +152,7 @@ def _shared(offices: list[Office], lang: Lang) -> list[str]:
         if s.instagram is not None:
             owned.append(("instagram.username", s.instagram.username))
         if s.webhook is not None:  # one receiver per port: a post for one office taken by another
-            owned.append(("webhook.port", (s.webhook.host, s.webhook.port)))
+            owned.append(("webhook.port", s.webhook.port))  # 0.0.0.0 and 127.0.0.1 meet too
         if s.whatsapp is not None:
             owned.append(("whatsapp.phone_number_id", s.whatsapp.phone_number_id))
         for key, value in owned:

@@ -79,6 +79,10 @@ class GraphState:
                                 "timestamp": str(int(self.clock().timestamp()))}  # fmt: skip
         if code is not None:
             item["errors"] = [{"code": code, "title": "refused by the stand-in"}]
+        with self.lock:  # Meta echoes what the send carried
+            sent = next((m for m in self.sent if m.get("_id") == wamid), {})
+        if sent.get("biz_opaque_callback_data"):
+            item["biz_opaque_callback_data"] = sent["biz_opaque_callback_data"]
         return self._post({"statuses": [item]})
 
     def last_sent_id(self, wa_id: str) -> str:

@@ -7,6 +7,7 @@ in later by its channel's drain (channels/meta/whatsapp_source.py), off the requ
 from __future__ import annotations
 
 import asyncio
+import errno
 import hashlib
 import json
 import logging
@@ -100,9 +101,12 @@ class Receiver:
         if not ours:
             # signed with our app's secret, yet for no number of ours (one not configured yet,
             # another object): kept to read, answered so Meta does not post it for days
+            # (its words may be another office's clients': only what names it is kept)
+            named = {"object": post.get("object"), "numbers": sorted(addresses(post)),
+                     "sha256": _digest(body), "bytes": len(body)}  # fmt: skip
             self.dead_letters.add(source="webhook", external_id=_digest(body),
-                                  payload=body.decode("utf-8", "replace"),
-                                  error="for no configured number", at=now)  # fmt: skip
+                                  payload=json.dumps(named), error="for no configured number",
+                                  at=now)  # fmt: skip
             log.warning("kiriman webhook untuk nomor atau objek yang tidak diatur (%s); disimpan",
                         str(post.get("object"))[:40])  # fmt: skip
             return 200
@@ -169,37 +173,56 @@ class WebhookServer:
         return "webhook"
 
     def run(self) -> None:
-        import uvicorn  # only where a webhook is configured
+        while not self.stop.is_set():  # served again after a crash: one worker is not left deaf
+            sock = self._bind()
+            if sock is None:
+                return
+            try:
+                self._serve(sock)
+                return  # stopped
+            except Exception as exc:  # noqa: BLE001 - said, not hidden: Meta posts again
+                log.error("webhook berhenti (%s); dibuka lagi", type(exc).__name__)
+            finally:
+                sock.close()
+            self.stop.wait(self.retry_seconds)
 
-        sock, told = None, False
-        while sock is None:
+    def _bind(self) -> socket.socket | None:
+        """The port, once it is free; None when the service stops first. Held by another
+        worker it is waited for quietly; any other refusal (a host this machine does not
+        have, a port below 1024) is an error the operator must fix, said once."""
+        told = False
+        while True:
             try:
                 sock = _listen(self.host, self.port)
+                break
             except OSError as exc:
-                if not told:  # once: a standby worker would say it every few seconds
-                    log.warning("webhook belum dapat membuka %s:%d (%s); dicoba lagi tiap %g "
-                                "detik (pekerja lain memakainya? periksa [webhook] host dan port)",
-                                self.host, self.port, exc.strerror or type(exc).__name__,
-                                self.retry_seconds)  # fmt: skip
+                if not told:
+                    said = exc.strerror or type(exc).__name__
+                    if exc.errno == errno.EADDRINUSE:  # a standby worker: said once, not each try
+                        log.warning("webhook belum dapat membuka %s:%d (%s); dicoba lagi tiap "
+                                    "%g detik (pekerja lain memakainya? periksa [webhook] host "
+                                    "dan port)", self.host, self.port, said,
+                                    self.retry_seconds)  # fmt: skip
+                    else:
+                        log.error("webhook tidak dapat membuka %s:%d (%s); perbaiki [webhook] "
+                                  "host dan port", self.host, self.port, said)  # fmt: skip
                     told = True
                 if self.stop.wait(self.retry_seconds):
-                    return
+                    return None
         if told:
             log.info("webhook kini dilayani pekerja ini di port %d", self.port)
         self.bound = sock.getsockname()[1]
+        return sock
+
+    def _serve(self, sock: socket.socket) -> None:
+        import uvicorn  # only where a webhook is configured
+
         config = uvicorn.Config(self.receiver, lifespan="off", access_log=False,
                                 log_config=None, log_level="warning")  # fmt: skip
         self._server = uvicorn.Server(config)
         self.ready.set()
-        if self.stop.is_set():
-            sock.close()
-            return
-        try:
+        if not self.stop.is_set():
             self._server.run(sockets=[sock])
-        except Exception as exc:  # noqa: BLE001 - said, not hidden: Meta posts again meanwhile
-            log.error("webhook berhenti (%s)", type(exc).__name__)
-        finally:
-            sock.close()
 
     def halt(self) -> None:
         self.stop.set()

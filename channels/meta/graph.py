@@ -102,8 +102,9 @@ def send_error(exc: Exception) -> SendError:
         return SendError(type(exc).__name__, transient=True, counts=False)  # nothing left us
     if isinstance(exc, httpx.TimeoutException | httpx.TransportError):
         # The request left: Meta may have accepted it (no idempotency key, docs/OUTBOX.md).
-        # Counted, so such a send is tried `[outbox] max_attempts` times at most.
-        return SendError(type(exc).__name__, transient=True)
+        # Counted, so such a send is tried `[outbox] max_attempts` times at most; a Graph that
+        # stops answering is an outage all the same (the alarm)
+        return SendError(type(exc).__name__, transient=True, down=True)
     if not isinstance(exc, GraphError):
         return SendError(type(exc).__name__, transient=True)
     if exc.code in TOKEN_REFUSED:

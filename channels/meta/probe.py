@@ -38,9 +38,10 @@ def webhook_found(host: str, port: int, path: str, verify_token: str, lang: Lang
     except OSError:
         return text("check.wa.port_free", lang, port=port)
     params = {"hub.mode": "subscribe", "hub.verify_token": verify_token, "hub.challenge": "cek"}
+    where = f"[{host}]" if ":" in host else host  # an IPv6 address in a URL
     try:
-        answer = httpx.get(f"http://{host}:{port}{path}", params=params, timeout=5)
-    except httpx.HTTPError:
+        answer = httpx.get(f"http://{where}:{port}{path}", params=params, timeout=5)
+    except Exception:  # noqa: BLE001 - whatever answers there, it is not our receiver
         answer = None
     if answer is not None and answer.status_code == 200 and answer.text == "cek":
         return text("check.wa.port_ours", lang, port=port)

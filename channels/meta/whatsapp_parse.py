@@ -39,6 +39,7 @@ class WaStatus:
     status: str  # sent, delivered, read, failed
     errors: tuple[int, ...] = ()
     recipient: str = ""
+    callback: str = ""  # biz_opaque_callback_data as we sent it: "outbox:<id>"
 
 
 def items(body: str, phone_number_id: str) -> list[WaMessage | WaStatus]:
@@ -75,8 +76,9 @@ def items(body: str, phone_number_id: str) -> list[WaMessage | WaStatus]:
                         if isinstance(e.get("code"), int)
                     )  # fmt: skip
                     recipient = str(status.get("recipient_id") or "")
+                    callback = str(status.get("biz_opaque_callback_data") or "")
                     found.append(WaStatus(str(status["id"]), str(status["status"]), codes,
-                                          recipient))  # fmt: skip
+                                          recipient, callback))  # fmt: skip
     return found
 
 

@@ -5,6 +5,7 @@ and the reply fails with reason `window` for staff to send again (docs/META.md).
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -24,7 +25,9 @@ class WhatsAppSender:
     reopen_template: str = ""
     template_language: str = "id"
     clock: Callable[[], datetime] = lambda: datetime.now(UTC)
-    invited: dict[str, datetime] = field(default_factory=dict)  # recipient -> template sent
+    # recipient -> when the template went (in this process: a restart may send one more)
+    invited: dict[str, datetime] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
 
     def send(self, item: OutboxItem) -> SendResult:
         sent = ""
@@ -53,9 +56,11 @@ class WhatsAppSender:
     def invite(self, recipient: str) -> None:
         """The office's template to a client whose window closed (once a day at most)."""
         now = self.clock()
-        last = self.invited.get(recipient)
-        if not self.reopen_template or (last and now - last < timedelta(hours=24)):
-            return
+        with self.lock:  # the drain's thread and the outbox's may both ask
+            last = self.invited.get(recipient)
+            if not self.reopen_template or (last and now - last < timedelta(hours=24)):
+                return
+            self.invited[recipient] = now
         payload = {
             "messaging_product": "whatsapp",
             "to": _number(recipient),
@@ -67,7 +72,6 @@ class WhatsAppSender:
         }
         try:
             self.graph.post(f"{self.phone_number_id}/messages", payload)
-            self.invited[recipient] = now
         except Exception as exc:  # noqa: BLE001 - the reply fails either way; staff are told
             log.warning("templat WhatsApp tidak terkirim (%s)", type(exc).__name__)
 

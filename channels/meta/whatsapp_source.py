@@ -40,9 +40,10 @@ class WhatsAppSource:
     quota: FileQuota | None = None
     clock: Callable[[], datetime] = lambda: datetime.now(UTC)
     purged: datetime | None = None
-    # a reply WhatsApp accepted and reports later as not delivered: (our remote id, the
-    # recipient, WhatsApp's error codes); the shell fails the item and tells staff
-    on_failed: Callable[[str, str, tuple[int, ...]], None] | None = None
+    # a reply WhatsApp accepted and reports later as not delivered: (our remote id, our item
+    # id or None, WhatsApp's error codes); the shell fails the item and tells staff. False:
+    # not yet (the send is still being recorded): the drain stops there and asks again
+    on_failed: Callable[[str, int | None, tuple[int, ...]], bool] | None = None
 
     @property
     def cursor_key(self) -> str:
@@ -64,7 +65,10 @@ class WhatsAppSource:
                 if isinstance(item, WaStatus):
                     if item.status == "failed" and self.on_failed is not None:
                         _status(item)
-                        self.on_failed(f"wa:{item.id}", item.recipient, item.errors)
+                        ours = item.callback.removeprefix("outbox:")
+                        item_id = int(ours) if ours.isdigit() else None
+                        if not self.on_failed(f"wa:{item.id}", item_id, item.errors):
+                            return count  # the post stays; the next pass asks again
                     deliver(None, mark)
                     continue
                 try:

@@ -9,6 +9,8 @@ from datetime import timedelta
 import httpx
 import pytest
 
+from bot.demo.local_graph import GraphState
+from storage.webhook_events import WebhookEvents
 from tests.support.meta_office import CLIENT_WA, VERIFY, whatsapp_office
 from tests.support.office import ADMIN, GROUP, MADE, UNMASKED
 from triage.domain.model import Channel, State
@@ -105,6 +107,12 @@ def test_the_receiver_refuses_what_meta_did_not_sign_and_answers_the_handshake(w
     assert httpx.post(base, content=b"x" * (5 * 1024 * 1024), timeout=10).status_code in (413,)
     assert meta.post(b"{not json") == 200  # signed but unreadable: kept as a dead letter
     office.wait(lambda: len(office.app.dead_letters.all()) >= 1, "the unreadable post kept")
+    # signed, for a number this office does not have: what names it kept, not its words
+    elsewhere = GraphState(number_id="999000111").client_writes("628777", "Lain", "rahasia lain")
+    assert meta.post(elsewhere) == 200
+    letters = office.app.dead_letters.all()
+    (named,) = [d for d in letters if "999000111" in d.payload]
+    assert "rahasia lain" not in named.payload and "628777" not in named.payload
     # a real message after the forgeries is taken in; none of them was
     assert meta.post(graph.client_writes("6289999", "Asli", "pesan asli")) == 200
     office.wait(lambda: office.topic_of(1), "the real message's conversation")
@@ -127,12 +135,17 @@ def test_a_reply_accepted_then_reported_failed_is_failed_and_staff_are_told(tmp_
         assert meta.post(graph.status(wamid, "failed", CLIENT_WA, code=131047)) == 200
         office.wait_for_post(GROUP, "24 jam", thread)  # the notice, with the reason
         office.wait(lambda: graph.templates_to(CLIENT_WA) == ["puspaga_tulis_lagi"], "template")
-        assert meta.post(graph.status(wamid, "failed", CLIENT_WA, code=131047)) == 200
+        # the same failure reported again (another body: Meta's retry of another post) is drained
+        # and tells no one twice
+        assert meta.post(graph.status(wamid, "failed", CLIENT_WA, code=131026)) == 200
+        events = WebhookEvents(office.app.engine)
+        office.wait(lambda: events.pending(f"whatsapp:{graph.number_id}", 10) == [], "drained")
         with office.app.uows() as uow:
             (reply,) = [o for o in uow.outbox.failed() if o.target.value == "whatsapp"]
-        assert reply.remote_id == f"wa:{wamid}"
-        notices = [t for t in office.texts(GROUP, thread) if "24 jam" in t]
-        assert len(notices) == 1  # the same status again tells no one twice
+        assert reply.remote_id == f"wa:{wamid}" and "131047" in (reply.last_error or "")
+        notices = [t for t in office.texts(GROUP, thread) if "Tidak terkirim" in t]
+        assert len(notices) == 1
+        assert graph.templates_to(CLIENT_WA) == ["puspaga_tulis_lagi"]
 
 
 def test_an_urgent_whatsapp_message_gets_the_safe_first_reply_on_whatsapp(wa):

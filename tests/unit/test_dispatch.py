@@ -363,3 +363,29 @@ def test_the_report_says_which_channels_answered_and_which_could_not_be_reached(
     assert (report.reached, report.unreachable) == (frozenset(), frozenset())
     clock.now += timedelta(seconds=3)
     assert run(uows, FakeSender(), clock).reached == {"hotline"}
+
+
+def test_a_send_reported_failed_later_fails_once_or_goes_again_after_a_rate_limit():
+    """WhatsApp accepts a send and may report later that it failed (a status post)."""
+    from triage.usecases.dispatch import failed_later
+
+    uows, sender, clock = FakeUnitOfWorkFactory(), FakeSender(), FakeClock(T0)
+    first, second, third = queue(uows, "satu", "dua", "tiga")
+    for _ in range(3):
+        run(uows, sender, clock)
+    kw = {"uow_factory": uows, "now": T0 + timedelta(minutes=1)}
+    done, item = failed_later(Target.HOTLINE, "hotline-1", "window", **kw)
+    assert done == "failed" and uows.db.outbox[first].status is OutboxStatus.FAILED
+    assert failed_later(Target.HOTLINE, "hotline-1", "window", **kw)[0] == "none"  # told once
+    assert failed_later(Target.EMAIL, "hotline-2", "window", **kw)[0] == "none"  # not its target
+    done, _ = failed_later(Target.HOTLINE, "wa:unknown", "rate", item_id=second,
+                           retry_after=60, **kw)  # fmt: skip
+    again = uows.db.outbox[second]
+    assert done == "again" and again.status is OutboxStatus.PENDING
+    assert again.next_attempt_at == T0 + timedelta(minutes=2) and again.attempts == 0
+    with uows() as uow:  # a send still being recorded: asked again later
+        uow.outbox.record(replace(uows.db.outbox[third], status=OutboxStatus.SENDING))
+        uow.commit()
+    assert failed_later(Target.HOTLINE, "x", "window", item_id=third, **kw)[0] == "later"
+    notices = [o for o in uows.db.outbox.values() if o.options.get("kind") == "undelivered"]
+    assert len(notices) == 1  # the first item's, once

@@ -21,7 +21,7 @@ from triage.domain.outbox import failure_reason
         (GraphError(401, 190, "Session has expired"), True, False, True, "login"),
         (GraphError(503, None, "Service Unavailable"), True, False, None, "refused"),
         (GraphError(400, 100, "Invalid parameter"), True, True, False, "refused"),
-        (httpx.ReadTimeout("read timed out"), True, True, None, "refused"),  # may have arrived
+        (httpx.ReadTimeout("read timed out"), True, True, True, "refused"),  # may have arrived
         (httpx.ConnectError("connection refused"), True, False, None, "refused"),
     ],
 )  # fmt: skip

@@ -256,21 +256,37 @@ def failed_later(
     uow_factory: UnitOfWorkFactory,
     now: datetime,
     heads: Sequence[int] = (),
-) -> OutboxItem | None:
+    item_id: int | None = None,
+    retry_after: float | None = None,
+) -> tuple[str, OutboxItem | None]:
     """A channel that accepted an item reports later that it was not delivered (WhatsApp's
-    `failed` status): the item fails now and staff are told, as for a refusal at sending. Once:
-    an item not found or no longer sent is left as it is."""
+    `failed` status), naming it by the id it gave (`remote_id`, the last part's) or by ours
+    (`item_id`, echoed back, any part's). Returns what was done and the item:
+    "failed" (staff told, as for a refusal at sending), "again" (a rate limit: `retry_after`
+    given, the item goes once more, uncounted), "later" (the send is still being recorded: ask
+    again) or "none" (not found, or no longer sent: a second report, a retry under way)."""
 
-    def work() -> OutboxItem | None:
+    def work() -> tuple[str, OutboxItem | None]:
         with uow_factory() as uow:
-            item = uow.outbox.find_remote(target, remote_id)
+            item = uow.outbox.get(item_id) if item_id is not None else None
+            if item is None or item.target is not target:
+                item = uow.outbox.find_remote(target, remote_id)
+            if item is not None and item.status is OutboxStatus.SENDING:
+                return "later", item
             if item is None or item.status is not OutboxStatus.SENT:
-                return None
+                return "none", item
+            if retry_after is not None:
+                again = replace(item, status=OutboxStatus.PENDING, last_error=error,
+                                next_attempt_at=now + timedelta(seconds=retry_after),
+                                lease_until=None)  # fmt: skip
+                outcome = "again" if uow.outbox.record(again) else "none"
+                uow.commit()
+                return outcome, again
             failed = replace(item, status=OutboxStatus.FAILED, last_error=error, lease_until=None)
             if not uow.outbox.record(failed):
-                return None
+                return "none", item
             undelivered.announce(uow, failed, now, heads)
             uow.commit()
-            return failed
+            return "failed", failed
 
     return on_conflict(work, uow_factory.pause)
