@@ -24,8 +24,9 @@ ANSWERS = (
     ("setup.ask.hours.sun", ""),
     ("setup.ask.phone", "+62 361 000000"),
     ("setup.ask.address", "Jl. Contoh No. 1"),
-    ("setup.ask.email", ""),  # email and Instagram: added later
+    ("setup.ask.email", ""),  # email, Instagram and WhatsApp: added later
     ("setup.ask.instagram", ""),
+    ("setup.ask.whatsapp", ""),
     ("setup.ask.data_dir", ""),
 )
 

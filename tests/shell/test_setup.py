@@ -118,6 +118,8 @@ def test_setup_goes_from_a_token_to_a_checked_office(tmp_path):
         term.type("")
         term.expect("Akun Instagram kantor")
         term.type("")
+        term.expect("Phone number ID")  # WhatsApp: none
+        term.type("")
         term.expect("Folder data")
         term.type("")
         term.expect("Pengaturan ditulis ke")
@@ -301,7 +303,7 @@ def test_running_setup_again_offers_what_the_office_has(tmp_path, monkeypatch):
             "Nama kantor", "Zona waktu", "Jam layanan Senin", "Jam layanan Selasa",
             "Jam layanan Rabu", "Jam layanan Kamis", "Jam layanan Jumat", "Jam layanan Sabtu",
             "Jam layanan Minggu", "Nomor telepon", "Alamat kantor", "Alamat email",
-            "Akun Instagram", "Folder data",
+            "Akun Instagram", "Phone number ID", "Folder data",
         )  # fmt: skip
         for question in questions:
             term.expect(question)
