@@ -64,6 +64,7 @@ def answer_setup(term: Terminal, state: ApiState, data_dir: str) -> None:
         ("Alamat kantor", ""),
         ("Alamat email kantor", ""),
         ("Akun Instagram kantor", ""),
+        ("Phone number ID", ""),  # WhatsApp: none
         ("Folder data", data_dir),
     ):
         term.expect(question)
