@@ -22,16 +22,6 @@ def wa(tmp_path):
         yield running
 
 
-def conversation(office, conv_id):
-    with office.app.uows() as uow:
-        return uow.conversations.get(conv_id)
-
-
-def messages(office, conv_id):
-    with office.app.uows() as uow:
-        return uow.messages.for_conversation(conv_id)
-
-
 def test_a_whatsapp_case_goes_from_the_client_to_the_admins_the_counselor_and_back(wa):
     office, graph, meta = wa.office, wa.graph, wa.meta
     post = graph.client_writes(CLIENT_WA, "Sari <b>WA</b>", "Halo kak, saya mau konsultasi <ya>")
@@ -56,7 +46,7 @@ def test_a_whatsapp_case_goes_from_the_client_to_the_admins_the_counselor_and_ba
     office.tap(ADMIN, card, "handoff:1:1")
     offer = office.wait_for_post(MADE, "Kasus #1")
     office.tap(MADE, offer, "claim:1:1")
-    office.wait(lambda: conversation(office, 1).state is State.WITH_COUNSELOR, "the claim")
+    office.wait(lambda: office.conversation(1).state is State.WITH_COUNSELOR, "the claim")
     assert meta.post(graph.client_writes(CLIENT_WA, "Sari", "ini rahasia keluarga")) == 200
     relayed = office.wait_for_post(MADE, "ini rahasia keluarga")
     office.state.user_writes(
@@ -69,11 +59,11 @@ def test_a_whatsapp_case_goes_from_the_client_to_the_admins_the_counselor_and_ba
     )
     assert "rahasia keluarga" not in " ".join(office.texts(GROUP))
 
-    stored = messages(office, 1)
+    stored = office.messages(1)
     inbound = [m for m in stored if m.direction == "in"]
     assert [m.channel for m in inbound] == [Channel.WHATSAPP] * 2  # the duplicate stored once
     assert graph.texts_to(CLIENT_WA).count("Baik Kak, kami bantu ya.") == 1
-    assert conversation(office, 1).steps.first_admin_response is not None
+    assert office.conversation(1).steps.first_admin_response is not None
 
 
 def test_a_reply_after_the_24_hour_window_sends_the_template_and_tells_staff(tmp_path):
@@ -153,7 +143,7 @@ def test_an_urgent_whatsapp_message_gets_the_safe_first_reply_on_whatsapp(wa):
     words = "tolong kak suami saya lagi mukulin saya sekarang, saya kunci diri di kamar"
     assert meta.post(graph.client_writes(CLIENT_WA, "Sari", words)) == 200
     office.wait(lambda: any("129" in t for t in graph.texts_to(CLIENT_WA)), "the safe reply")
-    assert conversation(office, 1).urgent
+    assert office.conversation(1).urgent
 
 
 def test_graph_answering_5xx_is_waited_out_and_the_reply_goes_once(wa):
@@ -178,8 +168,8 @@ def test_posts_out_of_order_keep_whatsapps_own_times(wa):
     first = graph.client_writes(CLIENT_WA, "Sari", "pesan pertama", at=now - timedelta(minutes=3))
     second = graph.client_writes(CLIENT_WA, "Sari", "pesan kedua", at=now - timedelta(minutes=1))
     assert meta.post(second) == 200 and meta.post(first) == 200 and meta.post(second) == 200
-    office.wait(lambda: len(messages(office, 1)) >= 2, "both stored")
-    inbound = sorted((m for m in messages(office, 1) if m.direction == "in"),
+    office.wait(lambda: len(office.messages(1)) >= 2, "both stored")
+    inbound = sorted((m for m in office.messages(1) if m.direction == "in"),
                      key=lambda m: m.created_at)  # fmt: skip
     assert [m.text for m in inbound] == ["pesan pertama", "pesan kedua"]
     assert inbound[0].created_at == (now - timedelta(minutes=3)).replace(microsecond=0)

@@ -53,6 +53,14 @@ class Office(Stage):
     def wait_for_post(self, chat_id: int, containing: str, thread_id: int | None = None):
         return self.post(chat_id, containing, thread_id)
 
+    def conversation(self, conv_id: int = 1):  # noqa: ANN201 - a Conversation
+        with self.app.uows() as uow:
+            return uow.conversations.get(conv_id)
+
+    def messages(self, conv_id: int = 1):  # noqa: ANN201 - its StoredMessages
+        with self.app.uows() as uow:
+            return uow.messages.for_conversation(conv_id)
+
     def texts(self, chat_id: int, thread_id: int | None = None) -> list[str]:
         return [m.get("text", "") for m in self.state.sent(chat_id, thread_id=thread_id)]
 

@@ -27,16 +27,6 @@ def unmasked(tmp_path):
         yield running
 
 
-def conversation(office, conv_id):
-    with office.app.uows() as uow:
-        return uow.conversations.get(conv_id)
-
-
-def messages(office, conv_id):
-    with office.app.uows() as uow:
-        return uow.messages.for_conversation(conv_id)
-
-
 def test_a_whole_case_from_the_hotline_to_closing(office):
     state = office.state
     # the commands are registered: admin commands in the admin group, none for clients
@@ -72,7 +62,7 @@ def test_a_whole_case_from_the_hotline_to_closing(office):
     office.wait_for_post(CLIENT, "Baik Ibu, kami bantu.")
     assert not any("cek riwayat" in t for t in office.texts(CLIENT))
     office.wait(
-        lambda: any(m.internal and m.text == "cek riwayat dulu" for m in messages(office, 1)),
+        lambda: any(m.internal and m.text == "cek riwayat dulu" for m in office.messages(1)),
         "the internal note stored",
     )
 
@@ -85,14 +75,14 @@ def test_a_whole_case_from_the_hotline_to_closing(office):
 
     # a message after hand-off is held: never in the admin group
     state.user_writes(CLIENT, text="rahasia keluarga saya")
-    office.wait(lambda: len(messages(office, 1)) >= 5, "the held message stored")
+    office.wait(lambda: len(office.messages(1)) >= 5, "the held message stored")
 
     # two taps: the first wins, the other sees who took it
     office.tap(MADE, offer_made, "claim:1:1")
-    office.wait(lambda: conversation(office, 1).state is State.WITH_COUNSELOR, "the claim")
+    office.wait(lambda: office.conversation(1).state is State.WITH_COUNSELOR, "the claim")
     office.tap(NYOMAN, offer_nyoman, "claim:1:1")
     office.wait(lambda: any("diambil oleh Made" in a for a in office.answers()), "refusal")
-    assert conversation(office, 1).counselor_id == MADE
+    assert office.conversation(1).counselor_id == MADE
     office.wait_for_post(GROUP, "diambil oleh konselor Made", thread)
     case = office.wait_for_post(MADE, "rahasia keluarga saya")
     assert "Kasus #1" in case["text"]
@@ -112,7 +102,7 @@ def test_a_whole_case_from_the_hotline_to_closing(office):
     state.user_writes(MADE, text="/tutup tuntas")
     office.wait_for_post(GROUP, "Ditutup oleh Made: Tuntas", thread)
     office.wait(lambda: state.topics[(GROUP, thread)]["closed"], "the topic closed")
-    closed = conversation(office, 1)
+    closed = office.conversation(1)
     assert closed.state is State.CLOSED
     assert all(
         getattr(closed.steps, s)
@@ -142,11 +132,11 @@ def test_staff_commands_are_refused_to_clients_and_strangers(office):
     office.wait_for_post(GROUP, "hanya untuk petugas", thread)
     state.user_writes(CLIENT, text="/serahkan")
     office.wait_for_post(CLIENT, "hanya untuk petugas")
-    assert conversation(office, 1).state is State.NEW
+    assert office.conversation(1).state is State.NEW
     card = office.wait_for_post(GROUP, "Percakapan #1", thread)
     office.tap(STRANGER, card, "handoff:1:1")
     office.wait(lambda: any("hanya untuk petugas" in a for a in office.answers()), "refusal")
-    assert conversation(office, 1).state is State.NEW
+    assert office.conversation(1).state is State.NEW
 
 
 def reply_as_admin(office, conv_id, body, key):

@@ -14,16 +14,6 @@ from tests.support.telegram_office import STRANGER, running_office
 from triage.domain.model import State
 
 
-def messages(office, conv_id=1):
-    with office.app.uows() as uow:
-        return uow.messages.for_conversation(conv_id)
-
-
-def conversation(office, conv_id=1):
-    with office.app.uows() as uow:
-        return uow.conversations.get(conv_id)
-
-
 def test_photos_documents_and_voice_are_kept_and_big_files_only_noted(tmp_path):
     with running_office(
         tmp_path, telegram={"max_media_mb": 0.01}, consent=UNMASKED
@@ -37,8 +27,8 @@ def test_photos_documents_and_voice_are_kept_and_big_files_only_noted(tmp_path):
         )
         state.user_sends_file(CLIENT, "voice", b"OggS" + b"v" * 200, "v.ogg", "audio/ogg")
         state.user_sends_file(CLIENT, "document", b"b" * 20_000, "besar.zip", "application/zip")
-        office.wait(lambda: len(messages(office)) == 4, "four messages stored")
-        photo, document, voice, big = messages(office)
+        office.wait(lambda: len(office.messages()) == 4, "four messages stored")
+        photo, document, voice, big = office.messages()
         assert photo.text == "foto memar" and photo.attachments[0].size == 502
         saved = photo.attachments[0].stored_path
         assert saved and open(saved, "rb").read() == b"\xff\xd8" + b"p" * 500
@@ -59,8 +49,8 @@ def test_a_client_over_the_daily_file_allowance_is_told_to_staff_and_the_message
         state.user_sends_file(
             CLIENT, "photo", b"\xff\xd8" + b"b" * 6000, "b.jpg", "image/jpeg", caption="ini juga"
         )
-        office.wait(lambda: len(messages(office)) == 2, "both messages stored")
-        first, second = messages(office)
+        office.wait(lambda: len(office.messages()) == 2, "both messages stored")
+        first, second = office.messages()
         assert first.attachments[0].stored_path is not None
         assert second.attachments[0].stored_path is None
         assert "ini juga" in second.text and "client_files_mb_per_day" in second.text
@@ -72,10 +62,10 @@ def test_a_client_over_the_daily_file_allowance_is_told_to_staff_and_the_message
 def test_an_edited_message_reaches_staff_as_a_new_message(tmp_path):
     with running_office(tmp_path, consent=UNMASKED) as office:
         sent = office.state.user_writes(CLIENT, text="nomor saya 0812")
-        office.wait(lambda: len(messages(office)) == 1, "the message stored")
+        office.wait(lambda: len(office.messages()) == 1, "the message stored")
         office.state.user_edits(sent, "nomor saya 0813")
-        office.wait(lambda: len(messages(office)) == 2, "the edit stored")
-        assert messages(office)[1].text == "[pesan diubah] nomor saya 0813"
+        office.wait(lambda: len(office.messages()) == 2, "the edit stored")
+        assert office.messages()[1].text == "[pesan diubah] nomor saya 0813"
         office.wait_for_post(GROUP, "nomor saya 0813", office.topic_of(1))
 
 
@@ -101,7 +91,7 @@ def test_a_plain_group_works_by_replying_to_the_bots_posts(tmp_path):
         )
         office.wait_for_post(CLIENT, "Halo, kami bantu.")
         state.user_writes(ADMIN, GROUP, "ngobrol antar admin tanpa balas")  # not for a client
-        office.wait(lambda: conversation(office).state is State.WITH_ADMIN, "the admin reply")
+        office.wait(lambda: office.conversation().state is State.WITH_ADMIN, "the admin reply")
         assert office.texts(CLIENT) == ["Halo, kami bantu."]
 
 
@@ -150,7 +140,7 @@ def test_two_counselors_tapping_at_once_on_postgresql_one_wins(tmp_path, pg_serv
             t.join(10)
         assert sorted(outcomes.values()) == ["TransitionNotAllowed", "won"]
         winner = next(c for c, o in outcomes.items() if o == "won")
-        assert conversation(office).counselor_id == winner
+        assert office.conversation().counselor_id == winner
         loser = NYOMAN if winner == MADE else MADE
         office.wait_for_post(loser, "sudah diambil oleh")  # the other sees who took it
         # and a late tap in Telegram is answered with who took it
@@ -171,8 +161,8 @@ def test_an_update_whose_handling_failed_is_handled_again_not_lost(tmp_path, cap
 
         hotline._ingest = flaky
         office.state.user_writes(CLIENT, text="jangan sampai hilang")
-        office.wait(lambda: len(messages(office)) == 1, "the message stored on the retry")
-        assert failures and messages(office)[0].text == "jangan sampai hilang"
+        office.wait(lambda: len(office.messages()) == 1, "the message stored on the retry")
+        assert failures and office.messages()[0].text == "jangan sampai hilang"
         assert "jangan sampai hilang" not in caplog.text  # the failure is logged without it
 
 
@@ -195,7 +185,7 @@ def test_the_head_takes_a_case_by_command_and_answers_from_the_private_chat(tmp_
         office.wait_for_post(STRANGER, "hanya untuk petugas")
         state.user_writes(HEAD, text="/ambil 1")
         office.wait_for_post(HEAD, "Kasus #1 sekarang milik Anda")
-        assert conversation(office).counselor_id == HEAD
+        assert office.conversation().counselor_id == HEAD
         state.user_writes(HEAD, text="Ibu, saya ketua PUSPAGA.")  # the taken case is selected
         office.wait_for_post(CLIENT, "Ibu, saya ketua PUSPAGA.")
         office.wait_for_post(MADE, "sudah diambil oleh Ketut")
@@ -216,8 +206,8 @@ def test_stickers_and_locations_are_described_and_staff_files_are_not_passed_on(
         }
         state.user_writes(CLIENT, sticker=sticker)
         state.user_writes(CLIENT, location={"latitude": -8.65, "longitude": 115.21})
-        office.wait(lambda: len(messages(office)) == 2, "both stored")
-        assert [m.text for m in messages(office)] == ["[stiker 😢]", "[lokasi: -8.65, 115.21]"]
+        office.wait(lambda: len(office.messages()) == 2, "both stored")
+        assert [m.text for m in office.messages()] == ["[stiker 😢]", "[lokasi: -8.65, 115.21]"]
         thread = office.topic_of(1)
         state.user_sends_file(ADMIN, "photo", b"img", "a.jpg", "image/jpeg", chat_id=GROUP)
         # (in General: ignored) and in the topic: the admin is told only text is passed on
@@ -239,19 +229,17 @@ def test_a_second_claim_keeps_the_selected_case_and_strangers_to_a_case_see_noth
         for client, body in ((CLIENT, "Halo dari Sari"), (SECOND, "Halo dari Budi")):
             state.user_writes(client, text=body)
             office.wait(lambda: len(office.state.topics) >= 1, "a topic")
-        office.wait(lambda: conversation(office, 2) is not None, "two conversations")
+        office.wait(lambda: office.conversation(2) is not None, "two conversations")
         for conv in (1, 2):
             card = office.wait_for_post(GROUP, f"Percakapan #{conv}", office.topic_of(conv))
             state.user_presses(ADMIN, card, f"handoff:{conv}:1")
-            office.wait(
-                lambda c=conv: conversation(office, c).state is State.HANDED_OFF, "hand-off"
-            )
+            office.wait(lambda c=conv: office.conversation(c).state is State.HANDED_OFF, "hand-off")
         offer_1 = office.wait_for_post(MADE, "Kasus #1")
         offer_2 = office.wait_for_post(MADE, "Kasus #2")
         state.user_presses(MADE, offer_1, "claim:1:1")
-        office.wait(lambda: conversation(office, 1).counselor_id == MADE, "claim of #1")
+        office.wait(lambda: office.conversation(1).counselor_id == MADE, "claim of #1")
         state.user_presses(MADE, offer_2, "claim:2:1")
-        office.wait(lambda: conversation(office, 2).counselor_id == MADE, "claim of #2")
+        office.wait(lambda: office.conversation(2).counselor_id == MADE, "claim of #2")
         state.user_writes(MADE, text="Untuk Ibu Sari")  # still case #1, selected first
         office.wait_for_post(CLIENT, "Untuk Ibu Sari")
         assert "Untuk Ibu Sari" not in office.texts(SECOND)
@@ -286,9 +274,9 @@ def test_a_button_answered_too_late_still_acts_and_does_not_stop_the_bot(tmp_pat
         card = office.wait_for_post(GROUP, "Percakapan #1", office.topic_of(1))
         state.stale_callbacks = True
         state.user_presses(ADMIN, card, "urgent:1:1")
-        office.wait(lambda: conversation(office).urgent, "the case marked urgent")
+        office.wait(lambda: office.conversation().urgent, "the case marked urgent")
         state.user_writes(CLIENT, text="masih di sini")  # the next update is handled
-        office.wait(lambda: len(messages(office)) == 2, "the next message")
+        office.wait(lambda: len(office.messages()) == 2, "the next message")
 
 
 def test_an_update_that_keeps_failing_is_kept_as_a_dead_letter_and_the_admins_told(tmp_path):
@@ -306,7 +294,7 @@ def test_an_update_that_keeps_failing_is_kept_as_a_dead_letter_and_the_admins_to
         hotline._ingest = broken
         office.state.user_writes(CLIENT, text="pesan rusak")
         office.state.user_writes(CLIENT, text="pesan berikutnya")
-        office.wait(lambda: len(messages(office)) == 1, "the next message handled", timeout=30)
+        office.wait(lambda: len(office.messages()) == 1, "the next message handled", timeout=30)
         office.wait_for_post(GROUP, "tidak dapat diproses")
         with office.app.engine.connect() as conn:
             payload = conn.execute(sql("SELECT payload FROM dead_letter")).scalar_one()
@@ -329,8 +317,8 @@ def test_a_database_outage_while_saving_the_offset_does_not_stop_the_bot(tmp_pat
         runtime._save_offset = flaky
         office.state.user_writes(CLIENT, text="satu")
         office.state.user_writes(CLIENT, text="dua")
-        office.wait(lambda: len(messages(office)) == 2, "both messages", timeout=20)
-        assert failed and [m.text for m in messages(office)] == ["satu", "dua"]
+        office.wait(lambda: len(office.messages()) == 2, "both messages", timeout=20)
+        assert failed and [m.text for m in office.messages()] == ["satu", "dua"]
 
 
 def test_an_urgent_message_on_the_hotline_gets_the_safe_reply_and_alerts_at_once(tmp_path):
@@ -343,7 +331,7 @@ def test_an_urgent_message_on_the_hotline_gets_the_safe_reply_and_alerts_at_once
             office.wait_for_post(person, "MENDESAK")
         card = office.wait_for_post(GROUP, "Percakapan #1", office.topic_of(1))
         assert "MENDESAK" in card["text"] and "urgent.violence" in card["text"]
-        assert conversation(office).urgent and conversation(office).category == "kekerasan"
+        assert office.conversation().urgent and office.conversation().category == "kekerasan"
         assert office.texts(ADMIN) == []  # admins see it in the topic, first in line
 
 
@@ -356,7 +344,7 @@ def test_an_information_question_is_answered_at_once_and_the_admin_sees_it(tmp_p
         shown = office.wait_for_post(GROUP, "Jawaban otomatis terkirim", thread)
         assert "GRATIS" in shown["text"] and "Percakapan #1" in shown["text"]  # on the card
         office.state.user_writes(CLIENT, text="jam buka hari sabtu?")  # asked again: not twice
-        office.wait(lambda: len(messages(office)) == 3, "the second question stored")
+        office.wait(lambda: len(office.messages()) == 3, "the second question stored")
         office.wait_for_post(GROUP, "hari sabtu", thread)
         assert sum("jawaban otomatis" in t for t in office.texts(CLIENT)) == 1
 
@@ -410,7 +398,7 @@ def test_the_identity_form_on_the_hotline_survives_a_restart_in_the_middle(tmp_p
             done = office.wait_for_post(CLIENT, "nomor registrasi")
             assert "PUSPAGA/" in done["text"] and "/0001" in done["text"]
             office.wait_for_post(GROUP, "Formulir identitas lengkap", office.topic_of(1))
-            assert conversation(office).steps.form_completed is not None
+            assert office.conversation().steps.form_completed is not None
         finally:
             halt(office, stop, loop)
 
@@ -442,7 +430,7 @@ def test_an_admin_fills_and_corrects_the_identity_form_with_identitas(tmp_path):
         office.wait_for_post(GROUP, "Formulir identitas lengkap", topic)
         card = office.wait_for_post(GROUP, "Usia: 34", topic)
         assert re.search(r"Nomor registrasi: PUSPAGA/\d{4}/\d{2}/0001", card["text"])
-        assert conversation(office).steps.form_completed is not None
+        assert office.conversation().steps.form_completed is not None
         state.user_writes(STRANGER, GROUP, "/identitas\nNama: Penyusup", thread_id=topic)
         state.user_writes(ADMIN, GROUP, "/identitas", thread_id=topic)
 
@@ -483,7 +471,7 @@ def test_outside_service_hours_the_client_hears_when_a_person_will_answer(tmp_pa
         assert "SAPA 129" in reply["text"] and "Petugas kami akan membalas mulai" in reply["text"]
         office.wait_for_post(GROUP, "di luar jam layanan", office.topic_of(1))  # admin sees it
         office.state.user_writes(CLIENT, text="kak?")
-        office.wait(lambda: len(messages(office)) == 2, "the second message stored")
+        office.wait(lambda: len(office.messages()) == 2, "the second message stored")
         office.wait_for_post(GROUP, "kak?", office.topic_of(1))
         assert len([t for t in office.texts(CLIENT) if "di luar jam layanan" in t]) == 1
 

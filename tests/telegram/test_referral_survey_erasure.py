@@ -22,11 +22,6 @@ def office(tmp_path):
         yield running
 
 
-def conversation(office):
-    with office.app.uows() as uow:
-        return uow.conversations.get(1)
-
-
 def letter_text(office) -> str:
     sent = [m for m in office.state.sent(MADE) if "document" in m]
     assert [m["document"]["file_name"] for m in sent] == ["surat-rujukan-1-1.docx"]
@@ -43,10 +38,10 @@ def test_referral_letter_survey_and_erasure(office):
     # the category set by staff, as they may (no survey is asked after a violence case, and
     # what the model makes of this one sentence is not what this test is about)
     state.user_writes(ADMIN, GROUP, "/kategori keluarga_harmonis", thread_id=thread)
-    office.wait(lambda: conversation(office).category == "keluarga_harmonis", "the category")
+    office.wait(lambda: office.conversation().category == "keluarga_harmonis", "the category")
     office.tap(ADMIN, office.wait_for_post(GROUP, "Percakapan #1", thread), "handoff:1:1")
     office.tap(MADE, office.wait_for_post(MADE, "Kasus #1"), "claim:1:1")
-    office.wait(lambda: conversation(office).state is State.WITH_COUNSELOR, "the claim")
+    office.wait(lambda: office.conversation().state is State.WITH_COUNSELOR, "the claim")
     state.user_writes(MADE, text="/rekam\nKeluhan: cemas <berat>, sulit tidur")
     office.wait_for_post(MADE, "versi 1 tersimpan")
 
@@ -63,7 +58,7 @@ def test_referral_letter_survey_and_erasure(office):
     for expected in ("Puskesmas Kecamatan Contoh", "perlu pemeriksaan kesehatan jiwa",
                      "cemas <berat>, sulit tidur", "Kronologi penanganan", "Made"):  # fmt: skip
         assert expected in body
-    closed = conversation(office)
+    closed = office.conversation()
     assert closed.state is State.CLOSED and closed.outcome.value == "rujukan"
     sealed = next((app.settings.data_dir / "rujukan").rglob("*.sealed"))
     assert b"cemas" not in sealed.read_bytes() and b"PK" not in sealed.read_bytes()[:4]
@@ -76,7 +71,7 @@ def test_referral_letter_survey_and_erasure(office):
     office.wait_for_post(CLIENT, "Mohon bantu kami menilai layanan kami")
     state.user_writes(CLIENT, text="4 3 4 terima kasih")
     office.wait(lambda: _answered(office), "the survey's answer")
-    assert conversation(office).state is State.CLOSED and conversation(office).round == 1
+    assert office.conversation().state is State.CLOSED and office.conversation().round == 1
 
     # the right of access: the head receives everything held, in private only
     state.user_writes(ADMIN, GROUP, "/ekspor 1", thread_id=thread)
@@ -85,7 +80,7 @@ def test_referral_letter_survey_and_erasure(office):
     office.wait_for_post(HEAD, "dikirim ke sini (2 berkas")
     office.wait(lambda: len(_documents(office, HEAD)) == 2, "the export's files")
     exported = {m["document"]["file_name"]: m for m in _documents(office, HEAD)}
-    client_id = conversation(office).client_id
+    client_id = office.conversation().client_id
     as_json = exported[f"data-klien-{client_id}.json"]["document"]["file_id"]
     data = json.loads(state.files[as_json].content)
     assert data["conversations"][0]["referrals"][0]["target"] == "puskesmas"

@@ -8,11 +8,6 @@ from tests.support.office import ADMIN, CLIENT, GROUP, UNMASKED
 from tests.support.telegram_office import running_office
 
 
-def conversation(office, conv_id=1):
-    with office.app.uows() as uow:
-        return uow.conversations.get(conv_id)
-
-
 def test_possible_danger_is_marked_and_staff_set_level_and_category(tmp_path):
     with running_office(tmp_path, consent=UNMASKED) as office:
         state = office.state
@@ -20,7 +15,7 @@ def test_possible_danger_is_marked_and_staff_set_level_and_category(tmp_path):
         topic = office.topic_of(1)
         alert = office.wait_for_post(GROUP, "Perlu dicek", topic)
         assert "jadi beban" in alert["text"]  # the words that decided, for the admin
-        office.wait(lambda: conversation(office).risk == "perlu_dicek", "the level stored")
+        office.wait(lambda: office.conversation().risk == "perlu_dicek", "the level stored")
         assert not any("tidak sendiri" in t for t in office.texts(CLIENT))  # no crisis reply
         card = office.wait_for_post(GROUP, "Percakapan #1", topic)
         assert "PERLU DICEK" in card["text"]
@@ -30,7 +25,7 @@ def test_possible_danger_is_marked_and_staff_set_level_and_category(tmp_path):
         office.wait_for_post(GROUP, "Tingkat risiko kasus #1: biasa", topic)
         state.user_writes(ADMIN, GROUP, "/kategori keluarga_harmonis", thread_id=topic)
         office.wait_for_post(GROUP, "Kategori kasus #1: keluarga_harmonis", topic)
-        conv = conversation(office)
+        conv = office.conversation()
         assert (conv.risk, conv.category, conv.category_by_staff) == (
             "biasa",
             "keluarga_harmonis",
