@@ -18,6 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Literal
 
+from triage.domain.model import Attachment
 from triage.texts.catalog import Lang, text
 
 log = logging.getLogger(__name__)
@@ -111,3 +112,18 @@ class FileQuota:
 
 def megabytes(size: int) -> str:
     return f"{round(size / 1024 / 1024, 2):g} MB"
+
+
+def keep(quota: FileQuota | None, channel: str, sender: str, target: Path, data: bytes,
+         name: str, content_type: str, lang: Lang) -> tuple[Attachment, str | None]:  # fmt: skip
+    """A file fetched from a channel kept at `target` within the sender's allowance, or not
+    kept and the note the message carries instead (the file stays where it came from)."""
+    if quota is not None:
+        refused = quota.take(channel, sender, str(target), len(data))
+        if refused is not None:
+            return Attachment(name, content_type, len(data), None), quota.note(
+                refused, name, channel, lang
+            )
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
+    return Attachment(name, content_type, len(data), str(target)), None

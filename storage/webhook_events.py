@@ -14,6 +14,11 @@ from storage.tables import WebhookEventRow
 _TABLE = WebhookEventRow.__table__
 
 
+def digest(body: bytes) -> str:
+    """What names a post: the same bytes posted again have the same digest."""
+    return hashlib.sha256(body).hexdigest()
+
+
 class WebhookEvents:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -22,13 +27,12 @@ class WebhookEvents:
         """Commit one post for `source`'s drain; False when the same bytes are already kept
         (Meta's retry or duplicate). A database error propagates: the receiver answers 503 and
         Meta posts again."""
-        digest = hashlib.sha256(body).hexdigest()
         try:
             with self.engine.begin() as conn:
                 conn.execute(
                     insert(_TABLE).values(
                         source=source,
-                        digest=digest,
+                        digest=digest(body),
                         received_at=at,
                         body=body.decode("utf-8", errors="replace"),
                     )

@@ -109,13 +109,12 @@ def check_office(settings: Settings) -> int:
         report("instagram", instagram_problem(settings))
     if settings.whatsapp and settings.webhook:
         from bot.bootstrap import whatsapp_graph
-        from channels.meta.probe import number_problem, webhook_found
+        from channels.meta.probe import number_problem, webhook_problem
 
         wa, hook = settings.whatsapp, settings.webhook
         report("whatsapp", *number_problem(whatsapp_graph(settings), wa.phone_number_id, lang))
-        port = webhook_found(hook.host, hook.port, hook.path, hook.verify_token, lang)
-        other = port == text("check.wa.port_other", lang, port=hook.port)
-        report("webhook", port if other else None, "" if other else port)
+        report("webhook", *webhook_problem(hook.host, hook.port, hook.path, hook.verify_token,
+                                           lang))  # fmt: skip
     if settings.triage.rules_file:
         report("rules", None)  # a broken file already stopped _settings, with its fix
     if settings.triage.form_file:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import errno
-import hashlib
 import json
 import logging
 import socket
@@ -23,7 +22,7 @@ from bot.config.meta_settings import WebhookConfig
 from channels.meta import signature
 from channels.meta.whatsapp_parse import addresses
 from storage.dead_letters import DeadLetters
-from storage.webhook_events import WebhookEvents
+from storage.webhook_events import WebhookEvents, digest
 
 log = logging.getLogger(__name__)
 
@@ -92,19 +91,20 @@ class Receiver:
             post = None
         if not isinstance(post, dict) or not isinstance(post.get("entry"), list):
             # signed by Meta but unreadable: kept whole to read, answered so it is not re-sent
-            self.dead_letters.add(source="webhook", external_id=_digest(body),
+            self.dead_letters.add(source="webhook", external_id=digest(body),
                                   payload=body.decode("utf-8", "replace"),
                                   error="not a webhook post", at=now)  # fmt: skip
             log.warning("kiriman webhook bertanda tangan sah tetapi tidak terbaca; disimpan")
             return 200
-        ours = [self.routes[a] for a in sorted(addresses(post)) if a in self.routes]
+        numbers = sorted(addresses(post))
+        ours = [self.routes[a] for a in numbers if a in self.routes]
         if not ours:
             # signed with our app's secret, yet for no number of ours (one not configured yet,
             # another object): kept to read, answered so Meta does not post it for days
             # (its words may be another office's clients': only what names it is kept)
-            named = {"object": post.get("object"), "numbers": sorted(addresses(post)),
-                     "sha256": _digest(body), "bytes": len(body)}  # fmt: skip
-            self.dead_letters.add(source="webhook", external_id=_digest(body),
+            named = {"object": post.get("object"), "numbers": numbers,
+                     "sha256": digest(body), "bytes": len(body)}  # fmt: skip
+            self.dead_letters.add(source="webhook", external_id=named["sha256"],
                                   payload=json.dumps(named), error="for no configured number",
                                   at=now)  # fmt: skip
             log.warning("kiriman webhook untuk nomor atau objek yang tidak diatur (%s); disimpan",
@@ -115,10 +115,6 @@ class Receiver:
         for route in ours:
             route.wake()
         return 200
-
-
-def _digest(body: bytes) -> str:
-    return hashlib.sha256(body).hexdigest()
 
 
 def _listen(host: str, port: int) -> socket.socket:

@@ -27,7 +27,7 @@ from instagrapi.exceptions import (
 )
 from instagrapi.types import DirectMessage, DirectThread
 
-from channels.file_quota import FileQuota
+from channels.file_quota import FileQuota, keep
 from channels.instagram.normalise import describe
 from channels.instagram.session import InstagramSession, NeedsCode
 from triage.domain.model import Attachment, Channel, InboundMessage
@@ -225,15 +225,7 @@ class InstagramSource:
         except Exception as exc:  # noqa: BLE001 - the message matters more than its file
             log.warning("berkas Instagram tidak dapat diambil (%s)", type(exc).__name__)
             return Attachment(name, content_type, 0, None), None
-        refused = None
-        if self.quota is not None:
-            refused = self.quota.take("instagram", sender, str(target), len(data))
-        if refused is not None and self.quota is not None:
-            note = self.quota.note(refused, name, "instagram", lang)
-            return Attachment(name, content_type, len(data), None), note
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
-        return Attachment(name, content_type, len(data), str(target)), None
+        return keep(self.quota, "instagram", sender, target, data, name, content_type, lang)
 
 
 def _utc(value: datetime) -> datetime:

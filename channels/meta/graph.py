@@ -88,7 +88,7 @@ def _json(response: httpx.Response) -> dict[str, Any]:
     except ValueError:
         body = None
     if response.status_code >= 400 or not isinstance(body, dict):
-        error = (body or {}).get("error") if isinstance(body, dict) else None
+        error = body.get("error") if isinstance(body, dict) else None
         error = error if isinstance(error, dict) else {}
         code = error.get("code")
         message = str(error.get("message") or response.reason_phrase)[:200]

@@ -29,14 +29,16 @@ def number_problem(graph: Graph, number_id: str, lang: Lang) -> tuple[str | None
     return None, shown
 
 
-def webhook_found(host: str, port: int, path: str, verify_token: str, lang: Lang) -> str:
-    """What listens on the webhook's port: our receiver (it answers the handshake), something
-    else, or nothing yet (`puspaga run` will)."""
+def webhook_problem(
+    host: str, port: int, path: str, verify_token: str, lang: Lang
+) -> tuple[str | None, str]:
+    """(problem, what was found) on the webhook's port: our receiver (it answers the
+    handshake) or nothing yet (`puspaga run` will listen) are fine, another program is not."""
     try:
         with socket.create_connection((host, port), timeout=2):
             pass
     except OSError:
-        return text("check.wa.port_free", lang, port=port)
+        return None, text("check.wa.port_free", lang, port=port)
     params = {"hub.mode": "subscribe", "hub.verify_token": verify_token, "hub.challenge": "cek"}
     where = f"[{host}]" if ":" in host else host  # an IPv6 address in a URL
     try:
@@ -44,5 +46,5 @@ def webhook_found(host: str, port: int, path: str, verify_token: str, lang: Lang
     except Exception:  # noqa: BLE001 - whatever answers there, it is not our receiver
         answer = None
     if answer is not None and answer.status_code == 200 and answer.text == "cek":
-        return text("check.wa.port_ours", lang, port=port)
-    return text("check.wa.port_other", lang, port=port)
+        return None, text("check.wa.port_ours", lang, port=port)
+    return text("check.wa.port_other", lang, port=port), ""

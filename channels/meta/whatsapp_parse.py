@@ -6,11 +6,13 @@ left to its own drain."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 MEDIA = ("image", "video", "audio", "document", "sticker")
+UNKNOWN_TIME = datetime.fromtimestamp(0, UTC)  # no time readable: the source puts its own
 
 
 @dataclass(frozen=True)
@@ -48,38 +50,47 @@ def items(body: str, phone_number_id: str) -> list[WaMessage | WaStatus]:
     if not isinstance(post, dict) or post.get("object") != "whatsapp_business_account":
         raise ValueError("not a WhatsApp post")
     found: list[WaMessage | WaStatus] = []
+    for number, field, value in _changes(post):
+        if field != "messages" or number != phone_number_id:
+            continue
+        names = {
+            str(c.get("wa_id") or c.get("user_id") or ""): str(
+                _dict(c.get("profile")).get("name") or ""
+            )
+            for c in _list(value.get("contacts"))
+        }
+        for message in _list(value.get("messages")):
+            try:
+                parsed = _message(message, names)
+            except (TypeError, ValueError, AttributeError, KeyError):
+                parsed = _unreadable(message, names)  # an odd shape: kept, said so
+            if parsed is not None:
+                found.append(parsed)
+        for status in _list(value.get("statuses")):
+            if status.get("id") and status.get("status"):
+                codes = tuple(
+                    int(e["code"]) for e in _list(status.get("errors"))
+                    if isinstance(e.get("code"), int)
+                )  # fmt: skip
+                recipient = str(status.get("recipient_id") or "")
+                callback = str(status.get("biz_opaque_callback_data") or "")
+                found.append(WaStatus(str(status["id"]), str(status["status"]), codes,
+                                      recipient, callback))  # fmt: skip
+    return found
+
+
+def addresses(post: dict[str, Any]) -> set[str]:
+    """The phone number ids a post is for (the receiver routes by them)."""
+    return {number for number, _, _ in _changes(post)} - {""}
+
+
+def _changes(post: dict[str, Any]) -> Iterator[tuple[str, Any, dict[str, Any]]]:
+    """Every change of every entry that names its number: (phone number id, field, value)."""
     for entry in _list(post.get("entry")):
         for change in _list(entry.get("changes")):
-            value = change.get("value") if isinstance(change, dict) else None
-            if not isinstance(value, dict) or change.get("field") != "messages":
-                continue
-            meta = value.get("metadata") if isinstance(value.get("metadata"), dict) else {}
-            if str(meta.get("phone_number_id", "")) != phone_number_id:
-                continue
-            names = {
-                str(c.get("wa_id") or c.get("user_id") or ""): str(
-                    _dict(c.get("profile")).get("name") or ""
-                )
-                for c in _list(value.get("contacts"))
-            }
-            for message in _list(value.get("messages")):
-                try:
-                    parsed = _message(message, names)
-                except (TypeError, ValueError, AttributeError, KeyError):
-                    parsed = _unreadable(message, names)  # an odd shape: kept, said so
-                if parsed is not None:
-                    found.append(parsed)
-            for status in _list(value.get("statuses")):
-                if status.get("id") and status.get("status"):
-                    codes = tuple(
-                        int(e["code"]) for e in _list(status.get("errors"))
-                        if isinstance(e.get("code"), int)
-                    )  # fmt: skip
-                    recipient = str(status.get("recipient_id") or "")
-                    callback = str(status.get("biz_opaque_callback_data") or "")
-                    found.append(WaStatus(str(status["id"]), str(status["status"]), codes,
-                                          recipient, callback))  # fmt: skip
-    return found
+            value = change.get("value")
+            if isinstance(value, dict) and isinstance(value.get("metadata"), dict):
+                yield str(value["metadata"].get("phone_number_id", "")), change.get("field"), value
 
 
 def _list(value: Any) -> list[dict[str, Any]]:
@@ -91,34 +102,26 @@ def _dict(value: Any) -> dict[str, Any]:
 
 
 def _unreadable(message: dict[str, Any], names: dict[str, str]) -> WaMessage | None:
-    wamid = str(message.get("id") or "")
-    sender = str(message.get("from") or message.get("from_user_id") or "")
+    wamid, sender = _who(message)
     if not wamid or not sender:
         return None
-    at = datetime.fromtimestamp(0, UTC)  # the source puts the time of reading instead
-    return WaMessage(wamid, sender, names.get(sender, ""), at, "unreadable", "")
+    return WaMessage(wamid, sender, names.get(sender, ""), UNKNOWN_TIME, "unreadable", "")
 
 
-def addresses(post: dict[str, Any]) -> set[str]:
-    """The phone number ids a post is for (the receiver routes by them)."""
-    found = set()
-    for entry in _list(post.get("entry")):
-        for change in _list(entry.get("changes")):
-            value = change.get("value")
-            if isinstance(value, dict) and isinstance(value.get("metadata"), dict):
-                found.add(str(value["metadata"].get("phone_number_id", "")))
-    return found - {""}
+def _who(message: dict[str, Any]) -> tuple[str, str]:
+    """The message's wamid and its sender (the wa_id, or the business-scoped user id)."""
+    wamid = str(message.get("id") or "")
+    return wamid, str(message.get("from") or message.get("from_user_id") or "")
 
 
 def _message(message: dict[str, Any], names: dict[str, str]) -> WaMessage | None:
-    wamid = str(message.get("id") or "")
-    sender = str(message.get("from") or message.get("from_user_id") or "")
+    wamid, sender = _who(message)
     if not wamid or not sender:
         return None
     try:
         at = datetime.fromtimestamp(int(message.get("timestamp", 0)), UTC)
     except (TypeError, ValueError, OverflowError):
-        at = datetime.fromtimestamp(0, UTC)  # the source puts the time of reading instead
+        at = UNKNOWN_TIME
     kind = str(message.get("type") or "unknown")
     content = _dict(message.get(kind))
     media = None

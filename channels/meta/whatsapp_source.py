@@ -12,9 +12,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from channels.email.parse import safe_filename
-from channels.file_quota import FileQuota
+from channels.file_quota import FileQuota, keep
 from channels.meta.graph import Graph
-from channels.meta.whatsapp_parse import Media, WaMessage, WaStatus, items
+from channels.meta.whatsapp_parse import UNKNOWN_TIME, Media, WaMessage, WaStatus, items
 from triage.domain.model import Attachment, Channel, InboundMessage
 from triage.ports import Deliver, WebhookEvents
 from triage.texts.catalog import Lang, text
@@ -64,7 +64,8 @@ class WhatsAppSource:
                 mark = f"{post_id}:{n}"
                 if isinstance(item, WaStatus):
                     if item.status == "failed" and self.on_failed is not None:
-                        _status(item)
+                        codes = ",".join(str(c) for c in item.errors) or "?"
+                        log.warning("WhatsApp melaporkan pesan keluar gagal (kode %s)", codes)
                         ours = item.callback.removeprefix("outbox:")
                         item_id = int(ours) if ours.isdigit() else None
                         if not self.on_failed(f"wa:{item.id}", item_id, item.errors):
@@ -100,7 +101,7 @@ class WhatsAppSource:
             body = f"{note}\n{body}" if note else body
         elif not body:
             body = f"[{text('wa.unsupported', lang)}: {item.kind}]"
-        at = item.at if item.at.timestamp() > 0 else self.clock()
+        at = item.at if item.at != UNKNOWN_TIME else self.clock()
         return InboundMessage(
             channel=Channel.WHATSAPP,
             external_id=f"wa:{item.id}",
@@ -129,20 +130,13 @@ class WhatsAppSource:
             limit = f"{self.max_file_bytes // 1024} KB"
             note = text("files.too_big", lang, name=name, limit=limit)
             return Attachment(name, media.mime_type, self.max_file_bytes, None), note
-        if self.quota is not None:
-            refused = self.quota.take("whatsapp", sender, str(target), len(data))
-            if refused is not None:
-                note = self.quota.note(refused, name, "whatsapp", lang)
-                return Attachment(name, media.mime_type, len(data), None), note
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
+            return keep(self.quota, "whatsapp", sender, target, data, name, media.mime_type, lang)
         except OSError as exc:
             log.warning("berkas WhatsApp tidak dapat disimpan (%s)", type(exc).__name__)
             return Attachment(name, media.mime_type, len(data), None), text(
                 "files.not_fetched", lang, name=name
             )
-        return Attachment(name, media.mime_type, len(data), str(target)), None
 
     def _read_receipt(self, item: WaMessage) -> None:
         if not self.mark_read:
@@ -154,12 +148,6 @@ class WhatsAppSource:
             )
         except Exception as exc:  # noqa: BLE001 - a receipt is a courtesy: never holds intake
             log.info("tanda dibaca WhatsApp tidak terkirim (%s)", type(exc).__name__)
-
-
-def _status(status: WaStatus) -> None:
-    if status.status == "failed":
-        codes = ",".join(str(c) for c in status.errors) or "?"
-        log.warning("WhatsApp melaporkan pesan keluar gagal (kode %s)", codes)
 
 
 def _read(cursor: str | None) -> tuple[int, int]:
