@@ -320,9 +320,11 @@ def whatsapp_graph(settings: Settings):  # noqa: ANN201 - a Graph, imported late
 def _add_whatsapp(app: App, settings: Settings) -> None:
     from bot.service.poll_thread import PollThread
     from bot.service.webhook import Receiver, Route, WebhookServer
+    from channels.meta.graph import WINDOW_CLOSED, GraphError, send_error
     from channels.meta.whatsapp_sender import WhatsAppSender
     from channels.meta.whatsapp_source import WhatsAppSource
     from storage.webhook_events import WebhookEvents
+    from triage.usecases import dispatch
 
     config, hook = settings.whatsapp, settings.webhook
     assert config is not None and hook is not None
@@ -348,9 +350,6 @@ def _add_whatsapp(app: App, settings: Settings) -> None:
     app.senders[Target.WHATSAPP] = sender
 
     def failed_later(remote_id: str, item_id: int | None, codes: tuple[int, ...]) -> bool:
-        from channels.meta.graph import WINDOW_CLOSED, GraphError, send_error
-        from triage.usecases import dispatch
-
         code = codes[0] if codes else None
         said = send_error(GraphError(0, code, "reported after sending"))
         heads = app.timers.heads if app.timers else ()
