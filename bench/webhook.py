@@ -1,9 +1,9 @@
-"""WhatsApp's webhook receiver under load: Meta's posts into the real service (uvicorn, the
-receiver, the drain, the relay, the outbox) with the local Bot API server for staff and the
-Graph API stand-in, on SQLite and on PostgreSQL.
+"""Meta's webhook receiver under load: WhatsApp's (or, `--channel messenger`, a Facebook Page's)
+posts into the real service (uvicorn, the receiver, the drain, the relay, the outbox) with the
+local Bot API server for staff and the Graph API stand-in, on SQLite and on PostgreSQL.
 
     .venv/bin/python bench/webhook.py [--posts 2000] [--senders 8] [--latency 20] [--gap 4]
-                                      [--databases sqlite postgresql]
+                                      [--databases sqlite postgresql] [--channel messenger]
 
 Measures, for each database: the receive rate (signed posts answered 200 per second, each post
 sent twice as Meta's duplicates are, `--senders` at a time), posts stored (the duplicates must
@@ -35,7 +35,7 @@ from sqlalchemy import text  # noqa: E402
 
 from bench.common import on_databases, report  # noqa: E402
 from bot.bootstrap import build  # noqa: E402
-from bot.config.meta_settings import WebhookConfig, WhatsAppConfig  # noqa: E402
+from bot.config.meta_settings import MessengerConfig, WebhookConfig, WhatsAppConfig  # noqa: E402
 from bot.demo.local_api import LocalBotApi  # noqa: E402
 from bot.demo.local_graph import LocalGraph  # noqa: E402
 from bot.demo.telegram_act import GROUP, training_settings, training_state  # noqa: E402
@@ -70,6 +70,11 @@ def measure(args: argparse.Namespace, database: str, url: str) -> dict[str, obje
                 graph_url=graph.base_url, mark_read=False, poll_seconds=1.0,
             ),
         }  # fmt: skip
+        if args.channel == "messenger":
+            extra["messenger"] = MessengerConfig(
+                page_id=graph.state.page_id, access_token=graph.state.token,
+                graph_url=graph.base_url, poll_seconds=1.0,
+            )  # fmt: skip
         settings = settings.model_copy(update=extra)
         app = build(settings)
         stop = threading.Event()
@@ -93,9 +98,16 @@ def signed(body: dict) -> tuple[bytes, dict[str, str]]:
     return raw, {"Content-Type": "application/json", "X-Hub-Signature-256": sign(SECRET, raw)}
 
 
+def writes(args: argparse.Namespace, graph, who: str, name: str, words: str) -> dict:  # noqa: ANN001
+    """One client's post on the channel measured."""
+    if args.channel == "messenger":
+        return graph.state.person_writes(who, words, name=name)
+    return graph.state.client_writes(who, name, words)
+
+
 def burst(args: argparse.Namespace, app, graph, hook: str) -> dict[str, object]:  # noqa: ANN001
     posts = [
-        signed(graph.state.client_writes(f"62812{n:08d}", f"Klien {n}", f"[wa{n}] halo, tolong"))
+        signed(writes(args, graph, f"62812{n:08d}", f"Klien {n}", f"[wa{n}] halo, tolong"))
         for n in range(args.posts)
     ]
     work = [p for p in posts for _ in range(2)]  # each post twice, as Meta's duplicates
@@ -115,7 +127,8 @@ def burst(args: argparse.Namespace, app, graph, hook: str) -> dict[str, object]:
     while time.monotonic() < deadline:
         with app.engine.connect() as conn:
             stored = conn.execute(
-                text("SELECT count(*) FROM message WHERE channel = 'whatsapp' AND direction = 'in'")
+                text("SELECT count(*) FROM message WHERE channel = :c AND direction = 'in'"),
+                {"c": args.channel},
             ).scalar_one()
         if stored >= args.posts:
             break
@@ -124,8 +137,8 @@ def burst(args: argparse.Namespace, app, graph, hook: str) -> dict[str, object]:
     with app.engine.connect() as conn:
         events = conn.execute(text("SELECT count(*) FROM webhook_event")).scalar_one()
         rows = conn.execute(text(
-            "SELECT text FROM message WHERE channel = 'whatsapp' AND direction = 'in'"
-        )).scalars().all()  # fmt: skip
+            "SELECT text FROM message WHERE channel = :c AND direction = 'in'"
+        ), {"c": args.channel}).scalars().all()  # fmt: skip
     marks = [r.split("]", 1)[0] for r in rows if r.startswith("[wa")]  # the burst's own
     return {
         "posts": args.posts,
@@ -147,8 +160,8 @@ def latency(args: argparse.Namespace, app, api, graph, hook: str) -> dict[str, o
     stored_at: dict[int, float] = {}
     for n in range(args.latency):
         marker = f"[lat{n}]"
-        raw, headers = signed(graph.state.client_writes(f"62899{n:08d}", f"Baru {n}",
-                                                        f"{marker} halo kak"))  # fmt: skip
+        raw, headers = signed(writes(args, graph, f"62899{n:08d}", f"Baru {n}",
+                                     f"{marker} halo kak"))  # fmt: skip
         assert httpx.post(hook, content=raw, headers=headers, timeout=30).status_code == 200
         answered = time.monotonic()
         deadline = answered + 60
@@ -182,6 +195,7 @@ def main() -> None:
     parser.add_argument("--gap", type=float, default=4.0, help="seconds between latency samples")
     parser.add_argument("--databases", nargs="+", default=["sqlite", "postgresql"])
     parser.add_argument("--pg-url", default=None)
+    parser.add_argument("--channel", choices=["whatsapp", "messenger"], default="whatsapp")
     args = parser.parse_args()
     report(on_databases(lambda db, url: measure(args, db, url), args.databases, args.pg_url))
 

@@ -75,8 +75,8 @@ def build(
         _add_email(app, settings)
     if settings.instagram is not None:
         _add_instagram(app, settings)
-    if settings.whatsapp is not None:
-        _add_whatsapp(app, settings)
+    if settings.meta_accounts:
+        _add_meta(app, settings)
     if sources is not None:
         app.sources = list(sources)
     if offices is not None:
@@ -307,47 +307,83 @@ def _add_instagram(app: App, settings: Settings) -> None:
     app.instagram_codes = (vault, source, poller)
 
 
-def whatsapp_graph(settings: Settings):  # noqa: ANN201 - a Graph, imported late
-    """The Graph API as the office's WhatsApp number uses it (also `puspaga check`)."""
+def meta_graph(settings: Settings, section: str):  # noqa: ANN201 - a Graph, imported late
+    """The Graph API as one of the office's Meta accounts uses it (also `puspaga check`):
+    `section` is "whatsapp", "messenger" or "instagram" (Settings.meta_accounts)."""
     from channels.meta.graph import Graph
 
-    config = settings.whatsapp
-    assert config is not None
+    config = settings.meta_accounts[section]
     return Graph(config.access_token, config.graph_url, config.graph_version,
                  config.timeout_seconds, settings.network.proxy)  # fmt: skip
 
 
-def _add_whatsapp(app: App, settings: Settings) -> None:
-    from bot.service.poll_thread import PollThread
-    from bot.service.webhook import Receiver, Route, WebhookServer
-    from channels.meta.graph import WINDOW_CLOSED, GraphError, send_error
+def _add_meta(app: App, settings: Settings) -> None:
+    """Each Meta account's drain and sender; one webhook receiver takes the posts of all."""
+    from bot.service.webhook import Receiver, WebhookServer
+    from channels.meta import source as meta
+    from channels.meta.messaging_sender import MessagingSender
     from channels.meta.whatsapp_sender import WhatsAppSender
-    from channels.meta.whatsapp_source import WhatsAppSource
-    from storage.webhook_events import WebhookEvents
-    from triage.usecases import dispatch
 
-    config, hook = settings.whatsapp, settings.webhook
-    assert config is not None and hook is not None
-    graph = whatsapp_graph(settings)
+    hook = settings.webhook
+    assert hook is not None
+    routes = {}
+    if (wa := settings.whatsapp) is not None:
+        graph = meta_graph(settings, "whatsapp")
+        sender = WhatsAppSender(graph, wa.phone_number_id, wa.reopen_template,
+                                wa.template_language, clock=app.clock)  # fmt: skip
+        source = _meta_account(app, settings, meta.WHATSAPP, wa, wa.phone_number_id, graph,
+                               routes)  # fmt: skip
+        source.on_failed = _failed_later(app, sender)
+        app.senders[Target.WHATSAPP] = sender
+    if (page := settings.messenger) is not None:
+        graph = meta_graph(settings, "messenger")
+        _meta_account(app, settings, meta.MESSENGER, page, page.page_id, graph, routes)
+        app.senders[Target.MESSENGER] = MessagingSender(graph, page.page_id, "fb",
+                                                        human_agent=page.human_agent)  # fmt: skip
+    if (ig := settings.instagram_graph) is not None:
+        graph = meta_graph(settings, "instagram")
+        _meta_account(app, settings, meta.INSTAGRAM, ig, ig.account_id, graph, routes)
+        app.senders[Target.INSTAGRAM] = MessagingSender(
+            graph, "me", "igm", human_agent=ig.human_agent, max_bytes=1000, metadata=False
+        )
+    also = (ig.app_secret,) if ig is not None and ig.app_secret else ()
+    receiver = Receiver(hook, routes, app.dead_letters, app.clock, also)
+    app.watchers.append(WebhookServer(receiver, hook.host, hook.port))
+
+
+def _meta_account(app: App, settings: Settings, flavour, config, account: str, graph,  # noqa: ANN001
+                  routes: dict):  # noqa: ANN202 - a MetaSource  # fmt: skip
+    """One account's drain, its poll thread and its route from the receiver."""
+    from bot.service.poll_thread import PollThread
+    from bot.service.webhook import Route
+    from channels.meta.source import MetaSource
+    from storage.webhook_events import WebhookEvents
+
     events = WebhookEvents(app.engine)
-    source = WhatsAppSource(
+    source = MetaSource(
         events,
-        config.phone_number_id,
+        account,
         graph,
-        settings.data_dir / "attachments" / "whatsapp",
+        settings.data_dir / "attachments" / flavour.channel.value,
         language=settings.language,
         mark_read=config.mark_read,
         max_file_bytes=int(config.max_attachment_mb * 1024 * 1024),
         quota=app.file_quota,
         clock=app.clock,
+        flavour=flavour,
     )
     app.sources.append(source)
     app.threaded.add(source.cursor_key)
     poller = PollThread(app, source, config.poll_seconds)
     app.watchers.append(poller)
-    sender = WhatsAppSender(graph, config.phone_number_id, config.reopen_template,
-                            config.template_language, clock=app.clock)  # fmt: skip
-    app.senders[Target.WHATSAPP] = sender
+    routes[source.cursor_key] = Route(source.cursor_key, events, poller.now.set)
+    return source
+
+
+def _failed_later(app: App, sender):  # noqa: ANN001, ANN202 - the WhatsAppSender; a callback
+    """What the drain does with a reply WhatsApp accepted and reports later as failed."""
+    from channels.meta.graph import WINDOW_CLOSED, GraphError, send_error
+    from triage.usecases import dispatch
 
     def failed_later(remote_id: str, item_id: int | None, codes: tuple[int, ...]) -> bool:
         code = codes[0] if codes else None
@@ -370,10 +406,7 @@ def _add_whatsapp(app: App, settings: Settings) -> None:
             sender.invite(item.recipient)
         return done != "later"
 
-    source.on_failed = failed_later
-    route = Route(source.cursor_key, events, poller.now.set)
-    receiver = Receiver(hook, {config.phone_number_id: route}, app.dead_letters, app.clock)
-    app.watchers.append(WebhookServer(receiver, hook.host, hook.port))
+    return failed_later
 
 
 def _proxied_client(proxy: str):  # noqa: ANN202 - an instagrapi Client, imported late

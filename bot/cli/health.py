@@ -107,12 +107,15 @@ def check_office(settings: Settings) -> int:
             typer.echo(text("check.warning", lang, who=stranger))
     if settings.instagram:
         report("instagram", instagram_problem(settings))
-    if settings.whatsapp and settings.webhook:
-        from bot.bootstrap import whatsapp_graph
-        from channels.meta.probe import number_problem, webhook_problem
+    if settings.meta_accounts and settings.webhook:
+        from bot.bootstrap import meta_graph
+        from channels.meta.probe import account_problem, webhook_problem
 
-        wa, hook = settings.whatsapp, settings.webhook
-        report("whatsapp", *number_problem(whatsapp_graph(settings), wa.phone_number_id, lang))
+        for section, config in settings.meta_accounts.items():
+            name = "instagram_graph" if section == "instagram" else section
+            graph = meta_graph(settings, section)
+            report(name, *account_problem(graph, section, config.account, lang))
+        hook = settings.webhook
         report("webhook", *webhook_problem(hook.host, hook.port, hook.path, hook.verify_token,
                                            lang))  # fmt: skip
     if settings.triage.rules_file:

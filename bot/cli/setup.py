@@ -277,19 +277,38 @@ def _instagram(d: Dialogue, given: str | None, k: Known, secrets: dict[str, str]
     return name
 
 
-def _whatsapp(d: Dialogue, given: str | None, k: Known, secrets: dict[str, str]) -> str | None:
-    """WhatsApp through Meta's Cloud API: the number's id, its token, the app's secret, and a
-    verify token made here for the office to type into the Meta app (docs/META.md)."""
-    number = d.ask("setup.ask.whatsapp", given, default=k.whatsapp).strip()
-    if not number or number == k.whatsapp:
-        return None  # none wanted, or the number configured stays with its secrets
-    for variable, key in (("PUSPAGA_WHATSAPP_TOKEN", "setup.ask.whatsapp_token"),
-                          ("PUSPAGA_META_APP_SECRET", "setup.ask.meta_app_secret")):  # fmt: skip
-        secrets[variable] = d.ask(key, os.environ.get(variable), secret=True, option=variable)
+def _meta(d: Dialogue, g: Given, k: Known, answers: Answers) -> None:
+    """Meta's channels: WhatsApp's number, the Facebook Page and (when no password login was
+    given) the Instagram account by the Messaging API, each id with its token; then the app's
+    secret and a verify token made here for the office to type into the Meta app, once."""
+    asked = [("whatsapp", "setup.ask.whatsapp", g.whatsapp, k.whatsapp, "PUSPAGA_WHATSAPP_TOKEN"),
+             ("messenger", "setup.ask.messenger", g.messenger, k.messenger,
+              "PUSPAGA_MESSENGER_TOKEN")]  # fmt: skip
+    if answers.instagram:  # a password login chosen now: the Messaging API's token goes
+        answers.dropped |= {"PUSPAGA_INSTAGRAM_TOKEN", "PUSPAGA_INSTAGRAM_APP_SECRET"}
+    else:  # one route for Instagram: asked when no password login was given now
+        asked.insert(0, ("instagram_graph", "setup.ask.instagram_graph", g.instagram_graph,
+                         k.instagram_graph, "PUSPAGA_INSTAGRAM_TOKEN"))  # fmt: skip
+    new = False
+    for name, question, given, known, variable in asked:
+        account = d.ask(question, given, default=known).strip()
+        if not account or account == known:
+            continue  # none wanted, or the account configured stays with its secrets
+        setattr(answers, name, account)
+        if name == "instagram_graph":  # switched from the password login: its password goes
+            answers.dropped.add("PUSPAGA_INSTAGRAM_PASSWORD")
+        key = f"setup.ask.{name}_token"
+        answers.secrets[variable] = d.ask(key, os.environ.get(variable), secret=True,
+                                          option=variable)  # fmt: skip
+        new = True
+    if not new:
+        return
+    variable = "PUSPAGA_META_APP_SECRET"
+    answers.secrets[variable] = d.ask("setup.ask.meta_app_secret", os.environ.get(variable),
+                                      secret=True, option=variable)  # fmt: skip
     verify = os.environ.get("PUSPAGA_META_VERIFY_TOKEN") or secrets_module.token_urlsafe(24)
-    secrets["PUSPAGA_META_VERIFY_TOKEN"] = verify
+    answers.secrets["PUSPAGA_META_VERIFY_TOKEN"] = verify
     d.say("setup.whatsapp_verify", token=verify)
-    return number
 
 
 def _data_dir(config: Path) -> str:
@@ -319,6 +338,10 @@ def setup(
     whatsapp: Annotated[
         str | None, typer.Option(help="Phone number ID WhatsApp kantor (dari WhatsApp Manager).")
     ] = None,
+    messenger: Annotated[str | None, typer.Option(help="ID Halaman Facebook kantor.")] = None,
+    instagram_graph: Annotated[
+        str | None, typer.Option(help="ID akun Instagram profesional (API resmi Meta).")
+    ] = None,
     data_dir: Annotated[str | None, typer.Option(help="Folder basis data dan lampiran.")] = None,
     telegram_url: Annotated[
         str | None,
@@ -341,7 +364,7 @@ def setup(
     token = os.environ.get("PUSPAGA_TELEGRAM_TOKEN") or None  # never an option: `ps` shows those
     given = Given(update, token, group, staff, office, timezone, hours, phone, address, email,
                   imap_host, smtp_host, instagram, data_dir, telegram_url, proxy, whatsapp,
-                  lang)  # fmt: skip
+                  lang, messenger, instagram_graph)  # fmt: skip
     try:
         data = _dialogue(d, config, given)
     except (Stop, EnrolError) as exc:
@@ -441,11 +464,13 @@ def _dialogue(d: Dialogue, config: Path, g: Given) -> Path:
     d.say("setup.step.channels")
     answers.mail = _mail(d, g, known, answers.secrets)
     answers.instagram = _instagram(d, g.instagram, known, answers.secrets)
-    answers.whatsapp = _whatsapp(d, g.whatsapp, known, answers.secrets)
+    _meta(d, g, known, answers)
     where = known.data_dir or _data_dir(config)  # a data folder in use stays the answer
     answers.data_dir = d.ask("setup.ask.data_dir", g.data_dir, default=where)
     # the secrets it does not ask about (the office key, the database) stay
     answers.secrets = {**saved, **answers.secrets}
+    for variable in answers.dropped:  # the other Instagram route's secrets, after a switch
+        answers.secrets.pop(variable, None)
     document = config_document(answers, date.today(), base)
     try:  # what the service will read: a mistake shows here, not at the first start
         from_mapping(document.unwrap(), source=str(config), environ=answers.secrets)

@@ -55,6 +55,8 @@ class Given:
     # the clients' and staff's language written to the file: only `--lang` sets it (PUSPAGA_LANG
     # and an English setup dialogue do not change what an office's clients read)
     lang: str | None = None
+    messenger: str | None = None  # the Facebook Page's id
+    instagram_graph: str | None = None  # the Instagram account's id (Meta's Messaging API)
 
 
 class Stop(Exception):
@@ -153,6 +155,8 @@ class Known:
     email: str = ""
     instagram: str = ""
     whatsapp: str = ""
+    messenger: str = ""
+    instagram_graph: str = ""
     data_dir: str | None = None
     language: str | None = None
 
@@ -179,6 +183,8 @@ def known_from(config: dict[str, Any], env: dict[str, str]) -> Known:
         email=(config.get("email") or {}).get("username", ""),
         instagram=(config.get("instagram") or {}).get("username", ""),
         whatsapp=str((config.get("whatsapp") or {}).get("phone_number_id", "")),
+        messenger=str((config.get("messenger") or {}).get("page_id", "")),
+        instagram_graph=str((config.get("instagram") or {}).get("account_id", "")),
         data_dir=config.get("data_dir"),
         language=config.get("language") if config.get("language") in ("id", "en") else None,
     )

@@ -9,7 +9,8 @@ from zoneinfo import ZoneInfo
 
 import holidays
 
-from bot.config.settings import PERIOD, WEEKDAYS, Settings
+from bot.config.people_settings import PERIOD, WEEKDAYS
+from bot.config.settings import Settings
 from bot.telegram.greeting import DAY_NAMES, ZONES, hours_phrase
 from triage.domain.schedule.calendar import ServiceCalendar
 from triage.effects.assess import AfterHours

@@ -64,6 +64,9 @@ class EmailConfig(Section):
 
 
 class InstagramConfig(Section):
+    # "instagrapi": the app's private API with the account's password (below); "graph": Meta's
+    # Messaging API with a token (bot/config/meta_settings.py InstagramGraphConfig)
+    mode: Literal["instagrapi", "graph"] = "instagrapi"
     username: str
     password: str
     poll_seconds: Annotated[float, Field(ge=20)] = 60  # with jitter; Instagram dislikes haste

@@ -155,6 +155,10 @@ def _shared(offices: list[Office], lang: Lang) -> list[str]:
             owned.append(("webhook.port", s.webhook.port))  # 0.0.0.0 and 127.0.0.1 meet too
         if s.whatsapp is not None:
             owned.append(("whatsapp.phone_number_id", s.whatsapp.phone_number_id))
+        if s.messenger is not None:
+            owned.append(("messenger.page_id", s.messenger.page_id))
+        if s.instagram_graph is not None:
+            owned.append(("instagram.account_id", s.instagram_graph.account_id))
         for key, value in owned:
             first = seen.setdefault((key, value), office.path)
             if first != office.path:

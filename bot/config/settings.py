@@ -32,10 +32,15 @@ from bot.config.channel_settings import (
     TelegramConfig,
 )
 from bot.config.database_settings import DatabaseConfig
-from bot.config.meta_settings import WebhookConfig, WhatsAppConfig
+from bot.config.meta_settings import (
+    InstagramGraphConfig,
+    MessengerConfig,
+    WebhookConfig,
+    WhatsAppConfig,
+)
+from bot.config.people_settings import PERIOD, WEEKDAYS, ShiftConfig, StaffConfig
 from bot.config.problems import explain, header, language_of, wrong
 from triage.domain.referral import TARGETS
-from triage.domain.rules.classify import CATEGORIES
 from triage.texts.catalog import Lang, text
 
 # Secrets that may come from the environment instead of the file: (section, key) -> variable.
@@ -48,10 +53,14 @@ SECRET_ENV = {
     ("webhook", "app_secret"): "PUSPAGA_META_APP_SECRET",
     ("webhook", "verify_token"): "PUSPAGA_META_VERIFY_TOKEN",
     ("whatsapp", "access_token"): "PUSPAGA_WHATSAPP_TOKEN",
+    ("messenger", "access_token"): "PUSPAGA_MESSENGER_TOKEN",
+    ("instagram", "access_token"): "PUSPAGA_INSTAGRAM_TOKEN",  # with mode = "graph"
+    ("instagram", "app_secret"): "PUSPAGA_INSTAGRAM_APP_SECRET",  # with mode = "graph"
 }
-
-PERIOD = re.compile(r"^([01]\d|2[0-3])[:.]([0-5]\d)-([01]\d|2[0-3]|24)[:.]([0-5]\d)$")
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+# [instagram]'s keys of one mode only: the other mode's variable, still in `env` after a
+# switch, is not put into a section that would refuse it
+GRAPH_ONLY = {("instagram", "access_token"), ("instagram", "app_secret")}
+PASSWORD_ONLY = {("instagram", "password")}
 
 
 def _date_or_text(value: object) -> object:
@@ -228,34 +237,6 @@ class TriageConfig(Section):
     )
 
 
-def _categories(value: list[str]) -> list[str]:
-
-    unknown = [c for c in value if c not in CATEGORIES]
-    if unknown:
-        raise wrong("category", value=repr(unknown[0]), allowed=", ".join(CATEGORIES))
-    return value
-
-
-def _days(value: list[str]) -> list[str]:
-    unknown = [d for d in value if d not in WEEKDAYS]
-    if unknown:
-        raise wrong("day", value=repr(unknown[0]), allowed=", ".join(WEEKDAYS))
-    if not value:
-        raise wrong("no_day")
-    return value
-
-
-def _hours(value: list[str]) -> list[str]:
-    for period in value:
-        found = PERIOD.match(period)
-        if not found:
-            raise wrong("period", value=repr(period))
-        h1, m1, h2, m2 = (int(g) for g in found.groups())
-        if (h2, m2) <= (h1, m1):
-            raise wrong("period_order", value=repr(period))
-    return value
-
-
 class SecurityConfig(Section):
     # Where the key that seals records lives; empty: secret.key in data_dir. Keep it apart from
     # the backups of data_dir (a backup with its key beside it is no longer sealed).
@@ -277,30 +258,6 @@ class AlarmConfig(Section):
         return value
 
 
-class StaffConfig(Section):
-    telegram_id: int
-    name: str
-    role: Literal["admin", "konselor", "ketua"]
-    # Category codes (docs/architecture.md, Triage) this counselor is offered first, e.g.
-    # ["kekerasan"].
-    specialties: list[str] = Field(default_factory=list)
-
-    _check_specialties = field_validator("specialties")(_categories)
-
-
-class ShiftConfig(Section):
-    """A counselor's regular duty (jadwal piket)."""
-
-    staff: int  # the counselor's telegram_id
-    days: list[str]
-    hours: list[str] = Field(default_factory=list)  # empty: the office's hours
-    categories: list[str] = Field(default_factory=list)  # a weekday theme: what it serves
-
-    _check_days = field_validator("days")(_days)
-    _check_hours = field_validator("hours")(_hours)
-    _check_categories = field_validator("categories")(_categories)
-
-
 class Settings(Section):
     language: Literal["id", "en"] = "id"
     data_dir: Annotated[Path, Field(strict=False)] = Path("data")  # a path is written as text
@@ -315,6 +272,9 @@ class Settings(Section):
     instagram: InstagramConfig | None = None
     webhook: WebhookConfig | None = None
     whatsapp: WhatsAppConfig | None = None
+    messenger: MessengerConfig | None = None
+    # [instagram] with mode = "graph", set apart so the private API's code never meets it
+    instagram_graph: InstagramGraphConfig | None = None
     triage: TriageConfig = TriageConfig()
     survey: SurveyConfig = SurveyConfig()
     consent: ConsentConfig = ConsentConfig()
@@ -338,12 +298,30 @@ class Settings(Section):
         named = self.security.key_file
         return Path(named) if named else self.data_dir / "secret.key"
 
+    @model_validator(mode="before")
+    @classmethod
+    def _instagram_by_graph(cls, raw: Any) -> Any:
+        instagram = raw.get("instagram") if isinstance(raw, dict) else None
+        if isinstance(instagram, dict) and instagram.get("mode") == "graph":
+            raw = {k: v for k, v in raw.items() if k != "instagram"}
+            raw["instagram_graph"] = instagram
+        return raw
+
+    @property
+    def meta_accounts(self) -> dict[str, Any]:
+        """The accounts Meta posts to the webhook, by section: [whatsapp], [messenger],
+        [instagram] with mode = "graph"."""
+        found = {"whatsapp": self.whatsapp, "messenger": self.messenger,
+                 "instagram": self.instagram_graph}  # fmt: skip
+        return {name: config for name, config in found.items() if config is not None}
+
     @model_validator(mode="after")
     def _alarm_needs_mail(self) -> Settings:
         if self.alarm.emails and self.email is None:
             raise wrong("alarm_needs_mail")
-        if self.whatsapp is not None and self.webhook is None:
-            raise wrong("whatsapp_needs_webhook")  # Meta posts the messages to it
+        for section in self.meta_accounts:
+            if self.webhook is None:  # Meta posts the messages to it
+                raise wrong("meta_needs_webhook", section=section)
         return self
 
     @model_validator(mode="after")
@@ -368,7 +346,7 @@ class Settings(Section):
 SECTIONS = frozenset(
     name
     for name, field in Settings.model_fields.items()
-    if name not in ("language", "data_dir", "log_level")
+    if name not in ("language", "data_dir", "log_level", "instagram_graph")
 )
 
 
@@ -446,10 +424,31 @@ def from_mapping(
     except ValidationError as exc:
         lang = language_of(raw)
         problems = [
-            explain(e, lang, sections=SECTIONS, secrets=SECRET_ENV, example=_default)  # type: ignore[arg-type]
+            explain(
+                _as_written(e),
+                lang,
+                sections=SECTIONS,
+                secrets=SECRET_ENV,  # type: ignore[arg-type]
+                example=_default_in(e["loc"][:1]),
+            )  # fmt: skip
             for e in exc.errors()
         ]
         raise ConfigError(source, problems, lang) from None
+
+
+def _as_written(error: Any) -> Any:
+    """A problem of [instagram] with mode = "graph" named by the section the office wrote."""
+    loc = tuple(error["loc"])
+    if loc[:1] == ("instagram_graph",):
+        return {**error, "loc": ("instagram", *loc[1:])}
+    return error
+
+
+def _default_in(head: tuple[Any, ...]) -> Any:
+    """_default for a problem as written, read in the section that holds the key."""
+    if head == ("instagram_graph",):
+        return lambda loc: _default(("instagram_graph", *loc[1:]))
+    return _default
 
 
 def _default(loc: tuple[str, ...]) -> str | None:
@@ -477,6 +476,11 @@ def _with_secrets(raw: dict[str, Any], environ: Mapping[str, str]) -> dict[str, 
     for (section, key), variable in SECRET_ENV.items():
         value = environ.get(variable)
         if value and isinstance(merged.get(section), dict):
+            graph = merged[section].get("mode") == "graph"
+            if ((section, key) in GRAPH_ONLY and not graph) or (
+                (section, key) in PASSWORD_ONLY and graph
+            ):
+                continue  # the other mode's secret, left in `env` by a switch
             merged[section][key] = value
         elif value and section in ("database", "network") and section not in merged:
             merged[section] = {key: value}

@@ -11,10 +11,13 @@ import tempfile
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import tomlkit
 from dotenv import dotenv_values
 
+from bot.config.channel_settings import InstagramConfig
+from bot.config.meta_settings import InstagramGraphConfig
 from bot.config.settings import SECRET_ENV
 from triage.texts.catalog import Lang, text
 
@@ -50,7 +53,10 @@ class Answers:
     mail: MailAnswers | None = None
     instagram: str | None = None
     whatsapp: str | None = None  # the number's id; its token and the app's secrets in `secrets`
+    messenger: str | None = None  # the Facebook Page's id
+    instagram_graph: str | None = None  # the Instagram account's id (Meta's Messaging API)
     secrets: dict[str, str] = field(default_factory=dict)  # variable -> value
+    dropped: set[str] = field(default_factory=set)  # variables no longer used (a switch)
 
 
 def env_path(config: Path) -> Path:
@@ -108,10 +114,19 @@ def config_document(
         mail.update({"smtp_security": m.smtp_security, "from_address": m.address})
         mail["sent_folder"] = m.sent_folder
     if answers.instagram:
-        section("instagram")["username"] = answers.instagram
-    if answers.whatsapp:  # the receiver on its defaults, behind the office's proxy (docs/META.md)
-        section("webhook")
+        instagram = section("instagram")
+        instagram["username"] = answers.instagram
+        _only(instagram, InstagramConfig, "mode")  # the Messaging API's keys go
+    if answers.whatsapp or answers.messenger or answers.instagram_graph:
+        section("webhook")  # the receiver on its defaults, behind the office's proxy (docs/META.md)
+    if answers.whatsapp:
         section("whatsapp")["phone_number_id"] = answers.whatsapp
+    if answers.messenger:
+        section("messenger")["page_id"] = answers.messenger
+    if answers.instagram_graph:
+        instagram = section("instagram")
+        instagram.update({"mode": "graph", "account_id": answers.instagram_graph})
+        _only(instagram, InstagramGraphConfig)  # the password login's keys go
     for (name, key), variable in SECRET_ENV.items():
         value = answers.secrets.get(variable)
         if value and not _quotable(value) and (name in sections or name == "network"):
@@ -180,3 +195,10 @@ def write_private(path: Path, content: str) -> None:
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
+
+
+def _only(table: Any, model: Any, *also: str) -> None:
+    """Keep in `table` only the keys `model` reads (less `also`): after a switch of
+    Instagram's route, the other route's keys would be refused."""
+    for key in [k for k in table if k not in model.model_fields or k in also]:
+        del table[key]

@@ -1,7 +1,9 @@
-"""A local stand-in of Meta's Graph API for the WhatsApp Cloud API (the demo, the tests and the
-bench; nothing reaches Meta): it takes sends as Meta does (the token, the 24-hour window from
-the client's last message, scripted refusals), serves media behind the token, and posts
-signed webhooks to the office's receiver as Meta would, again until answered 200."""
+"""A local stand-in of Meta's Graph API for the WhatsApp Cloud API and Messenger's Send API
+(a Facebook Page and an Instagram account; the demo, the tests and the bench; nothing reaches
+Meta): it takes sends as Meta does (the token, the 24-hour window from the client's last
+message, the HUMAN_AGENT tag up to 7 days when granted, scripted refusals), serves WhatsApp's
+media behind the token and Messenger's files by plain link, and posts signed webhooks to the
+office's receiver as Meta would, again until answered 200."""
 
 from __future__ import annotations
 
@@ -22,6 +24,8 @@ from channels.meta.signature import sign
 NUMBER_ID = "106540352242922"  # the stand-in office number's id
 WABA_ID = "102290129340398"
 DISPLAY = "6281100000000"
+PAGE_ID = "104729381256001"  # the stand-in office's Facebook Page
+IG_ID = "17841400000000001"  # and its Instagram professional account
 
 
 @dataclass
@@ -35,6 +39,16 @@ class GraphState:
     reads: list[str] = field(default_factory=list)  # wamids marked read
     media: dict[str, tuple[bytes, str]] = field(default_factory=dict)
     refusals: list[tuple[int, int]] = field(default_factory=list)  # next sends: (HTTP, code)
+    page_id: str = PAGE_ID
+    ig_id: str = IG_ID
+    # the Instagram account's own token (Instagram Login); "me" is the account with it and the
+    # Page with `token` (a Page token)
+    ig_token: str = "graph-token-instagram-demo"  # noqa: S105 - the stand-in's own
+    human_agent: bool = False  # Meta granted the app the Human Agent feature
+    profiles: dict[str, dict[str, str]] = field(default_factory=dict)  # psid/igsid -> fields
+    files: dict[str, tuple[bytes, str]] = field(default_factory=dict)  # Messenger's file links
+    file_auth: list[str] = field(default_factory=list)  # Authorization sent with each file fetch
+    seen: list[str] = field(default_factory=list)  # psids/igsids marked seen
     lock: threading.Lock = field(default_factory=threading.Lock)
     ids: Any = field(default_factory=lambda: itertools.count(1))
 
@@ -97,12 +111,78 @@ class GraphState:
         return {"object": "whatsapp_business_account",
                 "entry": [{"id": WABA_ID, "changes": [change]}]}  # fmt: skip
 
+    # -- Messenger and Instagram -------------------------------------------------------------
+
+    def person_writes(
+        self, psid: str, words: str = "", *, instagram: bool = False, at: datetime | None = None,
+        files: tuple[tuple[str, bytes, str], ...] = (), name: str = "",
+    ) -> dict[str, Any]:  # fmt: skip
+        """The webhook post of one message to the Page (or, `instagram`, to the account);
+        `files`: (kind, bytes, file name); `name`, what the profile lookup answers."""
+        at = at or self.clock()
+        account = self.ig_id if instagram else self.page_id
+        with self.lock:
+            mid = f"m_{'IG' if instagram else 'FB'}{next(self.ids):010d}"
+            self.last_inbound[psid] = max(at, self.last_inbound.get(psid, at))
+            if name:
+                first, _, last = name.partition(" ")
+                self.profiles[psid] = {"name": name, "username": name.lower().replace(" ", "."),
+                                       "first_name": first, "last_name": last}  # fmt: skip
+            attachments = []
+            for kind, data, filename in files:
+                key = f"{next(self.ids):012d}"
+                self.files[key] = (data, filename)
+                url = f"{self.base}/cdn/{key}/{filename}"
+                attachments.append({"type": kind, "payload": {"url": url}})
+        message: dict[str, Any] = {"mid": mid, "text": words} if words else {"mid": mid}
+        if attachments:
+            message["attachments"] = attachments
+        stamp = int(at.timestamp() * 1000)
+        event = {"sender": {"id": psid}, "recipient": {"id": account}, "timestamp": stamp,
+                 "message": message}  # fmt: skip
+        return {"object": "instagram" if instagram else "page",
+                "entry": [{"id": account, "time": stamp, "messaging": [event]}]}  # fmt: skip
+
+    def said_to(self, psid: str) -> list[str]:
+        """The texts the Page or the account sent `psid`, in order."""
+        with self.lock:
+            return [m["message"]["text"] for m in self.sent
+                    if m.get("recipient", {}).get("id") == psid and "message" in m]  # fmt: skip
+
+    def tags_to(self, psid: str) -> list[str]:
+        with self.lock:
+            return [m.get("tag", "") for m in self.sent
+                    if m.get("recipient", {}).get("id") == psid and "message" in m]  # fmt: skip
+
+    def _send_api(self, account: str, body: dict[str, Any]) -> tuple[int, Any]:
+        """Messenger's Send API, for the Page or the Instagram account."""
+        psid = str(body.get("recipient", {}).get("id", ""))
+        if body.get("sender_action"):
+            self.seen.append(psid)
+            return 200, {"recipient_id": psid}
+        age = self.clock() - self.last_inbound.get(psid, datetime.min.replace(tzinfo=UTC))
+        tagged = body.get("messaging_type") == "MESSAGE_TAG" and body.get("tag") == "HUMAN_AGENT"
+        if tagged and not self.human_agent:
+            return 400, _error(10, "Application does not have permission for this action",
+                               2018065)  # fmt: skip
+        if age > (timedelta(days=7) if tagged else timedelta(hours=24)):
+            if account == self.ig_id:
+                return 403, _error(10, "This message is sent outside of allowed window", 2534022)
+            return 400, _error(10, "This message is sent outside of allowed window", 2018278)
+        mid = f"m_OUT{next(self.ids):010d}"
+        self.sent.append({**body, "_id": mid, "_account": account})
+        return 200, {"recipient_id": psid, "message_id": mid}
+
     # -- the Graph side --------------------------------------------------------------------
 
     def answer(self, method: str, path: str, auth: str, body: dict[str, Any]) -> tuple[int, Any]:
-        if auth != f"Bearer {self.token}":
-            return 401, _error(190, "Error validating access token: Session has expired")
         parts = [p for p in path.split("/") if p]
+        if method == "GET" and parts[:1] == ["cdn"] and len(parts) == 3:  # a plain link
+            self.file_auth.append(auth)
+            found = self.files.get(parts[1])
+            return (200, (found[0], "application/octet-stream")) if found else (404, b"")
+        if auth not in (f"Bearer {self.token}", f"Bearer {self.ig_token}"):
+            return 401, _error(190, "Error validating access token: Session has expired")
         if method == "GET" and parts[:1] == ["media"] and len(parts) == 2:
             found = self.media.get(parts[1])
             return (200, found) if found else (404, _error(100, "no such file"))
@@ -116,7 +196,23 @@ class GraphState:
                 mime = self.media[parts[1]][1]
                 return 200, {"url": f"{self.base}/media/{parts[1]}", "mime_type": mime,
                              "id": parts[1]}  # fmt: skip
+            if parts[1] == self.page_id:
+                return 200, {"name": "PUSPAGA Kabupaten Contoh", "id": self.page_id}
+            if parts[1] == self.ig_id:
+                return 200, {"username": "puspaga.contoh", "id": self.ig_id}
+            if parts[1] in self.profiles:
+                return 200, {**self.profiles[parts[1]], "id": parts[1]}
             return 404, _error(100, "Unsupported get request")
+        if len(parts) == 3 and parts[1] == "me":  # the token's own: the Page's or the account's
+            parts[1] = self.ig_id if auth == f"Bearer {self.ig_token}" else self.page_id
+        elif parts[1:] == [self.ig_id, "messages"]:  # not an address of the Send API
+            return 400, _error(100, "Unsupported post request. Object does not exist")
+        if len(parts) == 3 and parts[1] in (self.page_id, self.ig_id) and parts[2] == "messages":
+            with self.lock:
+                if self.refusals:
+                    status, code = self.refusals.pop(0)
+                    return status, _error(code, "refused by the stand-in")
+                return self._send_api(parts[1], body)
         if parts[1:] != [self.number_id, "messages"]:
             return 400, _error(100, "Unsupported post request")
         with self.lock:
@@ -138,9 +234,9 @@ class GraphState:
                      "wa_id": to}], "messages": [{"id": wamid}]}  # fmt: skip
 
 
-def _error(code: int, message: str) -> dict[str, Any]:
-    return {"error": {"message": message, "type": "OAuthException", "code": code,
-                      "fbtrace_id": "AStandIn"}}  # fmt: skip
+def _error(code: int, message: str, subcode: int | None = None) -> dict[str, Any]:
+    error = {"message": message, "type": "OAuthException", "code": code, "fbtrace_id": "AStandIn"}
+    return {"error": error | ({"error_subcode": subcode} if subcode else {})}
 
 
 class LocalGraph:

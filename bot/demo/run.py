@@ -26,12 +26,12 @@ from bot.config.workflows import survey_question
 from bot.demo.email_act import run_email_act
 from bot.demo.instagram_act import run_instagram_act
 from bot.demo.local_api.scripted import DemoFailed
+from bot.demo.meta_act import run_meta_act
 from bot.demo.province_act import run_province_act
 from bot.demo.script import script
 from bot.demo.setup_act import run_setup_act
 from bot.demo.summary_act import run_summary_act
 from bot.demo.telegram_act import run_telegram_act
-from bot.demo.whatsapp_act import run_whatsapp_act
 from bot.files import letter as referral_letter
 from bot.service import backup
 from bot.service import loops as service
@@ -146,7 +146,7 @@ def run_demo(
     if email:
         run_email_act(data_dir / "email", lang, console, clock())
         run_instagram_act(data_dir / "instagram", lang, console, clock())
-    run_whatsapp_act(data_dir / "whatsapp", lang, console, clock())
+    run_meta_act(data_dir / "meta", lang, console, clock())
     if telegram:
         run_setup_act(data_dir / "setup", lang, console)
         run_telegram_act(data_dir / "telegram", lang, console)

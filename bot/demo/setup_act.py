@@ -24,9 +24,11 @@ ANSWERS = (
     ("setup.ask.hours.sun", ""),
     ("setup.ask.phone", "+62 361 000000"),
     ("setup.ask.address", "Jl. Contoh No. 1"),
-    ("setup.ask.email", ""),  # email, Instagram and WhatsApp: added later
+    ("setup.ask.email", ""),  # email, Instagram, WhatsApp, Messenger: added later
     ("setup.ask.instagram", ""),
+    ("setup.ask.instagram_graph", ""),
     ("setup.ask.whatsapp", ""),
+    ("setup.ask.messenger", ""),
     ("setup.ask.data_dir", ""),
 )
 

@@ -122,9 +122,11 @@ def _office_items(c: Context, start: datetime, end: datetime) -> dict[str, objec
     s, report = c.settings, c.report
     roles = [member.role for member in s.staff]
     held = psychoeducation.figures(report.psychoeducation, start, end, c.zone).held
+    instagram = s.instagram is not None or s.instagram_graph is not None
     channels = [text(f"channel.{name}", c.lang) for name, on in
-                (("email", s.email is not None), ("instagram", s.instagram is not None),
-                 ("hotline", s.telegram is not None)) if on]  # fmt: skip
+                (("email", s.email is not None), ("instagram", instagram),
+                 ("hotline", s.telegram is not None), ("whatsapp", s.whatsapp is not None),
+                 ("messenger", s.messenger is not None)) if on]  # fmt: skip
     hours = "; ".join(f"{day} {' '.join(spans)}" for day, spans in s.office.hours.items())
     return {
         "nama_kantor": s.office.name,

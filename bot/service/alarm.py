@@ -21,6 +21,7 @@ from triage.texts.catalog import text
 log = logging.getLogger(__name__)
 RETRY_SECONDS = 60.0  # a mail that could not go is tried again this much later
 KINDS = ("email", "instagram", "telegram", "office", "database")
+META = ("whatsapp", "messenger", "instagram-graph")  # drains and senders through Meta's Graph API
 TELEGRAM = "telegram"  # the staff group, the hotline and the updates poller: one Telegram
 
 
@@ -74,7 +75,7 @@ def stopped(settings: Settings, sender: Sender | None, now: datetime, detail: st
 def tell(settings: Settings, sender: Sender | None, alarm: Alarm, now: datetime) -> bool:
     """Mail one alarm to `[alarm] emails`; True when it went (or there is no one to mail)."""
     lang, tz = settings.language, ZoneInfo(settings.office.timezone)
-    kind = _kind(alarm.name)
+    kind = _kind(alarm.name, meta_instagram=settings.instagram_graph is not None)
     values = {
         "what": text(f"alarm.what.{kind}", lang),
         "name": alarm.name,
@@ -115,10 +116,13 @@ def _send(
     return True
 
 
-def _kind(name: str) -> str:
+def _kind(name: str, *, meta_instagram: bool = False) -> str:
     """What an observed name is: a source's cursor key ("email:…", "instagram:…"), a send
-    target ("send:email"), Telegram (its sends and its updates), or "database"."""
+    target ("send:email"), Telegram (its sends and its updates), Meta's channels (Instagram
+    too when it goes by the Messaging API), or "database"."""
     head = name.removeprefix("send:").split(":", 1)[0]
+    if head in META or (head == "instagram" and meta_instagram):
+        return "meta"
     return head if head in KINDS else "database"
 
 

@@ -2,7 +2,7 @@
 thread of its own, behind the office's HTTPS reverse proxy (docs/META.md). A post is answered
 200 only once it is committed (Meta posts again, for days, until it gets one): a bad signature
 gets 401, a body too big 413, a database that cannot take it 503. What a post holds is taken
-in later by its channel's drain (channels/meta/whatsapp_source.py), off the request path."""
+in later by its account's drain (channels/meta/source.py), off the request path."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from urllib.parse import parse_qsl
 
 from bot.config.meta_settings import WebhookConfig
 from channels.meta import signature
-from channels.meta.whatsapp_parse import addresses
+from channels.meta.items import addresses
 from storage.dead_letters import DeadLetters
 from storage.webhook_events import WebhookEvents, digest
 
@@ -29,7 +29,8 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Route:
-    """Where the posts for one WhatsApp number go: its drain's key, its table, its wake-up."""
+    """Where the posts for one account (a WhatsApp number, a Page, an Instagram account) go:
+    its drain's key, its table, its wake-up."""
 
     source: str
     events: WebhookEvents
@@ -38,12 +39,15 @@ class Route:
 
 @dataclass
 class Receiver:
-    """The ASGI app. `routes`: phone number id -> Route."""
+    """The ASGI app. `routes`: a drain's key ("whatsapp:<phone number id>", "messenger:<page
+    id>", "instagram-graph:<account id>", as channels.meta.items.addresses reads a post) ->
+    Route."""
 
     config: WebhookConfig
     routes: dict[str, Route]
     dead_letters: DeadLetters
     clock: Callable[[], datetime]
+    also_signed_by: tuple[str, ...] = ()  # Instagram Login's own app secret, when set
 
     async def __call__(self, scope: dict, receive: Callable, send: Callable) -> None:
         if scope["type"] != "http":
@@ -70,7 +74,7 @@ class Receiver:
             await _answer(send, 413, b"")
             return
         header = dict(scope.get("headers", [])).get(b"x-hub-signature-256", b"").decode()
-        if not signature.valid([self.config.app_secret], body, header):
+        if not signature.valid([self.config.app_secret, *self.also_signed_by], body, header):
             log.warning("kiriman webhook ditolak: tanda tangan tidak sah atau tidak ada")
             await _answer(send, 401, b"")
             return
@@ -83,7 +87,7 @@ class Receiver:
         await _answer(send, status, b"EVENT_RECEIVED" if status == 200 else b"")
 
     def keep(self, body: bytes) -> int:
-        """Commit the post for each of our numbers it names; then wake their drains."""
+        """Commit the post for each of our accounts it names; then wake their drains."""
         now = self.clock()
         try:
             post: Any = json.loads(body)
@@ -96,16 +100,16 @@ class Receiver:
                                   error="not a webhook post", at=now)  # fmt: skip
             log.warning("kiriman webhook bertanda tangan sah tetapi tidak terbaca; disimpan")
             return 200
-        numbers = sorted(addresses(post))
-        ours = [self.routes[a] for a in numbers if a in self.routes]
+        accounts = sorted(addresses(post))
+        ours = [self.routes[a] for a in accounts if a in self.routes]
         if not ours:
-            # signed with our app's secret, yet for no number of ours (one not configured yet,
+            # signed with our app's secret, yet for no account of ours (one not configured yet,
             # another object): kept to read, answered so Meta does not post it for days
             # (its words may be another office's clients': only what names it is kept)
-            named = {"object": post.get("object"), "numbers": numbers,
+            named = {"object": post.get("object"), "accounts": accounts,
                      "sha256": digest(body), "bytes": len(body)}  # fmt: skip
             self.dead_letters.add(source="webhook", external_id=named["sha256"],
-                                  payload=json.dumps(named), error="for no configured number",
+                                  payload=json.dumps(named), error="for no configured account",
                                   at=now)  # fmt: skip
             log.warning("kiriman webhook untuk nomor atau objek yang tidak diatur (%s); disimpan",
                         str(post.get("object"))[:40])  # fmt: skip

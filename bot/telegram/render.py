@@ -19,7 +19,8 @@ from triage.texts.catalog import Lang, text, texts
 from triage.usecases import board
 
 CHANNEL_ICONS = {"email": "📧", "instagram": "📸", "hotline": "📞", "whatsapp": "🟢",
-                 "langsung": "🚶", "telepon": "☎️", "surat": "✉️", "rujukan": "📨"}  # fmt: skip
+                 "messenger": "🔵", "langsung": "🚶", "telepon": "☎️", "surat": "✉️",
+                 "rujukan": "📨"}  # fmt: skip
 OFFLINE_CHANNELS = frozenset(c.value for c in OFFLINE)
 MAX_TOPIC_NAME = 128
 MAX_NAME = 100  # a client's name as shown in a post (the inbox keeps it whole)

@@ -19,6 +19,8 @@ log = logging.getLogger(__name__)
 SLOW_DOWN = frozenset({4, 80007, 130429, 131056, 613, 131057})
 TOKEN_REFUSED = frozenset({190})
 WINDOW_CLOSED = frozenset({131047})
+# Messenger's and Instagram's window: code 10 with these subcodes (docs/META.md)
+OUTSIDE_WINDOW = frozenset({2018278, 2534022})
 NO_RECIPIENT = frozenset({131026, 551})  # not on WhatsApp, or not reachable
 BLOCKED = frozenset({130403})
 
@@ -26,9 +28,15 @@ BLOCKED = frozenset({130403})
 class GraphError(Exception):
     """An answer other than 2xx: Meta's error envelope read, or the HTTP status alone."""
 
-    def __init__(self, status: int, code: int | None, message: str) -> None:
-        super().__init__(f"Graph {status} code {code}: {message}")
-        self.status, self.code = status, code
+    def __init__(self, status: int, code: int | None, message: str, subcode: int | None = None
+                 ) -> None:  # fmt: skip
+        super().__init__(f"Graph {status} code {code}/{subcode}: {message}")
+        self.status, self.code, self.subcode = status, code, subcode
+
+    @property
+    def outside_window(self) -> bool:
+        """Messenger or Instagram refused: the client's last message is too long ago."""
+        return self.code == 10 and self.subcode in OUTSIDE_WINDOW
 
 
 @dataclass
@@ -63,10 +71,17 @@ class Graph:
     def get(self, path: str) -> dict[str, Any]:
         return _json(self._client().get(self.url(path)))
 
-    def download(self, url: str, limit: int) -> bytes | None:
-        """A media file (its URL needs the token too); None when over `limit` bytes."""
+    def download(self, url: str, limit: int, *, signed: bool = True) -> bytes | None:
+        """A media file; None when over `limit` bytes. WhatsApp's links need the token;
+        Messenger's and Instagram's are fetched without it (it is not theirs to see)."""
         data = b""
-        with self._client().stream("GET", url) as response:
+        client = self._client()
+        request = client.build_request("GET", url)
+        if not signed:
+            request.headers.pop("Authorization", None)
+        # a file server's redirect is followed (httpx drops the token when the host changes)
+        response = client.send(request, stream=True, follow_redirects=True)
+        try:
             if response.status_code >= 400:
                 response.read()
                 _json(response)
@@ -74,6 +89,8 @@ class Graph:
                 data += chunk
                 if len(data) > limit:
                     return None
+        finally:
+            response.close()
         return data
 
     def close(self) -> None:
@@ -90,9 +107,10 @@ def _json(response: httpx.Response) -> dict[str, Any]:
     if response.status_code >= 400 or not isinstance(body, dict):
         error = body.get("error") if isinstance(body, dict) else None
         error = error if isinstance(error, dict) else {}
-        code = error.get("code")
+        code, sub = error.get("code"), error.get("error_subcode")
         message = str(error.get("message") or response.reason_phrase)[:200]
-        raise GraphError(response.status_code, code if isinstance(code, int) else None, message)
+        raise GraphError(response.status_code, code if isinstance(code, int) else None, message,
+                         sub if isinstance(sub, int) else None)  # fmt: skip
     return body
 
 
@@ -113,6 +131,10 @@ def send_error(exc: Exception) -> SendError:
         return SendError(str(exc), transient=True, retry_after=60, counts=False, down=False)
     if exc.code in WINDOW_CLOSED:
         return SendError(f"outside the 24-hour window: {exc}", transient=False, down=False)
+    if exc.outside_window:
+        return SendError(f"outside the messaging window: {exc}", transient=False, down=False)
+    if exc.code == 10:  # the app lacks a permission (HUMAN_AGENT not granted): trying again fails
+        return SendError(f"no permission: {exc}", transient=False, down=False)
     if exc.code in NO_RECIPIENT:
         return SendError(f"recipient refused: {exc}", transient=False, down=False)
     if exc.code in BLOCKED:

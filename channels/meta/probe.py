@@ -1,5 +1,5 @@
-"""`puspaga check` for WhatsApp: the token and the number's id asked of the Graph API as the
-service would, and whether the webhook's port is served (by the running service) or free."""
+"""`puspaga check` for Meta's channels: each account's token and id asked of the Graph API as
+the service would, and whether the webhook's port is served (by the running service) or free."""
 
 from __future__ import annotations
 
@@ -11,22 +11,34 @@ from channels import network
 from channels.meta.graph import TOKEN_REFUSED, Graph, GraphError
 from triage.texts.catalog import Lang, text
 
+# per config section: what is asked of the account, the catalogue keys of a refused token and
+# of an unknown id (check.*), and how what was found is shown
+ASKED = {
+    "whatsapp": ("display_phone_number,verified_name", "check.wa.token", "check.wa.number",
+                 lambda f: f"{f.get('display_phone_number', '?')} ({f.get('verified_name', '?')})"),
+    "messenger": ("name", "check.messenger.token", "check.messenger.page",
+                  lambda f: str(f.get("name", "?"))),
+    "instagram": ("username", "check.instagram_graph.token", "check.instagram_graph.account",
+                  lambda f: f"@{f.get('username', '?')}"),
+}  # fmt: skip
 
-def number_problem(graph: Graph, number_id: str, lang: Lang) -> tuple[str | None, str]:
-    """(problem, what was found): the number's display form and verified name."""
+
+def account_problem(graph: Graph, section: str, account: str, lang: Lang
+                    ) -> tuple[str | None, str]:  # fmt: skip
+    """(problem, what was found) for the account of `section` (Settings.meta_accounts)."""
+    fields, refused, unknown, shown = ASKED[section]
     try:
-        found = graph.get(f"{number_id}?fields=display_phone_number,verified_name")
+        found = graph.get(f"{account}?fields={fields}")
     except GraphError as exc:
         if exc.code in TOKEN_REFUSED:
-            return text("check.wa.token", lang), ""
-        return text("check.wa.number", lang, error=str(exc)[:120]), ""
+            return text(refused, lang), ""
+        return text(unknown, lang, error=str(exc)[:120]), ""
     except httpx.HTTPError as exc:
         host = httpx.URL(graph.base_url).host
-        return network.explain(exc, lang, host, "[whatsapp] graph_url"), ""
+        return network.explain(exc, lang, host, f"[{section}] graph_url"), ""
     finally:
         graph.close()
-    shown = f"{found.get('display_phone_number', '?')} ({found.get('verified_name', '?')})"
-    return None, shown
+    return None, shown(found)
 
 
 def webhook_problem(

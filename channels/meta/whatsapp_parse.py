@@ -7,105 +7,63 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from channels.meta.items import UNKNOWN_TIME, Media, Message, Status, as_dict, as_list
+
 MEDIA = ("image", "video", "audio", "document", "sticker")
-UNKNOWN_TIME = datetime.fromtimestamp(0, UTC)  # no time readable: the source puts its own
 
 
-@dataclass(frozen=True)
-class Media:
-    id: str
-    kind: str  # one of MEDIA
-    mime_type: str
-    filename: str | None
-    voice: bool = False
-
-
-@dataclass(frozen=True)
-class WaMessage:
-    id: str  # the wamid: the exactly-once key
-    sender: str  # the wa_id (digits), or the business-scoped user id when no number is given
-    name: str
-    at: datetime  # WhatsApp's time of the message (a retry may arrive days later)
-    kind: str
-    text: str  # the words, a caption, a button's title, a location as words
-    media: Media | None = None
-
-
-@dataclass(frozen=True)
-class WaStatus:
-    id: str  # the wamid of our message
-    status: str  # sent, delivered, read, failed
-    errors: tuple[int, ...] = ()
-    recipient: str = ""
-    callback: str = ""  # biz_opaque_callback_data as we sent it: "outbox:<id>"
-
-
-def items(body: str, phone_number_id: str) -> list[WaMessage | WaStatus]:
+def items(body: str, phone_number_id: str) -> list[Message | Status]:
     """Raises ValueError when the body is not a WhatsApp post."""
     post = json.loads(body)
     if not isinstance(post, dict) or post.get("object") != "whatsapp_business_account":
         raise ValueError("not a WhatsApp post")
-    found: list[WaMessage | WaStatus] = []
+    found: list[Message | Status] = []
     for number, field, value in _changes(post):
         if field != "messages" or number != phone_number_id:
             continue
         names = {
             str(c.get("wa_id") or c.get("user_id") or ""): str(
-                _dict(c.get("profile")).get("name") or ""
+                as_dict(c.get("profile")).get("name") or ""
             )
-            for c in _list(value.get("contacts"))
+            for c in as_list(value.get("contacts"))
         }
-        for message in _list(value.get("messages")):
+        for message in as_list(value.get("messages")):
             try:
                 parsed = _message(message, names)
             except (TypeError, ValueError, AttributeError, KeyError):
                 parsed = _unreadable(message, names)  # an odd shape: kept, said so
             if parsed is not None:
                 found.append(parsed)
-        for status in _list(value.get("statuses")):
+        for status in as_list(value.get("statuses")):
             if status.get("id") and status.get("status"):
                 codes = tuple(
-                    int(e["code"]) for e in _list(status.get("errors"))
+                    int(e["code"]) for e in as_list(status.get("errors"))
                     if isinstance(e.get("code"), int)
                 )  # fmt: skip
                 recipient = str(status.get("recipient_id") or "")
                 callback = str(status.get("biz_opaque_callback_data") or "")
-                found.append(WaStatus(str(status["id"]), str(status["status"]), codes,
+                found.append(Status(str(status["id"]), str(status["status"]), codes,
                                       recipient, callback))  # fmt: skip
     return found
 
 
-def addresses(post: dict[str, Any]) -> set[str]:
-    """The phone number ids a post is for (the receiver routes by them)."""
-    return {number for number, _, _ in _changes(post)} - {""}
-
-
 def _changes(post: dict[str, Any]) -> Iterator[tuple[str, Any, dict[str, Any]]]:
     """Every change of every entry that names its number: (phone number id, field, value)."""
-    for entry in _list(post.get("entry")):
-        for change in _list(entry.get("changes")):
+    for entry in as_list(post.get("entry")):
+        for change in as_list(entry.get("changes")):
             value = change.get("value")
             if isinstance(value, dict) and isinstance(value.get("metadata"), dict):
                 yield str(value["metadata"].get("phone_number_id", "")), change.get("field"), value
 
 
-def _list(value: Any) -> list[dict[str, Any]]:
-    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
-
-
-def _dict(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
-
-
-def _unreadable(message: dict[str, Any], names: dict[str, str]) -> WaMessage | None:
+def _unreadable(message: dict[str, Any], names: dict[str, str]) -> Message | None:
     wamid, sender = _who(message)
     if not wamid or not sender:
         return None
-    return WaMessage(wamid, sender, names.get(sender, ""), UNKNOWN_TIME, "unreadable", "")
+    return Message(wamid, sender, names.get(sender, ""), UNKNOWN_TIME, "unreadable", "")
 
 
 def _who(message: dict[str, Any]) -> tuple[str, str]:
@@ -114,7 +72,7 @@ def _who(message: dict[str, Any]) -> tuple[str, str]:
     return wamid, str(message.get("from") or message.get("from_user_id") or "")
 
 
-def _message(message: dict[str, Any], names: dict[str, str]) -> WaMessage | None:
+def _message(message: dict[str, Any], names: dict[str, str]) -> Message | None:
     wamid, sender = _who(message)
     if not wamid or not sender:
         return None
@@ -123,7 +81,7 @@ def _message(message: dict[str, Any], names: dict[str, str]) -> WaMessage | None
     except (TypeError, ValueError, OverflowError):
         at = UNKNOWN_TIME
     kind = str(message.get("type") or "unknown")
-    content = _dict(message.get(kind))
+    content = as_dict(message.get(kind))
     media = None
     text = ""
     if kind == "text":
@@ -132,10 +90,10 @@ def _message(message: dict[str, Any], names: dict[str, str]) -> WaMessage | None
         text = str(content.get("caption") or "")
         if content.get("id"):
             media = Media(
-                id=str(content["id"]),
                 kind=kind,
                 mime_type=str(content.get("mime_type") or "application/octet-stream"),
                 filename=str(content["filename"]) if content.get("filename") else None,
+                id=str(content["id"]),
                 voice=bool(content.get("voice")),
             )
     elif kind == "location":
@@ -144,16 +102,17 @@ def _message(message: dict[str, Any], names: dict[str, str]) -> WaMessage | None
         text = f"📍 {place} ({where})".replace("  ", " ") if place else f"📍 {where}"
     elif kind == "contacts":
         people = []
-        for card in _list(message.get("contacts")):
-            name = str(_dict(card.get("name")).get("formatted_name") or "")
-            phones = ", ".join(str(p.get("phone") or "") for p in _list(card.get("phones")))
+        for card in as_list(message.get("contacts")):
+            name = str(as_dict(card.get("name")).get("formatted_name") or "")
+            phones = ", ".join(str(p.get("phone") or "") for p in as_list(card.get("phones")))
             people.append(f"👤 {name} {phones}".strip())
         text = "\n".join(people)
     elif kind == "interactive":
-        reply = _dict(content.get("button_reply") or content.get("list_reply"))
+        reply = as_dict(content.get("button_reply") or content.get("list_reply"))
         text = str(reply.get("title") or "")
     elif kind == "button":
         text = str(content.get("text") or "")
     elif kind == "reaction":
         return None  # an emoji on an earlier message: not a message of its own
-    return WaMessage(wamid, sender, names.get(sender, ""), at, kind, text, media)
+    files = (media,) if media is not None else ()
+    return Message(wamid, sender, names.get(sender, ""), at, kind, text, files)

@@ -268,3 +268,14 @@ def test_telegram_answering_one_chat_is_up_though_another_chat_got_no_answer(
         uow.commit()
     loops.dispatch(app)
     assert "telegram" not in app.outages.down
+
+
+def test_metas_channels_are_told_as_meta_not_as_the_database():
+    """A lapsed Page token is no PostgreSQL trouble: the mail says which token to renew."""
+    from bot.service.alarm import _kind
+
+    assert [_kind(n) for n in ("messenger:104", "send:messenger", "whatsapp:1",
+                               "instagram-graph:17", "send:whatsapp")] == ["meta"] * 5  # fmt: skip
+    assert _kind("send:instagram") == "instagram"  # the private API's login
+    assert _kind("send:instagram", meta_instagram=True) == "meta"
+    assert _kind("email:kantor") == "email" and _kind("something else") == "database"

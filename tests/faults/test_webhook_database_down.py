@@ -13,7 +13,7 @@ from bot.config.meta_settings import WebhookConfig
 from bot.demo.local_graph import NUMBER_ID, GraphState, Meta
 from bot.service.webhook import Receiver, Route, WebhookServer
 from channels.meta.graph import Graph
-from channels.meta.whatsapp_source import WhatsAppSource
+from channels.meta.source import MetaSource
 from storage.db import make_engine
 from storage.dead_letters import DeadLetters
 from storage.migrate import upgrade
@@ -32,7 +32,7 @@ def test_posts_while_postgresql_is_down_get_503_and_are_stored_once_after(own_pg
     events = WebhookEvents(engine)
     port = free_port()
     hook = WebhookConfig(port=port, verify_token=VERIFY, app_secret=APP_SECRET)
-    receiver = Receiver(hook, {NUMBER_ID: Route(KEY, events, lambda: None)},
+    receiver = Receiver(hook, {KEY: Route(KEY, events, lambda: None)},
                         DeadLetters(engine), lambda: NOW)  # fmt: skip
     server = WebhookServer(receiver, "127.0.0.1", port)
     thread = threading.Thread(target=server.run, daemon=True)
@@ -52,7 +52,7 @@ def test_posts_while_postgresql_is_down_get_503_and_are_stored_once_after(own_pg
     finally:
         server.halt()
         thread.join(10)
-    source = WhatsAppSource(events, NUMBER_ID, Graph("t"), tmp_path, clock=lambda: NOW)
+    source = MetaSource(events, NUMBER_ID, Graph("t"), tmp_path, clock=lambda: NOW)
     stored: list[str] = []
     source.poll_once(lambda m, _: stored.append(m.text), None)
     engine.dispose()

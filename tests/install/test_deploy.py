@@ -64,7 +64,9 @@ def answer_setup(term: Terminal, state: ApiState, data_dir: str) -> None:
         ("Alamat kantor", ""),
         ("Alamat email kantor", ""),
         ("Akun Instagram kantor", ""),
+        ("Instagram lewat API resmi Meta", ""),
         ("Phone number ID", ""),  # WhatsApp: none
+        ("ID Halaman", ""),  # Messenger: none
         ("Folder data", data_dir),
     ):
         term.expect(question)

@@ -14,7 +14,7 @@ from bot.config.meta_settings import WebhookConfig
 from bot.demo.local_graph import NUMBER_ID, GraphState, LocalGraph, Meta
 from bot.service.webhook import Receiver, Route, WebhookServer
 from channels.meta.graph import Graph
-from channels.meta.whatsapp_source import WhatsAppSource
+from channels.meta.source import MetaSource
 from storage.dead_letters import DeadLetters
 from storage.webhook_events import WebhookEvents
 from tests.support.meta_office import APP_SECRET, VERIFY, free_port
@@ -39,7 +39,7 @@ def test_odd_posts_are_stored_with_a_note_and_never_block_the_drain(sqlite_engin
         del state.media[expired]  # the media id expired before the drain came to it
         for post in (long_name, odd_profile, gone):
             assert events.keep(KEY, json.dumps(post).encode(), NOW)
-        source = WhatsAppSource(events, NUMBER_ID, Graph(state.token, graph.base_url),
+        source = MetaSource(events, NUMBER_ID, Graph(state.token, graph.base_url),
                                 tmp_path / "files", clock=lambda: NOW)  # fmt: skip
         stored = []
         assert source.poll_once(lambda m, _: stored.append(m), None) == 3
@@ -59,7 +59,7 @@ def test_a_second_worker_waits_for_the_port_and_takes_over_when_the_first_stops(
     def server(name: str) -> WebhookServer:
         events = WebhookEvents(sqlite_engine)
         route = Route(KEY, events, lambda: stored.append(name))
-        receiver = Receiver(hook, {NUMBER_ID: route}, DeadLetters(sqlite_engine),
+        receiver = Receiver(hook, {KEY: route}, DeadLetters(sqlite_engine),
                             lambda: NOW)  # fmt: skip
         return WebhookServer(receiver, "127.0.0.1", port, retry_seconds=0.1)
 

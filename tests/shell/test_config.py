@@ -43,7 +43,8 @@ def test_the_example_config_is_valid_and_documents_every_key():
     source = EXAMPLE.read_text()
     documented = set(re.findall(r"^#?\s*([a-z_]+)\s*=", source, re.M))
     documented |= set(re.findall(r"^#?\s*\[\[?(?:[a-z_]+\.)?([a-z_]+)\]", source, re.M))
-    assert _keys(Settings) - documented == set()
+    # [instagram] with mode = "graph" is read into Settings.instagram_graph
+    assert _keys(Settings) - documented - {"instagram_graph"} == set()
 
 
 def test_the_english_example_has_the_same_keys_values_and_examples():
@@ -245,3 +246,19 @@ def test_a_file_that_cannot_be_read_is_said_without_a_traceback(tmp_path, monkey
     monkeypatch.setattr(Path, "read_text", refuse)
     with pytest.raises(ConfigError, match="tidak bisa dibaca .Permission denied."):
         load(path, environ={})
+
+
+def test_instagrams_two_routes_take_only_their_own_secrets_and_login_tokens_their_host():
+    base = {"office": {"name": "P"}, "webhook": {"verify_token": "v" * 16, "app_secret": "s"}}
+    both = {"PUSPAGA_INSTAGRAM_PASSWORD": "sandi", "PUSPAGA_INSTAGRAM_TOKEN": "IGAAtoken"}
+    graph = from_mapping({**base, "instagram": {"mode": "graph", "account_id": "178"}},
+                         environ=both)  # fmt: skip
+    assert graph.instagram_graph is not None and graph.instagram_graph.access_token == "IGAAtoken"
+    assert graph.instagram_graph.graph_url == "https://graph.instagram.com"  # Instagram Login's
+    password = from_mapping({**base, "instagram": {"username": "puspaga.uji"}}, environ=both)
+    assert password.instagram is not None and password.instagram.password == "sandi"
+    page_token = from_mapping(
+        {**base, "instagram": {"mode": "graph", "account_id": "178", "access_token": "EAAG"}},
+        environ={},
+    )
+    assert page_token.instagram_graph.graph_url == "https://graph.facebook.com"  # type: ignore[union-attr]

@@ -254,3 +254,24 @@ def test_staff_of_another_office_and_a_provincial_head_are_never_taken_for_clien
     assert offices.elsewhere(PROVINCIAL_HEAD, gianyar) == "Badung"  # their bot is Badung's
     assert offices.elsewhere(PROVINCIAL_HEAD, badung) is None  # the province desk answers
     assert offices.elsewhere(99, gianyar) is None  # a client
+
+
+def test_offices_sharing_a_facebook_page_or_an_instagram_account_are_refused(tmp_path):
+    """Meta posts one Page's messages once: two offices draining it would split its clients."""
+    from bot.config.province import Office, _shared
+    from bot.config.settings import from_mapping
+
+    meta = {
+        "webhook": {"verify_token": "x" * 16, "app_secret": "s"},
+        "messenger": {"page_id": "104729381256001", "access_token": "t"},
+        "instagram": {"mode": "graph", "account_id": "17841400000000001", "access_token": "t"},
+    }
+    offices = []
+    for key in ("a", "b"):
+        raw = {"data_dir": str(tmp_path / key), "office": {"name": key}, **meta}
+        raw["webhook"] = {**meta["webhook"], "port": 8787 if key == "a" else 8788}
+        offices.append(Office(tmp_path / f"{key}.toml", from_mapping(raw, environ={})))
+    said = " ".join(_shared(offices, "id"))
+    assert "memakai Halaman Facebook yang sama" in said
+    assert "memakai akun Instagram yang sama" in said
+    assert "port" not in said  # each its own receiver's port

@@ -118,7 +118,11 @@ def test_setup_goes_from_a_token_to_a_checked_office(tmp_path):
         term.type("")
         term.expect("Akun Instagram kantor")
         term.type("")
+        term.expect("Instagram lewat API resmi Meta")  # none either
+        term.type("")
         term.expect("Phone number ID")  # WhatsApp: none
+        term.type("")
+        term.expect("ID Halaman")  # Messenger: none
         term.type("")
         term.expect("Folder data")
         term.type("")
@@ -303,7 +307,8 @@ def test_running_setup_again_offers_what_the_office_has(tmp_path, monkeypatch):
             "Nama kantor", "Zona waktu", "Jam layanan Senin", "Jam layanan Selasa",
             "Jam layanan Rabu", "Jam layanan Kamis", "Jam layanan Jumat", "Jam layanan Sabtu",
             "Jam layanan Minggu", "Nomor telepon", "Alamat kantor", "Alamat email",
-            "Akun Instagram", "Phone number ID", "Folder data",
+            "Akun Instagram", "Instagram lewat API resmi Meta", "Phone number ID", "ID Halaman",
+            "Folder data",
         )  # fmt: skip
         for question in questions:
             term.expect(question)
@@ -401,16 +406,22 @@ def test_update_changes_only_the_days_named_and_a_folder_setup_cannot_use_is_sai
     assert "Token diterima" not in done.output  # said before anything was asked
 
 
-def test_setup_connects_whatsapp_and_makes_the_verify_token(tmp_path, monkeypatch):
-    state = office()
-    config = tmp_path / "config.toml"
+def _unattended(monkeypatch, state, config, api, *more: str) -> list[str]:  # noqa: ANN001
+    """`puspaga setup --yes` for a one-admin office, with only the bot's token in the
+    environment (a test's own variables set after)."""
     for name in [k for k in os.environ if k.startswith("PUSPAGA_")]:
         monkeypatch.delenv(name)
     monkeypatch.setenv("PUSPAGA_TELEGRAM_TOKEN", state.token)
+    return ["setup", "--yes", "--config", str(config), "--telegram-url", api.base_url,
+            "--group", str(GROUP), "--staff", "1001:admin:Wayan", "--office", "P", *more,
+            "--no-check"]  # fmt: skip
+
+
+def test_setup_connects_whatsapp_and_makes_the_verify_token(tmp_path, monkeypatch):
+    state = office()
+    config = tmp_path / "config.toml"
     with LocalBotApi(state) as api:
-        options = ["setup", "--yes", "--config", str(config), "--telegram-url", api.base_url,
-                   "--group", str(GROUP), "--staff", "1001:admin:Wayan", "--office", "P",
-                   "--whatsapp", "106540352242922", "--no-check"]  # fmt: skip
+        options = _unattended(monkeypatch, state, config, api, "--whatsapp", "106540352242922")
         done = CliRunner().invoke(app, options)
         assert done.exit_code == 2 and "PUSPAGA_WHATSAPP_TOKEN" in done.output  # asked, not given
         monkeypatch.setenv("PUSPAGA_WHATSAPP_TOKEN", "EAAG-token-of-the-system-user")
@@ -427,3 +438,69 @@ def test_setup_connects_whatsapp_and_makes_the_verify_token(tmp_path, monkeypatc
     settings = load(config, environ=secrets)
     assert settings.whatsapp is not None and settings.whatsapp.access_token.startswith("EAAG")
     assert settings.webhook is not None and settings.webhook.verify_token == verify
+
+
+def test_setup_connects_the_page_and_instagram_by_the_messaging_api(tmp_path, monkeypatch):
+    state = office()
+    config = tmp_path / "config.toml"
+    with LocalBotApi(state) as api:
+        options = _unattended(monkeypatch, state, config, api, "--messenger", "104729381256001",
+                              "--instagram-graph", "17841400000000001")  # fmt: skip
+        monkeypatch.setenv("PUSPAGA_MESSENGER_TOKEN", "EAAG-page-token")
+        monkeypatch.setenv("PUSPAGA_INSTAGRAM_TOKEN", "IGAA-login-token")
+        monkeypatch.setenv("PUSPAGA_META_APP_SECRET", "app-secret-of-the-office")
+        done = CliRunner().invoke(app, options)
+        assert done.exit_code == 0, done.output
+    written = tomllib.loads(config.read_text())
+    assert written["messenger"] == {"page_id": "104729381256001"}
+    assert written["instagram"] == {"mode": "graph", "account_id": "17841400000000001"}
+    assert "webhook" in written and "whatsapp" not in written
+    secrets = read_env(tmp_path / "env")
+    assert "EAAG-page-token" not in config.read_text() and "IGAA" not in config.read_text()
+    settings = load(config, environ=secrets)
+    assert settings.instagram is None and settings.instagram_graph is not None
+    assert settings.instagram_graph.access_token == "IGAA-login-token"
+    assert settings.messenger is not None and settings.messenger.access_token == "EAAG-page-token"
+    assert settings.webhook is not None and len(settings.webhook.verify_token) >= 16
+
+
+def test_setup_switches_instagram_between_the_password_and_the_messaging_api(tmp_path, monkeypatch):
+    """Each way, the other route's keys and secret go: what is left would be refused, or a
+    password kept on a server that no longer needs it."""
+    state = office()
+    config = tmp_path / "config.toml"
+    with LocalBotApi(state) as api:
+        first = _unattended(monkeypatch, state, config, api, "--instagram", "puspaga.uji")
+        monkeypatch.setenv("PUSPAGA_INSTAGRAM_PASSWORD", "sandi-lama-instagram")
+        assert CliRunner().invoke(app, first).exit_code == 0
+        assert read_env(tmp_path / "env")["PUSPAGA_INSTAGRAM_PASSWORD"] == "sandi-lama-instagram"
+        monkeypatch.delenv("PUSPAGA_INSTAGRAM_PASSWORD")
+
+        monkeypatch.setenv("PUSPAGA_INSTAGRAM_TOKEN", "EAAG-page-token-for-instagram")
+        monkeypatch.setenv("PUSPAGA_META_APP_SECRET", "app-secret-of-the-office")
+        to_graph = [*first[:-1], "--update", "--instagram-graph", "17841400000000001",
+                    "--no-check"]  # fmt: skip
+        to_graph.remove("--instagram")
+        to_graph.remove("puspaga.uji")
+        done = CliRunner().invoke(app, to_graph)
+        assert done.exit_code == 0, done.output
+        assert tomllib.loads(config.read_text())["instagram"] == {
+            "mode": "graph", "account_id": "17841400000000001"
+        }  # fmt: skip
+        secrets = read_env(tmp_path / "env")
+        assert "PUSPAGA_INSTAGRAM_PASSWORD" not in secrets
+        settings = load(config, environ=secrets)
+        assert settings.instagram is None and settings.instagram_graph is not None
+
+        for name in ("PUSPAGA_INSTAGRAM_TOKEN", "PUSPAGA_META_APP_SECRET"):
+            monkeypatch.delenv(name)
+        monkeypatch.setenv("PUSPAGA_INSTAGRAM_PASSWORD", "sandi-baru-instagram")
+        back = [*first[:-1], "--update", "--no-check"]
+        back[back.index("puspaga.uji")] = "puspaga.baru"
+        done = CliRunner().invoke(app, back)
+        assert done.exit_code == 0, done.output
+    assert tomllib.loads(config.read_text())["instagram"] == {"username": "puspaga.baru"}
+    secrets = read_env(tmp_path / "env")
+    assert "PUSPAGA_INSTAGRAM_TOKEN" not in secrets
+    settings = load(config, environ=secrets)
+    assert settings.instagram is not None and settings.instagram.password == "sandi-baru-instagram"

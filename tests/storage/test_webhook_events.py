@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 from bot.demo.local_graph import NUMBER_ID, GraphState
 from channels.meta.graph import Graph
-from channels.meta.whatsapp_source import WhatsAppSource
+from channels.meta.source import MetaSource
 from storage.webhook_events import WebhookEvents
 
 NOW = datetime(2026, 12, 7, 3, 0, tzinfo=UTC)
@@ -48,7 +48,7 @@ def test_the_same_post_is_kept_once_even_from_two_workers_at_once(engine):
 def test_a_drain_stopped_half_way_goes_on_from_its_cursor_and_the_body_goes(engine, tmp_path):
     events = WebhookEvents(engine)
     events.keep(KEY, two_messages(), NOW)
-    source = WhatsAppSource(events, NUMBER_ID, Graph("t"), tmp_path, mark_read=False,
+    source = MetaSource(events, NUMBER_ID, Graph("t"), tmp_path, mark_read=False,
                             clock=lambda: NOW)  # fmt: skip
     stored: list[tuple[str, str]] = []
     cursor: dict[str, str] = {}

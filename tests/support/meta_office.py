@@ -1,6 +1,7 @@
-"""An office with WhatsApp: the service running for real (its webhook receiver on a local
-port, the drain, the outbox), the Graph API stand-in taking its sends, and `Meta` posting
-signed webhooks to it, next to the local Bot API server for staff."""
+"""An office with Meta's channels (WhatsApp; Messenger and Instagram through the Messaging API
+when asked): the service running for real (its webhook receiver on a local port, the drains,
+the outbox), the Graph API stand-in taking its sends, and `Meta` posting signed webhooks to
+it, next to the local Bot API server for staff."""
 
 from __future__ import annotations
 
@@ -17,6 +18,8 @@ from tests.support.telegram_office import Office, running_office
 APP_SECRET = "app-secret-of-the-test"  # noqa: S105 - a test's own
 VERIFY = "verify-token-of-the-test-0123"  # noqa: S105
 CLIENT_WA = "6281234567890"
+CLIENT_FB = "24871100000000001"  # a page-scoped id
+CLIENT_IG = "17850000000000002"  # an Instagram-scoped id
 
 
 def free_port() -> int:
@@ -35,21 +38,28 @@ class WhatsAppOffice:
 
 @contextmanager
 def whatsapp_office(
-    tmp_path: Path, *, whatsapp: dict[str, Any] | None = None, **kwargs: Any
+    tmp_path: Path,
+    *,
+    whatsapp: dict[str, Any] | None = None,
+    messenger: dict[str, Any] | None = None,
+    instagram: dict[str, Any] | None = None,
+    **kwargs: Any,
 ) -> Iterator[WhatsAppOffice]:
+    """WhatsApp always; [messenger] and [instagram] mode = "graph" when given (even {})."""
     port = free_port()
     with LocalGraph() as graph:
-        sections = {
+        state = graph.state
+        common = {"access_token": state.token, "graph_url": graph.base_url, "poll_seconds": 0.5,
+                  "mark_read": True}  # fmt: skip
+        sections: dict[str, Any] = {
             "webhook": {"port": port, "verify_token": VERIFY, "app_secret": APP_SECRET},
-            "whatsapp": {
-                "phone_number_id": graph.state.number_id,
-                "access_token": graph.state.token,
-                "graph_url": graph.base_url,
-                "poll_seconds": 0.5,
-                "mark_read": True,
-                **(whatsapp or {}),
-            },
+            "whatsapp": {"phone_number_id": state.number_id, **common, **(whatsapp or {})},
         }
+        if messenger is not None:
+            sections["messenger"] = {"page_id": state.page_id, **common, **messenger}
+        if instagram is not None:
+            sections["instagram"] = {"mode": "graph", "account_id": state.ig_id, **common,
+                                     "access_token": state.ig_token, **instagram}  # fmt: skip
         with running_office(tmp_path, sections=sections, **kwargs) as office:
             graph.state.clock = office.app.clock
             server = next(w for w in office.app.watchers if w.name == "webhook")

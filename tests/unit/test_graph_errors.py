@@ -21,6 +21,15 @@ from triage.domain.outbox import failure_reason
         (GraphError(401, 190, "Session has expired"), True, False, True, "login"),
         (GraphError(503, None, "Service Unavailable"), True, False, None, "refused"),
         (GraphError(400, 100, "Invalid parameter"), True, True, False, "refused"),
+        # Messenger and Instagram: the window, a permission not granted, a person unreachable
+        (GraphError(400, 10, "outside of allowed window", 2018278), False, True, False,
+         "window_messaging"),
+        (GraphError(403, 10, "outside of allowed window", 2534022), False, True, False,
+         "window_messaging"),
+        (GraphError(400, 10, "no permission", 2018065), False, True, False, "refused"),
+        (GraphError(400, 551, "This person isn't available right now"), False, True, False,
+         "recipient"),
+        (GraphError(400, 613, "exceeded the rate limit"), True, False, False, "refused"),
         (httpx.ReadTimeout("read timed out"), True, True, True, "refused"),  # may have arrived
         (httpx.ConnectError("connection refused"), True, False, None, "refused"),
     ],

@@ -8,7 +8,8 @@ import json
 import pytest
 
 from bot.demo.local_graph import NUMBER_ID, GraphState
-from channels.meta.whatsapp_parse import WaMessage, WaStatus, addresses, items
+from channels.meta.items import Message, Status, addresses
+from channels.meta.whatsapp_parse import items
 
 
 def test_a_batch_of_several_entries_and_changes_is_read_whole_and_only_for_our_number():
@@ -27,14 +28,14 @@ def test_a_batch_of_several_entries_and_changes_is_read_whole_and_only_for_our_n
         ],
     }
     found = items(json.dumps(post), NUMBER_ID)
-    messages = [i for i in found if isinstance(i, WaMessage)]
+    messages = [i for i in found if isinstance(i, Message)]
     assert [(m.sender, m.name, m.text) for m in messages] == [
         ("628111", "Ani", "halo"),
         ("628222", "Budi", "tolong"),
     ]
-    statuses = [i for i in found if isinstance(i, WaStatus)]
-    assert statuses == [WaStatus("wamid.OUT1", "read", (), "628111")]
-    assert addresses(post) == {NUMBER_ID, "999"}
+    statuses = [i for i in found if isinstance(i, Status)]
+    assert statuses == [Status("wamid.OUT1", "read", (), "628111")]
+    assert addresses(post) == {f"whatsapp:{NUMBER_ID}", "whatsapp:999"}
 
 
 def message(kind: str, content: dict, **extra) -> str:
@@ -58,17 +59,17 @@ def message(kind: str, content: dict, **extra) -> str:
 )  # fmt: skip
 def test_each_kind_becomes_words(kind, content, expected):
     (found,) = items(message(kind, content), NUMBER_ID)
-    assert isinstance(found, WaMessage) and found.text == expected and found.kind == kind
+    assert isinstance(found, Message) and found.text == expected and found.kind == kind
 
 
 def test_a_voice_note_and_a_document_carry_their_media():
     (voice,) = items(message("audio", {"id": "55", "mime_type": "audio/ogg", "voice": True}),
                      NUMBER_ID)  # fmt: skip
-    assert voice.media is not None and voice.media.voice and voice.media.id == "55"
+    assert [(m.voice, m.id) for m in voice.media] == [(True, "55")]
     (doc,) = items(message("document", {"id": "56", "mime_type": "application/pdf",
                                         "filename": "surat.pdf", "caption": "ini suratnya"}),
                    NUMBER_ID)  # fmt: skip
-    assert doc.media is not None and doc.media.filename == "surat.pdf"
+    assert [m.filename for m in doc.media] == ["surat.pdf"]
     assert doc.text == "ini suratnya"
 
 

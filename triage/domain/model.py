@@ -18,6 +18,7 @@ class Channel(StrEnum):
     INSTAGRAM = "instagram"
     HOTLINE = "hotline"
     WHATSAPP = "whatsapp"  # the WhatsApp Cloud API (webhooks)
+    MESSENGER = "messenger"  # the office's Facebook Page (webhooks)
     # clients who do not write online, registered by staff (triage.domain.intake)
     LANGSUNG = "langsung"  # came in person
     TELEPON = "telepon"  # phoned

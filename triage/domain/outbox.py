@@ -6,6 +6,7 @@ The dispatcher (`triage.usecases.dispatch`) moves items through the states.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -28,6 +29,7 @@ class Target(StrEnum):
     INSTAGRAM = "instagram"
     HOTLINE = "hotline"
     WHATSAPP = "whatsapp"
+    MESSENGER = "messenger"
     TELEGRAM = "telegram"
     OFFICE = "office"
 
@@ -134,6 +136,7 @@ def after_failure(
 # told the reason in their language (catalogue keys undelivered.reason.*).
 FAILURE_REASONS = (
     ("window", ("24-hour window",)),
+    ("window_messaging", ("messaging window",)),
     ("interrupted", ("interrupted",)),
     ("no_sender", ("no sender configured",)),
     ("login", ("login refused", "loginrequired", "needscode")),
@@ -205,21 +208,26 @@ CHANNEL_TARGET = {
     Channel.INSTAGRAM: Target.INSTAGRAM,
     Channel.HOTLINE: Target.HOTLINE,
     Channel.WHATSAPP: Target.WHATSAPP,
+    Channel.MESSENGER: Target.MESSENGER,
 }
 TARGET_CHANNEL = {target: channel for channel, target in CHANNEL_TARGET.items()}
 
 
-def parts(text: str, limit: int) -> list[str]:
+def parts(text: str, limit: int, size: Callable[[str], int] = len) -> list[str]:
     """A text over a channel's limit as consecutive parts, each within it: cut at the last line
-    break that fits, else the last space, else hard (a word longer than the limit)."""
+    break that fits, else the last space, else hard (a word longer than the limit). `size`
+    measures a text as the channel counts it (characters; Instagram's API counts bytes)."""
     out: list[str] = []
     rest = text
-    while len(rest) > limit:
-        cut = rest.rfind("\n", 0, limit + 1)
+    while size(rest) > limit:
+        fit = min(len(rest), limit)
+        while fit > 1 and size(rest[:fit]) > limit:
+            fit -= max(1, (size(rest[:fit]) - limit) // 4)  # a character is 4 bytes at most
+        cut = rest.rfind("\n", 0, fit + 1)
         if cut <= 0:
-            cut = rest.rfind(" ", 0, limit + 1)
+            cut = rest.rfind(" ", 0, fit + 1)
         if cut <= 0:
-            cut = limit
+            cut = fit
         if rest[:cut].strip():
             out.append(rest[:cut].rstrip())
         rest = rest[cut:].lstrip()

@@ -22,10 +22,10 @@ from triage.effects.notify import queue
 from triage.effects.steplog import log_steps
 from triage.ports import UnitOfWork
 
-CHAT_CHANNELS = frozenset({Channel.HOTLINE, Channel.INSTAGRAM, Channel.WHATSAPP})
+CHAT_CHANNELS = frozenset({Channel.HOTLINE, Channel.INSTAGRAM, Channel.WHATSAPP, Channel.MESSENGER})
 # Asked for consent by a message in every new conversation (the hotline asks with the /start
 # greeting's buttons, and again while the client has not answered: `_ask_consent`).
-CONSENT_BY_TEXT = frozenset({Channel.INSTAGRAM, Channel.WHATSAPP})
+CONSENT_BY_TEXT = frozenset({Channel.INSTAGRAM, Channel.WHATSAPP, Channel.MESSENGER})
 CONSENT_ASKED = "consent"  # the form's status while the client's yes or no is awaited
 # the catalogue texts the dialogue needs (FormSetup.texts): its own, and one per problem
 TEXT_KEYS = (

@@ -1,8 +1,10 @@
-"""The demo's WhatsApp act: the real webhook receiver, drain and sender of `puspaga run` against
-the local Graph API stand-in (bot/demo/local_graph.py), which posts Meta's signed webhooks. A
-client writes (twice the same post, as Meta retries), a forged post is refused, the admin's
-reply goes out through the Graph API; a reply after the 24-hour window gets the office's
-template and a notice to staff instead."""
+"""The demo's Meta act: the real webhook receiver, drains and senders of `puspaga run` against
+the local Graph API stand-in (bot/demo/local_graph.py), which posts Meta's signed webhooks.
+On WhatsApp a client writes (twice the same post, as Meta retries), a forged post is refused,
+the admin's reply goes out through the Graph API; a reply after the 24-hour window gets the
+office's template and a notice to staff instead. On the office's Facebook Page and Instagram
+account (Meta's Messaging API) clients write, one with a photo; the replies go back the same
+way, one three days late with the HUMAN_AGENT tag."""
 
 from __future__ import annotations
 
@@ -28,11 +30,13 @@ FORGER = "not-meta-s-secret"  # noqa: S105 - what a forger signs with
 ADMIN = Actor(1001, Role.ADMIN, "Wayan")
 
 
-def run_whatsapp_act(data_dir: Path, lang: Lang, console: Console, now: datetime) -> None:
+def run_meta_act(data_dir: Path, lang: Lang, console: Console, now: datetime) -> None:
     say = console.print
     say(f"\n[bold]{escape(text('demo.wa.title', lang))}[/bold]")
     with LocalGraph() as graph:
         graph.state.clock = lambda: now
+        graph.state.human_agent = True  # as if Meta's app review granted it
+        common = {"access_token": graph.state.token, "graph_url": graph.base_url}
         settings = from_mapping(
             {
                 "language": lang,
@@ -41,9 +45,15 @@ def run_whatsapp_act(data_dir: Path, lang: Lang, console: Console, now: datetime
                 "webhook": {"port": 8787, "verify_token": TOKEN, "app_secret": SECRET},
                 "whatsapp": {
                     "phone_number_id": graph.state.number_id,
-                    "access_token": graph.state.token,
-                    "graph_url": graph.base_url,
                     "reopen_template": "puspaga_tulis_lagi",
+                    **common,
+                },
+                "messenger": {"page_id": graph.state.page_id, "human_agent": True, **common},
+                "instagram": {
+                    "mode": "graph",
+                    "account_id": graph.state.ig_id,
+                    **common,
+                    "access_token": graph.state.ig_token,
                 },
             },
             environ={},
@@ -57,6 +67,7 @@ def run_whatsapp_act(data_dir: Path, lang: Lang, console: Console, now: datetime
         meta = Meta(f"http://127.0.0.1:{server.bound}/meta", SECRET)
         try:
             _play(app, graph, meta, now, lang, say)
+            _messaging(app, graph.state, meta, now, lang, say)
         finally:
             server.halt()
             thread.join(5)
@@ -91,3 +102,36 @@ def _play(app, graph, meta: Meta, now: datetime, lang: Lang, say) -> None:  # no
     say(escape(text("demo.wa.sent", lang, sent=len(rina), failed=report.failed,
                     template=", ".join(state.templates_to("6281234500002")) or "-",
                     late=len(dewi))))  # fmt: skip
+
+
+def _messaging(app, state, meta: Meta, now: datetime, lang: Lang, say) -> None:  # noqa: ANN001
+    """Messenger and Instagram: two clients write (one with a photo, one three days ago), the
+    admin answers both; the late answer goes with the HUMAN_AGENT tag."""
+    photo = ("image", b"\xff\xd8\xff\xe0 foto", "bukti.jpg")
+    posts = [
+        state.person_writes("24871100000000001", "Kak, mau tanya layanan konseling pranikah",
+                            name="Putu Ayu", at=now - timedelta(days=3)),
+        state.person_writes("17850000000000002", "ini foto suratnya kak", instagram=True,
+                            files=(photo,), name="Kadek Sari"),
+    ]  # fmt: skip
+    answers = [meta.post(post) for post in posts]
+    taken = sum(service.poll_all(app).values())
+    views = {v.client_name: v for v in inbox.snapshot(app.uows)}
+    for name in ("Putu Ayu", "Kadek Sari"):
+        icon = "🔵" if name == "Putu Ayu" else "📸"
+        for m in views[name].messages:
+            files = ", ".join(a.filename for a in m.attachments) if m.attachments else ""
+            say(escape(f"  {icon} {name}: {m.text}" + (f" ({files})" if files else "")))
+    for n, (name, words) in enumerate(
+        [("Putu Ayu", "Maaf baru membalas, Kak Putu. Konseling pranikah bisa Senin–Kamis."),
+         ("Kadek Sari", "Terima kasih Kak Kadek, suratnya sudah kami terima.")]
+    ):  # fmt: skip
+        reply_to_client(views[name].conversation.id, words, actor=ADMIN,
+                        idempotency_key=f"demo-meta:{n}", uow_factory=app.uows,
+                        now=now)  # fmt: skip
+    service.dispatch(app)
+    page, account = state.said_to("24871100000000001"), state.said_to("17850000000000002")
+    tags = [t for t in state.tags_to("24871100000000001") if t]
+    say(escape(text("demo.meta.messaging", lang, answers=", ".join(map(str, answers)),
+                    count=taken, page=len(page), instagram=len(account),
+                    tag=", ".join(tags) or "-")))  # fmt: skip

@@ -1,5 +1,6 @@
-"""`puspaga check` for WhatsApp against the Graph API stand-in: the token and the number's id
-as the service would use them, and who listens on the webhook's port."""
+"""`puspaga check` for Meta's channels against the Graph API stand-in: each account's token and
+id as the service would use them (the WhatsApp number, the Page, the Instagram account), and
+who listens on the webhook's port."""
 
 from __future__ import annotations
 
@@ -48,3 +49,29 @@ def test_check_asks_meta_for_the_number_and_says_what_to_fix(tmp_path):
         with socket.create_server(("127.0.0.1", port)):  # another program holds the port
             code, out = check(config(tmp_path, graph, state.token, state.number_id, port))
         assert code == 1 and f"port {port} dipakai program lain" in out
+
+
+def test_check_asks_meta_for_the_page_and_the_instagram_account(tmp_path):
+    port = free_port()
+    with LocalGraph() as graph:
+        state = graph.state
+
+        def write(page: str, account: str, token: str) -> Path:
+            path = config(tmp_path, graph, state.token, state.number_id, port)
+            path.write_text(
+                path.read_text() + f'[messenger]\npage_id = "{page}"\naccess_token = "{token}"\n'
+                f'graph_url = "{graph.base_url}"\n'
+                f'[instagram]\nmode = "graph"\naccount_id = "{account}"\n'
+                f'access_token = "{token}"\ngraph_url = "{graph.base_url}"\n'
+            )
+            return path
+
+        code, out = check(write(state.page_id, state.ig_id, state.token))
+        assert code == 0, out
+        assert "OK    Messenger (Graph API): PUSPAGA Kabupaten Contoh" in out
+        assert "OK    Instagram (Graph API): @puspaga.contoh" in out
+        code, out = check(write("12345", "67890", state.token))
+        assert code == 1 and "tidak mengenal page_id" in out and "tidak mengenal account_id" in out
+        code, out = check(write(state.page_id, state.ig_id, "token-halaman-salah"))
+        assert "PUSPAGA_MESSENGER_TOKEN" in out and "PUSPAGA_INSTAGRAM_TOKEN" in out
+        assert code == 1 and "token-halaman-salah" not in out
