@@ -126,10 +126,11 @@ def burst(args: argparse.Namespace, app, graph, hook: str) -> dict[str, object]:
     stored = 0
     while time.monotonic() < deadline:
         with app.engine.connect() as conn:
-            stored = conn.execute(
-                text("SELECT count(*) FROM message WHERE channel = :c AND direction = 'in'"),
+            stored = conn.execute(  # the burst's own: the latency samples came before
+                text("SELECT count(*) FROM message WHERE channel = :c AND direction = 'in' "
+                     "AND text LIKE '[wa%'"),
                 {"c": args.channel},
-            ).scalar_one()
+            ).scalar_one()  # fmt: skip
         if stored >= args.posts:
             break
         time.sleep(0.2)
