@@ -6,9 +6,11 @@ through the Send API of the Graph stand-in, with its 24-hour window and the HUMA
 from __future__ import annotations
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.files import report as report_files
 from tests.support.meta_office import CLIENT_FB, CLIENT_IG, CLIENT_WA, whatsapp_office
 from tests.support.office import ADMIN, GROUP, MADE, UNMASKED
 from triage.domain.model import Channel, State
@@ -54,6 +56,12 @@ def test_a_messenger_case_goes_from_the_client_to_the_admins_the_counselor_and_b
     inbound = [m for m in office.messages(1) if m.direction == "in"]
     assert [m.channel for m in inbound] == [Channel.MESSENGER] * 2
     assert graph.said_to(CLIENT_FB).count("Baik Kak Rina, kami bantu ya.") == 1
+    # timed like every channel's case, and counted under its own channel in the month's report
+    steps = office.conversation(1).steps
+    assert None not in (steps.first_admin_response, steps.claimed, steps.first_counselor_response)
+    zone = ZoneInfo(office.app.settings.office.timezone)
+    month = f"{office.app.clock().astimezone(zone):%Y-%m}"
+    assert report_files.build(office.app, month).by_channel == {"messenger": 1}
 
 
 def test_instagram_by_the_messaging_api_is_the_instagram_channel(meta):
@@ -69,6 +77,15 @@ def test_instagram_by_the_messaging_api_is_the_instagram_channel(meta):
     assert graph.file_auth == [""]  # the file's link fetched without the office's token
     office.state.user_writes(ADMIN, GROUP, "Terima kasih Kak Ayu.", thread_id=thread)
     office.wait(lambda: "Terima kasih Kak Ayu." in graph.said_to(CLIENT_IG), "the reply on IG")
+    card = office.wait_for_post(GROUP, "Percakapan #1", thread)
+    office.tap(ADMIN, card, "handoff:1:1")
+    office.tap(MADE, office.wait_for_post(MADE, "Kasus #1"), "claim:1:1")
+    office.wait(lambda: office.conversation(1).state is State.WITH_COUNSELOR, "the claim")
+    assert post(graph.person_writes(CLIENT_IG, "kak ini cerita lengkapnya", instagram=True)) == 200
+    relayed = office.wait_for_post(MADE, "cerita lengkapnya")
+    office.state.user_writes(MADE, text="Saya Made, psikolog.",
+                             reply_to=office.known(relayed)["message_id"])  # fmt: skip
+    office.wait(lambda: "Saya Made, psikolog." in graph.said_to(CLIENT_IG), "the counselor")
     with graph.lock:
         accounts = {m["_account"] for m in graph.sent if "message" in m}
     assert accounts == {graph.ig_id}
@@ -147,3 +164,16 @@ def test_posts_signed_with_instagram_logins_own_secret_are_taken(tmp_path):
         assert meta.post(body, secret="some-other-secret") == 401
         assert meta.post(body, secret=secret) == 200
         office.wait_for_post(GROUP, "halo dari instagram", office.topic_of(1))
+
+
+def test_graph_answering_5xx_to_the_page_is_waited_out_and_the_reply_goes_once(meta):
+    office, graph, post = meta.office, meta.graph, meta.meta.post
+    assert post(graph.person_writes(CLIENT_FB, "halo kak", name="Rina")) == 200
+    thread = office.topic_of(1)
+    office.wait(lambda: graph.said_to(CLIENT_FB), "the consent question")
+    with graph.lock:
+        graph.refusals += [(503, 1), (500, 2)]
+    office.state.user_writes(ADMIN, GROUP, "Baik Kak, kami bantu.", thread_id=thread)
+    office.wait(lambda: "Baik Kak, kami bantu." in graph.said_to(CLIENT_FB), "the reply", 30)
+    assert graph.refusals == [] and graph.said_to(CLIENT_FB).count("Baik Kak, kami bantu.") == 1
+    assert not [t for t in office.texts(GROUP, thread) if "tidak terkirim" in t.lower()]
