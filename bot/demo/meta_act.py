@@ -21,20 +21,22 @@ from bot.demo.local_graph import LocalGraph, Meta
 from bot.service import loops as service
 from triage.domain.model import Actor, Role
 from triage.texts.catalog import Lang, text
-from triage.usecases import inbox
+from triage.usecases import casework, inbox
 from triage.usecases.replies import reply_to_client
 
 SECRET = "app-secret-demo"  # noqa: S105 - the stand-in's own
 TOKEN = "verify-token-demo-0000"  # noqa: S105
 FORGER = "not-meta-s-secret"  # noqa: S105 - what a forger signs with
 ADMIN = Actor(1001, Role.ADMIN, "Wayan")
+COUNSELOR = Actor(2001, Role.COUNSELOR, "Made")
 
 
 def run_meta_act(data_dir: Path, lang: Lang, console: Console, now: datetime) -> None:
     say = console.print
     say(f"\n[bold]{escape(text('demo.wa.title', lang))}[/bold]")
     with LocalGraph() as graph:
-        graph.state.clock = lambda: now
+        moment = [now]  # the act's clock: the counselor answers a few minutes later
+        graph.state.clock = lambda: moment[0]
         graph.state.human_agent = True  # as if Meta's app review granted it
         common = {"access_token": graph.state.token, "graph_url": graph.base_url}
         settings = from_mapping(
@@ -58,7 +60,7 @@ def run_meta_act(data_dir: Path, lang: Lang, console: Console, now: datetime) ->
             },
             environ={},
         )
-        app = build(settings, clock=lambda: now)
+        app = build(settings, clock=lambda: moment[0])
         server = next(w for w in app.watchers if w.name == "webhook")
         server.port = 0  # any free port: the demo may run beside a real service
         thread = threading.Thread(target=server.run, daemon=True)
@@ -67,7 +69,7 @@ def run_meta_act(data_dir: Path, lang: Lang, console: Console, now: datetime) ->
         meta = Meta(f"http://127.0.0.1:{server.bound}/meta", SECRET)
         try:
             _play(app, graph, meta, now, lang, say)
-            _messaging(app, graph.state, meta, now, lang, say)
+            _messaging(app, graph.state, meta, moment, lang, say)
         finally:
             server.halt()
             thread.join(5)
@@ -104,9 +106,11 @@ def _play(app, graph, meta: Meta, now: datetime, lang: Lang, say) -> None:  # no
                     late=len(dewi))))  # fmt: skip
 
 
-def _messaging(app, state, meta: Meta, now: datetime, lang: Lang, say) -> None:  # noqa: ANN001
+def _messaging(app, state, meta: Meta, moment: list[datetime], lang: Lang, say) -> None:  # noqa: ANN001
     """Messenger and Instagram: two clients write (one with a photo, one three days ago), the
-    admin answers both; the late answer goes with the HUMAN_AGENT tag."""
+    admin answers both; the late answer goes with the HUMAN_AGENT tag; the Instagram case goes
+    to the counselor, who answers there."""
+    now = moment[0]
     photo = ("image", b"\xff\xd8\xff\xe0 foto", "bukti.jpg")
     posts = [
         state.person_writes("24871100000000001", "Kak, mau tanya layanan konseling pranikah",
@@ -135,3 +139,17 @@ def _messaging(app, state, meta: Meta, now: datetime, lang: Lang, say) -> None: 
     say(escape(text("demo.meta.messaging", lang, answers=", ".join(map(str, answers)),
                     count=taken, page=len(page), instagram=len(account),
                     tag=", ".join(tags) or "-")))  # fmt: skip
+    # the Instagram case to the counselor on duty, who answers on Instagram
+    kadek = views["Kadek Sari"].conversation.id
+    casework.hand_off(kadek, actor=ADMIN, uow_factory=app.uows, now=now + timedelta(minutes=3))
+    casework.claim(kadek, actor=COUNSELOR, uow_factory=app.uows, now=now + timedelta(minutes=5))
+    moment[0] = now + timedelta(minutes=6)
+    words = "Kak Kadek, saya Made, psikolog PUSPAGA. Boleh ceritakan apa yang terjadi?"
+    reply_to_client(kadek, words, actor=COUNSELOR, idempotency_key="demo-meta:counselor",
+                    uow_factory=app.uows, now=moment[0])  # fmt: skip
+    service.dispatch(app)
+    with app.uows() as uow:
+        steps = uow.conversations.get(kadek).steps
+    minutes = int((steps.first_counselor_response - steps.received).total_seconds() // 60)
+    say(escape(text("demo.meta.counselor", lang, sent=int(words in state.said_to(
+        "17850000000000002")), minutes=minutes)))  # fmt: skip

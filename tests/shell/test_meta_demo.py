@@ -24,3 +24,7 @@ def test_the_meta_act_tells_the_story(tmp_path):
     assert "📸 Kadek Sari: [foto] ini foto suratnya kak (bukti.jpg)" in said
     assert "Messenger dan Instagram: kiriman Meta dijawab 200, 200; pesan masuk: 2" in said
     assert "di Messenger: 1, di Instagram: 1" in said and "dengan tag HUMAN_AGENT" in said
+    assert (
+        "balasan konselor sampai di Instagram: 1; dari pesan klien sampai balasan konselor: 6"
+        in said
+    )
