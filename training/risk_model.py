@@ -44,7 +44,9 @@ SEED = 7
 RISK_C = 4.0
 CATEGORY_C = 8.0
 MIN_DF = 2
-REVIEW_RECALL = 0.98
+# 0.98 until round 16, whose corpus raised the threshold so far that four folds of the
+# leave-one-corpus-out lost an urgent message (docs/BENCHMARKS.md, round 16)
+REVIEW_RECALL = 0.985
 CALM_BUDGET = 0.17
 RULE_WEIGHTS = (0.5, 1.0, 2.0)
 

@@ -29,6 +29,25 @@ CORPORA = sorted(p.name for p in DATA.glob("triage_*.jsonl"))
 # tadi malam", "aku bilang tidak, sampe sampe dicekik", "sekarang dia menjadi kasar"):
 # tests/unit/test_risk.py.
 LEFT = {
+    # round 16: not learnt (docs/BENCHMARKS.md): violence ten years past by an ex-husband, a
+    # case reported last month with the husband held, a resort's training on harassment and
+    # trafficking, a kidnapping hoax asked about, a school's request on the cutting trend, a
+    # hotel's case of a guest gone, a toddler who made a friend bleed, "pengen nyekek" a
+    # husband who loves his birds, "rasanya mau mati aja" over a wage, domestic violence left
+    # three years ago, a complaint's "what if someone wanted to kill themselves"
+    "triage_seventeenth_ab.jsonl": {
+        "Selamat siang. Saya perempuan 38 tahun. Sepuluh tahun lalu s",
+        "selamat siang kak, sy mau nanya perkembangan kasus saya. bul",
+        "Good afternoon. I'm the HR manager of a resort with about 20",
+        "Bu ini bener ga ya? rame di grup WA ibu2: 'WASPADA!! penculi",
+        "Selamat pagi. Kami dari salah satu SMP di kecamatan ini. Set",
+        "Dear PPKS team, I am the general manager of a small boutique",
+        "bunda2 konselor 🙏 anakku 2,5 th lagi fase suka mukul, nendan",
+        "bu, laki gue tuh ye kalo udah ngurusin burung lupa bini lupa",
+        "gaji UMR bekasi tp abis tgl 10, tiap akhir bulan rasanya mau",
+        "kak dulu aku pernah kena KDRT sama mantan suami, udah cerai ",
+        "yaelah admin, bales chat lama bener dah. gue nanya dari sene",
+    },
     # round 15: not learnt (docs/BENCHMARKS.md): a song's lyric in the writer's "ku", panic over
     # a late period, beatings in childhood by a father dead ten years (Javanese krama),
     # childhood abuse whose abuser is dead, an abusive ex-husband left two years ago, "capek

@@ -1035,3 +1035,78 @@ def test_the_rope_made_ready_is_looked_at(text):
     Balinese message (a husband gone with the child, nobody left, the rope in the kitchen);
     the rope made ready is a concept word now, in the languages offices meet."""
     assert classify(text, DEFAULT_RULES).risk != BIASA
+
+
+@pytest.mark.parametrize(
+    ("text", "crisis"),
+    [
+        ("toilet training seminggu malah nangis histeris tiap diajak ke kamar mandi", False),
+        ("kak rasanya leherku dicekik bunga pinjol, pinjem 3jt jadi 7jt", False),
+        ("After reading so many news stories about child abuse I want to teach them body safety",
+         False),
+        # a second reading found the first forms hiding these
+        ("toilet training anakku diajarin ayah tirinya, tiap hari diajak ke kamar mandi, "
+         "sekarang ada darah di celana dalamnya", True),
+        ("pipisnya sakit, anakku cerita dia diajak ke kamar mandi tetangga terus disuruh buka "
+         "celana", True),
+        ("Anak lanang umur 3, sinau pipis. Diajak ke kamar mandi karo paklike, terus diwudani",
+         True),
+        ("anakku nangis tiap diajak ke kamar mandi sama om nya waktu toilet training", True),
+        ("Tolong bu, tadi malam saya dicekik debt collector pinjol di depan rumah", True),
+        ("Suamiku mabuk lagi, aku dicekik, utang dia banyak terus aku yg disalahin. aku takut",
+         True),
+        ("Reading news reports about child abuse, I realised it's happening to my son, his dad "
+         "hurts him", True),
+        ("Kalau orang yang mau bunuh diri gimana ya rasanya, kayak aku sekarang. tali udah kuikat",
+         True),
+    ],
+)  # fmt: skip
+def test_round_sixteens_traps_are_only_the_words_they_are_about(text, crisis):
+    """Round 16: a toddler crying at the bathroom in toilet training, debt's interest that
+    "strangles", news stories read about abuse; never the crisis reply on their own, and none
+    of them hiding a person in danger named beside them."""
+    assert (classify(text, DEFAULT_RULES).risk == MENDESAK) is crisis
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "pinjolku wis 23 juta. asuransi jiwa soko pabrik cukup nggo nyaur kabeh lan turah nggo "
+        "mbokku nek aku wis ra ana. mung bingung carane ben ketok kecelakaan",  # Javanese ngoko
+        "utangku numpuk, aku mikir biar dikira kecelakaan aja, asuransi jiwa buat anak2",
+        "I want to make it look like an accident so my kids get the life insurance",
+    ],
+)
+def test_a_death_made_to_look_like_an_accident_is_looked_at(text):
+    """Round 16's one miss: a worker laughing about debts her life insurance would pay "when
+    I am no more", wondering how to make it look like an accident."""
+    assert classify(text, DEFAULT_RULES).risk != BIASA
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Alhamdulillah aku wis ra ana masalah karo bojoku",
+        "Nek aku wis ra ono neng omah, anak anak sing jaga simbahe",
+        "polisi bilang seolah olah kecelakaan tunggal, motornya rusak",
+        "wingi bojoku ketok kecelakaan nang dalan, saiki wis mari",
+    ],
+)
+def test_no_more_trouble_and_a_crash_seen_are_not_looked_at_for_it(text):
+    """The second reading's calm messages: the lexicon's new words are not in them (the model
+    may still doubt one: it learnt "ketok kecelakaan" from the message it was missing)."""
+    said = classify(text, DEFAULT_RULES)
+    assert said.risk != MENDESAK and not any(r.startswith("concept.") for r in said.rules)
+
+
+def test_things_given_away_and_a_last_chat_drafted_are_looked_at():
+    """Round 16's leave-one-out: the model trained without eleventh mn no longer raised this
+    farewell (things given to a sibling, a last chat drafted for a mother, a film's framing
+    around it); the lexicon finds it whatever the model."""
+    text = (
+        "rasanya kayak di film2 gitu ya, where the main character just disappears. barang2 udah "
+        "aku kasih ke adek, chat terakhir buat mama udah aku draft. besok udah ga perlu mikirin "
+        "cicilan lagi"
+    )
+    said = classify(text, DEFAULT_RULES)
+    assert said.risk != BIASA and any("farewell_burden" in r for r in said.rules)
