@@ -307,12 +307,11 @@ def _add_instagram(app: App, settings: Settings) -> None:
     app.instagram_codes = (vault, source, poller)
 
 
-def meta_graph(settings: Settings, section: str):  # noqa: ANN201 - a Graph, imported late
+def meta_graph(settings: Settings, config):  # noqa: ANN001, ANN201 - a Graph, imported late
     """The Graph API as one of the office's Meta accounts uses it (also `puspaga check`):
-    `section` is "whatsapp", "messenger" or "instagram" (Settings.meta_accounts)."""
+    `config`, one of Settings.meta_accounts."""
     from channels.meta.graph import Graph
 
-    config = settings.meta_accounts[section]
     return Graph(config.access_token, config.graph_url, config.graph_version,
                  config.timeout_seconds, settings.network.proxy)  # fmt: skip
 
@@ -328,30 +327,31 @@ def _add_meta(app: App, settings: Settings) -> None:
     assert hook is not None
     routes = {}
     if (wa := settings.whatsapp) is not None:
-        graph = meta_graph(settings, "whatsapp")
+        graph = meta_graph(settings, wa)
         sender = WhatsAppSender(graph, wa.phone_number_id, wa.reopen_template,
                                 wa.template_language, clock=app.clock)  # fmt: skip
-        source = _meta_account(app, settings, meta.WHATSAPP, wa, wa.phone_number_id, graph,
-                               routes)  # fmt: skip
+        source = _meta_account(app, settings, meta.WHATSAPP, wa, graph, routes)
         source.on_failed = _failed_later(app, sender)
         app.senders[Target.WHATSAPP] = sender
-    if (page := settings.messenger) is not None:
-        graph = meta_graph(settings, "messenger")
-        _meta_account(app, settings, meta.MESSENGER, page, page.page_id, graph, routes)
-        app.senders[Target.MESSENGER] = MessagingSender(graph, page.page_id, "fb",
-                                                        human_agent=page.human_agent)  # fmt: skip
-    if (ig := settings.instagram_graph) is not None:
-        graph = meta_graph(settings, "instagram")
-        _meta_account(app, settings, meta.INSTAGRAM, ig, ig.account_id, graph, routes)
-        app.senders[Target.INSTAGRAM] = MessagingSender(
-            graph, "me", "igm", human_agent=ig.human_agent, max_bytes=1000, metadata=False
-        )
+    ig = settings.instagram_graph
+    # Messenger's limit is 2,000 characters; Instagram's 1,000 bytes, and it takes no metadata
+    for flavour, config, target, limits in (
+        (meta.MESSENGER, settings.messenger, Target.MESSENGER, {}),
+        (meta.INSTAGRAM, ig, Target.INSTAGRAM, {"max_bytes": 1000, "metadata": False}),
+    ):
+        if config is None:
+            continue
+        graph = meta_graph(settings, config)
+        _meta_account(app, settings, flavour, config, graph, routes)
+        app.senders[target] = MessagingSender(graph, flavour.sends_to(config.account),
+                                              flavour.prefix, human_agent=config.human_agent,
+                                              **limits)  # fmt: skip
     also = (ig.app_secret,) if ig is not None and ig.app_secret else ()
     receiver = Receiver(hook, routes, app.dead_letters, app.clock, also)
     app.watchers.append(WebhookServer(receiver, hook.host, hook.port))
 
 
-def _meta_account(app: App, settings: Settings, flavour, config, account: str, graph,  # noqa: ANN001
+def _meta_account(app: App, settings: Settings, flavour, config, graph,  # noqa: ANN001
                   routes: dict):  # noqa: ANN202 - a MetaSource  # fmt: skip
     """One account's drain, its poll thread and its route from the receiver."""
     from bot.service.poll_thread import PollThread
@@ -362,7 +362,7 @@ def _meta_account(app: App, settings: Settings, flavour, config, account: str, g
     events = WebhookEvents(app.engine)
     source = MetaSource(
         events,
-        account,
+        config.account,
         graph,
         settings.data_dir / "attachments" / flavour.channel.value,
         language=settings.language,

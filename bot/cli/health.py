@@ -113,7 +113,7 @@ def check_office(settings: Settings) -> int:
 
         for section, config in settings.meta_accounts.items():
             name = "instagram_graph" if section == "instagram" else section
-            graph = meta_graph(settings, section)
+            graph = meta_graph(settings, config)
             report(name, *account_problem(graph, section, config.account, lang))
         hook = settings.webhook
         report("webhook", *webhook_problem(hook.host, hook.port, hook.path, hook.verify_token,

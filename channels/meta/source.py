@@ -16,7 +16,7 @@ from channels.email.parse import safe_filename
 from channels.file_quota import FileQuota, keep
 from channels.meta import messaging_parse, whatsapp_parse
 from channels.meta.graph import Graph
-from channels.meta.items import UNKNOWN_TIME, Media, Message, Status
+from channels.meta.items import OBJECTS, UNKNOWN_TIME, Media, Message, Status
 from triage.domain.model import Attachment, Channel, InboundMessage
 from triage.ports import Deliver, WebhookEvents
 from triage.texts.catalog import Lang, text
@@ -35,41 +35,44 @@ class Flavour:
     """What one Meta channel does its own way."""
 
     channel: Channel
-    key: str  # the cursor key's head, as channels.meta.items.OBJECTS names it
+    key: str  # the cursor key's head: channels.meta.items.OBJECTS of the posts' object
     prefix: str  # of the external ids of its messages and of our sends
     label: str  # in log lines
     read: Callable[[str, str], list[Message | Status]]  # (post body, account id) -> items
-    receipt: Callable[[str, Message], dict]  # (account id, message) -> the read receipt's body
+    receipt: Callable[[Message], dict]  # the read receipt's body for a client's message
     profile: str = ""  # the fields that name a sender (Graph API), when the post does not
     sends_as: str = ""  # the id sends go to, when not the account's own ("me": the token's)
+
+    def sends_to(self, account: str) -> str:
+        """Whose `/messages` our sends and receipts are posted to."""
+        return self.sends_as or account
 
 
 WHATSAPP = Flavour(
     Channel.WHATSAPP,
-    "whatsapp",
+    OBJECTS["whatsapp_business_account"],
     "wa",
     "WhatsApp",
     whatsapp_parse.items,  # type: ignore[arg-type]
-    lambda _account, m: {"messaging_product": "whatsapp", "status": "read", "message_id": m.id},
+    lambda m: {"messaging_product": "whatsapp", "status": "read", "message_id": m.id},
 )
 
 
-def _messaging(channel: Channel, key: str, prefix: str, kind: str, profile: str, sends_as: str = ""
+def _messaging(channel: Channel, kind: str, prefix: str, profile: str, sends_as: str = ""
                ) -> Flavour:  # fmt: skip
     """Messenger's and Instagram's: one API, told apart by the post's object (`kind`)."""
     return Flavour(
-        channel, key, prefix, channel.value.capitalize(),
+        channel, OBJECTS[kind], prefix, channel.value.capitalize(),
         lambda body, account: messaging_parse.items(body, account, kind),  # type: ignore[arg-type,return-value]
-        lambda _account, m: {"recipient": {"id": m.sender}, "sender_action": "mark_seen"},
+        lambda m: {"recipient": {"id": m.sender}, "sender_action": "mark_seen"},
         profile, sends_as,
     )  # fmt: skip
 
 
-MESSENGER = _messaging(Channel.MESSENGER, "messenger", "fb", "page", "first_name,last_name")
+MESSENGER = _messaging(Channel.MESSENGER, "page", "fb", "first_name,last_name")
 # Instagram's sends go to "me": the linked Page with a Page token (Facebook Login), the account
 # itself with an Instagram Login token; never to the account's id on graph.facebook.com
-INSTAGRAM = _messaging(Channel.INSTAGRAM, "instagram-graph", "igm", "instagram", "name,username",
-                       "me")  # fmt: skip
+INSTAGRAM = _messaging(Channel.INSTAGRAM, "instagram", "igm", "name,username", "me")
 
 
 @dataclass
@@ -216,8 +219,8 @@ class MetaSource:
         if not self.mark_read:
             return
         try:
-            to = self.flavour.sends_as or self.account
-            self.graph.post(f"{to}/messages", self.flavour.receipt(self.account, item))
+            to = self.flavour.sends_to(self.account)
+            self.graph.post(f"{to}/messages", self.flavour.receipt(item))
         except Exception as exc:  # noqa: BLE001 - a receipt is a courtesy: never holds intake
             log.info("tanda dibaca %s tidak terkirim (%s)", self.flavour.label,
                      type(exc).__name__)  # fmt: skip
