@@ -207,29 +207,29 @@ class GraphState:
             parts[1] = self.ig_id if auth == f"Bearer {self.ig_token}" else self.page_id
         elif parts[1:] == [self.ig_id, "messages"]:  # not an address of the Send API
             return 400, _error(100, "Unsupported post request. Object does not exist")
-        if len(parts) == 3 and parts[1] in (self.page_id, self.ig_id) and parts[2] == "messages":
-            with self.lock:
-                if self.refusals:
-                    status, code = self.refusals.pop(0)
-                    return status, _error(code, "refused by the stand-in")
-                return self._send_api(parts[1], body)
-        if parts[1:] != [self.number_id, "messages"]:
+        send_api = parts[1:] in ([self.page_id, "messages"], [self.ig_id, "messages"])
+        if not send_api and parts[1:] != [self.number_id, "messages"]:
             return 400, _error(100, "Unsupported post request")
         with self.lock:
-            if self.refusals:
+            if self.refusals:  # scripted: the next sends of either API meet these
                 status, code = self.refusals.pop(0)
                 return status, _error(code, "refused by the stand-in")
-            if body.get("status") == "read":
-                self.reads.append(str(body.get("message_id")))
-                return 200, {"success": True}
-            to = str(body.get("to", "")).lstrip("+")
-            last = self.last_inbound.get(to)
-            if body.get("type") != "template" and (
-                last is None or self.clock() - last > timedelta(hours=24)
-            ):
-                return 400, _error(131047, "Re-engagement message")
-            wamid = f"wamid.OUT{next(self.ids):08d}"
-            self.sent.append({**body, "_id": wamid})
+            return self._send_api(parts[1], body) if send_api else self._cloud_api(body)
+
+    def _cloud_api(self, body: dict[str, Any]) -> tuple[int, Any]:
+        """WhatsApp's `/<number id>/messages`: a read receipt, or a send within the window
+        (a template at any time)."""
+        if body.get("status") == "read":
+            self.reads.append(str(body.get("message_id")))
+            return 200, {"success": True}
+        to = str(body.get("to", "")).lstrip("+")
+        last = self.last_inbound.get(to)
+        if body.get("type") != "template" and (
+            last is None or self.clock() - last > timedelta(hours=24)
+        ):
+            return 400, _error(131047, "Re-engagement message")
+        wamid = f"wamid.OUT{next(self.ids):08d}"
+        self.sent.append({**body, "_id": wamid})
         return 200, {"messaging_product": "whatsapp", "contacts": [{"input": body.get("to"),
                      "wa_id": to}], "messages": [{"id": wamid}]}  # fmt: skip
 
